@@ -1,0 +1,137 @@
+//! Enumerations stored as short strings, so both SQLite and PostgreSQL hold them readably.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OrganizationKind {
+    #[sea_orm(string_value = "BRAND")]
+    Brand,
+    #[sea_orm(string_value = "END_CUSTOMER")]
+    EndCustomer,
+    #[sea_orm(string_value = "INTERMEDIATE_CUSTOMER")]
+    IntermediateCustomer,
+    #[sea_orm(string_value = "DISTRIBUTOR")]
+    Distributor,
+    #[sea_orm(string_value = "SUPPLIER")]
+    Supplier,
+    #[sea_orm(string_value = "PUBLIC_INTEREST")]
+    PublicInterest,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OrganizationStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "ON_HOLD")]
+    OnHold,
+    #[sea_orm(string_value = "INACTIVE")]
+    Inactive,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum IndustrySegment {
+    #[sea_orm(string_value = "FINANCE")]
+    Finance,
+    #[sea_orm(string_value = "ENTERPRISE")]
+    Enterprise,
+    #[sea_orm(string_value = "EDUCATION")]
+    Education,
+    #[sea_orm(string_value = "GOVERNMENT")]
+    Government,
+    #[sea_orm(string_value = "RETAIL")]
+    Retail,
+    #[sea_orm(string_value = "MANUFACTURING")]
+    Manufacturing,
+    #[sea_orm(string_value = "HEALTHCARE")]
+    Healthcare,
+    #[sea_orm(string_value = "HOSPITALITY")]
+    Hospitality,
+    #[sea_orm(string_value = "CONSTRUCTION")]
+    Construction,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CustomerType {
+    #[sea_orm(string_value = "CONSUMER")]
+    Consumer,
+    #[sea_orm(string_value = "BUSINESS")]
+    Business,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum BuyingRole {
+    #[sea_orm(string_value = "DECISION_MAKER")]
+    DecisionMaker,
+    #[sea_orm(string_value = "INFLUENCER")]
+    Influencer,
+    #[sea_orm(string_value = "USER")]
+    User,
+    #[sea_orm(string_value = "GATEKEEPER")]
+    Gatekeeper,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ConsentStatus {
+    #[sea_orm(string_value = "UNKNOWN")]
+    Unknown,
+    #[sea_orm(string_value = "OPTED_IN")]
+    OptedIn,
+    #[sea_orm(string_value = "OPTED_OUT")]
+    OptedOut,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum AddressKind {
+    #[sea_orm(string_value = "BILLING")]
+    Billing,
+    #[sea_orm(string_value = "SHIPPING")]
+    Shipping,
+    #[sea_orm(string_value = "HEAD_OFFICE")]
+    HeadOffice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ChannelLinkKind {
+    #[sea_orm(string_value = "SUPPLIES")]
+    Supplies,
+    #[sea_orm(string_value = "DISTRIBUTES_TO")]
+    DistributesTo,
+    #[sea_orm(string_value = "RESELLS_TO")]
+    ResellsTo,
+    #[sea_orm(string_value = "SERVES")]
+    Serves,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum RelationshipLevel {
+    #[sea_orm(string_value = "REACTIVE")]
+    Reactive,
+    #[sea_orm(string_value = "PROACTIVE")]
+    Proactive,
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "PARTNERSHIP")]
+    Partnership,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ChannelLinkStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+    #[sea_orm(string_value = "ENDED")]
+    Ended,
+}

@@ -1,0 +1,35 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{CustomerType, IndustrySegment, OrganizationKind, OrganizationStatus};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organizations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub kind: OrganizationKind,
+    pub name: String,
+    /// The name folded to lower case: the key for case-insensitive search and for sorting.
+    pub name_key: String,
+    pub legal_name: Option<String>,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub tax_id: Option<String>,
+    pub segment: Option<IndustrySegment>,
+    pub customer_type: Option<CustomerType>,
+    pub territory: Option<String>,
+    pub parent_id: Option<Uuid>,
+    pub status: OrganizationStatus,
+    pub archived_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "Entity", from = "Column::ParentId", to = "Column::Id")]
+    Parent,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,53 @@
+//! Connecting to SQLite or PostgreSQL, with a statement counter for tests and metrics.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+
+/// Counts every SQL statement the pool runs.
+#[derive(Clone, Debug, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Opens the pool. SQLite files are created if missing and run in WAL mode.
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    let sqlite = url.starts_with("sqlite:");
+    options
+        .max_connections(if sqlite {
+            max_connections.min(4)
+        } else {
+            max_connections
+        })
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    let mut conn = Database::connect(options).await?;
+    let counter = StatementCounter::default();
+    let inner = counter.0.clone();
+    conn.set_metric_callback(move |_| {
+        inner.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((conn, counter))
+}
+
+/// Whether the database answers.
+pub async fn ping(conn: &DatabaseConnection) -> Result<(), DbErr> {
+    conn.execute_unprepared("SELECT 1").await.map(|_| ())
+}

@@ -1,0 +1,130 @@
+//! The crate's one error type, and the single place where it becomes a GraphQL error.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+use crate::graphql::user_error::{UserError, UserErrorCode};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Something the caller named does not exist, or is not theirs to see.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("authentication is required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    /// A business rule refused the input; mutations report it in `userErrors`.
+    #[error("{}", .0.message)]
+    User(UserError),
+    /// An argument outside a mutation input is unusable (a page size, a cursor, an id).
+    #[error("{message}")]
+    BadInput { field: String, message: String },
+    #[error("too many requests")]
+    RateLimited,
+    #[error("database error")]
+    Database(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn user(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Error::User(UserError::new(field, code, message))
+    }
+
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Error::BadInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The constraint behind a unique violation, if this is one.
+    pub fn unique_violation(&self) -> Option<String> {
+        match self {
+            Error::Database(err) => match err.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) => Some(msg),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The `extensions.code` every client can switch on.
+pub const INTERNAL: &str = "INTERNAL";
+
+impl Error {
+    /// The GraphQL error a client sees, with `extensions.code`. Database and internal faults
+    /// are logged here with their cause chain and reach the client as an opaque message.
+    pub fn into_graphql(self) -> async_graphql::Error {
+        let err = self;
+        match err {
+            Error::NotFound(message) => {
+                async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "NOT_FOUND"))
+            }
+            Error::Unauthenticated => async_graphql::Error::new(err.to_string())
+                .extend_with(|_, e| e.set("code", "UNAUTHENTICATED")),
+            Error::Forbidden(message) => {
+                async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "FORBIDDEN"))
+            }
+            Error::User(user) => {
+                let code = match user.code {
+                    UserErrorCode::Conflict => "CONFLICT",
+                    UserErrorCode::NotFound => "NOT_FOUND",
+                    _ => "BAD_USER_INPUT",
+                };
+                let field = user.field.join(".");
+                let reason = async_graphql::Value::from(
+                    serde_json::to_value(user.code)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                );
+                async_graphql::Error::new(user.message).extend_with(move |_, e| {
+                    e.set("code", code);
+                    e.set("field", field.clone());
+                    e.set("reason", reason.clone());
+                })
+            }
+            Error::BadInput { field, message } => {
+                async_graphql::Error::new(message).extend_with(move |_, e| {
+                    e.set("code", "BAD_USER_INPUT");
+                    e.set("field", field.clone());
+                })
+            }
+            Error::RateLimited => async_graphql::Error::new(err.to_string())
+                .extend_with(|_, e| e.set("code", "RATE_LIMITED")),
+            Error::Database(_) | Error::Internal(_) => {
+                tracing::error!(error = %error_chain(&err), "request failed");
+                async_graphql::Error::new("internal error").extend_with(|_, e| e.set("code", INTERNAL))
+            }
+        }
+    }
+}
+
+/// The whole cause chain on one line, for the log.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+/// `?` for resolvers: turns the crate's errors into GraphQL errors with their codes.
+pub trait GqlResult<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(Error::into_graphql)
+    }
+}

@@ -1,0 +1,119 @@
+//! `Node`, `node(id:)` and `nodes(ids:)`: fetching any object by its global id, with the same
+//! access rules as every other path.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use crate::error::{Error, GqlResult};
+use crate::ids::{GlobalId, NodeType};
+use crate::organizations::graphql::{
+    Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer, Organization,
+    PublicInterestOrganization, Supplier, loader,
+};
+use crate::organizations::loaders::{AddressId, ChannelLinkId, ContactId, OrganizationId, unshare};
+
+/// Most ids one `nodes` call accepts.
+pub const MAX_NODES: usize = 100;
+
+/// An object with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id; use it with `node(id:)`."))]
+pub enum Node {
+    Brand(Brand),
+    Customer(Customer),
+    IntermediateCustomer(IntermediateCustomer),
+    Distributor(Distributor),
+    Supplier(Supplier),
+    PublicInterestOrganization(PublicInterestOrganization),
+    Contact(Contact),
+    Address(Address),
+    ChannelLink(ChannelLink),
+}
+
+impl From<Organization> for Node {
+    fn from(org: Organization) -> Self {
+        match org {
+            Organization::Brand(o) => Node::Brand(o),
+            Organization::Customer(o) => Node::Customer(o),
+            Organization::IntermediateCustomer(o) => Node::IntermediateCustomer(o),
+            Organization::Distributor(o) => Node::Distributor(o),
+            Organization::Supplier(o) => Node::Supplier(o),
+            Organization::PublicInterestOrganization(o) => Node::PublicInterestOrganization(o),
+        }
+    }
+}
+
+async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option<Node>> {
+    let loader = loader(ctx)?;
+    let node = match gid.node_type {
+        NodeType::Organization => loader
+            .load_one(OrganizationId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| crate::organizations::graphql::organization(m).into()),
+        NodeType::Contact => loader
+            .load_one(ContactId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Contact(Contact(m))),
+        NodeType::Address => loader
+            .load_one(AddressId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Address(Address(m))),
+        NodeType::ChannelLink => loader
+            .load_one(ChannelLinkId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::ChannelLink(ChannelLink(m))),
+    };
+    Ok(node)
+}
+
+fn parse(field: &str, raw: &ID) -> async_graphql::Result<GlobalId> {
+    GlobalId::parse(raw)
+        .map_err(|e| Error::bad_input(field, format!("{field} `{}` {e}", raw.as_str())))
+        .gql()
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id; null when nothing visible to you has that id.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id, as returned in an `id` field.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
+        let gid = parse("id", &id)?;
+        fetch(ctx, gid).await
+    }
+
+    /// Objects by their global ids, in the order asked; null for each id that names nothing
+    /// visible to you. At most 100 ids.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids, as returned in `id` fields (at most 100).")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(Error::bad_input(
+                "ids",
+                format!("ids holds {} ids; at most {MAX_NODES} are allowed", ids.len()),
+            ))
+            .gql();
+        }
+        let parsed = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| parse(&format!("ids.{i}"), id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let lookups = parsed.into_iter().map(|gid| fetch(ctx, gid));
+        futures_util::future::try_join_all(lookups).await
+    }
+}

@@ -1,0 +1,54 @@
+//! `UserError`: an expected business failure of a mutation, returned in its payload.
+
+use async_graphql::{Enum, SimpleObject};
+use serde::Serialize;
+
+/// What was wrong with the input, for programs to switch on.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserErrorCode {
+    /// The value is not in the accepted form (an email, a country code, a GLN, ...).
+    Invalid,
+    /// A value that must be given is missing or blank.
+    Required,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value must be unique and is already in use.
+    Taken,
+    /// The id names nothing this caller can see.
+    NotFound,
+    /// The id names an object of another type.
+    WrongType,
+    /// The object changed since it was read: the `version` sent is stale.
+    Conflict,
+    /// A channel link would connect an organization to itself.
+    SelfLink,
+    /// The change would make an organization its own ancestor.
+    Cycle,
+    /// The organizations' kinds do not allow this relationship.
+    NotAllowed,
+    /// The object is archived and can no longer be changed.
+    Archived,
+}
+
+/// An expected business failure: which input field, a machine code and a human message.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
+pub struct UserError {
+    /// Path to the input field at fault, from the mutation's arguments, for example
+    /// `["input", "email"]`.
+    pub field: Vec<String>,
+    /// What kind of problem it is.
+    pub code: UserErrorCode,
+    /// What is wrong, in words a person can act on.
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.iter().map(|s| (*s).to_owned()).collect(),
+            code,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! HTTP: `/graphql` as the GraphQL-over-HTTP spec has it, health probes, and request ids.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Variables, parser};
+use sea_orm::DatabaseConnection;
+use serde_json::{Map, Value, json};
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::access::Principal;
+use crate::error::INTERNAL;
+use crate::graphql::AppSchema;
+use crate::organizations::loaders::DirectoryLoader;
+
+const JSON: &str = "application/json";
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+/// The id of one request, in the `x-request-id` header and in every log line it causes.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// Gives every request an id (the caller's `x-request-id` if it is sane), a span carrying it,
+/// a log line when it ends, and the id on the response.
+pub async fn request_id(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| Uuid::now_v7().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.path()
+    );
+    let started = Instant::now();
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    span.in_scope(|| {
+        tracing::info!(
+            status = res.status().as_u16(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request finished"
+        )
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
+}
+
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+pub async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
+    match crate::db::ping(&db).await {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok", "database": "ok" })),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check failed");
+            HttpResponse::ServiceUnavailable()
+                .json(json!({ "status": "unavailable", "database": "unreachable" }))
+        }
+    }
+}
+
+/// The response media type the client accepts best; `None` when it accepts neither.
+fn negotiate(req: &HttpRequest) -> Option<&'static str> {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(JSON);
+    };
+    let mut best: Option<(&'static str, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let kind = match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => GRAPHQL_RESPONSE_JSON,
+            JSON | "application/*" | "*/*" => JSON,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+            best = Some((kind, q));
+        }
+    }
+    if accept.trim().is_empty() {
+        return Some(JSON);
+    }
+    best.map(|(kind, _)| kind)
+}
+
+fn error_response(status: StatusCode, media: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+        .body(json!({ "errors": [{ "message": message }] }).to_string())
+}
+
+/// The parameters of a GraphQL request, checked for their types.
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<Map<String, Value>>,
+    extensions: Option<Map<String, Value>>,
+}
+
+fn params(value: Value) -> Result<Params, String> {
+    let Value::Object(mut map) = value else {
+        return Err("the request body must be a JSON object".into());
+    };
+    let query = match map.remove("query") {
+        Some(Value::String(q)) => q,
+        Some(_) => return Err("query must be a string".into()),
+        None => return Err("query is missing".into()),
+    };
+    let operation_name = match map.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return Err("operationName must be a string or null".into()),
+    };
+    let object = |key: &str, value: Option<Value>| match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(format!("{key} must be an object or null")),
+    };
+    let variables = object("variables", map.remove("variables"))?;
+    let extensions = object("extensions", map.remove("extensions"))?;
+    Ok(Params {
+        query,
+        operation_name,
+        variables,
+        extensions,
+    })
+}
+
+/// What `/graphql` needs from the application.
+pub struct GraphqlState {
+    pub schema: AppSchema,
+    pub db: DatabaseConnection,
+}
+
+pub async fn graphql_post(
+    req: HttpRequest,
+    body: Bytes,
+    state: web::Data<GraphqlState>,
+) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(JSON) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "send the request as Content-Type: application/json",
+        );
+    }
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                &format!("the request body is not valid JSON: {e}"),
+            );
+        }
+    };
+    match params(value) {
+        Ok(p) => execute(&req, &state, p, media, false).await,
+        Err(message) => error_response(StatusCode::BAD_REQUEST, media, &message),
+    }
+}
+
+pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
+    let query: Vec<(String, String)> =
+        match web::Query::<Vec<(String, String)>>::from_query(req.query_string()) {
+            Ok(q) => q.into_inner(),
+            Err(_) => {
+                return error_response(StatusCode::BAD_REQUEST, JSON, "the query string is malformed");
+            }
+        };
+    let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if get("query").is_none() && wants_html {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(GraphiQLSource::build().endpoint("/graphql").finish());
+    }
+    let Some(media) = negotiate(&req) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            JSON,
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    let mut map = Map::new();
+    if let Some(q) = get("query") {
+        map.insert("query".into(), Value::String(q));
+    }
+    if let Some(name) = get("operationName") {
+        map.insert("operationName".into(), Value::String(name));
+    }
+    for key in ["variables", "extensions"] {
+        if let Some(raw) = get(key) {
+            match serde_json::from_str::<Value>(&raw) {
+                Ok(v) => {
+                    map.insert(key.into(), v);
+                }
+                Err(_) => {
+                    return error_response(
+                        StatusCode::BAD_REQUEST,
+                        media,
+                        &format!("{key} is not valid JSON"),
+                    );
+                }
+            }
+        }
+    }
+    match params(Value::Object(map)) {
+        Ok(p) => execute(&req, &state, p, media, true).await,
+        Err(message) => error_response(StatusCode::BAD_REQUEST, media, &message),
+    }
+}
+
+/// Whether the operation the request selects is a mutation or subscription.
+fn selects_non_query(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(doc) = parser::parse_query(query) else {
+        return false;
+    };
+    let ty = match (&doc.operations, operation_name) {
+        (parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name).map(|op| op.node.ty)
+        }
+        (parser::types::DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        _ => None,
+    };
+    matches!(ty, Some(OperationType::Mutation | OperationType::Subscription))
+}
+
+async fn execute(
+    req: &HttpRequest,
+    state: &GraphqlState,
+    p: Params,
+    media: &'static str,
+    via_get: bool,
+) -> HttpResponse {
+    if via_get && selects_non_query(&p.query, p.operation_name.as_deref()) {
+        return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
+            .insert_header((header::ALLOW, "POST"))
+            .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+            .body(
+                json!({ "errors": [{ "message": "mutations must be sent with POST" }] })
+                    .to_string(),
+            );
+    }
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let principal = Principal::Local;
+    let loader = DataLoader::new(
+        DirectoryLoader {
+            db: state.db.clone(),
+            principal: principal.clone(),
+        },
+        tokio::spawn,
+    );
+    let mut request = async_graphql::Request::new(p.query)
+        .data(principal)
+        .data(state.db.clone())
+        .data(loader);
+    if let Some(name) = p.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = p.variables {
+        request = request.variables(Variables::from_json(Value::Object(vars)));
+    }
+    if let Some(ext) = p.extensions {
+        for (key, value) in ext {
+            if let Ok(v) = async_graphql::Value::from_json(value) {
+                request.extensions.insert(key, v);
+            }
+        }
+    }
+    let response = state.schema.execute(request).await;
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut body = match serde_json::to_value(&response) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    if let Some(Value::Array(errors)) = body.get_mut("errors") {
+        for error in errors {
+            let internal = error
+                .pointer("/extensions/code")
+                .is_some_and(|c| c == INTERNAL);
+            if internal && let Some(ext) = error.get_mut("extensions").and_then(Value::as_object_mut)
+            {
+                ext.insert("requestId".into(), Value::String(request_id.clone()));
+            }
+        }
+    }
+    let status = if media == GRAPHQL_RESPONSE_JSON && request_error {
+        body.remove("data");
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+        .body(Value::Object(body).to_string())
+}
+
+/// Any other method on `/graphql`.
+pub async fn graphql_other() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, POST"))
+        .finish()
+}

@@ -1,0 +1,120 @@
+//! Opaque global ids: base64 of `Type:uuid`, as the Relay convention has it.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use uuid::Uuid;
+
+/// The types that can be fetched with `node(id:)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeType {
+    Organization,
+    Contact,
+    Address,
+    ChannelLink,
+}
+
+impl NodeType {
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeType::Organization => "Organization",
+            NodeType::Contact => "Contact",
+            NodeType::Address => "Address",
+            NodeType::ChannelLink => "ChannelLink",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        [
+            NodeType::Organization,
+            NodeType::Contact,
+            NodeType::Address,
+            NodeType::ChannelLink,
+        ]
+        .into_iter()
+        .find(|t| t.name() == name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GlobalId {
+    pub node_type: NodeType,
+    pub id: Uuid,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("is not a valid id")]
+    Malformed,
+    #[error("is the id of a {actual}, not of a {expected}")]
+    WrongType {
+        expected: &'static str,
+        actual: &'static str,
+    },
+}
+
+impl GlobalId {
+    pub fn new(node_type: NodeType, id: Uuid) -> Self {
+        Self { node_type, id }
+    }
+
+    pub fn encode(node_type: NodeType, id: Uuid) -> String {
+        STANDARD.encode(format!("{}:{}", node_type.name(), id))
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, IdError> {
+        let bytes = STANDARD.decode(raw).map_err(|_| IdError::Malformed)?;
+        let text = String::from_utf8(bytes).map_err(|_| IdError::Malformed)?;
+        let (name, uuid) = text.split_once(':').ok_or(IdError::Malformed)?;
+        let node_type = NodeType::parse(name).ok_or(IdError::Malformed)?;
+        let id = Uuid::try_parse(uuid).map_err(|_| IdError::Malformed)?;
+        Ok(Self { node_type, id })
+    }
+
+    /// Parses an id that must name a `expected`.
+    pub fn parse_as(raw: &str, expected: NodeType) -> Result<Uuid, IdError> {
+        let gid = Self::parse(raw)?;
+        if gid.node_type != expected {
+            return Err(IdError::WrongType {
+                expected: expected.name(),
+                actual: gid.node_type.name(),
+            });
+        }
+        Ok(gid.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_round_trips() {
+        let id = Uuid::now_v7();
+        let raw = GlobalId::encode(NodeType::Contact, id);
+        assert_eq!(
+            GlobalId::parse(&raw),
+            Ok(GlobalId::new(NodeType::Contact, id))
+        );
+    }
+
+    #[test]
+    fn garbage_and_unknown_types_are_malformed() {
+        assert_eq!(GlobalId::parse("not base64!"), Err(IdError::Malformed));
+        let unknown = STANDARD.encode(format!("Invoice:{}", Uuid::now_v7()));
+        assert_eq!(GlobalId::parse(&unknown), Err(IdError::Malformed));
+        let no_uuid = STANDARD.encode("Contact:42");
+        assert_eq!(GlobalId::parse(&no_uuid), Err(IdError::Malformed));
+    }
+
+    #[test]
+    fn an_id_of_another_type_is_named() {
+        let raw = GlobalId::encode(NodeType::Contact, Uuid::now_v7());
+        assert_eq!(
+            GlobalId::parse_as(&raw, NodeType::Organization),
+            Err(IdError::WrongType {
+                expected: "Organization",
+                actual: "Contact"
+            })
+        );
+    }
+}

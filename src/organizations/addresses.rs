@@ -1,0 +1,135 @@
+//! Addresses: billing, shipping and head office, with an optional GLN for EDI.
+
+use std::collections::HashMap;
+
+use entity::address::{self, Column, Entity};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::model::{AddressChanges, NewAddress, now};
+use super::service::{Versioned, check_version, live_organization, save_versioned};
+use crate::access::Principal;
+use crate::error::{Error, Result};
+use crate::graphql::user_error::UserErrorCode;
+
+impl Versioned for Entity {
+    const KIND: &'static str = "address";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn version_column() -> Column {
+        Column::Version
+    }
+    fn updated_at_column() -> Column {
+        Column::UpdatedAt
+    }
+}
+
+#[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, address::Model>> {
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.owned_by_visible(Column::OrganizationId))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+async fn for_change(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<address::Model> {
+    principal.ensure_can_edit_directory()?;
+    let current = Entity::find_by_id(id)
+        .filter(principal.owned_by_visible(Column::OrganizationId))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::user(&["input", "id"], UserErrorCode::NotFound, "no address has this id")
+        })?;
+    if current.archived_at.is_some() {
+        return Err(Error::user(
+            &["input", "id"],
+            UserErrorCode::Archived,
+            "this address is archived",
+        ));
+    }
+    check_version(current.version, version)?;
+    Ok(current)
+}
+
+#[tracing::instrument(skip(db, principal, new))]
+pub async fn create(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewAddress,
+) -> Result<address::Model> {
+    principal.ensure_can_edit_directory()?;
+    live_organization(db, principal, new.organization_id, "organizationId").await?;
+    let at = now();
+    let row = address::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(new.organization_id),
+        kind: Set(new.kind),
+        line1: Set(new.line1),
+        line2: Set(new.line2),
+        city: Set(new.city),
+        region: Set(new.region),
+        postal_code: Set(new.postal_code),
+        country: Set(new.country),
+        gln: Set(new.gln),
+        archived_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    };
+    Ok(row.insert(db).await?)
+}
+
+#[tracing::instrument(skip(db, principal, changes))]
+pub async fn update(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    changes: AddressChanges,
+) -> Result<address::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let mut row: address::ActiveModel = current.clone().into();
+    if let Some(kind) = changes.kind {
+        row.kind = Set(kind);
+    }
+    if let Some(line1) = changes.line1 {
+        row.line1 = Set(line1);
+    }
+    row.line2 = Set(changes.line2.apply(current.line2));
+    if let Some(city) = changes.city {
+        row.city = Set(city);
+    }
+    row.region = Set(changes.region.apply(current.region));
+    row.postal_code = Set(changes.postal_code.apply(current.postal_code));
+    if let Some(country) = changes.country {
+        row.country = Set(country);
+    }
+    row.gln = Set(changes.gln.apply(current.gln));
+    save_versioned::<Entity>(db, row, id, version).await
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn archive(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<address::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let mut row: address::ActiveModel = current.into();
+    row.archived_at = Set(Some(now()));
+    save_versioned::<Entity>(db, row, id, version).await
+}

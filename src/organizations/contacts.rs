@@ -1,0 +1,145 @@
+//! Contacts: the people at an organization.
+
+use std::collections::HashMap;
+
+use entity::contact::{self, Column, Entity};
+use entity::enums::ConsentStatus;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::model::{ContactChanges, NewContact, now};
+use super::service::{Versioned, check_version, live_organization, save_versioned};
+use crate::access::Principal;
+use crate::domain::sort_key;
+use crate::error::{Error, Result};
+use crate::graphql::user_error::UserErrorCode;
+
+impl Versioned for Entity {
+    const KIND: &'static str = "contact";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn version_column() -> Column {
+        Column::Version
+    }
+    fn updated_at_column() -> Column {
+        Column::UpdatedAt
+    }
+}
+
+#[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, contact::Model>> {
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.owned_by_visible(Column::OrganizationId))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+async fn for_change(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<contact::Model> {
+    principal.ensure_can_edit_directory()?;
+    let current = Entity::find_by_id(id)
+        .filter(principal.owned_by_visible(Column::OrganizationId))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::user(&["input", "id"], UserErrorCode::NotFound, "no contact has this id")
+        })?;
+    if current.archived_at.is_some() {
+        return Err(Error::user(
+            &["input", "id"],
+            UserErrorCode::Archived,
+            "this contact is archived",
+        ));
+    }
+    check_version(current.version, version)?;
+    Ok(current)
+}
+
+#[tracing::instrument(skip(db, principal, new))]
+pub async fn create(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewContact,
+) -> Result<contact::Model> {
+    principal.ensure_can_edit_directory()?;
+    live_organization(db, principal, new.organization_id, "organizationId").await?;
+    let at = now();
+    let (consent, consent_at, source) = match new.consent {
+        Some(c) => (c.status, Some(at), Some(c.source)),
+        None => (ConsentStatus::Unknown, None, None),
+    };
+    let row = contact::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(new.organization_id),
+        name_key: Set(sort_key(&new.name)),
+        name: Set(new.name),
+        title: Set(new.title),
+        email: Set(new.email),
+        phone: Set(new.phone),
+        buying_role: Set(new.buying_role),
+        preferences: Set(new.preferences),
+        notes: Set(new.notes),
+        marketing_consent: Set(consent),
+        consent_changed_at: Set(consent_at),
+        consent_source: Set(source),
+        archived_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    };
+    Ok(row.insert(db).await?)
+}
+
+#[tracing::instrument(skip(db, principal, changes))]
+pub async fn update(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    changes: ContactChanges,
+) -> Result<contact::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let mut row: contact::ActiveModel = current.clone().into();
+    if let Some(name) = changes.name {
+        row.name_key = Set(sort_key(&name));
+        row.name = Set(name);
+    }
+    row.title = Set(changes.title.apply(current.title));
+    row.email = Set(changes.email.apply(current.email));
+    row.phone = Set(changes.phone.apply(current.phone));
+    row.buying_role = Set(changes.buying_role.apply(current.buying_role));
+    row.preferences = Set(changes.preferences.apply(current.preferences));
+    row.notes = Set(changes.notes.apply(current.notes));
+    if let Some(consent) = changes.consent
+        && consent.status != current.marketing_consent
+    {
+        row.marketing_consent = Set(consent.status);
+        row.consent_changed_at = Set(Some(now()));
+        row.consent_source = Set(Some(consent.source));
+    }
+    save_versioned::<Entity>(db, row, id, version).await
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn archive(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<contact::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let mut row: contact::ActiveModel = current.into();
+    row.archived_at = Set(Some(now()));
+    save_versioned::<Entity>(db, row, id, version).await
+}

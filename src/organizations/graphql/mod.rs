@@ -1,0 +1,10 @@
+//! The directory as the API shows it: designed types, not the tables.
+
+mod inputs;
+mod mutation;
+mod query;
+mod types;
+
+pub use mutation::DirectoryMutation;
+pub use query::DirectoryQuery;
+pub use types::*;

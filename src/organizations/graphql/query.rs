@@ -1,0 +1,259 @@
+//! Reading the directory.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseConnection;
+
+use super::types::*;
+use crate::access::Principal;
+use crate::domain;
+use crate::error::{Error, GqlResult};
+use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::ids::{GlobalId, NodeType};
+use crate::organizations::model::OrganizationFilter as Filter;
+use crate::organizations::service;
+use crate::pagination::{PageRequest, Sort, SortKey};
+
+/// Narrows a list of organizations. All given conditions must hold.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct OrganizationFilter {
+    /// Only organizations of these kinds.
+    pub kinds: Option<Vec<OrganizationKind>>,
+    /// Only those whose name contains this text, ignoring case (in every script that has case).
+    pub name_contains: Option<String>,
+    /// Only the organization with this partner code.
+    pub code: Option<String>,
+    /// Only those in this territory.
+    pub territory: Option<String>,
+    /// Only those in this industry segment.
+    pub segment: Option<IndustrySegment>,
+    /// Only those with this status.
+    pub status: Option<OrganizationStatus>,
+    /// Only the children of this organization.
+    pub parent_id: Option<ID>,
+    /// Include archived organizations. Default false.
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+/// What an organization list is sorted by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganizationOrderField {
+    /// The name, ignoring case.
+    Name,
+    /// When it was created.
+    CreatedAt,
+    /// When it last changed.
+    UpdatedAt,
+}
+
+/// Which way a list runs.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortDirection {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// How an organization list is sorted; ties are broken by id.
+#[derive(InputObject, Clone, Copy, Debug)]
+pub struct OrganizationOrder {
+    /// The field to sort by.
+    pub field: OrganizationOrderField,
+    /// The direction. Default ASC.
+    #[graphql(default_with = "SortDirection::Asc")]
+    pub direction: SortDirection,
+}
+
+impl OrganizationFilter {
+    fn parse(self) -> crate::error::Result<Filter> {
+        let parent_id = match &self.parent_id {
+            Some(raw) => Some(GlobalId::parse_as(raw, NodeType::Organization).map_err(|e| {
+                Error::bad_input("filter.parentId", format!("filter.parentId {e}"))
+            })?),
+            None => None,
+        };
+        Ok(Filter {
+            kinds: self
+                .kinds
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            name_contains: self
+                .name_contains
+                .map(|n| domain::sort_key(n.trim()))
+                .filter(|n| !n.is_empty()),
+            code: self.code.map(|c| c.trim().to_uppercase()),
+            territory: self.territory.map(|t| t.trim().to_uppercase()),
+            segment: self.segment.map(Into::into),
+            status: self.status.map(Into::into),
+            parent_id,
+            include_archived: self.include_archived,
+        })
+    }
+}
+
+fn sort_of(order: Option<OrganizationOrder>) -> Sort {
+    let order = order.unwrap_or(OrganizationOrder {
+        field: OrganizationOrderField::Name,
+        direction: SortDirection::Asc,
+    });
+    Sort {
+        key: match order.field {
+            OrganizationOrderField::Name => SortKey::Name,
+            OrganizationOrderField::CreatedAt => SortKey::CreatedAt,
+            OrganizationOrderField::UpdatedAt => SortKey::UpdatedAt,
+        },
+        descending: order.direction == SortDirection::Desc,
+    }
+}
+
+/// Counts a whole organization list.
+struct ListCount(Filter);
+
+impl Counter for ListCount {
+    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
+        Box::pin(async move {
+            let principal = Principal::of(ctx).gql()?;
+            let db = ctx.data::<DatabaseConnection>()?;
+            let n = service::count(db, principal, &self.0).await.gql()?;
+            Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn list<N: async_graphql::OutputType>(
+    ctx: &Context<'_>,
+    only: Option<entity::enums::OrganizationKind>,
+    filter: Option<OrganizationFilter>,
+    order_by: Option<OrganizationOrder>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+    node: impl Fn(entity::organization::Model) -> N,
+) -> async_graphql::Result<Conn<N>> {
+    let principal = Principal::of(ctx).gql()?;
+    let db = ctx.data::<DatabaseConnection>()?;
+    let mut filter = filter.unwrap_or_default().parse().gql()?;
+    if let Some(kind) = only {
+        if !filter.kinds.is_empty() && !filter.kinds.contains(&kind) {
+            return Err(Error::bad_input(
+                "filter.kinds",
+                format!("this list holds only organizations of kind {kind:?}"),
+            ))
+            .gql();
+        }
+        filter.kinds = vec![kind];
+    }
+    let sort = sort_of(order_by);
+    let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+    let rows = service::list(db, principal, &filter, &page).await.gql()?;
+    Ok(connection(rows, sort.key, ListCount(filter), node))
+}
+
+#[derive(Default)]
+pub struct DirectoryQuery;
+
+#[Object]
+impl DirectoryQuery {
+    /// Organizations of every kind, by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
+        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Organization>> {
+        list(ctx, None, filter, order_by, first, after, last, before, organization).await
+    }
+
+    /// End customers, by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
+        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Customer>> {
+        let kind = Some(entity::enums::OrganizationKind::EndCustomer);
+        list(ctx, kind, filter, order_by, first, after, last, before, Customer).await
+    }
+
+    /// Intermediate customers (dealers, retailers, wholesalers, contractors), by name unless
+    /// `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn intermediate_customers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
+        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<IntermediateCustomer>> {
+        let kind = Some(entity::enums::OrganizationKind::IntermediateCustomer);
+        list(ctx, kind, filter, order_by, first, after, last, before, IntermediateCustomer).await
+    }
+
+    /// Distributors, by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn distributors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
+        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Distributor>> {
+        let kind = Some(entity::enums::OrganizationKind::Distributor);
+        list(ctx, kind, filter, order_by, first, after, last, before, Distributor).await
+    }
+
+    /// Suppliers, by name unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn suppliers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
+        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<Supplier>> {
+        let kind = Some(entity::enums::OrganizationKind::Supplier);
+        list(ctx, kind, filter, order_by, first, after, last, before, Supplier).await
+    }
+
+    /// The organization with this partner code (archived ones too), or null.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A partner code; case does not matter.")] code: String,
+    ) -> async_graphql::Result<Option<Organization>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = service::by_code(db, principal, &code).await.gql()?;
+        Ok(found.map(organization))
+    }
+}

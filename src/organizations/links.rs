@@ -1,0 +1,197 @@
+//! Channel links: who supplies, distributes to, resells to or serves whom.
+
+use std::collections::HashMap;
+
+use entity::channel_link::{self, Column, Entity};
+use entity::enums::ChannelLinkStatus;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed, now};
+use super::service::{Versioned, check_version, live_organization, save_versioned};
+use crate::access::Principal;
+use crate::error::{Error, Result};
+use crate::graphql::user_error::UserErrorCode;
+
+impl Versioned for Entity {
+    const KIND: &'static str = "channel link";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn version_column() -> Column {
+        Column::Version
+    }
+    fn updated_at_column() -> Column {
+        Column::UpdatedAt
+    }
+}
+
+/// A link is visible when both of its ends are.
+fn visible(principal: &Principal) -> Condition {
+    Condition::all()
+        .add(principal.owned_by_visible(Column::UpstreamId))
+        .add(principal.owned_by_visible(Column::DownstreamId))
+}
+
+#[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, channel_link::Model>> {
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(visible(principal))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+async fn for_change(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<channel_link::Model> {
+    principal.ensure_can_edit_directory()?;
+    let current = Entity::find_by_id(id)
+        .filter(visible(principal))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::user(
+                &["input", "id"],
+                UserErrorCode::NotFound,
+                "no channel link has this id",
+            )
+        })?;
+    if current.archived_at.is_some() {
+        return Err(Error::user(
+            &["input", "id"],
+            UserErrorCode::Archived,
+            "this channel link is archived",
+        ));
+    }
+    check_version(current.version, version)?;
+    Ok(current)
+}
+
+fn check_dates(since: chrono::NaiveDate, until: Option<chrono::NaiveDate>) -> Result<()> {
+    match until {
+        Some(until) if until < since => Err(Error::user(
+            &["input", "until"],
+            UserErrorCode::Invalid,
+            format!("until ({until}) is before since ({since})"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[tracing::instrument(skip(db, principal, new))]
+pub async fn create(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewChannelLink,
+) -> Result<channel_link::Model> {
+    principal.ensure_can_edit_directory()?;
+    if new.upstream_id == new.downstream_id {
+        return Err(Error::user(
+            &["input", "downstreamId"],
+            UserErrorCode::SelfLink,
+            "an organization cannot be linked to itself",
+        ));
+    }
+    let upstream = live_organization(db, principal, new.upstream_id, "upstreamId").await?;
+    let downstream = live_organization(db, principal, new.downstream_id, "downstreamId").await?;
+    if !link_allowed(new.kind, upstream.kind, downstream.kind) {
+        return Err(Error::user(
+            &["input", "kind"],
+            UserErrorCode::NotAllowed,
+            format!(
+                "a {:?} link cannot run from a {:?} to a {:?}",
+                new.kind, upstream.kind, downstream.kind
+            ),
+        ));
+    }
+    check_dates(new.since, new.until)?;
+    let existing = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::UpstreamId.eq(new.upstream_id))
+        .filter(Column::DownstreamId.eq(new.downstream_id))
+        .filter(Column::Kind.eq(new.kind))
+        .filter(Column::ArchivedAt.is_null())
+        .filter(Column::Status.ne(ChannelLinkStatus::Ended))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Err(Error::user(
+            &["input", "downstreamId"],
+            UserErrorCode::Taken,
+            "these organizations already have a live link of this kind",
+        ));
+    }
+    let at = now();
+    let row = channel_link::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        upstream_id: Set(new.upstream_id),
+        downstream_id: Set(new.downstream_id),
+        kind: Set(new.kind),
+        level: Set(new.level),
+        status: Set(ChannelLinkStatus::Active),
+        since: Set(new.since),
+        until: Set(new.until),
+        territory: Set(new.territory),
+        exclusive: Set(new.exclusive),
+        archived_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    };
+    Ok(row.insert(db).await?)
+}
+
+#[tracing::instrument(skip(db, principal, changes))]
+pub async fn update(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    changes: ChannelLinkChanges,
+) -> Result<channel_link::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let since = changes.since.unwrap_or(current.since);
+    let until = changes.until.clone().apply(current.until);
+    check_dates(since, until)?;
+    let mut row: channel_link::ActiveModel = current.clone().into();
+    if let Some(level) = changes.level {
+        row.level = Set(level);
+    }
+    if let Some(status) = changes.status {
+        row.status = Set(status);
+    }
+    row.since = Set(since);
+    row.until = Set(until);
+    row.territory = Set(changes.territory.apply(current.territory));
+    if let Some(exclusive) = changes.exclusive {
+        row.exclusive = Set(exclusive);
+    }
+    save_versioned::<Entity>(db, row, id, version).await
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn archive(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<channel_link::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let mut row: channel_link::ActiveModel = current.into();
+    row.archived_at = Set(Some(now()));
+    save_versioned::<Entity>(db, row, id, version).await
+}

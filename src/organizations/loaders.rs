@@ -1,0 +1,398 @@
+//! Batched loading of everything a client can follow from an organization. One request runs
+//! one query per relation (and one per page shape), however many parents it asks about:
+//! per-parent page limits run in the database with `ROW_NUMBER() OVER (PARTITION BY …)`.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::enums::{ChannelLinkKind, ChannelLinkStatus};
+use entity::{address, channel_link, contact, organization};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryTrait,
+};
+use uuid::Uuid;
+
+use super::model::{LinkEnd, LinkFilter};
+use super::{addresses, contacts, links, service};
+use crate::access::Principal;
+use crate::error::{Error, Result};
+use crate::pagination::{Keyed, Page, PageRequest, SortKey};
+
+/// Loads for one request, on behalf of its principal.
+pub struct DirectoryLoader {
+    pub db: DatabaseConnection,
+    pub principal: Principal,
+}
+
+/// Loader errors are shared between every resolver waiting on the batch.
+pub type Shared = Arc<Error>;
+
+/// A loader error, for one resolver.
+pub fn unshare(err: Shared) -> Error {
+    match Arc::try_unwrap(err) {
+        Ok(err) => err,
+        Err(shared) => Error::Internal(crate::error::error_chain(&*shared)),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OrganizationId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ContactId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AddressId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChannelLinkId(pub Uuid);
+
+macro_rules! by_id_loader {
+    ($key:ident, $model:ty, $service:path) => {
+        impl Loader<$key> for DirectoryLoader {
+            type Value = $model;
+            type Error = Shared;
+
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $model>, Shared> {
+                let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+                let rows = $service(&self.db, &self.principal, &ids)
+                    .await
+                    .map_err(Arc::new)?;
+                Ok(rows.into_iter().map(|(id, m)| ($key(id), m)).collect())
+            }
+        }
+    };
+}
+
+by_id_loader!(OrganizationId, organization::Model, service::by_ids);
+by_id_loader!(ContactId, contact::Model, contacts::by_ids);
+by_id_loader!(AddressId, address::Model, addresses::by_ids);
+by_id_loader!(ChannelLinkId, channel_link::Model, links::by_ids);
+
+/// A list hanging off a parent organization.
+pub trait ChildRelation: Clone + Eq + Hash + Send + Sync + 'static {
+    type Model: FromQueryResult + Keyed + Clone + Send + Sync + 'static;
+
+    /// The children of any parent, with the principal's visibility applied; no order or limit.
+    fn base(&self, principal: &Principal) -> SelectStatement;
+    /// The column that names the parent.
+    fn parent(&self) -> Expr;
+    fn sort_column(&self, key: SortKey) -> Expr;
+    fn id_column(&self) -> Expr;
+}
+
+/// One page of one parent's children.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey<R> {
+    pub parent: Uuid,
+    pub relation: R,
+    pub page: PageRequest,
+}
+
+/// How many children one parent has.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CountKey<R> {
+    pub parent: Uuid,
+    pub relation: R,
+}
+
+const PARENT: &str = "cg_parent";
+const ROW_NUMBER: &str = "cg_row";
+const COUNT: &str = "cg_count";
+
+impl<R: ChildRelation> Loader<PageKey<R>> for DirectoryLoader {
+    type Value = Page<R::Model>;
+    type Error = Shared;
+
+    async fn load(&self, keys: &[PageKey<R>]) -> Result<HashMap<PageKey<R>, Self::Value>, Shared> {
+        // Keys that share a relation and page shape are answered by one query.
+        let mut groups: HashMap<(&R, &PageRequest), Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((&key.relation, &key.page))
+                .or_default()
+                .push(key.parent);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for ((relation, page), parents) in groups {
+            let mut pages = child_pages(&self.db, &self.principal, relation, page, &parents)
+                .await
+                .map_err(Arc::new)?;
+            for parent in parents {
+                let rows = pages.remove(&parent).unwrap_or_default();
+                out.insert(
+                    PageKey {
+                        parent,
+                        relation: relation.clone(),
+                        page: page.clone(),
+                    },
+                    page.into_page(rows),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+async fn child_pages<R: ChildRelation>(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    relation: &R,
+    page: &PageRequest,
+    parents: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<R::Model>>> {
+    let key_col = relation.sort_column(page.sort.key);
+    let id_col = relation.id_column();
+    let mut inner = relation.base(principal);
+    inner
+        .expr_as(relation.parent(), Alias::new(PARENT))
+        .expr_window_as(
+            Expr::cust("ROW_NUMBER()"),
+            page.window(relation.parent(), key_col.clone(), id_col.clone()),
+            Alias::new(ROW_NUMBER),
+        )
+        .and_where(relation.parent().is_in(parents.iter().copied()));
+    if let Some(cond) = page.keyset_condition(key_col, id_col) {
+        inner.cond_where(cond);
+    }
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("cg_page"))
+        .and_where(Expr::col(Alias::new(ROW_NUMBER)).lte(page.limit as i64 + 1))
+        .order_by(Alias::new(PARENT), Order::Asc)
+        .order_by(Alias::new(ROW_NUMBER), Order::Asc)
+        .take();
+    let mut pages: HashMap<Uuid, Vec<R::Model>> = HashMap::new();
+    for row in db.query_all(&outer).await? {
+        let parent: Uuid = row.try_get("", PARENT)?;
+        let model = R::Model::from_query_result(&row, "")?;
+        pages.entry(parent).or_default().push(model);
+    }
+    Ok(pages)
+}
+
+impl<R: ChildRelation> Loader<CountKey<R>> for DirectoryLoader {
+    type Value = u64;
+    type Error = Shared;
+
+    async fn load(&self, keys: &[CountKey<R>]) -> Result<HashMap<CountKey<R>, u64>, Shared> {
+        let mut groups: HashMap<&R, Vec<Uuid>> = HashMap::new();
+        for key in keys {
+            groups.entry(&key.relation).or_default().push(key.parent);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (relation, parents) in groups {
+            let mut stmt = relation.base(&self.principal);
+            stmt.clear_selects()
+                .expr_as(relation.parent(), Alias::new(PARENT))
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new(COUNT))
+                .and_where(relation.parent().is_in(parents.iter().copied()))
+                .add_group_by([relation.parent()]);
+            let mut counts = HashMap::new();
+            for row in self.db.query_all(&stmt).await.map_err(|e| Arc::new(e.into()))? {
+                let parent: Uuid = row.try_get("", PARENT).map_err(|e| Arc::new(e.into()))?;
+                let count: i64 = row.try_get("", COUNT).map_err(|e| Arc::new(e.into()))?;
+                counts.insert(parent, Ord::max(count, 0) as u64);
+            }
+            for parent in parents {
+                let count = counts.get(&parent).copied().unwrap_or(0);
+                out.insert(
+                    CountKey {
+                        parent,
+                        relation: relation.clone(),
+                    },
+                    count,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Organizations hanging off an organization.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrganizationRelation {
+    /// Organizations whose parent it is.
+    Children { include_archived: bool },
+    /// Organizations it reaches through live links of a kind (a distributor's dealers).
+    Downstream(ChannelLinkKind),
+    /// Organizations that reach it through live links of a kind (a dealer's distributors).
+    Upstream(ChannelLinkKind),
+}
+
+impl ChildRelation for OrganizationRelation {
+    type Model = organization::Model;
+
+    fn base(&self, principal: &Principal) -> SelectStatement {
+        use channel_link::Column as L;
+        use organization::Column as O;
+        let mut query = organization::Entity::find().filter(principal.visible_organizations());
+        match self {
+            OrganizationRelation::Children { include_archived } => {
+                if !include_archived {
+                    query = query.filter(O::ArchivedAt.is_null());
+                }
+                query.into_query()
+            }
+            OrganizationRelation::Downstream(kind) | OrganizationRelation::Upstream(kind) => {
+                let joined_end = match self {
+                    OrganizationRelation::Downstream(_) => L::DownstreamId,
+                    _ => L::UpstreamId,
+                };
+                let mut stmt = query.filter(O::ArchivedAt.is_null()).into_query();
+                stmt.inner_join(
+                    channel_link::Entity,
+                    Expr::col((channel_link::Entity, joined_end))
+                        .equals((organization::Entity, O::Id)),
+                )
+                .and_where(Expr::col((channel_link::Entity, L::Kind)).eq(kind.to_value()))
+                .and_where(
+                    Expr::col((channel_link::Entity, L::Status))
+                        .eq(ChannelLinkStatus::Active.to_value()),
+                )
+                .and_where(Expr::col((channel_link::Entity, L::ArchivedAt)).is_null());
+                stmt
+            }
+        }
+    }
+
+    fn parent(&self) -> Expr {
+        use channel_link::Column as L;
+        match self {
+            OrganizationRelation::Children { .. } => {
+                Expr::col((organization::Entity, organization::Column::ParentId))
+            }
+            OrganizationRelation::Downstream(_) => Expr::col((channel_link::Entity, L::UpstreamId)),
+            OrganizationRelation::Upstream(_) => Expr::col((channel_link::Entity, L::DownstreamId)),
+        }
+    }
+
+    fn sort_column(&self, key: SortKey) -> Expr {
+        Expr::col((organization::Entity, service::sort_column(key)))
+    }
+
+    fn id_column(&self) -> Expr {
+        Expr::col((organization::Entity, organization::Column::Id))
+    }
+}
+
+/// An organization's contacts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ContactRelation {
+    pub include_archived: bool,
+}
+
+impl ChildRelation for ContactRelation {
+    type Model = contact::Model;
+
+    fn base(&self, principal: &Principal) -> SelectStatement {
+        let mut query = contact::Entity::find()
+            .filter(principal.owned_by_visible(contact::Column::OrganizationId));
+        if !self.include_archived {
+            query = query.filter(contact::Column::ArchivedAt.is_null());
+        }
+        query.into_query()
+    }
+
+    fn parent(&self) -> Expr {
+        Expr::col((contact::Entity, contact::Column::OrganizationId))
+    }
+
+    fn sort_column(&self, key: SortKey) -> Expr {
+        let col = match key {
+            SortKey::Name => contact::Column::NameKey,
+            SortKey::CreatedAt => contact::Column::CreatedAt,
+            SortKey::UpdatedAt => contact::Column::UpdatedAt,
+        };
+        Expr::col((contact::Entity, col))
+    }
+
+    fn id_column(&self) -> Expr {
+        Expr::col((contact::Entity, contact::Column::Id))
+    }
+}
+
+/// An organization's addresses.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AddressRelation {
+    pub include_archived: bool,
+}
+
+impl ChildRelation for AddressRelation {
+    type Model = address::Model;
+
+    fn base(&self, principal: &Principal) -> SelectStatement {
+        let mut query = address::Entity::find()
+            .filter(principal.owned_by_visible(address::Column::OrganizationId));
+        if !self.include_archived {
+            query = query.filter(address::Column::ArchivedAt.is_null());
+        }
+        query.into_query()
+    }
+
+    fn parent(&self) -> Expr {
+        Expr::col((address::Entity, address::Column::OrganizationId))
+    }
+
+    fn sort_column(&self, key: SortKey) -> Expr {
+        let col = match key {
+            SortKey::UpdatedAt => address::Column::UpdatedAt,
+            SortKey::Name | SortKey::CreatedAt => address::Column::CreatedAt,
+        };
+        Expr::col((address::Entity, col))
+    }
+
+    fn id_column(&self) -> Expr {
+        Expr::col((address::Entity, address::Column::Id))
+    }
+}
+
+/// An organization's channel links, from one end.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LinkRelation {
+    /// The end the parent organization is at.
+    pub end: LinkEnd,
+    pub filter: LinkFilter,
+}
+
+impl ChildRelation for LinkRelation {
+    type Model = channel_link::Model;
+
+    fn base(&self, principal: &Principal) -> SelectStatement {
+        use channel_link::Column as L;
+        let mut query = channel_link::Entity::find()
+            .filter(principal.owned_by_visible(L::UpstreamId))
+            .filter(principal.owned_by_visible(L::DownstreamId));
+        if !self.filter.kinds.is_empty() {
+            query = query.filter(L::Kind.is_in(self.filter.kinds.iter().copied()));
+        }
+        if let Some(status) = self.filter.status {
+            query = query.filter(L::Status.eq(status));
+        }
+        if !self.filter.include_archived {
+            query = query.filter(L::ArchivedAt.is_null());
+        }
+        query.into_query()
+    }
+
+    fn parent(&self) -> Expr {
+        let col = match self.end {
+            LinkEnd::Upstream => channel_link::Column::UpstreamId,
+            LinkEnd::Downstream => channel_link::Column::DownstreamId,
+        };
+        Expr::col((channel_link::Entity, col))
+    }
+
+    fn sort_column(&self, key: SortKey) -> Expr {
+        let col = match key {
+            SortKey::UpdatedAt => channel_link::Column::UpdatedAt,
+            SortKey::Name | SortKey::CreatedAt => channel_link::Column::CreatedAt,
+        };
+        Expr::col((channel_link::Entity, col))
+    }
+
+    fn id_column(&self) -> Expr {
+        Expr::col((channel_link::Entity, channel_link::Column::Id))
+    }
+}

@@ -1,0 +1,426 @@
+//! Organizations: lookups, lists and changes. No GraphQL here.
+
+use std::collections::HashMap;
+
+use entity::enums::OrganizationKind;
+use entity::organization::{self, Column, Entity};
+use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, QueryTrait, Set,
+};
+use uuid::Uuid;
+
+use super::model::{NewOrganization, OrganizationChanges, OrganizationFilter, now};
+use crate::access::Principal;
+use crate::domain::sort_key;
+use crate::error::{Error, Result};
+use crate::graphql::user_error::UserErrorCode;
+use crate::pagination::{Page, PageRequest, SortKey};
+
+/// How deep a parent chain may go before it is treated as a cycle.
+const MAX_PARENT_DEPTH: usize = 64;
+
+pub fn sort_column(key: SortKey) -> Column {
+    match key {
+        SortKey::Name => Column::NameKey,
+        SortKey::CreatedAt => Column::CreatedAt,
+        SortKey::UpdatedAt => Column::UpdatedAt,
+    }
+}
+
+/// `LIKE` pattern for "contains", with the wildcards of the input escaped.
+pub fn contains_pattern(needle: &str) -> LikeExpr {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn filter_condition(filter: &OrganizationFilter) -> Condition {
+    let mut cond = Condition::all();
+    if !filter.kinds.is_empty() {
+        cond = cond.add(Column::Kind.is_in(filter.kinds.iter().copied()));
+    }
+    if let Some(needle) = &filter.name_contains {
+        cond = cond.add(Column::NameKey.like(contains_pattern(needle)));
+    }
+    if let Some(code) = &filter.code {
+        cond = cond.add(Column::Code.eq(code.clone()));
+    }
+    if let Some(territory) = &filter.territory {
+        cond = cond.add(Column::Territory.eq(territory.clone()));
+    }
+    if let Some(segment) = filter.segment {
+        cond = cond.add(Column::Segment.eq(segment));
+    }
+    if let Some(status) = filter.status {
+        cond = cond.add(Column::Status.eq(status));
+    }
+    if let Some(parent) = filter.parent_id {
+        cond = cond.add(Column::ParentId.eq(parent));
+    }
+    if !filter.include_archived {
+        cond = cond.add(Column::ArchivedAt.is_null());
+    }
+    cond
+}
+
+/// Organizations by id, as far as the principal may see them. Archived ones are included:
+/// a reference to an archived organization still resolves.
+#[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, organization::Model>> {
+    let rows = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.visible_organizations())
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn by_code(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    code: &str,
+) -> Result<Option<organization::Model>> {
+    Ok(Entity::find()
+        .filter(Column::Code.eq(code.trim().to_uppercase()))
+        .filter(principal.visible_organizations())
+        .one(db)
+        .await?)
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &OrganizationFilter,
+    page: &PageRequest,
+) -> Result<Page<organization::Model>> {
+    let col = sort_column(page.sort.key);
+    let mut query = Entity::find()
+        .filter(filter_condition(filter))
+        .filter(principal.visible_organizations())
+        .into_query();
+    page.apply(
+        &mut query,
+        Expr::col((Entity, col)),
+        Expr::col((Entity, Column::Id)),
+    );
+    let rows = Entity::find()
+        .from_raw_sql(db.get_database_backend().build(&query))
+        .all(db)
+        .await?;
+    Ok(page.into_page(rows))
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn count(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &OrganizationFilter,
+) -> Result<u64> {
+    Ok(Entity::find()
+        .filter(filter_condition(filter))
+        .filter(principal.visible_organizations())
+        .count(db)
+        .await?)
+}
+
+/// Turns a unique violation on the partner code into the business error it means.
+fn code_taken(err: Error, code: &str) -> Error {
+    match err.unique_violation() {
+        Some(_) => code_taken_error(code),
+        None => err,
+    }
+}
+
+fn code_taken_error(code: &str) -> Error {
+    Error::user(
+        &["input", "code"],
+        UserErrorCode::Taken,
+        format!("code {code} is already used by another organization"),
+    )
+}
+
+async fn ensure_code_free(
+    db: &impl ConnectionTrait,
+    code: &str,
+    except: Option<Uuid>,
+) -> Result<()> {
+    let mut query = Entity::find().filter(Column::Code.eq(code));
+    if let Some(id) = except {
+        query = query.filter(Column::Id.ne(id));
+    }
+    if query
+        .select_only()
+        .column(Column::Id)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(code_taken_error(code));
+    }
+    Ok(())
+}
+
+/// Loads an organization the principal may change, checking the version it read.
+pub async fn for_change(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<organization::Model> {
+    principal.ensure_can_edit_directory()?;
+    let current = Entity::find_by_id(id)
+        .filter(principal.visible_organizations())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::user(
+                &["input", "id"],
+                UserErrorCode::NotFound,
+                "no organization has this id",
+            )
+        })?;
+    if current.archived_at.is_some() {
+        return Err(Error::user(
+            &["input", "id"],
+            UserErrorCode::Archived,
+            "this organization is archived",
+        ));
+    }
+    check_version(current.version, version)?;
+    Ok(current)
+}
+
+pub fn check_version(current: i32, sent: i32) -> Result<()> {
+    if current != sent {
+        return Err(Error::user(
+            &["input", "version"],
+            UserErrorCode::Conflict,
+            format!(
+                "version {sent} is stale: the record is at version {current}; read it again and reapply the change"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An organization named in an input: it must exist, be visible, and not be archived.
+pub async fn live_organization(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    field: &str,
+) -> Result<organization::Model> {
+    let org = Entity::find_by_id(id)
+        .filter(principal.visible_organizations())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::user(
+                &["input", field],
+                UserErrorCode::NotFound,
+                format!("no organization has this {field}"),
+            )
+        })?;
+    if org.archived_at.is_some() {
+        return Err(Error::user(
+            &["input", field],
+            UserErrorCode::Archived,
+            format!("the organization named by {field} is archived"),
+        ));
+    }
+    Ok(org)
+}
+
+/// Refuses a parent whose own chain of parents leads back to `child`.
+async fn ensure_no_cycle(db: &impl ConnectionTrait, child: Uuid, parent: Uuid) -> Result<()> {
+    let cycle = || {
+        Error::user(
+            &["input", "parentId"],
+            UserErrorCode::Cycle,
+            "this parent would make the organization its own ancestor",
+        )
+    };
+    let mut next = Some(parent);
+    for _ in 0..MAX_PARENT_DEPTH {
+        let Some(id) = next else { return Ok(()) };
+        if id == child {
+            return Err(cycle());
+        }
+        next = Entity::find_by_id(id)
+            .select_only()
+            .column(Column::ParentId)
+            .into_tuple::<Option<Uuid>>()
+            .one(db)
+            .await?
+            .flatten();
+    }
+    Err(cycle())
+}
+
+#[tracing::instrument(skip(db, principal, new), fields(code = %new.code))]
+pub async fn create(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewOrganization,
+) -> Result<organization::Model> {
+    principal.ensure_can_edit_directory()?;
+    if new.kind == OrganizationKind::Brand
+        && Entity::find()
+            .filter(Column::Kind.eq(OrganizationKind::Brand))
+            .count(db)
+            .await?
+            > 0
+    {
+        return Err(Error::user(
+            &["input", "kind"],
+            UserErrorCode::NotAllowed,
+            "the brand already exists; there is one brand organization",
+        ));
+    }
+    if let Some(parent_id) = new.parent_id {
+        live_organization(db, principal, parent_id, "parentId").await?;
+    }
+    ensure_code_free(db, &new.code, None).await?;
+    let at = now();
+    let code = new.code.clone();
+    let row = organization::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(new.kind),
+        name_key: Set(sort_key(&new.name)),
+        name: Set(new.name),
+        legal_name: Set(new.legal_name),
+        code: Set(new.code),
+        tax_id: Set(new.tax_id),
+        segment: Set(new.segment),
+        customer_type: Set(new.customer_type),
+        territory: Set(new.territory),
+        parent_id: Set(new.parent_id),
+        status: Set(new.status),
+        archived_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    };
+    row.insert(db)
+        .await
+        .map_err(|e| code_taken(Error::from(e), &code))
+}
+
+#[tracing::instrument(skip(db, principal, changes))]
+pub async fn update(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    changes: OrganizationChanges,
+) -> Result<organization::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    if let Some(code) = &changes.code {
+        ensure_code_free(db, code, Some(id)).await?;
+    }
+    if let super::model::Patch::Set(parent_id) = changes.parent_id {
+        live_organization(db, principal, parent_id, "parentId").await?;
+        ensure_no_cycle(db, id, parent_id).await?;
+    }
+    let code = changes.code.clone().unwrap_or_else(|| current.code.clone());
+    let mut row: organization::ActiveModel = current.clone().into();
+    if let Some(name) = changes.name {
+        row.name_key = Set(sort_key(&name));
+        row.name = Set(name);
+    }
+    row.legal_name = Set(changes.legal_name.apply(current.legal_name));
+    if let Some(code) = changes.code {
+        row.code = Set(code);
+    }
+    row.tax_id = Set(changes.tax_id.apply(current.tax_id));
+    row.segment = Set(changes.segment.apply(current.segment));
+    row.customer_type = Set(changes.customer_type.apply(current.customer_type));
+    row.territory = Set(changes.territory.apply(current.territory));
+    row.parent_id = Set(changes.parent_id.apply(current.parent_id));
+    if let Some(status) = changes.status {
+        row.status = Set(status);
+    }
+    save_versioned::<Entity>(db, row, id, version)
+        .await
+        .map_err(|e| code_taken(e, &code))
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn archive(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<organization::Model> {
+    let current = for_change(db, principal, id, version).await?;
+    let mut row: organization::ActiveModel = current.into();
+    row.archived_at = Set(Some(now()));
+    save_versioned::<Entity>(db, row, id, version).await
+}
+
+/// Tables whose rows carry an id, a `version` and an `updated_at`.
+pub trait Versioned: EntityTrait {
+    const KIND: &'static str;
+    fn id_column() -> Self::Column;
+    fn version_column() -> Self::Column;
+    fn updated_at_column() -> Self::Column;
+}
+
+impl Versioned for Entity {
+    const KIND: &'static str = "organization";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn version_column() -> Column {
+        Column::Version
+    }
+    fn updated_at_column() -> Column {
+        Column::UpdatedAt
+    }
+}
+
+/// Writes the row only if it is still at `version`, bumping the version and `updated_at`.
+/// A writer that got there first makes this a `CONFLICT`, never a lost update.
+pub async fn save_versioned<E>(
+    db: &impl ConnectionTrait,
+    mut row: E::ActiveModel,
+    id: Uuid,
+    version: i32,
+) -> Result<E::Model>
+where
+    E: Versioned,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    E::Model: Sync,
+{
+    row.set(E::version_column(), (version + 1).into());
+    row.set(E::updated_at_column(), now().into());
+    let result = E::update_many()
+        .set(row)
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(Error::user(
+            &["input", "version"],
+            UserErrorCode::Conflict,
+            format!("version {version} is stale: the {} changed meanwhile", E::KIND),
+        ));
+    }
+    E::find()
+        .filter(E::id_column().eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("an updated {} vanished", E::KIND)))
+}

@@ -1,0 +1,104 @@
+//! The application: built from settings, bound to its listener, reporting its port. Tests
+//! start it exactly as production does.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+
+use crate::db::{self, StatementCounter};
+use crate::graphql::schema_builder;
+use crate::http::{self, GraphqlState};
+use crate::settings::Settings;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+    statements: StatementCounter,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {bind}: {source}")]
+    Bind {
+        bind: String,
+        source: std::io::Error,
+    },
+}
+
+impl Application {
+    /// Connects, applies pending migrations, and binds the listener; the server runs once
+    /// [`Application::run_until_stopped`] is awaited.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let (conn, statements) =
+            db::connect(&settings.database_url, settings.database_max_connections).await?;
+        Migrator::up(&conn, None).await?;
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
+            bind: settings.bind.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                bind: settings.bind.to_string(),
+                source,
+            })?
+            .port();
+        let state = web::Data::new(GraphqlState {
+            schema: schema_builder().finish(),
+            db: conn.clone(),
+        });
+        let db_data = web::Data::new(conn.clone());
+        let limit = settings.body_limit_bytes;
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(http::request_id))
+                .app_data(web::PayloadConfig::new(limit))
+                .app_data(state.clone())
+                .app_data(db_data.clone())
+                .service(
+                    web::resource("/graphql")
+                        .route(web::post().to(http::graphql_post))
+                        .route(web::get().to(http::graphql_get))
+                        .default_service(web::to(http::graphql_other)),
+                )
+                .route("/healthz", web::get().to(http::healthz))
+                .route("/readyz", web::get().to(http::readyz))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            bind: settings.bind.to_string(),
+            source,
+        })?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            db: conn,
+            statements,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Counts SQL statements run through the pool since start.
+    pub fn statements(&self) -> StatementCounter {
+        self.statements.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

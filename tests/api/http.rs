@@ -1,0 +1,180 @@
+//! The HTTP surface: GraphQL over HTTP, probes, limits and request ids.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn health_and_readiness_answer_with_a_request_id() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz"] {
+        let res = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers().get("x-request-id").is_some(), "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "ok");
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_sent_by_the_client_is_echoed() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "portal-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "portal-42");
+}
+
+#[tokio::test]
+async fn graphql_response_json_is_answered_in_kind() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(r#"{"query":"{ __typename }"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/graphql-response+json; charset=utf-8"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body, json!({ "data": { "__typename": "Query" } }));
+}
+
+#[tokio::test]
+async fn a_query_that_does_not_parse_is_a_400_without_data_under_graphql_response_json() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(r#"{"query":"{ organizations { "}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert!(body.get("data").is_none(), "{body}");
+    assert!(body["errors"][0]["message"].as_str().is_some(), "{body}");
+}
+
+#[tokio::test]
+async fn a_query_that_does_not_parse_is_a_200_with_errors_under_application_json() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(r#"{"query":"{ organizations { "}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{body}");
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .body(r#"{ "query": "#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("the request body is not valid JSON"), "{message}");
+}
+
+#[tokio::test]
+async fn a_post_without_a_json_content_type_is_a_415() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "text/plain")
+        .body(r#"{"query":"{ __typename }"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+}
+
+#[tokio::test]
+async fn get_runs_queries_but_refuses_mutations_with_405() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", "{ organizations { totalCount } }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["data"]["organizations"]["totalCount"], 0);
+
+    let mutation = r#"mutation { organizationCreate(input: {kind: SUPPLIER, name: "Via GET", code: "GET-1"}) { organization { id } } }"#;
+    let res = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", mutation)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "POST");
+    assert_eq!(app.organization_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_browser_gets_graphiql() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("graphiql"), "GraphiQL page expected");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_and_changes_nothing() {
+    let app = spawn_app_with(|s| s.body_limit_bytes = 4096).await;
+    let name = "x".repeat(5000);
+    let body = json!({
+        "query": "mutation($input: OrganizationCreateInput!) { organizationCreate(input: $input) { organization { id } } }",
+        "variables": { "input": { "kind": "SUPPLIER", "name": name, "code": "BIG-1" } }
+    });
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert!(res.headers().get("x-request-id").is_some());
+    assert_eq!(app.organization_count().await, 0);
+}
