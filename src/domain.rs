@@ -141,7 +141,10 @@ pub fn country(field: &[&str], value: &str) -> Result<String> {
         return Err(Error::user(
             field,
             UserErrorCode::Invalid,
-            format!("`{}` is not an ISO 3166-1 alpha-2 country code", value.trim()),
+            format!(
+                "`{}` is not an ISO 3166-1 alpha-2 country code",
+                value.trim()
+            ),
         ));
     }
     Ok(code)
@@ -214,7 +217,10 @@ mod tests {
     #[test]
     fn partner_codes_are_upper_case_edi_ids() {
         assert_eq!(partner_code(&["code"], "dist-001").unwrap(), "DIST-001");
-        assert_eq!(code_of(partner_code(&["code"], "a")), UserErrorCode::Invalid);
+        assert_eq!(
+            code_of(partner_code(&["code"], "a")),
+            UserErrorCode::Invalid
+        );
         assert_eq!(
             code_of(partner_code(&["code"], "has space")),
             UserErrorCode::Invalid
@@ -231,15 +237,28 @@ mod tests {
             email(&["email"], "Li.Wei@Example.CN").unwrap(),
             "Li.Wei@example.cn"
         );
-        for bad in ["nobody", "a@b", "@example.com", "a b@example.com", "a@@b.com"] {
-            assert_eq!(code_of(email(&["email"], bad)), UserErrorCode::Invalid, "{bad}");
+        for bad in [
+            "nobody",
+            "a@b",
+            "@example.com",
+            "a b@example.com",
+            "a@@b.com",
+        ] {
+            assert_eq!(
+                code_of(email(&["email"], bad)),
+                UserErrorCode::Invalid,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn glns_carry_a_gs1_check_digit() {
         assert_eq!(gln(&["gln"], "4012345000009").unwrap(), "4012345000009");
-        assert_eq!(code_of(gln(&["gln"], "4012345000008")), UserErrorCode::Invalid);
+        assert_eq!(
+            code_of(gln(&["gln"], "4012345000008")),
+            UserErrorCode::Invalid
+        );
         assert_eq!(code_of(gln(&["gln"], "40123")), UserErrorCode::Invalid);
     }
 

@@ -100,7 +100,8 @@ impl Error {
                 .extend_with(|_, e| e.set("code", "RATE_LIMITED")),
             Error::Database(_) | Error::Internal(_) => {
                 tracing::error!(error = %error_chain(&err), "request failed");
-                async_graphql::Error::new("internal error").extend_with(|_, e| e.set("code", INTERNAL))
+                async_graphql::Error::new("internal error")
+                    .extend_with(|_, e| e.set("code", INTERNAL))
             }
         }
     }

@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::access::Principal;
 use crate::error::INTERNAL;
 use crate::graphql::AppSchema;
+use crate::graphql::batching::PassGate;
 use crate::organizations::loaders::DirectoryLoader;
 
 const JSON: &str = "application/json";
@@ -42,7 +43,8 @@ pub async fn request_id(
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 64
-                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::now_v7().to_string());
@@ -63,7 +65,8 @@ pub async fn request_id(
         )
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
 }
@@ -85,7 +88,11 @@ pub async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
 
 /// The response media type the client accepts best; `None` when it accepts neither.
 fn negotiate(req: &HttpRequest) -> Option<&'static str> {
-    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Some(JSON);
     };
     let mut best: Option<(&'static str, f32)> = None;
@@ -206,7 +213,11 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
         match web::Query::<Vec<(String, String)>>::from_query(req.query_string()) {
             Ok(q) => q.into_inner(),
             Err(_) => {
-                return error_response(StatusCode::BAD_REQUEST, JSON, "the query string is malformed");
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    JSON,
+                    "the query string is malformed",
+                );
             }
         };
     let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
@@ -271,7 +282,10 @@ fn selects_non_query(query: &str, operation_name: Option<&str>) -> bool {
         }
         _ => None,
     };
-    matches!(ty, Some(OperationType::Mutation | OperationType::Subscription))
+    matches!(
+        ty,
+        Some(OperationType::Mutation | OperationType::Subscription)
+    )
 }
 
 async fn execute(
@@ -296,13 +310,15 @@ async fn execute(
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let principal = Principal::Local;
+    let gate = PassGate::default();
     let loader = DataLoader::new(
         DirectoryLoader {
             db: state.db.clone(),
             principal: principal.clone(),
         },
-        tokio::spawn,
-    );
+        gate.spawner(),
+    )
+    .delay(std::time::Duration::ZERO);
     let mut request = async_graphql::Request::new(p.query)
         .data(principal)
         .data(state.db.clone())
@@ -320,7 +336,7 @@ async fn execute(
             }
         }
     }
-    let response = state.schema.execute(request).await;
+    let response = gate.gate(state.schema.execute(request)).await;
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
@@ -333,7 +349,8 @@ async fn execute(
             let internal = error
                 .pointer("/extensions/code")
                 .is_some_and(|c| c == INTERNAL);
-            if internal && let Some(ext) = error.get_mut("extensions").and_then(Value::as_object_mut)
+            if internal
+                && let Some(ext) = error.get_mut("extensions").and_then(Value::as_object_mut)
             {
                 ext.insert("requestId".into(), Value::String(request_id.clone()));
             }

@@ -1,16 +1,16 @@
 //! channelgraph: a CRM backend for brands that sell through channels.
 
 pub mod access;
+pub mod cli;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod http;
 pub mod ids;
 pub mod organizations;
 pub mod pagination;
-pub mod settings;
-pub mod cli;
-pub mod http;
 pub mod seed;
+pub mod settings;
 pub mod startup;
 pub mod telemetry;

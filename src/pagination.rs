@@ -149,17 +149,29 @@ fn page_size(field: &str, value: i32) -> Result<u64> {
 impl PageRequest {
     pub fn parse(sort: Sort, args: PageArgs) -> Result<Self> {
         if args.first.is_some() && args.last.is_some() {
-            return Err(Error::bad_input("last", "first and last cannot be combined"));
+            return Err(Error::bad_input(
+                "last",
+                "first and last cannot be combined",
+            ));
         }
         if args.after.is_some() && args.before.is_some() {
-            return Err(Error::bad_input("before", "after and before cannot be combined"));
+            return Err(Error::bad_input(
+                "before",
+                "after and before cannot be combined",
+            ));
         }
         let backward = args.last.is_some() || args.before.is_some();
         if backward && args.first.is_some() {
-            return Err(Error::bad_input("first", "first pages forward; use last with before"));
+            return Err(Error::bad_input(
+                "first",
+                "first pages forward; use last with before",
+            ));
         }
         if backward && args.after.is_some() {
-            return Err(Error::bad_input("after", "after pages forward; use before with last"));
+            return Err(Error::bad_input(
+                "after",
+                "after pages forward; use before with last",
+            ));
         }
         let limit = match (args.first, args.last) {
             (Some(n), _) => page_size("first", n)?,
@@ -308,9 +320,15 @@ mod tests {
             id: Uuid::now_v7(),
         };
         let raw = cursor.encode();
-        assert_eq!(Cursor::decode("after", &raw, SortKey::Name).unwrap(), cursor);
+        assert_eq!(
+            Cursor::decode("after", &raw, SortKey::Name).unwrap(),
+            cursor
+        );
         let err = Cursor::decode("after", &raw, SortKey::CreatedAt).unwrap_err();
-        assert_eq!(err.to_string(), "after was made for another order of this list");
+        assert_eq!(
+            err.to_string(),
+            "after was made for another order of this list"
+        );
     }
 
     #[test]

@@ -51,16 +51,45 @@ const GIVEN: [&str; 16] = [
     "Lena", "Mateo", "Nora", "Søren", "Zoë",
 ];
 const FAMILY: [&str; 16] = [
-    "Müller", "García", "Okafor", "Dubois", "Rossi", "Nowak", "Jensen", "Silva", "Tanaka",
-    "Kowalski", "Novák", "O'Brien", "Lindqvist", "Ferreira", "Yılmaz", "Haddad",
+    "Müller",
+    "García",
+    "Okafor",
+    "Dubois",
+    "Rossi",
+    "Nowak",
+    "Jensen",
+    "Silva",
+    "Tanaka",
+    "Kowalski",
+    "Novák",
+    "O'Brien",
+    "Lindqvist",
+    "Ferreira",
+    "Yılmaz",
+    "Haddad",
 ];
 /// Names written in scripts without case, to keep search and sort honest.
 const CJK_NAMES: [&str; 8] = [
-    "王伟", "李娜", "张敏", "刘洋", "佐藤健", "鈴木花子", "高橋誠", "田中美咲",
+    "王伟",
+    "李娜",
+    "张敏",
+    "刘洋",
+    "佐藤健",
+    "鈴木花子",
+    "高橋誠",
+    "田中美咲",
 ];
 const TRADES: [&str; 10] = [
-    "Appliances", "Electrics", "Home Tech", "Supply", "Trading", "Systems", "Services",
-    "Installations", "Retail", "Wholesale",
+    "Appliances",
+    "Electrics",
+    "Home Tech",
+    "Supply",
+    "Trading",
+    "Systems",
+    "Services",
+    "Installations",
+    "Retail",
+    "Wholesale",
 ];
 const PLACES: [&str; 12] = [
     "Alder", "Birch", "Cedar", "Delta", "Elm", "Fjord", "Granite", "Harbor", "Iris", "Juniper",
@@ -219,7 +248,13 @@ impl Builder {
         id
     }
 
-    fn link(&mut self, upstream: Uuid, downstream: Uuid, kind: ChannelLinkKind, territory: Option<&str>) {
+    fn link(
+        &mut self,
+        upstream: Uuid,
+        downstream: Uuid,
+        kind: ChannelLinkKind,
+        territory: Option<&str>,
+    ) {
         let level = *self.rng.pick(&[
             RelationshipLevel::Reactive,
             RelationshipLevel::Proactive,
@@ -227,8 +262,8 @@ impl Builder {
             RelationshipLevel::Partnership,
         ]);
         let year = 2015 + self.rng.below(10) as i32;
-        let since = NaiveDate::from_ymd_opt(year, 1 + self.rng.below(12) as u32, 1)
-            .unwrap_or_default();
+        let since =
+            NaiveDate::from_ymd_opt(year, 1 + self.rng.below(12) as u32, 1).unwrap_or_default();
         self.links.push(channel_link::ActiveModel {
             id: Set(Uuid::now_v7()),
             upstream_id: Set(upstream),
@@ -256,7 +291,9 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(500).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk).exec(db).await?;
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec(db)
+            .await?;
     }
     Ok(())
 }
@@ -311,7 +348,11 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     let mut distributors = Vec::with_capacity(DISTRIBUTORS);
     for i in 1..=DISTRIBUTORS {
         let territory = TERRITORIES[(i - 1) % TERRITORIES.len()];
-        let name = format!("{} {} Distribution", b.rng.pick(&PLACES), b.rng.pick(&TRADES));
+        let name = format!(
+            "{} {} Distribution",
+            b.rng.pick(&PLACES),
+            b.rng.pick(&TRADES)
+        );
         let d = b.org(OrgSpec {
             kind: OrganizationKind::Distributor,
             code: format!("DIST-{i:03}"),
@@ -342,7 +383,12 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             customer_type: Some(CustomerType::Business),
             contacts: 1,
         });
-        b.link(distributor, dealer, ChannelLinkKind::ResellsTo, Some(territory));
+        b.link(
+            distributor,
+            dealer,
+            ChannelLinkKind::ResellsTo,
+            Some(territory),
+        );
         dealers.push((dealer, territory));
     }
     for i in 1..=END_CUSTOMERS {

@@ -168,7 +168,9 @@ impl Settings {
                     settings.log_format = match value.as_str() {
                         "text" => LogFormat::Text,
                         "json" => LogFormat::Json,
-                        _ => return Err(bad(&source, format!("`{value}` is not `text` or `json`"))),
+                        _ => {
+                            return Err(bad(&source, format!("`{value}` is not `text` or `json`")));
+                        }
                     }
                 }
                 _ => unreachable!("every key is in KEYS"),
@@ -221,15 +223,18 @@ mod tests {
 
     #[test]
     fn a_bad_setting_names_the_variable_and_the_problem() {
-        let err = Settings::from_sources(None, &env(&[("CHANNELGRAPH_BIND", "nowhere")]))
-            .unwrap_err();
+        let err =
+            Settings::from_sources(None, &env(&[("CHANNELGRAPH_BIND", "nowhere")])).unwrap_err();
         assert_eq!(
             err.to_string(),
             "CHANNELGRAPH_BIND: `nowhere` is not a socket address like 127.0.0.1:8080"
         );
         let err = Settings::from_sources(None, &env(&[("CHANNELGRAPH_DATABASE_URL", "mysql://x")]))
             .unwrap_err();
-        assert!(err.to_string().starts_with("CHANNELGRAPH_DATABASE_URL: must start with"));
+        assert!(
+            err.to_string()
+                .starts_with("CHANNELGRAPH_DATABASE_URL: must start with")
+        );
     }
 
     #[test]
@@ -237,7 +242,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cg-settings-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("channelgraph.toml");
-        std::fs::write(&path, "bind = \"127.0.0.1:9000\"\nbody_limit_bytes = 2048\n").unwrap();
+        std::fs::write(
+            &path,
+            "bind = \"127.0.0.1:9000\"\nbody_limit_bytes = 2048\n",
+        )
+        .unwrap();
         let s = Settings::from_sources(
             Some(&path),
             &env(&[("CHANNELGRAPH_BIND", "127.0.0.1:9001")]),

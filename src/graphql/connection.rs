@@ -1,7 +1,10 @@
-//! Relay connections: `edges { cursor node }`, `pageInfo`, and a lazily counted `totalCount`.
+//! Relay connections: `edges { cursor node }`, `nodes`, `pageInfo`, and a lazily counted
+//! `totalCount`. Written here rather than taken from async-graphql so that every generated
+//! connection and edge type carries a description.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, Object, OutputType};
+use std::borrow::Cow;
+
+use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
 use futures_util::future::BoxFuture;
 
 use crate::pagination::{Cursor, Keyed, Page, PageArgs, SortKey};
@@ -11,19 +14,90 @@ pub trait Counter: Send + Sync {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>>;
 }
 
-/// The fields every connection adds to Relay's.
-pub struct ConnectionFields(Box<dyn Counter>);
+/// Where a page sits in its list.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    /// Whether more items follow this page.
+    pub has_next_page: bool,
+    /// Whether items precede this page.
+    pub has_previous_page: bool,
+    /// The cursor of the first item of this page; pass it as `before` to page back.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last item of this page; pass it as `after` to page on.
+    pub end_cursor: Option<String>,
+}
 
-#[Object]
-impl ConnectionFields {
-    /// How many items the whole list holds, across all pages. Counting costs a query; ask
-    /// for it only when you show it.
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        self.0.count(ctx).await
+/// One item of a page, with its cursor.
+pub struct Edge<N> {
+    cursor: String,
+    node: N,
+}
+
+/// One item of a page, with its cursor.
+#[Object(name_type)]
+impl<N: OutputType> Edge<N> {
+    /// Where this item sits in the list; pass it as `after` or `before`.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    /// The item.
+    async fn node(&self) -> &N {
+        &self.node
     }
 }
 
-pub type Conn<N> = Connection<String, N, ConnectionFields, EmptyFields>;
+impl<N: OutputType> TypeName for Edge<N> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Edge", N::type_name()).into()
+    }
+}
+
+/// A page of a list: its items with their cursors, where it sits in the list, and the
+/// size of the whole list.
+pub struct Conn<N> {
+    edges: Vec<Edge<N>>,
+    has_previous: bool,
+    has_next: bool,
+    counter: Box<dyn Counter>,
+}
+
+/// A page of a list: its items with their cursors, where it sits in the list, and the
+/// size of the whole list.
+#[Object(name_type)]
+impl<N: OutputType> Conn<N> {
+    /// Where this page sits in the list.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.has_next,
+            has_previous_page: self.has_previous,
+            start_cursor: self.edges.first().map(|e| e.cursor.clone()),
+            end_cursor: self.edges.last().map(|e| e.cursor.clone()),
+        }
+    }
+
+    /// The items of this page, each with its cursor.
+    async fn edges(&self) -> &[Edge<N>] {
+        &self.edges
+    }
+
+    /// The items of this page, without cursors.
+    async fn nodes(&self) -> Vec<&N> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    /// How many items the whole list holds, across all pages. Counting costs a query; ask
+    /// for it only when you show it.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        self.counter.count(ctx).await
+    }
+}
+
+impl<N: OutputType> TypeName for Conn<N> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", N::type_name()).into()
+    }
+}
 
 /// Builds a connection from a page of rows.
 pub fn connection<M, N, F>(
@@ -37,17 +111,19 @@ where
     N: OutputType,
     F: Fn(M) -> N,
 {
-    let mut conn = Connection::with_additional_fields(
-        page.has_previous,
-        page.has_next,
-        ConnectionFields(Box::new(counter)),
-    );
-    conn.edges.extend(
-        page.items
+    Conn {
+        edges: page
+            .items
             .into_iter()
-            .map(|row| Edge::new(Cursor::of(&row, key).encode(), node(row))),
-    );
-    conn
+            .map(|row| Edge {
+                cursor: Cursor::of(&row, key).encode(),
+                node: node(row),
+            })
+            .collect(),
+        has_previous: page.has_previous,
+        has_next: page.has_next,
+        counter: Box::new(counter),
+    }
 }
 
 /// The four Relay arguments, as resolvers receive them.

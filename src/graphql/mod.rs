@@ -1,5 +1,6 @@
 //! The GraphQL schema: query and mutation roots merged from the domain modules.
 
+pub mod batching;
 pub mod connection;
 pub mod node;
 pub mod scalars;

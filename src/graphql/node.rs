@@ -6,8 +6,8 @@ use async_graphql::{Context, ID, Interface, Object};
 use crate::error::{Error, GqlResult};
 use crate::ids::{GlobalId, NodeType};
 use crate::organizations::graphql::{
-    Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer, Organization,
-    PublicInterestOrganization, Supplier, loader,
+    Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer,
+    Organization, PublicInterestOrganization, Supplier, loader,
 };
 use crate::organizations::loaders::{AddressId, ChannelLinkId, ContactId, OrganizationId, unshare};
 
@@ -16,7 +16,11 @@ pub const MAX_NODES: usize = 100;
 
 /// An object with a global id.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id; use it with `node(id:)`."))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "Opaque global id; use it with `node(id:)`."
+))]
 pub enum Node {
     Brand(Brand),
     Customer(Customer),
@@ -104,7 +108,10 @@ impl NodeQuery {
         if ids.len() > MAX_NODES {
             return Err(Error::bad_input(
                 "ids",
-                format!("ids holds {} ids; at most {MAX_NODES} are allowed", ids.len()),
+                format!(
+                    "ids holds {} ids; at most {MAX_NODES} are allowed",
+                    ids.len()
+                ),
             ))
             .gql();
         }

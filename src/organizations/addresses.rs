@@ -51,7 +51,11 @@ async fn for_change(
         .one(db)
         .await?
         .ok_or_else(|| {
-            Error::user(&["input", "id"], UserErrorCode::NotFound, "no address has this id")
+            Error::user(
+                &["input", "id"],
+                UserErrorCode::NotFound,
+                "no address has this id",
+            )
         })?;
     if current.archived_at.is_some() {
         return Err(Error::user(

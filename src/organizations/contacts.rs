@@ -53,7 +53,11 @@ async fn for_change(
         .one(db)
         .await?
         .ok_or_else(|| {
-            Error::user(&["input", "id"], UserErrorCode::NotFound, "no contact has this id")
+            Error::user(
+                &["input", "id"],
+                UserErrorCode::NotFound,
+                "no contact has this id",
+            )
         })?;
     if current.archived_at.is_some() {
         return Err(Error::user(

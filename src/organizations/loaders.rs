@@ -11,8 +11,8 @@ use entity::enums::{ChannelLinkKind, ChannelLinkStatus};
 use entity::{address, channel_link, contact, organization};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryTrait,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -190,7 +190,12 @@ impl<R: ChildRelation> Loader<CountKey<R>> for DirectoryLoader {
                 .and_where(relation.parent().is_in(parents.iter().copied()))
                 .add_group_by([relation.parent()]);
             let mut counts = HashMap::new();
-            for row in self.db.query_all(&stmt).await.map_err(|e| Arc::new(e.into()))? {
+            for row in self
+                .db
+                .query_all(&stmt)
+                .await
+                .map_err(|e| Arc::new(e.into()))?
+            {
                 let parent: Uuid = row.try_get("", PARENT).map_err(|e| Arc::new(e.into()))?;
                 let count: i64 = row.try_get("", COUNT).map_err(|e| Arc::new(e.into()))?;
                 counts.insert(parent, Ord::max(count, 0) as u64);

@@ -179,7 +179,9 @@ pub fn link_allowed(
 ) -> bool {
     use OrganizationKind::*;
     match kind {
-        ChannelLinkKind::Supplies => upstream == Supplier && matches!(downstream, Brand | Distributor),
+        ChannelLinkKind::Supplies => {
+            upstream == Supplier && matches!(downstream, Brand | Distributor)
+        }
         ChannelLinkKind::DistributesTo => {
             matches!(upstream, Brand | Distributor) && downstream == Distributor
         }

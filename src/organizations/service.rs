@@ -415,7 +415,10 @@ where
         return Err(Error::user(
             &["input", "version"],
             UserErrorCode::Conflict,
-            format!("version {version} is stale: the {} changed meanwhile", E::KIND),
+            format!(
+                "version {version} is stale: the {} changed meanwhile",
+                E::KIND
+            ),
         ));
     }
     E::find()

@@ -37,13 +37,25 @@ async fn a_duplicate_partner_code_is_taken() {
 #[tokio::test]
 async fn names_must_be_present_and_at_most_200_characters() {
     let app = spawn_app().await;
-    let (field, code) =
-        create_refused(&app, json!({ "kind": "SUPPLIER", "name": "   ", "code": "SUP-1" })).await;
-    assert_eq!((field, code.as_str()), (json!(["input", "name"]), "REQUIRED"));
+    let (field, code) = create_refused(
+        &app,
+        json!({ "kind": "SUPPLIER", "name": "   ", "code": "SUP-1" }),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "name"]), "REQUIRED")
+    );
     let long = "名".repeat(201);
-    let (field, code) =
-        create_refused(&app, json!({ "kind": "SUPPLIER", "name": long, "code": "SUP-1" })).await;
-    assert_eq!((field, code.as_str()), (json!(["input", "name"]), "TOO_LONG"));
+    let (field, code) = create_refused(
+        &app,
+        json!({ "kind": "SUPPLIER", "name": long, "code": "SUP-1" }),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "name"]), "TOO_LONG")
+    );
 }
 
 #[tokio::test]
@@ -114,11 +126,16 @@ async fn unknown_malformed_and_wrongly_typed_ids_are_named() {
     assert_eq!(body["data"]["node"]["addresses"]["totalCount"], 0);
 
     // Queries: a malformed id is a BAD_USER_INPUT error naming the argument; an unknown one is null.
-    let body = app.graphql("{ node(id: \"garbage\") { id } }", json!({})).await;
+    let body = app
+        .graphql("{ node(id: \"garbage\") { id } }", json!({}))
+        .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "id");
     let body = app
-        .graphql("query($id: ID!) { node(id: $id) { id } }", json!({ "id": unknown }))
+        .graphql(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": unknown }),
+        )
         .await;
     assert_eq!(body["data"]["node"], Value::Null);
     assert!(body.get("errors").is_none());
@@ -198,19 +215,33 @@ async fn a_cycle_in_the_parent_chain_is_refused() {
             json!({ "id": group }),
         )
         .await;
-    assert_eq!(body["data"]["node"], json!({ "parent": null, "version": 1 }));
+    assert_eq!(
+        body["data"]["node"],
+        json!({ "parent": null, "version": 1 })
+    );
 }
 
 #[tokio::test]
 async fn page_sizes_over_100_or_negative_are_refused() {
     let app = spawn_app().await;
     for (args, field, message) in [
-        ("first: 101", "first", "first must be at most 100; it was 101"),
-        ("first: -1", "first", "first must not be negative; it was -1"),
+        (
+            "first: 101",
+            "first",
+            "first must be at most 100; it was 101",
+        ),
+        (
+            "first: -1",
+            "first",
+            "first must not be negative; it was -1",
+        ),
         ("last: 500", "last", "last must be at most 100; it was 500"),
     ] {
         let body = app
-            .graphql(&format!("{{ organizations({args}) {{ totalCount }} }}"), json!({}))
+            .graphql(
+                &format!("{{ organizations({args}) {{ totalCount }} }}"),
+                json!({}),
+            )
             .await;
         let error = &body["errors"][0];
         assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{body}");
@@ -218,12 +249,21 @@ async fn page_sizes_over_100_or_negative_are_refused() {
         assert_eq!(error["message"], message);
     }
     let body = app
-        .graphql("{ organizations { edges { node { contacts(first: 101) { totalCount } } } } }", json!({}))
+        .graphql(
+            "{ organizations { edges { node { contacts(first: 101) { totalCount } } } } }",
+            json!({}),
+        )
         .await;
-    assert!(body.get("errors").is_none(), "no organizations, so no nested list to refuse");
+    assert!(
+        body.get("errors").is_none(),
+        "no organizations, so no nested list to refuse"
+    );
     app.create_org("SUPPLIER", "One", "SUP-1").await;
     let body = app
-        .graphql("{ organizations { edges { node { contacts(first: 101) { totalCount } } } } }", json!({}))
+        .graphql(
+            "{ organizations { edges { node { contacts(first: 101) { totalCount } } } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "first", "{body}");
 }
@@ -233,7 +273,10 @@ async fn a_cursor_from_another_order_is_refused() {
     let app = spawn_app().await;
     app.create_org("SUPPLIER", "One", "SUP-1").await;
     let body = app
-        .graphql("{ organizations(first: 1) { pageInfo { endCursor } } }", json!({}))
+        .graphql(
+            "{ organizations(first: 1) { pageInfo { endCursor } } }",
+            json!({}),
+        )
         .await;
     let cursor = body["data"]["organizations"]["pageInfo"]["endCursor"].clone();
     let body = app
@@ -258,6 +301,12 @@ async fn wrong_types_in_variables_are_refused_before_anything_runs() {
             json!({ "input": { "kind": "WIZARD", "name": "X", "code": "X-1" } }),
         )
         .await;
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("WIZARD"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("WIZARD"),
+        "{body}"
+    );
     assert_eq!(app.organization_count().await, 0);
 }

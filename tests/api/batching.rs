@@ -30,11 +30,22 @@ async fn fifty_organizations_with_their_relations_cost_as_many_statements_as_fiv
         assert!(body.get("errors").is_none(), "{body}");
         let edges = body["data"]["organizations"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), n);
-        assert!(edges.iter().all(|e| e["node"]["contacts"]["totalCount"] == 1));
-        assert!(edges.iter().any(|e| e["node"]["downstreamLinks"]["totalCount"].as_i64() > Some(0)));
+        assert!(
+            edges
+                .iter()
+                .all(|e| e["node"]["contacts"]["totalCount"] == 1)
+        );
+        assert!(
+            edges
+                .iter()
+                .any(|e| e["node"]["downstreamLinks"]["totalCount"].as_i64() > Some(0))
+        );
         costs.push(after - before);
     }
-    assert_eq!(costs[0], costs[1], "statements for 5 and for 50 organizations");
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 5 and for 50 organizations"
+    );
     // The list, then one each for contacts, their count, addresses, links, their count, and
     // the linked organizations.
     assert!(costs[1] <= 7, "{} statements", costs[1]);

@@ -38,16 +38,22 @@ async fn a_distributor_is_created_read_back_and_listed_by_type() {
     assert_eq!(body["data"]["node"]["name"], "Nordlicht Vertrieb");
     assert_eq!(body["data"]["organization"]["name"], "Nordlicht Vertrieb");
     assert_eq!(body["data"]["distributors"]["totalCount"], 1);
-    assert_eq!(body["data"]["distributors"]["edges"][0]["node"]["code"], "DIST-007");
+    assert_eq!(
+        body["data"]["distributors"]["edges"][0]["node"]["code"],
+        "DIST-007"
+    );
     assert_eq!(body["data"]["customers"]["totalCount"], 0);
 }
 
 #[tokio::test]
 async fn names_are_searched_without_regard_to_case_in_every_script() {
     let app = spawn_app().await;
-    app.create_org("INTERMEDIATE_CUSTOMER", "ÄRZTE-Bedarf Süd", "DLR-1").await;
-    app.create_org("INTERMEDIATE_CUSTOMER", "東京商事", "DLR-2").await;
-    app.create_org("INTERMEDIATE_CUSTOMER", "Plain Dealer", "DLR-3").await;
+    app.create_org("INTERMEDIATE_CUSTOMER", "ÄRZTE-Bedarf Süd", "DLR-1")
+        .await;
+    app.create_org("INTERMEDIATE_CUSTOMER", "東京商事", "DLR-2")
+        .await;
+    app.create_org("INTERMEDIATE_CUSTOMER", "Plain Dealer", "DLR-3")
+        .await;
     let search = |needle: &'static str| {
         let app = &app;
         async move {
@@ -74,14 +80,22 @@ async fn names_are_searched_without_regard_to_case_in_every_script() {
 #[tokio::test]
 async fn pages_move_forward_and_back_with_keyset_cursors() {
     let app = spawn_app().await;
-    for (i, name) in ["Echo", "alpha", "Delta", "charlie", "Bravo"].iter().enumerate() {
+    for (i, name) in ["Echo", "alpha", "Delta", "charlie", "Bravo"]
+        .iter()
+        .enumerate()
+    {
         app.create_org("SUPPLIER", name, &format!("SUP-{i}")).await;
     }
     let page = |args: &'static str, cursor: Option<String>| {
         let app = &app;
         async move {
+            let vars = if args.contains("$c") {
+                "($c: String)"
+            } else {
+                ""
+            };
             let query = format!(
-                "query($c: String) {{ suppliers({args}) {{ totalCount pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} edges {{ node {{ name }} }} }} }}"
+                "query{vars} {{ suppliers({args}) {{ totalCount pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} edges {{ node {{ name }} }} }} }}"
             );
             app.graphql(&query, json!({ "c": cursor })).await["data"]["suppliers"].clone()
         }
@@ -98,15 +112,31 @@ async fn pages_move_forward_and_back_with_keyset_cursors() {
     assert_eq!(names(&first), vec!["alpha", "Bravo"]);
     assert_eq!(first["totalCount"], 5);
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
-    let second = page("first: 2, after: $c", first["pageInfo"]["endCursor"].as_str().map(String::from)).await;
+    let second = page(
+        "first: 2, after: $c",
+        first["pageInfo"]["endCursor"].as_str().map(String::from),
+    )
+    .await;
     assert_eq!(names(&second), vec!["charlie", "Delta"]);
-    let third = page("first: 2, after: $c", second["pageInfo"]["endCursor"].as_str().map(String::from)).await;
+    let third = page(
+        "first: 2, after: $c",
+        second["pageInfo"]["endCursor"].as_str().map(String::from),
+    )
+    .await;
     assert_eq!(names(&third), vec!["Echo"]);
     assert_eq!(third["pageInfo"]["hasNextPage"], false);
-    let back = page("last: 2, before: $c", third["pageInfo"]["startCursor"].as_str().map(String::from)).await;
+    let back = page(
+        "last: 2, before: $c",
+        third["pageInfo"]["startCursor"].as_str().map(String::from),
+    )
+    .await;
     assert_eq!(names(&back), vec!["charlie", "Delta"]);
     assert_eq!(back["pageInfo"]["hasPreviousPage"], true);
-    let newest = page("first: 2, orderBy: { field: CREATED_AT, direction: DESC }", None).await;
+    let newest = page(
+        "first: 2, orderBy: { field: CREATED_AT, direction: DESC }",
+        None,
+    )
+    .await;
     assert_eq!(names(&newest), vec!["Bravo", "charlie"]);
 }
 
@@ -136,9 +166,15 @@ async fn an_update_needs_the_current_version_and_a_stale_one_changes_nothing() {
     assert_eq!(stale["userErrors"][0]["code"], "CONFLICT");
     assert_eq!(stale["userErrors"][0]["field"], json!(["input", "version"]));
     let body = app
-        .graphql("query($id: ID!) { node(id: $id) { ... on Customer { name version } } }", json!({ "id": id }))
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Customer { name version } } }",
+            json!({ "id": id }),
+        )
         .await;
-    assert_eq!(body["data"]["node"], json!({ "name": "李伟", "version": 2 }));
+    assert_eq!(
+        body["data"]["node"],
+        json!({ "name": "李伟", "version": 2 })
+    );
 }
 
 #[tokio::test]
@@ -174,10 +210,17 @@ async fn archived_organizations_drop_out_of_lists_unless_asked_for() {
 #[tokio::test]
 async fn a_distributor_sees_its_dealers_and_a_dealer_its_customers() {
     let app = spawn_app().await;
-    let dist = app.create_org("DISTRIBUTOR", "Westwind Distribution", "DIST-1").await;
-    let dealer = app.create_org("INTERMEDIATE_CUSTOMER", "Corner Shop", "DLR-1").await;
+    let dist = app
+        .create_org("DISTRIBUTOR", "Westwind Distribution", "DIST-1")
+        .await;
+    let dealer = app
+        .create_org("INTERMEDIATE_CUSTOMER", "Corner Shop", "DLR-1")
+        .await;
     let customer = app.create_org("END_CUSTOMER", "Zoë Dubois", "CUST-1").await;
-    for (up, down, kind) in [(&dist, &dealer, "RESELLS_TO"), (&dealer, &customer, "SERVES")] {
+    for (up, down, kind) in [
+        (&dist, &dealer, "RESELLS_TO"),
+        (&dealer, &customer, "SERVES"),
+    ] {
         let link = app
             .mutate(
                 "channelLinkCreate",
@@ -206,13 +249,18 @@ async fn a_distributor_sees_its_dealers_and_a_dealer_its_customers() {
     assert_eq!(c["code"], "CUST-1");
     assert_eq!(c["servedBy"]["edges"][0]["node"]["code"], "DLR-1");
     assert_eq!(d["downstreamLinks"]["totalCount"], 1);
-    assert_eq!(d["downstreamLinks"]["edges"][0]["node"]["kind"], "RESELLS_TO");
+    assert_eq!(
+        d["downstreamLinks"]["edges"][0]["node"]["kind"],
+        "RESELLS_TO"
+    );
 }
 
 #[tokio::test]
 async fn contacts_and_addresses_belong_to_their_organization() {
     let app = spawn_app().await;
-    let org = app.create_org("INTERMEDIATE_CUSTOMER", "Sakura Denki", "DLR-9").await;
+    let org = app
+        .create_org("INTERMEDIATE_CUSTOMER", "Sakura Denki", "DLR-9")
+        .await;
     let contact = app
         .mutate(
             "contactCreate",
@@ -226,7 +274,10 @@ async fn contacts_and_addresses_belong_to_their_organization() {
         .await;
     assert_eq!(contact["userErrors"], json!([]), "{contact}");
     assert_eq!(contact["contact"]["email"], "hanako@sakura.jp");
-    assert_eq!(contact["contact"]["marketingConsent"]["status"], "OPTED_OUT");
+    assert_eq!(
+        contact["contact"]["marketingConsent"]["status"],
+        "OPTED_OUT"
+    );
     assert_eq!(contact["contact"]["organization"]["code"], "DLR-9");
 
     let address = app
@@ -258,7 +309,9 @@ async fn contacts_and_addresses_belong_to_their_organization() {
 async fn nodes_answers_in_order_with_null_for_unknown_ids() {
     let app = spawn_app().await;
     let a = app.create_org("SUPPLIER", "A Supplier", "SUP-A").await;
-    let b = app.create_org("DISTRIBUTOR", "B Distribution", "DIST-B").await;
+    let b = app
+        .create_org("DISTRIBUTOR", "B Distribution", "DIST-B")
+        .await;
     let unknown = channelgraph::ids::GlobalId::encode(
         channelgraph::ids::NodeType::Organization,
         uuid::Uuid::now_v7(),

@@ -81,7 +81,11 @@ impl TestApp {
 
     /// Runs a mutation and returns its payload, asserting there were no GraphQL errors.
     pub async fn mutate(&self, name: &str, selection: &str, input: Value) -> Value {
-        let input_type = format!("{}Input", upper_first(name));
+        let input_type = if name.ends_with("Archive") {
+            "ArchiveInput".to_owned()
+        } else {
+            format!("{}Input", upper_first(name))
+        };
         let query = format!(
             "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} userErrors {{ field code message }} }} }}"
         );
@@ -111,7 +115,9 @@ impl TestApp {
                 json!({}),
             )
             .await;
-        body["data"]["organizations"]["totalCount"].as_i64().unwrap()
+        body["data"]["organizations"]["totalCount"]
+            .as_i64()
+            .unwrap()
     }
 }
 

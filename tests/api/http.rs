@@ -8,7 +8,12 @@ use crate::helpers::{spawn_app, spawn_app_with};
 async fn health_and_readiness_answer_with_a_request_id() {
     let app = spawn_app().await;
     for path in ["/healthz", "/readyz"] {
-        let res = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+        let res = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{path}");
         assert!(res.headers().get("x-request-id").is_some(), "{path}");
         let body: Value = res.json().await.unwrap();
@@ -99,7 +104,10 @@ async fn malformed_json_is_a_400() {
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
     let message = body["errors"][0]["message"].as_str().unwrap();
-    assert!(message.starts_with("the request body is not valid JSON"), "{message}");
+    assert!(
+        message.starts_with("the request body is not valid JSON"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -154,7 +162,12 @@ async fn a_browser_gets_graphiql() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = res.text().await.unwrap();
     assert!(html.contains("graphiql"), "GraphiQL page expected");
 }

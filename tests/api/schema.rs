@@ -10,34 +10,52 @@ fn schema_graphql_is_the_served_schema() {
     );
 }
 
-#[test]
-fn every_type_field_and_argument_has_a_description() {
-    let sdl = channelgraph::graphql::sdl();
-    // Each definition line is preceded by a description line, block or inline ("...").
-    let lines: Vec<&str> = sdl.lines().collect();
+#[tokio::test]
+async fn every_type_field_and_argument_has_a_description() {
+    let schema = channelgraph::graphql::schema_builder().finish();
+    let response = schema
+        .execute(
+            "{ __schema { types { name description
+                fields(includeDeprecated: true) { name description args { name description } }
+                inputFields { name description }
+                enumValues(includeDeprecated: true) { name description } } } }",
+        )
+        .await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().unwrap();
+    let builtin = ["Boolean", "String", "Int", "Float", "ID"];
+    let described = |v: &serde_json::Value| {
+        v["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty())
+    };
     let mut missing = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim();
-        let is_definition = (t.starts_with("type ")
-            || t.starts_with("interface ")
-            || t.starts_with("enum ")
-            || t.starts_with("input ")
-            || t.starts_with("scalar ")
-            || (t.contains(':') && !t.starts_with('"') && !t.starts_with('#')))
-            && !t.starts_with("schema")
-            && !t.starts_with("query:")
-            && !t.starts_with("mutation:")
-            && !t.starts_with("directive ");
-        if !is_definition {
+    for ty in data["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || builtin.contains(&name) {
             continue;
         }
-        let prev = if i > 0 { lines[i - 1].trim() } else { "" };
-        let described = prev.ends_with('"');
-        if !described {
-            missing.push(t.to_owned());
+        if !described(ty) {
+            missing.push(name.to_owned());
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let field_name = field["name"].as_str().unwrap();
+            if !described(field) {
+                missing.push(format!("{name}.{field_name}"));
+            }
+            for arg in field["args"].as_array().into_iter().flatten() {
+                if !described(arg) {
+                    missing.push(format!("{name}.{field_name}({})", arg["name"]));
+                }
+            }
+        }
+        for list in ["inputFields", "enumValues"] {
+            for item in ty[list].as_array().into_iter().flatten() {
+                if !described(item) {
+                    missing.push(format!("{name}.{}", item["name"]));
+                }
+            }
         }
     }
-    let builtin = ["scalar Boolean", "scalar Int", "scalar String", "scalar Float", "scalar ID"];
-    missing.retain(|m| !builtin.iter().any(|b| m.starts_with(b)));
     assert!(missing.is_empty(), "undescribed: {missing:#?}");
 }

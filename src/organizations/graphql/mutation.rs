@@ -85,7 +85,9 @@ fn org_payload(
     })
 }
 
-fn contact_payload(result: Result<entity::contact::Model>) -> async_graphql::Result<ContactPayload> {
+fn contact_payload(
+    result: Result<entity::contact::Model>,
+) -> async_graphql::Result<ContactPayload> {
     let (contact, user_errors) = outcome(result)?;
     Ok(ContactPayload {
         contact: contact.map(Contact),
@@ -93,7 +95,9 @@ fn contact_payload(result: Result<entity::contact::Model>) -> async_graphql::Res
     })
 }
 
-fn address_payload(result: Result<entity::address::Model>) -> async_graphql::Result<AddressPayload> {
+fn address_payload(
+    result: Result<entity::address::Model>,
+) -> async_graphql::Result<AddressPayload> {
     let (address, user_errors) = outcome(result)?;
     Ok(AddressPayload {
         address: address.map(Address),
@@ -169,7 +173,9 @@ impl DirectoryMutation {
         #[graphql(desc = "The new contact.")] input: ContactCreateInput,
     ) -> async_graphql::Result<ContactPayload> {
         let result = match input.parse() {
-            Ok(new) => in_transaction!(ctx, |txn, principal| contacts::create(&txn, principal, new)),
+            Ok(new) => {
+                in_transaction!(ctx, |txn, principal| contacts::create(&txn, principal, new))
+            }
             Err(e) => Err(e),
         };
         contact_payload(result)
@@ -215,7 +221,9 @@ impl DirectoryMutation {
         #[graphql(desc = "The new address.")] input: AddressCreateInput,
     ) -> async_graphql::Result<AddressPayload> {
         let result = match input.parse() {
-            Ok(new) => in_transaction!(ctx, |txn, principal| addresses::create(&txn, principal, new)),
+            Ok(new) => in_transaction!(ctx, |txn, principal| addresses::create(
+                &txn, principal, new
+            )),
             Err(e) => Err(e),
         };
         address_payload(result)

@@ -68,12 +68,13 @@ pub struct OrganizationOrder {
 
 impl OrganizationFilter {
     fn parse(self) -> crate::error::Result<Filter> {
-        let parent_id = match &self.parent_id {
-            Some(raw) => Some(GlobalId::parse_as(raw, NodeType::Organization).map_err(|e| {
-                Error::bad_input("filter.parentId", format!("filter.parentId {e}"))
-            })?),
-            None => None,
-        };
+        let parent_id =
+            match &self.parent_id {
+                Some(raw) => Some(GlobalId::parse_as(raw, NodeType::Organization).map_err(
+                    |e| Error::bad_input("filter.parentId", format!("filter.parentId {e}")),
+                )?),
+                None => None,
+            };
         Ok(Filter {
             kinds: self
                 .kinds
@@ -166,14 +167,26 @@ impl DirectoryQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
-        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
+            OrganizationOrder,
+        >,
         #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Organization>> {
-        list(ctx, None, filter, order_by, first, after, last, before, organization).await
+        list(
+            ctx,
+            None,
+            filter,
+            order_by,
+            first,
+            after,
+            last,
+            before,
+            organization,
+        )
+        .await
     }
 
     /// End customers, by name unless `orderBy` says otherwise.
@@ -182,15 +195,19 @@ impl DirectoryQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
-        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
+            OrganizationOrder,
+        >,
         #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Customer>> {
         let kind = Some(entity::enums::OrganizationKind::EndCustomer);
-        list(ctx, kind, filter, order_by, first, after, last, before, Customer).await
+        list(
+            ctx, kind, filter, order_by, first, after, last, before, Customer,
+        )
+        .await
     }
 
     /// Intermediate customers (dealers, retailers, wholesalers, contractors), by name unless
@@ -200,15 +217,27 @@ impl DirectoryQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
-        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
+            OrganizationOrder,
+        >,
         #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<IntermediateCustomer>> {
         let kind = Some(entity::enums::OrganizationKind::IntermediateCustomer);
-        list(ctx, kind, filter, order_by, first, after, last, before, IntermediateCustomer).await
+        list(
+            ctx,
+            kind,
+            filter,
+            order_by,
+            first,
+            after,
+            last,
+            before,
+            IntermediateCustomer,
+        )
+        .await
     }
 
     /// Distributors, by name unless `orderBy` says otherwise.
@@ -217,15 +246,27 @@ impl DirectoryQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
-        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
+            OrganizationOrder,
+        >,
         #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Distributor>> {
         let kind = Some(entity::enums::OrganizationKind::Distributor);
-        list(ctx, kind, filter, order_by, first, after, last, before, Distributor).await
+        list(
+            ctx,
+            kind,
+            filter,
+            order_by,
+            first,
+            after,
+            last,
+            before,
+            Distributor,
+        )
+        .await
     }
 
     /// Suppliers, by name unless `orderBy` says otherwise.
@@ -234,15 +275,19 @@ impl DirectoryQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
-        order_by: Option<OrganizationOrder>,
+        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
+            OrganizationOrder,
+        >,
         #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<Supplier>> {
         let kind = Some(entity::enums::OrganizationKind::Supplier);
-        list(ctx, kind, filter, order_by, first, after, last, before, Supplier).await
+        list(
+            ctx, kind, filter, order_by, first, after, last, before, Supplier,
+        )
+        .await
     }
 
     /// The organization with this partner code (archived ones too), or null.

@@ -189,7 +189,9 @@ impl From<ChannelLinkFilter> for LinkFilter {
     }
 }
 
-pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DirectoryLoader>> {
+pub(crate) fn loader<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a DataLoader<DirectoryLoader>> {
     ctx.data::<DataLoader<DirectoryLoader>>()
 }
 
@@ -271,72 +273,233 @@ pub fn organization(m: organization::Model) -> Organization {
 }
 
 /// A party in the channel. Every kind of organization implements this interface.
+// The interface's field list repeats `ty`, `name` and `arg`, as the derive requires.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
-    field(name = "id", ty = "ID", desc = "Opaque global id; use it with `node(id:)`."),
-    field(name = "kind", ty = "OrganizationKind", desc = "The role it plays in the channel."),
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "Opaque global id; use it with `node(id:)`."
+    ),
+    field(
+        name = "kind",
+        ty = "OrganizationKind",
+        desc = "The role it plays in the channel."
+    ),
     field(name = "name", ty = "String", desc = "The name it trades under."),
-    field(name = "legal_name", ty = "Option<String>", desc = "The registered legal name."),
-    field(name = "code", ty = "String", desc = "Unique partner code, also its trading partner id in EDI."),
-    field(name = "tax_id", ty = "Option<String>", desc = "Tax or VAT registration number."),
-    field(name = "segment", ty = "Option<IndustrySegment>", desc = "The industry it belongs to."),
-    field(name = "customer_type", ty = "Option<CustomerType>", desc = "Consumer or business."),
-    field(name = "territory", ty = "Option<String>", desc = "The sales territory it belongs to."),
-    field(name = "status", ty = "OrganizationStatus", desc = "Whether it is doing business."),
-    field(name = "archived_at", ty = "Option<DateTime<Utc>>", desc = "When it was archived; archived organizations drop out of lists unless asked for."),
-    field(name = "created_at", ty = "DateTime<Utc>", desc = "When it was created."),
-    field(name = "updated_at", ty = "DateTime<Utc>", desc = "When it last changed."),
-    field(name = "version", ty = "i32", desc = "Increases with every change; send it back with an update."),
-    field(name = "parent", ty = "Option<Organization>", desc = "The organization it belongs to in a corporate group."),
+    field(
+        name = "legal_name",
+        ty = "Option<String>",
+        desc = "The registered legal name."
+    ),
+    field(
+        name = "code",
+        ty = "String",
+        desc = "Unique partner code, also its trading partner id in EDI."
+    ),
+    field(
+        name = "tax_id",
+        ty = "Option<String>",
+        desc = "Tax or VAT registration number."
+    ),
+    field(
+        name = "segment",
+        ty = "Option<IndustrySegment>",
+        desc = "The industry it belongs to."
+    ),
+    field(
+        name = "customer_type",
+        ty = "Option<CustomerType>",
+        desc = "Consumer or business."
+    ),
+    field(
+        name = "territory",
+        ty = "Option<String>",
+        desc = "The sales territory it belongs to."
+    ),
+    field(
+        name = "status",
+        ty = "OrganizationStatus",
+        desc = "Whether it is doing business."
+    ),
+    field(
+        name = "archived_at",
+        ty = "Option<DateTime<Utc>>",
+        desc = "When it was archived; archived organizations drop out of lists unless asked for."
+    ),
+    field(
+        name = "created_at",
+        ty = "DateTime<Utc>",
+        desc = "When it was created."
+    ),
+    field(
+        name = "updated_at",
+        ty = "DateTime<Utc>",
+        desc = "When it last changed."
+    ),
+    field(
+        name = "version",
+        ty = "i32",
+        desc = "Increases with every change; send it back with an update."
+    ),
+    field(
+        name = "parent",
+        ty = "Option<Organization>",
+        desc = "The organization it belongs to in a corporate group."
+    ),
     field(
         name = "children",
         ty = "Conn<Organization>",
         desc = "Organizations whose parent it is, by name.",
-        arg(name = "first", ty = "Option<i32>", desc = "Return the first n (at most 100)."),
-        arg(name = "after", ty = "Option<String>", desc = "Return those after this cursor."),
-        arg(name = "last", ty = "Option<i32>", desc = "Return the last n (at most 100)."),
-        arg(name = "before", ty = "Option<String>", desc = "Return those before this cursor."),
-        arg(name = "include_archived", ty = "bool", default = false, desc = "Include archived organizations.")
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        ),
+        arg(
+            name = "include_archived",
+            ty = "bool",
+            default = false,
+            desc = "Include archived organizations."
+        )
     ),
     field(
         name = "contacts",
         ty = "Conn<Contact>",
         desc = "The people at this organization, by name.",
-        arg(name = "first", ty = "Option<i32>", desc = "Return the first n (at most 100)."),
-        arg(name = "after", ty = "Option<String>", desc = "Return those after this cursor."),
-        arg(name = "last", ty = "Option<i32>", desc = "Return the last n (at most 100)."),
-        arg(name = "before", ty = "Option<String>", desc = "Return those before this cursor."),
-        arg(name = "include_archived", ty = "bool", default = false, desc = "Include archived contacts.")
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        ),
+        arg(
+            name = "include_archived",
+            ty = "bool",
+            default = false,
+            desc = "Include archived contacts."
+        )
     ),
     field(
         name = "addresses",
         ty = "Conn<Address>",
         desc = "Its billing, shipping and head office addresses, oldest first.",
-        arg(name = "first", ty = "Option<i32>", desc = "Return the first n (at most 100)."),
-        arg(name = "after", ty = "Option<String>", desc = "Return those after this cursor."),
-        arg(name = "last", ty = "Option<i32>", desc = "Return the last n (at most 100)."),
-        arg(name = "before", ty = "Option<String>", desc = "Return those before this cursor."),
-        arg(name = "include_archived", ty = "bool", default = false, desc = "Include archived addresses.")
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        ),
+        arg(
+            name = "include_archived",
+            ty = "bool",
+            default = false,
+            desc = "Include archived addresses."
+        )
     ),
     field(
         name = "upstream_links",
         ty = "Conn<ChannelLink>",
         desc = "Links from the organizations that supply, distribute to, resell to or serve this one, oldest first.",
-        arg(name = "filter", ty = "Option<ChannelLinkFilter>", desc = "Narrows the links."),
-        arg(name = "first", ty = "Option<i32>", desc = "Return the first n (at most 100)."),
-        arg(name = "after", ty = "Option<String>", desc = "Return those after this cursor."),
-        arg(name = "last", ty = "Option<i32>", desc = "Return the last n (at most 100)."),
-        arg(name = "before", ty = "Option<String>", desc = "Return those before this cursor.")
+        arg(
+            name = "filter",
+            ty = "Option<ChannelLinkFilter>",
+            desc = "Narrows the links."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        )
     ),
     field(
         name = "downstream_links",
         ty = "Conn<ChannelLink>",
         desc = "Links to the organizations this one supplies, distributes to, resells to or serves, oldest first.",
-        arg(name = "filter", ty = "Option<ChannelLinkFilter>", desc = "Narrows the links."),
-        arg(name = "first", ty = "Option<i32>", desc = "Return the first n (at most 100)."),
-        arg(name = "after", ty = "Option<String>", desc = "Return those after this cursor."),
-        arg(name = "last", ty = "Option<i32>", desc = "Return the last n (at most 100)."),
-        arg(name = "before", ty = "Option<String>", desc = "Return those before this cursor.")
+        arg(
+            name = "filter",
+            ty = "Option<ChannelLinkFilter>",
+            desc = "Narrows the links."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        )
     )
 )]
 pub enum Organization {
@@ -596,9 +759,9 @@ impl Contact {
             .await
             .map_err(unshare)
             .gql()?;
-        found
-            .map(organization)
-            .ok_or_else(|| Error::NotFound("the contact's organization is not visible".into()).into_graphql())
+        found.map(organization).ok_or_else(|| {
+            Error::NotFound("the contact's organization is not visible".into()).into_graphql()
+        })
     }
     /// Full name, as the person writes it.
     async fn name(&self) -> &str {
@@ -683,9 +846,9 @@ impl Address {
             .await
             .map_err(unshare)
             .gql()?;
-        found
-            .map(organization)
-            .ok_or_else(|| Error::NotFound("the address's organization is not visible".into()).into_graphql())
+        found.map(organization).ok_or_else(|| {
+            Error::NotFound("the address's organization is not visible".into()).into_graphql()
+        })
     }
     /// What the address is used for.
     async fn kind(&self) -> AddressKind {
@@ -811,5 +974,7 @@ async fn end_of(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Organizati
         .map_err(unshare)
         .gql()?
         .map(organization)
-        .ok_or_else(|| Error::NotFound("the linked organization is not visible".into()).into_graphql())
+        .ok_or_else(|| {
+            Error::NotFound("the linked organization is not visible".into()).into_graphql()
+        })
 }
