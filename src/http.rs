@@ -319,6 +319,8 @@ async fn execute(
         gate.spawner(),
     )
     .delay(std::time::Duration::ZERO);
+    let query = p.query.clone();
+    let operation_name = p.operation_name.clone();
     let mut request = async_graphql::Request::new(p.query)
         .data(principal)
         .data(state.db.clone())
@@ -344,6 +346,9 @@ async fn execute(
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     };
+    if let Some(data) = body.get_mut("data") {
+        crate::graphql::order::reorder(data, &query, operation_name.as_deref());
+    }
     if let Some(Value::Array(errors)) = body.get_mut("errors") {
         for error in errors {
             let internal = error

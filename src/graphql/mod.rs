@@ -3,6 +3,7 @@
 pub mod batching;
 pub mod connection;
 pub mod node;
+pub mod order;
 pub mod scalars;
 pub mod user_error;
 

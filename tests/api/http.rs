@@ -191,3 +191,47 @@ async fn a_body_over_the_limit_is_refused_with_413_and_changes_nothing() {
     assert!(res.headers().get("x-request-id").is_some());
     assert_eq!(app.organization_count().await, 0);
 }
+
+#[tokio::test]
+async fn response_fields_come_in_the_order_they_were_asked() {
+    let app = spawn_app().await;
+    app.create_org("SUPPLIER", "Ordered", "SUP-1").await;
+    let text = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": "{ suppliers { totalCount pageInfo { hasNextPage } nodes { code name } } }" }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        text,
+        r#"{"data":{"suppliers":{"totalCount":1,"pageInfo":{"hasNextPage":false},"nodes":[{"code":"SUP-1","name":"Ordered"}]}}}"#
+    );
+}
+
+#[tokio::test]
+async fn a_mutation_in_malformed_json_or_a_broken_document_writes_nothing() {
+    let app = spawn_app().await;
+    let broken_json = r#"{"query":"mutation { organizationCreate(input: {kind: SUPPLIER, name: \"X\", code: \"SUP-1\"}) { organization { id } } }""#;
+    let broken_document = json!({
+        "query": "mutation { organizationCreate(input: {kind: SUPPLIER, name: \"X\", code: \"SUP-1\"}) { organization { id } }"
+    })
+    .to_string();
+    for (body, status) in [(broken_json.to_owned(), 400), (broken_document, 200)] {
+        let res = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["errors"][0]["message"].is_string(), "{body}");
+    }
+    assert_eq!(app.organization_count().await, 0);
+}
