@@ -13,4 +13,5 @@ pub mod pagination;
 pub mod seed;
 pub mod settings;
 pub mod startup;
+pub mod store;
 pub mod telemetry;

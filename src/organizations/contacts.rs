@@ -4,28 +4,15 @@ use std::collections::HashMap;
 
 use entity::contact::{self, Column, Entity};
 use entity::enums::ConsentStatus;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
 use super::model::{ContactChanges, NewContact, now};
-use super::service::{Versioned, check_version, live_organization, save_versioned};
+use super::service::live_organization;
 use crate::access::Principal;
 use crate::domain::sort_key;
-use crate::error::{Error, Result};
-use crate::graphql::user_error::UserErrorCode;
-
-impl Versioned for Entity {
-    const KIND: &'static str = "contact";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn version_column() -> Column {
-        Column::Version
-    }
-    fn updated_at_column() -> Column {
-        Column::UpdatedAt
-    }
-}
+use crate::error::Result;
+use crate::store::{self, save_versioned};
 
 #[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
 pub async fn by_ids(
@@ -33,12 +20,7 @@ pub async fn by_ids(
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, contact::Model>> {
-    let rows = Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(principal.owned_by_visible(Column::OrganizationId))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    store::by_ids::<Entity>(db, ids, principal.owned_by_visible(Column::OrganizationId)).await
 }
 
 async fn for_change(
@@ -48,26 +30,13 @@ async fn for_change(
     version: i32,
 ) -> Result<contact::Model> {
     principal.ensure_can_edit_directory()?;
-    let current = Entity::find_by_id(id)
-        .filter(principal.owned_by_visible(Column::OrganizationId))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            Error::user(
-                &["input", "id"],
-                UserErrorCode::NotFound,
-                "no contact has this id",
-            )
-        })?;
-    if current.archived_at.is_some() {
-        return Err(Error::user(
-            &["input", "id"],
-            UserErrorCode::Archived,
-            "this contact is archived",
-        ));
-    }
-    check_version(current.version, version)?;
-    Ok(current)
+    store::for_change::<Entity>(
+        db,
+        id,
+        version,
+        principal.owned_by_visible(Column::OrganizationId),
+    )
+    .await
 }
 
 #[tracing::instrument(skip(db, principal, new))]

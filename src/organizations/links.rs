@@ -11,23 +11,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed, now};
-use super::service::{Versioned, check_version, live_organization, save_versioned};
+use super::service::live_organization;
 use crate::access::Principal;
 use crate::error::{Error, Result};
 use crate::graphql::user_error::UserErrorCode;
-
-impl Versioned for Entity {
-    const KIND: &'static str = "channel link";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn version_column() -> Column {
-        Column::Version
-    }
-    fn updated_at_column() -> Column {
-        Column::UpdatedAt
-    }
-}
+use crate::store::{self, save_versioned};
 
 /// A link is visible when both of its ends are.
 fn visible(principal: &Principal) -> Condition {
@@ -42,12 +30,7 @@ pub async fn by_ids(
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, channel_link::Model>> {
-    let rows = Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(principal))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    store::by_ids::<Entity>(db, ids, visible(principal)).await
 }
 
 async fn for_change(
@@ -57,26 +40,7 @@ async fn for_change(
     version: i32,
 ) -> Result<channel_link::Model> {
     principal.ensure_can_edit_directory()?;
-    let current = Entity::find_by_id(id)
-        .filter(visible(principal))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            Error::user(
-                &["input", "id"],
-                UserErrorCode::NotFound,
-                "no channel link has this id",
-            )
-        })?;
-    if current.archived_at.is_some() {
-        return Err(Error::user(
-            &["input", "id"],
-            UserErrorCode::Archived,
-            "this channel link is archived",
-        ));
-    }
-    check_version(current.version, version)?;
-    Ok(current)
+    store::for_change::<Entity>(db, id, version, visible(principal)).await
 }
 
 fn check_dates(since: chrono::NaiveDate, until: Option<chrono::NaiveDate>) -> Result<()> {

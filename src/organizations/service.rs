@@ -17,6 +17,7 @@ use crate::domain::sort_key;
 use crate::error::{Error, Result};
 use crate::graphql::user_error::UserErrorCode;
 use crate::pagination::{Page, PageRequest, SortKey};
+use crate::store::{self, save_versioned};
 
 /// How deep a parent chain may go before it is treated as a cycle.
 const MAX_PARENT_DEPTH: usize = 64;
@@ -67,20 +68,14 @@ fn filter_condition(filter: &OrganizationFilter) -> Condition {
     cond
 }
 
-/// Organizations by id, as far as the principal may see them. Archived ones are included:
-/// a reference to an archived organization still resolves.
+/// Organizations by id, as far as the principal may see them, archived ones included.
 #[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, organization::Model>> {
-    let rows = Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(principal.visible_organizations())
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    store::by_ids::<Entity>(db, ids, principal.visible_organizations()).await
 }
 
 #[tracing::instrument(skip(db, principal))]
@@ -179,39 +174,7 @@ pub async fn for_change(
     version: i32,
 ) -> Result<organization::Model> {
     principal.ensure_can_edit_directory()?;
-    let current = Entity::find_by_id(id)
-        .filter(principal.visible_organizations())
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            Error::user(
-                &["input", "id"],
-                UserErrorCode::NotFound,
-                "no organization has this id",
-            )
-        })?;
-    if current.archived_at.is_some() {
-        return Err(Error::user(
-            &["input", "id"],
-            UserErrorCode::Archived,
-            "this organization is archived",
-        ));
-    }
-    check_version(current.version, version)?;
-    Ok(current)
-}
-
-pub fn check_version(current: i32, sent: i32) -> Result<()> {
-    if current != sent {
-        return Err(Error::user(
-            &["input", "version"],
-            UserErrorCode::Conflict,
-            format!(
-                "version {sent} is stale: the record is at version {current}; read it again and reapply the change"
-            ),
-        ));
-    }
-    Ok(())
+    store::for_change::<Entity>(db, id, version, principal.visible_organizations()).await
 }
 
 /// An organization named in an input: it must exist, be visible, and not be archived.
@@ -367,63 +330,4 @@ pub async fn archive(
     let mut row: organization::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
     save_versioned::<Entity>(db, row, id, version).await
-}
-
-/// Tables whose rows carry an id, a `version` and an `updated_at`.
-pub trait Versioned: EntityTrait {
-    const KIND: &'static str;
-    fn id_column() -> Self::Column;
-    fn version_column() -> Self::Column;
-    fn updated_at_column() -> Self::Column;
-}
-
-impl Versioned for Entity {
-    const KIND: &'static str = "organization";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn version_column() -> Column {
-        Column::Version
-    }
-    fn updated_at_column() -> Column {
-        Column::UpdatedAt
-    }
-}
-
-/// Writes the row only if it is still at `version`, bumping the version and `updated_at`.
-/// A writer that got there first makes this a `CONFLICT`, never a lost update.
-pub async fn save_versioned<E>(
-    db: &impl ConnectionTrait,
-    mut row: E::ActiveModel,
-    id: Uuid,
-    version: i32,
-) -> Result<E::Model>
-where
-    E: Versioned,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-    E::Model: Sync,
-{
-    row.set(E::version_column(), (version + 1).into());
-    row.set(E::updated_at_column(), now().into());
-    let result = E::update_many()
-        .set(row)
-        .filter(E::id_column().eq(id))
-        .filter(E::version_column().eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(Error::user(
-            &["input", "version"],
-            UserErrorCode::Conflict,
-            format!(
-                "version {version} is stale: the {} changed meanwhile",
-                E::KIND
-            ),
-        ));
-    }
-    E::find()
-        .filter(E::id_column().eq(id))
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::Internal(format!("an updated {} vanished", E::KIND)))
 }

@@ -1,0 +1,154 @@
+//! What every versioned table shares: lookups by id under a visibility condition, loading a
+//! row for a change (it must exist, be visible, be live, and be at the version the caller
+//! read), and saving it only if nobody changed it meanwhile.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::graphql::user_error::UserErrorCode;
+use crate::organizations::model::now;
+
+/// Tables whose rows carry an id, a `version`, an `updated_at` and an `archived_at`.
+pub trait Versioned: EntityTrait {
+    /// What a row is called in messages.
+    const KIND: &'static str;
+    fn id_column() -> Self::Column;
+    fn version_column() -> Self::Column;
+    fn updated_at_column() -> Self::Column;
+    fn id(model: &Self::Model) -> Uuid;
+    fn version(model: &Self::Model) -> i32;
+    fn is_archived(model: &Self::Model) -> bool;
+}
+
+macro_rules! versioned {
+    ($module:ident, $kind:literal) => {
+        impl Versioned for entity::$module::Entity {
+            const KIND: &'static str = $kind;
+            fn id_column() -> entity::$module::Column {
+                entity::$module::Column::Id
+            }
+            fn version_column() -> entity::$module::Column {
+                entity::$module::Column::Version
+            }
+            fn updated_at_column() -> entity::$module::Column {
+                entity::$module::Column::UpdatedAt
+            }
+            fn id(model: &entity::$module::Model) -> Uuid {
+                model.id
+            }
+            fn version(model: &entity::$module::Model) -> i32 {
+                model.version
+            }
+            fn is_archived(model: &entity::$module::Model) -> bool {
+                model.archived_at.is_some()
+            }
+        }
+    };
+}
+
+versioned!(organization, "organization");
+versioned!(contact, "contact");
+versioned!(address, "address");
+versioned!(channel_link, "channel link");
+
+/// Rows by id, as far as `visible` lets the caller see them. Archived rows are included: a
+/// reference to an archived row still resolves.
+pub async fn by_ids<E: Versioned>(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    visible: Condition,
+) -> Result<HashMap<Uuid, E::Model>> {
+    let rows = E::find()
+        .filter(E::id_column().is_in(ids.iter().copied()))
+        .filter(visible)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (E::id(&m), m)).collect())
+}
+
+/// The row `input.id` names, if the caller may see it, it is not archived, and it is still
+/// at the `version` the caller read.
+pub async fn for_change<E: Versioned>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+    visible: Condition,
+) -> Result<E::Model> {
+    let current = E::find()
+        .filter(E::id_column().eq(id))
+        .filter(visible)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            Error::user(
+                &["input", "id"],
+                UserErrorCode::NotFound,
+                format!("no {} has this id", E::KIND),
+            )
+        })?;
+    if E::is_archived(&current) {
+        return Err(Error::user(
+            &["input", "id"],
+            UserErrorCode::Archived,
+            format!("this {} is archived", E::KIND),
+        ));
+    }
+    check_version(E::version(&current), version)?;
+    Ok(current)
+}
+
+pub fn check_version(current: i32, sent: i32) -> Result<()> {
+    if current != sent {
+        return Err(Error::user(
+            &["input", "version"],
+            UserErrorCode::Conflict,
+            format!(
+                "version {sent} is stale: the record is at version {current}; read it again and reapply the change"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the row only if it is still at `version`, bumping the version and `updated_at`.
+/// A writer that got there first makes this a `CONFLICT`, never a lost update.
+pub async fn save_versioned<E>(
+    db: &impl ConnectionTrait,
+    mut row: E::ActiveModel,
+    id: Uuid,
+    version: i32,
+) -> Result<E::Model>
+where
+    E: Versioned,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    E::Model: Sync,
+{
+    row.set(E::version_column(), (version + 1).into());
+    row.set(E::updated_at_column(), now().into());
+    let result = E::update_many()
+        .set(row)
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(Error::user(
+            &["input", "version"],
+            UserErrorCode::Conflict,
+            format!(
+                "version {version} is stale: the {} changed meanwhile",
+                E::KIND
+            ),
+        ));
+    }
+    E::find()
+        .filter(E::id_column().eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("an updated {} vanished", E::KIND)))
+}
