@@ -13,6 +13,7 @@ use crate::ids::{GlobalId, NodeType};
 use crate::organizations::model::OrganizationFilter as Filter;
 use crate::organizations::service;
 use crate::pagination::{PageRequest, Sort, SortKey};
+use entity::enums::OrganizationKind as Kind;
 
 /// Narrows a list of organizations. All given conditions must hold.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -159,146 +160,55 @@ async fn list<N: async_graphql::OutputType>(
 #[derive(Default)]
 pub struct DirectoryQuery;
 
-#[Object]
-impl DirectoryQuery {
+/// Generates the organization lists: every kind, then one typed list per kind.
+macro_rules! directory_query {
+    ($( $(#[$doc:meta])* $name:ident: $kind:expr => $node:ty = $wrap:expr; )*) => {
+        #[Object]
+        impl DirectoryQuery {
+            $(
+                $(#[$doc])*
+                #[allow(clippy::too_many_arguments)]
+                async fn $name(
+                    &self,
+                    ctx: &Context<'_>,
+                    #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
+                    #[graphql(desc = "How the list is sorted. Default: by name, ascending.")]
+                    order_by: Option<OrganizationOrder>,
+                    #[graphql(desc = "Return the first n (at most 100; default 20).")]
+                    first: Option<i32>,
+                    #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+                    #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+                ) -> async_graphql::Result<Conn<$node>> {
+                    list(ctx, $kind, filter, order_by, first, after, last, before, $wrap).await
+                }
+            )*
+
+            /// The organization with this partner code (archived ones too), or null.
+            async fn organization(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "A partner code; case does not matter.")] code: String,
+            ) -> async_graphql::Result<Option<Organization>> {
+                let principal = Principal::of(ctx).gql()?;
+                let db = ctx.data::<DatabaseConnection>()?;
+                let found = service::by_code(db, principal, &code).await.gql()?;
+                Ok(found.map(organization))
+            }
+        }
+    };
+}
+
+directory_query! {
     /// Organizations of every kind, by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    async fn organizations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
-            OrganizationOrder,
-        >,
-        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Organization>> {
-        list(
-            ctx,
-            None,
-            filter,
-            order_by,
-            first,
-            after,
-            last,
-            before,
-            organization,
-        )
-        .await
-    }
-
+    organizations: None => Organization = organization;
     /// End customers, by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    async fn customers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
-            OrganizationOrder,
-        >,
-        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Customer>> {
-        let kind = Some(entity::enums::OrganizationKind::EndCustomer);
-        list(
-            ctx, kind, filter, order_by, first, after, last, before, Customer,
-        )
-        .await
-    }
-
+    customers: Some(Kind::EndCustomer) => Customer = Customer;
     /// Intermediate customers (dealers, retailers, wholesalers, contractors), by name unless
     /// `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    async fn intermediate_customers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
-            OrganizationOrder,
-        >,
-        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<IntermediateCustomer>> {
-        let kind = Some(entity::enums::OrganizationKind::IntermediateCustomer);
-        list(
-            ctx,
-            kind,
-            filter,
-            order_by,
-            first,
-            after,
-            last,
-            before,
-            IntermediateCustomer,
-        )
-        .await
-    }
-
+    intermediate_customers: Some(Kind::IntermediateCustomer) => IntermediateCustomer = IntermediateCustomer;
     /// Distributors, by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    async fn distributors(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
-            OrganizationOrder,
-        >,
-        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Distributor>> {
-        let kind = Some(entity::enums::OrganizationKind::Distributor);
-        list(
-            ctx,
-            kind,
-            filter,
-            order_by,
-            first,
-            after,
-            last,
-            before,
-            Distributor,
-        )
-        .await
-    }
-
+    distributors: Some(Kind::Distributor) => Distributor = Distributor;
     /// Suppliers, by name unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
-    async fn suppliers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "How the list is sorted. Default: by name, ascending.")] order_by: Option<
-            OrganizationOrder,
-        >,
-        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Supplier>> {
-        let kind = Some(entity::enums::OrganizationKind::Supplier);
-        list(
-            ctx, kind, filter, order_by, first, after, last, before, Supplier,
-        )
-        .await
-    }
-
-    /// The organization with this partner code (archived ones too), or null.
-    async fn organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "A partner code; case does not matter.")] code: String,
-    ) -> async_graphql::Result<Option<Organization>> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = service::by_code(db, principal, &code).await.gql()?;
-        Ok(found.map(organization))
-    }
+    suppliers: Some(Kind::Supplier) => Supplier = Supplier;
 }
