@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 #[derive(Clone, Default)]
 pub struct PassGate {
@@ -61,10 +62,15 @@ impl PassGate {
         let gate = self.clone();
         move |load| {
             let gate = gate.clone();
-            tokio::spawn(async move {
-                gate.settled().await;
-                load.await;
-            });
+            // The batch logs under the request's span, and so with its request id.
+            let span = tracing::Span::current();
+            tokio::spawn(
+                async move {
+                    gate.settled().await;
+                    load.await;
+                }
+                .instrument(span),
+            );
         }
     }
 

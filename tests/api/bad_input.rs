@@ -310,3 +310,28 @@ async fn wrong_types_in_variables_are_refused_before_anything_runs() {
     );
     assert_eq!(app.organization_count().await, 0);
 }
+
+#[tokio::test]
+async fn more_than_100_ids_for_nodes_are_refused() {
+    let app = spawn_app().await;
+    let ids: Vec<String> = (0..101)
+        .map(|_| {
+            channelgraph::ids::GlobalId::encode(
+                channelgraph::ids::NodeType::Contact,
+                uuid::Uuid::now_v7(),
+            )
+        })
+        .collect();
+    let body = app
+        .graphql(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": ids }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "ids");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "ids holds 101 ids; at most 100 are allowed"
+    );
+}

@@ -359,4 +359,26 @@ async fn the_demo_seed_is_deterministic_and_runs_once() {
     assert_eq!(d["customers"]["totalCount"], 2000);
     assert_eq!(d["north"]["totalCount"], 5);
     assert_eq!(d["dist"]["dealers"]["totalCount"], 10);
+    // The same names on every run, on every machine.
+    assert_eq!(d["dist"]["name"], "Juniper Installations Distribution");
+}
+
+#[tokio::test]
+async fn sqlite_databases_run_in_wal_mode() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA journal_mode",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let mode: String = row.try_get_by_index(0).unwrap();
+    assert_eq!(mode, "wal");
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod batching;
+mod cli;
 mod directory;
 mod helpers;
 mod http;
