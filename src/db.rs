@@ -5,7 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Counts every SQL statement the pool runs.
 #[derive(Clone, Debug, Default)]
@@ -50,4 +53,15 @@ pub async fn connect(
 /// Whether the database answers.
 pub async fn ping(conn: &DatabaseConnection) -> Result<(), DbErr> {
     conn.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so concurrent writers queue behind the busy timeout instead of
+/// failing when a read inside the transaction would have to upgrade to a write.
+pub async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    conn.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

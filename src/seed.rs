@@ -10,7 +10,7 @@ use entity::enums::{
 use entity::{address, channel_link, contact, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -301,7 +301,7 @@ where
 /// Loads the demo data set unless its brand is already there.
 #[tracing::instrument(skip(db))]
 pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let present = organization::Entity::find()
         .filter(organization::Column::Code.eq(BRAND_CODE))
         .one(&txn)

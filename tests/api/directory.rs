@@ -382,3 +382,36 @@ async fn sqlite_databases_run_in_wal_mode() {
     let mode: String = row.try_get_by_index(0).unwrap();
     assert_eq!(mode, "wal");
 }
+
+#[tokio::test]
+async fn concurrent_writes_all_succeed() {
+    let app = spawn_app().await;
+    let org = app
+        .create_org("DISTRIBUTOR", "Busy Distribution", "DIST-1")
+        .await;
+    let writes = (0..24).map(|i| {
+        let app = &app;
+        let org = org.clone();
+        async move {
+            if i % 2 == 0 {
+                app.mutate(
+                    "organizationCreate",
+                    "organization { id }",
+                    json!({ "kind": "INTERMEDIATE_CUSTOMER", "name": format!("Dealer {i}"), "code": format!("DLR-{i}") }),
+                )
+                .await
+            } else {
+                app.mutate(
+                    "contactCreate",
+                    "contact { id }",
+                    json!({ "organizationId": org, "name": format!("Person {i}") }),
+                )
+                .await
+            }
+        }
+    });
+    for payload in futures_util::future::join_all(writes).await {
+        assert_eq!(payload["userErrors"], json!([]), "{payload}");
+    }
+    assert_eq!(app.organization_count().await, 13);
+}

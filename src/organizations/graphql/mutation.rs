@@ -2,7 +2,7 @@
 //! nothing. Business failures come back in `userErrors`; the rest as GraphQL errors.
 
 use async_graphql::{Context, Object, SimpleObject};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use super::inputs::*;
 use super::types::*;
@@ -30,7 +30,7 @@ macro_rules! in_transaction {
             let db = $ctx
                 .data::<DatabaseConnection>()
                 .map_err(|e| Error::Internal(e.message))?;
-            let $txn = db.begin().await?;
+            let $txn = crate::db::begin_write(db).await?;
             let value = $body.await?;
             $txn.commit().await?;
             Ok::<_, Error>(value)
