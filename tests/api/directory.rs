@@ -190,7 +190,11 @@ async fn archived_organizations_drop_out_of_lists_unless_asked_for() {
         )
         .await;
     assert_eq!(archived["userErrors"], json!([]));
-    assert!(archived["organization"]["archivedAt"].is_string());
+    let archived_at = archived["organization"]["archivedAt"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(archived_at).is_ok() && archived_at.ends_with('Z'),
+        "RFC 3339 in UTC: {archived_at}"
+    );
     let body = app
         .graphql(
             r#"query($id: ID!) {

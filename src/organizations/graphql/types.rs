@@ -2,7 +2,6 @@
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Interface, Object};
-use chrono::{DateTime, Utc};
 use entity::{address, channel_link, contact, enums, organization};
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
@@ -14,7 +13,7 @@ use super::super::loaders::{
 use super::super::model::{LinkEnd, LinkFilter};
 use crate::error::{Error, GqlResult};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
-use crate::graphql::scalars::Date;
+use crate::graphql::scalars::{Date, DateTime};
 use crate::ids::{GlobalId, NodeType};
 use crate::pagination::{Page, PageRequest, Sort, SortKey};
 
@@ -325,19 +324,11 @@ pub fn organization(m: organization::Model) -> Organization {
     ),
     field(
         name = "archived_at",
-        ty = "Option<DateTime<Utc>>",
+        ty = "Option<DateTime>",
         desc = "When it was archived; archived organizations drop out of lists unless asked for."
     ),
-    field(
-        name = "created_at",
-        ty = "DateTime<Utc>",
-        desc = "When it was created."
-    ),
-    field(
-        name = "updated_at",
-        ty = "DateTime<Utc>",
-        desc = "When it last changed."
-    ),
+    field(name = "created_at", ty = "DateTime", desc = "When it was created."),
+    field(name = "updated_at", ty = "DateTime", desc = "When it last changed."),
     field(
         name = "version",
         ty = "i32",
@@ -566,16 +557,16 @@ macro_rules! organization_type {
                 self.0.status.into()
             }
             /// When it was archived; archived organizations drop out of lists unless asked for.
-            pub async fn archived_at(&self) -> Option<DateTime<Utc>> {
-                self.0.archived_at
+            pub async fn archived_at(&self) -> Option<DateTime> {
+                self.0.archived_at.map(DateTime)
             }
             /// When it was created.
-            pub async fn created_at(&self) -> DateTime<Utc> {
-                self.0.created_at
+            pub async fn created_at(&self) -> DateTime {
+                DateTime(self.0.created_at)
             }
             /// When it last changed.
-            pub async fn updated_at(&self) -> DateTime<Utc> {
-                self.0.updated_at
+            pub async fn updated_at(&self) -> DateTime {
+                DateTime(self.0.updated_at)
             }
             /// Increases with every change; send it back with an update.
             pub async fn version(&self) -> i32 {
@@ -795,21 +786,21 @@ impl Contact {
     async fn marketing_consent(&self) -> MarketingConsent {
         MarketingConsent {
             status: self.0.marketing_consent.into(),
-            changed_at: self.0.consent_changed_at,
+            changed_at: self.0.consent_changed_at.map(DateTime),
             source: self.0.consent_source.clone(),
         }
     }
     /// When it was archived.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// Increases with every change; send it back with an update.
     async fn version(&self) -> i32 {
@@ -823,7 +814,7 @@ pub struct MarketingConsent {
     /// Opted in, opted out, or never asked.
     pub status: ConsentStatus,
     /// When the consent last changed.
-    pub changed_at: Option<DateTime<Utc>>,
+    pub changed_at: Option<DateTime>,
     /// Where the consent was given or withdrawn, for example `web form` or `trade show`.
     pub source: Option<String>,
 }
@@ -883,16 +874,16 @@ impl Address {
         self.0.gln.as_deref()
     }
     /// When it was archived.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// Increases with every change; send it back with an update.
     async fn version(&self) -> i32 {
@@ -950,16 +941,16 @@ impl ChannelLink {
         self.0.exclusive
     }
     /// When it was archived.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
     /// Increases with every change; send it back with an update.
     async fn version(&self) -> i32 {
