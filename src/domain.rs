@@ -1,8 +1,8 @@
 //! Values parsed at the edge. Past the edge, code works with values that are already valid.
 //! Each parser takes the input field path so that its error names the field.
 
+use crate::error::ErrorCode;
 use crate::error::{Error, Result};
-use crate::graphql::user_error::UserErrorCode;
 
 pub const NAME_MAX: usize = 200;
 
@@ -17,7 +17,7 @@ pub fn required_text(field: &[&str], value: &str, max: usize) -> Result<String> 
     if value.is_empty() {
         return Err(Error::user(
             field,
-            UserErrorCode::Required,
+            ErrorCode::Required,
             format!("{label} must not be empty"),
         ));
     }
@@ -25,14 +25,14 @@ pub fn required_text(field: &[&str], value: &str, max: usize) -> Result<String> 
     if chars > max {
         return Err(Error::user(
             field,
-            UserErrorCode::TooLong,
+            ErrorCode::TooLong,
             format!("{label} is {chars} characters long; at most {max} are allowed"),
         ));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!("{label} must not contain control characters"),
         ));
     }
@@ -57,7 +57,7 @@ pub fn optional_note(field: &[&str], value: Option<&str>, max: usize) -> Result<
         let label = field.last().copied().unwrap_or("value");
         return Err(Error::user(
             field,
-            UserErrorCode::TooLong,
+            ErrorCode::TooLong,
             format!("{label} is {chars} characters long; at most {max} are allowed"),
         ));
     }
@@ -81,7 +81,7 @@ pub fn partner_code(field: &[&str], value: &str) -> Result<String> {
     if !valid {
         return Err(Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!(
                 "code `{}` must be 2 to 15 letters, digits, `-` or `_`",
                 value.trim()
@@ -98,7 +98,7 @@ pub fn email(field: &[&str], value: &str) -> Result<String> {
     let invalid = || {
         Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!("`{value}` is not a valid email address"),
         )
     };
@@ -127,7 +127,7 @@ pub fn phone(field: &[&str], value: &str) -> Result<String> {
     if !allowed || !(4..=20).contains(&digits) || value.len() > 40 {
         return Err(Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!("`{value}` is not a phone number"),
         ));
     }
@@ -140,7 +140,7 @@ pub fn country(field: &[&str], value: &str) -> Result<String> {
     if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
         return Err(Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!(
                 "`{}` is not an ISO 3166-1 alpha-2 country code",
                 value.trim()
@@ -157,14 +157,14 @@ pub fn gln(field: &[&str], value: &str) -> Result<String> {
     if digits.len() != 13 || value.len() != 13 {
         return Err(Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!("GLN `{value}` must be 13 digits"),
         ));
     }
     if gs1_check_digit(&digits[..12]) != digits[12] {
         return Err(Error::user(
             field,
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!("GLN `{value}` has a wrong check digit"),
         ));
     }
@@ -192,7 +192,7 @@ pub fn territory(field: &[&str], value: &str) -> Result<String> {
 mod tests {
     use super::*;
 
-    fn code_of(result: Result<String>) -> UserErrorCode {
+    fn code_of(result: Result<String>) -> ErrorCode {
         match result {
             Err(Error::User(e)) => e.code,
             other => panic!("expected a user error, got {other:?}"),
@@ -204,12 +204,12 @@ mod tests {
         assert_eq!(required_text(&["name"], "  Acme ", 200).unwrap(), "Acme");
         assert_eq!(
             code_of(required_text(&["name"], "   ", 200)),
-            UserErrorCode::Required
+            ErrorCode::Required
         );
         let long = "é".repeat(201);
         assert_eq!(
             code_of(required_text(&["name"], &long, 200)),
-            UserErrorCode::TooLong
+            ErrorCode::TooLong
         );
         assert!(required_text(&["name"], &"漢".repeat(200), 200).is_ok());
     }
@@ -217,17 +217,14 @@ mod tests {
     #[test]
     fn partner_codes_are_upper_case_edi_ids() {
         assert_eq!(partner_code(&["code"], "dist-001").unwrap(), "DIST-001");
-        assert_eq!(
-            code_of(partner_code(&["code"], "a")),
-            UserErrorCode::Invalid
-        );
+        assert_eq!(code_of(partner_code(&["code"], "a")), ErrorCode::Invalid);
         assert_eq!(
             code_of(partner_code(&["code"], "has space")),
-            UserErrorCode::Invalid
+            ErrorCode::Invalid
         );
         assert_eq!(
             code_of(partner_code(&["code"], "ABCDEFGHIJKLMNOP")),
-            UserErrorCode::Invalid
+            ErrorCode::Invalid
         );
     }
 
@@ -244,22 +241,15 @@ mod tests {
             "a b@example.com",
             "a@@b.com",
         ] {
-            assert_eq!(
-                code_of(email(&["email"], bad)),
-                UserErrorCode::Invalid,
-                "{bad}"
-            );
+            assert_eq!(code_of(email(&["email"], bad)), ErrorCode::Invalid, "{bad}");
         }
     }
 
     #[test]
     fn glns_carry_a_gs1_check_digit() {
         assert_eq!(gln(&["gln"], "4012345000009").unwrap(), "4012345000009");
-        assert_eq!(
-            code_of(gln(&["gln"], "4012345000008")),
-            UserErrorCode::Invalid
-        );
-        assert_eq!(code_of(gln(&["gln"], "40123")), UserErrorCode::Invalid);
+        assert_eq!(code_of(gln(&["gln"], "4012345000008")), ErrorCode::Invalid);
+        assert_eq!(code_of(gln(&["gln"], "40123")), ErrorCode::Invalid);
     }
 
     #[test]

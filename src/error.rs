@@ -3,9 +3,59 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 
-use crate::graphql::user_error::{UserError, UserErrorCode};
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What was wrong with an input, for programs to switch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    Invalid,
+    Required,
+    TooLong,
+    Taken,
+    NotFound,
+    WrongType,
+    Conflict,
+    SelfLink,
+    Cycle,
+    NotAllowed,
+    Archived,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Invalid => "INVALID",
+            ErrorCode::Required => "REQUIRED",
+            ErrorCode::TooLong => "TOO_LONG",
+            ErrorCode::Taken => "TAKEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::WrongType => "WRONG_TYPE",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::SelfLink => "SELF_LINK",
+            ErrorCode::Cycle => "CYCLE",
+            ErrorCode::NotAllowed => "NOT_ALLOWED",
+            ErrorCode::Archived => "ARCHIVED",
+        }
+    }
+}
+
+/// An expected business failure: the input field at fault, a code and a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserError {
+    pub field: Vec<String>,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(field: &[&str], code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.iter().map(|s| (*s).to_owned()).collect(),
+            code,
+            message: message.into(),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -31,7 +81,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn user(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+    pub fn user(field: &[&str], code: ErrorCode, message: impl Into<String>) -> Self {
         Error::User(UserError::new(field, code, message))
     }
 
@@ -73,21 +123,16 @@ impl Error {
             }
             Error::User(user) => {
                 let code = match user.code {
-                    UserErrorCode::Conflict => "CONFLICT",
-                    UserErrorCode::NotFound => "NOT_FOUND",
+                    ErrorCode::Conflict => "CONFLICT",
+                    ErrorCode::NotFound => "NOT_FOUND",
                     _ => "BAD_USER_INPUT",
                 };
                 let field = user.field.join(".");
-                let reason = async_graphql::Value::from(
-                    serde_json::to_value(user.code)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                );
+                let reason = user.code.as_str();
                 async_graphql::Error::new(user.message).extend_with(move |_, e| {
                     e.set("code", code);
                     e.set("field", field.clone());
-                    e.set("reason", reason.clone());
+                    e.set("reason", reason);
                 })
             }
             Error::BadInput { field, message } => {

@@ -9,8 +9,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::error::ErrorCode;
 use crate::error::{Error, Result};
-use crate::graphql::user_error::UserErrorCode;
 use crate::organizations::model::now;
 
 /// Tables whose rows carry an id, a `version`, an `updated_at` and an `archived_at`.
@@ -87,14 +87,14 @@ pub async fn for_change<E: Versioned>(
         .ok_or_else(|| {
             Error::user(
                 &["input", "id"],
-                UserErrorCode::NotFound,
+                ErrorCode::NotFound,
                 format!("no {} has this id", E::KIND),
             )
         })?;
     if E::is_archived(&current) {
         return Err(Error::user(
             &["input", "id"],
-            UserErrorCode::Archived,
+            ErrorCode::Archived,
             format!("this {} is archived", E::KIND),
         ));
     }
@@ -106,7 +106,7 @@ pub fn check_version(current: i32, sent: i32) -> Result<()> {
     if current != sent {
         return Err(Error::user(
             &["input", "version"],
-            UserErrorCode::Conflict,
+            ErrorCode::Conflict,
             format!(
                 "version {sent} is stale: the record is at version {current}; read it again and reapply the change"
             ),
@@ -139,7 +139,7 @@ where
     if result.rows_affected != 1 {
         return Err(Error::user(
             &["input", "version"],
-            UserErrorCode::Conflict,
+            ErrorCode::Conflict,
             format!(
                 "version {version} is stale: the {} changed meanwhile",
                 E::KIND

@@ -1,11 +1,12 @@
 //! `UserError`: an expected business failure of a mutation, returned in its payload.
 
 use async_graphql::{Enum, SimpleObject};
-use serde::Serialize;
+
+use crate::error::{self, ErrorCode};
 
 /// What was wrong with the input, for programs to switch on.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "ErrorCode")]
 pub enum UserErrorCode {
     /// The value is not in the accepted form (an email, a country code, a GLN, ...).
     Invalid,
@@ -33,7 +34,8 @@ pub enum UserErrorCode {
 
 /// An expected business failure: which input field, a machine code and a human message.
 #[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
-pub struct UserError {
+#[graphql(name = "UserError")]
+pub struct UserErrorObject {
     /// Path to the input field at fault, from the mutation's arguments, for example
     /// `["input", "email"]`.
     pub field: Vec<String>,
@@ -43,12 +45,12 @@ pub struct UserError {
     pub message: String,
 }
 
-impl UserError {
-    pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+impl From<error::UserError> for UserErrorObject {
+    fn from(e: error::UserError) -> Self {
         Self {
-            field: field.iter().map(|s| (*s).to_owned()).collect(),
-            code,
-            message: message.into(),
+            field: e.field,
+            code: e.code.into(),
+            message: e.message,
         }
     }
 }

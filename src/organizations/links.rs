@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed, now};
 use super::service::live_organization;
 use crate::access::Principal;
+use crate::error::ErrorCode;
 use crate::error::{Error, Result};
-use crate::graphql::user_error::UserErrorCode;
 use crate::store::{self, save_versioned};
 
 /// A link is visible when both of its ends are.
@@ -47,7 +47,7 @@ fn check_dates(since: chrono::NaiveDate, until: Option<chrono::NaiveDate>) -> Re
     match until {
         Some(until) if until < since => Err(Error::user(
             &["input", "until"],
-            UserErrorCode::Invalid,
+            ErrorCode::Invalid,
             format!("until ({until}) is before since ({since})"),
         )),
         _ => Ok(()),
@@ -64,7 +64,7 @@ pub async fn create(
     if new.upstream_id == new.downstream_id {
         return Err(Error::user(
             &["input", "downstreamId"],
-            UserErrorCode::SelfLink,
+            ErrorCode::SelfLink,
             "an organization cannot be linked to itself",
         ));
     }
@@ -73,7 +73,7 @@ pub async fn create(
     if !link_allowed(new.kind, upstream.kind, downstream.kind) {
         return Err(Error::user(
             &["input", "kind"],
-            UserErrorCode::NotAllowed,
+            ErrorCode::NotAllowed,
             format!(
                 "a {:?} link cannot run from a {:?} to a {:?}",
                 new.kind, upstream.kind, downstream.kind
@@ -95,7 +95,7 @@ pub async fn create(
     if existing.is_some() {
         return Err(Error::user(
             &["input", "downstreamId"],
-            UserErrorCode::Taken,
+            ErrorCode::Taken,
             "these organizations already have a live link of this kind",
         ));
     }

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::model::{NewOrganization, OrganizationChanges, OrganizationFilter, now};
 use crate::access::Principal;
 use crate::domain::sort_key;
+use crate::error::ErrorCode;
 use crate::error::{Error, Result};
-use crate::graphql::user_error::UserErrorCode;
 use crate::pagination::{Page, PageRequest, SortKey};
 use crate::store::{self, save_versioned};
 
@@ -139,7 +139,7 @@ fn code_taken(err: Error, code: &str) -> Error {
 fn code_taken_error(code: &str) -> Error {
     Error::user(
         &["input", "code"],
-        UserErrorCode::Taken,
+        ErrorCode::Taken,
         format!("code {code} is already used by another organization"),
     )
 }
@@ -191,14 +191,14 @@ pub async fn live_organization(
         .ok_or_else(|| {
             Error::user(
                 &["input", field],
-                UserErrorCode::NotFound,
+                ErrorCode::NotFound,
                 format!("no organization has this {field}"),
             )
         })?;
     if org.archived_at.is_some() {
         return Err(Error::user(
             &["input", field],
-            UserErrorCode::Archived,
+            ErrorCode::Archived,
             format!("the organization named by {field} is archived"),
         ));
     }
@@ -210,7 +210,7 @@ async fn ensure_no_cycle(db: &impl ConnectionTrait, child: Uuid, parent: Uuid) -
     let cycle = || {
         Error::user(
             &["input", "parentId"],
-            UserErrorCode::Cycle,
+            ErrorCode::Cycle,
             "this parent would make the organization its own ancestor",
         )
     };
@@ -247,7 +247,7 @@ pub async fn create(
     {
         return Err(Error::user(
             &["input", "kind"],
-            UserErrorCode::NotAllowed,
+            ErrorCode::NotAllowed,
             "the brand already exists; there is one brand organization",
         ));
     }

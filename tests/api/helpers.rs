@@ -43,7 +43,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    channelgraph::telemetry::init(channelgraph::settings::LogFormat::Text);
+    // Logs only when asked (TEST_LOG=1), so test output stays readable.
+    if std::env::var_os("TEST_LOG").is_some() {
+        channelgraph::telemetry::init(channelgraph::settings::LogFormat::Text);
+    }
     let mut settings = Settings {
         database_url: fresh_database().await,
         bind: "127.0.0.1:0".parse().unwrap(),

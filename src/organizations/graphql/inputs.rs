@@ -5,9 +5,9 @@ use uuid::Uuid;
 
 use super::types::*;
 use crate::domain;
+use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::graphql::scalars::Date;
-use crate::graphql::user_error::UserErrorCode;
 use crate::ids::{GlobalId, IdError, NodeType};
 use crate::organizations::model::{
     AddressChanges, ChannelLinkChanges, ConsentChange, ContactChanges, NewAddress, NewChannelLink,
@@ -20,8 +20,8 @@ const NOTE_MAX: usize = 10_000;
 pub fn input_id(field: &str, raw: &ID, expected: NodeType) -> Result<Uuid> {
     GlobalId::parse_as(raw, expected).map_err(|e| {
         let code = match e {
-            IdError::Malformed => UserErrorCode::Invalid,
-            IdError::WrongType { .. } => UserErrorCode::WrongType,
+            IdError::Malformed => ErrorCode::Invalid,
+            IdError::WrongType { .. } => ErrorCode::WrongType,
         };
         Error::user(&["input", field], code, format!("{field} {e}"))
     })

@@ -8,7 +8,7 @@ use super::inputs::*;
 use super::types::*;
 use crate::access::Principal;
 use crate::error::{Error, Result};
-use crate::graphql::user_error::UserError;
+use crate::graphql::user_error::UserErrorObject as UserError;
 use crate::ids::NodeType;
 use crate::organizations::{addresses, contacts, links, service};
 
@@ -17,7 +17,7 @@ use crate::organizations::{addresses, contacts, links, service};
 fn outcome<T>(result: Result<T>) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
     match result {
         Ok(value) => Ok((Some(value), Vec::new())),
-        Err(Error::User(e)) => Ok((None, vec![e])),
+        Err(Error::User(e)) => Ok((None, vec![e.into()])),
         Err(other) => Err(other.into_graphql()),
     }
 }
