@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::domain::{gs1_check_digit, sort_key};
 use crate::error::Result;
-use crate::organizations::model::now;
+use crate::store::now;
 
 pub const BRAND_CODE: &str = "BRAND";
 pub const SUPPLIERS: usize = 5;

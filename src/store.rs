@@ -11,7 +11,12 @@ use uuid::Uuid;
 
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
-use crate::organizations::model::now;
+
+/// "Now", truncated to microseconds so that it round-trips through both databases exactly.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    let t = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}
 
 /// Tables whose rows carry an id, a `version`, an `updated_at` and an `archived_at`.
 pub trait Versioned: EntityTrait {

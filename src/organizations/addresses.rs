@@ -6,10 +6,11 @@ use entity::address::{self, Column, Entity};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
-use super::model::{AddressChanges, NewAddress, now};
+use super::model::{AddressChanges, NewAddress};
 use super::service::live_organization;
 use crate::access::Principal;
 use crate::error::Result;
+use crate::store::now;
 use crate::store::{self, save_versioned};
 
 #[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]

@@ -7,11 +7,12 @@ use entity::enums::ConsentStatus;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
-use super::model::{ContactChanges, NewContact, now};
+use super::model::{ContactChanges, NewContact};
 use super::service::live_organization;
 use crate::access::Principal;
 use crate::domain::sort_key;
 use crate::error::Result;
+use crate::store::now;
 use crate::store::{self, save_versioned};
 
 #[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]

@@ -10,11 +10,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed, now};
+use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed};
 use super::service::live_organization;
 use crate::access::Principal;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
+use crate::store::now;
 use crate::store::{self, save_versioned};
 
 /// A link is visible when both of its ends are.

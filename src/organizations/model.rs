@@ -1,6 +1,6 @@
 //! Domain values of the directory, already validated, and what the services accept.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::enums::{
     AddressKind, BuyingRole, ChannelLinkKind, ChannelLinkStatus, ConsentStatus, CustomerType,
     IndustrySegment, OrganizationKind, OrganizationStatus, RelationshipLevel,
@@ -27,12 +27,6 @@ impl<T> Patch<T> {
             Patch::Set(v) => Some(v),
         }
     }
-}
-
-/// "Now", truncated to microseconds so that it round-trips through both databases exactly.
-pub fn now() -> DateTime<Utc> {
-    let t = Utc::now();
-    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
 #[derive(Clone, Debug)]

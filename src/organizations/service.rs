@@ -11,12 +11,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::model::{NewOrganization, OrganizationChanges, OrganizationFilter, now};
+use super::model::{NewOrganization, OrganizationChanges, OrganizationFilter};
 use crate::access::Principal;
 use crate::domain::sort_key;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::pagination::{Page, PageRequest, SortKey};
+use crate::store::now;
 use crate::store::{self, save_versioned};
 
 /// How deep a parent chain may go before it is treated as a cycle.
