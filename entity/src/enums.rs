@@ -135,3 +135,29 @@ pub enum ChannelLinkStatus {
     #[sea_orm(string_value = "ENDED")]
     Ended,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum UserRole {
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    #[sea_orm(string_value = "MANAGER")]
+    Manager,
+    #[sea_orm(string_value = "SALES")]
+    Sales,
+    #[sea_orm(string_value = "SERVICE")]
+    Service,
+    #[sea_orm(string_value = "ANALYST")]
+    Analyst,
+    #[sea_orm(string_value = "PARTNER_ADMIN")]
+    PartnerAdmin,
+    #[sea_orm(string_value = "PARTNER_MEMBER")]
+    PartnerMember,
+}
+
+impl UserRole {
+    /// Partner roles are bound to one organization; staff roles are not.
+    pub fn is_partner(self) -> bool {
+        matches!(self, UserRole::PartnerAdmin | UserRole::PartnerMember)
+    }
+}

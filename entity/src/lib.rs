@@ -2,7 +2,11 @@
 //! types in the server crate are designed separately and map from these models.
 
 pub mod address;
+pub mod api_token;
+pub mod audit_event;
 pub mod channel_link;
 pub mod contact;
 pub mod enums;
 pub mod organization;
+pub mod refresh_token;
+pub mod user;

@@ -1,7 +1,8 @@
 //! The directory: organizations, their contacts and addresses, and the channel links between them.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DbBackend;
+
+use crate::columns::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -85,60 +86,6 @@ enum ChannelLinks {
     CreatedAt,
     UpdatedAt,
     Version,
-}
-
-/// A sort key column: byte order on both databases, so lists page and sort the same everywhere.
-fn sort_key(manager: &SchemaManager, col: impl IntoIden) -> ColumnDef {
-    let mut def = ColumnDef::new(col);
-    def.string_len(400).not_null();
-    if manager.get_database_backend() == DbBackend::Postgres {
-        def.extra("COLLATE \"C\"");
-    }
-    def
-}
-
-fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).uuid().not_null().primary_key().take()
-}
-
-fn uuid(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).uuid().not_null().take()
-}
-
-fn text(col: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(col).string_len(len).not_null().take()
-}
-
-fn text_null(col: impl IntoIden, len: u32) -> ColumnDef {
-    ColumnDef::new(col).string_len(len).null().take()
-}
-
-fn long_text_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().null().take()
-}
-
-fn timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .take()
-}
-
-fn timestamp_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().take()
-}
-
-fn version(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).integer().not_null().default(1).take()
-}
-
-fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for col in cols {
-        stmt.col(col);
-    }
-    stmt.take()
 }
 
 #[async_trait::async_trait]

@@ -59,13 +59,13 @@ fn migrations_go_up_report_their_status_and_come_down() {
     let status = channelgraph(&["migrate", "status"], &env);
     assert_eq!(
         String::from_utf8_lossy(&status.stdout),
-        "Applied\tm20261122_000001_directory\n"
+        "Applied\tm20261122_000001_directory\nApplied\tm20261123_000001_access\n"
     );
     assert!(channelgraph(&["migrate", "down"], &env).status.success());
     let status = channelgraph(&["migrate", "status"], &env);
     assert_eq!(
         String::from_utf8_lossy(&status.stdout),
-        "Pending\tm20261122_000001_directory\n"
+        "Applied\tm20261122_000001_directory\nPending\tm20261123_000001_access\n"
     );
 }
 

@@ -1,0 +1,6 @@
+//! Access: who is calling and how they proved it. Passwords, signed access tokens,
+//! refresh tokens and API token secrets.
+
+pub mod jwt;
+pub mod password;
+pub mod secrets;
