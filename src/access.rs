@@ -1,62 +1,122 @@
-//! Who is calling. Every resolver takes the principal from the request context and passes it
-//! to the services, so access rules live here and in the services' scoping, not in resolvers.
+//! Who is calling, and what they may see and change. Every resolver takes the principal from
+//! the request context and passes it to the services; the rules live here and are applied in
+//! the services' queries and the loaders, never by hand in resolvers.
 
 use async_graphql::Context;
+use entity::enums::{ChannelLinkStatus, UserRole};
+use entity::{channel_link, organization, user};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
 /// The caller of one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Principal {
-    /// A caller on the local machine. Until sign-in exists, every request is local, and the
-    /// README says the API is for local use only.
-    Local,
+    /// No credentials. May only sign in.
+    Anonymous,
+    /// The operator at the command line (`seed`, `user create`): everything.
+    System,
+    /// A staff member of the brand.
+    Staff { user_id: Uuid, role: UserRole },
+    /// A person at a partner organization, in its portal.
+    Partner {
+        user_id: Uuid,
+        role: UserRole,
+        organization_id: Uuid,
+    },
 }
 
 impl Principal {
-    /// The principal of the request behind `ctx`; a request without one is refused.
+    /// The principal of the request behind `ctx`. Anonymous callers are refused here, so
+    /// every resolver that asks for the principal answers UNAUTHENTICATED to them.
     pub fn of<'a>(ctx: &Context<'a>) -> Result<&'a Principal> {
-        ctx.data_opt::<Principal>().ok_or(Error::Unauthenticated)
+        match ctx.data_opt::<Principal>() {
+            Some(Principal::Anonymous) | None => Err(Error::Unauthenticated),
+            Some(principal) => Ok(principal),
+        }
+    }
+
+    /// The user behind this principal, if it is a person.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Principal::Staff { user_id, .. } | Principal::Partner { user_id, .. } => Some(*user_id),
+            _ => None,
+        }
     }
 
     /// Whether this principal may change the directory (organizations, contacts, addresses,
-    /// channel links).
+    /// channel links). Staff may, except analysts, who only read. Partners change their
+    /// directory entries through the brand for now.
     pub fn ensure_can_edit_directory(&self) -> Result<()> {
         match self {
-            Principal::Local => Ok(()),
+            Principal::System => Ok(()),
+            Principal::Staff { role, .. } => match role {
+                UserRole::Admin | UserRole::Manager | UserRole::Sales | UserRole::Service => Ok(()),
+                _ => Err(Error::Forbidden(
+                    "your role may read the directory but not change it".into(),
+                )),
+            },
+            Principal::Partner { .. } => Err(Error::Forbidden(
+                "partner users cannot change the directory".into(),
+            )),
+            Principal::Anonymous => Err(Error::Unauthenticated),
         }
     }
-}
 
-impl Principal {
-    /// The organizations this principal may see, as a condition on the `organizations` table.
-    /// Every list, lookup and nested relation of organizations applies it.
-    pub fn visible_organizations(&self) -> sea_orm::Condition {
-        match self {
-            Principal::Local => sea_orm::Condition::all(),
-        }
-    }
-}
-
-impl Principal {
     /// Whether this principal sees only part of the graph.
     pub fn is_restricted(&self) -> bool {
+        matches!(self, Principal::Anonymous | Principal::Partner { .. })
+    }
+
+    /// The organizations this principal may see, as a condition on the `organizations` table.
+    /// Every list, lookup and nested relation of organizations applies it.
+    ///
+    /// A partner sees its own organization and those directly downstream of it through live
+    /// channel links (a distributor's dealers, and the end customers it serves itself).
+    pub fn visible_organizations(&self) -> Condition {
         match self {
-            Principal::Local => false,
+            Principal::System | Principal::Staff { .. } => Condition::all(),
+            Principal::Anonymous => Condition::all().add(organization::Column::Id.is_null()),
+            Principal::Partner {
+                organization_id, ..
+            } => {
+                let downstream = channel_link::Entity::find()
+                    .select_only()
+                    .column(channel_link::Column::DownstreamId)
+                    .filter(channel_link::Column::UpstreamId.eq(*organization_id))
+                    .filter(channel_link::Column::ArchivedAt.is_null())
+                    .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended))
+                    .into_query();
+                Condition::any()
+                    .add(organization::Column::Id.eq(*organization_id))
+                    .add(organization::Column::Id.in_subquery(downstream))
+            }
         }
     }
 
     /// Rows that belong to an organization (through `org_column`) the principal may see.
-    pub fn owned_by_visible<C: sea_orm::ColumnTrait>(&self, org_column: C) -> sea_orm::Condition {
-        use sea_orm::{EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+    pub fn owned_by_visible<C: ColumnTrait>(&self, org_column: C) -> Condition {
         if !self.is_restricted() {
-            return sea_orm::Condition::all();
+            return Condition::all();
         }
-        let visible = entity::organization::Entity::find()
+        let visible = organization::Entity::find()
             .select_only()
-            .column(entity::organization::Column::Id)
+            .column(organization::Column::Id)
             .filter(self.visible_organizations())
             .into_query();
-        sea_orm::Condition::all().add(org_column.in_subquery(visible))
+        Condition::all().add(org_column.in_subquery(visible))
+    }
+
+    /// The users this principal may see: staff see everyone, a partner its own
+    /// organization's users.
+    pub fn visible_users(&self) -> Condition {
+        match self {
+            Principal::System | Principal::Staff { .. } => Condition::all(),
+            Principal::Anonymous => Condition::all().add(user::Column::Id.is_null()),
+            Principal::Partner {
+                organization_id, ..
+            } => Condition::all().add(user::Column::OrganizationId.eq(*organization_id)),
+        }
     }
 }

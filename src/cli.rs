@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
-use crate::settings::Settings;
+use entity::enums::UserRole;
+
+use crate::access::Principal;
+use crate::auth::service::{create_user, parse_new_user};
+use crate::settings::{Mode, Settings};
 use crate::startup::Application;
 
 /// channelgraph: a CRM backend for brands that sell through channels.
@@ -42,6 +46,32 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserAction {
+    /// Create a user, for example the first admin. The password is read from the
+    /// CHANNELGRAPH_USER_PASSWORD environment variable or, if that is not set, from the first
+    /// line of standard input; never from the command line.
+    Create {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// ADMIN, MANAGER, SALES, SERVICE, ANALYST, PARTNER_ADMIN or PARTNER_MEMBER.
+        #[arg(long)]
+        role: String,
+        /// Full name; defaults to the email.
+        #[arg(long)]
+        name: Option<String>,
+        /// Partner code of the organization a partner user belongs to.
+        #[arg(long)]
+        organization: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -90,13 +120,18 @@ pub fn main() -> ExitCode {
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
     match command {
         Command::Serve { demo } => {
+            if demo && settings.mode == Mode::Production {
+                return Err(
+                    "--demo: production mode refuses the demo data and its public passwords".into(),
+                );
+            }
             if demo {
                 let (db, _) = crate::db::connect(&settings.database_url, 1)
                     .await
                     .map_err(|e| format!("cannot open the database: {e}"))?;
                 Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
                 let report = crate::seed::demo(&db).await.map_err(|e| e.to_string())?;
-                tracing::info!("{report}");
+                println!("{report}");
                 db.close().await.map_err(|e| e.to_string())?;
             }
             let app = Application::build(settings.clone())
@@ -131,6 +166,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             if !demo {
                 return Err("seed needs a data set: pass --demo".into());
             }
+            if settings.mode == Mode::Production {
+                return Err(
+                    "--demo: production mode refuses the demo data and its public passwords".into(),
+                );
+            }
             let (db, _) = crate::db::connect(&settings.database_url, 1)
                 .await
                 .map_err(|e| format!("cannot open the database: {e}"))?;
@@ -140,5 +180,81 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Schema => Ok(()),
+        Command::User {
+            action:
+                UserAction::Create {
+                    email,
+                    role,
+                    name,
+                    organization,
+                },
+        } => {
+            let role = parse_role(&role)?;
+            let password = match std::env::var("CHANNELGRAPH_USER_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let (db, _) = crate::db::connect(&settings.database_url, 1)
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let organization_id = match organization {
+                Some(code) => Some(
+                    crate::organizations::service::by_code(&db, &Principal::System, &code)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("--organization: no organization has code {code}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let name = name.unwrap_or_else(|| email.clone());
+            let new =
+                parse_new_user(&email, &name, password, role, organization_id).map_err(describe)?;
+            let user = create_user(&db, &Principal::System, new)
+                .await
+                .map_err(describe)?;
+            println!(
+                "created {} ({:?}) with id {}",
+                user.email, user.role, user.id
+            );
+            Ok(())
+        }
+    }
+}
+
+fn parse_role(raw: &str) -> Result<UserRole, String> {
+    let roles = [
+        ("ADMIN", UserRole::Admin),
+        ("MANAGER", UserRole::Manager),
+        ("SALES", UserRole::Sales),
+        ("SERVICE", UserRole::Service),
+        ("ANALYST", UserRole::Analyst),
+        ("PARTNER_ADMIN", UserRole::PartnerAdmin),
+        ("PARTNER_MEMBER", UserRole::PartnerMember),
+    ];
+    roles
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(raw.trim()))
+        .map(|(_, role)| *role)
+        .ok_or_else(|| {
+            format!("--role: `{raw}` is not one of ADMIN, MANAGER, SALES, SERVICE, ANALYST, PARTNER_ADMIN, PARTNER_MEMBER")
+        })
+}
+
+/// A service error as one line for the terminal, naming the field for input errors.
+fn describe(err: crate::error::Error) -> String {
+    match err {
+        crate::error::Error::User(e) => {
+            let field = e.field.last().cloned().unwrap_or_default();
+            format!("--{field}: {}", e.message)
+        }
+        other => other.to_string(),
     }
 }

@@ -64,6 +64,12 @@ pub enum Error {
     NotFound(String),
     #[error("authentication is required")]
     Unauthenticated,
+    /// Sign-in failed. The message is the same whether or not the email exists.
+    #[error("the email or password is wrong")]
+    SignInFailed,
+    /// A refresh token that is unknown, expired, revoked or already used.
+    #[error("the refresh token is not valid; sign in again")]
+    RefreshFailed,
     #[error("{0}")]
     Forbidden(String),
     /// A business rule refused the input; mutations report it in `userErrors`.
@@ -116,8 +122,10 @@ impl Error {
             Error::NotFound(message) => {
                 async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "NOT_FOUND"))
             }
-            Error::Unauthenticated => async_graphql::Error::new(err.to_string())
-                .extend_with(|_, e| e.set("code", "UNAUTHENTICATED")),
+            Error::Unauthenticated | Error::SignInFailed | Error::RefreshFailed => {
+                async_graphql::Error::new(err.to_string())
+                    .extend_with(|_, e| e.set("code", "UNAUTHENTICATED"))
+            }
             Error::Forbidden(message) => {
                 async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "FORBIDDEN"))
             }

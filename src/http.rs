@@ -1,5 +1,6 @@
 //! HTTP: `/graphql` as the GraphQL-over-HTTP spec has it, health probes, and request ids.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -18,6 +19,8 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::access::Principal;
+use crate::auth::graphql::AuthContext;
+use crate::auth::jwt::JwtKeys;
 use crate::error::INTERNAL;
 use crate::graphql::AppSchema;
 use crate::graphql::batching::PassGate;
@@ -165,6 +168,63 @@ fn params(value: Value) -> Result<Params, String> {
 pub struct GraphqlState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
+    pub keys: Arc<JwtKeys>,
+    pub refresh_ttl: chrono::Duration,
+}
+
+/// Root fields an anonymous caller may use: signing in, refreshing and signing out.
+const ANONYMOUS_FIELDS: [&str; 3] = ["login", "tokenRefresh", "logout"];
+
+fn unauthenticated(media: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(StatusCode::UNAUTHORIZED)
+        .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+        .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+        .body(
+            json!({ "errors": [{ "message": message, "extensions": { "code": "UNAUTHENTICATED" } }] })
+                .to_string(),
+        )
+}
+
+/// The caller, from the `Authorization` header; a header that is present but not a valid
+/// credential is refused outright rather than treated as anonymous.
+async fn authenticate(
+    req: &HttpRequest,
+    state: &GraphqlState,
+    media: &str,
+) -> Result<Principal, HttpResponse> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(Principal::Anonymous);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        return Err(unauthenticated(
+            media,
+            "the Authorization header must be `Bearer <token>`",
+        ));
+    };
+    match crate::auth::service::principal_for_access_token(&state.db, &state.keys, token).await {
+        Ok(principal) => Ok(principal),
+        Err(crate::error::Error::Unauthenticated) => Err(unauthenticated(
+            media,
+            "the access token is not valid; sign in again",
+        )),
+        Err(other) => {
+            tracing::error!(error = %crate::error::error_chain(&other), "authentication failed");
+            Err(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                "internal error",
+            ))
+        }
+    }
 }
 
 pub async fn graphql_post(
@@ -267,25 +327,46 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
     }
 }
 
-/// Whether the operation the request selects is a mutation or subscription.
-fn selects_non_query(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(doc) = parser::parse_query(query) else {
-        return false;
+/// What the HTTP layer needs to know of the operation a request selects.
+struct OperationShape {
+    /// A mutation or subscription, which GET must not run.
+    changes: bool,
+    /// Only the root fields an anonymous caller may use.
+    anonymous_ok: bool,
+}
+
+/// The shape of the selected operation; `None` when the document does not parse or names no
+/// single operation (execution then reports that, and runs nothing).
+fn operation_shape(query: &str, operation_name: Option<&str>) -> Option<OperationShape> {
+    use parser::types::{DocumentOperations, Selection};
+    let doc = parser::parse_query(query).ok()?;
+    let op = match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
+        _ => return None,
     };
-    let ty = match (&doc.operations, operation_name) {
-        (parser::types::DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (parser::types::DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name).map(|op| op.node.ty)
-        }
-        (parser::types::DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
-    };
-    matches!(
-        ty,
-        Some(OperationType::Mutation | OperationType::Subscription)
-    )
+    let changes = matches!(
+        op.node.ty,
+        OperationType::Mutation | OperationType::Subscription
+    );
+    let anonymous_ok = op.node.ty == OperationType::Mutation
+        && op
+            .node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .all(|item| match &item.node {
+                Selection::Field(field) => {
+                    ANONYMOUS_FIELDS.contains(&field.node.name.node.as_str())
+                }
+                _ => false,
+            });
+    Some(OperationShape {
+        changes,
+        anonymous_ok,
+    })
 }
 
 async fn execute(
@@ -295,7 +376,8 @@ async fn execute(
     media: &'static str,
     via_get: bool,
 ) -> HttpResponse {
-    if via_get && selects_non_query(&p.query, p.operation_name.as_deref()) {
+    let shape = operation_shape(&p.query, p.operation_name.as_deref());
+    if via_get && shape.as_ref().is_some_and(|s| s.changes) {
         return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
             .insert_header((header::ALLOW, "POST"))
             .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
@@ -309,7 +391,13 @@ async fn execute(
         .get::<RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
-    let principal = Principal::Local;
+    let principal = match authenticate(req, state, media).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    if principal == Principal::Anonymous && shape.as_ref().is_some_and(|s| !s.anonymous_ok) {
+        return unauthenticated(media, "authentication is required: sign in with `login`");
+    }
     let gate = PassGate::default();
     let loader = DataLoader::new(
         DirectoryLoader {
@@ -323,6 +411,10 @@ async fn execute(
     let operation_name = p.operation_name.clone();
     let mut request = async_graphql::Request::new(p.query)
         .data(principal)
+        .data(AuthContext {
+            keys: state.keys.clone(),
+            refresh_ttl: state.refresh_ttl,
+        })
         .data(state.db.clone())
         .data(loader);
     if let Some(name) = p.operation_name {

@@ -11,6 +11,7 @@ pub enum NodeType {
     Contact,
     Address,
     ChannelLink,
+    User,
 }
 
 impl NodeType {
@@ -20,6 +21,7 @@ impl NodeType {
             NodeType::Contact => "Contact",
             NodeType::Address => "Address",
             NodeType::ChannelLink => "ChannelLink",
+            NodeType::User => "User",
         }
     }
 
@@ -29,6 +31,7 @@ impl NodeType {
             NodeType::Contact,
             NodeType::Address,
             NodeType::ChannelLink,
+            NodeType::User,
         ]
         .into_iter()
         .find(|t| t.name() == name)

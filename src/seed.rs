@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use entity::enums::{
     AddressKind, BuyingRole, ChannelLinkKind, ChannelLinkStatus, ConsentStatus, CustomerType,
-    IndustrySegment, OrganizationKind, OrganizationStatus, RelationshipLevel,
+    IndustrySegment, OrganizationKind, OrganizationStatus, RelationshipLevel, UserRole,
 };
 use entity::{address, channel_link, contact, organization};
 use sea_orm::{
@@ -14,6 +14,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::access::Principal;
+use crate::auth::service::{create_user, parse_new_user};
 use crate::domain::{gs1_check_digit, sort_key};
 use crate::error::Result;
 use crate::store::now;
@@ -24,6 +26,13 @@ pub const DISTRIBUTORS: usize = 20;
 pub const DEALERS: usize = 200;
 pub const END_CUSTOMERS: usize = 2_000;
 pub const TERRITORIES: [&str; 4] = ["NORTH", "SOUTH", "EAST", "WEST"];
+
+/// The demo's staff admin. Demo passwords are public: production mode refuses the demo.
+pub const DEMO_ADMIN_EMAIL: &str = "admin@aurora.example";
+pub const DEMO_ADMIN_PASSWORD: &str = "aurora-demo-admin";
+/// The demo's portal user at distributor DIST-001.
+pub const DEMO_PARTNER_EMAIL: &str = "portal@dist-001.example";
+pub const DEMO_PARTNER_PASSWORD: &str = "dist-001-demo-portal";
 
 /// SplitMix64: a small, fixed generator, so the data set never changes under us.
 struct Rng(u64);
@@ -128,10 +137,18 @@ impl std::fmt::Display for SeedReport {
         if self.organizations == 0 {
             return write!(f, "demo data already present; nothing added");
         }
-        write!(
+        writeln!(
             f,
             "demo data added: {} organizations, {} contacts, {} addresses, {} channel links",
             self.organizations, self.contacts, self.addresses, self.links
+        )?;
+        writeln!(
+            f,
+            "sign in as staff admin:     {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}"
+        )?;
+        write!(
+            f,
+            "sign in as DIST-001 portal: {DEMO_PARTNER_EMAIL} / {DEMO_PARTNER_PASSWORD}"
         )
     }
 }
@@ -432,6 +449,26 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     insert_chunks(&txn, b.contacts).await?;
     insert_chunks(&txn, b.addresses).await?;
     insert_chunks(&txn, b.links).await?;
+    let portal_org = distributors[0].0;
+    for (email, name, password, role, org) in [
+        (
+            DEMO_ADMIN_EMAIL,
+            "Demo Admin",
+            DEMO_ADMIN_PASSWORD,
+            UserRole::Admin,
+            None,
+        ),
+        (
+            DEMO_PARTNER_EMAIL,
+            "Demo Portal User",
+            DEMO_PARTNER_PASSWORD,
+            UserRole::PartnerAdmin,
+            Some(portal_org),
+        ),
+    ] {
+        let new = parse_new_user(email, name, password.to_owned(), role, org)?;
+        create_user(&txn, &Principal::System, new).await?;
+    }
     txn.commit().await?;
     Ok(report)
 }

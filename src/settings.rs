@@ -4,8 +4,6 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// `sqlite://…` or `postgres://…`.
@@ -18,6 +16,54 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// `text` or `json` logs.
     pub log_format: LogFormat,
+    /// Development (the default) or production; production refuses development secrets.
+    pub mode: Mode,
+    pub auth: AuthSettings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+/// How access tokens are signed and how long sessions last.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    pub jwt_algorithm: JwtAlgorithm,
+    /// The HS256 secret; the development secret when none is set.
+    pub jwt_secret: String,
+    pub jwt_private_key_file: Option<PathBuf>,
+    pub jwt_public_key_file: Option<PathBuf>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl_seconds: u64,
+    pub refresh_token_ttl_seconds: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JwtAlgorithm {
+    Hs256,
+    EdDsa,
+    Rs256,
+}
+
+/// The HS256 secret used when none is configured. Production mode refuses to start with it.
+pub const DEVELOPMENT_JWT_SECRET: &str = "channelgraph development secret: never use in production";
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            jwt_algorithm: JwtAlgorithm::Hs256,
+            jwt_secret: DEVELOPMENT_JWT_SECRET.to_owned(),
+            jwt_private_key_file: None,
+            jwt_public_key_file: None,
+            jwt_issuer: "channelgraph".to_owned(),
+            jwt_audience: "channelgraph-api".to_owned(),
+            access_token_ttl_seconds: 15 * 60,
+            refresh_token_ttl_seconds: 30 * 24 * 3600,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +80,8 @@ impl Default for Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
+            mode: Mode::Development,
+            auth: AuthSettings::default(),
         }
     }
 }
@@ -55,35 +103,22 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    database_url: Option<String>,
-    database_max_connections: Option<toml::Value>,
-    bind: Option<String>,
-    body_limit_bytes: Option<toml::Value>,
-    log_format: Option<String>,
-}
-
-/// Raw values before validation, each tagged with where it came from for error messages.
-#[derive(Default)]
-struct Raw {
-    values: Vec<(&'static str, String, String)>,
-}
-
-impl Raw {
-    fn set(&mut self, key: &'static str, source: String, value: String) {
-        self.values.retain(|(k, _, _)| *k != key);
-        self.values.push((key, source, value));
-    }
-}
-
-const KEYS: [&str; 5] = [
+const KEYS: [&str; 15] = [
     "database_url",
     "database_max_connections",
     "bind",
     "body_limit_bytes",
     "log_format",
+    "mode",
+    "jwt_algorithm",
+    "jwt_secret",
+    "jwt_private_key_file",
+    "jwt_public_key_file",
+    "jwt_issuer",
+    "jwt_audience",
+    "access_token_ttl_seconds",
+    "refresh_token_ttl_seconds",
+    "config",
 ];
 
 impl Settings {
@@ -105,47 +140,50 @@ impl Settings {
         file: Option<&Path>,
         env: &[(String, String)],
     ) -> Result<Self, SettingsError> {
-        let mut raw = Raw::default();
+        // Each value with where it came from, for error messages; later sources win.
+        let mut raw: Vec<(&'static str, String, String)> = Vec::new();
+        let mut set = |key: &'static str, source: String, value: String| {
+            raw.retain(|(k, _, _)| *k != key);
+            raw.push((key, source, value));
+        };
         if let Some(path) = file {
             let origin = path.display().to_string();
             let text = std::fs::read_to_string(path)
                 .map_err(|e| bad("CHANNELGRAPH_CONFIG", format!("cannot read {origin}: {e}")))?;
-            let parsed: FileSettings = toml::from_str(&text).map_err(|e| {
+            let table: toml::Table = toml::from_str(&text).map_err(|e| {
                 bad(
                     &origin,
                     e.message().to_owned().replace('\n', " ").trim().to_owned(),
                 )
             })?;
-            let scalar = |v: toml::Value| match v {
-                toml::Value::String(s) => s,
-                toml::Value::Integer(n) => n.to_string(),
-                other => format!("{other:?}"),
-            };
-            let entries = [
-                ("database_url", parsed.database_url),
-                (
-                    "database_max_connections",
-                    parsed.database_max_connections.map(scalar),
-                ),
-                ("bind", parsed.bind),
-                ("body_limit_bytes", parsed.body_limit_bytes.map(scalar)),
-                ("log_format", parsed.log_format),
-            ];
-            for (key, value) in entries {
-                if let Some(value) = value {
-                    raw.set(key, format!("{key} in {origin}"), value);
-                }
+            for (key, value) in table {
+                let Some(known) = KEYS.iter().find(|k| **k == key && **k != "config") else {
+                    return Err(bad(&origin, format!("unknown setting `{key}`")));
+                };
+                let value = match value {
+                    toml::Value::String(s) => s,
+                    toml::Value::Integer(n) => n.to_string(),
+                    toml::Value::Boolean(b) => b.to_string(),
+                    _ => {
+                        return Err(bad(
+                            &format!("{key} in {origin}"),
+                            "must be a string or a number",
+                        ));
+                    }
+                };
+                set(known, format!("{key} in {origin}"), value);
             }
         }
         for key in KEYS {
             let var = format!("CHANNELGRAPH_{}", key.to_uppercase());
             if let Some((_, value)) = env.iter().find(|(k, _)| *k == var) {
-                raw.set(key, var, value.clone());
+                set(key, var, value.clone());
             }
         }
 
         let mut settings = Settings::default();
-        for (key, source, value) in raw.values {
+        let auth = &mut settings.auth;
+        for (key, source, value) in raw {
             match key {
                 "database_url" => settings.database_url = parse_database_url(&source, &value)?,
                 "database_max_connections" => {
@@ -173,10 +211,126 @@ impl Settings {
                         }
                     }
                 }
+                "mode" => {
+                    settings.mode = match value.as_str() {
+                        "development" => Mode::Development,
+                        "production" => Mode::Production,
+                        _ => {
+                            return Err(bad(
+                                &source,
+                                format!("`{value}` is not `development` or `production`"),
+                            ));
+                        }
+                    }
+                }
+                "jwt_algorithm" => {
+                    auth.jwt_algorithm = match value.as_str() {
+                        "HS256" => JwtAlgorithm::Hs256,
+                        "EdDSA" => JwtAlgorithm::EdDsa,
+                        "RS256" => JwtAlgorithm::Rs256,
+                        _ => {
+                            return Err(bad(
+                                &source,
+                                format!("`{value}` is not HS256, EdDSA or RS256"),
+                            ));
+                        }
+                    }
+                }
+                "jwt_secret" => auth.jwt_secret = value,
+                "jwt_private_key_file" => auth.jwt_private_key_file = Some(PathBuf::from(value)),
+                "jwt_public_key_file" => auth.jwt_public_key_file = Some(PathBuf::from(value)),
+                "jwt_issuer" => auth.jwt_issuer = value,
+                "jwt_audience" => auth.jwt_audience = value,
+                "access_token_ttl_seconds" => {
+                    auth.access_token_ttl_seconds = parse_number(&source, &value, 30, 24 * 3600)?
+                }
+                "refresh_token_ttl_seconds" => {
+                    auth.refresh_token_ttl_seconds =
+                        parse_number(&source, &value, 300, 365 * 24 * 3600)?
+                }
+                "config" => {}
                 _ => unreachable!("every key is in KEYS"),
             }
         }
+        settings.check_secrets()?;
         Ok(settings)
+    }
+
+    /// Production mode never runs on the development secret.
+    fn check_secrets(&self) -> Result<(), SettingsError> {
+        let auth = &self.auth;
+        match auth.jwt_algorithm {
+            JwtAlgorithm::Hs256 => {
+                if self.mode == Mode::Production && auth.jwt_secret == DEVELOPMENT_JWT_SECRET {
+                    return Err(bad(
+                        "CHANNELGRAPH_JWT_SECRET",
+                        "production mode refuses the development secret; set a random secret of at least 32 bytes",
+                    ));
+                }
+                if auth.jwt_secret.len() < 32 {
+                    return Err(bad(
+                        "CHANNELGRAPH_JWT_SECRET",
+                        format!("must be at least 32 bytes; it is {}", auth.jwt_secret.len()),
+                    ));
+                }
+            }
+            JwtAlgorithm::EdDsa | JwtAlgorithm::Rs256 => {
+                if auth.jwt_private_key_file.is_none() {
+                    return Err(bad(
+                        "CHANNELGRAPH_JWT_PRIVATE_KEY_FILE",
+                        "EdDSA and RS256 need a private key file (PEM)",
+                    ));
+                }
+                if auth.jwt_public_key_file.is_none() {
+                    return Err(bad(
+                        "CHANNELGRAPH_JWT_PUBLIC_KEY_FILE",
+                        "EdDSA and RS256 need a public key file (PEM)",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The access-token keys these settings name, read from their files where needed.
+    pub fn jwt_keys(&self) -> Result<crate::auth::jwt::JwtKeys, SettingsError> {
+        use crate::auth::jwt::{JwtKeys, KeyMaterial};
+        let auth = &self.auth;
+        let read = |setting: &str, path: &Option<PathBuf>| -> Result<Vec<u8>, SettingsError> {
+            let path = path.as_ref().ok_or_else(|| bad(setting, "is not set"))?;
+            std::fs::read(path)
+                .map_err(|e| bad(setting, format!("cannot read {}: {e}", path.display())))
+        };
+        let material = match auth.jwt_algorithm {
+            JwtAlgorithm::Hs256 => KeyMaterial::Secret(auth.jwt_secret.as_bytes().to_vec()),
+            JwtAlgorithm::EdDsa => KeyMaterial::Ed {
+                private_pem: read(
+                    "CHANNELGRAPH_JWT_PRIVATE_KEY_FILE",
+                    &auth.jwt_private_key_file,
+                )?,
+                public_pem: read(
+                    "CHANNELGRAPH_JWT_PUBLIC_KEY_FILE",
+                    &auth.jwt_public_key_file,
+                )?,
+            },
+            JwtAlgorithm::Rs256 => KeyMaterial::Rsa {
+                private_pem: read(
+                    "CHANNELGRAPH_JWT_PRIVATE_KEY_FILE",
+                    &auth.jwt_private_key_file,
+                )?,
+                public_pem: read(
+                    "CHANNELGRAPH_JWT_PUBLIC_KEY_FILE",
+                    &auth.jwt_public_key_file,
+                )?,
+            },
+        };
+        JwtKeys::new(
+            material,
+            auth.jwt_issuer.clone(),
+            auth.jwt_audience.clone(),
+            chrono::Duration::seconds(auth.access_token_ttl_seconds as i64),
+        )
+        .map_err(|problem| bad("CHANNELGRAPH_JWT_ALGORITHM", problem))
     }
 }
 
@@ -205,6 +359,34 @@ fn parse_number(source: &str, value: &str, min: u64, max: u64) -> Result<u64, Se
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn production_mode_refuses_the_development_secret() {
+        let err =
+            Settings::from_sources(None, &env(&[("CHANNELGRAPH_MODE", "production")])).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "CHANNELGRAPH_JWT_SECRET: production mode refuses the development secret"
+            ),
+            "{err}"
+        );
+        let own = "a production secret of more than 32 bytes!";
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_MODE", "production"),
+                ("CHANNELGRAPH_JWT_SECRET", own),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.mode, Mode::Production);
+        let err = Settings::from_sources(None, &env(&[("CHANNELGRAPH_JWT_SECRET", "short")]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CHANNELGRAPH_JWT_SECRET: must be at least 32 bytes; it is 5"
+        );
+    }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -256,6 +438,9 @@ mod tests {
         assert_eq!(s.body_limit_bytes, 2048);
         std::fs::write(&path, "colour = \"blue\"\n").unwrap();
         let err = Settings::from_sources(Some(&path), &[]).unwrap_err();
-        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+        assert!(
+            err.to_string().ends_with("unknown setting `colour`"),
+            "{err}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! start it exactly as production does.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -25,6 +26,8 @@ pub struct Application {
 pub enum StartupError {
     #[error("cannot open the database: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Settings(#[from] crate::settings::SettingsError),
     #[error("cannot listen on {bind}: {source}")]
     Bind {
         bind: String,
@@ -53,6 +56,8 @@ impl Application {
         let state = web::Data::new(GraphqlState {
             schema: schema_builder().finish(),
             db: conn.clone(),
+            keys: Arc::new(settings.jwt_keys()?),
+            refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),
         });
         let db_data = web::Data::new(conn.clone());
         let limit = settings.body_limit_bytes;

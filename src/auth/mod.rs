@@ -1,6 +1,8 @@
 //! Access: who is calling and how they proved it. Passwords, signed access tokens,
 //! refresh tokens and API token secrets.
 
+pub mod graphql;
 pub mod jwt;
 pub mod password;
 pub mod secrets;
+pub mod service;

@@ -9,6 +9,7 @@ pub mod user_error;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 
 /// Deepest selection a query may nest.
@@ -18,12 +19,12 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, DirectoryQuery);
+pub struct Query(node::NodeQuery, AuthQuery, DirectoryQuery);
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
 /// with the changed object and `userErrors`.
 #[derive(MergedObject, Default)]
-pub struct Mutation(DirectoryMutation);
+pub struct Mutation(AuthMutation, DirectoryMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -3,13 +3,16 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use crate::auth::graphql::User;
 use crate::error::{Error, GqlResult};
 use crate::ids::{GlobalId, NodeType};
 use crate::organizations::graphql::{
     Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer,
     Organization, PublicInterestOrganization, Supplier, loader,
 };
-use crate::organizations::loaders::{AddressId, ChannelLinkId, ContactId, OrganizationId, unshare};
+use crate::organizations::loaders::{
+    AddressId, ChannelLinkId, ContactId, OrganizationId, UserId, unshare,
+};
 
 /// Most ids one `nodes` call accepts.
 pub const MAX_NODES: usize = 100;
@@ -31,6 +34,7 @@ pub enum Node {
     Contact(Contact),
     Address(Address),
     ChannelLink(ChannelLink),
+    User(User),
 }
 
 impl From<Organization> for Node {
@@ -73,6 +77,12 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::ChannelLink(ChannelLink(m))),
+        NodeType::User => loader
+            .load_one(UserId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::User(User::new(m))),
     };
     Ok(node)
 }

@@ -47,6 +47,8 @@ pub struct ContactId(pub Uuid);
 pub struct AddressId(pub Uuid);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ChannelLinkId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UserId(pub Uuid);
 
 macro_rules! by_id_loader {
     ($key:ident, $model:ty, $service:path) => {
@@ -69,6 +71,11 @@ by_id_loader!(OrganizationId, organization::Model, service::by_ids);
 by_id_loader!(ContactId, contact::Model, contacts::by_ids);
 by_id_loader!(AddressId, address::Model, addresses::by_ids);
 by_id_loader!(ChannelLinkId, channel_link::Model, links::by_ids);
+by_id_loader!(
+    UserId,
+    entity::user::Model,
+    crate::auth::service::users_by_ids
+);
 
 /// A list hanging off a parent organization.
 pub trait ChildRelation: Clone + Eq + Hash + Send + Sync + 'static {

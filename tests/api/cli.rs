@@ -26,6 +26,7 @@ fn every_command_has_help() {
         vec!["migrate", "status", "--help"],
         vec!["seed", "--help"],
         vec!["schema", "--help"],
+        vec!["user", "create", "--help"],
     ] {
         let out = channelgraph(&args, &[]);
         assert!(out.status.success(), "{args:?}");
@@ -76,5 +77,94 @@ fn schema_prints_the_served_sdl() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         channelgraph::graphql::sdl()
+    );
+}
+
+#[test]
+fn user_create_reads_the_password_from_the_environment_or_stdin() {
+    use std::io::Write;
+    let db = std::env::temp_dir().join(format!("cg-cli-{}.db", uuid::Uuid::now_v7().simple()));
+    let url = format!("sqlite://{}", db.display());
+    let out = channelgraph(
+        &[
+            "user",
+            "create",
+            "--email",
+            "First@Admin.test",
+            "--role",
+            "admin",
+        ],
+        &[
+            ("CHANNELGRAPH_DATABASE_URL", url.as_str()),
+            ("CHANNELGRAPH_USER_PASSWORD", "first admin password"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("created first@admin.test (Admin)"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_channelgraph"))
+        .args([
+            "user",
+            "create",
+            "--email",
+            "second@admin.test",
+            "--role",
+            "ANALYST",
+        ])
+        .env("CHANNELGRAPH_DATABASE_URL", &url)
+        .env_remove("CHANNELGRAPH_USER_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"second admin password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+
+    let out = channelgraph(
+        &[
+            "user",
+            "create",
+            "--email",
+            "third@admin.test",
+            "--role",
+            "wizard",
+        ],
+        &[
+            ("CHANNELGRAPH_DATABASE_URL", url.as_str()),
+            ("CHANNELGRAPH_USER_PASSWORD", "third admin password"),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("channelgraph: --role: `wizard` is not one of")
+    );
+    let out = channelgraph(
+        &[
+            "user",
+            "create",
+            "--email",
+            "first@admin.test",
+            "--role",
+            "ADMIN",
+        ],
+        &[
+            ("CHANNELGRAPH_DATABASE_URL", url.as_str()),
+            ("CHANNELGRAPH_USER_PASSWORD", "another admin password"),
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "channelgraph: --email: a user with this email exists\n"
     );
 }

@@ -1,9 +1,12 @@
 //! Spawns the real server on port 0 against a fresh database: a temporary SQLite file, or a
 //! new PostgreSQL database when `TEST_DATABASE_URL` is set.
 
+use channelgraph::access::Principal;
+use channelgraph::auth::service::{create_user, parse_new_user};
 use channelgraph::db::StatementCounter;
 use channelgraph::settings::Settings;
 use channelgraph::startup::Application;
+use entity::enums::UserRole;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -13,7 +16,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    /// An access token of the admin every test app starts with.
+    pub token: String,
 }
+
+pub const ADMIN_EMAIL: &str = "admin@channelgraph.test";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
 
 /// A fresh, empty database URL for one test.
 async fn fresh_database() -> String {
@@ -60,19 +68,95 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let db = app.db().clone();
     let statements = app.statements();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
+    let mut test_app = TestApp {
         address,
         client: reqwest::Client::new(),
         db,
         statements,
-    }
+        token: String::new(),
+    };
+    test_app
+        .create_user(ADMIN_EMAIL, ADMIN_PASSWORD, UserRole::Admin, None)
+        .await;
+    test_app.token = test_app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await["accessToken"]
+        .as_str()
+        .expect("the admin signs in")
+        .to_owned();
+    test_app
 }
 
 impl TestApp {
-    /// POSTs a GraphQL request as JSON and returns the response body.
-    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+    /// Creates a user directly, as `channelgraph user create` does.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        role: UserRole,
+        organization_id: Option<Uuid>,
+    ) -> Uuid {
+        let new = parse_new_user(email, email, password.to_owned(), role, organization_id)
+            .expect("a valid user");
+        create_user(&self.db, &Principal::System, new)
+            .await
+            .expect("the user is created")
+            .id
+    }
+
+    /// Signs in over HTTP and returns the session payload.
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let body = self
+            .anonymous(
+                "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken accessTokenExpiresAt user { email role organization { code } } } }",
+                json!({ "input": { "email": email, "password": password } }),
+            )
+            .await;
+        body["data"]["login"].clone()
+    }
+
+    /// POSTs a GraphQL request without credentials.
+    pub async fn anonymous(&self, query: &str, variables: Value) -> Value {
         self.client
             .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the request is sent")
+            .json()
+            .await
+            .expect("the response is JSON")
+    }
+
+    /// POSTs a GraphQL request with a given access token.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the request is sent")
+            .json()
+            .await
+            .expect("the response is JSON")
+    }
+
+    /// A POST to `/graphql` as the admin, for tests that shape the request themselves.
+    pub fn post(&self) -> reqwest::RequestBuilder {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(&self.token)
+    }
+
+    /// A GET of `/graphql` as the admin.
+    pub fn get(&self) -> reqwest::RequestBuilder {
+        self.client
+            .get(format!("{}/graphql", self.address))
+            .bearer_auth(&self.token)
+    }
+
+    /// POSTs a GraphQL request as the admin and returns the response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.post()
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await

@@ -38,8 +38,7 @@ async fn a_request_id_sent_by_the_client_is_echoed() {
 async fn graphql_response_json_is_answered_in_kind() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
+        .post()
         .header("content-type", "application/json")
         .header("accept", "application/graphql-response+json")
         .body(r#"{"query":"{ __typename }"}"#)
@@ -59,8 +58,7 @@ async fn graphql_response_json_is_answered_in_kind() {
 async fn a_query_that_does_not_parse_is_a_400_without_data_under_graphql_response_json() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
+        .post()
         .header("content-type", "application/json")
         .header("accept", "application/graphql-response+json")
         .body(r#"{"query":"{ organizations { "}"#)
@@ -77,8 +75,7 @@ async fn a_query_that_does_not_parse_is_a_400_without_data_under_graphql_respons
 async fn a_query_that_does_not_parse_is_a_200_with_errors_under_application_json() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
+        .post()
         .header("content-type", "application/json")
         .header("accept", "application/json")
         .body(r#"{"query":"{ organizations { "}"#)
@@ -94,8 +91,7 @@ async fn a_query_that_does_not_parse_is_a_200_with_errors_under_application_json
 async fn malformed_json_is_a_400() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
+        .post()
         .header("content-type", "application/json")
         .body(r#"{ "query": "#)
         .send()
@@ -114,8 +110,7 @@ async fn malformed_json_is_a_400() {
 async fn a_post_without_a_json_content_type_is_a_415() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
+        .post()
         .header("content-type", "text/plain")
         .body(r#"{"query":"{ __typename }"}"#)
         .send()
@@ -128,8 +123,7 @@ async fn a_post_without_a_json_content_type_is_a_415() {
 async fn get_runs_queries_but_refuses_mutations_with_405() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .get(format!("{}/graphql", app.address))
+        .get()
         .query(&[("query", "{ organizations { totalCount } }")])
         .send()
         .await
@@ -140,8 +134,7 @@ async fn get_runs_queries_but_refuses_mutations_with_405() {
 
     let mutation = r#"mutation { organizationCreate(input: {kind: SUPPLIER, name: "Via GET", code: "GET-1"}) { organization { id } } }"#;
     let res = app
-        .client
-        .get(format!("{}/graphql", app.address))
+        .get()
         .query(&[("query", mutation)])
         .send()
         .await
@@ -155,8 +148,7 @@ async fn get_runs_queries_but_refuses_mutations_with_405() {
 async fn a_browser_gets_graphiql() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .get(format!("{}/graphql", app.address))
+        .get()
         .header("accept", "text/html,application/xhtml+xml")
         .send()
         .await
@@ -180,13 +172,7 @@ async fn a_body_over_the_limit_is_refused_with_413_and_changes_nothing() {
         "query": "mutation($input: OrganizationCreateInput!) { organizationCreate(input: $input) { organization { id } } }",
         "variables": { "input": { "kind": "SUPPLIER", "name": name, "code": "BIG-1" } }
     });
-    let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post().json(&body).send().await.unwrap();
     assert_eq!(res.status(), 413);
     assert!(res.headers().get("x-request-id").is_some());
     assert_eq!(app.organization_count().await, 0);
@@ -197,8 +183,7 @@ async fn response_fields_come_in_the_order_they_were_asked() {
     let app = spawn_app().await;
     app.create_org("SUPPLIER", "Ordered", "SUP-1").await;
     let text = app
-        .client
-        .post(format!("{}/graphql", app.address))
+        .post()
         .json(&json!({ "query": "{ suppliers { totalCount pageInfo { hasNextPage } nodes { code name } } }" }))
         .send()
         .await

@@ -7,8 +7,11 @@ bin="${CARGO_TARGET_DIR:-$here/../../target}/debug/channelgraph"
 work="$(mktemp -d)"
 port=$(( 20000 + RANDOM % 20000 ))
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-CHANNELGRAPH_DATABASE_URL="sqlite://$work/audit.db" CHANNELGRAPH_BIND="127.0.0.1:$port" \
-  "$bin" serve > "$work/serve.log" 2>&1 &
+export CHANNELGRAPH_DATABASE_URL="sqlite://$work/audit.db"
+export AUDIT_EMAIL="audit@channelgraph.test"
+export AUDIT_PASSWORD="audit password $RANDOM$RANDOM"
+CHANNELGRAPH_USER_PASSWORD="$AUDIT_PASSWORD" "$bin" user create --email "$AUDIT_EMAIL" --role ANALYST > /dev/null
+CHANNELGRAPH_BIND="127.0.0.1:$port" "$bin" serve > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do

@@ -5,6 +5,7 @@ mod mutation;
 mod query;
 mod types;
 
+pub use inputs::input_id;
 pub use mutation::DirectoryMutation;
 pub use query::DirectoryQuery;
 pub use types::*;

@@ -1,0 +1,318 @@
+//! Signing in and out, and managing users, over GraphQL.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::Duration;
+use entity::user;
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use super::jwt::JwtKeys;
+use super::service::{self, Session};
+use crate::access::Principal;
+use crate::error::{Error, GqlResult, Result};
+use crate::graphql::scalars::DateTime;
+use crate::graphql::user_error::UserErrorObject;
+use crate::ids::{GlobalId, NodeType};
+use crate::organizations::graphql::{Organization, loader, organization};
+use crate::organizations::loaders::{OrganizationId, unshare};
+
+/// What sign-in needs from the application: the token keys and how long sessions last.
+pub struct AuthContext {
+    pub keys: Arc<JwtKeys>,
+    pub refresh_ttl: Duration,
+}
+
+/// What a user may do.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::UserRole")]
+pub enum UserRole {
+    /// Staff: everything, including users and settings.
+    Admin,
+    /// Staff: the directory and the trade of their teams.
+    Manager,
+    /// Staff: accounts, contacts and orders.
+    Sales,
+    /// Staff: cases and service.
+    Service,
+    /// Staff: reads everything, changes nothing.
+    Analyst,
+    /// A partner's administrator: their organization's users and tokens.
+    PartnerAdmin,
+    /// A partner's user.
+    PartnerMember,
+}
+
+/// A person who signs in.
+pub struct User {
+    model: user::Model,
+    /// The user a sign-in or refresh just authenticated. That request is anonymous, so the
+    /// user's own organization is read for them directly.
+    own_session: bool,
+}
+
+impl User {
+    pub fn new(model: user::Model) -> Self {
+        Self {
+            model,
+            own_session: false,
+        }
+    }
+}
+
+/// A person who signs in.
+#[Object]
+impl User {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::User, self.model.id))
+    }
+    /// Sign-in email, in lower case.
+    async fn email(&self) -> &str {
+        &self.model.email
+    }
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.model.name
+    }
+    /// What the user may do.
+    async fn role(&self) -> UserRole {
+        self.model.role.into()
+    }
+    /// The partner organization a partner user belongs to; null for staff.
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let Some(org) = self.model.organization_id else {
+            return Ok(None);
+        };
+        if self.own_session {
+            let db = ctx.data::<DatabaseConnection>()?;
+            let found = crate::organizations::service::by_ids(db, &Principal::System, &[org])
+                .await
+                .gql()?;
+            return Ok(found.into_values().next().map(organization));
+        }
+        Ok(loader(ctx)?
+            .load_one(OrganizationId(org))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(organization))
+    }
+    /// Whether the user may sign in.
+    async fn active(&self) -> bool {
+        self.model.deactivated_at.is_none()
+    }
+    /// When the user was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.model.created_at)
+    }
+}
+
+/// Tokens for a signed-in user.
+#[derive(SimpleObject)]
+pub struct SessionPayload {
+    /// Send as `Authorization: Bearer …` with every request.
+    pub access_token: String,
+    /// When the access token stops working; refresh before then.
+    pub access_token_expires_at: DateTime,
+    /// Exchange it with `tokenRefresh` for new tokens; each can be used once.
+    pub refresh_token: String,
+    /// When the refresh token stops working.
+    pub refresh_token_expires_at: DateTime,
+    /// Who signed in.
+    pub user: User,
+}
+
+impl From<Session> for SessionPayload {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            access_token_expires_at: DateTime(s.access_token_expires_at),
+            refresh_token: s.refresh_token,
+            refresh_token_expires_at: DateTime(s.refresh_token_expires_at),
+            user: User {
+                model: s.user,
+                own_session: true,
+            },
+        }
+    }
+}
+
+/// Sign-in with email and password.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// The email the user was created with; case does not matter.
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A refresh token to exchange or revoke.
+#[derive(InputObject)]
+pub struct RefreshTokenInput {
+    /// The refresh token from `login` or the last `tokenRefresh`.
+    pub refresh_token: String,
+}
+
+/// The result of signing out.
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    /// True: the token's session is closed (or was already).
+    pub ok: bool,
+}
+
+/// A new user.
+#[derive(InputObject)]
+pub struct UserCreateInput {
+    /// Sign-in email; unique.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// At least 12 characters.
+    pub password: String,
+    /// What the user may do. Partner roles need `organizationId`; staff roles must not have one.
+    pub role: UserRole,
+    /// The partner organization of a partner user.
+    pub organization_id: Option<ID>,
+}
+
+/// The result of creating a user.
+#[derive(SimpleObject)]
+pub struct UserPayload {
+    /// The user; null when refused.
+    pub user: Option<User>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserErrorObject>,
+}
+
+fn auth_context<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AuthContext> {
+    ctx.data::<AuthContext>()
+}
+
+#[derive(Default)]
+pub struct AuthQuery;
+
+#[Object]
+impl AuthQuery {
+    /// The signed-in user; null for a partner system's API token.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let principal = Principal::of(ctx).gql()?;
+        let Some(user_id) = principal.user_id() else {
+            return Ok(None);
+        };
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = user::Entity::find_by_id(user_id)
+            .one(db)
+            .await
+            .map_err(Error::from)
+            .gql()?;
+        Ok(found.map(User::new))
+    }
+}
+
+#[derive(Default)]
+pub struct AuthMutation;
+
+#[Object]
+impl AuthMutation {
+    /// Signs in. A wrong email or password answers UNAUTHENTICATED with the same message
+    /// either way.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Email and password.")] input: LoginInput,
+    ) -> async_graphql::Result<SessionPayload> {
+        let auth = auth_context(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let txn = crate::db::begin_write(db)
+            .await
+            .map_err(Error::from)
+            .gql()?;
+        let session = service::login(
+            &txn,
+            &auth.keys,
+            auth.refresh_ttl,
+            &input.email,
+            &input.password,
+        )
+        .await
+        .gql()?;
+        txn.commit().await.map_err(Error::from).gql()?;
+        Ok(session.into())
+    }
+
+    /// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
+    /// a used one again revokes its whole session.
+    async fn token_refresh(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token.")] input: RefreshTokenInput,
+    ) -> async_graphql::Result<SessionPayload> {
+        let auth = auth_context(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let txn = crate::db::begin_write(db)
+            .await
+            .map_err(Error::from)
+            .gql()?;
+        let result =
+            service::refresh(&txn, &auth.keys, auth.refresh_ttl, &input.refresh_token).await;
+        // A replayed token revokes its family even though the refresh fails: keep that.
+        txn.commit().await.map_err(Error::from).gql()?;
+        Ok(result.gql()?.into())
+    }
+
+    /// Signs out: the refresh token's session ends.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token of the session to end.")] input: RefreshTokenInput,
+    ) -> async_graphql::Result<LogoutPayload> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        service::logout(db, &input.refresh_token).await.gql()?;
+        Ok(LogoutPayload { ok: true })
+    }
+
+    /// Creates a user. Admins create anyone; a partner admin creates partner users of their
+    /// own organization.
+    async fn user_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new user.")] input: UserCreateInput,
+    ) -> async_graphql::Result<UserPayload> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let result: Result<user::Model> = async {
+            let organization_id = match &input.organization_id {
+                Some(raw) => Some(crate::organizations::graphql::input_id(
+                    "organizationId",
+                    raw,
+                    NodeType::Organization,
+                )?),
+                None => None,
+            };
+            let new = service::parse_new_user(
+                &input.email,
+                &input.name,
+                input.password.clone(),
+                input.role.into(),
+                organization_id,
+            )?;
+            let txn = crate::db::begin_write(db).await?;
+            let created = service::create_user(&txn, principal, new).await?;
+            txn.commit().await?;
+            Ok(created)
+        }
+        .await;
+        match result {
+            Ok(user) => Ok(UserPayload {
+                user: Some(User::new(user)),
+                user_errors: Vec::new(),
+            }),
+            Err(Error::User(e)) => Ok(UserPayload {
+                user: None,
+                user_errors: vec![e.into()],
+            }),
+            Err(other) => Err(other.into_graphql()),
+        }
+    }
+}

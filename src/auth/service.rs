@@ -1,0 +1,336 @@
+//! Users and sessions: creating users, signing in, rotating refresh tokens, signing out, and
+//! turning an access token back into a principal.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::UserRole;
+use entity::{organization, refresh_token, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::jwt::JwtKeys;
+use super::{password, secrets};
+use crate::access::Principal;
+use crate::domain;
+use crate::error::{Error, ErrorCode, Result};
+use crate::store::now;
+
+/// A user to create, already parsed.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: UserRole,
+    pub organization_id: Option<Uuid>,
+}
+
+/// What a successful sign-in or refresh hands back.
+pub struct Session {
+    pub user: user::Model,
+    pub access_token: String,
+    pub access_token_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+    pub refresh_token_expires_at: DateTime<Utc>,
+}
+
+/// Checks that `principal` may give a user `role` at `organization_id`.
+fn ensure_can_manage(
+    principal: &Principal,
+    role: UserRole,
+    organization_id: Option<Uuid>,
+) -> Result<()> {
+    match principal {
+        Principal::System
+        | Principal::Staff {
+            role: UserRole::Admin,
+            ..
+        } => Ok(()),
+        Principal::Partner {
+            role: UserRole::PartnerAdmin,
+            organization_id: own,
+            ..
+        } if role.is_partner() && organization_id == Some(*own) => Ok(()),
+        Principal::Partner {
+            role: UserRole::PartnerAdmin,
+            ..
+        } => Err(Error::Forbidden(
+            "a partner admin manages only partner users of their own organization".into(),
+        )),
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        _ => Err(Error::Forbidden("only admins manage users".into())),
+    }
+}
+
+#[tracing::instrument(skip(db, principal, new), fields(email = %new.email))]
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewUser,
+) -> Result<user::Model> {
+    ensure_can_manage(principal, new.role, new.organization_id)?;
+    match (new.role.is_partner(), new.organization_id) {
+        (true, None) => {
+            return Err(Error::user(
+                &["input", "organizationId"],
+                ErrorCode::Required,
+                "partner users belong to exactly one organization",
+            ));
+        }
+        (false, Some(_)) => {
+            return Err(Error::user(
+                &["input", "organizationId"],
+                ErrorCode::NotAllowed,
+                "staff users do not belong to a partner organization",
+            ));
+        }
+        (true, Some(org)) => {
+            let found = organization::Entity::find_by_id(org)
+                .filter(principal.visible_organizations())
+                .filter(organization::Column::ArchivedAt.is_null())
+                .one(db)
+                .await?;
+            if found.is_none() {
+                return Err(Error::user(
+                    &["input", "organizationId"],
+                    ErrorCode::NotFound,
+                    "no organization has this organizationId",
+                ));
+            }
+        }
+        (false, None) => {}
+    }
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(new.email.clone()))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Err(Error::user(
+            &["input", "email"],
+            ErrorCode::Taken,
+            "a user with this email exists",
+        ));
+    }
+    let at = now();
+    let row = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(new.email),
+        name: Set(new.name),
+        password_hash: Set(password::hash(&new.password)?),
+        role: Set(new.role),
+        organization_id: Set(new.organization_id),
+        deactivated_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    };
+    row.insert(db).await.map_err(|e| {
+        let err = Error::from(e);
+        match err.unique_violation() {
+            Some(_) => Error::user(
+                &["input", "email"],
+                ErrorCode::Taken,
+                "a user with this email exists",
+            ),
+            None => err,
+        }
+    })
+}
+
+/// Parses the fields of a new user at the edge.
+pub fn parse_new_user(
+    email: &str,
+    name: &str,
+    password: String,
+    role: UserRole,
+    organization_id: Option<Uuid>,
+) -> Result<NewUser> {
+    let email = domain::email(&["input", "email"], email)?.to_lowercase();
+    let name = domain::required_text(&["input", "name"], name, domain::NAME_MAX)?;
+    password::check_new(&["input", "password"], &password)?;
+    Ok(NewUser {
+        email,
+        name,
+        password,
+        role,
+        organization_id,
+    })
+}
+
+async fn start_session(
+    db: &impl ConnectionTrait,
+    keys: &JwtKeys,
+    refresh_ttl: Duration,
+    user: user::Model,
+    family_id: Uuid,
+) -> Result<Session> {
+    let access = keys.issue(user.id).map_err(Error::Internal)?;
+    let refresh = secrets::generate(secrets::REFRESH_TOKEN_PREFIX);
+    let at = now();
+    let expires_at = at + refresh_ttl;
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        family_id: Set(family_id),
+        token_hash: Set(secrets::digest(&refresh)),
+        created_at: Set(at),
+        expires_at: Set(expires_at),
+        rotated_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(Session {
+        user,
+        access_token: access.token,
+        access_token_expires_at: access.expires_at,
+        refresh_token: refresh,
+        refresh_token_expires_at: expires_at,
+    })
+}
+
+/// Signs in with email and password. Unknown email, wrong password and deactivated user all
+/// fail alike, and take as long.
+#[tracing::instrument(skip(db, keys, password))]
+pub async fn login(
+    db: &impl ConnectionTrait,
+    keys: &JwtKeys,
+    refresh_ttl: Duration,
+    email: &str,
+    password: &str,
+) -> Result<Session> {
+    let email = email.trim().to_lowercase();
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?;
+    let stored = found
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .unwrap_or_else(|| password::decoy_hash());
+    let matches = password::verify(password, stored);
+    match found {
+        Some(user) if matches && user.deactivated_at.is_none() => {
+            start_session(db, keys, refresh_ttl, user, Uuid::now_v7()).await
+        }
+        _ => Err(Error::SignInFailed),
+    }
+}
+
+/// Exchanges a refresh token for a new session of the same family. A token used a second
+/// time means it was stolen: the whole family is revoked.
+#[tracing::instrument(skip(db, keys, token))]
+pub async fn refresh(
+    db: &impl ConnectionTrait,
+    keys: &JwtKeys,
+    refresh_ttl: Duration,
+    token: &str,
+) -> Result<Session> {
+    let stored = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(secrets::digest(token.trim())))
+        .one(db)
+        .await?
+        .ok_or(Error::RefreshFailed)?;
+    if stored.rotated_at.is_some() {
+        tracing::warn!(family = %stored.family_id, "a rotated refresh token was presented again; revoking its family");
+        revoke_family(db, stored.family_id).await?;
+        return Err(Error::RefreshFailed);
+    }
+    if stored.revoked_at.is_some() || stored.expires_at <= now() {
+        return Err(Error::RefreshFailed);
+    }
+    // Retire this token; the guard on rotated_at makes a concurrent second use lose.
+    let retired = refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RotatedAt,
+            sea_orm::sea_query::Expr::value(now()),
+        )
+        .filter(refresh_token::Column::Id.eq(stored.id))
+        .filter(refresh_token::Column::RotatedAt.is_null())
+        .exec(db)
+        .await?;
+    if retired.rows_affected != 1 {
+        revoke_family(db, stored.family_id).await?;
+        return Err(Error::RefreshFailed);
+    }
+    let user = user::Entity::find_by_id(stored.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.deactivated_at.is_none())
+        .ok_or(Error::RefreshFailed)?;
+    start_session(db, keys, refresh_ttl, user, stored.family_id).await
+}
+
+async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now()),
+        )
+        .filter(refresh_token::Column::FamilyId.eq(family_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Signs out: revokes the refresh token's whole family. An unknown token is not an error,
+/// so signing out twice is harmless.
+#[tracing::instrument(skip(db, token))]
+pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
+    let stored = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(secrets::digest(token.trim())))
+        .one(db)
+        .await?;
+    if let Some(stored) = stored {
+        revoke_family(db, stored.family_id).await?;
+    }
+    Ok(())
+}
+
+/// The principal an access token stands for. The user must still exist and be active, so a
+/// deactivated user's tokens stop working at once.
+pub async fn principal_for_access_token(
+    db: &impl ConnectionTrait,
+    keys: &JwtKeys,
+    token: &str,
+) -> Result<Principal> {
+    let user_id = keys.validate(token).map_err(|reason| {
+        tracing::info!(%reason, "access token refused");
+        Error::Unauthenticated
+    })?;
+    let user = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.deactivated_at.is_none())
+        .ok_or_else(|| {
+            tracing::info!(%user_id, "access token of an unknown or deactivated user");
+            Error::Unauthenticated
+        })?;
+    Ok(match (user.role.is_partner(), user.organization_id) {
+        (true, Some(organization_id)) => Principal::Partner {
+            user_id: user.id,
+            role: user.role,
+            organization_id,
+        },
+        (false, _) => Principal::Staff {
+            user_id: user.id,
+            role: user.role,
+        },
+        (true, None) => return Err(Error::Unauthenticated),
+    })
+}
+
+/// Users by id, as far as the principal may see them.
+pub async fn users_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, user::Model>> {
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.visible_users())
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+}

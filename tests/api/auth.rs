@@ -1,0 +1,455 @@
+//! Signing in, tokens, and what an anonymous caller may do.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use entity::enums::UserRole;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app};
+
+const ME: &str = "{ me { email role } }";
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// Sends `query` with `token` and returns the HTTP status and body.
+async fn with_token(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn anonymous_callers_may_only_sign_in() {
+    let app = spawn_app().await;
+    for query in [
+        "{ organizations { totalCount } }",
+        "{ __typename }",
+        "{ __schema { queryType { name } } }",
+        r#"mutation { organizationCreate(input: {kind: SUPPLIER, name: "X", code: "SUP-1"}) { organization { id } } }"#,
+        r#"mutation { login(input: {email: "a@b.cd", password: "x"}) { accessToken } organizationArchive(input: {id: "x", version: 1}) { userErrors { code } } }"#,
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{query}");
+        assert_eq!(res.headers()["www-authenticate"], "Bearer");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{query}");
+        assert!(body.get("data").is_none());
+    }
+    assert_eq!(app.organization_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_says_the_same_whether_or_not_the_email_exists() {
+    let app = spawn_app().await;
+    let query = "mutation($input: LoginInput!) { login(input: $input) { accessToken } }";
+    let wrong_password = app
+        .anonymous(
+            query,
+            json!({ "input": { "email": ADMIN_EMAIL, "password": "not the password" } }),
+        )
+        .await;
+    let unknown_email = app
+        .anonymous(query, json!({ "input": { "email": "nobody@channelgraph.test", "password": "whatever it is" } }))
+        .await;
+    for body in [&wrong_password, &unknown_email] {
+        assert_eq!(code(body), "UNAUTHENTICATED", "{body}");
+        assert_eq!(
+            body["errors"][0]["message"],
+            "the email or password is wrong"
+        );
+        assert_eq!(body["data"], Value::Null);
+    }
+    let session = app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD).await;
+    assert_eq!(
+        session["user"],
+        json!({ "email": ADMIN_EMAIL, "role": "ADMIN", "organization": null })
+    );
+    let (status, body) = with_token(&app, session["accessToken"].as_str().unwrap(), ME).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["me"]["email"], ADMIN_EMAIL);
+}
+
+/// Signs `claims` with `alg`, `typ` and `secret`.
+fn forge(alg: Algorithm, typ: &str, secret: &[u8], claims: &Value) -> String {
+    let mut header = Header::new(alg);
+    header.typ = Some(typ.to_owned());
+    jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret)).unwrap()
+}
+
+fn claims_for(user: Uuid, change: impl Fn(&mut serde_json::Map<String, Value>)) -> Value {
+    let now = Utc::now().timestamp();
+    let mut claims = json!({
+        "sub": user.to_string(), "iss": "channelgraph", "aud": "channelgraph-api",
+        "exp": now + 600, "nbf": now, "iat": now, "jti": "forged"
+    });
+    change(claims.as_object_mut().unwrap());
+    claims
+}
+
+#[tokio::test]
+async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
+    let app = spawn_app().await;
+    let user = app
+        .create_user(
+            "sales@channelgraph.test",
+            "a sales password",
+            UserRole::Sales,
+            None,
+        )
+        .await;
+    let secret = channelgraph::settings::DEVELOPMENT_JWT_SECRET.as_bytes();
+    let now = Utc::now().timestamp();
+    let good = forge(
+        Algorithm::HS256,
+        "at+jwt",
+        secret,
+        &claims_for(user, |_| {}),
+    );
+    let (status, body) = with_token(&app, &good, ME).await;
+    assert_eq!(
+        (status, &body["data"]["me"]["email"]),
+        (200, &json!("sales@channelgraph.test"))
+    );
+
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"at+jwt"}"#),
+        URL_SAFE_NO_PAD.encode(claims_for(user, |_| {}).to_string())
+    );
+    let cases = [
+        ("alg none", none),
+        (
+            "another key",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                b"another secret that is long enough!!",
+                &claims_for(user, |_| {}),
+            ),
+        ),
+        (
+            "another algorithm",
+            forge(
+                Algorithm::HS512,
+                "at+jwt",
+                secret,
+                &claims_for(user, |_| {}),
+            ),
+        ),
+        (
+            "not an access token",
+            forge(Algorithm::HS256, "JWT", secret, &claims_for(user, |_| {})),
+        ),
+        (
+            "expired",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, |c| {
+                    c.insert("exp".into(), json!(now - 60));
+                }),
+            ),
+        ),
+        (
+            "not valid yet",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, |c| {
+                    c.insert("nbf".into(), json!(now + 60));
+                }),
+            ),
+        ),
+        (
+            "wrong issuer",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, |c| {
+                    c.insert("iss".into(), json!("elsewhere"));
+                }),
+            ),
+        ),
+        (
+            "wrong audience",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, |c| {
+                    c.insert("aud".into(), json!("another-api"));
+                }),
+            ),
+        ),
+        (
+            "no audience",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, |c| {
+                    c.remove("aud");
+                }),
+            ),
+        ),
+        (
+            "a user who does not exist",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(Uuid::now_v7(), |_| {}),
+            ),
+        ),
+        ("garbage", "not.a.token".to_owned()),
+    ];
+    for (name, token) in cases {
+        let (status, body) = with_token(&app, &token, ME).await;
+        assert_eq!(status, 401, "{name}");
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_deactivated_users_tokens_stop_working_at_once() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app().await;
+    let id = app
+        .create_user(
+            "leaver@channelgraph.test",
+            "a leaver's password",
+            UserRole::Manager,
+            None,
+        )
+        .await;
+    let session = app
+        .login("leaver@channelgraph.test", "a leaver's password")
+        .await;
+    let token = session["accessToken"].as_str().unwrap().to_owned();
+    assert_eq!(with_token(&app, &token, ME).await.0, 200);
+    let user = entity::user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: entity::user::ActiveModel = user.into();
+    row.deactivated_at = Set(Some(Utc::now()));
+    row.update(&app.db).await.unwrap();
+    let (status, body) = with_token(&app, &token, ME).await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
+    let again = app
+        .anonymous(
+            "mutation($input: LoginInput!) { login(input: $input) { accessToken } }",
+            json!({ "input": { "email": "leaver@channelgraph.test", "password": "a leaver's password" } }),
+        )
+        .await;
+    assert_eq!(
+        again["errors"][0]["message"],
+        "the email or password is wrong"
+    );
+}
+
+const REFRESH: &str = "mutation($t: String!) { tokenRefresh(input: { refreshToken: $t }) { accessToken refreshToken } }";
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_replay_revokes_the_family() {
+    let app = spawn_app().await;
+    let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let r1 = first["refreshToken"].as_str().unwrap().to_owned();
+    assert!(r1.starts_with("cgr_"));
+    let second = app.anonymous(REFRESH, json!({ "t": r1 })).await;
+    let r2 = second["data"]["tokenRefresh"]["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(r1, r2);
+    let access = second["data"]["tokenRefresh"]["accessToken"]
+        .as_str()
+        .unwrap();
+    assert_eq!(with_token(&app, access, ME).await.0, 200);
+
+    // r1 again: a replay. It fails, and so does its successor r2 from now on.
+    let replay = app.anonymous(REFRESH, json!({ "t": r1 })).await;
+    assert_eq!(code(&replay), "UNAUTHENTICATED");
+    let after = app.anonymous(REFRESH, json!({ "t": r2 })).await;
+    assert_eq!(code(&after), "UNAUTHENTICATED", "{after}");
+}
+
+#[tokio::test]
+async fn logout_ends_the_refresh_family() {
+    let app = spawn_app().await;
+    let session = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let refresh = session["refreshToken"].as_str().unwrap();
+    let out = app
+        .anonymous(
+            "mutation($t: String!) { logout(input: { refreshToken: $t }) { ok } }",
+            json!({ "t": refresh }),
+        )
+        .await;
+    assert_eq!(out["data"]["logout"]["ok"], true);
+    let body = app.anonymous(REFRESH, json!({ "t": refresh })).await;
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn an_analyst_reads_but_cannot_change_the_directory() {
+    let app = spawn_app().await;
+    app.create_user(
+        "analyst@channelgraph.test",
+        "an analyst password",
+        UserRole::Analyst,
+        None,
+    )
+    .await;
+    let token = app
+        .login("analyst@channelgraph.test", "an analyst password")
+        .await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, body) = with_token(&app, &token, "{ organizations { totalCount } }").await;
+    assert_eq!(body["data"]["organizations"]["totalCount"], 0);
+    let (_, body) = with_token(
+        &app,
+        &token,
+        r#"mutation { organizationCreate(input: {kind: SUPPLIER, name: "X", code: "SUP-1"}) { organization { id } } }"#,
+    )
+    .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+    assert_eq!(app.organization_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_partner_user_sees_its_organization_and_what_is_directly_downstream() {
+    let app = spawn_app().await;
+    let a = app
+        .create_org("DISTRIBUTOR", "A Distribution", "DIST-A")
+        .await;
+    let b = app
+        .create_org("DISTRIBUTOR", "B Distribution", "DIST-B")
+        .await;
+    let dealer_a = app
+        .create_org("INTERMEDIATE_CUSTOMER", "A's Dealer", "DLR-A")
+        .await;
+    let dealer_b = app
+        .create_org("INTERMEDIATE_CUSTOMER", "B's Dealer", "DLR-B")
+        .await;
+    for (up, down) in [(&a, &dealer_a), (&b, &dealer_b)] {
+        let link = app
+            .mutate(
+                "channelLinkCreate",
+                "channelLink { id }",
+                json!({ "upstreamId": up, "downstreamId": down, "kind": "RESELLS_TO", "since": "2025-01-01" }),
+            )
+            .await;
+        assert_eq!(link["userErrors"], json!([]));
+    }
+    let org_b = channelgraph::ids::GlobalId::parse(&b).unwrap().id;
+    app.create_user(
+        "portal@b.test",
+        "B portal password",
+        UserRole::PartnerMember,
+        Some(org_b),
+    )
+    .await;
+    let token = app.login("portal@b.test", "B portal password").await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = app
+        .graphql_as(
+            &token,
+            r#"query($a: ID!, $da: ID!) {
+                organizations { totalCount nodes { code } }
+                a: node(id: $a) { id }
+                da: node(id: $da) { id }
+                byCode: organization(code: "DIST-A") { code }
+                distributors { nodes { code ... on Distributor { dealers { totalCount nodes { code } } } } }
+            }"#,
+            json!({ "a": a, "da": dealer_a }),
+        )
+        .await;
+    let d = &body["data"];
+    assert_eq!(d["organizations"]["totalCount"], 2, "{body}");
+    assert_eq!(
+        d["organizations"]["nodes"],
+        json!([{ "code": "DIST-B" }, { "code": "DLR-B" }])
+    );
+    assert_eq!(d["a"], Value::Null);
+    assert_eq!(d["da"], Value::Null);
+    assert_eq!(d["byCode"], Value::Null);
+    assert_eq!(
+        d["distributors"]["nodes"],
+        json!([{ "code": "DIST-B", "dealers": { "totalCount": 1, "nodes": [{ "code": "DLR-B" }] } }])
+    );
+}
+
+#[tokio::test]
+async fn the_demo_portal_user_sees_its_distributor_and_its_dealers_only() {
+    use channelgraph::seed::{
+        DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD,
+    };
+    let app = spawn_app().await;
+    let report = channelgraph::seed::demo(&app.db).await.unwrap();
+    assert!(report.to_string().contains(DEMO_PARTNER_EMAIL));
+    let admin = app.login(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD).await;
+    assert_eq!(admin["user"]["role"], "ADMIN");
+    let portal = app.login(DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD).await;
+    assert_eq!(portal["user"]["role"], "PARTNER_ADMIN");
+    assert_eq!(portal["user"]["organization"]["code"], "DIST-001");
+    let me = app
+        .graphql_as(
+            portal["accessToken"].as_str().unwrap(),
+            "{ me { email organization { code } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(me["data"]["me"]["organization"]["code"], "DIST-001", "{me}");
+    let body = app
+        .graphql_as(
+            portal["accessToken"].as_str().unwrap(),
+            r#"{
+                organizations(first: 100) { totalCount }
+                distributors { totalCount nodes { code } }
+                intermediateCustomers { totalCount }
+                customers { totalCount }
+                brand: organization(code: "BRAND") { code }
+                other: organization(code: "DIST-002") { code }
+            }"#,
+            json!({}),
+        )
+        .await;
+    let d = &body["data"];
+    assert_eq!(
+        d["distributors"]["nodes"],
+        json!([{ "code": "DIST-001" }]),
+        "{body}"
+    );
+    assert_eq!(d["intermediateCustomers"]["totalCount"], 10);
+    assert_eq!(d["customers"]["totalCount"], 0);
+    assert_eq!(d["organizations"]["totalCount"], 11);
+    assert_eq!(d["brand"], Value::Null);
+    assert_eq!(d["other"], Value::Null);
+}
