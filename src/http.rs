@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::access::Principal;
 use crate::auth::graphql::AuthContext;
 use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::SignInThrottle;
 use crate::error::INTERNAL;
 use crate::graphql::AppSchema;
 use crate::graphql::batching::PassGate;
@@ -170,6 +171,7 @@ pub struct GraphqlState {
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
     pub refresh_ttl: chrono::Duration,
+    pub throttle: Arc<SignInThrottle>,
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
@@ -414,6 +416,9 @@ async fn execute(
         .data(AuthContext {
             keys: state.keys.clone(),
             refresh_ttl: state.refresh_ttl,
+            throttle: state.throttle.clone(),
+            // The peer, not X-Forwarded-For, which any client can write.
+            client_address: req.peer_addr().map(|a| a.ip().to_string()),
         })
         .data(state.db.clone())
         .data(loader);

@@ -58,6 +58,7 @@ impl Application {
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),
             refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),
+            throttle: Arc::new(Default::default()),
         });
         let db_data = web::Data::new(conn.clone());
         let limit = settings.body_limit_bytes;

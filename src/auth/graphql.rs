@@ -1,6 +1,7 @@
 //! Signing in and out, and managing users, over GraphQL.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::Duration;
@@ -9,6 +10,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::jwt::JwtKeys;
 use super::service::{self, Session};
+use super::throttle::SignInThrottle;
 use crate::access::Principal;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::scalars::DateTime;
@@ -17,10 +19,13 @@ use crate::ids::{GlobalId, NodeType};
 use crate::organizations::graphql::{Organization, loader, organization};
 use crate::organizations::loaders::{OrganizationId, unshare};
 
-/// What sign-in needs from the application: the token keys and how long sessions last.
+/// What sign-in needs from the application: the token keys, how long sessions last, the
+/// failed sign-in throttle, and the caller's address.
 pub struct AuthContext {
     pub keys: Arc<JwtKeys>,
     pub refresh_ttl: Duration,
+    pub throttle: Arc<SignInThrottle>,
+    pub client_address: Option<String>,
 }
 
 /// What a user may do.
@@ -106,6 +111,10 @@ impl User {
     async fn created_at(&self) -> DateTime {
         DateTime(self.model.created_at)
     }
+    /// Increases with every change; send it back with an update.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
 }
 
 /// Tokens for a signed-in user.
@@ -176,6 +185,40 @@ pub struct UserCreateInput {
     pub organization_id: Option<ID>,
 }
 
+/// A user to deactivate.
+#[derive(InputObject)]
+pub struct UserDeactivateInput {
+    /// The user.
+    pub id: ID,
+    /// The version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+}
+
+/// A user's new role.
+#[derive(InputObject)]
+pub struct UserRoleChangeInput {
+    /// The user.
+    pub id: ID,
+    /// The version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// The new role: staff users keep a staff role, partner users a partner role.
+    pub role: UserRole,
+}
+
+fn user_payload(result: Result<user::Model>) -> async_graphql::Result<UserPayload> {
+    match result {
+        Ok(user) => Ok(UserPayload {
+            user: Some(User::new(user)),
+            user_errors: Vec::new(),
+        }),
+        Err(Error::User(e)) => Ok(UserPayload {
+            user: None,
+            user_errors: vec![e.into()],
+        }),
+        Err(other) => Err(other.into_graphql()),
+    }
+}
+
 /// The result of creating a user.
 #[derive(SimpleObject)]
 pub struct UserPayload {
@@ -224,11 +267,24 @@ impl AuthMutation {
     ) -> async_graphql::Result<SessionPayload> {
         let auth = auth_context(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
+        let email_key = format!("email:{}", input.email.trim().to_lowercase());
+        let mut keys = vec![email_key.clone()];
+        if let Some(address) = &auth.client_address {
+            keys.push(format!("ip:{address}"));
+        }
+        let delay = auth.throttle.delay(&keys, Instant::now());
+        if !delay.is_zero() {
+            tracing::info!(
+                delay_ms = delay.as_millis() as u64,
+                "slowing down a sign-in after repeated failures"
+            );
+            tokio::time::sleep(delay).await;
+        }
         let txn = crate::db::begin_write(db)
             .await
             .map_err(Error::from)
             .gql()?;
-        let session = service::login(
+        match service::login(
             &txn,
             &auth.keys,
             auth.refresh_ttl,
@@ -236,9 +292,19 @@ impl AuthMutation {
             &input.password,
         )
         .await
-        .gql()?;
-        txn.commit().await.map_err(Error::from).gql()?;
-        Ok(session.into())
+        {
+            Ok(session) => {
+                txn.commit().await.map_err(Error::from).gql()?;
+                auth.throttle.succeeded(&email_key);
+                Ok(session.into())
+            }
+            Err(err) => {
+                if matches!(err, Error::SignInFailed) {
+                    auth.throttle.failed(&keys, Instant::now());
+                }
+                Err(err.into_graphql())
+            }
+        }
     }
 
     /// Exchanges a refresh token for new tokens. Each refresh token works once; presenting
@@ -303,16 +369,48 @@ impl AuthMutation {
             Ok(created)
         }
         .await;
-        match result {
-            Ok(user) => Ok(UserPayload {
-                user: Some(User::new(user)),
-                user_errors: Vec::new(),
-            }),
-            Err(Error::User(e)) => Ok(UserPayload {
-                user: None,
-                user_errors: vec![e.into()],
-            }),
-            Err(other) => Err(other.into_graphql()),
+        user_payload(result)
+    }
+
+    /// Deactivates a user: they can no longer sign in and their tokens stop working at once.
+    /// Admins deactivate anyone but themselves; a partner admin, their organization's users.
+    async fn user_deactivate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user and the version you read.")] input: UserDeactivateInput,
+    ) -> async_graphql::Result<UserPayload> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let result: Result<user::Model> = async {
+            let id = crate::organizations::graphql::input_id("id", &input.id, NodeType::User)?;
+            let txn = crate::db::begin_write(db).await?;
+            let user = service::deactivate_user(&txn, principal, id, input.version).await?;
+            txn.commit().await?;
+            Ok(user)
         }
+        .await;
+        user_payload(result)
+    }
+
+    /// Changes a user's role. Admins change any role; a partner admin switches their
+    /// organization's users between PARTNER_ADMIN and PARTNER_MEMBER.
+    async fn user_role_change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user, the version you read, and the new role.")]
+        input: UserRoleChangeInput,
+    ) -> async_graphql::Result<UserPayload> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let result: Result<user::Model> = async {
+            let id = crate::organizations::graphql::input_id("id", &input.id, NodeType::User)?;
+            let txn = crate::db::begin_write(db).await?;
+            let user =
+                service::change_role(&txn, principal, id, input.version, input.role.into()).await?;
+            txn.commit().await?;
+            Ok(user)
+        }
+        .await;
+        user_payload(result)
     }
 }

@@ -6,3 +6,4 @@ pub mod jwt;
 pub mod password;
 pub mod secrets;
 pub mod service;
+pub mod throttle;

@@ -334,3 +334,94 @@ pub async fn users_by_ids(
         .await?;
     Ok(rows.into_iter().map(|u| (u.id, u)).collect())
 }
+
+impl crate::store::Versioned for user::Entity {
+    const KIND: &'static str = "user";
+    fn id_column() -> user::Column {
+        user::Column::Id
+    }
+    fn version_column() -> user::Column {
+        user::Column::Version
+    }
+    fn updated_at_column() -> user::Column {
+        user::Column::UpdatedAt
+    }
+    fn id(model: &user::Model) -> Uuid {
+        model.id
+    }
+    fn version(model: &user::Model) -> i32 {
+        model.version
+    }
+    fn is_archived(model: &user::Model) -> bool {
+        model.deactivated_at.is_some()
+    }
+}
+
+/// A user the principal may manage, still active and at the version read.
+async fn user_for_change(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<user::Model> {
+    let target =
+        crate::store::for_change::<user::Entity>(db, id, version, principal.visible_users())
+            .await?;
+    ensure_can_manage(principal, target.role, target.organization_id)?;
+    Ok(target)
+}
+
+/// Deactivates a user: they can no longer sign in, and their tokens and sessions stop at once.
+#[tracing::instrument(skip(db, principal))]
+pub async fn deactivate_user(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<user::Model> {
+    if principal.user_id() == Some(id) {
+        return Err(Error::user(
+            &["input", "id"],
+            ErrorCode::NotAllowed,
+            "you cannot deactivate yourself",
+        ));
+    }
+    let target = user_for_change(db, principal, id, version).await?;
+    let mut row: user::ActiveModel = target.into();
+    row.deactivated_at = Set(Some(now()));
+    let saved = crate::store::save_versioned::<user::Entity>(db, row, id, version).await?;
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now()),
+        )
+        .filter(refresh_token::Column::UserId.eq(id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(saved)
+}
+
+/// Gives a user another role. Staff roles stay staff and partner roles stay partner: a
+/// partner user is bound to their organization.
+#[tracing::instrument(skip(db, principal))]
+pub async fn change_role(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    role: UserRole,
+) -> Result<user::Model> {
+    let target = user_for_change(db, principal, id, version).await?;
+    if role.is_partner() != target.role.is_partner() {
+        return Err(Error::user(
+            &["input", "role"],
+            ErrorCode::NotAllowed,
+            "a staff user cannot become a partner user or the other way round",
+        ));
+    }
+    ensure_can_manage(principal, role, target.organization_id)?;
+    let mut row: user::ActiveModel = target.into();
+    row.role = Set(role);
+    crate::store::save_versioned::<user::Entity>(db, row, id, version).await
+}

@@ -8,3 +8,4 @@ mod directory;
 mod helpers;
 mod http;
 mod schema;
+mod users;
