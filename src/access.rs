@@ -25,6 +25,52 @@ pub enum Principal {
         role: UserRole,
         organization_id: Uuid,
     },
+    /// A partner organization's system holding an API token, narrowed by the token's scopes.
+    PartnerSystem {
+        token_id: Uuid,
+        organization_id: Uuid,
+        scopes: Vec<Scope>,
+    },
+}
+
+/// What an API token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    OrgsRead,
+    OrgsWrite,
+    OrdersRead,
+    OrdersWrite,
+    CatalogRead,
+    InventoryWrite,
+    Edi,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 7] = [
+        Scope::OrgsRead,
+        Scope::OrgsWrite,
+        Scope::OrdersRead,
+        Scope::OrdersWrite,
+        Scope::CatalogRead,
+        Scope::InventoryWrite,
+        Scope::Edi,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::OrgsRead => "orgs:read",
+            Scope::OrgsWrite => "orgs:write",
+            Scope::OrdersRead => "orders:read",
+            Scope::OrdersWrite => "orders:write",
+            Scope::CatalogRead => "catalog:read",
+            Scope::InventoryWrite => "inventory:write",
+            Scope::Edi => "edi",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
 }
 
 impl Principal {
@@ -35,6 +81,36 @@ impl Principal {
             Some(Principal::Anonymous) | None => Err(Error::Unauthenticated),
             Some(principal) => Ok(principal),
         }
+    }
+
+    /// The partner organization this principal acts for, if any.
+    pub fn partner_organization(&self) -> Option<Uuid> {
+        match self {
+            Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
+                organization_id, ..
+            } => Some(*organization_id),
+            _ => None,
+        }
+    }
+
+    /// Refuses an API token that lacks `scope`, naming it. People are not narrowed by scopes.
+    pub fn require_scope(&self, scope: Scope) -> Result<()> {
+        match self {
+            Principal::PartnerSystem { scopes, .. } if !scopes.contains(&scope) => Err(
+                Error::Forbidden(format!("this API token lacks the {} scope", scope.as_str())),
+            ),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether this principal may read the directory at all (what it sees is narrowed by
+    /// [`Principal::visible_organizations`]).
+    pub fn ensure_can_read_directory(&self) -> Result<()> {
+        self.require_scope(Scope::OrgsRead)
     }
 
     /// The user behind this principal, if it is a person.
@@ -60,13 +136,22 @@ impl Principal {
             Principal::Partner { .. } => Err(Error::Forbidden(
                 "partner users cannot change the directory".into(),
             )),
+            Principal::PartnerSystem { .. } => {
+                self.require_scope(Scope::OrgsWrite)?;
+                Err(Error::Forbidden(
+                    "partner systems cannot change the directory".into(),
+                ))
+            }
             Principal::Anonymous => Err(Error::Unauthenticated),
         }
     }
 
     /// Whether this principal sees only part of the graph.
     pub fn is_restricted(&self) -> bool {
-        matches!(self, Principal::Anonymous | Principal::Partner { .. })
+        matches!(
+            self,
+            Principal::Anonymous | Principal::Partner { .. } | Principal::PartnerSystem { .. }
+        )
     }
 
     /// The organizations this principal may see, as a condition on the `organizations` table.
@@ -79,6 +164,9 @@ impl Principal {
             Principal::System | Principal::Staff { .. } => Condition::all(),
             Principal::Anonymous => Condition::all().add(organization::Column::Id.is_null()),
             Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
                 organization_id, ..
             } => {
                 let downstream = channel_link::Entity::find()
@@ -115,6 +203,9 @@ impl Principal {
             Principal::System | Principal::Staff { .. } => Condition::all(),
             Principal::Anonymous => Condition::all().add(user::Column::Id.is_null()),
             Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
                 organization_id, ..
             } => Condition::all().add(user::Column::OrganizationId.eq(*organization_id)),
         }

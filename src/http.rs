@@ -212,7 +212,12 @@ async fn authenticate(
             "the Authorization header must be `Bearer <token>`",
         ));
     };
-    match crate::auth::service::principal_for_access_token(&state.db, &state.keys, token).await {
+    let principal = if token.starts_with(crate::auth::secrets::API_TOKEN_PREFIX) {
+        crate::auth::api_tokens::principal_for_api_token(&state.db, token).await
+    } else {
+        crate::auth::service::principal_for_access_token(&state.db, &state.keys, token).await
+    };
+    match principal {
         Ok(principal) => Ok(principal),
         Err(crate::error::Error::Unauthenticated) => Err(unauthenticated(
             media,

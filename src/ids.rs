@@ -12,6 +12,7 @@ pub enum NodeType {
     Address,
     ChannelLink,
     User,
+    ApiToken,
 }
 
 impl NodeType {
@@ -22,6 +23,7 @@ impl NodeType {
             NodeType::Address => "Address",
             NodeType::ChannelLink => "ChannelLink",
             NodeType::User => "User",
+            NodeType::ApiToken => "ApiToken",
         }
     }
 
@@ -32,6 +34,7 @@ impl NodeType {
             NodeType::Address,
             NodeType::ChannelLink,
             NodeType::User,
+            NodeType::ApiToken,
         ]
         .into_iter()
         .find(|t| t.name() == name)

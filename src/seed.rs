@@ -130,6 +130,8 @@ pub struct SeedReport {
     pub contacts: usize,
     pub addresses: usize,
     pub links: usize,
+    /// The secret of the demo's API token for DIST-001, shown once.
+    pub api_token: Option<String>,
 }
 
 impl std::fmt::Display for SeedReport {
@@ -149,7 +151,14 @@ impl std::fmt::Display for SeedReport {
         write!(
             f,
             "sign in as DIST-001 portal: {DEMO_PARTNER_EMAIL} / {DEMO_PARTNER_PASSWORD}"
-        )
+        )?;
+        if let Some(token) = &self.api_token {
+            write!(
+                f,
+                "\nDIST-001's partner system:  Authorization: Bearer {token}  (shown once)"
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -330,6 +339,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             contacts: 0,
             addresses: 0,
             links: 0,
+            api_token: None,
         });
     }
     let mut b = Builder {
@@ -439,11 +449,12 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         });
         b.link(upstream, customer, ChannelLinkKind::Serves, Some(territory));
     }
-    let report = SeedReport {
+    let mut report = SeedReport {
         organizations: b.orgs.len(),
         contacts: b.contacts.len(),
         addresses: b.addresses.len(),
         links: b.links.len(),
+        api_token: None,
     };
     insert_chunks(&txn, b.orgs).await?;
     insert_chunks(&txn, b.contacts).await?;
@@ -469,6 +480,18 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         let new = parse_new_user(email, name, password.to_owned(), role, org)?;
         create_user(&txn, &Principal::System, new).await?;
     }
+    let (_, secret) = crate::auth::api_tokens::create(
+        &txn,
+        &Principal::System,
+        crate::auth::api_tokens::NewApiToken {
+            organization_id: portal_org,
+            name: "DIST-001 ERP (demo)".to_owned(),
+            scopes: crate::access::Scope::ALL.to_vec(),
+            expires_at: None,
+        },
+    )
+    .await?;
+    report.api_token = Some(secret);
     txn.commit().await?;
     Ok(report)
 }

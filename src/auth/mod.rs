@@ -1,9 +1,11 @@
 //! Access: who is calling and how they proved it. Passwords, signed access tokens,
 //! refresh tokens and API token secrets.
 
+pub mod api_tokens;
 pub mod graphql;
 pub mod jwt;
 pub mod password;
 pub mod secrets;
 pub mod service;
 pub mod throttle;
+pub mod tokens_graphql;

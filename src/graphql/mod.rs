@@ -10,6 +10,7 @@ pub mod user_error;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 
 /// Deepest selection a query may nest.
@@ -19,12 +20,12 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, AuthQuery, DirectoryQuery);
+pub struct Query(node::NodeQuery, AuthQuery, ApiTokenQuery, DirectoryQuery);
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
 /// with the changed object and `userErrors`.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, DirectoryMutation);
+pub struct Mutation(AuthMutation, ApiTokenMutation, DirectoryMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

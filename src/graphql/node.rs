@@ -4,6 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use crate::auth::graphql::User;
+use crate::auth::tokens_graphql::ApiToken;
 use crate::error::{Error, GqlResult};
 use crate::ids::{GlobalId, NodeType};
 use crate::organizations::graphql::{
@@ -11,7 +12,7 @@ use crate::organizations::graphql::{
     Organization, PublicInterestOrganization, Supplier, loader,
 };
 use crate::organizations::loaders::{
-    AddressId, ChannelLinkId, ContactId, OrganizationId, UserId, unshare,
+    AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, UserId, unshare,
 };
 
 /// Most ids one `nodes` call accepts.
@@ -35,6 +36,7 @@ pub enum Node {
     Address(Address),
     ChannelLink(ChannelLink),
     User(User),
+    ApiToken(ApiToken),
 }
 
 impl From<Organization> for Node {
@@ -83,6 +85,12 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::User(User::new(m))),
+        NodeType::ApiToken => loader
+            .load_one(ApiTokenId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::ApiToken(ApiToken(m))),
     };
     Ok(node)
 }

@@ -19,6 +19,7 @@ pub async fn by_ids(
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, address::Model>> {
+    principal.ensure_can_read_directory()?;
     store::by_ids::<Entity>(db, ids, principal.owned_by_visible(Column::OrganizationId)).await
 }
 

@@ -31,6 +31,7 @@ pub async fn by_ids(
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, channel_link::Model>> {
+    principal.ensure_can_read_directory()?;
     store::by_ids::<Entity>(db, ids, visible(principal)).await
 }
 

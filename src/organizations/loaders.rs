@@ -49,6 +49,8 @@ pub struct AddressId(pub Uuid);
 pub struct ChannelLinkId(pub Uuid);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct UserId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ApiTokenId(pub Uuid);
 
 macro_rules! by_id_loader {
     ($key:ident, $model:ty, $service:path) => {
@@ -75,6 +77,11 @@ by_id_loader!(
     UserId,
     entity::user::Model,
     crate::auth::service::users_by_ids
+);
+by_id_loader!(
+    ApiTokenId,
+    entity::api_token::Model,
+    crate::auth::api_tokens::by_ids
 );
 
 /// A list hanging off a parent organization.
@@ -149,6 +156,7 @@ async fn child_pages<R: ChildRelation>(
     page: &PageRequest,
     parents: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<R::Model>>> {
+    principal.ensure_can_read_directory()?;
     let key_col = relation.sort_column(page.sort.key);
     let id_col = relation.id_column();
     let mut inner = relation.base(principal);
@@ -184,6 +192,9 @@ impl<R: ChildRelation> Loader<CountKey<R>> for DirectoryLoader {
     type Error = Shared;
 
     async fn load(&self, keys: &[CountKey<R>]) -> Result<HashMap<CountKey<R>, u64>, Shared> {
+        self.principal
+            .ensure_can_read_directory()
+            .map_err(Arc::new)?;
         let mut groups: HashMap<&R, Vec<Uuid>> = HashMap::new();
         for key in keys {
             groups.entry(&key.relation).or_default().push(key.parent);

@@ -76,6 +76,7 @@ pub async fn by_ids(
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, organization::Model>> {
+    principal.ensure_can_read_directory()?;
     store::by_ids::<Entity>(db, ids, principal.visible_organizations()).await
 }
 
@@ -85,6 +86,7 @@ pub async fn by_code(
     principal: &Principal,
     code: &str,
 ) -> Result<Option<organization::Model>> {
+    principal.ensure_can_read_directory()?;
     Ok(Entity::find()
         .filter(Column::Code.eq(code.trim().to_uppercase()))
         .filter(principal.visible_organizations())
@@ -99,6 +101,7 @@ pub async fn list(
     filter: &OrganizationFilter,
     page: &PageRequest,
 ) -> Result<Page<organization::Model>> {
+    principal.ensure_can_read_directory()?;
     let col = sort_column(page.sort.key);
     let mut query = Entity::find()
         .filter(filter_condition(filter))
@@ -122,6 +125,7 @@ pub async fn count(
     principal: &Principal,
     filter: &OrganizationFilter,
 ) -> Result<u64> {
+    principal.ensure_can_read_directory()?;
     Ok(Entity::find()
         .filter(filter_condition(filter))
         .filter(principal.visible_organizations())

@@ -414,6 +414,19 @@ async fn the_demo_portal_user_sees_its_distributor_and_its_dealers_only() {
     let app = spawn_app().await;
     let report = channelgraph::seed::demo(&app.db).await.unwrap();
     assert!(report.to_string().contains(DEMO_PARTNER_EMAIL));
+    let secret = report.api_token.clone().expect("the demo has an API token");
+    let system = app
+        .graphql_as(
+            &secret,
+            "{ distributors { nodes { code } } me { email } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        system["data"],
+        json!({ "distributors": { "nodes": [{ "code": "DIST-001" }] }, "me": null }),
+        "{system}"
+    );
     let admin = app.login(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD).await;
     assert_eq!(admin["user"]["role"], "ADMIN");
     let portal = app.login(DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD).await;

@@ -8,4 +8,5 @@ mod directory;
 mod helpers;
 mod http;
 mod schema;
+mod tokens;
 mod users;
