@@ -13,6 +13,8 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Variables, parser};
+use governor::DefaultKeyedRateLimiter;
+use governor::clock::{Clock, DefaultClock};
 use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 use tracing::Instrument;
@@ -25,7 +27,9 @@ use crate::auth::throttle::SignInThrottle;
 use crate::error::INTERNAL;
 use crate::graphql::AppSchema;
 use crate::graphql::batching::PassGate;
+use crate::graphql::limits::{self, DocumentLimits};
 use crate::organizations::loaders::DirectoryLoader;
+use crate::settings::LimitSettings;
 
 const JSON: &str = "application/json";
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -122,6 +126,23 @@ fn negotiate(req: &HttpRequest) -> Option<&'static str> {
     best.map(|(kind, _)| kind)
 }
 
+/// An error that stops a request before it runs: `400` without `data` under
+/// `application/graphql-response+json`, `200` under `application/json`, as the spec has it
+/// for validation failures.
+fn request_error(media: &str, message: &str, code: &str) -> HttpResponse {
+    let status = if media == GRAPHQL_RESPONSE_JSON {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+        .body(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+                .to_string(),
+        )
+}
+
 fn error_response(status: StatusCode, media: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
@@ -168,6 +189,9 @@ fn params(value: Value) -> Result<Params, String> {
 /// What `/graphql` needs from the application.
 pub struct GraphqlState {
     pub schema: AppSchema,
+    pub anonymous_schema: AppSchema,
+    pub limits: LimitSettings,
+    pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
     pub refresh_ttl: chrono::Duration,
@@ -293,7 +317,7 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
-    if get("query").is_none() && wants_html {
+    if get("query").is_none() && wants_html && state.limits.graphiql {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(GraphiQLSource::build().endpoint("/graphql").finish());
@@ -344,9 +368,11 @@ struct OperationShape {
 
 /// The shape of the selected operation; `None` when the document does not parse or names no
 /// single operation (execution then reports that, and runs nothing).
-fn operation_shape(query: &str, operation_name: Option<&str>) -> Option<OperationShape> {
+fn operation_shape(
+    doc: &parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<OperationShape> {
     use parser::types::{DocumentOperations, Selection};
-    let doc = parser::parse_query(query).ok()?;
     let op = match (&doc.operations, operation_name) {
         (DocumentOperations::Single(op), _) => op,
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
@@ -383,7 +409,10 @@ async fn execute(
     media: &'static str,
     via_get: bool,
 ) -> HttpResponse {
-    let shape = operation_shape(&p.query, p.operation_name.as_deref());
+    let doc = parser::parse_query(&p.query).ok();
+    let shape = doc
+        .as_ref()
+        .and_then(|d| operation_shape(d, p.operation_name.as_deref()));
     if via_get && shape.as_ref().is_some_and(|s| s.changes) {
         return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
             .insert_header((header::ALLOW, "POST"))
@@ -405,6 +434,50 @@ async fn execute(
     if principal == Principal::Anonymous && shape.as_ref().is_some_and(|s| !s.anonymous_ok) {
         return unauthenticated(media, "authentication is required: sign in with `login`");
     }
+    let rate_key = match &principal {
+        Principal::Staff { user_id, .. } | Principal::Partner { user_id, .. } => {
+            format!("user:{user_id}")
+        }
+        Principal::PartnerSystem { token_id, .. } => format!("token:{token_id}"),
+        _ => format!(
+            "address:{}",
+            req.peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default()
+        ),
+    };
+    if let Err(not_until) = state.rate_limiter.check_key(&rate_key) {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+            .insert_header((header::RETRY_AFTER, seconds.max(1).to_string()))
+            .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+            .body(
+                json!({ "errors": [{
+                    "message": format!("too many requests: at most {} a minute", state.limits.rate_limit_per_minute),
+                    "extensions": { "code": "RATE_LIMITED" }
+                }] })
+                .to_string(),
+            );
+    }
+    if let Some(doc) = &doc {
+        let document_limits = DocumentLimits {
+            max_fields: state.limits.max_fields,
+            max_aliases: state.limits.max_aliases,
+            max_directives: state.limits.max_directives,
+        };
+        match limits::check(doc, &document_limits) {
+            Err(message) => return request_error(media, &message, "QUERY_TOO_COMPLEX"),
+            Ok(stats) if stats.introspection && !state.limits.introspection => {
+                return request_error(
+                    media,
+                    "introspection is disabled on this server",
+                    "FORBIDDEN",
+                );
+            }
+            Ok(_) => {}
+        }
+    }
     let gate = PassGate::default();
     let loader = DataLoader::new(
         DirectoryLoader {
@@ -416,6 +489,7 @@ async fn execute(
     .delay(std::time::Duration::ZERO);
     let query = p.query.clone();
     let operation_name = p.operation_name.clone();
+    let principal_is_anonymous = principal == Principal::Anonymous;
     let mut request = async_graphql::Request::new(p.query)
         .data(principal)
         .data(AuthContext {
@@ -440,7 +514,36 @@ async fn execute(
             }
         }
     }
-    let response = gate.gate(state.schema.execute(request)).await;
+    let schema = if principal_is_anonymous {
+        &state.anonymous_schema
+    } else {
+        &state.schema
+    };
+    let timeout = state.limits.request_timeout;
+    let Ok(mut response) = tokio::time::timeout(timeout, gate.gate(schema.execute(request))).await
+    else {
+        tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request stopped");
+        return request_error(
+            media,
+            &format!(
+                "the request ran longer than {} ms and was stopped",
+                timeout.as_millis()
+            ),
+            "QUERY_TOO_COMPLEX",
+        );
+    };
+    // async-graphql reports its own depth and complexity limits without a code.
+    for error in &mut response.errors {
+        if error.path.is_empty()
+            && (error.message == "Query is nested too deep."
+                || error.message == "Query is too complex.")
+        {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "QUERY_TOO_COMPLEX");
+        }
+    }
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());

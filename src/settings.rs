@@ -19,6 +19,41 @@ pub struct Settings {
     /// Development (the default) or production; production refuses development secrets.
     pub mode: Mode,
     pub auth: AuthSettings,
+    pub limits: LimitSettings,
+}
+
+/// What one request may cost.
+#[derive(Clone, Debug)]
+pub struct LimitSettings {
+    /// Whether `__schema` and `__type` answer; off in production unless set.
+    pub introspection: bool,
+    /// Whether browsers get GraphiQL on `GET /graphql`; off in production unless set.
+    pub graphiql: bool,
+    /// Requests per minute for one principal (a user, a token, or an anonymous address).
+    pub rate_limit_per_minute: u32,
+    /// How long one request may run.
+    pub request_timeout: std::time::Duration,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_fields: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            introspection: true,
+            graphiql: true,
+            rate_limit_per_minute: 600,
+            request_timeout: std::time::Duration::from_secs(30),
+            max_depth: 20,
+            max_complexity: 20_000,
+            max_fields: 2_000,
+            max_aliases: 200,
+            max_directives: 50,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +117,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             mode: Mode::Development,
             auth: AuthSettings::default(),
+            limits: LimitSettings::default(),
         }
     }
 }
@@ -103,7 +139,16 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 24] = [
+    "introspection",
+    "graphiql",
+    "rate_limit_per_minute",
+    "request_timeout_seconds",
+    "max_depth",
+    "max_complexity",
+    "max_fields",
+    "max_aliases",
+    "max_directives",
     "database_url",
     "database_max_connections",
     "bind",
@@ -183,8 +228,33 @@ impl Settings {
 
         let mut settings = Settings::default();
         let auth = &mut settings.auth;
+        let limits = &mut settings.limits;
+        let (mut introspection, mut graphiql) = (None, None);
         for (key, source, value) in raw {
             match key {
+                "introspection" => introspection = Some(parse_bool(&source, &value)?),
+                "graphiql" => graphiql = Some(parse_bool(&source, &value)?),
+                "rate_limit_per_minute" => {
+                    limits.rate_limit_per_minute =
+                        parse_number(&source, &value, 1, 1_000_000)? as u32
+                }
+                "request_timeout_seconds" => {
+                    limits.request_timeout =
+                        std::time::Duration::from_secs(parse_number(&source, &value, 1, 3600)?)
+                }
+                "max_depth" => limits.max_depth = parse_number(&source, &value, 2, 1000)? as usize,
+                "max_complexity" => {
+                    limits.max_complexity = parse_number(&source, &value, 10, 10_000_000)? as usize
+                }
+                "max_fields" => {
+                    limits.max_fields = parse_number(&source, &value, 10, 1_000_000)? as usize
+                }
+                "max_aliases" => {
+                    limits.max_aliases = parse_number(&source, &value, 0, 100_000)? as usize
+                }
+                "max_directives" => {
+                    limits.max_directives = parse_number(&source, &value, 0, 100_000)? as usize
+                }
                 "database_url" => settings.database_url = parse_database_url(&source, &value)?,
                 "database_max_connections" => {
                     settings.database_max_connections =
@@ -252,6 +322,9 @@ impl Settings {
                 _ => unreachable!("every key is in KEYS"),
             }
         }
+        let development = settings.mode == Mode::Development;
+        settings.limits.introspection = introspection.unwrap_or(development);
+        settings.limits.graphiql = graphiql.unwrap_or(development);
         settings.check_secrets()?;
         Ok(settings)
     }
@@ -343,6 +416,14 @@ fn parse_database_url(source: &str, value: &str) -> Result<String, SettingsError
             source,
             "must start with sqlite: (for example sqlite://channelgraph.db) or postgres://",
         ))
+    }
+}
+
+fn parse_bool(source: &str, value: &str) -> Result<bool, SettingsError> {
+    match value.trim() {
+        "true" | "on" | "1" => Ok(true),
+        "false" | "off" | "0" => Ok(false),
+        _ => Err(bad(source, format!("`{value}` is not true or false"))),
     }
 }
 

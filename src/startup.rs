@@ -2,11 +2,13 @@
 //! start it exactly as production does.
 
 use std::net::TcpListener;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use governor::{Quota, RateLimiter};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
@@ -54,7 +56,15 @@ impl Application {
             })?
             .port();
         let state = web::Data::new(GraphqlState {
-            schema: schema_builder().finish(),
+            schema: schema_builder(&settings.limits).finish(),
+            // Anonymous callers never see field suggestions.
+            anonymous_schema: schema_builder(&settings.limits)
+                .disable_suggestions()
+                .finish(),
+            limits: settings.limits.clone(),
+            rate_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(settings.limits.rate_limit_per_minute).unwrap_or(NonZeroU32::MIN),
+            ))),
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),
             refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),

@@ -2,6 +2,7 @@
 
 pub mod batching;
 pub mod connection;
+pub mod limits;
 pub mod node;
 pub mod order;
 pub mod scalars;
@@ -9,14 +10,11 @@ pub mod user_error;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+use crate::settings::LimitSettings;
+
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
-
-/// Deepest selection a query may nest.
-pub const MAX_DEPTH: usize = 20;
-/// Largest complexity (fields, with lists weighted) a query may have.
-pub const MAX_COMPLEXITY: usize = 20_000;
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
@@ -30,15 +28,20 @@ pub struct Mutation(AuthMutation, ApiTokenMutation, DirectoryMutation);
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema without request data; the HTTP layer adds the database, the loaders and the
-/// principal per request.
-pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .extension(async_graphql::extensions::Tracing)
+/// principal per request. Depth and complexity come from the settings.
+pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .extension(async_graphql::extensions::Tracing);
+    if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
 }
 
 /// The SDL clients integrate against; `schema.graphql` holds exactly this.
 pub fn sdl() -> String {
-    schema_builder().finish().sdl()
+    schema_builder(&LimitSettings::default()).finish().sdl()
 }

@@ -7,6 +7,7 @@ mod cli;
 mod directory;
 mod helpers;
 mod http;
+mod limits;
 mod schema;
 mod tokens;
 mod users;

@@ -12,7 +12,7 @@ fn schema_graphql_is_the_served_schema() {
 
 #[tokio::test]
 async fn every_type_field_and_argument_has_a_description() {
-    let schema = channelgraph::graphql::schema_builder().finish();
+    let schema = channelgraph::graphql::schema_builder(&Default::default()).finish();
     let response = schema
         .execute(
             "{ __schema { types { name description
