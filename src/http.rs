@@ -520,8 +520,9 @@ async fn execute(
         &state.schema
     };
     let timeout = state.limits.request_timeout;
-    let Ok(mut response) = tokio::time::timeout(timeout, gate.gate(schema.execute(request))).await
-    else {
+    let execution =
+        crate::audit::REQUEST_ID.scope(request_id.clone(), gate.gate(schema.execute(request)));
+    let Ok(mut response) = tokio::time::timeout(timeout, execution).await else {
         tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request stopped");
         return request_error(
             media,

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// A partner system's API token, bound to one organization. Only a SHA-256 digest of the
 /// secret is stored; the prefix identifies it in lists.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

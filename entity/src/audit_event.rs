@@ -3,7 +3,7 @@ use sea_orm::entity::prelude::*;
 /// One change made through the API: who, what, to which object, the fields before and after
 /// (secrets redacted), and the request it came from. Written in the change's transaction;
 /// never updated or deleted.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "audit_events")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

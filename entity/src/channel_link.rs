@@ -4,7 +4,7 @@ use crate::enums::{ChannelLinkKind, ChannelLinkStatus, RelationshipLevel};
 
 /// A directed edge of the channel: `upstream_id` supplies, distributes, resells to or serves
 /// `downstream_id`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "channel_links")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// One refresh token. Tokens rotate: each use retires the token and issues the next one of
 /// the same family. Only a SHA-256 digest of the secret is stored.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "refresh_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

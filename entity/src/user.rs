@@ -3,7 +3,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::UserRole;
 
 /// A person who signs in: staff, or a partner user bound to one organization.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::secrets;
 use crate::access::{Principal, Scope};
+use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::store::now;
@@ -128,6 +129,16 @@ pub async fn create(
     }
     .insert(db)
     .await?;
+    audit::record(
+        db,
+        principal,
+        "api_token.create",
+        "ApiToken",
+        Some(row.id),
+        None,
+        Some(&row),
+    )
+    .await?;
     Ok((row, secret))
 }
 
@@ -152,9 +163,21 @@ pub async fn revoke(
     if token.revoked_at.is_some() {
         return Ok(token);
     }
+    let before = token.clone();
     let mut row: api_token::ActiveModel = token.into();
     row.revoked_at = Set(Some(now()));
-    Ok(row.update(db).await?)
+    let saved = row.update(db).await?;
+    audit::record(
+        db,
+        principal,
+        "api_token.revoke",
+        "ApiToken",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }
 
 /// Tokens the principal may see, newest first.

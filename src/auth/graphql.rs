@@ -334,7 +334,12 @@ impl AuthMutation {
         #[graphql(desc = "The refresh token of the session to end.")] input: RefreshTokenInput,
     ) -> async_graphql::Result<LogoutPayload> {
         let db = ctx.data::<DatabaseConnection>()?;
-        service::logout(db, &input.refresh_token).await.gql()?;
+        let txn = crate::db::begin_write(db)
+            .await
+            .map_err(Error::from)
+            .gql()?;
+        service::logout(&txn, &input.refresh_token).await.gql()?;
+        txn.commit().await.map_err(Error::from).gql()?;
         Ok(LogoutPayload { ok: true })
     }
 

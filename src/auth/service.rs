@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::jwt::JwtKeys;
 use super::{password, secrets};
 use crate::access::Principal;
+use crate::audit;
 use crate::domain;
 use crate::error::{Error, ErrorCode, Result};
 use crate::store::now;
@@ -124,7 +125,7 @@ pub async fn create_user(
         updated_at: Set(at),
         version: Set(1),
     };
-    row.insert(db).await.map_err(|e| {
+    let created = row.insert(db).await.map_err(|e| {
         let err = Error::from(e);
         match err.unique_violation() {
             Some(_) => Error::user(
@@ -134,7 +135,18 @@ pub async fn create_user(
             ),
             None => err,
         }
-    })
+    })?;
+    audit::record(
+        db,
+        principal,
+        "user.create",
+        "User",
+        Some(created.id),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
 }
 
 /// Parses the fields of a new user at the edge.
@@ -163,6 +175,7 @@ async fn start_session(
     refresh_ttl: Duration,
     user: user::Model,
     family_id: Uuid,
+    fresh: bool,
 ) -> Result<Session> {
     let access = keys.issue(user.id).map_err(Error::Internal)?;
     let refresh = secrets::generate(secrets::REFRESH_TOKEN_PREFIX);
@@ -179,6 +192,22 @@ async fn start_session(
         revoked_at: Set(None),
     }
     .insert(db)
+    .await?;
+    let principal = principal_of_user(&user);
+    let action = if fresh {
+        "session.login"
+    } else {
+        "session.refresh"
+    };
+    audit::record(
+        db,
+        &principal,
+        action,
+        "User",
+        Some(user.id),
+        None::<&user::Model>,
+        None,
+    )
     .await?;
     Ok(Session {
         user,
@@ -211,7 +240,7 @@ pub async fn login(
     let matches = password::verify(password, stored);
     match found {
         Some(user) if matches && user.deactivated_at.is_none() => {
-            start_session(db, keys, refresh_ttl, user, Uuid::now_v7()).await
+            start_session(db, keys, refresh_ttl, user, Uuid::now_v7(), true).await
         }
         _ => Err(Error::SignInFailed),
     }
@@ -258,7 +287,7 @@ pub async fn refresh(
         .await?
         .filter(|u| u.deactivated_at.is_none())
         .ok_or(Error::RefreshFailed)?;
-    start_session(db, keys, refresh_ttl, user, stored.family_id).await
+    start_session(db, keys, refresh_ttl, user, stored.family_id, false).await
 }
 
 async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()> {
@@ -284,6 +313,18 @@ pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
         .await?;
     if let Some(stored) = stored {
         revoke_family(db, stored.family_id).await?;
+        if let Some(user) = user::Entity::find_by_id(stored.user_id).one(db).await? {
+            audit::record(
+                db,
+                &principal_of_user(&user),
+                "session.logout",
+                "User",
+                Some(user.id),
+                None::<&user::Model>,
+                None,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -307,7 +348,15 @@ pub async fn principal_for_access_token(
             tracing::info!(%user_id, "access token of an unknown or deactivated user");
             Error::Unauthenticated
         })?;
-    Ok(match (user.role.is_partner(), user.organization_id) {
+    match principal_of_user(&user) {
+        Principal::Anonymous => Err(Error::Unauthenticated),
+        principal => Ok(principal),
+    }
+}
+
+/// The principal a user acts as; a partner user without an organization is no one.
+fn principal_of_user(user: &user::Model) -> Principal {
+    match (user.role.is_partner(), user.organization_id) {
         (true, Some(organization_id)) => Principal::Partner {
             user_id: user.id,
             role: user.role,
@@ -317,8 +366,8 @@ pub async fn principal_for_access_token(
             user_id: user.id,
             role: user.role,
         },
-        (true, None) => return Err(Error::Unauthenticated),
-    })
+        (true, None) => Principal::Anonymous,
+    }
 }
 
 /// Users by id, as far as the principal may see them.
@@ -387,9 +436,20 @@ pub async fn deactivate_user(
         ));
     }
     let target = user_for_change(db, principal, id, version).await?;
+    let before = target.clone();
     let mut row: user::ActiveModel = target.into();
     row.deactivated_at = Set(Some(now()));
     let saved = crate::store::save_versioned::<user::Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "user.deactivate",
+        "User",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
     refresh_token::Entity::update_many()
         .col_expr(
             refresh_token::Column::RevokedAt,
@@ -421,7 +481,19 @@ pub async fn change_role(
         ));
     }
     ensure_can_manage(principal, role, target.organization_id)?;
+    let before = target.clone();
     let mut row: user::ActiveModel = target.into();
     row.role = Set(role);
-    crate::store::save_versioned::<user::Entity>(db, row, id, version).await
+    let saved = crate::store::save_versioned::<user::Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "user.role_change",
+        "User",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }

@@ -12,13 +12,20 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::settings::LimitSettings;
 
+use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, AuthQuery, ApiTokenQuery, DirectoryQuery);
+pub struct Query(
+    node::NodeQuery,
+    AuthQuery,
+    ApiTokenQuery,
+    AuditQuery,
+    DirectoryQuery,
+);
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
 /// with the changed object and `userErrors`.

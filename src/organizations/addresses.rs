@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::model::{AddressChanges, NewAddress};
 use super::service::live_organization;
 use crate::access::Principal;
+use crate::audit;
 use crate::error::Result;
 use crate::store::now;
 use crate::store::{self, save_versioned};
@@ -64,7 +65,18 @@ pub async fn create(
         updated_at: Set(at),
         version: Set(1),
     };
-    Ok(row.insert(db).await?)
+    let created = row.insert(db).await?;
+    audit::record(
+        db,
+        principal,
+        "address.create",
+        "Address",
+        Some(created.id),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
 }
 
 #[tracing::instrument(skip(db, principal, changes))]
@@ -76,6 +88,7 @@ pub async fn update(
     changes: AddressChanges,
 ) -> Result<address::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let mut row: address::ActiveModel = current.clone().into();
     if let Some(kind) = changes.kind {
         row.kind = Set(kind);
@@ -93,7 +106,18 @@ pub async fn update(
         row.country = Set(country);
     }
     row.gln = Set(changes.gln.apply(current.gln));
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "address.update",
+        "Address",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }
 
 #[tracing::instrument(skip(db, principal))]
@@ -104,7 +128,19 @@ pub async fn archive(
     version: i32,
 ) -> Result<address::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let mut row: address::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "address.archive",
+        "Address",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }

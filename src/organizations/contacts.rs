@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::model::{ContactChanges, NewContact};
 use super::service::live_organization;
 use crate::access::Principal;
+use crate::audit;
 use crate::domain::sort_key;
 use crate::error::Result;
 use crate::store::now;
@@ -73,7 +74,18 @@ pub async fn create(
         updated_at: Set(at),
         version: Set(1),
     };
-    Ok(row.insert(db).await?)
+    let created = row.insert(db).await?;
+    audit::record(
+        db,
+        principal,
+        "contact.create",
+        "Contact",
+        Some(created.id),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
 }
 
 #[tracing::instrument(skip(db, principal, changes))]
@@ -85,6 +97,7 @@ pub async fn update(
     changes: ContactChanges,
 ) -> Result<contact::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let mut row: contact::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
         row.name_key = Set(sort_key(&name));
@@ -103,7 +116,18 @@ pub async fn update(
         row.consent_changed_at = Set(Some(now()));
         row.consent_source = Set(Some(consent.source));
     }
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "contact.update",
+        "Contact",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }
 
 #[tracing::instrument(skip(db, principal))]
@@ -114,7 +138,19 @@ pub async fn archive(
     version: i32,
 ) -> Result<contact::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let mut row: contact::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "contact.archive",
+        "Contact",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }

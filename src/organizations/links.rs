@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed};
 use super::service::live_organization;
 use crate::access::Principal;
+use crate::audit;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::store::now;
@@ -118,7 +119,18 @@ pub async fn create(
         updated_at: Set(at),
         version: Set(1),
     };
-    Ok(row.insert(db).await?)
+    let created = row.insert(db).await?;
+    audit::record(
+        db,
+        principal,
+        "channel_link.create",
+        "ChannelLink",
+        Some(created.id),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
 }
 
 #[tracing::instrument(skip(db, principal, changes))]
@@ -130,6 +142,7 @@ pub async fn update(
     changes: ChannelLinkChanges,
 ) -> Result<channel_link::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let since = changes.since.unwrap_or(current.since);
     let until = changes.until.clone().apply(current.until);
     check_dates(since, until)?;
@@ -146,7 +159,18 @@ pub async fn update(
     if let Some(exclusive) = changes.exclusive {
         row.exclusive = Set(exclusive);
     }
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "channel_link.update",
+        "ChannelLink",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }
 
 #[tracing::instrument(skip(db, principal))]
@@ -157,7 +181,19 @@ pub async fn archive(
     version: i32,
 ) -> Result<channel_link::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let mut row: channel_link::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "channel_link.archive",
+        "ChannelLink",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }

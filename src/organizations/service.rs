@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::model::{NewOrganization, OrganizationChanges, OrganizationFilter};
 use crate::access::Principal;
+use crate::audit;
 use crate::domain::sort_key;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
@@ -280,9 +281,21 @@ pub async fn create(
         updated_at: Set(at),
         version: Set(1),
     };
-    row.insert(db)
+    let created = row
+        .insert(db)
         .await
-        .map_err(|e| code_taken(Error::from(e), &code))
+        .map_err(|e| code_taken(Error::from(e), &code))?;
+    audit::record(
+        db,
+        principal,
+        "organization.create",
+        "Organization",
+        Some(created.id),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
 }
 
 #[tracing::instrument(skip(db, principal, changes))]
@@ -294,6 +307,7 @@ pub async fn update(
     changes: OrganizationChanges,
 ) -> Result<organization::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     if let Some(code) = &changes.code {
         ensure_code_free(db, code, Some(id)).await?;
     }
@@ -319,9 +333,20 @@ pub async fn update(
     if let Some(status) = changes.status {
         row.status = Set(status);
     }
-    save_versioned::<Entity>(db, row, id, version)
+    let saved = save_versioned::<Entity>(db, row, id, version)
         .await
-        .map_err(|e| code_taken(e, &code))
+        .map_err(|e| code_taken(e, &code))?;
+    audit::record(
+        db,
+        principal,
+        "organization.update",
+        "Organization",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }
 
 #[tracing::instrument(skip(db, principal))]
@@ -332,7 +357,19 @@ pub async fn archive(
     version: i32,
 ) -> Result<organization::Model> {
     let current = for_change(db, principal, id, version).await?;
+    let before = current.clone();
     let mut row: organization::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    save_versioned::<Entity>(db, row, id, version).await
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    audit::record(
+        db,
+        principal,
+        "organization.archive",
+        "Organization",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
 }
