@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod batching;
+mod bola;
 mod cli;
 mod directory;
 mod helpers;

@@ -1,0 +1,283 @@
+//! The cross-partner matrix: B's principals (a portal user and an API token) try every path
+//! to A's objects, of every type that has an identity, and learn nothing.
+
+use std::collections::BTreeSet;
+
+use entity::enums::UserRole;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// A's objects, by the type of each, as global ids.
+struct World {
+    a_objects: Vec<(&'static str, String)>,
+    a_codes: Vec<&'static str>,
+    b_user: String,
+    b_token: String,
+    a_user_id: String,
+    a_token_id: String,
+}
+
+fn uuid_of(id: &str) -> uuid::Uuid {
+    channelgraph::ids::GlobalId::parse(id).unwrap().id
+}
+
+async fn link(app: &TestApp, up: &str, down: &str, kind: &str) -> String {
+    let body = app
+        .mutate(
+            "channelLinkCreate",
+            "channelLink { id }",
+            json!({ "upstreamId": up, "downstreamId": down, "kind": kind, "since": "2025-01-01" }),
+        )
+        .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+    body["channelLink"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn world(app: &TestApp) -> World {
+    let brand = app.create_org("BRAND", "The Brand", "BRAND").await;
+    let supplier = app.create_org("SUPPLIER", "Parts Co", "SUP-1").await;
+    let association = app
+        .create_org("PUBLIC_INTEREST", "Trade Association", "ASSOC")
+        .await;
+    let mut ids = Vec::new();
+    for side in ["A", "B"] {
+        let dist = app
+            .create_org(
+                "DISTRIBUTOR",
+                &format!("{side} Distribution"),
+                &format!("DIST-{side}"),
+            )
+            .await;
+        let dealer = app
+            .create_org(
+                "INTERMEDIATE_CUSTOMER",
+                &format!("{side} Dealer"),
+                &format!("DLR-{side}"),
+            )
+            .await;
+        let customer = app
+            .create_org(
+                "END_CUSTOMER",
+                &format!("{side} Customer"),
+                &format!("CUST-{side}"),
+            )
+            .await;
+        let resells = link(app, &dist, &dealer, "RESELLS_TO").await;
+        link(app, &dist, &customer, "SERVES").await;
+        let contact = app
+            .mutate(
+                "contactCreate",
+                "contact { id }",
+                json!({ "organizationId": dealer, "name": format!("{side} Contact") }),
+            )
+            .await["contact"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let address = app
+            .mutate(
+                "addressCreate",
+                "address { id }",
+                json!({ "organizationId": dist, "kind": "BILLING", "line1": format!("{side} Street 1"), "city": "Town", "country": "DE" }),
+            )
+            .await["address"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let lower = side.to_lowercase();
+        let user = app
+            .create_user(
+                &format!("member@{lower}.test"),
+                "member password",
+                UserRole::PartnerMember,
+                Some(uuid_of(&dist)),
+            )
+            .await;
+        let token = app
+            .graphql(
+                "mutation($org: ID!) { apiTokenCreate(input: { organizationId: $org, name: \"ERP\", scopes: [ORGS_READ, ORGS_WRITE, ORDERS_READ, ORDERS_WRITE, CATALOG_READ, INVENTORY_WRITE, EDI] }) { secret apiToken { id } } }",
+                json!({ "org": dist }),
+            )
+            .await;
+        ids.push((
+            dist, dealer, customer, resells, contact, address, user, token,
+        ));
+    }
+    let (a, b) = (&ids[0], &ids[1]);
+    let user_gid = channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::User, a.6);
+    let token_gid = a.7["data"]["apiTokenCreate"]["apiToken"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    World {
+        a_objects: vec![
+            ("Brand", brand),
+            ("Supplier", supplier),
+            ("PublicInterestOrganization", association),
+            ("Distributor", a.0.clone()),
+            ("IntermediateCustomer", a.1.clone()),
+            ("Customer", a.2.clone()),
+            ("ChannelLink", a.3.clone()),
+            ("Contact", a.4.clone()),
+            ("Address", a.5.clone()),
+            ("User", user_gid.clone()),
+            ("ApiToken", token_gid.clone()),
+        ],
+        a_codes: vec!["BRAND", "SUP-1", "ASSOC", "DIST-A", "DLR-A", "CUST-A"],
+        b_user: app.login("member@b.test", "member password").await["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        b_token: b.7["data"]["apiTokenCreate"]["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        a_user_id: user_gid,
+        a_token_id: token_gid,
+    }
+}
+
+/// Every type that implements Node, from introspection.
+async fn node_types(app: &TestApp) -> BTreeSet<String> {
+    let body = app
+        .graphql(
+            "{ __type(name: \"Node\") { possibleTypes { name } } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["__type"]["possibleTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+
+    // Every identified type is in the matrix; a new type fails here until it is added.
+    let covered: BTreeSet<String> = w.a_objects.iter().map(|(t, _)| t.to_string()).collect();
+    assert_eq!(
+        node_types(&app).await,
+        covered,
+        "extend the matrix with the new types"
+    );
+
+    for (who, token) in [
+        ("B's portal user", &w.b_user),
+        ("B's API token", &w.b_token),
+    ] {
+        // node(id:), nodes(ids:) and aliases.
+        let ids: Vec<&String> = w.a_objects.iter().map(|(_, id)| id).collect();
+        for (ty, id) in &w.a_objects {
+            let body = app
+                .graphql_as(
+                    token,
+                    "query($id: ID!) { a: node(id: $id) { id } b: node(id: $id) { __typename } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            assert_eq!(
+                body["data"],
+                json!({ "a": null, "b": null }),
+                "{who} reads {ty} by node: {body}"
+            );
+        }
+        let body = app
+            .graphql_as(
+                token,
+                "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+                json!({ "ids": ids }),
+            )
+            .await;
+        assert!(
+            body["data"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(Value::is_null),
+            "{who}: {body}"
+        );
+
+        // Lists, counts, lookups by code and nested relations.
+        let body = app
+            .graphql_as(
+                token,
+                r#"{
+                    organizations(first: 100, filter: { includeArchived: true }) { totalCount nodes { code } }
+                    customers { totalCount nodes { code } }
+                    intermediateCustomers { totalCount nodes { code } }
+                    distributors { totalCount nodes { code dealers { nodes { code } } customers { nodes { code } }
+                        downstreamLinks { totalCount nodes { downstream { code } } } upstreamLinks { totalCount }
+                        addresses { nodes { line1 } } } }
+                    suppliers { totalCount nodes { code } }
+                    brand: organization(code: "BRAND") { code }
+                    a: organization(code: "DIST-A") { code }
+                    dealer: organization(code: "DLR-A") { code }
+                }"#,
+                json!({}),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{who}: {body}");
+        let text = body.to_string();
+        for code in &w.a_codes {
+            assert!(!text.contains(code), "{who} sees {code}: {text}");
+        }
+        assert!(!text.contains("A Street"), "{who} sees A's address: {text}");
+        assert_eq!(
+            body["data"]["organizations"]["totalCount"], 3,
+            "{who}: B, its dealer and its customer"
+        );
+        assert_eq!(body["data"]["suppliers"]["totalCount"], 0);
+
+        // Changes: refused without revealing whether A's objects exist.
+        for (ty, id) in &w.a_objects {
+            let (mutation, input_type) = match *ty {
+                "User" => ("userDeactivate", "UserDeactivateInput"),
+                "ApiToken" => ("apiTokenRevoke", "ApiTokenRevokeInput"),
+                "Contact" => ("contactArchive", "ArchiveInput"),
+                "Address" => ("addressArchive", "ArchiveInput"),
+                "ChannelLink" => ("channelLinkArchive", "ArchiveInput"),
+                _ => ("organizationArchive", "ArchiveInput"),
+            };
+            let input = if *ty == "ApiToken" {
+                json!({ "id": id })
+            } else {
+                json!({ "id": id, "version": 1 })
+            };
+            let body = app
+                .graphql_as(
+                    token,
+                    &format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ code message }} }} }}"),
+                    json!({ "input": input }),
+                )
+                .await;
+            let text = body.to_string();
+            let refused = text.contains("NOT_FOUND") || text.contains("FORBIDDEN");
+            assert!(refused, "{who} changes {ty}: {text}");
+            for code in &w.a_codes {
+                assert!(!text.contains(code), "{who}'s error names {code}: {text}");
+            }
+        }
+        let body = app
+            .graphql_as(token, "{ apiTokens { totalCount } }", json!({}))
+            .await;
+        assert_eq!(body["data"]["apiTokens"]["totalCount"], 0, "{who}: {body}");
+    }
+
+    // Nothing changed on A's side.
+    let body = app
+        .graphql(
+            "query($u: ID!, $t: ID!) { u: node(id: $u) { ... on User { active } } t: node(id: $t) { ... on ApiToken { revokedAt } } a: organization(code: \"DIST-A\") { archivedAt } }",
+            json!({ "u": w.a_user_id, "t": w.a_token_id }),
+        )
+        .await;
+    assert_eq!(
+        body["data"],
+        json!({ "u": { "active": true }, "t": { "revokedAt": null }, "a": { "archivedAt": null } })
+    );
+}
