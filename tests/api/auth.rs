@@ -466,3 +466,51 @@ async fn the_demo_portal_user_sees_its_distributor_and_its_dealers_only() {
     assert_eq!(d["brand"], Value::Null);
     assert_eq!(d["other"], Value::Null);
 }
+
+#[test]
+fn eddsa_and_rs256_keys_come_from_files_and_accept_only_their_own_algorithm() {
+    use channelgraph::settings::Settings;
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let hs256 = Settings::from_sources(None, &[])
+        .unwrap()
+        .jwt_keys()
+        .unwrap();
+    let hs_token = hs256.issue(Uuid::now_v7()).unwrap().token;
+    for (algorithm, stem) in [("EdDSA", "jwt-ed25519"), ("RS256", "jwt-rsa")] {
+        let env = vec![
+            (
+                "CHANNELGRAPH_JWT_ALGORITHM".to_owned(),
+                algorithm.to_owned(),
+            ),
+            (
+                "CHANNELGRAPH_JWT_PRIVATE_KEY_FILE".to_owned(),
+                format!("{fixtures}/{stem}-private.pem"),
+            ),
+            (
+                "CHANNELGRAPH_JWT_PUBLIC_KEY_FILE".to_owned(),
+                format!("{fixtures}/{stem}-public.pem"),
+            ),
+        ];
+        let keys = Settings::from_sources(None, &env)
+            .unwrap()
+            .jwt_keys()
+            .unwrap();
+        let user = Uuid::now_v7();
+        let token = keys.issue(user).unwrap().token;
+        assert_eq!(keys.validate(&token), Ok(user), "{algorithm}");
+        assert!(
+            keys.validate(&hs_token).is_err(),
+            "{algorithm} refuses HS256"
+        );
+        assert!(hs256.validate(&token).is_err(), "HS256 refuses {algorithm}");
+    }
+    let missing = Settings::from_sources(
+        None,
+        &[("CHANNELGRAPH_JWT_ALGORITHM".to_owned(), "EdDSA".to_owned())],
+    )
+    .unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "CHANNELGRAPH_JWT_PRIVATE_KEY_FILE: EdDSA and RS256 need a private key file (PEM)"
+    );
+}
