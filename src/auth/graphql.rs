@@ -8,16 +8,20 @@ use chrono::Duration;
 use entity::user;
 use sea_orm::{DatabaseConnection, EntityTrait};
 
+use futures_util::future::BoxFuture;
+
 use super::jwt::JwtKeys;
 use super::service::{self, Session};
 use super::throttle::SignInThrottle;
 use crate::access::Principal;
 use crate::error::{Error, GqlResult, Result};
+use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::UserErrorObject;
 use crate::ids::{GlobalId, NodeType};
 use crate::organizations::graphql::{Organization, loader, organization};
 use crate::organizations::loaders::{OrganizationId, unshare};
+use crate::pagination::{PageRequest, Sort, SortKey};
 
 /// What sign-in needs from the application: the token keys, how long sessions last, the
 /// failed sign-in throttle, and the caller's address.
@@ -232,11 +236,61 @@ fn auth_context<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AuthContext>
     ctx.data::<AuthContext>()
 }
 
+struct UserCount(service::UserFilter);
+
+impl Counter for UserCount {
+    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
+        Box::pin(async move {
+            let principal = Principal::of(ctx).gql()?;
+            let db = ctx.data::<DatabaseConnection>()?;
+            let n = service::count_users(db, principal, &self.0).await.gql()?;
+            Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        })
+    }
+}
+
 #[derive(Default)]
 pub struct AuthQuery;
 
 #[Object]
 impl AuthQuery {
+    /// Users by email: everyone for staff, their own organization's users for a partner.
+    #[allow(clippy::too_many_arguments)]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the users of this organization.")] organization_id: Option<ID>,
+        #[graphql(default = false, desc = "Include deactivated users.")] include_deactivated: bool,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<User>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let organization_id = match &organization_id {
+            Some(raw) => Some(
+                GlobalId::parse_as(raw, NodeType::Organization)
+                    .map_err(|e| Error::bad_input("organizationId", format!("organizationId {e}")))
+                    .gql()?,
+            ),
+            None => None,
+        };
+        let filter = service::UserFilter {
+            organization_id,
+            include_deactivated,
+        };
+        let sort = Sort {
+            key: SortKey::Name,
+            descending: false,
+        };
+        let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let rows = service::list_users(db, principal, &filter, &page)
+            .await
+            .gql()?;
+        Ok(connection(rows, sort.key, UserCount(filter), User::new))
+    }
+
     /// The signed-in user; null for a partner system's API token.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         let principal = Principal::of(ctx).gql()?;

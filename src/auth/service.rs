@@ -497,3 +497,66 @@ pub async fn change_role(
     .await?;
     Ok(saved)
 }
+
+impl crate::pagination::Keyed for user::Model {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn sort_value(&self, key: crate::pagination::SortKey) -> crate::pagination::SortValue {
+        use crate::pagination::{SortKey, SortValue};
+        match key {
+            SortKey::Name => SortValue::Text(self.email.clone()),
+            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::UpdatedAt => SortValue::Time(self.updated_at),
+        }
+    }
+}
+
+/// Which users a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct UserFilter {
+    pub organization_id: Option<Uuid>,
+    pub include_deactivated: bool,
+}
+
+fn user_query(principal: &Principal, filter: &UserFilter) -> sea_orm::Select<user::Entity> {
+    let mut query = user::Entity::find().filter(principal.visible_users());
+    if let Some(org) = filter.organization_id {
+        query = query.filter(user::Column::OrganizationId.eq(org));
+    }
+    if !filter.include_deactivated {
+        query = query.filter(user::Column::DeactivatedAt.is_null());
+    }
+    query
+}
+
+/// Users the principal may see, by email.
+pub async fn list_users(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &UserFilter,
+    page: &crate::pagination::PageRequest,
+) -> Result<crate::pagination::Page<user::Model>> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::Expr;
+    let mut stmt = user_query(principal, filter).into_query();
+    page.apply(
+        &mut stmt,
+        Expr::col((user::Entity, user::Column::Email)),
+        Expr::col((user::Entity, user::Column::Id)),
+    );
+    let rows = user::Entity::find()
+        .from_raw_sql(db.get_database_backend().build(&stmt))
+        .all(db)
+        .await?;
+    Ok(page.into_page(rows))
+}
+
+pub async fn count_users(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &UserFilter,
+) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(user_query(principal, filter).count(db).await?)
+}

@@ -265,3 +265,30 @@ async fn roles_change_within_staff_or_within_a_partner() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn staff_list_everyone_and_a_partner_its_own_users() {
+    let app = spawn_app().await;
+    let (a, _, ta, _) = two_partners(&app).await;
+    let all = app
+        .graphql("{ users { totalCount nodes { email } } }", json!({}))
+        .await;
+    assert_eq!(all["data"]["users"]["totalCount"], 3, "{all}");
+    let filtered = app
+        .graphql(
+            "query($a: ID!) { users(organizationId: $a) { nodes { email role } } }",
+            json!({ "a": a }),
+        )
+        .await;
+    assert_eq!(
+        filtered["data"]["users"]["nodes"],
+        json!([{ "email": "admin@a.test", "role": "PARTNER_ADMIN" }])
+    );
+    let own = app
+        .graphql_as(&ta, "{ users { nodes { email } } }", json!({}))
+        .await;
+    assert_eq!(
+        own["data"]["users"]["nodes"],
+        json!([{ "email": "admin@a.test" }])
+    );
+}
