@@ -157,3 +157,25 @@ where
         .await?
         .ok_or_else(|| Error::Internal(format!("an updated {} vanished", E::KIND)))
 }
+
+/// One keyset page of `query`, sorted by `sort_column` then `id_column`.
+pub async fn page_of<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<E>,
+    page: &crate::pagination::PageRequest,
+    sort_column: impl sea_orm::IntoSimpleExpr,
+    id_column: impl sea_orm::IntoSimpleExpr,
+) -> Result<crate::pagination::Page<E::Model>> {
+    use sea_orm::QueryTrait;
+    let mut stmt = query.into_query();
+    page.apply(
+        &mut stmt,
+        sort_column.into_simple_expr(),
+        id_column.into_simple_expr(),
+    );
+    let rows = E::find()
+        .from_raw_sql(db.get_database_backend().build(&stmt))
+        .all(db)
+        .await?;
+    Ok(page.into_page(rows))
+}

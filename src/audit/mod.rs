@@ -6,8 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::audit_event;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -156,17 +155,14 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<audit_event::Model>> {
     ensure_can_read(principal)?;
-    let mut stmt = filtered(filter).into_query();
-    page.apply(
-        &mut stmt,
+    crate::store::page_of(
+        db,
+        filtered(filter),
+        page,
         Expr::col((audit_event::Entity, audit_event::Column::OccurredAt)),
         Expr::col((audit_event::Entity, audit_event::Column::Id)),
-    );
-    let rows = audit_event::Entity::find()
-        .from_raw_sql(db.get_database_backend().build(&stmt))
-        .all(db)
-        .await?;
-    Ok(page.into_page(rows))
+    )
+    .await
 }
 
 pub async fn count(

@@ -6,8 +6,7 @@ use entity::enums::UserRole;
 use entity::{api_token, organization};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -191,17 +190,14 @@ pub async fn list(
     if let Some(org) = organization_id {
         query = query.filter(api_token::Column::OrganizationId.eq(org));
     }
-    let mut stmt = query.into_query();
-    page.apply(
-        &mut stmt,
+    crate::store::page_of(
+        db,
+        query,
+        page,
         Expr::col((api_token::Entity, api_token::Column::CreatedAt)),
         Expr::col((api_token::Entity, api_token::Column::Id)),
-    );
-    let rows = api_token::Entity::find()
-        .from_raw_sql(db.get_database_backend().build(&stmt))
-        .all(db)
-        .await?;
-    Ok(page.into_page(rows))
+    )
+    .await
 }
 
 /// The principal a token secret stands for: live (not revoked, not expired) tokens only.

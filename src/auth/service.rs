@@ -537,19 +537,15 @@ pub async fn list_users(
     filter: &UserFilter,
     page: &crate::pagination::PageRequest,
 ) -> Result<crate::pagination::Page<user::Model>> {
-    use sea_orm::QueryTrait;
     use sea_orm::sea_query::Expr;
-    let mut stmt = user_query(principal, filter).into_query();
-    page.apply(
-        &mut stmt,
+    crate::store::page_of(
+        db,
+        user_query(principal, filter),
+        page,
         Expr::col((user::Entity, user::Column::Email)),
         Expr::col((user::Entity, user::Column::Id)),
-    );
-    let rows = user::Entity::find()
-        .from_raw_sql(db.get_database_backend().build(&stmt))
-        .all(db)
-        .await?;
-    Ok(page.into_page(rows))
+    )
+    .await
 }
 
 pub async fn count_users(

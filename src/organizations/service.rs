@@ -7,7 +7,7 @@ use entity::organization::{self, Column, Entity};
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, QueryTrait, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -103,21 +103,17 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<organization::Model>> {
     principal.ensure_can_read_directory()?;
-    let col = sort_column(page.sort.key);
-    let mut query = Entity::find()
+    let query = Entity::find()
         .filter(filter_condition(filter))
-        .filter(principal.visible_organizations())
-        .into_query();
-    page.apply(
-        &mut query,
-        Expr::col((Entity, col)),
+        .filter(principal.visible_organizations());
+    store::page_of(
+        db,
+        query,
+        page,
+        Expr::col((Entity, sort_column(page.sort.key))),
         Expr::col((Entity, Column::Id)),
-    );
-    let rows = Entity::find()
-        .from_raw_sql(db.get_database_backend().build(&query))
-        .all(db)
-        .await?;
-    Ok(page.into_page(rows))
+    )
+    .await
 }
 
 #[tracing::instrument(skip(db, principal))]

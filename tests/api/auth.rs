@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, spawn_app};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app};
 
 const ME: &str = "{ me { email role } }";
 
@@ -16,19 +16,6 @@ fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or("")
-}
-
-/// Sends `query` with `token` and returns the HTTP status and body.
-async fn with_token(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(token)
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap())
 }
 
 #[tokio::test]
@@ -83,7 +70,9 @@ async fn a_failed_sign_in_says_the_same_whether_or_not_the_email_exists() {
         session["user"],
         json!({ "email": ADMIN_EMAIL, "role": "ADMIN", "organization": null })
     );
-    let (status, body) = with_token(&app, session["accessToken"].as_str().unwrap(), ME).await;
+    let (status, body) = app
+        .send_as(session["accessToken"].as_str().unwrap(), ME)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["data"]["me"]["email"], ADMIN_EMAIL);
 }
@@ -124,7 +113,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
         secret,
         &claims_for(user, |_| {}),
     );
-    let (status, body) = with_token(&app, &good, ME).await;
+    let (status, body) = app.send_as(&good, ME).await;
     assert_eq!(
         (status, &body["data"]["me"]["email"]),
         (200, &json!("sales@channelgraph.test"))
@@ -226,7 +215,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
         ("garbage", "not.a.token".to_owned()),
     ];
     for (name, token) in cases {
-        let (status, body) = with_token(&app, &token, ME).await;
+        let (status, body) = app.send_as(&token, ME).await;
         assert_eq!(status, 401, "{name}");
         assert_eq!(code(&body), "UNAUTHENTICATED", "{name}");
     }
@@ -248,7 +237,7 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
         .login("leaver@channelgraph.test", "a leaver's password")
         .await;
     let token = session["accessToken"].as_str().unwrap().to_owned();
-    assert_eq!(with_token(&app, &token, ME).await.0, 200);
+    assert_eq!(app.send_as(&token, ME).await.0, 200);
     let user = entity::user::Entity::find_by_id(id)
         .one(&app.db)
         .await
@@ -257,7 +246,7 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
     let mut row: entity::user::ActiveModel = user.into();
     row.deactivated_at = Set(Some(Utc::now()));
     row.update(&app.db).await.unwrap();
-    let (status, body) = with_token(&app, &token, ME).await;
+    let (status, body) = app.send_as(&token, ME).await;
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
     let again = app
         .anonymous(
@@ -288,7 +277,7 @@ async fn refresh_tokens_rotate_and_a_replay_revokes_the_family() {
     let access = second["data"]["tokenRefresh"]["accessToken"]
         .as_str()
         .unwrap();
-    assert_eq!(with_token(&app, access, ME).await.0, 200);
+    assert_eq!(app.send_as(access, ME).await.0, 200);
 
     // r1 again: a replay. It fails, and so does its successor r2 from now on.
     let replay = app.anonymous(REFRESH, json!({ "t": r1 })).await;
@@ -329,11 +318,11 @@ async fn an_analyst_reads_but_cannot_change_the_directory() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, body) = with_token(&app, &token, "{ organizations { totalCount } }").await;
+    let (_, body) = app
+        .send_as(&token, "{ organizations { totalCount } }")
+        .await;
     assert_eq!(body["data"]["organizations"]["totalCount"], 0);
-    let (_, body) = with_token(
-        &app,
-        &token,
+    let (_, body) = app.send_as(&token,
         r#"mutation { organizationCreate(input: {kind: SUPPLIER, name: "X", code: "SUP-1"}) { organization { id } } }"#,
     )
     .await;

@@ -148,6 +148,22 @@ impl TestApp {
             .expect("the response is JSON")
     }
 
+    /// Sends `query` with `token` and returns the HTTP status and the body.
+    pub async fn send_as(&self, token: &str, query: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .expect("the request is sent");
+        (
+            res.status().as_u16(),
+            res.json().await.expect("the response is JSON"),
+        )
+    }
+
     /// A POST to `/graphql` as the admin, for tests that shape the request themselves.
     pub fn post(&self) -> reqwest::RequestBuilder {
         self.client

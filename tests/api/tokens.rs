@@ -8,18 +8,6 @@ use crate::helpers::{TestApp, spawn_app};
 const CREATE: &str = "mutation($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) { secret apiToken { id name prefix scopes lastUsedAt organization { code } } userErrors { field code message } } }";
 const REVOKE: &str = "mutation($id: ID!) { apiTokenRevoke(input: { id: $id }) { apiToken { revokedAt } userErrors { field code message } } }";
 
-async fn status_and_body(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let res = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .bearer_auth(token)
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap())
-}
-
 async fn setup(app: &TestApp) -> (String, String) {
     let a = app
         .create_org("DISTRIBUTOR", "A Distribution", "DIST-A")
@@ -60,9 +48,7 @@ async fn a_token_is_shown_once_listed_by_prefix_and_sees_its_organization_only()
     assert_eq!(token["scopes"], json!(["ORGS_READ"]));
     assert_eq!(token["organization"]["code"], "DIST-A");
 
-    let (status, body) = status_and_body(
-        &app,
-        &secret,
+    let (status, body) = app.send_as(&secret,
         "{ organizations { totalCount nodes { code } } b: organization(code: \"DIST-B\") { code } }",
     )
     .await;
@@ -100,7 +86,9 @@ async fn a_request_outside_the_tokens_scopes_is_forbidden_and_names_the_scope() 
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, body) = status_and_body(&app, &secret, "{ organizations { totalCount } }").await;
+    let (_, body) = app
+        .send_as(&secret, "{ organizations { totalCount } }")
+        .await;
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{body}"
@@ -120,9 +108,7 @@ async fn a_request_outside_the_tokens_scopes_is_forbidden_and_names_the_scope() 
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, body) = status_and_body(
-        &app,
-        &reader,
+    let (_, body) = app.send_as(&reader,
         r#"mutation { organizationCreate(input: {kind: SUPPLIER, name: "X", code: "SUP-X"}) { organization { id } } }"#,
     )
     .await;
@@ -156,10 +142,7 @@ async fn revocation_and_expiry_take_effect_on_the_next_request() {
         ids.push(created["data"]["apiTokenCreate"]["apiToken"]["id"].clone());
     }
     for secret in &secrets {
-        assert_eq!(
-            status_and_body(&app, secret, "{ me { email } }").await.0,
-            200
-        );
+        assert_eq!(app.send_as(secret, "{ me { email } }").await.0, 200);
     }
     let revoked = app.graphql(REVOKE, json!({ "id": ids[0] })).await;
     assert!(revoked["data"]["apiTokenRevoke"]["apiToken"]["revokedAt"].is_string());
@@ -175,8 +158,9 @@ async fn revocation_and_expiry_take_effect_on_the_next_request() {
     row.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
     row.update(&app.db).await.unwrap();
     for secret in &secrets {
-        let (status, body) =
-            status_and_body(&app, secret, "{ organizations { totalCount } }").await;
+        let (status, body) = app
+            .send_as(secret, "{ organizations { totalCount } }")
+            .await;
         assert_eq!(
             (status, body["errors"][0]["extensions"]["code"].as_str()),
             (401, Some("UNAUTHENTICATED"))
