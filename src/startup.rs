@@ -55,6 +55,23 @@ impl Application {
                 source,
             })?
             .port();
+        let rate_limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(
+            NonZeroU32::new(settings.limits.rate_limit_per_minute).unwrap_or(NonZeroU32::MIN),
+        )));
+        // Forget principals that have been quiet long enough to be back at a full quota, so
+        // the limiter's memory follows the active callers, not every address ever seen.
+        let pruned = Arc::downgrade(&rate_limiter);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                let Some(limiter) = pruned.upgrade() else {
+                    break;
+                };
+                limiter.retain_recent();
+                limiter.shrink_to_fit();
+            }
+        });
         let state = web::Data::new(GraphqlState {
             schema: schema_builder(&settings.limits).finish(),
             // Anonymous callers never see field suggestions.
@@ -62,9 +79,7 @@ impl Application {
                 .disable_suggestions()
                 .finish(),
             limits: settings.limits.clone(),
-            rate_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(settings.limits.rate_limit_per_minute).unwrap_or(NonZeroU32::MIN),
-            ))),
+            rate_limiter,
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),
             refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),

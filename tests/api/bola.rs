@@ -264,9 +264,26 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             }
         }
         let body = app
-            .graphql_as(token, "{ apiTokens { totalCount } }", json!({}))
+            .graphql_as(
+                token,
+                "{ apiTokens { totalCount } users { totalCount nodes { email } } }",
+                json!({}),
+            )
             .await;
         assert_eq!(body["data"]["apiTokens"]["totalCount"], 0, "{who}: {body}");
+        assert_eq!(
+            body["data"]["users"],
+            json!({ "totalCount": 1, "nodes": [{ "email": "member@b.test" }] }),
+            "{who} lists users"
+        );
+        // The audit trail, which names everyone's objects, is for admins only.
+        let body = app
+            .graphql_as(token, "{ auditEvents { totalCount } }", json!({}))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{who}: {body}"
+        );
     }
 
     // Nothing changed on A's side.
