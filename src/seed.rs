@@ -200,6 +200,7 @@ impl Builder {
             customer_type: Set(spec.customer_type),
             territory: Set(spec.territory.map(str::to_owned)),
             parent_id: Set(None),
+            account_owner_id: Set(None),
             status: Set(OrganizationStatus::Active),
             archived_at: Set(None),
             created_at: Set(self.at),

@@ -19,6 +19,8 @@ pub struct Model {
     pub customer_type: Option<CustomerType>,
     pub territory: Option<String>,
     pub parent_id: Option<Uuid>,
+    /// The staff user who owns the account.
+    pub account_owner_id: Option<Uuid>,
     pub status: OrganizationStatus,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod columns;
 mod m20261122_000001_directory;
 mod m20261123_000001_access;
+mod m20261123_000002_account_owner;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_directory::Migration),
             Box::new(m20261123_000001_access::Migration),
+            Box::new(m20261123_000002_account_owner::Migration),
         ]
     }
 }

@@ -40,6 +40,7 @@ pub struct NewOrganization {
     pub customer_type: Option<CustomerType>,
     pub territory: Option<String>,
     pub parent_id: Option<Uuid>,
+    pub account_owner_id: Option<Uuid>,
     pub status: OrganizationStatus,
 }
 
@@ -53,6 +54,7 @@ pub struct OrganizationChanges {
     pub customer_type: Patch<CustomerType>,
     pub territory: Patch<String>,
     pub parent_id: Patch<Uuid>,
+    pub account_owner_id: Patch<Uuid>,
     pub status: Option<OrganizationStatus>,
 }
 
@@ -67,6 +69,7 @@ pub struct OrganizationFilter {
     pub segment: Option<IndustrySegment>,
     pub status: Option<OrganizationStatus>,
     pub parent_id: Option<Uuid>,
+    pub account_owner_id: Option<Uuid>,
     pub include_archived: bool,
 }
 

@@ -61,6 +61,9 @@ fn filter_condition(filter: &OrganizationFilter) -> Condition {
     if let Some(status) = filter.status {
         cond = cond.add(Column::Status.eq(status));
     }
+    if let Some(owner) = filter.account_owner_id {
+        cond = cond.add(Column::AccountOwnerId.eq(owner));
+    }
     if let Some(parent) = filter.parent_id {
         cond = cond.add(Column::ParentId.eq(parent));
     }
@@ -207,6 +210,24 @@ pub async fn live_organization(
     Ok(org)
 }
 
+/// An account owner must be an active staff user.
+async fn ensure_staff_owner(db: &impl ConnectionTrait, owner: Uuid) -> Result<()> {
+    let user = entity::user::Entity::find_by_id(owner).one(db).await?;
+    match user {
+        Some(u) if u.deactivated_at.is_none() && !u.role.is_partner() => Ok(()),
+        Some(_) => Err(Error::user(
+            &["input", "accountOwnerId"],
+            ErrorCode::NotAllowed,
+            "the account owner must be an active staff user",
+        )),
+        None => Err(Error::user(
+            &["input", "accountOwnerId"],
+            ErrorCode::NotFound,
+            "no user has this accountOwnerId",
+        )),
+    }
+}
+
 /// Refuses a parent whose own chain of parents leads back to `child`.
 async fn ensure_no_cycle(db: &impl ConnectionTrait, child: Uuid, parent: Uuid) -> Result<()> {
     let cycle = || {
@@ -256,6 +277,9 @@ pub async fn create(
     if let Some(parent_id) = new.parent_id {
         live_organization(db, principal, parent_id, "parentId").await?;
     }
+    if let Some(owner) = new.account_owner_id {
+        ensure_staff_owner(db, owner).await?;
+    }
     ensure_code_free(db, &new.code, None).await?;
     let at = now();
     let code = new.code.clone();
@@ -271,6 +295,7 @@ pub async fn create(
         customer_type: Set(new.customer_type),
         territory: Set(new.territory),
         parent_id: Set(new.parent_id),
+        account_owner_id: Set(new.account_owner_id),
         status: Set(new.status),
         archived_at: Set(None),
         created_at: Set(at),
@@ -311,6 +336,9 @@ pub async fn update(
         live_organization(db, principal, parent_id, "parentId").await?;
         ensure_no_cycle(db, id, parent_id).await?;
     }
+    if let super::model::Patch::Set(owner) = changes.account_owner_id {
+        ensure_staff_owner(db, owner).await?;
+    }
     let code = changes.code.clone().unwrap_or_else(|| current.code.clone());
     let mut row: organization::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
@@ -326,6 +354,7 @@ pub async fn update(
     row.customer_type = Set(changes.customer_type.apply(current.customer_type));
     row.territory = Set(changes.territory.apply(current.territory));
     row.parent_id = Set(changes.parent_id.apply(current.parent_id));
+    row.account_owner_id = Set(changes.account_owner_id.apply(current.account_owner_id));
     if let Some(status) = changes.status {
         row.status = Set(status);
     }

@@ -60,13 +60,13 @@ fn migrations_go_up_report_their_status_and_come_down() {
     let status = channelgraph(&["migrate", "status"], &env);
     assert_eq!(
         String::from_utf8_lossy(&status.stdout),
-        "Applied\tm20261122_000001_directory\nApplied\tm20261123_000001_access\n"
+        "Applied\tm20261122_000001_directory\nApplied\tm20261123_000001_access\nApplied\tm20261123_000002_account_owner\n"
     );
     assert!(channelgraph(&["migrate", "down"], &env).status.success());
     let status = channelgraph(&["migrate", "status"], &env);
     assert_eq!(
         String::from_utf8_lossy(&status.stdout),
-        "Applied\tm20261122_000001_directory\nPending\tm20261123_000001_access\n"
+        "Applied\tm20261122_000001_directory\nApplied\tm20261123_000001_access\nPending\tm20261123_000002_account_owner\n"
     );
 }
 

@@ -419,3 +419,95 @@ async fn concurrent_writes_all_succeed() {
     }
     assert_eq!(app.organization_count().await, 13);
 }
+
+#[tokio::test]
+async fn an_account_has_a_staff_owner_that_partners_do_not_see() {
+    use entity::enums::UserRole;
+    let app = spawn_app().await;
+    let sales = app
+        .create_user(
+            "sales@channelgraph.test",
+            "a sales password",
+            UserRole::Sales,
+            None,
+        )
+        .await;
+    let sales_id = channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::User, sales);
+    let created = app
+        .mutate(
+            "organizationCreate",
+            "organization { id accountOwner { email } }",
+            json!({ "kind": "DISTRIBUTOR", "name": "Owned", "code": "DIST-1", "accountOwnerId": sales_id }),
+        )
+        .await;
+    assert_eq!(
+        created["organization"]["accountOwner"]["email"],
+        "sales@channelgraph.test"
+    );
+    let org = created["organization"]["id"].as_str().unwrap().to_owned();
+    let org_uuid = channelgraph::ids::GlobalId::parse(&org).unwrap().id;
+
+    let owned = app
+        .graphql(
+            "query($o: ID!) { organizations(filter: { accountOwnerId: $o }) { nodes { code } } }",
+            json!({ "o": sales_id }),
+        )
+        .await;
+    assert_eq!(
+        owned["data"]["organizations"]["nodes"],
+        json!([{ "code": "DIST-1" }])
+    );
+
+    let partner = app
+        .create_user(
+            "portal@dist-1.test",
+            "a portal password",
+            UserRole::PartnerMember,
+            Some(org_uuid),
+        )
+        .await;
+    let partner_id =
+        channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::User, partner);
+    let refused = app
+        .mutate(
+            "organizationUpdate",
+            "organization { id }",
+            json!({ "id": org, "version": 1, "accountOwnerId": partner_id }),
+        )
+        .await;
+    assert_eq!(refused["userErrors"][0]["code"], "NOT_ALLOWED", "{refused}");
+    assert_eq!(
+        refused["userErrors"][0]["field"],
+        json!(["input", "accountOwnerId"])
+    );
+
+    let token = app.login("portal@dist-1.test", "a portal password").await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = app
+        .graphql_as(
+            &token,
+            "{ distributors { nodes { code accountOwner { email } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        seen["data"]["distributors"]["nodes"],
+        json!([{ "code": "DIST-1", "accountOwner": null }]),
+        "a partner does not see the brand's staff"
+    );
+
+    let cleared = app
+        .mutate(
+            "organizationUpdate",
+            "organization { accountOwner { email } }",
+            json!({ "id": org, "version": 1, "accountOwnerId": null }),
+        )
+        .await;
+    assert_eq!(
+        cleared["organization"]["accountOwner"],
+        Value::Null,
+        "{cleared}"
+    );
+}

@@ -77,6 +77,8 @@ pub struct OrganizationCreateInput {
     pub territory: Option<String>,
     /// The organization it belongs to in a corporate group.
     pub parent_id: Option<ID>,
+    /// The staff user who owns the account.
+    pub account_owner_id: Option<ID>,
     /// Whether it is doing business. Default ACTIVE.
     #[graphql(default_with = "OrganizationStatus::Active")]
     pub status: OrganizationStatus,
@@ -101,6 +103,11 @@ impl OrganizationCreateInput {
                 .as_deref()
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| domain::territory(&["input", "territory"], t))
+                .transpose()?,
+            account_owner_id: self
+                .account_owner_id
+                .as_ref()
+                .map(|id| input_id("accountOwnerId", id, NodeType::User))
                 .transpose()?,
             parent_id: self
                 .parent_id
@@ -135,6 +142,8 @@ pub struct OrganizationUpdateInput {
     pub territory: MaybeUndefined<String>,
     /// A new parent; an organization cannot become its own ancestor.
     pub parent_id: MaybeUndefined<ID>,
+    /// A new account owner, a staff user; null removes the owner.
+    pub account_owner_id: MaybeUndefined<ID>,
     /// A new status.
     pub status: Option<OrganizationStatus>,
 }
@@ -157,6 +166,9 @@ impl OrganizationUpdateInput {
             customer_type: patch(self.customer_type, |c| Ok(c.into()))?,
             territory: patch(self.territory, |t| {
                 domain::territory(&["input", "territory"], &t)
+            })?,
+            account_owner_id: patch(self.account_owner_id, |o| {
+                input_id("accountOwnerId", &o, NodeType::User)
             })?,
             parent_id: patch(self.parent_id, |p| {
                 input_id("parentId", &p, NodeType::Organization)

@@ -32,6 +32,8 @@ pub struct OrganizationFilter {
     pub status: Option<OrganizationStatus>,
     /// Only the children of this organization.
     pub parent_id: Option<ID>,
+    /// Only the accounts this staff user owns.
+    pub account_owner_id: Option<ID>,
     /// Include archived organizations. Default false.
     #[graphql(default)]
     pub include_archived: bool,
@@ -76,7 +78,17 @@ impl OrganizationFilter {
                 )?),
                 None => None,
             };
+        let account_owner_id = match &self.account_owner_id {
+            Some(raw) => Some(GlobalId::parse_as(raw, NodeType::User).map_err(|e| {
+                Error::bad_input(
+                    "filter.accountOwnerId",
+                    format!("filter.accountOwnerId {e}"),
+                )
+            })?),
+            None => None,
+        };
         Ok(Filter {
+            account_owner_id,
             kinds: self
                 .kinds
                 .unwrap_or_default()

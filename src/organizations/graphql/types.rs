@@ -8,9 +8,10 @@ use uuid::Uuid;
 
 use super::super::loaders::{
     AddressRelation, ChildRelation, ContactRelation, CountKey, DirectoryLoader, LinkRelation,
-    OrganizationId, OrganizationRelation, PageKey, unshare,
+    OrganizationId, OrganizationRelation, PageKey, UserId, unshare,
 };
 use super::super::model::{LinkEnd, LinkFilter};
+use crate::auth::graphql::User;
 use crate::error::{Error, GqlResult};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::scalars::{Date, DateTime};
@@ -340,6 +341,11 @@ pub fn organization(m: organization::Model) -> Organization {
         desc = "The organization it belongs to in a corporate group."
     ),
     field(
+        name = "account_owner",
+        ty = "Option<User>",
+        desc = "The staff user who owns the account; null if none, or not visible to you."
+    ),
+    field(
         name = "children",
         ty = "Conn<Organization>",
         desc = "Organizations whose parent it is, by name.",
@@ -575,6 +581,18 @@ macro_rules! organization_type {
             /// The organization it belongs to in a corporate group.
             pub async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
                 parent_of(ctx, &self.0).await
+            }
+            /// The staff user who owns the account; null if none, or not visible to you.
+            pub async fn account_owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+                let Some(owner) = self.0.account_owner_id else {
+                    return Ok(None);
+                };
+                Ok(loader(ctx)?
+                    .load_one(UserId(owner))
+                    .await
+                    .map_err(unshare)
+                    .gql()?
+                    .map(User::new))
             }
             /// Organizations whose parent it is, by name.
             pub async fn children(
