@@ -10,6 +10,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod money;
 pub mod organizations;
 pub mod pagination;
 pub mod seed;

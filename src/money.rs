@@ -1,0 +1,218 @@
+//! Money and quantities, exact: decimal amounts in a currency with ISO 4217 minor units,
+//! rounded half-even to the currency's minor unit, and positive quantities with a cap.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// ISO 4217 currencies the brand trades in, with their minor units. A code not listed here
+/// is refused rather than guessed.
+const CURRENCIES: [(&str, u32); 30] = [
+    ("AED", 2),
+    ("AUD", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("INR", 2),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("PLN", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("TRY", 2),
+    ("USD", 2),
+    ("ZAR", 2),
+];
+
+/// An ISO 4217 currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Currency {
+    code: &'static str,
+    minor_units: u32,
+}
+
+impl Currency {
+    pub fn parse(field: &[&str], raw: &str) -> Result<Self> {
+        let code = raw.trim().to_uppercase();
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(code, minor_units)| Currency {
+                code,
+                minor_units: *minor_units,
+            })
+            .ok_or_else(|| {
+                Error::user(
+                    field,
+                    ErrorCode::Invalid,
+                    format!(
+                        "`{}` is not an ISO 4217 currency this system trades in",
+                        raw.trim()
+                    ),
+                )
+            })
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Digits after the decimal point: 2 for EUR and CNY, 0 for JPY, 3 for KWD.
+    pub fn minor_units(&self) -> u32 {
+        self.minor_units
+    }
+}
+
+/// An amount in a currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+impl Money {
+    /// An amount as sent by a client: it may not have more digits than the currency has.
+    pub fn parse(field: &[&str], amount: Decimal, currency: Currency) -> Result<Self> {
+        if amount.normalize().scale() > currency.minor_units {
+            return Err(Error::user(
+                field,
+                ErrorCode::Invalid,
+                format!(
+                    "{amount} has more decimals than {} allows ({})",
+                    currency.code, currency.minor_units
+                ),
+            ));
+        }
+        Ok(Self { amount, currency })
+    }
+
+    /// Rounded half-even to the currency's minor unit, as every line total is.
+    pub fn rounded(amount: Decimal, currency: Currency) -> Self {
+        Self {
+            amount: amount.round_dp_with_strategy(
+                currency.minor_units,
+                RoundingStrategy::MidpointNearestEven,
+            ),
+            currency,
+        }
+    }
+
+    /// The sum of amounts in one currency; a mix of currencies is refused.
+    pub fn sum(field: &[&str], amounts: &[Money], currency: Currency) -> Result<Self> {
+        let mut total = Decimal::ZERO;
+        for m in amounts {
+            if m.currency != currency {
+                return Err(Error::user(
+                    field,
+                    ErrorCode::Invalid,
+                    format!(
+                        "an amount in {} cannot be added to one in {}",
+                        m.currency.code, currency.code
+                    ),
+                ));
+            }
+            total += m.amount;
+        }
+        Ok(Self {
+            amount: total,
+            currency,
+        })
+    }
+}
+
+/// A positive quantity, at most `max`.
+pub fn quantity(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
+    let label = field.last().copied().unwrap_or("quantity");
+    if value <= Decimal::ZERO {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!("{label} must be more than zero; it was {value}"),
+        ));
+    }
+    if value > max {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!("{label} must be at most {max}; it was {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn currencies_carry_their_minor_units() {
+        assert_eq!(Currency::parse(&["c"], "cny").unwrap().minor_units(), 2);
+        assert_eq!(Currency::parse(&["c"], "JPY").unwrap().minor_units(), 0);
+        assert_eq!(Currency::parse(&["c"], "KWD").unwrap().minor_units(), 3);
+        assert!(Currency::parse(&["c"], "XYZ").is_err());
+    }
+
+    #[test]
+    fn amounts_may_not_be_finer_than_the_currency() {
+        let jpy = Currency::parse(&["c"], "JPY").unwrap();
+        let eur = Currency::parse(&["c"], "EUR").unwrap();
+        assert!(Money::parse(&["price"], d("1200"), jpy).is_ok());
+        assert!(Money::parse(&["price"], d("1200.5"), jpy).is_err());
+        assert!(Money::parse(&["price"], d("19.990"), eur).is_ok());
+        assert!(Money::parse(&["price"], d("19.995"), eur).is_err());
+    }
+
+    #[test]
+    fn rounding_is_half_even_to_the_minor_unit() {
+        let eur = Currency::parse(&["c"], "EUR").unwrap();
+        let jpy = Currency::parse(&["c"], "JPY").unwrap();
+        assert_eq!(Money::rounded(d("2.345"), eur).amount, d("2.34"));
+        assert_eq!(Money::rounded(d("2.355"), eur).amount, d("2.36"));
+        assert_eq!(Money::rounded(d("1234.5"), jpy).amount, d("1234"));
+        assert_eq!(Money::rounded(d("1235.5"), jpy).amount, d("1236"));
+    }
+
+    #[test]
+    fn sums_are_exact_and_in_one_currency() {
+        let eur = Currency::parse(&["c"], "EUR").unwrap();
+        let usd = Currency::parse(&["c"], "USD").unwrap();
+        let lines: Vec<Money> = (0..10).map(|_| Money::rounded(d("0.10"), eur)).collect();
+        assert_eq!(
+            Money::sum(&["total"], &lines, eur).unwrap().amount,
+            d("1.00")
+        );
+        let mixed = [Money::rounded(d("1"), eur), Money::rounded(d("1"), usd)];
+        assert!(Money::sum(&["total"], &mixed, eur).is_err());
+    }
+
+    #[test]
+    fn quantities_are_positive_and_bounded() {
+        let max = d("1000000");
+        assert!(quantity(&["quantity"], d("0"), max).is_err());
+        assert!(quantity(&["quantity"], d("-1"), max).is_err());
+        assert!(quantity(&["quantity"], d("1000001"), max).is_err());
+        assert_eq!(quantity(&["quantity"], d("2.5"), max).unwrap(), d("2.5"));
+    }
+}
