@@ -372,13 +372,8 @@ fn operation_shape(
     doc: &parser::types::ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Option<OperationShape> {
-    use parser::types::{DocumentOperations, Selection};
-    let op = match (&doc.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
-        _ => return None,
-    };
+    use parser::types::Selection;
+    let op = crate::graphql::selected_operation(doc, operation_name)?;
     let changes = matches!(
         op.node.ty,
         OperationType::Mutation | OperationType::Subscription
@@ -487,7 +482,6 @@ async fn execute(
         gate.spawner(),
     )
     .delay(std::time::Duration::ZERO);
-    let query = p.query.clone();
     let operation_name = p.operation_name.clone();
     let principal_is_anonymous = principal == Principal::Anonymous;
     let mut request = async_graphql::Request::new(p.query)
@@ -503,6 +497,10 @@ async fn execute(
         .data(loader);
     if let Some(name) = p.operation_name {
         request = request.operation_name(name);
+    }
+    // The document is parsed once, here; execution uses this copy.
+    if let Some(doc) = &doc {
+        request.set_parsed_query(doc.clone());
     }
     if let Some(vars) = p.variables {
         request = request.variables(Variables::from_json(Value::Object(vars)));
@@ -545,15 +543,15 @@ async fn execute(
                 .set("code", "QUERY_TOO_COMPLEX");
         }
     }
-    let request_error = response.data == async_graphql::Value::Null
+    let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     let mut body = match serde_json::to_value(&response) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     };
-    if let Some(data) = body.get_mut("data") {
-        crate::graphql::order::reorder(data, &query, operation_name.as_deref());
+    if let (Some(data), Some(doc)) = (body.get_mut("data"), &doc) {
+        crate::graphql::order::reorder(data, doc, operation_name.as_deref());
     }
     if let Some(Value::Array(errors)) = body.get_mut("errors") {
         for error in errors {
@@ -567,7 +565,7 @@ async fn execute(
             }
         }
     }
-    let status = if media == GRAPHQL_RESPONSE_JSON && request_error {
+    let status = if media == GRAPHQL_RESPONSE_JSON && is_request_error {
         body.remove("data");
         StatusCode::BAD_REQUEST
     } else {

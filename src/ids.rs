@@ -89,6 +89,20 @@ impl GlobalId {
     }
 }
 
+/// An optional id argument outside mutation inputs (a filter, a list argument): a bad one is
+/// a `BAD_USER_INPUT` error naming `field`.
+pub fn argument_id(
+    field: &str,
+    raw: Option<&async_graphql::ID>,
+    expected: NodeType,
+) -> crate::error::Result<Option<Uuid>> {
+    raw.map(|raw| {
+        GlobalId::parse_as(raw, expected)
+            .map_err(|e| crate::error::Error::bad_input(field, format!("{field} {e}")))
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,9 +16,11 @@ use super::throttle::SignInThrottle;
 use crate::access::Principal;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::in_transaction;
 use crate::graphql::scalars::DateTime;
-use crate::graphql::user_error::UserErrorObject;
-use crate::ids::{GlobalId, NodeType};
+use crate::graphql::user_error::{UserErrorObject, outcome};
+use crate::ids::{GlobalId, NodeType, argument_id};
+use crate::organizations::graphql::input_id;
 use crate::organizations::graphql::{Organization, loader, organization};
 use crate::organizations::loaders::{OrganizationId, unshare};
 use crate::pagination::{PageRequest, Sort, SortKey};
@@ -210,17 +212,11 @@ pub struct UserRoleChangeInput {
 }
 
 fn user_payload(result: Result<user::Model>) -> async_graphql::Result<UserPayload> {
-    match result {
-        Ok(user) => Ok(UserPayload {
-            user: Some(User::new(user)),
-            user_errors: Vec::new(),
-        }),
-        Err(Error::User(e)) => Ok(UserPayload {
-            user: None,
-            user_errors: vec![e.into()],
-        }),
-        Err(other) => Err(other.into_graphql()),
-    }
+    let (user, user_errors) = outcome(result)?;
+    Ok(UserPayload {
+        user: user.map(User::new),
+        user_errors,
+    })
 }
 
 /// The result of creating a user.
@@ -268,14 +264,12 @@ impl AuthQuery {
     ) -> async_graphql::Result<Conn<User>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let organization_id = match &organization_id {
-            Some(raw) => Some(
-                GlobalId::parse_as(raw, NodeType::Organization)
-                    .map_err(|e| Error::bad_input("organizationId", format!("organizationId {e}")))
-                    .gql()?,
-            ),
-            None => None,
-        };
+        let organization_id = argument_id(
+            "organizationId",
+            organization_id.as_ref(),
+            NodeType::Organization,
+        )
+        .gql()?;
         let filter = service::UserFilter {
             organization_id,
             include_deactivated,
@@ -404,30 +398,26 @@ impl AuthMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new user.")] input: UserCreateInput,
     ) -> async_graphql::Result<UserPayload> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let result: Result<user::Model> = async {
-            let organization_id = match &input.organization_id {
-                Some(raw) => Some(crate::organizations::graphql::input_id(
-                    "organizationId",
-                    raw,
-                    NodeType::Organization,
-                )?),
-                None => None,
-            };
-            let new = service::parse_new_user(
-                &input.email,
-                &input.name,
-                input.password.clone(),
-                input.role.into(),
-                organization_id,
-            )?;
-            let txn = crate::db::begin_write(db).await?;
-            let created = service::create_user(&txn, principal, new).await?;
-            txn.commit().await?;
-            Ok(created)
-        }
-        .await;
+        let parsed = input
+            .organization_id
+            .as_ref()
+            .map(|raw| input_id("organizationId", raw, NodeType::Organization))
+            .transpose()
+            .and_then(|organization_id| {
+                service::parse_new_user(
+                    &input.email,
+                    &input.name,
+                    input.password.clone(),
+                    input.role.into(),
+                    organization_id,
+                )
+            });
+        let result = match parsed {
+            Ok(new) => in_transaction!(ctx, |txn, principal| service::create_user(
+                &txn, principal, new
+            )),
+            Err(e) => Err(e),
+        };
         user_payload(result)
     }
 
@@ -438,16 +428,15 @@ impl AuthMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The user and the version you read.")] input: UserDeactivateInput,
     ) -> async_graphql::Result<UserPayload> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let result: Result<user::Model> = async {
-            let id = crate::organizations::graphql::input_id("id", &input.id, NodeType::User)?;
-            let txn = crate::db::begin_write(db).await?;
-            let user = service::deactivate_user(&txn, principal, id, input.version).await?;
-            txn.commit().await?;
-            Ok(user)
-        }
-        .await;
+        let result = match input_id("id", &input.id, NodeType::User) {
+            Ok(id) => in_transaction!(ctx, |txn, principal| service::deactivate_user(
+                &txn,
+                principal,
+                id,
+                input.version
+            )),
+            Err(e) => Err(e),
+        };
         user_payload(result)
     }
 
@@ -459,17 +448,16 @@ impl AuthMutation {
         #[graphql(desc = "The user, the version you read, and the new role.")]
         input: UserRoleChangeInput,
     ) -> async_graphql::Result<UserPayload> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let result: Result<user::Model> = async {
-            let id = crate::organizations::graphql::input_id("id", &input.id, NodeType::User)?;
-            let txn = crate::db::begin_write(db).await?;
-            let user =
-                service::change_role(&txn, principal, id, input.version, input.role.into()).await?;
-            txn.commit().await?;
-            Ok(user)
-        }
-        .await;
+        let result = match input_id("id", &input.id, NodeType::User) {
+            Ok(id) => in_transaction!(ctx, |txn, principal| service::change_role(
+                &txn,
+                principal,
+                id,
+                input.version,
+                input.role.into()
+            )),
+            Err(e) => Err(e),
+        };
         user_payload(result)
     }
 }

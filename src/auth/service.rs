@@ -376,12 +376,7 @@ pub async fn users_by_ids(
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, user::Model>> {
-    let rows = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.iter().copied()))
-        .filter(principal.visible_users())
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    crate::store::by_ids::<user::Entity>(db, ids, principal.visible_users()).await
 }
 
 impl crate::store::Versioned for user::Entity {

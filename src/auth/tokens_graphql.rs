@@ -9,11 +9,12 @@ use uuid::Uuid;
 use super::api_tokens::{self, NewApiToken};
 use crate::access::{Principal, Scope};
 use crate::domain;
-use crate::error::{Error, GqlResult, Result};
+use crate::error::GqlResult;
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::in_transaction;
 use crate::graphql::scalars::DateTime;
-use crate::graphql::user_error::UserErrorObject;
-use crate::ids::{GlobalId, NodeType};
+use crate::graphql::user_error::{UserErrorObject, outcome};
+use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::organizations::graphql::{Organization, input_id, loader, organization};
 use crate::organizations::loaders::{OrganizationId, unshare};
 use crate::pagination::{PageRequest, Sort, SortKey};
@@ -165,14 +166,12 @@ impl ApiTokenQuery {
     ) -> async_graphql::Result<Conn<ApiToken>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let org = match &organization_id {
-            Some(raw) => Some(
-                GlobalId::parse_as(raw, NodeType::Organization)
-                    .map_err(|e| Error::bad_input("organizationId", format!("organizationId {e}")))
-                    .gql()?,
-            ),
-            None => None,
-        };
+        let org = argument_id(
+            "organizationId",
+            organization_id.as_ref(),
+            NodeType::Organization,
+        )
+        .gql()?;
         let sort = Sort {
             key: SortKey::CreatedAt,
             descending: true,
@@ -195,38 +194,35 @@ impl ApiTokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new token.")] input: ApiTokenCreateInput,
     ) -> async_graphql::Result<ApiTokenCreatePayload> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let result: Result<(api_token::Model, String)> = async {
-            let new = NewApiToken {
-                organization_id: input_id(
-                    "organizationId",
-                    &input.organization_id,
-                    NodeType::Organization,
-                )?,
+        let parsed = input_id(
+            "organizationId",
+            &input.organization_id,
+            NodeType::Organization,
+        )
+        .and_then(|organization_id| {
+            Ok(NewApiToken {
+                organization_id,
                 name: domain::required_text(&["input", "name"], &input.name, domain::NAME_MAX)?,
                 scopes: input.scopes.iter().map(|s| (*s).into()).collect(),
                 expires_at: input.expires_at.map(|d| d.0),
-            };
-            let txn = crate::db::begin_write(db).await?;
-            let created = api_tokens::create(&txn, principal, new).await?;
-            txn.commit().await?;
-            Ok(created)
-        }
-        .await;
-        match result {
-            Ok((token, secret)) => Ok(ApiTokenCreatePayload {
-                api_token: Some(ApiToken(token)),
-                secret: Some(secret),
-                user_errors: Vec::new(),
-            }),
-            Err(Error::User(e)) => Ok(ApiTokenCreatePayload {
-                api_token: None,
-                secret: None,
-                user_errors: vec![e.into()],
-            }),
-            Err(other) => Err(other.into_graphql()),
-        }
+            })
+        });
+        let result = match parsed {
+            Ok(new) => in_transaction!(ctx, |txn, principal| api_tokens::create(
+                &txn, principal, new
+            )),
+            Err(e) => Err(e),
+        };
+        let (created, user_errors) = outcome(result)?;
+        let (api_token, secret) = match created {
+            Some((token, secret)) => (Some(ApiToken(token)), Some(secret)),
+            None => (None, None),
+        };
+        Ok(ApiTokenCreatePayload {
+            api_token,
+            secret,
+            user_errors,
+        })
     }
 
     /// Revokes an API token; the next request with it is refused.
@@ -235,26 +231,16 @@ impl ApiTokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token to revoke.")] input: ApiTokenRevokeInput,
     ) -> async_graphql::Result<ApiTokenPayload> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let result: Result<api_token::Model> = async {
-            let id = input_id("id", &input.id, NodeType::ApiToken)?;
-            let txn = crate::db::begin_write(db).await?;
-            let token = api_tokens::revoke(&txn, principal, id).await?;
-            txn.commit().await?;
-            Ok(token)
-        }
-        .await;
-        match result {
-            Ok(token) => Ok(ApiTokenPayload {
-                api_token: Some(ApiToken(token)),
-                user_errors: Vec::new(),
-            }),
-            Err(Error::User(e)) => Ok(ApiTokenPayload {
-                api_token: None,
-                user_errors: vec![e.into()],
-            }),
-            Err(other) => Err(other.into_graphql()),
-        }
+        let result = match input_id("id", &input.id, NodeType::ApiToken) {
+            Ok(id) => in_transaction!(ctx, |txn, principal| api_tokens::revoke(
+                &txn, principal, id
+            )),
+            Err(e) => Err(e),
+        };
+        let (token, user_errors) = outcome(result)?;
+        Ok(ApiTokenPayload {
+            api_token: token.map(ApiToken),
+            user_errors,
+        })
     }
 }

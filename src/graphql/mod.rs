@@ -12,10 +12,47 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::settings::LimitSettings;
 
+use async_graphql::parser::Positioned;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
+
+/// The operation a request runs: the only one, or the one it names. `None` when the name
+/// matches nothing or a document of several operations names none; execution then reports
+/// that and runs nothing.
+pub fn selected_operation<'a>(
+    doc: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    }
+}
+
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
+
+/// Runs `$body` with `$txn`, a write transaction, for the request's principal, committing
+/// only on success: a mutation changes everything or nothing.
+macro_rules! in_transaction {
+    ($ctx:expr, |$txn:ident, $principal:ident| $body:expr) => {{
+        async {
+            let $principal = $crate::access::Principal::of($ctx)?;
+            let db = $ctx
+                .data::<sea_orm::DatabaseConnection>()
+                .map_err(|e| $crate::error::Error::Internal(e.message))?;
+            let $txn = $crate::db::begin_write(db).await?;
+            let value = $body.await?;
+            $txn.commit().await?;
+            Ok::<_, $crate::error::Error>(value)
+        }
+        .await
+    }};
+}
+pub(crate) use in_transaction;
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]

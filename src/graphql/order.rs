@@ -4,30 +4,18 @@
 use std::collections::HashMap;
 
 use async_graphql::Name;
+use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+    ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::parser::{Positioned, parse_query};
 use serde_json::{Map, Value};
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
-/// Reorders `data` to follow the selections of the operation `query` runs.
-pub fn reorder(data: &mut Value, query: &str, operation_name: Option<&str>) {
-    let Ok(doc) = parse_query(query) else {
-        return;
-    };
-    let ExecutableDocument {
-        operations,
-        fragments,
-    } = &doc;
-    let operation = match (operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) => ops.values().next(),
-    };
-    if let Some(op) = operation {
-        order(data, &[&op.node.selection_set.node], fragments);
+/// Reorders `data` to follow the selections of the operation the request ran.
+pub fn reorder(data: &mut Value, doc: &ExecutableDocument, operation_name: Option<&str>) {
+    if let Some(op) = super::selected_operation(doc, operation_name) {
+        order(data, &[&op.node.selection_set.node], &doc.fragments);
     }
 }
 
@@ -115,7 +103,8 @@ mod tests {
         let mut data: Value =
             serde_json::from_str(r#"{"b":{"z":1,"y":{"q":2,"p":3}},"a":[{"n":1,"m":2}]}"#).unwrap();
         let query = "query { a { m n } b { ...F } } fragment F on T { y { p q } z }";
-        reorder(&mut data, query, None);
+        let doc = async_graphql::parser::parse_query(query).unwrap();
+        reorder(&mut data, &doc, None);
         assert_eq!(
             serde_json::to_string(&data).unwrap(),
             r#"{"a":[{"m":2,"n":1}],"b":{"y":{"p":3,"q":2},"z":1}}"#

@@ -2,7 +2,7 @@
 
 use async_graphql::{Enum, SimpleObject};
 
-use crate::error::{self, ErrorCode};
+use crate::error::{self, Error, ErrorCode};
 
 /// What was wrong with the input, for programs to switch on.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,5 +52,17 @@ impl From<error::UserError> for UserErrorObject {
             code: e.code.into(),
             message: e.message,
         }
+    }
+}
+
+/// Splits a service result into the changed object or the user errors for a mutation
+/// payload; other failures become GraphQL errors.
+pub fn outcome<T>(
+    result: error::Result<T>,
+) -> async_graphql::Result<(Option<T>, Vec<UserErrorObject>)> {
+    match result {
+        Ok(value) => Ok((Some(value), Vec::new())),
+        Err(Error::User(e)) => Ok((None, vec![e.into()])),
+        Err(other) => Err(other.into_graphql()),
     }
 }

@@ -2,42 +2,14 @@
 //! nothing. Business failures come back in `userErrors`; the rest as GraphQL errors.
 
 use async_graphql::{Context, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::inputs::*;
 use super::types::*;
-use crate::access::Principal;
-use crate::error::{Error, Result};
-use crate::graphql::user_error::UserErrorObject as UserError;
+use crate::error::Result;
+use crate::graphql::in_transaction;
+use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::NodeType;
 use crate::organizations::{addresses, contacts, links, service};
-
-/// Splits a service result into the changed object or the user errors; other failures
-/// become GraphQL errors.
-fn outcome<T>(result: Result<T>) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
-    match result {
-        Ok(value) => Ok((Some(value), Vec::new())),
-        Err(Error::User(e)) => Ok((None, vec![e.into()])),
-        Err(other) => Err(other.into_graphql()),
-    }
-}
-
-/// Runs `$body` with `$txn` in a fresh transaction, committing only on success.
-macro_rules! in_transaction {
-    ($ctx:expr, |$txn:ident, $principal:ident| $body:expr) => {{
-        async {
-            let $principal = Principal::of($ctx)?;
-            let db = $ctx
-                .data::<DatabaseConnection>()
-                .map_err(|e| Error::Internal(e.message))?;
-            let $txn = crate::db::begin_write(db).await?;
-            let value = $body.await?;
-            $txn.commit().await?;
-            Ok::<_, Error>(value)
-        }
-        .await
-    }};
-}
 
 /// The result of changing an organization.
 #[derive(SimpleObject)]

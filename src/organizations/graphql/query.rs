@@ -9,7 +9,7 @@ use crate::access::Principal;
 use crate::domain;
 use crate::error::{Error, GqlResult};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
-use crate::ids::{GlobalId, NodeType};
+use crate::ids::{NodeType, argument_id};
 use crate::organizations::model::OrganizationFilter as Filter;
 use crate::organizations::service;
 use crate::pagination::{PageRequest, Sort, SortKey};
@@ -71,22 +71,16 @@ pub struct OrganizationOrder {
 
 impl OrganizationFilter {
     fn parse(self) -> crate::error::Result<Filter> {
-        let parent_id =
-            match &self.parent_id {
-                Some(raw) => Some(GlobalId::parse_as(raw, NodeType::Organization).map_err(
-                    |e| Error::bad_input("filter.parentId", format!("filter.parentId {e}")),
-                )?),
-                None => None,
-            };
-        let account_owner_id = match &self.account_owner_id {
-            Some(raw) => Some(GlobalId::parse_as(raw, NodeType::User).map_err(|e| {
-                Error::bad_input(
-                    "filter.accountOwnerId",
-                    format!("filter.accountOwnerId {e}"),
-                )
-            })?),
-            None => None,
-        };
+        let parent_id = argument_id(
+            "filter.parentId",
+            self.parent_id.as_ref(),
+            NodeType::Organization,
+        )?;
+        let account_owner_id = argument_id(
+            "filter.accountOwnerId",
+            self.account_owner_id.as_ref(),
+            NodeType::User,
+        )?;
         Ok(Filter {
             account_owner_id,
             kinds: self
