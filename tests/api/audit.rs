@@ -95,11 +95,8 @@ async fn only_admins_read_the_trail() {
     )
     .await;
     let token = app
-        .login("analyst@channelgraph.test", "an analyst password")
-        .await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .token_for("analyst@channelgraph.test", "an analyst password")
+        .await;
     let body = app.graphql_as(&token, EVENTS, json!({})).await;
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "FORBIDDEN",

@@ -313,11 +313,8 @@ async fn an_analyst_reads_but_cannot_change_the_directory() {
     )
     .await;
     let token = app
-        .login("analyst@channelgraph.test", "an analyst password")
-        .await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .token_for("analyst@channelgraph.test", "an analyst password")
+        .await;
     let (_, body) = app
         .send_as(&token, "{ organizations { totalCount } }")
         .await;
@@ -363,10 +360,7 @@ async fn a_partner_user_sees_its_organization_and_what_is_directly_downstream() 
         Some(org_b),
     )
     .await;
-    let token = app.login("portal@b.test", "B portal password").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.token_for("portal@b.test", "B portal password").await;
     let body = app
         .graphql_as(
             &token,

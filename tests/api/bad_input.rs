@@ -335,3 +335,117 @@ async fn more_than_100_ids_for_nodes_are_refused() {
         "ids holds 101 ids; at most 100 are allowed"
     );
 }
+
+#[tokio::test]
+async fn bad_api_token_and_user_inputs_are_named_and_write_nothing() {
+    let app = spawn_app().await;
+    let org = app.create_org("DISTRIBUTOR", "Tokens", "DIST-1").await;
+    let create = "mutation($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) { secret userErrors { field code } } }";
+    for (input, field, code) in [
+        (
+            json!({ "organizationId": org, "name": "ERP", "scopes": [] }),
+            "scopes",
+            "REQUIRED",
+        ),
+        (
+            json!({ "organizationId": org, "name": "  ", "scopes": ["ORGS_READ"] }),
+            "name",
+            "REQUIRED",
+        ),
+        (
+            json!({ "organizationId": "nonsense", "name": "ERP", "scopes": ["ORGS_READ"] }),
+            "organizationId",
+            "INVALID",
+        ),
+    ] {
+        let body = app.graphql(create, json!({ "input": input })).await;
+        let payload = &body["data"]["apiTokenCreate"];
+        assert_eq!(payload["secret"], Value::Null, "{body}");
+        assert_eq!(
+            payload["userErrors"],
+            json!([{ "field": ["input", field], "code": code }]),
+            "{body}"
+        );
+    }
+    let listed = app.graphql("{ apiTokens { totalCount } }", json!({})).await;
+    assert_eq!(listed["data"]["apiTokens"]["totalCount"], 0);
+
+    let user = app
+        .create_user(
+            "sales@channelgraph.test",
+            "a sales password",
+            entity::enums::UserRole::Sales,
+            None,
+        )
+        .await;
+    let user_id = channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::User, user);
+    let deactivate = "mutation($input: UserDeactivateInput!) { userDeactivate(input: $input) { user { id } userErrors { field code } } }";
+    for (input, field, code) in [
+        (
+            json!({ "id": user_id, "version": 5 }),
+            "version",
+            "CONFLICT",
+        ),
+        (json!({ "id": "nonsense", "version": 1 }), "id", "INVALID"),
+        (json!({ "id": org, "version": 1 }), "id", "WRONG_TYPE"),
+    ] {
+        let body = app.graphql(deactivate, json!({ "input": input })).await;
+        assert_eq!(
+            body["data"]["userDeactivate"]["userErrors"],
+            json!([{ "field": ["input", field], "code": code }]),
+            "{body}"
+        );
+    }
+    let still = app
+        .token_for("sales@channelgraph.test", "a sales password")
+        .await;
+    assert!(!still.is_empty(), "the user is still active");
+}
+
+#[tokio::test]
+async fn bad_id_arguments_of_lists_name_the_argument() {
+    let app = spawn_app().await;
+    for (query, field) in [
+        (
+            "{ users(organizationId: \"nonsense\") { totalCount } }",
+            "organizationId",
+        ),
+        (
+            "{ apiTokens(organizationId: \"nonsense\") { totalCount } }",
+            "organizationId",
+        ),
+        (
+            "{ auditEvents(filter: { objectId: \"nonsense\" }) { totalCount } }",
+            "filter.objectId",
+        ),
+        (
+            "{ organizations(filter: { accountOwnerId: \"nonsense\" }) { totalCount } }",
+            "filter.accountOwnerId",
+        ),
+    ] {
+        let body = app.graphql(query, json!({})).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{query}: {body}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_account_owner_is_not_found_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let unknown = channelgraph::ids::GlobalId::encode(
+        channelgraph::ids::NodeType::User,
+        uuid::Uuid::now_v7(),
+    );
+    let (field, code) = create_refused(
+        &app,
+        json!({ "kind": "DISTRIBUTOR", "name": "Owned", "code": "DIST-1", "accountOwnerId": unknown }),
+    )
+    .await;
+    assert_eq!(
+        (field, code.as_str()),
+        (json!(["input", "accountOwnerId"]), "NOT_FOUND")
+    );
+}

@@ -125,10 +125,7 @@ async fn world(app: &TestApp) -> World {
             ("ApiToken", token_gid.clone()),
         ],
         a_codes: vec!["BRAND", "SUP-1", "ASSOC", "DIST-A", "DLR-A", "CUST-A"],
-        b_user: app.login("member@b.test", "member password").await["accessToken"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
+        b_user: app.token_for("member@b.test", "member password").await,
         b_token: b.7["data"]["apiTokenCreate"]["secret"]
             .as_str()
             .unwrap()

@@ -481,10 +481,9 @@ async fn an_account_has_a_staff_owner_that_partners_do_not_see() {
         json!(["input", "accountOwnerId"])
     );
 
-    let token = app.login("portal@dist-1.test", "a portal password").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app
+        .token_for("portal@dist-1.test", "a portal password")
+        .await;
     let seen = app
         .graphql_as(
             &token,

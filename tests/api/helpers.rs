@@ -121,6 +121,14 @@ impl TestApp {
         body["data"]["login"].clone()
     }
 
+    /// Signs in over HTTP and returns the access token.
+    pub async fn token_for(&self, email: &str, password: &str) -> String {
+        self.login(email, password).await["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{email} signs in"))
+            .to_owned()
+    }
+
     /// POSTs a GraphQL request without credentials.
     pub async fn anonymous(&self, query: &str, variables: Value) -> Value {
         self.client

@@ -202,18 +202,9 @@ async fn partner_admins_manage_only_their_own_organizations_tokens() {
         Some(org_a),
     )
     .await;
-    let ta = app.login("admin@a.test", "a admin password").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let tb = app.login("admin@b.test", "b admin password").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let tm = app.login("member@a.test", "a member password").await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let ta = app.token_for("admin@a.test", "a admin password").await;
+    let tb = app.token_for("admin@b.test", "b admin password").await;
+    let tm = app.token_for("member@a.test", "a member password").await;
 
     let own = app
         .graphql_as(&ta, CREATE, json!({ "input": { "organizationId": a, "name": "A ERP", "scopes": ["ORGS_READ", "EDI"] } }))

@@ -9,13 +9,6 @@ const CREATE: &str = "mutation($input: UserCreateInput!) { userCreate(input: $in
 const DEACTIVATE: &str = "mutation($input: UserDeactivateInput!) { userDeactivate(input: $input) { user { active version } userErrors { field code message } } }";
 const ROLE: &str = "mutation($input: UserRoleChangeInput!) { userRoleChange(input: $input) { user { role version } userErrors { field code message } } }";
 
-async fn token_of(app: &TestApp, email: &str, password: &str) -> String {
-    app.login(email, password).await["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{email} signs in"))
-        .to_owned()
-}
-
 fn uuid_of(id: &str) -> uuid::Uuid {
     channelgraph::ids::GlobalId::parse(id).unwrap().id
 }
@@ -42,8 +35,8 @@ async fn two_partners(app: &TestApp) -> (String, String, String, String) {
         Some(uuid_of(&b)),
     )
     .await;
-    let ta = token_of(app, "admin@a.test", "a admin password").await;
-    let tb = token_of(app, "admin@b.test", "b admin password").await;
+    let ta = app.token_for("admin@a.test", "a admin password").await;
+    let tb = app.token_for("admin@b.test", "b admin password").await;
     (a, b, ta, tb)
 }
 
