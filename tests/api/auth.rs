@@ -343,14 +343,7 @@ async fn a_partner_user_sees_its_organization_and_what_is_directly_downstream() 
         .create_org("INTERMEDIATE_CUSTOMER", "B's Dealer", "DLR-B")
         .await;
     for (up, down) in [(&a, &dealer_a), (&b, &dealer_b)] {
-        let link = app
-            .mutate(
-                "channelLinkCreate",
-                "channelLink { id }",
-                json!({ "upstreamId": up, "downstreamId": down, "kind": "RESELLS_TO", "since": "2025-01-01" }),
-            )
-            .await;
-        assert_eq!(link["userErrors"], json!([]));
+        app.link(up, down, "RESELLS_TO").await;
     }
     let org_b = channelgraph::ids::GlobalId::parse(&b).unwrap().id;
     app.create_user(

@@ -22,18 +22,6 @@ fn uuid_of(id: &str) -> uuid::Uuid {
     channelgraph::ids::GlobalId::parse(id).unwrap().id
 }
 
-async fn link(app: &TestApp, up: &str, down: &str, kind: &str) -> String {
-    let body = app
-        .mutate(
-            "channelLinkCreate",
-            "channelLink { id }",
-            json!({ "upstreamId": up, "downstreamId": down, "kind": kind, "since": "2025-01-01" }),
-        )
-        .await;
-    assert_eq!(body["userErrors"], json!([]), "{body}");
-    body["channelLink"]["id"].as_str().unwrap().to_owned()
-}
-
 async fn world(app: &TestApp) -> World {
     let brand = app.create_org("BRAND", "The Brand", "BRAND").await;
     let supplier = app.create_org("SUPPLIER", "Parts Co", "SUP-1").await;
@@ -63,8 +51,8 @@ async fn world(app: &TestApp) -> World {
                 &format!("CUST-{side}"),
             )
             .await;
-        let resells = link(app, &dist, &dealer, "RESELLS_TO").await;
-        link(app, &dist, &customer, "SERVES").await;
+        let resells = app.link(&dist, &dealer, "RESELLS_TO").await;
+        app.link(&dist, &customer, "SERVES").await;
         let contact = app
             .mutate(
                 "contactCreate",

@@ -226,6 +226,19 @@ impl TestApp {
         payload["organization"]["id"].as_str().unwrap().to_owned()
     }
 
+    /// Links two organizations (given by id) since 2025-01-01 and returns the link's id.
+    pub async fn link(&self, upstream: &str, downstream: &str, kind: &str) -> String {
+        let body = self
+            .mutate(
+                "channelLinkCreate",
+                "channelLink { id }",
+                json!({ "upstreamId": upstream, "downstreamId": downstream, "kind": kind, "since": "2025-01-01" }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+        body["channelLink"]["id"].as_str().unwrap().to_owned()
+    }
+
     /// How many organizations exist, archived ones included.
     pub async fn organization_count(&self) -> i64 {
         let body = self

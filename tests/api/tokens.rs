@@ -18,14 +18,7 @@ async fn setup(app: &TestApp) -> (String, String) {
     let dealer = app
         .create_org("INTERMEDIATE_CUSTOMER", "A's Dealer", "DLR-A")
         .await;
-    let link = app
-        .mutate(
-            "channelLinkCreate",
-            "channelLink { id }",
-            json!({ "upstreamId": a, "downstreamId": dealer, "kind": "RESELLS_TO", "since": "2025-01-01" }),
-        )
-        .await;
-    assert_eq!(link["userErrors"], json!([]));
+    app.link(&a, &dealer, "RESELLS_TO").await;
     (a, b)
 }
 
