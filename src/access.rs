@@ -3,8 +3,12 @@
 //! the services' queries and the loaders, never by hand in resolvers.
 
 use async_graphql::Context;
+use entity::enums::OrganizationKind;
 use entity::enums::{ChannelLinkStatus, UserRole};
-use entity::{channel_link, organization, user};
+use entity::{
+    channel_link, organization, partner_tier, price_list, product, product_supplier,
+    tier_membership, user,
+};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
@@ -111,6 +115,92 @@ impl Principal {
     /// [`Principal::visible_organizations`]).
     pub fn ensure_can_read_directory(&self) -> Result<()> {
         self.require_scope(Scope::OrgsRead)
+    }
+
+    /// Whether this principal may read the catalog and the partner program (what it sees is
+    /// narrowed by [`Principal::visible_products`] and [`Principal::visible_price_lists`]).
+    pub fn ensure_can_read_catalog(&self) -> Result<()> {
+        self.require_scope(Scope::CatalogRead)
+    }
+
+    /// Whether this principal may change products, price lists and tiers: admins and
+    /// managers.
+    pub fn ensure_can_manage_catalog(&self) -> Result<()> {
+        match self {
+            Principal::System => Ok(()),
+            Principal::Staff {
+                role: UserRole::Admin | UserRole::Manager,
+                ..
+            } => Ok(()),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Err(Error::Forbidden(
+                "only admins and managers change the catalog and the partner program".into(),
+            )),
+        }
+    }
+
+    /// The products this principal may see: staff and buying partners see the catalog; a
+    /// supplier sees only the products it makes.
+    pub fn visible_products(&self) -> Condition {
+        let Some(org) = self.partner_organization() else {
+            return match self {
+                Principal::Anonymous => Condition::all().add(product::Column::Id.is_null()),
+                _ => Condition::all(),
+            };
+        };
+        let suppliers = organization::Entity::find()
+            .select_only()
+            .column(organization::Column::Id)
+            .filter(organization::Column::Kind.eq(OrganizationKind::Supplier))
+            .into_query();
+        Condition::any()
+            .add(sea_orm::sea_query::ExprTrait::not_in_subquery(
+                sea_orm::sea_query::Expr::val(org),
+                suppliers,
+            ))
+            .add(product::Column::Id.in_subquery(self.supplied_products(org)))
+    }
+
+    /// Products that `org` makes.
+    fn supplied_products(&self, org: Uuid) -> sea_orm::sea_query::SelectStatement {
+        product_supplier::Entity::find()
+            .select_only()
+            .column(product_supplier::Column::ProductId)
+            .filter(product_supplier::Column::SupplierId.eq(org))
+            .into_query()
+    }
+
+    /// Specifications are shared with the suppliers that make the product, and staff.
+    pub fn visible_specs<C: ColumnTrait>(&self, product_column: C) -> Condition {
+        match (self, self.partner_organization()) {
+            (Principal::Anonymous, _) => Condition::all().add(product_column.is_null()),
+            (_, Some(org)) => {
+                Condition::all().add(product_column.in_subquery(self.supplied_products(org)))
+            }
+            (_, None) => Condition::all(),
+        }
+    }
+
+    /// Price lists: staff see them all, a partner the list of the tier it belongs to now.
+    pub fn visible_price_lists(&self) -> Condition {
+        let Some(org) = self.partner_organization() else {
+            return match self {
+                Principal::Anonymous => Condition::all().add(price_list::Column::Id.is_null()),
+                _ => Condition::all(),
+            };
+        };
+        let tiers = tier_membership::Entity::find()
+            .select_only()
+            .column(tier_membership::Column::TierId)
+            .filter(tier_membership::Column::OrganizationId.eq(org))
+            .filter(tier_membership::Column::EndedAt.is_null())
+            .into_query();
+        let lists = partner_tier::Entity::find()
+            .select_only()
+            .column(partner_tier::Column::PriceListId)
+            .filter(partner_tier::Column::Id.in_subquery(tiers))
+            .into_query();
+        Condition::all().add(price_list::Column::Id.in_subquery(lists))
     }
 
     /// The user behind this principal, if it is a person.

@@ -171,6 +171,44 @@ pub fn gln(field: &[&str], value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// A GS1 Global Trade Item Number: 8, 12, 13 or 14 digits whose last is the check digit.
+pub fn gtin(field: &[&str], value: &str) -> Result<String> {
+    let value = value.trim();
+    let digits: Vec<u32> = value.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != value.len() || ![8, 12, 13, 14].contains(&digits.len()) {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!("GTIN `{value}` must be 8, 12, 13 or 14 digits"),
+        ));
+    }
+    let (body, check) = digits.split_at(digits.len() - 1);
+    if gs1_check_digit(body) != check[0] {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!("GTIN `{value}` has a wrong check digit"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A stock keeping unit: 1 to 48 letters, digits, `-`, `_`, `.` or `/`; stored in upper case.
+pub fn sku(field: &[&str], value: &str) -> Result<String> {
+    let value = required_text(field, value, 48)?;
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!("SKU `{value}` may hold only letters, digits, `-`, `_`, `.` and `/`"),
+        ));
+    }
+    Ok(value.to_uppercase())
+}
+
 /// The GS1 check digit of a body of digits (weights 3 and 1 from the right).
 pub fn gs1_check_digit(body: &[u32]) -> u32 {
     let sum: u32 = body
@@ -191,6 +229,22 @@ pub fn territory(field: &[&str], value: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gtins_need_their_check_digit() {
+        assert_eq!(gtin(&["g"], "4006381333931").unwrap(), "4006381333931");
+        assert_eq!(gtin(&["g"], "96385074").unwrap(), "96385074");
+        assert_eq!(code_of(gtin(&["g"], "4006381333932")), ErrorCode::Invalid);
+        assert_eq!(code_of(gtin(&["g"], "40063813339")), ErrorCode::Invalid);
+        assert_eq!(code_of(gtin(&["g"], "40063813339a1")), ErrorCode::Invalid);
+    }
+
+    #[test]
+    fn skus_are_upper_case_codes() {
+        assert_eq!(sku(&["s"], " ab-100/2 ").unwrap(), "AB-100/2");
+        assert_eq!(code_of(sku(&["s"], "AB 100")), ErrorCode::Invalid);
+        assert_eq!(code_of(sku(&["s"], "")), ErrorCode::Required);
+    }
 
     fn code_of(result: Result<String>) -> ErrorCode {
         match result {

@@ -19,6 +19,15 @@ pub enum ErrorCode {
     Cycle,
     NotAllowed,
     Archived,
+    OutOfRange,
+    Inactive,
+    NoPriceList,
+    CurrencyMismatch,
+    UnitMismatch,
+    PriceMismatch,
+    IllegalTransition,
+    ExceedsAccepted,
+    ExceedsBalance,
 }
 
 impl ErrorCode {
@@ -35,6 +44,15 @@ impl ErrorCode {
             ErrorCode::Cycle => "CYCLE",
             ErrorCode::NotAllowed => "NOT_ALLOWED",
             ErrorCode::Archived => "ARCHIVED",
+            ErrorCode::OutOfRange => "OUT_OF_RANGE",
+            ErrorCode::Inactive => "INACTIVE",
+            ErrorCode::NoPriceList => "NO_PRICE_LIST",
+            ErrorCode::CurrencyMismatch => "CURRENCY_MISMATCH",
+            ErrorCode::UnitMismatch => "UNIT_MISMATCH",
+            ErrorCode::PriceMismatch => "PRICE_MISMATCH",
+            ErrorCode::IllegalTransition => "ILLEGAL_TRANSITION",
+            ErrorCode::ExceedsAccepted => "EXCEEDS_ACCEPTED",
+            ErrorCode::ExceedsBalance => "EXCEEDS_BALANCE",
         }
     }
 }

@@ -191,6 +191,7 @@ pub struct GraphqlState {
     pub schema: AppSchema,
     pub anonymous_schema: AppSchema,
     pub limits: LimitSettings,
+    pub trade: crate::settings::TradeSettings,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
@@ -494,6 +495,7 @@ async fn execute(
             client_address: req.peer_addr().map(|a| a.ip().to_string()),
         })
         .data(state.db.clone())
+        .data(state.trade.clone())
         .data(loader);
     if let Some(name) = p.operation_name {
         request = request.operation_name(name);

@@ -13,6 +13,11 @@ pub enum NodeType {
     ChannelLink,
     User,
     ApiToken,
+    Product,
+    ProductSpec,
+    PriceList,
+    PartnerTier,
+    TierMembership,
 }
 
 impl NodeType {
@@ -24,6 +29,11 @@ impl NodeType {
             NodeType::ChannelLink => "ChannelLink",
             NodeType::User => "User",
             NodeType::ApiToken => "ApiToken",
+            NodeType::Product => "Product",
+            NodeType::ProductSpec => "ProductSpec",
+            NodeType::PriceList => "PriceList",
+            NodeType::PartnerTier => "PartnerTier",
+            NodeType::TierMembership => "TierMembership",
         }
     }
 
@@ -35,6 +45,11 @@ impl NodeType {
             NodeType::ChannelLink,
             NodeType::User,
             NodeType::ApiToken,
+            NodeType::Product,
+            NodeType::ProductSpec,
+            NodeType::PriceList,
+            NodeType::PartnerTier,
+            NodeType::TierMembership,
         ]
         .into_iter()
         .find(|t| t.name() == name)
@@ -120,7 +135,7 @@ mod tests {
     #[test]
     fn garbage_and_unknown_types_are_malformed() {
         assert_eq!(GlobalId::parse("not base64!"), Err(IdError::Malformed));
-        let unknown = STANDARD.encode(format!("Invoice:{}", Uuid::now_v7()));
+        let unknown = STANDARD.encode(format!("Spaceship:{}", Uuid::now_v7()));
         assert_eq!(GlobalId::parse(&unknown), Err(IdError::Malformed));
         let no_uuid = STANDARD.encode("Contact:42");
         assert_eq!(GlobalId::parse(&no_uuid), Err(IdError::Malformed));

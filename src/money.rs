@@ -102,6 +102,18 @@ impl Money {
         Ok(Self { amount, currency })
     }
 
+    /// An amount sent by a client (a payment, a credit limit): positive, at most `max`, and
+    /// no finer than the currency.
+    pub fn positive(
+        field: &[&str],
+        amount: Decimal,
+        currency: Currency,
+        max: Decimal,
+    ) -> Result<Self> {
+        in_range(field, amount, max)?;
+        Self::parse(field, amount, currency)
+    }
+
     /// Rounded half-even to the currency's minor unit, as every line total is.
     pub fn rounded(amount: Decimal, currency: Currency) -> Self {
         Self {
@@ -136,24 +148,59 @@ impl Money {
     }
 }
 
-/// A positive quantity, at most `max`.
+/// Decimals as the database hands them back, to the four places they are stored with:
+/// SQLite keeps them as 8-byte reals, PostgreSQL exactly.
+pub fn stored(value: Decimal) -> Decimal {
+    value
+        .round_dp_with_strategy(STORED_PLACES, RoundingStrategy::MidpointNearestEven)
+        .normalize()
+}
+
+/// Places after the decimal point that stored amounts, prices and quantities keep.
+pub const STORED_PLACES: u32 = 4;
+
+/// A positive quantity, at most `max`, and no finer than four places.
 pub fn quantity(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
-    let label = field.last().copied().unwrap_or("quantity");
-    if value <= Decimal::ZERO {
+    bounded(field, value, max)
+}
+
+/// A unit price as a client sends it: positive, at most `max`, and no finer than four places
+/// (prices of small parts go below the minor unit; line totals never do).
+pub fn unit_price(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
+    bounded(field, value, max)
+}
+
+fn bounded(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
+    in_range(field, value, max)?;
+    if value.normalize().scale() > STORED_PLACES {
+        let label = field.last().copied().unwrap_or("quantity");
         return Err(Error::user(
             field,
             ErrorCode::Invalid,
+            format!("{label} {value} has more than {STORED_PLACES} decimals"),
+        ));
+    }
+    Ok(value)
+}
+
+/// Refuses zero, negative and absurd values, naming the field.
+fn in_range(field: &[&str], value: Decimal, max: Decimal) -> Result<()> {
+    let label = field.last().copied().unwrap_or("value");
+    if value <= Decimal::ZERO {
+        return Err(Error::user(
+            field,
+            ErrorCode::OutOfRange,
             format!("{label} must be more than zero; it was {value}"),
         ));
     }
     if value > max {
         return Err(Error::user(
             field,
-            ErrorCode::Invalid,
+            ErrorCode::OutOfRange,
             format!("{label} must be at most {max}; it was {value}"),
         ));
     }
-    Ok(value)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -203,6 +203,8 @@ impl Builder {
             account_owner_id: Set(None),
             status: Set(OrganizationStatus::Active),
             archived_at: Set(None),
+            credit_limit: Set(None),
+            credit_currency: Set(None),
             created_at: Set(self.at),
             updated_at: Set(self.at),
             version: Set(1),

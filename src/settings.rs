@@ -20,6 +20,7 @@ pub struct Settings {
     pub mode: Mode,
     pub auth: AuthSettings,
     pub limits: LimitSettings,
+    pub trade: TradeSettings,
 }
 
 /// What one request may cost.
@@ -38,6 +39,25 @@ pub struct LimitSettings {
     pub max_fields: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
+}
+
+/// Bounds on what one order line or payment may carry: anything above is refused as a
+/// typing error rather than booked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TradeSettings {
+    /// The largest quantity one line may order, ship, report or receive.
+    pub max_quantity: rust_decimal::Decimal,
+    /// The largest amount one price, order, invoice or payment may carry, in its currency.
+    pub max_amount: rust_decimal::Decimal,
+}
+
+impl Default for TradeSettings {
+    fn default() -> Self {
+        Self {
+            max_quantity: rust_decimal::Decimal::from(1_000_000),
+            max_amount: rust_decimal::Decimal::from(1_000_000_000),
+        }
+    }
 }
 
 impl Default for LimitSettings {
@@ -118,6 +138,7 @@ impl Default for Settings {
             mode: Mode::Development,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
+            trade: TradeSettings::default(),
         }
     }
 }
@@ -139,7 +160,9 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 26] = [
+    "max_order_quantity",
+    "max_order_amount",
     "introspection",
     "graphiql",
     "rate_limit_per_minute",
@@ -241,6 +264,14 @@ impl Settings {
                 "request_timeout_seconds" => {
                     limits.request_timeout =
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 3600)?)
+                }
+                "max_order_quantity" => {
+                    settings.trade.max_quantity =
+                        parse_number(&source, &value, 1, 1_000_000_000_000)?.into()
+                }
+                "max_order_amount" => {
+                    settings.trade.max_amount =
+                        parse_number(&source, &value, 1, 1_000_000_000_000_000)?.into()
                 }
                 "max_depth" => limits.max_depth = parse_number(&source, &value, 2, 1000)? as usize,
                 "max_complexity" => {

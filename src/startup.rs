@@ -79,6 +79,7 @@ impl Application {
                 .disable_suggestions()
                 .finish(),
             limits: settings.limits.clone(),
+            trade: settings.trade.clone(),
             rate_limiter,
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),

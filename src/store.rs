@@ -32,6 +32,9 @@ pub trait Versioned: EntityTrait {
 
 macro_rules! versioned {
     ($module:ident, $kind:literal) => {
+        versioned!($module, $kind, |model| model.archived_at.is_some());
+    };
+    ($module:ident, $kind:literal, |$model:ident| $archived:expr) => {
         impl Versioned for entity::$module::Entity {
             const KIND: &'static str = $kind;
             fn id_column() -> entity::$module::Column {
@@ -49,8 +52,8 @@ macro_rules! versioned {
             fn version(model: &entity::$module::Model) -> i32 {
                 model.version
             }
-            fn is_archived(model: &entity::$module::Model) -> bool {
-                model.archived_at.is_some()
+            fn is_archived($model: &entity::$module::Model) -> bool {
+                $archived
             }
         }
     };
@@ -60,6 +63,10 @@ versioned!(organization, "organization");
 versioned!(contact, "contact");
 versioned!(address, "address");
 versioned!(channel_link, "channel link");
+versioned!(product, "product", |_model| false);
+versioned!(product_spec, "specification", |_model| false);
+versioned!(price_list, "price list", |_model| false);
+versioned!(partner_tier, "partner tier", |_model| false);
 
 /// Rows by id, as far as `visible` lets the caller see them. Archived rows are included: a
 /// reference to an archived row still resolves.

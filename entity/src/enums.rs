@@ -172,3 +172,72 @@ impl UserRole {
         matches!(self, UserRole::PartnerAdmin | UserRole::PartnerMember)
     }
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ProductStatus {
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    #[sea_orm(string_value = "INACTIVE")]
+    Inactive,
+    #[sea_orm(string_value = "DISCONTINUED")]
+    Discontinued,
+}
+
+/// Units of measure, stored as their ASC X12 code (data element 355).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum UnitOfMeasure {
+    #[sea_orm(string_value = "EA")]
+    Each,
+    #[sea_orm(string_value = "CA")]
+    Case,
+    #[sea_orm(string_value = "BX")]
+    Box,
+    #[sea_orm(string_value = "PK")]
+    Package,
+    #[sea_orm(string_value = "PL")]
+    Pallet,
+    #[sea_orm(string_value = "DZ")]
+    Dozen,
+    #[sea_orm(string_value = "PR")]
+    Pair,
+    #[sea_orm(string_value = "ST")]
+    Set,
+    #[sea_orm(string_value = "RL")]
+    Roll,
+    #[sea_orm(string_value = "KG")]
+    Kilogram,
+    #[sea_orm(string_value = "LB")]
+    Pound,
+    #[sea_orm(string_value = "MR")]
+    Meter,
+    #[sea_orm(string_value = "FT")]
+    Foot,
+    #[sea_orm(string_value = "LT")]
+    Liter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum SpecKind {
+    #[sea_orm(string_value = "ATTRIBUTE")]
+    Attribute,
+    #[sea_orm(string_value = "DOCUMENT")]
+    Document,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum SettlementCadence {
+    #[sea_orm(string_value = "WEEKLY")]
+    Weekly,
+    #[sea_orm(string_value = "MONTHLY")]
+    Monthly,
+    #[sea_orm(string_value = "QUARTERLY")]
+    Quarterly,
+}

@@ -22,6 +22,9 @@ pub struct Model {
     /// The staff user who owns the account.
     pub account_owner_id: Option<Uuid>,
     pub status: OrganizationStatus,
+    /// The most this organization may owe: open orders plus unpaid invoices.
+    pub credit_limit: Option<Decimal>,
+    pub credit_currency: Option<String>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -56,3 +56,45 @@ pub fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>) -> IndexCreat
     }
     stmt.take()
 }
+
+/// An amount or a price: exact `numeric` on PostgreSQL; SQLite keeps an 8-byte real, which
+/// holds 15 significant digits, and the server rounds what it reads to four places.
+pub fn decimal(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).decimal_len(19, 4).not_null().take()
+}
+
+pub fn decimal_null(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).decimal_len(19, 4).null().take()
+}
+
+pub fn integer(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).integer().not_null().take()
+}
+
+pub fn date(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).date().not_null().take()
+}
+
+pub fn date_null(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).date().null().take()
+}
+
+pub fn boolean(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col)
+        .boolean()
+        .not_null()
+        .default(false)
+        .take()
+}
+
+pub fn foreign_key(
+    name: &str,
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .take()
+}

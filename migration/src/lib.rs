@@ -6,6 +6,7 @@ mod columns;
 mod m20261122_000001_directory;
 mod m20261123_000001_access;
 mod m20261123_000002_account_owner;
+mod m20261124_000001_catalog;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_directory::Migration),
             Box::new(m20261123_000001_access::Migration),
             Box::new(m20261123_000002_account_owner::Migration),
+            Box::new(m20261124_000001_catalog::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod batching;
 pub mod connection;
 pub mod limits;
+pub mod money;
 pub mod node;
 pub mod order;
 pub mod scalars;
@@ -33,6 +34,7 @@ pub fn selected_operation<'a>(
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
+use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 
 /// Runs `$body` with `$txn`, a write transaction, for the request's principal, committing
@@ -62,12 +64,18 @@ pub struct Query(
     ApiTokenQuery,
     AuditQuery,
     DirectoryQuery,
+    CatalogQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
 /// with the changed object and `userErrors`.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, ApiTokenMutation, DirectoryMutation);
+pub struct Mutation(
+    AuthMutation,
+    ApiTokenMutation,
+    DirectoryMutation,
+    CatalogMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use crate::auth::graphql::User;
 use crate::auth::tokens_graphql::ApiToken;
+use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
 use crate::error::{Error, GqlResult};
 use crate::ids::{GlobalId, NodeType};
 use crate::organizations::graphql::{
@@ -12,7 +13,8 @@ use crate::organizations::graphql::{
     Organization, PublicInterestOrganization, Supplier, loader,
 };
 use crate::organizations::loaders::{
-    AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, UserId, unshare,
+    AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
+    ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
 
 /// Most ids one `nodes` call accepts.
@@ -37,6 +39,11 @@ pub enum Node {
     ChannelLink(ChannelLink),
     User(User),
     ApiToken(ApiToken),
+    Product(Product),
+    ProductSpec(ProductSpec),
+    PriceList(PriceList),
+    PartnerTier(PartnerTier),
+    TierMembership(TierMembership),
 }
 
 impl From<Organization> for Node {
@@ -91,6 +98,36 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::ApiToken(ApiToken(m))),
+        NodeType::Product => loader
+            .load_one(ProductId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Product(Product(m))),
+        NodeType::ProductSpec => loader
+            .load_one(ProductSpecId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::ProductSpec(ProductSpec(m))),
+        NodeType::PriceList => loader
+            .load_one(PriceListId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::PriceList(PriceList(m))),
+        NodeType::PartnerTier => loader
+            .load_one(PartnerTierId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::PartnerTier(PartnerTier(m))),
+        NodeType::TierMembership => loader
+            .load_one(TierMembershipId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::TierMembership(TierMembership(m))),
     };
     Ok(node)
 }

@@ -52,3 +52,47 @@ impl ScalarType for DateTime {
         Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
     }
 }
+
+/// An exact decimal number, written as a string such as `"1234.50"`. Whole numbers may also
+/// be sent as JSON integers; JSON fractions are refused, because a float cannot hold every
+/// decimal exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal(pub rust_decimal::Decimal);
+
+/// An exact decimal number, written as a string such as `"1234.50"`. Whole numbers may also
+/// be sent as JSON integers; JSON fractions are refused, because a float cannot hold every
+/// decimal exactly.
+#[Scalar(name = "Decimal")]
+impl ScalarType for Decimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        use std::str::FromStr;
+        match &value {
+            Value::String(s) => {
+                let trimmed = s.trim();
+                let valid = !trimmed.is_empty()
+                    && trimmed.len() <= 40
+                    && trimmed
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+                valid
+                    .then(|| rust_decimal::Decimal::from_str(trimmed).ok())
+                    .flatten()
+                    .map(Decimal)
+                    .ok_or_else(|| {
+                        InputValueError::custom(format!("`{s}` is not a decimal like \"12.50\""))
+                    })
+            }
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Ok(Decimal(rust_decimal::Decimal::from(i))),
+                None => Err(InputValueError::custom(format!(
+                    "{n} is not a whole number; send decimals as strings, like \"12.50\""
+                ))),
+            },
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}

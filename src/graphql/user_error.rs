@@ -30,6 +30,24 @@ pub enum UserErrorCode {
     NotAllowed,
     /// The object is archived and can no longer be changed.
     Archived,
+    /// A number is zero, negative, or above the configured maximum.
+    OutOfRange,
+    /// The product is not active and cannot be ordered.
+    Inactive,
+    /// No valid price list applies to this buyer today.
+    NoPriceList,
+    /// The amounts are in different currencies.
+    CurrencyMismatch,
+    /// The quantity is not in the product's unit of measure.
+    UnitMismatch,
+    /// The price sent differs from the price that applies.
+    PriceMismatch,
+    /// The object's status does not allow this change.
+    IllegalTransition,
+    /// The quantity is more than was accepted for the line.
+    ExceedsAccepted,
+    /// The amount is more than is still owed.
+    ExceedsBalance,
 }
 
 /// An expected business failure: which input field, a machine code and a human message.

@@ -84,6 +84,69 @@ by_id_loader!(
     crate::auth::api_tokens::by_ids
 );
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProductId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProductSpecId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PriceListId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PartnerTierId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TierMembershipId(pub Uuid);
+/// A product's suppliers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SuppliersOf(pub Uuid);
+/// A product's specifications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpecsOf(pub Uuid);
+/// A price list's prices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EntriesOf(pub Uuid);
+/// A tier's required product lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProductLinesOf(pub Uuid);
+/// An organization's tier memberships, newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MembershipsOf(pub Uuid);
+
+use crate::catalog::{pricing, products, tiers};
+
+by_id_loader!(ProductId, entity::product::Model, products::by_ids);
+by_id_loader!(
+    ProductSpecId,
+    entity::product_spec::Model,
+    products::specs_by_ids
+);
+by_id_loader!(PriceListId, entity::price_list::Model, pricing::by_ids);
+by_id_loader!(PartnerTierId, entity::partner_tier::Model, tiers::by_ids);
+by_id_loader!(
+    TierMembershipId,
+    entity::tier_membership::Model,
+    tiers::memberships_by_ids
+);
+by_id_loader!(
+    SuppliersOf,
+    Vec<entity::product_supplier::Model>,
+    products::suppliers_of
+);
+by_id_loader!(
+    SpecsOf,
+    Vec<entity::product_spec::Model>,
+    products::specs_of
+);
+by_id_loader!(
+    EntriesOf,
+    Vec<entity::price_list_entry::Model>,
+    pricing::entries_of
+);
+by_id_loader!(ProductLinesOf, Vec<String>, tiers::product_lines_of);
+by_id_loader!(
+    MembershipsOf,
+    Vec<entity::tier_membership::Model>,
+    tiers::memberships_of
+);
+
 /// A list hanging off a parent organization.
 pub trait ChildRelation: Clone + Eq + Hash + Send + Sync + 'static {
     type Model: FromQueryResult + Keyed + Clone + Send + Sync + 'static;

@@ -298,6 +298,8 @@ pub async fn create(
         account_owner_id: Set(new.account_owner_id),
         status: Set(new.status),
         archived_at: Set(None),
+        credit_limit: Set(None),
+        credit_currency: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),

@@ -11,6 +11,8 @@ use crate::helpers::{TestApp, spawn_app};
 /// A's objects, by the type of each, as global ids.
 struct World {
     a_objects: Vec<(&'static str, String)>,
+    /// Objects every partner may read: the catalog and the program's published terms.
+    shared: Vec<(&'static str, String)>,
     a_codes: Vec<&'static str>,
     b_user: String,
     b_token: String,
@@ -28,7 +30,35 @@ async fn world(app: &TestApp) -> World {
     let association = app
         .create_org("PUBLIC_INTEREST", "Trade Association", "ASSOC")
         .await;
+    let body = app
+        .mutate(
+            "productCreate",
+            "product { id }",
+            json!({ "sku": "MOTOR-1", "name": "Motor", "productLine": "Motors", "unit": "EACH",
+                    "listPrice": { "amount": "250", "currency": "EUR" }, "suppliers": [{ "supplierId": supplier }] }),
+        )
+        .await;
+    let product = body["product"]["id"].as_str().unwrap().to_owned();
+    let spec = app
+        .mutate(
+            "productSpecCreate",
+            "specification { id }",
+            json!({ "productId": product, "kind": "DOCUMENT", "name": "Drawing", "value": "SPEC-A-DRAWING" }),
+        )
+        .await["specification"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut ids = Vec::new();
+    let mut lists = Vec::new();
+    let mut tiers = Vec::new();
+    for side in ["A", "B"] {
+        let list = app
+            .create_price_list(&format!("PL-{side}"), &[(&product, "1", "200")])
+            .await;
+        tiers.push(app.create_tier(&format!("TIER-{side}"), &list, 30).await);
+        lists.push(list);
+    }
     for side in ["A", "B"] {
         let dist = app
             .create_org(
@@ -88,6 +118,7 @@ async fn world(app: &TestApp) -> World {
                 json!({ "org": dist }),
             )
             .await;
+        app.assign_tier(&dist, &tiers[ids.len()]).await;
         ids.push((
             dist, dealer, customer, resells, contact, address, user, token,
         ));
@@ -98,8 +129,21 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let membership = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Distributor { tierHistory { id } } } }",
+            json!({ "id": a.0 }),
+        )
+        .await["data"]["node"]["tierHistory"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
+        shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
+            ("ProductSpec", spec),
+            ("PriceList", lists[0].clone()),
+            ("TierMembership", membership),
             ("Brand", brand),
             ("Supplier", supplier),
             ("PublicInterestOrganization", association),
@@ -112,7 +156,9 @@ async fn world(app: &TestApp) -> World {
             ("User", user_gid.clone()),
             ("ApiToken", token_gid.clone()),
         ],
-        a_codes: vec!["BRAND", "SUP-1", "ASSOC", "DIST-A", "DLR-A", "CUST-A"],
+        a_codes: vec![
+            "BRAND", "SUP-1", "ASSOC", "DIST-A", "DLR-A", "CUST-A", "PL-A", "SPEC-A",
+        ],
         b_user: app.token_for("member@b.test", "member password").await,
         b_token: b.7["data"]["apiTokenCreate"]["secret"]
             .as_str()
@@ -145,7 +191,12 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
     let w = world(&app).await;
 
     // Every identified type is in the matrix; a new type fails here until it is added.
-    let covered: BTreeSet<String> = w.a_objects.iter().map(|(t, _)| t.to_string()).collect();
+    let covered: BTreeSet<String> = w
+        .a_objects
+        .iter()
+        .chain(&w.shared)
+        .map(|(t, _)| t.to_string())
+        .collect();
     assert_eq!(
         node_types(&app).await,
         covered,
@@ -188,6 +239,22 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "{who}: {body}"
         );
 
+        // The catalog and the program's terms are shared: every partner reads them.
+        for (ty, id) in &w.shared {
+            let body = app
+                .graphql_as(
+                    token,
+                    "query($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            assert_eq!(
+                body["data"]["node"]["id"],
+                json!(id),
+                "{who} reads shared {ty}: {body}"
+            );
+        }
+
         // Lists, counts, lookups by code and nested relations.
         let body = app
             .graphql_as(
@@ -203,6 +270,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     brand: organization(code: "BRAND") { code }
                     a: organization(code: "DIST-A") { code }
                     dealer: organization(code: "DLR-A") { code }
+                    products { nodes { sku suppliers { supplier { code } } specifications { value } } }
+                    priceLists { totalCount nodes { code } }
+                    own: distributors { nodes { partnerTier { code priceList { code } } tierHistory { tier { priceList { code } } } } }
                 }"#,
                 json!({}),
             )
@@ -218,10 +288,18 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "{who}: B, its dealer and its customer"
         );
         assert_eq!(body["data"]["suppliers"]["totalCount"], 0);
+        assert_eq!(
+            body["data"]["priceLists"]["totalCount"], 1,
+            "{who}: its own tier's list"
+        );
 
         // Changes: refused without revealing whether A's objects exist.
         for (ty, id) in &w.a_objects {
             let (mutation, input_type) = match *ty {
+                // No mutation takes a membership: tiers are assigned to organizations.
+                "TierMembership" => continue,
+                "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
+                "PriceList" => ("priceListUpdate", "PriceListUpdateInput"),
                 "User" => ("userDeactivate", "UserDeactivateInput"),
                 "ApiToken" => ("apiTokenRevoke", "ApiTokenRevokeInput"),
                 "Contact" => ("contactArchive", "ArchiveInput"),
@@ -231,6 +309,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             };
             let input = if *ty == "ApiToken" {
                 json!({ "id": id })
+            } else if *ty == "ProductSpec" || *ty == "PriceList" {
+                json!({ "id": id, "version": 1, "name": "taken over" })
             } else {
                 json!({ "id": id, "version": 1 })
             };

@@ -239,6 +239,77 @@ impl TestApp {
         body["channelLink"]["id"].as_str().unwrap().to_owned()
     }
 
+    /// Adds an active product at `list_price` EUR and returns its id.
+    pub async fn create_product(&self, sku: &str, line: &str, list_price: &str) -> String {
+        let body = self
+            .mutate(
+                "productCreate",
+                "product { id }",
+                json!({ "sku": sku, "name": format!("Product {sku}"), "productLine": line, "unit": "EACH",
+                        "listPrice": { "amount": list_price, "currency": "EUR" } }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+        body["product"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a EUR price list valid from 2020 on, with `(product id, min quantity, unit
+    /// price)` entries, and returns its id.
+    pub async fn create_price_list(&self, code: &str, entries: &[(&str, &str, &str)]) -> String {
+        let entries: Vec<Value> = entries
+            .iter()
+            .map(|(p, q, u)| json!({ "productId": p, "minQuantity": q, "unitPrice": u }))
+            .collect();
+        let body = self
+            .mutate(
+                "priceListCreate",
+                "priceList { id }",
+                json!({ "code": code, "name": code, "currency": "EUR", "validFrom": "2020-01-01", "entries": entries }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+        body["priceList"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a tier on a price list with payment terms, and returns its id.
+    pub async fn create_tier(&self, code: &str, price_list: &str, terms_days: i32) -> String {
+        let body = self
+            .mutate(
+                "partnerTierCreate",
+                "partnerTier { id }",
+                json!({ "code": code, "name": code, "rank": 1, "priceListId": price_list, "paymentTermsDays": terms_days }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+        body["partnerTier"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Moves an organization into a tier.
+    pub async fn assign_tier(&self, organization: &str, tier: &str) {
+        let version = self.version_of(organization).await;
+        let body = self
+            .mutate(
+                "partnerTierAssign",
+                "organization { id }",
+                json!({ "organizationId": organization, "version": version, "tierId": tier }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+    }
+
+    /// The current version of any node that has one.
+    pub async fn version_of(&self, id: &str) -> i64 {
+        let body = self
+            .graphql(
+                "query($id: ID!) { node(id: $id) { ... on Organization { version } ... on Product { version } ... on PriceList { version } ... on PartnerTier { version } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        body["data"]["node"]["version"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{id} has a version: {body}"))
+    }
+
     /// How many organizations exist, archived ones included.
     pub async fn organization_count(&self) -> i64 {
         let body = self

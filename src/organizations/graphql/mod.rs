@@ -7,5 +7,5 @@ mod types;
 
 pub use inputs::input_id;
 pub use mutation::DirectoryMutation;
-pub use query::DirectoryQuery;
+pub use query::{DirectoryQuery, SortDirection};
 pub use types::*;

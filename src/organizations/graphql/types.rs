@@ -661,6 +661,37 @@ macro_rules! organization_type {
                 let relation = LinkRelation { end: LinkEnd::Upstream, filter: filter.unwrap_or_default().into() };
                 child_connection(ctx, self.0.id, relation, SortKey::CreatedAt, first, after, last, before, ChannelLink).await
             }
+            /// The partner tier it belongs to now; null outside the partner program.
+            pub async fn partner_tier(
+                &self,
+                ctx: &Context<'_>,
+            ) -> async_graphql::Result<Option<crate::catalog::graphql::PartnerTier>> {
+                crate::catalog::graphql::current_tier(ctx, self.0.id).await
+            }
+            /// Its memberships of partner tiers, newest first: who moved it, when, and why.
+            pub async fn tier_history(
+                &self,
+                ctx: &Context<'_>,
+            ) -> async_graphql::Result<Vec<crate::catalog::graphql::TierMembership>> {
+                crate::catalog::graphql::memberships(ctx, self.0.id).await
+            }
+            /// The most it may owe the brand: open orders plus unpaid invoices. Orders that
+            /// would take it past this limit wait in CREDIT_HOLD. Null when no limit is set,
+            /// and for other partners' organizations.
+            pub async fn credit_limit(
+                &self,
+                ctx: &Context<'_>,
+            ) -> async_graphql::Result<Option<crate::graphql::money::Money>> {
+                let principal = crate::access::Principal::of(ctx).gql()?;
+                if principal.partner_organization().is_some_and(|own| own != self.0.id) {
+                    return Ok(None);
+                }
+                Ok(self
+                    .0
+                    .credit_limit
+                    .zip(self.0.credit_currency.as_deref())
+                    .map(|(amount, currency)| crate::graphql::money::Money::of(amount, currency)))
+            }
 
             $(
                 $(#[$fdoc])*

@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::SettlementCadence;
+
+/// A level of the partner program: its benefits and its obligations.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "partner_tiers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub rank: i32,
+    pub price_list_id: Uuid,
+    pub payment_terms_days: i32,
+    pub financing_days: i32,
+    /// The least share (0 to 100) of the partner's sales that must be the brand's products.
+    pub min_sales_share: Option<Decimal>,
+    pub reports_inventory: bool,
+    pub reports_sell_through: bool,
+    pub settlement_cadence: SettlementCadence,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{ProductStatus, UnitOfMeasure};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "products")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub sku: String,
+    pub name: String,
+    pub name_key: String,
+    pub gtin: Option<String>,
+    pub product_line: String,
+    pub unit: UnitOfMeasure,
+    pub list_price: Decimal,
+    pub currency: String,
+    pub status: ProductStatus,
+    pub description: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

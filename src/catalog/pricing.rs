@@ -1,0 +1,427 @@
+//! Price lists and the one price that applies: a buyer's price comes from the price list of
+//! the tier it belongs to now, at the largest quantity break its quantity reaches; a buyer
+//! outside the partner program pays the list price. Nothing else decides a price, so two
+//! callers asking at the same time get the same answer.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::enums::ProductStatus;
+use entity::price_list::{self, Column, Entity};
+use entity::{partner_tier, price_list_entry, product, tier_membership};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::model::{NewPriceList, PriceEntry, PriceListChanges};
+use crate::access::Principal;
+use crate::audit;
+use crate::error::{Error, ErrorCode, Result};
+use crate::money::{Currency, stored};
+use crate::pagination::{Page, PageRequest, SortKey};
+use crate::store::{self, now, save_versioned};
+
+/// Where a quoted price came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriceSource {
+    /// The price list of the buyer's partner tier.
+    TierPriceList,
+    /// The product's list price: the buyer belongs to no tier.
+    ListPrice,
+}
+
+/// The price that applies to one buyer for a quantity of one product on one day.
+#[derive(Clone, Debug)]
+pub struct Quote {
+    pub product: product::Model,
+    pub buyer_id: Uuid,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub currency: Currency,
+    pub source: PriceSource,
+    pub tier: Option<partner_tier::Model>,
+    pub price_list: Option<price_list::Model>,
+    /// The quantity break applied, for a tier price.
+    pub min_quantity: Option<Decimal>,
+    pub on: NaiveDate,
+}
+
+/// The buyer's tier and its price list, as they stand now, or nothing for a buyer outside
+/// the partner program. A tier whose price list is not valid on `on` is refused: the buyer
+/// has no price rather than a guessed one.
+pub async fn buyer_price_list(
+    db: &impl ConnectionTrait,
+    buyer_id: Uuid,
+    on: NaiveDate,
+    buyer_field: &[&str],
+) -> Result<Option<(partner_tier::Model, price_list::Model)>> {
+    let Some(membership) = tier_membership::Entity::find()
+        .filter(tier_membership::Column::OrganizationId.eq(buyer_id))
+        .filter(tier_membership::Column::EndedAt.is_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let tier = partner_tier::Entity::find_by_id(membership.tier_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("a membership names a missing tier".into()))?;
+    let list = Entity::find_by_id(tier.price_list_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("a tier names a missing price list".into()))?;
+    if list.valid_from > on || list.valid_until.is_some_and(|until| until < on) {
+        return Err(Error::user(
+            buyer_field,
+            ErrorCode::NoPriceList,
+            format!(
+                "the buyer's tier {} has price list {}, which is not valid on {on}",
+                tier.code, list.code
+            ),
+        ));
+    }
+    Ok(Some((tier, list)))
+}
+
+/// The price of each product on a price list at `quantity`: the entry with the largest
+/// minimum quantity not above it.
+pub async fn entries_at(
+    db: &impl ConnectionTrait,
+    list_id: Uuid,
+    wanted: &[(Uuid, Decimal)],
+) -> Result<HashMap<(Uuid, Decimal), price_list_entry::Model>> {
+    let products: Vec<Uuid> = wanted.iter().map(|(p, _)| *p).collect();
+    let rows = price_list_entry::Entity::find()
+        .filter(price_list_entry::Column::PriceListId.eq(list_id))
+        .filter(price_list_entry::Column::ProductId.is_in(products))
+        .order_by_asc(price_list_entry::Column::MinQuantity)
+        .all(db)
+        .await?;
+    let mut out = HashMap::new();
+    for (product, quantity) in wanted {
+        let best = rows
+            .iter()
+            .rfind(|e| e.product_id == *product && stored(e.min_quantity) <= *quantity);
+        if let Some(entry) = best {
+            out.insert((*product, *quantity), entry.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Prices `quantity` of `product` for `buyer_id` on `on`.
+pub async fn quote(
+    db: &impl ConnectionTrait,
+    product: product::Model,
+    buyer_id: Uuid,
+    quantity: Decimal,
+    on: NaiveDate,
+    fields: QuoteFields<'_>,
+) -> Result<Quote> {
+    let not_sold = match product.status {
+        ProductStatus::Active => None,
+        ProductStatus::Inactive => Some("inactive"),
+        ProductStatus::Discontinued => Some("discontinued"),
+    };
+    if let Some(status) = not_sold {
+        return Err(Error::user(
+            fields.product,
+            ErrorCode::Inactive,
+            format!("{} is {status} and cannot be sold", product.sku),
+        ));
+    }
+    match buyer_price_list(db, buyer_id, on, fields.buyer).await? {
+        None => {
+            let currency = Currency::parse(&[], &product.currency)
+                .map_err(|_| Error::Internal("a product has an unknown currency".into()))?;
+            Ok(Quote {
+                unit_price: stored(product.list_price),
+                product,
+                buyer_id,
+                quantity,
+                currency,
+                source: PriceSource::ListPrice,
+                tier: None,
+                price_list: None,
+                min_quantity: None,
+                on,
+            })
+        }
+        Some((tier, list)) => {
+            let mut found = entries_at(db, list.id, &[(product.id, quantity)]).await?;
+            let entry = found.remove(&(product.id, quantity)).ok_or_else(|| {
+                Error::user(
+                    fields.product,
+                    ErrorCode::NoPriceList,
+                    format!(
+                        "price list {} has no price for {} at quantity {quantity}",
+                        list.code, product.sku
+                    ),
+                )
+            })?;
+            let currency = Currency::parse(&[], &list.currency)
+                .map_err(|_| Error::Internal("a price list has an unknown currency".into()))?;
+            Ok(Quote {
+                product,
+                buyer_id,
+                quantity,
+                unit_price: stored(entry.unit_price),
+                currency,
+                source: PriceSource::TierPriceList,
+                tier: Some(tier),
+                price_list: Some(list),
+                min_quantity: Some(stored(entry.min_quantity)),
+                on,
+            })
+        }
+    }
+}
+
+/// The input fields a quote's errors point at.
+#[derive(Clone, Copy, Debug)]
+pub struct QuoteFields<'a> {
+    pub buyer: &'a [&'a str],
+    pub product: &'a [&'a str],
+}
+
+pub fn sort_column(key: SortKey) -> Column {
+    match key {
+        SortKey::Name => Column::Code,
+        SortKey::CreatedAt => Column::CreatedAt,
+        SortKey::UpdatedAt => Column::UpdatedAt,
+    }
+}
+
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, price_list::Model>> {
+    principal.ensure_can_read_catalog()?;
+    store::by_ids::<Entity>(db, ids, principal.visible_price_lists()).await
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    page: &PageRequest,
+) -> Result<Page<price_list::Model>> {
+    principal.ensure_can_read_catalog()?;
+    let query = Entity::find().filter(principal.visible_price_lists());
+    store::page_of(
+        db,
+        query,
+        page,
+        Expr::col((Entity, sort_column(page.sort.key))),
+        Expr::col((Entity, Column::Id)),
+    )
+    .await
+}
+
+pub async fn count(db: &impl ConnectionTrait, principal: &Principal) -> Result<u64> {
+    principal.ensure_can_read_catalog()?;
+    Ok(Entity::find()
+        .filter(principal.visible_price_lists())
+        .count(db)
+        .await?)
+}
+
+/// The prices on each list, by product and quantity break.
+pub async fn entries_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    list_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<price_list_entry::Model>>> {
+    principal.ensure_can_read_catalog()?;
+    let visible = Entity::find()
+        .filter(Column::Id.is_in(list_ids.iter().copied()))
+        .filter(principal.visible_price_lists())
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = visible.iter().map(|l| l.id).collect();
+    let rows = price_list_entry::Entity::find()
+        .filter(price_list_entry::Column::PriceListId.is_in(ids))
+        .order_by_asc(price_list_entry::Column::ProductId)
+        .order_by_asc(price_list_entry::Column::MinQuantity)
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<price_list_entry::Model>> = HashMap::new();
+    for row in rows {
+        out.entry(row.price_list_id).or_default().push(row);
+    }
+    Ok(out)
+}
+
+fn check_dates(from: NaiveDate, until: Option<NaiveDate>) -> Result<()> {
+    if until.is_some_and(|u| u < from) {
+        return Err(Error::user(
+            &["input", "validUntil"],
+            ErrorCode::Invalid,
+            "validUntil must not be before validFrom",
+        ));
+    }
+    Ok(())
+}
+
+/// Each entry names a known product, once per quantity break.
+async fn check_entries(db: &impl ConnectionTrait, entries: &[PriceEntry]) -> Result<()> {
+    let ids: Vec<Uuid> = entries.iter().map(|e| e.product_id).collect();
+    let known: Vec<Uuid> = product::Entity::find()
+        .filter(product::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    for (i, entry) in entries.iter().enumerate() {
+        let index = i.to_string();
+        let at = |name: &'static str| ["input", "entries", index.as_str(), name];
+        if !known.contains(&entry.product_id) {
+            return Err(Error::user(
+                &at("productId"),
+                ErrorCode::NotFound,
+                "no product has this id",
+            ));
+        }
+        if entries[..i]
+            .iter()
+            .any(|o| o.product_id == entry.product_id && o.min_quantity == entry.min_quantity)
+        {
+            return Err(Error::user(
+                &at("minQuantity"),
+                ErrorCode::Taken,
+                format!(
+                    "this product already has a price from quantity {} on this list",
+                    entry.min_quantity
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn replace_entries(
+    db: &impl ConnectionTrait,
+    list_id: Uuid,
+    entries: &[PriceEntry],
+) -> Result<()> {
+    price_list_entry::Entity::delete_many()
+        .filter(price_list_entry::Column::PriceListId.eq(list_id))
+        .exec(db)
+        .await?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    // Inserted in chunks: a long list stays under both databases' bind-parameter limits.
+    for chunk in entries.chunks(500) {
+        price_list_entry::Entity::insert_many(chunk.iter().map(|e| {
+            price_list_entry::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                price_list_id: Set(list_id),
+                product_id: Set(e.product_id),
+                min_quantity: Set(e.min_quantity),
+                unit_price: Set(e.unit_price),
+                created_at: Set(at),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+#[tracing::instrument(skip(db, principal, new), fields(code = %new.code))]
+pub async fn create(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewPriceList,
+) -> Result<price_list::Model> {
+    principal.ensure_can_manage_catalog()?;
+    check_dates(new.valid_from, new.valid_until)?;
+    if Entity::find()
+        .filter(Column::Code.eq(new.code.clone()))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(Error::user(
+            &["input", "code"],
+            ErrorCode::Taken,
+            format!("price list code {} is taken", new.code),
+        ));
+    }
+    check_entries(db, &new.entries).await?;
+    let at = now();
+    let id = Uuid::now_v7();
+    let created = price_list::ActiveModel {
+        id: Set(id),
+        code: Set(new.code),
+        name: Set(new.name),
+        currency: Set(new.currency.code().to_owned()),
+        valid_from: Set(new.valid_from),
+        valid_until: Set(new.valid_until),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    }
+    .insert(db)
+    .await?;
+    replace_entries(db, id, &new.entries).await?;
+    audit::record(
+        db,
+        principal,
+        "price_list.create",
+        "PriceList",
+        Some(id),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+#[tracing::instrument(skip(db, principal, changes))]
+pub async fn update(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    changes: PriceListChanges,
+) -> Result<price_list::Model> {
+    principal.ensure_can_manage_catalog()?;
+    let current = store::for_change::<Entity>(db, id, version, Condition::all()).await?;
+    let before = current.clone();
+    let valid_from = changes.valid_from.unwrap_or(current.valid_from);
+    let valid_until = changes.valid_until.apply(current.valid_until);
+    check_dates(valid_from, valid_until)?;
+    if let Some(entries) = &changes.entries {
+        check_entries(db, entries).await?;
+    }
+    let mut row: price_list::ActiveModel = current.into();
+    if let Some(name) = changes.name {
+        row.name = Set(name);
+    }
+    row.valid_from = Set(valid_from);
+    row.valid_until = Set(valid_until);
+    let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    if let Some(entries) = &changes.entries {
+        replace_entries(db, id, entries).await?;
+    }
+    audit::record(
+        db,
+        principal,
+        "price_list.update",
+        "PriceList",
+        Some(id),
+        Some(&before),
+        Some(&saved),
+    )
+    .await?;
+    Ok(saved)
+}
