@@ -6,7 +6,7 @@ use async_graphql::Context;
 use entity::enums::OrganizationKind;
 use entity::enums::{ChannelLinkStatus, UserRole};
 use entity::{
-    channel_link, organization, partner_tier, price_list, product, product_supplier,
+    channel_link, order, organization, partner_tier, price_list, product, product_supplier,
     tier_membership, user,
 };
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
@@ -201,6 +201,76 @@ impl Principal {
             .filter(partner_tier::Column::Id.in_subquery(tiers))
             .into_query();
         Condition::all().add(price_list::Column::Id.in_subquery(lists))
+    }
+
+    /// Whether this principal may read orders, shipments and invoices (what it sees is
+    /// narrowed by [`Principal::visible_orders`]).
+    pub fn ensure_can_read_orders(&self) -> Result<()> {
+        self.require_scope(Scope::OrdersRead)
+    }
+
+    /// Whether this principal may place or work orders at all; which orders it may touch is
+    /// decided by the side it acts for ([`Principal::acts_for`]).
+    pub fn ensure_can_trade(&self) -> Result<()> {
+        match self {
+            Principal::Staff {
+                role: UserRole::Analyst,
+                ..
+            } => Err(Error::Forbidden(
+                "analysts read orders but do not change them".into(),
+            )),
+            _ => self.require_scope(Scope::OrdersWrite),
+        }
+    }
+
+    /// Whether this principal may release or reject orders on credit hold and set credit
+    /// limits: admins and managers.
+    pub fn ensure_can_manage_credit(&self) -> Result<()> {
+        self.ensure_can_manage_catalog().map_err(|e| match e {
+            Error::Forbidden(_) => {
+                Error::Forbidden("only admins and managers decide on credit".into())
+            }
+            other => other,
+        })
+    }
+
+    /// Whether this principal acts for `organization` in trade: its own people and systems,
+    /// and, for the brand, the brand's staff.
+    pub fn acts_for(&self, organization: Uuid, brand: Option<Uuid>) -> bool {
+        match self {
+            Principal::System | Principal::Staff { .. } => Some(organization) == brand,
+            _ => self.partner_organization() == Some(organization),
+        }
+    }
+
+    /// Orders this principal may see: staff see all; a partner the orders it placed and the
+    /// orders placed with it (a supplier's purchase orders, a distributor's dealers' orders).
+    pub fn visible_orders(&self) -> Condition {
+        match self {
+            Principal::System | Principal::Staff { .. } => Condition::all(),
+            Principal::Anonymous => Condition::all().add(order::Column::Id.is_null()),
+            Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
+                organization_id, ..
+            } => Condition::any()
+                .add(order::Column::BuyerId.eq(*organization_id))
+                .add(order::Column::SellerId.eq(*organization_id)),
+        }
+    }
+
+    /// Rows that belong to an order (through `order_column`) the principal may see.
+    pub fn owned_by_visible_order<C: ColumnTrait>(&self, order_column: C) -> Condition {
+        if !self.is_restricted() {
+            return Condition::all();
+        }
+        let visible = order::Entity::find()
+            .select_only()
+            .column(order::Column::Id)
+            .filter(self.visible_orders())
+            .into_query();
+        Condition::all().add(order_column.in_subquery(visible))
     }
 
     /// The user behind this principal, if it is a person.

@@ -44,8 +44,15 @@ pub async fn connect(
     let mut conn = Database::connect(options).await?;
     let counter = StatementCounter::default();
     let inner = counter.0.clone();
-    conn.set_metric_callback(move |_| {
+    conn.set_metric_callback(move |info| {
         inner.fetch_add(1, Ordering::Relaxed);
+        tracing::trace!(
+            target: "channelgraph::sql",
+            micros = info.elapsed.as_micros() as u64,
+            failed = info.failed,
+            "{}",
+            info.statement.sql
+        );
     });
     Ok((conn, counter))
 }

@@ -18,6 +18,9 @@ pub enum NodeType {
     PriceList,
     PartnerTier,
     TierMembership,
+    Order,
+    Shipment,
+    Invoice,
 }
 
 impl NodeType {
@@ -34,6 +37,9 @@ impl NodeType {
             NodeType::PriceList => "PriceList",
             NodeType::PartnerTier => "PartnerTier",
             NodeType::TierMembership => "TierMembership",
+            NodeType::Order => "Order",
+            NodeType::Shipment => "Shipment",
+            NodeType::Invoice => "Invoice",
         }
     }
 
@@ -50,6 +56,9 @@ impl NodeType {
             NodeType::PriceList,
             NodeType::PartnerTier,
             NodeType::TierMembership,
+            NodeType::Order,
+            NodeType::Shipment,
+            NodeType::Invoice,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod money;
+pub mod orders;
 pub mod organizations;
 pub mod pagination;
 pub mod seed;

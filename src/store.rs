@@ -67,6 +67,9 @@ versioned!(product, "product", |_model| false);
 versioned!(product_spec, "specification", |_model| false);
 versioned!(price_list, "price list", |_model| false);
 versioned!(partner_tier, "partner tier", |_model| false);
+versioned!(order, "order", |_model| false);
+versioned!(shipment, "shipment", |_model| false);
+versioned!(invoice, "invoice", |_model| false);
 
 /// Rows by id, as far as `visible` lets the caller see them. Archived rows are included: a
 /// reference to an archived row still resolves.

@@ -241,3 +241,80 @@ pub enum SettlementCadence {
     #[sea_orm(string_value = "QUARTERLY")]
     Quarterly,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OrderKind {
+    /// A customer or partner buys from the brand (or a dealer from its distributor).
+    #[sea_orm(string_value = "SALES")]
+    Sales,
+    /// The brand buys from a supplier.
+    #[sea_orm(string_value = "PURCHASE")]
+    Purchase,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OrderStatus {
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "CREDIT_HOLD")]
+    CreditHold,
+    #[sea_orm(string_value = "ACKNOWLEDGED")]
+    Acknowledged,
+    #[sea_orm(string_value = "PARTIALLY_SHIPPED")]
+    PartiallyShipped,
+    #[sea_orm(string_value = "SHIPPED")]
+    Shipped,
+    #[sea_orm(string_value = "INVOICED")]
+    Invoiced,
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum LineStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    #[sea_orm(string_value = "CHANGED")]
+    Changed,
+    #[sea_orm(string_value = "BACKORDERED")]
+    Backordered,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum PriceSource {
+    #[sea_orm(string_value = "TIER_PRICE_LIST")]
+    TierPriceList,
+    #[sea_orm(string_value = "LIST_PRICE")]
+    ListPrice,
+    /// Agreed with a supplier on a purchase order.
+    #[sea_orm(string_value = "AGREED")]
+    Agreed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum InvoiceStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "PARTIALLY_PAID")]
+    PartiallyPaid,
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+}

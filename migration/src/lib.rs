@@ -7,6 +7,7 @@ mod m20261122_000001_directory;
 mod m20261123_000001_access;
 mod m20261123_000002_account_owner;
 mod m20261124_000001_catalog;
+mod m20261124_000002_orders;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_access::Migration),
             Box::new(m20261123_000002_account_owner::Migration),
             Box::new(m20261124_000001_catalog::Migration),
+            Box::new(m20261124_000002_orders::Migration),
         ]
     }
 }

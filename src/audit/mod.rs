@@ -27,7 +27,7 @@ tokio::task_local! {
 /// Fields whose values never enter the trail.
 const SECRET_FIELDS: [&str; 3] = ["password_hash", "secret_hash", "token_hash"];
 
-fn principal_parts(principal: &Principal) -> (&'static str, Option<Uuid>) {
+pub fn principal_parts(principal: &Principal) -> (&'static str, Option<Uuid>) {
     match principal {
         Principal::Anonymous => ("ANONYMOUS", None),
         Principal::System => ("SYSTEM", None),

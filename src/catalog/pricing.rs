@@ -25,14 +25,7 @@ use crate::money::{Currency, stored};
 use crate::pagination::{Page, PageRequest, SortKey};
 use crate::store::{self, now, save_versioned};
 
-/// Where a quoted price came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PriceSource {
-    /// The price list of the buyer's partner tier.
-    TierPriceList,
-    /// The product's list price: the buyer belongs to no tier.
-    ListPrice,
-}
+pub use entity::enums::PriceSource;
 
 /// The price that applies to one buyer for a quantity of one product on one day.
 #[derive(Clone, Debug)]
@@ -114,6 +107,95 @@ pub async fn entries_at(
     Ok(out)
 }
 
+/// Refuses a product that is not on sale.
+pub fn ensure_on_sale(product: &product::Model, field: &[&str]) -> Result<()> {
+    let not_sold = match product.status {
+        ProductStatus::Active => None,
+        ProductStatus::Inactive => Some("inactive"),
+        ProductStatus::Discontinued => Some("discontinued"),
+    };
+    match not_sold {
+        Some(status) => Err(Error::user(
+            field,
+            ErrorCode::Inactive,
+            format!("{} is {status} and cannot be sold", product.sku),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The price of one line, as [`price_lines`] finds it.
+#[derive(Clone, Debug)]
+pub struct LinePrice {
+    pub unit_price: Decimal,
+    pub currency: Currency,
+    pub source: PriceSource,
+    pub min_quantity: Option<Decimal>,
+}
+
+/// The buyer's tier and list (if any) and the price of each `(product, quantity)` on `on`,
+/// in one pass: one lookup of the tier and its list, one of the list's prices. Errors name
+/// `fields.buyer`, or the line's own field from `line_field`.
+pub async fn price_lines(
+    db: &impl ConnectionTrait,
+    buyer_id: Uuid,
+    on: NaiveDate,
+    lines: &[(&product::Model, Decimal)],
+    buyer_field: &[&str],
+    line_field: &(dyn Fn(usize) -> Vec<String> + Sync),
+) -> Result<(
+    Option<(partner_tier::Model, price_list::Model)>,
+    Vec<LinePrice>,
+)> {
+    for (i, (product, _)) in lines.iter().enumerate() {
+        let field = line_field(i);
+        let field: Vec<&str> = field.iter().map(String::as_str).collect();
+        ensure_on_sale(product, &field)?;
+    }
+    let program = buyer_price_list(db, buyer_id, on, buyer_field).await?;
+    let Some((tier, list)) = program else {
+        let prices = lines
+            .iter()
+            .map(|(product, _)| {
+                Ok(LinePrice {
+                    unit_price: stored(product.list_price),
+                    currency: Currency::parse(&[], &product.currency)
+                        .map_err(|_| Error::Internal("a product has an unknown currency".into()))?,
+                    source: PriceSource::ListPrice,
+                    min_quantity: None,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok((None, prices));
+    };
+    let currency = Currency::parse(&[], &list.currency)
+        .map_err(|_| Error::Internal("a price list has an unknown currency".into()))?;
+    let wanted: Vec<(Uuid, Decimal)> = lines.iter().map(|(p, q)| (p.id, *q)).collect();
+    let found = entries_at(db, list.id, &wanted).await?;
+    let mut prices = Vec::with_capacity(lines.len());
+    for (i, (product, quantity)) in lines.iter().enumerate() {
+        let entry = found.get(&(product.id, *quantity)).ok_or_else(|| {
+            let field = line_field(i);
+            let field: Vec<&str> = field.iter().map(String::as_str).collect();
+            Error::user(
+                &field,
+                ErrorCode::NoPriceList,
+                format!(
+                    "price list {} has no price for {} at quantity {quantity}",
+                    list.code, product.sku
+                ),
+            )
+        })?;
+        prices.push(LinePrice {
+            unit_price: stored(entry.unit_price),
+            currency,
+            source: PriceSource::TierPriceList,
+            min_quantity: Some(stored(entry.min_quantity)),
+        });
+    }
+    Ok((Some((tier, list)), prices))
+}
+
 /// Prices `quantity` of `product` for `buyer_id` on `on`.
 pub async fn quote(
     db: &impl ConnectionTrait,
@@ -123,63 +205,35 @@ pub async fn quote(
     on: NaiveDate,
     fields: QuoteFields<'_>,
 ) -> Result<Quote> {
-    let not_sold = match product.status {
-        ProductStatus::Active => None,
-        ProductStatus::Inactive => Some("inactive"),
-        ProductStatus::Discontinued => Some("discontinued"),
+    let product_field: Vec<String> = fields.product.iter().map(|s| (*s).to_owned()).collect();
+    let (program, mut prices) = price_lines(
+        db,
+        buyer_id,
+        on,
+        &[(&product, quantity)],
+        fields.buyer,
+        &|_| product_field.clone(),
+    )
+    .await?;
+    let price = prices
+        .pop()
+        .ok_or_else(|| Error::Internal("a quote priced no line".into()))?;
+    let (tier, price_list) = match program {
+        Some((tier, list)) => (Some(tier), Some(list)),
+        None => (None, None),
     };
-    if let Some(status) = not_sold {
-        return Err(Error::user(
-            fields.product,
-            ErrorCode::Inactive,
-            format!("{} is {status} and cannot be sold", product.sku),
-        ));
-    }
-    match buyer_price_list(db, buyer_id, on, fields.buyer).await? {
-        None => {
-            let currency = Currency::parse(&[], &product.currency)
-                .map_err(|_| Error::Internal("a product has an unknown currency".into()))?;
-            Ok(Quote {
-                unit_price: stored(product.list_price),
-                product,
-                buyer_id,
-                quantity,
-                currency,
-                source: PriceSource::ListPrice,
-                tier: None,
-                price_list: None,
-                min_quantity: None,
-                on,
-            })
-        }
-        Some((tier, list)) => {
-            let mut found = entries_at(db, list.id, &[(product.id, quantity)]).await?;
-            let entry = found.remove(&(product.id, quantity)).ok_or_else(|| {
-                Error::user(
-                    fields.product,
-                    ErrorCode::NoPriceList,
-                    format!(
-                        "price list {} has no price for {} at quantity {quantity}",
-                        list.code, product.sku
-                    ),
-                )
-            })?;
-            let currency = Currency::parse(&[], &list.currency)
-                .map_err(|_| Error::Internal("a price list has an unknown currency".into()))?;
-            Ok(Quote {
-                product,
-                buyer_id,
-                quantity,
-                unit_price: stored(entry.unit_price),
-                currency,
-                source: PriceSource::TierPriceList,
-                tier: Some(tier),
-                price_list: Some(list),
-                min_quantity: Some(stored(entry.min_quantity)),
-                on,
-            })
-        }
-    }
+    Ok(Quote {
+        product,
+        buyer_id,
+        quantity,
+        unit_price: price.unit_price,
+        currency: price.currency,
+        source: price.source,
+        tier,
+        price_list,
+        min_quantity: price.min_quantity,
+        on,
+    })
 }
 
 /// The input fields a quote's errors point at.

@@ -1,14 +1,16 @@
 //! Makes DataLoader batches independent of timing. A batch is loaded only once the request's
-//! executor has settled: it is not polling, and has not started a pass for a short while.
-//! Every key registered while the resolvers of one level run (one per parent in a list,
-//! however long the list and however slow the machine) lands in the same batch. Use it with
-//! a DataLoader whose own delay is zero.
+//! executor has settled (it is not polling, and has not started a pass for a short while)
+//! and no earlier batch is still loading. Batches therefore go out in waves, one level of the
+//! query at a time: every key registered while the resolvers of one level run (one per
+//! parent in a list, however long the list, however slow the machine, and whichever of the
+//! level's batches came back first) lands in the same batch. Use it with a DataLoader whose
+//! own delay is zero.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
@@ -23,20 +25,36 @@ pub struct PassGate {
 #[derive(Default)]
 struct GateInner {
     busy: AtomicBool,
+    /// The gated future was woken and waits to be polled: it has work, even if a busy
+    /// machine has not run it yet.
+    woken: AtomicBool,
     /// Counts passes, to tell whether one started while a batch was waiting.
     passes: AtomicU64,
     idle: Notify,
+    waves: Mutex<Waves>,
+    /// Wakes waiting batches when a wave is released or a batch finishes.
+    wave_change: Notify,
+}
+
+/// Batches loading and waiting to load.
+#[derive(Default)]
+struct Waves {
+    in_flight: usize,
+    waiting: usize,
+    /// Counts released waves: a waiting batch goes when a wave after the one it saw is out.
+    released: u64,
 }
 
 /// How long the executor must stay still before a batch is loaded.
 const SETTLE: Duration = Duration::from_millis(1);
 
 impl PassGate {
-    /// Waits until the gated future is not being polled.
+    /// Waits until the gated future is neither being polled nor waiting to be.
     async fn idle(&self) {
         loop {
             let notified = self.inner.idle.notified();
-            if !self.inner.busy.load(Ordering::Acquire) {
+            if !self.inner.busy.load(Ordering::Acquire) && !self.inner.woken.load(Ordering::Acquire)
+            {
                 return;
             }
             notified.await;
@@ -50,6 +68,7 @@ impl PassGate {
             let passes = self.inner.passes.load(Ordering::Acquire);
             tokio::time::sleep(SETTLE).await;
             if !self.inner.busy.load(Ordering::Acquire)
+                && !self.inner.woken.load(Ordering::Acquire)
                 && self.inner.passes.load(Ordering::Acquire) == passes
             {
                 return;
@@ -57,7 +76,51 @@ impl PassGate {
         }
     }
 
-    /// The spawner for a `DataLoader`: batch loads wait for the executor's pass to end.
+    fn waves(&self) -> std::sync::MutexGuard<'_, Waves> {
+        // A poisoned lock only means a panic elsewhere; the counters are still usable.
+        self.inner
+            .waves
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits for this batch's wave: the executor has settled and nothing is loading. Every
+    /// batch waiting at that moment goes together.
+    async fn wave(&self) {
+        let seen = {
+            let mut waves = self.waves();
+            waves.waiting += 1;
+            waves.released
+        };
+        loop {
+            let changed = self.inner.wave_change.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            self.settled().await;
+            {
+                let mut waves = self.waves();
+                if waves.released > seen {
+                    return;
+                }
+                if waves.in_flight == 0 {
+                    waves.released += 1;
+                    waves.in_flight += waves.waiting;
+                    waves.waiting = 0;
+                    drop(waves);
+                    self.inner.wave_change.notify_waiters();
+                    return;
+                }
+            }
+            changed.await;
+        }
+    }
+
+    fn finished(&self) {
+        self.waves().in_flight -= 1;
+        self.inner.wave_change.notify_waiters();
+    }
+
+    /// The spawner for a `DataLoader`: batch loads wait for their wave.
     pub fn spawner(&self) -> impl Fn(BoxFuture<'static, ()>) + Send + Sync + 'static {
         let gate = self.clone();
         move |load| {
@@ -66,7 +129,8 @@ impl PassGate {
             let span = tracing::Span::current();
             tokio::spawn(
                 async move {
-                    gate.settled().await;
+                    gate.wave().await;
+                    let _loading = Loading(gate);
                     load.await;
                 }
                 .instrument(span),
@@ -83,6 +147,32 @@ impl PassGate {
     }
 }
 
+/// Passes wake-ups on, noting that the gated future has work.
+struct NoteWake {
+    gate: Arc<GateInner>,
+    waker: Waker,
+}
+
+impl Wake for NoteWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.gate.woken.store(true, Ordering::Release);
+        self.waker.wake_by_ref();
+    }
+}
+
+/// A batch that is loading; the wave hears when it ends, however it ends.
+struct Loading(PassGate);
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        self.0.finished();
+    }
+}
+
 pub struct Gated<F> {
     gate: PassGate,
     fut: Pin<Box<F>>,
@@ -94,7 +184,12 @@ impl<F: Future> Future for Gated<F> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         self.gate.inner.passes.fetch_add(1, Ordering::AcqRel);
         self.gate.inner.busy.store(true, Ordering::Release);
-        let out = self.fut.as_mut().poll(cx);
+        self.gate.inner.woken.store(false, Ordering::Release);
+        let waker = Waker::from(Arc::new(NoteWake {
+            gate: self.gate.inner.clone(),
+            waker: cx.waker().clone(),
+        }));
+        let out = self.fut.as_mut().poll(&mut Context::from_waker(&waker));
         self.gate.inner.busy.store(false, Ordering::Release);
         self.gate.inner.idle.notify_waiters();
         out

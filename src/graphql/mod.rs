@@ -35,6 +35,7 @@ use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::orders::graphql::{TradeMutation, TradeQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 
 /// Runs `$body` with `$txn`, a write transaction, for the request's principal, committing
@@ -65,6 +66,7 @@ pub struct Query(
     AuditQuery,
     DirectoryQuery,
     CatalogQuery,
+    TradeQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -75,6 +77,7 @@ pub struct Mutation(
     ApiTokenMutation,
     DirectoryMutation,
     CatalogMutation,
+    TradeMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

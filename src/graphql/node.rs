@@ -8,6 +8,7 @@ use crate::auth::tokens_graphql::ApiToken;
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
 use crate::error::{Error, GqlResult};
 use crate::ids::{GlobalId, NodeType};
+use crate::orders::graphql::{Invoice, Order, Shipment};
 use crate::organizations::graphql::{
     Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer,
     Organization, PublicInterestOrganization, Supplier, loader,
@@ -16,6 +17,7 @@ use crate::organizations::loaders::{
     AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
     ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
+use crate::organizations::loaders::{InvoiceId, OrderId, ShipmentId};
 
 /// Most ids one `nodes` call accepts.
 pub const MAX_NODES: usize = 100;
@@ -44,6 +46,9 @@ pub enum Node {
     PriceList(PriceList),
     PartnerTier(PartnerTier),
     TierMembership(TierMembership),
+    Order(Order),
+    Shipment(Shipment),
+    Invoice(Invoice),
 }
 
 impl From<Organization> for Node {
@@ -128,6 +133,24 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::TierMembership(TierMembership(m))),
+        NodeType::Order => loader
+            .load_one(OrderId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Order(Order(m))),
+        NodeType::Shipment => loader
+            .load_one(ShipmentId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Shipment(Shipment(m))),
+        NodeType::Invoice => loader
+            .load_one(InvoiceId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Invoice(Invoice(m))),
     };
     Ok(node)
 }

@@ -111,6 +111,69 @@ pub struct ProductLinesOf(pub Uuid);
 pub struct MembershipsOf(pub Uuid);
 
 use crate::catalog::{pricing, products, tiers};
+use crate::orders::queries as orders;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OrderId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OrderLineId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShipmentId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InvoiceId(pub Uuid);
+/// An order's lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LinesOf(pub Uuid);
+/// An order's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EventsOf(pub Uuid);
+/// An order's shipments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShipmentsOf(pub Uuid);
+/// An order's invoices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InvoicesOf(pub Uuid);
+/// A shipment's lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShipmentLinesOf(pub Uuid);
+/// An invoice's lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InvoiceLinesOf(pub Uuid);
+/// An invoice's payments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PaymentsOf(pub Uuid);
+/// The code and name of a party to an order the principal can see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PartyOf(pub Uuid);
+
+by_id_loader!(OrderId, entity::order::Model, orders::by_ids);
+by_id_loader!(OrderLineId, entity::order_line::Model, orders::lines_by_ids);
+by_id_loader!(
+    ShipmentId,
+    entity::shipment::Model,
+    orders::shipments_by_ids
+);
+by_id_loader!(InvoiceId, entity::invoice::Model, orders::invoices_by_ids);
+by_id_loader!(LinesOf, Vec<entity::order_line::Model>, orders::lines_of);
+by_id_loader!(EventsOf, Vec<entity::order_event::Model>, orders::events_of);
+by_id_loader!(
+    ShipmentsOf,
+    Vec<entity::shipment::Model>,
+    orders::shipments_of
+);
+by_id_loader!(InvoicesOf, Vec<entity::invoice::Model>, orders::invoices_of);
+by_id_loader!(
+    ShipmentLinesOf,
+    Vec<entity::shipment_line::Model>,
+    orders::shipment_lines_of
+);
+by_id_loader!(
+    InvoiceLinesOf,
+    Vec<entity::invoice_line::Model>,
+    orders::invoice_lines_of
+);
+by_id_loader!(PaymentsOf, Vec<entity::payment::Model>, orders::payments_of);
+by_id_loader!(PartyOf, (String, String), orders::parties);
 
 by_id_loader!(ProductId, entity::product::Model, products::by_ids);
 by_id_loader!(

@@ -124,6 +124,43 @@ async fn world(app: &TestApp) -> World {
         ));
     }
     let (a, b) = (&ids[0], &ids[1]);
+    // A's distributor buys; the brand acknowledges, ships and invoices.
+    let order = app
+        .mutate(
+            "orderSubmit",
+            "order { id }",
+            json!({ "buyerId": a.0, "poNumber": "PO-A-1", "lines": [{ "sku": "MOTOR-1", "quantity": "2" }] }),
+        )
+        .await["order"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.mutate(
+        "orderAcknowledge",
+        "order { id }",
+        json!({ "id": order, "version": 1, "lines": [{ "lineNumber": 1, "decision": "ACCEPT" }] }),
+    )
+    .await;
+    let shipment = app
+        .mutate(
+            "shipmentCreate",
+            "shipment { id }",
+            json!({ "orderId": order, "version": 2, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "2" }] }),
+        )
+        .await["shipment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invoice = app
+        .mutate(
+            "invoiceCreate",
+            "invoice { id }",
+            json!({ "orderId": order, "version": 3 }),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let user_gid = channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::User, a.6);
     let token_gid = a.7["data"]["apiTokenCreate"]["apiToken"]["id"]
         .as_str()
@@ -144,6 +181,9 @@ async fn world(app: &TestApp) -> World {
             ("ProductSpec", spec),
             ("PriceList", lists[0].clone()),
             ("TierMembership", membership),
+            ("Order", order),
+            ("Shipment", shipment),
+            ("Invoice", invoice),
             ("Brand", brand),
             ("Supplier", supplier),
             ("PublicInterestOrganization", association),
@@ -157,7 +197,18 @@ async fn world(app: &TestApp) -> World {
             ("ApiToken", token_gid.clone()),
         ],
         a_codes: vec![
-            "BRAND", "SUP-1", "ASSOC", "DIST-A", "DLR-A", "CUST-A", "PL-A", "SPEC-A",
+            "BRAND",
+            "SUP-1",
+            "ASSOC",
+            "DIST-A",
+            "DLR-A",
+            "CUST-A",
+            "PL-A",
+            "SPEC-A",
+            "PO-A-1",
+            "SO-000001",
+            "ASN-000001",
+            "INV-000001",
         ],
         b_user: app.token_for("member@b.test", "member password").await,
         b_token: b.7["data"]["apiTokenCreate"]["secret"]
@@ -272,6 +323,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     dealer: organization(code: "DLR-A") { code }
                     products { nodes { sku suppliers { supplier { code } } specifications { value } } }
                     priceLists { totalCount nodes { code } }
+                    orders { totalCount nodes { number } }
+                    order(number: "SO-000001") { number }
                     own: distributors { nodes { partnerTier { code priceList { code } } tierHistory { tier { priceList { code } } } } }
                 }"#,
                 json!({}),
@@ -288,6 +341,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "{who}: B, its dealer and its customer"
         );
         assert_eq!(body["data"]["suppliers"]["totalCount"], 0);
+        assert_eq!(body["data"]["orders"]["totalCount"], 0, "{who}: {body}");
         assert_eq!(
             body["data"]["priceLists"]["totalCount"], 1,
             "{who}: its own tier's list"
@@ -299,6 +353,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 // No mutation takes a membership: tiers are assigned to organizations.
                 "TierMembership" => continue,
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
+                "Order" => ("orderCancel", "OrderCancelInput"),
+                "Shipment" => ("shipmentReceive", "ShipmentReceiveInput"),
+                "Invoice" => ("paymentRecord", "PaymentRecordInput"),
                 "PriceList" => ("priceListUpdate", "PriceListUpdateInput"),
                 "User" => ("userDeactivate", "UserDeactivateInput"),
                 "ApiToken" => ("apiTokenRevoke", "ApiTokenRevokeInput"),
@@ -309,6 +366,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             };
             let input = if *ty == "ApiToken" {
                 json!({ "id": id })
+            } else if *ty == "Invoice" {
+                json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
             } else if *ty == "ProductSpec" || *ty == "PriceList" {
                 json!({ "id": id, "version": 1, "name": "taken over" })
             } else {
@@ -324,6 +383,46 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             let text = body.to_string();
             let refused = text.contains("NOT_FOUND") || text.contains("FORBIDDEN");
             assert!(refused, "{who} changes {ty}: {text}");
+            for code in &w.a_codes {
+                assert!(!text.contains(code), "{who}'s error names {code}: {text}");
+            }
+        }
+        // A's order named in every other trade mutation.
+        let order = &w.a_objects.iter().find(|(t, _)| *t == "Order").unwrap().1;
+        for (mutation, input_type, input) in [
+            (
+                "orderAcknowledge",
+                "OrderAcknowledgeInput",
+                json!({ "id": order, "version": 1, "lines": [{ "lineNumber": 1, "decision": "REJECT" }] }),
+            ),
+            (
+                "orderCreditRelease",
+                "OrderCreditReleaseInput",
+                json!({ "id": order, "version": 1 }),
+            ),
+            (
+                "shipmentCreate",
+                "ShipmentCreateInput",
+                json!({ "orderId": order, "version": 4, "carrier": "X", "lines": [{ "lineNumber": 1, "quantity": "1" }] }),
+            ),
+            (
+                "invoiceCreate",
+                "InvoiceCreateInput",
+                json!({ "orderId": order, "version": 4 }),
+            ),
+        ] {
+            let body = app
+                .graphql_as(
+                    token,
+                    &format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ code message }} }} }}"),
+                    json!({ "input": input }),
+                )
+                .await;
+            let text = body.to_string();
+            assert!(
+                text.contains("NOT_FOUND") || text.contains("FORBIDDEN"),
+                "{who} runs {mutation} on A's order: {text}"
+            );
             for code in &w.a_codes {
                 assert!(!text.contains(code), "{who}'s error names {code}: {text}");
             }

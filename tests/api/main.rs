@@ -11,6 +11,7 @@ mod directory;
 mod helpers;
 mod http;
 mod limits;
+mod orders;
 mod schema;
 mod tokens;
 mod users;

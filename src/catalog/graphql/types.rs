@@ -7,7 +7,7 @@ use entity::{
 };
 
 use crate::auth::graphql::User;
-use crate::catalog::pricing::{self, Quote};
+use crate::catalog::pricing::Quote;
 use crate::error::GqlResult;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
@@ -89,12 +89,14 @@ pub enum SettlementCadence {
 
 /// Where a quoted price came from.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "pricing::PriceSource")]
+#[graphql(remote = "enums::PriceSource")]
 pub enum PriceSource {
     /// The price list of the buyer's partner tier, at the quantity break reached.
     TierPriceList,
     /// The product's list price: the buyer belongs to no partner tier.
     ListPrice,
+    /// Agreed with the supplier on a purchase order.
+    Agreed,
 }
 
 /// A product the brand sells.

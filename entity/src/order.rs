@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{OrderKind, OrderStatus};
+
+/// A sales order to the brand (or to a distributor), or a purchase order to a supplier.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "orders")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub kind: OrderKind,
+    #[sea_orm(unique)]
+    pub number: String,
+    pub buyer_id: Uuid,
+    pub seller_id: Uuid,
+    /// The buyer's own PO number: unique per buyer.
+    pub buyer_po_number: String,
+    /// SHA-256 of the order as submitted, to tell a repeat from a different order.
+    pub content_hash: String,
+    pub status: OrderStatus,
+    pub currency: String,
+    pub total: Decimal,
+    pub invoiced_amount: Decimal,
+    pub requested_date: Option<Date>,
+    pub ship_to_address_id: Option<Uuid>,
+    pub payment_terms_days: i32,
+    pub notes: Option<String>,
+    pub submitted_by: Option<Uuid>,
+    pub submitted_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{LineStatus, PriceSource, UnitOfMeasure};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "order_lines")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub order_id: Uuid,
+    /// The line number, as the buyer numbered it (X12 PO101).
+    pub line_number: i32,
+    pub product_id: Uuid,
+    pub buyer_part_number: Option<String>,
+    pub quantity: Decimal,
+    pub unit: UnitOfMeasure,
+    pub unit_price: Decimal,
+    pub price_source: PriceSource,
+    pub line_total: Decimal,
+    pub requested_date: Option<Date>,
+    pub status: LineStatus,
+    pub accepted_quantity: Option<Decimal>,
+    pub promised_date: Option<Date>,
+    pub shipped_quantity: Decimal,
+    pub invoiced_quantity: Decimal,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

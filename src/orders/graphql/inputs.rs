@@ -1,0 +1,569 @@
+//! Trade inputs, parsed into domain values at the edge.
+
+use crate::catalog::graphql::UnitOfMeasure;
+use crate::domain;
+use crate::error::{Error, ErrorCode, Result};
+use crate::graphql::money::MoneyInput;
+use crate::graphql::scalars::{Date, DateTime, Decimal};
+use crate::ids::NodeType;
+use crate::money::{self, Currency};
+use crate::orders::model::{
+    LineAck, LineDecision as Decision, LineQuantity, NewLine, NewOrder, NewPayment,
+    NewPurchaseLine, NewPurchaseOrder, NewShipment,
+};
+use crate::organizations::graphql::input_id;
+use crate::settings::TradeSettings;
+use async_graphql::{Enum, ID, InputObject};
+
+/// Most lines one order, acknowledgement or ship notice may carry.
+pub const MAX_LINES: usize = 1000;
+const NOTE_MAX: usize = 2000;
+
+fn line_field(i: usize, name: &str) -> [String; 4] {
+    ["input".into(), "lines".into(), i.to_string(), name.into()]
+}
+
+fn at(field: &[String; 4]) -> [&str; 4] {
+    [
+        field[0].as_str(),
+        field[1].as_str(),
+        field[2].as_str(),
+        field[3].as_str(),
+    ]
+}
+
+fn check_line_count(count: usize) -> Result<()> {
+    if count == 0 {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::Required,
+            "name at least one line",
+        ));
+    }
+    if count > MAX_LINES {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::OutOfRange,
+            format!("{count} lines are more than the {MAX_LINES} one request may carry"),
+        ));
+    }
+    Ok(())
+}
+
+fn line_number(i: usize, given: Option<i32>) -> Result<i32> {
+    match given {
+        None => Ok(i as i32 + 1),
+        Some(n) if (1..=999_999).contains(&n) => Ok(n),
+        Some(n) => Err(Error::user(
+            &at(&line_field(i, "lineNumber")),
+            ErrorCode::OutOfRange,
+            format!("lineNumber must be from 1 to 999999; it was {n}"),
+        )),
+    }
+}
+
+fn po_number(value: &str) -> Result<String> {
+    let po = domain::required_text(&["input", "poNumber"], value, 22)?;
+    if po.chars().any(|c| c.is_control() || c == '~' || c == '*') {
+        return Err(Error::user(
+            &["input", "poNumber"],
+            ErrorCode::Invalid,
+            "poNumber may not hold control characters, `~` or `*`",
+        ));
+    }
+    Ok(po)
+}
+
+fn note(field: &str, value: Option<String>) -> Result<Option<String>> {
+    domain::optional_note(&["input", field], value.as_deref(), NOTE_MAX)
+}
+
+fn id_of(field: &str, raw: &ID, expected: NodeType) -> Result<uuid::Uuid> {
+    input_id(field, raw, expected)
+}
+
+fn optional_id(field: &str, raw: Option<&ID>, expected: NodeType) -> Result<Option<uuid::Uuid>> {
+    raw.map(|r| input_id(field, r, expected)).transpose()
+}
+
+/// One line of a sales order.
+#[derive(InputObject, Clone)]
+pub struct OrderLineInput {
+    /// The line number (X12 PO101): 1 to 999999, unique in the order. Default: the line's
+    /// position, from 1.
+    pub line_number: Option<i32>,
+    /// The product's SKU; case does not matter.
+    pub sku: String,
+    /// How many, in the product's unit: more than 0, up to four decimals.
+    pub quantity: Decimal,
+    /// The unit you count in; it must be the product's unit.
+    pub unit: Option<UnitOfMeasure>,
+    /// Your own part number for the product.
+    pub buyer_part_number: Option<String>,
+    /// When you want this line, if not on the order's date.
+    pub requested_date: Option<Date>,
+    /// The unit price you expect. It is compared with the price that applies and never
+    /// used: a difference is refused with PRICE_MISMATCH.
+    pub expected_unit_price: Option<Decimal>,
+}
+
+/// A sales order.
+#[derive(InputObject)]
+pub struct OrderSubmitInput {
+    /// The buyer. Partners leave it out: they buy for themselves.
+    pub buyer_id: Option<ID>,
+    /// The seller: the brand when left out, or a distributor that sells to the buyer.
+    pub seller_id: Option<ID>,
+    /// Your own PO number, 1 to 22 characters, unique per buyer. Sending it again with the
+    /// same content returns the first order; with other content is refused (CONFLICT).
+    pub po_number: String,
+    /// The ISO 4217 currency you expect; refused with CURRENCY_MISMATCH if your prices are in
+    /// another.
+    pub currency: Option<String>,
+    /// When you want it delivered.
+    pub requested_date: Option<Date>,
+    /// One of the buyer's addresses to ship to.
+    pub ship_to_address_id: Option<ID>,
+    /// Notes for the seller.
+    pub notes: Option<String>,
+    /// The lines: at least 1, at most 1000.
+    pub lines: Vec<OrderLineInput>,
+}
+
+impl OrderSubmitInput {
+    pub fn parse(self, limits: &TradeSettings) -> Result<NewOrder> {
+        check_line_count(self.lines.len())?;
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Ok(NewLine {
+                    line_number: line_number(i, l.line_number)?,
+                    sku: domain::sku(&at(&line_field(i, "sku")), &l.sku)?,
+                    quantity: money::quantity(
+                        &at(&line_field(i, "quantity")),
+                        l.quantity.0,
+                        limits.max_quantity,
+                    )?,
+                    unit: l.unit.map(Into::into),
+                    buyer_part_number: domain::optional_text(
+                        &at(&line_field(i, "buyerPartNumber")),
+                        l.buyer_part_number.as_deref(),
+                        48,
+                    )?,
+                    requested_date: l.requested_date.map(|d| d.0),
+                    expected_unit_price: l
+                        .expected_unit_price
+                        .map(|p| {
+                            money::unit_price(
+                                &at(&line_field(i, "expectedUnitPrice")),
+                                p.0,
+                                limits.max_amount,
+                            )
+                        })
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(NewOrder {
+            buyer_id: optional_id("buyerId", self.buyer_id.as_ref(), NodeType::Organization)?,
+            seller_id: optional_id("sellerId", self.seller_id.as_ref(), NodeType::Organization)?,
+            po_number: po_number(&self.po_number)?,
+            currency: self
+                .currency
+                .map(|c| Currency::parse(&["input", "currency"], &c))
+                .transpose()?,
+            requested_date: self.requested_date.map(|d| d.0),
+            ship_to_address_id: optional_id(
+                "shipToAddressId",
+                self.ship_to_address_id.as_ref(),
+                NodeType::Address,
+            )?,
+            notes: note("notes", self.notes)?,
+            lines,
+        })
+    }
+}
+
+/// One line of a purchase order.
+#[derive(InputObject, Clone)]
+pub struct PurchaseOrderLineInput {
+    /// The line number: 1 to 999999, unique in the order. Default: the line's position.
+    pub line_number: Option<i32>,
+    /// The product's SKU; the supplier must make it.
+    pub sku: String,
+    /// How many, in the product's unit.
+    pub quantity: Decimal,
+    /// The unit price agreed with the supplier, up to four decimals.
+    pub unit_price: Decimal,
+    /// When this line is wanted, if not on the order's date.
+    pub requested_date: Option<Date>,
+}
+
+/// A purchase order to a supplier.
+#[derive(InputObject)]
+pub struct PurchaseOrderCreateInput {
+    /// The supplier.
+    pub supplier_id: ID,
+    /// The ISO 4217 currency of the agreed prices.
+    pub currency: String,
+    /// When the goods are wanted.
+    pub requested_date: Option<Date>,
+    /// One of the brand's addresses to deliver to.
+    pub ship_to_address_id: Option<ID>,
+    /// Notes for the supplier.
+    pub notes: Option<String>,
+    /// The lines: at least 1, at most 1000.
+    pub lines: Vec<PurchaseOrderLineInput>,
+}
+
+impl PurchaseOrderCreateInput {
+    pub fn parse(self, limits: &TradeSettings) -> Result<NewPurchaseOrder> {
+        check_line_count(self.lines.len())?;
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Ok(NewPurchaseLine {
+                    line_number: line_number(i, l.line_number)?,
+                    sku: domain::sku(&at(&line_field(i, "sku")), &l.sku)?,
+                    quantity: money::quantity(
+                        &at(&line_field(i, "quantity")),
+                        l.quantity.0,
+                        limits.max_quantity,
+                    )?,
+                    unit_price: money::unit_price(
+                        &at(&line_field(i, "unitPrice")),
+                        l.unit_price.0,
+                        limits.max_amount,
+                    )?,
+                    requested_date: l.requested_date.map(|d| d.0),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(NewPurchaseOrder {
+            supplier_id: id_of("supplierId", &self.supplier_id, NodeType::Organization)?,
+            currency: Currency::parse(&["input", "currency"], &self.currency)?,
+            requested_date: self.requested_date.map(|d| d.0),
+            ship_to_address_id: optional_id(
+                "shipToAddressId",
+                self.ship_to_address_id.as_ref(),
+                NodeType::Address,
+            )?,
+            notes: note("notes", self.notes)?,
+            lines,
+        })
+    }
+}
+
+/// Inputs that name an order, the version read, and a note for its history.
+macro_rules! order_step_input {
+    ($( $(#[$doc:meta])* $name:ident; )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(InputObject)]
+            pub struct $name {
+                /// The order.
+                pub id: ID,
+                /// The version you read; a stale version is refused with CONFLICT.
+                pub version: i32,
+                /// Why, for the order's history.
+                pub note: Option<String>,
+            }
+
+            impl $name {
+                pub fn parse(self) -> Result<(uuid::Uuid, i32, Option<String>)> {
+                    Ok((
+                        id_of("id", &self.id, NodeType::Order)?,
+                        self.version,
+                        note("note", self.note)?,
+                    ))
+                }
+            }
+        )*
+    };
+}
+
+order_step_input! {
+    /// Releases an order from credit hold.
+    OrderCreditReleaseInput;
+    /// Rejects an order on credit hold.
+    OrderCreditRejectInput;
+    /// Cancels an order before its first shipment.
+    OrderCancelInput;
+}
+
+/// The seller's answer for one line.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineDecision {
+    /// Accept the line as ordered.
+    Accept,
+    /// Accept with a changed quantity, unit price or date.
+    Change,
+    /// Accept, to ship later on `promisedDate`.
+    Backorder,
+    /// Do not accept the line.
+    Reject,
+}
+
+/// The answer for one line of an acknowledgement.
+#[derive(InputObject, Clone)]
+pub struct LineAckInput {
+    /// The line answered.
+    pub line_number: i32,
+    /// The answer.
+    pub decision: LineDecision,
+    /// The accepted quantity, for CHANGE or BACKORDER.
+    pub quantity: Option<Decimal>,
+    /// The unit price, for CHANGE.
+    pub unit_price: Option<Decimal>,
+    /// When it will ship; required for BACKORDER.
+    pub promised_date: Option<Date>,
+}
+
+/// The seller's acknowledgement of an order: one answer for every line.
+#[derive(InputObject)]
+pub struct OrderAcknowledgeInput {
+    /// The order.
+    pub id: ID,
+    /// The version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// One answer per line of the order.
+    pub lines: Vec<LineAckInput>,
+    /// A note for the buyer and the history.
+    pub note: Option<String>,
+}
+
+impl OrderAcknowledgeInput {
+    pub fn parse(
+        self,
+        limits: &TradeSettings,
+    ) -> Result<(uuid::Uuid, i32, Vec<LineAck>, Option<String>)> {
+        check_line_count(self.lines.len())?;
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Ok(LineAck {
+                    line_number: l.line_number,
+                    decision: match l.decision {
+                        LineDecision::Accept => Decision::Accept,
+                        LineDecision::Change => Decision::Change,
+                        LineDecision::Backorder => Decision::Backorder,
+                        LineDecision::Reject => Decision::Reject,
+                    },
+                    quantity: l
+                        .quantity
+                        .map(|q| {
+                            money::quantity(
+                                &at(&line_field(i, "quantity")),
+                                q.0,
+                                limits.max_quantity,
+                            )
+                        })
+                        .transpose()?,
+                    unit_price: l
+                        .unit_price
+                        .map(|p| {
+                            money::unit_price(
+                                &at(&line_field(i, "unitPrice")),
+                                p.0,
+                                limits.max_amount,
+                            )
+                        })
+                        .transpose()?,
+                    promised_date: l.promised_date.map(|d| d.0),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((
+            id_of("id", &self.id, NodeType::Order)?,
+            self.version,
+            lines,
+            note("note", self.note)?,
+        ))
+    }
+}
+
+/// A quantity of one order line.
+#[derive(InputObject, Clone)]
+pub struct LineQuantityInput {
+    /// The order line.
+    pub line_number: i32,
+    /// How many, in the line's unit.
+    pub quantity: Decimal,
+}
+
+fn quantities(list: Vec<LineQuantityInput>, limits: &TradeSettings) -> Result<Vec<LineQuantity>> {
+    check_line_count(list.len())?;
+    list.into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Ok(LineQuantity {
+                line_number: l.line_number,
+                quantity: money::quantity(
+                    &at(&line_field(i, "quantity")),
+                    l.quantity.0,
+                    limits.max_quantity,
+                )?,
+            })
+        })
+        .collect()
+}
+
+/// A ship notice for an acknowledged order.
+#[derive(InputObject)]
+pub struct ShipmentCreateInput {
+    /// The order shipped.
+    pub order_id: ID,
+    /// The order's version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// The carrier: 1 to 80 characters.
+    pub carrier: String,
+    /// The carrier's tracking number.
+    pub tracking_number: Option<String>,
+    /// When it left; default now.
+    pub shipped_at: Option<DateTime>,
+    /// When it should arrive.
+    pub expected_at: Option<Date>,
+    /// What it carries: never more of a line than was accepted and not yet shipped.
+    pub lines: Vec<LineQuantityInput>,
+}
+
+impl ShipmentCreateInput {
+    pub fn parse(self, limits: &TradeSettings) -> Result<(uuid::Uuid, i32, NewShipment)> {
+        Ok((
+            id_of("orderId", &self.order_id, NodeType::Order)?,
+            self.version,
+            NewShipment {
+                carrier: domain::required_text(&["input", "carrier"], &self.carrier, 80)?,
+                tracking_number: domain::optional_text(
+                    &["input", "trackingNumber"],
+                    self.tracking_number.as_deref(),
+                    80,
+                )?,
+                shipped_at: self.shipped_at.map(|t| t.0),
+                expected_at: self.expected_at.map(|d| d.0),
+                lines: quantities(self.lines, limits)?,
+            },
+        ))
+    }
+}
+
+/// The goods receipt of a shipment.
+#[derive(InputObject)]
+pub struct ShipmentReceiveInput {
+    /// The shipment.
+    pub id: ID,
+    /// The version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// What arrived of each line, when less than shipped; lines left out arrived in full.
+    pub lines: Option<Vec<LineQuantityInput>>,
+    /// A note for the order's history.
+    pub note: Option<String>,
+}
+
+impl ShipmentReceiveInput {
+    #[allow(clippy::type_complexity)]
+    pub fn parse(
+        self,
+        limits: &TradeSettings,
+    ) -> Result<(uuid::Uuid, i32, Option<Vec<LineQuantity>>, Option<String>)> {
+        Ok((
+            id_of("id", &self.id, NodeType::Shipment)?,
+            self.version,
+            self.lines.map(|l| quantities(l, limits)).transpose()?,
+            note("note", self.note)?,
+        ))
+    }
+}
+
+/// An invoice for everything shipped and not yet invoiced.
+#[derive(InputObject)]
+pub struct InvoiceCreateInput {
+    /// The order invoiced.
+    pub order_id: ID,
+    /// The order's version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// The invoice date; default today (UTC). It is due after the order's payment terms.
+    pub issued_on: Option<Date>,
+}
+
+impl InvoiceCreateInput {
+    pub fn parse(self) -> Result<(uuid::Uuid, i32, Option<chrono::NaiveDate>)> {
+        Ok((
+            id_of("orderId", &self.order_id, NodeType::Order)?,
+            self.version,
+            self.issued_on.map(|d| d.0),
+        ))
+    }
+}
+
+/// A payment against an invoice.
+#[derive(InputObject)]
+pub struct PaymentRecordInput {
+    /// The invoice paid.
+    pub invoice_id: ID,
+    /// The invoice's version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// The amount, in the invoice's currency; at most what is still owed.
+    pub amount: MoneyInput,
+    /// The day the money arrived; default today (UTC).
+    pub received_on: Option<Date>,
+    /// The payer's reference.
+    pub reference: Option<String>,
+}
+
+impl PaymentRecordInput {
+    pub fn parse(self, limits: &TradeSettings) -> Result<(uuid::Uuid, i32, NewPayment)> {
+        let amount = self.amount.parse(&["input", "amount"], limits.max_amount)?;
+        Ok((
+            id_of("invoiceId", &self.invoice_id, NodeType::Invoice)?,
+            self.version,
+            NewPayment {
+                amount: amount.amount,
+                currency: amount.currency,
+                received_on: self.received_on.map(|d| d.0),
+                reference: domain::optional_text(
+                    &["input", "reference"],
+                    self.reference.as_deref(),
+                    80,
+                )?,
+            },
+        ))
+    }
+}
+
+/// A credit limit for an organization.
+#[derive(InputObject)]
+pub struct CreditLimitSetInput {
+    /// The organization.
+    pub organization_id: ID,
+    /// The organization's version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// The most it may owe; null removes the limit.
+    pub credit_limit: Option<MoneyInput>,
+}
+
+impl CreditLimitSetInput {
+    #[allow(clippy::type_complexity)]
+    pub fn parse(
+        self,
+        limits: &TradeSettings,
+    ) -> Result<(uuid::Uuid, i32, Option<crate::money::Money>)> {
+        Ok((
+            id_of(
+                "organizationId",
+                &self.organization_id,
+                NodeType::Organization,
+            )?,
+            self.version,
+            self.credit_limit
+                .map(|m| m.parse(&["input", "creditLimit"], limits.max_amount))
+                .transpose()?,
+        ))
+    }
+}

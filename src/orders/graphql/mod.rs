@@ -1,0 +1,8 @@
+//! Trade in GraphQL.
+
+mod inputs;
+mod resolvers;
+mod types;
+
+pub use resolvers::{TradeMutation, TradeQuery};
+pub use types::*;

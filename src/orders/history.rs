@@ -1,0 +1,82 @@
+//! An order's history: every step, who took it, when, and what it changed.
+
+use entity::enums::OrderStatus;
+use entity::order_event;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::access::Principal;
+use crate::audit::principal_parts;
+use crate::error::Result;
+use crate::store::now;
+
+/// One change a step made: a field, before and after.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Change {
+    pub fn new(field: impl Into<String>, before: Option<String>, after: Option<String>) -> Self {
+        Self {
+            field: field.into(),
+            before,
+            after,
+        }
+    }
+}
+
+/// Records one step of an order's history.
+#[allow(clippy::too_many_arguments)]
+pub async fn record(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order_id: Uuid,
+    action: &str,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    changes: &[Change],
+    note: Option<String>,
+) -> Result<()> {
+    let (kind, principal_id) = principal_parts(principal);
+    let changes: Vec<Value> = changes
+        .iter()
+        .map(|c| json!({ "field": c.field, "before": c.before, "after": c.after }))
+        .collect();
+    order_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        order_id: Set(order_id),
+        occurred_at: Set(now()),
+        principal_kind: Set(kind.to_owned()),
+        principal_id: Set(principal_id),
+        action: Set(action.to_owned()),
+        from_status: Set(from),
+        to_status: Set(to),
+        changes: Set(Value::Array(changes).to_string()),
+        note: Set(note),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The changes of a stored step.
+pub fn changes_of(event: &order_event::Model) -> Vec<Change> {
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&event.changes) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|item| {
+            let text = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_owned);
+            Change {
+                field: text("field").unwrap_or_default(),
+                before: text("before"),
+                after: text("after"),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,402 @@
+//! An order's decisions: credit release or rejection, the seller's acknowledgement line by
+//! line, and cancellation before the first shipment. Each is one step in the history; an
+//! illegal one is refused with ILLEGAL_TRANSITION and changes nothing.
+
+use entity::enums::{LineStatus, OrderStatus};
+use entity::{order, order_line, shipment};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::history::{self, Change};
+use super::model::{LineAck, LineDecision};
+use super::queries;
+use crate::access::Principal;
+use crate::error::{Error, ErrorCode, Result};
+use crate::money::{Currency, Money, stored};
+use crate::store::save_versioned;
+
+pub fn status_name(status: OrderStatus) -> String {
+    use sea_orm::ActiveEnum;
+    status.to_value()
+}
+
+fn illegal(order: &order::Model, wanted: &str) -> Error {
+    Error::user(
+        &["input", "id"],
+        ErrorCode::IllegalTransition,
+        format!(
+            "order {} is {}; {wanted}",
+            order.number,
+            status_name(order.status)
+        ),
+    )
+}
+
+/// The seller's side of an order: its staff for the brand, its people and systems otherwise.
+pub async fn ensure_seller(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order: &order::Model,
+    what: &str,
+) -> Result<()> {
+    let brand = queries::brand_id(db).await?;
+    if principal.acts_for(order.seller_id, brand) {
+        return Ok(());
+    }
+    Err(Error::Forbidden(format!("only the seller {what}")))
+}
+
+/// The buyer's side of an order.
+pub async fn ensure_buyer(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order: &order::Model,
+    what: &str,
+) -> Result<()> {
+    let brand = queries::brand_id(db).await?;
+    if principal.acts_for(order.buyer_id, brand) {
+        return Ok(());
+    }
+    Err(Error::Forbidden(format!("only the buyer {what}")))
+}
+
+/// Saves a new status (and total) if the order is still at `version`, and records the step.
+#[allow(clippy::too_many_arguments)]
+pub async fn step(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order: order::Model,
+    version: i32,
+    to: OrderStatus,
+    total: Option<Decimal>,
+    action: &str,
+    mut changes: Vec<Change>,
+    note: Option<String>,
+) -> Result<order::Model> {
+    let from = order.status;
+    let id = order.id;
+    let mut row: order::ActiveModel = order.clone().into();
+    row.status = Set(to);
+    if let Some(total) = total
+        && stored(total) != stored(order.total)
+    {
+        changes.push(Change::new(
+            "total",
+            Some(format!("{} {}", stored(order.total), order.currency)),
+            Some(format!("{} {}", stored(total), order.currency)),
+        ));
+        row.total = Set(total);
+    }
+    let saved = save_versioned::<order::Entity>(db, row, id, version).await?;
+    if from != to {
+        changes.insert(
+            0,
+            Change::new("status", Some(status_name(from)), Some(status_name(to))),
+        );
+    }
+    history::record(db, principal, id, action, Some(from), to, &changes, note).await?;
+    Ok(saved)
+}
+
+async fn order_lines(db: &impl ConnectionTrait, order_id: Uuid) -> Result<Vec<order_line::Model>> {
+    Ok(order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .order_by_asc(order_line::Column::LineNumber)
+        .all(db)
+        .await?)
+}
+
+/// Releases an order from credit hold, or rejects it. Admins and managers only.
+#[tracing::instrument(skip(db, principal, note))]
+pub async fn credit_decision(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    release: bool,
+    note: Option<String>,
+) -> Result<order::Model> {
+    principal.ensure_can_manage_credit()?;
+    let order = queries::for_change(db, principal, id, version).await?;
+    if order.status != OrderStatus::CreditHold {
+        return Err(illegal(
+            &order,
+            "only orders on CREDIT_HOLD wait for a credit decision",
+        ));
+    }
+    if release {
+        step(
+            db,
+            principal,
+            order,
+            version,
+            OrderStatus::Submitted,
+            None,
+            "CREDIT_RELEASED",
+            vec![],
+            note,
+        )
+        .await
+    } else {
+        cancel_lines(db, id).await?;
+        step(
+            db,
+            principal,
+            order,
+            version,
+            OrderStatus::Cancelled,
+            None,
+            "CREDIT_REJECTED",
+            vec![],
+            note,
+        )
+        .await
+    }
+}
+
+async fn cancel_lines(db: &impl ConnectionTrait, order_id: Uuid) -> Result<()> {
+    order_line::Entity::update_many()
+        .col_expr(
+            order_line::Column::Status,
+            sea_orm::sea_query::Expr::value(sea_orm::ActiveEnum::to_value(&LineStatus::Cancelled)),
+        )
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn ack_field(i: usize, name: &str) -> Vec<String> {
+    vec!["input".into(), "lines".into(), i.to_string(), name.into()]
+}
+
+fn ack_error(i: usize, name: &str, code: ErrorCode, message: impl Into<String>) -> Error {
+    let field = ack_field(i, name);
+    let field: Vec<&str> = field.iter().map(String::as_str).collect();
+    Error::user(&field, code, message)
+}
+
+/// The seller's answer to a submitted order: every line accepted, changed (quantity, price
+/// or date), back-ordered (with the date it will ship) or rejected. The order's total
+/// follows the accepted lines; an order with every line rejected is cancelled.
+#[tracing::instrument(skip(db, principal, acks, note))]
+pub async fn acknowledge(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    acks: Vec<LineAck>,
+    note: Option<String>,
+) -> Result<order::Model> {
+    principal.ensure_can_trade()?;
+    let order = queries::for_change(db, principal, id, version).await?;
+    ensure_seller(db, principal, &order, "acknowledges an order").await?;
+    if order.status != OrderStatus::Submitted {
+        return Err(illegal(&order, "only SUBMITTED orders are acknowledged"));
+    }
+    let currency = Currency::parse(&[], &order.currency)
+        .map_err(|_| Error::Internal("an order has an unknown currency".into()))?;
+    let lines = order_lines(db, id).await?;
+    for (i, ack) in acks.iter().enumerate() {
+        if acks[..i].iter().any(|a| a.line_number == ack.line_number) {
+            return Err(ack_error(
+                i,
+                "lineNumber",
+                ErrorCode::Taken,
+                format!("line {} is acknowledged twice", ack.line_number),
+            ));
+        }
+        if !lines.iter().any(|l| l.line_number == ack.line_number) {
+            return Err(ack_error(
+                i,
+                "lineNumber",
+                ErrorCode::NotFound,
+                format!("order {} has no line {}", order.number, ack.line_number),
+            ));
+        }
+    }
+    if let Some(missing) = lines
+        .iter()
+        .find(|l| !acks.iter().any(|a| a.line_number == l.line_number))
+    {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::Required,
+            format!(
+                "every line needs an answer; line {} has none",
+                missing.line_number
+            ),
+        ));
+    }
+    let mut changes = Vec::new();
+    let mut totals = Vec::new();
+    let mut all_rejected = true;
+    for (i, ack) in acks.iter().enumerate() {
+        let line = lines
+            .iter()
+            .find(|l| l.line_number == ack.line_number)
+            .ok_or_else(|| Error::Internal("an acknowledged line vanished".into()))?;
+        let ordered = stored(line.quantity);
+        let price = stored(line.unit_price);
+        let (status, quantity, unit_price, promised) = match ack.decision {
+            LineDecision::Accept => {
+                if ack.quantity.is_some_and(|q| q != ordered)
+                    || ack.unit_price.is_some_and(|p| p != price)
+                {
+                    return Err(ack_error(
+                        i,
+                        "decision",
+                        ErrorCode::Invalid,
+                        "ACCEPT takes the line as ordered; use CHANGE to change its quantity or price",
+                    ));
+                }
+                (
+                    LineStatus::Accepted,
+                    ordered,
+                    price,
+                    ack.promised_date.or(line.requested_date),
+                )
+            }
+            LineDecision::Change => {
+                let quantity = ack.quantity.unwrap_or(ordered);
+                let unit_price = ack.unit_price.unwrap_or(price);
+                let promised = ack.promised_date.or(line.requested_date);
+                if quantity == ordered && unit_price == price && promised == line.requested_date {
+                    return Err(ack_error(
+                        i,
+                        "decision",
+                        ErrorCode::Invalid,
+                        "CHANGE must change the quantity, the unit price or the date",
+                    ));
+                }
+                (LineStatus::Changed, quantity, unit_price, promised)
+            }
+            LineDecision::Backorder => {
+                let Some(promised) = ack.promised_date else {
+                    return Err(ack_error(
+                        i,
+                        "promisedDate",
+                        ErrorCode::Required,
+                        "a back-ordered line needs the date it will ship",
+                    ));
+                };
+                (
+                    LineStatus::Backordered,
+                    ack.quantity.unwrap_or(ordered),
+                    ack.unit_price.unwrap_or(price),
+                    Some(promised),
+                )
+            }
+            LineDecision::Reject => (LineStatus::Rejected, Decimal::ZERO, price, None),
+        };
+        if status != LineStatus::Rejected {
+            all_rejected = false;
+        }
+        let n = line.line_number;
+        changes.push(Change::new(
+            format!("lines.{n}.status"),
+            Some("OPEN".into()),
+            Some(sea_orm::ActiveEnum::to_value(&status)),
+        ));
+        if quantity != ordered {
+            changes.push(Change::new(
+                format!("lines.{n}.quantity"),
+                Some(ordered.to_string()),
+                Some(quantity.to_string()),
+            ));
+        }
+        if unit_price != price {
+            changes.push(Change::new(
+                format!("lines.{n}.unitPrice"),
+                Some(price.to_string()),
+                Some(unit_price.to_string()),
+            ));
+        }
+        if promised != line.requested_date {
+            changes.push(Change::new(
+                format!("lines.{n}.date"),
+                line.requested_date.map(|d| d.to_string()),
+                promised.map(|d| d.to_string()),
+            ));
+        }
+        let total = Money::rounded(quantity * unit_price, currency);
+        totals.push(total);
+        let mut row: order_line::ActiveModel = line.clone().into();
+        row.status = Set(status);
+        row.accepted_quantity = Set(Some(quantity));
+        row.unit_price = Set(unit_price);
+        row.line_total = Set(total.amount);
+        row.promised_date = Set(promised);
+        row.update(db).await?;
+    }
+    let total = Money::sum(&["input", "lines"], &totals, currency)?;
+    let to = if all_rejected {
+        OrderStatus::Cancelled
+    } else {
+        OrderStatus::Acknowledged
+    };
+    step(
+        db,
+        principal,
+        order,
+        version,
+        to,
+        Some(total.amount),
+        "ACKNOWLEDGED",
+        changes,
+        note,
+    )
+    .await
+}
+
+/// Cancels an order before its first shipment, for the buyer or the seller.
+#[tracing::instrument(skip(db, principal, reason))]
+pub async fn cancel(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+    reason: Option<String>,
+) -> Result<order::Model> {
+    principal.ensure_can_trade()?;
+    let order = queries::for_change(db, principal, id, version).await?;
+    let brand = queries::brand_id(db).await?;
+    if !principal.acts_for(order.buyer_id, brand) && !principal.acts_for(order.seller_id, brand) {
+        return Err(Error::Forbidden(
+            "only the buyer or the seller cancels an order".into(),
+        ));
+    }
+    let shipped = shipment::Entity::find()
+        .filter(shipment::Column::OrderId.eq(id))
+        .count(db)
+        .await?;
+    if shipped > 0 {
+        return Err(illegal(
+            &order,
+            "an order that has shipped can no longer be cancelled",
+        ));
+    }
+    if !matches!(
+        order.status,
+        OrderStatus::Submitted | OrderStatus::CreditHold | OrderStatus::Acknowledged
+    ) {
+        return Err(illegal(&order, "it can no longer be cancelled"));
+    }
+    cancel_lines(db, id).await?;
+    step(
+        db,
+        principal,
+        order,
+        version,
+        OrderStatus::Cancelled,
+        None,
+        "CANCELLED",
+        vec![],
+        reason,
+    )
+    .await
+}

@@ -1,0 +1,342 @@
+//! Reading orders and what hangs off them, as far as the principal may see.
+
+use std::collections::HashMap;
+
+use entity::enums::OrganizationKind;
+use entity::order::{self, Column, Entity};
+use entity::{
+    invoice, invoice_line, order_event, order_line, organization, payment, shipment, shipment_line,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
+};
+use uuid::Uuid;
+
+use super::model::OrderFilter;
+use crate::access::Principal;
+use crate::error::{Error, ErrorCode, Result};
+use crate::pagination::{Page, PageRequest, SortKey};
+use crate::store;
+
+/// The brand, if the directory has one.
+pub async fn brand_id(db: &impl ConnectionTrait) -> Result<Option<Uuid>> {
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Kind.eq(OrganizationKind::Brand))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+pub fn sort_column(key: SortKey) -> Column {
+    match key {
+        SortKey::Name => Column::Number,
+        SortKey::CreatedAt => Column::SubmittedAt,
+        SortKey::UpdatedAt => Column::UpdatedAt,
+    }
+}
+
+fn filter_condition(filter: &OrderFilter) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(kind) = filter.kind {
+        cond = cond.add(Column::Kind.eq(kind));
+    }
+    if !filter.statuses.is_empty() {
+        cond = cond.add(Column::Status.is_in(filter.statuses.iter().copied()));
+    }
+    if let Some(buyer) = filter.buyer_id {
+        cond = cond.add(Column::BuyerId.eq(buyer));
+    }
+    if let Some(seller) = filter.seller_id {
+        cond = cond.add(Column::SellerId.eq(seller));
+    }
+    if let Some(po) = &filter.po_number {
+        cond = cond.add(Column::BuyerPoNumber.eq(po.clone()));
+    }
+    if let Some(number) = &filter.number {
+        cond = cond.add(Column::Number.eq(number.clone()));
+    }
+    cond
+}
+
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, order::Model>> {
+    principal.ensure_can_read_orders()?;
+    store::by_ids::<Entity>(db, ids, principal.visible_orders()).await
+}
+
+#[tracing::instrument(skip(db, principal))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &OrderFilter,
+    page: &PageRequest,
+) -> Result<Page<order::Model>> {
+    principal.ensure_can_read_orders()?;
+    let query = Entity::find()
+        .filter(filter_condition(filter))
+        .filter(principal.visible_orders());
+    store::page_of(
+        db,
+        query,
+        page,
+        Expr::col((Entity, sort_column(page.sort.key))),
+        Expr::col((Entity, Column::Id)),
+    )
+    .await
+}
+
+pub async fn count(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &OrderFilter,
+) -> Result<u64> {
+    principal.ensure_can_read_orders()?;
+    Ok(Entity::find()
+        .filter(filter_condition(filter))
+        .filter(principal.visible_orders())
+        .count(db)
+        .await?)
+}
+
+/// The order `id` names, if the principal may see it, at the `version` it read.
+pub async fn for_change(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    version: i32,
+) -> Result<order::Model> {
+    store::for_change::<Entity>(db, id, version, principal.visible_orders()).await
+}
+
+/// Groups rows by a key, keeping their order.
+fn grouped<M>(rows: Vec<M>, key: impl Fn(&M) -> Uuid) -> HashMap<Uuid, Vec<M>> {
+    let mut out: HashMap<Uuid, Vec<M>> = HashMap::new();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
+pub async fn lines_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<order_line::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let rows = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.is_in(order_ids.iter().copied()))
+        .filter(principal.owned_by_visible_order(order_line::Column::OrderId))
+        .order_by_asc(order_line::Column::OrderId)
+        .order_by_asc(order_line::Column::LineNumber)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.order_id))
+}
+
+pub async fn events_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<order_event::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let rows = order_event::Entity::find()
+        .filter(order_event::Column::OrderId.is_in(order_ids.iter().copied()))
+        .filter(principal.owned_by_visible_order(order_event::Column::OrderId))
+        .order_by_asc(order_event::Column::OccurredAt)
+        .order_by_asc(order_event::Column::Id)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.order_id))
+}
+
+pub async fn shipments_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<shipment::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let rows = shipment::Entity::find()
+        .filter(shipment::Column::OrderId.is_in(order_ids.iter().copied()))
+        .filter(principal.owned_by_visible_order(shipment::Column::OrderId))
+        .order_by_asc(shipment::Column::ShippedAt)
+        .order_by_asc(shipment::Column::Id)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.order_id))
+}
+
+pub async fn shipments_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, shipment::Model>> {
+    principal.ensure_can_read_orders()?;
+    store::by_ids::<shipment::Entity>(
+        db,
+        ids,
+        principal.owned_by_visible_order(shipment::Column::OrderId),
+    )
+    .await
+}
+
+pub async fn shipment_lines_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    shipment_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<shipment_line::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let visible = shipment::Entity::find()
+        .select_only()
+        .column(shipment::Column::Id)
+        .filter(principal.owned_by_visible_order(shipment::Column::OrderId))
+        .into_query();
+    let rows = shipment_line::Entity::find()
+        .filter(shipment_line::Column::ShipmentId.is_in(shipment_ids.iter().copied()))
+        .filter(shipment_line::Column::ShipmentId.in_subquery(visible))
+        .order_by_asc(shipment_line::Column::Id)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.shipment_id))
+}
+
+pub async fn invoices_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    order_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<invoice::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let rows = invoice::Entity::find()
+        .filter(invoice::Column::OrderId.is_in(order_ids.iter().copied()))
+        .filter(principal.owned_by_visible_order(invoice::Column::OrderId))
+        .order_by_asc(invoice::Column::IssuedOn)
+        .order_by_asc(invoice::Column::Id)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.order_id))
+}
+
+pub async fn invoices_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, invoice::Model>> {
+    principal.ensure_can_read_orders()?;
+    store::by_ids::<invoice::Entity>(
+        db,
+        ids,
+        principal.owned_by_visible_order(invoice::Column::OrderId),
+    )
+    .await
+}
+
+/// The ids of invoices of orders the principal may see, as a subquery.
+fn visible_invoices(principal: &Principal) -> sea_orm::sea_query::SelectStatement {
+    invoice::Entity::find()
+        .select_only()
+        .column(invoice::Column::Id)
+        .filter(principal.owned_by_visible_order(invoice::Column::OrderId))
+        .into_query()
+}
+
+pub async fn invoice_lines_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    invoice_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<invoice_line::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let rows = invoice_line::Entity::find()
+        .filter(invoice_line::Column::InvoiceId.is_in(invoice_ids.iter().copied()))
+        .filter(invoice_line::Column::InvoiceId.in_subquery(visible_invoices(principal)))
+        .order_by_asc(invoice_line::Column::Id)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.invoice_id))
+}
+
+pub async fn payments_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    invoice_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<payment::Model>>> {
+    principal.ensure_can_read_orders()?;
+    let rows = payment::Entity::find()
+        .filter(payment::Column::InvoiceId.is_in(invoice_ids.iter().copied()))
+        .filter(payment::Column::InvoiceId.in_subquery(visible_invoices(principal)))
+        .order_by_asc(payment::Column::CreatedAt)
+        .order_by_asc(payment::Column::Id)
+        .all(db)
+        .await?;
+    Ok(grouped(rows, |r| r.invoice_id))
+}
+
+/// Order lines by id (for shipment and invoice lines), as far as the principal may see.
+pub async fn lines_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, order_line::Model>> {
+    principal.ensure_can_read_orders()?;
+    let rows = order_line::Entity::find()
+        .filter(order_line::Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.owned_by_visible_order(order_line::Column::OrderId))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|l| (l.id, l)).collect())
+}
+
+/// The code and name of each organization that is a party to an order the principal can
+/// see: an order names its buyer and seller, whatever else of them the principal may see.
+pub async fn parties(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, (String, String)>> {
+    principal.ensure_can_read_orders()?;
+    let mut cond = Condition::all().add(organization::Column::Id.is_in(ids.iter().copied()));
+    if principal.is_restricted() {
+        let buyers = Entity::find()
+            .select_only()
+            .column(Column::BuyerId)
+            .filter(principal.visible_orders())
+            .into_query();
+        let sellers = Entity::find()
+            .select_only()
+            .column(Column::SellerId)
+            .filter(principal.visible_orders())
+            .into_query();
+        cond = cond.add(
+            Condition::any()
+                .add(organization::Column::Id.in_subquery(buyers))
+                .add(organization::Column::Id.in_subquery(sellers)),
+        );
+    }
+    let rows: Vec<(Uuid, String, String)> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Code)
+        .column(organization::Column::Name)
+        .filter(cond)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect())
+}
+
+/// A reference to a visible row in an input that is not the mutation's own `id`.
+pub fn not_found(field: &str, what: &str) -> Error {
+    Error::user(
+        &["input", field],
+        ErrorCode::NotFound,
+        format!("no {what} has this {field}"),
+    )
+}

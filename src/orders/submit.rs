@@ -1,0 +1,593 @@
+//! Submitting orders. A buyer's PO number names one order: submitting it again with the
+//! same content returns that order and creates nothing; with other content it is refused
+//! with CONFLICT. Prices come from the buyer's price list at submission; a price the client
+//! sends is only compared.
+
+use std::collections::HashMap;
+
+use entity::enums::{
+    ChannelLinkStatus, LineStatus, OrderKind, OrderStatus, OrganizationKind, PriceSource,
+};
+use entity::{address, channel_link, order, order_line, organization, product, product_supplier};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::history::{self, Change};
+use super::model::{NewOrder, NewPurchaseOrder};
+use super::{counters, credit, queries};
+use crate::access::Principal;
+use crate::catalog::{pricing, products};
+use crate::error::{Error, ErrorCode, Result};
+use crate::money::Money;
+use crate::settings::TradeSettings;
+use crate::store::now;
+
+/// Payment terms for buyers outside the partner program, and for purchase orders.
+pub const DEFAULT_PAYMENT_TERMS_DAYS: i32 = 30;
+
+fn line_field(i: usize, name: &str) -> Vec<String> {
+    vec!["input".into(), "lines".into(), i.to_string(), name.into()]
+}
+
+fn user_error(field: &[String], code: ErrorCode, message: impl Into<String>) -> Error {
+    let field: Vec<&str> = field.iter().map(String::as_str).collect();
+    Error::user(&field, code, message)
+}
+
+/// A fingerprint of the order as submitted, to tell a repeat from a different order.
+fn content_hash(buyer: Uuid, seller: Uuid, new: &NewOrder) -> String {
+    let mut text = format!(
+        "{buyer}|{seller}|{}|{}|{:?}|{:?}|{:?}",
+        new.po_number,
+        new.currency.map(|c| c.code()).unwrap_or_default(),
+        new.requested_date,
+        new.ship_to_address_id,
+        new.notes,
+    );
+    let mut lines: Vec<_> = new.lines.iter().collect();
+    lines.sort_by_key(|l| l.line_number);
+    for l in lines {
+        text.push_str(&format!(
+            "\n{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
+            l.line_number,
+            l.sku,
+            l.quantity.normalize(),
+            l.unit,
+            l.buyer_part_number,
+            l.requested_date,
+            l.expected_unit_price.map(|p| p.normalize()),
+        ));
+    }
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether an error is the database refusing a second order for one buyer's PO number:
+/// another submission of the same PO won the race.
+pub fn lost_po_race(err: &Error) -> bool {
+    err.unique_violation().is_some_and(|constraint| {
+        constraint.contains("ux_orders_buyer_po") || constraint.contains("orders.buyer_po_number")
+    })
+}
+
+/// The order a repeated PO number names, or CONFLICT when its content differs.
+fn repeat_of(existing: order::Model, hash: &str) -> Result<order::Model> {
+    if existing.content_hash == hash {
+        return Ok(existing);
+    }
+    Err(Error::user(
+        &["input", "poNumber"],
+        ErrorCode::Conflict,
+        format!(
+            "PO {} was already submitted as order {} with different content; use a new PO number",
+            existing.buyer_po_number, existing.number
+        ),
+    ))
+}
+
+/// An organization named in an input, live.
+async fn live_org(db: &impl ConnectionTrait, id: Uuid, field: &str) -> Result<organization::Model> {
+    let org = organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| queries::not_found(field, "organization"))?;
+    if org.archived_at.is_some() {
+        return Err(Error::user(
+            &["input", field],
+            ErrorCode::Archived,
+            format!("the organization named by {field} is archived"),
+        ));
+    }
+    Ok(org)
+}
+
+/// The seller must be the brand, or an organization that sells to the buyer through a live
+/// channel link (a dealer's distributor).
+async fn ensure_sells_to(
+    db: &impl ConnectionTrait,
+    seller: Uuid,
+    buyer: Uuid,
+    brand: Option<Uuid>,
+) -> Result<()> {
+    if Some(seller) == brand {
+        return Ok(());
+    }
+    let link = channel_link::Entity::find()
+        .filter(channel_link::Column::UpstreamId.eq(seller))
+        .filter(channel_link::Column::DownstreamId.eq(buyer))
+        .filter(channel_link::Column::Status.eq(ChannelLinkStatus::Active))
+        .filter(channel_link::Column::ArchivedAt.is_null())
+        .one(db)
+        .await?;
+    link.map(|_| ()).ok_or_else(|| {
+        Error::user(
+            &["input", "sellerId"],
+            ErrorCode::NotFound,
+            "the seller must be the brand or an organization that sells to the buyer",
+        )
+    })
+}
+
+/// A ship-to address must be one of the buyer's live addresses.
+async fn ensure_ship_to(db: &impl ConnectionTrait, address: Uuid, buyer: Uuid) -> Result<()> {
+    address::Entity::find_by_id(address)
+        .filter(address::Column::OrganizationId.eq(buyer))
+        .filter(address::Column::ArchivedAt.is_null())
+        .one(db)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| queries::not_found("shipToAddressId", "address of the buyer"))
+}
+
+/// Products by SKU for each line; an unknown SKU is named at its line.
+async fn line_products(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    skus: &[String],
+) -> Result<Vec<product::Model>> {
+    let found: HashMap<String, product::Model> = products::by_skus(db, principal, skus).await?;
+    skus.iter()
+        .enumerate()
+        .map(|(i, sku)| {
+            found.get(sku).cloned().ok_or_else(|| {
+                user_error(
+                    &line_field(i, "sku"),
+                    ErrorCode::NotFound,
+                    format!("no product has SKU {sku}"),
+                )
+            })
+        })
+        .collect()
+}
+
+fn ensure_unique_line_numbers(numbers: &[i32]) -> Result<()> {
+    for (i, n) in numbers.iter().enumerate() {
+        if numbers[..i].contains(n) {
+            return Err(user_error(
+                &line_field(i, "lineNumber"),
+                ErrorCode::Taken,
+                format!("line number {n} is used twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn ensure_total_in_range(total: Decimal, limits: &TradeSettings) -> Result<()> {
+    if total > limits.max_amount {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::OutOfRange,
+            format!(
+                "the order's total {total} is above the most one order may carry ({})",
+                limits.max_amount
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Submits a sales order for a buyer, or returns the order its PO number already names.
+#[tracing::instrument(skip(db, principal, new, limits), fields(po = %new.po_number))]
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewOrder,
+    limits: &TradeSettings,
+) -> Result<order::Model> {
+    principal.ensure_can_trade()?;
+    let brand = queries::brand_id(db).await?;
+    let buyer_id = match (new.buyer_id, principal.partner_organization()) {
+        (None, Some(own)) => own,
+        (Some(named), Some(own)) if named != own => {
+            return Err(Error::user(
+                &["input", "buyerId"],
+                ErrorCode::NotFound,
+                "you can submit orders for your own organization only",
+            ));
+        }
+        (Some(named), _) => named,
+        (None, None) => {
+            return Err(Error::user(
+                &["input", "buyerId"],
+                ErrorCode::Required,
+                "name the buyer",
+            ));
+        }
+    };
+    let buyer = live_org(db, buyer_id, "buyerId").await?;
+    if !matches!(
+        buyer.kind,
+        OrganizationKind::EndCustomer
+            | OrganizationKind::IntermediateCustomer
+            | OrganizationKind::Distributor
+    ) {
+        return Err(Error::user(
+            &["input", "buyerId"],
+            ErrorCode::NotAllowed,
+            format!("{} does not buy from the channel", buyer.code),
+        ));
+    }
+    let seller_id = new.seller_id.or(brand).ok_or_else(|| {
+        Error::user(
+            &["input", "sellerId"],
+            ErrorCode::Required,
+            "the directory has no brand; name the seller",
+        )
+    })?;
+    live_org(db, seller_id, "sellerId").await?;
+    ensure_sells_to(db, seller_id, buyer_id, brand).await?;
+
+    let hash = content_hash(buyer_id, seller_id, &new);
+    if let Some(existing) = order::Entity::find()
+        .filter(order::Column::BuyerId.eq(buyer_id))
+        .filter(order::Column::BuyerPoNumber.eq(new.po_number.clone()))
+        .one(db)
+        .await?
+    {
+        return repeat_of(existing, &hash);
+    }
+
+    let numbers: Vec<i32> = new.lines.iter().map(|l| l.line_number).collect();
+    ensure_unique_line_numbers(&numbers)?;
+    let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
+    let products = line_products(db, principal, &skus).await?;
+    for (i, (line, product)) in new.lines.iter().zip(&products).enumerate() {
+        if let Some(unit) = line.unit
+            && unit != product.unit
+        {
+            return Err(user_error(
+                &line_field(i, "unit"),
+                ErrorCode::UnitMismatch,
+                format!(
+                    "{} is sold in {}, not {}",
+                    product.sku,
+                    unit_code(product.unit),
+                    unit_code(unit)
+                ),
+            ));
+        }
+    }
+    let today = now().date_naive();
+    let priced: Vec<(&product::Model, Decimal)> = products
+        .iter()
+        .zip(&new.lines)
+        .map(|(p, l)| (p, l.quantity))
+        .collect();
+    let (program, prices) =
+        pricing::price_lines(db, buyer_id, today, &priced, &["input", "buyerId"], &|i| {
+            line_field(i, "sku")
+        })
+        .await?;
+    let currency = prices.first().map(|p| p.currency).ok_or_else(|| {
+        Error::user(
+            &["input", "lines"],
+            ErrorCode::Required,
+            "an order needs lines",
+        )
+    })?;
+    if let Some(expected) = new.currency
+        && expected != currency
+    {
+        return Err(Error::user(
+            &["input", "currency"],
+            ErrorCode::CurrencyMismatch,
+            format!(
+                "the buyer's prices are in {}, not {}",
+                currency.code(),
+                expected.code()
+            ),
+        ));
+    }
+    let mut totals = Vec::with_capacity(prices.len());
+    for (i, (line, price)) in new.lines.iter().zip(&prices).enumerate() {
+        if price.currency != currency {
+            return Err(user_error(
+                &line_field(i, "sku"),
+                ErrorCode::CurrencyMismatch,
+                format!(
+                    "{} is priced in {}, the rest of the order in {}",
+                    line.sku,
+                    price.currency.code(),
+                    currency.code()
+                ),
+            ));
+        }
+        if let Some(expected) = line.expected_unit_price
+            && expected != price.unit_price
+        {
+            return Err(user_error(
+                &line_field(i, "expectedUnitPrice"),
+                ErrorCode::PriceMismatch,
+                format!(
+                    "{} costs {} {} a unit for this buyer today, not {expected}",
+                    line.sku,
+                    price.unit_price,
+                    currency.code()
+                ),
+            ));
+        }
+        totals.push(Money::rounded(line.quantity * price.unit_price, currency));
+    }
+    let total = Money::sum(&["input", "lines"], &totals, currency)?;
+    ensure_total_in_range(total.amount, limits)?;
+    if let Some(address) = new.ship_to_address_id {
+        ensure_ship_to(db, address, buyer_id).await?;
+    }
+    let terms = program
+        .as_ref()
+        .map(|(tier, _)| tier.payment_terms_days)
+        .unwrap_or(DEFAULT_PAYMENT_TERMS_DAYS);
+    let hold = if Some(seller_id) == brand {
+        credit::hold_reason(db, &buyer, seller_id, total.amount, currency.code()).await?
+    } else {
+        None
+    };
+
+    let status = if hold.is_some() {
+        OrderStatus::CreditHold
+    } else {
+        OrderStatus::Submitted
+    };
+    let priced = new
+        .lines
+        .iter()
+        .zip(&products)
+        .zip(prices.iter().zip(&totals))
+        .map(|((line, product), (price, total))| PricedLine {
+            line_number: line.line_number,
+            product,
+            buyer_part_number: line.buyer_part_number.clone(),
+            quantity: line.quantity,
+            unit_price: price.unit_price,
+            source: price.source,
+            total: total.amount,
+            requested_date: line.requested_date.or(new.requested_date),
+        })
+        .collect();
+    let header = Header {
+        kind: OrderKind::Sales,
+        number: counters::next_number(db, "SO").await?,
+        buyer_id,
+        seller_id,
+        po_number: new.po_number.clone(),
+        content_hash: hash,
+        status,
+        total,
+        requested_date: new.requested_date,
+        ship_to_address_id: new.ship_to_address_id,
+        payment_terms_days: terms,
+        notes: new.notes.clone(),
+    };
+    let created = insert(db, principal, header, priced).await?;
+    let id = created.id;
+    if let Some(reason) = hold {
+        history::record(
+            db,
+            principal,
+            id,
+            "CREDIT_HOLD",
+            Some(OrderStatus::Submitted),
+            OrderStatus::CreditHold,
+            &[],
+            Some(reason),
+        )
+        .await?;
+    }
+    Ok(created)
+}
+
+/// An order as it is written, priced and checked.
+struct Header {
+    kind: OrderKind,
+    number: String,
+    buyer_id: Uuid,
+    seller_id: Uuid,
+    po_number: String,
+    content_hash: String,
+    status: OrderStatus,
+    total: Money,
+    requested_date: Option<chrono::NaiveDate>,
+    ship_to_address_id: Option<Uuid>,
+    payment_terms_days: i32,
+    notes: Option<String>,
+}
+
+/// A line as it is written, priced.
+struct PricedLine<'a> {
+    line_number: i32,
+    product: &'a product::Model,
+    buyer_part_number: Option<String>,
+    quantity: Decimal,
+    unit_price: Decimal,
+    source: PriceSource,
+    total: Decimal,
+    requested_date: Option<chrono::NaiveDate>,
+}
+
+/// Writes an order, its lines and the first step of its history.
+async fn insert(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    header: Header,
+    lines: Vec<PricedLine<'_>>,
+) -> Result<order::Model> {
+    let at = now();
+    let id = Uuid::now_v7();
+    let total = header.total;
+    let created = order::ActiveModel {
+        id: Set(id),
+        kind: Set(header.kind),
+        number: Set(header.number),
+        buyer_id: Set(header.buyer_id),
+        seller_id: Set(header.seller_id),
+        buyer_po_number: Set(header.po_number),
+        content_hash: Set(header.content_hash),
+        status: Set(header.status),
+        currency: Set(total.currency.code().to_owned()),
+        total: Set(total.amount),
+        invoiced_amount: Set(Decimal::ZERO),
+        requested_date: Set(header.requested_date),
+        ship_to_address_id: Set(header.ship_to_address_id),
+        payment_terms_days: Set(header.payment_terms_days),
+        notes: Set(header.notes),
+        submitted_by: Set(principal.user_id()),
+        submitted_at: Set(at),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    }
+    .insert(db)
+    .await?;
+    order_line::Entity::insert_many(lines.into_iter().map(|line| order_line::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        order_id: Set(id),
+        line_number: Set(line.line_number),
+        product_id: Set(line.product.id),
+        buyer_part_number: Set(line.buyer_part_number),
+        quantity: Set(line.quantity),
+        unit: Set(line.product.unit),
+        unit_price: Set(line.unit_price),
+        price_source: Set(line.source),
+        line_total: Set(line.total),
+        requested_date: Set(line.requested_date),
+        status: Set(LineStatus::Open),
+        accepted_quantity: Set(None),
+        promised_date: Set(None),
+        shipped_quantity: Set(Decimal::ZERO),
+        invoiced_quantity: Set(Decimal::ZERO),
+    }))
+    .exec(db)
+    .await?;
+    history::record(
+        db,
+        principal,
+        id,
+        "SUBMITTED",
+        None,
+        OrderStatus::Submitted,
+        &[Change::new(
+            "total",
+            None,
+            Some(format!("{} {}", total.amount, total.currency.code())),
+        )],
+        None,
+    )
+    .await?;
+    Ok(created)
+}
+
+pub fn unit_code(unit: entity::enums::UnitOfMeasure) -> String {
+    use sea_orm::ActiveEnum;
+    unit.to_value()
+}
+
+/// Raises a purchase order with a supplier at agreed prices. Staff act for the brand.
+#[tracing::instrument(skip(db, principal, new, limits))]
+pub async fn purchase(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewPurchaseOrder,
+    limits: &TradeSettings,
+) -> Result<order::Model> {
+    principal.ensure_can_trade()?;
+    let brand = queries::brand_id(db).await?;
+    let Some(brand_id) = brand.filter(|b| principal.acts_for(*b, brand)) else {
+        return Err(Error::Forbidden(
+            "purchase orders are raised by the brand's staff".into(),
+        ));
+    };
+    let supplier = live_org(db, new.supplier_id, "supplierId").await?;
+    if supplier.kind != OrganizationKind::Supplier {
+        return Err(Error::user(
+            &["input", "supplierId"],
+            ErrorCode::NotAllowed,
+            format!("{} is not a supplier", supplier.code),
+        ));
+    }
+    let numbers: Vec<i32> = new.lines.iter().map(|l| l.line_number).collect();
+    ensure_unique_line_numbers(&numbers)?;
+    let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
+    let products = line_products(db, principal, &skus).await?;
+    let made: Vec<Uuid> = product_supplier::Entity::find()
+        .filter(product_supplier::Column::SupplierId.eq(supplier.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|ps| ps.product_id)
+        .collect();
+    let mut totals = Vec::with_capacity(products.len());
+    for (i, (line, product)) in new.lines.iter().zip(&products).enumerate() {
+        if !made.contains(&product.id) {
+            return Err(user_error(
+                &line_field(i, "sku"),
+                ErrorCode::NotAllowed,
+                format!("{} does not make {}", supplier.code, product.sku),
+            ));
+        }
+        totals.push(Money::rounded(
+            line.quantity * line.unit_price,
+            new.currency,
+        ));
+    }
+    let total = Money::sum(&["input", "lines"], &totals, new.currency)?;
+    ensure_total_in_range(total.amount, limits)?;
+    if let Some(address) = new.ship_to_address_id {
+        ensure_ship_to(db, address, brand_id).await?;
+    }
+    let number = counters::next_number(db, "PO").await?;
+    let priced = new
+        .lines
+        .iter()
+        .zip(&products)
+        .zip(&totals)
+        .map(|((line, product), total)| PricedLine {
+            line_number: line.line_number,
+            product,
+            buyer_part_number: None,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            source: PriceSource::Agreed,
+            total: total.amount,
+            requested_date: line.requested_date.or(new.requested_date),
+        })
+        .collect();
+    let header = Header {
+        kind: OrderKind::Purchase,
+        number: number.clone(),
+        buyer_id: brand_id,
+        seller_id: supplier.id,
+        content_hash: number.clone(),
+        po_number: number,
+        status: OrderStatus::Submitted,
+        total,
+        requested_date: new.requested_date,
+        ship_to_address_id: new.ship_to_address_id,
+        payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,
+        notes: new.notes.clone(),
+    };
+    let created = insert(db, principal, header, priced).await?;
+    Ok(created)
+}
