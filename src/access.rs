@@ -223,6 +223,20 @@ impl Principal {
         }
     }
 
+    /// Whether this principal may submit inventory and sell-through reports; which
+    /// organization it reports for is checked by the reports themselves.
+    pub fn ensure_can_report_inventory(&self) -> Result<()> {
+        match self {
+            Principal::Staff {
+                role: UserRole::Analyst,
+                ..
+            } => Err(Error::Forbidden(
+                "analysts read reports but do not submit them".into(),
+            )),
+            _ => self.require_scope(Scope::InventoryWrite),
+        }
+    }
+
     /// Whether this principal may release or reject orders on credit hold and set credit
     /// limits: admins and managers.
     pub fn ensure_can_manage_credit(&self) -> Result<()> {

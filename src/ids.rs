@@ -21,6 +21,8 @@ pub enum NodeType {
     Order,
     Shipment,
     Invoice,
+    InventoryReport,
+    SellThroughReport,
 }
 
 impl NodeType {
@@ -40,6 +42,8 @@ impl NodeType {
             NodeType::Order => "Order",
             NodeType::Shipment => "Shipment",
             NodeType::Invoice => "Invoice",
+            NodeType::InventoryReport => "InventoryReport",
+            NodeType::SellThroughReport => "SellThroughReport",
         }
     }
 
@@ -59,6 +63,8 @@ impl NodeType {
             NodeType::Order,
             NodeType::Shipment,
             NodeType::Invoice,
+            NodeType::InventoryReport,
+            NodeType::SellThroughReport,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -15,6 +15,7 @@ pub mod money;
 pub mod orders;
 pub mod organizations;
 pub mod pagination;
+pub mod reports;
 pub mod seed;
 pub mod settings;
 pub mod startup;

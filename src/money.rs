@@ -164,6 +164,15 @@ pub fn quantity(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal>
     bounded(field, value, max)
 }
 
+/// A counted quantity that may be zero (stock on hand, units sold), at most `max`, and no
+/// finer than four places.
+pub fn count(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
+    if value.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    bounded(field, value, max)
+}
+
 /// A unit price as a client sends it: positive, at most `max`, and no finer than four places
 /// (prices of small parts go below the minor unit; line totals never do).
 pub fn unit_price(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {

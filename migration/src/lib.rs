@@ -8,6 +8,7 @@ mod m20261123_000001_access;
 mod m20261123_000002_account_owner;
 mod m20261124_000001_catalog;
 mod m20261124_000002_orders;
+mod m20261124_000003_reports;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_account_owner::Migration),
             Box::new(m20261124_000001_catalog::Migration),
             Box::new(m20261124_000002_orders::Migration),
+            Box::new(m20261124_000003_reports::Migration),
         ]
     }
 }

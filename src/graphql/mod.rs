@@ -37,6 +37,7 @@ use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::orders::graphql::{TradeMutation, TradeQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
+use crate::reports::graphql::{ReportMutation, ReportQuery};
 
 /// Runs `$body` with `$txn`, a write transaction, for the request's principal, committing
 /// only on success: a mutation changes everything or nothing.
@@ -67,6 +68,7 @@ pub struct Query(
     DirectoryQuery,
     CatalogQuery,
     TradeQuery,
+    ReportQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -78,6 +80,7 @@ pub struct Mutation(
     DirectoryMutation,
     CatalogMutation,
     TradeMutation,
+    ReportMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

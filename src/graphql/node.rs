@@ -17,7 +17,10 @@ use crate::organizations::loaders::{
     AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
     ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
-use crate::organizations::loaders::{InvoiceId, OrderId, ShipmentId};
+use crate::organizations::loaders::{
+    InventoryReportId, InvoiceId, OrderId, SellThroughReportId, ShipmentId,
+};
+use crate::reports::graphql::{InventoryReport, SellThroughReport};
 
 /// Most ids one `nodes` call accepts.
 pub const MAX_NODES: usize = 100;
@@ -49,6 +52,8 @@ pub enum Node {
     Order(Order),
     Shipment(Shipment),
     Invoice(Invoice),
+    InventoryReport(InventoryReport),
+    SellThroughReport(SellThroughReport),
 }
 
 impl From<Organization> for Node {
@@ -151,6 +156,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::Invoice(Invoice(m))),
+        NodeType::InventoryReport => loader
+            .load_one(InventoryReportId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::InventoryReport(InventoryReport(m))),
+        NodeType::SellThroughReport => loader
+            .load_one(SellThroughReportId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::SellThroughReport(SellThroughReport(m))),
     };
     Ok(node)
 }

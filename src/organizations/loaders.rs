@@ -175,6 +175,40 @@ by_id_loader!(
 by_id_loader!(PaymentsOf, Vec<entity::payment::Model>, orders::payments_of);
 by_id_loader!(PartyOf, (String, String), orders::parties);
 
+use crate::reports::service as reports;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InventoryReportId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SellThroughReportId(pub Uuid);
+/// A stock report's lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InventoryLinesOf(pub Uuid);
+/// A sales report's lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SellThroughLinesOf(pub Uuid);
+
+by_id_loader!(
+    InventoryReportId,
+    entity::inventory_report::Model,
+    reports::inventory_by_ids
+);
+by_id_loader!(
+    SellThroughReportId,
+    entity::sell_through_report::Model,
+    reports::sell_through_by_ids
+);
+by_id_loader!(
+    InventoryLinesOf,
+    Vec<entity::inventory_report_line::Model>,
+    reports::inventory_lines_of
+);
+by_id_loader!(
+    SellThroughLinesOf,
+    Vec<entity::sell_through_report_line::Model>,
+    reports::sell_through_lines_of
+);
+
 by_id_loader!(ProductId, entity::product::Model, products::by_ids);
 by_id_loader!(
     ProductSpecId,

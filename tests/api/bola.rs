@@ -175,6 +175,24 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let inventory = app
+        .graphql(
+            "mutation($org: ID!) { inventoryReportSubmit(input: { organizationId: $org, asOf: \"2026-10-31\", lines: [{ sku: \"MOTOR-1\", onHand: \"7\" }] }) { report { id } } }",
+            json!({ "org": a.0 }),
+        )
+        .await["data"]["inventoryReportSubmit"]["report"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sales = app
+        .graphql(
+            "mutation($org: ID!) { sellThroughReportSubmit(input: { organizationId: $org, periodStart: \"2026-10-01\", periodEnd: \"2026-10-31\", lines: [{ sku: \"MOTOR-1\", quantity: \"3\" }] }) { report { id } } }",
+            json!({ "org": a.0 }),
+        )
+        .await["data"]["sellThroughReportSubmit"]["report"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -184,6 +202,8 @@ async fn world(app: &TestApp) -> World {
             ("Order", order),
             ("Shipment", shipment),
             ("Invoice", invoice),
+            ("InventoryReport", inventory),
+            ("SellThroughReport", sales),
             ("Brand", brand),
             ("Supplier", supplier),
             ("PublicInterestOrganization", association),
@@ -324,6 +344,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     products { nodes { sku suppliers { supplier { code } } specifications { value } } }
                     priceLists { totalCount nodes { code } }
                     orders { totalCount nodes { number } }
+                    inventoryReports(filter: { includeReplaced: true }) { totalCount }
+                    sellThroughReports(filter: { includeReplaced: true }) { totalCount }
+                    stockPositions { onHand }
+                    sellThrough(from: "2026-01-01", to: "2026-12-31") { quantity }
                     order(number: "SO-000001") { number }
                     own: distributors { nodes { partnerTier { code priceList { code } } tierHistory { tier { priceList { code } } } } }
                 }"#,
@@ -343,6 +367,16 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         assert_eq!(body["data"]["suppliers"]["totalCount"], 0);
         assert_eq!(body["data"]["orders"]["totalCount"], 0, "{who}: {body}");
         assert_eq!(
+            body["data"]["inventoryReports"]["totalCount"], 0,
+            "{who}: {body}"
+        );
+        assert_eq!(
+            body["data"]["sellThroughReports"]["totalCount"], 0,
+            "{who}: {body}"
+        );
+        assert_eq!(body["data"]["stockPositions"], json!([]), "{who}: {body}");
+        assert_eq!(body["data"]["sellThrough"], json!([]), "{who}: {body}");
+        assert_eq!(
             body["data"]["priceLists"]["totalCount"], 1,
             "{who}: its own tier's list"
         );
@@ -351,7 +385,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         for (ty, id) in &w.a_objects {
             let (mutation, input_type) = match *ty {
                 // No mutation takes a membership: tiers are assigned to organizations.
-                "TierMembership" => continue,
+                "TierMembership" | "InventoryReport" | "SellThroughReport" => continue,
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
                 "Order" => ("orderCancel", "OrderCancelInput"),
                 "Shipment" => ("shipmentReceive", "ShipmentReceiveInput"),

@@ -12,6 +12,7 @@ mod helpers;
 mod http;
 mod limits;
 mod orders;
+mod reports;
 mod schema;
 mod tokens;
 mod users;

@@ -1,0 +1,235 @@
+//! Inventory and sell-through reports: submitted by distributors' systems, replaced per date
+//! or period with the history kept, and read by the brand as stock, weeks of supply and
+//! sell-through by period.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::orders::trade;
+
+const INVENTORY: &str =
+    "mutation($input: InventoryReportSubmitInput!) { inventoryReportSubmit(input: $input) {
+    report { id asOf replacedAt lines { product { sku } onHand onOrder } }
+    replaced { id replacedAt replacedBy { id } }
+    userErrors { field code message } } }";
+
+const SALES: &str =
+    "mutation($input: SellThroughReportSubmitInput!) { sellThroughReportSubmit(input: $input) {
+    report { id periodStart periodEnd lines { product { sku } segment quantitySold } }
+    replaced { id }
+    userErrors { field code message } } }";
+
+async fn erp_token(app: &TestApp, organization: &str, scopes: &str) -> String {
+    let body = app
+        .graphql(
+            &format!("mutation($org: ID!) {{ apiTokenCreate(input: {{ organizationId: $org, name: \"ERP\", scopes: [{scopes}] }}) {{ secret }} }}"),
+            json!({ "org": organization }),
+        )
+        .await;
+    body["data"]["apiTokenCreate"]["secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_distributors_system_reports_stock_and_a_second_report_for_the_day_replaces_the_first() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let erp = erp_token(
+        &app,
+        &t.distributor,
+        "INVENTORY_WRITE, ORDERS_READ, CATALOG_READ",
+    )
+    .await;
+
+    let first = app
+        .graphql_as(&erp, INVENTORY, json!({ "input": { "asOf": "2026-10-31", "lines": [
+            { "sku": "WIDGET-1", "onHand": "40" }, { "sku": "GADGET-1", "onHand": "0", "onOrder": "12" } ] } }))
+        .await;
+    let payload = &first["data"]["inventoryReportSubmit"];
+    assert_eq!(payload["userErrors"], json!([]), "{first}");
+    assert_eq!(payload["replaced"], Value::Null);
+    assert_eq!(
+        payload["report"]["lines"],
+        json!([{ "product": { "sku": "WIDGET-1" }, "onHand": "40", "onOrder": null },
+               { "product": { "sku": "GADGET-1" }, "onHand": "0", "onOrder": "12" }])
+    );
+    let first_id = payload["report"]["id"].clone();
+
+    let second = app
+        .graphql_as(&erp, INVENTORY, json!({ "input": { "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "45" }] } }))
+        .await;
+    let payload = &second["data"]["inventoryReportSubmit"];
+    assert_eq!(payload["replaced"]["id"], first_id, "{second}");
+    assert_eq!(
+        payload["replaced"]["replacedBy"]["id"],
+        payload["report"]["id"]
+    );
+    assert!(payload["replaced"]["replacedAt"].is_string());
+
+    // The brand sees the current report, and both when it asks for the history.
+    let body = app
+        .graphql(
+            "{ current: inventoryReports { totalCount nodes { lines { onHand } } }
+               all: inventoryReports(filter: { includeReplaced: true }) { totalCount nodes { replacedAt } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["current"]["totalCount"], 1, "{body}");
+    assert_eq!(
+        body["data"]["current"]["nodes"][0]["lines"],
+        json!([{ "onHand": "45" }])
+    );
+    assert_eq!(body["data"]["all"]["totalCount"], 2);
+}
+
+#[tokio::test]
+async fn the_brand_reads_stock_weeks_of_supply_and_sell_through_by_period() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let erp = erp_token(
+        &app,
+        &t.distributor,
+        "INVENTORY_WRITE, ORDERS_READ, CATALOG_READ",
+    )
+    .await;
+    for (start, end, widgets) in [
+        ("2026-09-01", "2026-09-30", "70"),
+        ("2026-10-01", "2026-10-31", "55"),
+    ] {
+        let body = app
+            .graphql_as(
+                &erp,
+                SALES,
+                json!({ "input": { "periodStart": start, "periodEnd": end, "lines": [
+                { "sku": "WIDGET-1", "segment": "RETAIL", "quantity": widgets },
+                { "sku": "WIDGET-1", "segment": "EDUCATION", "quantity": "5" } ] } }),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["sellThroughReportSubmit"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+    }
+    // September is corrected: 70 retail becomes 55; the old report stays as history.
+    let body = app
+        .graphql_as(
+            &erp,
+            SALES,
+            json!({ "input": { "periodStart": "2026-09-01", "periodEnd": "2026-09-30", "lines": [
+            { "sku": "WIDGET-1", "segment": "RETAIL", "quantity": "55" },
+            { "sku": "WIDGET-1", "segment": "EDUCATION", "quantity": "5" } ] } }),
+        )
+        .await;
+    assert!(
+        body["data"]["sellThroughReportSubmit"]["replaced"]["id"].is_string(),
+        "{body}"
+    );
+    app.graphql_as(&erp, INVENTORY, json!({ "input": { "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "45" }] } }))
+        .await;
+
+    let body = app
+        .graphql(
+            "{ stockPositions(sku: \"widget-1\") { organization { code } product { sku } asOf onHand soldLast12Weeks weeksOfSupply }
+               sellThrough(from: \"2026-09-01\", to: \"2026-10-31\") { organization { code } product { sku } periodStart periodEnd quantity }
+               sellThroughReports(filter: { includeReplaced: true }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // 120 sold in 12 weeks is 10 a week; 45 on hand last 4.5 weeks.
+    assert_eq!(
+        body["data"]["stockPositions"],
+        json!([{ "organization": { "code": "DIST-1" }, "product": { "sku": "WIDGET-1" }, "asOf": "2026-10-31",
+                 "onHand": "45", "soldLast12Weeks": "120", "weeksOfSupply": "4.5" }])
+    );
+    assert_eq!(
+        body["data"]["sellThrough"],
+        json!([
+            { "organization": { "code": "DIST-1" }, "product": { "sku": "WIDGET-1" }, "periodStart": "2026-09-01", "periodEnd": "2026-09-30", "quantity": "60" },
+            { "organization": { "code": "DIST-1" }, "product": { "sku": "WIDGET-1" }, "periodStart": "2026-10-01", "periodEnd": "2026-10-31", "quantity": "60" }
+        ])
+    );
+    assert_eq!(body["data"]["sellThroughReports"]["totalCount"], 3);
+}
+
+#[tokio::test]
+async fn reports_need_the_scope_a_known_sku_and_sane_numbers() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let reader = erp_token(&app, &t.distributor, "ORDERS_READ, CATALOG_READ").await;
+    let body = app
+        .graphql_as(&reader, INVENTORY, json!({ "input": { "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "1" }] } }))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("inventory:write")
+    );
+
+    let erp = erp_token(&app, &t.distributor, "INVENTORY_WRITE, CATALOG_READ").await;
+    let refused = |input: Value| {
+        let app = &app;
+        let erp = erp.clone();
+        async move {
+            let body = app
+                .graphql_as(&erp, INVENTORY, json!({ "input": input }))
+                .await;
+            let e = &body["data"]["inventoryReportSubmit"]["userErrors"][0];
+            (
+                e["code"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{body}"))
+                    .to_owned(),
+                e["field"].clone(),
+            )
+        }
+    };
+    let line = |name: &str| json!(["input", "lines", "0", name]);
+    assert_eq!(
+        refused(json!({ "asOf": "2026-10-31", "lines": [{ "sku": "NOPE", "onHand": "1" }] })).await,
+        ("NOT_FOUND".into(), line("sku"))
+    );
+    assert_eq!(
+        refused(json!({ "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "-1" }] }))
+            .await,
+        ("OUT_OF_RANGE".into(), line("onHand"))
+    );
+    assert_eq!(
+        refused(
+            json!({ "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "99999999" }] })
+        )
+        .await,
+        ("OUT_OF_RANGE".into(), line("onHand"))
+    );
+    assert_eq!(
+        refused(json!({ "asOf": "2999-01-01", "lines": [{ "sku": "WIDGET-1", "onHand": "1" }] }))
+            .await,
+        ("INVALID".into(), json!(["input", "asOf"]))
+    );
+    assert_eq!(
+        refused(json!({ "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "1" }, { "sku": "widget-1", "onHand": "2" }] })).await,
+        ("TAKEN".into(), json!(["input", "lines", "1", "sku"]))
+    );
+    assert_eq!(
+        refused(json!({ "organizationId": t.dealer, "asOf": "2026-10-31", "lines": [{ "sku": "WIDGET-1", "onHand": "1" }] })).await,
+        ("NOT_FOUND".into(), json!(["input", "organizationId"]))
+    );
+    let body = app
+        .graphql(
+            "{ inventoryReports(filter: { includeReplaced: true }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["inventoryReports"]["totalCount"], 0,
+        "nothing was written"
+    );
+}
