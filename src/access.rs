@@ -249,10 +249,11 @@ impl Principal {
     }
 
     /// Whether this principal acts for `organization` in trade: its own people and systems,
-    /// and, for the brand, the brand's staff.
+    /// for the brand the brand's staff, and the operator at the command line for anyone.
     pub fn acts_for(&self, organization: Uuid, brand: Option<Uuid>) -> bool {
         match self {
-            Principal::System | Principal::Staff { .. } => Some(organization) == brand,
+            Principal::System => true,
+            Principal::Staff { .. } => Some(organization) == brand,
             _ => self.partner_organization() == Some(organization),
         }
     }

@@ -365,6 +365,42 @@ async fn the_demo_seed_is_deterministic_and_runs_once() {
     assert_eq!(d["dist"]["dealers"]["totalCount"], 10);
     // The same names on every run, on every machine.
     assert_eq!(d["dist"]["name"], "Juniper Installations Distribution");
+
+    // A year of trade: 20 distributors monthly, 20 dealers quarterly.
+    assert_eq!((report.products, report.orders), (8, 20 * 12 + 20 * 4));
+    let body = app
+        .graphql(
+            r#"{
+                products { totalCount }
+                partnerTiers { nodes { code paymentTermsDays } }
+                paid: orders(filter: { statuses: [PAID] }) { totalCount }
+                invoiced: orders(filter: { statuses: [INVOICED] }) { totalCount }
+                waiting: orders(filter: { statuses: [SUBMITTED, ACKNOWLEDGED] }) { totalCount }
+                stockPositions(sku: "HP-100") { onHand }
+                dist: organization(code: "DIST-001") { ... on Distributor { partnerTier { code } creditLimit { amount } } }
+            }"#,
+            json!({}),
+        )
+        .await;
+    let d = &body["data"];
+    assert_eq!(d["products"]["totalCount"], 8, "{body}");
+    assert_eq!(
+        d["partnerTiers"]["nodes"],
+        json!([{ "code": "GOLD", "paymentTermsDays": 60 }, { "code": "REGISTERED", "paymentTermsDays": 30 }, { "code": "SILVER", "paymentTermsDays": 45 }])
+    );
+    for status in ["paid", "invoiced", "waiting"] {
+        assert!(
+            d[status]["totalCount"].as_i64().unwrap() > 0,
+            "{status}: {body}"
+        );
+    }
+    assert_eq!(
+        d["stockPositions"].as_array().unwrap().len(),
+        15,
+        "every distributor above Registered"
+    );
+    assert_eq!(d["dist"]["partnerTier"]["code"], "GOLD");
+    assert_eq!(d["dist"]["creditLimit"]["amount"], "400000");
 }
 
 #[tokio::test]

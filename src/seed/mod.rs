@@ -20,6 +20,8 @@ use crate::domain::{gs1_check_digit, sort_key};
 use crate::error::Result;
 use crate::store::now;
 
+mod trade;
+
 pub const BRAND_CODE: &str = "BRAND";
 pub const SUPPLIERS: usize = 5;
 pub const DISTRIBUTORS: usize = 20;
@@ -130,6 +132,9 @@ pub struct SeedReport {
     pub contacts: usize,
     pub addresses: usize,
     pub links: usize,
+    pub products: usize,
+    pub orders: usize,
+    pub reports: usize,
     /// The secret of the demo's API token for DIST-001, shown once.
     pub api_token: Option<String>,
 }
@@ -143,6 +148,11 @@ impl std::fmt::Display for SeedReport {
             f,
             "demo data added: {} organizations, {} contacts, {} addresses, {} channel links",
             self.organizations, self.contacts, self.addresses, self.links
+        )?;
+        writeln!(
+            f,
+            "demo trade added: {} products, 3 partner tiers, {} orders, {} inventory and sell-through reports",
+            self.products, self.orders, self.reports
         )?;
         writeln!(
             f,
@@ -342,6 +352,9 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             contacts: 0,
             addresses: 0,
             links: 0,
+            products: 0,
+            orders: 0,
+            reports: 0,
             api_token: None,
         });
     }
@@ -362,6 +375,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         customer_type: Some(CustomerType::Business),
         contacts: 2,
     });
+    let mut suppliers = Vec::with_capacity(SUPPLIERS);
     for i in 1..=SUPPLIERS {
         let name = format!("{} Components", b.rng.pick(&PLACES));
         let supplier = b.org(OrgSpec {
@@ -374,6 +388,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             contacts: 1,
         });
         b.link(supplier, brand, ChannelLinkKind::Supplies, None);
+        suppliers.push(supplier);
     }
     let mut distributors = Vec::with_capacity(DISTRIBUTORS);
     for i in 1..=DISTRIBUTORS {
@@ -396,6 +411,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         distributors.push((d, territory));
     }
     let mut dealers = Vec::with_capacity(DEALERS);
+    let mut ordering_dealers = Vec::new();
     for i in 1..=DEALERS {
         let (distributor, territory) = distributors[(i - 1) % DISTRIBUTORS];
         let name = if i % 10 == 0 {
@@ -420,6 +436,10 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             Some(territory),
         );
         dealers.push((dealer, territory));
+        // One dealer in ten also orders through the portal from its distributor.
+        if i % 10 == 1 {
+            ordering_dealers.push((dealer, distributor));
+        }
     }
     for i in 1..=END_CUSTOMERS {
         let consumer = b.rng.below(3) != 0;
@@ -457,12 +477,27 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         contacts: b.contacts.len(),
         addresses: b.addresses.len(),
         links: b.links.len(),
+        products: 0,
+        orders: 0,
+        reports: 0,
         api_token: None,
     };
     insert_chunks(&txn, b.orgs).await?;
     insert_chunks(&txn, b.contacts).await?;
     insert_chunks(&txn, b.addresses).await?;
     insert_chunks(&txn, b.links).await?;
+    let supplier_ids: Vec<Uuid> = suppliers.clone();
+    let trade = trade::demo(
+        &txn,
+        &mut b.rng,
+        &supplier_ids,
+        &distributors,
+        &ordering_dealers,
+    )
+    .await?;
+    report.products = trade.products;
+    report.orders = trade.orders;
+    report.reports = trade.reports;
     let portal_org = distributors[0].0;
     for (email, name, password, role, org) in [
         (
