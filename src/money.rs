@@ -156,6 +156,24 @@ pub fn stored(value: Decimal) -> Decimal {
         .normalize()
 }
 
+/// An amount as clients see it: as stored, with at least the currency's minor unit of
+/// places (`1234.50` EUR, `1200` JPY, and a unit price of `9.1234` EUR as it is).
+pub fn shown(amount: Decimal, currency: &str) -> Decimal {
+    let mut amount = stored(amount);
+    let minor = Currency::parse(&[], currency)
+        .map(|c| c.minor_units())
+        .unwrap_or(2);
+    if amount.scale() < minor {
+        amount.rescale(minor);
+    }
+    amount
+}
+
+/// An amount and its currency for a history entry: `1234.50 EUR`.
+pub fn label(amount: Decimal, currency: &str) -> String {
+    format!("{} {currency}", shown(amount, currency))
+}
+
 /// Places after the decimal point that stored amounts, prices and quantities keep.
 pub const STORED_PLACES: u32 = 4;
 
@@ -220,6 +238,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn amounts_are_shown_with_the_currencys_minor_unit() {
+        assert_eq!(shown(d("47527.2"), "EUR").to_string(), "47527.20");
+        assert_eq!(shown(d("3444"), "EUR").to_string(), "3444.00");
+        assert_eq!(shown(d("9.1234"), "EUR").to_string(), "9.1234");
+        assert_eq!(shown(d("1200"), "JPY").to_string(), "1200");
+        assert_eq!(shown(d("1.5"), "KWD").to_string(), "1.500");
+        assert_eq!(label(d("10"), "EUR"), "10.00 EUR");
     }
 
     #[test]

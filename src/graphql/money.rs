@@ -10,17 +10,19 @@ use crate::money::{self, Currency};
 /// An amount of money: an exact decimal in an ISO 4217 currency.
 #[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
 pub struct Money {
-    /// The amount, exact, for example `"1234.50"`.
+    /// The amount, exact, with at least the currency's minor unit of places: `"1234.50"` in
+    /// EUR, `"1200"` in JPY; unit prices may carry up to four places.
     pub amount: Decimal,
     /// The ISO 4217 currency code, for example `EUR`.
     pub currency: String,
 }
 
 impl Money {
-    /// An amount as stored, in the currency named by `currency`.
+    /// An amount as stored, in the currency named by `currency`, with at least the currency's
+    /// minor unit of places.
     pub fn of(amount: Dec, currency: &str) -> Self {
         Self {
-            amount: Decimal(money::stored(amount)),
+            amount: Decimal(money::shown(amount, currency)),
             currency: currency.to_owned(),
         }
     }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::access::Principal;
 use crate::audit;
 use crate::error::Result;
-use crate::money::{Money, stored};
+use crate::money::{Money, label, stored};
 use crate::store::{self, save_versioned};
 
 /// Statuses of orders that count toward exposure: accepted for credit, not yet paid.
@@ -100,7 +100,10 @@ pub async fn hold_reason(
     let exposure = exposure(db, buyer.id, seller, currency).await?;
     if exposure + amount > limit {
         return Ok(Some(format!(
-            "exposure {exposure} {currency} plus this order's {amount} {currency} exceeds the credit limit of {limit} {currency}"
+            "exposure {} plus this order's {} exceeds the credit limit of {}",
+            label(exposure, currency),
+            label(amount, currency),
+            label(limit, currency)
         )));
     }
     Ok(None)

@@ -17,7 +17,7 @@ use super::model::{LineQuantity, NewPayment, NewShipment};
 use super::{counters, queries};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
-use crate::money::{Currency, Money, stored};
+use crate::money::{self, Currency, Money, stored};
 use crate::store::{self, now, save_versioned};
 
 fn line_error(i: usize, name: &str, code: ErrorCode, message: impl Into<String>) -> Error {
@@ -431,12 +431,8 @@ pub async fn invoice(
     let note = Some(format!("invoice {} due {due}", created.number));
     let changes = vec![Change::new(
         "invoiced",
-        Some(format!(
-            "{} {}",
-            stored(order.invoiced_amount),
-            order.currency
-        )),
-        Some(format!("{invoiced} {}", order.currency)),
+        Some(money::label(order.invoiced_amount, &order.currency)),
+        Some(money::label(invoiced, &order.currency)),
     )];
     let saved = step(
         db,
@@ -508,8 +504,10 @@ pub async fn pay(
             &["input", "amount", "amount"],
             ErrorCode::ExceedsBalance,
             format!(
-                "invoice {} has {owed} {} left to pay; {} is more",
-                current.number, current.currency, new.amount
+                "invoice {} has {} left to pay; {} is more",
+                current.number,
+                money::label(owed, &current.currency),
+                money::label(new.amount, &current.currency)
             ),
         ));
     }
@@ -553,8 +551,8 @@ pub async fn pay(
     };
     let changes = vec![Change::new(
         format!("invoices.{}.paid", current.number),
-        Some(format!("{} {}", stored(current.paid), current.currency)),
-        Some(format!("{paid} {}", current.currency)),
+        Some(money::label(current.paid, &current.currency)),
+        Some(money::label(paid, &current.currency)),
     )];
     let note = created
         .reference

@@ -86,8 +86,8 @@ pub async fn step(
     {
         changes.push(Change::new(
             "total",
-            Some(format!("{} {}", stored(order.total), order.currency)),
-            Some(format!("{} {}", stored(total), order.currency)),
+            Some(crate::money::label(order.total, &order.currency)),
+            Some(crate::money::label(total, &order.currency)),
         ));
         row.total = Set(total);
     }

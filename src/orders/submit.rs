@@ -322,10 +322,9 @@ pub async fn submit(
                 &line_field(i, "expectedUnitPrice"),
                 ErrorCode::PriceMismatch,
                 format!(
-                    "{} costs {} {} a unit for this buyer today, not {expected}",
+                    "{} costs {} a unit for this buyer today, not {expected}",
                     line.sku,
-                    price.unit_price,
-                    currency.code()
+                    crate::money::label(price.unit_price, currency.code())
                 ),
             ));
         }
@@ -491,7 +490,7 @@ async fn insert(
         &[Change::new(
             "total",
             None,
-            Some(format!("{} {}", total.amount, total.currency.code())),
+            Some(crate::money::label(total.amount, total.currency.code())),
         )],
         None,
     )

@@ -77,8 +77,8 @@ async fn a_buyer_is_quoted_from_its_tiers_price_list_at_the_quantity_break_reach
         body["data"]["priceQuote"],
         json!({
             "product": { "sku": "WIDGET-1" }, "buyer": { "code": "DIST-1" }, "quantity": "3",
-            "unitPrice": { "amount": "10", "currency": "EUR" },
-            "lineTotal": { "amount": "30", "currency": "EUR" },
+            "unitPrice": { "amount": "10.00", "currency": "EUR" },
+            "lineTotal": { "amount": "30.00", "currency": "EUR" },
             "source": "TIER_PRICE_LIST", "tier": { "code": "GOLD" },
             "priceList": { "code": "GOLD-2026" }, "minQuantity": "1"
         }),
@@ -100,8 +100,8 @@ async fn a_buyer_is_quoted_from_its_tiers_price_list_at_the_quantity_break_reach
         .await;
     let q = &body["data"]["priceQuote"];
     assert_eq!(q["source"], "LIST_PRICE", "{body}");
-    assert_eq!(q["unitPrice"]["amount"], "12.5");
-    assert_eq!(q["lineTotal"]["amount"], "25");
+    assert_eq!(q["unitPrice"]["amount"], "12.50");
+    assert_eq!(q["lineTotal"]["amount"], "25.00");
     assert_eq!(q["tier"], Value::Null);
 }
 
@@ -121,7 +121,7 @@ async fn a_portal_user_is_quoted_for_its_own_organization_only() {
     let body = app
         .graphql_as(&token, QUOTE, json!({ "sku": "WIDGET-1", "q": "1" }))
         .await;
-    assert_eq!(body["data"]["priceQuote"]["unitPrice"]["amount"], "10");
+    assert_eq!(body["data"]["priceQuote"]["unitPrice"]["amount"], "10.00");
     assert_eq!(body["data"]["priceQuote"]["buyer"]["code"], "DIST-1");
 
     let body = app
@@ -194,7 +194,7 @@ async fn tier_membership_keeps_its_history() {
             json!({ "sku": "WIDGET-1", "q": "1", "buyer": p.distributor }),
         )
         .await;
-    assert_eq!(body["data"]["priceQuote"]["unitPrice"]["amount"], "11");
+    assert_eq!(body["data"]["priceQuote"]["unitPrice"]["amount"], "11.00");
 
     // Leaving the program ends the membership; the history stays.
     let version = app.version_of(&p.distributor).await;

@@ -400,7 +400,7 @@ async fn the_demo_seed_is_deterministic_and_runs_once() {
         "every distributor above Registered"
     );
     assert_eq!(d["dist"]["partnerTier"]["code"], "GOLD");
-    assert_eq!(d["dist"]["creditLimit"]["amount"], "400000");
+    assert_eq!(d["dist"]["creditLimit"]["amount"], "400000.00");
 }
 
 #[tokio::test]

@@ -121,7 +121,7 @@ async fn a_portal_places_an_order_and_follows_it_to_payment() {
     // 150 × 9.1234 = 1368.51 (half-even to cents), 2 × 80 = 160.
     assert_eq!(order["lines"][0]["unitPrice"]["amount"], "9.1234");
     assert_eq!(order["lines"][0]["lineTotal"]["amount"], "1368.51");
-    assert_eq!(order["lines"][1]["lineTotal"]["amount"], "160");
+    assert_eq!(order["lines"][1]["lineTotal"]["amount"], "160.00");
     assert_eq!(
         order["total"],
         json!({ "amount": "1528.51", "currency": "EUR" })
@@ -317,7 +317,7 @@ async fn the_same_po_returns_the_first_order_and_different_content_is_a_conflict
         .await;
     assert_eq!(other["order"]["number"], "SO-000002", "{other}");
     // The dealer is outside the program: list prices.
-    assert_eq!(other["order"]["lines"][0]["unitPrice"]["amount"], "12.5");
+    assert_eq!(other["order"]["lines"][0]["unitPrice"]["amount"], "12.50");
 }
 
 #[tokio::test]
@@ -374,7 +374,7 @@ async fn an_order_past_the_credit_limit_waits_for_a_manager() {
         .await;
     assert_eq!(
         limit["organization"]["creditLimit"],
-        json!({ "amount": "2000", "currency": "EUR" }),
+        json!({ "amount": "2000.00", "currency": "EUR" }),
         "{limit}"
     );
 
@@ -387,7 +387,7 @@ async fn an_order_past_the_credit_limit_waits_for_a_manager() {
     assert_eq!(order["history"][1]["action"], "CREDIT_HOLD");
     assert_eq!(
         order["history"][1]["note"],
-        "exposure 1528.51 EUR plus this order's 1528.51 EUR exceeds the credit limit of 2000 EUR"
+        "exposure 1528.51 EUR plus this order's 1528.51 EUR exceeds the credit limit of 2000.00 EUR"
     );
     let id = order["id"].clone();
 
@@ -668,7 +668,7 @@ async fn a_supplier_confirms_and_ships_the_brands_purchase_order_and_the_brand_r
         .await;
     assert_eq!(po["userErrors"], json!([]), "{po}");
     assert_eq!(po["order"]["number"], "PO-000001");
-    assert_eq!(po["order"]["total"]["amount"], "2062.5");
+    assert_eq!(po["order"]["total"]["amount"], "2062.50");
     let id = po["order"]["id"].as_str().unwrap().to_owned();
 
     // A product the supplier does not make cannot be ordered from it.
