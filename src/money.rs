@@ -177,6 +177,20 @@ pub fn label(amount: Decimal, currency: &str) -> String {
 /// Places after the decimal point that stored amounts, prices and quantities keep.
 pub const STORED_PLACES: u32 = 4;
 
+/// The tax on one line: its net amount times the rate in percent, rounded half-even to the
+/// currency's minor unit. Tax is rounded per line, never on the total.
+pub fn line_tax(net: Decimal, rate_percent: Decimal, currency: Currency) -> Money {
+    Money::rounded(net * rate_percent / Decimal::ONE_HUNDRED, currency)
+}
+
+/// A tax rate in percent: 0 to 100, no finer than four places.
+pub fn tax_rate(field: &[&str], value: Decimal) -> Result<Decimal> {
+    if value.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    bounded(field, value, Decimal::ONE_HUNDRED)
+}
+
 /// A positive quantity, at most `max`, and no finer than four places.
 pub fn quantity(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
     bounded(field, value, max)
@@ -248,6 +262,18 @@ mod tests {
         assert_eq!(shown(d("1200"), "JPY").to_string(), "1200");
         assert_eq!(shown(d("1.5"), "KWD").to_string(), "1.500");
         assert_eq!(label(d("10"), "EUR"), "10.00 EUR");
+    }
+
+    #[test]
+    fn tax_is_rounded_half_even_per_line() {
+        let eur = Currency::parse(&["c"], "EUR").unwrap();
+        assert_eq!(line_tax(d("9.99"), d("19"), eur).amount, d("1.90"));
+        // 0.50 at 5% is 0.025: half-even rounds to 0.02, not 0.03.
+        assert_eq!(line_tax(d("0.50"), d("5"), eur).amount, d("0.02"));
+        assert_eq!(line_tax(d("0.70"), d("5"), eur).amount, d("0.04"));
+        assert!(tax_rate(&["t"], d("101")).is_err());
+        assert!(tax_rate(&["t"], d("-1")).is_err());
+        assert_eq!(tax_rate(&["t"], d("0")).unwrap(), d("0"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub struct Model {
     pub due_on: Date,
     pub currency: String,
     pub total: Decimal,
+    pub tax_total: Decimal,
     pub paid: Decimal,
     pub status: InvoiceStatus,
     pub created_at: DateTimeUtc,

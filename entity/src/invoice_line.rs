@@ -10,6 +10,7 @@ pub struct Model {
     pub quantity: Decimal,
     pub unit_price: Decimal,
     pub line_total: Decimal,
+    pub tax_amount: Decimal,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub status: OrderStatus,
     pub currency: String,
     pub total: Decimal,
+    /// The sum of the lines' tax; `total` includes it.
+    pub tax_total: Decimal,
     pub invoiced_amount: Decimal,
     pub requested_date: Option<Date>,
     pub ship_to_address_id: Option<Uuid>,

@@ -17,6 +17,8 @@ pub struct Model {
     pub unit_price: Decimal,
     pub price_source: PriceSource,
     pub line_total: Decimal,
+    pub tax_rate: Decimal,
+    pub tax_amount: Decimal,
     pub requested_date: Option<Date>,
     pub status: LineStatus,
     pub accepted_quantity: Option<Decimal>,

@@ -16,6 +16,8 @@ pub struct Model {
     pub unit: UnitOfMeasure,
     pub list_price: Decimal,
     pub currency: String,
+    /// Tax on each line, in percent of the line's net amount.
+    pub tax_rate: Decimal,
     pub status: ProductStatus,
     pub description: Option<String>,
     pub created_at: DateTimeUtc,

@@ -35,6 +35,7 @@ enum Products {
     Unit,
     ListPrice,
     Currency,
+    TaxRate,
     Status,
     Description,
     CreatedAt,
@@ -143,6 +144,7 @@ impl MigrationTrait for Migration {
                     .col(text(Products::Unit, 8))
                     .col(decimal(Products::ListPrice))
                     .col(text(Products::Currency, 3))
+                    .col(decimal(Products::TaxRate).default(0).take())
                     .col(text(Products::Status, 32))
                     .col(long_text_null(Products::Description))
                     .col(timestamp(Products::CreatedAt))

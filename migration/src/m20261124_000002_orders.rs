@@ -46,6 +46,7 @@ enum Orders {
     Status,
     Currency,
     Total,
+    TaxTotal,
     InvoicedAmount,
     RequestedDate,
     ShipToAddressId,
@@ -71,6 +72,8 @@ enum OrderLines {
     UnitPrice,
     PriceSource,
     LineTotal,
+    TaxRate,
+    TaxAmount,
     RequestedDate,
     Status,
     AcceptedQuantity,
@@ -131,6 +134,7 @@ enum Invoices {
     DueOn,
     Currency,
     Total,
+    TaxTotal,
     Paid,
     Status,
     CreatedAt,
@@ -147,6 +151,7 @@ enum InvoiceLines {
     Quantity,
     UnitPrice,
     LineTotal,
+    TaxAmount,
 }
 
 #[derive(DeriveIden)]
@@ -188,6 +193,7 @@ impl MigrationTrait for Migration {
                     .col(text(Orders::Status, 32))
                     .col(text(Orders::Currency, 3))
                     .col(decimal(Orders::Total))
+                    .col(decimal(Orders::TaxTotal))
                     .col(decimal(Orders::InvoicedAmount))
                     .col(date_null(Orders::RequestedDate))
                     .col(ColumnDef::new(Orders::ShipToAddressId).uuid().null())
@@ -275,6 +281,8 @@ impl MigrationTrait for Migration {
                     .col(decimal(OrderLines::UnitPrice))
                     .col(text(OrderLines::PriceSource, 32))
                     .col(decimal(OrderLines::LineTotal))
+                    .col(decimal(OrderLines::TaxRate))
+                    .col(decimal(OrderLines::TaxAmount))
                     .col(date_null(OrderLines::RequestedDate))
                     .col(text(OrderLines::Status, 32))
                     .col(decimal_null(OrderLines::AcceptedQuantity))
@@ -425,6 +433,7 @@ impl MigrationTrait for Migration {
                     .col(date(Invoices::DueOn))
                     .col(text(Invoices::Currency, 3))
                     .col(decimal(Invoices::Total))
+                    .col(decimal(Invoices::TaxTotal))
                     .col(decimal(Invoices::Paid))
                     .col(text(Invoices::Status, 32))
                     .col(timestamp(Invoices::CreatedAt))
@@ -465,6 +474,7 @@ impl MigrationTrait for Migration {
                     .col(decimal(InvoiceLines::Quantity))
                     .col(decimal(InvoiceLines::UnitPrice))
                     .col(decimal(InvoiceLines::LineTotal))
+                    .col(decimal(InvoiceLines::TaxAmount))
                     .foreign_key(&mut foreign_key(
                         "fk_invoice_lines_invoice",
                         (InvoiceLines::Table, InvoiceLines::InvoiceId),

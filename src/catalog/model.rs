@@ -17,6 +17,7 @@ pub struct NewProduct {
     pub product_line: String,
     pub unit: UnitOfMeasure,
     pub list_price: Money,
+    pub tax_rate: Decimal,
     pub status: ProductStatus,
     pub description: Option<String>,
     pub suppliers: Vec<ProductSupplier>,
@@ -36,6 +37,7 @@ pub struct ProductChanges {
     pub gtin: Patch<String>,
     pub product_line: Option<String>,
     pub list_price: Option<Money>,
+    pub tax_rate: Option<Decimal>,
     pub status: Option<ProductStatus>,
     pub description: Patch<String>,
     /// When given, replaces the product's suppliers.

@@ -252,6 +252,7 @@ pub async fn create(
         unit: Set(new.unit),
         list_price: Set(new.list_price.amount),
         currency: Set(new.list_price.currency.code().to_owned()),
+        tax_rate: Set(new.tax_rate),
         status: Set(new.status),
         description: Set(new.description),
         created_at: Set(at),
@@ -305,6 +306,9 @@ pub async fn update(
     }
     if let Some(status) = changes.status {
         row.status = Set(status);
+    }
+    if let Some(rate) = changes.tax_rate {
+        row.tax_rate = Set(rate);
     }
     row.description = Set(changes.description.apply(current.description));
     let saved = save_versioned::<Entity>(db, row, id, version).await?;

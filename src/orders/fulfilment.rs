@@ -17,7 +17,7 @@ use super::model::{LineQuantity, NewPayment, NewShipment};
 use super::{counters, queries};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
-use crate::money::{self, Currency, Money, stored};
+use crate::money::{self, Currency, stored};
 use crate::store::{self, now, save_versioned};
 
 fn line_error(i: usize, name: &str, code: ErrorCode, message: impl Into<String>) -> Error {
@@ -370,11 +370,13 @@ pub async fn invoice(
                 "the due date is out of range",
             )
         })?;
-    let totals: Vec<Money> = to_invoice
-        .iter()
-        .map(|(l, q)| Money::rounded(*q * stored(l.unit_price), currency))
-        .collect();
-    let total = Money::sum(&["input", "orderId"], &totals, currency)?;
+    let amounts = crate::orders::submit::line_amounts(
+        to_invoice
+            .iter()
+            .map(|(l, q)| (*q, stored(l.unit_price), stored(l.tax_rate))),
+        currency,
+    )?;
+    let total = amounts.total;
     let at = now();
     let id = Uuid::now_v7();
     let created = invoice::ActiveModel {
@@ -385,6 +387,7 @@ pub async fn invoice(
         due_on: Set(due),
         currency: Set(order.currency.clone()),
         total: Set(total.amount),
+        tax_total: Set(amounts.tax.amount),
         paid: Set(Decimal::ZERO),
         status: Set(InvoiceStatus::Open),
         created_at: Set(at),
@@ -393,14 +396,15 @@ pub async fn invoice(
     }
     .insert(db)
     .await?;
-    for ((line, quantity), line_total) in to_invoice.iter().zip(&totals) {
+    for ((line, quantity), (net, tax)) in to_invoice.iter().zip(&amounts.lines) {
         invoice_line::ActiveModel {
             id: Set(Uuid::now_v7()),
             invoice_id: Set(id),
             order_line_id: Set(line.id),
             quantity: Set(*quantity),
             unit_price: Set(stored(line.unit_price)),
-            line_total: Set(line_total.amount),
+            line_total: Set(net.amount),
+            tax_amount: Set(tax.amount),
         }
         .insert(db)
         .await?;

@@ -72,7 +72,7 @@ pub async fn step(
     order: order::Model,
     version: i32,
     to: OrderStatus,
-    total: Option<Decimal>,
+    amounts: Option<(Decimal, Decimal)>,
     action: &str,
     mut changes: Vec<Change>,
     note: Option<String>,
@@ -81,7 +81,7 @@ pub async fn step(
     let id = order.id;
     let mut row: order::ActiveModel = order.clone().into();
     row.status = Set(to);
-    if let Some(total) = total
+    if let Some((total, tax)) = amounts
         && stored(total) != stored(order.total)
     {
         changes.push(Change::new(
@@ -90,6 +90,7 @@ pub async fn step(
             Some(crate::money::label(total, &order.currency)),
         ));
         row.total = Set(total);
+        row.tax_total = Set(tax);
     }
     let saved = save_versioned::<order::Entity>(db, row, id, version).await?;
     if from != to {
@@ -234,6 +235,7 @@ pub async fn acknowledge(
     }
     let mut changes = Vec::new();
     let mut totals = Vec::new();
+    let mut taxes = Vec::new();
     let mut all_rejected = true;
     for (i, ack) in acks.iter().enumerate() {
         let line = lines
@@ -324,16 +326,21 @@ pub async fn acknowledge(
             ));
         }
         let total = Money::rounded(quantity * unit_price, currency);
+        let tax = crate::money::line_tax(total.amount, stored(line.tax_rate), currency);
         totals.push(total);
+        totals.push(tax);
+        taxes.push(tax);
         let mut row: order_line::ActiveModel = line.clone().into();
         row.status = Set(status);
         row.accepted_quantity = Set(Some(quantity));
         row.unit_price = Set(unit_price);
         row.line_total = Set(total.amount);
+        row.tax_amount = Set(tax.amount);
         row.promised_date = Set(promised);
         row.update(db).await?;
     }
     let total = Money::sum(&["input", "lines"], &totals, currency)?;
+    let tax = Money::sum(&["input", "lines"], &taxes, currency)?;
     let to = if all_rejected {
         OrderStatus::Cancelled
     } else {
@@ -345,7 +352,7 @@ pub async fn acknowledge(
         order,
         version,
         to,
-        Some(total.amount),
+        Some((total.amount, tax.amount)),
         "ACKNOWLEDGED",
         changes,
         note,

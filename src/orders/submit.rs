@@ -20,7 +20,7 @@ use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::catalog::{pricing, products};
 use crate::error::{Error, ErrorCode, Result};
-use crate::money::Money;
+use crate::money::{Money, stored};
 use crate::settings::TradeSettings;
 use crate::store::now;
 
@@ -301,7 +301,6 @@ pub async fn submit(
             ),
         ));
     }
-    let mut totals = Vec::with_capacity(prices.len());
     for (i, (line, price)) in new.lines.iter().zip(&prices).enumerate() {
         if price.currency != currency {
             return Err(user_error(
@@ -328,9 +327,16 @@ pub async fn submit(
                 ),
             ));
         }
-        totals.push(Money::rounded(line.quantity * price.unit_price, currency));
     }
-    let total = Money::sum(&["input", "lines"], &totals, currency)?;
+    let amounts = line_amounts(
+        new.lines
+            .iter()
+            .zip(&prices)
+            .zip(&products)
+            .map(|((l, p), product)| (l.quantity, p.unit_price, product.tax_rate)),
+        currency,
+    )?;
+    let total = amounts.total;
     ensure_total_in_range(total.amount, limits)?;
     if let Some(address) = new.ship_to_address_id {
         ensure_ship_to(db, address, buyer_id).await?;
@@ -354,15 +360,16 @@ pub async fn submit(
         .lines
         .iter()
         .zip(&products)
-        .zip(prices.iter().zip(&totals))
-        .map(|((line, product), (price, total))| PricedLine {
+        .zip(prices.iter().zip(&amounts.lines))
+        .map(|((line, product), (price, (net, tax)))| PricedLine {
             line_number: line.line_number,
             product,
             buyer_part_number: line.buyer_part_number.clone(),
             quantity: line.quantity,
             unit_price: price.unit_price,
             source: price.source,
-            total: total.amount,
+            total: net.amount,
+            tax: tax.amount,
             requested_date: line.requested_date.or(new.requested_date),
         })
         .collect();
@@ -375,6 +382,7 @@ pub async fn submit(
         content_hash: hash,
         status,
         total,
+        tax_total: amounts.tax.amount,
         requested_date: new.requested_date,
         ship_to_address_id: new.ship_to_address_id,
         payment_terms_days: terms,
@@ -398,6 +406,36 @@ pub async fn submit(
     Ok(created)
 }
 
+/// The amounts of an order's lines: each line's net amount and tax, rounded per line, and
+/// the order's total (net plus tax) and tax.
+pub struct Amounts {
+    pub lines: Vec<(Money, Money)>,
+    pub total: Money,
+    pub tax: Money,
+}
+
+/// Nets and taxes of `(quantity, unit price, tax rate)` lines: per line, half-even, to the
+/// currency's minor unit; totals are exact sums of the rounded lines.
+pub fn line_amounts(
+    lines: impl Iterator<Item = (Decimal, Decimal, Decimal)>,
+    currency: crate::money::Currency,
+) -> Result<Amounts> {
+    let lines: Vec<(Money, Money)> = lines
+        .map(|(quantity, price, rate)| {
+            let net = Money::rounded(quantity * price, currency);
+            let tax = crate::money::line_tax(net.amount, stored(rate), currency);
+            (net, tax)
+        })
+        .collect();
+    let all: Vec<Money> = lines.iter().flat_map(|(n, t)| [*n, *t]).collect();
+    let taxes: Vec<Money> = lines.iter().map(|(_, t)| *t).collect();
+    Ok(Amounts {
+        total: Money::sum(&["input", "lines"], &all, currency)?,
+        tax: Money::sum(&["input", "lines"], &taxes, currency)?,
+        lines,
+    })
+}
+
 /// An order as it is written, priced and checked.
 struct Header {
     kind: OrderKind,
@@ -407,7 +445,9 @@ struct Header {
     po_number: String,
     content_hash: String,
     status: OrderStatus,
+    /// Net lines plus their tax.
     total: Money,
+    tax_total: Decimal,
     requested_date: Option<chrono::NaiveDate>,
     ship_to_address_id: Option<Uuid>,
     payment_terms_days: i32,
@@ -422,7 +462,9 @@ struct PricedLine<'a> {
     quantity: Decimal,
     unit_price: Decimal,
     source: PriceSource,
+    /// Net: quantity times unit price, rounded.
     total: Decimal,
+    tax: Decimal,
     requested_date: Option<chrono::NaiveDate>,
 }
 
@@ -447,6 +489,7 @@ async fn insert(
         status: Set(header.status),
         currency: Set(total.currency.code().to_owned()),
         total: Set(total.amount),
+        tax_total: Set(header.tax_total),
         invoiced_amount: Set(Decimal::ZERO),
         requested_date: Set(header.requested_date),
         ship_to_address_id: Set(header.ship_to_address_id),
@@ -471,6 +514,8 @@ async fn insert(
         unit_price: Set(line.unit_price),
         price_source: Set(line.source),
         line_total: Set(line.total),
+        tax_rate: Set(line.product.tax_rate),
+        tax_amount: Set(line.tax),
         requested_date: Set(line.requested_date),
         status: Set(LineStatus::Open),
         accepted_quantity: Set(None),
@@ -537,8 +582,7 @@ pub async fn purchase(
         .into_iter()
         .map(|ps| ps.product_id)
         .collect();
-    let mut totals = Vec::with_capacity(products.len());
-    for (i, (line, product)) in new.lines.iter().zip(&products).enumerate() {
+    for (i, product) in products.iter().enumerate() {
         if !made.contains(&product.id) {
             return Err(user_error(
                 &line_field(i, "sku"),
@@ -546,12 +590,15 @@ pub async fn purchase(
                 format!("{} does not make {}", supplier.code, product.sku),
             ));
         }
-        totals.push(Money::rounded(
-            line.quantity * line.unit_price,
-            new.currency,
-        ));
     }
-    let total = Money::sum(&["input", "lines"], &totals, new.currency)?;
+    let amounts = line_amounts(
+        new.lines
+            .iter()
+            .zip(&products)
+            .map(|(l, product)| (l.quantity, l.unit_price, product.tax_rate)),
+        new.currency,
+    )?;
+    let total = amounts.total;
     ensure_total_in_range(total.amount, limits)?;
     if let Some(address) = new.ship_to_address_id {
         ensure_ship_to(db, address, brand_id).await?;
@@ -561,15 +608,16 @@ pub async fn purchase(
         .lines
         .iter()
         .zip(&products)
-        .zip(&totals)
-        .map(|((line, product), total)| PricedLine {
+        .zip(&amounts.lines)
+        .map(|((line, product), (net, tax))| PricedLine {
             line_number: line.line_number,
             product,
             buyer_part_number: None,
             quantity: line.quantity,
             unit_price: line.unit_price,
             source: PriceSource::Agreed,
-            total: total.amount,
+            total: net.amount,
+            tax: tax.amount,
             requested_date: line.requested_date.or(new.requested_date),
         })
         .collect();
@@ -582,6 +630,7 @@ pub async fn purchase(
         po_number: number,
         status: OrderStatus::Submitted,
         total,
+        tax_total: amounts.tax.amount,
         requested_date: new.requested_date,
         ship_to_address_id: new.ship_to_address_id,
         payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,

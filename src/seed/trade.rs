@@ -146,6 +146,7 @@ pub async fn demo(
                 product_line: (*line).to_owned(),
                 unit: *unit,
                 list_price: Money::rounded(cents(*price), eur()),
+                tax_rate: Decimal::from(19),
                 status: ProductStatus::Active,
                 description: None,
                 suppliers: vec![ProductSupplier {

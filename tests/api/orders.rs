@@ -810,3 +810,68 @@ async fn each_side_sees_the_orders_it_placed_and_the_orders_placed_with_it() {
         "only the seller ships an order"
     );
 }
+
+#[tokio::test]
+async fn tax_is_computed_per_line_rounded_half_even_and_carried_to_the_invoice() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    for (sku, price, rate) in [("TAX-19", "9.99", "19"), ("TAX-5", "0.50", "5")] {
+        let body = app
+            .mutate(
+                "productCreate",
+                "product { taxRatePercent }",
+                json!({ "sku": sku, "name": sku, "productLine": "Taxed", "unit": "EACH", "taxRatePercent": rate,
+                        "listPrice": { "amount": price, "currency": "EUR" } }),
+            )
+            .await;
+        assert_eq!(body["product"]["taxRatePercent"], rate, "{body}");
+    }
+    let bad = app
+        .mutate(
+            "productCreate",
+            "product { id }",
+            json!({ "sku": "TAX-X", "name": "X", "productLine": "Taxed", "unit": "EACH", "taxRatePercent": "120",
+                    "listPrice": { "amount": "1", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(bad["userErrors"][0]["code"], "OUT_OF_RANGE");
+    assert_eq!(
+        bad["userErrors"][0]["field"],
+        json!(["input", "taxRatePercent"])
+    );
+
+    // The dealer pays list prices: 9.99 at 19% is 1.8981, so 1.90; 0.50 at 5% is 0.025,
+    // which half-even rounds to 0.02.
+    let placed = app
+        .mutate(
+            "orderSubmit",
+            "order { id subtotal { amount } tax { amount } total { amount } lines { lineTotal { amount } taxRatePercent taxAmount { amount } } }",
+            json!({ "buyerId": t.dealer, "poNumber": "TAX-1", "lines": [{ "sku": "TAX-19", "quantity": "1" }, { "sku": "TAX-5", "quantity": "1" }] }),
+        )
+        .await;
+    let order = &placed["order"];
+    assert_eq!(
+        order["lines"],
+        json!([{ "lineTotal": { "amount": "9.99" }, "taxRatePercent": "19", "taxAmount": { "amount": "1.90" } },
+               { "lineTotal": { "amount": "0.50" }, "taxRatePercent": "5", "taxAmount": { "amount": "0.02" } }]),
+        "{placed}"
+    );
+    assert_eq!(order["subtotal"]["amount"], "10.49");
+    assert_eq!(order["tax"]["amount"], "1.92");
+    assert_eq!(order["total"]["amount"], "12.41");
+
+    let id = order["id"].clone();
+    app.mutate("orderAcknowledge", "order { id }", json!({ "id": id, "version": 1, "lines": [{ "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }] }))
+        .await;
+    app.mutate("shipmentCreate", "shipment { id }", json!({ "orderId": id, "version": 2, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "1" }, { "lineNumber": 2, "quantity": "1" }] }))
+        .await;
+    let invoiced = app
+        .mutate("invoiceCreate", "invoice { subtotal { amount } tax { amount } total { amount } lines { taxAmount { amount } } }", json!({ "orderId": id, "version": 3 }))
+        .await;
+    assert_eq!(
+        invoiced["invoice"],
+        json!({ "subtotal": { "amount": "10.49" }, "tax": { "amount": "1.92" }, "total": { "amount": "12.41" },
+                "lines": [{ "taxAmount": { "amount": "1.90" } }, { "taxAmount": { "amount": "0.02" } }] }),
+        "{invoiced}"
+    );
+}

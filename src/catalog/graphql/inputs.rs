@@ -82,6 +82,9 @@ pub struct ProductCreateInput {
     pub unit: UnitOfMeasure,
     /// The price per unit for buyers outside the partner program.
     pub list_price: MoneyInput,
+    /// Tax on each order line, in percent of its net amount: 0 to 100. Default 0.
+    #[graphql(default_with = "Decimal(Dec::ZERO)")]
+    pub tax_rate_percent: Decimal,
     /// Whether it can be ordered. Default ACTIVE.
     #[graphql(default_with = "ProductStatus::Active")]
     pub status: ProductStatus,
@@ -106,6 +109,7 @@ impl ProductCreateInput {
             list_price: self
                 .list_price
                 .parse(&["input", "listPrice"], limits.max_amount)?,
+            tax_rate: money::tax_rate(&["input", "taxRatePercent"], self.tax_rate_percent.0)?,
             status: self.status.into(),
             description: domain::optional_note(
                 &["input", "description"],
@@ -132,6 +136,8 @@ pub struct ProductUpdateInput {
     pub product_line: Option<String>,
     /// A new list price.
     pub list_price: Option<MoneyInput>,
+    /// A new tax rate in percent; orders already placed keep theirs.
+    pub tax_rate_percent: Option<Decimal>,
     /// A new status.
     pub status: Option<ProductStatus>,
     /// A new description; null removes it.
@@ -171,6 +177,10 @@ impl ProductUpdateInput {
                 list_price: self
                     .list_price
                     .map(|p| p.parse(&["input", "listPrice"], limits.max_amount))
+                    .transpose()?,
+                tax_rate: self
+                    .tax_rate_percent
+                    .map(|r| money::tax_rate(&["input", "taxRatePercent"], r.0))
                     .transpose()?,
                 status: self.status.map(Into::into),
                 description,

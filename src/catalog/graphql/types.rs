@@ -134,6 +134,11 @@ impl Product {
     async fn list_price(&self) -> Money {
         Money::of(self.0.list_price, &self.0.currency)
     }
+    /// Tax on each order line, in percent of the line's net amount; the tax of a line is
+    /// rounded half-even to the currency's minor unit.
+    async fn tax_rate_percent(&self) -> Decimal {
+        Decimal(stored(self.0.tax_rate))
+    }
     /// Whether it can be ordered.
     async fn status(&self) -> ProductStatus {
         self.0.status.into()

@@ -167,10 +167,22 @@ impl Order {
     async fn status(&self) -> OrderStatus {
         self.0.status.into()
     }
-    /// The sum of its line totals, each rounded half-even to the currency's minor unit;
-    /// after acknowledgement, of the accepted lines.
+    /// What the buyer owes for it: the net line totals plus their tax. Each line's net and
+    /// tax are rounded half-even to the currency's minor unit, and the totals are exact sums
+    /// of the rounded lines; after acknowledgement, of the accepted lines.
     async fn total(&self) -> Money {
         Money::of(self.0.total, &self.0.currency)
+    }
+    /// The net line totals, before tax.
+    async fn subtotal(&self) -> Money {
+        Money::of(
+            stored(self.0.total) - stored(self.0.tax_total),
+            &self.0.currency,
+        )
+    }
+    /// The tax of its lines, each rounded on its own.
+    async fn tax(&self) -> Money {
+        Money::of(self.0.tax_total, &self.0.currency)
     }
     /// How much of it has been invoiced.
     async fn invoiced(&self) -> Money {
@@ -298,10 +310,19 @@ impl OrderLine {
     async fn price_source(&self) -> PriceSource {
         self.0.price_source.into()
     }
-    /// Quantity (accepted, once acknowledged) times unit price, rounded half-even to the
+    /// Net: quantity (accepted, once acknowledged) times unit price, rounded half-even to the
     /// currency's minor unit.
     async fn line_total(&self) -> Money {
         Money::of(self.0.line_total, &self.1)
+    }
+    /// The product's tax rate in percent when the order was placed.
+    async fn tax_rate_percent(&self) -> Decimal {
+        Decimal(stored(self.0.tax_rate))
+    }
+    /// The line's tax: its net total times the rate, rounded half-even to the currency's
+    /// minor unit.
+    async fn tax_amount(&self) -> Money {
+        Money::of(self.0.tax_amount, &self.1)
     }
     /// When the buyer wants this line.
     async fn requested_date(&self) -> Option<Date> {
@@ -549,9 +570,20 @@ impl Invoice {
     async fn due_on(&self) -> Date {
         Date(self.0.due_on)
     }
-    /// The amount invoiced: the sum of its line totals.
+    /// The amount invoiced: its net lines plus their tax, each rounded per line.
     async fn total(&self) -> Money {
         Money::of(self.0.total, &self.0.currency)
+    }
+    /// Its net lines, before tax.
+    async fn subtotal(&self) -> Money {
+        Money::of(
+            stored(self.0.total) - stored(self.0.tax_total),
+            &self.0.currency,
+        )
+    }
+    /// The tax of its lines.
+    async fn tax(&self) -> Money {
+        Money::of(self.0.tax_total, &self.0.currency)
     }
     /// The amount paid so far.
     async fn paid(&self) -> Money {
@@ -620,9 +652,13 @@ impl InvoiceLine {
     async fn unit_price(&self) -> Money {
         Money::of(self.0.unit_price, &self.1)
     }
-    /// Quantity times unit price, rounded half-even to the currency's minor unit.
+    /// Net: quantity times unit price, rounded half-even to the currency's minor unit.
     async fn line_total(&self) -> Money {
         Money::of(self.0.line_total, &self.1)
+    }
+    /// The line's tax, rounded half-even to the currency's minor unit.
+    async fn tax_amount(&self) -> Money {
+        Money::of(self.0.tax_amount, &self.1)
     }
 }
 
