@@ -2,6 +2,8 @@
 //! what its invoices still owe. An order that would take the exposure past the credit limit
 //! waits in CREDIT_HOLD until a manager releases or rejects it.
 
+use std::collections::HashMap;
+
 use entity::enums::{InvoiceStatus, OrderKind, OrderStatus};
 use entity::{invoice, order, organization};
 use rust_decimal::Decimal;
@@ -25,49 +27,112 @@ pub const OPEN: [OrderStatus; 5] = [
 ];
 
 /// `buyer`'s exposure to `seller` in `currency`: open orders not yet invoiced, plus unpaid
-/// invoices. Two sums in the database.
+/// invoices.
 pub async fn exposure(
     db: &impl ConnectionTrait,
     buyer: Uuid,
     seller: Uuid,
     currency: &str,
 ) -> Result<Decimal> {
+    let all = exposures(db, &[buyer], seller).await?;
+    Ok(all
+        .get(&buyer)
+        .and_then(|by_currency| by_currency.iter().find(|(c, _)| c == currency))
+        .map(|(_, amount)| *amount)
+        .unwrap_or_default())
+}
+
+/// The exposure of each of `buyers` to `seller`, per currency (sorted by currency): two
+/// grouped sums in the database, whatever the number of buyers.
+pub async fn exposures(
+    db: &impl ConnectionTrait,
+    buyers: &[Uuid],
+    seller: Uuid,
+) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
+    let o = Alias::new("o");
     let orders = Query::select()
+        .column(order::Column::BuyerId)
+        .column(order::Column::Currency)
         .expr_as(
-            Expr::cust("COALESCE(SUM(total - invoiced_amount), 0.0)"),
+            Expr::cust("SUM(total - invoiced_amount)"),
             Alias::new("amount"),
         )
         .from(order::Entity)
-        .and_where(Expr::col(order::Column::BuyerId).eq(buyer))
+        .and_where(Expr::col(order::Column::BuyerId).is_in(buyers.iter().copied()))
         .and_where(Expr::col(order::Column::SellerId).eq(seller))
         .and_where(Expr::col(order::Column::Kind).eq(OrderKind::Sales.to_string_value()))
-        .and_where(Expr::col(order::Column::Currency).eq(currency))
         .and_where(Expr::col(order::Column::Status).is_in(OPEN.iter().map(|s| s.to_string_value())))
-        .to_owned();
-    let buyer_orders = Query::select()
-        .column(order::Column::Id)
-        .from(order::Entity)
-        .and_where(Expr::col(order::Column::BuyerId).eq(buyer))
-        .and_where(Expr::col(order::Column::SellerId).eq(seller))
+        .group_by_col(order::Column::BuyerId)
+        .group_by_col(order::Column::Currency)
         .to_owned();
     let invoices = Query::select()
+        .column((o.clone(), order::Column::BuyerId))
+        .column((invoice::Entity, invoice::Column::Currency))
         .expr_as(
-            Expr::cust("COALESCE(SUM(total - paid), 0.0)"),
+            Expr::cust("SUM(invoices.total - invoices.paid)"),
             Alias::new("amount"),
         )
         .from(invoice::Entity)
-        .and_where(Expr::col(invoice::Column::OrderId).in_subquery(buyer_orders))
-        .and_where(Expr::col(invoice::Column::Currency).eq(currency))
-        .and_where(Expr::col(invoice::Column::Status).ne(InvoiceStatus::Paid.to_string_value()))
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            order::Entity,
+            o.clone(),
+            Expr::col((o.clone(), order::Column::Id))
+                .equals((invoice::Entity, invoice::Column::OrderId)),
+        )
+        .and_where(Expr::col((o.clone(), order::Column::BuyerId)).is_in(buyers.iter().copied()))
+        .and_where(Expr::col((o.clone(), order::Column::SellerId)).eq(seller))
+        .and_where(
+            Expr::col((invoice::Entity, invoice::Column::Status))
+                .ne(InvoiceStatus::Paid.to_string_value()),
+        )
+        .group_by_col((o.clone(), order::Column::BuyerId))
+        .group_by_col((invoice::Entity, invoice::Column::Currency))
         .to_owned();
-    let mut total = Decimal::ZERO;
+    let mut sums: HashMap<Uuid, Vec<(String, Decimal)>> = HashMap::new();
     for stmt in [orders, invoices] {
-        if let Some(row) = db.query_one(&stmt).await? {
-            let amount: Decimal = row.try_get("", "amount")?;
-            total += stored(amount);
+        for row in db.query_all(&stmt).await? {
+            let buyer: Uuid = row.try_get("", "buyer_id")?;
+            let currency: String = row.try_get("", "currency")?;
+            let amount = stored(row.try_get::<Decimal>("", "amount")?);
+            let by_currency = sums.entry(buyer).or_default();
+            match by_currency.iter_mut().find(|(c, _)| *c == currency) {
+                Some((_, sum)) => *sum += amount,
+                None => by_currency.push((currency, amount)),
+            }
         }
     }
-    Ok(total)
+    for by_currency in sums.values_mut() {
+        by_currency.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    Ok(sums)
+}
+
+/// The exposure to the brand of the organizations the principal may see it for: staff for
+/// every organization, a partner for its own.
+pub async fn exposures_for(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    organizations: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
+    principal.ensure_can_read_orders()?;
+    let allowed: Vec<Uuid> = match principal.partner_organization() {
+        Some(own) => organizations
+            .iter()
+            .copied()
+            .filter(|o| *o == own)
+            .collect(),
+        None => organizations.to_vec(),
+    };
+    let Some(brand) = super::queries::brand_id(db).await? else {
+        return Ok(HashMap::new());
+    };
+    let mut found = exposures(db, &allowed, brand).await?;
+    // Organizations that owe nothing still answer, with no amounts.
+    for org in allowed {
+        found.entry(org).or_default();
+    }
+    Ok(found)
 }
 
 trait StringValue {

@@ -174,6 +174,14 @@ by_id_loader!(
 );
 by_id_loader!(PaymentsOf, Vec<entity::payment::Model>, orders::payments_of);
 by_id_loader!(PartyOf, (String, String), orders::parties);
+/// What an organization owes the brand, per currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExposureOf(pub Uuid);
+by_id_loader!(
+    ExposureOf,
+    Vec<(String, rust_decimal::Decimal)>,
+    crate::orders::credit::exposures_for
+);
 
 use crate::reports::service as reports;
 

@@ -381,10 +381,29 @@ async fn an_order_past_the_credit_limit_waits_for_a_manager() {
     // 1528.51 fits; a second one would make 3057.02: held.
     let first = submit_as(&app, &t.portal, two_lines("PO-A")).await;
     assert_eq!(first["order"]["status"], "SUBMITTED");
+    let exposure = || {
+        let app = &app;
+        let portal = t.portal.clone();
+        async move {
+            let body = app
+                .graphql_as(&portal, "{ organization(code: \"DIST-1\") { ... on Distributor { creditExposure { amount currency } } } }", json!({}))
+                .await;
+            body["data"]["organization"]["creditExposure"].clone()
+        }
+    };
+    assert_eq!(
+        exposure().await,
+        json!([{ "amount": "1528.51", "currency": "EUR" }])
+    );
     let second = submit_as(&app, &t.portal, two_lines("PO-B")).await;
     let order = &second["order"];
     assert_eq!(order["status"], "CREDIT_HOLD", "{second}");
     assert_eq!(order["history"][1]["action"], "CREDIT_HOLD");
+    assert_eq!(
+        exposure().await,
+        json!([{ "amount": "1528.51", "currency": "EUR" }]),
+        "a held order does not count"
+    );
     assert_eq!(
         order["history"][1]["note"],
         "exposure 1528.51 EUR plus this order's 1528.51 EUR exceeds the credit limit of 2000.00 EUR"
@@ -411,6 +430,11 @@ async fn an_order_past_the_credit_limit_waits_for_a_manager() {
         )
         .await;
     assert_eq!(released["order"]["status"], "SUBMITTED", "{released}");
+    assert_eq!(
+        exposure().await,
+        json!([{ "amount": "3057.02", "currency": "EUR" }]),
+        "a released order counts"
+    );
     assert_eq!(
         released["order"]["history"][2],
         json!({ "action": "CREDIT_RELEASED", "note": "paid in advance" })
@@ -873,5 +897,64 @@ async fn tax_is_computed_per_line_rounded_half_even_and_carried_to_the_invoice()
         json!({ "subtotal": { "amount": "10.49" }, "tax": { "amount": "1.92" }, "total": { "amount": "12.41" },
                 "lines": [{ "taxAmount": { "amount": "1.90" } }, { "taxAmount": { "amount": "0.02" } }] }),
         "{invoiced}"
+    );
+}
+
+#[tokio::test]
+async fn a_partner_system_submits_orders_with_its_token_only_when_it_holds_orders_write() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let token = |scopes: &'static str| {
+        let app = &app;
+        let org = t.distributor.clone();
+        async move {
+            let body = app
+                .graphql(
+                    &format!("mutation($org: ID!) {{ apiTokenCreate(input: {{ organizationId: $org, name: \"ERP\", scopes: [{scopes}] }}) {{ secret }} }}"),
+                    json!({ "org": org }),
+                )
+                .await;
+            body["data"]["apiTokenCreate"]["secret"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let reader = token("ORDERS_READ, CATALOG_READ").await;
+    let body = app
+        .graphql_as(
+            &reader,
+            "mutation($input: OrderSubmitInput!) { orderSubmit(input: $input) { order { id } } }",
+            json!({ "input": two_lines("ERP-1") }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("orders:write")
+    );
+
+    let erp = token("ORDERS_READ, ORDERS_WRITE, CATALOG_READ").await;
+    let placed = submit_as(&app, &erp, two_lines("ERP-1")).await;
+    assert_eq!(placed["userErrors"], json!([]), "{placed}");
+    assert_eq!(placed["order"]["buyerParty"]["code"], "DIST-1");
+    assert_eq!(placed["order"]["history"][0]["actorKind"], "PARTNER_SYSTEM");
+    assert_eq!(placed["order"]["history"][0]["actor"], Value::Null);
+    // The portal sees the order its system placed.
+    let body = app
+        .graphql_as(
+            &t.portal,
+            "{ orders { totalCount nodes { poNumber } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["orders"],
+        json!({ "totalCount": 1, "nodes": [{ "poNumber": "ERP-1" }] })
     );
 }

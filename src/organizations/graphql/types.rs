@@ -668,6 +668,30 @@ macro_rules! organization_type {
             ) -> async_graphql::Result<Option<crate::catalog::graphql::PartnerTier>> {
                 crate::catalog::graphql::current_tier(ctx, self.0.id).await
             }
+            /// What it owes the brand now, per currency: its open orders not yet invoiced plus
+            /// its unpaid invoices, tax included; the figure the credit check adds an order to.
+            /// Null for other partners' organizations.
+            pub async fn credit_exposure(
+                &self,
+                ctx: &Context<'_>,
+            ) -> async_graphql::Result<Option<Vec<crate::graphql::money::Money>>> {
+                let principal = crate::access::Principal::of(ctx).gql()?;
+                if principal.partner_organization().is_some_and(|own| own != self.0.id) {
+                    return Ok(None);
+                }
+                let found = loader(ctx)?
+                    .load_one(crate::organizations::loaders::ExposureOf(self.0.id))
+                    .await
+                    .map_err(unshare)
+                    .gql()?
+                    .unwrap_or_default();
+                Ok(Some(
+                    found
+                        .into_iter()
+                        .map(|(currency, amount)| crate::graphql::money::Money::of(amount, &currency))
+                        .collect(),
+                ))
+            }
             /// Its memberships of partner tiers, newest first: who moved it, when, and why.
             pub async fn tier_history(
                 &self,
