@@ -428,25 +428,32 @@ pub async fn invoice(
         order.status
     };
     let invoiced = stored(order.invoiced_amount) + total.amount;
-    let mut row: order::ActiveModel = order.clone().into();
-    row.invoiced_amount = Set(invoiced);
-    let order_version = order.version;
-    let updated = save_versioned::<order::Entity>(db, row, order_id, order_version).await?;
-    let note = Some(format!("invoice {} due {due}", created.number));
-    let changes = vec![Change::new(
+    let mut changes = Vec::new();
+    if to != order.status {
+        changes.push(Change::new(
+            "status",
+            Some(status_name(order.status)),
+            Some(status_name(to)),
+        ));
+    }
+    changes.push(Change::new(
         "invoiced",
         Some(money::label(order.invoiced_amount, &order.currency)),
         Some(money::label(invoiced, &order.currency)),
-    )];
-    let saved = step(
+    ));
+    let mut row: order::ActiveModel = order.clone().into();
+    row.invoiced_amount = Set(invoiced);
+    row.status = Set(to);
+    let saved = save_versioned::<order::Entity>(db, row, order_id, version).await?;
+    let note = Some(format!("invoice {} due {due}", created.number));
+    history::record(
         db,
         principal,
-        updated,
-        order_version + 1,
-        to,
-        None,
+        order_id,
         "INVOICED",
-        changes,
+        Some(order.status),
+        to,
+        &changes,
         note,
     )
     .await?;
