@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cli;
 pub mod db;
 pub mod domain;
+pub mod edi;
 pub mod error;
 pub mod graphql;
 pub mod http;

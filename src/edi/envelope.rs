@@ -1,0 +1,805 @@
+//! The ASC X12 envelope: an interchange (ISA … IEA) of functional groups (GS … GE) of
+//! transaction sets (ST … SE), read with the delimiters the ISA itself declares.
+//!
+//! The ISA is fixed-width: its fourth character is the element separator, ISA16 (the 105th
+//! character) the component separator, and the character after it the segment terminator.
+//! Line breaks around segments and a UTF-8 byte-order mark are tolerated. Every count and
+//! control number is checked: SE01 against the segments of its set, SE02 against ST02, GE01
+//! against the sets of its group, GE02 against GS06, IEA01 against the groups, IEA02 against
+//! ISA13. A fault in the interchange envelope rejects the whole interchange (TA1, with its
+//! I18 note code); a fault in a group or a set rejects only that group or set (997, with its
+//! 716 or 717 code), and the others go on. Nothing here panics, whatever the input.
+
+use std::fmt;
+
+/// The characters that separate elements, components, repetitions and segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delimiters {
+    pub element: char,
+    pub component: char,
+    /// ISA11 in 005010; 004010 has the standards identifier `U` there instead.
+    pub repetition: Option<char>,
+    pub segment: char,
+}
+
+impl Delimiters {
+    /// `*`, `:`, `^` and `~`: what this server writes.
+    pub const STANDARD: Delimiters = Delimiters {
+        element: '*',
+        component: ':',
+        repetition: Some('^'),
+        segment: '~',
+    };
+}
+
+/// One segment: its id, its elements (element 1 first), and its position in the
+/// interchange, counting the ISA as 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub id: String,
+    pub elements: Vec<String>,
+    pub position: usize,
+}
+
+impl Segment {
+    /// Element `n` (1-based), empty when absent.
+    pub fn element(&self, n: usize) -> &str {
+        n.checked_sub(1)
+            .and_then(|i| self.elements.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// Test or production traffic (ISA15); the two are never mixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    Production,
+    Test,
+}
+
+/// Why an interchange was refused as a whole, for its TA1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterchangeError {
+    /// The TA1 interchange note code (data element I18), for example `001` or `023`.
+    pub note: &'static str,
+    /// The segment at fault: its position (ISA = 1) and id.
+    pub position: usize,
+    pub segment: String,
+    /// The element at fault, 1-based, when one is.
+    pub element: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for InterchangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "segment {} ({})", self.position, self.segment)?;
+        if let Some(e) = self.element {
+            write!(f, ", element {e:02}")?;
+        }
+        write!(f, ": {} (TA1 note {})", self.message, self.note)
+    }
+}
+
+/// Why a functional group or a transaction set was refused, for its 997.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The 997 code: AK9 (data element 716) for a group, AK5/IK5 (717) for a set.
+    pub code: &'static str,
+    pub position: usize,
+    pub segment: String,
+    pub element: Option<usize>,
+    pub message: String,
+}
+
+/// A transaction set: ST, its body, SE.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransactionSet {
+    /// ST01, for example `850`.
+    pub id: String,
+    /// ST02.
+    pub control_number: String,
+    /// The segments between ST and SE.
+    pub body: Vec<Segment>,
+    /// The ST segment's position in the interchange.
+    pub position: usize,
+    /// Why the envelope refuses this set, if it does.
+    pub problem: Option<Problem>,
+}
+
+/// A functional group: GS, its sets, GE.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// GS01, for example `PO` for 850s.
+    pub functional_id: String,
+    pub sender: String,
+    pub receiver: String,
+    /// GS06.
+    pub control_number: String,
+    /// GS08, for example `004010` or `005010`.
+    pub version: String,
+    pub sets: Vec<TransactionSet>,
+    pub position: usize,
+    pub problem: Option<Problem>,
+}
+
+/// A whole interchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interchange {
+    pub delimiters: Delimiters,
+    pub sender_qualifier: String,
+    pub sender_id: String,
+    pub receiver_qualifier: String,
+    pub receiver_id: String,
+    /// ISA09 and ISA10: YYMMDD and HHMM.
+    pub date: String,
+    pub time: String,
+    /// ISA12: `00401` or `00501`.
+    pub version: String,
+    /// ISA13: nine digits.
+    pub control_number: String,
+    /// ISA14: whether the sender asked for a TA1.
+    pub ack_requested: bool,
+    pub usage: Usage,
+    pub groups: Vec<Group>,
+}
+
+const ISA_LENGTH: usize = 106;
+const BOM: char = '\u{feff}';
+
+fn fail(
+    note: &'static str,
+    position: usize,
+    segment: &str,
+    element: Option<usize>,
+    message: impl Into<String>,
+) -> InterchangeError {
+    InterchangeError {
+        note,
+        position,
+        segment: segment.to_owned(),
+        element,
+        message: message.into(),
+    }
+}
+
+fn problem(
+    code: &'static str,
+    segment: &Segment,
+    element: Option<usize>,
+    message: impl Into<String>,
+) -> Problem {
+    Problem {
+        code,
+        position: segment.position,
+        segment: segment.id.clone(),
+        element,
+        message: message.into(),
+    }
+}
+
+/// The delimiters an interchange declares in its ISA.
+fn delimiters(isa: &[char]) -> Result<Delimiters, InterchangeError> {
+    let element = isa[3];
+    let component = isa[104];
+    let segment = isa[105];
+    let usable = |c: char| !c.is_ascii_alphanumeric() && c != ' ';
+    if !usable(element) {
+        return Err(fail(
+            "026",
+            1,
+            "ISA",
+            None,
+            format!("`{element}` cannot separate elements"),
+        ));
+    }
+    if !usable(component) || component == element {
+        return Err(fail(
+            "027",
+            1,
+            "ISA",
+            Some(16),
+            format!("`{component}` cannot separate components"),
+        ));
+    }
+    if !(usable(segment) || segment == '\n' || segment == '\r')
+        || segment == element
+        || segment == component
+    {
+        return Err(fail(
+            "004",
+            1,
+            "ISA",
+            None,
+            format!("`{}` cannot end segments", segment.escape_default()),
+        ));
+    }
+    let repetition = isa[82];
+    let repetition = (usable(repetition)
+        && repetition != element
+        && repetition != component
+        && repetition != segment)
+        .then_some(repetition);
+    Ok(Delimiters {
+        element,
+        component,
+        repetition,
+        segment,
+    })
+}
+
+/// Splits the text after the ISA into segments, dropping line breaks around them.
+fn segments(text: &str, d: Delimiters) -> Vec<Segment> {
+    text.split(d.segment)
+        .map(|raw| raw.trim_matches(|c| c == '\r' || c == '\n'))
+        .filter(|raw| !raw.is_empty())
+        .enumerate()
+        .map(|(i, raw)| {
+            let mut parts = raw.split(d.element).map(str::to_owned);
+            let id = parts.next().unwrap_or_default();
+            Segment {
+                id,
+                elements: parts.collect(),
+                position: i + 2,
+            }
+        })
+        .collect()
+}
+
+fn valid_id(id: &str) -> bool {
+    (2..=3).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Reads an interchange. Faults in the interchange envelope are an error; faults in a group
+/// or set are recorded on it.
+pub fn parse(raw: &str) -> Result<Interchange, InterchangeError> {
+    let text = raw.trim_start_matches(BOM).trim_start();
+    if !text.starts_with("ISA") {
+        return Err(fail(
+            "022",
+            1,
+            "ISA",
+            None,
+            "an interchange starts with an ISA segment",
+        ));
+    }
+    let isa_chars: Vec<char> = text.chars().take(ISA_LENGTH).collect();
+    if isa_chars.len() < ISA_LENGTH {
+        return Err(fail(
+            "023",
+            1,
+            "ISA",
+            None,
+            format!(
+                "the ISA is {} characters; it has {ISA_LENGTH}",
+                isa_chars.len()
+            ),
+        ));
+    }
+    let d = delimiters(&isa_chars)?;
+    let isa_text: String = isa_chars[..ISA_LENGTH - 1].iter().collect();
+    let isa: Vec<&str> = isa_text.split(d.element).collect();
+    if isa.len() != 17 {
+        return Err(fail(
+            "022",
+            1,
+            "ISA",
+            None,
+            format!("the ISA has {} elements; it has 16", isa.len() - 1),
+        ));
+    }
+    let field = |n: usize| isa[n];
+    let numeric = |n: usize, len: usize| {
+        field(n).len() == len && field(n).chars().all(|c| c.is_ascii_digit())
+    };
+    if !numeric(9, 6) {
+        return Err(fail(
+            "014",
+            1,
+            "ISA",
+            Some(9),
+            "ISA09 must be a date YYMMDD",
+        ));
+    }
+    if !numeric(10, 4) {
+        return Err(fail("015", 1, "ISA", Some(10), "ISA10 must be a time HHMM"));
+    }
+    if !matches!(field(12), "00401" | "00501") {
+        return Err(fail(
+            "017",
+            1,
+            "ISA",
+            Some(12),
+            format!("version {} is not 00401 or 00501", field(12)),
+        ));
+    }
+    if !numeric(13, 9) {
+        return Err(fail("018", 1, "ISA", Some(13), "ISA13 must be nine digits"));
+    }
+    let ack_requested = match field(14) {
+        "0" => false,
+        "1" => true,
+        _ => return Err(fail("019", 1, "ISA", Some(14), "ISA14 must be 0 or 1")),
+    };
+    let usage = match field(15) {
+        "P" => Usage::Production,
+        "T" => Usage::Test,
+        _ => return Err(fail("020", 1, "ISA", Some(15), "ISA15 must be P or T")),
+    };
+    if field(6).trim().is_empty() {
+        return Err(fail("006", 1, "ISA", Some(6), "ISA06 names no sender"));
+    }
+    let rest: String = text.chars().skip(ISA_LENGTH).collect();
+    let mut interchange = Interchange {
+        delimiters: d,
+        sender_qualifier: field(5).trim().to_owned(),
+        sender_id: field(6).trim().to_owned(),
+        receiver_qualifier: field(7).trim().to_owned(),
+        receiver_id: field(8).trim().to_owned(),
+        date: field(9).to_owned(),
+        time: field(10).to_owned(),
+        version: field(12).to_owned(),
+        control_number: field(13).to_owned(),
+        ack_requested,
+        usage,
+        groups: Vec::new(),
+    };
+
+    let segments = segments(&rest, d);
+    let mut i = 0;
+    loop {
+        let Some(seg) = segments.get(i) else {
+            let last = segments.last().map(|s| s.position + 1).unwrap_or(2);
+            return Err(fail(
+                "023",
+                last,
+                "IEA",
+                None,
+                "the interchange ends without an IEA",
+            ));
+        };
+        if !valid_id(&seg.id) {
+            return Err(fail(
+                "024",
+                seg.position,
+                &seg.id,
+                None,
+                format!("`{}` is not a segment id", seg.id),
+            ));
+        }
+        match seg.id.as_str() {
+            "GS" => {
+                let (group, next) = read_group(&segments, i);
+                interchange.groups.push(group);
+                i = next;
+            }
+            "IEA" => {
+                if seg.element(2) != interchange.control_number {
+                    return Err(fail(
+                        "001",
+                        seg.position,
+                        "IEA",
+                        Some(2),
+                        format!(
+                            "IEA02 {} does not match ISA13 {}",
+                            seg.element(2),
+                            interchange.control_number
+                        ),
+                    ));
+                }
+                if seg.element(1).parse::<usize>().ok() != Some(interchange.groups.len()) {
+                    return Err(fail(
+                        "021",
+                        seg.position,
+                        "IEA",
+                        Some(1),
+                        format!(
+                            "IEA01 says {} groups; the interchange has {}",
+                            seg.element(1),
+                            interchange.groups.len()
+                        ),
+                    ));
+                }
+                if let Some(after) = segments.get(i + 1) {
+                    return Err(fail(
+                        "022",
+                        after.position,
+                        &after.id,
+                        None,
+                        "segments follow the IEA",
+                    ));
+                }
+                return Ok(interchange);
+            }
+            other => {
+                return Err(fail(
+                    "024",
+                    seg.position,
+                    other,
+                    None,
+                    format!("{other} cannot stand outside a functional group"),
+                ));
+            }
+        }
+    }
+}
+
+/// Reads the group whose GS is at `start`; returns it and the index after its GE.
+fn read_group(segments: &[Segment], start: usize) -> (Group, usize) {
+    let gs = &segments[start];
+    let mut group = Group {
+        functional_id: gs.element(1).to_owned(),
+        sender: gs.element(2).to_owned(),
+        receiver: gs.element(3).to_owned(),
+        control_number: gs.element(6).to_owned(),
+        version: gs.element(8).to_owned(),
+        sets: Vec::new(),
+        position: gs.position,
+        problem: None,
+    };
+    if group.control_number.is_empty() || !group.control_number.chars().all(|c| c.is_ascii_digit())
+    {
+        group.problem = Some(problem("6", gs, Some(6), "GS06 must be a number"));
+    } else if !matches!(group.version.get(..6), Some("004010" | "005010")) {
+        group.problem = Some(problem(
+            "2",
+            gs,
+            Some(8),
+            format!("version {} is not 004010 or 005010", group.version),
+        ));
+    }
+    let mut i = start + 1;
+    loop {
+        let Some(seg) = segments.get(i) else {
+            group
+                .problem
+                .get_or_insert_with(|| problem("3", gs, None, "the group ends without a GE"));
+            return (group, i);
+        };
+        match seg.id.as_str() {
+            "ST" => {
+                let (set, next) = read_set(segments, i);
+                group.sets.push(set);
+                i = next;
+            }
+            "GE" => {
+                if seg.element(2) != group.control_number {
+                    group.problem.get_or_insert_with(|| {
+                        problem(
+                            "4",
+                            seg,
+                            Some(2),
+                            format!(
+                                "GE02 {} does not match GS06 {}",
+                                seg.element(2),
+                                group.control_number
+                            ),
+                        )
+                    });
+                } else if seg.element(1).parse::<usize>().ok() != Some(group.sets.len()) {
+                    group.problem.get_or_insert_with(|| {
+                        problem(
+                            "5",
+                            seg,
+                            Some(1),
+                            format!(
+                                "GE01 says {} sets; the group has {}",
+                                seg.element(1),
+                                group.sets.len()
+                            ),
+                        )
+                    });
+                }
+                return (group, i + 1);
+            }
+            "GS" | "IEA" => {
+                group
+                    .problem
+                    .get_or_insert_with(|| problem("3", seg, None, "the group ends without a GE"));
+                return (group, i);
+            }
+            _ => {
+                group.problem.get_or_insert_with(|| {
+                    problem(
+                        "1",
+                        seg,
+                        None,
+                        format!("{} cannot stand outside a transaction set", seg.id),
+                    )
+                });
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Reads the set whose ST is at `start`; returns it and the index after its SE.
+fn read_set(segments: &[Segment], start: usize) -> (TransactionSet, usize) {
+    let st = &segments[start];
+    let mut set = TransactionSet {
+        id: st.element(1).to_owned(),
+        control_number: st.element(2).to_owned(),
+        body: Vec::new(),
+        position: st.position,
+        problem: None,
+    };
+    if !(set.id.len() == 3 && set.id.chars().all(|c| c.is_ascii_digit())) {
+        set.problem = Some(problem(
+            "6",
+            st,
+            Some(1),
+            "ST01 must name a transaction set",
+        ));
+    } else if !(4..=9).contains(&set.control_number.len()) {
+        set.problem = Some(problem("7", st, Some(2), "ST02 must be 4 to 9 characters"));
+    }
+    let mut i = start + 1;
+    loop {
+        let Some(seg) = segments.get(i) else {
+            set.problem
+                .get_or_insert_with(|| problem("2", st, None, "the set ends without an SE"));
+            return (set, i);
+        };
+        match seg.id.as_str() {
+            "SE" => {
+                let count = i - start + 1;
+                if seg.element(2) != set.control_number {
+                    set.problem.get_or_insert_with(|| {
+                        problem(
+                            "3",
+                            seg,
+                            Some(2),
+                            format!(
+                                "SE02 {} does not match ST02 {}",
+                                seg.element(2),
+                                set.control_number
+                            ),
+                        )
+                    });
+                } else if seg.element(1).parse::<usize>().ok() != Some(count) {
+                    set.problem.get_or_insert_with(|| {
+                        problem(
+                            "4",
+                            seg,
+                            Some(1),
+                            format!("SE01 says {} segments; the set has {count}", seg.element(1)),
+                        )
+                    });
+                }
+                return (set, i + 1);
+            }
+            "ST" | "GE" | "GS" | "IEA" => {
+                set.problem
+                    .get_or_insert_with(|| problem("2", seg, None, "the set ends without an SE"));
+                return (set, i);
+            }
+            _ => {
+                if !valid_id(&seg.id) {
+                    set.problem.get_or_insert_with(|| {
+                        problem("5", seg, None, format!("`{}` is not a segment id", seg.id))
+                    });
+                }
+                set.body.push(seg.clone());
+                i += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn isa(element: char, component: char, segment: char, control: &str) -> String {
+        let fields = [
+            "ISA",
+            "00",
+            "          ",
+            "00",
+            "          ",
+            "ZZ",
+            "DIST-001       ",
+            "ZZ",
+            "AURORA         ",
+            "261122",
+            "1200",
+            "^",
+            "00501",
+            control,
+            "0",
+            "T",
+        ];
+        let mut out = fields.join(&element.to_string());
+        out.push(element);
+        out.push(component);
+        out.push(segment);
+        out
+    }
+
+    fn interchange(e: char, s: char, body: &[&str], control: &str) -> String {
+        let mut out = isa(e, ':', s, control);
+        for seg in body {
+            out.push_str(&seg.replace('*', &e.to_string()));
+            out.push(s);
+        }
+        out
+    }
+
+    const PO: [&str; 7] = [
+        "GS*PO*DIST-001*AURORA*20261122*1200*7*X*005010",
+        "ST*850*0001",
+        "BEG*00*SA*NL-2026-118**20261122",
+        "PO1*1*12*EA*3444**VP*HP-100",
+        "SE*4*0001",
+        "GE*1*7",
+        "IEA*1*000000042",
+    ];
+
+    #[test]
+    fn reads_the_delimiters_the_isa_declares() {
+        let raw = interchange('|', '\n', &PO, "000000042");
+        let x = parse(&raw).unwrap();
+        assert_eq!(x.delimiters.element, '|');
+        assert_eq!(x.delimiters.segment, '\n');
+        assert_eq!(x.delimiters.component, ':');
+        assert_eq!(x.sender_id, "DIST-001");
+        assert_eq!(x.usage, Usage::Test);
+        assert_eq!(x.groups[0].sets[0].id, "850");
+        assert_eq!(x.groups[0].sets[0].body[1].element(7), "HP-100");
+        assert_eq!(x.groups[0].sets[0].problem, None);
+    }
+
+    #[test]
+    fn tolerates_line_breaks_and_a_byte_order_mark() {
+        let raw = format!(
+            "\u{feff}{}",
+            interchange('*', '~', &PO, "000000042").replace('~', "~\r\n")
+        );
+        let x = parse(&raw).unwrap();
+        assert_eq!(x.groups.len(), 1);
+        assert_eq!(x.groups[0].sets[0].body.len(), 2);
+    }
+
+    #[test]
+    fn a_wrong_se01_rejects_only_its_set() {
+        let body = [
+            "GS*PO*DIST-001*AURORA*20261122*1200*7*X*005010",
+            "ST*850*0001",
+            "BEG*00*SA*A**20261122",
+            "SE*9*0001",
+            "ST*850*0002",
+            "BEG*00*SA*B**20261122",
+            "SE*3*0002",
+            "GE*2*7",
+            "IEA*1*000000042",
+        ];
+        let x = parse(&interchange('*', '~', &body, "000000042")).unwrap();
+        let sets = &x.groups[0].sets;
+        let p = sets[0].problem.as_ref().unwrap();
+        assert_eq!(
+            (p.code, p.position, p.segment.as_str(), p.element),
+            ("4", 5, "SE", Some(1))
+        );
+        assert_eq!(sets[1].problem, None);
+        assert_eq!(x.groups[0].problem, None);
+    }
+
+    #[test]
+    fn control_numbers_must_match_at_every_level() {
+        let mut body = PO[..7].to_vec();
+        body[4] = "SE*4*0002";
+        let x = parse(&interchange('*', '~', &body, "000000042")).unwrap();
+        assert_eq!(x.groups[0].sets[0].problem.as_ref().unwrap().code, "3");
+
+        let mut body = PO[..7].to_vec();
+        body[5] = "GE*1*8";
+        let x = parse(&interchange('*', '~', &body, "000000042")).unwrap();
+        assert_eq!(x.groups[0].problem.as_ref().unwrap().code, "4");
+
+        let mut body = PO[..7].to_vec();
+        body[5] = "GE*2*7";
+        let x = parse(&interchange('*', '~', &body, "000000042")).unwrap();
+        assert_eq!(x.groups[0].problem.as_ref().unwrap().code, "5");
+
+        let mut body = PO[..7].to_vec();
+        body[6] = "IEA*1*000000043";
+        let e = parse(&interchange('*', '~', &body, "000000042")).unwrap_err();
+        assert_eq!(
+            (e.note, e.segment.as_str(), e.element),
+            ("001", "IEA", Some(2))
+        );
+
+        let mut body = PO[..7].to_vec();
+        body[6] = "IEA*2*000000042";
+        let e = parse(&interchange('*', '~', &body, "000000042")).unwrap_err();
+        assert_eq!(e.note, "021");
+    }
+
+    #[test]
+    fn several_groups_and_sets_are_read_in_order() {
+        let body = [
+            "GS*PO*DIST-001*AURORA*20261122*1200*7*X*005010",
+            "ST*850*0001",
+            "BEG*00*SA*A**20261122",
+            "SE*3*0001",
+            "ST*850*0002",
+            "BEG*00*SA*B**20261122",
+            "SE*3*0002",
+            "GE*2*7",
+            "GS*IB*DIST-001*AURORA*20261122*1200*8*X*004010",
+            "ST*846*0001",
+            "BIA*00*MM*1*20261122",
+            "SE*3*0001",
+            "GE*1*8",
+            "IEA*2*000000042",
+        ];
+        let x = parse(&interchange('*', '~', &body, "000000042")).unwrap();
+        assert_eq!(x.groups.len(), 2);
+        assert_eq!(x.groups[0].sets.len(), 2);
+        assert_eq!(x.groups[1].version, "004010");
+        assert_eq!(x.groups[1].sets[0].id, "846");
+        assert!(x.groups.iter().all(|g| g.problem.is_none()));
+    }
+
+    #[test]
+    fn broken_envelopes_are_refused_with_the_segment_named() {
+        // A truncated ISA.
+        let e = parse("ISA*00*          *00").unwrap_err();
+        assert_eq!(e.note, "023");
+        // Not an interchange at all.
+        assert_eq!(parse("hello").unwrap_err().note, "022");
+        // No IEA.
+        let e = parse(&interchange('*', '~', &PO[..6], "000000042")).unwrap_err();
+        assert_eq!((e.note, e.segment.as_str()), ("023", "IEA"));
+        // A bad segment id at the top.
+        let mut body = PO[..7].to_vec();
+        body.insert(0, "zz*1");
+        let e = parse(&interchange('*', '~', &body, "000000042")).unwrap_err();
+        assert_eq!((e.note, e.position), ("024", 2));
+        // An alphanumeric element separator.
+        let raw = interchange('*', '~', &PO, "000000042");
+        let bad = format!("ISAX{}", &raw[4..].replace('*', "X"));
+        assert_eq!(parse(&bad).unwrap_err().note, "026");
+        // Non-digit control number.
+        let e = parse(&interchange('*', '~', &PO, "00000004A")).unwrap_err();
+        assert_eq!((e.note, e.element), ("018", Some(13)));
+    }
+
+    #[test]
+    fn an_unfinished_set_or_group_is_named() {
+        let body = [
+            "GS*PO*DIST-001*AURORA*20261122*1200*7*X*005010",
+            "ST*850*0001",
+            "BEG*00*SA*A**20261122",
+            "GE*1*7",
+            "IEA*1*000000042",
+        ];
+        let x = parse(&interchange('*', '~', &body, "000000042")).unwrap();
+        let p = x.groups[0].sets[0].problem.as_ref().unwrap();
+        assert_eq!((p.code, p.segment.as_str()), ("2", "GE"));
+    }
+
+    #[test]
+    fn no_input_panics() {
+        // Every prefix of a valid interchange, and some noise, is answered without a panic.
+        let raw = interchange('*', '~', &PO, "000000042");
+        for end in 0..raw.len() {
+            if raw.is_char_boundary(end) {
+                let _ = parse(&raw[..end]);
+            }
+        }
+        for noise in [
+            "ISA",
+            "ISA*",
+            "ISA~~~~",
+            "\u{feff}",
+            "ISA*ü*ü*ü",
+            "GS*PO~ST*850~",
+        ] {
+            let _ = parse(noise);
+        }
+    }
+}
