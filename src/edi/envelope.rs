@@ -253,6 +253,37 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// What a TA1 needs of an interchange, read from its ISA as far as it can be read, even when
+/// the interchange is refused: the sender, the control number, date and time, and the
+/// delimiters to answer with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IsaSummary {
+    pub sender_id: String,
+    pub control_number: String,
+    pub date: String,
+    pub time: String,
+    pub delimiters: Delimiters,
+}
+
+/// The TA1 facts of `raw`, or nothing when not even the ISA's fixed layout is there.
+pub fn isa_summary(raw: &str) -> Option<IsaSummary> {
+    let text = raw.trim_start_matches(BOM).trim_start();
+    let chars: Vec<char> = text.chars().take(ISA_LENGTH).collect();
+    if chars.len() < ISA_LENGTH || !text.starts_with("ISA") {
+        return None;
+    }
+    let d = delimiters(&chars).ok()?;
+    let isa: String = chars[..ISA_LENGTH - 1].iter().collect();
+    let fields: Vec<&str> = isa.split(d.element).collect();
+    (fields.len() == 17).then(|| IsaSummary {
+        sender_id: fields[6].trim().to_owned(),
+        control_number: fields[13].to_owned(),
+        date: fields[9].to_owned(),
+        time: fields[10].to_owned(),
+        delimiters: d,
+    })
+}
+
 /// Reads an interchange. Faults in the interchange envelope are an error; faults in a group
 /// or set are recorded on it.
 pub fn parse(raw: &str) -> Result<Interchange, InterchangeError> {
@@ -783,12 +814,27 @@ mod tests {
     }
 
     #[test]
+    fn the_isa_is_read_for_a_ta1_even_when_the_rest_is_broken() {
+        let mut body = PO.to_vec();
+        body[6] = "IEA*1*000000043";
+        let raw = interchange('|', '\n', &body, "000000042");
+        assert!(parse(&raw).is_err());
+        let isa = isa_summary(&raw).unwrap();
+        assert_eq!(isa.control_number, "000000042");
+        assert_eq!(isa.sender_id, "DIST-001");
+        assert_eq!((isa.date.as_str(), isa.time.as_str()), ("261122", "1200"));
+        assert_eq!(isa.delimiters.element, '|');
+        assert_eq!(isa_summary("ISA*00*short"), None);
+    }
+
+    #[test]
     fn no_input_panics() {
         // Every prefix of a valid interchange, and some noise, is answered without a panic.
         let raw = interchange('*', '~', &PO, "000000042");
         for end in 0..raw.len() {
             if raw.is_char_boundary(end) {
                 let _ = parse(&raw[..end]);
+                let _ = isa_summary(&raw[..end]);
             }
         }
         for noise in [

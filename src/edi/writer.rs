@@ -2,7 +2,7 @@
 //! answers an interchange. Every count and control number in what is written is computed
 //! here, never typed by a caller.
 
-use super::envelope::{Delimiters, Interchange, InterchangeError, Usage};
+use super::envelope::{Delimiters, InterchangeError, IsaSummary, Usage};
 
 /// Who an interchange goes from or to: ISA05/ISA06 or ISA07/ISA08.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,9 +103,9 @@ pub fn isa(e: &Envelope) -> String {
     out
 }
 
-/// The TA1 that answers `received` (its control number, date and time): accepted with note
-/// `000`, or rejected with the note of `error`.
-pub fn ta1(received: &Interchange, error: Option<&InterchangeError>, d: Delimiters) -> String {
+/// The TA1 that answers the interchange summarised by `received`: accepted with note `000`,
+/// or rejected with the note of `error`.
+pub fn ta1(received: &IsaSummary, error: Option<&InterchangeError>, d: Delimiters) -> String {
     let (ack, note) = match error {
         None => ("A", "000"),
         Some(e) => ("R", e.note),
@@ -190,7 +190,7 @@ pub fn set(id: &str, control_number: &str, body: &[(&str, Vec<String>)], d: Deli
 
 #[cfg(test)]
 mod tests {
-    use super::super::envelope::parse;
+    use super::super::envelope::{isa_summary, parse};
     use super::*;
 
     fn envelope(d: Delimiters, version: &str) -> Envelope {
@@ -292,7 +292,7 @@ mod tests {
     #[test]
     fn a_ta1_answers_with_the_received_control_number() {
         let e = envelope(Delimiters::STANDARD, "00501");
-        let received = parse(&interchange(&e, &[])).unwrap();
+        let received = isa_summary(&interchange(&e, &[])).unwrap();
         assert_eq!(
             ta1(&received, None, Delimiters::STANDARD),
             "TA1*000000042*261122*1200*A*000~"
