@@ -4,4 +4,5 @@
 //! endpoint will go through.
 
 pub mod envelope;
+pub mod sets;
 pub mod writer;

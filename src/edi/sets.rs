@@ -1,0 +1,309 @@
+//! Transaction set bodies, read with the `x12-types` crate.
+//!
+//! What the crate does: typed structs for the v005010 sets (850, 855, 856, 810, 846, 852,
+//! 997, …) with their loops, parsed from text with `nom`, and every code element as an enum
+//! that keeps unknown codes. What it does not do, and this module and the envelope do
+//! instead: it only reads `*` and `~` (sets are re-written with those before it reads them,
+//! values cleaned of both), it has no 004010 850 (004010 sets are read with the 005010 types:
+//! the segments used here have the same layout in both), it does not check counts or control
+//! numbers (the envelope does), it stops silently at a segment it does not expect (the
+//! unread rest is reported as that segment's fault), and a truncated segment can make it
+//! panic (every read runs under `catch_unwind`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use x12_types::util::Parser as _;
+use x12_types::v005010::_850;
+
+use super::envelope::{Delimiters, Problem, TransactionSet};
+use super::writer::segment;
+
+/// A purchase order as an 850 carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurchaseOrder {
+    /// BEG01: `00` original, `01` cancellation, …
+    pub purpose: String,
+    /// BEG03: the buyer's PO number.
+    pub po_number: String,
+    /// BEG05.
+    pub order_date: Option<NaiveDate>,
+    /// CUR02.
+    pub currency: Option<String>,
+    /// DTM with qualifier 002 (delivery requested).
+    pub requested_date: Option<NaiveDate>,
+    /// N1 loop with entity code ST: its name and its identification (N103/N104).
+    pub ship_to: Option<Party>,
+    pub lines: Vec<PurchaseLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    pub name: Option<String>,
+    pub id_qualifier: Option<String>,
+    pub id: Option<String>,
+}
+
+/// One PO1 line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurchaseLine {
+    /// PO101.
+    pub line_number: String,
+    /// PO102.
+    pub quantity: Option<Decimal>,
+    /// PO103, an X12 unit code.
+    pub unit: String,
+    /// PO104.
+    pub unit_price: Option<Decimal>,
+    /// The vendor's (our) part number: qualifier VP or VN.
+    pub sku: Option<String>,
+    /// The buyer's part number: qualifier BP.
+    pub buyer_part_number: Option<String>,
+    /// A GTIN: qualifier UP, EN or UK.
+    pub gtin: Option<String>,
+}
+
+/// The set's segments as the crate reads them: ST, body, SE, with `*` and `~`.
+fn standard_text(set: &TransactionSet) -> String {
+    let d = Delimiters::STANDARD;
+    let mut out = segment("ST", &[&set.id, &set.control_number], d);
+    for s in &set.body {
+        let elements: Vec<&str> = s.elements.iter().map(String::as_str).collect();
+        out.push_str(&segment(&s.id, &elements, d));
+    }
+    out.push_str(&segment(
+        "SE",
+        &[&(set.body.len() + 2).to_string(), &set.control_number],
+        d,
+    ));
+    out
+}
+
+/// A set refused for a segment in error (997 code 5).
+fn fault(position: usize, segment: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        code: "5",
+        position,
+        segment: segment.to_owned(),
+        element: None,
+        message: message.into(),
+    }
+}
+
+/// Where the crate stopped: the segment that starts `rest`, by position in the interchange.
+fn unread(set: &TransactionSet, text: &str, rest: &str) -> Problem {
+    let consumed = text.len().saturating_sub(rest.len());
+    let index = text[..consumed].matches('~').count();
+    // Index 0 is ST; body segments follow it.
+    let (position, id) = match index.checked_sub(1).and_then(|i| set.body.get(i)) {
+        Some(s) => (s.position, s.id.clone()),
+        None => (set.position, "SE".to_owned()),
+    };
+    fault(
+        position,
+        &id,
+        format!("{id} is not expected here in a {}", set.id),
+    )
+}
+
+fn date(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y%m%d").ok()
+}
+
+fn decimal(value: &str) -> Option<Decimal> {
+    Decimal::from_str(value.trim()).ok()
+}
+
+fn text(value: &Option<String>) -> Option<String> {
+    value
+        .as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Reads an 850. A body the crate cannot read, or reads only in part, is the set's fault.
+pub fn read_850(set: &TransactionSet) -> Result<PurchaseOrder, Problem> {
+    let written = standard_text(set);
+    let parsed = catch_unwind(AssertUnwindSafe(|| _850::parse(&written)));
+    let (rest, po) = match parsed {
+        Ok(Ok(ok)) => ok,
+        // The crate stopped where it could not go on: name that segment.
+        Ok(Err(nom::Err::Error(e) | nom::Err::Failure(e))) => {
+            return Err(unread(set, &written, e.input));
+        }
+        Ok(Err(nom::Err::Incomplete(_))) | Err(_) => {
+            return Err(fault(
+                set.position,
+                "ST",
+                format!("the {} could not be read", set.id),
+            ));
+        }
+    };
+    if !rest.trim().is_empty() {
+        return Err(unread(set, &written, rest));
+    }
+    let currency = po.cur.as_ref().map(|c| c._02.to_string());
+    let requested_date = po
+        .dtm
+        .iter()
+        .find(|d| d._01.to_string() == "002")
+        .and_then(|d| d._02.as_ref())
+        .and_then(|d| date(&d.to_string()));
+    let ship_to = po
+        .loop_n1
+        .iter()
+        .find(|l| l.n1._01.to_string() == "ST")
+        .map(|l| Party {
+            name: text(&l.n1._02),
+            id_qualifier: l.n1._03.as_ref().map(|q| q.to_string()),
+            id: text(&l.n1._04),
+        });
+    let lines = po
+        .loop_po1
+        .iter()
+        .map(|l| {
+            let p = &l.po1;
+            let ids = [
+                (p._06.as_ref().map(|q| q.to_string()), &p._07),
+                (p._08.as_ref().map(|q| q.to_string()), &p._09),
+                (p._10.as_ref().map(|q| q.to_string()), &p._11),
+            ];
+            let find = |codes: &[&str]| {
+                ids.iter()
+                    .find(|(q, _)| q.as_deref().is_some_and(|q| codes.contains(&q)))
+                    .and_then(|(_, v)| text(v))
+            };
+            PurchaseLine {
+                line_number: p._01.clone().unwrap_or_default(),
+                quantity: decimal(&p._02),
+                unit: p._03.to_string(),
+                unit_price: decimal(&p._04),
+                sku: find(&["VP", "VN"]),
+                buyer_part_number: find(&["BP"]),
+                gtin: find(&["UP", "EN", "UK"]),
+            }
+        })
+        .collect();
+    Ok(PurchaseOrder {
+        purpose: po.beg._01.clone(),
+        po_number: po.beg._03.trim().to_owned(),
+        order_date: date(&po.beg._05),
+        currency,
+        requested_date,
+        ship_to,
+        lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::envelope::parse;
+    use super::*;
+
+    fn one_set(element: char, segment: char, version: &str, body: &[&str]) -> TransactionSet {
+        let isa = [
+            "ISA",
+            "00",
+            "          ",
+            "00",
+            "          ",
+            "ZZ",
+            "DIST-001       ",
+            "ZZ",
+            "AURORA         ",
+            "261122",
+            "1200",
+            if version == "004010" { "U" } else { "^" },
+            if version == "004010" {
+                "00401"
+            } else {
+                "00501"
+            },
+            "000000042",
+            "0",
+            "P",
+        ]
+        .join(&element.to_string());
+        let mut raw = format!("{isa}{element}>{segment}");
+        let gs = format!("GS*PO*DIST-001*AURORA*20261122*1200*7*X*{version}");
+        let st_count = (body.len() + 2).to_string();
+        let mut segments = vec![gs, "ST*850*0001".to_owned()];
+        segments.extend(body.iter().map(|s| (*s).to_owned()));
+        segments.push(format!("SE*{st_count}*0001"));
+        segments.push("GE*1*7".to_owned());
+        segments.push("IEA*1*000000042".to_owned());
+        for s in segments {
+            raw.push_str(&s.replace('*', &element.to_string()));
+            raw.push(segment);
+        }
+        let x = parse(&raw).unwrap();
+        assert_eq!(x.groups[0].sets[0].problem, None);
+        x.groups[0].sets[0].clone()
+    }
+
+    const BODY: [&str; 7] = [
+        "BEG*00*SA*NL-2026-118**20261122",
+        "CUR*BY*EUR",
+        "DTM*002*20261207",
+        "N1*ST*Nordlicht Lager Süd*UL*4006381333931",
+        "PO1*1*12*EA*3444**VP*HP-100*BP*NL-HP",
+        "PO1*2*40*EA*154.98**UP*400638100104*VP*CTL-SMART",
+        "CTT*2",
+    ];
+
+    #[test]
+    fn an_850_in_005010_gives_the_order_its_lines_and_ship_to() {
+        let po = read_850(&one_set('*', '~', "005010", &BODY)).unwrap();
+        assert_eq!(po.purpose, "00");
+        assert_eq!(po.po_number, "NL-2026-118");
+        assert_eq!(po.order_date, NaiveDate::from_ymd_opt(2026, 11, 22));
+        assert_eq!(po.currency.as_deref(), Some("EUR"));
+        assert_eq!(po.requested_date, NaiveDate::from_ymd_opt(2026, 12, 7));
+        let ship_to = po.ship_to.unwrap();
+        assert_eq!(ship_to.name.as_deref(), Some("Nordlicht Lager Süd"));
+        assert_eq!(ship_to.id.as_deref(), Some("4006381333931"));
+        assert_eq!(po.lines.len(), 2);
+        let first = &po.lines[0];
+        assert_eq!(first.line_number, "1");
+        assert_eq!(first.quantity, Some(Decimal::from(12)));
+        assert_eq!(first.unit, "EA");
+        assert_eq!(first.unit_price, Some(Decimal::from(3444)));
+        assert_eq!(first.sku.as_deref(), Some("HP-100"));
+        assert_eq!(first.buyer_part_number.as_deref(), Some("NL-HP"));
+        assert_eq!(po.lines[1].gtin.as_deref(), Some("400638100104"));
+        assert_eq!(po.lines[1].sku.as_deref(), Some("CTL-SMART"));
+    }
+
+    #[test]
+    fn an_850_in_004010_with_other_delimiters_reads_the_same() {
+        let a = read_850(&one_set('*', '~', "005010", &BODY)).unwrap();
+        let b = read_850(&one_set('|', '\n', "004010", &BODY)).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_unexpected_segment_is_named_with_its_position() {
+        let mut body = BODY.to_vec();
+        body.insert(4, "ZZZ*1*2");
+        let set = one_set('*', '~', "005010", &body);
+        let p = read_850(&set).unwrap_err();
+        assert_eq!(p.segment, "ZZZ");
+        assert_eq!(p.position, set.body[4].position);
+        assert_eq!(p.code, "5");
+    }
+
+    #[test]
+    fn truncated_segments_do_not_panic() {
+        for cut in ["BEG", "BEG*00", "PO1", "PO1*1", "N1", "CUR*BY", "DTM"] {
+            let mut body = BODY.to_vec();
+            body[0] = if cut.starts_with("BEG") { cut } else { BODY[0] };
+            if !cut.starts_with("BEG") {
+                body.insert(1, cut);
+            }
+            let set = one_set('*', '~', "005010", &body);
+            let _ = read_850(&set);
+        }
+    }
+}
