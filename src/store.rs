@@ -71,6 +71,16 @@ versioned!(order, "order", |_model| false);
 versioned!(shipment, "shipment", |_model| false);
 versioned!(invoice, "invoice", |_model| false);
 
+/// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
+/// children answers with.
+pub fn grouped<M>(rows: Vec<M>, key: impl Fn(&M) -> Uuid) -> HashMap<Uuid, Vec<M>> {
+    let mut out: HashMap<Uuid, Vec<M>> = HashMap::new();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
 /// Rows by id, as far as `visible` lets the caller see them. Archived rows are included: a
 /// reference to an archived row still resolves.
 pub async fn by_ids<E: Versioned>(

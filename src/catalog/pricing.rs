@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -293,22 +293,18 @@ pub async fn entries_of(
 ) -> Result<HashMap<Uuid, Vec<price_list_entry::Model>>> {
     principal.ensure_can_read_catalog()?;
     let visible = Entity::find()
-        .filter(Column::Id.is_in(list_ids.iter().copied()))
+        .select_only()
+        .column(Column::Id)
         .filter(principal.visible_price_lists())
-        .all(db)
-        .await?;
-    let ids: Vec<Uuid> = visible.iter().map(|l| l.id).collect();
+        .into_query();
     let rows = price_list_entry::Entity::find()
-        .filter(price_list_entry::Column::PriceListId.is_in(ids))
+        .filter(price_list_entry::Column::PriceListId.is_in(list_ids.iter().copied()))
+        .filter(price_list_entry::Column::PriceListId.in_subquery(visible))
         .order_by_asc(price_list_entry::Column::ProductId)
         .order_by_asc(price_list_entry::Column::MinQuantity)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<price_list_entry::Model>> = HashMap::new();
-    for row in rows {
-        out.entry(row.price_list_id).or_default().push(row);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |e| e.price_list_id))
 }
 
 fn check_dates(from: NaiveDate, until: Option<NaiveDate>) -> Result<()> {

@@ -344,11 +344,7 @@ pub async fn suppliers_of(
         .order_by_asc(product_supplier::Column::SupplierId)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<product_supplier::Model>> = HashMap::new();
-    for row in rows {
-        out.entry(row.product_id).or_default().push(row);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |s| s.product_id))
 }
 
 /// The specifications of each product, as far as the principal may see them.
@@ -365,11 +361,7 @@ pub async fn specs_of(
         .order_by_asc(product_spec::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<product_spec::Model>> = HashMap::new();
-    for row in rows {
-        out.entry(row.product_id).or_default().push(row);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |s| s.product_id))
 }
 
 pub async fn specs_by_ids(

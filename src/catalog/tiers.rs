@@ -71,11 +71,10 @@ pub async fn product_lines_of(
         .order_by_asc(tier_product_line::Column::ProductLine)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for row in rows {
-        out.entry(row.tier_id).or_default().push(row.product_line);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |l| l.tier_id)
+        .into_iter()
+        .map(|(tier, lines)| (tier, lines.into_iter().map(|l| l.product_line).collect()))
+        .collect())
 }
 
 async fn check_price_list(db: &impl ConnectionTrait, id: Uuid) -> Result<()> {
@@ -282,11 +281,7 @@ pub async fn memberships_of(
         .order_by_desc(tier_membership::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<tier_membership::Model>> = HashMap::new();
-    for row in rows {
-        out.entry(row.organization_id).or_default().push(row);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |m| m.organization_id))
 }
 
 /// Moves an organization into a tier (or out of the program, with `tier_id` none): the open

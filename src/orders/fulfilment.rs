@@ -155,7 +155,7 @@ pub async fn ship(
     .await?;
     let mut changes = Vec::new();
     let mut fully_shipped = true;
-    for (w, line) in new.lines.iter().zip(&matched) {
+    shipment_line::Entity::insert_many(new.lines.iter().zip(&matched).map(|(w, line)| {
         shipment_line::ActiveModel {
             id: Set(Uuid::now_v7()),
             shipment_id: Set(id),
@@ -163,8 +163,10 @@ pub async fn ship(
             quantity: Set(w.quantity),
             received_quantity: Set(None),
         }
-        .insert(db)
-        .await?;
+    }))
+    .exec(db)
+    .await?;
+    for (w, line) in new.lines.iter().zip(&matched) {
         let shipped = stored(line.shipped_quantity) + w.quantity;
         changes.push(Change::new(
             format!("lines.{}.shipped", line.line_number),
@@ -396,8 +398,8 @@ pub async fn invoice(
     }
     .insert(db)
     .await?;
-    for ((line, quantity), (net, tax)) in to_invoice.iter().zip(&amounts.lines) {
-        invoice_line::ActiveModel {
+    invoice_line::Entity::insert_many(to_invoice.iter().zip(&amounts.lines).map(
+        |((line, quantity), (net, tax))| invoice_line::ActiveModel {
             id: Set(Uuid::now_v7()),
             invoice_id: Set(id),
             order_line_id: Set(line.id),
@@ -405,9 +407,11 @@ pub async fn invoice(
             unit_price: Set(stored(line.unit_price)),
             line_total: Set(net.amount),
             tax_amount: Set(tax.amount),
-        }
-        .insert(db)
-        .await?;
+        },
+    ))
+    .exec(db)
+    .await?;
+    for (line, quantity) in &to_invoice {
         let mut row: order_line::ActiveModel = (*line).clone().into();
         row.invoiced_quantity = Set(stored(line.invoiced_quantity) + *quantity);
         row.update(db).await?;

@@ -18,7 +18,7 @@ use super::model::OrderFilter;
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pagination::{Page, PageRequest, SortKey};
-use crate::store;
+use crate::store::{self, grouped};
 
 /// The brand, if the directory has one.
 pub async fn brand_id(db: &impl ConnectionTrait) -> Result<Option<Uuid>> {
@@ -113,15 +113,6 @@ pub async fn for_change(
     version: i32,
 ) -> Result<order::Model> {
     store::for_change::<Entity>(db, id, version, principal.visible_orders()).await
-}
-
-/// Groups rows by a key, keeping their order.
-fn grouped<M>(rows: Vec<M>, key: impl Fn(&M) -> Uuid) -> HashMap<Uuid, Vec<M>> {
-    let mut out: HashMap<Uuid, Vec<M>> = HashMap::new();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
-    }
-    out
 }
 
 pub async fn lines_of(

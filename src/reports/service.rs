@@ -452,20 +452,19 @@ pub async fn inventory_lines_of(
     principal: &Principal,
     report_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<inventory_report_line::Model>>> {
-    let visible: Vec<Uuid> = inventory_by_ids(db, principal, report_ids)
-        .await?
-        .into_keys()
-        .collect();
+    principal.ensure_can_read_orders()?;
+    let visible = inventory_report::Entity::find()
+        .select_only()
+        .column(inventory_report::Column::Id)
+        .filter(principal.owned_by_visible(inventory_report::Column::OrganizationId))
+        .into_query();
     let rows = inventory_report_line::Entity::find()
-        .filter(inventory_report_line::Column::ReportId.is_in(visible))
+        .filter(inventory_report_line::Column::ReportId.is_in(report_ids.iter().copied()))
+        .filter(inventory_report_line::Column::ReportId.in_subquery(visible))
         .order_by_asc(inventory_report_line::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<_>> = HashMap::new();
-    for row in rows {
-        out.entry(row.report_id).or_default().push(row);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |l| l.report_id))
 }
 
 pub async fn sell_through_lines_of(
@@ -473,20 +472,19 @@ pub async fn sell_through_lines_of(
     principal: &Principal,
     report_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<sell_through_report_line::Model>>> {
-    let visible: Vec<Uuid> = sell_through_by_ids(db, principal, report_ids)
-        .await?
-        .into_keys()
-        .collect();
+    principal.ensure_can_read_orders()?;
+    let visible = sell_through_report::Entity::find()
+        .select_only()
+        .column(sell_through_report::Column::Id)
+        .filter(principal.owned_by_visible(sell_through_report::Column::OrganizationId))
+        .into_query();
     let rows = sell_through_report_line::Entity::find()
-        .filter(sell_through_report_line::Column::ReportId.is_in(visible))
+        .filter(sell_through_report_line::Column::ReportId.is_in(report_ids.iter().copied()))
+        .filter(sell_through_report_line::Column::ReportId.in_subquery(visible))
         .order_by_asc(sell_through_report_line::Column::Id)
         .all(db)
         .await?;
-    let mut out: HashMap<Uuid, Vec<_>> = HashMap::new();
-    for row in rows {
-        out.entry(row.report_id).or_default().push(row);
-    }
-    Ok(out)
+    Ok(store::grouped(rows, |l| l.report_id))
 }
 
 /// What one distributor holds of one SKU, from its latest current stock report, with

@@ -106,9 +106,9 @@ pub struct TradeReport {
     pub reports: usize,
 }
 
-fn eur() -> Currency {
-    // EUR is in the table of currencies; the demo trades in it.
-    Currency::parse(&[], "EUR").unwrap_or_else(|_| unreachable!("EUR is a known currency"))
+/// The demo trades in EUR.
+fn eur() -> Result<Currency> {
+    Currency::parse(&[], "EUR")
 }
 
 fn cents(n: i64) -> Decimal {
@@ -145,7 +145,7 @@ pub async fn demo(
                 gtin: Some(gtin(i)),
                 product_line: (*line).to_owned(),
                 unit: *unit,
-                list_price: Money::rounded(cents(*price), eur()),
+                list_price: Money::rounded(cents(*price), eur()?),
                 tax_rate: Decimal::from(19),
                 status: ProductStatus::Active,
                 description: None,
@@ -197,7 +197,7 @@ pub async fn demo(
             NewPriceList {
                 code: format!("{code}-LIST"),
                 name: format!("{name} price list"),
-                currency: eur(),
+                currency: eur()?,
                 valid_from,
                 valid_until: None,
                 entries,
@@ -236,7 +236,7 @@ pub async fn demo(
         };
         let org = tiers::assign(db, &system, *distributor, 1, Some(tier), None).await?;
         if i == 0 {
-            let limit = Money::rounded(Decimal::from(400_000), eur());
+            let limit = Money::rounded(Decimal::from(400_000), eur()?);
             credit::set_limit(db, &system, org.id, org.version, Some(limit)).await?;
         }
     }
@@ -453,7 +453,7 @@ async fn place(
                     invoice.version,
                     NewPayment {
                         amount: invoice.total,
-                        currency: eur(),
+                        currency: eur()?,
                         received_on: Some(received),
                         reference: Some(format!("BANK-{}", invoice.number)),
                     },

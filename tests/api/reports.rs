@@ -233,3 +233,38 @@ async fn reports_need_the_scope_a_known_sku_and_sane_numbers() {
         "nothing was written"
     );
 }
+
+#[tokio::test]
+async fn a_sales_period_must_run_forwards_and_only_distributors_and_dealers_report() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let body = app
+        .graphql(
+            SALES,
+            json!({ "input": { "organizationId": t.distributor, "periodStart": "2026-10-31", "periodEnd": "2026-10-01",
+                               "lines": [{ "sku": "WIDGET-1", "quantity": "1" }] } }),
+        )
+        .await;
+    let e = &body["data"]["sellThroughReportSubmit"]["userErrors"][0];
+    assert_eq!(
+        (e["code"].as_str(), e["field"].clone()),
+        (Some("INVALID"), json!(["input", "periodEnd"])),
+        "{body}"
+    );
+    let body = app
+        .graphql(
+            SALES,
+            json!({ "input": { "organizationId": t.supplier, "periodStart": "2026-10-01", "periodEnd": "2026-10-31",
+                               "lines": [{ "sku": "WIDGET-1", "quantity": "1" }] } }),
+        )
+        .await;
+    let e = &body["data"]["sellThroughReportSubmit"]["userErrors"][0];
+    assert_eq!(e["code"], "NOT_ALLOWED", "{body}");
+    let body = app
+        .graphql(
+            "{ sellThroughReports(filter: { includeReplaced: true }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["sellThroughReports"]["totalCount"], 0);
+}
