@@ -223,6 +223,52 @@ impl Principal {
         }
     }
 
+    /// Whether this principal may send X12 interchanges: partner systems with the `edi`
+    /// scope, partner admins, the brand's admins and managers, and the operator. Whose
+    /// interchange it is is checked against its ISA sender.
+    pub fn ensure_can_exchange_edi(&self) -> Result<()> {
+        match self {
+            Principal::Staff {
+                role: UserRole::Admin | UserRole::Manager,
+                ..
+            }
+            | Principal::Partner {
+                role: UserRole::PartnerAdmin,
+                ..
+            }
+            | Principal::System => Ok(()),
+            Principal::PartnerSystem { .. } | Principal::Anonymous => {
+                self.require_scope(Scope::Edi)
+            }
+            _ => Err(Error::Forbidden(
+                "only admins, managers and partner systems with the edi scope send X12".into(),
+            )),
+        }
+    }
+
+    /// Whether this principal may read X12 interchanges and documents (what it sees is
+    /// narrowed to its own organization's for partners).
+    pub fn ensure_can_read_edi(&self) -> Result<()> {
+        self.require_scope(Scope::Edi)
+    }
+
+    /// The principal the trade model sees for X12 documents this principal sends: the `edi`
+    /// scope carries the order and inventory scopes that the documents need.
+    pub fn for_edi(&self) -> Principal {
+        match self {
+            Principal::PartnerSystem {
+                token_id,
+                organization_id,
+                scopes,
+            } if scopes.contains(&Scope::Edi) => Principal::PartnerSystem {
+                token_id: *token_id,
+                organization_id: *organization_id,
+                scopes: Scope::ALL.to_vec(),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// Whether this principal may submit inventory and sell-through reports; which
     /// organization it reports for is checked by the reports themselves.
     pub fn ensure_can_report_inventory(&self) -> Result<()> {

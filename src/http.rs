@@ -398,6 +398,174 @@ fn operation_shape(
     })
 }
 
+/// The `429` for a caller past its quota, keyed by the user, the token or the address.
+fn rate_limited(
+    req: &HttpRequest,
+    state: &GraphqlState,
+    principal: &Principal,
+    media: &str,
+) -> Option<HttpResponse> {
+    let rate_key = match principal {
+        Principal::Staff { user_id, .. } | Principal::Partner { user_id, .. } => {
+            format!("user:{user_id}")
+        }
+        Principal::PartnerSystem { token_id, .. } => format!("token:{token_id}"),
+        _ => format!(
+            "address:{}",
+            req.peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default()
+        ),
+    };
+    let not_until = state.rate_limiter.check_key(&rate_key).err()?;
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    Some(
+        HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+            .insert_header((header::RETRY_AFTER, seconds.max(1).to_string()))
+            .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+            .body(
+                json!({ "errors": [{
+                    "message": format!("too many requests: at most {} a minute", state.limits.rate_limit_per_minute),
+                    "extensions": { "code": "RATE_LIMITED" }
+                }] })
+                .to_string(),
+            ),
+    )
+}
+
+const EDI_X12: &str = "application/edi-x12";
+
+/// The text of an X12 body: UTF-8, or else ISO 8859-1, byte for byte, so nothing a partner
+/// sends is lost.
+fn edi_text(body: &[u8]) -> String {
+    match std::str::from_utf8(body) {
+        Ok(text) => text.to_owned(),
+        Err(_) => body.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// `POST /edi/x12`: receives an interchange from a partner system. The answer is JSON with
+/// the stored interchange, its sets and the acknowledgements; with `Accept:
+/// application/edi-x12` it is the acknowledgements themselves.
+pub async fn edi_post(
+    req: HttpRequest,
+    body: Bytes,
+    state: web::Data<GraphqlState>,
+) -> HttpResponse {
+    let principal = match authenticate(&req, &state, JSON).await {
+        Ok(Principal::Anonymous) => {
+            return unauthenticated(JSON, "send an API token with the edi scope");
+        }
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    if let Some(refused) = rate_limited(&req, &state, &principal, JSON) {
+        return refused;
+    }
+    let wants_x12 = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains(EDI_X12));
+    let text = edi_text(&body);
+    if text.trim().is_empty() {
+        return edi_error(
+            StatusCode::BAD_REQUEST,
+            "send an interchange, ISA to IEA, as the request body",
+            "BAD_USER_INPUT",
+        );
+    }
+    let receipt = crate::edi::inbound::receive(&state.db, &principal, &text, &state.trade).await;
+    let receipt = match receipt {
+        Ok(r) => r,
+        Err(crate::error::Error::User(e)) => {
+            return edi_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e.message,
+                e.code.as_str(),
+            );
+        }
+        Err(other) => {
+            let gql = other.into_graphql();
+            let code = gql
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+                .unwrap_or_else(|| INTERNAL.to_owned());
+            let status = match code.as_str() {
+                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+                "FORBIDDEN" => StatusCode::FORBIDDEN,
+                "NOT_FOUND" => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            return edi_error(status, &gql.message, &code);
+        }
+    };
+    if wants_x12 {
+        let text: String = receipt
+            .acknowledgements
+            .iter()
+            .map(|a| a.content.as_str())
+            .collect();
+        return HttpResponse::Ok().content_type(EDI_X12).body(text);
+    }
+    let documents = match crate::edi::service::documents_of_interchanges(
+        &state.db,
+        &principal,
+        &[receipt.interchange.id],
+    )
+    .await
+    {
+        Ok(mut by) => by.remove(&receipt.interchange.id).unwrap_or_default(),
+        Err(e) => {
+            tracing::error!(error = %crate::error::error_chain(&e), "reading received sets failed");
+            return edi_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+                INTERNAL,
+            );
+        }
+    };
+    let x = &receipt.interchange;
+    let body = json!({
+        "interchange": {
+            "id": crate::ids::GlobalId::encode(crate::ids::NodeType::EdiInterchange, x.id),
+            "controlNumber": x.control_number,
+            "usage": x.usage,
+            "status": x.status,
+            "message": x.message,
+            "documents": documents.iter().map(|d| json!({
+                "id": crate::ids::GlobalId::encode(crate::ids::NodeType::EdiDocument, d.id),
+                "transactionSet": d.transaction_set,
+                "groupControlNumber": d.group_control_number,
+                "controlNumber": d.control_number,
+                "status": d.status,
+                "message": d.message,
+                "reference": d.reference,
+            })).collect::<Vec<_>>(),
+        },
+        "acknowledgements": receipt.acknowledgements.iter().map(|a| json!({
+            "id": crate::ids::GlobalId::encode(crate::ids::NodeType::EdiInterchange, a.id),
+            "controlNumber": a.control_number,
+            "content": a.content,
+        })).collect::<Vec<_>>(),
+    });
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+        .body(body.to_string())
+}
+
+fn edi_error(status: StatusCode, message: &str, code: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+        .body(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+                .to_string(),
+        )
+}
+
 async fn execute(
     req: &HttpRequest,
     state: &GraphqlState,
@@ -430,31 +598,8 @@ async fn execute(
     if principal == Principal::Anonymous && shape.as_ref().is_some_and(|s| !s.anonymous_ok) {
         return unauthenticated(media, "authentication is required: sign in with `login`");
     }
-    let rate_key = match &principal {
-        Principal::Staff { user_id, .. } | Principal::Partner { user_id, .. } => {
-            format!("user:{user_id}")
-        }
-        Principal::PartnerSystem { token_id, .. } => format!("token:{token_id}"),
-        _ => format!(
-            "address:{}",
-            req.peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default()
-        ),
-    };
-    if let Err(not_until) = state.rate_limiter.check_key(&rate_key) {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
-            .insert_header((header::RETRY_AFTER, seconds.max(1).to_string()))
-            .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
-            .body(
-                json!({ "errors": [{
-                    "message": format!("too many requests: at most {} a minute", state.limits.rate_limit_per_minute),
-                    "extensions": { "code": "RATE_LIMITED" }
-                }] })
-                .to_string(),
-            );
+    if let Some(refused) = rate_limited(req, state, &principal, media) {
+        return refused;
     }
     if let Some(doc) = &doc {
         let document_limits = DocumentLimits {

@@ -23,6 +23,8 @@ pub enum NodeType {
     Invoice,
     InventoryReport,
     SellThroughReport,
+    EdiInterchange,
+    EdiDocument,
 }
 
 impl NodeType {
@@ -44,6 +46,8 @@ impl NodeType {
             NodeType::Invoice => "Invoice",
             NodeType::InventoryReport => "InventoryReport",
             NodeType::SellThroughReport => "SellThroughReport",
+            NodeType::EdiInterchange => "EdiInterchange",
+            NodeType::EdiDocument => "EdiDocument",
         }
     }
 
@@ -65,6 +69,8 @@ impl NodeType {
             NodeType::Invoice,
             NodeType::InventoryReport,
             NodeType::SellThroughReport,
+            NodeType::EdiInterchange,
+            NodeType::EdiDocument,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -100,6 +100,7 @@ impl Application {
                         .route(web::get().to(http::graphql_get))
                         .default_service(web::to(http::graphql_other)),
                 )
+                .route("/edi/x12", web::post().to(http::edi_post))
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
         })

@@ -318,3 +318,47 @@ pub enum InvoiceStatus {
     #[sea_orm(string_value = "PAID")]
     Paid,
 }
+
+/// Whether an X12 interchange or document came in from a partner or went out to one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EdiDirection {
+    #[sea_orm(string_value = "INBOUND")]
+    Inbound,
+    #[sea_orm(string_value = "OUTBOUND")]
+    Outbound,
+}
+
+/// Production or test traffic (ISA15); the two never mix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EdiUsage {
+    #[sea_orm(string_value = "PRODUCTION")]
+    Production,
+    #[sea_orm(string_value = "TEST")]
+    Test,
+}
+
+/// What became of an X12 interchange or transaction set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EdiStatus {
+    /// Received and applied (test traffic: checked, and applied to nothing).
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    /// An interchange some of whose sets were refused.
+    #[sea_orm(string_value = "PARTIALLY_ACCEPTED")]
+    PartiallyAccepted,
+    /// Refused: malformed, or failing a business check. Nothing was applied.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// Already received under the same control number; not applied again.
+    #[sea_orm(string_value = "DUPLICATE")]
+    Duplicate,
+    /// Written by the server for the partner.
+    #[sea_orm(string_value = "SENT")]
+    Sent,
+}

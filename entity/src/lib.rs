@@ -7,6 +7,8 @@ pub mod audit_event;
 pub mod channel_link;
 pub mod contact;
 pub mod counter;
+pub mod edi_document;
+pub mod edi_interchange;
 pub mod enums;
 pub mod inventory_report;
 pub mod inventory_report_line;

@@ -9,6 +9,7 @@ mod m20261123_000002_account_owner;
 mod m20261124_000001_catalog;
 mod m20261124_000002_orders;
 mod m20261124_000003_reports;
+mod m20261125_000001_edi;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_catalog::Migration),
             Box::new(m20261124_000002_orders::Migration),
             Box::new(m20261124_000003_reports::Migration),
+            Box::new(m20261125_000001_edi::Migration),
         ]
     }
 }

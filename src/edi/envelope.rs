@@ -258,10 +258,16 @@ fn valid_id(id: &str) -> bool {
 /// delimiters to answer with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IsaSummary {
+    /// ISA05 and ISA06.
+    pub sender_qualifier: String,
     pub sender_id: String,
     pub control_number: String,
     pub date: String,
     pub time: String,
+    /// ISA12 when it is a version this server reads.
+    pub version: Option<String>,
+    /// ISA15 when it is `P` or `T`.
+    pub usage: Option<Usage>,
     pub delimiters: Delimiters,
 }
 
@@ -276,10 +282,17 @@ pub fn isa_summary(raw: &str) -> Option<IsaSummary> {
     let isa: String = chars[..ISA_LENGTH - 1].iter().collect();
     let fields: Vec<&str> = isa.split(d.element).collect();
     (fields.len() == 17).then(|| IsaSummary {
+        sender_qualifier: fields[5].trim().to_owned(),
         sender_id: fields[6].trim().to_owned(),
         control_number: fields[13].to_owned(),
         date: fields[9].to_owned(),
         time: fields[10].to_owned(),
+        version: matches!(fields[12], "00401" | "00501").then(|| fields[12].to_owned()),
+        usage: match fields[15] {
+            "P" => Some(Usage::Production),
+            "T" => Some(Usage::Test),
+            _ => None,
+        },
         delimiters: d,
     })
 }
@@ -407,6 +420,8 @@ pub fn parse(raw: &str) -> Result<Interchange, InterchangeError> {
                 interchange.groups.push(group);
                 i = next;
             }
+            // An interchange acknowledgement of something we sent: read past it.
+            "TA1" => i += 1,
             "IEA" => {
                 if seg.element(2) != interchange.control_number {
                     return Err(fail(

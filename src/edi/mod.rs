@@ -1,8 +1,13 @@
 //! ASC X12 EDI: partners' ERPs exchange the trade model's orders, acknowledgements, ship
-//! notices, invoices and reports as X12 documents. So far: reading and
-//! writing the envelope (and the TA1), which the transaction set mappings and the `/edi/x12`
-//! endpoint will go through.
+//! notices, invoices and reports as X12 documents, through `POST /edi/x12` and the
+//! `ediSubmit` mutation. The envelope (delimiters, counts, control numbers, TA1) is read and
+//! written here; transaction set bodies are read with the `x12-types` crate (see [`sets`]).
 
+pub mod ack;
 pub mod envelope;
+pub mod graphql;
+pub mod inbound;
+pub mod purchase_orders;
+pub mod service;
 pub mod sets;
 pub mod writer;

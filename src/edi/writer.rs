@@ -126,7 +126,16 @@ pub fn ta1(received: &IsaSummary, error: Option<&InterchangeError>, d: Delimiter
 /// A whole interchange around already written groups: ISA, the groups, IEA with the group
 /// count and the control number.
 pub fn interchange(e: &Envelope, groups: &[String]) -> String {
+    answer(e, None, groups)
+}
+
+/// An interchange that answers another: ISA, a TA1 when there is one, the groups, and the
+/// IEA, which counts only the groups.
+pub fn answer(e: &Envelope, ta1: Option<&str>, groups: &[String]) -> String {
     let mut out = isa(e);
+    if let Some(ta1) = ta1 {
+        out.push_str(ta1);
+    }
     for g in groups {
         out.push_str(g);
     }

@@ -35,6 +35,7 @@ use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::edi::graphql::{EdiMutation, EdiQuery};
 use crate::orders::graphql::{TradeMutation, TradeQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery};
@@ -69,6 +70,7 @@ pub struct Query(
     CatalogQuery,
     TradeQuery,
     ReportQuery,
+    EdiQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -81,6 +83,7 @@ pub struct Mutation(
     CatalogMutation,
     TradeMutation,
     ReportMutation,
+    EdiMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

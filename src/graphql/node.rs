@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, Interface, Object};
 use crate::auth::graphql::User;
 use crate::auth::tokens_graphql::ApiToken;
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
+use crate::edi::graphql::{EdiDocument, EdiInterchange};
 use crate::error::{Error, GqlResult};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
@@ -17,6 +18,7 @@ use crate::organizations::loaders::{
     AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
     ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
+use crate::organizations::loaders::{EdiDocumentId, EdiInterchangeId};
 use crate::organizations::loaders::{
     InventoryReportId, InvoiceId, OrderId, SellThroughReportId, ShipmentId,
 };
@@ -54,6 +56,8 @@ pub enum Node {
     Invoice(Invoice),
     InventoryReport(InventoryReport),
     SellThroughReport(SellThroughReport),
+    EdiInterchange(EdiInterchange),
+    EdiDocument(EdiDocument),
 }
 
 impl From<Organization> for Node {
@@ -168,6 +172,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::SellThroughReport(SellThroughReport(m))),
+        NodeType::EdiInterchange => loader
+            .load_one(EdiInterchangeId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::EdiInterchange(EdiInterchange(m))),
+        NodeType::EdiDocument => loader
+            .load_one(EdiDocumentId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::EdiDocument(EdiDocument(m))),
     };
     Ok(node)
 }

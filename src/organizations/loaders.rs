@@ -587,3 +587,45 @@ impl ChildRelation for LinkRelation {
         Expr::col((channel_link::Entity, channel_link::Column::Id))
     }
 }
+
+use crate::edi::service as edi;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiInterchangeId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiDocumentId(pub Uuid);
+/// The transaction sets of an interchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiDocumentsIn(pub Uuid);
+/// The answers written to an interchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiAnswersTo(pub Uuid);
+/// The X12 documents of an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiDocumentsOfOrder(pub Uuid);
+
+by_id_loader!(
+    EdiInterchangeId,
+    entity::edi_interchange::Model,
+    edi::interchanges_by_ids
+);
+by_id_loader!(
+    EdiDocumentId,
+    entity::edi_document::Model,
+    edi::documents_by_ids
+);
+by_id_loader!(
+    EdiDocumentsIn,
+    Vec<entity::edi_document::Model>,
+    edi::documents_of_interchanges
+);
+by_id_loader!(
+    EdiAnswersTo,
+    Vec<entity::edi_interchange::Model>,
+    edi::answers_to
+);
+by_id_loader!(
+    EdiDocumentsOfOrder,
+    Vec<entity::edi_document::Model>,
+    edi::documents_of_orders
+);

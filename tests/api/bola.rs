@@ -193,6 +193,20 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A's distributor sends an 850 as X12; the brand answers with a 997.
+    let a_secret = a.7["data"]["apiTokenCreate"]["secret"].as_str().unwrap();
+    let (status, received) = crate::edi::post(
+        app,
+        a_secret,
+        &crate::edi::one_850(&crate::edi::Env::new("DIST-A", 1), 1, "PO-A-EDI"),
+    )
+    .await;
+    assert_eq!(status, 200, "{received}");
+    let interchange = received["interchange"]["id"].as_str().unwrap().to_owned();
+    let document = received["interchange"]["documents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -204,6 +218,8 @@ async fn world(app: &TestApp) -> World {
             ("Invoice", invoice),
             ("InventoryReport", inventory),
             ("SellThroughReport", sales),
+            ("EdiInterchange", interchange),
+            ("EdiDocument", document),
             ("Brand", brand),
             ("Supplier", supplier),
             ("PublicInterestOrganization", association),
@@ -226,6 +242,7 @@ async fn world(app: &TestApp) -> World {
             "PL-A",
             "SPEC-A",
             "PO-A-1",
+            "PO-A-EDI",
             "SO-000001",
             "ASN-000001",
             "INV-000001",
@@ -346,6 +363,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     orders { totalCount nodes { number } }
                     inventoryReports(filter: { includeReplaced: true }) { totalCount }
                     sellThroughReports(filter: { includeReplaced: true }) { totalCount }
+                    ediDocuments(first: 100) { totalCount nodes { reference content } }
                     stockPositions { onHand }
                     sellThrough(from: "2026-01-01", to: "2026-12-31") { quantity }
                     order(number: "SO-000001") { number }
@@ -374,6 +392,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             body["data"]["sellThroughReports"]["totalCount"], 0,
             "{who}: {body}"
         );
+        assert_eq!(
+            body["data"]["ediDocuments"]["totalCount"], 0,
+            "{who}: {body}"
+        );
         assert_eq!(body["data"]["stockPositions"], json!([]), "{who}: {body}");
         assert_eq!(body["data"]["sellThrough"], json!([]), "{who}: {body}");
         assert_eq!(
@@ -385,7 +407,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         for (ty, id) in &w.a_objects {
             let (mutation, input_type) = match *ty {
                 // No mutation takes a membership: tiers are assigned to organizations.
-                "TierMembership" | "InventoryReport" | "SellThroughReport" => continue,
+                "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
+                | "EdiDocument" => continue,
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
                 "Order" => ("orderCancel", "OrderCancelInput"),
                 "Shipment" => ("shipmentReceive", "ShipmentReceiveInput"),
@@ -461,6 +484,25 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 assert!(!text.contains(code), "{who}'s error names {code}: {text}");
             }
         }
+        // X12 in A's name, as a fresh interchange and as A's own again.
+        for raw in [
+            crate::edi::one_850(&crate::edi::Env::new("DIST-A", 2), 2, "PO-A-EDI"),
+            crate::edi::one_850(&crate::edi::Env::new("DIST-A", 1), 1, "PO-A-EDI"),
+        ] {
+            let body = app
+                .graphql_as(
+                    token,
+                    "mutation($input: EdiSubmitInput!) { ediSubmit(input: $input) { interchange { id } userErrors { code message } } }",
+                    json!({ "input": { "document": raw } }),
+                )
+                .await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{who} sends X12 as A: {body}"
+            );
+            let (status, answer) = crate::edi::post(&app, token, &raw).await;
+            assert_eq!(status, 403, "{who} posts X12 as A: {answer}");
+        }
         let body = app
             .graphql_as(
                 token,
@@ -483,6 +525,12 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "{who}: {body}"
         );
     }
+
+    // Nothing B sent was stored: A's one 850 and its 997.
+    let body = app
+        .graphql("{ ediDocuments { totalCount } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["ediDocuments"]["totalCount"], 2, "{body}");
 
     // Nothing changed on A's side.
     let body = app

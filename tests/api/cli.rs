@@ -64,6 +64,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261124_000001_catalog",
         "m20261124_000002_orders",
         "m20261124_000003_reports",
+        "m20261125_000001_edi",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -8,6 +8,7 @@ mod bola;
 mod catalog;
 mod cli;
 mod directory;
+mod edi;
 mod helpers;
 mod http;
 mod limits;

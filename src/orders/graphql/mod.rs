@@ -1,6 +1,6 @@
 //! Trade in GraphQL.
 
-mod inputs;
+pub mod inputs;
 mod resolvers;
 mod types;
 

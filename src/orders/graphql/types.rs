@@ -250,6 +250,24 @@ impl Order {
             .unwrap_or_default();
         Ok(rows.into_iter().map(Shipment).collect())
     }
+    /// The X12 documents it came with or went out as, oldest first.
+    async fn edi_documents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::edi::graphql::EdiDocument>> {
+        let rows = loader(ctx)?
+            .load_one(crate::organizations::loaders::EdiDocumentsOfOrder(
+                self.0.id,
+            ))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(crate::edi::graphql::EdiDocument)
+            .collect())
+    }
     /// Its invoices, oldest first.
     async fn invoices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Invoice>> {
         let rows = loader(ctx)?

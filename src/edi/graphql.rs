@@ -1,0 +1,399 @@
+//! X12 traffic in GraphQL: `ediSubmit` takes an interchange as `POST /edi/x12` does, and
+//! `ediDocuments` lists the transaction sets received and sent.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use entity::{edi_document, edi_interchange, enums};
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseConnection;
+
+use super::inbound;
+use super::service::{self, DocumentFilter};
+use crate::access::Principal;
+use crate::error::{Error, ErrorCode, GqlResult};
+use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::scalars::DateTime;
+use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
+use crate::ids::{GlobalId, NodeType, argument_id};
+use crate::orders::graphql::Order;
+use crate::organizations::graphql::{Organization, loader, organization};
+use crate::organizations::loaders::{
+    EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, OrderId, OrganizationId, unshare,
+};
+use crate::pagination::{PageRequest, Sort, SortKey};
+use crate::settings::TradeSettings;
+
+/// Whether X12 traffic came in from a partner or went out to one.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::EdiDirection")]
+pub enum EdiDirection {
+    /// Received from the partner.
+    Inbound,
+    /// Written for the partner.
+    Outbound,
+}
+
+/// Production or test traffic (ISA15 `P` or `T`). Test traffic is checked all the way and
+/// answered, and changes no trade data.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::EdiUsage")]
+pub enum EdiUsage {
+    /// ISA15 `P`.
+    Production,
+    /// ISA15 `T`.
+    Test,
+}
+
+/// What became of an interchange or transaction set.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "enums::EdiStatus")]
+pub enum EdiStatus {
+    /// Received and applied (test traffic: checked, applied to nothing).
+    Accepted,
+    /// An interchange some of whose sets were refused.
+    PartiallyAccepted,
+    /// Refused: malformed, or failing a business check; nothing was applied.
+    Rejected,
+    /// Received before under the same control number; not applied again.
+    Duplicate,
+    /// Written by the server for the partner.
+    Sent,
+}
+
+async fn partner(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Organization>> {
+    Ok(loader(ctx)?
+        .load_one(OrganizationId(id))
+        .await
+        .map_err(unshare)
+        .gql()?
+        .map(organization))
+}
+
+/// An X12 interchange (ISA … IEA), received or sent, as it was.
+#[derive(Clone, Debug)]
+pub struct EdiInterchange(pub edi_interchange::Model);
+
+/// An X12 interchange (ISA … IEA), received or sent, as it was.
+#[Object]
+impl EdiInterchange {
+    /// Opaque global id; use it with `node(id:)`.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::EdiInterchange, self.0.id))
+    }
+    /// The trading partner: the sender of an inbound interchange, the receiver of an
+    /// outbound one.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        partner(ctx, self.0.organization_id).await
+    }
+    /// Received or sent.
+    async fn direction(&self) -> EdiDirection {
+        self.0.direction.into()
+    }
+    /// Production or test (ISA15).
+    async fn usage(&self) -> EdiUsage {
+        self.0.usage.into()
+    }
+    /// ISA06: the sender's id.
+    async fn sender_id(&self) -> &str {
+        &self.0.sender_id
+    }
+    /// ISA08: the receiver's id.
+    async fn receiver_id(&self) -> &str {
+        &self.0.receiver_id
+    }
+    /// ISA13, when the ISA could be read.
+    async fn control_number(&self) -> Option<&str> {
+        self.0.control_number.as_deref()
+    }
+    /// ISA12: `00401` or `00501`.
+    async fn version(&self) -> Option<&str> {
+        self.0.version.as_deref()
+    }
+    /// What became of it.
+    async fn status(&self) -> EdiStatus {
+        self.0.status.into()
+    }
+    /// Why it was refused, naming the segment position, the segment id and the element.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+    /// The interchange as received or sent, byte for byte.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+    /// When it was received or written.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// Its transaction sets, in order.
+    async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EdiDocument>> {
+        let rows = loader(ctx)?
+            .load_one(EdiDocumentsIn(self.0.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(EdiDocument).collect())
+    }
+    /// The interchange this one answers (for a TA1 or 997 the server wrote).
+    async fn answers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EdiInterchange>> {
+        let Some(id) = self.0.answers_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(EdiInterchangeId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(EdiInterchange))
+    }
+    /// What the server answered it with: a TA1 and 997s.
+    async fn acknowledgements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<EdiInterchange>> {
+        let rows = loader(ctx)?
+            .load_one(EdiAnswersTo(self.0.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(EdiInterchange).collect())
+    }
+}
+
+/// One X12 transaction set (ST … SE), received or sent.
+#[derive(Clone, Debug)]
+pub struct EdiDocument(pub edi_document::Model);
+
+/// One X12 transaction set (ST … SE), received or sent.
+#[Object]
+impl EdiDocument {
+    /// Opaque global id; use it with `node(id:)`.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::EdiDocument, self.0.id))
+    }
+    /// The trading partner.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        partner(ctx, self.0.organization_id).await
+    }
+    /// The interchange it came or went in.
+    async fn interchange(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<EdiInterchange>> {
+        Ok(loader(ctx)?
+            .load_one(EdiInterchangeId(self.0.interchange_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(EdiInterchange))
+    }
+    /// Received or sent.
+    async fn direction(&self) -> EdiDirection {
+        self.0.direction.into()
+    }
+    /// Production or test (ISA15).
+    async fn usage(&self) -> EdiUsage {
+        self.0.usage.into()
+    }
+    /// ST01: `850`, `855`, `856`, `810`, `846`, `852` or `997`.
+    async fn transaction_set(&self) -> &str {
+        &self.0.transaction_set
+    }
+    /// GS01: the functional group, for example `PO`.
+    async fn functional_id(&self) -> &str {
+        &self.0.functional_id
+    }
+    /// GS08: `004010` or `005010`.
+    async fn version(&self) -> &str {
+        &self.0.version
+    }
+    /// GS06.
+    async fn group_control_number(&self) -> &str {
+        &self.0.group_control_number
+    }
+    /// ST02.
+    async fn control_number(&self) -> &str {
+        &self.0.control_number
+    }
+    /// What became of it.
+    async fn status(&self) -> EdiStatus {
+        self.0.status.into()
+    }
+    /// Why it was refused.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+    /// The business reference it carries: a PO number, or for a 997 the group it answers.
+    async fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+    /// The order it created, changed or came from.
+    async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
+        let Some(id) = self.0.order_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(OrderId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Order))
+    }
+    /// The set, ST to SE.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+    /// When it was received or written.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+}
+
+/// Narrows `ediDocuments`.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct EdiDocumentFilter {
+    /// Only this partner's.
+    pub partner_id: Option<ID>,
+    /// Only received or only sent ones.
+    pub direction: Option<EdiDirection>,
+    /// Only production or only test traffic.
+    pub usage: Option<EdiUsage>,
+    /// Only those with this status.
+    pub status: Option<EdiStatus>,
+    /// Only this transaction set, for example `850`.
+    pub transaction_set: Option<String>,
+    /// Only those of this order.
+    pub order_id: Option<ID>,
+    /// Only those carrying this reference (a PO number).
+    pub reference: Option<String>,
+}
+
+impl EdiDocumentFilter {
+    fn parse(self) -> crate::error::Result<DocumentFilter> {
+        Ok(DocumentFilter {
+            organization_id: argument_id(
+                "filter.partnerId",
+                self.partner_id.as_ref(),
+                NodeType::Organization,
+            )?,
+            direction: self.direction.map(Into::into),
+            usage: self.usage.map(Into::into),
+            status: self.status.map(Into::into),
+            transaction_set: self.transaction_set.map(|t| t.trim().to_owned()),
+            order_id: argument_id("filter.orderId", self.order_id.as_ref(), NodeType::Order)?,
+            reference: self.reference.map(|r| r.trim().to_owned()),
+        })
+    }
+}
+
+struct DocumentCount(DocumentFilter);
+
+impl Counter for DocumentCount {
+    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
+        Box::pin(async move {
+            let principal = Principal::of(ctx).gql()?;
+            let db = ctx.data::<DatabaseConnection>()?;
+            let n = service::document_count(db, principal, &self.0)
+                .await
+                .gql()?;
+            Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct EdiQuery;
+
+#[Object]
+impl EdiQuery {
+    /// X12 transaction sets received and sent, newest first. Partners see their own.
+    #[allow(clippy::too_many_arguments)]
+    async fn edi_documents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<EdiDocumentFilter>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<EdiDocument>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let filter = filter.unwrap_or_default().parse().gql()?;
+        let sort = Sort {
+            key: SortKey::CreatedAt,
+            descending: true,
+        };
+        let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let rows = service::documents(db, principal, &filter, &page)
+            .await
+            .gql()?;
+        Ok(connection(
+            rows,
+            SortKey::CreatedAt,
+            DocumentCount(filter),
+            EdiDocument,
+        ))
+    }
+}
+
+/// An X12 interchange to receive.
+#[derive(InputObject)]
+pub struct EdiSubmitInput {
+    /// The interchange, ISA to IEA, with the delimiters its ISA declares.
+    pub document: String,
+}
+
+/// What receiving an interchange stored and answered.
+#[derive(SimpleObject)]
+pub struct EdiSubmitPayload {
+    /// The interchange as stored, with its status; null when it could not be attributed.
+    pub interchange: Option<EdiInterchange>,
+    /// The answers: a TA1 for an interchange refused as a whole (or when ISA14 asks for
+    /// one), and a 997 for every functional group.
+    pub acknowledgements: Vec<EdiInterchange>,
+    /// Why it could not be received at all; empty otherwise.
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct EdiMutation;
+
+#[Object]
+impl EdiMutation {
+    /// Receives an X12 interchange exactly as `POST /edi/x12` does: 850 purchase orders
+    /// become sales orders through `orderSubmit`'s path, every functional group is answered
+    /// with a 997, and an interchange refused as a whole with a TA1.
+    async fn edi_submit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The interchange.")] input: EdiSubmitInput,
+    ) -> async_graphql::Result<EdiSubmitPayload> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let trade = ctx.data::<TradeSettings>()?;
+        let result = if input.document.trim().is_empty() {
+            Err(Error::user(
+                &["input", "document"],
+                ErrorCode::Required,
+                "send an interchange, ISA to IEA",
+            ))
+        } else {
+            inbound::receive(db, principal, &input.document, trade).await
+        };
+        let (receipt, user_errors) = outcome(result)?;
+        Ok(match receipt {
+            Some(r) => EdiSubmitPayload {
+                interchange: Some(EdiInterchange(r.interchange)),
+                acknowledgements: r.acknowledgements.into_iter().map(EdiInterchange).collect(),
+                user_errors,
+            },
+            None => EdiSubmitPayload {
+                interchange: None,
+                acknowledgements: Vec::new(),
+                user_errors,
+            },
+        })
+    }
+}

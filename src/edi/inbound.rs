@@ -1,0 +1,684 @@
+//! Receiving an interchange: who sent it, whether it was seen before, each set applied in its
+//! own transaction, and the acknowledgements written back.
+//!
+//! The order of work: the sender is checked against the caller; an interchange whose
+//! envelope is faulty is stored as refused and answered with a TA1; otherwise it is claimed
+//! by its sender and ISA13 (a unique index makes a second claim a duplicate, answered with
+//! TA1 note 025 and applied to nothing). Each set is then applied on its own: a duplicate
+//! (the same GS06 and ST02 already applied) or a set the trade model refuses changes
+//! nothing, and the other sets go on. Every group but a 997 group is answered with a 997;
+//! the answer interchange takes its control numbers from the partner's own counter. Test
+//! interchanges (ISA15 `T`) are checked all the way through the trade model and then rolled
+//! back: they are answered as production ones would be and change no trade data.
+
+use chrono::Utc;
+use entity::enums::{EdiDirection, EdiStatus, EdiUsage};
+use entity::{edi_document, edi_interchange, organization};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
+use uuid::Uuid;
+
+use super::envelope::{
+    self, Delimiters, Group, Interchange, InterchangeError, Problem, TransactionSet, Usage,
+};
+use super::purchase_orders::{self, Applied, Failure};
+use super::{ack, writer};
+use crate::access::Principal;
+use crate::error::{Error, ErrorCode, Result};
+use crate::orders::{counters, queries};
+use crate::settings::TradeSettings;
+use crate::store::now;
+
+/// What receiving an interchange stored and answered.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub interchange: edi_interchange::Model,
+    pub acknowledgements: Vec<edi_interchange::Model>,
+}
+
+fn usage(u: Usage) -> EdiUsage {
+    match u {
+        Usage::Production => EdiUsage::Production,
+        Usage::Test => EdiUsage::Test,
+    }
+}
+
+fn document_field(message: impl Into<String>, code: ErrorCode) -> Error {
+    Error::user(&["input", "document"], code, message)
+}
+
+/// Whether `org` is the partner an ISA names: by its partner code.
+fn is_named(org: &organization::Model, edi_id: &str) -> bool {
+    org.code.eq_ignore_ascii_case(edi_id.trim())
+}
+
+/// The partner an interchange is from: the caller's own organization for partners (which
+/// the ISA must name), the organization the ISA names for the brand's people.
+async fn partner(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    sender: Option<&str>,
+    raw: &str,
+) -> Result<organization::Model> {
+    if let Some(own) = principal.partner_organization() {
+        let org = organization::Entity::find_by_id(own)
+            .one(db)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if let Some(sender) = sender
+            && !is_named(&org, sender)
+        {
+            return Err(Error::Forbidden(format!(
+                "ISA06 does not name your organization; it sends as `{}`",
+                org.code
+            )));
+        }
+        return Ok(org);
+    }
+    let Some(sender) = sender else {
+        let reason = envelope::parse(raw)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "the ISA cannot be read".into());
+        return Err(document_field(reason, ErrorCode::Invalid));
+    };
+    organization::Entity::find()
+        .filter(organization::Column::Code.eq(sender.trim().to_uppercase()))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            document_field(
+                format!("no partner has the EDI id `{sender}` (ISA06)"),
+                ErrorCode::NotFound,
+            )
+        })
+}
+
+async fn brand(db: &DatabaseConnection) -> Result<organization::Model> {
+    let id = queries::brand_id(db).await?.ok_or_else(|| {
+        document_field("the directory has no brand to send to", ErrorCode::NotFound)
+    })?;
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the brand vanished".into()))
+}
+
+/// The set as text, ST to SE, with the interchange's delimiters.
+fn set_text(set: &TransactionSet, d: Delimiters) -> String {
+    let body: Vec<(&str, Vec<String>)> = set
+        .body
+        .iter()
+        .map(|s| (s.id.as_str(), s.elements.clone()))
+        .collect();
+    writer::set(&set.id, &set.control_number, &body, d)
+}
+
+fn short(value: &str, max: usize) -> String {
+    value.chars().take(max).collect()
+}
+
+/// Receives one interchange from the caller.
+pub async fn receive(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    raw: &str,
+    trade: &TradeSettings,
+) -> Result<Receipt> {
+    principal.ensure_can_exchange_edi()?;
+    let summary = envelope::isa_summary(raw);
+    let org = partner(
+        db,
+        principal,
+        summary.as_ref().map(|s| s.sender_id.as_str()),
+        raw,
+    )
+    .await?;
+    let brand = brand(db).await?;
+    let parsed = envelope::parse(raw).and_then(|x| {
+        if is_named(&brand, &x.receiver_id) {
+            Ok(x)
+        } else {
+            Err(InterchangeError {
+                note: "008",
+                position: 1,
+                segment: "ISA".into(),
+                element: Some(8),
+                message: format!("ISA08 `{}` is not {}", x.receiver_id, brand.code),
+            })
+        }
+    });
+    let x = match parsed {
+        Ok(x) => x,
+        Err(e) => return refuse(db, &org, &brand, raw, summary, &e).await,
+    };
+    let inbound = edi_interchange::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(org.id),
+        direction: Set(EdiDirection::Inbound),
+        usage: Set(usage(x.usage)),
+        sender_id: Set(short(&x.sender_id, 35)),
+        receiver_id: Set(short(&x.receiver_id, 35)),
+        control_number: Set(Some(x.control_number.clone())),
+        version: Set(Some(x.version.clone())),
+        status: Set(EdiStatus::Accepted),
+        message: Set(None),
+        content: Set(raw.to_owned()),
+        answers_id: Set(None),
+        dedupe_key: Set(Some(format!("{:?}:{}", x.usage, x.control_number))),
+        created_at: Set(now()),
+    };
+    let inbound = match inbound.insert(db).await.map_err(Error::from) {
+        Ok(row) => row,
+        Err(e) if e.unique_violation().is_some() => {
+            let duplicate = InterchangeError {
+                note: "025",
+                position: 1,
+                segment: "ISA".into(),
+                element: Some(13),
+                message: format!(
+                    "interchange {} from {} was received before; it is not applied again",
+                    x.control_number, org.code
+                ),
+            };
+            return refuse(db, &org, &brand, raw, summary, &duplicate).await;
+        }
+        Err(e) => return Err(e),
+    };
+    match apply_groups(db, principal, &org, &brand, &x, inbound.clone(), trade).await {
+        Ok(receipt) => Ok(receipt),
+        Err(e) => {
+            // Release the claim, so the partner can send it again; sets already applied
+            // are recognised by their own control numbers.
+            let mut row: edi_interchange::ActiveModel = inbound.into();
+            row.status = Set(EdiStatus::Rejected);
+            row.dedupe_key = Set(None);
+            row.message = Set(Some(
+                "the server failed while applying it; send it again".into(),
+            ));
+            if let Err(update) = row.update(db).await {
+                tracing::error!(error = %update, "could not release an interchange's claim");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Stores an interchange refused as a whole and answers it with a TA1, when its ISA can be
+/// read well enough to answer.
+async fn refuse(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    brand: &organization::Model,
+    raw: &str,
+    summary: Option<envelope::IsaSummary>,
+    error: &InterchangeError,
+) -> Result<Receipt> {
+    let status = if error.note == "025" {
+        EdiStatus::Duplicate
+    } else {
+        EdiStatus::Rejected
+    };
+    // A refused interchange applies nothing; production unless its ISA says test.
+    let x_usage = match summary.as_ref().and_then(|s| s.usage) {
+        Some(Usage::Test) => EdiUsage::Test,
+        _ => EdiUsage::Production,
+    };
+    let inbound = edi_interchange::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(org.id),
+        direction: Set(EdiDirection::Inbound),
+        usage: Set(x_usage),
+        sender_id: Set(short(
+            summary
+                .as_ref()
+                .map(|s| s.sender_id.as_str())
+                .unwrap_or(&org.code),
+            35,
+        )),
+        receiver_id: Set(short(&brand.code, 35)),
+        control_number: Set(summary.as_ref().map(|s| short(&s.control_number, 9))),
+        version: Set(None),
+        status: Set(status),
+        message: Set(Some(error.to_string())),
+        content: Set(raw.to_owned()),
+        answers_id: Set(None),
+        dedupe_key: Set(None),
+        created_at: Set(now()),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let inbound = inbound.insert(&txn).await?;
+    let mut acknowledgements = Vec::new();
+    if let Some(summary) = summary {
+        let d = summary.delimiters;
+        let ta1 = writer::ta1(&summary, Some(error), d);
+        let answer = send(
+            &txn,
+            org,
+            brand,
+            &inbound,
+            Party(summary.sender_qualifier.clone(), summary.sender_id.clone()),
+            summary.version.clone().unwrap_or_else(|| "00501".into()),
+            d,
+            Some(ta1),
+            &[],
+        )
+        .await?;
+        acknowledgements.push(answer);
+    }
+    txn.commit().await?;
+    Ok(Receipt {
+        interchange: inbound,
+        acknowledgements,
+    })
+}
+
+/// Who an answer goes to: ISA05 and ISA06 of what it answers.
+struct Party(String, String);
+
+/// One 997 to write: the group it answers and what became of its sets.
+struct Reply<'a> {
+    group: &'a Group,
+    outcomes: Vec<ack::SetOutcome>,
+}
+
+/// Writes and stores an answer interchange to `org`: its control numbers come from the
+/// partner's counter, one value each for the interchange, every group and every set.
+#[allow(clippy::too_many_arguments)]
+async fn send(
+    txn: &impl ConnectionTrait,
+    org: &organization::Model,
+    brand: &organization::Model,
+    answers: &edi_interchange::Model,
+    to: Party,
+    version: String,
+    d: Delimiters,
+    ta1: Option<String>,
+    replies: &[Reply<'_>],
+) -> Result<edi_interchange::Model> {
+    let counter = format!("edi:{}", org.id);
+    let at = Utc::now();
+    let isa_control = counters::next(txn, &counter).await? as u32;
+    let envelope = writer::Envelope {
+        sender: writer::Party {
+            qualifier: "ZZ".into(),
+            id: brand.code.clone(),
+        },
+        receiver: writer::Party {
+            qualifier: if to.0.is_empty() { "ZZ".into() } else { to.0 },
+            id: to.1,
+        },
+        date: at.format("%y%m%d").to_string(),
+        time: at.format("%H%M").to_string(),
+        version,
+        control_number: isa_control,
+        usage: match answers.usage {
+            EdiUsage::Production => Usage::Production,
+            EdiUsage::Test => Usage::Test,
+        },
+        delimiters: d,
+    };
+    let interchange_id = Uuid::now_v7();
+    let mut groups = Vec::new();
+    let mut documents = Vec::new();
+    for reply in replies {
+        let group_control = counters::next(txn, &counter).await? as u32;
+        let set_control = format!("{:04}", counters::next(txn, &counter).await?);
+        let set = ack::set(reply.group, &reply.outcomes, &set_control, d);
+        groups.push(writer::group(
+            "FA",
+            &brand.code,
+            &reply.group.sender,
+            &at.format("%Y%m%d").to_string(),
+            &at.format("%H%M").to_string(),
+            group_control,
+            &reply.group.version,
+            std::slice::from_ref(&set),
+            d,
+        ));
+        documents.push(edi_document::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            interchange_id: Set(interchange_id),
+            organization_id: Set(org.id),
+            direction: Set(EdiDirection::Outbound),
+            usage: Set(answers.usage),
+            transaction_set: Set("997".into()),
+            functional_id: Set("FA".into()),
+            version: Set(short(&reply.group.version, 12)),
+            group_control_number: Set(group_control.to_string()),
+            control_number: Set(set_control),
+            status: Set(EdiStatus::Sent),
+            message: Set(None),
+            reference: Set(Some(short(
+                &format!(
+                    "{} {}",
+                    reply.group.functional_id, reply.group.control_number
+                ),
+                35,
+            ))),
+            order_id: Set(None),
+            shipment_id: Set(None),
+            invoice_id: Set(None),
+            inventory_report_id: Set(None),
+            sell_through_report_id: Set(None),
+            content: Set(set),
+            dedupe_key: Set(None),
+            created_at: Set(now()),
+        });
+    }
+    let content = writer::answer(&envelope, ta1.as_deref(), &groups);
+    let row = edi_interchange::ActiveModel {
+        id: Set(interchange_id),
+        organization_id: Set(org.id),
+        direction: Set(EdiDirection::Outbound),
+        usage: Set(answers.usage),
+        sender_id: Set(short(&brand.code, 35)),
+        receiver_id: Set(short(&envelope.receiver.id, 35)),
+        control_number: Set(Some(format!("{:09}", isa_control % 1_000_000_000))),
+        version: Set(Some(envelope.version.clone())),
+        status: Set(EdiStatus::Sent),
+        message: Set(None),
+        content: Set(content),
+        answers_id: Set(Some(answers.id)),
+        dedupe_key: Set(None),
+        created_at: Set(now()),
+    }
+    .insert(txn)
+    .await?;
+    if !documents.is_empty() {
+        edi_document::Entity::insert_many(documents)
+            .exec(txn)
+            .await?;
+    }
+    Ok(row)
+}
+
+/// What became of one set, for its document row and its 997.
+struct SetResult {
+    status: EdiStatus,
+    problem: Option<Problem>,
+    applied: Applied,
+}
+
+async fn apply_groups(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    org: &organization::Model,
+    brand: &organization::Model,
+    x: &Interchange,
+    inbound: edi_interchange::Model,
+    trade: &TradeSettings,
+) -> Result<Receipt> {
+    let acting = principal.for_edi();
+    let mut replies = Vec::new();
+    let (mut accepted, mut duplicates, mut total) = (0, 0, 0);
+    for group in &x.groups {
+        let mut outcomes = Vec::new();
+        for set in &group.sets {
+            total += 1;
+            let origin = Origin {
+                org,
+                x,
+                inbound: &inbound,
+                group,
+            };
+            let result = receive_set(db, &acting, &origin, set, trade).await?;
+            match result.status {
+                EdiStatus::Accepted => accepted += 1,
+                EdiStatus::Duplicate => duplicates += 1,
+                _ => {}
+            }
+            outcomes.push(ack::SetOutcome {
+                id: set.id.clone(),
+                control_number: set.control_number.clone(),
+                position: set.position,
+                problem: result.problem,
+            });
+        }
+        // A 997 is never answered with a 997.
+        if group.functional_id != "FA" {
+            replies.push(Reply { group, outcomes });
+        }
+    }
+    let status = if accepted == total {
+        EdiStatus::Accepted
+    } else if accepted > 0 {
+        EdiStatus::PartiallyAccepted
+    } else if duplicates == total {
+        EdiStatus::Duplicate
+    } else {
+        EdiStatus::Rejected
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let mut acknowledgements = Vec::new();
+    if !replies.is_empty() || x.ack_requested {
+        let ta1 = x.ack_requested.then(|| {
+            let summary = envelope::IsaSummary {
+                sender_qualifier: x.sender_qualifier.clone(),
+                sender_id: x.sender_id.clone(),
+                control_number: x.control_number.clone(),
+                date: x.date.clone(),
+                time: x.time.clone(),
+                version: Some(x.version.clone()),
+                usage: Some(x.usage),
+                delimiters: x.delimiters,
+            };
+            writer::ta1(&summary, None, x.delimiters)
+        });
+        let to = Party(x.sender_qualifier.clone(), x.sender_id.clone());
+        acknowledgements.push(
+            send(
+                &txn,
+                org,
+                brand,
+                &inbound,
+                to,
+                x.version.clone(),
+                x.delimiters,
+                ta1,
+                &replies,
+            )
+            .await?,
+        );
+    }
+    let interchange = if status == EdiStatus::Accepted {
+        inbound
+    } else {
+        let mut row: edi_interchange::ActiveModel = inbound.into();
+        row.status = Set(status);
+        row.update(&txn).await?
+    };
+    txn.commit().await?;
+    Ok(Receipt {
+        interchange,
+        acknowledgements,
+    })
+}
+
+/// Where a received set came from.
+struct Origin<'a> {
+    org: &'a organization::Model,
+    x: &'a Interchange,
+    inbound: &'a edi_interchange::Model,
+    group: &'a Group,
+}
+
+/// A document row for a received set.
+fn document(
+    origin: &Origin<'_>,
+    set: &TransactionSet,
+    status: EdiStatus,
+    message: Option<String>,
+    applied: &Applied,
+    dedupe_key: Option<String>,
+) -> edi_document::ActiveModel {
+    let Origin {
+        org,
+        x,
+        inbound,
+        group,
+    } = origin;
+    edi_document::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        interchange_id: Set(inbound.id),
+        organization_id: Set(org.id),
+        direction: Set(EdiDirection::Inbound),
+        usage: Set(inbound.usage),
+        transaction_set: Set(short(&set.id, 3)),
+        functional_id: Set(short(&group.functional_id, 2)),
+        version: Set(short(&group.version, 12)),
+        group_control_number: Set(short(&group.control_number, 9)),
+        control_number: Set(short(&set.control_number, 9)),
+        status: Set(status),
+        message: Set(message),
+        reference: Set(applied.reference.as_ref().map(|r| short(r, 35))),
+        order_id: Set(applied.order_id),
+        shipment_id: Set(None),
+        invoice_id: Set(None),
+        inventory_report_id: Set(None),
+        sell_through_report_id: Set(None),
+        content: Set(set_text(set, x.delimiters)),
+        dedupe_key: Set(dedupe_key),
+        created_at: Set(now()),
+    }
+}
+
+/// Applies one set in its own transaction and stores what became of it.
+async fn receive_set(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    origin: &Origin<'_>,
+    set: &TransactionSet,
+    trade: &TradeSettings,
+) -> Result<SetResult> {
+    let Origin { org, x, group, .. } = origin;
+    let key = format!(
+        "{:?}:{}:{}:{}",
+        x.usage, group.functional_id, group.control_number, set.control_number
+    );
+    let refused = |problem: Problem| SetResult {
+        status: EdiStatus::Rejected,
+        problem: Some(problem),
+        applied: Applied::default(),
+    };
+    let result = if let Some(p) = group.problem.as_ref().or(set.problem.as_ref()) {
+        refused(p.clone())
+    } else if edi_document::Entity::find()
+        .filter(edi_document::Column::OrganizationId.eq(org.id))
+        .filter(edi_document::Column::Direction.eq(EdiDirection::Inbound))
+        .filter(edi_document::Column::DedupeKey.eq(key.clone()))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        duplicate(group, set)
+    } else {
+        let txn = crate::db::begin_write(db).await?;
+        match apply(&txn, principal, org, group, set, trade).await {
+            Ok(applied) => {
+                let production = x.usage == Usage::Production;
+                let nothing = Applied::default();
+                let row = document(
+                    origin,
+                    set,
+                    EdiStatus::Accepted,
+                    None,
+                    if production { &applied } else { &nothing },
+                    Some(key.clone()),
+                );
+                if production {
+                    match row.insert(&txn).await.map_err(Error::from) {
+                        Ok(_) => {
+                            txn.commit().await?;
+                            return Ok(SetResult {
+                                status: EdiStatus::Accepted,
+                                problem: None,
+                                applied,
+                            });
+                        }
+                        // The same set, sent again at the same moment, was applied first.
+                        Err(e) if e.unique_violation().is_some() => {
+                            txn.rollback().await?;
+                            duplicate(group, set)
+                        }
+                        Err(e) => return Err(e),
+                    }
+                } else {
+                    txn.rollback().await?;
+                    match row.insert(db).await.map_err(Error::from) {
+                        Ok(_) => {
+                            return Ok(SetResult {
+                                status: EdiStatus::Accepted,
+                                problem: None,
+                                applied: Applied::default(),
+                            });
+                        }
+                        Err(e) if e.unique_violation().is_some() => duplicate(group, set),
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            Err(Failure::Refused(problem)) => {
+                txn.rollback().await?;
+                refused(problem)
+            }
+            Err(Failure::Fault(e)) => {
+                txn.rollback().await?;
+                return Err(e);
+            }
+        }
+    };
+    document(
+        origin,
+        set,
+        result.status,
+        result.problem.as_ref().map(|p| p.message.clone()),
+        &result.applied,
+        None,
+    )
+    .insert(db)
+    .await?;
+    Ok(result)
+}
+
+fn duplicate(group: &Group, set: &TransactionSet) -> SetResult {
+    SetResult {
+        status: EdiStatus::Duplicate,
+        problem: Some(Problem {
+            code: "23",
+            position: set.position,
+            segment: "ST".into(),
+            element: Some(2),
+            message: format!(
+                "set {} of group {} was received before; it is not applied again",
+                set.control_number, group.control_number
+            ),
+        }),
+        applied: Applied::default(),
+    }
+}
+
+/// Applies a set by its kind; a kind not supported is refused.
+async fn apply(
+    txn: &impl ConnectionTrait,
+    principal: &Principal,
+    org: &organization::Model,
+    group: &Group,
+    set: &TransactionSet,
+    trade: &TradeSettings,
+) -> std::result::Result<Applied, Failure> {
+    match (group.functional_id.as_str(), set.id.as_str()) {
+        ("PO", "850") => purchase_orders::apply(txn, principal, org, set, trade).await,
+        // Acknowledgements of what we sent: stored, answered with nothing.
+        ("FA", "997") => Ok(Applied::default()),
+        (functional, id) => Err(Failure::Refused(Problem {
+            code: "1",
+            position: set.position,
+            segment: "ST".into(),
+            element: Some(1),
+            message: format!("transaction set {id} in a {functional} group is not supported"),
+        })),
+    }
+}

@@ -1,0 +1,178 @@
+//! Reading stored X12 traffic. A partner sees only its own interchanges and documents; the
+//! brand's staff see all.
+
+use std::collections::HashMap;
+
+use entity::enums::{EdiDirection, EdiStatus, EdiUsage};
+use entity::{edi_document, edi_interchange};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::access::Principal;
+use crate::error::Result;
+use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
+use crate::store;
+
+/// Documents can be filtered by these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DocumentFilter {
+    pub organization_id: Option<Uuid>,
+    pub direction: Option<EdiDirection>,
+    pub usage: Option<EdiUsage>,
+    pub status: Option<EdiStatus>,
+    pub transaction_set: Option<String>,
+    pub order_id: Option<Uuid>,
+    pub reference: Option<String>,
+}
+
+impl Keyed for edi_document::Model {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn sort_value(&self, _key: SortKey) -> SortValue {
+        SortValue::Time(self.created_at)
+    }
+}
+
+/// Only the partner's own traffic, for partners.
+fn own<C: ColumnTrait>(principal: &Principal, column: C) -> Condition {
+    match (principal.is_restricted(), principal.partner_organization()) {
+        (false, _) => Condition::all(),
+        (true, Some(org)) => Condition::all().add(column.eq(org)),
+        (true, None) => Condition::all().add(Expr::val(false)),
+    }
+}
+
+fn document_condition(principal: &Principal, f: &DocumentFilter) -> Condition {
+    let mut cond = own(principal, edi_document::Column::OrganizationId);
+    if let Some(org) = f.organization_id {
+        cond = cond.add(edi_document::Column::OrganizationId.eq(org));
+    }
+    if let Some(d) = f.direction {
+        cond = cond.add(edi_document::Column::Direction.eq(d));
+    }
+    if let Some(u) = f.usage {
+        cond = cond.add(edi_document::Column::Usage.eq(u));
+    }
+    if let Some(s) = f.status {
+        cond = cond.add(edi_document::Column::Status.eq(s));
+    }
+    if let Some(t) = &f.transaction_set {
+        cond = cond.add(edi_document::Column::TransactionSet.eq(t.clone()));
+    }
+    if let Some(o) = f.order_id {
+        cond = cond.add(edi_document::Column::OrderId.eq(o));
+    }
+    if let Some(r) = &f.reference {
+        cond = cond.add(edi_document::Column::Reference.eq(r.clone()));
+    }
+    cond
+}
+
+pub async fn documents(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &DocumentFilter,
+    page: &PageRequest,
+) -> Result<Page<edi_document::Model>> {
+    principal.ensure_can_read_edi()?;
+    store::page_of(
+        db,
+        edi_document::Entity::find().filter(document_condition(principal, filter)),
+        page,
+        Expr::col((edi_document::Entity, edi_document::Column::CreatedAt)),
+        Expr::col((edi_document::Entity, edi_document::Column::Id)),
+    )
+    .await
+}
+
+pub async fn document_count(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: &DocumentFilter,
+) -> Result<u64> {
+    principal.ensure_can_read_edi()?;
+    Ok(edi_document::Entity::find()
+        .filter(document_condition(principal, filter))
+        .count(db)
+        .await?)
+}
+
+pub async fn documents_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, edi_document::Model>> {
+    principal.ensure_can_read_edi()?;
+    let rows = edi_document::Entity::find()
+        .filter(edi_document::Column::Id.is_in(ids.iter().copied()))
+        .filter(own(principal, edi_document::Column::OrganizationId))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
+pub async fn interchanges_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, edi_interchange::Model>> {
+    principal.ensure_can_read_edi()?;
+    let rows = edi_interchange::Entity::find()
+        .filter(edi_interchange::Column::Id.is_in(ids.iter().copied()))
+        .filter(own(principal, edi_interchange::Column::OrganizationId))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
+/// The documents of each interchange, in the order they were stored.
+pub async fn documents_of_interchanges(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<edi_document::Model>>> {
+    principal.ensure_can_read_edi()?;
+    let rows = edi_document::Entity::find()
+        .filter(edi_document::Column::InterchangeId.is_in(ids.iter().copied()))
+        .filter(own(principal, edi_document::Column::OrganizationId))
+        .order_by_asc(edi_document::Column::Id)
+        .all(db)
+        .await?;
+    Ok(store::grouped(rows, |r| r.interchange_id))
+}
+
+/// The answers the server wrote to each interchange.
+pub async fn answers_to(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<edi_interchange::Model>>> {
+    principal.ensure_can_read_edi()?;
+    let rows = edi_interchange::Entity::find()
+        .filter(edi_interchange::Column::AnswersId.is_in(ids.iter().copied()))
+        .filter(own(principal, edi_interchange::Column::OrganizationId))
+        .order_by_asc(edi_interchange::Column::Id)
+        .all(db)
+        .await?;
+    Ok(store::grouped(rows, |r| r.answers_id.unwrap_or_default()))
+}
+
+/// The documents that came with or went out for each order.
+pub async fn documents_of_orders(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<edi_document::Model>>> {
+    principal.ensure_can_read_edi()?;
+    let rows = edi_document::Entity::find()
+        .filter(edi_document::Column::OrderId.is_in(ids.iter().copied()))
+        .filter(own(principal, edi_document::Column::OrganizationId))
+        .order_by_asc(edi_document::Column::Id)
+        .all(db)
+        .await?;
+    Ok(store::grouped(rows, |r| r.order_id.unwrap_or_default()))
+}

@@ -1,0 +1,786 @@
+//! X12 over `POST /edi/x12` and `ediSubmit`: what each interchange stored and what it was
+//! answered with. Fixtures are written from the standard, with the delimiters and versions
+//! partners use.
+
+use channelgraph::edi::envelope;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::orders::{Trade, trade};
+
+/// How a fixture interchange is written.
+#[derive(Clone, Copy)]
+pub struct Env {
+    pub element: char,
+    pub component: char,
+    pub segment: char,
+    /// `00401` or `00501`.
+    pub version: &'static str,
+    pub sender: &'static str,
+    pub receiver: &'static str,
+    pub control: u32,
+    pub usage: char,
+    pub ack_requested: bool,
+}
+
+impl Env {
+    pub fn new(sender: &'static str, control: u32) -> Self {
+        Env {
+            element: '*',
+            component: ':',
+            segment: '~',
+            version: "00501",
+            sender,
+            receiver: "BRAND",
+            control,
+            usage: 'P',
+            ack_requested: false,
+        }
+    }
+
+    /// GS08 for this ISA12.
+    pub fn group_version(&self) -> &'static str {
+        if self.version == "00401" {
+            "004010"
+        } else {
+            "005010"
+        }
+    }
+}
+
+fn pad(value: &str, width: usize) -> String {
+    format!("{value:<width$}")
+}
+
+/// The interchange: the ISA (fixed width), the segments (written with `*`), the IEA.
+pub fn interchange(env: &Env, groups: &[Vec<String>]) -> String {
+    let e = env.element.to_string();
+    let isa = [
+        "ISA".to_owned(),
+        "00".into(),
+        pad("", 10),
+        "00".into(),
+        pad("", 10),
+        "ZZ".into(),
+        pad(env.sender, 15),
+        "ZZ".into(),
+        pad(env.receiver, 15),
+        "261129".into(),
+        "0930".into(),
+        if env.version == "00401" { "U" } else { "^" }.into(),
+        env.version.into(),
+        format!("{:09}", env.control),
+        if env.ack_requested { "1" } else { "0" }.into(),
+        env.usage.to_string(),
+        env.component.to_string(),
+    ]
+    .join(&e);
+    let mut out = isa;
+    out.push(env.segment);
+    let mut segments: Vec<String> = groups.iter().flatten().cloned().collect();
+    segments.push(format!("IEA*{}*{:09}", groups.len(), env.control));
+    for s in segments {
+        out.push_str(&s.replace('*', &e));
+        out.push(env.segment);
+    }
+    out
+}
+
+/// A functional group around sets.
+pub fn group(env: &Env, functional: &str, control: u32, sets: &[Vec<String>]) -> Vec<String> {
+    let mut out = vec![format!(
+        "GS*{functional}*{}*{}*20261129*0930*{control}*X*{}",
+        env.sender,
+        env.receiver,
+        env.group_version()
+    )];
+    out.extend(sets.iter().flatten().cloned());
+    out.push(format!("GE*{}*{control}", sets.len()));
+    out
+}
+
+/// A set around body segments, SE01 counted.
+pub fn set(id: &str, control: &str, body: &[String]) -> Vec<String> {
+    let mut out = vec![format!("ST*{id}*{control}")];
+    out.extend(body.iter().cloned());
+    out.push(format!("SE*{}*{control}", body.len() + 2));
+    out
+}
+
+/// An 850 body: BEG, then a PO1 per line (SKU, quantity, price when given), CTT.
+pub fn po_body(purpose: &str, po: &str, lines: &[(&str, &str, Option<&str>)]) -> Vec<String> {
+    let mut body = vec![
+        format!("BEG*{purpose}*SA*{po}**20261129"),
+        "CUR*BY*EUR".to_owned(),
+        "DTM*002*20261210".to_owned(),
+    ];
+    for (i, (sku, qty, price)) in lines.iter().enumerate() {
+        body.push(format!(
+            "PO1*{}*{qty}*EA*{}**VP*{sku}*BP*NL-{}",
+            i + 1,
+            price.unwrap_or(""),
+            i + 1
+        ));
+    }
+    body.push(format!("CTT*{}", lines.len()));
+    body
+}
+
+/// One 850 in one group in one interchange.
+pub fn one_850(env: &Env, group_control: u32, po: &str) -> String {
+    let body = po_body(
+        "00",
+        po,
+        &[("WIDGET-1", "150", None), ("GADGET-1", "2", Some("80"))],
+    );
+    interchange(
+        env,
+        &[group(
+            env,
+            "PO",
+            group_control,
+            &[set("850", "0001", &body)],
+        )],
+    )
+}
+
+/// An API token of `org` with `scopes`.
+pub async fn token(app: &TestApp, org: &str, scopes: &str) -> String {
+    let body = app
+        .graphql(
+            &format!("mutation($org: ID!) {{ apiTokenCreate(input: {{ organizationId: $org, name: \"EDI gateway\", scopes: [{scopes}] }}) {{ secret }} }}"),
+            json!({ "org": org }),
+        )
+        .await;
+    body["data"]["apiTokenCreate"]["secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+/// Posts an interchange; the status and the JSON answer.
+pub async fn post(app: &TestApp, token: &str, raw: &str) -> (u16, Value) {
+    let res = app
+        .client
+        .post(format!("{}/edi/x12", app.address))
+        .bearer_auth(token)
+        .header("content-type", "application/edi-x12")
+        .body(raw.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// The one acknowledgement interchange of an answer, read back.
+fn acknowledgement(answer: &Value) -> envelope::Interchange {
+    let acks = answer["acknowledgements"].as_array().unwrap();
+    assert_eq!(acks.len(), 1, "{answer}");
+    envelope::parse(acks[0]["content"].as_str().unwrap()).expect("the answer reads back")
+}
+
+/// The 997 body segments of the answer's `n`th group, as `ID*E1*E2` with `*`.
+fn ack_segments(ack: &envelope::Interchange, n: usize) -> Vec<String> {
+    let g = &ack.groups[n];
+    assert_eq!(g.functional_id, "FA");
+    assert_eq!(g.sets.len(), 1);
+    assert_eq!(g.sets[0].id, "997");
+    g.sets[0]
+        .body
+        .iter()
+        .map(|s| {
+            let mut out = s.id.clone();
+            for e in &s.elements {
+                out.push('*');
+                out.push_str(e);
+            }
+            out
+        })
+        .collect()
+}
+
+const DOCUMENTS: &str = "query($f: EdiDocumentFilter) { ediDocuments(first: 100, filter: $f) { totalCount nodes { transactionSet direction usage status message reference controlNumber groupControlNumber order { number status } } } }";
+
+async fn documents(app: &TestApp, filter: Value) -> Value {
+    let body = app.graphql(DOCUMENTS, json!({ "f": filter })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["ediDocuments"].clone()
+}
+
+async fn order_count(app: &TestApp) -> i64 {
+    app.graphql("{ orders { totalCount } }", json!({})).await["data"]["orders"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn setup(app: &TestApp) -> (Trade, String) {
+    let t = trade(app).await;
+    let edi = token(app, &t.distributor, "EDI").await;
+    (t, edi)
+}
+
+#[tokio::test]
+async fn an_850_becomes_a_sales_order_and_is_answered_with_a_997() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+
+    let (status, answer) = post(
+        &app,
+        &edi,
+        &one_850(&Env::new("DIST-1", 1001), 7, "NL-850-1"),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let x = &answer["interchange"];
+    assert_eq!(x["status"], "ACCEPTED", "{answer}");
+    assert_eq!(x["controlNumber"], "000001001");
+    assert_eq!(x["documents"][0]["transactionSet"], "850");
+    assert_eq!(x["documents"][0]["status"], "ACCEPTED");
+    assert_eq!(x["documents"][0]["reference"], "NL-850-1");
+
+    // The 997 comes from the brand to the sender, in the sender's version.
+    let ack = acknowledgement(&answer);
+    assert_eq!(ack.sender_id, "BRAND");
+    assert_eq!(ack.receiver_id, "DIST-1");
+    assert_eq!(ack.version, "00501");
+    assert_eq!(
+        ack_segments(&ack, 0),
+        ["AK1*PO*7*005010", "AK2*850*0001", "AK5*A", "AK9*A*1*1*1"]
+    );
+
+    // The order is the one orderSubmit would have made: the buyer's prices, the PO number.
+    let body = app
+        .graphql(
+            "{ orders(filter: { poNumber: \"NL-850-1\" }) { nodes { number status buyerParty { code } requestedDate total { amount currency }
+               lines { lineNumber product { sku } quantity unitPrice { amount } buyerPartNumber }
+               ediDocuments { transactionSet direction status } } } }",
+            json!({}),
+        )
+        .await;
+    let order = &body["data"]["orders"]["nodes"][0];
+    assert_eq!(order["number"], "SO-000001", "{body}");
+    assert_eq!(order["status"], "SUBMITTED");
+    assert_eq!(order["buyerParty"]["code"], "DIST-1");
+    assert_eq!(order["requestedDate"], "2026-12-10");
+    // 150 × 9.1234 = 1368.51, 2 × 80 = 160.00, plus tax at the products' rates.
+    assert_eq!(order["lines"][0]["unitPrice"]["amount"], "9.1234");
+    assert_eq!(order["lines"][0]["buyerPartNumber"], "NL-1");
+    assert_eq!(order["lines"][1]["product"]["sku"], "GADGET-1");
+    assert_eq!(
+        order["ediDocuments"],
+        json!([{ "transactionSet": "850", "direction": "INBOUND", "status": "ACCEPTED" }])
+    );
+
+    // Stored: the 850 and the 997 that answered it.
+    let docs = documents(&app, json!({})).await;
+    assert_eq!(docs["totalCount"], 2, "{docs}");
+    let sent = documents(&app, json!({ "direction": "OUTBOUND" })).await;
+    assert_eq!(sent["nodes"][0]["transactionSet"], "997");
+    assert_eq!(sent["nodes"][0]["status"], "SENT");
+    assert_eq!(sent["nodes"][0]["reference"], "PO 7");
+}
+
+#[tokio::test]
+async fn several_groups_in_004010_with_other_delimiters_each_get_a_997() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let env = Env {
+        element: '|',
+        component: '>',
+        segment: '\n',
+        version: "00401",
+        ..Env::new("DIST-1", 42)
+    };
+    let first = po_body("00", "NL-A", &[("WIDGET-1", "10", None)]);
+    let second = po_body("00", "NL-B", &[("GADGET-1", "1", None)]);
+    let third = po_body("00", "NL-C", &[("GADGET-1", "3", None)]);
+    let raw = interchange(
+        &env,
+        &[
+            group(&env, "PO", 11, &[set("850", "1101", &first)]),
+            group(
+                &env,
+                "PO",
+                12,
+                &[set("850", "1201", &second), set("850", "1202", &third)],
+            ),
+        ],
+    );
+    assert!(!raw.contains('*') && !raw.contains('~'));
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"].as_array().unwrap().len(),
+        3
+    );
+
+    let ack = acknowledgement(&answer);
+    // Answered in the partner's own delimiters and version.
+    assert_eq!(ack.delimiters.element, '|');
+    assert_eq!(ack.delimiters.segment, '\n');
+    assert_eq!(ack.delimiters.component, '>');
+    assert_eq!(ack.version, "00401");
+    assert_eq!(ack.groups.len(), 2);
+    assert_eq!(ack.groups[1].version, "004010");
+    assert_eq!(
+        ack_segments(&ack, 0),
+        ["AK1*PO*11", "AK2*850*1101", "AK5*A", "AK9*A*1*1*1"]
+    );
+    assert_eq!(
+        ack_segments(&ack, 1),
+        [
+            "AK1*PO*12",
+            "AK2*850*1201",
+            "AK5*A",
+            "AK2*850*1202",
+            "AK5*A",
+            "AK9*A*2*2*2"
+        ]
+    );
+    assert_eq!(order_count(&app).await, 3);
+}
+
+#[tokio::test]
+async fn outbound_control_numbers_increase_per_partner_and_never_repeat() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let mut seen = Vec::new();
+    for (n, po) in [(1u32, "NL-1"), (2, "NL-2"), (3, "NL-3")] {
+        let (_, answer) = post(&app, &edi, &one_850(&Env::new("DIST-1", n), n, po)).await;
+        let ack = acknowledgement(&answer);
+        let isa: u64 = ack.control_number.parse().unwrap();
+        let gs: u64 = ack.groups[0].control_number.parse().unwrap();
+        let st: u64 = ack.groups[0].sets[0].control_number.parse().unwrap();
+        seen.extend([isa, gs, st]);
+    }
+    let mut sorted = seen.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        sorted, seen,
+        "every control number is new and larger: {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_business_failure_rejects_its_set_and_the_others_go_through() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let env = Env::new("DIST-1", 5);
+    let good = po_body("00", "NL-GOOD", &[("WIDGET-1", "5", None)]);
+    let unknown = po_body(
+        "00",
+        "NL-SKU",
+        &[("WIDGET-1", "5", None), ("NOPE-9", "1", None)],
+    );
+    let price = po_body("00", "NL-PRICE", &[("GADGET-1", "1", Some("79.99"))]);
+    let raw = interchange(
+        &env,
+        &[group(
+            &env,
+            "PO",
+            9,
+            &[
+                set("850", "0001", &good),
+                set("850", "0002", &unknown),
+                set("850", "0003", &price),
+            ],
+        )],
+    );
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "PARTIALLY_ACCEPTED");
+    let docs = &answer["interchange"]["documents"];
+    assert_eq!(docs[0]["status"], "ACCEPTED");
+    assert_eq!(docs[1]["status"], "REJECTED");
+    assert_eq!(docs[1]["message"], "no product has SKU NOPE-9", "{answer}");
+    assert_eq!(docs[2]["status"], "REJECTED");
+    assert!(
+        docs[2]["message"].as_str().unwrap().contains("not 79.99"),
+        "{answer}"
+    );
+    // The unknown SKU is in the 6th segment of set 0002 (ST BEG CUR DTM PO1 PO1), element
+    // 07; the wrong price is PO104 of the 5th segment of set 0003.
+    assert_eq!(
+        ack_segments(&acknowledgement(&answer), 0),
+        [
+            "AK1*PO*9*005010",
+            "AK2*850*0001",
+            "AK5*A",
+            "AK2*850*0002",
+            "AK3*PO1*6**8",
+            "AK4*7**7",
+            "AK5*R*5",
+            "AK2*850*0003",
+            "AK3*PO1*5**8",
+            "AK4*4**7",
+            "AK5*R*5",
+            "AK9*P*3*3*1",
+        ]
+    );
+    // Only the good one became an order: the refused sets changed nothing.
+    assert_eq!(order_count(&app).await, 1);
+    let rejected = documents(&app, json!({ "status": "REJECTED" })).await;
+    assert_eq!(rejected["totalCount"], 2);
+}
+
+#[tokio::test]
+async fn malformed_sets_and_envelopes_are_refused_at_the_segment_and_change_nothing() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+
+    // Wrong SE01: the set is refused in the 997 (AK5 code 4).
+    let env = Env::new("DIST-1", 21);
+    let mut bad_count = set(
+        "850",
+        "0001",
+        &po_body("00", "NL-SE", &[("WIDGET-1", "1", None)]),
+    );
+    *bad_count.last_mut().unwrap() = "SE*99*0001".into();
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &interchange(&env, &[group(&env, "PO", 1, &[bad_count])]),
+    )
+    .await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert!(
+        answer["interchange"]["documents"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SE01 says 99 segments; the set has 7")
+    );
+    assert_eq!(
+        ack_segments(&acknowledgement(&answer), 0),
+        ["AK1*PO*1*005010", "AK2*850*0001", "AK5*R*4", "AK9*R*1*1*0"]
+    );
+
+    // An unknown segment inside the set: named by id and position.
+    let env = Env::new("DIST-1", 22);
+    let mut body = po_body("00", "NL-ZZZ", &[("WIDGET-1", "1", None)]);
+    body.insert(2, "ZZZ*1*2".into());
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &interchange(&env, &[group(&env, "PO", 2, &[set("850", "0001", &body)])]),
+    )
+    .await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    let segments = ack_segments(&acknowledgement(&answer), 0);
+    assert_eq!(segments[2], "AK3*ZZZ*4**2", "{segments:?}");
+    assert_eq!(segments[3], "AK5*R*5");
+
+    // GE02 ≠ GS06: the group is refused as a whole (AK9 code 4), its set stored as refused.
+    let env = Env::new("DIST-1", 24);
+    let body = po_body("00", "NL-GE", &[("WIDGET-1", "1", None)]);
+    let mut bad_group = group(&env, "PO", 4, &[set("850", "0001", &body)]);
+    *bad_group.last_mut().unwrap() = "GE*1*5".into();
+    let (_, answer) = post(&app, &edi, &interchange(&env, &[bad_group])).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "GE02 5 does not match GS06 4"
+    );
+    assert_eq!(
+        ack_segments(&acknowledgement(&answer), 0),
+        ["AK1*PO*4*005010", "AK9*R*1*1*0*4"]
+    );
+
+    // IEA02 ≠ ISA13: the whole interchange is refused with a TA1, and nothing is read.
+    let env = Env::new("DIST-1", 23);
+    let raw = one_850(&env, 3, "NL-IEA").replace("IEA*1*000000023", "IEA*1*000000999");
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "REJECTED");
+    assert_eq!(answer["interchange"]["documents"], json!([]));
+    let message = answer["interchange"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("segment 12 (IEA), element 02"),
+        "{message}"
+    );
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(
+        content.contains("TA1*000000023*261129*0930*R*001~"),
+        "{content}"
+    );
+
+    // A truncated ISA: stored as refused; there is no control number to answer with a TA1.
+    let (status, answer) = post(&app, &edi, "ISA*00*          *00*          *ZZ*DIST-1").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "REJECTED");
+    assert!(
+        answer["interchange"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("segment 1 (ISA)")
+    );
+    assert_eq!(answer["acknowledgements"], json!([]));
+
+    assert_eq!(order_count(&app).await, 0);
+    let stored = documents(&app, json!({ "direction": "INBOUND" })).await;
+    assert_eq!(
+        stored["totalCount"], 3,
+        "the three sets, all refused: {stored}"
+    );
+    assert!(
+        stored["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "REJECTED")
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_interchange_or_set_is_recognised_and_not_applied_twice() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let env = Env::new("DIST-1", 77);
+    let raw = one_850(&env, 5, "NL-DUP");
+    let (_, first) = post(&app, &edi, &raw).await;
+    assert_eq!(first["interchange"]["status"], "ACCEPTED");
+
+    // The same ISA13 again: TA1 note 025.
+    let (status, again) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["interchange"]["status"], "DUPLICATE", "{again}");
+    let content = again["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(
+        content.contains("TA1*000000077*261129*0930*R*025~"),
+        "{content}"
+    );
+
+    // The same group and set in a new interchange: the set is a duplicate (AK5 code 23).
+    let (_, resent) = post(&app, &edi, &one_850(&Env::new("DIST-1", 78), 5, "NL-DUP")).await;
+    assert_eq!(resent["interchange"]["status"], "DUPLICATE", "{resent}");
+    assert_eq!(resent["interchange"]["documents"][0]["status"], "DUPLICATE");
+    assert_eq!(
+        ack_segments(&acknowledgement(&resent), 0),
+        ["AK1*PO*5*005010", "AK2*850*0001", "AK5*R*23", "AK9*R*1*1*0"]
+    );
+
+    // Test traffic under the same numbers is apart from production: it is checked, answered,
+    // and changes nothing.
+    let test = Env {
+        usage: 'T',
+        ..Env::new("DIST-1", 77)
+    };
+    let (_, tested) = post(&app, &edi, &one_850(&test, 5, "NL-TEST")).await;
+    assert_eq!(tested["interchange"]["status"], "ACCEPTED", "{tested}");
+    assert_eq!(tested["interchange"]["usage"], "TEST");
+    assert_eq!(
+        ack_segments(&acknowledgement(&tested), 0),
+        ["AK1*PO*5*005010", "AK2*850*0001", "AK5*A", "AK9*A*1*1*1"]
+    );
+    assert_eq!(acknowledgement(&tested).usage, envelope::Usage::Test);
+
+    assert_eq!(order_count(&app).await, 1);
+    let body = app
+        .graphql(
+            "{ orders(filter: { poNumber: \"NL-TEST\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["orders"]["totalCount"], 0);
+    let test_docs = documents(&app, json!({ "usage": "TEST", "direction": "INBOUND" })).await;
+    assert_eq!(test_docs["nodes"][0]["order"], Value::Null);
+}
+
+#[tokio::test]
+async fn beg01_01_cancels_the_order_and_isa14_asks_for_a_ta1() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    post(&app, &edi, &one_850(&Env::new("DIST-1", 1), 1, "NL-CXL")).await;
+    let env = Env {
+        ack_requested: true,
+        ..Env::new("DIST-1", 2)
+    };
+    let cancel = po_body("01", "NL-CXL", &[("WIDGET-1", "150", None)]);
+    let raw = interchange(
+        &env,
+        &[group(&env, "PO", 2, &[set("850", "0001", &cancel)])],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(
+        content.contains("TA1*000000002*261129*0930*A*000~"),
+        "{content}"
+    );
+    let body = app
+        .graphql(
+            "{ orders(filter: { poNumber: \"NL-CXL\" }) { nodes { status ediDocuments { status } } } }",
+            json!({}),
+        )
+        .await;
+    let order = &body["data"]["orders"]["nodes"][0];
+    assert_eq!(order["status"], "CANCELLED", "{body}");
+    assert_eq!(order["ediDocuments"].as_array().unwrap().len(), 2);
+    // Cancelling a PO that does not exist names BEG03.
+    let env = Env::new("DIST-1", 3);
+    let raw = interchange(
+        &env,
+        &[group(
+            &env,
+            "PO",
+            3,
+            &[set(
+                "850",
+                "0001",
+                &po_body("01", "NL-NONE", &[("WIDGET-1", "1", None)]),
+            )],
+        )],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(
+        ack_segments(&acknowledgement(&answer), 0)[2..5],
+        ["AK3*BEG*2**8", "AK4*3**7", "AK5*R*5"]
+    );
+}
+
+#[tokio::test]
+async fn a_997_from_the_partner_is_stored_and_never_answered() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let env = Env::new("DIST-1", 31);
+    let body = vec![
+        "AK1*PR*1*005010".to_owned(),
+        "AK2*855*0001".to_owned(),
+        "AK5*A".to_owned(),
+        "AK9*A*1*1*1".to_owned(),
+    ];
+    let raw = interchange(&env, &[group(&env, "FA", 31, &[set("997", "0001", &body)])]);
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["transactionSet"],
+        "997"
+    );
+    assert_eq!(answer["acknowledgements"], json!([]));
+    let sent = documents(&app, json!({ "direction": "OUTBOUND" })).await;
+    assert_eq!(sent["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn only_the_sender_itself_may_post_and_nothing_else_is_stored() {
+    let app = spawn_app().await;
+    let (t, edi) = setup(&app).await;
+    app.create_org("DISTRIBUTOR", "Other", "DIST-2").await;
+
+    // A sender that is not the token's organization.
+    let (status, answer) = post(&app, &edi, &one_850(&Env::new("DIST-2", 1), 1, "NL-X")).await;
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(
+        answer["errors"][0]["message"],
+        "ISA06 does not name your organization; it sends as `DIST-1`"
+    );
+
+    // A token without the edi scope, and no token at all.
+    let reader = token(&app, &t.distributor, "ORDERS_READ").await;
+    let (status, answer) = post(&app, &reader, &one_850(&Env::new("DIST-1", 1), 1, "NL-X")).await;
+    assert_eq!(status, 403, "{answer}");
+    assert!(
+        answer["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("edi scope")
+    );
+    let res = app
+        .client
+        .post(format!("{}/edi/x12", app.address))
+        .body(one_850(&Env::new("DIST-1", 1), 1, "NL-X"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+
+    let stored = documents(&app, json!({})).await;
+    assert_eq!(stored["totalCount"], 0, "{stored}");
+    let count = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM edi_interchanges",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(count, 0);
+    assert_eq!(order_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_document_far_over_the_size_limit_is_refused_unread() {
+    let app = spawn_app_with(|s| s.body_limit_bytes = 64 * 1024).await;
+    let (_, edi) = setup(&app).await;
+    let lines: Vec<(&str, &str, Option<&str>)> = vec![("WIDGET-1", "1", None); 20_000];
+    let env = Env::new("DIST-1", 1);
+    let raw = interchange(
+        &env,
+        &[group(
+            &env,
+            "PO",
+            1,
+            &[set("850", "0001", &po_body("00", "NL-BIG", &lines))],
+        )],
+    );
+    assert!(raw.len() > 10 * 64 * 1024);
+    let (status, _) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 413);
+    assert_eq!(documents(&app, json!({})).await["totalCount"], 0);
+    assert_eq!(order_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn edi_submit_takes_the_same_documents_for_the_brands_staff() {
+    let app = spawn_app().await;
+    let (_, _) = setup(&app).await;
+    let submit = "mutation($input: EdiSubmitInput!) { ediSubmit(input: $input) { interchange { status partner { code } documents { transactionSet status order { number } } acknowledgements { content } } acknowledgements { controlNumber content answers { controlNumber } } userErrors { field code message } } }";
+    let body = app
+        .graphql(
+            submit,
+            json!({ "input": { "document": one_850(&Env::new("DIST-1", 9), 9, "NL-GQL") } }),
+        )
+        .await;
+    let payload = &body["data"]["ediSubmit"];
+    assert_eq!(payload["userErrors"], json!([]), "{body}");
+    assert_eq!(payload["interchange"]["status"], "ACCEPTED");
+    assert_eq!(payload["interchange"]["partner"]["code"], "DIST-1");
+    assert_eq!(
+        payload["interchange"]["documents"][0]["order"]["number"],
+        "SO-000001"
+    );
+    assert_eq!(
+        payload["acknowledgements"][0]["answers"]["controlNumber"],
+        "000000009"
+    );
+    assert_eq!(
+        payload["interchange"]["acknowledgements"][0]["content"],
+        payload["acknowledgements"][0]["content"]
+    );
+    let content = payload["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(content.contains("AK9*A*1*1*1~"), "{content}");
+
+    // A sender no one has: a user error naming the document.
+    let body = app
+        .graphql(
+            submit,
+            json!({ "input": { "document": one_850(&Env::new("NOBODY", 1), 1, "NL-X") } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediSubmit"]["userErrors"],
+        json!([{ "field": ["input", "document"], "code": "NOT_FOUND", "message": "no partner has the EDI id `NOBODY` (ISA06)" }])
+    );
+}
