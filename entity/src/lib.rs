@@ -9,6 +9,7 @@ pub mod contact;
 pub mod counter;
 pub mod edi_document;
 pub mod edi_interchange;
+pub mod edi_partner;
 pub mod enums;
 pub mod inventory_report;
 pub mod inventory_report_line;

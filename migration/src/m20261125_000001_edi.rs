@@ -1,7 +1,8 @@
-//! ASC X12 traffic: every interchange received or sent, raw, with its control numbers, and
-//! every transaction set in it, linked to what it created or came from. A sender's
-//! interchange and transaction set control numbers are keys: the same one twice is a
-//! duplicate, recognised by a unique index and never applied again.
+//! ASC X12 traffic: the partners that trade by X12 and the ids they use, every interchange
+//! received or sent, raw, with its control numbers, and every transaction set in it, linked
+//! to what it created or came from. A sender's interchange and transaction set control
+//! numbers are keys: the same one twice is a duplicate, recognised by a unique index and
+//! never applied again.
 
 use sea_orm_migration::prelude::*;
 
@@ -14,6 +15,17 @@ pub struct Migration;
 enum Organizations {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum EdiPartners {
+    Table,
+    OrganizationId,
+    Qualifier,
+    EdiId,
+    X12Version,
+    CreatedAt,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -64,6 +76,24 @@ enum EdiDocuments {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(EdiPartners::Table)
+                    .col(id(EdiPartners::OrganizationId))
+                    .col(text(EdiPartners::Qualifier, 2))
+                    .col(text(EdiPartners::EdiId, 15).unique_key().take())
+                    .col(text(EdiPartners::X12Version, 5))
+                    .col(timestamp(EdiPartners::CreatedAt))
+                    .col(timestamp(EdiPartners::UpdatedAt))
+                    .foreign_key(&mut foreign_key(
+                        "fk_edi_partners_organization",
+                        (EdiPartners::Table, EdiPartners::OrganizationId),
+                        (Organizations::Table, Organizations::Id),
+                    ))
+                    .take(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -222,6 +252,7 @@ impl MigrationTrait for Migration {
         for table in [
             EdiDocuments::Table.into_iden(),
             EdiInterchanges::Table.into_iden(),
+            EdiPartners::Table.into_iden(),
         ] {
             manager
                 .drop_table(Table::drop().table(table).take())

@@ -307,6 +307,28 @@ pub struct EdiQuery;
 
 #[Object]
 impl EdiQuery {
+    /// How an organization trades by X12; null when it is not configured (it is then known
+    /// by its partner code) or not yours to see.
+    async fn edi_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization.")] organization_id: ID,
+    ) -> async_graphql::Result<Option<EdiPartner>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let id = crate::organizations::graphql::input_id(
+            "organizationId",
+            &organization_id,
+            NodeType::Organization,
+        )
+        .map_err(|_| Error::bad_input("organizationId", "organizationId is not an organization id"))
+        .gql()?;
+        Ok(super::partners::of(db, principal, id)
+            .await
+            .gql()?
+            .map(EdiPartner))
+    }
+
     /// X12 transaction sets received and sent, newest first. Partners see their own.
     #[allow(clippy::too_many_arguments)]
     async fn edi_documents(
@@ -362,6 +384,27 @@ pub struct EdiMutation;
 
 #[Object]
 impl EdiMutation {
+    /// Sets the id an organization uses in the ISA, and the version it is sent. Admins and
+    /// managers. A configured partner is sent its acknowledgements, ship notices and invoices
+    /// (a supplier: the brand's purchase orders) as X12.
+    async fn edi_partner_configure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The settings.")] input: EdiPartnerConfigureInput,
+    ) -> async_graphql::Result<EdiPartnerPayload> {
+        let result = match input.parse() {
+            Ok(new) => crate::graphql::in_transaction!(ctx, |txn, principal| {
+                super::partners::configure(&txn, principal, new)
+            }),
+            Err(e) => Err(e),
+        };
+        let (row, user_errors) = outcome(result)?;
+        Ok(EdiPartnerPayload {
+            edi_partner: row.map(EdiPartner),
+            user_errors,
+        })
+    }
+
     /// Receives an X12 interchange exactly as `POST /edi/x12` does: 850 purchase orders
     /// become sales orders through `orderSubmit`'s path, every functional group is answered
     /// with a 997, and an interchange refused as a whole with a TA1.
@@ -396,4 +439,101 @@ impl EdiMutation {
             },
         })
     }
+}
+
+/// The X12 version an organization is sent.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum X12Version {
+    /// 004010 (ISA12 `00401`).
+    V004010,
+    /// 005010 (ISA12 `00501`).
+    V005010,
+}
+
+impl X12Version {
+    fn isa(self) -> &'static str {
+        match self {
+            X12Version::V004010 => "00401",
+            X12Version::V005010 => "00501",
+        }
+    }
+}
+
+/// How an organization trades by X12: the id it uses in the ISA and the version it is sent.
+pub struct EdiPartner(pub entity::edi_partner::Model);
+
+/// How an organization trades by X12: the id it uses in the ISA and the version it is sent.
+#[Object]
+impl EdiPartner {
+    /// The organization.
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        partner(ctx, self.0.organization_id).await
+    }
+    /// ISA05/ISA07: `ZZ` (mutually defined), `01` (DUNS), `14` (GLN), …
+    async fn qualifier(&self) -> &str {
+        &self.0.qualifier
+    }
+    /// ISA06/ISA08: the id it sends as and is sent to.
+    async fn edi_id(&self) -> &str {
+        &self.0.edi_id
+    }
+    /// The version of what it is sent.
+    async fn version(&self) -> X12Version {
+        if self.0.x12_version == "00401" {
+            X12Version::V004010
+        } else {
+            X12Version::V005010
+        }
+    }
+    /// When it was last configured.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+/// X12 settings for one organization.
+#[derive(InputObject)]
+pub struct EdiPartnerConfigureInput {
+    /// The organization.
+    pub organization_id: ID,
+    /// ISA06/ISA08: 2 to 15 letters, digits, `-` or `_`; unique among partners. An
+    /// organization not configured is known by its partner code.
+    pub edi_id: String,
+    /// ISA05/ISA07, two characters. Default `ZZ`.
+    pub qualifier: Option<String>,
+    /// The version it is sent. Default 005010.
+    pub version: Option<X12Version>,
+}
+
+impl EdiPartnerConfigureInput {
+    fn parse(self) -> crate::error::Result<super::partners::NewEdiPartner> {
+        let qualifier = self.qualifier.unwrap_or_else(|| "ZZ".into());
+        let qualifier = qualifier.trim().to_uppercase();
+        if qualifier.len() != 2 || !qualifier.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Error::user(
+                &["input", "qualifier"],
+                ErrorCode::Invalid,
+                format!("qualifier `{qualifier}` must be two letters or digits"),
+            ));
+        }
+        Ok(super::partners::NewEdiPartner {
+            organization_id: crate::organizations::graphql::input_id(
+                "organizationId",
+                &self.organization_id,
+                NodeType::Organization,
+            )?,
+            qualifier,
+            edi_id: crate::domain::partner_code(&["input", "ediId"], &self.edi_id)?,
+            x12_version: self.version.unwrap_or(X12Version::V005010).isa().into(),
+        })
+    }
+}
+
+/// The result of configuring an EDI partner.
+#[derive(SimpleObject)]
+pub struct EdiPartnerPayload {
+    /// The settings as they are now; null when refused.
+    pub edi_partner: Option<EdiPartner>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
 }

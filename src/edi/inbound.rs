@@ -24,7 +24,7 @@ use super::envelope::{
     self, Delimiters, Group, Interchange, InterchangeError, Problem, TransactionSet, Usage,
 };
 use super::purchase_orders::{self, Applied, Failure};
-use super::{ack, writer};
+use super::{ack, partners, writer};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::orders::{counters, queries};
@@ -49,11 +49,6 @@ fn document_field(message: impl Into<String>, code: ErrorCode) -> Error {
     Error::user(&["input", "document"], code, message)
 }
 
-/// Whether `org` is the partner an ISA names: by its partner code.
-fn is_named(org: &organization::Model, edi_id: &str) -> bool {
-    org.code.eq_ignore_ascii_case(edi_id.trim())
-}
-
 /// The partner an interchange is from: the caller's own organization for partners (which
 /// the ISA must name), the organization the ISA names for the brand's people.
 async fn partner(
@@ -68,7 +63,7 @@ async fn partner(
             .await?
             .ok_or(Error::Unauthenticated)?;
         if let Some(sender) = sender
-            && !is_named(&org, sender)
+            && !partners::names(db, &org, sender).await?
         {
             return Err(Error::Forbidden(format!(
                 "ISA06 does not name your organization; it sends as `{}`",
@@ -84,16 +79,12 @@ async fn partner(
             .unwrap_or_else(|| "the ISA cannot be read".into());
         return Err(document_field(reason, ErrorCode::Invalid));
     };
-    organization::Entity::find()
-        .filter(organization::Column::Code.eq(sender.trim().to_uppercase()))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            document_field(
-                format!("no partner has the EDI id `{sender}` (ISA06)"),
-                ErrorCode::NotFound,
-            )
-        })
+    partners::named(db, sender).await?.ok_or_else(|| {
+        document_field(
+            format!("no partner has the EDI id `{sender}` (ISA06)"),
+            ErrorCode::NotFound,
+        )
+    })
 }
 
 async fn brand(db: &DatabaseConnection) -> Result<organization::Model> {
@@ -137,23 +128,21 @@ pub async fn receive(
     )
     .await?;
     let brand = brand(db).await?;
-    let parsed = envelope::parse(raw).and_then(|x| {
-        if is_named(&brand, &x.receiver_id) {
-            Ok(x)
-        } else {
-            Err(InterchangeError {
-                note: "008",
-                position: 1,
-                segment: "ISA".into(),
-                element: Some(8),
-                message: format!("ISA08 `{}` is not {}", x.receiver_id, brand.code),
-            })
-        }
-    });
-    let x = match parsed {
+    let x = match envelope::parse(raw) {
         Ok(x) => x,
         Err(e) => return refuse(db, &org, &brand, raw, summary, &e).await,
     };
+    if !partners::names(db, &brand, &x.receiver_id).await? {
+        let us = partners::identity(db, &brand).await?.id;
+        let e = InterchangeError {
+            note: "008",
+            position: 1,
+            segment: "ISA".into(),
+            element: Some(8),
+            message: format!("ISA08 `{}` is not us; send to `{us}`", x.receiver_id),
+        };
+        return refuse(db, &org, &brand, raw, summary, &e).await;
+    }
     let inbound = edi_interchange::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(org.id),
@@ -301,10 +290,11 @@ async fn send(
     let counter = format!("edi:{}", org.id);
     let at = Utc::now();
     let isa_control = counters::next(txn, &counter).await? as u32;
+    let us = partners::identity(txn, brand).await?;
     let envelope = writer::Envelope {
         sender: writer::Party {
-            qualifier: "ZZ".into(),
-            id: brand.code.clone(),
+            qualifier: us.qualifier,
+            id: us.id.clone(),
         },
         receiver: writer::Party {
             qualifier: if to.0.is_empty() { "ZZ".into() } else { to.0 },
@@ -329,7 +319,7 @@ async fn send(
         let set = ack::set(reply.group, &reply.outcomes, &set_control, d);
         groups.push(writer::group(
             "FA",
-            &brand.code,
+            &us.id,
             &reply.group.sender,
             &at.format("%Y%m%d").to_string(),
             &at.format("%H%M").to_string(),
@@ -374,7 +364,7 @@ async fn send(
         organization_id: Set(org.id),
         direction: Set(EdiDirection::Outbound),
         usage: Set(answers.usage),
-        sender_id: Set(short(&brand.code, 35)),
+        sender_id: Set(short(&us.id, 35)),
         receiver_id: Set(short(&envelope.receiver.id, 35)),
         control_number: Set(Some(format!("{:09}", isa_control % 1_000_000_000))),
         version: Set(Some(envelope.version.clone())),

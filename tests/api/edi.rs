@@ -784,3 +784,87 @@ async fn edi_submit_takes_the_same_documents_for_the_brands_staff() {
         json!([{ "field": ["input", "document"], "code": "NOT_FOUND", "message": "no partner has the EDI id `NOBODY` (ISA06)" }])
     );
 }
+
+const CONFIGURE: &str = "mutation($input: EdiPartnerConfigureInput!) { ediPartnerConfigure(input: $input) { ediPartner { organization { code } qualifier ediId version } userErrors { field code message } } }";
+
+#[tokio::test]
+async fn a_configured_edi_id_names_the_partner_and_the_brand() {
+    let app = spawn_app().await;
+    let (t, edi) = setup(&app).await;
+    let body = app
+        .graphql(
+            CONFIGURE,
+            json!({ "input": { "organizationId": t.distributor, "ediId": "4006381000016", "qualifier": "14", "version": "V004010" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"]["ediPartner"],
+        json!({ "organization": { "code": "DIST-1" }, "qualifier": "14", "ediId": "4006381000016", "version": "V004010" }),
+        "{body}"
+    );
+    app.graphql(
+        CONFIGURE,
+        json!({ "input": { "organizationId": t.brand, "ediId": "AURORAEDI" } }),
+    )
+    .await;
+
+    // The partner sends under its EDI id to the brand's; the answer goes back the same way.
+    let env = Env {
+        receiver: "AURORAEDI",
+        ..Env::new("4006381000016", 1)
+    };
+    let (status, answer) = post(&app, &edi, &one_850(&env, 1, "NL-GLN")).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let ack = acknowledgement(&answer);
+    assert_eq!(ack.sender_id, "AURORAEDI");
+    assert_eq!(ack.receiver_id, "4006381000016");
+    assert_eq!(ack.receiver_qualifier, "ZZ");
+    // Its partner code still names it.
+    let (_, answer) = post(&app, &edi, &one_850(&Env::new("DIST-1", 2), 2, "NL-CODE")).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+
+    // An interchange addressed to someone else is refused with TA1 note 008.
+    let env = Env {
+        receiver: "SOMEONE",
+        ..Env::new("DIST-1", 3)
+    };
+    let (_, answer) = post(&app, &edi, &one_850(&env, 3, "NL-ELSE")).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED");
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(content.contains("*R*008~"), "{content}");
+    assert_eq!(order_count(&app).await, 2);
+
+    // Another organization cannot take the id; a partner cannot configure; the partner
+    // reads its own settings, not another's.
+    let body = app
+        .graphql(
+            CONFIGURE,
+            json!({ "input": { "organizationId": t.dealer, "ediId": "4006381000016" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"]["userErrors"][0]["code"], "TAKEN",
+        "{body}"
+    );
+    let body = app
+        .graphql_as(
+            &t.portal,
+            CONFIGURE,
+            json!({ "input": { "organizationId": t.distributor, "ediId": "MINE" } }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let body = app
+        .graphql_as(
+            &edi,
+            "query($own: ID!, $brand: ID!) { own: ediPartner(organizationId: $own) { ediId } brand: ediPartner(organizationId: $brand) { ediId } }",
+            json!({ "own": t.distributor, "brand": t.brand }),
+        )
+        .await;
+    assert_eq!(
+        body["data"],
+        json!({ "own": { "ediId": "4006381000016" }, "brand": null }),
+        "{body}"
+    );
+}
