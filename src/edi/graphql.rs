@@ -1,6 +1,7 @@
 //! X12 traffic in GraphQL: `ediSubmit` takes an interchange as `POST /edi/x12` does, and
 //! `ediDocuments` lists the transaction sets received and sent.
 
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{edi_document, edi_interchange, enums};
 use futures_util::future::BoxFuture;
@@ -17,7 +18,8 @@ use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::orders::graphql::Order;
 use crate::organizations::graphql::{Organization, loader, organization};
 use crate::organizations::loaders::{
-    EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, OrderId, OrganizationId, unshare,
+    DirectoryLoader, EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, OrderId, OrganizationId,
+    Shared, unshare,
 };
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::settings::TradeSettings;
@@ -66,6 +68,21 @@ async fn partner(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Opt
         .map_err(unshare)
         .gql()?
         .map(organization))
+}
+
+/// The documents a loader key names: an order's, a shipment's or an invoice's.
+pub async fn documents_for<K>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Vec<EdiDocument>>
+where
+    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
+    DirectoryLoader: Loader<K, Value = Vec<edi_document::Model>, Error = Shared>,
+{
+    let rows = loader(ctx)?
+        .load_one(key)
+        .await
+        .map_err(unshare)
+        .gql()?
+        .unwrap_or_default();
+    Ok(rows.into_iter().map(EdiDocument).collect())
 }
 
 /// An X12 interchange (ISA … IEA), received or sent, as it was.
@@ -126,13 +143,7 @@ impl EdiInterchange {
     }
     /// Its transaction sets, in order.
     async fn documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EdiDocument>> {
-        let rows = loader(ctx)?
-            .load_one(EdiDocumentsIn(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .unwrap_or_default();
-        Ok(rows.into_iter().map(EdiDocument).collect())
+        documents_for(ctx, EdiDocumentsIn(self.0.id)).await
     }
     /// The interchange this one answers (for a TA1 or 997 the server wrote).
     async fn answers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EdiInterchange>> {

@@ -11,7 +11,6 @@
 //! interchanges (ISA15 `T`) are checked all the way through the trade model and then rolled
 //! back: they are answered as production ones would be and change no trade data.
 
-use chrono::Utc;
 use entity::enums::{EdiDirection, EdiStatus, EdiUsage};
 use entity::{edi_document, edi_interchange, organization};
 use sea_orm::{
@@ -23,11 +22,12 @@ use uuid::Uuid;
 use super::envelope::{
     self, Delimiters, Group, Interchange, InterchangeError, Problem, TransactionSet, Usage,
 };
+use super::outbound::{self, Addressee, Links, OutGroup, OutSet};
 use super::purchase_orders::{self, Applied, Failure};
 use super::{ack, partners, writer};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
-use crate::orders::{counters, queries};
+use crate::orders::queries;
 use crate::settings::TradeSettings;
 use crate::store::now;
 
@@ -243,16 +243,21 @@ async fn refuse(
     if let Some(summary) = summary {
         let d = summary.delimiters;
         let ta1 = writer::ta1(&summary, Some(error), d);
-        let answer = send(
+        let to = Addressee {
+            qualifier: summary.sender_qualifier.clone(),
+            id: summary.sender_id.clone(),
+            version: summary.version.clone().unwrap_or_else(|| "00501".into()),
+        };
+        let answer = outbound::send(
             &txn,
-            org,
             brand,
-            &inbound,
-            Party(summary.sender_qualifier.clone(), summary.sender_id.clone()),
-            summary.version.clone().unwrap_or_else(|| "00501".into()),
+            org,
+            to,
+            inbound.usage,
             d,
+            Some(inbound.id),
             Some(ta1),
-            &[],
+            Vec::new(),
         )
         .await?;
         acknowledgements.push(answer);
@@ -262,127 +267,6 @@ async fn refuse(
         interchange: inbound,
         acknowledgements,
     })
-}
-
-/// Who an answer goes to: ISA05 and ISA06 of what it answers.
-struct Party(String, String);
-
-/// One 997 to write: the group it answers and what became of its sets.
-struct Reply<'a> {
-    group: &'a Group,
-    outcomes: Vec<ack::SetOutcome>,
-}
-
-/// Writes and stores an answer interchange to `org`: its control numbers come from the
-/// partner's counter, one value each for the interchange, every group and every set.
-#[allow(clippy::too_many_arguments)]
-async fn send(
-    txn: &impl ConnectionTrait,
-    org: &organization::Model,
-    brand: &organization::Model,
-    answers: &edi_interchange::Model,
-    to: Party,
-    version: String,
-    d: Delimiters,
-    ta1: Option<String>,
-    replies: &[Reply<'_>],
-) -> Result<edi_interchange::Model> {
-    let counter = format!("edi:{}", org.id);
-    let at = Utc::now();
-    let isa_control = counters::next(txn, &counter).await? as u32;
-    let us = partners::identity(txn, brand).await?;
-    let envelope = writer::Envelope {
-        sender: writer::Party {
-            qualifier: us.qualifier,
-            id: us.id.clone(),
-        },
-        receiver: writer::Party {
-            qualifier: if to.0.is_empty() { "ZZ".into() } else { to.0 },
-            id: to.1,
-        },
-        date: at.format("%y%m%d").to_string(),
-        time: at.format("%H%M").to_string(),
-        version,
-        control_number: isa_control,
-        usage: match answers.usage {
-            EdiUsage::Production => Usage::Production,
-            EdiUsage::Test => Usage::Test,
-        },
-        delimiters: d,
-    };
-    let interchange_id = Uuid::now_v7();
-    let mut groups = Vec::new();
-    let mut documents = Vec::new();
-    for reply in replies {
-        let group_control = counters::next(txn, &counter).await? as u32;
-        let set_control = format!("{:04}", counters::next(txn, &counter).await?);
-        let set = ack::set(reply.group, &reply.outcomes, &set_control, d);
-        groups.push(writer::group(
-            "FA",
-            &us.id,
-            &reply.group.sender,
-            &at.format("%Y%m%d").to_string(),
-            &at.format("%H%M").to_string(),
-            group_control,
-            &reply.group.version,
-            std::slice::from_ref(&set),
-            d,
-        ));
-        documents.push(edi_document::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            interchange_id: Set(interchange_id),
-            organization_id: Set(org.id),
-            direction: Set(EdiDirection::Outbound),
-            usage: Set(answers.usage),
-            transaction_set: Set("997".into()),
-            functional_id: Set("FA".into()),
-            version: Set(short(&reply.group.version, 12)),
-            group_control_number: Set(group_control.to_string()),
-            control_number: Set(set_control),
-            status: Set(EdiStatus::Sent),
-            message: Set(None),
-            reference: Set(Some(short(
-                &format!(
-                    "{} {}",
-                    reply.group.functional_id, reply.group.control_number
-                ),
-                35,
-            ))),
-            order_id: Set(None),
-            shipment_id: Set(None),
-            invoice_id: Set(None),
-            inventory_report_id: Set(None),
-            sell_through_report_id: Set(None),
-            content: Set(set),
-            dedupe_key: Set(None),
-            created_at: Set(now()),
-        });
-    }
-    let content = writer::answer(&envelope, ta1.as_deref(), &groups);
-    let row = edi_interchange::ActiveModel {
-        id: Set(interchange_id),
-        organization_id: Set(org.id),
-        direction: Set(EdiDirection::Outbound),
-        usage: Set(answers.usage),
-        sender_id: Set(short(&us.id, 35)),
-        receiver_id: Set(short(&envelope.receiver.id, 35)),
-        control_number: Set(Some(format!("{:09}", isa_control % 1_000_000_000))),
-        version: Set(Some(envelope.version.clone())),
-        status: Set(EdiStatus::Sent),
-        message: Set(None),
-        content: Set(content),
-        answers_id: Set(Some(answers.id)),
-        dedupe_key: Set(None),
-        created_at: Set(now()),
-    }
-    .insert(txn)
-    .await?;
-    if !documents.is_empty() {
-        edi_document::Entity::insert_many(documents)
-            .exec(txn)
-            .await?;
-    }
-    Ok(row)
 }
 
 /// What became of one set, for its document row and its 997.
@@ -429,7 +313,22 @@ async fn apply_groups(
         }
         // A 997 is never answered with a 997.
         if group.functional_id != "FA" {
-            replies.push(Reply { group, outcomes });
+            replies.push(OutGroup {
+                functional_id: "FA",
+                receiver: group.sender.clone(),
+                version: group.version.clone(),
+                sets: vec![OutSet {
+                    id: "997",
+                    body: ack::body(group, &outcomes),
+                    links: Links {
+                        reference: Some(format!(
+                            "{} {}",
+                            group.functional_id, group.control_number
+                        )),
+                        ..Links::default()
+                    },
+                }],
+            });
         }
     }
     let status = if accepted == total {
@@ -457,18 +356,22 @@ async fn apply_groups(
             };
             writer::ta1(&summary, None, x.delimiters)
         });
-        let to = Party(x.sender_qualifier.clone(), x.sender_id.clone());
+        let to = Addressee {
+            qualifier: x.sender_qualifier.clone(),
+            id: x.sender_id.clone(),
+            version: x.version.clone(),
+        };
         acknowledgements.push(
-            send(
+            outbound::send(
                 &txn,
-                org,
                 brand,
-                &inbound,
+                org,
                 to,
-                x.version.clone(),
+                inbound.usage,
                 x.delimiters,
+                Some(inbound.id),
                 ta1,
-                &replies,
+                replies,
             )
             .await?,
         );

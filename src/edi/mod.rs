@@ -7,6 +7,7 @@ pub mod ack;
 pub mod envelope;
 pub mod graphql;
 pub mod inbound;
+pub mod outbound;
 pub mod partners;
 pub mod purchase_orders;
 pub mod service;

@@ -161,18 +161,56 @@ pub async fn answers_to(
     Ok(store::grouped(rows, |r| r.answers_id.unwrap_or_default()))
 }
 
+/// Documents by a link column, grouped by it.
+async fn documents_linked(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    column: edi_document::Column,
+    ids: &[Uuid],
+    key: impl Fn(&edi_document::Model) -> Option<Uuid>,
+) -> Result<HashMap<Uuid, Vec<edi_document::Model>>> {
+    principal.ensure_can_read_edi()?;
+    let rows = edi_document::Entity::find()
+        .filter(column.is_in(ids.iter().copied()))
+        .filter(own(principal, edi_document::Column::OrganizationId))
+        .order_by_asc(edi_document::Column::Id)
+        .all(db)
+        .await?;
+    Ok(store::grouped(rows, |r| key(r).unwrap_or_default()))
+}
+
+/// The documents sent for each shipment.
+pub async fn documents_of_shipments(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<edi_document::Model>>> {
+    documents_linked(db, principal, edi_document::Column::ShipmentId, ids, |r| {
+        r.shipment_id
+    })
+    .await
+}
+
+/// The documents sent for each invoice.
+pub async fn documents_of_invoices(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<edi_document::Model>>> {
+    documents_linked(db, principal, edi_document::Column::InvoiceId, ids, |r| {
+        r.invoice_id
+    })
+    .await
+}
+
 /// The documents that came with or went out for each order.
 pub async fn documents_of_orders(
     db: &impl ConnectionTrait,
     principal: &Principal,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<edi_document::Model>>> {
-    principal.ensure_can_read_edi()?;
-    let rows = edi_document::Entity::find()
-        .filter(edi_document::Column::OrderId.is_in(ids.iter().copied()))
-        .filter(own(principal, edi_document::Column::OrganizationId))
-        .order_by_asc(edi_document::Column::Id)
-        .all(db)
-        .await?;
-    Ok(store::grouped(rows, |r| r.order_id.unwrap_or_default()))
+    documents_linked(db, principal, edi_document::Column::OrderId, ids, |r| {
+        r.order_id
+    })
+    .await
 }

@@ -15,8 +15,8 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use x12_types::util::Parser as _;
-use x12_types::v005010::_850;
+use x12_types::util::Parser;
+use x12_types::v005010::{_810, _850, _855, _856};
 
 use super::envelope::{Delimiters, Problem, TransactionSet};
 use super::writer::segment;
@@ -123,11 +123,15 @@ fn text(value: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Reads an 850. A body the crate cannot read, or reads only in part, is the set's fault.
-pub fn read_850(set: &TransactionSet) -> Result<PurchaseOrder, Problem> {
+/// Reads a set with the crate's type `T`, contained: a body the crate cannot read, reads only
+/// in part, or panics on is the set's fault, named at the segment where it stopped.
+fn typed<T>(set: &TransactionSet) -> Result<T, Problem>
+where
+    T: for<'a> Parser<&'a str, T, nom::error::Error<&'a str>>,
+{
     let written = standard_text(set);
-    let parsed = catch_unwind(AssertUnwindSafe(|| _850::parse(&written)));
-    let (rest, po) = match parsed {
+    let parsed = catch_unwind(AssertUnwindSafe(|| T::parse(written.as_str())));
+    let (rest, value) = match parsed {
         Ok(Ok(ok)) => ok,
         // The crate stopped where it could not go on: name that segment.
         Ok(Err(nom::Err::Error(e) | nom::Err::Failure(e))) => {
@@ -144,6 +148,12 @@ pub fn read_850(set: &TransactionSet) -> Result<PurchaseOrder, Problem> {
     if !rest.trim().is_empty() {
         return Err(unread(set, &written, rest));
     }
+    Ok(value)
+}
+
+/// Reads an 850.
+pub fn read_850(set: &TransactionSet) -> Result<PurchaseOrder, Problem> {
+    let po: _850 = typed(set)?;
     let currency = po.cur.as_ref().map(|c| c._02.to_string());
     let requested_date = po
         .dtm
@@ -193,6 +203,239 @@ pub fn read_850(set: &TransactionSet) -> Result<PurchaseOrder, Problem> {
         currency,
         requested_date,
         ship_to,
+        lines,
+    })
+}
+
+/// The id with one of `codes` among (qualifier, id) pairs.
+fn id_with(pairs: &[(Option<String>, Option<String>)], codes: &[&str]) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(q, _)| q.as_deref().is_some_and(|q| codes.contains(&q)))
+        .and_then(|(_, v)| text(v))
+}
+
+fn date_of(value: Option<&String>) -> Option<NaiveDate> {
+    value.and_then(|v| date(v))
+}
+
+/// A purchase order acknowledgement as an 855 carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderAcknowledgement {
+    /// BAK02: `AC` with changes, `AD` without, `RJ` rejected, …
+    pub kind: String,
+    /// BAK03 and BAK04: the buyer's PO number and date.
+    pub po_number: String,
+    pub po_date: Option<NaiveDate>,
+    /// BAK08: the seller's order number.
+    pub seller_order: Option<String>,
+    pub currency: Option<String>,
+    pub lines: Vec<AcknowledgedLine>,
+}
+
+/// One PO1 of an 855 with its ACK.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcknowledgedLine {
+    pub line_number: String,
+    pub quantity: Option<Decimal>,
+    pub unit: String,
+    pub unit_price: Option<Decimal>,
+    pub sku: Option<String>,
+    /// ACK01: `IA` accepted, `IC` changed, `IB` back-ordered, `IR` rejected, …
+    pub status: Option<String>,
+    /// ACK02.
+    pub status_quantity: Option<Decimal>,
+    /// ACK05, the date ACK04 qualifies (068: when it will ship).
+    pub date: Option<NaiveDate>,
+}
+
+/// Reads an 855.
+pub fn read_855(set: &TransactionSet) -> Result<OrderAcknowledgement, Problem> {
+    let doc: _855 = typed(set)?;
+    let lines = doc
+        .loop_po1
+        .iter()
+        .map(|l| {
+            let p = &l.po1;
+            let ids = [
+                (p._06.as_ref().map(|q| q.to_string()), p._07.clone()),
+                (p._08.as_ref().map(|q| q.to_string()), p._09.clone()),
+                (p._10.as_ref().map(|q| q.to_string()), p._11.clone()),
+            ];
+            let ack = l.ack.first();
+            AcknowledgedLine {
+                line_number: p._01.clone().unwrap_or_default(),
+                quantity: decimal(&p._02),
+                unit: p._03.to_string(),
+                unit_price: decimal(&p._04),
+                sku: id_with(&ids, &["VP", "VN"]),
+                status: ack.map(|a| a._01.clone()),
+                status_quantity: ack.and_then(|a| a._02.as_deref()).and_then(decimal),
+                date: ack.and_then(|a| date_of(a._05.as_ref())),
+            }
+        })
+        .collect();
+    Ok(OrderAcknowledgement {
+        kind: doc.bak._02.clone(),
+        po_number: doc.bak._03.trim().to_owned(),
+        po_date: date(&doc.bak._04),
+        seller_order: text(&doc.bak._08),
+        currency: doc.cur.as_ref().map(|c| c._02.to_string()),
+        lines,
+    })
+}
+
+/// A ship notice as an 856 carries it: shipment, order and item levels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShipNotice {
+    /// BSN02: the shipper's shipment number.
+    pub shipment_number: String,
+    /// BSN03.
+    pub date: Option<NaiveDate>,
+    /// TD503 or TD505: who carries it.
+    pub carrier: Option<String>,
+    /// REF with qualifier CN (carrier's reference) or BM (bill of lading).
+    pub tracking_number: Option<String>,
+    /// DTM 011 (shipped) and 017 (estimated delivery).
+    pub shipped_on: Option<NaiveDate>,
+    pub expected_on: Option<NaiveDate>,
+    /// PRF01 of the order level.
+    pub po_number: Option<String>,
+    pub lines: Vec<ShippedLine>,
+}
+
+/// One item level of an 856.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShippedLine {
+    /// SN101 (or LIN01): the order's line number.
+    pub line_number: String,
+    pub sku: Option<String>,
+    /// SN102 and SN103.
+    pub quantity: Option<Decimal>,
+    pub unit: String,
+}
+
+/// Reads an 856.
+pub fn read_856(set: &TransactionSet) -> Result<ShipNotice, Problem> {
+    let doc: _856 = typed(set)?;
+    let mut notice = ShipNotice {
+        shipment_number: doc.bsn._02.trim().to_owned(),
+        date: date(&doc.bsn._03),
+        carrier: None,
+        tracking_number: None,
+        shipped_on: None,
+        expected_on: None,
+        po_number: None,
+        lines: Vec::new(),
+    };
+    let dates = doc
+        .dtm
+        .iter()
+        .chain(doc.loop_hl.iter().flat_map(|l| l.dtm.iter()));
+    for d in dates {
+        let value = d._02.as_ref().and_then(|v| date(&v.to_string()));
+        match d._01.to_string().as_str() {
+            "011" => notice.shipped_on = notice.shipped_on.or(value),
+            "017" => notice.expected_on = notice.expected_on.or(value),
+            _ => {}
+        }
+    }
+    for level in &doc.loop_hl {
+        if let Some(td5) = level.td5.first() {
+            notice.carrier = notice
+                .carrier
+                .take()
+                .or_else(|| text(&td5._03))
+                .or_else(|| text(&td5._05));
+        }
+        for r in &level.r#ref {
+            if matches!(r._01.to_string().as_str(), "CN" | "BM") && notice.tracking_number.is_none()
+            {
+                notice.tracking_number = text(&r._02);
+            }
+        }
+        if let Some(prf) = &level.prf {
+            notice.po_number = notice.po_number.take().or(Some(prf._01.trim().to_owned()));
+        }
+        if let Some(sn1) = &level.sn1 {
+            let lin = level.lin.as_ref();
+            let ids: Vec<(Option<String>, Option<String>)> = lin
+                .map(|l| {
+                    vec![
+                        (Some(l._02.to_string()), Some(l._03.clone())),
+                        (l._04.as_ref().map(|q| q.to_string()), l._05.clone()),
+                        (l._06.as_ref().map(|q| q.to_string()), l._07.clone()),
+                    ]
+                })
+                .unwrap_or_default();
+            notice.lines.push(ShippedLine {
+                line_number: text(&sn1._01)
+                    .or_else(|| lin.and_then(|l| text(&l._01)))
+                    .unwrap_or_default(),
+                sku: id_with(&ids, &["VP", "VN"]),
+                quantity: decimal(&sn1._02.to_string()),
+                unit: sn1._03.to_string(),
+            });
+        }
+    }
+    Ok(notice)
+}
+
+/// An invoice as an 810 carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvoiceDocument {
+    /// BIG01 and BIG02: the invoice date and number.
+    pub date: Option<NaiveDate>,
+    pub number: String,
+    /// BIG04: the buyer's PO number.
+    pub po_number: Option<String>,
+    pub currency: Option<String>,
+    /// ITD06: the net due date.
+    pub due_on: Option<NaiveDate>,
+    /// TDS01, which counts hundredths (N2), as an amount.
+    pub total: Option<Decimal>,
+    pub lines: Vec<InvoicedLine>,
+}
+
+/// One IT1 of an 810.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvoicedLine {
+    pub line_number: String,
+    pub quantity: Option<Decimal>,
+    pub unit: String,
+    pub unit_price: Option<Decimal>,
+    pub sku: Option<String>,
+}
+
+/// Reads an 810.
+pub fn read_810(set: &TransactionSet) -> Result<InvoiceDocument, Problem> {
+    let doc: _810 = typed(set)?;
+    let lines = doc
+        .loop_it1
+        .iter()
+        .map(|l| {
+            let i = &l.it1;
+            let ids = [
+                (i._06.as_ref().map(|q| q.to_string()), i._07.clone()),
+                (i._08.as_ref().map(|q| q.to_string()), i._09.clone()),
+                (i._10.as_ref().map(|q| q.to_string()), i._11.clone()),
+            ];
+            InvoicedLine {
+                line_number: i._01.clone().unwrap_or_default(),
+                quantity: i._02.as_deref().and_then(decimal),
+                unit: i._03.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+                unit_price: i._04.as_deref().and_then(decimal),
+                sku: id_with(&ids, &["VP", "VN"]),
+            }
+        })
+        .collect();
+    Ok(InvoiceDocument {
+        date: date(&doc.big._01.to_string()),
+        number: doc.big._02.trim().to_owned(),
+        po_number: text(&doc.big._04),
+        currency: doc.cur.as_ref().map(|c| c._02.to_string()),
+        due_on: doc.itd.first().and_then(|t| date_of(t._06.as_ref())),
+        total: decimal(&doc.tds._01.to_string()).map(|cents| cents / Decimal::from(100)),
         lines,
     })
 }

@@ -198,6 +198,7 @@ pub async fn ship(
         db, principal, order, version, to, None, "SHIPPED", changes, note,
     )
     .await?;
+    crate::edi::outbound::shipped(db, &saved, &created).await?;
     Ok((saved, created))
 }
 
@@ -461,6 +462,7 @@ pub async fn invoice(
         note,
     )
     .await?;
+    crate::edi::outbound::invoiced(db, &saved, &created).await?;
     Ok((saved, created))
 }
 

@@ -346,7 +346,7 @@ pub async fn acknowledge(
     } else {
         OrderStatus::Acknowledged
     };
-    step(
+    let saved = step(
         db,
         principal,
         order,
@@ -357,7 +357,9 @@ pub async fn acknowledge(
         changes,
         note,
     )
-    .await
+    .await?;
+    crate::edi::outbound::order_acknowledged(db, &saved).await?;
+    Ok(saved)
 }
 
 /// Cancels an order before its first shipment, for the buyer or the seller.

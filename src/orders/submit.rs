@@ -637,5 +637,6 @@ pub async fn purchase(
         notes: new.notes.clone(),
     };
     let created = insert(db, principal, header, priced).await?;
+    crate::edi::outbound::purchase_ordered(db, &created).await?;
     Ok(created)
 }

@@ -603,6 +603,12 @@ pub struct EdiAnswersTo(pub Uuid);
 /// The X12 documents of an order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EdiDocumentsOfOrder(pub Uuid);
+/// The X12 documents of a shipment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiDocumentsOfShipment(pub Uuid);
+/// The X12 documents of an invoice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EdiDocumentsOfInvoice(pub Uuid);
 
 by_id_loader!(
     EdiInterchangeId,
@@ -628,4 +634,14 @@ by_id_loader!(
     EdiDocumentsOfOrder,
     Vec<entity::edi_document::Model>,
     edi::documents_of_orders
+);
+by_id_loader!(
+    EdiDocumentsOfShipment,
+    Vec<entity::edi_document::Model>,
+    edi::documents_of_shipments
+);
+by_id_loader!(
+    EdiDocumentsOfInvoice,
+    Vec<entity::edi_document::Model>,
+    edi::documents_of_invoices
 );

@@ -868,3 +868,231 @@ async fn a_configured_edi_id_names_the_partner_and_the_brand() {
         "{body}"
     );
 }
+
+/// The one set of an outbound interchange, read back.
+fn sent_set(interchange: &str) -> (envelope::Interchange, envelope::TransactionSet) {
+    let x = envelope::parse(interchange).expect("what the server sends reads back");
+    assert_eq!(x.groups.len(), 1);
+    assert_eq!(x.groups[0].problem, None);
+    let set = x.groups[0].sets[0].clone();
+    assert_eq!(set.problem, None, "{interchange}");
+    (x, set)
+}
+
+/// The outbound document of `set_id` in a list of `ediDocuments`.
+fn outbound<'a>(documents: &'a Value, set_id: &str) -> &'a Value {
+    documents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["direction"] == "OUTBOUND" && d["transactionSet"] == set_id)
+        .unwrap_or_else(|| panic!("no {set_id} in {documents}"))
+}
+
+const SENT: &str = "ediDocuments { transactionSet direction status reference controlNumber interchange { controlNumber content } }";
+
+#[tokio::test]
+async fn an_order_that_came_as_an_850_is_answered_with_855_856_and_810() {
+    use channelgraph::edi::sets::{read_810, read_855, read_856};
+    use rust_decimal::Decimal;
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    post(&app, &edi, &one_850(&Env::new("DIST-1", 1), 1, "NL-OUT")).await;
+    let order = app
+        .graphql(
+            "{ orders(filter: { poNumber: \"NL-OUT\" }) { nodes { id version } } }",
+            json!({}),
+        )
+        .await["data"]["orders"]["nodes"][0]
+        .clone();
+    let id = order["id"].as_str().unwrap().to_owned();
+
+    // The acknowledgement: line 1 changed to 120 for 15 December, line 2 accepted.
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            &format!("order {{ version {SENT} }}"),
+            json!({ "id": id, "version": 1, "lines": [
+                { "lineNumber": 1, "decision": "CHANGE", "quantity": "120", "promisedDate": "2026-12-15" },
+                { "lineNumber": 2, "decision": "ACCEPT" }
+            ] }),
+        )
+        .await;
+    assert_eq!(acked["userErrors"], json!([]), "{acked}");
+    let doc = outbound(&acked["order"]["ediDocuments"], "855");
+    assert_eq!(doc["status"], "SENT");
+    assert_eq!(doc["reference"], "NL-OUT");
+    let (x, set) = sent_set(doc["interchange"]["content"].as_str().unwrap());
+    assert_eq!(
+        (x.sender_id.as_str(), x.receiver_id.as_str()),
+        ("BRAND", "DIST-1")
+    );
+    assert_eq!(x.groups[0].functional_id, "PR");
+    let ack = read_855(&set).unwrap();
+    assert_eq!(ack.kind, "AC");
+    assert_eq!(ack.po_number, "NL-OUT");
+    assert_eq!(ack.seller_order.as_deref(), Some("SO-000001"));
+    assert_eq!(ack.currency.as_deref(), Some("EUR"));
+    assert_eq!(ack.lines.len(), 2);
+    assert_eq!(ack.lines[0].sku.as_deref(), Some("WIDGET-1"));
+    assert_eq!(ack.lines[0].status.as_deref(), Some("IC"));
+    assert_eq!(ack.lines[0].status_quantity, Some(Decimal::from(120)));
+    assert_eq!(
+        ack.lines[0].date,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 15)
+    );
+    assert_eq!(ack.lines[1].status.as_deref(), Some("IA"));
+    assert_eq!(ack.lines[1].unit_price, Some(Decimal::from(80)));
+
+    // The ship notice.
+    let version = acked["order"]["version"].as_i64().unwrap();
+    let shipped = app
+        .mutate(
+            "shipmentCreate",
+            &format!("shipment {{ number {SENT} order {{ version }} }}"),
+            json!({ "orderId": id, "version": version, "carrier": "DHL", "trackingNumber": "JJD0001",
+                    "expectedAt": "2026-12-17", "lines": [{ "lineNumber": 1, "quantity": "120" }, { "lineNumber": 2, "quantity": "2" }] }),
+        )
+        .await;
+    assert_eq!(shipped["userErrors"], json!([]), "{shipped}");
+    let doc = outbound(&shipped["shipment"]["ediDocuments"], "856");
+    assert_eq!(doc["reference"], "ASN-000001");
+    let (x, set) = sent_set(doc["interchange"]["content"].as_str().unwrap());
+    assert_eq!(x.groups[0].functional_id, "SH");
+    let notice = read_856(&set).unwrap();
+    assert_eq!(notice.shipment_number, "ASN-000001");
+    assert_eq!(notice.carrier.as_deref(), Some("DHL"));
+    assert_eq!(notice.tracking_number.as_deref(), Some("JJD0001"));
+    assert_eq!(notice.po_number.as_deref(), Some("NL-OUT"));
+    assert_eq!(
+        notice.expected_on,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 17)
+    );
+    let lines: Vec<_> = notice
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.line_number.as_str(),
+                l.sku.as_deref(),
+                l.quantity,
+                l.unit.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("1", Some("WIDGET-1"), Some(Decimal::from(120)), "EA"),
+            ("2", Some("GADGET-1"), Some(Decimal::from(2)), "EA")
+        ]
+    );
+
+    // The invoice.
+    let version = shipped["shipment"]["order"]["version"].as_i64().unwrap();
+    let invoiced = app
+        .mutate(
+            "invoiceCreate",
+            &format!("invoice {{ number total {{ amount }} dueOn {SENT} }}"),
+            json!({ "orderId": id, "version": version, "issuedOn": "2026-12-18" }),
+        )
+        .await;
+    assert_eq!(invoiced["userErrors"], json!([]), "{invoiced}");
+    let invoice = &invoiced["invoice"];
+    let doc = outbound(&invoice["ediDocuments"], "810");
+    let (x, set) = sent_set(doc["interchange"]["content"].as_str().unwrap());
+    assert_eq!(x.groups[0].functional_id, "IN");
+    let read = read_810(&set).unwrap();
+    assert_eq!(read.number, "INV-000001");
+    assert_eq!(read.po_number.as_deref(), Some("NL-OUT"));
+    assert_eq!(read.date, chrono::NaiveDate::from_ymd_opt(2026, 12, 18));
+    assert_eq!(
+        read.due_on.map(|d| d.to_string()),
+        invoice["dueOn"].as_str().map(str::to_owned)
+    );
+    assert_eq!(
+        read.total.map(|t| t.to_string()),
+        invoice["total"]["amount"].as_str().map(str::to_owned)
+    );
+    assert_eq!(read.lines.len(), 2);
+    assert_eq!(read.lines[0].unit_price.unwrap().to_string(), "9.1234");
+
+    // Every interchange to the partner, answers included, has a new, larger number.
+    let body = app
+        .graphql(
+            "{ ediDocuments(first: 100, filter: { direction: OUTBOUND }) { nodes { createdAt interchange { controlNumber } } } }",
+            json!({}),
+        )
+        .await;
+    let mut numbers: Vec<String> = body["data"]["ediDocuments"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|d| {
+            d["interchange"]["controlNumber"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(numbers.len(), 4, "a 997, an 855, an 856 and an 810: {body}");
+    let sent = numbers.clone();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers, sent);
+}
+
+#[tokio::test]
+async fn a_portal_order_sends_no_x12_and_a_configured_supplier_gets_its_850() {
+    use channelgraph::edi::sets::read_850;
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let placed =
+        crate::orders::submit_as(&app, &t.portal, crate::orders::two_lines("PO-WEB")).await;
+    let id = placed["order"]["id"].as_str().unwrap().to_owned();
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            &format!("order {{ {SENT} }}"),
+            json!({ "id": id, "version": 1, "lines": [
+                { "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }
+            ] }),
+        )
+        .await;
+    assert_eq!(acked["order"]["ediDocuments"], json!([]), "{acked}");
+
+    app.graphql(
+        CONFIGURE,
+        json!({ "input": { "organizationId": t.supplier, "ediId": "TEILE", "version": "V004010" } }),
+    )
+    .await;
+    let po = app
+        .mutate(
+            "purchaseOrderCreate",
+            &format!("order {{ number {SENT} }}"),
+            json!({ "supplierId": t.supplier, "currency": "EUR", "requestedDate": "2026-12-15",
+                    "lines": [{ "sku": "WIDGET-1", "quantity": "500", "unitPrice": "4.125" }] }),
+        )
+        .await;
+    assert_eq!(po["userErrors"], json!([]), "{po}");
+    let doc = outbound(&po["order"]["ediDocuments"], "850");
+    let (x, set) = sent_set(doc["interchange"]["content"].as_str().unwrap());
+    assert_eq!(x.receiver_id, "TEILE");
+    assert_eq!(x.version, "00401");
+    assert_eq!(x.groups[0].version, "004010");
+    let read = read_850(&set).unwrap();
+    assert_eq!(read.po_number, po["order"]["number"].as_str().unwrap());
+    assert_eq!(
+        read.requested_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 15)
+    );
+    assert_eq!(read.lines[0].sku.as_deref(), Some("WIDGET-1"));
+    assert_eq!(
+        read.lines[0].quantity,
+        Some(rust_decimal::Decimal::from(500))
+    );
+    assert_eq!(read.lines[0].unit_price.unwrap().to_string(), "4.125");
+    let all = documents(&app, json!({ "direction": "OUTBOUND" })).await;
+    assert_eq!(all["totalCount"], 1, "{all}");
+}

@@ -7,6 +7,7 @@ use entity::{
 
 use crate::auth::graphql::User;
 use crate::catalog::graphql::{PriceSource, Product, UnitOfMeasure};
+use crate::edi::graphql::{EdiDocument, documents_for};
 use crate::error::GqlResult;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
@@ -17,6 +18,9 @@ use crate::organizations::graphql::{Address, Organization, loader, organization}
 use crate::organizations::loaders::{
     AddressId, EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, OrganizationId,
     PartyOf, PaymentsOf, ProductId, ShipmentLinesOf, ShipmentsOf, UserId, unshare,
+};
+use crate::organizations::loaders::{
+    EdiDocumentsOfInvoice, EdiDocumentsOfOrder, EdiDocumentsOfShipment,
 };
 
 /// Which way an order runs.
@@ -251,22 +255,8 @@ impl Order {
         Ok(rows.into_iter().map(Shipment).collect())
     }
     /// The X12 documents it came with or went out as, oldest first.
-    async fn edi_documents(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<crate::edi::graphql::EdiDocument>> {
-        let rows = loader(ctx)?
-            .load_one(crate::organizations::loaders::EdiDocumentsOfOrder(
-                self.0.id,
-            ))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .unwrap_or_default();
-        Ok(rows
-            .into_iter()
-            .map(crate::edi::graphql::EdiDocument)
-            .collect())
+    async fn edi_documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EdiDocument>> {
+        documents_for(ctx, EdiDocumentsOfOrder(self.0.id)).await
     }
     /// Its invoices, oldest first.
     async fn invoices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Invoice>> {
@@ -466,6 +456,10 @@ impl Shipment {
     pub async fn id(&self) -> ID {
         ID(GlobalId::encode(NodeType::Shipment, self.0.id))
     }
+    /// The X12 856 it went out as, when the buyer trades by X12.
+    async fn edi_documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EdiDocument>> {
+        documents_for(ctx, EdiDocumentsOfShipment(self.0.id)).await
+    }
     /// The ship notice number, `ASN-…`.
     async fn number(&self) -> &str {
         &self.0.number
@@ -566,6 +560,10 @@ impl Invoice {
     /// Opaque global id; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         ID(GlobalId::encode(NodeType::Invoice, self.0.id))
+    }
+    /// The X12 810 it went out as, when the buyer trades by X12.
+    async fn edi_documents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EdiDocument>> {
+        documents_for(ctx, EdiDocumentsOfInvoice(self.0.id)).await
     }
     /// The invoice number, `INV-…`.
     async fn number(&self) -> &str {

@@ -1,0 +1,580 @@
+//! What the brand sends by X12: the 997s and TA1s that answer partners, and the documents
+//! the trade model raises for partners that trade by X12: an 855 when an order is
+//! acknowledged, an 856 for each shipment, an 810 for each invoice, and an 850 for each
+//! purchase order to a supplier.
+//!
+//! Each goes out in an interchange of its own, from the brand's EDI id to the partner's, in
+//! the partner's version, and is stored with it. Control numbers come from the partner's
+//! counter: one value each for the interchange, every group and every set, so they increase
+//! per partner and never repeat. A partner trades by X12 when it is configured as an EDI
+//! partner, or (for an order's acknowledgement, ship notices and invoices) when the order
+//! came in as an 850.
+
+use chrono::Utc;
+use entity::enums::{EdiDirection, EdiStatus, EdiUsage, LineStatus};
+use entity::{
+    edi_document, edi_interchange, invoice, invoice_line, order, order_line, organization, product,
+    shipment, shipment_line,
+};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use super::envelope::{Delimiters, Usage};
+use super::{partners, writer};
+use crate::error::{Error, Result};
+use crate::money;
+use crate::orders::{counters, queries};
+use crate::store::now;
+
+/// What a set sent is linked to.
+#[derive(Clone, Debug, Default)]
+pub struct Links {
+    pub order_id: Option<Uuid>,
+    pub shipment_id: Option<Uuid>,
+    pub invoice_id: Option<Uuid>,
+    pub reference: Option<String>,
+}
+
+/// A set to send: its id and body segments.
+pub struct OutSet {
+    pub id: &'static str,
+    pub body: Vec<(&'static str, Vec<String>)>,
+    pub links: Links,
+}
+
+/// A functional group to send.
+pub struct OutGroup {
+    /// GS01.
+    pub functional_id: &'static str,
+    /// GS03: the receiver's application code.
+    pub receiver: String,
+    /// GS08: `004010` or `005010`.
+    pub version: String,
+    pub sets: Vec<OutSet>,
+}
+
+/// Who an interchange goes to: ISA07, ISA08 and ISA12.
+pub struct Addressee {
+    pub qualifier: String,
+    pub id: String,
+    pub version: String,
+}
+
+fn short(value: &str, max: usize) -> String {
+    value.chars().take(max).collect()
+}
+
+/// Writes and stores an interchange to `org`, numbered from its counter.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    db: &impl ConnectionTrait,
+    brand: &organization::Model,
+    org: &organization::Model,
+    to: Addressee,
+    usage: EdiUsage,
+    d: Delimiters,
+    answers: Option<Uuid>,
+    ta1: Option<String>,
+    groups: Vec<OutGroup>,
+) -> Result<edi_interchange::Model> {
+    let counter = format!("edi:{}", org.id);
+    let at = Utc::now();
+    let us = partners::identity(db, brand).await?;
+    let control = counters::next(db, &counter).await? as u32;
+    let envelope = writer::Envelope {
+        sender: writer::Party {
+            qualifier: us.qualifier,
+            id: us.id.clone(),
+        },
+        receiver: writer::Party {
+            qualifier: if to.qualifier.is_empty() {
+                "ZZ".into()
+            } else {
+                to.qualifier
+            },
+            id: to.id,
+        },
+        date: at.format("%y%m%d").to_string(),
+        time: at.format("%H%M").to_string(),
+        version: to.version,
+        control_number: control,
+        usage: match usage {
+            EdiUsage::Production => Usage::Production,
+            EdiUsage::Test => Usage::Test,
+        },
+        delimiters: d,
+    };
+    let interchange_id = Uuid::now_v7();
+    let mut written = Vec::new();
+    let mut documents = Vec::new();
+    for group in groups {
+        let group_control = counters::next(db, &counter).await? as u32;
+        let mut sets = Vec::new();
+        for set in group.sets {
+            let set_control = format!("{:04}", counters::next(db, &counter).await?);
+            let text = writer::set(set.id, &set_control, &set.body, d);
+            documents.push(edi_document::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                interchange_id: Set(interchange_id),
+                organization_id: Set(org.id),
+                direction: Set(EdiDirection::Outbound),
+                usage: Set(usage),
+                transaction_set: Set(set.id.into()),
+                functional_id: Set(group.functional_id.into()),
+                version: Set(short(&group.version, 12)),
+                group_control_number: Set(group_control.to_string()),
+                control_number: Set(set_control),
+                status: Set(EdiStatus::Sent),
+                message: Set(None),
+                reference: Set(set.links.reference.as_deref().map(|r| short(r, 35))),
+                order_id: Set(set.links.order_id),
+                shipment_id: Set(set.links.shipment_id),
+                invoice_id: Set(set.links.invoice_id),
+                inventory_report_id: Set(None),
+                sell_through_report_id: Set(None),
+                content: Set(text.clone()),
+                dedupe_key: Set(None),
+                created_at: Set(now()),
+            });
+            sets.push(text);
+        }
+        written.push(writer::group(
+            group.functional_id,
+            &us.id,
+            &group.receiver,
+            &at.format("%Y%m%d").to_string(),
+            &at.format("%H%M").to_string(),
+            group_control,
+            &group.version,
+            &sets,
+            d,
+        ));
+    }
+    let content = writer::answer(&envelope, ta1.as_deref(), &written);
+    let row = edi_interchange::ActiveModel {
+        id: Set(interchange_id),
+        organization_id: Set(org.id),
+        direction: Set(EdiDirection::Outbound),
+        usage: Set(usage),
+        sender_id: Set(short(&us.id, 35)),
+        receiver_id: Set(short(&envelope.receiver.id, 35)),
+        control_number: Set(Some(format!("{:09}", control % 1_000_000_000))),
+        version: Set(Some(envelope.version.clone())),
+        status: Set(EdiStatus::Sent),
+        message: Set(None),
+        content: Set(content),
+        answers_id: Set(answers),
+        dedupe_key: Set(None),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await?;
+    if !documents.is_empty() {
+        edi_document::Entity::insert_many(documents)
+            .exec(db)
+            .await?;
+    }
+    Ok(row)
+}
+
+/// The brand and `partner`, when the partner trades by X12 for this order.
+async fn counterparty(
+    db: &impl ConnectionTrait,
+    partner: Uuid,
+    order_id: Option<Uuid>,
+) -> Result<Option<(organization::Model, organization::Model)>> {
+    let Some(brand_id) = queries::brand_id(db).await? else {
+        return Ok(None);
+    };
+    if partner == brand_id {
+        return Ok(None);
+    }
+    let mut trades = partners::is_configured(db, partner).await?;
+    if !trades && let Some(order_id) = order_id {
+        trades = edi_document::Entity::find()
+            .filter(edi_document::Column::OrderId.eq(order_id))
+            .filter(edi_document::Column::OrganizationId.eq(partner))
+            .filter(edi_document::Column::Direction.eq(EdiDirection::Inbound))
+            .filter(edi_document::Column::TransactionSet.eq("850"))
+            .filter(edi_document::Column::Status.eq(EdiStatus::Accepted))
+            .one(db)
+            .await?
+            .is_some();
+    }
+    if !trades {
+        return Ok(None);
+    }
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in([brand_id, partner]))
+        .all(db)
+        .await?;
+    let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
+    Ok(find(brand_id).zip(find(partner)))
+}
+
+/// Sends one set in one group to `partner`.
+async fn send_one(
+    db: &impl ConnectionTrait,
+    brand: &organization::Model,
+    partner: &organization::Model,
+    functional_id: &'static str,
+    set: OutSet,
+) -> Result<()> {
+    let to = partners::identity(db, partner).await?;
+    let version = if to.x12_version == "00401" {
+        "004010"
+    } else {
+        "005010"
+    };
+    let group = OutGroup {
+        functional_id,
+        receiver: to.id.clone(),
+        version: version.into(),
+        sets: vec![set],
+    };
+    send(
+        db,
+        brand,
+        partner,
+        Addressee {
+            qualifier: to.qualifier,
+            id: to.id,
+            version: to.x12_version,
+        },
+        EdiUsage::Production,
+        Delimiters::STANDARD,
+        None,
+        None,
+        vec![group],
+    )
+    .await?;
+    Ok(())
+}
+
+fn ymd(date: chrono::NaiveDate) -> String {
+    date.format("%Y%m%d").to_string()
+}
+
+/// A quantity or price as X12 writes a decimal: no trailing zeros.
+fn number(value: Decimal) -> String {
+    money::stored(value).normalize().to_string()
+}
+
+fn unit(u: entity::enums::UnitOfMeasure) -> String {
+    crate::orders::submit::unit_code(u)
+}
+
+async fn lines_of(
+    db: &impl ConnectionTrait,
+    order_id: Uuid,
+) -> Result<(Vec<order_line::Model>, HashMap<Uuid, product::Model>)> {
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .order_by_asc(order_line::Column::LineNumber)
+        .all(db)
+        .await?;
+    let products = product::Entity::find()
+        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok((lines, products))
+}
+
+fn sku(products: &HashMap<Uuid, product::Model>, id: Uuid) -> Result<String> {
+    products
+        .get(&id)
+        .map(|p| p.sku.clone())
+        .ok_or_else(|| Error::Internal(format!("product {id} of an order line is gone")))
+}
+
+/// The 855 for an acknowledged order, to its buyer.
+pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
+    let Some((brand, buyer)) = counterparty(db, order.buyer_id, Some(order.id)).await? else {
+        return Ok(());
+    };
+    let (lines, products) = lines_of(db, order.id).await?;
+    let all = |s: LineStatus| lines.iter().all(|l| l.status == s);
+    let kind = if all(LineStatus::Accepted) {
+        "AD"
+    } else if all(LineStatus::Rejected) {
+        "RJ"
+    } else {
+        "AC"
+    };
+    let mut body = vec![
+        (
+            "BAK",
+            vec![
+                "00".into(),
+                kind.into(),
+                order.buyer_po_number.clone(),
+                ymd(order.submitted_at.date_naive()),
+                String::new(),
+                String::new(),
+                String::new(),
+                order.number.clone(),
+                ymd(now().date_naive()),
+            ],
+        ),
+        ("CUR", vec!["SE".into(), order.currency.clone()]),
+    ];
+    for l in &lines {
+        let mut po1 = vec![
+            l.line_number.to_string(),
+            number(l.quantity),
+            unit(l.unit),
+            number(l.unit_price),
+            String::new(),
+            "VP".into(),
+            sku(&products, l.product_id)?,
+        ];
+        if let Some(bp) = &l.buyer_part_number {
+            po1.extend(["BP".into(), bp.clone()]);
+        }
+        body.push(("PO1", po1));
+        let (status, quantity) = match l.status {
+            LineStatus::Accepted => ("IA", l.accepted_quantity.unwrap_or(l.quantity)),
+            LineStatus::Changed => ("IC", l.accepted_quantity.unwrap_or(l.quantity)),
+            LineStatus::Backordered => ("IB", l.accepted_quantity.unwrap_or(l.quantity)),
+            LineStatus::Rejected => ("IR", Decimal::ZERO),
+            LineStatus::Cancelled => ("ID", Decimal::ZERO),
+            LineStatus::Open => continue,
+        };
+        let mut ack = vec![status.into(), number(quantity), unit(l.unit)];
+        if let Some(promised) = l.promised_date {
+            ack.extend(["068".into(), ymd(promised)]);
+        }
+        body.push(("ACK", ack));
+    }
+    body.push(("CTT", vec![lines.len().to_string()]));
+    let set = OutSet {
+        id: "855",
+        body,
+        links: Links {
+            order_id: Some(order.id),
+            reference: Some(order.buyer_po_number.clone()),
+            ..Links::default()
+        },
+    };
+    send_one(db, &brand, &buyer, "PR", set).await
+}
+
+/// The 856 for a shipment, to the order's buyer.
+pub async fn shipped(
+    db: &impl ConnectionTrait,
+    order: &order::Model,
+    shipment: &shipment::Model,
+) -> Result<()> {
+    let Some((brand, buyer)) = counterparty(db, order.buyer_id, Some(order.id)).await? else {
+        return Ok(());
+    };
+    let (lines, products) = lines_of(db, order.id).await?;
+    let shipped = shipment_line::Entity::find()
+        .filter(shipment_line::Column::ShipmentId.eq(shipment.id))
+        .all(db)
+        .await?;
+    let mut body = vec![(
+        "BSN",
+        vec![
+            "00".into(),
+            shipment.number.clone(),
+            ymd(shipment.shipped_at.date_naive()),
+            shipment.shipped_at.format("%H%M").to_string(),
+        ],
+    )];
+    body.push(("HL", vec!["1".into(), String::new(), "S".into()]));
+    body.push((
+        "TD5",
+        vec!["B".into(), "2".into(), shipment.carrier.clone()],
+    ));
+    if let Some(tracking) = &shipment.tracking_number {
+        body.push(("REF", vec!["CN".into(), tracking.clone()]));
+    }
+    body.push((
+        "DTM",
+        vec!["011".into(), ymd(shipment.shipped_at.date_naive())],
+    ));
+    if let Some(expected) = shipment.expected_at {
+        body.push(("DTM", vec!["017".into(), ymd(expected)]));
+    }
+    body.push(("HL", vec!["2".into(), "1".into(), "O".into()]));
+    body.push((
+        "PRF",
+        vec![
+            order.buyer_po_number.clone(),
+            String::new(),
+            String::new(),
+            ymd(order.submitted_at.date_naive()),
+        ],
+    ));
+    let mut levels = 2;
+    for s in &shipped {
+        let Some(line) = lines.iter().find(|l| l.id == s.order_line_id) else {
+            return Err(Error::Internal(
+                "a shipment line names no line of its order".into(),
+            ));
+        };
+        levels += 1;
+        body.push(("HL", vec![levels.to_string(), "2".into(), "I".into()]));
+        body.push((
+            "LIN",
+            vec![
+                line.line_number.to_string(),
+                "VP".into(),
+                sku(&products, line.product_id)?,
+            ],
+        ));
+        body.push((
+            "SN1",
+            vec![
+                line.line_number.to_string(),
+                number(s.quantity),
+                unit(line.unit),
+            ],
+        ));
+    }
+    body.push(("CTT", vec![levels.to_string()]));
+    let set = OutSet {
+        id: "856",
+        body,
+        links: Links {
+            order_id: Some(order.id),
+            shipment_id: Some(shipment.id),
+            reference: Some(shipment.number.clone()),
+            ..Links::default()
+        },
+    };
+    send_one(db, &brand, &buyer, "SH", set).await
+}
+
+/// The 810 for an invoice, to the order's buyer.
+pub async fn invoiced(
+    db: &impl ConnectionTrait,
+    order: &order::Model,
+    invoice: &invoice::Model,
+) -> Result<()> {
+    let Some((brand, buyer)) = counterparty(db, order.buyer_id, Some(order.id)).await? else {
+        return Ok(());
+    };
+    let (lines, products) = lines_of(db, order.id).await?;
+    let invoiced = invoice_line::Entity::find()
+        .filter(invoice_line::Column::InvoiceId.eq(invoice.id))
+        .all(db)
+        .await?;
+    let mut body = vec![
+        (
+            "BIG",
+            vec![
+                ymd(invoice.issued_on),
+                invoice.number.clone(),
+                ymd(order.submitted_at.date_naive()),
+                order.buyer_po_number.clone(),
+            ],
+        ),
+        ("CUR", vec!["SE".into(), invoice.currency.clone()]),
+        ("REF", vec!["VN".into(), order.number.clone()]),
+        (
+            "ITD",
+            vec![
+                "05".into(),
+                "3".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                ymd(invoice.due_on),
+                order.payment_terms_days.to_string(),
+            ],
+        ),
+    ];
+    for i in &invoiced {
+        let Some(line) = lines.iter().find(|l| l.id == i.order_line_id) else {
+            return Err(Error::Internal(
+                "an invoice line names no line of its order".into(),
+            ));
+        };
+        body.push((
+            "IT1",
+            vec![
+                line.line_number.to_string(),
+                number(i.quantity),
+                unit(line.unit),
+                number(i.unit_price),
+                String::new(),
+                "VP".into(),
+                sku(&products, line.product_id)?,
+            ],
+        ));
+        body.push(("TXI", vec!["VA".into(), number(i.tax_amount)]));
+    }
+    let cents = (money::stored(invoice.total) * Decimal::from(100)).round();
+    body.push(("TDS", vec![cents.to_string()]));
+    body.push(("TXI", vec!["VA".into(), number(invoice.tax_total)]));
+    body.push(("CTT", vec![invoiced.len().to_string()]));
+    let set = OutSet {
+        id: "810",
+        body,
+        links: Links {
+            order_id: Some(order.id),
+            invoice_id: Some(invoice.id),
+            reference: Some(invoice.number.clone()),
+            ..Links::default()
+        },
+    };
+    send_one(db, &brand, &buyer, "IN", set).await
+}
+
+/// The 850 for a purchase order, to its supplier.
+pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
+    let Some((brand, supplier)) = counterparty(db, order.seller_id, None).await? else {
+        return Ok(());
+    };
+    let (lines, products) = lines_of(db, order.id).await?;
+    let mut body = vec![
+        (
+            "BEG",
+            vec![
+                "00".into(),
+                "SA".into(),
+                order.buyer_po_number.clone(),
+                String::new(),
+                ymd(order.submitted_at.date_naive()),
+            ],
+        ),
+        ("CUR", vec!["BY".into(), order.currency.clone()]),
+    ];
+    if let Some(requested) = order.requested_date {
+        body.push(("DTM", vec!["002".into(), ymd(requested)]));
+    }
+    for l in &lines {
+        body.push((
+            "PO1",
+            vec![
+                l.line_number.to_string(),
+                number(l.quantity),
+                unit(l.unit),
+                number(l.unit_price),
+                String::new(),
+                "VP".into(),
+                sku(&products, l.product_id)?,
+            ],
+        ));
+    }
+    body.push(("CTT", vec![lines.len().to_string()]));
+    let set = OutSet {
+        id: "850",
+        body,
+        links: Links {
+            order_id: Some(order.id),
+            reference: Some(order.buyer_po_number.clone()),
+            ..Links::default()
+        },
+    };
+    send_one(db, &brand, &supplier, "PO", set).await
+}
