@@ -15,13 +15,14 @@ use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
-use crate::orders::graphql::Order;
+use crate::orders::graphql::{Invoice, Order, Shipment};
 use crate::organizations::graphql::{Organization, loader, organization};
 use crate::organizations::loaders::{
-    DirectoryLoader, EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, OrderId, OrganizationId,
-    Shared, unshare,
+    DirectoryLoader, EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, InventoryReportId, InvoiceId,
+    OrderId, OrganizationId, SellThroughReportId, Shared, ShipmentId, unshare,
 };
 use crate::pagination::{PageRequest, Sort, SortKey};
+use crate::reports::graphql::{InventoryReport, SellThroughReport};
 use crate::settings::TradeSettings;
 
 /// Whether X12 traffic came in from a partner or went out to one.
@@ -250,6 +251,60 @@ impl EdiDocument {
             .map_err(unshare)
             .gql()?
             .map(Order))
+    }
+    /// The ship notice it came with or went out as.
+    async fn shipment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Shipment>> {
+        let Some(id) = self.0.shipment_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(ShipmentId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Shipment))
+    }
+    /// The invoice it came with or went out as.
+    async fn invoice(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Invoice>> {
+        let Some(id) = self.0.invoice_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(InvoiceId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Invoice))
+    }
+    /// The inventory report an 846 created.
+    async fn inventory_report(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<InventoryReport>> {
+        let Some(id) = self.0.inventory_report_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(InventoryReportId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(InventoryReport))
+    }
+    /// The sell-through report an 852 created.
+    async fn sell_through_report(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<SellThroughReport>> {
+        let Some(id) = self.0.sell_through_report_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(SellThroughReportId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(SellThroughReport))
     }
     /// The set, ST to SE.
     async fn content(&self) -> &str {

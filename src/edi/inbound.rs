@@ -22,9 +22,10 @@ use uuid::Uuid;
 use super::envelope::{
     self, Delimiters, Group, Interchange, InterchangeError, Problem, TransactionSet, Usage,
 };
+use super::mapping::{Applied, Failure};
 use super::outbound::{self, Addressee, Links, OutGroup, OutSet};
-use super::purchase_orders::{self, Applied, Failure};
 use super::{ack, partners, writer};
+use super::{purchase_orders, reports, suppliers};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::orders::queries;
@@ -428,10 +429,10 @@ fn document(
         message: Set(message),
         reference: Set(applied.reference.as_ref().map(|r| short(r, 35))),
         order_id: Set(applied.order_id),
-        shipment_id: Set(None),
-        invoice_id: Set(None),
-        inventory_report_id: Set(None),
-        sell_through_report_id: Set(None),
+        shipment_id: Set(applied.shipment_id),
+        invoice_id: Set(applied.invoice_id),
+        inventory_report_id: Set(applied.inventory_report_id),
+        sell_through_report_id: Set(applied.sell_through_report_id),
         content: Set(set_text(set, x.delimiters)),
         dedupe_key: Set(dedupe_key),
         created_at: Set(now()),
@@ -564,6 +565,11 @@ async fn apply(
 ) -> std::result::Result<Applied, Failure> {
     match (group.functional_id.as_str(), set.id.as_str()) {
         ("PO", "850") => purchase_orders::apply(txn, principal, org, set, trade).await,
+        ("IB", "846") => reports::inventory(txn, principal, org, set, trade).await,
+        ("PD", "852") => reports::sell_through(txn, principal, org, set, trade).await,
+        ("PR", "855") => suppliers::acknowledgement(txn, principal, org, set, trade).await,
+        ("SH", "856") => suppliers::ship_notice(txn, principal, org, set, trade).await,
+        ("IN", "810") => suppliers::invoice(txn, principal, org, set).await,
         // Acknowledgements of what we sent: stored, answered with nothing.
         ("FA", "997") => Ok(Applied::default()),
         (functional, id) => Err(Failure::Refused(Problem {

@@ -8,6 +8,9 @@ use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter
 use uuid::Uuid;
 
 use super::envelope::{Problem, Segment, TransactionSet};
+use super::mapping::{
+    Applied, Failure, anchor, failure, first, id_element, line_index, nth, refuse,
+};
 use super::sets::{self, PurchaseOrder};
 use crate::access::Principal;
 use crate::error::Error;
@@ -16,111 +19,39 @@ use crate::orders::graphql::inputs::{OrderLineInput, OrderSubmitInput};
 use crate::orders::{lifecycle, submit};
 use crate::settings::TradeSettings;
 
-/// What an applied set created or changed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Applied {
-    pub order_id: Option<Uuid>,
-    pub reference: Option<String>,
-}
-
-/// Why a set was not applied: the partner's fault, answered in the 997, or the server's.
-#[derive(Debug)]
-pub enum Failure {
-    Refused(Problem),
-    Fault(Error),
-}
-
-impl From<Problem> for Failure {
-    fn from(p: Problem) -> Self {
-        Failure::Refused(p)
-    }
-}
-
-/// A refusal at `segment`, element `element`.
-pub fn refuse(segment: &Segment, element: Option<usize>, message: impl Into<String>) -> Problem {
-    Problem {
-        code: "5",
-        position: segment.position,
-        segment: segment.id.clone(),
-        element,
-        message: message.into(),
-    }
-}
-
-fn first<'a>(set: &'a TransactionSet, id: &str) -> Option<&'a Segment> {
-    set.body.iter().find(|s| s.id == id)
-}
-
-/// The BEG, where a fault of the order as a whole is reported; the ST when there is none.
-fn anchor(set: &TransactionSet) -> Segment {
-    first(set, "BEG").cloned().unwrap_or_else(|| Segment {
-        id: "ST".into(),
-        elements: Vec::new(),
-        position: set.position,
-    })
-}
-
 fn lines(set: &TransactionSet) -> Vec<&Segment> {
     set.body.iter().filter(|s| s.id == "PO1").collect()
 }
 
-/// The element of a PO1 that holds the product id with one of `qualifiers`.
-fn id_element(po1: &Segment, qualifiers: &[&str]) -> Option<usize> {
-    [6, 8, 10]
-        .into_iter()
-        .find(|&q| qualifiers.contains(&po1.element(q)))
-        .map(|q| q + 1)
-}
-
 /// The segment and element an input field of the order came from.
 fn locate(set: &TransactionSet, field: &[String]) -> (Segment, Option<usize>) {
-    let beg = anchor(set);
+    let beg = anchor(set, "BEG");
     let at = |id: &str, element: usize| {
         first(set, id)
             .map(|s| (s.clone(), Some(element)))
             .unwrap_or_else(|| (beg.clone(), None))
     };
+    if let Some(i) = line_index(field) {
+        let Some(po1) = nth(set, "PO1", i) else {
+            return (beg, None);
+        };
+        let element = match field.get(3).map(String::as_str) {
+            Some("lineNumber") => Some(1),
+            Some("quantity") => Some(2),
+            Some("unit") => Some(3),
+            Some("expectedUnitPrice") => Some(4),
+            Some("sku") => id_element(po1, 6, &["VP", "VN"]).or(Some(7)),
+            Some("buyerPartNumber") => id_element(po1, 6, &["BP"]),
+            _ => None,
+        };
+        return (po1.clone(), element);
+    }
     match field.get(1).map(String::as_str) {
-        Some("lines") => {
-            let po1s = lines(set);
-            let Some(po1) = field
-                .get(2)
-                .and_then(|i| i.parse::<usize>().ok())
-                .and_then(|i| po1s.get(i))
-            else {
-                return (beg, None);
-            };
-            let element = match field.get(3).map(String::as_str) {
-                Some("lineNumber") => Some(1),
-                Some("quantity") => Some(2),
-                Some("unit") => Some(3),
-                Some("expectedUnitPrice") => Some(4),
-                Some("sku") => id_element(po1, &["VP", "VN"]).or(Some(7)),
-                Some("buyerPartNumber") => id_element(po1, &["BP"]),
-                _ => None,
-            };
-            ((*po1).clone(), element)
-        }
         Some("poNumber") => (beg, Some(3)),
         Some("currency") => at("CUR", 2),
         Some("requestedDate") => at("DTM", 2),
         Some("shipToAddressId") => at("N1", 4),
         _ => (beg, None),
-    }
-}
-
-/// An error of the trade model as the set's fault, where it is the partner's.
-fn failure(set: &TransactionSet, err: Error) -> Failure {
-    match err {
-        Error::User(e) => {
-            let (segment, element) = locate(set, &e.field);
-            Failure::Refused(refuse(&segment, element, e.message))
-        }
-        Error::NotFound(message) | Error::Forbidden(message) => {
-            let (segment, _) = locate(set, &[]);
-            Failure::Refused(refuse(&segment, None, message))
-        }
-        other => Failure::Fault(other),
     }
 }
 
@@ -213,7 +144,7 @@ async fn ship_to(
                 .iter()
                 .find(|s| s.id == "N1" && s.element(1) == "ST")
                 .cloned()
-                .unwrap_or_else(|| anchor(set));
+                .unwrap_or_else(|| anchor(set, "BEG"));
             Err(refuse(
                 &n1,
                 Some(4),
@@ -233,7 +164,7 @@ pub async fn apply(
     trade: &TradeSettings,
 ) -> std::result::Result<Applied, Failure> {
     let po = sets::read_850(set)?;
-    let beg = anchor(set);
+    let beg = anchor(set, "BEG");
     match po.purpose.as_str() {
         "00" => {}
         "01" => return cancel(db, principal, buyer, set, &po).await,
@@ -247,17 +178,20 @@ pub async fn apply(
         }
     }
     let input = input(set, &po)?;
-    let mut new = input.parse(trade).map_err(|e| failure(set, e))?;
+    let mut new = input
+        .parse(trade)
+        .map_err(|e| failure(e, |f| locate(set, f)))?;
     new.buyer_id = Some(buyer.id);
     let (address, notes) = ship_to(db, set, &po, buyer).await?;
     new.ship_to_address_id = address;
     new.notes = notes;
     let order = submit::submit(db, principal, new, trade)
         .await
-        .map_err(|e| failure(set, e))?;
+        .map_err(|e| failure(e, |f| locate(set, f)))?;
     Ok(Applied {
         order_id: Some(order.id),
         reference: Some(po.po_number),
+        ..Applied::default()
     })
 }
 
@@ -269,7 +203,7 @@ async fn cancel(
     set: &TransactionSet,
     po: &PurchaseOrder,
 ) -> std::result::Result<Applied, Failure> {
-    let beg = anchor(set);
+    let beg = anchor(set, "BEG");
     let existing = order::Entity::find()
         .filter(order::Column::BuyerId.eq(buyer.id))
         .filter(order::Column::BuyerPoNumber.eq(po.po_number.clone()))
@@ -293,10 +227,11 @@ async fn cancel(
     .await
     .map_err(|e| match e {
         Error::User(u) => Failure::Refused(refuse(&beg, Some(1), u.message)),
-        other => failure(set, other),
+        other => failure(other, |f| locate(set, f)),
     })?;
     Ok(Applied {
         order_id: Some(cancelled.id),
         reference: Some(po.po_number.clone()),
+        ..Applied::default()
     })
 }

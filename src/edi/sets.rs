@@ -16,7 +16,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use x12_types::util::Parser;
-use x12_types::v005010::{_810, _850, _855, _856};
+use x12_types::v005010::{_810, _846, _850, _852, _855, _856};
 
 use super::envelope::{Delimiters, Problem, TransactionSet};
 use super::writer::segment;
@@ -436,6 +436,112 @@ pub fn read_810(set: &TransactionSet) -> Result<InvoiceDocument, Problem> {
         currency: doc.cur.as_ref().map(|c| c._02.to_string()),
         due_on: doc.itd.first().and_then(|t| date_of(t._06.as_ref())),
         total: decimal(&doc.tds._01.to_string()).map(|cents| cents / Decimal::from(100)),
+        lines,
+    })
+}
+
+/// The (qualifier, id) pairs of a LIN.
+fn lin_ids(l: &x12_types::v005010::LIN) -> Vec<(Option<String>, Option<String>)> {
+    vec![
+        (Some(l._02.to_string()), Some(l._03.clone())),
+        (l._04.as_ref().map(|q| q.to_string()), l._05.clone()),
+        (l._06.as_ref().map(|q| q.to_string()), l._07.clone()),
+    ]
+}
+
+/// Stock on a date as an 846 carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InventoryAdvice {
+    /// BIA03 and BIA04: the report's reference and date.
+    pub reference: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub lines: Vec<StockLine>,
+}
+
+/// One LIN of an 846 and its quantities.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockLine {
+    pub sku: Option<String>,
+    /// QTY 17 (on hand), or else 33 (available for sale).
+    pub on_hand: Option<Decimal>,
+    /// QTY 63 (on order).
+    pub on_order: Option<Decimal>,
+}
+
+/// Reads an 846.
+pub fn read_846(set: &TransactionSet) -> Result<InventoryAdvice, Problem> {
+    let doc: _846 = typed(set)?;
+    let lines = doc
+        .loop_lin
+        .iter()
+        .map(|l| {
+            let quantity = |codes: &[&str]| {
+                codes.iter().find_map(|code| {
+                    l.loop_qty
+                        .iter()
+                        .find(|q| q.qty._01.to_string() == *code)
+                        .and_then(|q| q.qty._02.as_deref())
+                        .and_then(decimal)
+                })
+            };
+            StockLine {
+                sku: id_with(&lin_ids(&l.lin), &["VP", "VN"]),
+                on_hand: quantity(&["17", "33"]),
+                on_order: quantity(&["63"]),
+            }
+        })
+        .collect();
+    Ok(InventoryAdvice {
+        reference: text(&doc.bia._03),
+        as_of: doc.bia._04.as_ref().and_then(|d| date(&d.to_string())),
+        lines,
+    })
+}
+
+/// Sales over a period as an 852 carries them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductActivity {
+    /// XQ02 and XQ03.
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub lines: Vec<ActivityLine>,
+}
+
+/// One LIN of an 852 and what was sold of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityLine {
+    pub sku: Option<String>,
+    /// The sum of its ZA QS (quantity sold) quantities.
+    pub quantity_sold: Option<Decimal>,
+}
+
+/// Reads an 852.
+pub fn read_852(set: &TransactionSet) -> Result<ProductActivity, Problem> {
+    let doc: _852 = typed(set)?;
+    let lines = doc
+        .loop_lin
+        .iter()
+        .map(|l| {
+            let sold: Vec<Option<Decimal>> = l
+                .loop_za
+                .iter()
+                .filter(|z| z.za._01.as_deref() == Some("QS"))
+                .map(|z| z.za._02.as_deref().and_then(decimal))
+                .collect();
+            let quantity_sold = if sold.is_empty() || sold.contains(&None) {
+                None
+            } else {
+                Some(sold.into_iter().flatten().sum())
+            };
+            ActivityLine {
+                sku: id_with(&lin_ids(&l.lin), &["VP", "VN"]),
+                quantity_sold,
+            }
+        })
+        .collect();
+    Ok(ProductActivity {
+        period_start: date_of(doc.xq._02.as_ref()),
+        period_end: date_of(doc.xq._03.as_ref()),
         lines,
     })
 }

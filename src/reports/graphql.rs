@@ -493,7 +493,7 @@ pub struct InventoryReportSubmitInput {
 }
 
 impl InventoryReportSubmitInput {
-    fn parse(self, limits: &TradeSettings) -> Result<NewInventoryReport> {
+    pub(crate) fn parse(self, limits: &TradeSettings) -> Result<NewInventoryReport> {
         check_lines(self.lines.len())?;
         let lines = self
             .lines
@@ -548,7 +548,7 @@ pub struct SellThroughReportSubmitInput {
 }
 
 impl SellThroughReportSubmitInput {
-    fn parse(self, limits: &TradeSettings) -> Result<NewSellThroughReport> {
+    pub(crate) fn parse(self, limits: &TradeSettings) -> Result<NewSellThroughReport> {
         check_lines(self.lines.len())?;
         let lines = self
             .lines

@@ -1096,3 +1096,287 @@ async fn a_portal_order_sends_no_x12_and_a_configured_supplier_gets_its_850() {
     let all = documents(&app, json!({ "direction": "OUTBOUND" })).await;
     assert_eq!(all["totalCount"], 1, "{all}");
 }
+
+#[tokio::test]
+async fn stock_and_sales_arrive_as_846_and_852() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let env = Env::new("DIST-1", 61);
+    let stock = [
+        "BIA*00*DD*INV-2026-11*20261128",
+        "LIN**VP*WIDGET-1",
+        "QTY*17*40*EA",
+        "QTY*63*100*EA",
+        "LIN**VP*GADGET-1",
+        "QTY*33*3*EA",
+        "CTT*2",
+    ]
+    .map(str::to_owned);
+    let sales = [
+        "XQ*H*20261101*20261130",
+        "LIN**VP*WIDGET-1",
+        "ZA*QS*12*EA",
+        "LIN**VP*GADGET-1",
+        "ZA*QS*1*EA",
+        "CTT*2",
+    ]
+    .map(str::to_owned);
+    let raw = interchange(
+        &env,
+        &[
+            group(&env, "IB", 1, &[set("846", "0001", &stock)]),
+            group(&env, "PD", 2, &[set("852", "0001", &sales)]),
+        ],
+    );
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let ack = acknowledgement(&answer);
+    assert_eq!(
+        ack_segments(&ack, 0),
+        ["AK1*IB*1*005010", "AK2*846*0001", "AK5*A", "AK9*A*1*1*1"]
+    );
+    assert_eq!(
+        ack_segments(&ack, 1),
+        ["AK1*PD*2*005010", "AK2*852*0001", "AK5*A", "AK9*A*1*1*1"]
+    );
+
+    let body = app
+        .graphql(
+            "{ ediDocuments(filter: { direction: INBOUND }) { nodes { transactionSet reference
+                 inventoryReport { asOf organization { code } lines { product { sku } onHand onOrder } }
+                 sellThroughReport { periodStart periodEnd lines { product { sku } quantitySold } } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = &body["data"]["ediDocuments"]["nodes"];
+    let sales = &nodes[0];
+    let stock = &nodes[1];
+    assert_eq!(stock["reference"], "INV-2026-11", "{body}");
+    assert_eq!(
+        stock["inventoryReport"],
+        json!({ "asOf": "2026-11-28", "organization": { "code": "DIST-1" }, "lines": [
+            { "product": { "sku": "WIDGET-1" }, "onHand": "40", "onOrder": "100" },
+            { "product": { "sku": "GADGET-1" }, "onHand": "3", "onOrder": null }
+        ] })
+    );
+    assert_eq!(
+        sales["sellThroughReport"],
+        json!({ "periodStart": "2026-11-01", "periodEnd": "2026-11-30", "lines": [
+            { "product": { "sku": "WIDGET-1" }, "quantitySold": "12" },
+            { "product": { "sku": "GADGET-1" }, "quantitySold": "1" }
+        ] })
+    );
+
+    // An unknown SKU refuses the report at its LIN (the 5th segment), and the earlier
+    // report stays current.
+    let env = Env::new("DIST-1", 62);
+    let mut bad = stock_body_with("NOPE-9");
+    bad[0] = "BIA*00*DD*INV-2026-12*20261128".into();
+    let raw = interchange(&env, &[group(&env, "IB", 3, &[set("846", "0001", &bad)])]);
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(
+        ack_segments(&acknowledgement(&answer), 0),
+        [
+            "AK1*IB*3*005010",
+            "AK2*846*0001",
+            "AK3*LIN*5**8",
+            "AK4*3**7",
+            "AK5*R*5",
+            "AK9*R*1*1*0"
+        ]
+    );
+    let body = app
+        .graphql("{ inventoryReports { totalCount } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["inventoryReports"]["totalCount"], 1);
+}
+
+fn stock_body_with(sku: &str) -> Vec<String> {
+    vec![
+        "BIA*00*DD*INV*20261128".into(),
+        "LIN**VP*WIDGET-1".into(),
+        "QTY*17*1*EA".into(),
+        format!("LIN**VP*{sku}"),
+        "QTY*17*1*EA".into(),
+        "CTT*2".into(),
+    ]
+}
+
+#[tokio::test]
+async fn a_supplier_acknowledges_ships_and_invoices_the_brands_po_by_x12() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    app.graphql(
+        CONFIGURE,
+        json!({ "input": { "organizationId": t.supplier, "ediId": "TEILE" } }),
+    )
+    .await;
+    let supplier = token(&app, &t.supplier, "EDI").await;
+    let po = app
+        .mutate(
+            "purchaseOrderCreate",
+            "order { id number }",
+            json!({ "supplierId": t.supplier, "currency": "EUR",
+                    "lines": [{ "sku": "WIDGET-1", "quantity": "500", "unitPrice": "4.125" }] }),
+        )
+        .await;
+    let id = po["order"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(po["order"]["number"], "PO-000001");
+    let send = |control: u32, functional: &'static str, set_id: &'static str, body: Vec<&str>| {
+        let env = Env {
+            receiver: "BRAND",
+            ..Env::new("TEILE", control)
+        };
+        let body: Vec<String> = body.into_iter().map(str::to_owned).collect();
+        interchange(
+            &env,
+            &[group(
+                &env,
+                functional,
+                control,
+                &[set(set_id, "0001", &body)],
+            )],
+        )
+    };
+
+    // 855: line 1 confirmed for 400, shipping on 20 December.
+    let raw = send(
+        1,
+        "PR",
+        "855",
+        vec![
+            "BAK*00*AC*PO-000001*20261129",
+            "PO1*1*500*EA*4.125**VP*WIDGET-1",
+            "ACK*IC*400*EA*068*20261220",
+            "CTT*1",
+        ],
+    );
+    let (status, answer) = post(&app, &supplier, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let body = order_view(&app, &id).await;
+    let node = &body["data"]["node"];
+    assert_eq!(node["status"], "ACKNOWLEDGED", "{body}");
+    assert_eq!(node["lines"][0]["status"], "CHANGED");
+    assert_eq!(node["lines"][0]["acceptedQuantity"], "400");
+    assert_eq!(node["lines"][0]["promisedDate"], "2026-12-20");
+
+    // 856: all 400 go with UPS.
+    let raw = send(
+        2,
+        "SH",
+        "856",
+        vec![
+            "BSN*00*SHP-77*20261201*1000",
+            "HL*1**S",
+            "TD5*B*2*UPS",
+            "REF*CN*1Z999",
+            "DTM*011*20261201",
+            "HL*2*1*O",
+            "PRF*PO-000001",
+            "HL*3*2*I",
+            "LIN*1*VP*WIDGET-1",
+            "SN1*1*400*EA",
+            "CTT*3",
+        ],
+    );
+    let (_, answer) = post(&app, &supplier, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let body = order_view(&app, &id).await;
+    let node = &body["data"]["node"];
+    assert_eq!(node["status"], "SHIPPED", "{body}");
+    assert_eq!(
+        node["shipments"],
+        json!([{ "carrier": "UPS", "trackingNumber": "1Z999" }])
+    );
+
+    // 810: a total that is not what was shipped is refused at TDS01 and changes nothing;
+    // 400 × 4.125 = 1650.00 is taken.
+    let bill = |control: u32, cents: &str| {
+        let tds = format!("TDS*{cents}");
+        send(
+            control,
+            "IN",
+            "810",
+            vec![
+                "BIG*20261202*R-5501**PO-000001",
+                "CUR*SE*EUR",
+                "IT1*1*400*EA*4.125**VP*WIDGET-1",
+                tds.as_str(),
+                "CTT*1",
+            ],
+        )
+    };
+    let (_, answer) = post(&app, &supplier, &bill(3, "170000")).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "the invoice says 1700; what was shipped and not yet invoiced comes to 1650.00 EUR"
+    );
+    assert_eq!(
+        ack_segments(&acknowledgement(&answer), 0)[2..5],
+        ["AK3*TDS*5**8", "AK4*1**7", "AK5*R*5"]
+    );
+    assert_eq!(
+        order_view(&app, &id).await["data"]["node"]["invoices"],
+        json!([])
+    );
+    let (_, answer) = post(&app, &supplier, &bill(4, "165000")).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let body = order_view(&app, &id).await;
+    let node = &body["data"]["node"];
+    assert_eq!(node["status"], "INVOICED", "{body}");
+    assert_eq!(
+        node["invoices"],
+        json!([{ "total": { "amount": "1650.00" } }])
+    );
+    let kinds: Vec<(String, String, String)> = node["ediDocuments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["transactionSet"].as_str().unwrap().to_owned(),
+                d["direction"].as_str().unwrap().to_owned(),
+                d["reference"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("850".into(), "OUTBOUND".into(), "PO-000001".into()),
+            ("855".into(), "INBOUND".into(), "PO-000001".into()),
+            ("856".into(), "INBOUND".into(), "SHP-77".into()),
+            ("810".into(), "INBOUND".into(), "R-5501".into()),
+        ]
+    );
+
+    // A supplier cannot answer another supplier's order, nor one that does not exist.
+    let raw = send(
+        5,
+        "PR",
+        "855",
+        vec![
+            "BAK*00*AD*PO-999999*20261129",
+            "PO1*1*1*EA*1**VP*WIDGET-1",
+            "CTT*1",
+        ],
+    );
+    let (_, answer) = post(&app, &supplier, &raw).await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "the brand has no purchase order PO-999999 with SUP-1"
+    );
+}
+
+async fn order_view(app: &TestApp, id: &str) -> Value {
+    app.graphql(
+        "query($id: ID!) { node(id: $id) { ... on Order { status lines { status acceptedQuantity promisedDate shippedQuantity }
+           shipments { carrier trackingNumber } invoices { total { amount } }
+           ediDocuments { transactionSet direction status reference } } } }",
+        json!({ "id": id }),
+    )
+    .await
+}
