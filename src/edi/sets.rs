@@ -1,14 +1,24 @@
 //! Transaction set bodies, read with the `x12-types` crate.
 //!
-//! What the crate does: typed structs for the v005010 sets (850, 855, 856, 810, 846, 852,
-//! 997, …) with their loops, parsed from text with `nom`, and every code element as an enum
-//! that keeps unknown codes. What it does not do, and this module and the envelope do
-//! instead: it only reads `*` and `~` (sets are re-written with those before it reads them,
-//! values cleaned of both), it has no 004010 850 (004010 sets are read with the 005010 types:
-//! the segments used here have the same layout in both), it does not check counts or control
-//! numbers (the envelope does), it stops silently at a segment it does not expect (the
-//! unread rest is reported as that segment's fault), and a truncated segment can make it
-//! panic (every read runs under `catch_unwind`).
+//! What the crate does: typed structs for the v005010 sets used here (850, 855, 856, 810,
+//! 846, 852, and the 997) with their loops, parsed from text with `nom`, every segment's
+//! elements in order and code elements as enums that keep unknown codes.
+//!
+//! What it does not do, and this module and [`super::envelope`] do instead:
+//! - it reads only `*` and `~`: each set is re-written with those before it is read, and a
+//!   `*`, `~`, `:` or `^` inside a value becomes a space for it (no field mapped from it may
+//!   hold one: PO numbers and SKUs refuse them; the stored document keeps the original);
+//! - its v004010 module has no 850, 855, 846 or 852, so 004010 sets are read with the
+//!   v005010 types: the segments and elements mapped here have the same layout in both;
+//! - it does not check counts or control numbers (the envelope does: SE01, ST02/SE02,
+//!   GS06/GE02, GE01, ISA13/IEA02, IEA01), nor split an interchange into groups and sets;
+//! - it stops silently at a segment it does not expect: the unread rest is reported as that
+//!   segment's fault, by its position in the interchange;
+//! - a truncated segment can make it panic: every read runs under `catch_unwind`, and a
+//!   panic refuses the set instead of the server.
+//!
+//! Writing does not use the crate: the server's own documents are written segment by
+//! segment (see [`super::outbound`]) and read back with these readers in the tests.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::str::FromStr;
@@ -552,6 +562,20 @@ mod tests {
     use super::*;
 
     fn one_set(element: char, segment: char, version: &str, body: &[&str]) -> TransactionSet {
+        let set = set_of("850", element, segment, version, body);
+        assert_eq!(set.problem, None);
+        set
+    }
+
+    /// A set `id` around `body` (written with `*`), in an interchange with these delimiters
+    /// and version, read back through the envelope.
+    fn set_of(
+        id: &str,
+        element: char,
+        segment: char,
+        version: &str,
+        body: &[&str],
+    ) -> TransactionSet {
         let isa = [
             "ISA",
             "00",
@@ -578,7 +602,7 @@ mod tests {
         let mut raw = format!("{isa}{element}>{segment}");
         let gs = format!("GS*PO*DIST-001*AURORA*20261122*1200*7*X*{version}");
         let st_count = (body.len() + 2).to_string();
-        let mut segments = vec![gs, "ST*850*0001".to_owned()];
+        let mut segments = vec![gs, format!("ST*{id}*0001")];
         segments.extend(body.iter().map(|s| (*s).to_owned()));
         segments.push(format!("SE*{st_count}*0001"));
         segments.push("GE*1*7".to_owned());
@@ -588,7 +612,6 @@ mod tests {
             raw.push(segment);
         }
         let x = parse(&raw).unwrap();
-        assert_eq!(x.groups[0].sets[0].problem, None);
         x.groups[0].sets[0].clone()
     }
 
@@ -653,6 +676,158 @@ mod tests {
             }
             let set = one_set('*', '~', "005010", &body);
             let _ = read_850(&set);
+        }
+    }
+
+    const ACK_855: [&str; 6] = [
+        "BAK*00*AC*PO-000001*20261129****SO-7*20261130",
+        "CUR*SE*EUR",
+        "PO1*1*500*EA*4.125**VP*WIDGET-1",
+        "ACK*IC*400*EA*068*20261220",
+        "PO1*2*10*EA*80**VP*GADGET-1",
+        "CTT*2",
+    ];
+
+    const ASN_856: [&str; 11] = [
+        "BSN*00*SHP-77*20261201*1000",
+        "HL*1**S",
+        "TD5*B*2*UPS",
+        "REF*CN*1Z999",
+        "DTM*011*20261201",
+        "HL*2*1*O",
+        "PRF*PO-000001",
+        "HL*3*2*I",
+        "LIN*1*VP*WIDGET-1",
+        "SN1*1*400*EA",
+        "CTT*3",
+    ];
+
+    const INVOICE_810: [&str; 7] = [
+        "BIG*20261202*R-5501**PO-000001",
+        "CUR*SE*EUR",
+        "ITD*05*3****20270101*30",
+        "IT1*1*400*EA*4.125**VP*WIDGET-1",
+        "TXI*VA*313.50",
+        "TDS*196350",
+        "CTT*1",
+    ];
+
+    const STOCK_846: [&str; 6] = [
+        "BIA*00*DD*INV-11*20261128",
+        "LIN**VP*WIDGET-1",
+        "QTY*17*40*EA",
+        "QTY*63*100*EA",
+        "LIN**VP*GADGET-1*UP*400638100104",
+        "QTY*33*3*EA",
+    ];
+
+    const SALES_852: [&str; 5] = [
+        "XQ*H*20261101*20261130",
+        "LIN**VP*WIDGET-1",
+        "ZA*QS*12*EA",
+        "ZA*QS*3*EA",
+        "CTT*1",
+    ];
+
+    /// Reads `body` as set `id` in 005010 with `*` and `~`, and in 004010 with `|` and line
+    /// breaks; both readings must agree.
+    fn both<T: PartialEq + std::fmt::Debug>(
+        id: &str,
+        body: &[&str],
+        read: fn(&TransactionSet) -> Result<T, Problem>,
+    ) -> T {
+        let a = set_of(id, '*', '~', "005010", body);
+        let b = set_of(id, '|', '\n', "004010", body);
+        assert_eq!((&a.problem, &b.problem), (&None, &None));
+        let (a, b) = (read(&a).unwrap(), read(&b).unwrap());
+        assert_eq!(a, b);
+        a
+    }
+
+    #[test]
+    fn an_855_in_both_versions() {
+        let ack = both("855", &ACK_855, read_855);
+        assert_eq!(ack.kind, "AC");
+        assert_eq!(ack.po_number, "PO-000001");
+        assert_eq!(ack.seller_order.as_deref(), Some("SO-7"));
+        assert_eq!(ack.lines[0].status.as_deref(), Some("IC"));
+        assert_eq!(ack.lines[0].status_quantity, Some(Decimal::from(400)));
+        assert_eq!(ack.lines[0].date, NaiveDate::from_ymd_opt(2026, 12, 20));
+        assert_eq!(ack.lines[1].status, None);
+        assert_eq!(ack.lines[1].sku.as_deref(), Some("GADGET-1"));
+    }
+
+    #[test]
+    fn an_856_in_both_versions() {
+        let notice = both("856", &ASN_856, read_856);
+        assert_eq!(notice.shipment_number, "SHP-77");
+        assert_eq!(notice.carrier.as_deref(), Some("UPS"));
+        assert_eq!(notice.tracking_number.as_deref(), Some("1Z999"));
+        assert_eq!(notice.shipped_on, NaiveDate::from_ymd_opt(2026, 12, 1));
+        assert_eq!(notice.po_number.as_deref(), Some("PO-000001"));
+        assert_eq!(
+            notice.lines,
+            [ShippedLine {
+                line_number: "1".into(),
+                sku: Some("WIDGET-1".into()),
+                quantity: Some(Decimal::from(400)),
+                unit: "EA".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn an_810_in_both_versions() {
+        let invoice = both("810", &INVOICE_810, read_810);
+        assert_eq!(invoice.number, "R-5501");
+        assert_eq!(invoice.po_number.as_deref(), Some("PO-000001"));
+        assert_eq!(invoice.due_on, NaiveDate::from_ymd_opt(2027, 1, 1));
+        assert_eq!(invoice.total, Some(Decimal::new(196350, 2)));
+        assert_eq!(invoice.lines[0].unit_price, Some(Decimal::new(4125, 3)));
+    }
+
+    #[test]
+    fn an_846_and_an_852_in_both_versions() {
+        let stock = both("846", &STOCK_846, read_846);
+        assert_eq!(stock.as_of, NaiveDate::from_ymd_opt(2026, 11, 28));
+        assert_eq!(stock.lines[0].on_hand, Some(Decimal::from(40)));
+        assert_eq!(stock.lines[0].on_order, Some(Decimal::from(100)));
+        assert_eq!(stock.lines[1].sku.as_deref(), Some("GADGET-1"));
+        assert_eq!(stock.lines[1].on_hand, Some(Decimal::from(3)));
+        let sales = both("852", &SALES_852, read_852);
+        assert_eq!(sales.period_end, NaiveDate::from_ymd_opt(2026, 11, 30));
+        assert_eq!(sales.lines[0].quantity_sold, Some(Decimal::from(15)));
+    }
+
+    #[test]
+    fn no_reader_panics_on_any_cut_of_any_segment() {
+        type Reads = fn(&TransactionSet) -> bool;
+        let cases: [(&str, &[&str], Reads); 6] = [
+            ("850", &BODY, |s| read_850(s).is_ok()),
+            ("855", &ACK_855, |s| read_855(s).is_ok()),
+            ("856", &ASN_856, |s| read_856(s).is_ok()),
+            ("810", &INVOICE_810, |s| read_810(s).is_ok()),
+            ("846", &STOCK_846, |s| read_846(s).is_ok()),
+            ("852", &SALES_852, |s| read_852(s).is_ok()),
+        ];
+        for (id, body, read) in cases {
+            for (i, segment) in body.iter().enumerate() {
+                for cut in 1..segment.len() {
+                    if segment.is_char_boundary(cut) && !segment[..cut].ends_with('*') {
+                        let mut cut_body = body.to_vec();
+                        cut_body[i] = &segment[..cut];
+                        let set = set_of(id, '*', '~', "005010", &cut_body);
+                        // Read or refused; either way, no panic escapes.
+                        if set.problem.is_none() {
+                            read(&set);
+                        }
+                    }
+                }
+            }
+            assert!(
+                read(&set_of(id, '*', '~', "005010", body)),
+                "{id} reads whole"
+            );
         }
     }
 }

@@ -202,6 +202,15 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     assert_eq!(status, 200, "{received}");
+    let configured = app.graphql(
+        "mutation($org: ID!) { ediPartnerConfigure(input: { organizationId: $org, ediId: \"A-EDI-ID\" }) { ediPartner { ediId } } }",
+        json!({ "org": a.0 }),
+    )
+    .await;
+    assert_eq!(
+        configured["data"]["ediPartnerConfigure"]["ediPartner"]["ediId"], "A-EDI-ID",
+        "{configured}"
+    );
     let interchange = received["interchange"]["id"].as_str().unwrap().to_owned();
     let document = received["interchange"]["documents"][0]["id"]
         .as_str()
@@ -243,6 +252,7 @@ async fn world(app: &TestApp) -> World {
             "SPEC-A",
             "PO-A-1",
             "PO-A-EDI",
+            "A-EDI-ID",
             "SO-000001",
             "ASN-000001",
             "INV-000001",
@@ -484,6 +494,23 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 assert!(!text.contains(code), "{who}'s error names {code}: {text}");
             }
         }
+        // A's EDI settings.
+        let a_org = w
+            .a_objects
+            .iter()
+            .find(|(t, _)| *t == "Distributor")
+            .unwrap()
+            .1
+            .clone();
+        let body = app
+            .graphql_as(
+                token,
+                "query($a: ID!) { ediPartner(organizationId: $a) { ediId } }",
+                json!({ "a": a_org }),
+            )
+            .await;
+        assert_eq!(body["data"]["ediPartner"], Value::Null, "{who}: {body}");
+
         // X12 in A's name, as a fresh interchange and as A's own again.
         for raw in [
             crate::edi::one_850(&crate::edi::Env::new("DIST-A", 2), 2, "PO-A-EDI"),

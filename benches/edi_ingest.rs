@@ -1,0 +1,170 @@
+//! EDI ingest, end to end: X12 interchanges of one 850 with 10 lines each, posted to
+//! `POST /edi/x12` by a partner system and answered with their 997s, into PostgreSQL.
+//!
+//! `cargo bench --bench edi_ingest` runs it against a fresh database on the server at
+//! `BENCH_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`), loaded with the
+//! demo data set. `EDI_BENCH_DOCUMENTS` (default 3000) and `EDI_BENCH_CONNECTIONS` (default
+//! 8) shape the run. Every answer is checked: an interchange that is not ACCEPTED with a
+//! 997 accepting its set fails the run.
+
+use std::time::{Duration, Instant};
+
+use channelgraph::settings::Settings;
+use channelgraph::startup::Application;
+use sea_orm::{ConnectionTrait, Database};
+
+const SKUS: [&str; 8] = [
+    "HP-100",
+    "HP-200",
+    "BLR-30",
+    "BLR-45",
+    "CTL-SMART",
+    "CTL-ZONE",
+    "ACC-FILTER",
+    "ACC-VALVE",
+];
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Interchange `n`: one group, one 850 of 10 lines, PO `BENCH-<n>`.
+fn interchange(n: usize) -> String {
+    let isa = format!(
+        "ISA*00*          *00*          *ZZ*{:<15}*ZZ*{:<15}*261129*1200*^*00501*{:09}*0*P*:~",
+        "DIST-001", "BRAND", n
+    );
+    let mut body = vec![
+        format!("BEG*00*SA*BENCH-{n}**20261129"),
+        "CUR*BY*EUR".to_owned(),
+    ];
+    for line in 1..=10 {
+        body.push(format!(
+            "PO1*{line}*{}*EA***VP*{}",
+            1 + line % 3,
+            SKUS[(n + line) % SKUS.len()]
+        ));
+    }
+    body.push("CTT*10".to_owned());
+    let mut out = isa;
+    out.push_str(&format!("GS*PO*DIST-001*BRAND*20261129*1200*{n}*X*005010~"));
+    out.push_str("ST*850*0001~");
+    for s in &body {
+        out.push_str(s);
+        out.push('~');
+    }
+    out.push_str(&format!(
+        "SE*{}*0001~GE*1*{n}~IEA*1*{n:09}~",
+        body.len() + 2
+    ));
+    out
+}
+
+async fn fresh_database() -> String {
+    let base = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("cg_bench_{}", uuid::Uuid::now_v7().simple());
+    let admin = Database::connect(&base)
+        .await
+        .expect("BENCH_DATABASE_URL names a reachable PostgreSQL server");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the bench database");
+    let (prefix, _) = base.rsplit_once('/').expect("a database URL has a path");
+    format!("{prefix}/{name}")
+}
+
+#[tokio::main]
+async fn main() {
+    let documents = env_number("EDI_BENCH_DOCUMENTS", 3000);
+    let connections = env_number("EDI_BENCH_CONNECTIONS", 8).max(1);
+    let mut settings = Settings {
+        database_url: fresh_database().await,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..Settings::default()
+    };
+    settings.limits.rate_limit_per_minute = u32::MAX;
+    let app = Application::build(settings)
+        .await
+        .expect("the server starts");
+    let seeded = channelgraph::seed::demo(app.db())
+        .await
+        .expect("the demo seeds");
+    let token = seeded.api_token.expect("the demo has a partner token");
+    let url = format!("http://127.0.0.1:{}/edi/x12", app.port());
+    let statements = app.statements();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let bodies: Vec<String> = (1..=documents).map(interchange).collect();
+
+    // Warm up: the first requests open the pool's connections.
+    for n in 0..connections {
+        let raw = interchange(documents + 1 + n);
+        check(&client, &url, &token, raw).await;
+    }
+
+    let before = statements.get();
+    let started = Instant::now();
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(bodies));
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let queue = queue.clone();
+        let client = client.clone();
+        let url = url.clone();
+        let token = token.clone();
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let Some(raw) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let t = Instant::now();
+                check(&client, &url, &token, raw).await;
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies: Vec<Duration> = Vec::new();
+    for w in workers {
+        latencies.extend(w.await.expect("a worker finished"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q) as usize];
+    let per_document = (statements.get() - before) as f64 / documents as f64;
+    println!(
+        "edi_ingest: {documents} interchanges (one 850 of 10 lines each) at {connections} connections \
+         in {:.2} s: {:.0} documents/s, latency p50 {:.1} ms, p99 {:.1} ms, {per_document:.1} SQL statements each",
+        elapsed.as_secs_f64(),
+        documents as f64 / elapsed.as_secs_f64(),
+        at(0.5).as_secs_f64() * 1000.0,
+        at(0.99).as_secs_f64() * 1000.0,
+    );
+}
+
+/// Posts one interchange and checks that it was accepted and answered with a 997.
+async fn check(client: &reqwest::Client, url: &str, token: &str, raw: String) {
+    let res = client
+        .post(url)
+        .bearer_auth(token)
+        .body(raw)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = res.status();
+    let answer: serde_json::Value = res.json().await.expect("a JSON answer");
+    assert!(status.is_success(), "{status}: {answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let ack = answer["acknowledgements"][0]["content"]
+        .as_str()
+        .expect("a 997");
+    assert!(
+        ack.contains("AK5*A~") && ack.contains("AK9*A*1*1*1~"),
+        "{ack}"
+    );
+}
