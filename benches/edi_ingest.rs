@@ -13,15 +13,16 @@ use channelgraph::settings::Settings;
 use channelgraph::startup::Application;
 use sea_orm::{ConnectionTrait, Database};
 
-const SKUS: [&str; 8] = [
-    "HP-100",
-    "HP-200",
-    "BLR-30",
-    "BLR-45",
-    "CTL-SMART",
-    "CTL-ZONE",
-    "ACC-FILTER",
-    "ACC-VALVE",
+/// The demo catalog: SKU and unit.
+const SKUS: [(&str, &str); 8] = [
+    ("HP-100", "EA"),
+    ("HP-200", "EA"),
+    ("BLR-30", "EA"),
+    ("BLR-45", "EA"),
+    ("CTL-SMART", "EA"),
+    ("CTL-ZONE", "EA"),
+    ("ACC-FILTER", "PK"),
+    ("ACC-VALVE", "EA"),
 ];
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -42,11 +43,8 @@ fn interchange(n: usize) -> String {
         "CUR*BY*EUR".to_owned(),
     ];
     for line in 1..=10 {
-        body.push(format!(
-            "PO1*{line}*{}*EA***VP*{}",
-            1 + line % 3,
-            SKUS[(n + line) % SKUS.len()]
-        ));
+        let (sku, unit) = SKUS[(n + line) % SKUS.len()];
+        body.push(format!("PO1*{line}*{}*{unit}***VP*{sku}", 1 + line % 3));
     }
     body.push("CTT*10".to_owned());
     let mut out = isa;

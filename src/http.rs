@@ -511,23 +511,7 @@ pub async fn edi_post(
             .collect();
         return HttpResponse::Ok().content_type(EDI_X12).body(text);
     }
-    let documents = match crate::edi::service::documents_of_interchanges(
-        &state.db,
-        &principal,
-        &[receipt.interchange.id],
-    )
-    .await
-    {
-        Ok(mut by) => by.remove(&receipt.interchange.id).unwrap_or_default(),
-        Err(e) => {
-            tracing::error!(error = %crate::error::error_chain(&e), "reading received sets failed");
-            return edi_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal error",
-                INTERNAL,
-            );
-        }
-    };
+    let documents = &receipt.documents;
     let x = &receipt.interchange;
     let body = json!({
         "interchange": {

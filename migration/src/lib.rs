@@ -10,6 +10,7 @@ mod m20261124_000001_catalog;
 mod m20261124_000002_orders;
 mod m20261124_000003_reports;
 mod m20261125_000001_edi;
+mod m20261125_000002_number_sequences;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_orders::Migration),
             Box::new(m20261124_000003_reports::Migration),
             Box::new(m20261125_000001_edi::Migration),
+            Box::new(m20261125_000002_number_sequences::Migration),
         ]
     }
 }

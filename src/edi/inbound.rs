@@ -11,7 +11,7 @@
 //! interchanges (ISA15 `T`) are checked all the way through the trade model and then rolled
 //! back: they are answered as production ones would be and change no trade data.
 
-use entity::enums::{EdiDirection, EdiStatus, EdiUsage};
+use entity::enums::{EdiDirection, EdiStatus, EdiUsage, OrganizationKind};
 use entity::{edi_document, edi_interchange, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -28,7 +28,6 @@ use super::{ack, partners, writer};
 use super::{purchase_orders, reports, suppliers};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
-use crate::orders::queries;
 use crate::settings::TradeSettings;
 use crate::store::now;
 
@@ -36,6 +35,8 @@ use crate::store::now;
 #[derive(Clone, Debug)]
 pub struct Receipt {
     pub interchange: edi_interchange::Model,
+    /// Its transaction sets, as stored.
+    pub documents: Vec<edi_document::Model>,
     pub acknowledgements: Vec<edi_interchange::Model>,
 }
 
@@ -89,13 +90,11 @@ async fn partner(
 }
 
 async fn brand(db: &DatabaseConnection) -> Result<organization::Model> {
-    let id = queries::brand_id(db).await?.ok_or_else(|| {
-        document_field("the directory has no brand to send to", ErrorCode::NotFound)
-    })?;
-    organization::Entity::find_by_id(id)
+    organization::Entity::find()
+        .filter(organization::Column::Kind.eq(OrganizationKind::Brand))
         .one(db)
         .await?
-        .ok_or_else(|| Error::Internal("the brand vanished".into()))
+        .ok_or_else(|| document_field("the directory has no brand to send to", ErrorCode::NotFound))
 }
 
 /// The set as text, ST to SE, with the interchange's delimiters.
@@ -238,6 +237,10 @@ async fn refuse(
         dedupe_key: Set(None),
         created_at: Set(now()),
     };
+    let reserved = match &summary {
+        Some(_) => Some(outbound::reserve(db, org.id, outbound::numbers_needed(&[])).await?),
+        None => None,
+    };
     let txn = crate::db::begin_write(db).await?;
     let inbound = inbound.insert(&txn).await?;
     let mut acknowledgements = Vec::new();
@@ -259,6 +262,7 @@ async fn refuse(
             Some(inbound.id),
             Some(ta1),
             Vec::new(),
+            reserved,
         )
         .await?;
         acknowledgements.push(answer);
@@ -266,6 +270,7 @@ async fn refuse(
     txn.commit().await?;
     Ok(Receipt {
         interchange: inbound,
+        documents: Vec::new(),
         acknowledgements,
     })
 }
@@ -288,6 +293,7 @@ async fn apply_groups(
 ) -> Result<Receipt> {
     let acting = principal.for_edi();
     let mut replies = Vec::new();
+    let mut documents = Vec::new();
     let (mut accepted, mut duplicates, mut total) = (0, 0, 0);
     for group in &x.groups {
         let mut outcomes = Vec::new();
@@ -299,7 +305,8 @@ async fn apply_groups(
                 inbound: &inbound,
                 group,
             };
-            let result = receive_set(db, &acting, &origin, set, trade).await?;
+            let (result, stored) = receive_set(db, &acting, &origin, set, trade).await?;
+            documents.push(stored);
             match result.status {
                 EdiStatus::Accepted => accepted += 1,
                 EdiStatus::Duplicate => duplicates += 1,
@@ -341,9 +348,15 @@ async fn apply_groups(
     } else {
         EdiStatus::Rejected
     };
+    let answering = !replies.is_empty() || x.ack_requested;
+    let reserved = if answering {
+        Some(outbound::reserve(db, org.id, outbound::numbers_needed(&replies)).await?)
+    } else {
+        None
+    };
     let txn = crate::db::begin_write(db).await?;
     let mut acknowledgements = Vec::new();
-    if !replies.is_empty() || x.ack_requested {
+    if answering {
         let ta1 = x.ack_requested.then(|| {
             let summary = envelope::IsaSummary {
                 sender_qualifier: x.sender_qualifier.clone(),
@@ -373,6 +386,7 @@ async fn apply_groups(
                 Some(inbound.id),
                 ta1,
                 replies,
+                reserved,
             )
             .await?,
         );
@@ -387,6 +401,7 @@ async fn apply_groups(
     txn.commit().await?;
     Ok(Receipt {
         interchange,
+        documents,
         acknowledgements,
     })
 }
@@ -446,7 +461,7 @@ async fn receive_set(
     origin: &Origin<'_>,
     set: &TransactionSet,
     trade: &TradeSettings,
-) -> Result<SetResult> {
+) -> Result<(SetResult, edi_document::Model)> {
     let Origin { org, x, group, .. } = origin;
     let key = format!(
         "{:?}:{}:{}:{}",
@@ -484,13 +499,14 @@ async fn receive_set(
                 );
                 if production {
                     match row.insert(&txn).await.map_err(Error::from) {
-                        Ok(_) => {
+                        Ok(stored) => {
                             txn.commit().await?;
-                            return Ok(SetResult {
+                            let result = SetResult {
                                 status: EdiStatus::Accepted,
                                 problem: None,
                                 applied,
-                            });
+                            };
+                            return Ok((result, stored));
                         }
                         // The same set, sent again at the same moment, was applied first.
                         Err(e) if e.unique_violation().is_some() => {
@@ -502,12 +518,13 @@ async fn receive_set(
                 } else {
                     txn.rollback().await?;
                     match row.insert(db).await.map_err(Error::from) {
-                        Ok(_) => {
-                            return Ok(SetResult {
+                        Ok(stored) => {
+                            let result = SetResult {
                                 status: EdiStatus::Accepted,
                                 problem: None,
                                 applied: Applied::default(),
-                            });
+                            };
+                            return Ok((result, stored));
                         }
                         Err(e) if e.unique_violation().is_some() => duplicate(group, set),
                         Err(e) => return Err(e),
@@ -524,7 +541,7 @@ async fn receive_set(
             }
         }
     };
-    document(
+    let stored = document(
         origin,
         set,
         result.status,
@@ -534,7 +551,7 @@ async fn receive_set(
     )
     .insert(db)
     .await?;
-    Ok(result)
+    Ok((result, stored))
 }
 
 fn duplicate(group: &Group, set: &TransactionSet) -> SetResult {

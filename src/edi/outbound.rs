@@ -68,7 +68,22 @@ fn short(value: &str, max: usize) -> String {
     value.chars().take(max).collect()
 }
 
-/// Writes and stores an interchange to `org`, numbered from its counter.
+/// How many control numbers an interchange of `groups` takes: one for the interchange, then
+/// one for each group and each set.
+pub fn numbers_needed(groups: &[OutGroup]) -> i64 {
+    1 + groups.iter().map(|g| 1 + g.sets.len() as i64).sum::<i64>()
+}
+
+/// Takes `needed` control numbers from the counter of the partner `org`, returning the last.
+/// Called outside a transaction, it holds the counter's row only for itself, so answers to
+/// one partner do not queue behind each other's commits; a number whose interchange is then
+/// not stored is skipped, never reused.
+pub async fn reserve(db: &impl ConnectionTrait, org: Uuid, needed: i64) -> Result<i64> {
+    counters::next_block(db, &format!("edi:{org}"), needed).await
+}
+
+/// Writes and stores an interchange to `org`, numbered from its counter: from the block
+/// `reserved` (the last number of it) when one was taken, else from a block taken in `db`.
 #[allow(clippy::too_many_arguments)]
 pub async fn send(
     db: &impl ConnectionTrait,
@@ -80,11 +95,22 @@ pub async fn send(
     answers: Option<Uuid>,
     ta1: Option<String>,
     groups: Vec<OutGroup>,
+    reserved: Option<i64>,
 ) -> Result<edi_interchange::Model> {
-    let counter = format!("edi:{}", org.id);
     let at = Utc::now();
     let us = partners::identity(db, brand).await?;
-    let control = counters::next(db, &counter).await? as u32;
+    let needed = numbers_needed(&groups);
+    let last = match reserved {
+        Some(last) => last,
+        None => reserve(db, org.id, needed).await?,
+    };
+    let mut numbers = (last - needed + 1)..=last;
+    let mut take = move || {
+        numbers
+            .next()
+            .ok_or_else(|| Error::Internal("a block of control numbers ran out".into()))
+    };
+    let control = take()? as u32;
     let envelope = writer::Envelope {
         sender: writer::Party {
             qualifier: us.qualifier,
@@ -112,10 +138,10 @@ pub async fn send(
     let mut written = Vec::new();
     let mut documents = Vec::new();
     for group in groups {
-        let group_control = counters::next(db, &counter).await? as u32;
+        let group_control = take()? as u32;
         let mut sets = Vec::new();
         for set in group.sets {
-            let set_control = format!("{:04}", counters::next(db, &counter).await?);
+            let set_control = format!("{:04}", take()?);
             let text = writer::set(set.id, &set_control, &set.body, d);
             documents.push(edi_document::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -250,6 +276,7 @@ async fn send_one(
         None,
         None,
         vec![group],
+        None,
     )
     .await?;
     Ok(())

@@ -1,8 +1,10 @@
-//! Document numbers: each counter hands out every value once, inside the caller's
-//! transaction, on both databases (an upsert with `RETURNING`).
+//! Document numbers: each counter hands out every value once. In the counters table (an
+//! upsert with `RETURNING`, inside the caller's transaction) numbers are gapless; on
+//! PostgreSQL, order, purchase order and ship notice numbers come from sequences instead,
+//! which never make concurrent transactions wait.
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DeriveIden};
+use sea_orm::{ConnectionTrait, DbBackend, DeriveIden, Statement};
 
 use crate::error::{Error, Result};
 
@@ -13,17 +15,44 @@ enum Counters {
     Value,
 }
 
+/// The counters that PostgreSQL keeps as sequences (see the migration that made them): no
+/// transaction holds a lock on them, and a number taken by one that rolls back is skipped.
+const SEQUENCES: [(&str, &str); 3] = [
+    ("SO", "counter_so"),
+    ("PO", "counter_po"),
+    ("ASN", "counter_asn"),
+];
+
 /// The next value of the counter `name`, starting at 1.
 pub async fn next(db: &impl ConnectionTrait, name: &str) -> Result<i64> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres
+        && let Some((_, sequence)) = SEQUENCES.iter().find(|(n, _)| *n == name)
+    {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT nextval('{sequence}')"),
+            ))
+            .await?
+            .ok_or_else(|| Error::Internal(format!("sequence {sequence} returned nothing")))?;
+        return Ok(row.try_get_by_index::<i64>(0)?);
+    }
+    next_block(db, name, 1).await
+}
+
+/// The next `n` values of the counter `name`, taken in one statement: the last of them is
+/// returned, and the block is `last - n + 1 ..= last`.
+pub async fn next_block(db: &impl ConnectionTrait, name: &str, n: i64) -> Result<i64> {
     let stmt = Query::insert()
         .into_table(Counters::Table)
         .columns([Counters::Name, Counters::Value])
-        .values_panic([name.into(), 1i64.into()])
+        .values_panic([name.into(), n.into()])
         .on_conflict(
             OnConflict::column(Counters::Name)
                 .value(
                     Counters::Value,
-                    Expr::col((Counters::Table, Counters::Value)).add(1),
+                    Expr::col((Counters::Table, Counters::Value)).add(n),
                 )
                 .to_owned(),
         )

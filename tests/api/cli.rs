@@ -65,6 +65,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261124_000002_orders",
         "m20261124_000003_reports",
         "m20261125_000001_edi",
+        "m20261125_000002_number_sequences",
     ];
     let listing = |pending_last: bool| {
         migrations

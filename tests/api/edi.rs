@@ -1380,3 +1380,30 @@ async fn order_view(app: &TestApp, id: &str) -> Value {
     )
     .await
 }
+
+#[tokio::test]
+async fn an_850_takes_a_fixed_number_of_sql_statements() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    // The first request of a token also records its use; warm it up.
+    post(&app, &edi, &one_850(&Env::new("DIST-1", 1), 1, "NL-WARM")).await;
+    let mut counts = Vec::new();
+    for (n, lines) in [(2u32, 2usize), (3, 10)] {
+        let items: Vec<(&str, &str, Option<&str>)> = (0..lines)
+            .map(|i| (if i % 2 == 0 { "WIDGET-1" } else { "GADGET-1" }, "1", None))
+            .collect();
+        let env = Env::new("DIST-1", n);
+        let body = po_body("00", &format!("NL-SQL-{n}"), &items);
+        let raw = interchange(&env, &[group(&env, "PO", n, &[set("850", "0001", &body)])]);
+        let before = app.statements.get();
+        let (_, answer) = post(&app, &edi, &raw).await;
+        assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+        counts.push(app.statements.get() - before);
+    }
+    // The token; the sender and the brand; the claim on ISA13 and the check for a repeated
+    // set; orderSubmit's 14 (brand, buyer, seller, PO repeat, products, tier membership, tier,
+    // price list, entries, order number, order, lines, history, and the set's row); the
+    // answer's 4 (the brand's EDI id, a block of control numbers, the interchange and its
+    // 997). Ten lines take as many as two.
+    assert_eq!(counts, [23, 23]);
+}
