@@ -1407,3 +1407,27 @@ async fn an_850_takes_a_fixed_number_of_sql_statements() {
     // 997). Ten lines take as many as two.
     assert_eq!(counts, [23, 23]);
 }
+
+#[tokio::test]
+async fn a_gateway_can_ask_for_the_acknowledgements_as_x12() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    let res = app
+        .client
+        .post(format!("{}/edi/x12", app.address))
+        .bearer_auth(&edi)
+        .header("accept", "application/edi-x12")
+        .body(one_850(&Env::new("DIST-1", 1), 1, "NL-RAW"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/edi-x12"
+    );
+    let ack = envelope::parse(&res.text().await.unwrap()).expect("the answer is X12");
+    assert_eq!(ack.groups[0].functional_id, "FA");
+    assert_eq!(ack.groups[0].sets[0].id, "997");
+    assert_eq!(order_count(&app).await, 1);
+}
