@@ -334,6 +334,18 @@ impl Principal {
         Condition::all().add(order_column.in_subquery(visible))
     }
 
+    /// Rows of this principal's own organization only, for partners (its X12 traffic is its
+    /// own, not its downstream's); every row for staff.
+    pub fn owned_by_self<C: ColumnTrait>(&self, org_column: C) -> Condition {
+        if !self.is_restricted() {
+            return Condition::all();
+        }
+        match self.partner_organization() {
+            Some(org) => Condition::all().add(org_column.eq(org)),
+            None => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
+        }
+    }
+
     /// The user behind this principal, if it is a person.
     pub fn user_id(&self) -> Option<Uuid> {
         match self {

@@ -58,6 +58,24 @@ pub enum Usage {
     Test,
 }
 
+impl From<Usage> for entity::enums::EdiUsage {
+    fn from(u: Usage) -> Self {
+        match u {
+            Usage::Production => Self::Production,
+            Usage::Test => Self::Test,
+        }
+    }
+}
+
+impl From<entity::enums::EdiUsage> for Usage {
+    fn from(u: entity::enums::EdiUsage) -> Self {
+        match u {
+            entity::enums::EdiUsage::Production => Self::Production,
+            entity::enums::EdiUsage::Test => Self::Test,
+        }
+    }
+}
+
 /// Why an interchange was refused as a whole, for its TA1.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterchangeError {

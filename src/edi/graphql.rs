@@ -16,10 +16,10 @@ use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::orders::graphql::{Invoice, Order, Shipment};
-use crate::organizations::graphql::{Organization, loader, organization};
+use crate::organizations::graphql::{Organization, loader, organization_by_id};
 use crate::organizations::loaders::{
     DirectoryLoader, EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, InventoryReportId, InvoiceId,
-    OrderId, OrganizationId, SellThroughReportId, Shared, ShipmentId, unshare,
+    OrderId, SellThroughReportId, Shared, ShipmentId, unshare,
 };
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
@@ -62,15 +62,6 @@ pub enum EdiStatus {
     Sent,
 }
 
-async fn partner(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Organization>> {
-    Ok(loader(ctx)?
-        .load_one(OrganizationId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(organization))
-}
-
 /// The documents a loader key names: an order's, a shipment's or an invoice's.
 pub async fn documents_for<K>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Vec<EdiDocument>>
 where
@@ -100,7 +91,7 @@ impl EdiInterchange {
     /// The trading partner: the sender of an inbound interchange, the receiver of an
     /// outbound one.
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        partner(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// Received or sent.
     async fn direction(&self) -> EdiDirection {
@@ -186,7 +177,7 @@ impl EdiDocument {
     }
     /// The trading partner.
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        partner(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// The interchange it came or went in.
     async fn interchange(
@@ -533,7 +524,7 @@ pub struct EdiPartner(pub entity::edi_partner::Model);
 impl EdiPartner {
     /// The organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        partner(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// ISA05/ISA07: `ZZ` (mutually defined), `01` (DUNS), `14` (GLN), …
     async fn qualifier(&self) -> &str {

@@ -19,6 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::clip;
 use super::envelope::{
     self, Delimiters, Group, Interchange, InterchangeError, Problem, TransactionSet, Usage,
 };
@@ -38,13 +39,6 @@ pub struct Receipt {
     /// Its transaction sets, as stored.
     pub documents: Vec<edi_document::Model>,
     pub acknowledgements: Vec<edi_interchange::Model>,
-}
-
-fn usage(u: Usage) -> EdiUsage {
-    match u {
-        Usage::Production => EdiUsage::Production,
-        Usage::Test => EdiUsage::Test,
-    }
 }
 
 fn document_field(message: impl Into<String>, code: ErrorCode) -> Error {
@@ -107,10 +101,6 @@ fn set_text(set: &TransactionSet, d: Delimiters) -> String {
     writer::set(&set.id, &set.control_number, &body, d)
 }
 
-fn short(value: &str, max: usize) -> String {
-    value.chars().take(max).collect()
-}
-
 /// Receives one interchange from the caller.
 pub async fn receive(
     db: &DatabaseConnection,
@@ -147,9 +137,9 @@ pub async fn receive(
         id: Set(Uuid::now_v7()),
         organization_id: Set(org.id),
         direction: Set(EdiDirection::Inbound),
-        usage: Set(usage(x.usage)),
-        sender_id: Set(short(&x.sender_id, 35)),
-        receiver_id: Set(short(&x.receiver_id, 35)),
+        usage: Set(x.usage.into()),
+        sender_id: Set(clip(&x.sender_id, 35)),
+        receiver_id: Set(clip(&x.receiver_id, 35)),
         control_number: Set(Some(x.control_number.clone())),
         version: Set(Some(x.version.clone())),
         status: Set(EdiStatus::Accepted),
@@ -220,15 +210,15 @@ async fn refuse(
         organization_id: Set(org.id),
         direction: Set(EdiDirection::Inbound),
         usage: Set(x_usage),
-        sender_id: Set(short(
+        sender_id: Set(clip(
             summary
                 .as_ref()
                 .map(|s| s.sender_id.as_str())
                 .unwrap_or(&org.code),
             35,
         )),
-        receiver_id: Set(short(&brand.code, 35)),
-        control_number: Set(summary.as_ref().map(|s| short(&s.control_number, 9))),
+        receiver_id: Set(clip(&brand.code, 35)),
+        control_number: Set(summary.as_ref().map(|s| clip(&s.control_number, 9))),
         version: Set(None),
         status: Set(status),
         message: Set(Some(error.to_string())),
@@ -435,14 +425,14 @@ fn document(
         organization_id: Set(org.id),
         direction: Set(EdiDirection::Inbound),
         usage: Set(inbound.usage),
-        transaction_set: Set(short(&set.id, 3)),
-        functional_id: Set(short(&group.functional_id, 2)),
-        version: Set(short(&group.version, 12)),
-        group_control_number: Set(short(&group.control_number, 9)),
-        control_number: Set(short(&set.control_number, 9)),
+        transaction_set: Set(clip(&set.id, 3)),
+        functional_id: Set(clip(&group.functional_id, 2)),
+        version: Set(clip(&group.version, 12)),
+        group_control_number: Set(clip(&group.control_number, 9)),
+        control_number: Set(clip(&set.control_number, 9)),
         status: Set(status),
         message: Set(message),
-        reference: Set(applied.reference.as_ref().map(|r| short(r, 35))),
+        reference: Set(applied.reference.as_ref().map(|r| clip(r, 35))),
         order_id: Set(applied.order_id),
         shipment_id: Set(applied.shipment_id),
         invoice_id: Set(applied.invoice_id),
@@ -487,48 +477,46 @@ async fn receive_set(
         let txn = crate::db::begin_write(db).await?;
         match apply(&txn, principal, org, group, set, trade).await {
             Ok(applied) => {
-                let production = x.usage == Usage::Production;
-                let nothing = Applied::default();
+                // Test traffic has been checked all the way; it is rolled back, and its row
+                // links to nothing.
+                let (kept, applied) = if x.usage == Usage::Production {
+                    (Some(txn), applied)
+                } else {
+                    txn.rollback().await?;
+                    (None, Applied::default())
+                };
                 let row = document(
                     origin,
                     set,
                     EdiStatus::Accepted,
                     None,
-                    if production { &applied } else { &nothing },
+                    &applied,
                     Some(key.clone()),
                 );
-                if production {
-                    match row.insert(&txn).await.map_err(Error::from) {
-                        Ok(stored) => {
+                let stored = match &kept {
+                    Some(txn) => row.insert(txn).await,
+                    None => row.insert(db).await,
+                };
+                match stored.map_err(Error::from) {
+                    Ok(stored) => {
+                        if let Some(txn) = kept {
                             txn.commit().await?;
-                            let result = SetResult {
-                                status: EdiStatus::Accepted,
-                                problem: None,
-                                applied,
-                            };
-                            return Ok((result, stored));
                         }
-                        // The same set, sent again at the same moment, was applied first.
-                        Err(e) if e.unique_violation().is_some() => {
+                        let result = SetResult {
+                            status: EdiStatus::Accepted,
+                            problem: None,
+                            applied,
+                        };
+                        return Ok((result, stored));
+                    }
+                    // The same set, sent again at the same moment, was stored first.
+                    Err(e) if e.unique_violation().is_some() => {
+                        if let Some(txn) = kept {
                             txn.rollback().await?;
-                            duplicate(group, set)
                         }
-                        Err(e) => return Err(e),
+                        duplicate(group, set)
                     }
-                } else {
-                    txn.rollback().await?;
-                    match row.insert(db).await.map_err(Error::from) {
-                        Ok(stored) => {
-                            let result = SetResult {
-                                status: EdiStatus::Accepted,
-                                problem: None,
-                                applied: Applied::default(),
-                            };
-                            return Ok((result, stored));
-                        }
-                        Err(e) if e.unique_violation().is_some() => duplicate(group, set),
-                        Err(e) => return Err(e),
-                    }
+                    Err(e) => return Err(e),
                 }
             }
             Err(Failure::Refused(problem)) => {

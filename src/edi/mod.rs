@@ -16,3 +16,8 @@ pub mod service;
 pub mod sets;
 pub mod suppliers;
 pub mod writer;
+
+/// `value` cut to `max` characters, to fit its column.
+pub(crate) fn clip(value: &str, max: usize) -> String {
+    value.chars().take(max).collect()
+}

@@ -17,14 +17,15 @@ use entity::{
     shipment, shipment_line,
 };
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-use super::envelope::{Delimiters, Usage};
+use super::clip;
+use super::envelope::Delimiters;
 use super::{partners, writer};
+use crate::access::Principal;
+use crate::catalog::products;
 use crate::error::{Error, Result};
 use crate::money;
 use crate::orders::{counters, queries};
@@ -62,10 +63,6 @@ pub struct Addressee {
     pub qualifier: String,
     pub id: String,
     pub version: String,
-}
-
-fn short(value: &str, max: usize) -> String {
-    value.chars().take(max).collect()
 }
 
 /// How many control numbers an interchange of `groups` takes: one for the interchange, then
@@ -128,10 +125,7 @@ pub async fn send(
         time: at.format("%H%M").to_string(),
         version: to.version,
         control_number: control,
-        usage: match usage {
-            EdiUsage::Production => Usage::Production,
-            EdiUsage::Test => Usage::Test,
-        },
+        usage: usage.into(),
         delimiters: d,
     };
     let interchange_id = Uuid::now_v7();
@@ -151,12 +145,12 @@ pub async fn send(
                 usage: Set(usage),
                 transaction_set: Set(set.id.into()),
                 functional_id: Set(group.functional_id.into()),
-                version: Set(short(&group.version, 12)),
+                version: Set(clip(&group.version, 12)),
                 group_control_number: Set(group_control.to_string()),
                 control_number: Set(set_control),
                 status: Set(EdiStatus::Sent),
                 message: Set(None),
-                reference: Set(set.links.reference.as_deref().map(|r| short(r, 35))),
+                reference: Set(set.links.reference.as_deref().map(|r| clip(r, 35))),
                 order_id: Set(set.links.order_id),
                 shipment_id: Set(set.links.shipment_id),
                 invoice_id: Set(set.links.invoice_id),
@@ -186,8 +180,8 @@ pub async fn send(
         organization_id: Set(org.id),
         direction: Set(EdiDirection::Outbound),
         usage: Set(usage),
-        sender_id: Set(short(&us.id, 35)),
-        receiver_id: Set(short(&envelope.receiver.id, 35)),
+        sender_id: Set(clip(&us.id, 35)),
+        receiver_id: Set(clip(&envelope.receiver.id, 35)),
         control_number: Set(Some(format!("{:09}", control % 1_000_000_000))),
         version: Set(Some(envelope.version.clone())),
         status: Set(EdiStatus::Sent),
@@ -207,23 +201,41 @@ pub async fn send(
     Ok(row)
 }
 
-/// The brand and `partner`, when the partner trades by X12 for this order.
-async fn counterparty(
+/// Which side of an order a document goes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// The buyer, from the brand as the seller: 855, 856, 810.
+    Buyer,
+    /// The supplier, from the brand as the buyer: 850.
+    Supplier,
+}
+
+/// What an order's document is written from.
+struct Parties {
+    brand: organization::Model,
+    partner: organization::Model,
+    lines: Vec<order_line::Model>,
+    products: HashMap<Uuid, product::Model>,
+}
+
+/// The brand, the partner on `side` and the order's lines, when that partner trades by X12
+/// for this order and the brand is the other side; nothing else is read otherwise, so
+/// orders with partners that do not trade by X12 pay two lookups at most.
+async fn parties(
     db: &impl ConnectionTrait,
-    partner: Uuid,
-    order_id: Option<Uuid>,
-) -> Result<Option<(organization::Model, organization::Model)>> {
-    let Some(brand_id) = queries::brand_id(db).await? else {
-        return Ok(None);
+    order: &order::Model,
+    side: Side,
+) -> Result<Option<Parties>> {
+    let (partner_id, brand_id) = match side {
+        Side::Buyer => (order.buyer_id, order.seller_id),
+        Side::Supplier => (order.seller_id, order.buyer_id),
     };
-    if partner == brand_id {
-        return Ok(None);
-    }
-    let mut trades = partners::is_configured(db, partner).await?;
-    if !trades && let Some(order_id) = order_id {
+    let mut trades = partners::is_configured(db, partner_id).await?;
+    if !trades && side == Side::Buyer {
+        // An order that came in as an 850 is answered the same way.
         trades = edi_document::Entity::find()
-            .filter(edi_document::Column::OrderId.eq(order_id))
-            .filter(edi_document::Column::OrganizationId.eq(partner))
+            .filter(edi_document::Column::OrderId.eq(order.id))
+            .filter(edi_document::Column::OrganizationId.eq(partner_id))
             .filter(edi_document::Column::Direction.eq(EdiDirection::Inbound))
             .filter(edi_document::Column::TransactionSet.eq("850"))
             .filter(edi_document::Column::Status.eq(EdiStatus::Accepted))
@@ -231,15 +243,29 @@ async fn counterparty(
             .await?
             .is_some();
     }
-    if !trades {
+    if !trades || queries::brand_id(db).await? != Some(brand_id) {
         return Ok(None);
     }
     let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in([brand_id, partner]))
+        .filter(organization::Column::Id.is_in([brand_id, partner_id]))
         .all(db)
         .await?;
     let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
-    Ok(find(brand_id).zip(find(partner)))
+    let (Some(brand), Some(partner)) = (find(brand_id), find(partner_id)) else {
+        return Ok(None);
+    };
+    let lines = queries::lines_of(db, &Principal::System, &[order.id])
+        .await?
+        .remove(&order.id)
+        .unwrap_or_default();
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let products = products::by_ids(db, &Principal::System, &ids).await?;
+    Ok(Some(Parties {
+        brand,
+        partner,
+        lines,
+        products,
+    }))
 }
 
 /// Sends one set in one group to `partner`.
@@ -295,25 +321,6 @@ fn unit(u: entity::enums::UnitOfMeasure) -> String {
     crate::orders::submit::unit_code(u)
 }
 
-async fn lines_of(
-    db: &impl ConnectionTrait,
-    order_id: Uuid,
-) -> Result<(Vec<order_line::Model>, HashMap<Uuid, product::Model>)> {
-    let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.eq(order_id))
-        .order_by_asc(order_line::Column::LineNumber)
-        .all(db)
-        .await?;
-    let products = product::Entity::find()
-        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    Ok((lines, products))
-}
-
 fn sku(products: &HashMap<Uuid, product::Model>, id: Uuid) -> Result<String> {
     products
         .get(&id)
@@ -323,10 +330,15 @@ fn sku(products: &HashMap<Uuid, product::Model>, id: Uuid) -> Result<String> {
 
 /// The 855 for an acknowledged order, to its buyer.
 pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
-    let Some((brand, buyer)) = counterparty(db, order.buyer_id, Some(order.id)).await? else {
+    let Some(Parties {
+        brand,
+        partner: buyer,
+        lines,
+        products,
+    }) = parties(db, order, Side::Buyer).await?
+    else {
         return Ok(());
     };
-    let (lines, products) = lines_of(db, order.id).await?;
     let all = |s: LineStatus| lines.iter().all(|l| l.status == s);
     let kind = if all(LineStatus::Accepted) {
         "AD"
@@ -399,10 +411,15 @@ pub async fn shipped(
     order: &order::Model,
     shipment: &shipment::Model,
 ) -> Result<()> {
-    let Some((brand, buyer)) = counterparty(db, order.buyer_id, Some(order.id)).await? else {
+    let Some(Parties {
+        brand,
+        partner: buyer,
+        lines,
+        products,
+    }) = parties(db, order, Side::Buyer).await?
+    else {
         return Ok(());
     };
-    let (lines, products) = lines_of(db, order.id).await?;
     let shipped = shipment_line::Entity::find()
         .filter(shipment_line::Column::ShipmentId.eq(shipment.id))
         .all(db)
@@ -487,10 +504,15 @@ pub async fn invoiced(
     order: &order::Model,
     invoice: &invoice::Model,
 ) -> Result<()> {
-    let Some((brand, buyer)) = counterparty(db, order.buyer_id, Some(order.id)).await? else {
+    let Some(Parties {
+        brand,
+        partner: buyer,
+        lines,
+        products,
+    }) = parties(db, order, Side::Buyer).await?
+    else {
         return Ok(());
     };
-    let (lines, products) = lines_of(db, order.id).await?;
     let invoiced = invoice_line::Entity::find()
         .filter(invoice_line::Column::InvoiceId.eq(invoice.id))
         .all(db)
@@ -559,10 +581,15 @@ pub async fn invoiced(
 
 /// The 850 for a purchase order, to its supplier.
 pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
-    let Some((brand, supplier)) = counterparty(db, order.seller_id, None).await? else {
+    let Some(Parties {
+        brand,
+        partner: supplier,
+        lines,
+        products,
+    }) = parties(db, order, Side::Supplier).await?
+    else {
         return Ok(());
     };
-    let (lines, products) = lines_of(db, order.id).await?;
     let mut body = vec![
         (
             "BEG",

@@ -89,10 +89,8 @@ pub async fn of(
     organization_id: Uuid,
 ) -> Result<Option<edi_partner::Model>> {
     principal.ensure_can_read_edi()?;
-    if principal.is_restricted() && principal.partner_organization() != Some(organization_id) {
-        return Ok(None);
-    }
     Ok(edi_partner::Entity::find_by_id(organization_id)
+        .filter(principal.owned_by_self(edi_partner::Column::OrganizationId))
         .one(db)
         .await?)
 }

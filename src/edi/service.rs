@@ -37,17 +37,8 @@ impl Keyed for edi_document::Model {
     }
 }
 
-/// Only the partner's own traffic, for partners.
-fn own<C: ColumnTrait>(principal: &Principal, column: C) -> Condition {
-    match (principal.is_restricted(), principal.partner_organization()) {
-        (false, _) => Condition::all(),
-        (true, Some(org)) => Condition::all().add(column.eq(org)),
-        (true, None) => Condition::all().add(Expr::val(false)),
-    }
-}
-
 fn document_condition(principal: &Principal, f: &DocumentFilter) -> Condition {
-    let mut cond = own(principal, edi_document::Column::OrganizationId);
+    let mut cond = principal.owned_by_self(edi_document::Column::OrganizationId);
     if let Some(org) = f.organization_id {
         cond = cond.add(edi_document::Column::OrganizationId.eq(org));
     }
@@ -109,7 +100,7 @@ pub async fn documents_by_ids(
     principal.ensure_can_read_edi()?;
     let rows = edi_document::Entity::find()
         .filter(edi_document::Column::Id.is_in(ids.iter().copied()))
-        .filter(own(principal, edi_document::Column::OrganizationId))
+        .filter(principal.owned_by_self(edi_document::Column::OrganizationId))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -123,7 +114,7 @@ pub async fn interchanges_by_ids(
     principal.ensure_can_read_edi()?;
     let rows = edi_interchange::Entity::find()
         .filter(edi_interchange::Column::Id.is_in(ids.iter().copied()))
-        .filter(own(principal, edi_interchange::Column::OrganizationId))
+        .filter(principal.owned_by_self(edi_interchange::Column::OrganizationId))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -138,7 +129,7 @@ pub async fn documents_of_interchanges(
     principal.ensure_can_read_edi()?;
     let rows = edi_document::Entity::find()
         .filter(edi_document::Column::InterchangeId.is_in(ids.iter().copied()))
-        .filter(own(principal, edi_document::Column::OrganizationId))
+        .filter(principal.owned_by_self(edi_document::Column::OrganizationId))
         .order_by_asc(edi_document::Column::Id)
         .all(db)
         .await?;
@@ -154,7 +145,7 @@ pub async fn answers_to(
     principal.ensure_can_read_edi()?;
     let rows = edi_interchange::Entity::find()
         .filter(edi_interchange::Column::AnswersId.is_in(ids.iter().copied()))
-        .filter(own(principal, edi_interchange::Column::OrganizationId))
+        .filter(principal.owned_by_self(edi_interchange::Column::OrganizationId))
         .order_by_asc(edi_interchange::Column::Id)
         .all(db)
         .await?;
@@ -172,7 +163,7 @@ async fn documents_linked(
     principal.ensure_can_read_edi()?;
     let rows = edi_document::Entity::find()
         .filter(column.is_in(ids.iter().copied()))
-        .filter(own(principal, edi_document::Column::OrganizationId))
+        .filter(principal.owned_by_self(edi_document::Column::OrganizationId))
         .order_by_asc(edi_document::Column::Id)
         .all(db)
         .await?;

@@ -18,11 +18,11 @@ use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::money;
 use crate::organizations::graphql::{
-    IndustrySegment, Organization, input_id, loader, organization,
+    IndustrySegment, Organization, input_id, loader, organization_by_id,
 };
 use crate::organizations::loaders::{
-    InventoryLinesOf, InventoryReportId, OrganizationId, ProductId, SellThroughLinesOf,
-    SellThroughReportId, unshare,
+    InventoryLinesOf, InventoryReportId, ProductId, SellThroughLinesOf, SellThroughReportId,
+    unshare,
 };
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::settings::TradeSettings;
@@ -31,18 +31,6 @@ use entity::{
 };
 
 const MAX_LINES: usize = 5000;
-
-async fn reporter_org(
-    ctx: &Context<'_>,
-    id: uuid::Uuid,
-) -> async_graphql::Result<Option<Organization>> {
-    Ok(loader(ctx)?
-        .load_one(OrganizationId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(organization))
-}
 
 async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Product>> {
     Ok(loader(ctx)?
@@ -66,7 +54,7 @@ impl InventoryReport {
     }
     /// Who reported.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        reporter_org(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// The day the stock was counted.
     async fn as_of(&self) -> Date {
@@ -143,7 +131,7 @@ impl SellThroughReport {
     }
     /// Who reported.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        reporter_org(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// The first day of the period.
     async fn period_start(&self) -> Date {
@@ -217,7 +205,7 @@ pub struct StockPosition(service::StockPosition);
 impl StockPosition {
     /// Who holds it.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        reporter_org(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// The product.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
@@ -255,7 +243,7 @@ pub struct SellThroughFigure(service::SellThroughFigure);
 impl SellThroughFigure {
     /// Who sold.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        reporter_org(ctx, self.0.organization_id).await
+        organization_by_id(ctx, self.0.organization_id).await
     }
     /// The product.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {

@@ -14,10 +14,10 @@ use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
 use crate::orders::history::changes_of;
-use crate::organizations::graphql::{Address, Organization, loader, organization};
+use crate::organizations::graphql::{Address, Organization, loader, organization_by_id};
 use crate::organizations::loaders::{
-    AddressId, EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, OrganizationId,
-    PartyOf, PaymentsOf, ProductId, ShipmentLinesOf, ShipmentsOf, UserId, unshare,
+    AddressId, EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, PartyOf,
+    PaymentsOf, ProductId, ShipmentLinesOf, ShipmentsOf, UserId, unshare,
 };
 use crate::organizations::loaders::{
     EdiDocumentsOfInvoice, EdiDocumentsOfOrder, EdiDocumentsOfShipment,
@@ -105,18 +105,6 @@ async fn party(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Tradi
     Ok(TradingParty { code, name })
 }
 
-async fn visible_org(
-    ctx: &Context<'_>,
-    id: uuid::Uuid,
-) -> async_graphql::Result<Option<Organization>> {
-    Ok(loader(ctx)?
-        .load_one(OrganizationId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(organization))
-}
-
 async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Product>> {
     Ok(loader(ctx)?
         .load_one(ProductId(id))
@@ -161,11 +149,11 @@ impl Order {
     }
     /// The buying organization, if you may see it in the directory.
     async fn buyer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        visible_org(ctx, self.0.buyer_id).await
+        organization_by_id(ctx, self.0.buyer_id).await
     }
     /// The selling organization, if you may see it in the directory.
     async fn seller(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        visible_org(ctx, self.0.seller_id).await
+        organization_by_id(ctx, self.0.seller_id).await
     }
     /// Where it stands.
     async fn status(&self) -> OrderStatus {

@@ -257,6 +257,19 @@ where
 }
 
 /// The API type of an organization, chosen by its kind.
+/// The organization with `id`, if the caller may see it, through the request's loader.
+pub async fn organization_by_id(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<Option<Organization>> {
+    Ok(loader(ctx)?
+        .load_one(OrganizationId(id))
+        .await
+        .map_err(unshare)
+        .gql()?
+        .map(organization))
+}
+
 pub fn organization(m: organization::Model) -> Organization {
     match m.kind {
         enums::OrganizationKind::Brand => Organization::Brand(Brand(m)),
