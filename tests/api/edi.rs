@@ -847,6 +847,36 @@ async fn a_configured_edi_id_names_the_partner_and_the_brand() {
         body["data"]["ediPartnerConfigure"]["userErrors"][0]["code"], "TAKEN",
         "{body}"
     );
+    for (input, field, message) in [
+        (
+            json!({ "organizationId": t.dealer, "ediId": "no spaces allowed" }),
+            "ediId",
+            "code `no spaces allowed` must be 2 to 15 letters, digits, `-` or `_`",
+        ),
+        (
+            json!({ "organizationId": t.dealer, "ediId": "DLR-EDI", "qualifier": "Z*" }),
+            "qualifier",
+            "qualifier `Z*` must be two letters or digits",
+        ),
+    ] {
+        let body = app.graphql(CONFIGURE, json!({ "input": input })).await;
+        assert_eq!(
+            body["data"]["ediPartnerConfigure"]["userErrors"],
+            json!([{ "field": ["input", field], "code": "INVALID", "message": message }]),
+            "{body}"
+        );
+    }
+    let body = app
+        .graphql(
+            "query($d: ID!) { ediPartner(organizationId: $d) { ediId } }",
+            json!({ "d": t.dealer }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartner"],
+        Value::Null,
+        "nothing was stored"
+    );
     let body = app
         .graphql_as(
             &t.portal,
@@ -1369,6 +1399,26 @@ async fn a_supplier_acknowledges_ships_and_invoices_the_brands_po_by_x12() {
         answer["interchange"]["documents"][0]["message"],
         "the brand has no purchase order PO-999999 with SUP-1"
     );
+    let other = app.create_org("SUPPLIER", "Andere AG", "SUP-2").await;
+    let other_token = token(&app, &other, "EDI").await;
+    let env = Env::new("SUP-2", 6);
+    let body: Vec<String> = [
+        "BAK*00*RJ*PO-000001*20261129",
+        "PO1*1*500*EA*4.125**VP*WIDGET-1",
+        "CTT*1",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let raw = interchange(&env, &[group(&env, "PR", 6, &[set("855", "0001", &body)])]);
+    let (_, answer) = post(&app, &other_token, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "the brand has no purchase order PO-000001 with SUP-2",
+        "another supplier's order is as unknown as one that does not exist"
+    );
+    let body = order_view(&app, &id).await;
+    assert_eq!(body["data"]["node"]["status"], "INVOICED", "{body}");
 }
 
 async fn order_view(app: &TestApp, id: &str) -> Value {
@@ -1430,4 +1480,46 @@ async fn a_gateway_can_ask_for_the_acknowledgements_as_x12() {
     assert_eq!(ack.groups[0].functional_id, "FA");
     assert_eq!(ack.groups[0].sets[0].id, "997");
     assert_eq!(order_count(&app).await, 1);
+}
+
+#[tokio::test]
+async fn latin_1_text_is_kept_and_an_empty_body_is_refused() {
+    let app = spawn_app().await;
+    let (_, edi) = setup(&app).await;
+    // An ISO 8859-1 ship-to name (0xFC is ü), not valid UTF-8.
+    let env = Env::new("DIST-1", 1);
+    let mut body = po_body("00", "NL-LATIN", &[("WIDGET-1", "1", None)]);
+    body.insert(3, "N1*ST*Lager S\u{fc}d".into());
+    let raw = interchange(&env, &[group(&env, "PO", 1, &[set("850", "0001", &body)])]);
+    let bytes: Vec<u8> = raw.chars().map(|c| c as u32 as u8).collect();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let res = app
+        .client
+        .post(format!("{}/edi/x12", app.address))
+        .bearer_auth(&edi)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let body = app
+        .graphql(
+            "{ orders(filter: { poNumber: \"NL-LATIN\" }) { nodes { notes } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["orders"]["nodes"][0]["notes"],
+        "Ship to: Lager Süd"
+    );
+
+    let (status, answer) = post(&app, &edi, "  \r\n").await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(
+        documents(&app, json!({})).await["totalCount"],
+        2,
+        "the 850 and its 997"
+    );
 }
