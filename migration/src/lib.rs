@@ -11,6 +11,7 @@ mod m20261124_000002_orders;
 mod m20261124_000003_reports;
 mod m20261125_000001_edi;
 mod m20261125_000002_number_sequences;
+mod m20261129_000001_credit_balances;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_reports::Migration),
             Box::new(m20261125_000001_edi::Migration),
             Box::new(m20261125_000002_number_sequences::Migration),
+            Box::new(m20261129_000001_credit_balances::Migration),
         ]
     }
 }

@@ -12,8 +12,8 @@ use entity::{partner_tier, price_list_entry, product, tier_membership};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -52,22 +52,28 @@ pub async fn buyer_price_list(
     on: NaiveDate,
     buyer_field: &[&str],
 ) -> Result<Option<(partner_tier::Model, price_list::Model)>> {
-    let Some(membership) = tier_membership::Entity::find()
+    // The current membership's tier with its list, in one statement.
+    let current = tier_membership::Entity::find()
+        .select_only()
+        .column(tier_membership::Column::TierId)
         .filter(tier_membership::Column::OrganizationId.eq(buyer_id))
         .filter(tier_membership::Column::EndedAt.is_null())
+        .into_query();
+    let found = partner_tier::Entity::find()
+        .select_also(Entity)
+        .join(
+            JoinType::InnerJoin,
+            partner_tier::Entity::belongs_to(Entity)
+                .from(partner_tier::Column::PriceListId)
+                .to(Column::Id)
+                .into(),
+        )
+        .filter(partner_tier::Column::Id.in_subquery(current))
         .one(db)
-        .await?
-    else {
+        .await?;
+    let Some((tier, Some(list))) = found else {
         return Ok(None);
     };
-    let tier = partner_tier::Entity::find_by_id(membership.tier_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::Internal("a membership names a missing tier".into()))?;
-    let list = Entity::find_by_id(tier.price_list_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::Internal("a tier names a missing price list".into()))?;
     if list.valid_from > on || list.valid_until.is_some_and(|until| until < on) {
         return Err(Error::user(
             buyer_field,

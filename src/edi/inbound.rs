@@ -462,17 +462,12 @@ async fn receive_set(
         problem: Some(problem),
         applied: Applied::default(),
     };
+    // A set received before is found by the unique index on its key when its row is
+    // written, which rolls back what applying it again did; a lookup first would cost every
+    // set a statement. A set the trade model refuses is looked up, so that one sent again
+    // after it was applied is still answered as a duplicate.
     let result = if let Some(p) = group.problem.as_ref().or(set.problem.as_ref()) {
         refused(p.clone())
-    } else if edi_document::Entity::find()
-        .filter(edi_document::Column::OrganizationId.eq(org.id))
-        .filter(edi_document::Column::Direction.eq(EdiDirection::Inbound))
-        .filter(edi_document::Column::DedupeKey.eq(key.clone()))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        duplicate(group, set)
     } else {
         let txn = crate::db::begin_write(db).await?;
         match apply(&txn, principal, org, group, set, trade).await {
@@ -509,7 +504,7 @@ async fn receive_set(
                         };
                         return Ok((result, stored));
                     }
-                    // The same set, sent again at the same moment, was stored first.
+                    // The same set was stored before, or by a request at the same moment.
                     Err(e) if e.unique_violation().is_some() => {
                         if let Some(txn) = kept {
                             txn.rollback().await?;
@@ -521,7 +516,11 @@ async fn receive_set(
             }
             Err(Failure::Refused(problem)) => {
                 txn.rollback().await?;
-                refused(problem)
+                if received_before(db, org.id, &key).await? {
+                    duplicate(group, set)
+                } else {
+                    refused(problem)
+                }
             }
             Err(Failure::Fault(e)) => {
                 txn.rollback().await?;
@@ -540,6 +539,17 @@ async fn receive_set(
     .insert(db)
     .await?;
     Ok((result, stored))
+}
+
+/// Whether the partner's set with this key was applied before.
+async fn received_before(db: &DatabaseConnection, organization: Uuid, key: &str) -> Result<bool> {
+    Ok(edi_document::Entity::find()
+        .filter(edi_document::Column::OrganizationId.eq(organization))
+        .filter(edi_document::Column::Direction.eq(EdiDirection::Inbound))
+        .filter(edi_document::Column::DedupeKey.eq(key))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 fn duplicate(group: &Group, set: &TransactionSet) -> SetResult {

@@ -1,14 +1,20 @@
 //! Credit: a buyer's exposure to the brand is what its open orders will still invoice plus
 //! what its invoices still owe. An order that would take the exposure past the credit limit
 //! waits in CREDIT_HOLD until a manager releases or rejects it.
+//!
+//! Exposure is kept as a running balance per buyer, seller and currency (`credit_balances`),
+//! so the check reads one row however many orders are open. Every write that changes what an
+//! order or an invoice owes moves the balance in the same transaction, through [`shift`],
+//! with the shares before and after the write; a test compares the balances with the sums
+//! they stand for.
 
 use std::collections::HashMap;
 
 use entity::enums::{InvoiceStatus, OrderKind, OrderStatus};
 use entity::{invoice, order, organization};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_orm::{ConnectionTrait, DeriveIden, Set};
 use uuid::Uuid;
 
 use crate::access::Principal;
@@ -42,70 +48,129 @@ pub async fn exposure(
         .unwrap_or_default())
 }
 
-/// The exposure of each of `buyers` to `seller`, per currency (sorted by currency): two
-/// grouped sums in the database, whatever the number of buyers.
+#[derive(DeriveIden)]
+enum CreditBalances {
+    Table,
+    BuyerId,
+    SellerId,
+    Currency,
+    Amount,
+}
+
+/// The exposure of each of `buyers` to `seller`, per currency (sorted by currency), read
+/// from the balances in one statement, whatever the number of buyers.
 pub async fn exposures(
     db: &impl ConnectionTrait,
     buyers: &[Uuid],
     seller: Uuid,
 ) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
-    let o = Alias::new("o");
-    let orders = Query::select()
-        .column(order::Column::BuyerId)
-        .column(order::Column::Currency)
-        .expr_as(
-            Expr::cust("SUM(total - invoiced_amount)"),
-            Alias::new("amount"),
-        )
-        .from(order::Entity)
-        .and_where(Expr::col(order::Column::BuyerId).is_in(buyers.iter().copied()))
-        .and_where(Expr::col(order::Column::SellerId).eq(seller))
-        .and_where(Expr::col(order::Column::Kind).eq(OrderKind::Sales.to_string_value()))
-        .and_where(Expr::col(order::Column::Status).is_in(OPEN.iter().map(|s| s.to_string_value())))
-        .group_by_col(order::Column::BuyerId)
-        .group_by_col(order::Column::Currency)
-        .to_owned();
-    let invoices = Query::select()
-        .column((o.clone(), order::Column::BuyerId))
-        .column((invoice::Entity, invoice::Column::Currency))
-        .expr_as(
-            Expr::cust("SUM(invoices.total - invoices.paid)"),
-            Alias::new("amount"),
-        )
-        .from(invoice::Entity)
-        .join_as(
-            sea_orm::JoinType::InnerJoin,
-            order::Entity,
-            o.clone(),
-            Expr::col((o.clone(), order::Column::Id))
-                .equals((invoice::Entity, invoice::Column::OrderId)),
-        )
-        .and_where(Expr::col((o.clone(), order::Column::BuyerId)).is_in(buyers.iter().copied()))
-        .and_where(Expr::col((o.clone(), order::Column::SellerId)).eq(seller))
-        .and_where(
-            Expr::col((invoice::Entity, invoice::Column::Status))
-                .ne(InvoiceStatus::Paid.to_string_value()),
-        )
-        .group_by_col((o.clone(), order::Column::BuyerId))
-        .group_by_col((invoice::Entity, invoice::Column::Currency))
+    let stmt = Query::select()
+        .columns([
+            CreditBalances::BuyerId,
+            CreditBalances::Currency,
+            CreditBalances::Amount,
+        ])
+        .from(CreditBalances::Table)
+        .and_where(Expr::col(CreditBalances::BuyerId).is_in(buyers.iter().copied()))
+        .and_where(Expr::col(CreditBalances::SellerId).eq(seller))
+        .order_by(CreditBalances::Currency, Order::Asc)
         .to_owned();
     let mut sums: HashMap<Uuid, Vec<(String, Decimal)>> = HashMap::new();
-    for stmt in [orders, invoices] {
-        for row in db.query_all(&stmt).await? {
-            let buyer: Uuid = row.try_get("", "buyer_id")?;
-            let currency: String = row.try_get("", "currency")?;
-            let amount = stored(row.try_get::<Decimal>("", "amount")?);
-            let by_currency = sums.entry(buyer).or_default();
-            match by_currency.iter_mut().find(|(c, _)| *c == currency) {
-                Some((_, sum)) => *sum += amount,
-                None => by_currency.push((currency, amount)),
-            }
+    for row in db.query_all(&stmt).await? {
+        let amount = stored(row.try_get::<Decimal>("", "amount")?);
+        if amount.is_zero() {
+            continue;
         }
-    }
-    for by_currency in sums.values_mut() {
-        by_currency.sort_by(|a, b| a.0.cmp(&b.0));
+        sums.entry(row.try_get("", "buyer_id")?)
+            .or_default()
+            .push((row.try_get("", "currency")?, amount));
     }
     Ok(sums)
+}
+
+/// What one order or invoice adds to a buyer's exposure to a seller.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Share {
+    buyer: Uuid,
+    seller: Uuid,
+    currency: String,
+    amount: Decimal,
+}
+
+/// An order's share: a sales order accepted for credit and not yet paid counts what it will
+/// still invoice.
+pub fn of_order(o: &order::Model) -> Option<Share> {
+    (o.kind == OrderKind::Sales && OPEN.contains(&o.status)).then(|| Share {
+        buyer: o.buyer_id,
+        seller: o.seller_id,
+        currency: o.currency.clone(),
+        amount: stored(o.total) - stored(o.invoiced_amount),
+    })
+}
+
+/// An invoice's share: what is still owed on it, by the buyer of its order.
+pub fn of_invoice(i: &invoice::Model, o: &order::Model) -> Option<Share> {
+    (i.status != InvoiceStatus::Paid).then(|| Share {
+        buyer: o.buyer_id,
+        seller: o.seller_id,
+        currency: i.currency.clone(),
+        amount: stored(i.total) - stored(i.paid),
+    })
+}
+
+/// Moves the balances by what a write changed: the shares of the rows it wrote, `before` and
+/// `after`. A write that leaves every balance as it was (an invoice moving an amount from its
+/// order to itself) touches no row; the others change theirs in key order, with one upsert
+/// each, so concurrent writers never wait on each other in a cycle.
+pub async fn shift(
+    db: &impl ConnectionTrait,
+    before: &[Option<Share>],
+    after: &[Option<Share>],
+) -> Result<()> {
+    let mut moves: Vec<((Uuid, Uuid, String), Decimal)> = Vec::new();
+    let signed = before
+        .iter()
+        .flatten()
+        .map(|s| (s, -s.amount))
+        .chain(after.iter().flatten().map(|s| (s, s.amount)));
+    for (share, amount) in signed {
+        let key = (share.buyer, share.seller, share.currency.clone());
+        match moves.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, sum)) => *sum += amount,
+            None => moves.push((key, amount)),
+        }
+    }
+    moves.retain(|(_, amount)| !amount.is_zero());
+    moves.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((buyer, seller, currency), amount) in moves {
+        let stmt = Query::insert()
+            .into_table(CreditBalances::Table)
+            .columns([
+                CreditBalances::BuyerId,
+                CreditBalances::SellerId,
+                CreditBalances::Currency,
+                CreditBalances::Amount,
+            ])
+            .values_panic([buyer.into(), seller.into(), currency.into(), amount.into()])
+            .on_conflict(
+                OnConflict::columns([
+                    CreditBalances::BuyerId,
+                    CreditBalances::SellerId,
+                    CreditBalances::Currency,
+                ])
+                // Rounded at each step, so SQLite's reals never drift from the exact sum.
+                .value(
+                    CreditBalances::Amount,
+                    Expr::cust(
+                        "ROUND(\"credit_balances\".\"amount\" + \"excluded\".\"amount\", 4)",
+                    ),
+                )
+                .to_owned(),
+            )
+            .to_owned();
+        db.execute(&stmt).await?;
+    }
+    Ok(())
 }
 
 /// The exposure to the brand of the organizations the principal may see it for: staff for
@@ -133,16 +198,6 @@ pub async fn exposures_for(
         found.entry(org).or_default();
     }
     Ok(found)
-}
-
-trait StringValue {
-    fn to_string_value(&self) -> String;
-}
-
-impl<T: sea_orm::ActiveEnum<Value = String>> StringValue for T {
-    fn to_string_value(&self) -> String {
-        self.to_value()
-    }
 }
 
 /// Why an order of `amount` must wait for a credit decision, if it must.

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::history::{self, Change};
 use super::lifecycle::{ensure_buyer, ensure_seller, status_name, step};
 use super::model::{LineQuantity, NewPayment, NewShipment};
-use super::{counters, queries};
+use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{self, Currency, stored};
@@ -450,6 +450,16 @@ pub async fn invoice(
     row.invoiced_amount = Set(invoiced);
     row.status = Set(to);
     let saved = save_versioned::<order::Entity>(db, row, order_id, version).await?;
+    // What the order no longer counts, the invoice owes: usually no balance moves.
+    credit::shift(
+        db,
+        &[credit::of_order(&order)],
+        &[
+            credit::of_order(&saved),
+            credit::of_invoice(&created, &saved),
+        ],
+    )
+    .await?;
     let note = Some(format!("invoice {} due {due}", created.number));
     history::record(
         db,
@@ -550,6 +560,12 @@ pub async fn pay(
     row.paid = Set(paid);
     row.status = Set(status);
     let saved = save_versioned::<invoice::Entity>(db, row, invoice_id, version).await?;
+    credit::shift(
+        db,
+        &[credit::of_invoice(&current, &order)],
+        &[credit::of_invoice(&saved, &order)],
+    )
+    .await?;
 
     let unpaid_elsewhere = invoice::Entity::find()
         .filter(invoice::Column::OrderId.eq(order.id))

@@ -93,6 +93,12 @@ pub async fn step(
         row.tax_total = Set(tax);
     }
     let saved = save_versioned::<order::Entity>(db, row, id, version).await?;
+    super::credit::shift(
+        db,
+        &[super::credit::of_order(&order)],
+        &[super::credit::of_order(&saved)],
+    )
+    .await?;
     if from != to {
         changes.insert(
             0,

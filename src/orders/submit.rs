@@ -10,7 +10,9 @@ use entity::enums::{
 };
 use entity::{address, channel_link, order, order_line, organization, product, product_supplier};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -87,11 +89,15 @@ fn repeat_of(existing: order::Model, hash: &str) -> Result<order::Model> {
     ))
 }
 
-/// An organization named in an input, live.
-async fn live_org(db: &impl ConnectionTrait, id: Uuid, field: &str) -> Result<organization::Model> {
-    let org = organization::Entity::find_by_id(id)
-        .one(db)
-        .await?
+/// The organization named by `field`, among those read, live.
+fn live_org<'a>(
+    read: &'a [organization::Model],
+    id: Uuid,
+    field: &str,
+) -> Result<&'a organization::Model> {
+    let org = read
+        .iter()
+        .find(|o| o.id == id)
         .ok_or_else(|| queries::not_found(field, "organization"))?;
     if org.archived_at.is_some() {
         return Err(Error::user(
@@ -101,6 +107,26 @@ async fn live_org(db: &impl ConnectionTrait, id: Uuid, field: &str) -> Result<or
         ));
     }
     Ok(org)
+}
+
+/// The brand and the organizations an order names, in one statement.
+async fn parties(
+    db: &impl ConnectionTrait,
+    named: &[Uuid],
+) -> Result<(Option<Uuid>, Vec<organization::Model>)> {
+    let read = organization::Entity::find()
+        .filter(
+            Condition::any()
+                .add(organization::Column::Id.is_in(named.iter().copied()))
+                .add(organization::Column::Kind.eq(OrganizationKind::Brand)),
+        )
+        .all(db)
+        .await?;
+    let brand = read
+        .iter()
+        .find(|o| o.kind == OrganizationKind::Brand)
+        .map(|o| o.id);
+    Ok((brand, read))
 }
 
 /// The seller must be the brand, or an organization that sells to the buyer through a live
@@ -198,7 +224,6 @@ pub async fn submit(
     limits: &TradeSettings,
 ) -> Result<order::Model> {
     principal.ensure_can_trade()?;
-    let brand = queries::brand_id(db).await?;
     let buyer_id = match (new.buyer_id, principal.partner_organization()) {
         (None, Some(own)) => own,
         (Some(named), Some(own)) if named != own => {
@@ -217,7 +242,9 @@ pub async fn submit(
             ));
         }
     };
-    let buyer = live_org(db, buyer_id, "buyerId").await?;
+    let named: Vec<Uuid> = std::iter::once(buyer_id).chain(new.seller_id).collect();
+    let (brand, read) = parties(db, &named).await?;
+    let buyer = live_org(&read, buyer_id, "buyerId")?;
     if !matches!(
         buyer.kind,
         OrganizationKind::EndCustomer
@@ -237,7 +264,7 @@ pub async fn submit(
             "the directory has no brand; name the seller",
         )
     })?;
-    live_org(db, seller_id, "sellerId").await?;
+    live_org(&read, seller_id, "sellerId")?;
     ensure_sells_to(db, seller_id, buyer_id, brand).await?;
 
     let hash = content_hash(buyer_id, seller_id, &new);
@@ -346,7 +373,7 @@ pub async fn submit(
         .map(|(tier, _)| tier.payment_terms_days)
         .unwrap_or(DEFAULT_PAYMENT_TERMS_DAYS);
     let hold = if Some(seller_id) == brand {
-        credit::hold_reason(db, &buyer, seller_id, total.amount, currency.code()).await?
+        credit::hold_reason(db, buyer, seller_id, total.amount, currency.code()).await?
     } else {
         None
     };
@@ -540,6 +567,7 @@ async fn insert(
         None,
     )
     .await?;
+    credit::shift(db, &[], &[credit::of_order(&created)]).await?;
     Ok(created)
 }
 
@@ -557,13 +585,13 @@ pub async fn purchase(
     limits: &TradeSettings,
 ) -> Result<order::Model> {
     principal.ensure_can_trade()?;
-    let brand = queries::brand_id(db).await?;
+    let (brand, read) = parties(db, &[new.supplier_id]).await?;
     let Some(brand_id) = brand.filter(|b| principal.acts_for(*b, brand)) else {
         return Err(Error::Forbidden(
             "purchase orders are raised by the brand's staff".into(),
         ));
     };
-    let supplier = live_org(db, new.supplier_id, "supplierId").await?;
+    let supplier = live_org(&read, new.supplier_id, "supplierId")?;
     if supplier.kind != OrganizationKind::Supplier {
         return Err(Error::user(
             &["input", "supplierId"],
