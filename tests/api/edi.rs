@@ -614,6 +614,19 @@ async fn beg01_01_cancels_the_order_and_isa14_asks_for_a_ta1() {
         content.contains("TA1*000000002*261129*0930*A*000~"),
         "{content}"
     );
+    // The cancellation sent again in a new interchange: applying it again would be refused
+    // (the order is cancelled), yet it is answered as the duplicate it is.
+    let again = Env::new("DIST-1", 4);
+    let raw = interchange(
+        &again,
+        &[group(&again, "PO", 2, &[set("850", "0001", &cancel)])],
+    );
+    let (_, resent) = post(&app, &edi, &raw).await;
+    assert_eq!(resent["interchange"]["status"], "DUPLICATE", "{resent}");
+    assert_eq!(
+        ack_segments(&acknowledgement(&resent), 0),
+        ["AK1*PO*2*005010", "AK2*850*0001", "AK5*R*23", "AK9*R*1*1*0"]
+    );
     let body = app
         .graphql(
             "{ orders(filter: { poNumber: \"NL-CXL\" }) { nodes { status ediDocuments { status } } } }",

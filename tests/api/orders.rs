@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use entity::enums::UserRole;
+use migration::MigratorTrait;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -349,6 +350,20 @@ async fn credit_balances_follow_a_year_of_demo_trade_exactly() {
         owed.len() > 10,
         "the demo's recent orders are open: {owed:?}"
     );
+
+    // The migration that made the balances sums what an existing database already owes:
+    // undo it (and any later one), apply again, and the balances are the same.
+    let all = migration::Migrator::migrations();
+    let made = all
+        .iter()
+        .position(|m| m.name() == "m20261129_000001_credit_balances")
+        .unwrap();
+    let undo = (all.len() - made) as u32;
+    migration::Migrator::down(&app.db, Some(undo))
+        .await
+        .unwrap();
+    migration::Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(assert_balances_are_the_sums(&app).await, owed);
 }
 
 #[tokio::test]
