@@ -330,16 +330,10 @@ fn sku(products: &HashMap<Uuid, product::Model>, id: Uuid) -> Result<String> {
 
 /// The 855 for an acknowledged order, to its buyer.
 pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
-    let Some(Parties {
-        brand,
-        partner: buyer,
-        lines,
-        products,
-    }) = parties(db, order, Side::Buyer).await?
-    else {
+    let Some(p) = parties(db, order, Side::Buyer).await? else {
         return Ok(());
     };
-    let all = |s: LineStatus| lines.iter().all(|l| l.status == s);
+    let all = |s: LineStatus| p.lines.iter().all(|l| l.status == s);
     let kind = if all(LineStatus::Accepted) {
         "AD"
     } else if all(LineStatus::Rejected) {
@@ -364,7 +358,7 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
         ),
         ("CUR", vec!["SE".into(), order.currency.clone()]),
     ];
-    for l in &lines {
+    for l in &p.lines {
         let mut po1 = vec![
             l.line_number.to_string(),
             number(l.quantity),
@@ -372,7 +366,7 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
             number(l.unit_price),
             String::new(),
             "VP".into(),
-            sku(&products, l.product_id)?,
+            sku(&p.products, l.product_id)?,
         ];
         if let Some(bp) = &l.buyer_part_number {
             po1.extend(["BP".into(), bp.clone()]);
@@ -392,7 +386,7 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
         }
         body.push(("ACK", ack));
     }
-    body.push(("CTT", vec![lines.len().to_string()]));
+    body.push(("CTT", vec![p.lines.len().to_string()]));
     let set = OutSet {
         id: "855",
         body,
@@ -402,7 +396,7 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
             ..Links::default()
         },
     };
-    send_one(db, &brand, &buyer, "PR", set).await
+    send_one(db, &p.brand, &p.partner, "PR", set).await
 }
 
 /// The 856 for a shipment, to the order's buyer.
@@ -411,13 +405,7 @@ pub async fn shipped(
     order: &order::Model,
     shipment: &shipment::Model,
 ) -> Result<()> {
-    let Some(Parties {
-        brand,
-        partner: buyer,
-        lines,
-        products,
-    }) = parties(db, order, Side::Buyer).await?
-    else {
+    let Some(p) = parties(db, order, Side::Buyer).await? else {
         return Ok(());
     };
     let shipped = shipment_line::Entity::find()
@@ -460,7 +448,7 @@ pub async fn shipped(
     ));
     let mut levels = 2;
     for s in &shipped {
-        let Some(line) = lines.iter().find(|l| l.id == s.order_line_id) else {
+        let Some(line) = p.lines.iter().find(|l| l.id == s.order_line_id) else {
             return Err(Error::Internal(
                 "a shipment line names no line of its order".into(),
             ));
@@ -472,7 +460,7 @@ pub async fn shipped(
             vec![
                 line.line_number.to_string(),
                 "VP".into(),
-                sku(&products, line.product_id)?,
+                sku(&p.products, line.product_id)?,
             ],
         ));
         body.push((
@@ -495,7 +483,7 @@ pub async fn shipped(
             ..Links::default()
         },
     };
-    send_one(db, &brand, &buyer, "SH", set).await
+    send_one(db, &p.brand, &p.partner, "SH", set).await
 }
 
 /// The 810 for an invoice, to the order's buyer.
@@ -504,13 +492,7 @@ pub async fn invoiced(
     order: &order::Model,
     invoice: &invoice::Model,
 ) -> Result<()> {
-    let Some(Parties {
-        brand,
-        partner: buyer,
-        lines,
-        products,
-    }) = parties(db, order, Side::Buyer).await?
-    else {
+    let Some(p) = parties(db, order, Side::Buyer).await? else {
         return Ok(());
     };
     let invoiced = invoice_line::Entity::find()
@@ -543,7 +525,7 @@ pub async fn invoiced(
         ),
     ];
     for i in &invoiced {
-        let Some(line) = lines.iter().find(|l| l.id == i.order_line_id) else {
+        let Some(line) = p.lines.iter().find(|l| l.id == i.order_line_id) else {
             return Err(Error::Internal(
                 "an invoice line names no line of its order".into(),
             ));
@@ -557,7 +539,7 @@ pub async fn invoiced(
                 number(i.unit_price),
                 String::new(),
                 "VP".into(),
-                sku(&products, line.product_id)?,
+                sku(&p.products, line.product_id)?,
             ],
         ));
         body.push(("TXI", vec!["VA".into(), number(i.tax_amount)]));
@@ -576,18 +558,12 @@ pub async fn invoiced(
             ..Links::default()
         },
     };
-    send_one(db, &brand, &buyer, "IN", set).await
+    send_one(db, &p.brand, &p.partner, "IN", set).await
 }
 
 /// The 850 for a purchase order, to its supplier.
 pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
-    let Some(Parties {
-        brand,
-        partner: supplier,
-        lines,
-        products,
-    }) = parties(db, order, Side::Supplier).await?
-    else {
+    let Some(p) = parties(db, order, Side::Supplier).await? else {
         return Ok(());
     };
     let mut body = vec![
@@ -606,7 +582,7 @@ pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -
     if let Some(requested) = order.requested_date {
         body.push(("DTM", vec!["002".into(), ymd(requested)]));
     }
-    for l in &lines {
+    for l in &p.lines {
         body.push((
             "PO1",
             vec![
@@ -616,11 +592,11 @@ pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -
                 number(l.unit_price),
                 String::new(),
                 "VP".into(),
-                sku(&products, l.product_id)?,
+                sku(&p.products, l.product_id)?,
             ],
         ));
     }
-    body.push(("CTT", vec![lines.len().to_string()]));
+    body.push(("CTT", vec![p.lines.len().to_string()]));
     let set = OutSet {
         id: "850",
         body,
@@ -630,5 +606,5 @@ pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -
             ..Links::default()
         },
     };
-    send_one(db, &brand, &supplier, "PO", set).await
+    send_one(db, &p.brand, &p.partner, "PO", set).await
 }

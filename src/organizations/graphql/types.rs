@@ -256,7 +256,6 @@ where
     ))
 }
 
-/// The API type of an organization, chosen by its kind.
 /// The organization with `id`, if the caller may see it, through the request's loader.
 pub async fn organization_by_id(
     ctx: &Context<'_>,
@@ -270,6 +269,7 @@ pub async fn organization_by_id(
         .map(organization))
 }
 
+/// The API type of an organization, chosen by its kind.
 pub fn organization(m: organization::Model) -> Organization {
     match m.kind {
         enums::OrganizationKind::Brand => Organization::Brand(Brand(m)),
