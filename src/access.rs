@@ -47,10 +47,12 @@ pub enum Scope {
     CatalogRead,
     InventoryWrite,
     Edi,
+    CrmRead,
+    CrmWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 9] = [
         Scope::OrgsRead,
         Scope::OrgsWrite,
         Scope::OrdersRead,
@@ -58,6 +60,8 @@ impl Scope {
         Scope::CatalogRead,
         Scope::InventoryWrite,
         Scope::Edi,
+        Scope::CrmRead,
+        Scope::CrmWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +73,8 @@ impl Scope {
             Scope::CatalogRead => "catalog:read",
             Scope::InventoryWrite => "inventory:write",
             Scope::Edi => "edi",
+            Scope::CrmRead => "crm:read",
+            Scope::CrmWrite => "crm:write",
         }
     }
 
@@ -376,6 +382,56 @@ impl Principal {
                 ))
             }
             Principal::Anonymous => Err(Error::Unauthenticated),
+        }
+    }
+
+    /// Whether this principal may read relationship work: interactions, commitments and
+    /// tasks (what it sees is narrowed by [`Principal::visible_records`] and
+    /// [`Principal::owned_by_self`]).
+    pub fn ensure_can_read_crm(&self) -> Result<()> {
+        self.require_scope(Scope::CrmRead)
+    }
+
+    /// Whether this principal may record interactions and work tasks: staff except analysts,
+    /// partner users, and partner systems with `crm:write`.
+    pub fn ensure_can_write_crm(&self) -> Result<()> {
+        match self {
+            Principal::Staff {
+                role: UserRole::Analyst,
+                ..
+            } => Err(Error::Forbidden(
+                "analysts read relationship work but do not record it".into(),
+            )),
+            _ => self.require_scope(Scope::CrmWrite),
+        }
+    }
+
+    /// Whose record a new interaction or task is: the partner's own organization, or the
+    /// brand's (None) for staff and the operator.
+    pub fn author_organization(&self) -> Option<Uuid> {
+        self.partner_organization()
+    }
+
+    /// Relationship records (interactions, commitments): staff see all; a partner sees what
+    /// it recorded itself and what the brand recorded about it, never another partner's.
+    pub fn visible_records<A: ColumnTrait, O: ColumnTrait>(
+        &self,
+        author: A,
+        about: O,
+    ) -> Condition {
+        match self {
+            Principal::System | Principal::Staff { .. } => Condition::all(),
+            Principal::Anonymous => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
+            Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
+                organization_id, ..
+            } => Condition::any().add(author.eq(*organization_id)).add(
+                Condition::all()
+                    .add(author.is_null())
+                    .add(about.eq(*organization_id)),
+            ),
         }
     }
 

@@ -192,6 +192,7 @@ pub struct GraphqlState {
     pub anonymous_schema: AppSchema,
     pub limits: LimitSettings,
     pub trade: crate::settings::TradeSettings,
+    pub crm: crate::settings::CrmSettings,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
@@ -625,6 +626,7 @@ async fn execute(
         })
         .data(state.db.clone())
         .data(state.trade.clone())
+        .data(state.crm.clone())
         .data(loader);
     if let Some(name) = p.operation_name {
         request = request.operation_name(name);

@@ -25,6 +25,9 @@ pub enum NodeType {
     SellThroughReport,
     EdiInterchange,
     EdiDocument,
+    Interaction,
+    Commitment,
+    Task,
 }
 
 impl NodeType {
@@ -48,6 +51,9 @@ impl NodeType {
             NodeType::SellThroughReport => "SellThroughReport",
             NodeType::EdiInterchange => "EdiInterchange",
             NodeType::EdiDocument => "EdiDocument",
+            NodeType::Interaction => "Interaction",
+            NodeType::Commitment => "Commitment",
+            NodeType::Task => "Task",
         }
     }
 
@@ -71,6 +77,9 @@ impl NodeType {
             NodeType::SellThroughReport,
             NodeType::EdiInterchange,
             NodeType::EdiDocument,
+            NodeType::Interaction,
+            NodeType::Commitment,
+            NodeType::Task,
         ]
         .into_iter()
         .find(|t| t.name() == name)

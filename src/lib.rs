@@ -16,6 +16,7 @@ pub mod money;
 pub mod orders;
 pub mod organizations;
 pub mod pagination;
+pub mod relationship;
 pub mod reports;
 pub mod seed;
 pub mod settings;

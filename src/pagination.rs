@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Condition, Expr, Order, SelectStatement, WindowStatement};
 use sea_orm::sea_query::{ExprTrait, OverStatement};
 use uuid::Uuid;
@@ -20,6 +20,8 @@ pub enum SortKey {
     Name,
     CreatedAt,
     UpdatedAt,
+    /// A day something is due.
+    Due,
 }
 
 impl SortKey {
@@ -28,6 +30,7 @@ impl SortKey {
             SortKey::Name => "n",
             SortKey::CreatedAt => "c",
             SortKey::UpdatedAt => "u",
+            SortKey::Due => "d",
         }
     }
 }
@@ -43,6 +46,7 @@ pub struct Sort {
 pub enum SortValue {
     Text(String),
     Time(DateTime<Utc>),
+    Date(NaiveDate),
 }
 
 impl SortValue {
@@ -50,6 +54,7 @@ impl SortValue {
         match self {
             SortValue::Text(s) => Expr::val(s.clone()),
             SortValue::Time(t) => Expr::val(*t),
+            SortValue::Date(d) => Expr::val(*d),
         }
     }
 }
@@ -80,6 +85,7 @@ impl Cursor {
         let value = match &self.value {
             SortValue::Text(s) => s.clone(),
             SortValue::Time(t) => t.timestamp_micros().to_string(),
+            SortValue::Date(d) => d.to_string(),
         };
         STANDARD.encode(format!("{}|{}|{}", self.key.tag(), self.id, value))
     }
@@ -106,6 +112,7 @@ impl Cursor {
                 let micros = value.parse::<i64>().map_err(|_| bad())?;
                 SortValue::Time(DateTime::from_timestamp_micros(micros).ok_or_else(bad)?)
             }
+            SortKey::Due => SortValue::Date(value.parse().map_err(|_| bad())?),
         };
         Ok(Self { key, value, id })
     }

@@ -21,6 +21,36 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub limits: LimitSettings,
     pub trade: TradeSettings,
+    pub crm: CrmSettings,
+}
+
+/// The rules of relationship work: the business's time zone (working days and due dates
+/// are counted in it) and how often key accounts are visited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrmSettings {
+    /// The IANA zone "today" and working days are counted in.
+    pub business_time_zone: chrono_tz::Tz,
+    /// Days between a key account's visits: the next return visit is due this many days
+    /// after the last.
+    pub key_account_visit_days: u32,
+}
+
+impl Default for CrmSettings {
+    fn default() -> Self {
+        Self {
+            business_time_zone: chrono_tz::UTC,
+            key_account_visit_days: 90,
+        }
+    }
+}
+
+impl CrmSettings {
+    /// Today's date in the business time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&self.business_time_zone)
+            .date_naive()
+    }
 }
 
 /// What one request may cost.
@@ -139,6 +169,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
             trade: TradeSettings::default(),
+            crm: CrmSettings::default(),
         }
     }
 }
@@ -160,7 +191,9 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 26] = [
+const KEYS: [&str; 28] = [
+    "business_time_zone",
+    "key_account_visit_days",
     "max_order_quantity",
     "max_order_amount",
     "introspection",
@@ -349,6 +382,18 @@ impl Settings {
                     auth.refresh_token_ttl_seconds =
                         parse_number(&source, &value, 300, 365 * 24 * 3600)?
                 }
+                "business_time_zone" => {
+                    settings.crm.business_time_zone = value.trim().parse().map_err(|_| {
+                        bad(
+                            &source,
+                            format!("`{value}` is not an IANA time zone like Europe/Berlin"),
+                        )
+                    })?
+                }
+                "key_account_visit_days" => {
+                    settings.crm.key_account_visit_days =
+                        parse_number(&source, &value, 1, 3650)? as u32
+                }
                 "config" => {}
                 _ => unreachable!("every key is in KEYS"),
             }
@@ -505,6 +550,29 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_business_time_zone_is_an_iana_zone() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_BUSINESS_TIME_ZONE", "Asia/Shanghai"),
+                ("CHANNELGRAPH_KEY_ACCOUNT_VISIT_DAYS", "30"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.crm.business_time_zone, chrono_tz::Asia::Shanghai);
+        assert_eq!(s.crm.key_account_visit_days, 30);
+        let err = Settings::from_sources(
+            None,
+            &env(&[("CHANNELGRAPH_BUSINESS_TIME_ZONE", "Mars/Olympus")]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CHANNELGRAPH_BUSINESS_TIME_ZONE: `Mars/Olympus` is not an IANA time zone like Europe/Berlin"
+        );
     }
 
     #[test]

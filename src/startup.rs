@@ -80,6 +80,7 @@ impl Application {
                 .finish(),
             limits: settings.limits.clone(),
             trade: settings.trade.clone(),
+            crm: settings.crm.clone(),
             rate_limiter,
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),

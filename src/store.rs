@@ -70,6 +70,9 @@ versioned!(partner_tier, "partner tier", |_model| false);
 versioned!(order, "order", |_model| false);
 versioned!(shipment, "shipment", |_model| false);
 versioned!(invoice, "invoice", |_model| false);
+versioned!(interaction, "interaction", |_model| false);
+versioned!(commitment, "commitment", |_model| false);
+versioned!(task, "task", |_model| false);
 
 /// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
 /// children answers with.

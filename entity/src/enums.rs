@@ -362,3 +362,57 @@ pub enum EdiStatus {
     #[sea_orm(string_value = "SENT")]
     Sent,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum InteractionKind {
+    #[sea_orm(string_value = "CALL")]
+    Call,
+    #[sea_orm(string_value = "VISIT")]
+    Visit,
+    #[sea_orm(string_value = "EMAIL")]
+    Email,
+    #[sea_orm(string_value = "MEETING")]
+    Meeting,
+    #[sea_orm(string_value = "TRADE_SHOW")]
+    TradeShow,
+    #[sea_orm(string_value = "PORTAL_MESSAGE")]
+    PortalMessage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CommitmentStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "KEPT")]
+    Kept,
+    #[sea_orm(string_value = "BROKEN")]
+    Broken,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum TaskKind {
+    #[sea_orm(string_value = "FOLLOW_UP")]
+    FollowUp,
+    #[sea_orm(string_value = "CALL")]
+    Call,
+    #[sea_orm(string_value = "VISIT")]
+    Visit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum TaskStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    #[sea_orm(string_value = "CANCELLED")]
+    Cancelled,
+}

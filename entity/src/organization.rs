@@ -25,6 +25,8 @@ pub struct Model {
     /// The most this organization may owe: open orders plus unpaid invoices.
     pub credit_limit: Option<Decimal>,
     pub credit_currency: Option<String>,
+    /// Key accounts get return visits on a configured interval.
+    pub key_account: bool,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -12,6 +12,7 @@ mod m20261124_000003_reports;
 mod m20261125_000001_edi;
 mod m20261125_000002_number_sequences;
 mod m20261129_000001_credit_balances;
+mod m20261130_000001_interactions;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_edi::Migration),
             Box::new(m20261125_000002_number_sequences::Migration),
             Box::new(m20261129_000001_credit_balances::Migration),
+            Box::new(m20261130_000001_interactions::Migration),
         ]
     }
 }

@@ -501,7 +501,7 @@ impl crate::pagination::Keyed for user::Model {
         use crate::pagination::{SortKey, SortValue};
         match key {
             SortKey::Name => SortValue::Text(self.email.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }

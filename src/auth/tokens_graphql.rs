@@ -37,6 +37,10 @@ pub enum ApiScope {
     InventoryWrite,
     /// `edi`: exchange X12 documents.
     Edi,
+    /// `crm:read`: read interactions, commitments and tasks.
+    CrmRead,
+    /// `crm:write`: record interactions and commitments, and work tasks.
+    CrmWrite,
 }
 
 /// A partner system's credential, bound to one organization. Its secret is shown only when

@@ -131,7 +131,7 @@ impl Keyed for entity::product::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.name_key.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }
@@ -144,7 +144,7 @@ impl Keyed for entity::price_list::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.code.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }
@@ -157,7 +157,7 @@ impl Keyed for entity::partner_tier::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.code.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }

@@ -252,7 +252,7 @@ pub struct QuoteFields<'a> {
 pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::Name => Column::Code,
-        SortKey::CreatedAt => Column::CreatedAt,
+        SortKey::CreatedAt | SortKey::Due => Column::CreatedAt,
         SortKey::UpdatedAt => Column::UpdatedAt,
     }
 }

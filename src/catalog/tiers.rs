@@ -23,7 +23,7 @@ use crate::store::{self, now, save_versioned};
 pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::Name => Column::Code,
-        SortKey::CreatedAt => Column::CreatedAt,
+        SortKey::CreatedAt | SortKey::Due => Column::CreatedAt,
         SortKey::UpdatedAt => Column::UpdatedAt,
     }
 }

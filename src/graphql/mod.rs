@@ -38,6 +38,7 @@ use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
 use crate::orders::graphql::{TradeMutation, TradeQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
+use crate::relationship::graphql::{RelationshipMutation, RelationshipQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery};
 
 /// Runs `$body` with `$txn`, a write transaction, for the request's principal, committing
@@ -71,6 +72,7 @@ pub struct Query(
     TradeQuery,
     ReportQuery,
     EdiQuery,
+    RelationshipQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -84,6 +86,7 @@ pub struct Mutation(
     TradeMutation,
     ReportMutation,
     EdiMutation,
+    RelationshipMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

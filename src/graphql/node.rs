@@ -18,10 +18,12 @@ use crate::organizations::loaders::{
     AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
     ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
+use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::organizations::loaders::{EdiDocumentId, EdiInterchangeId};
 use crate::organizations::loaders::{
     InventoryReportId, InvoiceId, OrderId, SellThroughReportId, ShipmentId,
 };
+use crate::relationship::graphql::{Commitment, Interaction, Task};
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
 
 /// Most ids one `nodes` call accepts.
@@ -58,6 +60,9 @@ pub enum Node {
     SellThroughReport(SellThroughReport),
     EdiInterchange(EdiInterchange),
     EdiDocument(EdiDocument),
+    Interaction(Interaction),
+    Commitment(Commitment),
+    Task(Task),
 }
 
 impl From<Organization> for Node {
@@ -184,6 +189,24 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::EdiDocument(EdiDocument(m))),
+        NodeType::Interaction => loader
+            .load_one(InteractionId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Interaction(Interaction(m))),
+        NodeType::Commitment => loader
+            .load_one(CommitmentId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Commitment(Commitment(m))),
+        NodeType::Task => loader
+            .load_one(TaskId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Task(Task(m))),
     };
     Ok(node)
 }

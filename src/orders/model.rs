@@ -117,7 +117,7 @@ impl Keyed for entity::order::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.number.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.submitted_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.submitted_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }

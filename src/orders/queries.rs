@@ -34,7 +34,7 @@ pub async fn brand_id(db: &impl ConnectionTrait) -> Result<Option<Uuid>> {
 pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::Name => Column::Number,
-        SortKey::CreatedAt => Column::SubmittedAt,
+        SortKey::CreatedAt | SortKey::Due => Column::SubmittedAt,
         SortKey::UpdatedAt => Column::UpdatedAt,
     }
 }

@@ -493,7 +493,7 @@ impl ChildRelation for ContactRelation {
     fn sort_column(&self, key: SortKey) -> Expr {
         let col = match key {
             SortKey::Name => contact::Column::NameKey,
-            SortKey::CreatedAt => contact::Column::CreatedAt,
+            SortKey::CreatedAt | SortKey::Due => contact::Column::CreatedAt,
             SortKey::UpdatedAt => contact::Column::UpdatedAt,
         };
         Expr::col((contact::Entity, col))
@@ -529,7 +529,7 @@ impl ChildRelation for AddressRelation {
     fn sort_column(&self, key: SortKey) -> Expr {
         let col = match key {
             SortKey::UpdatedAt => address::Column::UpdatedAt,
-            SortKey::Name | SortKey::CreatedAt => address::Column::CreatedAt,
+            SortKey::Name | SortKey::CreatedAt | SortKey::Due => address::Column::CreatedAt,
         };
         Expr::col((address::Entity, col))
     }
@@ -578,7 +578,7 @@ impl ChildRelation for LinkRelation {
     fn sort_column(&self, key: SortKey) -> Expr {
         let col = match key {
             SortKey::UpdatedAt => channel_link::Column::UpdatedAt,
-            SortKey::Name | SortKey::CreatedAt => channel_link::Column::CreatedAt,
+            SortKey::Name | SortKey::CreatedAt | SortKey::Due => channel_link::Column::CreatedAt,
         };
         Expr::col((channel_link::Entity, col))
     }
@@ -644,4 +644,41 @@ by_id_loader!(
     EdiDocumentsOfInvoice,
     Vec<entity::edi_document::Model>,
     edi::documents_of_invoices
+);
+
+use crate::relationship::{interactions, tasks};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InteractionId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CommitmentId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TaskId(pub Uuid);
+/// Who took part in an interaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ParticipantsOf(pub Uuid);
+/// The commitments made in an interaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CommitmentsOf(pub Uuid);
+
+by_id_loader!(
+    InteractionId,
+    entity::interaction::Model,
+    interactions::by_ids
+);
+by_id_loader!(
+    CommitmentId,
+    entity::commitment::Model,
+    interactions::commitments_by_ids
+);
+by_id_loader!(TaskId, entity::task::Model, tasks::by_ids);
+by_id_loader!(
+    ParticipantsOf,
+    Vec<entity::interaction_participant::Model>,
+    interactions::participants_of
+);
+by_id_loader!(
+    CommitmentsOf,
+    Vec<entity::commitment::Model>,
+    interactions::commitments_of
 );

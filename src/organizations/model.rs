@@ -41,6 +41,7 @@ pub struct NewOrganization {
     pub territory: Option<String>,
     pub parent_id: Option<Uuid>,
     pub account_owner_id: Option<Uuid>,
+    pub key_account: bool,
     pub status: OrganizationStatus,
 }
 
@@ -56,6 +57,7 @@ pub struct OrganizationChanges {
     pub parent_id: Patch<Uuid>,
     pub account_owner_id: Patch<Uuid>,
     pub status: Option<OrganizationStatus>,
+    pub key_account: Option<bool>,
 }
 
 /// Which organizations a list shows.
@@ -199,7 +201,7 @@ impl Keyed for organization::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.name_key.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }
@@ -212,7 +214,7 @@ impl Keyed for contact::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.name_key.clone()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }
@@ -225,7 +227,7 @@ impl Keyed for address::Model {
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Name => SortValue::Text(self.city.to_lowercase()),
-            SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }
@@ -237,7 +239,7 @@ impl Keyed for channel_link::Model {
     }
     fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
-            SortKey::Name | SortKey::CreatedAt => SortValue::Time(self.created_at),
+            SortKey::Name | SortKey::CreatedAt | SortKey::Due => SortValue::Time(self.created_at),
             SortKey::UpdatedAt => SortValue::Time(self.updated_at),
         }
     }

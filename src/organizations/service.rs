@@ -18,6 +18,8 @@ use crate::domain::sort_key;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::pagination::{Page, PageRequest, SortKey};
+use crate::relationship::tasks;
+use crate::settings::CrmSettings;
 use crate::store::now;
 use crate::store::{self, save_versioned};
 
@@ -27,7 +29,7 @@ const MAX_PARENT_DEPTH: usize = 64;
 pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::Name => Column::NameKey,
-        SortKey::CreatedAt => Column::CreatedAt,
+        SortKey::CreatedAt | SortKey::Due => Column::CreatedAt,
         SortKey::UpdatedAt => Column::UpdatedAt,
     }
 }
@@ -258,6 +260,7 @@ async fn ensure_no_cycle(db: &impl ConnectionTrait, child: Uuid, parent: Uuid) -
 pub async fn create(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    crm: &CrmSettings,
     new: NewOrganization,
 ) -> Result<organization::Model> {
     principal.ensure_can_edit_directory()?;
@@ -300,6 +303,7 @@ pub async fn create(
         archived_at: Set(None),
         credit_limit: Set(None),
         credit_currency: Set(None),
+        key_account: Set(new.key_account),
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
@@ -318,6 +322,9 @@ pub async fn create(
         Some(&created),
     )
     .await?;
+    if created.key_account {
+        tasks::key_account_changed(db, &created, crm).await?;
+    }
     Ok(created)
 }
 
@@ -325,6 +332,7 @@ pub async fn create(
 pub async fn update(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    crm: &CrmSettings,
     id: Uuid,
     version: i32,
     changes: OrganizationChanges,
@@ -360,6 +368,9 @@ pub async fn update(
     if let Some(status) = changes.status {
         row.status = Set(status);
     }
+    if let Some(key) = changes.key_account {
+        row.key_account = Set(key);
+    }
     let saved = save_versioned::<Entity>(db, row, id, version)
         .await
         .map_err(|e| code_taken(e, &code))?;
@@ -373,6 +384,9 @@ pub async fn update(
         Some(&saved),
     )
     .await?;
+    if saved.key_account != before.key_account {
+        tasks::key_account_changed(db, &saved, crm).await?;
+    }
     Ok(saved)
 }
 
@@ -398,5 +412,7 @@ pub async fn archive(
         Some(&saved),
     )
     .await?;
+    // An archived account is not visited.
+    tasks::stop_return_visits(db, id).await?;
     Ok(saved)
 }

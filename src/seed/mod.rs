@@ -215,6 +215,7 @@ impl Builder {
             archived_at: Set(None),
             credit_limit: Set(None),
             credit_currency: Set(None),
+            key_account: Set(false),
             created_at: Set(self.at),
             updated_at: Set(self.at),
             version: Set(1),

@@ -114,7 +114,7 @@ async fn world(app: &TestApp) -> World {
             .await;
         let token = app
             .graphql(
-                "mutation($org: ID!) { apiTokenCreate(input: { organizationId: $org, name: \"ERP\", scopes: [ORGS_READ, ORGS_WRITE, ORDERS_READ, ORDERS_WRITE, CATALOG_READ, INVENTORY_WRITE, EDI] }) { secret apiToken { id } } }",
+                "mutation($org: ID!) { apiTokenCreate(input: { organizationId: $org, name: \"ERP\", scopes: [ORGS_READ, ORGS_WRITE, ORDERS_READ, ORDERS_WRITE, CATALOG_READ, INVENTORY_WRITE, EDI, CRM_READ, CRM_WRITE] }) { secret apiToken { id } } }",
                 json!({ "org": dist }),
             )
             .await;
@@ -216,6 +216,47 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A's member records a visit at A's dealer with a commitment, and a task; the brand
+    // records a meeting with A's distributor.
+    let a_member = app.token_for("member@a.test", "member password").await;
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let visit = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: InteractionRecordInput!) { interactionRecord(input: $input) { interaction { id commitments { id } } userErrors { message } } }",
+            json!({ "input": { "organizationId": a.1, "kind": "VISIT", "occurredAt": yesterday,
+                "summary": "A-SECRET-VISIT", "contactIds": [a.4],
+                "commitments": [{ "description": "A-SECRET-PROMISE", "ownerContactId": a.4, "dueOn": "2099-01-01" }] } }),
+        )
+        .await;
+    let a_visit = visit["data"]["interactionRecord"]["interaction"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{visit}"))
+        .to_owned();
+    let a_commitment = visit["data"]["interactionRecord"]["interaction"]["commitments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let a_task = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: TaskCreateInput!) { taskCreate(input: $input) { task { id } userErrors { message } } }",
+            json!({ "input": { "kind": "CALL", "title": "A-SECRET-TASK", "dueOn": "2020-01-01", "organizationId": a.1 } }),
+        )
+        .await["data"]["taskCreate"]["task"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let brand_meeting = app
+        .mutate(
+            "interactionRecord",
+            "interaction { id }",
+            json!({ "organizationId": a.0, "kind": "MEETING", "occurredAt": yesterday, "summary": "A-SECRET-MEETING" }),
+        )
+        .await["interaction"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -240,6 +281,10 @@ async fn world(app: &TestApp) -> World {
             ("Address", a.5.clone()),
             ("User", user_gid.clone()),
             ("ApiToken", token_gid.clone()),
+            ("Interaction", a_visit),
+            ("Interaction", brand_meeting),
+            ("Commitment", a_commitment),
+            ("Task", a_task),
         ],
         a_codes: vec![
             "BRAND",
@@ -256,6 +301,7 @@ async fn world(app: &TestApp) -> World {
             "SO-000001",
             "ASN-000001",
             "INV-000001",
+            "A-SECRET",
         ],
         b_user: app.token_for("member@b.test", "member password").await,
         b_token: b.7["data"]["apiTokenCreate"]["secret"]
@@ -378,6 +424,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     sellThrough(from: "2026-01-01", to: "2026-12-31") { quantity }
                     order(number: "SO-000001") { number }
                     own: distributors { nodes { partnerTier { code priceList { code } } tierHistory { tier { priceList { code } } } } }
+                    interactions(first: 100) { totalCount nodes { summary commitments { description } } }
+                    overdue: commitments(filter: { overdue: false }) { totalCount nodes { description } }
+                    commitments { totalCount }
+                    tasks(filter: { overdue: true }) { totalCount nodes { title } }
                 }"#,
                 json!({}),
             )
@@ -406,6 +456,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             body["data"]["ediDocuments"]["totalCount"], 0,
             "{who}: {body}"
         );
+        for list in ["interactions", "commitments", "tasks"] {
+            assert_eq!(body["data"][list]["totalCount"], 0, "{who}: {body}");
+        }
         assert_eq!(body["data"]["stockPositions"], json!([]), "{who}: {body}");
         assert_eq!(body["data"]["sellThrough"], json!([]), "{who}: {body}");
         assert_eq!(
@@ -420,6 +473,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
                 | "EdiDocument" => continue,
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
+                "Interaction" => ("interactionUpdate", "InteractionUpdateInput"),
+                "Commitment" => ("commitmentClose", "CommitmentCloseInput"),
+                "Task" => ("taskComplete", "TaskCloseInput"),
                 "Order" => ("orderCancel", "OrderCancelInput"),
                 "Shipment" => ("shipmentReceive", "ShipmentReceiveInput"),
                 "Invoice" => ("paymentRecord", "PaymentRecordInput"),
@@ -435,6 +491,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
+            } else if *ty == "Commitment" {
+                json!({ "id": id, "version": 1, "outcome": "BROKEN" })
+            } else if *ty == "Interaction" {
+                json!({ "id": id, "version": 1, "summary": "taken over" })
             } else if *ty == "ProductSpec" || *ty == "PriceList" {
                 json!({ "id": id, "version": 1, "name": "taken over" })
             } else {
@@ -560,6 +620,11 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
     assert_eq!(body["data"]["ediDocuments"]["totalCount"], 2, "{body}");
 
     // Nothing changed on A's side.
+    for (ty, id) in &w.a_objects {
+        if matches!(*ty, "Interaction" | "Commitment" | "Task") {
+            assert_eq!(app.version_of(id).await, 1, "B changed A's {ty}");
+        }
+    }
     let body = app
         .graphql(
             "query($u: ID!, $t: ID!) { u: node(id: $u) { ... on User { active } } t: node(id: $t) { ... on ApiToken { revokedAt } } a: organization(code: \"DIST-A\") { archivedAt } }",

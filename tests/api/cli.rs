@@ -67,6 +67,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261125_000001_edi",
         "m20261125_000002_number_sequences",
         "m20261129_000001_credit_balances",
+        "m20261130_000001_interactions",
     ];
     let listing = |pending_last: bool| {
         migrations

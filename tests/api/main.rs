@@ -13,6 +13,7 @@ mod helpers;
 mod http;
 mod limits;
 mod orders;
+mod relationship;
 mod reports;
 mod schema;
 mod tokens;

@@ -79,6 +79,9 @@ pub struct OrganizationCreateInput {
     pub parent_id: Option<ID>,
     /// The staff user who owns the account.
     pub account_owner_id: Option<ID>,
+    /// A key account: it gets a return visit on the configured interval. Default false.
+    #[graphql(default)]
+    pub key_account: bool,
     /// Whether it is doing business. Default ACTIVE.
     #[graphql(default_with = "OrganizationStatus::Active")]
     pub status: OrganizationStatus,
@@ -114,6 +117,7 @@ impl OrganizationCreateInput {
                 .as_ref()
                 .map(|id| input_id("parentId", id, NodeType::Organization))
                 .transpose()?,
+            key_account: self.key_account,
             status: self.status.into(),
         })
     }
@@ -146,6 +150,9 @@ pub struct OrganizationUpdateInput {
     pub account_owner_id: MaybeUndefined<ID>,
     /// A new status.
     pub status: Option<OrganizationStatus>,
+    /// Make it a key account (it gets return visits) or no longer one (its open return
+    /// visit is cancelled).
+    pub key_account: Option<bool>,
 }
 
 impl OrganizationUpdateInput {
@@ -174,6 +181,7 @@ impl OrganizationUpdateInput {
                 input_id("parentId", &p, NodeType::Organization)
             })?,
             status: self.status.map(Into::into),
+            key_account: self.key_account,
         };
         Ok((id, self.version, changes))
     }

@@ -10,6 +10,7 @@ use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::NodeType;
 use crate::organizations::{addresses, contacts, links, service};
+use crate::settings::CrmSettings;
 
 /// The result of changing an organization.
 #[derive(SimpleObject)]
@@ -99,7 +100,12 @@ impl DirectoryMutation {
         #[graphql(desc = "The new organization.")] input: OrganizationCreateInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let result = match input.parse() {
-            Ok(new) => in_transaction!(ctx, |txn, principal| service::create(&txn, principal, new)),
+            Ok(new) => {
+                let crm = ctx.data::<CrmSettings>()?;
+                in_transaction!(ctx, |txn, principal| service::create(
+                    &txn, principal, crm, new
+                ))
+            }
             Err(e) => Err(e),
         };
         org_payload(result)
@@ -112,9 +118,12 @@ impl DirectoryMutation {
         #[graphql(desc = "The changes.")] input: OrganizationUpdateInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let result = match input.parse() {
-            Ok((id, version, changes)) => in_transaction!(ctx, |txn, principal| service::update(
-                &txn, principal, id, version, changes
-            )),
+            Ok((id, version, changes)) => {
+                let crm = ctx.data::<CrmSettings>()?;
+                in_transaction!(ctx, |txn, principal| service::update(
+                    &txn, principal, crm, id, version, changes
+                ))
+            }
             Err(e) => Err(e),
         };
         org_payload(result)

@@ -337,6 +337,11 @@ pub fn organization(m: organization::Model) -> Organization {
         desc = "Whether it is doing business."
     ),
     field(
+        name = "key_account",
+        ty = "bool",
+        desc = "A key account: it always has one open return visit, due the configured number of days after its last visit."
+    ),
+    field(
         name = "archived_at",
         ty = "Option<DateTime>",
         desc = "When it was archived; archived organizations drop out of lists unless asked for."
@@ -574,6 +579,11 @@ macro_rules! organization_type {
             /// Whether it is doing business.
             pub async fn status(&self) -> OrganizationStatus {
                 self.0.status.into()
+            }
+            /// A key account: it always has one open return visit, due the configured number
+            /// of days after its last visit.
+            pub async fn key_account(&self) -> bool {
+                self.0.key_account
             }
             /// When it was archived; archived organizations drop out of lists unless asked for.
             pub async fn archived_at(&self) -> Option<DateTime> {
