@@ -406,6 +406,35 @@ impl Principal {
         }
     }
 
+    /// Whether this principal works cases: triage, investigation and resolution are for the
+    /// brand's staff (not analysts) and the operator.
+    pub fn ensure_can_work_cases(&self) -> Result<()> {
+        match self {
+            Principal::System => Ok(()),
+            Principal::Staff {
+                role: UserRole::Admin | UserRole::Manager | UserRole::Sales | UserRole::Service,
+                ..
+            } => Ok(()),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Err(Error::Forbidden(
+                "only the brand's staff triage, investigate and resolve cases".into(),
+            )),
+        }
+    }
+
+    /// Whether this principal may change how cases are routed: admins.
+    pub fn ensure_can_route_cases(&self) -> Result<()> {
+        match self {
+            Principal::System
+            | Principal::Staff {
+                role: UserRole::Admin,
+                ..
+            } => Ok(()),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Err(Error::Forbidden("only admins change case routing".into())),
+        }
+    }
+
     /// Whose record a new interaction or task is: the partner's own organization, or the
     /// brand's (None) for staff and the operator.
     pub fn author_organization(&self) -> Option<Uuid> {

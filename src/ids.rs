@@ -28,6 +28,9 @@ pub enum NodeType {
     Interaction,
     Commitment,
     Task,
+    Case,
+    CaseRoute,
+    SurveyResponse,
 }
 
 impl NodeType {
@@ -54,6 +57,9 @@ impl NodeType {
             NodeType::Interaction => "Interaction",
             NodeType::Commitment => "Commitment",
             NodeType::Task => "Task",
+            NodeType::Case => "Case",
+            NodeType::CaseRoute => "CaseRoute",
+            NodeType::SurveyResponse => "SurveyResponse",
         }
     }
 
@@ -80,6 +86,9 @@ impl NodeType {
             NodeType::Interaction,
             NodeType::Commitment,
             NodeType::Task,
+            NodeType::Case,
+            NodeType::CaseRoute,
+            NodeType::SurveyResponse,
         ]
         .into_iter()
         .find(|t| t.name() == name)

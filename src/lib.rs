@@ -3,6 +3,8 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
+pub mod cases;
 pub mod catalog;
 pub mod cli;
 pub mod db;

@@ -33,6 +33,8 @@ pub struct CrmSettings {
     /// Days between a key account's visits: the next return visit is due this many days
     /// after the last.
     pub key_account_visit_days: u32,
+    /// Days after a case is resolved during which it may be reopened.
+    pub case_reopen_days: u32,
 }
 
 impl Default for CrmSettings {
@@ -40,6 +42,7 @@ impl Default for CrmSettings {
         Self {
             business_time_zone: chrono_tz::UTC,
             key_account_visit_days: 90,
+            case_reopen_days: 30,
         }
     }
 }
@@ -191,7 +194,8 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
+    "case_reopen_days",
     "business_time_zone",
     "key_account_visit_days",
     "max_order_quantity",
@@ -393,6 +397,9 @@ impl Settings {
                 "key_account_visit_days" => {
                     settings.crm.key_account_visit_days =
                         parse_number(&source, &value, 1, 3650)? as u32
+                }
+                "case_reopen_days" => {
+                    settings.crm.case_reopen_days = parse_number(&source, &value, 0, 3650)? as u32
                 }
                 "config" => {}
                 _ => unreachable!("every key is in KEYS"),

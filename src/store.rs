@@ -73,6 +73,7 @@ versioned!(invoice, "invoice", |_model| false);
 versioned!(interaction, "interaction", |_model| false);
 versioned!(commitment, "commitment", |_model| false);
 versioned!(task, "task", |_model| false);
+versioned!(case, "case", |_model| false);
 
 /// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
 /// children answers with.

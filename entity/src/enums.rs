@@ -416,3 +416,79 @@ pub enum TaskStatus {
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CaseKind {
+    #[sea_orm(string_value = "COMPLAINT")]
+    Complaint,
+    #[sea_orm(string_value = "SERVICE_REQUEST")]
+    ServiceRequest,
+    #[sea_orm(string_value = "INQUIRY")]
+    Inquiry,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CaseCategory {
+    #[sea_orm(string_value = "PRODUCT_QUALITY")]
+    ProductQuality,
+    #[sea_orm(string_value = "DELIVERY")]
+    Delivery,
+    #[sea_orm(string_value = "SERVICE")]
+    Service,
+    #[sea_orm(string_value = "BILLING")]
+    Billing,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CaseSeverity {
+    #[sea_orm(string_value = "LOW")]
+    Low,
+    #[sea_orm(string_value = "MEDIUM")]
+    Medium,
+    #[sea_orm(string_value = "HIGH")]
+    High,
+    #[sea_orm(string_value = "CRITICAL")]
+    Critical,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CaseStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "IN_PROGRESS")]
+    InProgress,
+    #[sea_orm(string_value = "RESOLVED")]
+    Resolved,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+    #[sea_orm(string_value = "REOPENED")]
+    Reopened,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CaseResolution {
+    #[sea_orm(string_value = "REPAIR")]
+    Repair,
+    #[sea_orm(string_value = "EXCHANGE")]
+    Exchange,
+    #[sea_orm(string_value = "RETURN")]
+    Return,
+    #[sea_orm(string_value = "REFUND")]
+    Refund,
+    #[sea_orm(string_value = "CREDIT")]
+    Credit,
+    #[sea_orm(string_value = "NONE")]
+    None,
+}

@@ -4,6 +4,9 @@
 pub mod address;
 pub mod api_token;
 pub mod audit_event;
+pub mod case;
+pub mod case_note;
+pub mod case_route;
 pub mod channel_link;
 pub mod commitment;
 pub mod contact;
@@ -34,6 +37,7 @@ pub mod sell_through_report;
 pub mod sell_through_report_line;
 pub mod shipment;
 pub mod shipment_line;
+pub mod survey_response;
 pub mod task;
 pub mod tier_membership;
 pub mod tier_product_line;

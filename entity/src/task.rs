@@ -15,6 +15,8 @@ pub struct Model {
     pub contact_id: Option<Uuid>,
     /// The interaction it follows up, or the visit that completed a return visit.
     pub interaction_id: Option<Uuid>,
+    /// The case it follows up.
+    pub case_id: Option<Uuid>,
     /// The partner whose task it is; null for the brand's.
     pub author_organization_id: Option<Uuid>,
     pub assignee_id: Option<Uuid>,

@@ -13,6 +13,7 @@ mod m20261125_000001_edi;
 mod m20261125_000002_number_sequences;
 mod m20261129_000001_credit_balances;
 mod m20261130_000001_interactions;
+mod m20261130_000002_cases;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_number_sequences::Migration),
             Box::new(m20261129_000001_credit_balances::Migration),
             Box::new(m20261130_000001_interactions::Migration),
+            Box::new(m20261130_000002_cases::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ pub fn selected_operation<'a>(
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
+use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
 use crate::orders::graphql::{TradeMutation, TradeQuery};
@@ -73,6 +74,7 @@ pub struct Query(
     ReportQuery,
     EdiQuery,
     RelationshipQuery,
+    CaseQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -87,6 +89,7 @@ pub struct Mutation(
     ReportMutation,
     EdiMutation,
     RelationshipMutation,
+    CaseMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

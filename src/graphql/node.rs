@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use crate::auth::graphql::User;
 use crate::auth::tokens_graphql::ApiToken;
+use crate::cases::graphql::{Case, CaseRoute, SurveyResponse};
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
 use crate::edi::graphql::{EdiDocument, EdiInterchange};
 use crate::error::{Error, GqlResult};
@@ -18,6 +19,7 @@ use crate::organizations::loaders::{
     AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
     ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
+use crate::organizations::loaders::{CaseId, CaseRouteId, SurveyResponseId};
 use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::organizations::loaders::{EdiDocumentId, EdiInterchangeId};
 use crate::organizations::loaders::{
@@ -63,6 +65,9 @@ pub enum Node {
     Interaction(Interaction),
     Commitment(Commitment),
     Task(Task),
+    Case(Case),
+    CaseRoute(CaseRoute),
+    SurveyResponse(SurveyResponse),
 }
 
 impl From<Organization> for Node {
@@ -207,6 +212,24 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::Task(Task(m))),
+        NodeType::Case => loader
+            .load_one(CaseId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Case(Case(m))),
+        NodeType::CaseRoute => loader
+            .load_one(CaseRouteId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::CaseRoute(CaseRoute(m))),
+        NodeType::SurveyResponse => loader
+            .load_one(SurveyResponseId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::SurveyResponse(SurveyResponse(m))),
     };
     Ok(node)
 }

@@ -682,3 +682,24 @@ by_id_loader!(
     Vec<entity::commitment::Model>,
     interactions::commitments_of
 );
+
+use crate::cases::{routes as case_routes, service as cases, surveys};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CaseId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CaseRouteId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SurveyResponseId(pub Uuid);
+/// A case's notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CaseNotesOf(pub Uuid);
+
+by_id_loader!(CaseId, entity::case::Model, cases::by_ids);
+by_id_loader!(CaseRouteId, entity::case_route::Model, case_routes::by_ids);
+by_id_loader!(
+    SurveyResponseId,
+    entity::survey_response::Model,
+    surveys::by_ids
+);
+by_id_loader!(CaseNotesOf, Vec<entity::case_note::Model>, cases::notes_of);

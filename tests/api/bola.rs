@@ -257,6 +257,55 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A's member opens a complaint about A's order and records a survey response; the brand
+    // opens a case for A's distributor with an internal note, and routes a category.
+    let a_case = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: CaseOpenInput!) { caseOpen(input: $input) { case { id } userErrors { message } } }",
+            json!({ "input": { "kind": "COMPLAINT", "organizationId": a.0, "orderId": order, "sku": "MOTOR-1",
+                "subject": "A-SECRET-COMPLAINT", "category": "PRODUCT_QUALITY" } }),
+        )
+        .await["data"]["caseOpen"]["case"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let a_survey = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: SurveyResponseRecordInput!) { surveyResponseRecord(input: $input) { surveyResponse { id } userErrors { message } } }",
+            json!({ "input": { "organizationId": a.1, "satisfaction": 2, "comment": "A-SECRET-SURVEY" } }),
+        )
+        .await["data"]["surveyResponseRecord"]["surveyResponse"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let brand_case = app
+        .mutate(
+            "caseOpen",
+            "case { id }",
+            json!({ "kind": "INQUIRY", "organizationId": a.0, "subject": "A-SECRET-INQUIRY" }),
+        )
+        .await["case"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.mutate(
+        "caseNoteAdd",
+        "case { id }",
+        json!({ "caseId": brand_case, "body": "A-SECRET-NOTE", "internal": true }),
+    )
+    .await;
+    let route = app
+        .mutate(
+            "caseRouteSet",
+            "caseRoute { id }",
+            json!({ "category": "BILLING", "department": "A-SECRET-DEPT" }),
+        )
+        .await["caseRoute"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -285,6 +334,10 @@ async fn world(app: &TestApp) -> World {
             ("Interaction", brand_meeting),
             ("Commitment", a_commitment),
             ("Task", a_task),
+            ("Case", a_case),
+            ("Case", brand_case),
+            ("SurveyResponse", a_survey),
+            ("CaseRoute", route),
         ],
         a_codes: vec![
             "BRAND",
@@ -428,6 +481,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     overdue: commitments(filter: { overdue: false }) { totalCount nodes { description } }
                     commitments { totalCount }
                     tasks(filter: { overdue: true }) { totalCount nodes { title } }
+                    cases { totalCount nodes { subject notes { body } } }
+                    surveyResponses { totalCount nodes { comment } }
                 }"#,
                 json!({}),
             )
@@ -456,7 +511,13 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             body["data"]["ediDocuments"]["totalCount"], 0,
             "{who}: {body}"
         );
-        for list in ["interactions", "commitments", "tasks"] {
+        for list in [
+            "interactions",
+            "commitments",
+            "tasks",
+            "cases",
+            "surveyResponses",
+        ] {
             assert_eq!(body["data"][list]["totalCount"], 0, "{who}: {body}");
         }
         assert_eq!(body["data"]["stockPositions"], json!([]), "{who}: {body}");
@@ -471,7 +532,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             let (mutation, input_type) = match *ty {
                 // No mutation takes a membership: tiers are assigned to organizations.
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
-                | "EdiDocument" => continue,
+                | "EdiDocument" | "SurveyResponse" => continue,
+                "Case" => ("caseClose", "CaseCloseInput"),
+                "CaseRoute" => ("caseRouteDelete", "CaseRouteDeleteInput"),
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
                 "Interaction" => ("interactionUpdate", "InteractionUpdateInput"),
                 "Commitment" => ("commitmentClose", "CommitmentCloseInput"),
@@ -487,7 +550,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "ChannelLink" => ("channelLinkArchive", "ArchiveInput"),
                 _ => ("organizationArchive", "ArchiveInput"),
             };
-            let input = if *ty == "ApiToken" {
+            let input = if *ty == "ApiToken" || *ty == "CaseRoute" {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
@@ -603,6 +666,14 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             json!({ "totalCount": 1, "nodes": [{ "email": "member@b.test" }] }),
             "{who} lists users"
         );
+        // Case routing is the brand's own.
+        let body = app
+            .graphql_as(token, "{ caseRoutes { department } }", json!({}))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{who}: {body}"
+        );
         // The audit trail, which names everyone's objects, is for admins only.
         let body = app
             .graphql_as(token, "{ auditEvents { totalCount } }", json!({}))
@@ -621,7 +692,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
 
     // Nothing changed on A's side.
     for (ty, id) in &w.a_objects {
-        if matches!(*ty, "Interaction" | "Commitment" | "Task") {
+        if matches!(*ty, "Interaction" | "Commitment" | "Task" | "Case") {
             assert_eq!(app.version_of(id).await, 1, "B changed A's {ty}");
         }
     }

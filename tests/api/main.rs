@@ -5,6 +5,7 @@ mod auth;
 mod bad_input;
 mod batching;
 mod bola;
+mod cases;
 mod catalog;
 mod cli;
 mod directory;

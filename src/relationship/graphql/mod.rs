@@ -5,4 +5,4 @@ mod resolvers;
 mod types;
 
 pub use resolvers::{RelationshipMutation, RelationshipQuery};
-pub use types::{Commitment, Interaction, Task};
+pub use types::{Commitment, Interaction, Task, contact, user};

@@ -70,10 +70,7 @@ pub enum TaskStatus {
     Cancelled,
 }
 
-pub(super) async fn user(
-    ctx: &Context<'_>,
-    id: Option<Uuid>,
-) -> async_graphql::Result<Option<User>> {
+pub async fn user(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<User>> {
     let Some(id) = id else { return Ok(None) };
     Ok(loader(ctx)?
         .load_one(UserId(id))
@@ -83,7 +80,7 @@ pub(super) async fn user(
         .map(User::new))
 }
 
-pub(super) async fn contact(
+pub async fn contact(
     ctx: &Context<'_>,
     id: Option<Uuid>,
 ) -> async_graphql::Result<Option<Contact>> {
@@ -332,6 +329,21 @@ impl Task {
     /// The interaction it follows up; for a return visit that is done, the visit that did it.
     async fn interaction(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Interaction>> {
         interaction_by_id(ctx, self.0.interaction_id).await
+    }
+    /// The case it follows up.
+    async fn case(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::cases::graphql::Case>> {
+        let Some(id) = self.0.case_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(crate::organizations::loaders::CaseId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(crate::cases::graphql::Case))
     }
     /// Who has to do it; null while unassigned.
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
