@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod interactions;
 pub mod model;
 pub mod tasks;
+pub mod timeline;
 
 use entity::{contact, user};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};

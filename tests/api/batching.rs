@@ -114,3 +114,53 @@ async fn a_page_of_orders_with_lines_history_shipments_and_invoices_costs_the_sa
     assert_eq!(costs[0], costs[1], "statements for 3 and for 12 orders");
     assert!(costs[1] <= 16, "{} statements", costs[1]);
 }
+
+const TIMELINES: &str = r#"query($n: Int) {
+    organizations(first: $n, filter: { kinds: [DISTRIBUTOR] }) {
+        nodes {
+            code
+            timeline(first: 3) {
+                totalCount
+                nodes { __typename ... on Order { number buyer { code } seller { code } } ... on Interaction { summary } }
+            }
+            contacts(first: 1) { nodes { timeline(first: 3) { totalCount } } }
+        }
+    }
+}"#;
+
+#[tokio::test]
+async fn the_timelines_of_twenty_organizations_cost_as_many_statements_as_two() {
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    let mut costs = Vec::new();
+    for n in [2, 20] {
+        let before = app.statements.get();
+        let body = app.graphql(TIMELINES, json!({ "n": n })).await;
+        let after = app.statements.get();
+        assert!(body.get("errors").is_none(), "{body}");
+        let nodes = body["data"]["organizations"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), n);
+        // Distributors of the demo buy from the brand and sell to dealers: their timelines
+        // hold those orders.
+        assert!(
+            nodes
+                .iter()
+                .all(|o| o["timeline"]["totalCount"].as_i64() > Some(0)),
+            "{body}"
+        );
+        for o in nodes {
+            for item in o["timeline"]["nodes"].as_array().unwrap() {
+                assert_eq!(item["__typename"], "Order", "{item}");
+                assert!(
+                    item["buyer"]["code"] == o["code"] || item["seller"]["code"] == o["code"],
+                    "{item}"
+                );
+            }
+        }
+        costs.push(after - before);
+    }
+    assert_eq!(costs[0], costs[1], "statements for 2 and for 20 timelines");
+    // The caller's user, the list, the timelines, their count, the orders, their parties,
+    // the contacts, their timelines and their count.
+    assert!(costs[1] <= 9, "{} statements", costs[1]);
+}

@@ -460,7 +460,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     organizations(first: 100, filter: { includeArchived: true }) { totalCount nodes { code } }
                     customers { totalCount nodes { code } }
                     intermediateCustomers { totalCount nodes { code } }
-                    distributors { totalCount nodes { code dealers { nodes { code } } customers { nodes { code } }
+                    distributors { totalCount nodes { code dealers { nodes { code timeline { totalCount } } } customers { nodes { code } }
+                        timeline { totalCount nodes { __typename ... on Interaction { summary } ... on Case { subject } ... on Order { number } ... on SurveyResponse { comment } } }
                         downstreamLinks { totalCount nodes { downstream { code } } } upstreamLinks { totalCount }
                         addresses { nodes { line1 } } } }
                     suppliers { totalCount nodes { code } }

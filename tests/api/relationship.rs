@@ -876,3 +876,162 @@ async fn a_partner_records_its_own_work_reads_what_the_brand_shares_and_not_the_
         "this API token lacks the crm:read scope"
     );
 }
+
+const TIMELINE: &str = "query($id: ID!, $f: TimelineFilter, $o: TimelineOrder, $after: String) {
+    node(id: $id) { ... on Organization { timeline(filter: $f, orderBy: $o, first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        nodes { __typename ... on Interaction { summary } ... on Order { number } ... on Case { subject }
+                ... on SurveyResponse { satisfaction } } } }
+    ... on Contact { timeline(filter: $f, orderBy: $o, first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        nodes { __typename ... on Interaction { summary } ... on Case { subject } ... on SurveyResponse { satisfaction } } } } } }";
+
+/// Every item of a timeline, page by page, as `Type:label`.
+async fn timeline(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    filter: Value,
+    order: Value,
+) -> (i64, Vec<String>) {
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let body = app
+            .graphql_as(
+                token,
+                TIMELINE,
+                json!({ "id": id, "f": filter, "o": order, "after": after }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let t = &body["data"]["node"]["timeline"];
+        for n in t["nodes"].as_array().unwrap() {
+            let label = ["summary", "number", "subject", "satisfaction"]
+                .iter()
+                .find_map(|k| n.get(*k).filter(|v| !v.is_null()).map(|v| v.to_string()))
+                .unwrap_or_default();
+            seen.push(format!(
+                "{}:{}",
+                n["__typename"].as_str().unwrap(),
+                label.trim_matches('"')
+            ));
+        }
+        if t["pageInfo"]["hasNextPage"] != true {
+            return (t["totalCount"].as_i64().unwrap(), seen);
+        }
+        after = t["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn a_timeline_merges_interactions_orders_cases_and_surveys_newest_first() {
+    let app = spawn_app().await;
+    let t = crate::orders::trade(&app).await;
+    let contact = app
+        .mutate(
+            "contactCreate",
+            "contact { id }",
+            json!({ "organizationId": t.distributor, "name": "Greta Nord" }),
+        )
+        .await["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let at = |n: u64| noon(days_ago(n));
+    for (day, summary, contacts) in [
+        (3, "Kick-off", json!([])),
+        (1, "Price talk", json!([contact])),
+    ] {
+        let body = record(
+            &app,
+            &app.token,
+            json!({ "organizationId": t.distributor, "kind": "MEETING", "occurredAt": at(day), "summary": summary, "contactIds": contacts }),
+        )
+        .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+    }
+    let body = app
+        .mutate(
+            "surveyResponseRecord",
+            "surveyResponse { id }",
+            json!({ "organizationId": t.distributor, "contactId": contact, "satisfaction": 4, "respondedAt": at(2) }),
+        )
+        .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+    let placed = crate::orders::submit_as(&app, &t.portal, crate::orders::two_lines("PO-1")).await;
+    assert_eq!(placed["order"]["number"], "SO-000001");
+    let body = app
+        .mutate(
+            "caseOpen",
+            "case { id }",
+            json!({ "kind": "INQUIRY", "organizationId": t.distributor, "contactId": contact, "subject": "Catalogue 2027?" }),
+        )
+        .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+    // Another organization's items stay out.
+    record(
+        &app,
+        &app.token,
+        json!({ "organizationId": t.dealer, "kind": "CALL", "occurredAt": at(1), "summary": "Dealer call" }),
+    )
+    .await;
+
+    let all = [
+        "Case:Catalogue 2027?",
+        "Order:SO-000001",
+        "Interaction:Price talk",
+        "SurveyResponse:4",
+        "Interaction:Kick-off",
+    ];
+    let (count, items) = timeline(&app, &app.token, &t.distributor, Value::Null, Value::Null).await;
+    assert_eq!(
+        (count, items),
+        (5, all.iter().map(|s| s.to_string()).collect())
+    );
+    let (_, items) = timeline(
+        &app,
+        &app.token,
+        &t.distributor,
+        Value::Null,
+        json!({ "direction": "ASC" }),
+    )
+    .await;
+    assert_eq!(
+        items,
+        all.iter().rev().map(|s| s.to_string()).collect::<Vec<_>>()
+    );
+    let (count, items) = timeline(
+        &app,
+        &app.token,
+        &t.distributor,
+        json!({ "kinds": ["INTERACTION", "SURVEY_RESPONSE"] }),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(count, 3);
+    assert_eq!(
+        items,
+        vec![
+            "Interaction:Price talk",
+            "SurveyResponse:4",
+            "Interaction:Kick-off"
+        ]
+    );
+
+    // A contact's timeline: what they took part in, and the case and survey naming them.
+    let (count, items) = timeline(&app, &app.token, &contact, Value::Null, Value::Null).await;
+    assert_eq!(count, 3);
+    assert_eq!(
+        items,
+        vec![
+            "Case:Catalogue 2027?",
+            "Interaction:Price talk",
+            "SurveyResponse:4"
+        ]
+    );
+
+    // The distributor's own portal sees its timeline as the brand recorded it.
+    let (count, _) = timeline(&app, &t.portal, &t.distributor, Value::Null, Value::Null).await;
+    assert_eq!(count, 5);
+}

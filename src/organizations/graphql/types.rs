@@ -196,8 +196,8 @@ pub(crate) fn loader<'a>(
 }
 
 /// Counts one parent's children through the count loader.
-struct RelationCount<R> {
-    key: CountKey<R>,
+pub(crate) struct RelationCount<R> {
+    pub(crate) key: CountKey<R>,
 }
 
 impl<R: ChildRelation> Counter for RelationCount<R> {
@@ -426,6 +426,41 @@ pub fn organization(m: organization::Model) -> Organization {
         )
     ),
     field(
+        name = "timeline",
+        ty = "Conn<crate::relationship::graphql::TimelineItem>",
+        desc = "Everything that happened with it, newest first: interactions, orders placed by or with it, cases and survey responses, as far as you may see them.",
+        arg(
+            name = "filter",
+            ty = "Option<crate::relationship::graphql::TimelineFilter>",
+            desc = "Narrows the timeline to some kinds of items."
+        ),
+        arg(
+            name = "order_by",
+            ty = "Option<crate::relationship::graphql::TimelineOrder>",
+            desc = "How the timeline is sorted. Default: newest first."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        )
+    ),
+    field(
         name = "addresses",
         ty = "Conn<Address>",
         desc = "Its billing, shipping and head office addresses, oldest first.",
@@ -643,6 +678,32 @@ macro_rules! organization_type {
                 let relation = ContactRelation { include_archived };
                 child_connection(ctx, self.0.id, relation, SortKey::Name, first, after, last, before, Contact).await
             }
+            /// Everything that happened with it, newest first: interactions, orders placed by
+            /// or with it, cases and survey responses, as far as you may see them.
+            #[allow(clippy::too_many_arguments)]
+            pub async fn timeline(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Narrows the timeline to some kinds of items.")] filter: Option<crate::relationship::graphql::TimelineFilter>,
+                #[graphql(desc = "How the timeline is sorted. Default: newest first.")] order_by: Option<crate::relationship::graphql::TimelineOrder>,
+                #[graphql(desc = "Return the first n (at most 100).")] first: Option<i32>,
+                #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+                #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+                #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+            ) -> async_graphql::Result<Conn<crate::relationship::graphql::TimelineItem>> {
+                crate::relationship::graphql::timeline_connection(
+                    ctx,
+                    self.0.id,
+                    crate::relationship::timeline::TimelineOf::Organization,
+                    filter,
+                    order_by,
+                    first,
+                    after,
+                    last,
+                    before,
+                )
+                .await
+            }
             /// Its billing, shipping and head office addresses, oldest first.
             pub async fn addresses(
                 &self,
@@ -838,6 +899,37 @@ impl Contact {
     /// Opaque global id; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         ID(GlobalId::encode(NodeType::Contact, self.0.id))
+    }
+    /// Everything this person took part in, newest first: interactions, and the cases and
+    /// survey responses that name them (orders name organizations, not people), as far as
+    /// you may see them.
+    #[allow(clippy::too_many_arguments)]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the timeline to some kinds of items.")] filter: Option<
+            crate::relationship::graphql::TimelineFilter,
+        >,
+        #[graphql(desc = "How the timeline is sorted. Default: newest first.")] order_by: Option<
+            crate::relationship::graphql::TimelineOrder,
+        >,
+        #[graphql(desc = "Return the first n (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<crate::relationship::graphql::TimelineItem>> {
+        crate::relationship::graphql::timeline_connection(
+            ctx,
+            self.0.id,
+            crate::relationship::timeline::TimelineOf::Contact,
+            filter,
+            order_by,
+            first,
+            after,
+            last,
+            before,
+        )
+        .await
     }
     /// The organization this person works at.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {

@@ -2,7 +2,9 @@
 
 mod inputs;
 mod resolvers;
+mod timeline;
 mod types;
 
 pub use resolvers::{RelationshipMutation, RelationshipQuery};
+pub use timeline::{TimelineFilter, TimelineItem, TimelineOrder, timeline_connection};
 pub use types::{Commitment, Interaction, Task, contact, user};
