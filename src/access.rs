@@ -422,6 +422,31 @@ impl Principal {
         }
     }
 
+    /// Whether this principal runs the brand's sales and marketing: opportunities,
+    /// campaigns, lead routing and deal decisions. Admins, managers and sales.
+    pub fn ensure_can_sell(&self) -> Result<()> {
+        match self {
+            Principal::System
+            | Principal::Staff {
+                role: UserRole::Admin | UserRole::Manager | UserRole::Sales,
+                ..
+            } => Ok(()),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Err(Error::Forbidden(
+                "only the brand's admins, managers and sales staff do this".into(),
+            )),
+        }
+    }
+
+    /// Whether this principal may read the brand's marketing (campaigns and their figures):
+    /// the brand's staff.
+    pub fn ensure_can_read_marketing(&self) -> Result<()> {
+        if self.is_restricted() {
+            return Err(Error::Forbidden("campaigns are the brand's own".into()));
+        }
+        Ok(())
+    }
+
     /// Whether this principal may change how cases are routed: admins.
     pub fn ensure_can_route_cases(&self) -> Result<()> {
         match self {

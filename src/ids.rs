@@ -31,6 +31,8 @@ pub enum NodeType {
     Case,
     CaseRoute,
     SurveyResponse,
+    Campaign,
+    Opportunity,
 }
 
 impl NodeType {
@@ -60,6 +62,8 @@ impl NodeType {
             NodeType::Case => "Case",
             NodeType::CaseRoute => "CaseRoute",
             NodeType::SurveyResponse => "SurveyResponse",
+            NodeType::Campaign => "Campaign",
+            NodeType::Opportunity => "Opportunity",
         }
     }
 
@@ -89,6 +93,8 @@ impl NodeType {
             NodeType::Case,
             NodeType::CaseRoute,
             NodeType::SurveyResponse,
+            NodeType::Campaign,
+            NodeType::Opportunity,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod edi;
 pub mod error;
 pub mod graphql;
+pub mod growth;
 pub mod http;
 pub mod ids;
 pub mod money;

@@ -74,6 +74,8 @@ versioned!(interaction, "interaction", |_model| false);
 versioned!(commitment, "commitment", |_model| false);
 versioned!(task, "task", |_model| false);
 versioned!(case, "case", |_model| false);
+versioned!(opportunity, "opportunity", |_model| false);
+versioned!(campaign, "campaign", |_model| false);
 
 /// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
 /// children answers with.

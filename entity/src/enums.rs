@@ -492,3 +492,59 @@ pub enum CaseResolution {
     #[sea_orm(string_value = "NONE")]
     None,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CampaignChannel {
+    #[sea_orm(string_value = "EMAIL")]
+    Email,
+    #[sea_orm(string_value = "MAIL")]
+    Mail,
+    #[sea_orm(string_value = "EVENT")]
+    Event,
+    #[sea_orm(string_value = "TRADE_SHOW")]
+    TradeShow,
+    #[sea_orm(string_value = "PUBLICATION")]
+    Publication,
+    #[sea_orm(string_value = "WEB")]
+    Web,
+    #[sea_orm(string_value = "PARTNER")]
+    Partner,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum CampaignResponseKind {
+    #[sea_orm(string_value = "OPENED")]
+    Opened,
+    #[sea_orm(string_value = "CLICKED")]
+    Clicked,
+    #[sea_orm(string_value = "REPLIED")]
+    Replied,
+    #[sea_orm(string_value = "REGISTERED")]
+    Registered,
+    #[sea_orm(string_value = "ATTENDED")]
+    Attended,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum OpportunityStage {
+    #[sea_orm(string_value = "PROSPECTING")]
+    Prospecting,
+    #[sea_orm(string_value = "QUALIFICATION")]
+    Qualification,
+    #[sea_orm(string_value = "PROPOSAL")]
+    Proposal,
+    #[sea_orm(string_value = "NEGOTIATION")]
+    Negotiation,
+    #[sea_orm(string_value = "WON")]
+    Won,
+    #[sea_orm(string_value = "LOST")]
+    Lost,
+}

@@ -14,6 +14,7 @@ mod m20261125_000002_number_sequences;
 mod m20261129_000001_credit_balances;
 mod m20261130_000001_interactions;
 mod m20261130_000002_cases;
+mod m20261130_000003_campaigns;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_credit_balances::Migration),
             Box::new(m20261130_000001_interactions::Migration),
             Box::new(m20261130_000002_cases::Migration),
+            Box::new(m20261130_000003_campaigns::Migration),
         ]
     }
 }

@@ -37,6 +37,7 @@ use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
+use crate::growth::graphql::{GrowthMutation, GrowthQuery};
 use crate::orders::graphql::{TradeMutation, TradeQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 use crate::relationship::graphql::{RelationshipMutation, RelationshipQuery};
@@ -75,6 +76,7 @@ pub struct Query(
     EdiQuery,
     RelationshipQuery,
     CaseQuery,
+    GrowthQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -90,6 +92,7 @@ pub struct Mutation(
     EdiMutation,
     RelationshipMutation,
     CaseMutation,
+    GrowthMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

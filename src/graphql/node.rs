@@ -9,6 +9,7 @@ use crate::cases::graphql::{Case, CaseRoute, SurveyResponse};
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
 use crate::edi::graphql::{EdiDocument, EdiInterchange};
 use crate::error::{Error, GqlResult};
+use crate::growth::graphql::{Campaign, Opportunity};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
 use crate::organizations::graphql::{
@@ -19,6 +20,7 @@ use crate::organizations::loaders::{
     AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
     ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
 };
+use crate::organizations::loaders::{CampaignId, OpportunityId};
 use crate::organizations::loaders::{CaseId, CaseRouteId, SurveyResponseId};
 use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::organizations::loaders::{EdiDocumentId, EdiInterchangeId};
@@ -68,6 +70,8 @@ pub enum Node {
     Case(Case),
     CaseRoute(CaseRoute),
     SurveyResponse(SurveyResponse),
+    Campaign(Campaign),
+    Opportunity(Opportunity),
 }
 
 impl From<Organization> for Node {
@@ -230,6 +234,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::SurveyResponse(SurveyResponse(m))),
+        NodeType::Campaign => loader
+            .load_one(CampaignId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Campaign(Campaign(m))),
+        NodeType::Opportunity => loader
+            .load_one(OpportunityId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Opportunity(Opportunity(m))),
     };
     Ok(node)
 }

@@ -75,6 +75,9 @@ pub async fn create(
         version: Set(1),
     };
     let created = row.insert(db).await?;
+    if let (Some(at), Some(channel)) = (created.consent_changed_at, &created.consent_source) {
+        record_consent(db, principal, &created, at, channel).await?;
+    }
     audit::record(
         db,
         principal,
@@ -117,6 +120,11 @@ pub async fn update(
         row.consent_source = Set(Some(consent.source));
     }
     let saved = save_versioned::<Entity>(db, row, id, version).await?;
+    if saved.marketing_consent != before.marketing_consent
+        && let (Some(at), Some(channel)) = (saved.consent_changed_at, &saved.consent_source)
+    {
+        record_consent(db, principal, &saved, at, channel).await?;
+    }
     audit::record(
         db,
         principal,
@@ -128,6 +136,51 @@ pub async fn update(
     )
     .await?;
     Ok(saved)
+}
+
+/// Keeps a change of marketing consent in the contact's history.
+async fn record_consent(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    contact: &contact::Model,
+    at: chrono::DateTime<chrono::Utc>,
+    channel: &str,
+) -> Result<()> {
+    entity::consent_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        contact_id: Set(contact.id),
+        status: Set(contact.marketing_consent),
+        channel: Set(channel.to_owned()),
+        recorded_at: Set(at),
+        recorded_by: Set(principal.user_id()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A contact's consent history, oldest first, per contact.
+pub async fn consent_history_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<entity::consent_event::Model>>> {
+    use entity::consent_event::Column as E;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+    principal.ensure_can_read_directory()?;
+    let visible = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.owned_by_visible(Column::OrganizationId))
+        .into_query();
+    let rows = entity::consent_event::Entity::find()
+        .filter(E::ContactId.in_subquery(visible))
+        .order_by_asc(E::RecordedAt)
+        .order_by_asc(E::Id)
+        .all(db)
+        .await?;
+    Ok(store::grouped(rows, |e| e.contact_id))
 }
 
 #[tracing::instrument(skip(db, principal))]

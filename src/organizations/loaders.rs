@@ -703,3 +703,34 @@ by_id_loader!(
     surveys::by_ids
 );
 by_id_loader!(CaseNotesOf, Vec<entity::case_note::Model>, cases::notes_of);
+
+/// A contact's marketing consent history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConsentHistoryOf(pub Uuid);
+by_id_loader!(
+    ConsentHistoryOf,
+    Vec<entity::consent_event::Model>,
+    contacts::consent_history_of
+);
+
+use crate::growth::{campaigns, opportunities};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CampaignId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OpportunityId(pub Uuid);
+/// What a campaign brought.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CampaignFiguresOf(pub Uuid);
+
+by_id_loader!(CampaignId, entity::campaign::Model, campaigns::by_ids);
+by_id_loader!(
+    OpportunityId,
+    entity::opportunity::Model,
+    opportunities::by_ids
+);
+by_id_loader!(
+    CampaignFiguresOf,
+    crate::growth::model::CampaignFigures,
+    campaigns::figures
+);

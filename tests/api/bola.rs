@@ -306,6 +306,29 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // The brand's campaign, and its opportunity with A's distributor.
+    let campaign = app
+        .mutate(
+            "campaignCreate",
+            "campaign { id }",
+            json!({ "code": "A-SECRET-CAMP", "name": "A-SECRET-CAMPAIGN", "channel": "EMAIL", "startsOn": "2026-11-01",
+                    "endsOn": "2026-11-30", "cost": { "amount": "100", "currency": "EUR" } }),
+        )
+        .await["campaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let opportunity = app
+        .mutate(
+            "opportunityCreate",
+            "opportunity { id }",
+            json!({ "name": "A-SECRET-DEAL", "organizationId": a.0, "amount": { "amount": "900", "currency": "EUR" },
+                    "expectedCloseOn": "2026-12-31", "campaignId": campaign }),
+        )
+        .await["opportunity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -338,6 +361,8 @@ async fn world(app: &TestApp) -> World {
             ("Case", brand_case),
             ("SurveyResponse", a_survey),
             ("CaseRoute", route),
+            ("Campaign", campaign),
+            ("Opportunity", opportunity),
         ],
         a_codes: vec![
             "BRAND",
@@ -484,6 +509,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     tasks(filter: { overdue: true }) { totalCount nodes { title } }
                     cases { totalCount nodes { subject notes { body } } }
                     surveyResponses { totalCount nodes { comment } }
+                    opportunities { totalCount nodes { name campaign { code } } }
                 }"#,
                 json!({}),
             )
@@ -518,6 +544,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "tasks",
             "cases",
             "surveyResponses",
+            "opportunities",
         ] {
             assert_eq!(body["data"][list]["totalCount"], 0, "{who}: {body}");
         }
@@ -536,6 +563,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 | "EdiDocument" | "SurveyResponse" => continue,
                 "Case" => ("caseClose", "CaseCloseInput"),
                 "CaseRoute" => ("caseRouteDelete", "CaseRouteDeleteInput"),
+                "Campaign" => ("campaignUpdate", "CampaignUpdateInput"),
+                "Opportunity" => ("opportunityUpdate", "OpportunityUpdateInput"),
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
                 "Interaction" => ("interactionUpdate", "InteractionUpdateInput"),
                 "Commitment" => ("commitmentClose", "CommitmentCloseInput"),
@@ -559,7 +588,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "id": id, "version": 1, "outcome": "BROKEN" })
             } else if *ty == "Interaction" {
                 json!({ "id": id, "version": 1, "summary": "taken over" })
-            } else if *ty == "ProductSpec" || *ty == "PriceList" {
+            } else if matches!(
+                *ty,
+                "ProductSpec" | "PriceList" | "Campaign" | "Opportunity"
+            ) {
                 json!({ "id": id, "version": 1, "name": "taken over" })
             } else {
                 json!({ "id": id, "version": 1 })
@@ -667,14 +699,17 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             json!({ "totalCount": 1, "nodes": [{ "email": "member@b.test" }] }),
             "{who} lists users"
         );
-        // Case routing is the brand's own.
-        let body = app
-            .graphql_as(token, "{ caseRoutes { department } }", json!({}))
-            .await;
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
-            "{who}: {body}"
-        );
+        // Case routing and campaigns are the brand's own.
+        for query in [
+            "{ caseRoutes { department } }",
+            "{ campaigns { totalCount } }",
+        ] {
+            let body = app.graphql_as(token, query, json!({})).await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{who}: {body}"
+            );
+        }
         // The audit trail, which names everyone's objects, is for admins only.
         let body = app
             .graphql_as(token, "{ auditEvents { totalCount } }", json!({}))
@@ -693,7 +728,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
 
     // Nothing changed on A's side.
     for (ty, id) in &w.a_objects {
-        if matches!(*ty, "Interaction" | "Commitment" | "Task" | "Case") {
+        if matches!(
+            *ty,
+            "Interaction" | "Commitment" | "Task" | "Case" | "Campaign" | "Opportunity"
+        ) {
             assert_eq!(app.version_of(id).await, 1, "B changed A's {ty}");
         }
     }

@@ -69,6 +69,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261129_000001_credit_balances",
         "m20261130_000001_interactions",
         "m20261130_000002_cases",
+        "m20261130_000003_campaigns",
     ];
     let listing = |pending_last: bool| {
         migrations

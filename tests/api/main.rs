@@ -10,6 +10,7 @@ mod catalog;
 mod cli;
 mod directory;
 mod edi;
+mod growth;
 mod helpers;
 mod http;
 mod limits;

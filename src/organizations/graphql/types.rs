@@ -978,6 +978,26 @@ impl Contact {
             source: self.0.consent_source.clone(),
         }
     }
+    /// Every change of marketing consent, oldest first: opted in or out, when, and through
+    /// which channel.
+    async fn consent_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<MarketingConsent>> {
+        Ok(loader(ctx)?
+            .load_one(crate::organizations::loaders::ConsentHistoryOf(self.0.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| MarketingConsent {
+                status: e.status.into(),
+                changed_at: Some(DateTime(e.recorded_at)),
+                source: Some(e.channel),
+            })
+            .collect())
+    }
     /// When it was archived.
     async fn archived_at(&self) -> Option<DateTime> {
         self.0.archived_at.map(DateTime)

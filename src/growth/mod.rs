@@ -1,0 +1,7 @@
+//! Growth: campaigns with their audience, sends, responses and return; opportunities with
+//! their stages; marketing consent is kept on contacts with its history.
+
+pub mod campaigns;
+pub mod graphql;
+pub mod model;
+pub mod opportunities;
