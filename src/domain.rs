@@ -70,6 +70,62 @@ pub fn sort_key(name: &str) -> String {
     name.to_lowercase()
 }
 
+/// Words of legal forms and filler that do not tell companies apart.
+const LEGAL_FORMS: [&str; 30] = [
+    "gmbh",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "co",
+    "inc",
+    "ltd",
+    "llc",
+    "lp",
+    "llp",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "plc",
+    "corp",
+    "corporation",
+    "company",
+    "limited",
+    "the",
+    "und",
+    "and",
+    "oy",
+    "ab",
+    "kk",
+    "pte",
+];
+
+/// Legal forms written without spaces in Chinese and Japanese names.
+const CJK_LEGAL_FORMS: [&str; 5] = [
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "有限公司",
+    "股份有限公司",
+];
+
+/// A company name reduced to what tells it apart: lower case, letters and digits of any
+/// script, legal forms dropped, single spaces. `Müller GmbH & Co. KG` and `müller` match.
+pub fn company_key(name: &str) -> String {
+    let mut text = name.to_lowercase();
+    for form in CJK_LEGAL_FORMS {
+        text = text.replace(form, " ");
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !LEGAL_FORMS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A partner code: 2 to 15 letters, digits, `-` or `_`, stored in upper case. It doubles as
 /// the trading partner id in EDI, whose interchange ids are at most 15 characters.
 pub fn partner_code(field: &[&str], value: &str) -> Result<String> {
@@ -229,6 +285,16 @@ pub fn territory(field: &[&str], value: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn company_keys_ignore_case_punctuation_and_legal_forms() {
+        assert_eq!(company_key("Müller GmbH & Co. KG"), "müller");
+        assert_eq!(company_key("  MÜLLER gmbh"), "müller");
+        assert_eq!(company_key("The Acme Corporation, Inc."), "acme");
+        assert_eq!(company_key("トヨタ自動車株式会社"), "トヨタ自動車");
+        assert_eq!(company_key("华为技术有限公司"), "华为技术");
+        assert_ne!(company_key("Acme Tools"), company_key("Acme"));
+    }
 
     #[test]
     fn gtins_need_their_check_digit() {

@@ -28,6 +28,7 @@ pub enum ErrorCode {
     IllegalTransition,
     ExceedsAccepted,
     ExceedsBalance,
+    Duplicate,
 }
 
 impl ErrorCode {
@@ -53,6 +54,7 @@ impl ErrorCode {
             ErrorCode::IllegalTransition => "ILLEGAL_TRANSITION",
             ErrorCode::ExceedsAccepted => "EXCEEDS_ACCEPTED",
             ErrorCode::ExceedsBalance => "EXCEEDS_BALANCE",
+            ErrorCode::Duplicate => "DUPLICATE",
         }
     }
 }

@@ -609,6 +609,7 @@ async fn execute(
         DirectoryLoader {
             db: state.db.clone(),
             principal: principal.clone(),
+            crm: state.crm.clone(),
         },
         gate.spawner(),
     )

@@ -33,6 +33,8 @@ pub enum NodeType {
     SurveyResponse,
     Campaign,
     Opportunity,
+    Lead,
+    DealRegistration,
 }
 
 impl NodeType {
@@ -64,6 +66,8 @@ impl NodeType {
             NodeType::SurveyResponse => "SurveyResponse",
             NodeType::Campaign => "Campaign",
             NodeType::Opportunity => "Opportunity",
+            NodeType::Lead => "Lead",
+            NodeType::DealRegistration => "DealRegistration",
         }
     }
 
@@ -95,6 +99,8 @@ impl NodeType {
             NodeType::SurveyResponse,
             NodeType::Campaign,
             NodeType::Opportunity,
+            NodeType::Lead,
+            NodeType::DealRegistration,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -35,6 +35,11 @@ pub struct CrmSettings {
     pub key_account_visit_days: u32,
     /// Days after a case is resolved during which it may be reopened.
     pub case_reopen_days: u32,
+    /// Hours a partner has to accept or decline a lead offered to it; then it returns to the
+    /// pool.
+    pub lead_acceptance_hours: u32,
+    /// Days an approved deal registration protects its partner.
+    pub deal_protection_days: u32,
 }
 
 impl Default for CrmSettings {
@@ -43,6 +48,8 @@ impl Default for CrmSettings {
             business_time_zone: chrono_tz::UTC,
             key_account_visit_days: 90,
             case_reopen_days: 30,
+            lead_acceptance_hours: 48,
+            deal_protection_days: 90,
         }
     }
 }
@@ -194,7 +201,9 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 31] = [
+    "lead_acceptance_hours",
+    "deal_protection_days",
     "case_reopen_days",
     "business_time_zone",
     "key_account_visit_days",
@@ -397,6 +406,14 @@ impl Settings {
                 "key_account_visit_days" => {
                     settings.crm.key_account_visit_days =
                         parse_number(&source, &value, 1, 3650)? as u32
+                }
+                "lead_acceptance_hours" => {
+                    settings.crm.lead_acceptance_hours =
+                        parse_number(&source, &value, 0, 24 * 365)? as u32
+                }
+                "deal_protection_days" => {
+                    settings.crm.deal_protection_days =
+                        parse_number(&source, &value, 0, 3650)? as u32
                 }
                 "case_reopen_days" => {
                     settings.crm.case_reopen_days = parse_number(&source, &value, 0, 3650)? as u32

@@ -76,6 +76,8 @@ versioned!(task, "task", |_model| false);
 versioned!(case, "case", |_model| false);
 versioned!(opportunity, "opportunity", |_model| false);
 versioned!(campaign, "campaign", |_model| false);
+versioned!(lead, "lead", |_model| false);
+versioned!(deal_registration, "deal registration", |_model| false);
 
 /// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
 /// children answers with.

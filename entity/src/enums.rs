@@ -548,3 +548,55 @@ pub enum OpportunityStage {
     #[sea_orm(string_value = "LOST")]
     Lost,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum LeadSource {
+    #[sea_orm(string_value = "TRADE_SHOW")]
+    TradeShow,
+    #[sea_orm(string_value = "PUBLICATION")]
+    Publication,
+    #[sea_orm(string_value = "WEBSITE")]
+    Website,
+    #[sea_orm(string_value = "ASSOCIATION")]
+    Association,
+    #[sea_orm(string_value = "PARTNER_REFERRAL")]
+    PartnerReferral,
+    #[sea_orm(string_value = "STORE")]
+    Store,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum LeadStatus {
+    #[sea_orm(string_value = "NEW")]
+    New,
+    #[sea_orm(string_value = "ASSIGNED")]
+    Assigned,
+    #[sea_orm(string_value = "OFFERED")]
+    Offered,
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    #[sea_orm(string_value = "QUALIFIED")]
+    Qualified,
+    #[sea_orm(string_value = "DISQUALIFIED")]
+    Disqualified,
+    #[sea_orm(string_value = "CONVERTED")]
+    Converted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum DealStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}

@@ -15,6 +15,7 @@ mod m20261129_000001_credit_balances;
 mod m20261130_000001_interactions;
 mod m20261130_000002_cases;
 mod m20261130_000003_campaigns;
+mod m20261130_000004_leads;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_interactions::Migration),
             Box::new(m20261130_000002_cases::Migration),
             Box::new(m20261130_000003_campaigns::Migration),
+            Box::new(m20261130_000004_leads::Migration),
         ]
     }
 }

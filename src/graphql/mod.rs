@@ -37,7 +37,9 @@ use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
-use crate::growth::graphql::{GrowthMutation, GrowthQuery};
+use crate::growth::graphql::{
+    DealMutation, DealQuery, GrowthMutation, GrowthQuery, LeadMutation, LeadQuery,
+};
 use crate::orders::graphql::{TradeMutation, TradeQuery};
 use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
 use crate::relationship::graphql::{RelationshipMutation, RelationshipQuery};
@@ -77,6 +79,8 @@ pub struct Query(
     RelationshipQuery,
     CaseQuery,
     GrowthQuery,
+    LeadQuery,
+    DealQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -93,6 +97,8 @@ pub struct Mutation(
     RelationshipMutation,
     CaseMutation,
     GrowthMutation,
+    LeadMutation,
+    DealMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -9,7 +9,7 @@ use crate::cases::graphql::{Case, CaseRoute, SurveyResponse};
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
 use crate::edi::graphql::{EdiDocument, EdiInterchange};
 use crate::error::{Error, GqlResult};
-use crate::growth::graphql::{Campaign, Opportunity};
+use crate::growth::graphql::{Campaign, DealRegistration, Lead, Opportunity};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
 use crate::organizations::graphql::{
@@ -23,6 +23,7 @@ use crate::organizations::loaders::{
 use crate::organizations::loaders::{CampaignId, OpportunityId};
 use crate::organizations::loaders::{CaseId, CaseRouteId, SurveyResponseId};
 use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
+use crate::organizations::loaders::{DealRegistrationId, LeadId};
 use crate::organizations::loaders::{EdiDocumentId, EdiInterchangeId};
 use crate::organizations::loaders::{
     InventoryReportId, InvoiceId, OrderId, SellThroughReportId, ShipmentId,
@@ -72,6 +73,8 @@ pub enum Node {
     SurveyResponse(SurveyResponse),
     Campaign(Campaign),
     Opportunity(Opportunity),
+    Lead(Lead),
+    DealRegistration(DealRegistration),
 }
 
 impl From<Organization> for Node {
@@ -246,6 +249,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::Opportunity(Opportunity(m))),
+        NodeType::Lead => loader
+            .load_one(LeadId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::Lead(Lead(m))),
+        NodeType::DealRegistration => loader
+            .load_one(DealRegistrationId(gid.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(|m| Node::DealRegistration(DealRegistration(m))),
     };
     Ok(node)
 }

@@ -48,6 +48,8 @@ pub enum UserErrorCode {
     ExceedsAccepted,
     /// The amount is more than is still owed.
     ExceedsBalance,
+    /// Records that look like this one already exist: link to one of them, or confirm.
+    Duplicate,
 }
 
 /// An expected business failure: which input field, a machine code and a human message.

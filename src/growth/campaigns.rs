@@ -472,6 +472,7 @@ pub async fn figures(
     principal.ensure_can_read_marketing()?;
     let sends = counts(db, "campaign_sends", ids).await?;
     let responses = counts(db, "campaign_responses", ids).await?;
+    let leads = counts(db, "leads", ids).await?;
     let opportunities = counts(db, "opportunities", ids).await?;
     let o = Alias::new("o");
     let won_revenue = Expr::case(
@@ -520,6 +521,7 @@ pub async fn figures(
                 CampaignFigures {
                     sends: sends.get(id).copied().unwrap_or(0),
                     responses: responses.get(id).copied().unwrap_or(0),
+                    leads: leads.get(id).copied().unwrap_or(0),
                     opportunities: opportunities.get(id).copied().unwrap_or(0),
                     won: won_count,
                     revenue: crate::money::stored(revenue),

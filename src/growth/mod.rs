@@ -2,6 +2,8 @@
 //! their stages; marketing consent is kept on contacts with its history.
 
 pub mod campaigns;
+pub mod deals;
 pub mod graphql;
+pub mod leads;
 pub mod model;
 pub mod opportunities;

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{
-    CampaignChannel, CampaignResponseKind, IndustrySegment, OpportunityStage, OrganizationKind,
+    CampaignChannel, CampaignResponseKind, IndustrySegment, LeadSource, LeadStatus,
+    OpportunityStage, OrganizationKind,
 };
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -77,7 +78,122 @@ pub struct OpportunityFilter {
 pub struct CampaignFigures {
     pub sends: i64,
     pub responses: i64,
+    pub leads: i64,
     pub opportunities: i64,
     pub won: i64,
     pub revenue: Decimal,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewLead {
+    pub person_name: String,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub tax_id: Option<String>,
+    pub source: LeadSource,
+    pub campaign_id: Option<Uuid>,
+    pub captured_at: DateTime<Utc>,
+    pub territory: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LeadFilter {
+    pub statuses: Vec<LeadStatus>,
+    pub sources: Vec<LeadSource>,
+    pub assignee_id: Option<Uuid>,
+    pub partner_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+    pub late: Option<bool>,
+    pub territory: Option<String>,
+}
+
+/// Who a lead goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeadTarget {
+    User(Uuid),
+    Partner(Uuid),
+    /// Wherever its territory's rule sends it.
+    Route,
+}
+
+/// Why a directory entry looks like a lead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DuplicateReason {
+    Name,
+    TaxId,
+    EmailDomain,
+    Email,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeadDuplicate {
+    pub organization_id: Uuid,
+    pub contact_id: Option<Uuid>,
+    pub reasons: Vec<DuplicateReason>,
+}
+
+#[derive(Clone, Debug)]
+pub enum OrganizationChoice {
+    Existing(Uuid),
+    New {
+        kind: OrganizationKind,
+        code: String,
+        name: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Conversion {
+    pub organization: OrganizationChoice,
+    pub confirm_new: bool,
+    pub opportunity_name: String,
+    pub amount: Money,
+    pub expected_close_on: NaiveDate,
+}
+
+/// The end customer of a deal registration.
+#[derive(Clone, Debug)]
+pub enum DealCustomer {
+    Existing(Uuid),
+    New {
+        name: String,
+        tax_id: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct NewDeal {
+    pub customer: DealCustomer,
+    pub lines: Vec<(String, Decimal)>,
+    pub amount: Money,
+    pub expected_close_on: Option<NaiveDate>,
+}
+
+/// How an approval settles a new end customer: linked to an existing organization, or
+/// created with a code.
+#[derive(Clone, Debug)]
+pub enum ApprovedCustomer {
+    AsRegistered,
+    Existing(Uuid),
+    New { code: String },
+}
+
+/// A deal registration's status as clients see it: an approval whose protection ended is
+/// EXPIRED.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DealState {
+    Pending,
+    Approved,
+    Rejected,
+    Expired,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DealFilter {
+    pub states: Vec<DealState>,
+    pub partner_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    pub conflict: Option<bool>,
 }

@@ -26,6 +26,8 @@ use crate::pagination::{Keyed, Page, PageRequest, SortKey};
 pub struct DirectoryLoader {
     pub db: DatabaseConnection,
     pub principal: Principal,
+    /// The rules of relationship work, for what depends on the clock (lead offers).
+    pub crm: crate::settings::CrmSettings,
 }
 
 /// Loader errors are shared between every resolver waiting on the batch.
@@ -733,4 +735,38 @@ by_id_loader!(
     CampaignFiguresOf,
     crate::growth::model::CampaignFigures,
     campaigns::figures
+);
+
+use crate::growth::{deals, leads};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LeadId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DealRegistrationId(pub Uuid);
+/// The products a deal registration covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DealLinesOf(pub Uuid);
+
+impl Loader<LeadId> for DirectoryLoader {
+    type Value = entity::lead::Model;
+    type Error = Shared;
+
+    async fn load(&self, keys: &[LeadId]) -> Result<HashMap<LeadId, Self::Value>, Shared> {
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let rows = leads::by_ids(&self.db, &self.principal, &self.crm, &ids)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|(id, m)| (LeadId(id), m)).collect())
+    }
+}
+
+by_id_loader!(
+    DealRegistrationId,
+    entity::deal_registration::Model,
+    deals::by_ids
+);
+by_id_loader!(
+    DealLinesOf,
+    Vec<entity::deal_registration_line::Model>,
+    deals::lines_of
 );

@@ -329,6 +329,33 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A lead offered to A's distributor, and a deal A registered.
+    app.mutate(
+        "leadRouteSet",
+        "leadRoute { territory }",
+        json!({ "territory": "A-LAND", "partnerId": a.0 }),
+    )
+    .await;
+    let lead = app
+        .mutate(
+            "leadCreate",
+            "lead { id }",
+            json!({ "personName": "A-SECRET-LEAD", "source": "WEBSITE", "capturedAt": yesterday, "territory": "A-LAND" }),
+        )
+        .await["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deal = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: DealRegisterInput!) { dealRegister(input: $input) { dealRegistration { id } userErrors { message } } }",
+            json!({ "input": { "customerName": "A-SECRET-HOTEL", "lines": [{ "sku": "MOTOR-1", "quantity": "1" }], "amount": { "amount": "10", "currency": "EUR" } } }),
+        )
+        .await["data"]["dealRegister"]["dealRegistration"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -363,6 +390,8 @@ async fn world(app: &TestApp) -> World {
             ("CaseRoute", route),
             ("Campaign", campaign),
             ("Opportunity", opportunity),
+            ("Lead", lead),
+            ("DealRegistration", deal),
         ],
         a_codes: vec![
             "BRAND",
@@ -510,6 +539,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     cases { totalCount nodes { subject notes { body } } }
                     surveyResponses { totalCount nodes { comment } }
                     opportunities { totalCount nodes { name campaign { code } } }
+                    leads { totalCount nodes { personName } }
+                    dealRegistrations { totalCount nodes { customerName } }
                 }"#,
                 json!({}),
             )
@@ -545,6 +576,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "cases",
             "surveyResponses",
             "opportunities",
+            "leads",
+            "dealRegistrations",
         ] {
             assert_eq!(body["data"][list]["totalCount"], 0, "{who}: {body}");
         }
@@ -565,6 +598,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "CaseRoute" => ("caseRouteDelete", "CaseRouteDeleteInput"),
                 "Campaign" => ("campaignUpdate", "CampaignUpdateInput"),
                 "Opportunity" => ("opportunityUpdate", "OpportunityUpdateInput"),
+                "Lead" => ("leadAccept", "LeadStepInput"),
+                "DealRegistration" => ("dealApprove", "DealApproveInput"),
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
                 "Interaction" => ("interactionUpdate", "InteractionUpdateInput"),
                 "Commitment" => ("commitmentClose", "CommitmentCloseInput"),
@@ -703,6 +738,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         for query in [
             "{ caseRoutes { department } }",
             "{ campaigns { totalCount } }",
+            "{ leadRoutes { territory } }",
         ] {
             let body = app.graphql_as(token, query, json!({})).await;
             assert_eq!(
@@ -730,7 +766,14 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
     for (ty, id) in &w.a_objects {
         if matches!(
             *ty,
-            "Interaction" | "Commitment" | "Task" | "Case" | "Campaign" | "Opportunity"
+            "Interaction"
+                | "Commitment"
+                | "Task"
+                | "Case"
+                | "Campaign"
+                | "Opportunity"
+                | "Lead"
+                | "DealRegistration"
         ) {
             assert_eq!(app.version_of(id).await, 1, "B changed A's {ty}");
         }

@@ -70,6 +70,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261130_000001_interactions",
         "m20261130_000002_cases",
         "m20261130_000003_campaigns",
+        "m20261130_000004_leads",
     ];
     let listing = |pending_last: bool| {
         migrations

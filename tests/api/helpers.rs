@@ -301,7 +301,7 @@ impl TestApp {
     pub async fn version_of(&self, id: &str) -> i64 {
         let body = self
             .graphql(
-                "query($id: ID!) { node(id: $id) { ... on Organization { version } ... on Product { version } ... on PriceList { version } ... on PartnerTier { version } ... on Interaction { version } ... on Commitment { version } ... on Task { version } ... on Case { version } ... on Campaign { version } ... on Opportunity { version } } }",
+                "query($id: ID!) { node(id: $id) { ... on Organization { version } ... on Product { version } ... on PriceList { version } ... on PartnerTier { version } ... on Interaction { version } ... on Commitment { version } ... on Task { version } ... on Case { version } ... on Campaign { version } ... on Opportunity { version } ... on Lead { version } ... on DealRegistration { version } } }",
                 json!({ "id": id }),
             )
             .await;

@@ -13,6 +13,7 @@ mod edi;
 mod growth;
 mod helpers;
 mod http;
+mod leads;
 mod limits;
 mod orders;
 mod relationship;

@@ -132,6 +132,10 @@ impl Campaign {
     async fn response_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         Ok(self.figures(ctx).await?.responses)
     }
+    /// Leads attributed to it.
+    async fn lead_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(self.figures(ctx).await?.leads)
+    }
     /// Opportunities attributed to it.
     async fn opportunity_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         Ok(self.figures(ctx).await?.opportunities)
