@@ -21,6 +21,10 @@ pub fn uuid(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().take()
 }
 
+pub fn uuid_null(col: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(col).uuid().null().take()
+}
+
 pub fn text(col: impl IntoIden, len: u32) -> ColumnDef {
     ColumnDef::new(col).string_len(len).not_null().take()
 }

@@ -110,16 +110,12 @@ impl MigrationTrait for Migration {
                     .table(Interactions::Table)
                     .col(id(Interactions::Id))
                     .col(uuid(Interactions::OrganizationId))
-                    .col(
-                        ColumnDef::new(Interactions::AuthorOrganizationId)
-                            .uuid()
-                            .null(),
-                    )
+                    .col(uuid_null(Interactions::AuthorOrganizationId))
                     .col(text(Interactions::Kind, 32))
                     .col(timestamp(Interactions::OccurredAt))
                     .col(text(Interactions::Summary, 2000))
                     .col(long_text_null(Interactions::InternalNotes))
-                    .col(ColumnDef::new(Interactions::RecordedBy).uuid().null())
+                    .col(uuid_null(Interactions::RecordedBy))
                     .col(timestamp(Interactions::CreatedAt))
                     .col(timestamp(Interactions::UpdatedAt))
                     .col(version(Interactions::Version))
@@ -161,16 +157,8 @@ impl MigrationTrait for Migration {
                     .table(InteractionParticipants::Table)
                     .col(id(InteractionParticipants::Id))
                     .col(uuid(InteractionParticipants::InteractionId))
-                    .col(
-                        ColumnDef::new(InteractionParticipants::UserId)
-                            .uuid()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(InteractionParticipants::ContactId)
-                            .uuid()
-                            .null(),
-                    )
+                    .col(uuid_null(InteractionParticipants::UserId))
+                    .col(uuid_null(InteractionParticipants::ContactId))
                     .foreign_key(&mut foreign_key(
                         "fk_interaction_participants_interaction",
                         (
@@ -211,14 +199,10 @@ impl MigrationTrait for Migration {
                     .col(id(Commitments::Id))
                     .col(uuid(Commitments::InteractionId))
                     .col(uuid(Commitments::OrganizationId))
-                    .col(
-                        ColumnDef::new(Commitments::AuthorOrganizationId)
-                            .uuid()
-                            .null(),
-                    )
+                    .col(uuid_null(Commitments::AuthorOrganizationId))
                     .col(text(Commitments::Description, 1000))
-                    .col(ColumnDef::new(Commitments::OwnerUserId).uuid().null())
-                    .col(ColumnDef::new(Commitments::OwnerContactId).uuid().null())
+                    .col(uuid_null(Commitments::OwnerUserId))
+                    .col(uuid_null(Commitments::OwnerContactId))
                     .col(date(Commitments::DueOn))
                     .col(text(Commitments::Status, 32))
                     .col(timestamp_null(Commitments::ClosedAt))
@@ -282,11 +266,11 @@ impl MigrationTrait for Migration {
                     .col(text(Tasks::Kind, 32))
                     .col(text(Tasks::Title, 200))
                     .col(long_text_null(Tasks::Notes))
-                    .col(ColumnDef::new(Tasks::OrganizationId).uuid().null())
-                    .col(ColumnDef::new(Tasks::ContactId).uuid().null())
-                    .col(ColumnDef::new(Tasks::InteractionId).uuid().null())
-                    .col(ColumnDef::new(Tasks::AuthorOrganizationId).uuid().null())
-                    .col(ColumnDef::new(Tasks::AssigneeId).uuid().null())
+                    .col(uuid_null(Tasks::OrganizationId))
+                    .col(uuid_null(Tasks::ContactId))
+                    .col(uuid_null(Tasks::InteractionId))
+                    .col(uuid_null(Tasks::AuthorOrganizationId))
+                    .col(uuid_null(Tasks::AssigneeId))
                     .col(date(Tasks::DueOn))
                     .col(text(Tasks::Status, 32))
                     .col(
@@ -302,7 +286,7 @@ impl MigrationTrait for Migration {
                             .unique_key(),
                     )
                     .col(timestamp_null(Tasks::CompletedAt))
-                    .col(ColumnDef::new(Tasks::CreatedBy).uuid().null())
+                    .col(uuid_null(Tasks::CreatedBy))
                     .col(timestamp(Tasks::CreatedAt))
                     .col(timestamp(Tasks::UpdatedAt))
                     .col(version(Tasks::Version))

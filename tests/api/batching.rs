@@ -164,3 +164,73 @@ async fn the_timelines_of_twenty_organizations_cost_as_many_statements_as_two() 
     // the contacts, their timelines and their count.
     assert!(costs[1] <= 9, "{} statements", costs[1]);
 }
+
+const WORK: [&str; 3] = [
+    r#"query($n: Int) { interactions(first: $n) { nodes { summary users { email } contacts { name }
+        commitments { description ownerUser { email } ownerContact { name } } } } }"#,
+    r#"query($n: Int) { cases(first: $n) { nodes { number organization { code } notes { body writtenBy { email } } } } }"#,
+    r#"query($n: Int) { tasks(first: $n) { nodes { title assignee { email } organization { code } } } }"#,
+];
+
+#[tokio::test]
+async fn pages_of_interactions_cases_and_tasks_cost_the_same_for_3_and_12() {
+    let app = spawn_app().await;
+    let org = app.create_org("END_CUSTOMER", "Kunde", "CUST-1").await;
+    let contact = app
+        .mutate(
+            "contactCreate",
+            "contact { id }",
+            json!({ "organizationId": org, "name": "Anna" }),
+        )
+        .await["contact"]["id"]
+        .clone();
+    let me = app.graphql("{ me { id } }", json!({})).await["data"]["me"]["id"].clone();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    for i in 0..12 {
+        let body = app
+            .mutate(
+                "interactionRecord",
+                "interaction { id }",
+                json!({ "organizationId": org, "kind": "CALL", "occurredAt": yesterday, "summary": format!("Call {i}"),
+                        "userIds": [me], "contactIds": [contact],
+                        "commitments": [{ "description": "Call back", "ownerContactId": contact, "dueOn": "2099-01-01" }] }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+        let case = app
+            .mutate(
+                "caseOpen",
+                "case { id }",
+                json!({ "kind": "INQUIRY", "organizationId": org, "subject": format!("Question {i}") }),
+            )
+            .await["case"]["id"]
+            .clone();
+        app.mutate(
+            "caseNoteAdd",
+            "case { id }",
+            json!({ "caseId": case, "body": "Answered" }),
+        )
+        .await;
+        app.mutate(
+            "taskCreate",
+            "task { id }",
+            json!({ "kind": "CALL", "title": format!("Task {i}"), "dueOn": "2099-01-01", "organizationId": org }),
+        )
+        .await;
+    }
+    for query in WORK {
+        let mut costs = Vec::new();
+        for n in [3, 12] {
+            let before = app.statements.get();
+            let body = app.graphql(query, json!({ "n": n })).await;
+            let after = app.statements.get();
+            assert!(body.get("errors").is_none(), "{body}");
+            let list = body["data"].as_object().unwrap().values().next().unwrap();
+            assert_eq!(list["nodes"].as_array().unwrap().len(), n, "{body}");
+            costs.push(after - before);
+        }
+        assert_eq!(costs[0], costs[1], "statements for 3 and for 12: {query}");
+        // The caller, the list, and each relation once per level.
+        assert!(costs[1] <= 6, "{} statements: {query}", costs[1]);
+    }
+}
