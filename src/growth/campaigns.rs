@@ -111,17 +111,21 @@ pub async fn create(
 ) -> Result<campaign::Model> {
     principal.ensure_can_sell()?;
     ensure_dates(new.starts_on, new.ends_on)?;
+    let code = new.code.clone();
+    let taken = move || {
+        Error::user(
+            &["input", "code"],
+            ErrorCode::Taken,
+            format!("campaign code {code} is taken"),
+        )
+    };
     if Entity::find()
         .filter(Column::Code.eq(new.code.clone()))
         .count(db)
         .await?
         > 0
     {
-        return Err(Error::user(
-            &["input", "code"],
-            ErrorCode::Taken,
-            format!("campaign code {} is taken", new.code),
-        ));
+        return Err(taken());
     }
     let at = now();
     let created = campaign::ActiveModel {
@@ -139,7 +143,11 @@ pub async fn create(
         version: Set(1),
     }
     .insert(db)
-    .await?;
+    .await
+    .map_err(|e| match Error::from(e) {
+        e if e.unique_violation().is_some() => taken(),
+        e => e,
+    })?;
     audit::record(
         db,
         principal,
@@ -367,7 +375,18 @@ pub async fn send(
         });
     }
     if !rows.is_empty() {
-        campaign_send::Entity::insert_many(rows).exec(db).await?;
+        // A send of the same material running at the same time got there first.
+        campaign_send::Entity::insert_many(rows)
+            .exec(db)
+            .await
+            .map_err(|e| match Error::from(e) {
+                e if e.unique_violation().is_some() => Error::user(
+                    &["input", "contactIds"],
+                    ErrorCode::Taken,
+                    format!("a contact received {material} meanwhile; read the audience again"),
+                ),
+                e => e,
+            })?;
     }
     audit::record(
         db,

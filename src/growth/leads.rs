@@ -378,9 +378,12 @@ async fn for_step(
     Ok(current)
 }
 
+/// Saves a step and answers with the lead as it stands (an offer that already ran out reads
+/// as back in the pool, as every later read will).
 async fn save(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    crm: &CrmSettings,
     action: &str,
     before: &lead::Model,
     row: lead::ActiveModel,
@@ -396,7 +399,7 @@ async fn save(
         Some(&saved),
     )
     .await?;
-    Ok(saved)
+    Ok(effective(saved, cutoff(crm)))
 }
 
 /// A partner accepts a lead offered to it, while the offer runs.
@@ -411,7 +414,7 @@ pub async fn accept(
     let current = offered_to(db, principal, crm, id, version).await?;
     let mut row: lead::ActiveModel = current.clone().into();
     row.status = Set(LeadStatus::Accepted);
-    save(db, principal, "lead.accept", &current, row).await
+    save(db, principal, crm, "lead.accept", &current, row).await
 }
 
 /// A partner declines a lead offered to it: it returns to the pool, with the reason.
@@ -430,7 +433,7 @@ pub async fn decline(
     row.partner_id = Set(None);
     row.offered_at = Set(None);
     row.status_reason = Set(Some(reason));
-    save(db, principal, "lead.decline", &current, row).await
+    save(db, principal, crm, "lead.decline", &current, row).await
 }
 
 /// The lead offered to the principal's organization, with its offer still running.
@@ -518,7 +521,7 @@ pub async fn assign(
     row.assignee_id = Set(assignee);
     row.partner_id = Set(partner);
     row.offered_at = Set(offered_at);
-    save(db, principal, "lead.assign", &current, row).await
+    save(db, principal, crm, "lead.assign", &current, row).await
 }
 
 fn ensure_partner(org: &organization::Model, field: &[&str]) -> Result<()> {
@@ -557,7 +560,7 @@ pub async fn qualify(
     let mut row: lead::ActiveModel = current.clone().into();
     row.status = Set(LeadStatus::Qualified);
     row.status_reason = Set(reason);
-    save(db, principal, "lead.qualify", &current, row).await
+    save(db, principal, crm, "lead.qualify", &current, row).await
 }
 
 #[tracing::instrument(skip(db, principal, crm, reason))]
@@ -587,7 +590,7 @@ pub async fn disqualify(
     let mut row: lead::ActiveModel = current.clone().into();
     row.status = Set(LeadStatus::Disqualified);
     row.status_reason = Set(Some(reason));
-    save(db, principal, "lead.disqualify", &current, row).await
+    save(db, principal, crm, "lead.disqualify", &current, row).await
 }
 
 fn email_domain(email: &str) -> Option<String> {
@@ -804,7 +807,7 @@ pub async fn convert(
     row.converted_contact_id = Set(Some(person.id));
     row.converted_opportunity_id = Set(Some(opportunity.id));
     row.converted_at = Set(Some(now()));
-    save(db, principal, "lead.convert", &current, row).await
+    save(db, principal, crm, "lead.convert", &current, row).await
 }
 
 /// Where a territory's new leads go: a staff member or a partner. Sales managers and admins.

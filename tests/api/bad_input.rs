@@ -449,3 +449,313 @@ async fn an_unknown_account_owner_is_not_found_and_nothing_is_written() {
         (json!(["input", "accountOwnerId"]), "NOT_FOUND")
     );
 }
+
+/// An id of the right type that names nothing.
+fn unknown(ty: channelgraph::ids::NodeType) -> String {
+    channelgraph::ids::GlobalId::encode(ty, uuid::Uuid::now_v7())
+}
+
+#[tokio::test]
+async fn relationship_and_growth_mutations_refuse_unknown_ids_naming_the_field() {
+    use channelgraph::ids::NodeType as T;
+    let app = crate::helpers::spawn_app().await;
+    let org = app.create_org("END_CUSTOMER", "Kunde", "CUST-1").await;
+    let distributor = app.create_org("DISTRIBUTOR", "Vertrieb", "DIST-1").await;
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let eur = serde_json::json!({ "amount": "10", "currency": "EUR" });
+    let cases: Vec<(&str, &str, serde_json::Value, serde_json::Value)> = vec![
+        (
+            "interactionRecord",
+            "InteractionRecordInput",
+            serde_json::json!({ "organizationId": unknown(T::Organization), "kind": "CALL", "occurredAt": yesterday, "summary": "x" }),
+            serde_json::json!(["input", "organizationId"]),
+        ),
+        (
+            "interactionRecord",
+            "InteractionRecordInput",
+            serde_json::json!({ "organizationId": org, "kind": "CALL", "occurredAt": yesterday, "summary": "x", "contactIds": [unknown(T::Contact)] }),
+            serde_json::json!(["input", "contactIds", "0"]),
+        ),
+        (
+            "interactionUpdate",
+            "InteractionUpdateInput",
+            serde_json::json!({ "id": unknown(T::Interaction), "version": 1, "summary": "x" }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "commitmentAdd",
+            "CommitmentAddInput",
+            serde_json::json!({ "interactionId": unknown(T::Interaction), "description": "x", "ownerUserId": unknown(T::User), "dueOn": "2099-01-01" }),
+            serde_json::json!(["input", "interactionId"]),
+        ),
+        (
+            "commitmentClose",
+            "CommitmentCloseInput",
+            serde_json::json!({ "id": unknown(T::Commitment), "version": 1, "outcome": "KEPT" }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "taskCreate",
+            "TaskCreateInput",
+            serde_json::json!({ "kind": "CALL", "title": "x", "dueOn": "2099-01-01", "interactionId": unknown(T::Interaction) }),
+            serde_json::json!(["input", "interactionId"]),
+        ),
+        (
+            "taskUpdate",
+            "TaskUpdateInput",
+            serde_json::json!({ "id": unknown(T::Task), "version": 1, "title": "x" }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "taskComplete",
+            "TaskCloseInput",
+            serde_json::json!({ "id": unknown(T::Task), "version": 1 }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "caseOpen",
+            "CaseOpenInput",
+            serde_json::json!({ "kind": "INQUIRY", "organizationId": org, "subject": "x", "orderId": unknown(T::Order) }),
+            serde_json::json!(["input", "orderId"]),
+        ),
+        (
+            "caseOpen",
+            "CaseOpenInput",
+            serde_json::json!({ "kind": "INQUIRY", "organizationId": org, "subject": "x", "sku": "NOPE-1" }),
+            serde_json::json!(["input", "sku"]),
+        ),
+        (
+            "caseUpdate",
+            "CaseUpdateInput",
+            serde_json::json!({ "id": unknown(T::Case), "version": 1, "cause": "x" }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "caseNoteAdd",
+            "CaseNoteAddInput",
+            serde_json::json!({ "caseId": unknown(T::Case), "body": "x" }),
+            serde_json::json!(["input", "caseId"]),
+        ),
+        (
+            "caseRouteDelete",
+            "CaseRouteDeleteInput",
+            serde_json::json!({ "id": unknown(T::CaseRoute) }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "caseRouteSet",
+            "CaseRouteSetInput",
+            serde_json::json!({ "territory": "NORTH", "assigneeId": unknown(T::User) }),
+            serde_json::json!(["input", "assigneeId"]),
+        ),
+        (
+            "surveyResponseRecord",
+            "SurveyResponseRecordInput",
+            serde_json::json!({ "organizationId": org, "caseId": unknown(T::Case), "satisfaction": 3 }),
+            serde_json::json!(["input", "caseId"]),
+        ),
+        (
+            "campaignUpdate",
+            "CampaignUpdateInput",
+            serde_json::json!({ "id": unknown(T::Campaign), "version": 1, "name": "x" }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "campaignSend",
+            "CampaignSendInput",
+            serde_json::json!({ "campaignId": unknown(T::Campaign), "contactIds": [] }),
+            serde_json::json!(["input", "campaignId"]),
+        ),
+        (
+            "campaignResponseRecord",
+            "CampaignResponseRecordInput",
+            serde_json::json!({ "campaignId": unknown(T::Campaign), "kind": "OPENED" }),
+            serde_json::json!(["input", "campaignId"]),
+        ),
+        (
+            "opportunityCreate",
+            "OpportunityCreateInput",
+            serde_json::json!({ "name": "x", "organizationId": unknown(T::Organization), "amount": eur, "expectedCloseOn": "2099-01-01" }),
+            serde_json::json!(["input", "organizationId"]),
+        ),
+        (
+            "opportunityCreate",
+            "OpportunityCreateInput",
+            serde_json::json!({ "name": "x", "organizationId": org, "amount": eur, "expectedCloseOn": "2099-01-01", "campaignId": unknown(T::Campaign) }),
+            serde_json::json!(["input", "campaignId"]),
+        ),
+        (
+            "opportunityWin",
+            "OpportunityWinInput",
+            serde_json::json!({ "id": unknown(T::Opportunity), "version": 1 }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "leadCreate",
+            "LeadCreateInput",
+            serde_json::json!({ "personName": "x", "source": "OTHER", "capturedAt": yesterday, "campaignId": unknown(T::Campaign) }),
+            serde_json::json!(["input", "campaignId"]),
+        ),
+        (
+            "leadQualify",
+            "LeadStepInput",
+            serde_json::json!({ "id": unknown(T::Lead), "version": 1 }),
+            serde_json::json!(["input", "id"]),
+        ),
+        (
+            "leadRouteSet",
+            "LeadRouteSetInput",
+            serde_json::json!({ "territory": "NORTH", "partnerId": unknown(T::Organization) }),
+            serde_json::json!(["input", "partnerId"]),
+        ),
+        (
+            "dealApprove",
+            "DealApproveInput",
+            serde_json::json!({ "id": unknown(T::DealRegistration), "version": 1, "customerCode": "X-1" }),
+            serde_json::json!(["input", "id"]),
+        ),
+    ];
+    for (mutation, input_type, input, field) in cases {
+        let body = app
+            .graphql(
+                &format!("mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ userErrors {{ field code message }} }} }}"),
+                serde_json::json!({ "input": input }),
+            )
+            .await;
+        let errors = &body["data"][mutation]["userErrors"];
+        assert_eq!(errors[0]["field"], field, "{mutation}: {body}");
+        assert_eq!(errors[0]["code"], "NOT_FOUND", "{mutation}: {body}");
+    }
+    // A lead route to an organization that is not a distributor or dealer.
+    let body = app
+        .mutate(
+            "leadRouteSet",
+            "leadRoute { territory }",
+            serde_json::json!({ "territory": "NORTH", "partnerId": org }),
+        )
+        .await;
+    assert_eq!(
+        body["userErrors"],
+        serde_json::json!([{ "field": ["input", "partnerId"], "code": "NOT_ALLOWED", "message": "CUST-1 is not a distributor or dealer" }])
+    );
+    let body = app
+        .mutate(
+            "leadRouteSet",
+            "leadRoute { territory partner { code } }",
+            serde_json::json!({ "territory": "north", "partnerId": distributor }),
+        )
+        .await;
+    assert_eq!(
+        body["leadRoute"],
+        serde_json::json!({ "territory": "NORTH", "partner": { "code": "DIST-1" } })
+    );
+}
+
+#[tokio::test]
+async fn a_commitment_is_added_to_an_interaction_and_a_campaign_changes_with_its_version() {
+    let app = crate::helpers::spawn_app().await;
+    let org = app.create_org("END_CUSTOMER", "Kunde", "CUST-1").await;
+    let anna = app
+        .mutate(
+            "contactCreate",
+            "contact { id }",
+            serde_json::json!({ "organizationId": org, "name": "Anna" }),
+        )
+        .await["contact"]["id"]
+        .clone();
+    let yesterday = chrono::Utc::now() - chrono::Duration::days(1);
+    let interaction = app
+        .mutate(
+            "interactionRecord",
+            "interaction { id }",
+            serde_json::json!({ "organizationId": org, "kind": "EMAIL", "occurredAt": yesterday.to_rfc3339(), "summary": "Offer sent" }),
+        )
+        .await["interaction"]["id"]
+        .clone();
+    let body = app
+        .mutate(
+            "commitmentAdd",
+            "commitment { description dueOn status ownerContact { name } interaction { summary } organization { code } }",
+            serde_json::json!({ "interactionId": interaction, "description": "Answer by Friday", "ownerContactId": anna, "dueOn": "2099-01-01" }),
+        )
+        .await;
+    assert_eq!(
+        body["commitment"],
+        serde_json::json!({ "description": "Answer by Friday", "dueOn": "2099-01-01", "status": "OPEN",
+            "ownerContact": { "name": "Anna" }, "interaction": { "summary": "Offer sent" }, "organization": { "code": "CUST-1" } })
+    );
+    let before = (yesterday - chrono::Duration::days(3)).date_naive();
+    let body = app
+        .mutate(
+            "commitmentAdd",
+            "commitment { id }",
+            serde_json::json!({ "interactionId": interaction, "description": "x", "ownerContactId": anna, "dueOn": before.to_string() }),
+        )
+        .await;
+    assert_eq!(
+        body["userErrors"][0]["field"],
+        serde_json::json!(["input", "dueOn"])
+    );
+    assert_eq!(body["userErrors"][0]["code"], "OUT_OF_RANGE");
+
+    let campaign = app
+        .mutate(
+            "campaignCreate",
+            "campaign { id }",
+            serde_json::json!({ "code": "SPRING", "name": "Spring", "channel": "EMAIL", "startsOn": "2027-03-01", "endsOn": "2027-03-31", "cost": { "amount": "100", "currency": "EUR" } }),
+        )
+        .await["campaign"]["id"]
+        .clone();
+    let body = app
+        .mutate(
+            "campaignCreate",
+            "campaign { id }",
+            serde_json::json!({ "code": "spring", "name": "Again", "channel": "EMAIL", "startsOn": "2027-03-01", "endsOn": "2027-03-31", "cost": { "amount": "100", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(
+        body["userErrors"],
+        serde_json::json!([{ "field": ["input", "code"], "code": "TAKEN", "message": "campaign code SPRING is taken" }])
+    );
+    let body = app
+        .mutate(
+            "campaignUpdate",
+            "campaign { name endsOn cost { amount } version }",
+            serde_json::json!({ "id": campaign, "version": 1, "name": "Spring sale", "endsOn": "2027-04-15", "cost": "250" }),
+        )
+        .await;
+    assert_eq!(
+        body["campaign"],
+        serde_json::json!({ "name": "Spring sale", "endsOn": "2027-04-15", "cost": { "amount": "250.00" }, "version": 2 })
+    );
+    for (input, field, code) in [
+        (
+            serde_json::json!({ "id": campaign, "version": 1, "name": "stale" }),
+            "version",
+            "CONFLICT",
+        ),
+        (
+            serde_json::json!({ "id": campaign, "version": 2, "endsOn": "2027-01-01" }),
+            "endsOn",
+            "OUT_OF_RANGE",
+        ),
+    ] {
+        let body = app.mutate("campaignUpdate", "campaign { id }", input).await;
+        assert_eq!(
+            body["userErrors"][0]["field"],
+            serde_json::json!(["input", field]),
+            "{body}"
+        );
+        assert_eq!(body["userErrors"][0]["code"], code, "{body}");
+    }
+    let body = app
+        .graphql(
+            "{ running: campaigns(filter: { activeOn: \"2027-04-10\" }) { totalCount } later: campaigns(filter: { activeOn: \"2027-05-01\" }) { totalCount } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"],
+        serde_json::json!({ "running": { "totalCount": 1 }, "later": { "totalCount": 0 } })
+    );
+}
