@@ -20,6 +20,7 @@ use crate::domain::{gs1_check_digit, sort_key};
 use crate::error::Result;
 use crate::store::now;
 
+mod relationship;
 mod trade;
 
 pub const BRAND_CODE: &str = "BRAND";
@@ -135,6 +136,8 @@ pub struct SeedReport {
     pub products: usize,
     pub orders: usize,
     pub reports: usize,
+    /// Interactions, cases and leads.
+    pub relationship: usize,
     /// The secret of the demo's API token for DIST-001, shown once.
     pub api_token: Option<String>,
 }
@@ -153,6 +156,11 @@ impl std::fmt::Display for SeedReport {
             f,
             "demo trade added: {} products, 3 partner tiers, {} orders, {} inventory and sell-through reports",
             self.products, self.orders, self.reports
+        )?;
+        writeln!(
+            f,
+            "demo relationship work added: {} visits, cases and leads, with commitments, return visits, surveys and a campaign",
+            self.relationship
         )?;
         writeln!(
             f,
@@ -356,6 +364,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             products: 0,
             orders: 0,
             reports: 0,
+            relationship: 0,
             api_token: None,
         });
     }
@@ -442,6 +451,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             ordering_dealers.push((dealer, distributor));
         }
     }
+    let mut customers = Vec::with_capacity(END_CUSTOMERS);
     for i in 1..=END_CUSTOMERS {
         let consumer = b.rng.below(3) != 0;
         let (name, customer_type, segment) = if consumer {
@@ -472,6 +482,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
             contacts: 1,
         });
         b.link(upstream, customer, ChannelLinkKind::Serves, Some(territory));
+        customers.push(customer);
     }
     let mut report = SeedReport {
         organizations: b.orgs.len(),
@@ -481,6 +492,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         products: 0,
         orders: 0,
         reports: 0,
+        relationship: 0,
         api_token: None,
     };
     insert_chunks(&txn, b.orgs).await?;
@@ -499,6 +511,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     report.products = trade.products;
     report.orders = trade.orders;
     report.reports = trade.reports;
+    report.relationship = relationship::demo(&txn, &mut b.rng, &distributors, &customers).await?;
     let portal_org = distributors[0].0;
     for (email, name, password, role, org) in [
         (
