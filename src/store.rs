@@ -207,3 +207,31 @@ pub async fn page_of<E: EntityTrait>(
         .await?;
     Ok(page.into_page(rows))
 }
+
+/// One keyset page of the rows of `E` that meet `cond`, sorted by `sort` then by `id`.
+pub async fn page_where<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    cond: Condition,
+    page: &crate::pagination::PageRequest,
+    sort: E::Column,
+    id: E::Column,
+) -> Result<crate::pagination::Page<E::Model>> {
+    use sea_orm::sea_query::Expr;
+    page_of(
+        db,
+        E::find().filter(cond),
+        page,
+        Expr::col((E::default(), sort)),
+        Expr::col((E::default(), id)),
+    )
+    .await
+}
+
+/// How many rows of `E` meet `cond`.
+pub async fn count_where<E: EntityTrait>(db: &impl ConnectionTrait, cond: Condition) -> Result<u64>
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    Ok(E::find().filter(cond).count(db).await?)
+}

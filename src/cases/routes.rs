@@ -2,7 +2,9 @@
 //! person. Admins change them; staff read them.
 
 use entity::case_route::{self, Column, Entity};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use uuid::Uuid;
 
 use super::model::Route;
@@ -31,7 +33,7 @@ pub async fn list(
         let key = |r: &case_route::Model| {
             (
                 r.category.is_none(),
-                r.category.map(|c| format!("{c:?}")),
+                r.category.map(|c| c.to_value()),
                 r.territory.clone(),
             )
         };

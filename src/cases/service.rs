@@ -9,8 +9,8 @@ use entity::{case_note, case_route, order, order_line, survey_response, task};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -142,15 +142,12 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<case::Model>> {
     principal.ensure_can_read_crm()?;
-    let query = Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal));
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        query,
+        filter_condition(filter).add(visible(principal)),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await
 }
@@ -161,11 +158,7 @@ pub async fn count(
     filter: &CaseFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(db, filter_condition(filter).add(visible(principal))).await
 }
 
 /// The case with this number, if the principal may see it.

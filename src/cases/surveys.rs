@@ -5,10 +5,8 @@ use std::collections::HashMap;
 
 use entity::survey_response::{self, Column, Entity};
 use entity::{case, order};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -86,15 +84,12 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<survey_response::Model>> {
     principal.ensure_can_read_crm()?;
-    let query = Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal));
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        query,
+        filter_condition(filter).add(visible(principal)),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await
 }
@@ -105,11 +100,7 @@ pub async fn count(
     filter: &SurveyFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(db, filter_condition(filter).add(visible(principal))).await
 }
 
 /// Records a response. A case or order it is about must be the organization's.

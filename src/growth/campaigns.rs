@@ -64,12 +64,12 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<campaign::Model>> {
     principal.ensure_can_read_marketing()?;
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        Entity::find().filter(active(active_on)),
+        active(active_on),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await
 }
@@ -89,7 +89,7 @@ pub async fn count(
     active_on: Option<chrono::NaiveDate>,
 ) -> Result<u64> {
     principal.ensure_can_read_marketing()?;
-    Ok(Entity::find().filter(active(active_on)).count(db).await?)
+    store::count_where::<Entity>(db, active(active_on)).await
 }
 
 fn ensure_dates(starts: chrono::NaiveDate, ends: chrono::NaiveDate) -> Result<()> {

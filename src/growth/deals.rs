@@ -10,10 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use entity::deal_registration::{self, Column, Entity};
 use entity::deal_registration_line as line;
 use entity::enums::{DealStatus, OpportunityStage, OrganizationKind, OrganizationStatus};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -129,14 +128,12 @@ pub async fn list(
         SortKey::UpdatedAt => Column::UpdatedAt,
         _ => Column::CreatedAt,
     };
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        Entity::find()
-            .filter(filter_condition(filter, now()))
-            .filter(visible(principal)),
+        filter_condition(filter, now()).add(visible(principal)),
         page,
-        Expr::col((Entity, col)),
-        Expr::col((Entity, Column::Id)),
+        col,
+        Column::Id,
     )
     .await
 }
@@ -147,11 +144,7 @@ pub async fn count(
     filter: &DealFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(Entity::find()
-        .filter(filter_condition(filter, now()))
-        .filter(visible(principal))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(db, filter_condition(filter, now()).add(visible(principal))).await
 }
 
 /// Another partner's approval that protects this customer now, if any.

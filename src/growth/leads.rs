@@ -12,8 +12,8 @@ use entity::lead::{self, Column, Entity};
 use entity::{contact, lead_route, organization};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -178,15 +178,12 @@ pub async fn list(
 ) -> Result<Page<lead::Model>> {
     principal.ensure_can_read_crm()?;
     let cutoff = cutoff(crm);
-    let query = Entity::find()
-        .filter(filter_condition(filter, cutoff))
-        .filter(visible(principal, cutoff));
-    let page = store::page_of(
+    let page = store::page_where::<Entity>(
         db,
-        query,
+        filter_condition(filter, cutoff).add(visible(principal, cutoff)),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await?;
     Ok(Page {
@@ -208,11 +205,11 @@ pub async fn count(
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
     let cutoff = cutoff(crm);
-    Ok(Entity::find()
-        .filter(filter_condition(filter, cutoff))
-        .filter(visible(principal, cutoff))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(
+        db,
+        filter_condition(filter, cutoff).add(visible(principal, cutoff)),
+    )
+    .await
 }
 
 /// Where the routing rule of a territory sends a new lead.

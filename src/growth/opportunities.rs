@@ -6,10 +6,8 @@ use std::collections::HashMap;
 use entity::enums::{OpportunityStage, OrderStatus};
 use entity::opportunity::{self, Column, Entity};
 use entity::{campaign, order};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -85,15 +83,12 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<opportunity::Model>> {
     principal.ensure_can_read_crm()?;
-    let query = Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal));
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        query,
+        filter_condition(filter).add(visible(principal)),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await
 }
@@ -104,11 +99,7 @@ pub async fn count(
     filter: &OpportunityFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(db, filter_condition(filter).add(visible(principal))).await
 }
 
 /// The campaign an opportunity is attributed to; its money is counted in the campaign's

@@ -6,10 +6,9 @@ use chrono::NaiveDate;
 use entity::enums::CommitmentStatus;
 use entity::interaction::{self, Column, Entity};
 use entity::{commitment, interaction_participant as participant, organization};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -140,15 +139,12 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<interaction::Model>> {
     principal.ensure_can_read_crm()?;
-    let query = Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal));
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        query,
+        filter_condition(filter).add(visible(principal)),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await
 }
@@ -159,11 +155,7 @@ pub async fn count(
     filter: &InteractionFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(db, filter_condition(filter).add(visible(principal))).await
 }
 
 /// Who took part in each of the interactions, as far as the principal sees them.
@@ -264,15 +256,12 @@ pub async fn commitment_list(
     page: &PageRequest,
 ) -> Result<Page<commitment::Model>> {
     principal.ensure_can_read_crm()?;
-    let query = commitment::Entity::find()
-        .filter(commitment_condition(filter))
-        .filter(visible_commitments(principal));
-    store::page_of(
+    store::page_where::<commitment::Entity>(
         db,
-        query,
+        commitment_condition(filter).add(visible_commitments(principal)),
         page,
-        Expr::col((commitment::Entity, commitment_sort(page.sort.key))),
-        Expr::col((commitment::Entity, commitment::Column::Id)),
+        commitment_sort(page.sort.key),
+        commitment::Column::Id,
     )
     .await
 }
@@ -283,11 +272,11 @@ pub async fn commitment_count(
     filter: &CommitmentFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(commitment::Entity::find()
-        .filter(commitment_condition(filter))
-        .filter(visible_commitments(principal))
-        .count(db)
-        .await?)
+    store::count_where::<commitment::Entity>(
+        db,
+        commitment_condition(filter).add(visible_commitments(principal)),
+    )
+    .await
 }
 
 /// Refuses the same id twice in one list: each person takes part once.

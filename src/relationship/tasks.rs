@@ -7,10 +7,9 @@ use chrono::{Days, NaiveDate};
 use entity::enums::{InteractionKind, TaskKind, TaskStatus};
 use entity::task::{self, Column, Entity};
 use entity::{interaction, organization};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -102,15 +101,12 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<task::Model>> {
     principal.ensure_can_read_crm()?;
-    let query = Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal));
-    store::page_of(
+    store::page_where::<Entity>(
         db,
-        query,
+        filter_condition(filter).add(visible(principal)),
         page,
-        Expr::col((Entity, sort_column(page.sort.key))),
-        Expr::col((Entity, Column::Id)),
+        sort_column(page.sort.key),
+        Column::Id,
     )
     .await
 }
@@ -121,11 +117,7 @@ pub async fn count(
     filter: &TaskFilter,
 ) -> Result<u64> {
     principal.ensure_can_read_crm()?;
-    Ok(Entity::find()
-        .filter(filter_condition(filter))
-        .filter(visible(principal))
-        .count(db)
-        .await?)
+    store::count_where::<Entity>(db, filter_condition(filter).add(visible(principal))).await
 }
 
 #[tracing::instrument(skip(db, principal, new))]
