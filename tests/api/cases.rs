@@ -716,3 +716,56 @@ async fn survey_scores_out_of_their_scale_are_refused() {
         json!({ "satisfaction": 5, "likelihoodToRecommend": 0, "organization": { "code": "DIST-1" }, "order": { "number": "SO-000001" } })
     );
 }
+
+#[tokio::test]
+async fn a_complaint_needs_a_category_a_past_ship_date_and_a_sku_on_its_order() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let placed = submit_as(
+        &app,
+        &t.portal,
+        json!({ "poNumber": "PO-1", "lines": [{ "sku": "WIDGET-1", "quantity": "5" }] }),
+    )
+    .await;
+    let order = placed["order"]["id"].clone();
+    let tomorrow = (Utc::now() + Duration::days(1)).date_naive();
+    for (extra, field, code, message) in [
+        (
+            json!({ "category": null }),
+            "category",
+            "REQUIRED",
+            "a complaint needs a category".to_owned(),
+        ),
+        (
+            json!({ "shipDate": tomorrow.to_string() }),
+            "shipDate",
+            "OUT_OF_RANGE",
+            format!("shipDate {tomorrow} is in the future"),
+        ),
+        (
+            json!({ "orderId": order, "sku": "GADGET-1" }),
+            "sku",
+            "NOT_ALLOWED",
+            "SKU GADGET-1 is not on order SO-000001".to_owned(),
+        ),
+        (
+            json!({ "quantity": "2" }),
+            "sku",
+            "REQUIRED",
+            "name the sku the quantity is of".to_owned(),
+        ),
+    ] {
+        let mut input = json!({ "kind": "COMPLAINT", "organizationId": t.distributor, "subject": "Scratched", "category": "DELIVERY" });
+        for (k, v) in extra.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        let body = open(&app, &t.portal, input).await;
+        assert_eq!(
+            body["userErrors"],
+            json!([{ "field": ["input", field], "code": code, "message": message }]),
+            "{extra}"
+        );
+    }
+    let body = app.graphql("{ cases { totalCount } }", json!({})).await;
+    assert_eq!(body["data"]["cases"]["totalCount"], 0);
+}
