@@ -1,6 +1,7 @@
 //! channelgraph: a CRM backend for brands that sell through channels.
 
 pub mod access;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -40,6 +40,54 @@ pub struct CrmSettings {
     pub lead_acceptance_hours: u32,
     /// Days an approved deal registration protects its partner.
     pub deal_protection_days: u32,
+    /// The rules and thresholds of customer analytics.
+    pub analytics: AnalyticsSettings,
+}
+
+/// The rules by which customers are classified and valued. Every field of the API that uses
+/// one names it in its description, and `analyticsSettings` shows the values in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnalyticsSettings {
+    /// The currency figures are reported in: orders in other currencies are counted apart
+    /// and never converted.
+    pub reporting_currency: String,
+    /// Days without an order after which a customer is at risk.
+    pub at_risk_after_days: u32,
+    /// Days without an order after which a customer is lost.
+    pub lost_after_days: u32,
+    /// Orders a loyal customer has placed at least.
+    pub loyal_min_orders: u32,
+    /// Days since the first order of a loyal customer, at least.
+    pub loyal_min_tenure_days: u32,
+    /// Orders in the trailing 12 months from which a customer counts as loyal in the
+    /// relationship quadrant.
+    pub quadrant_min_orders: u32,
+    /// Margin in the trailing 12 months, in the reporting currency, from which a customer
+    /// counts as profitable in the relationship quadrant.
+    pub quadrant_min_margin: rust_decimal::Decimal,
+    /// Years a customer is expected to stay, for the simple lifetime value.
+    pub expected_years: rust_decimal::Decimal,
+    /// The yearly discount rate of the retention lifetime value, as a fraction (0.1 = 10 %).
+    pub discount_rate: rust_decimal::Decimal,
+    /// Complete months back in which a partner must have sent each report its tier asks for.
+    pub report_months: u32,
+}
+
+impl Default for AnalyticsSettings {
+    fn default() -> Self {
+        Self {
+            reporting_currency: "EUR".to_owned(),
+            at_risk_after_days: 180,
+            lost_after_days: 365,
+            loyal_min_orders: 5,
+            loyal_min_tenure_days: 365,
+            quadrant_min_orders: 4,
+            quadrant_min_margin: rust_decimal::Decimal::from(5000),
+            expected_years: rust_decimal::Decimal::from(3),
+            discount_rate: rust_decimal::Decimal::new(10, 2),
+            report_months: 3,
+        }
+    }
 }
 
 impl Default for CrmSettings {
@@ -50,6 +98,7 @@ impl Default for CrmSettings {
             case_reopen_days: 30,
             lead_acceptance_hours: 48,
             deal_protection_days: 90,
+            analytics: AnalyticsSettings::default(),
         }
     }
 }
@@ -201,7 +250,17 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 31] = [
+const KEYS: [&str; 41] = [
+    "reporting_currency",
+    "at_risk_after_days",
+    "lost_after_days",
+    "loyal_min_orders",
+    "loyal_min_tenure_days",
+    "quadrant_min_orders",
+    "quadrant_min_margin",
+    "expected_years",
+    "discount_rate",
+    "report_months",
     "lead_acceptance_hours",
     "deal_protection_days",
     "case_reopen_days",
@@ -418,9 +477,65 @@ impl Settings {
                 "case_reopen_days" => {
                     settings.crm.case_reopen_days = parse_number(&source, &value, 0, 3650)? as u32
                 }
+                "reporting_currency" => {
+                    let code = value.trim().to_uppercase();
+                    crate::money::Currency::parse(&[], &code).map_err(|_| {
+                        bad(
+                            &source,
+                            format!("`{value}` is not an ISO 4217 currency code"),
+                        )
+                    })?;
+                    settings.crm.analytics.reporting_currency = code
+                }
+                "at_risk_after_days" => {
+                    settings.crm.analytics.at_risk_after_days =
+                        parse_number(&source, &value, 1, 3650)? as u32
+                }
+                "lost_after_days" => {
+                    settings.crm.analytics.lost_after_days =
+                        parse_number(&source, &value, 1, 3650)? as u32
+                }
+                "loyal_min_orders" => {
+                    settings.crm.analytics.loyal_min_orders =
+                        parse_number(&source, &value, 2, 10_000)? as u32
+                }
+                "loyal_min_tenure_days" => {
+                    settings.crm.analytics.loyal_min_tenure_days =
+                        parse_number(&source, &value, 0, 3650)? as u32
+                }
+                "quadrant_min_orders" => {
+                    settings.crm.analytics.quadrant_min_orders =
+                        parse_number(&source, &value, 1, 10_000)? as u32
+                }
+                "quadrant_min_margin" => {
+                    settings.crm.analytics.quadrant_min_margin =
+                        parse_decimal(&source, &value, "0", "1000000000000")?
+                }
+                "expected_years" => {
+                    settings.crm.analytics.expected_years =
+                        parse_decimal(&source, &value, "0.1", "100")?
+                }
+                "discount_rate" => {
+                    settings.crm.analytics.discount_rate =
+                        parse_decimal(&source, &value, "0.0001", "1")?
+                }
+                "report_months" => {
+                    settings.crm.analytics.report_months =
+                        parse_number(&source, &value, 1, 24)? as u32
+                }
                 "config" => {}
                 _ => unreachable!("every key is in KEYS"),
             }
+        }
+        let analytics = &settings.crm.analytics;
+        if analytics.lost_after_days <= analytics.at_risk_after_days {
+            return Err(bad(
+                "lost_after_days",
+                format!(
+                    "must be more than at_risk_after_days ({}); it was {}",
+                    analytics.at_risk_after_days, analytics.lost_after_days
+                ),
+            ));
         }
         let development = settings.mode == Mode::Development;
         settings.limits.introspection = introspection.unwrap_or(development);
@@ -527,6 +642,26 @@ fn parse_bool(source: &str, value: &str) -> Result<bool, SettingsError> {
     }
 }
 
+fn parse_decimal(
+    source: &str,
+    value: &str,
+    min: &str,
+    max: &str,
+) -> Result<rust_decimal::Decimal, SettingsError> {
+    use std::str::FromStr;
+    let bounds = (
+        rust_decimal::Decimal::from_str(min),
+        rust_decimal::Decimal::from_str(max),
+    );
+    match (rust_decimal::Decimal::from_str(value.trim()), bounds) {
+        (Ok(n), (Ok(lo), Ok(hi))) if n >= lo && n <= hi => Ok(n.normalize()),
+        _ => Err(bad(
+            source,
+            format!("`{value}` is not a decimal number from {min} to {max}"),
+        )),
+    }
+}
+
 fn parse_number(source: &str, value: &str, min: u64, max: u64) -> Result<u64, SettingsError> {
     match value.trim().parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -596,6 +731,32 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "CHANNELGRAPH_BUSINESS_TIME_ZONE: `Mars/Olympus` is not an IANA time zone like Europe/Berlin"
+        );
+    }
+
+    #[test]
+    fn analytics_thresholds_are_checked() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_DISCOUNT_RATE", "0.08"),
+                ("CHANNELGRAPH_REPORTING_CURRENCY", "cny"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.crm.analytics.discount_rate.to_string(), "0.08");
+        assert_eq!(s.crm.analytics.reporting_currency, "CNY");
+        let err =
+            Settings::from_sources(None, &env(&[("CHANNELGRAPH_DISCOUNT_RATE", "0")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CHANNELGRAPH_DISCOUNT_RATE: `0` is not a decimal number from 0.0001 to 1"
+        );
+        let err = Settings::from_sources(None, &env(&[("CHANNELGRAPH_LOST_AFTER_DAYS", "90")]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "lost_after_days: must be more than at_risk_after_days (180); it was 90"
         );
     }
 

@@ -18,6 +18,7 @@ pub struct Model {
     pub currency: String,
     /// Tax on each line, in percent of the line's net amount.
     pub tax_rate: Decimal,
+    pub standard_cost: Option<Decimal>,
     pub status: ProductStatus,
     pub description: Option<String>,
     pub created_at: DateTimeUtc,

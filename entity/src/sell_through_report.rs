@@ -13,6 +13,7 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub replaced_at: Option<DateTimeUtc>,
     pub replaced_by: Option<Uuid>,
+    pub brand_share_percent: Option<Decimal>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,7 @@ mod m20261130_000001_interactions;
 mod m20261130_000002_cases;
 mod m20261130_000003_campaigns;
 mod m20261130_000004_leads;
+mod m20261130_000005_analytics;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_cases::Migration),
             Box::new(m20261130_000003_campaigns::Migration),
             Box::new(m20261130_000004_leads::Migration),
+            Box::new(m20261130_000005_analytics::Migration),
         ]
     }
 }

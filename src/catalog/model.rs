@@ -18,6 +18,8 @@ pub struct NewProduct {
     pub unit: UnitOfMeasure,
     pub list_price: Money,
     pub tax_rate: Decimal,
+    /// What one unit costs the brand, in the list price's currency.
+    pub standard_cost: Option<Decimal>,
     pub status: ProductStatus,
     pub description: Option<String>,
     pub suppliers: Vec<ProductSupplier>,
@@ -38,6 +40,7 @@ pub struct ProductChanges {
     pub product_line: Option<String>,
     pub list_price: Option<Money>,
     pub tax_rate: Option<Decimal>,
+    pub standard_cost: Patch<Decimal>,
     pub status: Option<ProductStatus>,
     pub description: Patch<String>,
     /// When given, replaces the product's suppliers.

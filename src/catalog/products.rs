@@ -253,6 +253,7 @@ pub async fn create(
         list_price: Set(new.list_price.amount),
         currency: Set(new.list_price.currency.code().to_owned()),
         tax_rate: Set(new.tax_rate),
+        standard_cost: Set(new.standard_cost),
         status: Set(new.status),
         description: Set(new.description),
         created_at: Set(at),
@@ -310,6 +311,7 @@ pub async fn update(
     if let Some(rate) = changes.tax_rate {
         row.tax_rate = Set(rate);
     }
+    row.standard_cost = Set(changes.standard_cost.apply(current.standard_cost));
     row.description = Set(changes.description.apply(current.description));
     let saved = save_versioned::<Entity>(db, row, id, version).await?;
     if let Some(suppliers) = &changes.suppliers {

@@ -153,6 +153,8 @@ pub async fn sell_through(
         period_start: Date(start),
         period_end: Date(end),
         lines,
+        // An 852 carries units, not the partner's other brands.
+        brand_share_percent: None,
     };
     let mut new = input.parse(trade).map_err(|e| failure(e, located))?;
     new.organization_id = Some(reporter.id);

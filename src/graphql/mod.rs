@@ -31,6 +31,7 @@ pub fn selected_operation<'a>(
     }
 }
 
+use crate::analytics::graphql::AnalyticsQuery;
 use crate::audit::graphql::AuditQuery;
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
@@ -81,6 +82,7 @@ pub struct Query(
     GrowthQuery,
     LeadQuery,
     DealQuery,
+    AnalyticsQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload

@@ -145,6 +145,13 @@ impl SellThroughReport {
     async fn submitted_at(&self) -> DateTime {
         DateTime(self.0.submitted_at)
     }
+    /// The share of all its sales in the period, in percent, that were the brand's
+    /// products, as the partner stated it; null when it did not say.
+    async fn brand_share_percent(&self) -> Option<Decimal> {
+        self.0
+            .brand_share_percent
+            .map(|p| Decimal(crate::money::stored(p)))
+    }
     /// When a later report for the same period replaced it; null while current.
     async fn replaced_at(&self) -> Option<DateTime> {
         self.0.replaced_at.map(DateTime)
@@ -533,6 +540,9 @@ pub struct SellThroughReportSubmitInput {
     pub period_end: Date,
     /// Sales per SKU (and segment), each once.
     pub lines: Vec<SellThroughLineInput>,
+    /// The share of all your sales in the period, in percent (0 to 100), that were the
+    /// brand's products; tiers with a sales-share obligation are measured by it.
+    pub brand_share_percent: Option<Decimal>,
 }
 
 impl SellThroughReportSubmitInput {
@@ -560,6 +570,10 @@ impl SellThroughReportSubmitInput {
             period_start: self.period_start.0,
             period_end: self.period_end.0,
             lines,
+            brand_share_percent: self
+                .brand_share_percent
+                .map(|p| money::tax_rate(&["input", "brandSharePercent"], p.0))
+                .transpose()?,
         })
     }
 }

@@ -49,6 +49,9 @@ pub struct NewSellThroughReport {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub lines: Vec<SellThroughLine>,
+    /// The share of all its sales in the period, in percent, that were the brand's
+    /// products, as the partner states it.
+    pub brand_share_percent: Option<Decimal>,
 }
 
 #[derive(Clone, Debug)]
@@ -308,6 +311,7 @@ pub async fn submit_sell_through(
         submitted_at: Set(at),
         replaced_at: Set(None),
         replaced_by: Set(None),
+        brand_share_percent: Set(new.brand_share_percent),
     }
     .insert(db)
     .await

@@ -147,6 +147,8 @@ pub async fn demo(
                 unit: *unit,
                 list_price: Money::rounded(cents(*price), eur()?),
                 tax_rate: Decimal::from(19),
+                // The brand makes at a 40 % gross margin on list.
+                standard_cost: Some((cents(*price) * Decimal::new(6, 1)).round_dp(2)),
                 status: ProductStatus::Active,
                 description: None,
                 suppliers: vec![ProductSupplier {
@@ -311,6 +313,7 @@ pub async fn demo(
                     period_start: start,
                     period_end: end,
                     lines: sold,
+                    brand_share_percent: Some(Decimal::from(25 + rng.below(40))),
                 },
             )
             .await?;

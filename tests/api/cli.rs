@@ -71,6 +71,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261130_000002_cases",
         "m20261130_000003_campaigns",
         "m20261130_000004_leads",
+        "m20261130_000005_analytics",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -1,5 +1,6 @@
 //! The API over HTTP, as clients use it.
 
+mod analytics;
 mod audit;
 mod auth;
 mod bad_input;

@@ -5,4 +5,4 @@ mod resolvers;
 mod types;
 
 pub use resolvers::{CaseMutation, CaseQuery};
-pub use types::{Case, CaseRoute, SurveyResponse};
+pub use types::{Case, CaseCategory, CaseRoute, SurveyResponse};

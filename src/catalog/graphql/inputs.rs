@@ -85,6 +85,9 @@ pub struct ProductCreateInput {
     /// Tax on each order line, in percent of its net amount: 0 to 100. Default 0.
     #[graphql(default_with = "Decimal(Dec::ZERO)")]
     pub tax_rate_percent: Decimal,
+    /// What one unit costs the brand, in the list price's currency; margins are worked
+    /// out from it. Seen by the brand's staff only.
+    pub standard_cost: Option<Decimal>,
     /// Whether it can be ordered. Default ACTIVE.
     #[graphql(default_with = "ProductStatus::Active")]
     pub status: ProductStatus,
@@ -110,6 +113,10 @@ impl ProductCreateInput {
                 .list_price
                 .parse(&["input", "listPrice"], limits.max_amount)?,
             tax_rate: money::tax_rate(&["input", "taxRatePercent"], self.tax_rate_percent.0)?,
+            standard_cost: self
+                .standard_cost
+                .map(|c| money::count(&["input", "standardCost"], c.0, limits.max_amount))
+                .transpose()?,
             status: self.status.into(),
             description: domain::optional_note(
                 &["input", "description"],
@@ -138,6 +145,8 @@ pub struct ProductUpdateInput {
     pub list_price: Option<MoneyInput>,
     /// A new tax rate in percent; orders already placed keep theirs.
     pub tax_rate_percent: Option<Decimal>,
+    /// A new standard cost per unit, in the list price's currency; null removes it.
+    pub standard_cost: MaybeUndefined<Decimal>,
     /// A new status.
     pub status: Option<ProductStatus>,
     /// A new description; null removes it.
@@ -182,6 +191,15 @@ impl ProductUpdateInput {
                     .tax_rate_percent
                     .map(|r| money::tax_rate(&["input", "taxRatePercent"], r.0))
                     .transpose()?,
+                standard_cost: match self.standard_cost {
+                    MaybeUndefined::Undefined => Patch::Keep,
+                    MaybeUndefined::Null => Patch::Clear,
+                    MaybeUndefined::Value(c) => Patch::Set(money::count(
+                        &["input", "standardCost"],
+                        c.0,
+                        limits.max_amount,
+                    )?),
+                },
                 status: self.status.map(Into::into),
                 description,
                 suppliers: self.suppliers.map(suppliers).transpose()?,

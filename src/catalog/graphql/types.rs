@@ -139,6 +139,15 @@ impl Product {
     async fn tax_rate_percent(&self) -> Decimal {
         Decimal(stored(self.0.tax_rate))
     }
+    /// What one unit costs the brand, in the list price's currency: margins are the net
+    /// line totals less this times the quantity. Null when none is set, and for partners
+    /// (the brand's costs are its own).
+    async fn standard_cost(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+        if crate::access::Principal::of(ctx).gql()?.is_restricted() {
+            return Ok(None);
+        }
+        Ok(self.0.standard_cost.map(|c| Money::of(c, &self.0.currency)))
+    }
     /// Whether it can be ordered.
     async fn status(&self) -> ProductStatus {
         self.0.status.into()

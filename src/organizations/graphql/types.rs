@@ -354,6 +354,16 @@ pub fn organization(m: organization::Model) -> Organization {
         desc = "Increases with every change; send it back with an update."
     ),
     field(
+        name = "figures",
+        ty = "Option<crate::analytics::graphql::CustomerFigures>",
+        desc = "What it bought and is worth as a customer, as of a day: see CustomerFigures. Null for the brand, suppliers and public-interest organizations.",
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "The day the figures are for. Default: today in the business time zone."
+        )
+    ),
+    field(
         name = "parent",
         ty = "Option<Organization>",
         desc = "The organization it belongs to in a corporate group."
@@ -566,7 +576,7 @@ macro_rules! organization_type {
     (
         $(#[$doc:meta])* $ty:ident {
             $( $(#[$fdoc:meta])* $name:ident: $direction:ident $kind:ident -> $node:ty = $wrap:expr; )*
-        }
+        } $( fields { $($extra:tt)* } )?
     ) => {
         $(#[$doc])*
         #[derive(Clone, Debug)]
@@ -801,6 +811,19 @@ macro_rules! organization_type {
                     .map(|(amount, currency)| crate::graphql::money::Money::of(amount, currency)))
             }
 
+            /// What it bought and is worth as a customer, as of a day: see CustomerFigures.
+            /// Null for the brand, suppliers and public-interest organizations.
+            pub async fn figures(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The day the figures are for. Default: today in the business time zone.")]
+                as_of: Option<Date>,
+            ) -> async_graphql::Result<Option<crate::analytics::graphql::CustomerFigures>> {
+                crate::analytics::graphql::figures_of(ctx, self.0.id, self.0.kind, as_of).await
+            }
+
+            $( $($extra)* )?
+
             $(
                 $(#[$fdoc])*
                 pub async fn $name(
@@ -872,6 +895,18 @@ organization_type!(
         sub_distributors: Downstream DistributesTo -> Distributor = Distributor;
         /// End customers this distributor serves directly, by name.
         customers: Downstream Serves -> Customer = Customer;
+    } fields {
+        /// Its scorecard over the trailing 12 months: revenue and growth, sell-through,
+        /// weeks of supply, on-time payment, complaints and its tier's obligations. Staff see
+        /// every distributor's; a distributor its own; null otherwise.
+        pub async fn scorecard(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The day the scorecard is for. Default: today in the business time zone.")]
+            as_of: Option<Date>,
+        ) -> async_graphql::Result<Option<crate::analytics::graphql::DistributorScorecard>> {
+            crate::analytics::graphql::distributor_scorecard(ctx, self.0.id, as_of).await
+        }
     }
 );
 
@@ -880,6 +915,18 @@ organization_type!(
     Supplier {
         /// Organizations this supplier supplies, by name.
         supplies: Downstream Supplies -> Organization = organization;
+    } fields {
+        /// Its scorecard over the trailing 12 months: on-time delivery, fill rate,
+        /// complaints traced to its products, and tenure. Staff see every supplier's; a
+        /// supplier its own; null otherwise.
+        pub async fn scorecard(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "The day the scorecard is for. Default: today in the business time zone.")]
+            as_of: Option<Date>,
+        ) -> async_graphql::Result<Option<crate::analytics::graphql::SupplierScorecard>> {
+            crate::analytics::graphql::supplier_scorecard(ctx, self.0.id, as_of).await
+        }
     }
 );
 

@@ -1,0 +1,354 @@
+//! Figures per customer: what it bought and when, what that earned, where it stands in its
+//! lifecycle and relationship quadrant, and what it is worth. The database sums per buyer
+//! (one statement for a page of customers, one for their margins, one for the retention of
+//! their segments); the rules applied to those sums are the configured ones.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::sql::{self, AsOf, Sql};
+use crate::access::Principal;
+use crate::error::Result;
+use crate::money::Currency;
+use crate::settings::AnalyticsSettings;
+
+/// Where a customer is on the path from prospect to loyal buyer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LifecycleStage {
+    Prospect,
+    FirstTime,
+    Repeat,
+    Loyal,
+    AtRisk,
+    Lost,
+}
+
+/// Loyalty against profitability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quadrant {
+    Partner,
+    Functional,
+    Emotional,
+    Acquaintance,
+}
+
+/// What the database summed for one buyer.
+#[derive(Clone, Debug, Default)]
+pub struct Sums {
+    pub orders: i64,
+    pub orders_12: i64,
+    pub other_currency_orders: i64,
+    pub first_at: Option<DateTime<Utc>>,
+    pub last_at: Option<DateTime<Utc>>,
+    pub revenue: Decimal,
+    pub revenue_12: Decimal,
+    pub margin: Decimal,
+    pub margin_12: Decimal,
+}
+
+/// One customer's figures as of a day.
+#[derive(Clone, Debug)]
+pub struct CustomerFigures {
+    pub as_of: NaiveDate,
+    pub currency: String,
+    pub sums: Sums,
+    /// Whether margins (and what is worked out from them) may be shown to the caller.
+    pub shows_margin: bool,
+    pub segment_retention: Option<Decimal>,
+    pub settings: AnalyticsSettings,
+}
+
+impl CustomerFigures {
+    pub fn first_order_on(&self) -> Option<NaiveDate> {
+        self.sums.first_at.map(|t| t.date_naive())
+    }
+
+    pub fn last_order_on(&self) -> Option<NaiveDate> {
+        self.sums.last_at.map(|t| t.date_naive())
+    }
+
+    pub fn days_since_last_order(&self) -> Option<i64> {
+        self.last_order_on().map(|d| (self.as_of - d).num_days())
+    }
+
+    /// Days between the first and the last order, over the gaps between orders.
+    pub fn average_order_interval_days(&self) -> Option<Decimal> {
+        let (first, last) = (self.first_order_on()?, self.last_order_on()?);
+        if self.sums.orders < 2 {
+            return None;
+        }
+        let days = Decimal::from((last - first).num_days());
+        Some(round(days / Decimal::from(self.sums.orders - 1), 2))
+    }
+
+    pub fn stage(&self) -> LifecycleStage {
+        let s = &self.settings;
+        let (Some(first), Some(since)) = (self.first_order_on(), self.days_since_last_order())
+        else {
+            return LifecycleStage::Prospect;
+        };
+        if since > i64::from(s.lost_after_days) {
+            LifecycleStage::Lost
+        } else if since > i64::from(s.at_risk_after_days) {
+            LifecycleStage::AtRisk
+        } else if self.sums.orders >= i64::from(s.loyal_min_orders)
+            && (self.as_of - first).num_days() >= i64::from(s.loyal_min_tenure_days)
+        {
+            LifecycleStage::Loyal
+        } else if self.sums.orders >= 2 {
+            LifecycleStage::Repeat
+        } else {
+            LifecycleStage::FirstTime
+        }
+    }
+
+    pub fn quadrant(&self) -> Option<Quadrant> {
+        if !self.shows_margin || self.sums.orders == 0 {
+            return None;
+        }
+        let s = &self.settings;
+        let loyal = self.sums.orders_12 >= i64::from(s.quadrant_min_orders);
+        let profitable = self.sums.margin_12 >= s.quadrant_min_margin;
+        Some(match (loyal, profitable) {
+            (true, true) => Quadrant::Partner,
+            (false, true) => Quadrant::Functional,
+            (true, false) => Quadrant::Emotional,
+            (false, false) => Quadrant::Acquaintance,
+        })
+    }
+
+    /// Calendar months from the month of the first order to the month of `as_of`, both
+    /// counted.
+    pub fn months_as_customer(&self) -> Option<i32> {
+        let first = self.first_order_on()?;
+        Some(sql::month_number(self.as_of) - sql::month_number(first) + 1)
+    }
+
+    /// Average monthly revenue × 12 × expected years.
+    pub fn lifetime_value_simple(&self) -> Option<Decimal> {
+        let months = self.months_as_customer()?;
+        let monthly = self.sums.revenue / Decimal::from(months);
+        Some(self.money(monthly * Decimal::from(12) * self.settings.expected_years))
+    }
+
+    /// m·r / (1 + d − r): the trailing-12-month margin m kept at the segment's retention r,
+    /// discounted at d, summed over the years to come.
+    pub fn lifetime_value_retention(&self) -> Option<Decimal> {
+        if !self.shows_margin || self.sums.orders == 0 {
+            return None;
+        }
+        let r = self.segment_retention?;
+        let d = self.settings.discount_rate;
+        Some(self.money(self.sums.margin_12 * r / (Decimal::ONE + d - r)))
+    }
+
+    fn money(&self, amount: Decimal) -> Decimal {
+        money(&self.currency, amount)
+    }
+}
+
+/// Rounded half-even to `currency`'s minor unit.
+pub fn money(currency: &str, amount: Decimal) -> Decimal {
+    let places = Currency::parse(&[], currency)
+        .map(|c| c.minor_units())
+        .unwrap_or(2);
+    round(amount, places)
+}
+
+/// Rounded half-even to `places`, and shown with exactly that many.
+pub fn round(value: Decimal, places: u32) -> Decimal {
+    let mut v = value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
+    v.rescale(places);
+    v
+}
+
+/// The figures of `ids` as of `as_of`, from the orders the principal may see.
+pub async fn figures(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    settings: &AnalyticsSettings,
+    as_of: NaiveDate,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, CustomerFigures>> {
+    let window = AsOf::new(as_of)?;
+    let mut sums = order_sums(db, principal, settings, &window, ids).await?;
+    let shows_margin = !principal.is_restricted();
+    if shows_margin {
+        for (buyer, (margin, margin_12)) in margins(db, principal, settings, &window, ids).await? {
+            let entry = sums.entry(buyer).or_default();
+            entry.margin = margin;
+            entry.margin_12 = margin_12;
+        }
+    }
+    let segments = segment_of(db, ids).await?;
+    let retention = if shows_margin {
+        segment_retention(db, principal, &window).await?
+    } else {
+        HashMap::new()
+    };
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let segment = segments.get(id).cloned().flatten();
+            (
+                *id,
+                CustomerFigures {
+                    as_of,
+                    currency: settings.reporting_currency.clone(),
+                    sums: sums.remove(id).unwrap_or_default(),
+                    shows_margin,
+                    segment_retention: retention.get(&segment).copied(),
+                    settings: settings.clone(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Orders, dates and revenue per buyer.
+async fn order_sums(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    settings: &AnalyticsSettings,
+    window: &AsOf,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Sums>> {
+    let mut q = Sql::new(db.get_database_backend());
+    let cur = settings.reporting_currency.as_str();
+    q.push("SELECT o.buyer_id AS buyer, COUNT(*) AS orders, COUNT(CASE WHEN o.submitted_at >= ")
+        .bind(window.start_12)
+        .push(" THEN 1 END) AS orders_12, COUNT(CASE WHEN o.currency <> ")
+        .bind(cur)
+        .push(" THEN 1 END) AS other_currency, MIN(o.submitted_at) AS first_at, MAX(o.submitted_at) AS last_at, SUM(CASE WHEN o.currency = ")
+        .bind(cur)
+        .push(" THEN o.total - o.tax_total ELSE 0 END) AS revenue, SUM(CASE WHEN o.currency = ")
+        .bind(cur)
+        .push(" AND o.submitted_at >= ")
+        .bind(window.start_12)
+        .push(" THEN o.total - o.tax_total ELSE 0 END) AS revenue_12 FROM orders o WHERE o.buyer_id IN ")
+        .ids(ids)
+        .push(" AND ")
+        .counted_sale("o", window.end)
+        .push(" AND ")
+        .visible_orders(principal, "o")
+        .push(" GROUP BY o.buyer_id");
+    let mut out = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let buyer: Uuid = row.try_get("", "buyer")?;
+        out.insert(
+            buyer,
+            Sums {
+                orders: sql::count(&row, "orders")?,
+                orders_12: sql::count(&row, "orders_12")?,
+                other_currency_orders: sql::count(&row, "other_currency")?,
+                first_at: row.try_get("", "first_at")?,
+                last_at: row.try_get("", "last_at")?,
+                revenue: sql::decimal(&row, "revenue")?,
+                revenue_12: sql::decimal(&row, "revenue_12")?,
+                margin: Decimal::ZERO,
+                margin_12: Decimal::ZERO,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The part of a line's net total above its standard cost: lines whose product has no
+/// standard cost in the order's currency add nothing.
+const LINE_MARGIN: &str =
+    "l.line_total - COALESCE(l.accepted_quantity, l.quantity) * p.standard_cost";
+
+/// Lifetime and trailing-12-month margin per buyer.
+async fn margins(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    settings: &AnalyticsSettings,
+    window: &AsOf,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, (Decimal, Decimal)>> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push(&format!(
+        "SELECT o.buyer_id AS buyer, SUM({LINE_MARGIN}) AS margin, SUM(CASE WHEN o.submitted_at >= "
+    ))
+    .bind(window.start_12)
+    .push(&format!(
+        " THEN {LINE_MARGIN} ELSE 0 END) AS margin_12 FROM orders o \
+             JOIN order_lines l ON l.order_id = o.id \
+             JOIN products p ON p.id = l.product_id \
+             WHERE o.buyer_id IN "
+    ))
+    .ids(ids)
+    .push(" AND o.currency = ")
+    .bind(settings.reporting_currency.as_str())
+    .push(" AND p.currency = o.currency AND p.standard_cost IS NOT NULL AND ")
+    .counted_sale("o", window.end)
+    .push(" AND ")
+    .visible_orders(principal, "o")
+    .push(" GROUP BY o.buyer_id");
+    let mut out = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let buyer: Uuid = row.try_get("", "buyer")?;
+        out.insert(
+            buyer,
+            (
+                sql::decimal(&row, "margin")?,
+                sql::decimal(&row, "margin_12")?,
+            ),
+        );
+    }
+    Ok(out)
+}
+
+/// The industry segment of each organization (stored text, or None).
+async fn segment_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Option<String>>> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push("SELECT id, segment FROM organizations WHERE id IN ")
+        .ids(ids);
+    let mut out = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        out.insert(row.try_get("", "id")?, row.try_get("", "segment")?);
+    }
+    Ok(out)
+}
+
+/// The retention rate of each industry segment (customers without one form their own
+/// group): of the customers who bought in the 12 months before the trailing 12, the share
+/// who bought again in the trailing 12. A segment with no such customers has no rate.
+pub async fn segment_retention(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    window: &AsOf,
+) -> Result<HashMap<Option<String>, Decimal>> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push(
+        "SELECT g.segment AS segment, COUNT(*) AS base, COUNT(CASE WHEN g.recent > 0 THEN 1 END) AS kept \
+         FROM (SELECT o.buyer_id, c.segment AS segment, COUNT(CASE WHEN o.submitted_at >= ",
+    )
+    .bind(window.start_12)
+    .push(" THEN 1 END) AS recent, COUNT(CASE WHEN o.submitted_at < ")
+    .bind(window.start_12)
+    .push(" THEN 1 END) AS prior FROM orders o JOIN organizations c ON c.id = o.buyer_id WHERE o.submitted_at >= ")
+    .bind(window.start_24)
+    .push(" AND ")
+    .counted_sale("o", window.end)
+    .push(" AND ")
+    .visible_orders(principal, "o")
+    .push(" GROUP BY o.buyer_id, c.segment) g WHERE g.prior > 0 GROUP BY g.segment");
+    let mut out = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let segment: Option<String> = row.try_get("", "segment")?;
+        let base = sql::count(&row, "base")?;
+        let kept = sql::count(&row, "kept")?;
+        if base > 0 {
+            out.insert(segment, Decimal::from(kept) / Decimal::from(base));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,9 @@
+//! Customer and channel analytics, computed by the database: figures per customer, the
+//! portfolio of a seller's customers, service figures and scorecards of the channel.
+
+pub mod channel;
+pub mod customers;
+pub mod graphql;
+pub mod portfolio;
+pub mod service;
+pub mod sql;

@@ -1,0 +1,365 @@
+//! The portfolio of one seller's customers: how many buy per period, how many stay, how
+//! cohorts age, how concentrated revenue is, and who is slipping away. Every figure is a
+//! grouped or windowed statement; Rust only fills in periods nobody bought in.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::customers::round;
+use super::sql::{self, AsOf, Sql};
+use crate::access::Principal;
+use crate::error::{Error, Result};
+use crate::settings::AnalyticsSettings;
+
+/// Whose customers: the orders placed with one seller.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub seller_id: Uuid,
+    pub as_of: AsOf,
+}
+
+/// The seller a principal may look at: staff any (the brand by default), a partner only
+/// itself.
+pub fn seller_for(principal: &Principal, asked: Option<Uuid>, brand: Option<Uuid>) -> Result<Uuid> {
+    match (principal.partner_organization(), asked) {
+        (Some(own), None) => Ok(own),
+        (Some(own), Some(asked)) if asked == own => Ok(own),
+        (Some(_), Some(_)) => Err(Error::Forbidden(
+            "a partner sees the portfolio of its own customers only".into(),
+        )),
+        (None, Some(asked)) if !principal.is_restricted() => Ok(asked),
+        (None, None) if !principal.is_restricted() => brand.ok_or_else(|| {
+            Error::user(
+                &["sellerId"],
+                crate::error::ErrorCode::Required,
+                "there is no brand organization yet; name the seller",
+            )
+        }),
+        _ => Err(Error::Unauthenticated),
+    }
+}
+
+/// Calendar periods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Period {
+    pub fn months(self) -> i32 {
+        match self {
+            Period::Month => 1,
+            Period::Quarter => 3,
+            Period::Year => 12,
+        }
+    }
+
+    /// The period number of month number `m`.
+    fn of_month(self, m: i32) -> i32 {
+        m.div_euclid(self.months())
+    }
+
+    pub fn start(self, p: i32) -> NaiveDate {
+        sql::month_start(p * self.months())
+    }
+
+    pub fn end(self, p: i32) -> NaiveDate {
+        sql::month_start((p + 1) * self.months())
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN)
+    }
+}
+
+/// Customers in one period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeriodFigures {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub active: i64,
+    pub new: i64,
+    pub cumulative: i64,
+    /// Customers who bought in the period before and in this one.
+    pub retained: i64,
+    /// Customers who bought in the period before.
+    pub previous: i64,
+}
+
+impl PeriodFigures {
+    pub fn retention(&self) -> Option<Decimal> {
+        (self.previous > 0).then(|| {
+            round(
+                Decimal::from(self.retained) / Decimal::from(self.previous),
+                4,
+            )
+        })
+    }
+
+    pub fn churn(&self) -> Option<Decimal> {
+        self.retention().map(|r| round(Decimal::ONE - r, 4))
+    }
+}
+
+/// `(buyer, period)` for every period a buyer placed a counted order with the seller in, up
+/// to the end of the window; `p` is the period number.
+fn buyer_periods(q: &mut Sql, scope: &Scope, period: Period) {
+    let month = q.month_of("o.submitted_at");
+    q.push(&format!(
+        "SELECT o.buyer_id AS buyer, {month} / {} AS p FROM orders o WHERE o.seller_id = ",
+        period.months()
+    ))
+    .bind(scope.seller_id)
+    .push(" AND ")
+    .counted_sale("o", scope.as_of.end)
+    .push(&format!(
+        " GROUP BY o.buyer_id, {month} / {}",
+        period.months()
+    ));
+}
+
+/// Customers per period, for the `count` periods ending with the one `as_of` falls in.
+pub async fn periods(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    period: Period,
+    count: u32,
+) -> Result<Vec<PeriodFigures>> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push("WITH b AS (");
+    buyer_periods(&mut q, scope, period);
+    q.push(
+        "), f AS (SELECT buyer, MIN(p) AS first_p FROM b GROUP BY buyer), \
+         t AS (SELECT b.p AS p, COUNT(*) AS active, \
+         COUNT(CASE WHEN f.first_p = b.p THEN 1 END) AS fresh, COUNT(prev.buyer) AS retained \
+         FROM b JOIN f ON f.buyer = b.buyer \
+         LEFT JOIN b prev ON prev.buyer = b.buyer AND prev.p = b.p - 1 GROUP BY b.p) \
+         SELECT p, active, fresh, retained, SUM(fresh) OVER (ORDER BY p) AS cumulative FROM t ORDER BY p",
+    );
+    let mut rows: HashMap<i32, (i64, i64, i64, i64)> = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let p: i64 = row.try_get("", "p")?;
+        let cumulative = sql::integer_sum(&row, "cumulative")?.unwrap_or(0);
+        rows.insert(
+            p as i32,
+            (
+                sql::count(&row, "active")?,
+                sql::count(&row, "fresh")?,
+                sql::count(&row, "retained")?,
+                cumulative,
+            ),
+        );
+    }
+    let last = period.of_month(sql::month_number(scope.as_of.day));
+    let first = last - count as i32 + 1;
+    // Customers won before the first period shown.
+    let mut cumulative = rows
+        .iter()
+        .filter(|(p, _)| **p < first)
+        .max_by_key(|(p, _)| **p)
+        .map(|(_, r)| r.3)
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(count as usize);
+    for p in first..=last {
+        let (active, new, retained, running) =
+            rows.get(&p).copied().unwrap_or((0, 0, 0, cumulative));
+        cumulative = running;
+        out.push(PeriodFigures {
+            start: period.start(p),
+            end: period.end(p),
+            active,
+            new,
+            cumulative,
+            retained,
+            previous: rows.get(&(p - 1)).map(|r| r.0).unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// One cohort: the customers whose first order with the seller fell in a month, and how
+/// many of them bought in each month since.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cohort {
+    pub month: NaiveDate,
+    pub size: i64,
+    /// Customers who bought in month k after the first (k = 0 is the first month itself),
+    /// up to the month of `as_of`.
+    pub active: Vec<i64>,
+}
+
+/// Cohorts of the `months` months ending with the month of `as_of`.
+pub async fn cohorts(db: &impl ConnectionTrait, scope: &Scope, months: u32) -> Result<Vec<Cohort>> {
+    let last = sql::month_number(scope.as_of.day);
+    let first = last - months as i32 + 1;
+    let mut q = Sql::new(db.get_database_backend());
+    q.push("WITH b AS (");
+    buyer_periods(&mut q, scope, Period::Month);
+    q.push(
+        "), f AS (SELECT buyer, MIN(p) AS first_p FROM b GROUP BY buyer) \
+         SELECT f.first_p AS cohort, b.p - f.first_p AS k, COUNT(*) AS n \
+         FROM b JOIN f ON f.buyer = b.buyer WHERE f.first_p >= ",
+    )
+    .bind(first)
+    .push(" GROUP BY f.first_p, b.p - f.first_p");
+    let mut cells: HashMap<(i32, i32), i64> = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let cohort: i64 = row.try_get("", "cohort")?;
+        let k: i64 = row.try_get("", "k")?;
+        cells.insert((cohort as i32, k as i32), sql::count(&row, "n")?);
+    }
+    Ok((first..=last)
+        .map(|c| Cohort {
+            month: sql::month_start(c),
+            size: cells.get(&(c, 0)).copied().unwrap_or(0),
+            active: (0..=(last - c))
+                .map(|k| cells.get(&(c, k)).copied().unwrap_or(0))
+                .collect(),
+        })
+        .collect())
+}
+
+/// How revenue is spread over customers: the revenue of the top tenth, fifth, … of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pareto {
+    pub customers: i64,
+    pub revenue: Decimal,
+    /// For k = 1..=10: how many customers the top k tenths are (rounded up), and their
+    /// revenue.
+    pub deciles: Vec<(i64, Decimal)>,
+}
+
+impl Pareto {
+    /// The share of revenue from the top fifth of customers.
+    pub fn top_fifth_share(&self) -> Option<Decimal> {
+        let (_, top) = self.deciles.get(1)?;
+        (!self.revenue.is_zero()).then(|| round(*top / self.revenue, 4))
+    }
+}
+
+/// The Pareto figure over the trailing 12 months, or the whole history when `lifetime`.
+pub async fn pareto(
+    db: &impl ConnectionTrait,
+    settings: &AnalyticsSettings,
+    scope: &Scope,
+    lifetime: bool,
+) -> Result<Pareto> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push("WITH r AS (SELECT o.buyer_id AS buyer, SUM(o.total - o.tax_total) AS revenue FROM orders o WHERE o.seller_id = ")
+        .bind(scope.seller_id)
+        .push(" AND o.currency = ")
+        .bind(settings.reporting_currency.as_str())
+        .push(" AND ")
+        .counted_sale("o", scope.as_of.end);
+    if !lifetime {
+        q.push(" AND o.submitted_at >= ").bind(scope.as_of.start_12);
+    }
+    let deciles = (1..=10)
+        .map(|k| format!("SELECT {k} AS k"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    q.push(&format!(
+        " GROUP BY o.buyer_id), \
+         ranked AS (SELECT revenue, ROW_NUMBER() OVER (ORDER BY revenue DESC, buyer) AS rn, \
+         COUNT(*) OVER () AS n FROM r) \
+         SELECT d.k AS k, MAX(ranked.n) AS n, \
+         COUNT(CASE WHEN ranked.rn <= (d.k * ranked.n + 9) / 10 THEN 1 END) AS top, \
+         SUM(CASE WHEN ranked.rn <= (d.k * ranked.n + 9) / 10 THEN ranked.revenue ELSE 0 END) AS revenue \
+         FROM ranked CROSS JOIN ({deciles}) d GROUP BY d.k ORDER BY d.k"
+    ));
+    let mut out = Pareto {
+        customers: 0,
+        revenue: Decimal::ZERO,
+        deciles: Vec::with_capacity(10),
+    };
+    for row in db.query_all_raw(q.build()).await? {
+        out.customers = sql::count(&row, "n")?;
+        out.deciles
+            .push((sql::count(&row, "top")?, sql::decimal(&row, "revenue")?));
+    }
+    if out.deciles.is_empty() {
+        out.deciles = vec![(0, Decimal::ZERO); 10];
+    }
+    out.revenue = out.deciles.last().map(|d| d.1).unwrap_or_default();
+    Ok(out)
+}
+
+/// A customer slipping away, with what it was worth.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WinBack {
+    pub organization_id: Uuid,
+    pub last_order_at: chrono::DateTime<chrono::Utc>,
+    pub orders: i64,
+    pub revenue: Decimal,
+    pub lifetime_value: Decimal,
+}
+
+/// The at-risk (`lost` false) or lost customers of the seller, most valuable first (by the
+/// simple lifetime value), at most `first`.
+pub async fn win_back(
+    db: &impl ConnectionTrait,
+    settings: &AnalyticsSettings,
+    scope: &Scope,
+    lost: bool,
+    first: u32,
+) -> Result<Vec<WinBack>> {
+    let day = |days: u32| {
+        scope
+            .as_of
+            .day
+            .checked_sub_days(chrono::Days::new(u64::from(days)))
+            .map(sql::start_of)
+            .ok_or_else(|| Error::Internal("as-of day out of range".into()))
+    };
+    // Days since the last order above a threshold: the last order was before the day
+    // `threshold` days before as-of.
+    let at_risk = day(settings.at_risk_after_days)?;
+    let lost_before = day(settings.lost_after_days)?;
+    let mut q = Sql::new(db.get_database_backend());
+    let month = q.month_of("MIN(o.submitted_at)");
+    let now_month = sql::month_number(scope.as_of.day);
+    q.push("SELECT o.buyer_id AS buyer, COUNT(*) AS orders, MAX(o.submitted_at) AS last_at, SUM(CASE WHEN o.currency = ")
+        .bind(settings.reporting_currency.as_str())
+        .push(&format!(
+            " THEN o.total - o.tax_total ELSE 0 END) AS revenue, {now_month} - {month} + 1 AS months \
+             FROM orders o WHERE o.seller_id = "
+        ))
+        .bind(scope.seller_id)
+        .push(" AND ")
+        .counted_sale("o", scope.as_of.end)
+        .push(" GROUP BY o.buyer_id HAVING MAX(o.submitted_at) < ");
+    if lost {
+        q.bind(lost_before);
+    } else {
+        q.bind(at_risk)
+            .push(" AND MAX(o.submitted_at) >= ")
+            .bind(lost_before);
+    }
+    q.push(" ORDER BY SUM(CASE WHEN o.currency = ")
+        .bind(settings.reporting_currency.as_str())
+        .push(&format!(
+            " THEN o.total - o.tax_total ELSE 0 END) * 1.0 / ({now_month} - {month} + 1) DESC, \
+             o.buyer_id LIMIT {first}"
+        ));
+    let mut out = Vec::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let revenue = sql::decimal(&row, "revenue")?;
+        let months: i64 = row.try_get("", "months")?;
+        let monthly = revenue / Decimal::from(months.max(1));
+        out.push(WinBack {
+            organization_id: row.try_get("", "buyer")?,
+            last_order_at: row.try_get("", "last_at")?,
+            orders: sql::count(&row, "orders")?,
+            revenue,
+            lifetime_value: super::customers::money(
+                &settings.reporting_currency,
+                monthly * Decimal::from(12) * settings.expected_years,
+            ),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,242 @@
+//! Analytics statements are written once as text for both databases: the few expressions
+//! that differ (calendar parts of a timestamp, the hours between two) come from here, and
+//! values are always bound, never spliced.
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use sea_orm::{DbBackend, QueryResult, Statement, Value};
+use uuid::Uuid;
+
+use crate::access::Principal;
+use crate::error::{Error, Result};
+
+/// A statement being written, with its bound values.
+pub struct Sql {
+    backend: DbBackend,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(backend: DbBackend) -> Self {
+        Self {
+            backend,
+            text: String::with_capacity(512),
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends text.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.values.push(value.into());
+        match self.backend {
+            DbBackend::Postgres => {
+                let n = self.values.len();
+                self.text.push_str(&format!("${n}"));
+            }
+            _ => self.text.push('?'),
+        }
+        self
+    }
+
+    /// Appends `(?, ?, …)` bound to `ids`; `(NULL)` when there are none, which matches nothing.
+    pub fn ids(&mut self, ids: &[Uuid]) -> &mut Self {
+        if ids.is_empty() {
+            return self.push("(NULL)");
+        }
+        self.push("(");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(*id);
+        }
+        self.push(")")
+    }
+
+    /// The month of a timestamp column in UTC as one number (year × 12 + month − 1), so
+    /// months since an event are a subtraction.
+    pub fn month_of(&self, column: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!(
+                "(CAST(EXTRACT(YEAR FROM {column} AT TIME ZONE 'UTC') AS BIGINT) * 12 \
+                 + CAST(EXTRACT(MONTH FROM {column} AT TIME ZONE 'UTC') AS BIGINT) - 1)"
+            ),
+            _ => format!(
+                "(CAST(substr({column}, 1, 4) AS INTEGER) * 12 \
+                 + CAST(substr({column}, 6, 2) AS INTEGER) - 1)"
+            ),
+        }
+    }
+
+    /// The whole seconds from timestamp column `from` to `to` (rounded), as an integer, so
+    /// that sums of them are exact.
+    pub fn seconds_between(&self, from: &str, to: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => {
+                format!("CAST(ROUND(EXTRACT(EPOCH FROM ({to} - {from}))) AS BIGINT)")
+            }
+            _ => format!("CAST(ROUND((julianday({to}) - julianday({from})) * 86400.0) AS INTEGER)"),
+        }
+    }
+
+    /// Appends the condition that `o` (an `orders` alias) is an order the principal may see.
+    pub fn visible_orders(&mut self, principal: &Principal, o: &str) -> &mut Self {
+        match principal {
+            Principal::System | Principal::Staff { .. } => self.push("1 = 1"),
+            Principal::Anonymous => self.push("1 = 0"),
+            Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
+                organization_id, ..
+            } => {
+                self.push(&format!("({o}.buyer_id = "));
+                self.bind(*organization_id);
+                self.push(&format!(" OR {o}.seller_id = "));
+                self.bind(*organization_id);
+                self.push(")")
+            }
+        }
+    }
+
+    /// Appends the condition that `r` (a case or survey response) is a record the principal
+    /// may see: staff all; a partner what it recorded and what the brand recorded about it.
+    pub fn visible_records(&mut self, principal: &Principal, r: &str) -> &mut Self {
+        match principal {
+            Principal::System | Principal::Staff { .. } => self.push("1 = 1"),
+            Principal::Anonymous => self.push("1 = 0"),
+            Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
+                organization_id, ..
+            } => {
+                self.push(&format!("({r}.author_organization_id = "));
+                self.bind(*organization_id);
+                self.push(&format!(
+                    " OR ({r}.author_organization_id IS NULL AND {r}.organization_id = "
+                ));
+                self.bind(*organization_id);
+                self.push("))")
+            }
+        }
+    }
+
+    /// Appends the condition that `o` is a counted sale: a sales order, not cancelled, placed
+    /// before `end`.
+    pub fn counted_sale(&mut self, o: &str, end: DateTime<Utc>) -> &mut Self {
+        self.push(&format!(
+            "{o}.kind = 'SALES' AND {o}.status <> 'CANCELLED' AND {o}.submitted_at < "
+        ));
+        self.bind(end)
+    }
+
+    pub fn build(self) -> Statement {
+        Statement::from_sql_and_values(self.backend, self.text, self.values)
+    }
+}
+
+/// The month number [`Sql::month_of`] gives a day.
+pub fn month_number(day: NaiveDate) -> i32 {
+    day.year() * 12 + day.month0() as i32
+}
+
+/// The first day of month number `n`.
+pub fn month_start(n: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(n.div_euclid(12), n.rem_euclid(12) as u32 + 1, 1)
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Midnight UTC at the start of `day`.
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// The window of figures "as of" a day: everything placed before the end of `as_of`, and
+/// the trailing 12 and 24 months ending with it.
+#[derive(Clone, Copy, Debug)]
+pub struct AsOf {
+    pub day: NaiveDate,
+    /// Midnight after `day`: the exclusive end.
+    pub end: DateTime<Utc>,
+    /// The start of the trailing 12 months: the day after the same day a year earlier.
+    pub start_12: DateTime<Utc>,
+    /// The start of the 12 months before those.
+    pub start_24: DateTime<Utc>,
+}
+
+impl AsOf {
+    pub fn new(day: NaiveDate) -> Result<Self> {
+        let next = day
+            .checked_add_days(Days::new(1))
+            .ok_or_else(|| Error::Internal(format!("no day after {day}")))?;
+        let back = |months: u32| {
+            next.checked_sub_months(Months::new(months))
+                .map(start_of)
+                .ok_or_else(|| Error::Internal(format!("no day {months} months before {day}")))
+        };
+        Ok(Self {
+            day,
+            end: start_of(next),
+            start_12: back(12)?,
+            start_24: back(24)?,
+        })
+    }
+}
+
+/// A decimal column that may be NULL (an empty sum), as zero. SQLite hands back a sum
+/// whose terms were all whole numbers as an integer.
+pub fn decimal(row: &QueryResult, column: &str) -> Result<rust_decimal::Decimal> {
+    let value = match row.try_get::<Option<rust_decimal::Decimal>>("", column) {
+        Ok(v) => v,
+        Err(err) => match row.try_get::<Option<i64>>("", column) {
+            Ok(v) => v.map(rust_decimal::Decimal::from),
+            Err(_) => return Err(err.into()),
+        },
+    };
+    Ok(crate::money::stored(value.unwrap_or_default()))
+}
+
+/// A SUM of integers that may be NULL: an integer on SQLite, a numeric on PostgreSQL.
+pub fn integer_sum(row: &QueryResult, column: &str) -> Result<Option<i64>> {
+    if let Ok(n) = row.try_get::<Option<i64>>("", column) {
+        return Ok(n);
+    }
+    let n: Option<rust_decimal::Decimal> = row.try_get("", column)?;
+    Ok(n.and_then(|n| i64::try_from(n).ok()))
+}
+
+/// A count column.
+pub fn count(row: &QueryResult, column: &str) -> Result<i64> {
+    Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_windows_end_with_the_day() {
+        let day = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        let w = AsOf::new(day).unwrap();
+        assert_eq!(w.end.to_rfc3339(), "2026-01-01T00:00:00+00:00");
+        assert_eq!(w.start_12.to_rfc3339(), "2025-01-01T00:00:00+00:00");
+        assert_eq!(w.start_24.to_rfc3339(), "2024-01-01T00:00:00+00:00");
+        let leap = AsOf::new(NaiveDate::from_ymd_opt(2024, 2, 28).unwrap()).unwrap();
+        assert_eq!(leap.start_12.to_rfc3339(), "2023-02-28T00:00:00+00:00");
+    }
+
+    #[test]
+    fn month_numbers_round_trip() {
+        let day = NaiveDate::from_ymd_opt(2025, 1, 17).unwrap();
+        assert_eq!(month_number(day), 2025 * 12);
+        assert_eq!(month_start(month_number(day)).to_string(), "2025-01-01");
+        assert_eq!(month_start(2024 * 12 + 11).to_string(), "2024-12-01");
+    }
+}
