@@ -21,9 +21,7 @@ use crate::error::{Error, GqlResult, Result};
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::NodeType;
-use crate::organizations::graphql::{
-    IndustrySegment, Organization, input_id, loader, organization_by_id,
-};
+use crate::organizations::graphql::{IndustrySegment, Organization, loader, organization_by_id};
 use crate::organizations::loaders::{DirectoryLoader, Shared, unshare};
 use crate::settings::{AnalyticsSettings, CrmSettings};
 
@@ -1191,9 +1189,7 @@ impl AnalyticsQuery {
     ) -> async_graphql::Result<Portfolio> {
         let principal = Principal::of(ctx).gql()?;
         ensure_can_read(principal).gql()?;
-        let asked = seller_id
-            .map(|id| input_id("sellerId", &id, NodeType::Organization))
-            .transpose()
+        let asked = crate::ids::argument_id("sellerId", seller_id.as_ref(), NodeType::Organization)
             .gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let brand = crate::orders::queries::brand_id(db).await.gql()?;

@@ -1289,3 +1289,287 @@ async fn scorecards_are_worked_out_by_hand() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn figures_for_a_page_of_customers_cost_the_same_statements_for_three_and_twelve() {
+    let app = analytics_app().await;
+    let f = fixture(&app).await;
+    let query = format!(
+        "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on Organization {{ {FIGURES} }} }} }}"
+    );
+    let mut costs = Vec::new();
+    for n in [3, 12] {
+        let before = app.statements.get();
+        let body = app.graphql(&query, json!({ "ids": &f.c[..n] })).await;
+        let after = app.statements.get();
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(body["data"]["nodes"].as_array().unwrap().len(), n);
+        costs.push(after - before);
+    }
+    assert_eq!(costs[0], costs[1], "statements for 3 and for 12 customers");
+    // The caller, the organizations, then the orders, the margins, the segments and the
+    // segments' retention.
+    assert!(costs[1] <= 6, "{} statements", costs[1]);
+}
+
+#[tokio::test]
+async fn a_partner_sees_figures_of_its_own_trade_only() {
+    let app = analytics_app().await;
+    app.create_org("BRAND", "Aurora", "BRAND").await;
+    product(&app, "A", "Heat pumps", "100.00", "60.00").await;
+    let x = app.create_org("DISTRIBUTOR", "X Vertrieb", "DIST-X").await;
+    let y = app.create_org("DISTRIBUTOR", "Y Vertrieb", "DIST-Y").await;
+    let dealer = app
+        .create_org("INTERMEDIATE_CUSTOMER", "Shared Dealer", "DLR-S")
+        .await;
+    // The dealer buys from both distributors.
+    app.link(&x, &dealer, "RESELLS_TO").await;
+    app.link(&y, &dealer, "RESELLS_TO").await;
+    for (seller, po, quantity, on) in [
+        (&x, "X-1", "2", "2025-03-01"),
+        (&y, "Y-1", "7", "2025-04-01"),
+        (&y, "Y-2", "9", "2025-05-01"),
+    ] {
+        let body = app
+            .mutate(
+                "orderSubmit",
+                "order { id }",
+                json!({ "buyerId": dealer, "sellerId": seller, "poNumber": po,
+                        "lines": [{ "sku": "A", "quantity": quantity }] }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+        let id = body["order"]["id"].as_str().unwrap().to_owned();
+        set(
+            &app,
+            "orders",
+            &id,
+            &[("submitted_at", at(&format!("{on}T10:00:00Z")))],
+        )
+        .await;
+    }
+    app.create_user(
+        "buyer@x.test",
+        "buyer password 1",
+        entity::enums::UserRole::PartnerMember,
+        Some(uuid_of(&x)),
+    )
+    .await;
+    let portal = app.token_for("buyer@x.test", "buyer password 1").await;
+    let query = r#"query($id: ID!) { node(id: $id) { ... on Organization { figures(asOf: "2025-12-31") {
+        orderCount revenueLifetime { amount } marginLifetime { amount } relationshipQuadrant
+        lifetimeValueSimple { amount } lifetimeValueRetention { amount } segmentRetentionRate } } } }"#;
+
+    // X sees the dealer's one order with X: 2 × 100; no margin (the brand's costs), so no
+    // quadrant and no retention value. Simple value: 200 / 10 months (March to December)
+    // × 36 = 720.
+    let body = app
+        .graphql_as(&portal, query, json!({ "id": dealer }))
+        .await;
+    assert_eq!(
+        body["data"]["node"]["figures"],
+        json!({ "orderCount": 1, "revenueLifetime": { "amount": "200.00" }, "marginLifetime": null,
+                "relationshipQuadrant": null, "lifetimeValueSimple": { "amount": "720.00" },
+                "lifetimeValueRetention": null, "segmentRetentionRate": null }),
+        "{body}"
+    );
+    // Staff see all three orders: 1800 with a margin of 720.
+    let body = app.graphql(query, json!({ "id": dealer })).await;
+    assert_eq!(body["data"]["node"]["figures"]["orderCount"], 3, "{body}");
+    assert_eq!(
+        body["data"]["node"]["figures"]["revenueLifetime"]["amount"],
+        "1800.00"
+    );
+    assert_eq!(
+        body["data"]["node"]["figures"]["marginLifetime"]["amount"],
+        "720.00"
+    );
+
+    // X's portfolio is its own customers; Y's is not X's to read.
+    let body = app
+        .graphql_as(&portal, r#"{ portfolio(asOf: "2025-12-31") { seller { code } pareto(window: LIFETIME) { customers revenue { amount } } } }"#, json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["portfolio"],
+        json!({ "seller": { "code": "DIST-X" }, "pareto": { "customers": 1, "revenue": { "amount": "200.00" } } }),
+        "{body}"
+    );
+    let body = app
+        .graphql_as(
+            &portal,
+            "query($y: ID!) { portfolio(sellerId: $y) { asOf } }",
+            json!({ "y": y }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+    // Staff may look at Y's.
+    let body = app
+        .graphql(r#"query($y: ID!) { portfolio(sellerId: $y, asOf: "2025-12-31") { pareto(window: LIFETIME) { customers revenue { amount } } } }"#, json!({ "y": y }))
+        .await;
+    assert_eq!(
+        body["data"]["portfolio"]["pareto"]["revenue"]["amount"], "1600.00",
+        "{body}"
+    );
+    // The standard cost is the brand's.
+    let body = app
+        .graphql_as(
+            &portal,
+            "{ products { nodes { standardCost { amount } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["products"]["nodes"][0]["standardCost"],
+        Value::Null,
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn bad_analytics_arguments_are_refused_naming_the_argument() {
+    let app = analytics_app().await;
+    app.create_org("BRAND", "Aurora", "BRAND").await;
+    let product_id = product(&app, "A", "Heat pumps", "100.00", "60.00").await;
+    for (query, field, words) in [
+        (
+            "{ portfolio { customersByPeriod(periods: 0) { active } } }",
+            "periods",
+            "periods must be from 1 to 120; it was 0",
+        ),
+        (
+            "{ portfolio { customersByPeriod(periods: 121) { active } } }",
+            "periods",
+            "it was 121",
+        ),
+        (
+            "{ portfolio { cohorts(months: 61) { size } } }",
+            "months",
+            "months must be from 1 to 60",
+        ),
+        (
+            "{ portfolio { atRisk(first: 101) { lastOrderAt } } }",
+            "first",
+            "first must be from 1 to 100",
+        ),
+        (
+            "{ portfolio { lost(first: 0) { lastOrderAt } } }",
+            "first",
+            "it was 0",
+        ),
+        (
+            r#"{ serviceFigures(from: "2025-12-31", to: "2025-01-01") { from } }"#,
+            "to",
+            "to (2025-01-01) is before from (2025-12-31)",
+        ),
+        (
+            r#"{ serviceFigures(from: "2010-01-01", to: "2025-01-01") { from } }"#,
+            "to",
+            "at most ten years",
+        ),
+    ] {
+        let body = app.graphql(query, json!({})).await;
+        let err = &body["errors"][0];
+        assert_eq!(
+            err["extensions"]["code"], "BAD_USER_INPUT",
+            "{query}: {body}"
+        );
+        assert_eq!(err["extensions"]["field"], json!(field), "{query}: {body}");
+        assert!(
+            err["message"].as_str().unwrap().contains(words),
+            "{query}: {body}"
+        );
+    }
+    // A seller id of another type, and one that names nothing.
+    let body = app
+        .graphql(
+            "query($id: ID!) { portfolio(sellerId: $id) { asOf } }",
+            json!({ "id": product_id }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"],
+        json!("sellerId"),
+        "{body}"
+    );
+    let nobody = channelgraph::ids::GlobalId::encode(
+        channelgraph::ids::NodeType::Organization,
+        uuid::Uuid::now_v7(),
+    );
+    let body = app
+        .graphql(
+            "query($id: ID!) { portfolio(sellerId: $id) { asOf } }",
+            json!({ "id": nobody }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"],
+        json!("sellerId"),
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no organization"),
+        "{body}"
+    );
+    // A negative standard cost, and one finer than four places.
+    for (cost, words) in [
+        ("-1", "more than zero"),
+        ("1.23456", "more than 4 decimals"),
+    ] {
+        let body = app
+            .mutate(
+                "productCreate",
+                "product { id }",
+                json!({ "sku": "NEG", "name": "Neg", "productLine": "X", "unit": "EACH",
+                        "listPrice": { "amount": "1.00", "currency": "EUR" }, "standardCost": cost }),
+            )
+            .await;
+        assert_eq!(
+            body["userErrors"][0]["field"],
+            json!(["input", "standardCost"]),
+            "{body}"
+        );
+        assert!(
+            body["userErrors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(words),
+            "{body}"
+        );
+    }
+    // An out-of-range brand share in a sell-through report.
+    let d = app.create_org("DISTRIBUTOR", "D", "DIST-1").await;
+    let body = app
+        .mutate(
+            "sellThroughReportSubmit",
+            "report { id }",
+            json!({ "organizationId": d, "periodStart": "2025-01-01", "periodEnd": "2025-01-31",
+                    "lines": [{ "sku": "A", "quantity": "1" }], "brandSharePercent": "101" }),
+        )
+        .await;
+    assert_eq!(
+        body["userErrors"][0]["field"],
+        json!(["input", "brandSharePercent"]),
+        "{body}"
+    );
+    // Nothing was written.
+    let body = app
+        .graphql(
+            "{ products { totalCount } sellThroughReports { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"],
+        json!({ "products": { "totalCount": 1 }, "sellThroughReports": { "totalCount": 0 } })
+    );
+}

@@ -541,6 +541,16 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     opportunities { totalCount nodes { name campaign { code } } }
                     leads { totalCount nodes { personName } }
                     dealRegistrations { totalCount nodes { customerName } }
+                    figures: distributors { nodes { code figures { orderCount revenueLifetime { amount } marginLifetime { amount } }
+                        scorecard { orders complaints invoicesDue compliance { measured } }
+                        dealers { nodes { figures { orderCount } } } } }
+                    portfolio { seller { code } pareto { customers } customersByPeriod { active }
+                        atRisk { organization { code } } lost { organization { code } } }
+                    serviceFigures(from: "2020-01-01", to: "2029-12-31") {
+                        byOrganization: complaints(by: ORGANIZATION) { organization { code } count }
+                        byProduct: complaints(by: PRODUCT) { count }
+                        caseHandling { cases }
+                        satisfaction(by: SEGMENT) { responses } }
                 }"#,
                 json!({}),
             )
@@ -581,6 +591,48 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         ] {
             assert_eq!(body["data"][list]["totalCount"], 0, "{who}: {body}");
         }
+        // Figures, portfolio and service figures are B's own: A's order, case and survey
+        // count nowhere.
+        assert_eq!(
+            body["data"]["figures"]["nodes"][0]["figures"]["orderCount"], 0,
+            "{who}: {body}"
+        );
+        assert_eq!(
+            body["data"]["figures"]["nodes"][0]["figures"]["marginLifetime"],
+            Value::Null,
+            "{who}: {body}"
+        );
+        assert_eq!(
+            body["data"]["figures"]["nodes"][0]["scorecard"]["orders"], 0,
+            "{who}: {body}"
+        );
+        assert_eq!(body["data"]["portfolio"]["seller"]["code"], "DIST-B");
+        assert_eq!(body["data"]["portfolio"]["pareto"]["customers"], 0);
+        let service = &body["data"]["serviceFigures"];
+        assert_eq!(service["caseHandling"]["cases"], 0, "{who}: {body}");
+        assert_eq!(service["byOrganization"], json!([]), "{who}: {body}");
+        assert_eq!(service["byProduct"], json!([]), "{who}: {body}");
+        assert_eq!(service["satisfaction"], json!([]), "{who}: {body}");
+        // A's portfolio, named.
+        let a_dist = &w
+            .a_objects
+            .iter()
+            .find(|(t, _)| *t == "Distributor")
+            .unwrap()
+            .1;
+        let named = app
+            .graphql_as(
+                token,
+                "query($a: ID!) { portfolio(sellerId: $a) { pareto { customers } } }",
+                json!({ "a": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            named["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{who}: {named}"
+        );
+        assert!(!named.to_string().contains("DIST-A"), "{who}: {named}");
+        assert_eq!(named["data"], Value::Null, "{who}: {named}");
         assert_eq!(body["data"]["stockPositions"], json!([]), "{who}: {body}");
         assert_eq!(body["data"]["sellThrough"], json!([]), "{who}: {body}");
         assert_eq!(
