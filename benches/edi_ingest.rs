@@ -8,6 +8,9 @@
 //! (default 8) shape the run. Every answer is checked: an interchange that is not ACCEPTED
 //! with a 997 accepting each of its sets fails the run.
 
+// The schema is deep: laying out its resolvers takes more than the default limit.
+#![recursion_limit = "256"]
+
 use std::time::{Duration, Instant};
 
 use channelgraph::settings::Settings;

@@ -193,6 +193,7 @@ pub struct GraphqlState {
     pub limits: LimitSettings,
     pub trade: crate::settings::TradeSettings,
     pub crm: crate::settings::CrmSettings,
+    pub retention: Arc<crate::analytics::cache::RetentionCache>,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
@@ -610,6 +611,7 @@ async fn execute(
             db: state.db.clone(),
             principal: principal.clone(),
             crm: state.crm.clone(),
+            retention: state.retention.clone(),
         },
         gate.spawner(),
     )

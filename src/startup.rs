@@ -81,6 +81,7 @@ impl Application {
             limits: settings.limits.clone(),
             trade: settings.trade.clone(),
             crm: settings.crm.clone(),
+            retention: Arc::default(),
             rate_limiter,
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),

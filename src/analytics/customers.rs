@@ -10,6 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
+use super::cache::RetentionCache;
 use super::sql::{self, AsOf, Sql};
 use crate::access::Principal;
 use crate::error::Result;
@@ -171,6 +172,7 @@ pub async fn figures(
     db: &impl ConnectionTrait,
     principal: &Principal,
     settings: &AnalyticsSettings,
+    cache: &RetentionCache,
     as_of: NaiveDate,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, CustomerFigures>> {
@@ -185,10 +187,13 @@ pub async fn figures(
         }
     }
     let segments = segment_of(db, ids).await?;
+    // Only staff and the operator get rates, and they all see every order: one set per day.
     let retention = if shows_margin {
-        segment_retention(db, principal, &window).await?
+        cache
+            .get_or_compute(as_of, segment_retention(db, principal, &window))
+            .await?
     } else {
-        HashMap::new()
+        Default::default()
     };
     Ok(ids
         .iter()

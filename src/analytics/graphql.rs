@@ -60,10 +60,16 @@ impl Loader<FiguresOf> for DirectoryLoader {
         }
         let mut out = HashMap::new();
         for (day, ids) in by_day {
-            let figures =
-                customers::figures(&self.db, &self.principal, &self.crm.analytics, day, &ids)
-                    .await
-                    .map_err(Arc::new)?;
+            let figures = customers::figures(
+                &self.db,
+                &self.principal,
+                &self.crm.analytics,
+                &self.retention,
+                day,
+                &ids,
+            )
+            .await
+            .map_err(Arc::new)?;
             out.extend(figures.into_iter().map(|(id, f)| (FiguresOf(id, day), f)));
         }
         Ok(out)
@@ -365,7 +371,8 @@ impl CustomerFigures {
     /// The retention rate of the customer's industry segment (customers without one form a
     /// group of their own): of the customers who bought in the 12 months before the
     /// trailing 12, the share who bought again in the trailing 12; 4 places. Null when none
-    /// bought then, and for partners.
+    /// bought then, and for partners. A server works the rates out at most every five
+    /// minutes for each as-of day.
     async fn segment_retention_rate(&self) -> Option<Decimal> {
         self.0
             .segment_retention

@@ -1,6 +1,7 @@
 //! Customer and channel analytics, computed by the database: figures per customer, the
 //! portfolio of a seller's customers, service figures and scorecards of the channel.
 
+pub mod cache;
 pub mod channel;
 pub mod customers;
 pub mod graphql;

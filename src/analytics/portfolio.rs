@@ -132,12 +132,12 @@ pub async fn periods(
     let mut q = Sql::new(db.get_database_backend());
     q.push("WITH b AS (");
     buyer_periods(&mut q, scope, period);
+    // One pass over each buyer's periods in order: no period before means new, the one
+    // before being the previous period means retained.
     q.push(
-        "), f AS (SELECT buyer, MIN(p) AS first_p FROM b GROUP BY buyer), \
-         t AS (SELECT b.p AS p, COUNT(*) AS active, \
-         COUNT(CASE WHEN f.first_p = b.p THEN 1 END) AS fresh, COUNT(prev.buyer) AS retained \
-         FROM b JOIN f ON f.buyer = b.buyer \
-         LEFT JOIN b prev ON prev.buyer = b.buyer AND prev.p = b.p - 1 GROUP BY b.p) \
+        "), w AS (SELECT p, LAG(p) OVER (PARTITION BY buyer ORDER BY p) AS prev_p FROM b), \
+         t AS (SELECT p, COUNT(*) AS active, COUNT(CASE WHEN prev_p IS NULL THEN 1 END) AS fresh, \
+         COUNT(CASE WHEN prev_p = p - 1 THEN 1 END) AS retained FROM w GROUP BY p) \
          SELECT p, active, fresh, retained, SUM(fresh) OVER (ORDER BY p) AS cumulative FROM t ORDER BY p",
     );
     let mut rows: HashMap<i32, (i64, i64, i64, i64)> = HashMap::new();
@@ -200,12 +200,11 @@ pub async fn cohorts(db: &impl ConnectionTrait, scope: &Scope, months: u32) -> R
     q.push("WITH b AS (");
     buyer_periods(&mut q, scope, Period::Month);
     q.push(
-        "), f AS (SELECT buyer, MIN(p) AS first_p FROM b GROUP BY buyer) \
-         SELECT f.first_p AS cohort, b.p - f.first_p AS k, COUNT(*) AS n \
-         FROM b JOIN f ON f.buyer = b.buyer WHERE f.first_p >= ",
+        "), f AS (SELECT p, MIN(p) OVER (PARTITION BY buyer) AS first_p FROM b) \
+         SELECT first_p AS cohort, p - first_p AS k, COUNT(*) AS n FROM f WHERE first_p >= ",
     )
     .bind(first)
-    .push(" GROUP BY f.first_p, b.p - f.first_p");
+    .push(" GROUP BY first_p, p - first_p");
     let mut cells: HashMap<(i32, i32), i64> = HashMap::new();
     for row in db.query_all_raw(q.build()).await? {
         let cohort: i64 = row.try_get("", "cohort")?;

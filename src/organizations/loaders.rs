@@ -28,6 +28,8 @@ pub struct DirectoryLoader {
     pub principal: Principal,
     /// The rules of relationship work, for what depends on the clock (lead offers).
     pub crm: crate::settings::CrmSettings,
+    /// Segment retention rates this node keeps for a while.
+    pub retention: std::sync::Arc<crate::analytics::cache::RetentionCache>,
 }
 
 /// Loader errors are shared between every resolver waiting on the batch.

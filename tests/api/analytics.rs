@@ -1297,6 +1297,10 @@ async fn figures_for_a_page_of_customers_cost_the_same_statements_for_three_and_
     let query = format!(
         "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on Organization {{ {FIGURES} }} }} }}"
     );
+    // The server keeps segment retention rates for a few minutes: the first request works
+    // them out, the next ones reuse them.
+    let body = app.graphql(&query, json!({ "ids": &f.c[..1] })).await;
+    assert!(body.get("errors").is_none(), "{body}");
     let mut costs = Vec::new();
     for n in [3, 12] {
         let before = app.statements.get();
@@ -1307,9 +1311,8 @@ async fn figures_for_a_page_of_customers_cost_the_same_statements_for_three_and_
         costs.push(after - before);
     }
     assert_eq!(costs[0], costs[1], "statements for 3 and for 12 customers");
-    // The caller, the organizations, then the orders, the margins, the segments and the
-    // segments' retention.
-    assert!(costs[1] <= 6, "{} statements", costs[1]);
+    // The caller, the organizations, then the orders, the margins and the segments.
+    assert!(costs[1] <= 5, "{} statements", costs[1]);
 }
 
 #[tokio::test]
