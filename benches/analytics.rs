@@ -15,37 +15,18 @@
 // The schema is deep: laying out its resolvers takes more than the default limit.
 #![recursion_limit = "256"]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use channelgraph::access::Principal;
 use channelgraph::auth::service::{create_user, parse_new_user};
 use channelgraph::settings::Settings;
 use channelgraph::startup::Application;
+use common::{env_number, fresh_database};
 use entity::enums::UserRole;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde_json::{Value, json};
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-async fn fresh_database() -> String {
-    let base = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let name = format!("cg_bench_{}", uuid::Uuid::now_v7().simple());
-    let admin = Database::connect(&base)
-        .await
-        .expect("BENCH_DATABASE_URL names a reachable PostgreSQL server");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create the bench database");
-    let (prefix, _) = base.rsplit_once('/').expect("a database URL has a path");
-    format!("{prefix}/{name}")
-}
 
 /// Writes the customers, orders and lines in bulk.
 async fn load(db: &DatabaseConnection, customers: usize, orders: usize) {

@@ -11,11 +11,13 @@
 // The schema is deep: laying out its resolvers takes more than the default limit.
 #![recursion_limit = "256"]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use channelgraph::settings::Settings;
 use channelgraph::startup::Application;
-use sea_orm::{ConnectionTrait, Database};
+use common::{env_number, fresh_database};
 
 /// The demo catalog: SKU and unit.
 const SKUS: [(&str, &str); 8] = [
@@ -28,13 +30,6 @@ const SKUS: [(&str, &str); 8] = [
     ("ACC-FILTER", "PK"),
     ("ACC-VALVE", "EA"),
 ];
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Interchange `n`: one group of `sets` 850s of 10 lines each, POs `BENCH-<n>-<k>`.
 fn interchange(n: usize, sets: usize) -> String {
@@ -62,21 +57,6 @@ fn interchange(n: usize, sets: usize) -> String {
     }
     out.push_str(&format!("GE*{sets}*{n}~IEA*1*{n:09}~"));
     out
-}
-
-async fn fresh_database() -> String {
-    let base = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let name = format!("cg_bench_{}", uuid::Uuid::now_v7().simple());
-    let admin = Database::connect(&base)
-        .await
-        .expect("BENCH_DATABASE_URL names a reachable PostgreSQL server");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create the bench database");
-    let (prefix, _) = base.rsplit_once('/').expect("a database URL has a path");
-    format!("{prefix}/{name}")
 }
 
 #[tokio::main]

@@ -134,14 +134,13 @@ pub async fn distributor_scores(
         .push(" AND ")
         .counted_sale("o", w.end)
         .push(" GROUP BY o.buyer_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.orders_12 = sql::count(&row, "orders_12")?;
-            s.revenue_12 = sql::decimal(&row, "revenue_12")?;
-            s.revenue_prior_12 = sql::decimal(&row, "revenue_prior")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.orders_12 = sql::count(row, "orders_12")?;
+        s.revenue_12 = sql::decimal(row, "revenue_12")?;
+        s.revenue_prior_12 = sql::decimal(row, "revenue_prior")?;
+        Ok(())
+    })
+    .await?;
 
     // Units bought, and the product lines they were of.
     let mut q = Sql::new(backend);
@@ -185,12 +184,11 @@ pub async fn distributor_scores(
     .push(" AND r.period_end <= ")
     .bind(as_of)
     .push(" GROUP BY r.organization_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.units_sold_12 = sql::decimal(&row, "units")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.units_sold_12 = sql::decimal(row, "units")?;
+        Ok(())
+    })
+    .await?;
 
     // Stock on hand in the latest current inventory report up to as-of.
     let mut q = Sql::new(backend);
@@ -205,13 +203,12 @@ pub async fn distributor_scores(
     )
     .bind(as_of)
     .push(") GROUP BY r.organization_id, r.as_of");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.on_hand = Some(sql::decimal(&row, "on_hand")?);
-            s.inventory_as_of = Some(row.try_get("", "as_of")?);
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.on_hand = Some(sql::decimal(row, "on_hand")?);
+        s.inventory_as_of = Some(row.try_get("", "as_of")?);
+        Ok(())
+    })
+    .await?;
 
     // Invoices due in the window, and those paid in full by their due day.
     let mut q = Sql::new(backend);
@@ -227,13 +224,12 @@ pub async fn distributor_scores(
     .push(" AND i.due_on <= ")
     .bind(as_of)
     .push(" GROUP BY o.buyer_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.invoices_due_12 = sql::count(&row, "due")?;
-            s.invoices_paid_on_time_12 = sql::count(&row, "on_time")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.invoices_due_12 = sql::count(row, "due")?;
+        s.invoices_paid_on_time_12 = sql::count(row, "on_time")?;
+        Ok(())
+    })
+    .await?;
 
     // Complaints about its orders, or opened for it.
     let mut q = Sql::new(backend);
@@ -247,12 +243,11 @@ pub async fn distributor_scores(
     .push(" AND COALESCE(o.buyer_id, c.organization_id) IN ")
     .ids(ids)
     .push(" GROUP BY COALESCE(o.buyer_id, c.organization_id)");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.complaints_12 = sql::count(&row, "n")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.complaints_12 = sql::count(row, "n")?;
+        Ok(())
+    })
+    .await?;
 
     // The tier in force, and what its obligations measure.
     let terms = tier_terms(db, ids).await?;
@@ -421,11 +416,7 @@ async fn months_reported(
     .push(&format!(" AND r.{dated} < "))
     .bind(sql::month_start(*last + 1))
     .push(") g GROUP BY g.id");
-    let mut out = HashMap::new();
-    for row in db.query_all_raw(q.build()).await? {
-        out.insert(row.try_get("", "id")?, sql::count(&row, "n")?);
-    }
-    Ok(out)
+    sql::keyed(db, q, |row| sql::count(row, "n")).await
 }
 
 /// The brand share stated in each organization's latest current sell-through report that
@@ -449,11 +440,7 @@ async fn latest_shares(
     .push(" AND r.period_end <= ")
     .bind(to)
     .push(") s WHERE rn = 1");
-    let mut out = HashMap::new();
-    for row in db.query_all_raw(q.build()).await? {
-        out.insert(row.try_get("", "id")?, sql::decimal(&row, "share")?);
-    }
-    Ok(out)
+    sql::keyed(db, q, |row| sql::decimal(row, "share")).await
 }
 
 /// The most days any invoice issued in the window took to be paid in full (or has been open,
@@ -465,26 +452,26 @@ async fn slowest_settlement(
     to: NaiveDate,
 ) -> Result<HashMap<Uuid, i64>> {
     let mut q = Sql::new(db.get_database_backend());
-    q.push(
-        "SELECT o.buyer_id AS id, i.issued_on AS issued, \
-         CASE WHEN i.paid >= i.total THEN (SELECT MAX(p.received_on) FROM payments p WHERE p.invoice_id = i.id) END AS settled \
-         FROM invoices i JOIN orders o ON o.id = i.order_id WHERE o.buyer_id IN ",
+    let days = q.days_between("d.issued", "d.settled");
+    q.push(&format!(
+        "SELECT d.id AS id, MAX({days}) AS days FROM (SELECT o.buyer_id AS id, i.issued_on AS issued, \
+         CASE WHEN s.settled IS NULL OR s.settled > "
+    ))
+    .bind(to)
+    .push(" THEN ")
+    .bind(to)
+    .push(
+        " ELSE s.settled END AS settled FROM invoices i JOIN orders o ON o.id = i.order_id \
+         LEFT JOIN (SELECT p.invoice_id AS invoice_id, MAX(p.received_on) AS settled FROM payments p \
+         GROUP BY p.invoice_id) s ON s.invoice_id = i.id AND i.paid >= i.total WHERE o.buyer_id IN ",
     )
     .ids(ids)
     .push(" AND i.issued_on >= ")
     .bind(from)
     .push(" AND i.issued_on <= ")
-    .bind(to);
-    let mut out: HashMap<Uuid, i64> = HashMap::new();
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        let issued: NaiveDate = row.try_get("", "issued")?;
-        let settled: Option<NaiveDate> = row.try_get("", "settled")?;
-        let days = (settled.filter(|d| *d <= to).unwrap_or(to) - issued).num_days();
-        let slowest = out.entry(id).or_insert(0);
-        *slowest = (*slowest).max(days);
-    }
-    Ok(out)
+    .bind(to)
+    .push(") d GROUP BY d.id");
+    sql::keyed(db, q, |row| sql::count(row, "days")).await
 }
 
 /// How a supplier delivered on the brand's purchase orders in the trailing 12 months.
@@ -557,13 +544,12 @@ pub async fn supplier_scores(
     .push(" AND o.submitted_at < ")
     .bind(w.end)
     .push(" GROUP BY o.seller_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.shipments = sql::count(&row, "shipments")?;
-            s.shipments_on_time = sql::count(&row, "on_time")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.shipments = sql::count(row, "shipments")?;
+        s.shipments_on_time = sql::count(row, "on_time")?;
+        Ok(())
+    })
+    .await?;
 
     // Fill rate: units shipped over units ordered on those purchase orders.
     let mut q = Sql::new(backend);
@@ -578,13 +564,12 @@ pub async fn supplier_scores(
     .push(" AND o.submitted_at < ")
     .bind(w.end)
     .push(" GROUP BY o.seller_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.units_ordered = sql::decimal(&row, "ordered")?;
-            s.units_shipped = sql::decimal(&row, "shipped")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.units_ordered = sql::decimal(row, "ordered")?;
+        s.units_shipped = sql::decimal(row, "shipped")?;
+        Ok(())
+    })
+    .await?;
 
     // Complaints about products the supplier makes.
     let mut q = Sql::new(backend);
@@ -599,12 +584,11 @@ pub async fn supplier_scores(
     .push(" AND ps.supplier_id IN ")
     .ids(ids)
     .push(" GROUP BY ps.supplier_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.complaints_12 = sql::count(&row, "n")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.complaints_12 = sql::count(row, "n")?;
+        Ok(())
+    })
+    .await?;
 
     // Tenure: since the earliest SUPPLIES link from the supplier.
     let mut q = Sql::new(backend);
@@ -614,11 +598,10 @@ pub async fn supplier_scores(
     )
     .ids(ids)
     .push(" GROUP BY k.upstream_id");
-    for row in db.query_all_raw(q.build()).await? {
-        let id: Uuid = row.try_get("", "id")?;
-        if let Some(s) = scores.get_mut(&id) {
-            s.supplier_since = row.try_get("", "since")?;
-        }
-    }
+    sql::fill(db, q, &mut scores, |s, row| {
+        s.supplier_since = row.try_get("", "since")?;
+        Ok(())
+    })
+    .await?;
     Ok(scores)
 }

@@ -224,7 +224,7 @@ async fn order_sums(
 ) -> Result<HashMap<Uuid, Sums>> {
     let mut q = Sql::new(db.get_database_backend());
     let cur = settings.reporting_currency.as_str();
-    q.push("SELECT o.buyer_id AS buyer, COUNT(*) AS orders, COUNT(CASE WHEN o.submitted_at >= ")
+    q.push("SELECT o.buyer_id AS id, COUNT(*) AS orders, COUNT(CASE WHEN o.submitted_at >= ")
         .bind(window.start_12)
         .push(" THEN 1 END) AS orders_12, COUNT(CASE WHEN o.currency <> ")
         .bind(cur)
@@ -241,25 +241,20 @@ async fn order_sums(
         .push(" AND ")
         .visible_orders(principal, "o")
         .push(" GROUP BY o.buyer_id");
-    let mut out = HashMap::new();
-    for row in db.query_all_raw(q.build()).await? {
-        let buyer: Uuid = row.try_get("", "buyer")?;
-        out.insert(
-            buyer,
-            Sums {
-                orders: sql::count(&row, "orders")?,
-                orders_12: sql::count(&row, "orders_12")?,
-                other_currency_orders: sql::count(&row, "other_currency")?,
-                first_at: row.try_get("", "first_at")?,
-                last_at: row.try_get("", "last_at")?,
-                revenue: sql::decimal(&row, "revenue")?,
-                revenue_12: sql::decimal(&row, "revenue_12")?,
-                margin: Decimal::ZERO,
-                margin_12: Decimal::ZERO,
-            },
-        );
-    }
-    Ok(out)
+    sql::keyed(db, q, |row| {
+        Ok(Sums {
+            orders: sql::count(row, "orders")?,
+            orders_12: sql::count(row, "orders_12")?,
+            other_currency_orders: sql::count(row, "other_currency")?,
+            first_at: row.try_get("", "first_at")?,
+            last_at: row.try_get("", "last_at")?,
+            revenue: sql::decimal(row, "revenue")?,
+            revenue_12: sql::decimal(row, "revenue_12")?,
+            margin: Decimal::ZERO,
+            margin_12: Decimal::ZERO,
+        })
+    })
+    .await
 }
 
 /// The part of a line's net total above its standard cost: lines whose product has no
@@ -277,7 +272,7 @@ async fn margins(
 ) -> Result<HashMap<Uuid, (Decimal, Decimal)>> {
     let mut q = Sql::new(db.get_database_backend());
     q.push(&format!(
-        "SELECT o.buyer_id AS buyer, SUM({LINE_MARGIN}) AS margin, SUM(CASE WHEN o.submitted_at >= "
+        "SELECT o.buyer_id AS id, SUM({LINE_MARGIN}) AS margin, SUM(CASE WHEN o.submitted_at >= "
     ))
     .bind(window.start_12)
     .push(&format!(
@@ -294,18 +289,13 @@ async fn margins(
     .push(" AND ")
     .visible_orders(principal, "o")
     .push(" GROUP BY o.buyer_id");
-    let mut out = HashMap::new();
-    for row in db.query_all_raw(q.build()).await? {
-        let buyer: Uuid = row.try_get("", "buyer")?;
-        out.insert(
-            buyer,
-            (
-                sql::decimal(&row, "margin")?,
-                sql::decimal(&row, "margin_12")?,
-            ),
-        );
-    }
-    Ok(out)
+    sql::keyed(db, q, |row| {
+        Ok((
+            sql::decimal(row, "margin")?,
+            sql::decimal(row, "margin_12")?,
+        ))
+    })
+    .await
 }
 
 /// The industry segment of each organization (stored text, or None).
@@ -316,11 +306,7 @@ async fn segment_of(
     let mut q = Sql::new(db.get_database_backend());
     q.push("SELECT id, segment FROM organizations WHERE id IN ")
         .ids(ids);
-    let mut out = HashMap::new();
-    for row in db.query_all_raw(q.build()).await? {
-        out.insert(row.try_get("", "id")?, row.try_get("", "segment")?);
-    }
-    Ok(out)
+    sql::keyed(db, q, |row| Ok(row.try_get("", "segment")?)).await
 }
 
 /// The retention rate of each industry segment (customers without one form their own

@@ -11,8 +11,8 @@ use entity::enums;
 use sea_orm::{ActiveEnum, DatabaseConnection};
 use uuid::Uuid;
 
-use super::channel::{self, DistributorScore, ObligationKind, SupplierScore};
-use super::customers::{self, CustomerFigures as Figures, LifecycleStage as Stage, Quadrant};
+use super::channel::{self, DistributorScore, SupplierScore};
+use super::customers::{self, CustomerFigures as Figures};
 use super::portfolio::{self, Period, Scope};
 use super::service::{self, ComplaintDimension, Span, SurveyDimension};
 use super::sql::AsOf;
@@ -44,8 +44,33 @@ fn ensure_can_read(principal: &Principal) -> Result<()> {
     principal.ensure_can_read_orders()
 }
 
+/// Loads a batch of `(organization, day)` keys with one call of `load` per day asked about.
+async fn by_day<K, V, Fut>(
+    keys: &[K],
+    split: impl Fn(&K) -> (Uuid, NaiveDate),
+    join: impl Fn(Uuid, NaiveDate) -> K,
+    load: impl Fn(NaiveDate, Vec<Uuid>) -> Fut,
+) -> Result<HashMap<K, V>, Shared>
+where
+    K: Eq + std::hash::Hash,
+    Fut: std::future::Future<Output = Result<HashMap<Uuid, V>>>,
+{
+    let mut days: HashMap<NaiveDate, Vec<Uuid>> = HashMap::new();
+    for k in keys {
+        let (id, day) = split(k);
+        days.entry(day).or_default().push(id);
+    }
+    let mut out = HashMap::new();
+    for (day, ids) in days {
+        let loaded = load(day, ids).await.map_err(Arc::new)?;
+        out.extend(loaded.into_iter().map(|(id, v)| (join(id, day), v)));
+    }
+    Ok(out)
+}
+
 /// A customer's figures, batched per request: one statement for the orders of every
-/// customer asked about, one for their margins, one for segment retention.
+/// customer asked about, one for their margins, one for their segments (and one for segment
+/// retention when this node has none kept for the day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FiguresOf(pub Uuid, pub NaiveDate);
 
@@ -54,28 +79,28 @@ impl Loader<FiguresOf> for DirectoryLoader {
     type Error = Shared;
 
     async fn load(&self, keys: &[FiguresOf]) -> Result<HashMap<FiguresOf, Figures>, Shared> {
-        let mut by_day: HashMap<NaiveDate, Vec<Uuid>> = HashMap::new();
-        for k in keys {
-            by_day.entry(k.1).or_default().push(k.0);
-        }
-        let mut out = HashMap::new();
-        for (day, ids) in by_day {
-            let figures = customers::figures(
-                &self.db,
-                &self.principal,
-                &self.crm.analytics,
-                &self.retention,
-                day,
-                &ids,
-            )
-            .await
-            .map_err(Arc::new)?;
-            out.extend(figures.into_iter().map(|(id, f)| (FiguresOf(id, day), f)));
-        }
-        Ok(out)
+        by_day(
+            keys,
+            |k| (k.0, k.1),
+            FiguresOf,
+            |day, ids| async move {
+                let settings = &self.crm.analytics;
+                customers::figures(
+                    &self.db,
+                    &self.principal,
+                    settings,
+                    &self.retention,
+                    day,
+                    &ids,
+                )
+                .await
+            },
+        )
+        .await
     }
 }
 
+/// A distributor's scorecard, batched per request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DistributorScoreOf(pub Uuid, pub NaiveDate);
 
@@ -87,25 +112,19 @@ impl Loader<DistributorScoreOf> for DirectoryLoader {
         &self,
         keys: &[DistributorScoreOf],
     ) -> Result<HashMap<DistributorScoreOf, DistributorScore>, Shared> {
-        let mut by_day: HashMap<NaiveDate, Vec<Uuid>> = HashMap::new();
-        for k in keys {
-            by_day.entry(k.1).or_default().push(k.0);
-        }
-        let mut out = HashMap::new();
-        for (day, ids) in by_day {
-            let scores = channel::distributor_scores(&self.db, &self.crm.analytics, day, &ids)
-                .await
-                .map_err(Arc::new)?;
-            out.extend(
-                scores
-                    .into_iter()
-                    .map(|(id, s)| (DistributorScoreOf(id, day), s)),
-            );
-        }
-        Ok(out)
+        by_day(
+            keys,
+            |k| (k.0, k.1),
+            DistributorScoreOf,
+            |day, ids| async move {
+                channel::distributor_scores(&self.db, &self.crm.analytics, day, &ids).await
+            },
+        )
+        .await
     }
 }
 
+/// A supplier's scorecard, batched per request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SupplierScoreOf(pub Uuid, pub NaiveDate);
 
@@ -117,22 +136,13 @@ impl Loader<SupplierScoreOf> for DirectoryLoader {
         &self,
         keys: &[SupplierScoreOf],
     ) -> Result<HashMap<SupplierScoreOf, SupplierScore>, Shared> {
-        let mut by_day: HashMap<NaiveDate, Vec<Uuid>> = HashMap::new();
-        for k in keys {
-            by_day.entry(k.1).or_default().push(k.0);
-        }
-        let mut out = HashMap::new();
-        for (day, ids) in by_day {
-            let scores = channel::supplier_scores(&self.db, day, &ids)
-                .await
-                .map_err(Arc::new)?;
-            out.extend(
-                scores
-                    .into_iter()
-                    .map(|(id, s)| (SupplierScoreOf(id, day), s)),
-            );
-        }
-        Ok(out)
+        by_day(
+            keys,
+            |k| (k.0, k.1),
+            SupplierScoreOf,
+            |day, ids| async move { channel::supplier_scores(&self.db, day, &ids).await },
+        )
+        .await
     }
 }
 
@@ -210,6 +220,7 @@ pub async fn supplier_scorecard(
 /// Where a customer is on the path from prospect to loyal buyer. The thresholds are in
 /// `analyticsSettings`.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "super::customers::LifecycleStage")]
 pub enum LifecycleStage {
     /// Never bought.
     Prospect,
@@ -225,23 +236,11 @@ pub enum LifecycleStage {
     Lost,
 }
 
-impl From<Stage> for LifecycleStage {
-    fn from(s: Stage) -> Self {
-        match s {
-            Stage::Prospect => Self::Prospect,
-            Stage::FirstTime => Self::FirstTime,
-            Stage::Repeat => Self::Repeat,
-            Stage::Loyal => Self::Loyal,
-            Stage::AtRisk => Self::AtRisk,
-            Stage::Lost => Self::Lost,
-        }
-    }
-}
-
 /// Loyalty against profitability. Loyal: at least `quadrantMinOrders` orders in the
 /// trailing 12 months; profitable: a trailing-12-month margin of at least
 /// `quadrantMinMargin`.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "super::customers::Quadrant")]
 pub enum RelationshipQuadrant {
     /// Loyal and profitable: hold on.
     Partner,
@@ -251,17 +250,6 @@ pub enum RelationshipQuadrant {
     Emotional,
     /// Neither.
     Acquaintance,
-}
-
-impl From<Quadrant> for RelationshipQuadrant {
-    fn from(q: Quadrant) -> Self {
-        match q {
-            Quadrant::Partner => Self::Partner,
-            Quadrant::Functional => Self::Functional,
-            Quadrant::Emotional => Self::Emotional,
-            Quadrant::Acquaintance => Self::Acquaintance,
-        }
-    }
 }
 
 /// What a customer bought and is worth, as of a day. Orders count when they are sales
@@ -970,6 +958,7 @@ impl ServiceFigures {
 
 /// Which obligation of the partner's tier.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "super::channel::ObligationKind")]
 pub enum ObligationType {
     /// The product lines the tier requires, bought in the trailing 12 months.
     ProductLines,
@@ -983,18 +972,6 @@ pub enum ObligationType {
     /// Every invoice issued in the trailing 12 months paid in full within the cadence
     /// (WEEKLY 7, MONTHLY 31, QUARTERLY 92 days of issue; unpaid ones count to `asOf`).
     Settlement,
-}
-
-impl From<ObligationKind> for ObligationType {
-    fn from(k: ObligationKind) -> Self {
-        match k {
-            ObligationKind::ProductLines => Self::ProductLines,
-            ObligationKind::SalesShare => Self::SalesShare,
-            ObligationKind::InventoryReports => Self::InventoryReports,
-            ObligationKind::SellThroughReports => Self::SellThroughReports,
-            ObligationKind::Settlement => Self::Settlement,
-        }
-    }
 }
 
 /// One obligation of a partner's tier, as measured.

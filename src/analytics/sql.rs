@@ -2,8 +2,11 @@
 //! that differ (calendar parts of a timestamp, the hours between two) come from here, and
 //! values are always bound, never spliced.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
-use sea_orm::{DbBackend, QueryResult, Statement, Value};
+
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use uuid::Uuid;
 
 use crate::access::Principal;
@@ -85,46 +88,43 @@ impl Sql {
         }
     }
 
-    /// Appends the condition that `o` (an `orders` alias) is an order the principal may see.
+    /// The whole days from date column `from` to `to`, as an integer.
+    pub fn days_between(&self, from: &str, to: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!("CAST({to} - {from} AS BIGINT)"),
+            _ => format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)"),
+        }
+    }
+
+    /// Appends the condition that `o` (an `orders` alias) is an order the principal may see:
+    /// staff all; a partner those it placed or received.
     pub fn visible_orders(&mut self, principal: &Principal, o: &str) -> &mut Self {
-        match principal {
-            Principal::System | Principal::Staff { .. } => self.push("1 = 1"),
-            Principal::Anonymous => self.push("1 = 0"),
-            Principal::Partner {
-                organization_id, ..
-            }
-            | Principal::PartnerSystem {
-                organization_id, ..
-            } => {
-                self.push(&format!("({o}.buyer_id = "));
-                self.bind(*organization_id);
-                self.push(&format!(" OR {o}.seller_id = "));
-                self.bind(*organization_id);
-                self.push(")")
-            }
+        match scope(principal) {
+            Scope::All => self.push("1 = 1"),
+            Scope::Nothing => self.push("1 = 0"),
+            Scope::Own(org) => self
+                .push(&format!("({o}.buyer_id = "))
+                .bind(org)
+                .push(&format!(" OR {o}.seller_id = "))
+                .bind(org)
+                .push(")"),
         }
     }
 
     /// Appends the condition that `r` (a case or survey response) is a record the principal
     /// may see: staff all; a partner what it recorded and what the brand recorded about it.
     pub fn visible_records(&mut self, principal: &Principal, r: &str) -> &mut Self {
-        match principal {
-            Principal::System | Principal::Staff { .. } => self.push("1 = 1"),
-            Principal::Anonymous => self.push("1 = 0"),
-            Principal::Partner {
-                organization_id, ..
-            }
-            | Principal::PartnerSystem {
-                organization_id, ..
-            } => {
-                self.push(&format!("({r}.author_organization_id = "));
-                self.bind(*organization_id);
-                self.push(&format!(
+        match scope(principal) {
+            Scope::All => self.push("1 = 1"),
+            Scope::Nothing => self.push("1 = 0"),
+            Scope::Own(org) => self
+                .push(&format!("({r}.author_organization_id = "))
+                .bind(org)
+                .push(&format!(
                     " OR ({r}.author_organization_id IS NULL AND {r}.organization_id = "
-                ));
-                self.bind(*organization_id);
-                self.push("))")
-            }
+                ))
+                .bind(org)
+                .push("))"),
         }
     }
 
@@ -140,6 +140,56 @@ impl Sql {
     pub fn build(self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text, self.values)
     }
+}
+
+/// What a principal's rows are, for the visibility conditions.
+enum Scope {
+    All,
+    Nothing,
+    Own(Uuid),
+}
+
+fn scope(principal: &Principal) -> Scope {
+    match principal {
+        Principal::System | Principal::Staff { .. } => Scope::All,
+        Principal::Anonymous => Scope::Nothing,
+        Principal::Partner {
+            organization_id, ..
+        }
+        | Principal::PartnerSystem {
+            organization_id, ..
+        } => Scope::Own(*organization_id),
+    }
+}
+
+/// Runs `sql` and reads each row with `read`, keyed by its `id` column.
+pub async fn keyed<T>(
+    db: &impl ConnectionTrait,
+    sql: Sql,
+    read: impl Fn(&QueryResult) -> Result<T>,
+) -> Result<HashMap<Uuid, T>> {
+    let mut out = HashMap::new();
+    for row in db.query_all_raw(sql.build()).await? {
+        out.insert(row.try_get("", "id")?, read(&row)?);
+    }
+    Ok(out)
+}
+
+/// Runs `sql` and hands each row to the entry of `into` that its `id` column names; rows
+/// of other ids are passed over.
+pub async fn fill<S>(
+    db: &impl ConnectionTrait,
+    sql: Sql,
+    into: &mut HashMap<Uuid, S>,
+    apply: impl Fn(&mut S, &QueryResult) -> Result<()>,
+) -> Result<()> {
+    for row in db.query_all_raw(sql.build()).await? {
+        let id: Uuid = row.try_get("", "id")?;
+        if let Some(entry) = into.get_mut(&id) {
+            apply(entry, &row)?;
+        }
+    }
+    Ok(())
 }
 
 /// The month number [`Sql::month_of`] gives a day.
