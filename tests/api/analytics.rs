@@ -1523,6 +1523,10 @@ async fn bad_analytics_arguments_are_refused_naming_the_argument() {
             .contains("no organization"),
         "{body}"
     );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{body}"
+    );
     // A negative standard cost, and one finer than four places.
     for (cost, words) in [
         ("-1", "more than zero"),
