@@ -312,7 +312,7 @@ pub async fn win_back(
             .day
             .checked_sub_days(chrono::Days::new(u64::from(days)))
             .map(sql::start_of)
-            .ok_or_else(|| Error::Internal("as-of day out of range".into()))
+            .ok_or_else(|| Error::bad_input("asOf", "asOf is out of range"))
     };
     // Days since the last order above a threshold: the last order was before the day
     // `threshold` days before as-of.

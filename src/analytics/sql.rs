@@ -225,11 +225,11 @@ impl AsOf {
     pub fn new(day: NaiveDate) -> Result<Self> {
         let next = day
             .checked_add_days(Days::new(1))
-            .ok_or_else(|| Error::Internal(format!("no day after {day}")))?;
+            .ok_or_else(|| out_of_range(day))?;
         let back = |months: u32| {
             next.checked_sub_months(Months::new(months))
                 .map(start_of)
-                .ok_or_else(|| Error::Internal(format!("no day {months} months before {day}")))
+                .ok_or_else(|| out_of_range(day))
         };
         Ok(Self {
             day,
@@ -238,6 +238,11 @@ impl AsOf {
             start_24: back(24)?,
         })
     }
+}
+
+/// An as-of day too near the ends of the calendar to count back two years from.
+fn out_of_range(day: NaiveDate) -> Error {
+    Error::bad_input("asOf", format!("asOf {day} is out of range"))
 }
 
 /// A decimal column that may be NULL (an empty sum), as zero. SQLite hands back a sum
@@ -280,6 +285,11 @@ mod tests {
         assert_eq!(w.start_24.to_rfc3339(), "2024-01-01T00:00:00+00:00");
         let leap = AsOf::new(NaiveDate::from_ymd_opt(2024, 2, 28).unwrap()).unwrap();
         assert_eq!(leap.start_12.to_rfc3339(), "2023-02-28T00:00:00+00:00");
+        let err = AsOf::new(NaiveDate::MAX).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("asOf {} is out of range", NaiveDate::MAX)
+        );
     }
 
     #[test]
