@@ -483,7 +483,7 @@ pub struct SupplierScore {
     pub units_shipped: Decimal,
     pub complaints_12: i64,
     pub supplier_since: Option<NaiveDate>,
-    pub as_of: Option<NaiveDate>,
+    pub as_of: NaiveDate,
 }
 
 impl SupplierScore {
@@ -502,7 +502,7 @@ impl SupplierScore {
 
     /// Whole years and days since the supplier relationship began.
     pub fn tenure_days(&self) -> Option<i64> {
-        Some((self.as_of? - self.supplier_since?).num_days())
+        Some((self.as_of - self.supplier_since?).num_days())
     }
 }
 
@@ -519,7 +519,7 @@ pub async fn supplier_scores(
             (
                 *id,
                 SupplierScore {
-                    as_of: Some(as_of),
+                    as_of,
                     ..Default::default()
                 },
             )

@@ -55,7 +55,6 @@ pub struct Sums {
 #[derive(Clone, Debug)]
 pub struct CustomerFigures {
     pub as_of: NaiveDate,
-    pub currency: String,
     pub sums: Sums,
     /// Whether margins (and what is worked out from them) may be shown to the caller.
     pub shows_margin: bool,
@@ -147,8 +146,13 @@ impl CustomerFigures {
         Some(self.money(self.sums.margin_12 * r / (Decimal::ONE + d - r)))
     }
 
+    /// The currency the money figures are in: the reporting currency.
+    pub fn currency(&self) -> &str {
+        &self.settings.reporting_currency
+    }
+
     fn money(&self, amount: Decimal) -> Decimal {
-        money(&self.currency, amount)
+        money(self.currency(), amount)
     }
 }
 
@@ -203,7 +207,6 @@ pub async fn figures(
                 *id,
                 CustomerFigures {
                     as_of,
-                    currency: settings.reporting_currency.clone(),
                     sums: sums.remove(id).unwrap_or_default(),
                     shows_margin,
                     segment_retention: retention.get(&segment).copied(),

@@ -302,11 +302,11 @@ impl CustomerFigures {
     }
     /// Net order totals (without tax) in the trailing 12 months.
     async fn revenue_last_12_months(&self) -> Money {
-        Money::of(self.0.sums.revenue_12, &self.0.currency)
+        Money::of(self.0.sums.revenue_12, self.0.currency())
     }
     /// Net order totals (without tax) of every counted order.
     async fn revenue_lifetime(&self) -> Money {
-        Money::of(self.0.sums.revenue, &self.0.currency)
+        Money::of(self.0.sums.revenue, self.0.currency())
     }
     /// Net line totals less quantity × the product's standard cost, in the trailing 12
     /// months; lines whose product has no standard cost in the order's currency add nothing.
@@ -314,13 +314,13 @@ impl CustomerFigures {
     async fn margin_last_12_months(&self) -> Option<Money> {
         self.0
             .shows_margin
-            .then(|| Money::of(self.0.sums.margin_12, &self.0.currency))
+            .then(|| Money::of(self.0.sums.margin_12, self.0.currency()))
     }
     /// The same margin over every counted order. Null for partners.
     async fn margin_lifetime(&self) -> Option<Money> {
         self.0
             .shows_margin
-            .then(|| Money::of(self.0.sums.margin, &self.0.currency))
+            .then(|| Money::of(self.0.sums.margin, self.0.currency()))
     }
     /// The first of these that holds: PROSPECT (no counted order); LOST (more than
     /// `lostAfterDays` days since the last order); AT_RISK (more than `atRiskAfterDays`);
@@ -346,7 +346,7 @@ impl CustomerFigures {
     async fn lifetime_value_simple(&self) -> Option<Money> {
         self.0
             .lifetime_value_simple()
-            .map(|v| Money::of(v, &self.0.currency))
+            .map(|v| Money::of(v, self.0.currency()))
     }
     /// The retention lifetime value m·r/(1+d−r): m the trailing-12-month margin, r
     /// `segmentRetentionRate`, d `discountRate`; rounded half-even to the currency's minor
@@ -354,7 +354,7 @@ impl CustomerFigures {
     async fn lifetime_value_retention(&self) -> Option<Money> {
         self.0
             .lifetime_value_retention()
-            .map(|v| Money::of(v, &self.0.currency))
+            .map(|v| Money::of(v, self.0.currency()))
     }
     /// The retention rate of the customer's industry segment (customers without one form a
     /// group of their own): of the customers who bought in the 12 months before the
@@ -1093,8 +1093,8 @@ pub struct SupplierScorecard(SupplierScore);
 #[Object]
 impl SupplierScorecard {
     /// The day the scorecard is for.
-    async fn as_of(&self) -> Option<Date> {
-        self.0.as_of.map(Date)
+    async fn as_of(&self) -> Date {
+        Date(self.0.as_of)
     }
     /// Shipments against purchase orders that asked for a day.
     async fn shipments(&self) -> i64 {
