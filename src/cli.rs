@@ -41,8 +41,24 @@ enum Command {
         /// The demo data set: the brand, 5 suppliers, 20 distributors, 200 dealers and 2,000
         /// end customers with contacts, addresses and channel links. Running it again adds
         /// nothing.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scale")]
         demo: bool,
+        /// The scale data set for benchmarks, into an empty PostgreSQL database: 20
+        /// suppliers, 200 distributors, 10,000 dealers, 200,000 end customers, 2,000
+        /// products, 1,000,000 orders with 5,000,000 lines, 100,000 cases and 500,000
+        /// interactions, with the demo's sign-ins.
+        #[arg(long)]
+        scale: bool,
+        /// Shrinks (or grows) every count of --scale, at least one of each: 0.001 is a smoke
+        /// run of a few seconds.
+        #[arg(long, default_value_t = 1.0, requires = "scale")]
+        scale_factor: f64,
+        /// The seed of --scale's generator: the same seed and --until give the same rows.
+        #[arg(long, default_value_t = 2026, requires = "scale")]
+        seed: u64,
+        /// The day --scale's three years of history end (YYYY-MM-DD); today by default.
+        #[arg(long, requires = "scale")]
+        until: Option<chrono::NaiveDate>,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -162,20 +178,40 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             }
             .map_err(|e| e.to_string())
         }
-        Command::Seed { demo } => {
-            if !demo {
-                return Err("seed needs a data set: pass --demo".into());
-            }
+        Command::Seed {
+            demo,
+            scale,
+            scale_factor,
+            seed,
+            until,
+        } => {
+            let set = match (demo, scale) {
+                (true, _) => "--demo",
+                (_, true) => "--scale",
+                _ => return Err("seed needs a data set: pass --demo or --scale".into()),
+            };
             if settings.mode == Mode::Production {
-                return Err(
-                    "--demo: production mode refuses the demo data and its public passwords".into(),
-                );
+                return Err(format!(
+                    "{set}: production mode refuses the demo data and its public passwords"
+                ));
             }
             let (db, _) = crate::db::connect(&settings.database_url, 1)
                 .await
                 .map_err(|e| format!("cannot open the database: {e}"))?;
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
-            let report = crate::seed::demo(&db).await.map_err(|e| e.to_string())?;
+            if demo {
+                let report = crate::seed::demo(&db).await.map_err(|e| e.to_string())?;
+                println!("{report}");
+                return Ok(());
+            }
+            let options = crate::seed::ScaleOptions {
+                factor: scale_factor,
+                seed,
+                until: until.unwrap_or_else(|| crate::store::now().date_naive()),
+            };
+            let report = crate::seed::scale(&db, options)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{report}");
             Ok(())
         }

@@ -20,8 +20,12 @@ use crate::domain::{gs1_check_digit, sort_key};
 use crate::error::Result;
 use crate::store::now;
 
+mod copy;
 mod relationship;
+mod scale;
 mod trade;
+
+pub use scale::{ScaleOptions, ScaleReport, scale};
 
 pub const BRAND_CODE: &str = "BRAND";
 pub const SUPPLIERS: usize = 5;
@@ -55,6 +59,23 @@ impl Rng {
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
+    }
+
+    /// A uniform draw from [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A draw from `lo..=hi`.
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as usize) as i64
+    }
+
+    /// A standard normal draw (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
     }
 }
 

@@ -19,6 +19,7 @@ mod limits;
 mod orders;
 mod relationship;
 mod reports;
+mod scale;
 mod schema;
 mod tokens;
 mod users;
