@@ -41,6 +41,15 @@ pub struct Sort {
     pub descending: bool,
 }
 
+impl Sort {
+    pub const fn ascending(key: SortKey) -> Sort {
+        Sort {
+            key,
+            descending: false,
+        }
+    }
+}
+
 /// The sort value of one row.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SortValue {

@@ -7,7 +7,7 @@ use entity::order::{self, Column, Entity};
 use entity::{
     invoice, invoice_line, order_event, order_line, organization, payment, shipment, shipment_line,
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait,
@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::model::OrderFilter;
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
+use crate::organizations::loaders::ChildRelation;
 use crate::pagination::{Page, PageRequest, SortKey};
 use crate::store::{self, grouped};
 
@@ -90,6 +91,40 @@ pub async fn list(
         Expr::col((Entity, Column::Id)),
     )
     .await
+}
+
+/// The orders an organization placed, as their buyer, for `Organization.orders`: one page
+/// per organization, batched.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PlacedOrders {
+    pub filter: OrderFilter,
+}
+
+impl ChildRelation for PlacedOrders {
+    type Model = order::Model;
+
+    fn base(&self, principal: &Principal) -> SelectStatement {
+        Entity::find()
+            .filter(filter_condition(&self.filter))
+            .filter(principal.visible_orders())
+            .into_query()
+    }
+
+    fn parent(&self) -> Expr {
+        Expr::col((Entity, Column::BuyerId))
+    }
+
+    fn sort_column(&self, key: SortKey) -> Expr {
+        Expr::col((Entity, sort_column(key)))
+    }
+
+    fn id_column(&self) -> Expr {
+        Expr::col((Entity, Column::Id))
+    }
+
+    fn ensure_readable(&self, principal: &Principal) -> Result<()> {
+        principal.ensure_can_read_orders()
+    }
 }
 
 pub async fn count(

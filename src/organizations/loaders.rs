@@ -1,6 +1,8 @@
 //! Batched loading of everything a client can follow from an organization. One request runs
 //! one query per relation (and one per page shape), however many parents it asks about:
-//! per-parent page limits run in the database with `ROW_NUMBER() OVER (PARTITION BY …)`.
+//! per-parent page limits run in the database, as a `LATERAL` join on PostgreSQL (each
+//! parent's page read from an index, stopping at the page's end) and with
+//! `ROW_NUMBER() OVER (PARTITION BY …)` on SQLite.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -9,10 +11,12 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use entity::enums::{ChannelLinkKind, ChannelLinkStatus};
 use entity::{address, channel_link, contact, organization};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement,
+};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    QueryFilter, QueryTrait,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -266,6 +270,10 @@ pub trait ChildRelation: Clone + Eq + Hash + Send + Sync + 'static {
     fn parent(&self) -> Expr;
     fn sort_column(&self, key: SortKey) -> Expr;
     fn id_column(&self) -> Expr;
+    /// Refuses a principal that may not read these children at all.
+    fn ensure_readable(&self, principal: &Principal) -> Result<()> {
+        principal.ensure_can_read_directory()
+    }
 }
 
 /// One page of one parent's children.
@@ -284,6 +292,8 @@ pub struct CountKey<R> {
 }
 
 const PARENT: &str = "cg_parent";
+const PARENTS: &str = "cg_parents";
+const PAGE: &str = "cg_page";
 const ROW_NUMBER: &str = "cg_row";
 const COUNT: &str = "cg_count";
 
@@ -328,30 +338,49 @@ async fn child_pages<R: ChildRelation>(
     page: &PageRequest,
     parents: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<R::Model>>> {
-    principal.ensure_can_read_directory()?;
+    relation.ensure_readable(principal)?;
     let key_col = relation.sort_column(page.sort.key);
     let id_col = relation.id_column();
     let mut inner = relation.base(principal);
-    inner
-        .expr_as(relation.parent(), Alias::new(PARENT))
-        .expr_window_as(
-            Expr::cust("ROW_NUMBER()"),
-            page.window(relation.parent(), key_col.clone(), id_col.clone()),
-            Alias::new(ROW_NUMBER),
-        )
-        .and_where(relation.parent().is_in(parents.iter().copied()));
-    if let Some(cond) = page.keyset_condition(key_col, id_col) {
-        inner.cond_where(cond);
-    }
-    let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(inner, Alias::new("cg_page"))
-        .and_where(Expr::col(Alias::new(ROW_NUMBER)).lte(page.limit as i64 + 1))
-        .order_by(Alias::new(PARENT), Order::Asc)
-        .order_by(Alias::new(ROW_NUMBER), Order::Asc)
-        .take();
+    inner.expr_as(relation.parent(), Alias::new(PARENT));
+    let query = if db.get_database_backend() == DbBackend::Postgres {
+        // FROM (VALUES (p1), (p2), …) AS cg_parents JOIN LATERAL (one parent's page): each
+        // page is read in index order and stops after limit + 1 rows.
+        let parent = Expr::col((Alias::new(PARENTS), Alias::new("column1")));
+        inner.and_where(relation.parent().eq(parent));
+        page.apply(&mut inner, key_col, id_col);
+        Query::select()
+            .column((Alias::new(PAGE), Asterisk))
+            .from_values(parents.iter().copied(), Alias::new(PARENTS))
+            .join_lateral(
+                JoinType::InnerJoin,
+                inner,
+                Alias::new(PAGE),
+                Condition::all().add(Expr::val(true)),
+            )
+            .take()
+    } else {
+        inner
+            .expr_window_as(
+                Expr::cust("ROW_NUMBER()"),
+                page.window(relation.parent(), key_col.clone(), id_col.clone()),
+                Alias::new(ROW_NUMBER),
+            )
+            .and_where(relation.parent().is_in(parents.iter().copied()));
+        if let Some(cond) = page.keyset_condition(key_col, id_col) {
+            inner.cond_where(cond);
+        }
+        Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, Alias::new(PAGE))
+            .and_where(Expr::col(Alias::new(ROW_NUMBER)).lte(page.limit as i64 + 1))
+            .order_by(Alias::new(PARENT), Order::Asc)
+            .order_by(Alias::new(ROW_NUMBER), Order::Asc)
+            .take()
+    };
+    // Rows come grouped by parent, each parent's in scan order.
     let mut pages: HashMap<Uuid, Vec<R::Model>> = HashMap::new();
-    for row in db.query_all(&outer).await? {
+    for row in db.query_all(&query).await? {
         let parent: Uuid = row.try_get("", PARENT)?;
         let model = R::Model::from_query_result(&row, "")?;
         pages.entry(parent).or_default().push(model);
@@ -364,15 +393,15 @@ impl<R: ChildRelation> Loader<CountKey<R>> for DirectoryLoader {
     type Error = Shared;
 
     async fn load(&self, keys: &[CountKey<R>]) -> Result<HashMap<CountKey<R>, u64>, Shared> {
-        self.principal
-            .ensure_can_read_directory()
-            .map_err(Arc::new)?;
         let mut groups: HashMap<&R, Vec<Uuid>> = HashMap::new();
         for key in keys {
             groups.entry(&key.relation).or_default().push(key.parent);
         }
         let mut out = HashMap::with_capacity(keys.len());
         for (relation, parents) in groups {
+            relation
+                .ensure_readable(&self.principal)
+                .map_err(Arc::new)?;
             let mut stmt = relation.base(&self.principal);
             stmt.clear_selects()
                 .expr_as(relation.parent(), Alias::new(PARENT))

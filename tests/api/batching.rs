@@ -265,3 +265,41 @@ async fn pages_of_interactions_cases_and_tasks_cost_the_same_for_3_and_12() {
         assert!(costs[1] <= 6, "{} statements: {query}", costs[1]);
     }
 }
+
+#[tokio::test]
+async fn the_orders_of_a_hundred_dealers_cost_as_many_statements_as_thirty() {
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    let query = "query($n: Int) { intermediateCustomers(first: $n) { nodes { code
+        orders(first: 2) { totalCount nodes { number submittedAt buyer { code } } } } } }";
+    let mut costs = Vec::new();
+    for n in [30, 100] {
+        let before = app.statements.get();
+        let body = app.graphql(query, json!({ "n": n })).await;
+        costs.push(app.statements.get() - before);
+        assert!(body.get("errors").is_none(), "{body}");
+        let nodes = body["data"]["intermediateCustomers"]["nodes"]
+            .as_array()
+            .unwrap();
+        assert_eq!(nodes.len(), n);
+        for node in nodes {
+            let orders = node["orders"]["nodes"].as_array().unwrap();
+            assert!(orders.len() <= 2);
+            assert!(orders.iter().all(|o| o["buyer"]["code"] == node["code"]));
+            assert!(
+                orders
+                    .windows(2)
+                    .all(|w| w[0]["submittedAt"].as_str() >= w[1]["submittedAt"].as_str())
+            );
+        }
+        // Some of them ordered (one dealer in ten orders through the portal).
+        if n == 30 {
+            assert!(
+                nodes
+                    .iter()
+                    .any(|n| n["orders"]["totalCount"].as_i64() > Some(2))
+            );
+        }
+    }
+    assert_eq!(costs[0], costs[1], "statements for 30 and for 100 dealers");
+}

@@ -514,7 +514,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     organizations(first: 100, filter: { includeArchived: true }) { totalCount nodes { code } }
                     customers { totalCount nodes { code } }
                     intermediateCustomers { totalCount nodes { code } }
-                    distributors { totalCount nodes { code dealers { nodes { code timeline { totalCount } } } customers { nodes { code } }
+                    distributors { totalCount nodes { code orders { totalCount nodes { number } }
+                        dealers { nodes { code timeline { totalCount } orders(first: 5) { totalCount nodes { number } } } }
+                        customers { nodes { code orders { totalCount nodes { number } } } }
                         timeline { totalCount nodes { __typename ... on Interaction { summary } ... on Case { subject } ... on Order { number } ... on SurveyResponse { comment } } }
                         downstreamLinks { totalCount nodes { downstream { code } } } upstreamLinks { totalCount }
                         addresses { nodes { line1 } } } }

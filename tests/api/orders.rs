@@ -1044,3 +1044,90 @@ async fn a_partner_system_submits_orders_with_its_token_only_when_it_holds_order
         json!({ "totalCount": 1, "nodes": [{ "poNumber": "ERP-1" }] })
     );
 }
+
+#[tokio::test]
+async fn an_organizations_orders_are_the_ones_it_placed_that_you_may_see() {
+    let app = spawn_app().await;
+    app.create_org("BRAND", "The Brand", "BRAND").await;
+    app.create_product("PUMP-1", "Pumps", "100").await;
+    let a = app
+        .create_org("DISTRIBUTOR", "A Distribution", "DIST-A")
+        .await;
+    let b = app
+        .create_org("DISTRIBUTOR", "B Distribution", "DIST-B")
+        .await;
+    let dealer = app
+        .create_org("INTERMEDIATE_CUSTOMER", "Shared Dealer", "DLR-S")
+        .await;
+    app.link(&a, &dealer, "RESELLS_TO").await;
+    app.link(&b, &dealer, "RESELLS_TO").await;
+    let mut tokens = Vec::new();
+    for (org, email) in [(&a, "portal@a.test"), (&b, "portal@b.test")] {
+        app.create_user(
+            email,
+            "portal password",
+            UserRole::PartnerAdmin,
+            Some(uuid_of(org)),
+        )
+        .await;
+        tokens.push(app.token_for(email, "portal password").await);
+    }
+    // The dealer orders twice from A and once from B.
+    for (seller, po) in [(&a, "PO-A1"), (&b, "PO-B1"), (&a, "PO-A2")] {
+        let placed = app
+            .mutate(
+                "orderSubmit",
+                "order { id }",
+                json!({ "buyerId": dealer, "sellerId": seller, "poNumber": po,
+                        "lines": [{ "sku": "PUMP-1", "quantity": "1" }] }),
+            )
+            .await;
+        assert_eq!(placed["userErrors"], json!([]), "{placed}");
+    }
+    let query = r#"query($filter: OrderFilter, $first: Int) { organization(code: "DLR-S") {
+        orders(filter: $filter, first: $first) { totalCount nodes { poNumber seller { code } } } } }"#;
+    let pos = |body: &Value| -> Vec<String> {
+        body["data"]["organization"]["orders"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["poNumber"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Staff see all three, newest first; each partner only those placed with it.
+    let body = app.graphql(query, json!({})).await;
+    assert_eq!(pos(&body), ["PO-A2", "PO-B1", "PO-A1"], "{body}");
+    assert_eq!(body["data"]["organization"]["orders"]["totalCount"], 3);
+    for (token, expected) in [
+        (&tokens[0], vec!["PO-A2", "PO-A1"]),
+        (&tokens[1], vec!["PO-B1"]),
+    ] {
+        let body = app.graphql_as(token, query, json!({})).await;
+        assert_eq!(pos(&body), expected, "{body}");
+        assert_eq!(
+            body["data"]["organization"]["orders"]["totalCount"],
+            expected.len()
+        );
+    }
+    // The filter narrows, the page size is bounded, and a distributor placed none itself.
+    let body = app
+        .graphql(query, json!({ "filter": { "sellerId": b }, "first": 1 }))
+        .await;
+    assert_eq!(pos(&body), ["PO-B1"], "{body}");
+    let body = app.graphql(query, json!({ "first": 101 })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    let body = app
+        .graphql_as(
+            &tokens[0],
+            r#"{ organization(code: "DIST-A") { orders { totalCount } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["organization"]["orders"]["totalCount"], 0,
+        "{body}"
+    );
+}

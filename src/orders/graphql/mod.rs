@@ -4,5 +4,6 @@ pub mod inputs;
 mod resolvers;
 mod types;
 
-pub use resolvers::{TradeMutation, TradeQuery};
+pub(crate) use resolvers::sort_of;
+pub use resolvers::{OrderFilter, OrderOrder, TradeMutation, TradeQuery};
 pub use types::*;

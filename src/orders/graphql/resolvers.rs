@@ -36,7 +36,7 @@ pub struct OrderFilter {
 }
 
 impl OrderFilter {
-    fn parse(self) -> Result<Filter> {
+    pub(crate) fn parse(self) -> Result<Filter> {
         Ok(Filter {
             kind: self.kind.map(Into::into),
             statuses: self
@@ -82,7 +82,7 @@ pub struct OrderOrder {
     pub direction: SortDirection,
 }
 
-fn sort_of(order: Option<OrderOrder>) -> Sort {
+pub(crate) fn sort_of(order: Option<OrderOrder>) -> Sort {
     let order = order.unwrap_or(OrderOrder {
         field: OrderOrderField::SubmittedAt,
         direction: SortDirection::Desc,

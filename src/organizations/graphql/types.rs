@@ -220,7 +220,7 @@ pub(crate) async fn child_connection<R, N>(
     ctx: &Context<'_>,
     parent: Uuid,
     relation: R,
-    key: SortKey,
+    sort: Sort,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
@@ -231,10 +231,6 @@ where
     R: ChildRelation,
     N: async_graphql::OutputType,
 {
-    let sort = Sort {
-        key,
-        descending: false,
-    };
     let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
     let loaded: Page<R::Model> = loader(ctx)?
         .load_one(PageKey {
@@ -248,7 +244,7 @@ where
         .unwrap_or_default();
     Ok(connection(
         loaded,
-        key,
+        sort.key,
         RelationCount {
             key: CountKey { parent, relation },
         },
@@ -471,6 +467,41 @@ pub fn organization(m: organization::Model) -> Organization {
         )
     ),
     field(
+        name = "orders",
+        ty = "Conn<crate::orders::graphql::Order>",
+        desc = "The orders it placed, as the buyer, newest first unless `orderBy` says otherwise, as far as you may see them.",
+        arg(
+            name = "filter",
+            ty = "Option<crate::orders::graphql::OrderFilter>",
+            desc = "Narrows the list."
+        ),
+        arg(
+            name = "order_by",
+            ty = "Option<crate::orders::graphql::OrderOrder>",
+            desc = "How the list is sorted. Default: newest first."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Return the first n (at most 100; default 20)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Return those after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Return the last n (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Return those before this cursor."
+        )
+    ),
+    field(
         name = "addresses",
         ty = "Conn<Address>",
         desc = "Its billing, shipping and head office addresses, oldest first.",
@@ -673,7 +704,7 @@ macro_rules! organization_type {
                 #[graphql(default = false, desc = "Include archived organizations.")] include_archived: bool,
             ) -> async_graphql::Result<Conn<Organization>> {
                 let relation = OrganizationRelation::Children { include_archived };
-                child_connection(ctx, self.0.id, relation, SortKey::Name, first, after, last, before, organization).await
+                child_connection(ctx, self.0.id, relation, Sort::ascending(SortKey::Name), first, after, last, before, organization).await
             }
             /// The people at this organization, by name.
             pub async fn contacts(
@@ -686,7 +717,7 @@ macro_rules! organization_type {
                 #[graphql(default = false, desc = "Include archived contacts.")] include_archived: bool,
             ) -> async_graphql::Result<Conn<Contact>> {
                 let relation = ContactRelation { include_archived };
-                child_connection(ctx, self.0.id, relation, SortKey::Name, first, after, last, before, Contact).await
+                child_connection(ctx, self.0.id, relation, Sort::ascending(SortKey::Name), first, after, last, before, Contact).await
             }
             /// Everything that happened with it, newest first: interactions, orders placed by
             /// or with it, cases and survey responses, as far as you may see them.
@@ -714,6 +745,24 @@ macro_rules! organization_type {
                 )
                 .await
             }
+            /// The orders it placed, as the buyer, newest first unless `orderBy` says
+            /// otherwise, as far as you may see them.
+            #[allow(clippy::too_many_arguments)]
+            pub async fn orders(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Narrows the list.")] filter: Option<crate::orders::graphql::OrderFilter>,
+                #[graphql(desc = "How the list is sorted. Default: newest first.")] order_by: Option<crate::orders::graphql::OrderOrder>,
+                #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+                #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+                #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+                #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+            ) -> async_graphql::Result<Conn<crate::orders::graphql::Order>> {
+                let filter = filter.unwrap_or_default().parse().gql()?;
+                let relation = crate::orders::queries::PlacedOrders { filter };
+                let sort = crate::orders::graphql::sort_of(order_by);
+                child_connection(ctx, self.0.id, relation, sort, first, after, last, before, crate::orders::graphql::Order).await
+            }
             /// Its billing, shipping and head office addresses, oldest first.
             pub async fn addresses(
                 &self,
@@ -725,7 +774,7 @@ macro_rules! organization_type {
                 #[graphql(default = false, desc = "Include archived addresses.")] include_archived: bool,
             ) -> async_graphql::Result<Conn<Address>> {
                 let relation = AddressRelation { include_archived };
-                child_connection(ctx, self.0.id, relation, SortKey::CreatedAt, first, after, last, before, Address).await
+                child_connection(ctx, self.0.id, relation, Sort::ascending(SortKey::CreatedAt), first, after, last, before, Address).await
             }
             /// Links from the organizations that supply, distribute to, resell to or serve this
             /// one, oldest first.
@@ -739,7 +788,7 @@ macro_rules! organization_type {
                 #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
             ) -> async_graphql::Result<Conn<ChannelLink>> {
                 let relation = LinkRelation { end: LinkEnd::Downstream, filter: filter.unwrap_or_default().into() };
-                child_connection(ctx, self.0.id, relation, SortKey::CreatedAt, first, after, last, before, ChannelLink).await
+                child_connection(ctx, self.0.id, relation, Sort::ascending(SortKey::CreatedAt), first, after, last, before, ChannelLink).await
             }
             /// Links to the organizations this one supplies, distributes to, resells to or
             /// serves, oldest first.
@@ -753,7 +802,7 @@ macro_rules! organization_type {
                 #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
             ) -> async_graphql::Result<Conn<ChannelLink>> {
                 let relation = LinkRelation { end: LinkEnd::Upstream, filter: filter.unwrap_or_default().into() };
-                child_connection(ctx, self.0.id, relation, SortKey::CreatedAt, first, after, last, before, ChannelLink).await
+                child_connection(ctx, self.0.id, relation, Sort::ascending(SortKey::CreatedAt), first, after, last, before, ChannelLink).await
             }
             /// The partner tier it belongs to now; null outside the partner program.
             pub async fn partner_tier(
@@ -835,7 +884,7 @@ macro_rules! organization_type {
                     #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
                 ) -> async_graphql::Result<Conn<$node>> {
                     let relation = OrganizationRelation::$direction(enums::ChannelLinkKind::$kind);
-                    child_connection(ctx, self.0.id, relation, SortKey::Name, first, after, last, before, $wrap).await
+                    child_connection(ctx, self.0.id, relation, Sort::ascending(SortKey::Name), first, after, last, before, $wrap).await
                 }
             )*
         }
