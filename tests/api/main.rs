@@ -23,3 +23,4 @@ mod scale;
 mod schema;
 mod tokens;
 mod users;
+mod workloads;

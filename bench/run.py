@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+"""The workload benchmark: channelgraph against the floor (hand-written SQL under pgbench)
+on the scale data set in PostgreSQL, and W1, W2 and W4 on the demo data under SQLite.
+
+    python3 bench/run.py            # the full run: scale data set, release build, 20 s per step
+    python3 bench/run.py --smoke    # a tiny data set, the debug build, 1 s per step
+
+For each workload W1-W5 (the GraphQL documents in bench/channelgraph/, the floor's SQL in
+bench/floor/) it runs wrk at 1 and 8 connections and pgbench -M prepared at the same, checks
+every response (an answer with "errors", or one that differs from the golden answer, fails
+the run), reads the CPU the server and every PostgreSQL process spent from /proc, and the
+server's peak resident memory. The full run writes its table into BENCHMARKS.md between
+the markers; the smoke run prints it.
+
+Needs: cargo, PostgreSQL at --postgres (trust authentication), pgbench, wrk.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+TICK = os.sysconf("SC_CLK_TCK")
+START_MARK = "<!-- bench/run.py: start -->"
+END_MARK = "<!-- bench/run.py: end -->"
+
+
+def log(*parts):
+    print("bench:", *parts, file=sys.stderr, flush=True)
+
+
+def fail(message):
+    log("FAILED:", message)
+    sys.exit(1)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postgres:
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+        m = re.match(r"postgres(?:ql)?://([^@/]+)@([^:/]+):?(\d+)?/", self.base + "/")
+        if not m:
+            fail(f"--postgres must look like postgres://user@host:port, not {base}")
+        self.user, self.host, self.port = m.group(1), m.group(2), m.group(3) or "5432"
+
+    def url(self, db):
+        return f"{self.base}/{db}"
+
+    def psql(self, db, sql):
+        out = run(["psql", "-h", self.host, "-p", self.port, "-U", self.user, "-d", db,
+                   "-Atc", sql])
+        return out.stdout.strip()
+
+    def recreate(self, db):
+        self.psql("postgres", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        self.psql("postgres", f'CREATE DATABASE "{db}"')
+
+    def exists(self, db):
+        return self.psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
+
+    def cpu_ticks(self):
+        """CPU ticks of every PostgreSQL process (postmaster, backends, background), and of
+        the backends that have exited since the server started (the postmaster's reaped
+        children), so that a pgbench run's backends count after they are gone."""
+        total = 0
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            if name.startswith("postgres") or name.startswith("postmaster"):
+                fields = stat[stat.rindex(")") + 2:].split()
+                total += int(fields[11]) + int(fields[12])
+                # The postmaster is the one whose parent is not PostgreSQL: add its children.
+                if not self._is_postgres(fields[1]):
+                    total += int(fields[13]) + int(fields[14])
+        return total
+
+    @staticmethod
+    def _is_postgres(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            return False
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        return name.startswith("postgres") or name.startswith("postmaster")
+
+
+def process_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def memory_kb(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    """channelgraph serve on a free port."""
+
+    def __init__(self, binary, database_url, demo=False):
+        self.port = free_port()
+        env = dict(os.environ)
+        env.update({
+            "CHANNELGRAPH_DATABASE_URL": database_url,
+            "CHANNELGRAPH_BIND": f"127.0.0.1:{self.port}",
+            "CHANNELGRAPH_RATE_LIMIT_PER_MINUTE": "1000000",
+            "RUST_LOG": "warn",
+        })
+        self.log = tempfile.NamedTemporaryFile(prefix="cg-bench-serve-", suffix=".log",
+                                               delete=False, mode="w+")
+        cmd = [binary, "serve"] + (["--demo"] if demo else [])
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/graphql"
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                fail(f"the server stopped: {open(self.log.name).read()[-2000:]}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        fail("the server did not become ready")
+
+    def output(self):
+        return open(self.log.name).read()
+
+    def ask(self, query, variables=None, token=None):
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        headers = {"content-type": "application/json"}
+        if token:
+            headers["authorization"] = "Bearer " + token
+        req = urllib.request.Request(self.url, data=body, headers=headers)
+        with urllib.request.urlopen(req, timeout=120) as r:
+            raw = r.read()
+        answer = json.loads(raw)
+        if answer.get("errors"):
+            fail(f"{query[:80]}...: {answer['errors']}")
+        return answer["data"], raw
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def document(name):
+    with open(os.path.join(BENCH, "channelgraph", name + ".graphql")) as f:
+        return f.read()
+
+
+def w3_input(skus):
+    return {
+        "poNumber": "W3-__UNIQUE__",
+        "lines": [{"lineNumber": i + 1, "sku": sku, "quantity": str(i + 1)}
+                  for i, sku in enumerate(skus)],
+    }
+
+
+def wrk(url, connections, seconds, body, token, golden, unique=""):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as b:
+        b.write(body)
+    golden_path = ""
+    if golden is not None:
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as g:
+            g.write(golden)
+        golden_path = g.name
+    env = dict(os.environ, BENCH_BODY=b.name, BENCH_TOKEN=token, BENCH_GOLDEN=golden_path,
+               BENCH_UNIQUE=unique)
+    threads = min(connections, 2)
+    out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+               "--timeout", "30s", "-s", os.path.join(BENCH, "wrk", "graphql.lua"), url],
+              env=env)
+    line = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    if not line:
+        fail(f"wrk printed no result: {out.stdout} {out.stderr}")
+    result = json.loads(line[-1])
+    if result["mismatches"] or result["socket_errors"] or not result["requests"]:
+        fail(f"{connections} connections: {result['mismatches']} of {result['checked']} "
+             f"answers wrong, {result['socket_errors']} socket errors: {result['example']}")
+    return result
+
+
+def pgbench(pg, db, script, connections, seconds, variables):
+    logdir = tempfile.mkdtemp(prefix="cg-bench-pgbench-")
+    cmd = ["pgbench", "-n", "-M", "prepared", "-h", pg.host, "-p", pg.port, "-U", pg.user,
+           "-c", str(connections), "-j", str(min(connections, 2)), "-T", str(seconds),
+           "-l", "--log-prefix", os.path.join(logdir, "tx"), "-f", script]
+    for k, v in variables.items():
+        cmd += ["-D", f"{k}={v}"]
+    out = subprocess.run(cmd + [db], text=True, capture_output=True, cwd=logdir)
+    if out.returncode != 0 or "error" in out.stderr.lower():
+        fail(f"pgbench {script}: {out.stderr[-1500:]}")
+    latencies = []
+    for name in os.listdir(logdir):
+        with open(os.path.join(logdir, name)) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3:
+                    latencies.append(int(parts[2]) / 1000)
+    shutil.rmtree(logdir, ignore_errors=True)
+    if not latencies:
+        fail(f"pgbench {script} ran no transaction")
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": float(seconds),
+        "p50_ms": latencies[len(latencies) // 2],
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+    }
+
+
+def measure(pg, server_pid, step):
+    """Runs step() and adds CPU per request (server and PostgreSQL) to its result."""
+    db_before = pg.cpu_ticks()
+    server_before = process_ticks(server_pid) if server_pid else 0
+    result = step()
+    db_after = pg.cpu_ticks()
+    server_after = process_ticks(server_pid) if server_pid else 0
+    n = max(result["requests"], 1)
+    result["rps"] = result["requests"] / result["seconds"]
+    result["db_cpu_ms"] = (db_after - db_before) / TICK * 1000 / n
+    result["server_cpu_ms"] = (server_after - server_before) / TICK * 1000 / n if server_pid else None
+    if server_pid:
+        result["rss_mb"] = memory_kb(server_pid, "VmRSS") / 1024
+    return result
+
+
+def machine():
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    return f"{os.cpu_count()} cores ({model}), {mem_kb / 1024 / 1024:.0f} GiB, {platform.system()} {platform.release()}"
+
+
+def fmt(x, digits=2):
+    if x is None:
+        return "–"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+def table(results, floors, sqlite, meta):
+    lines = [
+        START_MARK,
+        f"Run {meta['date']} on {meta['machine']}; PostgreSQL {meta['postgres']} on the same "
+        f"host; load average {meta['load_before']} before, {meta['load_after']} after. "
+        f"Scale factor {meta['factor']} ({meta['orders']:,} orders), {meta['seconds']} s per "
+        f"step, {meta['build']} build. Every answer was checked against the golden answer "
+        f"({meta['checked']:,} answers). Peak resident memory of the server: "
+        f"{meta['peak_rss_mb']:.0f} MB.",
+        "",
+        "| workload | conns | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | floor req/s | floor p50 ms | floor DB CPU ms/req | DB CPU ÷ floor | p50 − floor p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in sorted(results):
+        for conns in sorted(results[name]):
+            r = results[name][conns]
+            f = floors.get(name, {}).get(conns)
+            ratio = r["db_cpu_ms"] / f["db_cpu_ms"] if f and f["db_cpu_ms"] else None
+            gap = r["p50_ms"] - f["p50_ms"] if f else None
+            lines.append(
+                f"| {name.upper()} | {conns} | {fmt(r['rps'], 1)} | {fmt(r['p50_ms'])} | "
+                f"{fmt(r['p99_ms'])} | {fmt(r['server_cpu_ms'])} | {fmt(r['db_cpu_ms'])} | "
+                f"{fmt(f['rps'], 1) if f else '–'} | {fmt(f['p50_ms']) if f else '–'} | "
+                f"{fmt(f['db_cpu_ms']) if f else '–'} | {fmt(ratio)} | {fmt(gap)} |")
+    if sqlite:
+        lines += ["", "Embedded default (SQLite, demo data set, 1 connection):", "",
+                  "| workload | req/s | p50 ms | p99 ms | server CPU ms/req |", "|---|---|---|---|---|"]
+        for name in sorted(sqlite):
+            r = sqlite[name]
+            lines.append(f"| {name.upper()} | {fmt(r['rps'], 1)} | {fmt(r['p50_ms'])} | "
+                         f"{fmt(r['p99_ms'])} | {fmt(r['server_cpu_ms'])} |")
+    lines.append(END_MARK)
+    return "\n".join(lines)
+
+
+def write_benchmarks(text):
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    with open(path) as f:
+        current = f.read()
+    if START_MARK in current and END_MARK in current:
+        before = current[:current.index(START_MARK)]
+        after = current[current.index(END_MARK) + len(END_MARK):]
+        current = before + text + after
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    with open(path, "w") as f:
+        f.write(current)
+    log(f"wrote the table into {path}")
+
+
+def build(profile):
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    args = ["cargo", "build", "--bin", "channelgraph"] + (["--release"] if profile == "release" else [])
+    log(" ".join(args))
+    subprocess.run(args, check=True, cwd=ROOT)
+    return os.path.join(target, profile, "channelgraph")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--smoke", action="store_true",
+                   help="a tiny data set, the debug build and 1 s per step; prints the table")
+    p.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    p.add_argument("--database", help="the database to load (default cg_bench_scale, or cg_bench_smoke)")
+    p.add_argument("--reuse", action="store_true",
+                   help="measure the database an earlier run loaded instead of loading it again")
+    p.add_argument("--scale-factor", type=float)
+    p.add_argument("--seconds", type=int)
+    p.add_argument("--binary", help="a built channelgraph binary to use instead of building one")
+    p.add_argument("--workloads", default="w1,w2,w3,w4,w5")
+    args = p.parse_args()
+    smoke = args.smoke
+    factor = args.scale_factor or (0.002 if smoke else 1.0)
+    seconds = args.seconds or (1 if smoke else 20)
+    database = args.database or ("cg_bench_smoke" if smoke else "cg_bench_scale")
+    workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    for tool in ["wrk", "pgbench", "psql"]:
+        if not shutil.which(tool):
+            fail(f"{tool} is not installed")
+    pg = Postgres(args.postgres)
+    profile = "debug" if smoke else "release"
+    binary = args.binary or build(profile)
+    load_before = "%.2f %.2f %.2f" % os.getloadavg()
+
+    until = datetime.date.today().isoformat()
+    if not (args.reuse and pg.exists(database)):
+        pg.recreate(database)
+        log(f"seeding {database} at scale factor {factor}")
+        t = time.time()
+        out = run([binary, "seed", "--scale", "--scale-factor", str(factor), "--until", until],
+                  env=dict(os.environ, CHANNELGRAPH_DATABASE_URL=pg.url(database), RUST_LOG="warn"))
+        log(out.stdout.splitlines()[0], f"({time.time() - t:.0f} s)")
+
+    server = Server(binary, pg.url(database))
+    try:
+        staff = server.ask(
+            'mutation { login(input: { email: "admin@aurora.example", password: "aurora-demo-admin" }) { accessToken } }'
+        )[0]["login"]["accessToken"]
+        ids = server.ask('{ d: organization(code: "DIST-001") { id } b: organization(code: "BRAND") { id } }',
+                         token=staff)[0]
+        distributor, brand = ids["d"]["id"], ids["b"]["id"]
+        minted = server.ask(
+            "mutation($input: ApiTokenCreateInput!) { apiTokenCreate(input: $input) { secret userErrors { message } } }",
+            {"input": {"organizationId": distributor, "name": f"bench {time.time():.0f}",
+                       "scopes": ["ORGS_READ", "ORDERS_READ", "ORDERS_WRITE", "CATALOG_READ"]}},
+            token=staff)[0]["apiTokenCreate"]
+        if not minted["secret"]:
+            fail(f"no API token: {minted['userErrors']}")
+        partner = minted["secret"]
+        # W4's customer: the end customer with open cases that bought most often.
+        code = pg.psql(database, """
+            SELECT c.code FROM organizations c JOIN orders o ON o.buyer_id = c.id
+             WHERE c.kind = 'END_CUSTOMER'
+               AND EXISTS (SELECT 1 FROM cases k WHERE k.organization_id = c.id)
+             GROUP BY c.id, c.code ORDER BY count(*) DESC, c.code LIMIT 1""")
+        customer = server.ask('query($c: String!) { organization(code: $c) { id } }', {"c": code},
+                              token=staff)[0]["organization"]["id"]
+        raw = lambda gid: __import__("base64").b64decode(gid).decode().split(":", 1)[1]
+        skus = [f"SKU-{i:05d}" for i in range(1, 11)]
+        available = int(pg.psql(database, "SELECT count(*) FROM products"))
+        skus = skus[:max(1, min(10, available))]
+
+        cases = {
+            "w1": (partner, {"seller": distributor}),
+            "w2": (staff, {"distributor": distributor}),
+            "w3": (partner, {"input": w3_input(skus)}),
+            "w4": (staff, {"customer": customer}),
+            "w5": (staff, {}),
+        }
+        floor_vars = {"seller": raw(distributor), "distributor": raw(distributor),
+                      "buyer": raw(distributor), "brand": raw(brand), "customer": raw(customer)}
+        results, floors = {}, {}
+        checked = 0
+        for name in workloads:
+            token, variables = cases[name]
+            query = document(name)
+            body = json.dumps({"query": query, "variables": variables})
+            unique = "__UNIQUE__" if name == "w3" else ""
+            golden = None
+            if not unique:
+                _, golden = server.ask(query, variables, token)
+                again = server.ask(query, variables, token)[1]
+                if again != golden:
+                    fail(f"{name}: two answers to the same request differ")
+            else:
+                data, _ = server.ask(query, json.loads(json.dumps(variables).replace(unique, "golden")), token)
+                placed = data["orderSubmit"]
+                if placed["userErrors"] or len(placed["order"]["lines"]) != len(skus):
+                    fail(f"w3: {placed}")
+            results[name] = {}
+            floors[name] = {}
+            for conns in (1, 8):
+                log(f"{name}: channelgraph, {conns} connection(s)")
+                r = measure(pg, server.proc.pid, lambda: wrk(server.url, conns, seconds, body, token, golden, unique))
+                checked += r["checked"]
+                results[name][conns] = r
+                log(f"{name}: floor, {conns} connection(s)")
+                script = os.path.join(BENCH, "floor", name + ".sql")
+                floors[name][conns] = measure(pg, None, lambda: pgbench(pg, database, script, conns, seconds, floor_vars))
+        peak = memory_kb(server.proc.pid, "VmHWM") / 1024
+    finally:
+        server.stop()
+
+    sqlite = {}
+    if any(w in workloads for w in ("w1", "w2", "w4")):
+        sqlite = embedded(binary, seconds)
+        checked += sum(r["checked"] for r in sqlite.values())
+
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(),
+        "postgres": pg.psql("postgres", "SHOW server_version").split()[0],
+        "load_before": load_before,
+        "load_after": "%.2f %.2f %.2f" % os.getloadavg(),
+        "factor": factor,
+        "orders": int(pg.psql(database, "SELECT count(*) FROM orders")),
+        "seconds": seconds,
+        "build": profile if not args.binary else "given",
+        "checked": checked,
+        "peak_rss_mb": peak,
+    }
+    text = table(results, floors, sqlite, meta)
+    print(text)
+    if not smoke:
+        write_benchmarks(text)
+
+
+def embedded(binary, seconds):
+    """W1, W2 and W4 on the demo data set under SQLite, at one connection."""
+    tmp = tempfile.mkdtemp(prefix="cg-bench-sqlite-")
+    url = f"sqlite://{tmp}/demo.db"
+    server = Server(binary, url, demo=True)
+    results = {}
+    try:
+        token = re.search(r"Bearer (\S+)", server.output())
+        if not token:
+            fail("the demo printed no API token")
+        partner = token.group(1)
+        staff = server.ask(
+            'mutation { login(input: { email: "admin@aurora.example", password: "aurora-demo-admin" }) { accessToken } }'
+        )[0]["login"]["accessToken"]
+        ids = server.ask('{ d: organization(code: "DIST-001") { id } c: customers(first: 1) { nodes { id } } }',
+                         token=staff)[0]
+        distributor = ids["d"]["id"]
+        customer = ids["c"]["nodes"][0]["id"]
+        cases = {
+            "w1": (partner, {"seller": distributor}),
+            "w2": (staff, {"distributor": distributor}),
+            "w4": (staff, {"customer": customer}),
+        }
+        for name, (tok, variables) in cases.items():
+            query = document(name)
+            _, golden = server.ask(query, variables, tok)
+            body = json.dumps({"query": query, "variables": variables})
+            log(f"{name}: SQLite, 1 connection")
+            r = measure_server_only(server.proc.pid, lambda: wrk(server.url, 1, seconds, body, tok, golden))
+            results[name] = r
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def measure_server_only(pid, step):
+    before = process_ticks(pid)
+    result = step()
+    after = process_ticks(pid)
+    n = max(result["requests"], 1)
+    result["rps"] = result["requests"] / result["seconds"]
+    result["server_cpu_ms"] = (after - before) / TICK * 1000 / n
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+//! The benchmark's workloads (the documents in bench/channelgraph/) on the demo data: each
+//! answers without errors and runs a fixed number of SQL statements, listed here and in
+//! BENCHMARKS.md, whatever the size of the data.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const W1: &str = include_str!("../../bench/channelgraph/w1.graphql");
+const W2: &str = include_str!("../../bench/channelgraph/w2.graphql");
+const W3: &str = include_str!("../../bench/channelgraph/w3.graphql");
+const W4: &str = include_str!("../../bench/channelgraph/w4.graphql");
+const W5: &str = include_str!("../../bench/channelgraph/w5.graphql");
+
+/// Statements per request, the caller's sign-in included. A change that adds one must
+/// change this list and BENCHMARKS.md with it.
+const STATEMENTS: [(&str, u64); 5] = [("W1", 5), ("W2", 7), ("W3", 14), ("W4", 10), ("W5", 5)];
+
+async fn statements_of(app: &TestApp, token: &str, query: &str, variables: Value) -> (u64, Value) {
+    let before = app.statements.get();
+    let body = app.graphql_as(token, query, variables).await;
+    let after = app.statements.get();
+    assert!(body.get("errors").is_none(), "{body}");
+    (after - before, body["data"].clone())
+}
+
+fn id_of(body: &Value) -> String {
+    body["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn each_workload_runs_a_fixed_number_of_statements() {
+    let app = spawn_app().await;
+    let demo = channelgraph::seed::demo(&app.db).await.unwrap();
+    let partner = demo.api_token.clone().unwrap();
+    let staff = app.token.clone();
+    let ids = app
+        .graphql(
+            "{ d: organization(code: \"DIST-001\") { id } dealer: organization(code: \"DLR-0001\") { id } c: customers(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let distributor = id_of(&ids["data"]["d"]);
+    let customer = id_of(&ids["data"]["c"]["nodes"][0]);
+    let skus = [
+        "HP-100",
+        "HP-200",
+        "BLR-30",
+        "BLR-45",
+        "CTL-SMART",
+        "CTL-ZONE",
+        "ACC-FILTER",
+        "ACC-VALVE",
+        "HP-100",
+        "BLR-30",
+    ];
+    let lines: Vec<Value> = skus
+        .iter()
+        .enumerate()
+        .map(|(i, sku)| json!({ "lineNumber": i + 1, "sku": sku, "quantity": "2" }))
+        .collect();
+
+    let mut counts = Vec::new();
+    // The first use of a token also records when it was used; count from the second.
+    statements_of(&app, &partner, "{ me { email } }", json!({})).await;
+    // Each read three times: the first may fill what a node keeps for a while (segment
+    // retention); the second and third must cost the same.
+    let reads = [
+        ("W1", &partner, W1, json!({ "seller": distributor })),
+        ("W2", &staff, W2, json!({ "distributor": distributor })),
+        ("W4", &staff, W4, json!({ "customer": customer })),
+        ("W5", &staff, W5, json!({})),
+    ];
+    for (name, token, query, variables) in reads {
+        statements_of(&app, token, query, variables.clone()).await;
+        let (first, data) = statements_of(&app, token, query, variables.clone()).await;
+        let (second, _) = statements_of(&app, token, query, variables).await;
+        assert_eq!(first, second, "{name}: {first} statements, then {second}");
+        match name {
+            "W1" => assert!(!data["orders"]["nodes"].as_array().unwrap().is_empty()),
+            "W2" => assert!(
+                !data["node"]["downstreamLinks"]["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .is_empty()
+            ),
+            "W4" => assert!(data["node"]["code"].is_string()),
+            _ => assert!(data["portfolio"]["customersByPeriod"].is_array()),
+        }
+        counts.push((name, first));
+    }
+    for po in ["W3-1", "W3-2"] {
+        let input = json!({ "input": { "poNumber": po, "lines": lines } });
+        let (n, data) = statements_of(&app, &partner, W3, input).await;
+        assert_eq!(data["orderSubmit"]["userErrors"], json!([]), "{data}");
+        assert_eq!(
+            data["orderSubmit"]["order"]["lines"]
+                .as_array()
+                .unwrap()
+                .len(),
+            10
+        );
+        if po == "W3-2" {
+            counts.push(("W3", n));
+        }
+    }
+    counts.sort();
+    let mut expected = STATEMENTS.to_vec();
+    expected.sort();
+    assert_eq!(counts, expected);
+}
