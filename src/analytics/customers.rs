@@ -172,27 +172,50 @@ pub fn round(value: Decimal, places: u32) -> Decimal {
 }
 
 /// The figures of `ids` as of `as_of`, from the orders the principal may see.
+/// Which of the costlier parts of the figures to work out: the margins (for margin fields,
+/// the quadrant and the retention value) and segment retention (for the retention value and
+/// the rate). What is not worked out reads as zero or none and is never shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Needs {
+    pub margins: bool,
+    pub retention: bool,
+}
+
+impl Needs {
+    pub const ALL: Needs = Needs {
+        margins: true,
+        retention: true,
+    };
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn figures(
     db: &impl ConnectionTrait,
     principal: &Principal,
     settings: &AnalyticsSettings,
     cache: &RetentionCache,
     as_of: NaiveDate,
+    needs: Needs,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, CustomerFigures>> {
     let window = AsOf::new(as_of)?;
     let mut sums = order_sums(db, principal, settings, &window, ids).await?;
     let shows_margin = !principal.is_restricted();
-    if shows_margin {
+    if shows_margin && needs.margins {
         for (buyer, (margin, margin_12)) in margins(db, principal, settings, &window, ids).await? {
             let entry = sums.entry(buyer).or_default();
             entry.margin = margin;
             entry.margin_12 = margin_12;
         }
     }
-    let segments = segment_of(db, ids).await?;
+    let retention_asked = shows_margin && needs.retention;
+    let segments = if retention_asked {
+        segment_of(db, ids).await?
+    } else {
+        HashMap::new()
+    };
     // Only staff and the operator get rates, and they all see every order: one set per day.
-    let retention = if shows_margin {
+    let retention = if retention_asked {
         cache
             .get_or_compute(as_of, segment_retention(db, principal, &window))
             .await?
@@ -265,7 +288,9 @@ async fn order_sums(
 const LINE_MARGIN: &str =
     "l.line_total - COALESCE(l.accepted_quantity, l.quantity) * p.standard_cost";
 
-/// Lifetime and trailing-12-month margin per buyer.
+/// Lifetime and trailing-12-month margin per buyer. Each of the buyer's orders sums its own
+/// lines (an index lookup per order), so the work follows the buyer's history and no plan
+/// can start from the lines of every order of a product.
 async fn margins(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -274,24 +299,25 @@ async fn margins(
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, (Decimal, Decimal)>> {
     let mut q = Sql::new(db.get_database_backend());
-    q.push(&format!(
-        "SELECT o.buyer_id AS id, SUM({LINE_MARGIN}) AS margin, SUM(CASE WHEN o.submitted_at >= "
-    ))
-    .bind(window.start_12)
-    .push(&format!(
-        " THEN {LINE_MARGIN} ELSE 0 END) AS margin_12 FROM orders o \
-             JOIN order_lines l ON l.order_id = o.id \
-             JOIN products p ON p.id = l.product_id \
-             WHERE o.buyer_id IN "
-    ))
-    .ids(ids)
-    .push(" AND o.currency = ")
-    .bind(settings.reporting_currency.as_str())
-    .push(" AND p.currency = o.currency AND p.standard_cost IS NOT NULL AND ")
-    .counted_sale("o", window.end)
-    .push(" AND ")
-    .visible_orders(principal, "o")
-    .push(" GROUP BY o.buyer_id");
+    q.push("SELECT m.id AS id, SUM(m.margin) AS margin, SUM(CASE WHEN m.at >= ")
+        .bind(window.start_12)
+        .push(&format!(
+            " THEN m.margin ELSE 0 END) AS margin_12 FROM (\
+             SELECT o.buyer_id AS id, o.submitted_at AS at, \
+               (SELECT SUM({LINE_MARGIN}) FROM order_lines l \
+                  JOIN products p ON p.id = l.product_id \
+                 WHERE l.order_id = o.id AND p.currency = o.currency \
+                   AND p.standard_cost IS NOT NULL) AS margin \
+             FROM orders o WHERE o.buyer_id IN "
+        ))
+        .ids(ids)
+        .push(" AND o.currency = ")
+        .bind(settings.reporting_currency.as_str())
+        .push(" AND ")
+        .counted_sale("o", window.end)
+        .push(" AND ")
+        .visible_orders(principal, "o")
+        .push(") m GROUP BY m.id");
     sql::keyed(db, q, |row| {
         Ok((
             sql::decimal(row, "margin")?,

@@ -44,18 +44,20 @@ fn ensure_can_read(principal: &Principal) -> Result<()> {
     principal.ensure_can_read_orders()
 }
 
-/// Loads a batch of `(organization, day)` keys with one call of `load` per day asked about.
-async fn by_day<K, V, Fut>(
+/// Loads a batch of `(organization, day)` keys with one call of `load` per day asked about
+/// (or per day and whatever else the key groups by).
+async fn by_day<K, G, V, Fut>(
     keys: &[K],
-    split: impl Fn(&K) -> (Uuid, NaiveDate),
-    join: impl Fn(Uuid, NaiveDate) -> K,
-    load: impl Fn(NaiveDate, Vec<Uuid>) -> Fut,
+    split: impl Fn(&K) -> (Uuid, G),
+    join: impl Fn(Uuid, G) -> K,
+    load: impl Fn(G, Vec<Uuid>) -> Fut,
 ) -> Result<HashMap<K, V>, Shared>
 where
     K: Eq + std::hash::Hash,
+    G: Copy + Eq + std::hash::Hash,
     Fut: std::future::Future<Output = Result<HashMap<Uuid, V>>>,
 {
-    let mut days: HashMap<NaiveDate, Vec<Uuid>> = HashMap::new();
+    let mut days: HashMap<G, Vec<Uuid>> = HashMap::new();
     for k in keys {
         let (id, day) = split(k);
         days.entry(day).or_default().push(id);
@@ -69,10 +71,11 @@ where
 }
 
 /// A customer's figures, batched per request: one statement for the orders of every
-/// customer asked about, one for their margins, one for their segments (and one for segment
-/// retention when this node has none kept for the day).
+/// customer asked about, and only when a field asked for needs them, one for their margins,
+/// one for their segments (and one for segment retention when this node has none kept for
+/// the day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FiguresOf(pub Uuid, pub NaiveDate);
+pub struct FiguresOf(pub Uuid, pub NaiveDate, pub customers::Needs);
 
 impl Loader<FiguresOf> for DirectoryLoader {
     type Value = Figures;
@@ -81,9 +84,9 @@ impl Loader<FiguresOf> for DirectoryLoader {
     async fn load(&self, keys: &[FiguresOf]) -> Result<HashMap<FiguresOf, Figures>, Shared> {
         by_day(
             keys,
-            |k| (k.0, k.1),
-            FiguresOf,
-            |day, ids| async move {
+            |k| (k.0, (k.1, k.2)),
+            |id, (day, needs)| FiguresOf(id, day, needs),
+            |(day, needs), ids| async move {
                 let settings = &self.crm.analytics;
                 customers::figures(
                     &self.db,
@@ -91,6 +94,7 @@ impl Loader<FiguresOf> for DirectoryLoader {
                     settings,
                     &self.retention,
                     day,
+                    needs,
                     &ids,
                 )
                 .await
@@ -162,8 +166,20 @@ pub async fn figures_of(
     }
     ensure_can_read(Principal::of(ctx).gql()?).gql()?;
     let day = as_of_day(ctx, as_of)?;
+    // Margins and segment retention cost a statement each: read them only when asked for.
+    let look = ctx.look_ahead();
+    let asked = |fields: &[&str]| fields.iter().any(|f| look.field(f).exists());
+    let needs = customers::Needs {
+        margins: asked(&[
+            "marginLast12Months",
+            "marginLifetime",
+            "relationshipQuadrant",
+            "lifetimeValueRetention",
+        ]),
+        retention: asked(&["lifetimeValueRetention", "segmentRetentionRate"]),
+    };
     let figures = loader(ctx)?
-        .load_one(FiguresOf(id, day))
+        .load_one(FiguresOf(id, day, needs))
         .await
         .map_err(unshare)
         .gql()?;

@@ -274,6 +274,17 @@ pub trait ChildRelation: Clone + Eq + Hash + Send + Sync + 'static {
     fn ensure_readable(&self, principal: &Principal) -> Result<()> {
         principal.ensure_can_read_directory()
     }
+    /// One parent's page (`parent` stands for its id), with the parent selected as
+    /// [`PARENT_COLUMN`], for a relation that reads it better than its base query filtered,
+    /// ordered and cut: a union whose parts each stop at the page's end. `None` uses the base.
+    fn page_of_one(
+        &self,
+        _principal: &Principal,
+        _parent: Expr,
+        _page: &PageRequest,
+    ) -> Option<SelectStatement> {
+        None
+    }
 }
 
 /// One page of one parent's children.
@@ -291,7 +302,9 @@ pub struct CountKey<R> {
     pub relation: R,
 }
 
-const PARENT: &str = "cg_parent";
+const PARENT: &str = PARENT_COLUMN;
+/// The column a per-parent page names its parent in.
+pub const PARENT_COLUMN: &str = "cg_parent";
 const PARENTS: &str = "cg_parents";
 const PAGE: &str = "cg_page";
 const ROW_NUMBER: &str = "cg_row";
@@ -341,14 +354,21 @@ async fn child_pages<R: ChildRelation>(
     relation.ensure_readable(principal)?;
     let key_col = relation.sort_column(page.sort.key);
     let id_col = relation.id_column();
-    let mut inner = relation.base(principal);
-    inner.expr_as(relation.parent(), Alias::new(PARENT));
     let query = if db.get_database_backend() == DbBackend::Postgres {
         // FROM (VALUES (p1), (p2), …) AS cg_parents JOIN LATERAL (one parent's page): each
         // page is read in index order and stops after limit + 1 rows.
         let parent = Expr::col((Alias::new(PARENTS), Alias::new("column1")));
-        inner.and_where(relation.parent().eq(parent));
-        page.apply(&mut inner, key_col, id_col);
+        let inner = match relation.page_of_one(principal, parent.clone(), page) {
+            Some(inner) => inner,
+            None => {
+                let mut inner = relation.base(principal);
+                inner
+                    .expr_as(relation.parent(), Alias::new(PARENT))
+                    .and_where(relation.parent().eq(parent));
+                page.apply(&mut inner, key_col, id_col);
+                inner
+            }
+        };
         Query::select()
             .column((Alias::new(PAGE), Asterisk))
             .from_values(parents.iter().copied(), Alias::new(PARENTS))
@@ -360,7 +380,9 @@ async fn child_pages<R: ChildRelation>(
             )
             .take()
     } else {
+        let mut inner = relation.base(principal);
         inner
+            .expr_as(relation.parent(), Alias::new(PARENT))
             .expr_window_as(
                 Expr::cust("ROW_NUMBER()"),
                 page.window(relation.parent(), key_col.clone(), id_col.clone()),

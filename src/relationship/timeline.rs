@@ -3,13 +3,13 @@
 //! the principal's visibility; orders appear for principals that may read orders.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{EntityTrait, FromQueryResult, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 use crate::access::Principal;
-use crate::organizations::loaders::ChildRelation;
-use crate::pagination::{Keyed, SortKey, SortValue};
+use crate::organizations::loaders::{ChildRelation, PARENT_COLUMN};
+use crate::pagination::{Keyed, PageRequest, SortKey, SortValue};
 use entity::{case, interaction, interaction_participant as participant, order, survey_response};
 
 /// What a timeline item is.
@@ -76,20 +76,46 @@ impl Keyed for TimelineRow {
 
 const T: &str = "cg_timeline";
 
-/// `SELECT '<kind>' AS kind, <id> AS id, <at> AS at, <parent> AS parent` over a query.
-fn part(
-    mut stmt: SelectStatement,
-    kind: TimelineKind,
+/// One part of the timeline: a query of one kind of item, with the expressions it selects.
+struct Part {
+    stmt: SelectStatement,
     id: Expr,
     at: Expr,
     parent: Expr,
-) -> SelectStatement {
+}
+
+/// `SELECT '<kind>' AS kind, <id> AS id, <at> AS at, <parent> AS parent` over a query.
+fn part(mut stmt: SelectStatement, kind: TimelineKind, id: Expr, at: Expr, parent: Expr) -> Part {
     stmt.clear_selects()
         .expr_as(Expr::cust(format!("'{}'", kind.tag())), Alias::new("kind"))
-        .expr_as(id, Alias::new("id"))
-        .expr_as(at, Alias::new("at"))
-        .expr_as(parent, Alias::new("parent"));
-    stmt
+        .expr_as(id.clone(), Alias::new("id"))
+        .expr_as(at.clone(), Alias::new("at"))
+        .expr_as(parent.clone(), Alias::new("parent"));
+    Part {
+        stmt,
+        id,
+        at,
+        parent,
+    }
+}
+
+/// The parts as one `UNION ALL`, or an empty list of the same shape when there are none.
+fn union_of(parts: impl IntoIterator<Item = SelectStatement>) -> SelectStatement {
+    let mut parts = parts.into_iter();
+    let mut union = parts.next().unwrap_or_else(|| {
+        // Nothing asked for that the principal may read: an empty list of the same shape.
+        let mut none = Query::select();
+        none.expr_as(Expr::cust("'NONE'"), Alias::new("kind"))
+            .expr_as(Expr::val(Uuid::nil()), Alias::new("id"))
+            .expr_as(Expr::val(DateTime::<Utc>::UNIX_EPOCH), Alias::new("at"))
+            .expr_as(Expr::val(Uuid::nil()), Alias::new("parent"))
+            .and_where(Expr::val(1).eq(0));
+        none
+    });
+    for next in parts {
+        union.union(UnionType::All, next);
+    }
+    union
 }
 
 impl TimelineRelation {
@@ -97,7 +123,7 @@ impl TimelineRelation {
         self.kinds.is_empty() || self.kinds.contains(&kind)
     }
 
-    fn parts(&self, principal: &Principal) -> Vec<SelectStatement> {
+    fn parts(&self, principal: &Principal) -> Vec<Part> {
         use TimelineKind as K;
         let mut parts = Vec::new();
         if self.wants(K::Interaction) {
@@ -205,26 +231,41 @@ impl ChildRelation for TimelineRelation {
     type Model = TimelineRow;
 
     fn base(&self, principal: &Principal) -> SelectStatement {
-        let mut parts = self.parts(principal).into_iter();
-        let mut union = parts.next().unwrap_or_else(|| {
-            // Nothing asked for that the principal may read: an empty list of the same shape.
-            let mut none = Query::select();
-            none.expr_as(Expr::cust("'NONE'"), Alias::new("kind"))
-                .expr_as(Expr::val(Uuid::nil()), Alias::new("id"))
-                .expr_as(Expr::val(DateTime::<Utc>::UNIX_EPOCH), Alias::new("at"))
-                .expr_as(Expr::val(Uuid::nil()), Alias::new("parent"))
-                .and_where(Expr::val(1).eq(0));
-            none
-        });
-        for next in parts {
-            union.union(UnionType::All, next);
-        }
+        let union = union_of(self.parts(principal).into_iter().map(|p| p.stmt));
         Query::select()
             .column((Alias::new(T), Alias::new("kind")))
             .column((Alias::new(T), Alias::new("id")))
             .column((Alias::new(T), Alias::new("at")))
             .from_subquery(union, Alias::new(T))
             .take()
+    }
+
+    /// Each part reads its own page of the parent's items from its index, newest first, and
+    /// stops there; the union of those few rows is then sorted and cut to the page.
+    fn page_of_one(
+        &self,
+        principal: &Principal,
+        parent: Expr,
+        page: &PageRequest,
+    ) -> Option<SelectStatement> {
+        let limited = self.parts(principal).into_iter().map(|mut p| {
+            p.stmt.and_where(p.parent.eq(parent.clone()));
+            page.apply(&mut p.stmt, p.at, p.id);
+            // Wrapped, so that the part's ORDER BY and LIMIT stay its own inside the union.
+            Query::select()
+                .column(Asterisk)
+                .from_subquery(p.stmt, Alias::new("cg_part"))
+                .take()
+        });
+        let mut stmt = Query::select()
+            .column((Alias::new(T), Alias::new("kind")))
+            .column((Alias::new(T), Alias::new("id")))
+            .column((Alias::new(T), Alias::new("at")))
+            .expr_as(self.parent(), Alias::new(PARENT_COLUMN))
+            .from_subquery(union_of(limited), Alias::new(T))
+            .take();
+        page.apply(&mut stmt, self.sort_column(page.sort.key), self.id_column());
+        Some(stmt)
     }
 
     fn parent(&self) -> Expr {

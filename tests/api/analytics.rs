@@ -1580,3 +1580,56 @@ async fn bad_analytics_arguments_are_refused_naming_the_argument() {
         json!({ "products": { "totalCount": 1 }, "sellThroughReports": { "totalCount": 0 } })
     );
 }
+
+#[tokio::test]
+async fn margins_and_retention_are_read_only_when_asked_for_and_agree_when_asked_alone() {
+    let app = analytics_app().await;
+    let f = fixture(&app).await;
+    let ask = |selection: &str| {
+        format!(
+            "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on Organization {{ code figures {{ {selection} }} }} }} }}"
+        )
+    };
+    let all = app
+        .graphql(&ask(FIGURE_FIELDS_COSTLY), json!({ "ids": f.c }))
+        .await;
+    assert!(all.get("errors").is_none(), "{all}");
+    // Each costly field alone, and through a fragment, reads what the whole set reads.
+    for field in [
+        "marginLast12Months { amount }",
+        "marginLifetime { amount }",
+        "relationshipQuadrant",
+        "lifetimeValueRetention { amount }",
+        "segmentRetentionRate",
+    ] {
+        let fragment = format!(
+            "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ... on Organization {{ code figures {{ ...F }} }} }} }} fragment F on CustomerFigures {{ {field} }}"
+        );
+        for query in [ask(field), fragment] {
+            let body = app.graphql(&query, json!({ "ids": f.c })).await;
+            assert!(body.get("errors").is_none(), "{field}: {body}");
+            let name = field.split_whitespace().next().unwrap();
+            for (got, whole) in body["data"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(all["data"]["nodes"].as_array().unwrap())
+            {
+                assert_eq!(got["figures"][name], whole["figures"][name], "{field}");
+            }
+        }
+    }
+    // Counts and revenue alone: the caller, the organizations and the orders, nothing more.
+    let before = app.statements.get();
+    let body = app
+        .graphql(
+            &ask("orderCount revenueLifetime { amount } lifecycleStage"),
+            json!({ "ids": f.c }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(app.statements.get() - before, 3);
+}
+
+const FIGURE_FIELDS_COSTLY: &str = "marginLast12Months { amount } marginLifetime { amount }
+    relationshipQuadrant lifetimeValueRetention { amount } segmentRetentionRate";
