@@ -235,8 +235,11 @@ def wrk(url, connections, seconds, body, token, golden, unique="", expect=""):
         with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as g:
             g.write(golden)
         golden_path = g.name
+    # Each run writes under its own random prefix, so runs on a reused database never
+    # collide on ids, numbers or PO numbers.
     env = dict(os.environ, BENCH_BODY=b.name, BENCH_TOKEN=token or "",
-               BENCH_GOLDEN=golden_path, BENCH_UNIQUE=unique, BENCH_EXPECT=expect)
+               BENCH_GOLDEN=golden_path, BENCH_UNIQUE=unique, BENCH_EXPECT=expect,
+               BENCH_RUN=str(int.from_bytes(os.urandom(3), "big") % (1 << 20)))
     threads = min(connections, 2)
     out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                "--timeout", "30s", "-s", os.path.join(BENCH, "wrk", "graphql.lua"), url],
@@ -542,7 +545,8 @@ def settle(server, name, query, variables, token, unique, written_ok):
     """The golden answer of a read (asked twice; both must agree), or None for a write,
     after checking one write's answer with written_ok."""
     if unique:
-        data, _ = server.ask(query, json.loads(json.dumps(variables).replace(unique, "0" * 12)), token)
+        value = "f" + os.urandom(6).hex()[:11]
+        data, _ = server.ask(query, json.loads(json.dumps(variables).replace(unique, value)), token)
         if not written_ok(data):
             fail(f"{name}: {data}")
         return None

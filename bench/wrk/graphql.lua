@@ -9,6 +9,7 @@
 --   BENCH_EXPECT  for writes: text every answer must contain
 --   BENCH_UNIQUE  text in the body to replace, everywhere, with 12 hex digits unique to
 --                 each request (writes: ids, numbers)
+--   BENCH_RUN     a number that differs per run, the first 5 of those digits
 
 local body = io.open(os.getenv("BENCH_BODY")):read("*a")
 local token = os.getenv("BENCH_TOKEN")
@@ -44,10 +45,10 @@ function init(args)
 end
 
 if unique ~= "" then
-  local run = os.time() % 65536
+  local run = tonumber(os.getenv("BENCH_RUN") or "0") % 1048576
   function request()
     sent = sent + 1
-    local value = string.format("%04x%02x%06x", run, id % 256, sent % 16777216)
+    local value = string.format("%05x%01x%06x", run, id % 16, sent % 16777216)
     local this = string.gsub(body, unique, value)
     return wrk.format(nil, nil, nil, this)
   end
