@@ -2,6 +2,7 @@
 //! answers without errors and runs a fixed number of SQL statements, listed here and in
 //! BENCHMARKS.md, whatever the size of the data.
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -108,4 +109,26 @@ async fn each_workload_runs_a_fixed_number_of_statements() {
     let mut expected = STATEMENTS.to_vec();
     expected.sort();
     assert_eq!(counts, expected);
+}
+
+#[tokio::test]
+async fn postgresql_plans_every_statement_for_its_values() {
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    // Asked a few times, on whichever connections the pool hands out.
+    for _ in 0..4 {
+        let row = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SHOW plan_cache_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let mode: String = row.try_get_by_index(0).unwrap();
+        assert_eq!(mode, "force_custom_plan");
+    }
 }
