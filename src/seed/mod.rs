@@ -533,7 +533,15 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     report.orders = trade.orders;
     report.reports = trade.reports;
     report.relationship = relationship::demo(&txn, &mut b.rng, &distributors, &customers).await?;
-    let portal_org = distributors[0].0;
+    let secret = accounts(&txn, distributors[0].0, "DIST-001 ERP (demo)").await?;
+    report.api_token = Some(secret);
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// The demo's public sign-ins (a staff admin, DIST-001's portal user) and a new API token
+/// for DIST-001's partner system, whose secret is returned.
+async fn accounts(db: &impl ConnectionTrait, portal_org: Uuid, token_name: &str) -> Result<String> {
     for (email, name, password, role, org) in [
         (
             DEMO_ADMIN_EMAIL,
@@ -551,20 +559,18 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
         ),
     ] {
         let new = parse_new_user(email, name, password.to_owned(), role, org)?;
-        create_user(&txn, &Principal::System, new).await?;
+        create_user(db, &Principal::System, new).await?;
     }
     let (_, secret) = crate::auth::api_tokens::create(
-        &txn,
+        db,
         &Principal::System,
         crate::auth::api_tokens::NewApiToken {
             organization_id: portal_org,
-            name: "DIST-001 ERP (demo)".to_owned(),
+            name: token_name.to_owned(),
             scopes: crate::access::Scope::ALL.to_vec(),
             expires_at: None,
         },
     )
     .await?;
-    report.api_token = Some(secret);
-    txn.commit().await?;
-    Ok(report)
+    Ok(secret)
 }

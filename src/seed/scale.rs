@@ -23,7 +23,7 @@ use entity::enums::{
     AddressKind, BuyingRole, CaseCategory, CaseKind, CaseResolution, CaseSeverity, CaseStatus,
     ChannelLinkKind, ConsentStatus, CustomerType, IndustrySegment, InteractionKind, LineStatus,
     OrderKind, OrderStatus, OrganizationKind, OrganizationStatus, PriceSource, RelationshipLevel,
-    SettlementCadence, UnitOfMeasure, UserRole,
+    SettlementCadence, UnitOfMeasure,
 };
 use entity::organization;
 use sea_orm::sqlx::Connection;
@@ -39,8 +39,6 @@ use super::{
     BRAND_CODE, CITIES, CJK_NAMES, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_PARTNER_EMAIL,
     DEMO_PARTNER_PASSWORD, FAMILY, GIVEN, PLACES, Rng, SEGMENTS, TERRITORIES, TRADES,
 };
-use crate::access::Principal;
-use crate::auth::service::{create_user, parse_new_user};
 use crate::domain::{gs1_check_digit, sort_key};
 use crate::error::{Error, Result};
 
@@ -174,49 +172,15 @@ pub async fn scale(db: &DatabaseConnection, options: ScaleOptions) -> Result<Sca
     // Statistics for every table, the small ones too: a planner that takes the catalog for
     // empty joins it first and loops over it.
     db.execute_unprepared("ANALYZE").await?;
-    let api_token = accounts(db, plan.orgs[plan.distributors.start].id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let portal = plan.orgs[plan.distributors.start].id;
+    let api_token = super::accounts(&txn, portal, "DIST-001 ERP (scale)").await?;
+    txn.commit().await?;
     Ok(ScaleReport {
         seconds: started.elapsed().as_secs_f64(),
         api_token,
         ..written
     })
-}
-
-/// The demo's public accounts, over the scale data set's brand and DIST-001.
-async fn accounts(db: &DatabaseConnection, portal_org: Uuid) -> Result<String> {
-    let txn = crate::db::begin_write(db).await?;
-    for (email, name, password, role, org) in [
-        (
-            DEMO_ADMIN_EMAIL,
-            "Demo Admin",
-            DEMO_ADMIN_PASSWORD,
-            UserRole::Admin,
-            None,
-        ),
-        (
-            DEMO_PARTNER_EMAIL,
-            "Demo Portal User",
-            DEMO_PARTNER_PASSWORD,
-            UserRole::PartnerAdmin,
-            Some(portal_org),
-        ),
-    ] {
-        let new = parse_new_user(email, name, password.to_owned(), role, org)?;
-        create_user(&txn, &Principal::System, new).await?;
-    }
-    let (_, secret) = crate::auth::api_tokens::create(
-        &txn,
-        &Principal::System,
-        crate::auth::api_tokens::NewApiToken {
-            organization_id: portal_org,
-            name: "DIST-001 ERP (scale)".to_owned(),
-            scopes: crate::access::Scope::ALL.to_vec(),
-            expires_at: None,
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(secret)
 }
 
 /// A UUID v7 for a row made at `at`, its random part from the generator.
