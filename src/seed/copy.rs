@@ -124,6 +124,11 @@ impl<'c> Copy<'c> {
         self.plain(day.format("%Y-%m-%d"))
     }
 
+    /// `created_at` and `updated_at` at `at`, and `version` 1: the tail of a new row.
+    pub fn stamped(&mut self, at: DateTime<Utc>) -> &mut Self {
+        self.time(at).time(at).plain(1)
+    }
+
     pub fn flag(&mut self, value: bool) -> &mut Self {
         self.plain(if value { "t" } else { "f" })
     }

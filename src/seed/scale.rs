@@ -31,7 +31,6 @@ use sea_orm::sqlx::postgres::PgConnection;
 use sea_orm::{
     ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::copy::{Copy, failed};
@@ -676,12 +675,7 @@ impl Plan {
                 Some(limit) => c.cents(limit).text("EUR"),
                 None => c.null().null(),
             };
-            c.flag(false)
-                .time(o.created_at)
-                .time(o.created_at)
-                .plain(1)
-                .end()
-                .await?;
+            c.flag(false).stamped(o.created_at).end().await?;
         }
         c.finish().await
     }
@@ -732,9 +726,7 @@ impl Plan {
                     .plain(consent.to_value())
                     .opt_time(known.then_some(o.created_at))
                     .opt_text(known.then_some("scale"))
-                    .time(o.created_at)
-                    .time(o.created_at)
-                    .plain(1)
+                    .stamped(o.created_at)
                     .end()
                     .await?;
             }
@@ -763,9 +755,7 @@ impl Plan {
                 .text(&format!("{:05}", 10_000 + n % 90_000))
                 .text(country)
                 .opt_text((o.kind != OrganizationKind::EndCustomer).then_some(gln.as_str()))
-                .time(o.created_at)
-                .time(o.created_at)
-                .plain(1)
+                .stamped(o.created_at)
                 .end()
                 .await?;
         }
@@ -799,9 +789,7 @@ impl Plan {
                 .date(o.since)
                 .opt_text(o.territory)
                 .flag(false)
-                .time(o.created_at)
-                .time(o.created_at)
-                .plain(1)
+                .stamped(o.created_at)
                 .end()
                 .await?;
         }
@@ -837,9 +825,7 @@ impl Plan {
                 .plain(TAX_PERCENT)
                 .cents(p.standard_cost)
                 .plain("ACTIVE")
-                .time(self.start)
-                .time(self.start)
-                .plain(1)
+                .stamped(self.start)
                 .end()
                 .await?;
         }
@@ -874,9 +860,7 @@ impl Plan {
                 .text(&format!("{name} partner prices"))
                 .text("EUR")
                 .date(valid_from)
-                .time(self.start)
-                .time(self.start)
-                .plain(1)
+                .stamped(self.start)
                 .end()
                 .await?;
         }
@@ -922,9 +906,7 @@ impl Plan {
                 .flag(*rank >= 2)
                 .flag(*rank >= 3)
                 .plain(SettlementCadence::Monthly.to_value())
-                .time(self.start)
-                .time(self.start)
-                .plain(1)
+                .stamped(self.start)
                 .end()
                 .await?;
         }
@@ -967,14 +949,15 @@ impl Plan {
             let tax: i64 = lines.iter().map(|l| l.tax).sum();
             let terms = buyer.tier.map(|t| TIERS[t].5).unwrap_or(30);
             let number = n + 1;
-            let hash = Sha256::digest(format!("{}:{number}", self.seed));
+            // The content hash a repeated PO is compared by: any fixed text per order.
+            let hash = crate::auth::secrets::digest(&format!("{}:{number}", self.seed));
             c.uuid(*id)
                 .plain(&sales)
                 .text(&format!("SO-{number:06}"))
                 .uuid(buyer.id)
                 .uuid(self.orgs[seller].id)
                 .text(&format!("PO-{number:07}"))
-                .plain(hex(&hash))
+                .text(&hash)
                 .plain(status.to_value())
                 .text("EUR")
                 .cents(net + tax)
@@ -986,9 +969,7 @@ impl Plan {
                 })
                 .plain(terms)
                 .time(order.at)
-                .time(order.at)
-                .time(order.at)
-                .plain(1)
+                .stamped(order.at)
                 .end()
                 .await?;
         }
@@ -1264,9 +1245,7 @@ impl Plan {
                 .plain(kind.to_value())
                 .time(*at)
                 .text(summary)
-                .time(*at)
-                .time(*at)
-                .plain(1)
+                .stamped(*at)
                 .end()
                 .await?;
         }
@@ -1305,10 +1284,6 @@ impl Plan {
         .map_err(|e| failed("credit_balances", e))?;
         Ok(())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
