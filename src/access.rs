@@ -340,6 +340,28 @@ impl Principal {
         Condition::all().add(order_column.in_subquery(visible))
     }
 
+    /// Rows that belong to one of `order_ids` (through `order_column`) the principal may
+    /// see. The subquery names the orders itself, so it reads at most those orders by their
+    /// key, whatever plan the database caches for the statement; the plain
+    /// [`Self::owned_by_visible_order`] leaves it to the planner to guess how many orders a
+    /// partner has, and a cached plan guesses the average partner's.
+    pub fn owned_by_visible_order_among<C: ColumnTrait>(
+        &self,
+        order_column: C,
+        order_ids: &[Uuid],
+    ) -> Condition {
+        if !self.is_restricted() {
+            return Condition::all();
+        }
+        let visible = order::Entity::find()
+            .select_only()
+            .column(order::Column::Id)
+            .filter(order::Column::Id.is_in(order_ids.iter().copied()))
+            .filter(self.visible_orders())
+            .into_query();
+        Condition::all().add(order_column.in_subquery(visible))
+    }
+
     /// Rows of this principal's own organization only, for partners (its X12 traffic is its
     /// own, not its downstream's); every row for staff.
     pub fn owned_by_self<C: ColumnTrait>(&self, org_column: C) -> Condition {
@@ -523,6 +545,29 @@ impl Principal {
                     .add(organization::Column::Id.eq(*organization_id))
                     .add(organization::Column::Id.in_subquery(downstream))
             }
+        }
+    }
+
+    /// Which of `ids` the principal may see: [`Self::visible_organizations`], with the
+    /// partner's channel links looked up for those organizations only. The plain condition
+    /// reads all of a partner's downstream links (a thousand for a big distributor) to
+    /// answer for a page of fifty.
+    pub fn visible_organizations_among(&self, ids: &[Uuid]) -> Condition {
+        match self.partner_organization() {
+            Some(organization_id) => {
+                let downstream = channel_link::Entity::find()
+                    .select_only()
+                    .column(channel_link::Column::DownstreamId)
+                    .filter(channel_link::Column::DownstreamId.is_in(ids.iter().copied()))
+                    .filter(channel_link::Column::UpstreamId.eq(organization_id))
+                    .filter(channel_link::Column::ArchivedAt.is_null())
+                    .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended))
+                    .into_query();
+                Condition::any()
+                    .add(organization::Column::Id.eq(organization_id))
+                    .add(organization::Column::Id.in_subquery(downstream))
+            }
+            None => self.visible_organizations(),
         }
     }
 

@@ -150,9 +150,9 @@ pub struct InvoiceLinesOf(pub Uuid);
 /// An invoice's payments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PaymentsOf(pub Uuid);
-/// The code and name of a party to an order the principal can see.
+/// The buyer and seller of an order the principal can see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PartyOf(pub Uuid);
+pub struct PartiesOf(pub Uuid);
 
 by_id_loader!(OrderId, entity::order::Model, orders::by_ids);
 by_id_loader!(OrderLineId, entity::order_line::Model, orders::lines_by_ids);
@@ -181,7 +181,7 @@ by_id_loader!(
     orders::invoice_lines_of
 );
 by_id_loader!(PaymentsOf, Vec<entity::payment::Model>, orders::payments_of);
-by_id_loader!(PartyOf, (String, String), orders::parties);
+by_id_loader!(PartiesOf, orders::OrderParties, orders::parties_of);
 /// What an organization owes the brand, per currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExposureOf(pub Uuid);

@@ -83,7 +83,7 @@ pub async fn by_ids(
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, organization::Model>> {
     principal.ensure_can_read_directory()?;
-    store::by_ids::<Entity>(db, ids, principal.visible_organizations()).await
+    store::by_ids::<Entity>(db, ids, principal.visible_organizations_among(ids)).await
 }
 
 #[tracing::instrument(skip(db, principal))]

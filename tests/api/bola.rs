@@ -635,6 +635,31 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         );
         assert!(!named.to_string().contains("DIST-A"), "{who}: {named}");
         assert_eq!(named["data"], Value::Null, "{who}: {named}");
+        // Filters naming A, or the brand A buys from, as a party narrow B's orders and never
+        // widen them (B's own organization in a filter lets the visibility test go).
+        let brand = app
+            .graphql("{ organization(code: \"BRAND\") { id } }", json!({}))
+            .await["data"]["organization"]["id"]
+            .clone();
+        for filter in [
+            json!({ "sellerId": brand }),
+            json!({ "buyerId": a_dist }),
+            json!({ "sellerId": a_dist }),
+            json!({ "buyerId": a_dist, "sellerId": brand }),
+        ] {
+            let body = app
+                .graphql_as(
+                    token,
+                    "query($f: OrderFilter) { orders(filter: $f) { totalCount nodes { number } } }",
+                    json!({ "f": filter }),
+                )
+                .await;
+            assert_eq!(
+                body["data"]["orders"],
+                json!({ "totalCount": 0, "nodes": [] }),
+                "{who}, {filter}: {body}"
+            );
+        }
         assert_eq!(body["data"]["stockPositions"], json!([]), "{who}: {body}");
         assert_eq!(body["data"]["sellThrough"], json!([]), "{who}: {body}");
         assert_eq!(

@@ -898,6 +898,54 @@ async fn each_side_sees_the_orders_it_placed_and_the_orders_placed_with_it() {
     assert_eq!(numbers(supplier.clone()).await, ["PO-000001"]);
     let staff = app.graphql("{ orders { totalCount } }", json!({})).await;
     assert_eq!(staff["data"]["orders"]["totalCount"], 3);
+    // Naming itself as seller or buyer, the distributor gets its sales and its purchases;
+    // naming the dealer's seller, the dealer gets only what it bought there.
+    let filtered = |token: String, filter: Value| {
+        let app = &app;
+        async move {
+            let body = app
+                .graphql_as(&token, "query($f: OrderFilter) { orders(filter: $f) { totalCount nodes { poNumber } } }", json!({ "f": filter }))
+                .await;
+            let count = body["data"]["orders"]["totalCount"].clone();
+            let pos: Vec<String> = body["data"]["orders"]["nodes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{body}"))
+                .iter()
+                .map(|o| o["poNumber"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(count, json!(pos.len()), "{body}");
+            pos
+        }
+    };
+    let dist = &t.distributor;
+    assert_eq!(
+        filtered(t.portal.clone(), json!({ "sellerId": dist })).await,
+        ["DLR-PO-1"]
+    );
+    assert_eq!(
+        filtered(t.portal.clone(), json!({ "buyerId": dist })).await,
+        ["DIST-PO-1"]
+    );
+    assert_eq!(
+        filtered(
+            t.portal.clone(),
+            json!({ "buyerId": dist, "sellerId": dist })
+        )
+        .await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        filtered(dealer.clone(), json!({ "sellerId": dist })).await,
+        ["DLR-PO-1"]
+    );
+    assert_eq!(
+        filtered(dealer.clone(), json!({ "sellerId": t.brand })).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        filtered(supplier.clone(), json!({ "sellerId": t.brand })).await,
+        Vec::<String>::new()
+    );
 
     // The distributor works the dealer's order as its seller; the dealer's order never goes
     // to the brand's credit check.

@@ -14,9 +14,10 @@ use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
 use crate::orders::history::changes_of;
+use crate::orders::queries::OrderParties;
 use crate::organizations::graphql::{Address, Organization, loader, organization_by_id};
 use crate::organizations::loaders::{
-    AddressId, EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, PartyOf,
+    AddressId, EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, PartiesOf,
     PaymentsOf, ProductId, ShipmentLinesOf, ShipmentsOf, UserId, unshare,
 };
 use crate::organizations::loaders::{
@@ -95,14 +96,17 @@ pub struct TradingParty {
     pub name: String,
 }
 
-async fn party(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<TradingParty> {
-    let found = loader(ctx)?
-        .load_one(PartyOf(id))
+async fn parties(ctx: &Context<'_>, order: uuid::Uuid) -> async_graphql::Result<OrderParties> {
+    Ok(loader(ctx)?
+        .load_one(PartiesOf(order))
         .await
         .map_err(unshare)
-        .gql()?;
-    let (code, name) = found.unwrap_or_default();
-    Ok(TradingParty { code, name })
+        .gql()?
+        .unwrap_or_default())
+}
+
+fn trading_party((code, name): (String, String)) -> TradingParty {
+    TradingParty { code, name }
 }
 
 async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Product>> {
@@ -141,11 +145,11 @@ impl Order {
     }
     /// Who buys: code and name.
     async fn buyer_party(&self, ctx: &Context<'_>) -> async_graphql::Result<TradingParty> {
-        party(ctx, self.0.buyer_id).await
+        Ok(trading_party(parties(ctx, self.0.id).await?.buyer))
     }
     /// Who sells: code and name.
     async fn seller_party(&self, ctx: &Context<'_>) -> async_graphql::Result<TradingParty> {
-        party(ctx, self.0.seller_id).await
+        Ok(trading_party(parties(ctx, self.0.id).await?.seller))
     }
     /// The buying organization, if you may see it in the directory.
     async fn buyer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
