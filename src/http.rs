@@ -1,5 +1,6 @@
 //! HTTP: `/graphql` as the GraphQL-over-HTTP spec has it, health probes, and request ids.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -682,34 +683,50 @@ async fn execute(
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let mut body = match serde_json::to_value(&response) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    if let (Some(data), Some(doc)) = (body.get_mut("data"), &doc) {
-        crate::graphql::order::reorder(data, doc, operation_name.as_deref());
+    if let Some(doc) = &doc {
+        crate::graphql::order::reorder(&mut response.data, doc, operation_name.as_deref());
     }
-    if let Some(Value::Array(errors)) = body.get_mut("errors") {
-        for error in errors {
-            let internal = error
-                .pointer("/extensions/code")
-                .is_some_and(|c| c == INTERNAL);
-            if internal
-                && let Some(ext) = error.get_mut("extensions").and_then(Value::as_object_mut)
-            {
-                ext.insert("requestId".into(), Value::String(request_id.clone()));
-            }
+    for error in &mut response.errors {
+        if let Some(ext) = error.extensions.as_mut()
+            && ext
+                .get("code")
+                .is_some_and(|c| *c == async_graphql::Value::from(INTERNAL))
+        {
+            ext.set("requestId", request_id.clone());
         }
     }
-    let status = if media == GRAPHQL_RESPONSE_JSON && is_request_error {
-        body.remove("data");
-        StatusCode::BAD_REQUEST
+    let (status, data) = if media == GRAPHQL_RESPONSE_JSON && is_request_error {
+        (StatusCode::BAD_REQUEST, None)
     } else {
-        StatusCode::OK
+        (StatusCode::OK, Some(&response.data))
     };
+    // Written straight from the executor's values: no intermediate JSON tree.
+    let body = serde_json::to_vec(&ResponseBody {
+        data,
+        extensions: &response.extensions,
+        errors: &response.errors,
+    })
+    .unwrap_or_else(|err| {
+        tracing::error!(error = %err, "a response could not be written");
+        json!({ "errors": [{ "message": "the response could not be written", "extensions": { "code": INTERNAL, "requestId": request_id } }] })
+            .to_string()
+            .into_bytes()
+    });
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
-        .body(Value::Object(body).to_string())
+        .body(body)
+}
+
+/// A GraphQL response as the client receives it; `data` is left out of a request error
+/// answered as `application/graphql-response+json`.
+#[derive(serde::Serialize)]
+struct ResponseBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
 }
 
 /// Any other method on `/graphql`.

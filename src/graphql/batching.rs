@@ -1,6 +1,6 @@
 //! Makes DataLoader batches independent of timing. A batch is loaded only once the request's
-//! executor has settled (it is not polling, and has not started a pass for a short while)
-//! and no earlier batch is still loading. Batches therefore go out in waves, one level of the
+//! executor has settled (it is not polling, and has not started a pass while the worker
+//! turned its event loop over a few times) and no earlier batch is still loading. Batches therefore go out in waves, one level of the
 //! query at a time: every key registered while the resolvers of one level run (one per
 //! parent in a list, however long the list, however slow the machine, and whichever of the
 //! level's batches came back first) lands in the same batch. Use it with a DataLoader whose
@@ -11,7 +11,6 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
-use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use tokio::sync::Notify;
@@ -45,8 +44,11 @@ struct Waves {
     released: u64,
 }
 
-/// How long the executor must stay still before a batch is loaded.
-const SETTLE: Duration = Duration::from_millis(1);
+/// How many turns of the worker's event loop the executor must stay still for before a
+/// batch is loaded. Each turn polls the I/O driver, so a wake-up already on its way (a
+/// statement's answer that has arrived) lands first. Turns, not a timer: a timer's
+/// millisecond granularity made every level of a query wait a millisecond or two.
+const SETTLE_TURNS: usize = 3;
 
 impl PassGate {
     /// Waits until the gated future is neither being polled nor waiting to be.
@@ -61,12 +63,14 @@ impl PassGate {
         }
     }
 
-    /// Waits until the gated future has been idle for [`SETTLE`] without a new pass.
+    /// Waits until the gated future has stayed idle for [`SETTLE_TURNS`] without a new pass.
     async fn settled(&self) {
         loop {
             self.idle().await;
             let passes = self.inner.passes.load(Ordering::Acquire);
-            tokio::time::sleep(SETTLE).await;
+            for _ in 0..SETTLE_TURNS {
+                tokio::task::yield_now().await;
+            }
             if !self.inner.busy.load(Ordering::Acquire)
                 && !self.inner.woken.load(Ordering::Acquire)
                 && self.inner.passes.load(Ordering::Acquire) == passes
@@ -143,6 +147,7 @@ impl PassGate {
         Gated {
             gate: self.clone(),
             fut: Box::pin(fut),
+            wakers: None,
         }
     }
 }
@@ -176,6 +181,9 @@ impl Drop for Loading {
 pub struct Gated<F> {
     gate: PassGate,
     fut: Pin<Box<F>>,
+    /// The waker the last pass was given, and the one wrapping it; made again only when the
+    /// executor hands over a different one.
+    wakers: Option<(Waker, Waker)>,
 }
 
 impl<F: Future> Future for Gated<F> {
@@ -185,11 +193,19 @@ impl<F: Future> Future for Gated<F> {
         self.gate.inner.passes.fetch_add(1, Ordering::AcqRel);
         self.gate.inner.busy.store(true, Ordering::Release);
         self.gate.inner.woken.store(false, Ordering::Release);
-        let waker = Waker::from(Arc::new(NoteWake {
-            gate: self.gate.inner.clone(),
-            waker: cx.waker().clone(),
-        }));
-        let out = self.fut.as_mut().poll(&mut Context::from_waker(&waker));
+        let this = &mut *self;
+        let wakers = match this.wakers.take() {
+            Some((given, wrapped)) if given.will_wake(cx.waker()) => (given, wrapped),
+            _ => {
+                let wrapped = Waker::from(Arc::new(NoteWake {
+                    gate: this.gate.inner.clone(),
+                    waker: cx.waker().clone(),
+                }));
+                (cx.waker().clone(), wrapped)
+            }
+        };
+        let waker = &this.wakers.insert(wakers).1;
+        let out = this.fut.as_mut().poll(&mut Context::from_waker(waker));
         self.gate.inner.busy.store(false, Ordering::Release);
         self.gate.inner.idle.notify_waiters();
         out

@@ -106,12 +106,14 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema without request data; the HTTP layer adds the database, the loaders and the
-/// principal per request. Depth and complexity come from the settings.
+/// principal per request. Depth and complexity come from the settings. No extension runs
+/// per field (async-graphql's `Tracing` made a span for every object field, which cost
+/// more than resolving most of them); the HTTP layer's request span carries every log line
+/// a request causes.
 pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .extension(async_graphql::extensions::Tracing);
+        .limit_complexity(limits.max_complexity);
     if limits.introspection {
         builder
     } else {
