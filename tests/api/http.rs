@@ -220,3 +220,33 @@ async fn a_mutation_in_malformed_json_or_a_broken_document_writes_nothing() {
     }
     assert_eq!(app.organization_count().await, 0);
 }
+
+#[tokio::test]
+async fn an_internal_error_names_the_request_and_nothing_of_the_database() {
+    let app = spawn_app().await;
+    app.create_product("WIDGET-1", "Widgets", "10").await;
+    // A table gone from under the server: its statement fails inside the database.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "ALTER TABLE product_specs RENAME TO product_specs_gone",
+    )
+    .await
+    .unwrap();
+    let res = app
+        .post()
+        .header("x-request-id", "portal-500")
+        .json(&json!({ "query": "{ products { nodes { sku specifications { name } } } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "INTERNAL", "{body}");
+    assert_eq!(error["extensions"]["requestId"], "portal-500", "{body}");
+    assert_eq!(
+        error["path"],
+        json!(["products", "nodes", 0, "specifications"])
+    );
+    assert!(!body.to_string().contains("product_specs"), "{body}");
+}
