@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The workload benchmark: channelgraph against the floor (hand-written SQL under pgbench)
-on the scale data set in PostgreSQL, and W1, W2 and W4 on the demo data under SQLite.
+"""The workload benchmark: channelgraph against PostGraphile 5 and the floor (hand-written
+SQL under pgbench) on the scale data set in PostgreSQL, and W1, W2 and W4 on the demo data
+under SQLite.
 
     python3 bench/run.py            # the full run: scale data set, release build, 20 s per step
     python3 bench/run.py --smoke    # a tiny data set, the debug build, 1 s per step
 
 For each workload W1-W5 (the GraphQL documents in bench/channelgraph/, the floor's SQL in
-bench/floor/) it runs wrk at 1 and 8 connections and pgbench -M prepared at the same, checks
+bench/floor/, PostGraphile's in bench/postgraphile/) it runs wrk at 1 and 8 connections
+against both servers and pgbench -M prepared at the same, checks
 every response (an answer with "errors", or one that differs from the golden answer, fails
 the run), reads the CPU the server and every PostgreSQL process spent from /proc, and the
 server's peak resident memory. The full run writes its table into BENCHMARKS.md between
@@ -471,7 +473,13 @@ def main():
             "w1": {"seller": raw(distributor)},
             "w2": {"distributor": raw(distributor)},
             "w3": peer_w3_variables(pg, database, raw(distributor), raw(brand), skus),
+            "w4": {"customer": raw(customer)},
+            "w5": {"brand": raw(brand)},
         }
+        if not args.no_peer:
+            # The functions PostGraphile's W4 and W5 ask for (bench/postgraphile/).
+            run(["psql", "-h", pg.host, "-p", pg.port, "-U", pg.user, "-d", database, "-q",
+                 "-v", "ON_ERROR_STOP=1", "-f", os.path.join(Peer.DIR, "functions.sql")])
         peer = Peer(pg.url(database)) if not args.no_peer else None
         results, peers, floors = {}, {}, {}
         checked = 0

@@ -1,8 +1,9 @@
 -- W3 floor: a distributor submits an order of 10 lines to the brand: the parties, the PO
 -- repeat check, the 10 products with the distributor's tier prices, the credit balance,
 -- then one statement writing the order, its lines, its history and the balance, returning
--- the lines. :buyer is the distributor, :brand the brand; the SKUs are the bench's.
-\set n random(1, 1000000000)
+-- the lines. :buyer is the distributor, :brand the brand; the SKUs are the bench's. PO
+-- numbers draw from 9e18, so runs on a reused database do not repeat one.
+\set n random(1, 9000000000000000000)
 BEGIN;
 SELECT id, kind, archived_at FROM organizations WHERE id IN (:buyer, :brand);
 SELECT id FROM orders WHERE buyer_id = :buyer AND buyer_po_number = 'F-' || :n || '-' || :client_id;
