@@ -12,7 +12,7 @@ use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Variables, parser};
 use governor::DefaultKeyedRateLimiter;
 use governor::clock::{Clock, DefaultClock};
@@ -29,6 +29,7 @@ use crate::error::INTERNAL;
 use crate::graphql::AppSchema;
 use crate::graphql::batching::PassGate;
 use crate::graphql::limits::{self, DocumentLimits};
+use crate::metrics::{Metrics, Outcome};
 use crate::organizations::loaders::DirectoryLoader;
 use crate::settings::LimitSettings;
 
@@ -91,6 +92,35 @@ pub async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
             tracing::warn!(error = %err, "readiness check failed");
             HttpResponse::ServiceUnavailable()
                 .json(json!({ "status": "unavailable", "database": "unreachable" }))
+        }
+    }
+}
+
+/// The metrics in the Prometheus text format, to a scraper sending the metrics token as a
+/// bearer token. Without a configured token there is nothing here.
+pub async fn metrics(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpResponse {
+    let Some(expected) = &state.metrics_token else {
+        return HttpResponse::NotFound().finish();
+    };
+    let sent = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compared as digests, so the time taken says nothing of how much of it matched.
+    if crate::auth::secrets::digest(sent) != crate::auth::secrets::digest(expected) {
+        return HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+            .finish();
+    }
+    match state.metrics.render(&state.db) {
+        Ok(text) => HttpResponse::Ok()
+            .content_type("text/plain; version=0.0.4; charset=utf-8")
+            .body(text),
+        Err(err) => {
+            tracing::error!(error = %err, "metrics could not be written");
+            HttpResponse::InternalServerError().finish()
         }
     }
 }
@@ -200,6 +230,9 @@ pub struct GraphqlState {
     pub keys: Arc<JwtKeys>,
     pub refresh_ttl: chrono::Duration,
     pub throttle: Arc<SignInThrottle>,
+    pub metrics: Arc<Metrics>,
+    /// The bearer token `/metrics` asks for; `None` leaves `/metrics` unserved.
+    pub metrics_token: Option<String>,
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
@@ -553,6 +586,7 @@ fn edi_error(status: StatusCode, message: &str, code: &str) -> HttpResponse {
         )
 }
 
+/// Runs one GraphQL request and counts it in the metrics by operation and outcome.
 async fn execute(
     req: &HttpRequest,
     state: &GraphqlState,
@@ -560,7 +594,46 @@ async fn execute(
     media: &'static str,
     via_get: bool,
 ) -> HttpResponse {
+    let started = Instant::now();
+    let mut operation = None;
+    let response = run(req, state, p, media, via_get, &mut operation).await;
+    // Only a request that was executed says how it ended; every other was refused.
+    let outcome = response
+        .extensions()
+        .get::<Outcome>()
+        .copied()
+        .unwrap_or(Outcome::Rejected);
+    let label = state.metrics.operation_label(operation.as_deref());
+    state
+        .metrics
+        .observe(&label, outcome, started.elapsed().as_secs_f64());
+    response
+}
+
+/// The operation's name: the one the request selects, or the document's only operation's.
+fn operation_name(doc: &ExecutableDocument, selected: Option<&str>) -> Option<String> {
+    match (&doc.operations, selected) {
+        (_, Some(name)) => Some(name.to_owned()),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        _ => None,
+    }
+}
+
+async fn run(
+    req: &HttpRequest,
+    state: &GraphqlState,
+    p: Params,
+    media: &'static str,
+    via_get: bool,
+    operation: &mut Option<String>,
+) -> HttpResponse {
     let doc = parser::parse_query(&p.query).ok();
+    *operation = match &doc {
+        Some(doc) => operation_name(doc, p.operation_name.as_deref()),
+        None => p.operation_name.clone(),
+    };
     let shape = doc
         .as_ref()
         .and_then(|d| operation_shape(d, p.operation_name.as_deref()));
@@ -659,7 +732,7 @@ async fn execute(
         crate::audit::REQUEST_ID.scope(request_id.clone(), gate.gate(schema.execute(request)));
     let Ok(mut response) = tokio::time::timeout(timeout, execution).await else {
         tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request stopped");
-        return request_error(
+        let mut stopped = request_error(
             media,
             &format!(
                 "the request ran longer than {} ms and was stopped",
@@ -667,6 +740,8 @@ async fn execute(
             ),
             "QUERY_TOO_COMPLEX",
         );
+        stopped.extensions_mut().insert(Outcome::Errors);
+        return stopped;
     };
     // async-graphql reports its own depth and complexity limits without a code.
     for error in &mut response.errors {
@@ -712,9 +787,17 @@ async fn execute(
             .to_string()
             .into_bytes()
     });
-    HttpResponse::build(status)
+    let mut answer = HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
-        .body(body)
+        .body(body);
+    answer.extensions_mut().insert(if is_request_error {
+        Outcome::Rejected
+    } else if response.errors.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Errors
+    });
+    answer
 }
 
 /// A GraphQL response as the client receives it; `data` is left out of a request error

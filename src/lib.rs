@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod growth;
 pub mod http;
 pub mod ids;
+pub mod metrics;
 pub mod money;
 pub mod orders;
 pub mod organizations;

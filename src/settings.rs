@@ -18,6 +18,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Development (the default) or production; production refuses development secrets.
     pub mode: Mode,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` is not served.
+    pub metrics_token: Option<String>,
     pub auth: AuthSettings,
     pub limits: LimitSettings,
     pub trade: TradeSettings,
@@ -225,6 +227,7 @@ impl Default for Settings {
             body_limit_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
             mode: Mode::Development,
+            metrics_token: None,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
             trade: TradeSettings::default(),
@@ -250,7 +253,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 41] = [
+const KEYS: [&str; 42] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -283,6 +286,7 @@ const KEYS: [&str; 41] = [
     "body_limit_bytes",
     "log_format",
     "mode",
+    "metrics_token",
     "jwt_algorithm",
     "jwt_secret",
     "jwt_private_key_file",
@@ -441,6 +445,12 @@ impl Settings {
                             ));
                         }
                     }
+                }
+                "metrics_token" => {
+                    if value.len() < 16 {
+                        return Err(bad(&source, "must be at least 16 characters"));
+                    }
+                    settings.metrics_token = Some(value)
                 }
                 "jwt_secret" => auth.jwt_secret = value,
                 "jwt_private_key_file" => auth.jwt_private_key_file = Some(PathBuf::from(value)),
@@ -731,6 +741,26 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "CHANNELGRAPH_BUSINESS_TIME_ZONE: `Mars/Olympus` is not an IANA time zone like Europe/Berlin"
+        );
+    }
+
+    #[test]
+    fn a_metrics_token_is_long_enough_to_guard_the_metrics() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[("CHANNELGRAPH_METRICS_TOKEN", "scrape-token-0123456789")]),
+        )
+        .unwrap();
+        assert_eq!(s.metrics_token.as_deref(), Some("scrape-token-0123456789"));
+        assert_eq!(
+            Settings::from_sources(None, &[]).unwrap().metrics_token,
+            None
+        );
+        let err = Settings::from_sources(None, &env(&[("CHANNELGRAPH_METRICS_TOKEN", "short")]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CHANNELGRAPH_METRICS_TOKEN: must be at least 16 characters"
         );
     }
 

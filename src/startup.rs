@@ -15,6 +15,7 @@ use sea_orm::DatabaseConnection;
 use crate::db::{self, StatementCounter};
 use crate::graphql::schema_builder;
 use crate::http::{self, GraphqlState};
+use crate::metrics::Metrics;
 use crate::settings::Settings;
 
 pub struct Application {
@@ -30,6 +31,8 @@ pub enum StartupError {
     Database(#[from] sea_orm::DbErr),
     #[error("{0}")]
     Settings(#[from] crate::settings::SettingsError),
+    #[error("cannot set up the metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
     #[error("cannot listen on {bind}: {source}")]
     Bind {
         bind: String,
@@ -87,6 +90,8 @@ impl Application {
             keys: Arc::new(settings.jwt_keys()?),
             refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),
             throttle: Arc::new(Default::default()),
+            metrics: Arc::new(Metrics::new()?),
+            metrics_token: settings.metrics_token.clone(),
         });
         let db_data = web::Data::new(conn.clone());
         let limit = settings.body_limit_bytes;
@@ -105,6 +110,7 @@ impl Application {
                 .route("/edi/x12", web::post().to(http::edi_post))
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
+                .route("/metrics", web::get().to(http::metrics))
         })
         .listen(listener)
         .map_err(|source| StartupError::Bind {

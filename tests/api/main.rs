@@ -16,6 +16,7 @@ mod helpers;
 mod http;
 mod leads;
 mod limits;
+mod metrics;
 mod orders;
 mod relationship;
 mod reports;
