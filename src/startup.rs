@@ -112,6 +112,9 @@ impl Application {
                 .route("/readyz", web::get().to(http::readyz))
                 .route("/metrics", web::get().to(http::metrics))
         })
+        // SIGTERM: stop accepting, let the requests in flight finish (for up to this long),
+        // then exit. SIGINT and SIGQUIT stop at once.
+        .shutdown_timeout(30)
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             bind: settings.bind.to_string(),

@@ -1,4 +1,5 @@
-//! The binary: help on every command, one-line setting errors, migrations, the schema.
+//! The binary: help on every command, one-line setting errors, migrations, the schema,
+//! and stopping on SIGTERM.
 
 use std::process::{Command, Output};
 
@@ -195,4 +196,82 @@ fn user_create_reads_the_password_from_the_environment_or_stdin() {
         String::from_utf8_lossy(&out.stderr),
         "channelgraph: --email: a user with this email exists\n"
     );
+}
+
+/// `serve` stops on SIGTERM the way a rolling deploy needs: it takes no new connections,
+/// answers the request it is in the middle of, and exits cleanly.
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+
+    let dir = std::env::temp_dir().join(format!("cg-cli-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_channelgraph"))
+        .arg("serve")
+        .current_dir(&dir)
+        .env(
+            "CHANNELGRAPH_DATABASE_URL",
+            format!("sqlite://{}", dir.join("graceful.db").display()),
+        )
+        .env("CHANNELGRAPH_BIND", &address)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut client = loop {
+        match TcpStream::connect(&address) {
+            Ok(stream) => break stream,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(err) => panic!("the server never listened: {err}"),
+        }
+    };
+    // A request whose body is still arriving when the signal comes.
+    let body = r#"{"query":"mutation { login(input: { email: \"nobody@example.test\", password: \"not the password\" }) { accessToken } }"}"#;
+    write!(
+        client,
+        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        &body[..10]
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(&address).is_ok() {
+        assert!(Instant::now() < deadline, "new connections still accepted");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    client.write_all(&body.as_bytes()[10..]).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut answer = String::new();
+    client.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""login""#), "{answer}");
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
 }
