@@ -1,4 +1,5 @@
-//! HTTP: `/graphql` as the GraphQL-over-HTTP spec has it, health probes, and request ids.
+//! HTTP: `/graphql` as the GraphQL-over-HTTP spec has it, health probes, `/metrics`, and
+//! request ids.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
