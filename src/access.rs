@@ -329,15 +329,7 @@ impl Principal {
 
     /// Rows that belong to an order (through `order_column`) the principal may see.
     pub fn owned_by_visible_order<C: ColumnTrait>(&self, order_column: C) -> Condition {
-        if !self.is_restricted() {
-            return Condition::all();
-        }
-        let visible = order::Entity::find()
-            .select_only()
-            .column(order::Column::Id)
-            .filter(self.visible_orders())
-            .into_query();
-        Condition::all().add(order_column.in_subquery(visible))
+        self.owned_by_visible_order_of(order_column, None)
     }
 
     /// Rows that belong to one of `order_ids` (through `order_column`) the principal may
@@ -350,16 +342,25 @@ impl Principal {
         order_column: C,
         order_ids: &[Uuid],
     ) -> Condition {
+        self.owned_by_visible_order_of(order_column, Some(order_ids))
+    }
+
+    fn owned_by_visible_order_of<C: ColumnTrait>(
+        &self,
+        order_column: C,
+        among: Option<&[Uuid]>,
+    ) -> Condition {
         if !self.is_restricted() {
             return Condition::all();
         }
-        let visible = order::Entity::find()
+        let mut visible = order::Entity::find()
             .select_only()
             .column(order::Column::Id)
-            .filter(order::Column::Id.is_in(order_ids.iter().copied()))
-            .filter(self.visible_orders())
-            .into_query();
-        Condition::all().add(order_column.in_subquery(visible))
+            .filter(self.visible_orders());
+        if let Some(ids) = among {
+            visible = visible.filter(order::Column::Id.is_in(ids.iter().copied()));
+        }
+        Condition::all().add(order_column.in_subquery(visible.into_query()))
     }
 
     /// Rows of this principal's own organization only, for partners (its X12 traffic is its
@@ -533,18 +534,7 @@ impl Principal {
             }
             | Principal::PartnerSystem {
                 organization_id, ..
-            } => {
-                let downstream = channel_link::Entity::find()
-                    .select_only()
-                    .column(channel_link::Column::DownstreamId)
-                    .filter(channel_link::Column::UpstreamId.eq(*organization_id))
-                    .filter(channel_link::Column::ArchivedAt.is_null())
-                    .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended))
-                    .into_query();
-                Condition::any()
-                    .add(organization::Column::Id.eq(*organization_id))
-                    .add(organization::Column::Id.in_subquery(downstream))
-            }
+            } => self_and_downstream(*organization_id, None),
         }
     }
 
@@ -554,19 +544,7 @@ impl Principal {
     /// answer for a page of fifty.
     pub fn visible_organizations_among(&self, ids: &[Uuid]) -> Condition {
         match self.partner_organization() {
-            Some(organization_id) => {
-                let downstream = channel_link::Entity::find()
-                    .select_only()
-                    .column(channel_link::Column::DownstreamId)
-                    .filter(channel_link::Column::DownstreamId.is_in(ids.iter().copied()))
-                    .filter(channel_link::Column::UpstreamId.eq(organization_id))
-                    .filter(channel_link::Column::ArchivedAt.is_null())
-                    .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended))
-                    .into_query();
-                Condition::any()
-                    .add(organization::Column::Id.eq(organization_id))
-                    .add(organization::Column::Id.in_subquery(downstream))
-            }
+            Some(organization_id) => self_and_downstream(organization_id, Some(ids)),
             None => self.visible_organizations(),
         }
     }
@@ -598,4 +576,22 @@ impl Principal {
             } => Condition::all().add(user::Column::OrganizationId.eq(*organization_id)),
         }
     }
+}
+
+/// A partner's own organization and those it has a live channel link down to, the links
+/// narrowed to `among` when given.
+fn self_and_downstream(organization_id: Uuid, among: Option<&[Uuid]>) -> Condition {
+    let mut downstream = channel_link::Entity::find()
+        .select_only()
+        .column(channel_link::Column::DownstreamId)
+        .filter(channel_link::Column::UpstreamId.eq(organization_id))
+        .filter(channel_link::Column::ArchivedAt.is_null())
+        .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended));
+    if let Some(ids) = among {
+        downstream =
+            downstream.filter(channel_link::Column::DownstreamId.is_in(ids.iter().copied()));
+    }
+    Condition::any()
+        .add(organization::Column::Id.eq(organization_id))
+        .add(organization::Column::Id.in_subquery(downstream.into_query()))
 }

@@ -171,7 +171,6 @@ pub fn round(value: Decimal, places: u32) -> Decimal {
     v
 }
 
-/// The figures of `ids` as of `as_of`, from the orders the principal may see.
 /// Which of the costlier parts of the figures to work out: the margins (for margin fields,
 /// the quadrant and the retention value) and segment retention (for the retention value and
 /// the rate). What is not worked out reads as zero or none and is never shown.
@@ -188,6 +187,8 @@ impl Needs {
     };
 }
 
+/// The figures of `ids` as of `as_of`, from the orders the principal may see; margins and
+/// segment retention only as far as `needs` asks.
 #[allow(clippy::too_many_arguments)]
 pub async fn figures(
     db: &impl ConnectionTrait,
