@@ -115,7 +115,14 @@ pub async fn metrics(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpRe
             .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
             .finish();
     }
-    match state.metrics.render(&state.db) {
+    let backlog = match crate::events::webhooks::backlog(&state.db).await {
+        Ok(n) => n,
+        Err(err) => {
+            tracing::error!(error = %err, "the outbox backlog could not be counted");
+            return HttpResponse::ServiceUnavailable().finish();
+        }
+    };
+    match state.metrics.render(&state.db, backlog) {
         Ok(text) => HttpResponse::Ok()
             .content_type("text/plain; version=0.0.4; charset=utf-8")
             .body(text),
@@ -225,6 +232,7 @@ pub struct GraphqlState {
     pub limits: LimitSettings,
     pub trade: crate::settings::TradeSettings,
     pub crm: crate::settings::CrmSettings,
+    pub webhooks: crate::settings::WebhookSettings,
     pub retention: Arc<crate::analytics::cache::RetentionCache>,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
@@ -705,6 +713,7 @@ async fn run(
         .data(state.db.clone())
         .data(state.trade.clone())
         .data(state.crm.clone())
+        .data(state.webhooks.clone())
         .data(loader);
     if let Some(name) = p.operation_name {
         request = request.operation_name(name);

@@ -35,6 +35,9 @@ pub enum NodeType {
     Opportunity,
     Lead,
     DealRegistration,
+    Event,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeType {
@@ -68,6 +71,9 @@ impl NodeType {
             NodeType::Opportunity => "Opportunity",
             NodeType::Lead => "Lead",
             NodeType::DealRegistration => "DealRegistration",
+            NodeType::Event => "Event",
+            NodeType::WebhookEndpoint => "WebhookEndpoint",
+            NodeType::WebhookDelivery => "WebhookDelivery",
         }
     }
 
@@ -101,6 +107,9 @@ impl NodeType {
             NodeType::Opportunity,
             NodeType::Lead,
             NodeType::DealRegistration,
+            NodeType::Event,
+            NodeType::WebhookEndpoint,
+            NodeType::WebhookDelivery,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod edi;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod growth;
 pub mod http;

@@ -1,5 +1,5 @@
 //! Prometheus metrics: GraphQL requests and their latency by operation name and outcome,
-//! and the database pool. Served at `/metrics` to a scraper that holds the metrics token.
+//! the database pool, webhook attempts by outcome and the outbox backlog. Served at `/metrics` to a scraper that holds the metrics token.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -43,6 +43,8 @@ pub struct Metrics {
     pool_open: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
+    webhook_attempts: IntCounterVec,
+    outbox_backlog: IntGauge,
     names: Mutex<HashSet<String>>,
 }
 
@@ -78,6 +80,19 @@ impl Metrics {
             "channelgraph_db_pool_max_connections",
             "Most connections the pool opens.",
         )?;
+        let webhook_attempts = IntCounterVec::new(
+            Opts::new(
+                "channelgraph_webhook_attempts_total",
+                "Webhook delivery attempts this node made, by outcome: delivered, failed (retried later) or dead (given up).",
+            ),
+            &["outcome"],
+        )?;
+        let outbox_backlog = IntGauge::new(
+            "channelgraph_outbox_backlog",
+            "Webhook deliveries neither delivered nor dead yet, across all nodes.",
+        )?;
+        registry.register(Box::new(webhook_attempts.clone()))?;
+        registry.register(Box::new(outbox_backlog.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool_open.clone()))?;
@@ -90,6 +105,8 @@ impl Metrics {
             pool_open,
             pool_idle,
             pool_max: max,
+            webhook_attempts,
+            outbox_backlog,
             names: Mutex::new(HashSet::new()),
         })
     }
@@ -126,8 +143,20 @@ impl Metrics {
         self.latency.with_label_values(&labels).observe(seconds);
     }
 
-    /// Everything, in the Prometheus text format, with the pool read now.
-    pub fn render(&self, db: &DatabaseConnection) -> Result<String, prometheus::Error> {
+    /// Counts one webhook attempt's outcome: `delivered`, `failed` or `dead`.
+    pub fn webhook_outcome(&self, outcome: &str) {
+        self.webhook_attempts.with_label_values(&[outcome]).inc();
+    }
+
+    /// Everything, in the Prometheus text format, with the pool read now and the outbox
+    /// backlog as the caller counted it.
+    pub fn render(
+        &self,
+        db: &DatabaseConnection,
+        backlog: u64,
+    ) -> Result<String, prometheus::Error> {
+        self.outbox_backlog
+            .set(i64::try_from(backlog).unwrap_or(i64::MAX));
         let (open, idle, max) = match db.get_database_backend() {
             DatabaseBackend::Postgres => {
                 let pool = db.get_postgres_connection_pool();

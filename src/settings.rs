@@ -24,6 +24,60 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub trade: TradeSettings,
     pub crm: CrmSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhook deliveries are sent and retried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// This node's name in the delivery log.
+    pub node: String,
+    /// How often an idle node looks for due deliveries.
+    pub poll: std::time::Duration,
+    /// Most deliveries a node claims at once.
+    pub batch: u64,
+    /// How long a receiver may take to answer.
+    pub timeout: std::time::Duration,
+    /// How long a claimed attempt belongs to its node; after that another node may take it.
+    /// Longer than `timeout`.
+    pub lease: std::time::Duration,
+    /// The first retry's delay; each later one waits as long as the time already spent.
+    pub retry_base: std::time::Duration,
+    /// The longest delay between attempts.
+    pub retry_max: std::time::Duration,
+    /// How long a delivery is retried before it is dead.
+    pub retry_window: std::time::Duration,
+    /// Whether endpoints may be on this machine or a private network (development).
+    pub allow_private_networks: bool,
+    /// Production mode: endpoints must use https.
+    pub production: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            node: default_node_name(),
+            poll: std::time::Duration::from_secs(1),
+            batch: 20,
+            timeout: std::time::Duration::from_secs(10),
+            lease: std::time::Duration::from_secs(60),
+            retry_base: std::time::Duration::from_secs(10),
+            retry_max: std::time::Duration::from_secs(3600),
+            retry_window: std::time::Duration::from_secs(24 * 3600),
+            allow_private_networks: true,
+            production: false,
+        }
+    }
+}
+
+/// The host name and the process id, which tell the nodes of one deployment apart.
+fn default_node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".to_owned());
+    format!("{host}:{}", std::process::id())
 }
 
 /// The rules of relationship work: the business's time zone (working days and due dates
@@ -232,6 +286,7 @@ impl Default for Settings {
             limits: LimitSettings::default(),
             trade: TradeSettings::default(),
             crm: CrmSettings::default(),
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -253,7 +308,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 42] = [
+const KEYS: [&str; 50] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -287,6 +342,14 @@ const KEYS: [&str; 42] = [
     "log_format",
     "mode",
     "metrics_token",
+    "node_name",
+    "webhook_poll_ms",
+    "webhook_timeout_seconds",
+    "webhook_lease_seconds",
+    "webhook_retry_base_ms",
+    "webhook_retry_max_seconds",
+    "webhook_retry_window_seconds",
+    "webhook_allow_private_networks",
     "jwt_algorithm",
     "jwt_secret",
     "jwt_private_key_file",
@@ -362,6 +425,10 @@ impl Settings {
         let auth = &mut settings.auth;
         let limits = &mut settings.limits;
         let (mut introspection, mut graphiql) = (None, None);
+        let mut allow_private = None;
+        let webhooks = &mut settings.webhooks;
+        let ms = std::time::Duration::from_millis;
+        let secs = std::time::Duration::from_secs;
         for (key, source, value) in raw {
             match key {
                 "introspection" => introspection = Some(parse_bool(&source, &value)?),
@@ -533,6 +600,32 @@ impl Settings {
                     settings.crm.analytics.report_months =
                         parse_number(&source, &value, 1, 24)? as u32
                 }
+                "node_name" => {
+                    let name = value.trim();
+                    if name.is_empty() || name.len() > 100 {
+                        return Err(bad(&source, "must be 1 to 100 characters"));
+                    }
+                    webhooks.node = name.to_owned()
+                }
+                "webhook_poll_ms" => webhooks.poll = ms(parse_number(&source, &value, 10, 60_000)?),
+                "webhook_timeout_seconds" => {
+                    webhooks.timeout = secs(parse_number(&source, &value, 1, 300)?)
+                }
+                "webhook_lease_seconds" => {
+                    webhooks.lease = secs(parse_number(&source, &value, 2, 3600)?)
+                }
+                "webhook_retry_base_ms" => {
+                    webhooks.retry_base = ms(parse_number(&source, &value, 10, 3_600_000)?)
+                }
+                "webhook_retry_max_seconds" => {
+                    webhooks.retry_max = secs(parse_number(&source, &value, 1, 24 * 3600)?)
+                }
+                "webhook_retry_window_seconds" => {
+                    webhooks.retry_window = secs(parse_number(&source, &value, 1, 30 * 24 * 3600)?)
+                }
+                "webhook_allow_private_networks" => {
+                    allow_private = Some(parse_bool(&source, &value)?)
+                }
                 "config" => {}
                 _ => unreachable!("every key is in KEYS"),
             }
@@ -548,6 +641,18 @@ impl Settings {
             ));
         }
         let development = settings.mode == Mode::Development;
+        settings.webhooks.production = !development;
+        settings.webhooks.allow_private_networks = allow_private.unwrap_or(development);
+        if settings.webhooks.lease <= settings.webhooks.timeout {
+            return Err(bad(
+                "webhook_lease_seconds",
+                format!(
+                    "must be longer than webhook_timeout_seconds ({} s); it was {} s",
+                    settings.webhooks.timeout.as_secs(),
+                    settings.webhooks.lease.as_secs()
+                ),
+            ));
+        }
         settings.limits.introspection = introspection.unwrap_or(development);
         settings.limits.graphiql = graphiql.unwrap_or(development);
         settings.check_secrets()?;

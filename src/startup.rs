@@ -11,18 +11,44 @@ use actix_web::{App, HttpServer, web};
 use governor::{Quota, RateLimiter};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
+use std::time::Duration;
+use tokio::sync::watch;
 
 use crate::db::{self, StatementCounter};
+use crate::events::webhooks::Worker;
 use crate::graphql::schema_builder;
 use crate::http::{self, GraphqlState};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
+
+/// How long SIGTERM waits for the requests in flight.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Waits for SIGTERM (true: stop gracefully), SIGINT or SIGQUIT (false: stop at once).
+async fn wait_for_signal() -> bool {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int), Ok(mut quit)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::quit()),
+    ) else {
+        tracing::error!("cannot listen for signals; stop the server with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => true,
+        _ = int.recv() => false,
+        _ = quit.recv() => false,
+    }
+}
 
 pub struct Application {
     port: u16,
     server: Server,
     db: DatabaseConnection,
     statements: StatementCounter,
+    worker: Worker,
+    shutdown_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +59,8 @@ pub enum StartupError {
     Settings(#[from] crate::settings::SettingsError),
     #[error("cannot set up the metrics: {0}")]
     Metrics(#[from] prometheus::Error),
+    #[error("cannot start webhook delivery: {0}")]
+    Worker(String),
     #[error("cannot listen on {bind}: {source}")]
     Bind {
         bind: String,
@@ -47,6 +75,17 @@ impl Application {
         let (conn, statements) =
             db::connect(&settings.database_url, settings.database_max_connections).await?;
         Migrator::up(&conn, None).await?;
+        // The delivery worker has a pool of its own: requests never wait for it, nor it for
+        // them, and the request pool's statement count stays the requests' own.
+        let (worker_db, _) = db::connect(&settings.database_url, 2).await?;
+        let metrics = Arc::new(Metrics::new()?);
+        let worker = Worker::new(
+            worker_db,
+            settings.webhooks.clone(),
+            settings.webhooks.node.clone(),
+            metrics.clone(),
+        )
+        .map_err(|e| StartupError::Worker(e.to_string()))?;
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             bind: settings.bind.to_string(),
             source,
@@ -84,13 +123,14 @@ impl Application {
             limits: settings.limits.clone(),
             trade: settings.trade.clone(),
             crm: settings.crm.clone(),
+            webhooks: settings.webhooks.clone(),
             retention: Arc::default(),
             rate_limiter,
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),
             refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),
             throttle: Arc::new(Default::default()),
-            metrics: Arc::new(Metrics::new()?),
+            metrics,
             metrics_token: settings.metrics_token.clone(),
         });
         let db_data = web::Data::new(conn.clone());
@@ -112,9 +152,9 @@ impl Application {
                 .route("/readyz", web::get().to(http::readyz))
                 .route("/metrics", web::get().to(http::metrics))
         })
-        // SIGTERM: stop accepting, let the requests in flight finish (for up to this long),
-        // then exit. SIGINT and SIGQUIT stop at once.
-        .shutdown_timeout(30)
+        // Signals are handled in `run_until_stopped`, which also stops the worker.
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             bind: settings.bind.to_string(),
@@ -126,6 +166,8 @@ impl Application {
             server,
             db: conn,
             statements,
+            worker,
+            shutdown_timeout: SHUTDOWN_TIMEOUT,
         })
     }
 
@@ -142,7 +184,28 @@ impl Application {
         self.statements.clone()
     }
 
+    /// Serves until a signal. SIGTERM stops accepting connections, lets the requests in
+    /// flight finish (for up to 30 s) and the webhook attempts under way be recorded, and
+    /// starts no new attempt; SIGINT and SIGQUIT stop at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (stop, stopped) = watch::channel(false);
+        let worker = tokio::spawn(self.worker.run(stopped));
+        let handle = self.server.handle();
+        let signals = tokio::spawn(async move {
+            let graceful = wait_for_signal().await;
+            let _ = stop.send(true);
+            tracing::info!(graceful, "stopping");
+            handle.stop(graceful).await;
+        });
+        let served = self.server.await;
+        signals.abort();
+        // The worker's attempts are bounded by their timeout, which is shorter than this.
+        if tokio::time::timeout(self.shutdown_timeout, worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("webhook attempts still under way at exit; their leases will lapse");
+        }
+        served
     }
 }

@@ -78,6 +78,7 @@ versioned!(opportunity, "opportunity", |_model| false);
 versioned!(campaign, "campaign", |_model| false);
 versioned!(lead, "lead", |_model| false);
 versioned!(deal_registration, "deal registration", |_model| false);
+versioned!(webhook_endpoint, "webhook endpoint");
 
 /// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
 /// children answers with.

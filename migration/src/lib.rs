@@ -17,6 +17,7 @@ mod m20261130_000002_cases;
 mod m20261130_000003_campaigns;
 mod m20261130_000004_leads;
 mod m20261130_000005_analytics;
+mod m20261201_000001_events;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_campaigns::Migration),
             Box::new(m20261130_000004_leads::Migration),
             Box::new(m20261130_000005_analytics::Migration),
+            Box::new(m20261201_000001_events::Migration),
         ]
     }
 }

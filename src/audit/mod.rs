@@ -25,7 +25,12 @@ tokio::task_local! {
 }
 
 /// Fields whose values never enter the trail.
-const SECRET_FIELDS: [&str; 3] = ["password_hash", "secret_hash", "token_hash"];
+const SECRET_FIELDS: [&str; 4] = [
+    "password_hash",
+    "secret_hash",
+    "token_hash",
+    "signing_secret",
+];
 
 pub fn principal_parts(principal: &Principal) -> (&'static str, Option<Uuid>) {
     match principal {

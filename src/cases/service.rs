@@ -20,6 +20,8 @@ use super::model::{
 use crate::access::Principal;
 use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
+use crate::events::{self, EventType, NewEvent};
+use crate::ids::NodeType;
 use crate::orders::counters;
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
@@ -396,7 +398,47 @@ pub async fn open(
         Some(&created),
     )
     .await?;
+    case_event(db, EventType::CaseOpened, &created, None).await?;
     Ok(created)
+}
+
+/// A case's event, for the partner that may see the case (the one that opened it, or the
+/// one the brand opened it for). An internal note's event is the brand's alone.
+async fn case_event(
+    db: &impl ConnectionTrait,
+    event_type: EventType,
+    case: &case::Model,
+    note: Option<&case_note::Model>,
+) -> Result<()> {
+    let internal = note.is_some_and(|n| n.internal);
+    let audience = if internal {
+        Vec::new()
+    } else {
+        vec![case.author_organization_id.unwrap_or(case.organization_id)]
+    };
+    let mut data = serde_json::json!({
+        "case": {
+            "id": events::gid(NodeType::Case, case.id),
+            "number": case.number,
+            "status": case.status,
+            "organizationId": events::gid(NodeType::Organization, case.organization_id),
+        }
+    });
+    if let Some(note) = note {
+        data["note"] = serde_json::json!({ "internal": note.internal });
+    }
+    events::emit(
+        db,
+        NewEvent {
+            event_type,
+            subject_id: case.id,
+            order_id: None,
+            audience,
+            data,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The case `id` names, visible to the principal, at `version`, in one of `from`.
@@ -437,6 +479,14 @@ async fn save(
         Some(&saved),
     )
     .await?;
+    let event_type = match action {
+        "case.start" => EventType::CaseStarted,
+        "case.resolve" => EventType::CaseResolved,
+        "case.close" => EventType::CaseClosed,
+        "case.reopen" => EventType::CaseReopened,
+        _ => EventType::CaseUpdated,
+    };
+    case_event(db, event_type, &saved, None).await?;
     Ok(saved)
 }
 
@@ -747,6 +797,7 @@ pub async fn note_add(
         Some(&note),
     )
     .await?;
+    case_event(db, EventType::CaseNoteAdded, &current, Some(&note)).await?;
     let answers = !principal.is_restricted() && !internal && current.first_responded_at.is_none();
     if !answers {
         return Ok(current);

@@ -38,6 +38,7 @@ use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
+use crate::events::graphql::{WebhookMutation, WebhookQuery};
 use crate::growth::graphql::{
     DealMutation, DealQuery, GrowthMutation, GrowthQuery, LeadMutation, LeadQuery,
 };
@@ -83,6 +84,7 @@ pub struct Query(
     LeadQuery,
     DealQuery,
     AnalyticsQuery,
+    WebhookQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -101,6 +103,7 @@ pub struct Mutation(
     GrowthMutation,
     LeadMutation,
     DealMutation,
+    WebhookMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -3,12 +3,15 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 
+use crate::access::Principal;
 use crate::auth::graphql::User;
 use crate::auth::tokens_graphql::ApiToken;
 use crate::cases::graphql::{Case, CaseRoute, SurveyResponse};
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
 use crate::edi::graphql::{EdiDocument, EdiInterchange};
 use crate::error::{Error, GqlResult};
+use crate::events::graphql::{Event, WebhookDelivery, WebhookEndpoint};
+use crate::events::webhooks;
 use crate::growth::graphql::{Campaign, DealRegistration, Lead, Opportunity};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
@@ -30,6 +33,7 @@ use crate::organizations::loaders::{
 };
 use crate::relationship::graphql::{Commitment, Interaction, Task};
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
+use sea_orm::DatabaseConnection;
 
 /// Most ids one `nodes` call accepts.
 pub const MAX_NODES: usize = 100;
@@ -75,6 +79,9 @@ pub enum Node {
     Opportunity(Opportunity),
     Lead(Lead),
     DealRegistration(DealRegistration),
+    Event(Event),
+    WebhookEndpoint(WebhookEndpoint),
+    WebhookDelivery(WebhookDelivery),
 }
 
 impl From<Organization> for Node {
@@ -261,8 +268,36 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
             .map_err(unshare)
             .gql()?
             .map(|m| Node::DealRegistration(DealRegistration(m))),
+        NodeType::Event => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::events::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .pop()
+                .map(|m| Node::Event(Event(m)))
+        }
+        NodeType::WebhookEndpoint => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            webhooks::endpoints_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .pop()
+                .map(|m| Node::WebhookEndpoint(WebhookEndpoint(m)))
+        }
+        NodeType::WebhookDelivery => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            webhooks::deliveries_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .pop()
+                .map(|m| Node::WebhookDelivery(WebhookDelivery(m)))
+        }
     };
     Ok(node)
+}
+
+fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
 }
 
 fn parse(field: &str, raw: &ID) -> async_graphql::Result<GlobalId> {

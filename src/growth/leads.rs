@@ -26,6 +26,8 @@ use crate::audit;
 use crate::calendar::working_days_between;
 use crate::domain::company_key;
 use crate::error::{Error, ErrorCode, Result};
+use crate::events::{self, EventType, NewEvent};
+use crate::ids::NodeType;
 use crate::orders::counters;
 use crate::organizations::model::{NewContact, NewOrganization};
 use crate::organizations::service::live_organization;
@@ -321,7 +323,46 @@ pub async fn create(
         Some(&created),
     )
     .await?;
+    lead_event(db, principal, EventType::LeadCreated, &created).await?;
     Ok(created)
+}
+
+/// A lead's event, for the partner that entered it, the partner it is with now, and the
+/// partner that took the step (one that declines a lead saw it until then). It names the
+/// lead and its status only; the person's details are read through the API.
+async fn lead_event(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    event_type: EventType,
+    lead: &lead::Model,
+) -> Result<()> {
+    let audience = [
+        lead.author_organization_id,
+        lead.partner_id,
+        principal.partner_organization(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    events::emit(
+        db,
+        NewEvent {
+            event_type,
+            subject_id: lead.id,
+            order_id: None,
+            audience,
+            data: serde_json::json!({
+                "lead": {
+                    "id": events::gid(NodeType::Lead, lead.id),
+                    "number": lead.number,
+                    "status": lead.status,
+                    "partnerId": lead.partner_id.map(|p| events::gid(NodeType::Organization, p)),
+                }
+            }),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn status_word(status: LeadStatus) -> &'static str {
@@ -396,6 +437,15 @@ async fn save(
         Some(&saved),
     )
     .await?;
+    let event_type = match action {
+        "lead.accept" => EventType::LeadAccepted,
+        "lead.decline" => EventType::LeadDeclined,
+        "lead.qualify" => EventType::LeadQualified,
+        "lead.disqualify" => EventType::LeadDisqualified,
+        "lead.convert" => EventType::LeadConverted,
+        _ => EventType::LeadAssigned,
+    };
+    lead_event(db, principal, event_type, &saved).await?;
     Ok(effective(saved, cutoff(crm)))
 }
 

@@ -17,6 +17,8 @@ use super::model::{LineQuantity, NewPayment, NewShipment};
 use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
+use crate::events::{self, EventType, NewEvent};
+use crate::ids::NodeType;
 use crate::money::{self, Currency, stored};
 use crate::store::{self, now, save_versioned};
 
@@ -198,6 +200,7 @@ pub async fn ship(
         db, principal, order, version, to, None, "SHIPPED", changes, note,
     )
     .await?;
+    shipment_event(db, EventType::ShipmentSent, &saved, &created).await?;
     crate::edi::outbound::shipped(db, &saved, &created).await?;
     Ok((saved, created))
 }
@@ -310,7 +313,7 @@ pub async fn receive(
     history::record(
         db,
         principal,
-        order.id,
+        &order,
         "GOODS_RECEIVED",
         Some(order.status),
         order.status,
@@ -318,7 +321,38 @@ pub async fn receive(
         Some(note.unwrap_or_else(|| format!("ship notice {}", current.number))),
     )
     .await?;
+    shipment_event(db, EventType::ShipmentReceived, &order, &saved).await?;
     Ok(saved)
+}
+
+/// A shipment's event, for the buyer and the seller of its order.
+async fn shipment_event(
+    db: &impl ConnectionTrait,
+    event_type: EventType,
+    order: &order::Model,
+    shipment: &shipment::Model,
+) -> Result<()> {
+    events::emit(
+        db,
+        NewEvent {
+            event_type,
+            subject_id: shipment.id,
+            order_id: Some(order.id),
+            audience: vec![order.buyer_id, order.seller_id],
+            data: serde_json::json!({
+                "shipment": {
+                    "id": events::gid(NodeType::Shipment, shipment.id),
+                    "number": shipment.number,
+                    "orderId": events::gid(NodeType::Order, order.id),
+                    "orderNumber": order.number,
+                    "shippedAt": shipment.shipped_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                    "receivedAt": shipment.received_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+                }
+            }),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Invoices everything shipped and not yet invoiced, due after the order's payment terms.
@@ -464,7 +498,7 @@ pub async fn invoice(
     history::record(
         db,
         principal,
-        order_id,
+        &saved,
         "INVOICED",
         Some(order.status),
         to,

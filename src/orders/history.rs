@@ -1,14 +1,17 @@
 //! An order's history: every step, who took it, when, and what it changed.
 
 use entity::enums::OrderStatus;
-use entity::order_event;
+use entity::{order, order_event};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::lifecycle::status_name;
 use crate::access::Principal;
 use crate::audit::principal_parts;
 use crate::error::Result;
+use crate::events::{self, EventType, NewEvent};
+use crate::ids::NodeType;
 use crate::store::now;
 
 /// One change a step made: a field, before and after.
@@ -29,18 +32,21 @@ impl Change {
     }
 }
 
-/// Records one step of an order's history.
+/// Records one step of an order's history, and its event for the buyer and the seller.
+/// `order` is the order as the step left it (its status may still be `to`'s predecessor
+/// when the step's status is written later in the same transaction).
 #[allow(clippy::too_many_arguments)]
 pub async fn record(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    order_id: Uuid,
+    order: &order::Model,
     action: &str,
     from: Option<OrderStatus>,
     to: OrderStatus,
     changes: &[Change],
     note: Option<String>,
 ) -> Result<()> {
+    let order_id = order.id;
     let (kind, principal_id) = principal_parts(principal);
     let changes: Vec<Value> = changes
         .iter()
@@ -60,6 +66,29 @@ pub async fn record(
     }
     .insert(db)
     .await?;
+    if let Some(event_type) = EventType::of_order_step(action) {
+        events::emit(
+            db,
+            NewEvent {
+                event_type,
+                subject_id: order_id,
+                order_id: Some(order_id),
+                audience: vec![order.buyer_id, order.seller_id],
+                data: json!({
+                    "order": {
+                        "id": events::gid(NodeType::Order, order_id),
+                        "number": order.number,
+                        "status": status_name(to),
+                        "previousStatus": from.map(status_name),
+                        "buyerId": events::gid(NodeType::Organization, order.buyer_id),
+                        "sellerId": events::gid(NodeType::Organization, order.seller_id),
+                        "total": { "amount": crate::money::stored(order.total).to_string(), "currency": order.currency },
+                    }
+                }),
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -105,7 +105,17 @@ pub async fn step(
             Change::new("status", Some(status_name(from)), Some(status_name(to))),
         );
     }
-    history::record(db, principal, id, action, Some(from), to, &changes, note).await?;
+    history::record(
+        db,
+        principal,
+        &saved,
+        action,
+        Some(from),
+        to,
+        &changes,
+        note,
+    )
+    .await?;
     Ok(saved)
 }
 

@@ -416,12 +416,11 @@ pub async fn submit(
         notes: new.notes.clone(),
     };
     let created = insert(db, principal, header, priced).await?;
-    let id = created.id;
     if let Some(reason) = hold {
         history::record(
             db,
             principal,
-            id,
+            &created,
             "CREDIT_HOLD",
             Some(OrderStatus::Submitted),
             OrderStatus::CreditHold,
@@ -555,7 +554,7 @@ async fn insert(
     history::record(
         db,
         principal,
-        id,
+        &created,
         "SUBMITTED",
         None,
         OrderStatus::Submitted,

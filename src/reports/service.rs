@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use entity::enums::{IndustrySegment, OrganizationKind};
 use entity::{
-    inventory_report, inventory_report_line, organization, product, sell_through_report,
-    sell_through_report_line,
+    channel_link, inventory_report, inventory_report_line, organization, product,
+    sell_through_report, sell_through_report_line,
 };
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
@@ -20,6 +20,8 @@ use uuid::Uuid;
 use crate::access::Principal;
 use crate::catalog::products;
 use crate::error::{Error, ErrorCode, Result};
+use crate::events::{self, EventType, NewEvent};
+use crate::ids::NodeType;
 use crate::money::stored;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::store::{self, now};
@@ -240,7 +242,54 @@ pub async fn submit_inventory(
     ))
     .exec(db)
     .await?;
+    let data = serde_json::json!({
+        "report": {
+            "id": events::gid(NodeType::InventoryReport, id),
+            "organizationId": events::gid(NodeType::Organization, org.id),
+            "asOf": new.as_of.to_string(),
+            "lines": new.lines.len(),
+            "replacesId": replaced_id(replaced.as_ref().map(|r| r.id), NodeType::InventoryReport),
+        }
+    });
+    report_event(db, EventType::InventoryReported, id, org.id, data).await?;
     Ok((created, replaced))
+}
+
+fn replaced_id(id: Option<Uuid>, node_type: NodeType) -> serde_json::Value {
+    id.map_or(serde_json::Value::Null, |id| events::gid(node_type, id))
+}
+
+/// A stock or sales report's event, for the reporter and the partners directly upstream of
+/// it through live channel links: the organizations that may read the report.
+async fn report_event(
+    db: &impl ConnectionTrait,
+    event_type: EventType,
+    report_id: Uuid,
+    organization_id: Uuid,
+    data: serde_json::Value,
+) -> Result<()> {
+    let mut audience: Vec<Uuid> = channel_link::Entity::find()
+        .select_only()
+        .column(channel_link::Column::UpstreamId)
+        .filter(channel_link::Column::DownstreamId.eq(organization_id))
+        .filter(channel_link::Column::ArchivedAt.is_null())
+        .filter(channel_link::Column::Status.ne(entity::enums::ChannelLinkStatus::Ended))
+        .into_tuple()
+        .all(db)
+        .await?;
+    audience.push(organization_id);
+    events::emit(
+        db,
+        NewEvent {
+            event_type,
+            subject_id: report_id,
+            order_id: None,
+            audience,
+            data,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Submits a sales report, replacing a current one for the same period.
@@ -327,6 +376,17 @@ pub async fn submit_sell_through(
     ))
     .exec(db)
     .await?;
+    let data = serde_json::json!({
+        "report": {
+            "id": events::gid(NodeType::SellThroughReport, id),
+            "organizationId": events::gid(NodeType::Organization, org.id),
+            "periodStart": new.period_start.to_string(),
+            "periodEnd": new.period_end.to_string(),
+            "lines": new.lines.len(),
+            "replacesId": replaced_id(replaced.as_ref().map(|r| r.id), NodeType::SellThroughReport),
+        }
+    });
+    report_event(db, EventType::SellThroughReported, id, org.id, data).await?;
     Ok((created, replaced))
 }
 

@@ -124,6 +124,17 @@ async fn world(app: &TestApp) -> World {
         ));
     }
     let (a, b) = (&ids[0], &ids[1]);
+    // A's webhook endpoint, which the order below makes a delivery to (nobody listens).
+    let endpoint = app
+        .mutate(
+            "webhookEndpointCreate",
+            "webhookEndpoint { id }",
+            json!({ "organizationId": a.0, "url": "http://127.0.0.1:9/A-SECRET-HOOK", "description": "A-SECRET-ERP", "eventTypes": ["ORDER_SUBMITTED"] }),
+        )
+        .await["webhookEndpoint"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // A's distributor buys; the brand acknowledges, ships and invoices.
     let order = app
         .mutate(
@@ -356,6 +367,20 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let log = app
+        .graphql(
+            "query($id: ID!) { webhookDeliveries(filter: { endpointId: $id }) { nodes { id event { id } } } }",
+            json!({ "id": endpoint }),
+        )
+        .await;
+    let delivery = log["data"]["webhookDeliveries"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let event = log["data"]["webhookDeliveries"]["nodes"][0]["event"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
         a_objects: vec![
@@ -392,6 +417,9 @@ async fn world(app: &TestApp) -> World {
             ("Opportunity", opportunity),
             ("Lead", lead),
             ("DealRegistration", deal),
+            ("WebhookEndpoint", endpoint),
+            ("WebhookDelivery", delivery),
+            ("Event", event),
         ],
         a_codes: vec![
             "BRAND",
@@ -672,7 +700,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             let (mutation, input_type) = match *ty {
                 // No mutation takes a membership: tiers are assigned to organizations.
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
-                | "EdiDocument" | "SurveyResponse" => continue,
+                | "EdiDocument" | "SurveyResponse" | "Event" => continue,
+                "WebhookEndpoint" => ("webhookEndpointUpdate", "WebhookEndpointUpdateInput"),
+                "WebhookDelivery" => ("webhookDeliveryRedeliver", "WebhookDeliveryRedeliverInput"),
                 "Case" => ("caseClose", "CaseCloseInput"),
                 "CaseRoute" => ("caseRouteDelete", "CaseRouteDeleteInput"),
                 "Campaign" => ("campaignUpdate", "CampaignUpdateInput"),
@@ -694,7 +724,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "ChannelLink" => ("channelLinkArchive", "ArchiveInput"),
                 _ => ("organizationArchive", "ArchiveInput"),
             };
-            let input = if *ty == "ApiToken" || *ty == "CaseRoute" {
+            let input = if matches!(*ty, "ApiToken" | "CaseRoute" | "WebhookDelivery") {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })

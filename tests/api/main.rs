@@ -24,4 +24,5 @@ mod scale;
 mod schema;
 mod tokens;
 mod users;
+mod webhooks;
 mod workloads;

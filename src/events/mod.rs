@@ -1,0 +1,330 @@
+//! Events: what happened to an order, a shipment, a case, a stock report or a lead, written
+//! to the outbox (`events`) in the change's own transaction, so a change and its event commit
+//! or vanish together. Each event names the partner organizations that may see it, by the
+//! same rules as the queries; webhooks and subscriptions filter on them, and the brand's own
+//! endpoints and staff see every event.
+
+use async_graphql::Enum;
+use chrono::{DateTime, Utc};
+use entity::{event, event_audience, webhook_delivery, webhook_endpoint};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::access::{Principal, Scope};
+use crate::error::Result;
+use crate::ids::{GlobalId, NodeType};
+use crate::store::now;
+
+pub mod graphql;
+pub mod webhooks;
+
+/// What an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    Order,
+    Shipment,
+    Case,
+    Inventory,
+    Lead,
+}
+
+impl Topic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Order => "ORDER",
+            Topic::Shipment => "SHIPMENT",
+            Topic::Case => "CASE",
+            Topic::Inventory => "INVENTORY",
+            Topic::Lead => "LEAD",
+        }
+    }
+}
+
+/// What happened.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// An order was placed.
+    OrderSubmitted,
+    /// An order went on credit hold when it was placed.
+    OrderCreditHold,
+    /// An order was released from credit hold.
+    OrderCreditReleased,
+    /// An order on credit hold was rejected.
+    OrderCreditRejected,
+    /// The seller acknowledged an order, line by line.
+    OrderAcknowledged,
+    /// An order was cancelled.
+    OrderCancelled,
+    /// Goods of an order were shipped.
+    OrderShipped,
+    /// The buyer confirmed receipt of a shipment of an order.
+    OrderGoodsReceived,
+    /// An order was invoiced.
+    OrderInvoiced,
+    /// A payment was recorded against an order's invoice.
+    OrderPaymentRecorded,
+    /// A shipment was sent.
+    ShipmentSent,
+    /// The buyer confirmed receipt of a shipment.
+    ShipmentReceived,
+    /// A case was opened.
+    CaseOpened,
+    /// A case's details changed.
+    CaseUpdated,
+    /// Work on a case started.
+    CaseStarted,
+    /// A case was resolved.
+    CaseResolved,
+    /// A case was closed.
+    CaseClosed,
+    /// A case was reopened.
+    CaseReopened,
+    /// A note was added to a case.
+    CaseNoteAdded,
+    /// An organization reported its stock.
+    InventoryReported,
+    /// An organization reported its sell-through.
+    SellThroughReported,
+    /// A lead was entered.
+    LeadCreated,
+    /// A partner accepted a lead offered to it.
+    LeadAccepted,
+    /// A partner declined a lead offered to it.
+    LeadDeclined,
+    /// A lead was assigned or offered.
+    LeadAssigned,
+    /// A lead was qualified.
+    LeadQualified,
+    /// A lead was disqualified.
+    LeadDisqualified,
+    /// A lead was converted into a customer, a contact and an opportunity.
+    LeadConverted,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 28] = [
+        EventType::OrderSubmitted,
+        EventType::OrderCreditHold,
+        EventType::OrderCreditReleased,
+        EventType::OrderCreditRejected,
+        EventType::OrderAcknowledged,
+        EventType::OrderCancelled,
+        EventType::OrderShipped,
+        EventType::OrderGoodsReceived,
+        EventType::OrderInvoiced,
+        EventType::OrderPaymentRecorded,
+        EventType::ShipmentSent,
+        EventType::ShipmentReceived,
+        EventType::CaseOpened,
+        EventType::CaseUpdated,
+        EventType::CaseStarted,
+        EventType::CaseResolved,
+        EventType::CaseClosed,
+        EventType::CaseReopened,
+        EventType::CaseNoteAdded,
+        EventType::InventoryReported,
+        EventType::SellThroughReported,
+        EventType::LeadCreated,
+        EventType::LeadAccepted,
+        EventType::LeadDeclined,
+        EventType::LeadAssigned,
+        EventType::LeadQualified,
+        EventType::LeadDisqualified,
+        EventType::LeadConverted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::OrderSubmitted => "ORDER_SUBMITTED",
+            EventType::OrderCreditHold => "ORDER_CREDIT_HOLD",
+            EventType::OrderCreditReleased => "ORDER_CREDIT_RELEASED",
+            EventType::OrderCreditRejected => "ORDER_CREDIT_REJECTED",
+            EventType::OrderAcknowledged => "ORDER_ACKNOWLEDGED",
+            EventType::OrderCancelled => "ORDER_CANCELLED",
+            EventType::OrderShipped => "ORDER_SHIPPED",
+            EventType::OrderGoodsReceived => "ORDER_GOODS_RECEIVED",
+            EventType::OrderInvoiced => "ORDER_INVOICED",
+            EventType::OrderPaymentRecorded => "ORDER_PAYMENT_RECORDED",
+            EventType::ShipmentSent => "SHIPMENT_SENT",
+            EventType::ShipmentReceived => "SHIPMENT_RECEIVED",
+            EventType::CaseOpened => "CASE_OPENED",
+            EventType::CaseUpdated => "CASE_UPDATED",
+            EventType::CaseStarted => "CASE_STARTED",
+            EventType::CaseResolved => "CASE_RESOLVED",
+            EventType::CaseClosed => "CASE_CLOSED",
+            EventType::CaseReopened => "CASE_REOPENED",
+            EventType::CaseNoteAdded => "CASE_NOTE_ADDED",
+            EventType::InventoryReported => "INVENTORY_REPORTED",
+            EventType::SellThroughReported => "SELL_THROUGH_REPORTED",
+            EventType::LeadCreated => "LEAD_CREATED",
+            EventType::LeadAccepted => "LEAD_ACCEPTED",
+            EventType::LeadDeclined => "LEAD_DECLINED",
+            EventType::LeadAssigned => "LEAD_ASSIGNED",
+            EventType::LeadQualified => "LEAD_QUALIFIED",
+            EventType::LeadDisqualified => "LEAD_DISQUALIFIED",
+            EventType::LeadConverted => "LEAD_CONVERTED",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+
+    pub fn topic(self) -> Topic {
+        let name = self.as_str();
+        if name.starts_with("ORDER_") {
+            Topic::Order
+        } else if name.starts_with("SHIPMENT_") {
+            Topic::Shipment
+        } else if name.starts_with("CASE_") {
+            Topic::Case
+        } else if name.starts_with("LEAD_") {
+            Topic::Lead
+        } else {
+            Topic::Inventory
+        }
+    }
+
+    /// The order event for a step of an order's history (its action, such as `ACKNOWLEDGED`).
+    pub fn of_order_step(action: &str) -> Option<EventType> {
+        EventType::parse(&format!("ORDER_{action}")).filter(|t| t.topic() == Topic::Order)
+    }
+}
+
+/// An event about to be written.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub event_type: EventType,
+    /// The order, shipment, case, report or lead.
+    pub subject_id: Uuid,
+    /// The order a shipment belongs to.
+    pub order_id: Option<Uuid>,
+    /// The partner organizations that may see the event.
+    pub audience: Vec<Uuid>,
+    /// What a receiver needs to know, in the API's own terms (global ids, enum names).
+    pub data: Value,
+}
+
+/// A global id for `data`.
+pub fn gid(node_type: NodeType, id: Uuid) -> Value {
+    Value::String(GlobalId::encode(node_type, id))
+}
+
+/// The body a webhook receives: the event's id (for deduplication), its type, when it
+/// happened, and its data.
+pub fn body(id: Uuid, event_type: EventType, occurred_at: DateTime<Utc>, data: Value) -> Value {
+    json!({
+        "id": GlobalId::encode(NodeType::Event, id),
+        "type": event_type.as_str(),
+        "occurredAt": occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "data": data,
+    })
+}
+
+/// Writes an event, with its audience and a delivery to every live endpoint that wants it
+/// and may see it, on `db`, which must be the change's own transaction.
+pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    let occurred_at = now();
+    let mut audience = new.audience;
+    audience.sort_unstable();
+    audience.dedup();
+    let payload = body(id, new.event_type, occurred_at, new.data);
+    event::Entity::insert(event::ActiveModel {
+        id: Set(id),
+        occurred_at: Set(occurred_at),
+        topic: Set(new.event_type.topic().as_str().to_owned()),
+        event_type: Set(new.event_type.as_str().to_owned()),
+        subject_id: Set(new.subject_id),
+        order_id: Set(new.order_id),
+        audience: Set(audience
+            .iter()
+            .map(Uuid::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")),
+        payload: Set(payload.to_string()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    if !audience.is_empty() {
+        event_audience::Entity::insert_many(audience.iter().map(|org| {
+            event_audience::ActiveModel {
+                organization_id: Set(*org),
+                event_id: Set(id),
+            }
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    let endpoints = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::Active.eq(true))
+        .filter(webhook_endpoint::Column::ArchivedAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(webhook_endpoint::Column::OrganizationId.is_null())
+                .add(webhook_endpoint::Column::OrganizationId.is_in(audience.iter().copied())),
+        )
+        .all(db)
+        .await?;
+    let deliveries: Vec<webhook_delivery::ActiveModel> = endpoints
+        .iter()
+        .filter(|e| webhooks::wants(e, new.event_type))
+        .map(|e| webhooks::new_delivery(e.id, id, occurred_at))
+        .collect();
+    if !deliveries.is_empty() {
+        webhook_delivery::Entity::insert_many(deliveries)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// The topics a principal may read: a partner system's scopes name them (orders, shipments
+/// and stock reports with `orders:read`, cases and leads with `crm:read`); people read all.
+fn readable_topics(principal: &Principal) -> Vec<&'static str> {
+    let mut topics = Vec::new();
+    if principal.require_scope(Scope::OrdersRead).is_ok() {
+        topics.extend([Topic::Order, Topic::Shipment, Topic::Inventory].map(Topic::as_str));
+    }
+    if principal.require_scope(Scope::CrmRead).is_ok() {
+        topics.extend([Topic::Case, Topic::Lead].map(Topic::as_str));
+    }
+    topics
+}
+
+/// The events a principal may see: the brand's staff every one, a partner those it is in
+/// the audience of, of the topics it may read.
+pub fn visible_events(principal: &Principal) -> Condition {
+    match principal.partner_organization() {
+        None if principal.is_restricted() => Condition::all().add(Expr::val(false)),
+        None => Condition::all(),
+        Some(org) => {
+            let audience = event_audience::Entity::find()
+                .select_only()
+                .column(event_audience::Column::EventId)
+                .filter(event_audience::Column::OrganizationId.eq(org))
+                .into_query();
+            Condition::all()
+                .add(event::Column::Id.in_subquery(audience))
+                .add(event::Column::Topic.is_in(readable_topics(principal)))
+        }
+    }
+}
+
+/// Events by id, as far as the principal may see them.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<Vec<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::Id.is_in(ids.iter().copied()))
+        .filter(visible_events(principal))
+        .all(db)
+        .await?)
+}
