@@ -133,6 +133,39 @@ impl Error {
 /// The `extensions.code` every client can switch on.
 pub const INTERNAL: &str = "INTERNAL";
 
+/// The code of a request that failed because the database could not be reached (it is
+/// restarting, or failing over): the request changed nothing and may be sent again.
+pub const UNAVAILABLE: &str = "UNAVAILABLE";
+
+pub const UNAVAILABLE_MESSAGE: &str =
+    "the database cannot be reached right now; nothing was changed, try again shortly";
+
+/// Whether `err` says the database could not be reached, rather than that a statement
+/// failed: no connection to be had, a connection lost, or a server shutting down or
+/// starting up.
+pub fn unreachable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+        Sqlx::Protocol(_) => true,
+        // Connection exceptions (08…), and admin shutdown, crash shutdown, cannot connect
+        // now (57P01–57P03).
+        Sqlx::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
 impl Error {
     /// The GraphQL error a client sees, with `extensions.code`. Database and internal faults
     /// are logged here with their cause chain and reach the client as an opaque message.
@@ -171,6 +204,11 @@ impl Error {
             }
             Error::RateLimited => async_graphql::Error::new(err.to_string())
                 .extend_with(|_, e| e.set("code", "RATE_LIMITED")),
+            Error::Database(ref db) if unreachable(db) => {
+                tracing::warn!(error = %error_chain(&err), "the database cannot be reached");
+                async_graphql::Error::new(UNAVAILABLE_MESSAGE)
+                    .extend_with(|_, e| e.set("code", UNAVAILABLE))
+            }
             Error::Database(_) | Error::Internal(_) => {
                 tracing::error!(error = %error_chain(&err), "request failed");
                 async_graphql::Error::new("internal error")

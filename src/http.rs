@@ -233,6 +233,13 @@ pub struct GraphqlState {
     pub trade: crate::settings::TradeSettings,
     pub crm: crate::settings::CrmSettings,
     pub webhooks: crate::settings::WebhookSettings,
+    pub live: crate::settings::LiveSettings,
+    /// The committed events, for subscriptions.
+    pub bus: crate::events::bus::Bus,
+    /// The subscriptions each principal holds.
+    pub slots: Arc<crate::events::socket::Slots>,
+    /// Turns true when the server stops: sockets close.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
     pub retention: Arc<crate::analytics::cache::RetentionCache>,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
@@ -282,17 +289,23 @@ async fn authenticate(
             "the Authorization header must be `Bearer <token>`",
         ));
     };
-    let principal = if token.starts_with(crate::auth::secrets::API_TOKEN_PREFIX) {
-        crate::auth::api_tokens::principal_for_api_token(&state.db, token).await
-    } else {
-        crate::auth::service::principal_for_access_token(&state.db, &state.keys, token).await
-    };
+    let principal = principal_for_token(state, token).await;
     match principal {
         Ok(principal) => Ok(principal),
         Err(crate::error::Error::Unauthenticated) => Err(unauthenticated(
             media,
             "the access token is not valid; sign in again",
         )),
+        Err(crate::error::Error::Database(err)) if crate::error::unreachable(&err) => {
+            tracing::warn!(error = %err, "the database cannot be reached to authenticate");
+            Err(HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
+                .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+                .insert_header((header::RETRY_AFTER, "1"))
+                .body(
+                    json!({ "errors": [{ "message": crate::error::UNAVAILABLE_MESSAGE, "extensions": { "code": crate::error::UNAVAILABLE } }] })
+                        .to_string(),
+                ))
+        }
         Err(other) => {
             tracing::error!(error = %crate::error::error_chain(&other), "authentication failed");
             Err(error_response(
@@ -301,6 +314,18 @@ async fn authenticate(
                 "internal error",
             ))
         }
+    }
+}
+
+/// The principal an access token or an API token stands for.
+pub async fn principal_for_token(
+    state: &GraphqlState,
+    token: &str,
+) -> crate::error::Result<Principal> {
+    if token.starts_with(crate::auth::secrets::API_TOKEN_PREFIX) {
+        crate::auth::api_tokens::principal_for_api_token(&state.db, token).await
+    } else {
+        crate::auth::service::principal_for_access_token(&state.db, &state.keys, token).await
     }
 }
 
@@ -444,7 +469,7 @@ fn operation_shape(
 }
 
 /// The `429` for a caller past its quota, keyed by the user, the token or the address.
-fn rate_limited(
+pub(crate) fn rate_limited(
     req: &HttpRequest,
     state: &GraphqlState,
     principal: &Principal,
@@ -543,6 +568,7 @@ pub async fn edi_post(
                 "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
                 "FORBIDDEN" => StatusCode::FORBIDDEN,
                 "NOT_FOUND" => StatusCode::NOT_FOUND,
+                crate::error::UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             return edi_error(status, &gql.message, &code);

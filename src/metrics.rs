@@ -1,5 +1,5 @@
 //! Prometheus metrics: GraphQL requests and their latency by operation name and outcome,
-//! the database pool, webhook attempts by outcome and the outbox backlog. Served at `/metrics` to a scraper that holds the metrics token.
+//! the database pool, webhook attempts by outcome, the outbox backlog and live subscriptions. Served at `/metrics` to a scraper that holds the metrics token.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -45,6 +45,7 @@ pub struct Metrics {
     pool_max: IntGauge,
     webhook_attempts: IntCounterVec,
     outbox_backlog: IntGauge,
+    subscriptions: IntGauge,
     names: Mutex<HashSet<String>>,
 }
 
@@ -91,6 +92,11 @@ impl Metrics {
             "channelgraph_outbox_backlog",
             "Webhook deliveries neither delivered nor dead yet, across all nodes.",
         )?;
+        let subscriptions = IntGauge::new(
+            "channelgraph_subscriptions_active",
+            "GraphQL subscriptions this node serves now.",
+        )?;
+        registry.register(Box::new(subscriptions.clone()))?;
         registry.register(Box::new(webhook_attempts.clone()))?;
         registry.register(Box::new(outbox_backlog.clone()))?;
         registry.register(Box::new(requests.clone()))?;
@@ -107,6 +113,7 @@ impl Metrics {
             pool_max: max,
             webhook_attempts,
             outbox_backlog,
+            subscriptions,
             names: Mutex::new(HashSet::new()),
         })
     }
@@ -141,6 +148,14 @@ impl Metrics {
         let labels = [operation, outcome.label()];
         self.requests.with_label_values(&labels).inc();
         self.latency.with_label_values(&labels).observe(seconds);
+    }
+
+    pub fn subscription_started(&self) {
+        self.subscriptions.inc();
+    }
+
+    pub fn subscription_ended(&self) {
+        self.subscriptions.dec();
     }
 
     /// Counts one webhook attempt's outcome: `delivered`, `failed` or `dead`.

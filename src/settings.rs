@@ -25,6 +25,25 @@ pub struct Settings {
     pub trade: TradeSettings,
     pub crm: CrmSettings,
     pub webhooks: WebhookSettings,
+    pub live: LiveSettings,
+}
+
+/// How subscriptions are kept in check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveSettings {
+    /// Most subscriptions one principal (a user or an API token) holds on a node.
+    pub max_per_principal: usize,
+    /// How often a connection's credentials are checked again.
+    pub recheck: std::time::Duration,
+}
+
+impl Default for LiveSettings {
+    fn default() -> Self {
+        Self {
+            max_per_principal: 25,
+            recheck: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 /// How webhook deliveries are sent and retried.
@@ -287,6 +306,7 @@ impl Default for Settings {
             trade: TradeSettings::default(),
             crm: CrmSettings::default(),
             webhooks: WebhookSettings::default(),
+            live: LiveSettings::default(),
         }
     }
 }
@@ -308,7 +328,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 50] = [
+const KEYS: [&str; 52] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -350,6 +370,8 @@ const KEYS: [&str; 50] = [
     "webhook_retry_max_seconds",
     "webhook_retry_window_seconds",
     "webhook_allow_private_networks",
+    "max_subscriptions_per_principal",
+    "subscription_recheck_ms",
     "jwt_algorithm",
     "jwt_secret",
     "jwt_private_key_file",
@@ -625,6 +647,13 @@ impl Settings {
                 }
                 "webhook_allow_private_networks" => {
                     allow_private = Some(parse_bool(&source, &value)?)
+                }
+                "max_subscriptions_per_principal" => {
+                    settings.live.max_per_principal =
+                        parse_number(&source, &value, 1, 10_000)? as usize
+                }
+                "subscription_recheck_ms" => {
+                    settings.live.recheck = ms(parse_number(&source, &value, 100, 3_600_000)?)
                 }
                 "config" => {}
                 _ => unreachable!("every key is in KEYS"),

@@ -15,11 +15,16 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::db::{self, StatementCounter};
+use crate::events::bus::Bus;
+use crate::events::socket::Slots;
 use crate::events::webhooks::Worker;
 use crate::graphql::schema_builder;
 use crate::http::{self, GraphqlState};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
+use actix_web::guard;
+use actix_web::http::header;
+use futures_util::future::BoxFuture;
 
 /// How long SIGTERM waits for the requests in flight.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -48,6 +53,8 @@ pub struct Application {
     db: DatabaseConnection,
     statements: StatementCounter,
     worker: Worker,
+    relay: BoxFuture<'static, ()>,
+    stop: watch::Sender<bool>,
     shutdown_timeout: Duration,
 }
 
@@ -79,6 +86,14 @@ impl Application {
         // them, and the request pool's statement count stays the requests' own.
         let (worker_db, _) = db::connect(&settings.database_url, 2).await?;
         let metrics = Arc::new(Metrics::new()?);
+        let (stop, stopped) = watch::channel(false);
+        let bus = Bus::default();
+        let relay = Box::pin(crate::events::bus::relay(
+            bus.clone(),
+            worker_db.clone(),
+            settings.database_url.clone(),
+            stopped.clone(),
+        ));
         let worker = Worker::new(
             worker_db,
             settings.webhooks.clone(),
@@ -124,6 +139,10 @@ impl Application {
             trade: settings.trade.clone(),
             crm: settings.crm.clone(),
             webhooks: settings.webhooks.clone(),
+            live: settings.live.clone(),
+            bus,
+            slots: Arc::new(Slots::new(settings.live.max_per_principal, metrics.clone())),
+            shutdown: stopped,
             retention: Arc::default(),
             rate_limiter,
             db: conn.clone(),
@@ -144,6 +163,17 @@ impl Application {
                 .service(
                     web::resource("/graphql")
                         .route(web::post().to(http::graphql_post))
+                        .route(
+                            web::get()
+                                .guard(guard::fn_guard(|ctx| {
+                                    ctx.head()
+                                        .headers()
+                                        .get(header::UPGRADE)
+                                        .and_then(|v| v.to_str().ok())
+                                        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+                                }))
+                                .to(crate::events::socket::upgrade),
+                        )
                         .route(web::get().to(http::graphql_get))
                         .default_service(web::to(http::graphql_other)),
                 )
@@ -167,6 +197,8 @@ impl Application {
             db: conn,
             statements,
             worker,
+            relay,
+            stop,
             shutdown_timeout: SHUTDOWN_TIMEOUT,
         })
     }
@@ -184,12 +216,14 @@ impl Application {
         self.statements.clone()
     }
 
-    /// Serves until a signal. SIGTERM stops accepting connections, lets the requests in
-    /// flight finish (for up to 30 s) and the webhook attempts under way be recorded, and
-    /// starts no new attempt; SIGINT and SIGQUIT stop at once.
+    /// Serves until a signal. SIGTERM stops accepting connections, closes every
+    /// subscription's socket (1001), lets the requests in flight finish (for up to 30 s)
+    /// and the webhook attempts under way be recorded, and starts no new attempt; SIGINT
+    /// and SIGQUIT stop at once.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let (stop, stopped) = watch::channel(false);
-        let worker = tokio::spawn(self.worker.run(stopped));
+        let stop = self.stop;
+        let worker = tokio::spawn(self.worker.run(stop.subscribe()));
+        let relay = tokio::spawn(self.relay);
         let handle = self.server.handle();
         let signals = tokio::spawn(async move {
             let graceful = wait_for_signal().await;
@@ -199,6 +233,7 @@ impl Application {
         });
         let served = self.server.await;
         signals.abort();
+        relay.abort();
         // The worker's attempts are bounded by their timeout, which is shorter than this.
         if tokio::time::timeout(self.shutdown_timeout, worker)
             .await

@@ -109,6 +109,36 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         manager
+            .create_index(index(
+                "ix_events_occurred",
+                Events::Table,
+                vec![Events::OccurredAt.into_iden()],
+            ))
+            .await?;
+        if manager.get_database_backend() == DbBackend::Postgres {
+            // Every node LISTENs on this channel for its subscribers. NOTIFY is delivered at
+            // commit, so an event reaches subscribers exactly when its change is committed,
+            // and never if it is rolled back. A payload too big for NOTIFY (8000 bytes) is
+            // left out; the nodes then read it from the table.
+            let db = manager.get_connection();
+            db.execute_unprepared(
+                r#"CREATE FUNCTION channelgraph_event_notify() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('channelgraph_events', json_build_object(
+    'id', NEW.id, 'eventType', NEW.event_type, 'subjectId', NEW.subject_id,
+    'orderId', NEW.order_id, 'audience', NEW.audience, 'occurredAt', NEW.occurred_at,
+    'payload', CASE WHEN octet_length(NEW.payload) <= 6000 THEN NEW.payload END)::text);
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql"#,
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION channelgraph_event_notify()",
+            )
+            .await?;
+        }
+        manager
             .create_table(
                 Table::create()
                     .table(EventAudiences::Table)

@@ -20,7 +20,10 @@ use crate::error::Result;
 use crate::ids::{GlobalId, NodeType};
 use crate::store::now;
 
+pub mod bus;
 pub mod graphql;
+pub mod socket;
+pub mod subscriptions;
 pub mod webhooks;
 
 /// What an event is about.

@@ -9,7 +9,7 @@ pub mod order;
 pub mod scalars;
 pub mod user_error;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, Schema, SchemaBuilder};
 
 use crate::settings::LimitSettings;
 
@@ -39,6 +39,7 @@ use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
 use crate::events::graphql::{WebhookMutation, WebhookQuery};
+use crate::events::subscriptions::EventSubscription;
 use crate::growth::graphql::{
     DealMutation, DealQuery, GrowthMutation, GrowthQuery, LeadMutation, LeadQuery,
 };
@@ -106,15 +107,15 @@ pub struct Mutation(
     WebhookMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EventSubscription>;
 
 /// The schema without request data; the HTTP layer adds the database, the loaders and the
 /// principal per request. Depth and complexity come from the settings. No extension runs
 /// per field (async-graphql's `Tracing` made a span for every object field, which cost
 /// more than resolving most of them); the HTTP layer's request span carries every log line
 /// a request causes.
-pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, EventSubscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), EventSubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity);
     if limits.introspection {

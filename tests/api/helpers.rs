@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 pub struct TestApp {
     pub address: String,
+    /// The database this node serves, for a second node on the same one.
+    pub database_url: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
@@ -24,7 +26,7 @@ pub const ADMIN_EMAIL: &str = "admin@channelgraph.test";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
 
 /// A fresh, empty database URL for one test.
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     let name = format!("cg_test_{}", Uuid::now_v7().simple());
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
@@ -51,12 +53,33 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on(fresh_database().await, configure).await
+}
+
+/// The app on the database `url` names (an empty one), with the admin.
+pub async fn spawn_app_on(url: String, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let (app, keys) = start(url, configure).await;
+    app.create_user(ADMIN_EMAIL, ADMIN_PASSWORD, UserRole::Admin, None)
+        .await;
+    signed_in(app, &keys).await
+}
+
+/// Another node on `app`'s database, as a second `serve` process behind a load balancer.
+pub async fn spawn_node_like(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let (node, keys) = start(app.database_url.clone(), configure).await;
+    signed_in(node, &keys).await
+}
+
+async fn start(
+    database_url: String,
+    configure: impl FnOnce(&mut Settings),
+) -> (TestApp, channelgraph::auth::jwt::JwtKeys) {
     // Logs only when asked (TEST_LOG=1), so test output stays readable.
     if std::env::var_os("TEST_LOG").is_some() {
         channelgraph::telemetry::init(channelgraph::settings::LogFormat::Text);
     }
     let mut settings = Settings {
-        database_url: fresh_database().await,
+        database_url: database_url.clone(),
         bind: "127.0.0.1:0".parse().unwrap(),
         ..Settings::default()
     };
@@ -69,20 +92,22 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let db = app.db().clone();
     let statements = app.statements();
     tokio::spawn(app.run_until_stopped());
-    let mut test_app = TestApp {
+    let app = TestApp {
         address,
+        database_url,
         client: reqwest::Client::new(),
         db,
         statements,
         token: String::new(),
     };
-    test_app
-        .create_user(ADMIN_EMAIL, ADMIN_PASSWORD, UserRole::Admin, None)
-        .await;
-    // Signed in directly, so that tests of request limits can still get a token.
-    test_app.token = channelgraph::auth::service::login(
-        &test_app.db,
-        &keys,
+    (app, keys)
+}
+
+/// Signs the admin in directly, so that tests of request limits can still get a token.
+async fn signed_in(mut app: TestApp, keys: &channelgraph::auth::jwt::JwtKeys) -> TestApp {
+    app.token = channelgraph::auth::service::login(
+        &app.db,
+        keys,
         chrono::Duration::days(1),
         ADMIN_EMAIL,
         ADMIN_PASSWORD,
@@ -90,7 +115,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     .await
     .expect("the admin signs in")
     .access_token;
-    test_app
+    app
 }
 
 impl TestApp {

@@ -3,7 +3,7 @@
 //! change's own transaction.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use sha2::Sha256;
 use crate::helpers::{TestApp, spawn_app_with};
 use crate::orders::{mutate_as, submit_as, trade, two_lines};
 
-const ENDPOINT: &str =
+pub const ENDPOINT: &str =
     "webhookEndpoint { id url eventTypes active version organization { code } } signingSecret";
 
 /// One request a receiver got.
@@ -45,6 +45,7 @@ pub struct Receiver {
     pub url: String,
     hits: Arc<Mutex<Vec<Hit>>>,
     status: Arc<AtomicU16>,
+    hang: Arc<AtomicBool>,
     handle: ServerHandle,
 }
 
@@ -53,6 +54,7 @@ async fn record(
     body: String,
     hits: web::Data<Arc<Mutex<Vec<Hit>>>>,
     status: web::Data<Arc<AtomicU16>>,
+    hang: web::Data<Arc<AtomicBool>>,
 ) -> HttpResponse {
     let headers = req
         .headers()
@@ -60,6 +62,9 @@ async fn record(
         .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
         .collect();
     hits.lock().unwrap().push(Hit { headers, body });
+    if hang.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
     let code = actix_web::http::StatusCode::from_u16(status.load(Ordering::SeqCst)).unwrap();
     HttpResponse::build(code).body("ok")
 }
@@ -72,16 +77,18 @@ impl Receiver {
 
     async fn start_with(port: u16, hits: Arc<Mutex<Vec<Hit>>>) -> Receiver {
         let status = Arc::new(AtomicU16::new(200));
-        let (h, s) = (hits.clone(), status.clone());
+        let hang = Arc::new(AtomicBool::new(false));
+        let (h, s, g) = (hits.clone(), status.clone(), hang.clone());
         let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("the port is free");
         let port = listener.local_addr().unwrap().port();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(h.clone()))
                 .app_data(web::Data::new(s.clone()))
+                .app_data(web::Data::new(g.clone()))
                 .default_service(web::to(record))
         })
-        .workers(1)
+        .workers(2)
         .disable_signals()
         .listen(listener)
         .unwrap()
@@ -92,8 +99,14 @@ impl Receiver {
             url: format!("http://127.0.0.1:{port}/hooks"),
             hits,
             status,
+            hang,
             handle,
         }
+    }
+
+    /// While on, requests are recorded and then left without an answer for a minute.
+    pub fn hang(&self, on: bool) {
+        self.hang.store(on, Ordering::SeqCst);
     }
 
     pub fn answer(&self, status: u16) {
@@ -154,7 +167,7 @@ async fn partner_admin(app: &TestApp, email: &str, organization: &str) -> String
     app.token_for(email, "partner admin password").await
 }
 
-async fn create_endpoint(app: &TestApp, token: &str, input: Value) -> Value {
+pub async fn create_endpoint(app: &TestApp, token: &str, input: Value) -> Value {
     mutate_as(
         app,
         token,
@@ -166,9 +179,9 @@ async fn create_endpoint(app: &TestApp, token: &str, input: Value) -> Value {
     .await
 }
 
-const LOG: &str = "query($filter: WebhookDeliveryFilter) { webhookDeliveries(filter: $filter, first: 50) { totalCount nodes { id status attemptCount lastStatusCode lastError nextAttemptAt deliveredAt deadAt event { id type payload } endpoint { id } attempts { attempt node startedAt statusCode error succeeded } } } }";
+pub const LOG: &str = "query($filter: WebhookDeliveryFilter) { webhookDeliveries(filter: $filter, first: 50) { totalCount nodes { id status attemptCount lastStatusCode lastError nextAttemptAt deliveredAt deadAt event { id type payload } endpoint { id } attempts { attempt node startedAt statusCode error succeeded } } } }";
 
-async fn log_as(app: &TestApp, token: &str) -> Vec<Value> {
+pub async fn log_as(app: &TestApp, token: &str) -> Vec<Value> {
     let body = app.graphql_as(token, LOG, json!({})).await;
     assert!(body.get("errors").is_none(), "{body}");
     body["data"]["webhookDeliveries"]["nodes"]
@@ -178,7 +191,7 @@ async fn log_as(app: &TestApp, token: &str) -> Vec<Value> {
 }
 
 /// Waits until every delivery `token` sees satisfies `done` (at most 15 s).
-async fn wait_log(app: &TestApp, token: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+pub async fn wait_log(app: &TestApp, token: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     for _ in 0..300 {
         let log = log_as(app, token).await;
         if done(&log) {

@@ -1,0 +1,403 @@
+//! GraphQL subscriptions over WebSocket, with the `graphql-transport-ws` protocol on
+//! `GET /graphql`.
+//!
+//! The client authenticates in `connection_init` (`{"authorization": "Bearer <token>"}`,
+//! an access token or an API token). Every subscription runs with that principal, as a
+//! query would. The credentials are checked again every `subscription_recheck_ms`: once
+//! revoked, expired, or their user deactivated, the socket closes with 4403. A principal
+//! holds at most `max_subscriptions_per_principal` subscriptions on a node; one more is
+//! refused with an error. Queries and mutations go over HTTP. The server pings every socket
+//! every 30 s. When the server stops, every socket closes with 1001.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::futures_util::stream::BoxStream;
+use async_graphql::http::{WebSocket, WsMessage};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use futures_util::StreamExt;
+use tokio::sync::{mpsc, watch};
+
+use crate::access::Principal;
+use crate::graphql::AppSchema;
+use crate::graphql::limits::{self, DocumentLimits};
+use crate::http::GraphqlState;
+use crate::metrics::Metrics;
+use crate::organizations::loaders::DirectoryLoader;
+
+/// The subprotocol spoken; clients must offer it.
+pub const PROTOCOL: &str = "graphql-transport-ws";
+
+/// How long a client has to send `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How often the server pings a socket, so that load balancers do not drop a quiet one.
+const KEEPALIVE: Duration = Duration::from_secs(30);
+
+/// The subscriptions each principal holds on this node.
+pub struct Slots {
+    held: Mutex<HashMap<String, usize>>,
+    max: usize,
+    metrics: Arc<Metrics>,
+}
+
+impl Slots {
+    pub fn new(max: usize, metrics: Arc<Metrics>) -> Self {
+        Self {
+            held: Mutex::new(HashMap::new()),
+            max,
+            metrics,
+        }
+    }
+
+    fn take(self: &Arc<Self>, key: String) -> Option<Slot> {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let n = held.entry(key.clone()).or_default();
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        self.metrics.subscription_started();
+        Some(Slot {
+            slots: self.clone(),
+            key,
+        })
+    }
+}
+
+/// One subscription's place; given back when the subscription ends.
+struct Slot {
+    slots: Arc<Slots>,
+    key: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut held = self.slots.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = held.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.key);
+            }
+        }
+        self.slots.metrics.subscription_ended();
+    }
+}
+
+/// Who holds a subscription, for the cap.
+fn holder(principal: &Principal) -> String {
+    match principal {
+        Principal::PartnerSystem { token_id, .. } => format!("token:{token_id}"),
+        other => match other.user_id() {
+            Some(user) => format!("user:{user}"),
+            None => "system".to_owned(),
+        },
+    }
+}
+
+/// The connection's principal, once `connection_init` has authenticated it, and the token
+/// it did so with, to check again.
+#[derive(Default)]
+struct Session {
+    principal: Option<Principal>,
+    token: String,
+    refused: bool,
+}
+
+/// Runs each subscription of one connection: checks the document (a subscription, within
+/// the limits), takes a slot, and gives it the principal and a loader of its own.
+#[derive(Clone)]
+struct Subscriptions {
+    state: web::Data<GraphqlState>,
+    session: Arc<Mutex<Session>>,
+}
+
+fn refused(message: String, code: &str) -> BoxStream<'static, Response> {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    futures_util::stream::once(async move { Response::from_errors(vec![error]) }).boxed()
+}
+
+impl Subscriptions {
+    fn check(&self, request: &mut Request) -> Result<(), (String, &'static str)> {
+        let doc = async_graphql::parser::parse_query(&request.query)
+            .map_err(|e| (e.to_string(), "BAD_USER_INPUT"))?;
+        let limits = &self.state.limits;
+        limits::check(
+            &doc,
+            &DocumentLimits {
+                max_fields: limits.max_fields,
+                max_aliases: limits.max_aliases,
+                max_directives: limits.max_directives,
+            },
+        )
+        .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
+        let op = crate::graphql::selected_operation(&doc, request.operation_name.as_deref())
+            .ok_or_else(|| {
+                (
+                    "the document names no single operation to run".to_owned(),
+                    "BAD_USER_INPUT",
+                )
+            })?;
+        if op.node.ty != OperationType::Subscription {
+            return Err((
+                "only subscriptions run over WebSocket; send queries and mutations to POST /graphql".to_owned(),
+                "BAD_USER_INPUT",
+            ));
+        }
+        request.set_parsed_query(doc);
+        Ok(())
+    }
+}
+
+impl Executor for Subscriptions {
+    async fn execute(&self, _request: Request) -> Response {
+        let mut error = ServerError::new(
+            "only subscriptions run over WebSocket; send queries and mutations to POST /graphql",
+            None,
+        );
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "BAD_USER_INPUT");
+        Response::from_errors(vec![error])
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let Some(principal) = self
+            .session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .principal
+            .clone()
+        else {
+            return refused(
+                "the connection is not authenticated".into(),
+                "UNAUTHENTICATED",
+            );
+        };
+        if let Err((message, code)) = self.check(&mut request) {
+            return refused(message, code);
+        }
+        let Some(slot) = self.state.slots.take(holder(&principal)) else {
+            return refused(
+                format!(
+                    "you hold the most subscriptions a principal may ({}); end one first",
+                    self.state.slots.max
+                ),
+                "RATE_LIMITED",
+            );
+        };
+        let state = &self.state;
+        let loader = DataLoader::new(
+            DirectoryLoader {
+                db: state.db.clone(),
+                principal: principal.clone(),
+                crm: state.crm.clone(),
+                retention: state.retention.clone(),
+            },
+            tokio::spawn,
+        );
+        let request = request
+            .data(principal)
+            .data(state.db.clone())
+            .data(state.trade.clone())
+            .data(state.crm.clone())
+            .data(state.webhooks.clone())
+            .data(state.bus.clone())
+            .data(loader);
+        let schema: &AppSchema = &state.schema;
+        schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(move |response| {
+                // The slot is held as long as the stream lives.
+                let _held = &slot;
+                response
+            })
+            .boxed()
+    }
+}
+
+/// The credentials a `connection_init` payload carries: `authorization` (or
+/// `Authorization`) as `Bearer <token>`, or the bare token.
+fn token_of(payload: &serde_json::Value) -> Option<String> {
+    let raw = payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))
+        .and_then(|v| v.as_str())?;
+    let token = raw
+        .strip_prefix("Bearer ")
+        .or_else(|| raw.strip_prefix("bearer "))
+        .unwrap_or(raw)
+        .trim();
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+/// `GET /graphql` with `Upgrade: websocket`.
+pub async fn upgrade(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<GraphqlState>,
+) -> actix_web::Result<HttpResponse> {
+    let offered = req
+        .headers()
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim() == PROTOCOL);
+    if !offered {
+        return Ok(HttpResponse::BadRequest()
+            .content_type("text/plain; charset=utf-8")
+            .body(format!(
+                "subscriptions speak the {PROTOCOL} subprotocol; offer it in Sec-WebSocket-Protocol"
+            )));
+    }
+    // Opening a socket counts against the caller's address like an anonymous request: the
+    // credentials come only later, in connection_init.
+    if let Some(refused) =
+        crate::http::rate_limited(&req, &state, &Principal::Anonymous, "application/json")
+    {
+        return Ok(refused);
+    }
+    let (response, session, messages) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
+    actix_web::rt::spawn(serve(state, session, messages));
+    Ok(response)
+}
+
+fn close(code: u16, description: &str) -> Option<actix_ws::CloseReason> {
+    Some(actix_ws::CloseReason {
+        code: actix_ws::CloseCode::from(code),
+        description: Some(description.to_owned()),
+    })
+}
+
+async fn serve(
+    state: web::Data<GraphqlState>,
+    mut socket: actix_ws::Session,
+    mut messages: actix_ws::MessageStream,
+) {
+    let session = Arc::new(Mutex::new(Session::default()));
+    let (to_graphql, from_client) = mpsc::unbounded_channel::<String>();
+    let client = futures_util::stream::unfold(from_client, |mut rx| async move {
+        rx.recv().await.map(|text| (text, rx))
+    });
+    let authenticate = {
+        let (state, session) = (state.clone(), session.clone());
+        move |payload: serde_json::Value| async move {
+            let principal = match token_of(&payload) {
+                Some(token) => crate::http::principal_for_token(&state, &token)
+                    .await
+                    .map(|p| (p, token)),
+                None => Err(crate::error::Error::Unauthenticated),
+            };
+            let mut session = session.lock().unwrap_or_else(|p| p.into_inner());
+            match principal {
+                Ok((principal, token)) if principal != Principal::Anonymous => {
+                    session.principal = Some(principal);
+                    session.token = token;
+                    Ok(Data::default())
+                }
+                _ => {
+                    session.refused = true;
+                    Err(async_graphql::Error::new("Forbidden"))
+                }
+            }
+        }
+    };
+    let executor = Subscriptions {
+        state: state.clone(),
+        session: session.clone(),
+    };
+    let mut graphql = std::pin::pin!(
+        WebSocket::new(
+            executor,
+            client,
+            async_graphql::http::WebSocketProtocols::GraphQLWS
+        )
+        .on_connection_init(authenticate)
+    );
+    let mut stop: watch::Receiver<bool> = state.shutdown.clone();
+    let mut recheck = tokio::time::interval(state.live.recheck);
+    recheck.tick().await;
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.tick().await;
+    let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+    tokio::pin!(init_deadline);
+    let reason = loop {
+        tokio::select! {
+            out = graphql.next() => match out {
+                Some(WsMessage::Text(text)) => {
+                    if socket.text(text).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(WsMessage::Close(code, reason)) => {
+                    let (refused, anonymous) = {
+                        let session = session.lock().unwrap_or_else(|p| p.into_inner());
+                        (session.refused, session.principal.is_none())
+                    };
+                    break match (refused, anonymous, code) {
+                        (true, _, _) => close(4403, "Forbidden"),
+                        // A subscription before connection_init.
+                        (_, true, 1011) => close(4401, "Unauthorized"),
+                        _ => close(code, &reason),
+                    };
+                }
+                None => break None,
+            },
+            message = messages.next() => match message {
+                Some(Ok(actix_ws::Message::Text(text))) => {
+                    let _ = to_graphql.send(text.to_string());
+                }
+                Some(Ok(actix_ws::Message::Binary(bytes))) => {
+                    let _ = to_graphql.send(String::from_utf8_lossy(&bytes).into_owned());
+                }
+                Some(Ok(actix_ws::Message::Ping(bytes))) => {
+                    if socket.pong(&bytes).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(actix_ws::Message::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(_)) => {}
+            },
+            _ = &mut init_deadline, if session.lock().unwrap_or_else(|p| p.into_inner()).principal.is_none() => {
+                break close(4408, "Connection initialisation timeout");
+            }
+            _ = recheck.tick() => {
+                let (principal, token) = {
+                    let session = session.lock().unwrap_or_else(|p| p.into_inner());
+                    (session.principal.clone(), session.token.clone())
+                };
+                if let Some(principal) = principal {
+                    match crate::http::principal_for_token(&state, &token).await {
+                        Ok(now) if now == principal => {}
+                        Ok(_) | Err(crate::error::Error::Unauthenticated) => {
+                            break close(4403, "Forbidden: the credentials were revoked, expired or changed");
+                        }
+                        // The database is away: keep serving, and check again later.
+                        Err(err) => tracing::warn!(error = %err, "subscription credentials could not be checked"),
+                    }
+                }
+            }
+            _ = keepalive.tick() => {
+                if socket.ping(b"").await.is_err() {
+                    break None;
+                }
+            }
+            _ = stop.changed() => break close(1001, "the server is shutting down"),
+        }
+    };
+    let _ = socket.close(reason).await;
+}

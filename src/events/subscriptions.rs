@@ -1,0 +1,470 @@
+//! GraphQL subscriptions: the events of one topic, as they are committed, narrowed by a
+//! filter. A subscriber gets an event only if its organization may see it (the brand's staff
+//! see every event) and its token's scopes cover the topic; the object the event is about
+//! is then read with the subscriber's own access rules, as any query would read it.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, InputObject, Object, Subscription};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+use super::bus::{Bus, Published};
+use super::{EventType, Topic};
+use crate::access::{Principal, Scope};
+use crate::cases::graphql::Case;
+use crate::error::{Error, GqlResult, Result};
+use crate::graphql::scalars::DateTime;
+use crate::growth::graphql::Lead;
+use crate::ids::{GlobalId, NodeType, argument_id};
+use crate::orders::graphql::{Order, Shipment};
+use crate::organizations::graphql::loader;
+use crate::organizations::loaders::{
+    CaseId, InventoryReportId, LeadId, OrderId, SellThroughReportId, ShipmentId, unshare,
+};
+use crate::reports::graphql::{InventoryReport, SellThroughReport};
+
+/// Whether `principal` may see `event`: a partner must be in its audience, a token must
+/// hold the scope its topic needs.
+pub fn may_see(principal: &Principal, event: &Published) -> bool {
+    let scope = match event.topic() {
+        Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
+        Topic::Case | Topic::Lead => Scope::CrmRead,
+    };
+    if principal.require_scope(scope).is_err() {
+        return false;
+    }
+    match principal.partner_organization() {
+        Some(org) => event.audience.contains(&org),
+        None => !principal.is_restricted(),
+    }
+}
+
+/// Which events of a topic a subscription wants.
+struct Wanted {
+    topic: Topic,
+    types: Vec<EventType>,
+    matches: Box<dyn Fn(&Published) -> bool + Send + Sync>,
+}
+
+fn types_of(topic: Topic, types: Option<Vec<EventType>>) -> Result<Vec<EventType>> {
+    let types = types.unwrap_or_default();
+    if let Some(other) = types.iter().find(|t| t.topic() != topic) {
+        return Err(Error::bad_input(
+            "filter.types",
+            format!(
+                "filter.types holds {}, which is not a {} event",
+                other.as_str(),
+                topic.as_str()
+            ),
+        ));
+    }
+    Ok(types)
+}
+
+impl Wanted {
+    fn passes(&self, principal: &Principal, event: &Published) -> bool {
+        event.topic() == self.topic
+            && (self.types.is_empty() || self.types.contains(&event.event_type))
+            && may_see(principal, event)
+            && (self.matches)(event)
+    }
+}
+
+/// The events `wanted` names that the principal may see, from now on. A subscriber that
+/// falls too far behind gets an error naming how many it missed, and the subscription ends.
+fn feed(
+    ctx: &Context<'_>,
+    wanted: Wanted,
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Arc<Published>>> + use<>> {
+    let principal = Principal::of(ctx).gql()?.clone();
+    let receiver = ctx.data::<Bus>()?.subscribe();
+    Ok(futures_util::stream::unfold(
+        (Some(receiver), principal, wanted),
+        |(receiver, principal, wanted)| async move {
+            let mut receiver = receiver?;
+            loop {
+                match receiver.recv().await {
+                    Ok(event) if wanted.passes(&principal, &event) => {
+                        return Some((Ok(event), (Some(receiver), principal, wanted)));
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(missed)) => {
+                        let error = Error::bad_input(
+                            "subscription",
+                            format!(
+                                "this subscription fell {missed} events behind and ended; read the current state and subscribe again"
+                            ),
+                        );
+                        return Some((Err(error.into_graphql()), (None, principal, wanted)));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        },
+    ))
+}
+
+/// Something that happened to an order.
+pub struct OrderUpdate(Arc<Published>);
+
+/// Something that happened to an order.
+#[Object]
+impl OrderUpdate {
+    /// The event's global id: the same as webhooks send for it.
+    async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::Event, self.0.id))
+    }
+    /// What happened.
+    async fn r#type(&self) -> EventType {
+        self.0.event_type
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+    /// The order as it is now, as you may see it.
+    async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
+        Ok(loader(ctx)?
+            .load_one(OrderId(self.0.subject_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Order))
+    }
+}
+
+/// Something that happened to a shipment.
+pub struct ShipmentUpdate(Arc<Published>);
+
+/// Something that happened to a shipment.
+#[Object]
+impl ShipmentUpdate {
+    /// The event's global id: the same as webhooks send for it.
+    async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::Event, self.0.id))
+    }
+    /// What happened.
+    async fn r#type(&self) -> EventType {
+        self.0.event_type
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+    /// The shipment as it is now, as you may see it.
+    async fn shipment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Shipment>> {
+        Ok(loader(ctx)?
+            .load_one(ShipmentId(self.0.subject_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Shipment))
+    }
+}
+
+/// Something that happened to a case.
+pub struct CaseUpdate(Arc<Published>);
+
+/// Something that happened to a case.
+#[Object]
+impl CaseUpdate {
+    /// The event's global id: the same as webhooks send for it.
+    async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::Event, self.0.id))
+    }
+    /// What happened.
+    async fn r#type(&self) -> EventType {
+        self.0.event_type
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+    /// The case as it is now, as you may see it.
+    async fn case(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Case>> {
+        Ok(loader(ctx)?
+            .load_one(CaseId(self.0.subject_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Case))
+    }
+}
+
+/// A stock or sales report that was submitted.
+pub struct InventoryUpdate(Arc<Published>);
+
+/// A stock or sales report that was submitted.
+#[Object]
+impl InventoryUpdate {
+    /// The event's global id: the same as webhooks send for it.
+    async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::Event, self.0.id))
+    }
+    /// What happened.
+    async fn r#type(&self) -> EventType {
+        self.0.event_type
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+    /// The stock report, for `INVENTORY_REPORTED`.
+    async fn inventory_report(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<InventoryReport>> {
+        if self.0.event_type != EventType::InventoryReported {
+            return Ok(None);
+        }
+        Ok(loader(ctx)?
+            .load_one(InventoryReportId(self.0.subject_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(InventoryReport))
+    }
+    /// The sales report, for `SELL_THROUGH_REPORTED`.
+    async fn sell_through_report(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<SellThroughReport>> {
+        if self.0.event_type != EventType::SellThroughReported {
+            return Ok(None);
+        }
+        Ok(loader(ctx)?
+            .load_one(SellThroughReportId(self.0.subject_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(SellThroughReport))
+    }
+}
+
+/// Something that happened to a lead.
+pub struct LeadUpdate(Arc<Published>);
+
+/// Something that happened to a lead.
+#[Object]
+impl LeadUpdate {
+    /// The event's global id: the same as webhooks send for it.
+    async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::Event, self.0.id))
+    }
+    /// What happened.
+    async fn r#type(&self) -> EventType {
+        self.0.event_type
+    }
+    /// When it happened.
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
+    }
+    /// The lead as it is now, as you may see it.
+    async fn lead(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Lead>> {
+        Ok(loader(ctx)?
+            .load_one(LeadId(self.0.subject_id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(Lead))
+    }
+}
+
+/// Which order events to receive.
+#[derive(InputObject, Default)]
+pub struct OrderEventFilter {
+    /// Only these types (all order events when omitted).
+    pub types: Option<Vec<EventType>>,
+    /// Only this order's.
+    pub order_id: Option<ID>,
+}
+
+/// Which shipment events to receive.
+#[derive(InputObject, Default)]
+pub struct ShipmentEventFilter {
+    /// Only these types (all shipment events when omitted).
+    pub types: Option<Vec<EventType>>,
+    /// Only the shipments of this order.
+    pub order_id: Option<ID>,
+    /// Only this shipment's.
+    pub shipment_id: Option<ID>,
+}
+
+/// Which case events to receive.
+#[derive(InputObject, Default)]
+pub struct CaseEventFilter {
+    /// Only these types (all case events when omitted).
+    pub types: Option<Vec<EventType>>,
+    /// Only this case's.
+    pub case_id: Option<ID>,
+}
+
+/// Which stock and sales report events to receive.
+#[derive(InputObject, Default)]
+pub struct InventoryEventFilter {
+    /// Only these types (both when omitted).
+    pub types: Option<Vec<EventType>>,
+    /// Only the reports of this organization.
+    pub organization_id: Option<ID>,
+}
+
+/// Which lead events to receive.
+#[derive(InputObject, Default)]
+pub struct LeadEventFilter {
+    /// Only these types (all lead events when omitted).
+    pub types: Option<Vec<EventType>>,
+    /// Only this lead's.
+    pub lead_id: Option<ID>,
+}
+
+fn id_of(
+    field: &str,
+    raw: Option<&ID>,
+    node_type: NodeType,
+) -> async_graphql::Result<Option<Uuid>> {
+    argument_id(field, raw, node_type).gql()
+}
+
+/// The organization a report event names, from its data.
+fn reporter(event: &Published) -> Option<Uuid> {
+    let raw = event.payload["data"]["report"]["organizationId"].as_str()?;
+    GlobalId::parse_as(raw, NodeType::Organization).ok()
+}
+
+#[derive(Default)]
+pub struct EventSubscription;
+
+/// Events as they are committed, over WebSocket (`graphql-transport-ws` on `/graphql`).
+#[Subscription(name = "Subscription")]
+impl EventSubscription {
+    /// Order events you may see: for a partner, the orders it placed and those placed with
+    /// it. Needs `orders:read` for API tokens.
+    async fn order_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<OrderEventFilter>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<OrderUpdate>> + use<>> {
+        Principal::of(ctx)
+            .gql()?
+            .require_scope(Scope::OrdersRead)
+            .gql()?;
+        let filter = filter.unwrap_or_default();
+        let order = id_of("filter.orderId", filter.order_id.as_ref(), NodeType::Order)?;
+        let wanted = Wanted {
+            topic: Topic::Order,
+            types: types_of(Topic::Order, filter.types).gql()?,
+            matches: Box::new(move |e| order.is_none_or(|o| e.subject_id == o)),
+        };
+        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
+            e.map(OrderUpdate)
+        }))
+    }
+
+    /// Shipment events you may see: the shipments of the orders you may see. Needs
+    /// `orders:read` for API tokens.
+    async fn shipment_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<ShipmentEventFilter>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ShipmentUpdate>> + use<>>
+    {
+        Principal::of(ctx)
+            .gql()?
+            .require_scope(Scope::OrdersRead)
+            .gql()?;
+        let filter = filter.unwrap_or_default();
+        let order = id_of("filter.orderId", filter.order_id.as_ref(), NodeType::Order)?;
+        let shipment = id_of(
+            "filter.shipmentId",
+            filter.shipment_id.as_ref(),
+            NodeType::Shipment,
+        )?;
+        let wanted = Wanted {
+            topic: Topic::Shipment,
+            types: types_of(Topic::Shipment, filter.types).gql()?,
+            matches: Box::new(move |e| {
+                order.is_none_or(|o| e.order_id == Some(o))
+                    && shipment.is_none_or(|s| e.subject_id == s)
+            }),
+        };
+        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
+            e.map(ShipmentUpdate)
+        }))
+    }
+
+    /// Case events you may see: for a partner, the cases it opened and those the brand
+    /// opened for it, without the brand's internal notes. Needs `crm:read` for API tokens.
+    async fn case_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<CaseEventFilter>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<CaseUpdate>> + use<>> {
+        Principal::of(ctx)
+            .gql()?
+            .require_scope(Scope::CrmRead)
+            .gql()?;
+        let filter = filter.unwrap_or_default();
+        let case = id_of("filter.caseId", filter.case_id.as_ref(), NodeType::Case)?;
+        let wanted = Wanted {
+            topic: Topic::Case,
+            types: types_of(Topic::Case, filter.types).gql()?,
+            matches: Box::new(move |e| case.is_none_or(|c| e.subject_id == c)),
+        };
+        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
+            e.map(CaseUpdate)
+        }))
+    }
+
+    /// Stock and sales reports you may see: for a partner, its own and those of the
+    /// organizations directly downstream of it. Needs `orders:read` for API tokens.
+    async fn inventory_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<InventoryEventFilter>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<InventoryUpdate>> + use<>>
+    {
+        Principal::of(ctx)
+            .gql()?
+            .require_scope(Scope::OrdersRead)
+            .gql()?;
+        let filter = filter.unwrap_or_default();
+        let organization = id_of(
+            "filter.organizationId",
+            filter.organization_id.as_ref(),
+            NodeType::Organization,
+        )?;
+        let wanted = Wanted {
+            topic: Topic::Inventory,
+            types: types_of(Topic::Inventory, filter.types).gql()?,
+            matches: Box::new(move |e| organization.is_none_or(|o| reporter(e) == Some(o))),
+        };
+        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
+            e.map(InventoryUpdate)
+        }))
+    }
+
+    /// Lead events you may see: for a partner, the leads it entered and those offered to or
+    /// accepted by it. Needs `crm:read` for API tokens.
+    async fn lead_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events.")] filter: Option<LeadEventFilter>,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<LeadUpdate>> + use<>> {
+        Principal::of(ctx)
+            .gql()?
+            .require_scope(Scope::CrmRead)
+            .gql()?;
+        let filter = filter.unwrap_or_default();
+        let lead = id_of("filter.leadId", filter.lead_id.as_ref(), NodeType::Lead)?;
+        let wanted = Wanted {
+            topic: Topic::Lead,
+            types: types_of(Topic::Lead, filter.types).gql()?,
+            matches: Box::new(move |e| lead.is_none_or(|l| e.subject_id == l)),
+        };
+        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
+            e.map(LeadUpdate)
+        }))
+    }
+}

@@ -1,0 +1,517 @@
+//! Subscriptions over WebSocket (graphql-transport-ws): authenticated in connection_init,
+//! scoped like queries, filtered, capped per principal, closed when the credentials go.
+
+use std::time::Duration;
+
+use entity::enums::UserRole;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::helpers::{TestApp, spawn_app_with, spawn_node_like};
+use crate::orders::{mutate_as, submit_as, trade, two_lines};
+
+/// What a socket said next.
+#[derive(Debug, PartialEq)]
+pub enum Said {
+    Json(Value),
+    Closed(u16, String),
+}
+
+pub struct Socket {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    /// Opens a socket to `address` (http://host:port) speaking graphql-transport-ws.
+    pub async fn open(address: &str) -> Socket {
+        let url = format!("{}/graphql", address.replace("http://", "ws://"));
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        let (ws, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("the socket opens");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "graphql-transport-ws"
+        );
+        Socket { ws }
+    }
+
+    /// Opens a socket and authenticates with `token`, waiting for the ack.
+    pub async fn signed_in(address: &str, token: &str) -> Socket {
+        let mut socket = Socket::open(address).await;
+        socket
+            .send(json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } }))
+            .await;
+        assert_eq!(
+            socket.next().await,
+            Said::Json(json!({ "type": "connection_ack" }))
+        );
+        socket
+    }
+
+    pub async fn send(&mut self, message: Value) {
+        self.ws
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
+
+    /// The next message, within 10 s.
+    pub async fn next(&mut self) -> Said {
+        self.within(Duration::from_secs(10))
+            .await
+            .expect("the server says something within 10 s")
+    }
+
+    /// The next message within `wait`, if any.
+    pub async fn within(&mut self, wait: Duration) -> Option<Said> {
+        loop {
+            let message = tokio::time::timeout(wait, self.ws.next()).await.ok()?;
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    return Some(Said::Json(serde_json::from_str(&text).unwrap()));
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    let (code, reason) = frame
+                        .map(|f| (u16::from(f.code), f.reason.to_string()))
+                        .unwrap_or((1005, String::new()));
+                    return Some(Said::Closed(code, reason));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Some(Said::Closed(1006, String::new())),
+            }
+        }
+    }
+
+    /// The next `next` message's payload for subscription `id`.
+    pub async fn event(&mut self, id: &str) -> Value {
+        match self.next().await {
+            Said::Json(m) if m["type"] == "next" && m["id"] == id => m["payload"].clone(),
+            other => panic!("an event for {id} expected; got {other:?}"),
+        }
+    }
+}
+
+const ORDERS: &str = "subscription($filter: OrderEventFilter) { orderEvents(filter: $filter) { id type occurredAt order { number status buyerParty { code } } } }";
+
+async fn member(app: &TestApp, email: &str, organization: &str) -> String {
+    let org = channelgraph::ids::GlobalId::parse(organization).unwrap().id;
+    app.create_user(
+        email,
+        "member password 1",
+        UserRole::PartnerMember,
+        Some(org),
+    )
+    .await;
+    app.token_for(email, "member password 1").await
+}
+
+fn fast(settings: &mut channelgraph::settings::Settings) {
+    settings.live.recheck = Duration::from_millis(200);
+}
+
+#[tokio::test]
+async fn order_events_reach_the_parties_and_no_other_partner() {
+    let app = spawn_app_with(fast).await;
+    let t = trade(&app).await;
+    let other = app
+        .create_org("DISTRIBUTOR", "Anderer Vertrieb", "DIST-2")
+        .await;
+    app.link(&t.brand, &other, "DISTRIBUTES_TO").await;
+    let stranger = member(&app, "member@dist-2.test", &other).await;
+
+    let mut portal = Socket::signed_in(&app.address, &t.portal).await;
+    portal.subscribe("mine", ORDERS, json!({})).await;
+    let mut staff = Socket::signed_in(&app.address, &app.token).await;
+    staff
+        .subscribe(
+            "placed",
+            ORDERS,
+            json!({ "filter": { "types": ["ORDER_SUBMITTED"] } }),
+        )
+        .await;
+    let mut theirs = Socket::signed_in(&app.address, &stranger).await;
+    theirs.subscribe("theirs", ORDERS, json!({})).await;
+    // Subscriptions start as the subscribe message is read; give them that moment.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let placed = submit_as(&app, &t.portal, two_lines("PO-LIVE-1")).await;
+    let order_id = placed["order"]["id"].as_str().unwrap().to_owned();
+    let number = placed["order"]["number"].clone();
+    let event = portal.event("mine").await;
+    let change = &event["data"]["orderEvents"];
+    assert_eq!(change["type"], "ORDER_SUBMITTED", "{event}");
+    assert_eq!(change["order"]["number"], number);
+    assert_eq!(change["order"]["buyerParty"]["code"], "DIST-1");
+    let seen = staff.event("placed").await;
+    assert_eq!(seen["data"]["orderEvents"]["id"], change["id"]);
+
+    // The brand acknowledges: the buyer hears it; staff filtered it out.
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            "order { version }",
+            json!({ "id": order_id, "version": 1, "lines": [
+                { "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }
+            ] }),
+        )
+        .await;
+    assert_eq!(acked["userErrors"], json!([]), "{acked}");
+    let event = portal.event("mine").await;
+    assert_eq!(event["data"]["orderEvents"]["type"], "ORDER_ACKNOWLEDGED");
+    assert_eq!(
+        event["data"]["orderEvents"]["order"]["status"],
+        "ACKNOWLEDGED"
+    );
+    assert_eq!(staff.within(Duration::from_millis(500)).await, None);
+    // The other distributor heard nothing of it.
+    assert_eq!(theirs.within(Duration::from_millis(300)).await, None);
+
+    // Filtered to another order: nothing; completing a subscription is acknowledged.
+    portal
+        .send(json!({ "id": "mine", "type": "complete" }))
+        .await;
+    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    portal
+        .subscribe(
+            "that-one",
+            ORDERS,
+            json!({ "filter": { "orderId": order_id } }),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    submit_as(&app, &t.portal, two_lines("PO-LIVE-2")).await;
+    assert_eq!(portal.within(Duration::from_millis(500)).await, None);
+}
+
+#[tokio::test]
+async fn every_topic_has_its_subscription() {
+    let app = spawn_app_with(fast).await;
+    let t = trade(&app).await;
+    let mut staff = Socket::signed_in(&app.address, &app.token).await;
+    staff
+        .subscribe(
+            "shipments",
+            "subscription { shipmentEvents { type shipment { number } } }",
+            json!({}),
+        )
+        .await;
+    staff
+        .subscribe(
+            "cases",
+            "subscription { caseEvents(filter: { types: [CASE_OPENED] }) { type case { subject } } }",
+            json!({}),
+        )
+        .await;
+    staff
+        .subscribe(
+            "stock",
+            "subscription($org: ID) { inventoryEvents(filter: { organizationId: $org }) { type inventoryReport { asOf } sellThroughReport { id } } }",
+            json!({ "org": t.distributor }),
+        )
+        .await;
+    staff
+        .subscribe(
+            "leads",
+            "subscription { leadEvents { type lead { personName } } }",
+            json!({}),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let placed = submit_as(&app, &t.portal, two_lines("PO-TOPICS")).await;
+    let order_id = placed["order"]["id"].as_str().unwrap().to_owned();
+    app.mutate(
+        "orderAcknowledge",
+        "order { version }",
+        json!({ "id": order_id, "version": 1, "lines": [
+            { "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }
+        ] }),
+    )
+    .await;
+    let shipped = app
+        .mutate(
+            "shipmentCreate",
+            "shipment { number }",
+            json!({ "orderId": order_id, "version": 2, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "150" }] }),
+        )
+        .await;
+    let event = staff.event("shipments").await;
+    assert_eq!(event["data"]["shipmentEvents"]["type"], "SHIPMENT_SENT");
+    assert_eq!(
+        event["data"]["shipmentEvents"]["shipment"]["number"],
+        shipped["shipment"]["number"]
+    );
+
+    let opened = app
+        .mutate(
+            "caseOpen",
+            "case { id }",
+            json!({ "organizationId": t.distributor, "kind": "COMPLAINT", "category": "PRODUCT_QUALITY", "subject": "Scratched widgets", "severity": "LOW" }),
+        )
+        .await;
+    assert_eq!(opened["userErrors"], json!([]), "{opened}");
+    let event = staff.event("cases").await;
+    assert_eq!(event["data"]["caseEvents"]["type"], "CASE_OPENED");
+    assert_eq!(
+        event["data"]["caseEvents"]["case"]["subject"],
+        "Scratched widgets"
+    );
+
+    let reported = mutate_as(
+        &app,
+        &t.portal,
+        "inventoryReportSubmit",
+        "InventoryReportSubmitInput",
+        "report { id }",
+        json!({ "asOf": "2026-11-01", "lines": [{ "sku": "WIDGET-1", "onHand": "5", "onOrder": "0" }] }),
+    )
+    .await;
+    assert_eq!(reported["userErrors"], json!([]), "{reported}");
+    let event = staff.event("stock").await;
+    assert_eq!(
+        event["data"]["inventoryEvents"]["type"],
+        "INVENTORY_REPORTED"
+    );
+    assert_eq!(
+        event["data"]["inventoryEvents"]["inventoryReport"]["asOf"],
+        "2026-11-01"
+    );
+    assert_eq!(
+        event["data"]["inventoryEvents"]["sellThroughReport"],
+        Value::Null
+    );
+
+    let lead = app
+        .mutate(
+            "leadCreate",
+            "lead { id }",
+            json!({ "personName": "Mia Chen", "source": "WEBSITE", "capturedAt": chrono::Utc::now().to_rfc3339() }),
+        )
+        .await;
+    assert_eq!(lead["userErrors"], json!([]), "{lead}");
+    let event = staff.event("leads").await;
+    assert_eq!(event["data"]["leadEvents"]["type"], "LEAD_CREATED");
+    assert_eq!(
+        event["data"]["leadEvents"]["lead"]["personName"],
+        "Mia Chen"
+    );
+}
+
+#[tokio::test]
+async fn bad_credentials_and_bad_subscriptions_are_refused() {
+    let app = spawn_app_with(|s| s.live.max_per_principal = 2).await;
+    let t = trade(&app).await;
+    // Wrong credentials close the socket with 4403; none with 4403 too.
+    for payload in [
+        json!({ "authorization": "Bearer not-a-token" }),
+        json!({ "authorization": "Bearer cgp_0000000000000000000000000000000000000000000" }),
+        json!({}),
+    ] {
+        let mut socket = Socket::open(&app.address).await;
+        socket
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        assert_eq!(socket.next().await, Said::Closed(4403, "Forbidden".into()));
+    }
+    // A subscription before connection_init: 4401.
+    let mut socket = Socket::open(&app.address).await;
+    socket.subscribe("early", ORDERS, json!({})).await;
+    assert!(matches!(socket.next().await, Said::Closed(4401, _)));
+    // Without the subprotocol there is no socket.
+    let status = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("Connection", "Upgrade")
+        .header("Upgrade", "websocket")
+        .header("Sec-WebSocket-Version", "13")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 400);
+
+    let mut portal = Socket::signed_in(&app.address, &t.portal).await;
+    // A query, a type of another topic, an id of the wrong type: errors naming the problem.
+    portal
+        .subscribe("q", "{ viewer { email } }", json!({}))
+        .await;
+    let Said::Json(m) = portal.next().await else {
+        panic!()
+    };
+    // A refused operation answers with its errors, then completes.
+    assert_eq!(m["type"], "next", "{m}");
+    assert_eq!(m["payload"]["data"], Value::Null, "{m}");
+    assert!(
+        m["payload"]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("only subscriptions run over WebSocket")
+    );
+    assert_eq!(
+        portal.next().await,
+        Said::Json(json!({ "type": "complete", "id": "q" }))
+    );
+    portal
+        .subscribe(
+            "t",
+            ORDERS,
+            json!({ "filter": { "types": ["CASE_OPENED"] } }),
+        )
+        .await;
+    let Said::Json(m) = portal.next().await else {
+        panic!()
+    };
+    assert!(
+        m.to_string()
+            .contains("filter.types holds CASE_OPENED, which is not a ORDER event"),
+        "{m}"
+    );
+    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    // A partner member may not read cases' internal notes, but may subscribe to cases; an
+    // API token without crm:read may not.
+    let body = app
+        .graphql(
+            "mutation($org: ID!) { apiTokenCreate(input: { organizationId: $org, name: \"ERP\", scopes: [ORDERS_READ] }) { secret } }",
+            json!({ "org": t.distributor }),
+        )
+        .await;
+    let token = body["data"]["apiTokenCreate"]["secret"].as_str().unwrap();
+    let mut system = Socket::signed_in(&app.address, token).await;
+    system
+        .subscribe("c", "subscription { caseEvents { type } }", json!({}))
+        .await;
+    let Said::Json(m) = system.next().await else {
+        panic!()
+    };
+    assert!(m.to_string().contains("lacks the crm:read scope"), "{m}");
+    assert!(matches!(system.next().await, Said::Json(m) if m["type"] == "complete"));
+
+    // The cap: two subscriptions per principal on a node, across its sockets.
+    portal.subscribe("one", ORDERS, json!({})).await;
+    let mut second = Socket::signed_in(&app.address, &t.portal).await;
+    second.subscribe("two", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    portal.subscribe("three", ORDERS, json!({})).await;
+    let Said::Json(m) = portal.next().await else {
+        panic!()
+    };
+    assert_eq!(m["id"], "three", "{m}");
+    assert_eq!(
+        m["payload"]["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{m}"
+    );
+    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    // Ending one frees its place.
+    second
+        .send(json!({ "id": "two", "type": "complete" }))
+        .await;
+    assert!(matches!(second.next().await, Said::Json(m) if m["type"] == "complete"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    portal.subscribe("four", ORDERS, json!({})).await;
+    assert_eq!(portal.within(Duration::from_millis(500)).await, None);
+}
+
+#[tokio::test]
+async fn a_revoked_token_or_a_deactivated_user_closes_the_socket() {
+    let app = spawn_app_with(fast).await;
+    let t = trade(&app).await;
+    let body = app
+        .graphql(
+            "mutation($org: ID!) { apiTokenCreate(input: { organizationId: $org, name: \"ERP\", scopes: [ORDERS_READ] }) { secret apiToken { id } } }",
+            json!({ "org": t.distributor }),
+        )
+        .await;
+    let secret = body["data"]["apiTokenCreate"]["secret"].as_str().unwrap();
+    let token_id = body["data"]["apiTokenCreate"]["apiToken"]["id"].clone();
+    let mut system = Socket::signed_in(&app.address, secret).await;
+    system.subscribe("s", ORDERS, json!({})).await;
+    let mut portal = Socket::signed_in(&app.address, &t.portal).await;
+    portal.subscribe("p", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(system.within(Duration::from_millis(100)).await, None);
+
+    app.mutate(
+        "apiTokenRevoke",
+        "apiToken { revokedAt }",
+        json!({ "id": token_id }),
+    )
+    .await;
+    match system.next().await {
+        Said::Closed(4403, reason) => assert!(reason.contains("revoked"), "{reason}"),
+        other => panic!("a close with 4403 expected; got {other:?}"),
+    }
+    // The portal user is still there, until deactivated.
+    assert_eq!(portal.within(Duration::from_millis(300)).await, None);
+    let user = app
+        .graphql(
+            "{ users(first: 50) { nodes { id email version } } }",
+            json!({}),
+        )
+        .await;
+    let found = user["data"]["users"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "buyer@dist-1.test")
+        .unwrap()
+        .clone();
+    let done = app
+        .mutate(
+            "userDeactivate",
+            "user { id }",
+            json!({ "id": found["id"], "version": found["version"] }),
+        )
+        .await;
+    assert_eq!(done["userErrors"], json!([]), "{done}");
+    assert!(matches!(portal.next().await, Said::Closed(4403, _)));
+}
+
+#[tokio::test]
+async fn a_subscriber_on_one_node_hears_a_change_made_through_another() {
+    // Two nodes share the database; on SQLite there is one node, and this is its bus.
+    let a = spawn_app_with(fast).await;
+    let postgres = a.database_url.starts_with("postgres");
+    let t = trade(&a).await;
+    let b = if postgres {
+        spawn_node_like(&a, fast).await
+    } else {
+        spawn_node_like_sqlite(&a)
+    };
+    let mut socket = Socket::signed_in(&a.address, &t.portal).await;
+    socket.subscribe("a", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let placed = submit_as(&b, &t.portal, two_lines("PO-VIA-B")).await;
+    assert_eq!(placed["userErrors"], json!([]), "{placed}");
+    let event = socket.event("a").await;
+    assert_eq!(
+        event["data"]["orderEvents"]["order"]["number"],
+        placed["order"]["number"]
+    );
+}
+
+/// On SQLite there is one node: the change goes through the same one.
+fn spawn_node_like_sqlite(a: &TestApp) -> TestApp {
+    TestApp {
+        address: a.address.clone(),
+        database_url: a.database_url.clone(),
+        client: a.client.clone(),
+        db: a.db.clone(),
+        statements: a.statements.clone(),
+        token: a.token.clone(),
+    }
+}
