@@ -512,6 +512,47 @@ impl Principal {
         }
     }
 
+    /// Rows of what admins manage (API tokens, webhook endpoints), through the owning
+    /// organization `org_column`: every row for the operator and the brand's admins, a
+    /// partner admin's own organization's, none for anyone else.
+    pub fn administered<C: ColumnTrait>(&self, org_column: C) -> Condition {
+        match self {
+            Principal::System
+            | Principal::Staff {
+                role: UserRole::Admin,
+                ..
+            } => Condition::all(),
+            Principal::Partner {
+                role: UserRole::PartnerAdmin,
+                organization_id,
+                ..
+            } => Condition::all().add(org_column.eq(*organization_id)),
+            _ => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
+        }
+    }
+
+    /// Whether this principal may manage `what` for `organization` (None: the brand's own):
+    /// the operator and the brand's admins for anyone, a partner admin for its own
+    /// organization.
+    pub fn ensure_administers(&self, organization: Option<Uuid>, what: &str) -> Result<()> {
+        match self {
+            Principal::System
+            | Principal::Staff {
+                role: UserRole::Admin,
+                ..
+            } => Ok(()),
+            Principal::Partner {
+                role: UserRole::PartnerAdmin,
+                organization_id,
+                ..
+            } if organization == Some(*organization_id) => Ok(()),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Err(Error::Forbidden(format!(
+                "only admins and partner admins (for their own organization) {what}"
+            ))),
+        }
+    }
+
     /// Whether this principal sees only part of the graph.
     pub fn is_restricted(&self) -> bool {
         matches!(

@@ -2,7 +2,6 @@
 //! expiry, shown once, stored as a digest, revocable with effect on the next request.
 
 use chrono::{DateTime, Utc};
-use entity::enums::UserRole;
 use entity::{api_token, organization};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -39,38 +38,7 @@ impl Keyed for api_token::Model {
 
 /// The tokens a principal may see and revoke: admins all, a partner admin its organization's.
 pub fn visible_tokens(principal: &Principal) -> Condition {
-    match principal {
-        Principal::System
-        | Principal::Staff {
-            role: UserRole::Admin,
-            ..
-        } => Condition::all(),
-        Principal::Partner {
-            role: UserRole::PartnerAdmin,
-            organization_id,
-            ..
-        } => Condition::all().add(api_token::Column::OrganizationId.eq(*organization_id)),
-        _ => Condition::all().add(api_token::Column::Id.is_null()),
-    }
-}
-
-fn ensure_can_issue(principal: &Principal, organization_id: Uuid) -> Result<()> {
-    match principal {
-        Principal::System
-        | Principal::Staff {
-            role: UserRole::Admin,
-            ..
-        } => Ok(()),
-        Principal::Partner {
-            role: UserRole::PartnerAdmin,
-            organization_id: own,
-            ..
-        } if *own == organization_id => Ok(()),
-        Principal::Anonymous => Err(Error::Unauthenticated),
-        _ => Err(Error::Forbidden(
-            "only admins and partner admins (for their own organization) create API tokens".into(),
-        )),
-    }
+    principal.administered(api_token::Column::OrganizationId)
 }
 
 /// Creates a token; the secret is returned here and never again.
@@ -80,7 +48,7 @@ pub async fn create(
     principal: &Principal,
     new: NewApiToken,
 ) -> Result<(api_token::Model, String)> {
-    ensure_can_issue(principal, new.organization_id)?;
+    principal.ensure_administers(Some(new.organization_id), "create API tokens")?;
     let org = organization::Entity::find_by_id(new.organization_id)
         .filter(principal.visible_organizations())
         .filter(organization::Column::ArchivedAt.is_null())

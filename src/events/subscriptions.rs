@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, InputObject, Object, Subscription};
+use async_graphql::dataloader::Loader;
+use async_graphql::{ComplexObject, Context, ID, InputObject, SimpleObject, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
@@ -21,7 +22,8 @@ use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::orders::graphql::{Order, Shipment};
 use crate::organizations::graphql::loader;
 use crate::organizations::loaders::{
-    CaseId, InventoryReportId, LeadId, OrderId, SellThroughReportId, ShipmentId, unshare,
+    CaseId, DirectoryLoader, InventoryReportId, LeadId, OrderId, SellThroughReportId, Shared,
+    ShipmentId, unshare,
 };
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
 
@@ -106,169 +108,171 @@ fn feed(
     ))
 }
 
-/// Something that happened to an order.
-pub struct OrderUpdate(Arc<Published>);
+/// What every event says of itself.
+#[derive(SimpleObject)]
+struct EventHeader {
+    /// The event's global id: the same as webhooks send for it.
+    id: ID,
+    /// What happened.
+    r#type: EventType,
+    /// When it happened.
+    occurred_at: DateTime,
+}
+
+impl EventHeader {
+    fn of(event: &Published) -> Self {
+        Self {
+            id: ID(GlobalId::encode(NodeType::Event, event.id)),
+            r#type: event.event_type,
+            occurred_at: DateTime(event.occurred_at),
+        }
+    }
+}
+
+/// The object an event is about, as the subscriber may see it now: through its loader,
+/// with its access rules.
+async fn load<K, M, T>(
+    ctx: &Context<'_>,
+    key: K,
+    wrap: fn(M) -> T,
+) -> async_graphql::Result<Option<T>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+    DirectoryLoader: Loader<K, Value = M, Error = Shared>,
+{
+    Ok(loader(ctx)?
+        .load_one(key)
+        .await
+        .map_err(unshare)
+        .gql()?
+        .map(wrap))
+}
+
+macro_rules! from_published {
+    ($($update:ident),*) => {$(
+        impl From<Arc<Published>> for $update {
+            fn from(event: Arc<Published>) -> Self {
+                Self {
+                    header: EventHeader::of(&event),
+                    subject: event.subject_id,
+                }
+            }
+        }
+    )*};
+}
+
+from_published!(
+    OrderUpdate,
+    ShipmentUpdate,
+    CaseUpdate,
+    InventoryUpdate,
+    LeadUpdate
+);
 
 /// Something that happened to an order.
-#[Object]
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct OrderUpdate {
+    #[graphql(flatten)]
+    header: EventHeader,
+    #[graphql(skip)]
+    subject: Uuid,
+}
+
+#[ComplexObject]
 impl OrderUpdate {
-    /// The event's global id: the same as webhooks send for it.
-    async fn id(&self) -> ID {
-        ID(GlobalId::encode(NodeType::Event, self.0.id))
-    }
-    /// What happened.
-    async fn r#type(&self) -> EventType {
-        self.0.event_type
-    }
-    /// When it happened.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
     /// The order as it is now, as you may see it.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
-        Ok(loader(ctx)?
-            .load_one(OrderId(self.0.subject_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        load(ctx, OrderId(self.subject), Order).await
     }
 }
 
 /// Something that happened to a shipment.
-pub struct ShipmentUpdate(Arc<Published>);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ShipmentUpdate {
+    #[graphql(flatten)]
+    header: EventHeader,
+    #[graphql(skip)]
+    subject: Uuid,
+}
 
-/// Something that happened to a shipment.
-#[Object]
+#[ComplexObject]
 impl ShipmentUpdate {
-    /// The event's global id: the same as webhooks send for it.
-    async fn id(&self) -> ID {
-        ID(GlobalId::encode(NodeType::Event, self.0.id))
-    }
-    /// What happened.
-    async fn r#type(&self) -> EventType {
-        self.0.event_type
-    }
-    /// When it happened.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
     /// The shipment as it is now, as you may see it.
     async fn shipment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Shipment>> {
-        Ok(loader(ctx)?
-            .load_one(ShipmentId(self.0.subject_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Shipment))
+        load(ctx, ShipmentId(self.subject), Shipment).await
     }
 }
 
 /// Something that happened to a case.
-pub struct CaseUpdate(Arc<Published>);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct CaseUpdate {
+    #[graphql(flatten)]
+    header: EventHeader,
+    #[graphql(skip)]
+    subject: Uuid,
+}
 
-/// Something that happened to a case.
-#[Object]
+#[ComplexObject]
 impl CaseUpdate {
-    /// The event's global id: the same as webhooks send for it.
-    async fn id(&self) -> ID {
-        ID(GlobalId::encode(NodeType::Event, self.0.id))
-    }
-    /// What happened.
-    async fn r#type(&self) -> EventType {
-        self.0.event_type
-    }
-    /// When it happened.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
     /// The case as it is now, as you may see it.
     async fn case(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Case>> {
-        Ok(loader(ctx)?
-            .load_one(CaseId(self.0.subject_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Case))
+        load(ctx, CaseId(self.subject), Case).await
     }
 }
 
 /// A stock or sales report that was submitted.
-pub struct InventoryUpdate(Arc<Published>);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct InventoryUpdate {
+    #[graphql(flatten)]
+    header: EventHeader,
+    #[graphql(skip)]
+    subject: Uuid,
+}
 
-/// A stock or sales report that was submitted.
-#[Object]
+#[ComplexObject]
 impl InventoryUpdate {
-    /// The event's global id: the same as webhooks send for it.
-    async fn id(&self) -> ID {
-        ID(GlobalId::encode(NodeType::Event, self.0.id))
-    }
-    /// What happened.
-    async fn r#type(&self) -> EventType {
-        self.0.event_type
-    }
-    /// When it happened.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
     /// The stock report, for `INVENTORY_REPORTED`.
     async fn inventory_report(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<InventoryReport>> {
-        if self.0.event_type != EventType::InventoryReported {
+        if self.header.r#type != EventType::InventoryReported {
             return Ok(None);
         }
-        Ok(loader(ctx)?
-            .load_one(InventoryReportId(self.0.subject_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(InventoryReport))
+        load(ctx, InventoryReportId(self.subject), InventoryReport).await
     }
     /// The sales report, for `SELL_THROUGH_REPORTED`.
     async fn sell_through_report(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<SellThroughReport>> {
-        if self.0.event_type != EventType::SellThroughReported {
+        if self.header.r#type != EventType::SellThroughReported {
             return Ok(None);
         }
-        Ok(loader(ctx)?
-            .load_one(SellThroughReportId(self.0.subject_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(SellThroughReport))
+        load(ctx, SellThroughReportId(self.subject), SellThroughReport).await
     }
 }
 
 /// Something that happened to a lead.
-pub struct LeadUpdate(Arc<Published>);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct LeadUpdate {
+    #[graphql(flatten)]
+    header: EventHeader,
+    #[graphql(skip)]
+    subject: Uuid,
+}
 
-/// Something that happened to a lead.
-#[Object]
+#[ComplexObject]
 impl LeadUpdate {
-    /// The event's global id: the same as webhooks send for it.
-    async fn id(&self) -> ID {
-        ID(GlobalId::encode(NodeType::Event, self.0.id))
-    }
-    /// What happened.
-    async fn r#type(&self) -> EventType {
-        self.0.event_type
-    }
-    /// When it happened.
-    async fn occurred_at(&self) -> DateTime {
-        DateTime(self.0.occurred_at)
-    }
     /// The lead as it is now, as you may see it.
     async fn lead(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Lead>> {
-        Ok(loader(ctx)?
-            .load_one(LeadId(self.0.subject_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Lead))
+        load(ctx, LeadId(self.subject), Lead).await
     }
 }
 
@@ -358,7 +362,7 @@ impl EventSubscription {
             matches: Box::new(move |e| order.is_none_or(|o| e.subject_id == o)),
         };
         Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(OrderUpdate)
+            e.map(OrderUpdate::from)
         }))
     }
 
@@ -390,7 +394,7 @@ impl EventSubscription {
             }),
         };
         Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(ShipmentUpdate)
+            e.map(ShipmentUpdate::from)
         }))
     }
 
@@ -413,7 +417,7 @@ impl EventSubscription {
             matches: Box::new(move |e| case.is_none_or(|c| e.subject_id == c)),
         };
         Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(CaseUpdate)
+            e.map(CaseUpdate::from)
         }))
     }
 
@@ -441,7 +445,7 @@ impl EventSubscription {
             matches: Box::new(move |e| organization.is_none_or(|o| reporter(e) == Some(o))),
         };
         Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(InventoryUpdate)
+            e.map(InventoryUpdate::from)
         }))
     }
 
@@ -464,7 +468,7 @@ impl EventSubscription {
             matches: Box::new(move |e| lead.is_none_or(|l| e.subject_id == l)),
         };
         Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(LeadUpdate)
+            e.map(LeadUpdate::from)
         }))
     }
 }

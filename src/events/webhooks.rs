@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use entity::enums::{DeliveryStatus, UserRole};
+use entity::enums::DeliveryStatus;
 use entity::{event, webhook_attempt, webhook_delivery, webhook_endpoint};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
@@ -147,39 +147,12 @@ impl Keyed for webhook_delivery::Model {
 /// The endpoints a principal may see and change: admins every one, a partner admin its
 /// organization's; nobody else any.
 pub fn visible_endpoints(principal: &Principal) -> Condition {
-    match principal {
-        Principal::System
-        | Principal::Staff {
-            role: UserRole::Admin,
-            ..
-        } => Condition::all(),
-        Principal::Partner {
-            role: UserRole::PartnerAdmin,
-            organization_id,
-            ..
-        } => Condition::all().add(webhook_endpoint::Column::OrganizationId.eq(*organization_id)),
-        _ => Condition::all().add(Expr::val(false)),
-    }
+    principal.administered(webhook_endpoint::Column::OrganizationId)
 }
 
 /// Whether this principal may manage endpoints for `organization` (None: the brand's own).
 fn ensure_can_manage(principal: &Principal, organization: Option<Uuid>) -> Result<()> {
-    match principal {
-        Principal::System
-        | Principal::Staff {
-            role: UserRole::Admin,
-            ..
-        } => Ok(()),
-        Principal::Partner {
-            role: UserRole::PartnerAdmin,
-            organization_id,
-            ..
-        } if organization == Some(*organization_id) => Ok(()),
-        Principal::Anonymous => Err(Error::Unauthenticated),
-        _ => Err(Error::Forbidden(
-            "only admins and partner admins (for their own organization) manage webhooks".into(),
-        )),
-    }
+    principal.ensure_administers(organization, "manage webhooks")
 }
 
 /// The endpoint's organization when the caller names none: a partner admin's own.
