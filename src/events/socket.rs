@@ -107,6 +107,8 @@ struct Session {
     principal: Option<Principal>,
     token: String,
     refused: bool,
+    /// The database could not be reached to authenticate.
+    unavailable: bool,
 }
 
 /// Runs each subscription of one connection: checks the document (a subscription, within
@@ -309,6 +311,10 @@ async fn serve(
                     session.token = token;
                     Ok(Data::default())
                 }
+                Err(crate::error::Error::Database(err)) if crate::error::unreachable(&err) => {
+                    session.unavailable = true;
+                    Err(async_graphql::Error::new(crate::error::UNAVAILABLE_MESSAGE))
+                }
                 _ => {
                     session.refused = true;
                     Err(async_graphql::Error::new("Forbidden"))
@@ -344,11 +350,12 @@ async fn serve(
                     }
                 }
                 Some(WsMessage::Close(code, reason)) => {
-                    let (refused, anonymous) = {
+                    let (refused, unavailable, anonymous) = {
                         let session = session.lock().unwrap_or_else(|p| p.into_inner());
-                        (session.refused, session.principal.is_none())
+                        (session.refused, session.unavailable, session.principal.is_none())
                     };
                     break match (refused, anonymous, code) {
+                        _ if unavailable => close(1013, crate::error::UNAVAILABLE_MESSAGE),
                         (true, _, _) => close(4403, "Forbidden"),
                         // A subscription before connection_init.
                         (_, true, 1011) => close(4401, "Unauthorized"),

@@ -327,6 +327,17 @@ async fn postgresql_restarting_under_load_fails_requests_clearly_and_the_server_
             .contains("database cannot be reached"),
         "{body}"
     );
+    // A subscriber that signs in now is told to come back later.
+    let mut socket = Socket::open(&app.address).await;
+    socket
+        .send(json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", t.portal) } }))
+        .await;
+    match socket.within(Duration::from_secs(15)).await {
+        Some(Said::Closed(1013, reason)) => {
+            assert!(reason.contains("database cannot be reached"), "{reason}")
+        }
+        other => panic!("a close with 1013 expected; got {other:?}"),
+    }
     // A change while it is down fails the same way and is not half made.
     let refused = app
         .graphql_as(
