@@ -109,6 +109,8 @@ struct Session {
     refused: bool,
     /// The database could not be reached to authenticate.
     unavailable: bool,
+    /// connection_init has arrived.
+    init_seen: bool,
 }
 
 /// Runs each subscription of one connection: checks the document (a subscription, within
@@ -298,6 +300,8 @@ async fn serve(
     let authenticate = {
         let (state, session) = (state.clone(), session.clone());
         move |payload: serde_json::Value| async move {
+            // The client has initialised in time, however long the lookup takes.
+            session.lock().unwrap_or_else(|p| p.into_inner()).init_seen = true;
             let principal = match token_of(&payload) {
                 Some(token) => crate::http::principal_for_token(&state, &token)
                     .await
@@ -379,7 +383,7 @@ async fn serve(
                 Some(Ok(actix_ws::Message::Close(_))) | None | Some(Err(_)) => break None,
                 Some(Ok(_)) => {}
             },
-            _ = &mut init_deadline, if session.lock().unwrap_or_else(|p| p.into_inner()).principal.is_none() => {
+            _ = &mut init_deadline, if !session.lock().unwrap_or_else(|p| p.into_inner()).init_seen => {
                 break close(4408, "Connection initialisation timeout");
             }
             _ = recheck.tick() => {

@@ -30,16 +30,20 @@ use crate::reports::graphql::{InventoryReport, SellThroughReport};
 /// Whether `principal` may see `event`: a partner must be in its audience, a token must
 /// hold the scope its topic needs.
 pub fn may_see(principal: &Principal, event: &Published) -> bool {
-    let scope = match event.topic() {
-        Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
-        Topic::Case | Topic::Lead => Scope::CrmRead,
-    };
-    if principal.require_scope(scope).is_err() {
+    if principal.require_scope(scope_of(event.topic())).is_err() {
         return false;
     }
     match principal.partner_organization() {
         Some(org) => event.audience.contains(&org),
         None => !principal.is_restricted(),
+    }
+}
+
+/// The scope an API token needs for a topic: what reading its objects takes.
+fn scope_of(topic: Topic) -> Scope {
+    match topic {
+        Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
+        Topic::Case | Topic::Lead => Scope::CrmRead,
     }
 }
 
@@ -74,13 +78,15 @@ impl Wanted {
     }
 }
 
-/// The events `wanted` names that the principal may see, from now on. A subscriber that
-/// falls too far behind gets an error naming how many it missed, and the subscription ends.
-fn feed(
+/// The events `wanted` names that the principal may see, from now on, as `T`. A token
+/// without the topic's scope is refused. A subscriber that falls too far behind gets an
+/// error naming how many it missed, and the subscription ends.
+fn feed<T: From<Arc<Published>>>(
     ctx: &Context<'_>,
     wanted: Wanted,
-) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Arc<Published>>> + use<>> {
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<T>> + use<T>> {
     let principal = Principal::of(ctx).gql()?.clone();
+    principal.require_scope(scope_of(wanted.topic)).gql()?;
     let receiver = ctx.data::<Bus>()?.subscribe();
     Ok(futures_util::stream::unfold(
         (Some(receiver), principal, wanted),
@@ -89,7 +95,7 @@ fn feed(
             loop {
                 match receiver.recv().await {
                     Ok(event) if wanted.passes(&principal, &event) => {
-                        return Some((Ok(event), (Some(receiver), principal, wanted)));
+                        return Some((Ok(T::from(event)), (Some(receiver), principal, wanted)));
                     }
                     Ok(_) => {}
                     Err(RecvError::Lagged(missed)) => {
@@ -350,10 +356,6 @@ impl EventSubscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Which events.")] filter: Option<OrderEventFilter>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<OrderUpdate>> + use<>> {
-        Principal::of(ctx)
-            .gql()?
-            .require_scope(Scope::OrdersRead)
-            .gql()?;
         let filter = filter.unwrap_or_default();
         let order = id_of("filter.orderId", filter.order_id.as_ref(), NodeType::Order)?;
         let wanted = Wanted {
@@ -361,9 +363,7 @@ impl EventSubscription {
             types: types_of(Topic::Order, filter.types).gql()?,
             matches: Box::new(move |e| order.is_none_or(|o| e.subject_id == o)),
         };
-        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(OrderUpdate::from)
-        }))
+        feed(ctx, wanted)
     }
 
     /// Shipment events you may see: the shipments of the orders you may see. Needs
@@ -374,10 +374,6 @@ impl EventSubscription {
         #[graphql(desc = "Which events.")] filter: Option<ShipmentEventFilter>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ShipmentUpdate>> + use<>>
     {
-        Principal::of(ctx)
-            .gql()?
-            .require_scope(Scope::OrdersRead)
-            .gql()?;
         let filter = filter.unwrap_or_default();
         let order = id_of("filter.orderId", filter.order_id.as_ref(), NodeType::Order)?;
         let shipment = id_of(
@@ -393,9 +389,7 @@ impl EventSubscription {
                     && shipment.is_none_or(|s| e.subject_id == s)
             }),
         };
-        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(ShipmentUpdate::from)
-        }))
+        feed(ctx, wanted)
     }
 
     /// Case events you may see: for a partner, the cases it opened and those the brand
@@ -405,10 +399,6 @@ impl EventSubscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Which events.")] filter: Option<CaseEventFilter>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<CaseUpdate>> + use<>> {
-        Principal::of(ctx)
-            .gql()?
-            .require_scope(Scope::CrmRead)
-            .gql()?;
         let filter = filter.unwrap_or_default();
         let case = id_of("filter.caseId", filter.case_id.as_ref(), NodeType::Case)?;
         let wanted = Wanted {
@@ -416,9 +406,7 @@ impl EventSubscription {
             types: types_of(Topic::Case, filter.types).gql()?,
             matches: Box::new(move |e| case.is_none_or(|c| e.subject_id == c)),
         };
-        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(CaseUpdate::from)
-        }))
+        feed(ctx, wanted)
     }
 
     /// Stock and sales reports you may see: for a partner, its own and those of the
@@ -429,10 +417,6 @@ impl EventSubscription {
         #[graphql(desc = "Which events.")] filter: Option<InventoryEventFilter>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<InventoryUpdate>> + use<>>
     {
-        Principal::of(ctx)
-            .gql()?
-            .require_scope(Scope::OrdersRead)
-            .gql()?;
         let filter = filter.unwrap_or_default();
         let organization = id_of(
             "filter.organizationId",
@@ -444,9 +428,7 @@ impl EventSubscription {
             types: types_of(Topic::Inventory, filter.types).gql()?,
             matches: Box::new(move |e| organization.is_none_or(|o| reporter(e) == Some(o))),
         };
-        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(InventoryUpdate::from)
-        }))
+        feed(ctx, wanted)
     }
 
     /// Lead events you may see: for a partner, the leads it entered and those offered to or
@@ -456,10 +438,6 @@ impl EventSubscription {
         ctx: &Context<'_>,
         #[graphql(desc = "Which events.")] filter: Option<LeadEventFilter>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<LeadUpdate>> + use<>> {
-        Principal::of(ctx)
-            .gql()?
-            .require_scope(Scope::CrmRead)
-            .gql()?;
         let filter = filter.unwrap_or_default();
         let lead = id_of("filter.leadId", filter.lead_id.as_ref(), NodeType::Lead)?;
         let wanted = Wanted {
@@ -467,8 +445,6 @@ impl EventSubscription {
             types: types_of(Topic::Lead, filter.types).gql()?,
             matches: Box::new(move |e| lead.is_none_or(|l| e.subject_id == l)),
         };
-        Ok(futures_util::StreamExt::map(feed(ctx, wanted)?, |e| {
-            e.map(LeadUpdate::from)
-        }))
+        feed(ctx, wanted)
     }
 }
