@@ -375,6 +375,18 @@ impl Principal {
         }
     }
 
+    /// What limits count this principal by: `user:<id>` for a person, `token:<id>` for a
+    /// partner system; None for the anonymous and the operator.
+    pub fn limit_key(&self) -> Option<String> {
+        match self {
+            Principal::Staff { user_id, .. } | Principal::Partner { user_id, .. } => {
+                Some(format!("user:{user_id}"))
+            }
+            Principal::PartnerSystem { token_id, .. } => Some(format!("token:{token_id}")),
+            Principal::Anonymous | Principal::System => None,
+        }
+    }
+
     /// The user behind this principal, if it is a person.
     pub fn user_id(&self) -> Option<Uuid> {
         match self {

@@ -475,18 +475,14 @@ pub(crate) fn rate_limited(
     principal: &Principal,
     media: &str,
 ) -> Option<HttpResponse> {
-    let rate_key = match principal {
-        Principal::Staff { user_id, .. } | Principal::Partner { user_id, .. } => {
-            format!("user:{user_id}")
-        }
-        Principal::PartnerSystem { token_id, .. } => format!("token:{token_id}"),
-        _ => format!(
+    let rate_key = principal.limit_key().unwrap_or_else(|| {
+        format!(
             "address:{}",
             req.peer_addr()
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default()
-        ),
-    };
+        )
+    });
     let not_until = state.rate_limiter.check_key(&rate_key).err()?;
     let wait = not_until.wait_time_from(DefaultClock::default().now());
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -697,11 +693,7 @@ async fn run(
         return refused;
     }
     if let Some(doc) = &doc {
-        let document_limits = DocumentLimits {
-            max_fields: state.limits.max_fields,
-            max_aliases: state.limits.max_aliases,
-            max_directives: state.limits.max_directives,
-        };
+        let document_limits = DocumentLimits::from(&state.limits);
         match limits::check(doc, &document_limits) {
             Err(message) => return request_error(media, &message, "QUERY_TOO_COMPLEX"),
             Ok(stats) if stats.introspection && !state.limits.introspection => {

@@ -856,6 +856,46 @@ mod tests {
     }
 
     #[test]
+    fn event_settings_are_checked() {
+        let err = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_WEBHOOK_TIMEOUT_SECONDS", "30"),
+                ("CHANNELGRAPH_WEBHOOK_LEASE_SECONDS", "30"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "webhook_lease_seconds: must be longer than webhook_timeout_seconds (30 s); it was 30 s"
+        );
+        let err = Settings::from_sources(
+            None,
+            &env(&[("CHANNELGRAPH_MAX_SUBSCRIPTIONS_PER_PRINCIPAL", "0")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "CHANNELGRAPH_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: `0` is not a whole number"
+            ),
+            "{err}"
+        );
+        let production = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_MODE", "production"),
+                (
+                    "CHANNELGRAPH_JWT_SECRET",
+                    "a production secret of more than 32 bytes!",
+                ),
+            ]),
+        )
+        .unwrap();
+        assert!(production.webhooks.production);
+        assert!(!production.webhooks.allow_private_networks);
+    }
+
+    #[test]
     fn the_business_time_zone_is_an_iana_zone() {
         let s = Settings::from_sources(
             None,

@@ -37,6 +37,22 @@ pub enum Topic {
 }
 
 impl Topic {
+    pub const ALL: [Topic; 5] = [
+        Topic::Order,
+        Topic::Shipment,
+        Topic::Case,
+        Topic::Inventory,
+        Topic::Lead,
+    ];
+
+    /// The scope an API token needs for this topic: what reading its objects takes.
+    pub fn scope(self) -> Scope {
+        match self {
+            Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
+            Topic::Case | Topic::Lead => Scope::CrmRead,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Order => "ORDER",
@@ -287,17 +303,14 @@ pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
     Ok(id)
 }
 
-/// The topics a principal may read: a partner system's scopes name them (orders, shipments
-/// and stock reports with `orders:read`, cases and leads with `crm:read`); people read all.
+/// The topics a principal may read: a partner system's scopes name them ([`Topic::scope`]);
+/// people read all.
 fn readable_topics(principal: &Principal) -> Vec<&'static str> {
-    let mut topics = Vec::new();
-    if principal.require_scope(Scope::OrdersRead).is_ok() {
-        topics.extend([Topic::Order, Topic::Shipment, Topic::Inventory].map(Topic::as_str));
-    }
-    if principal.require_scope(Scope::CrmRead).is_ok() {
-        topics.extend([Topic::Case, Topic::Lead].map(Topic::as_str));
-    }
-    topics
+    Topic::ALL
+        .into_iter()
+        .filter(|t| principal.require_scope(t.scope()).is_ok())
+        .map(Topic::as_str)
+        .collect()
 }
 
 /// The events a principal may see: the brand's staff every one, a partner those it is in

@@ -91,13 +91,7 @@ impl Drop for Slot {
 
 /// Who holds a subscription, for the cap.
 fn holder(principal: &Principal) -> String {
-    match principal {
-        Principal::PartnerSystem { token_id, .. } => format!("token:{token_id}"),
-        other => match other.user_id() {
-            Some(user) => format!("user:{user}"),
-            None => "system".to_owned(),
-        },
-    }
+    principal.limit_key().unwrap_or_else(|| "system".to_owned())
 }
 
 /// The connection's principal, once `connection_init` has authenticated it, and the token
@@ -134,16 +128,8 @@ impl Subscriptions {
     fn check(&self, request: &mut Request) -> Result<(), (String, &'static str)> {
         let doc = async_graphql::parser::parse_query(&request.query)
             .map_err(|e| (e.to_string(), "BAD_USER_INPUT"))?;
-        let limits = &self.state.limits;
-        limits::check(
-            &doc,
-            &DocumentLimits {
-                max_fields: limits.max_fields,
-                max_aliases: limits.max_aliases,
-                max_directives: limits.max_directives,
-            },
-        )
-        .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
+        limits::check(&doc, &DocumentLimits::from(&self.state.limits))
+            .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
         let op = crate::graphql::selected_operation(&doc, request.operation_name.as_deref())
             .ok_or_else(|| {
                 (

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::bus::{Bus, Published};
 use super::{EventType, Topic};
-use crate::access::{Principal, Scope};
+use crate::access::Principal;
 use crate::cases::graphql::Case;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::scalars::DateTime;
@@ -30,20 +30,12 @@ use crate::reports::graphql::{InventoryReport, SellThroughReport};
 /// Whether `principal` may see `event`: a partner must be in its audience, a token must
 /// hold the scope its topic needs.
 pub fn may_see(principal: &Principal, event: &Published) -> bool {
-    if principal.require_scope(scope_of(event.topic())).is_err() {
+    if principal.require_scope(event.topic().scope()).is_err() {
         return false;
     }
     match principal.partner_organization() {
         Some(org) => event.audience.contains(&org),
         None => !principal.is_restricted(),
-    }
-}
-
-/// The scope an API token needs for a topic: what reading its objects takes.
-fn scope_of(topic: Topic) -> Scope {
-    match topic {
-        Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
-        Topic::Case | Topic::Lead => Scope::CrmRead,
     }
 }
 
@@ -86,7 +78,7 @@ fn feed<T: From<Arc<Published>>>(
     wanted: Wanted,
 ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<T>> + use<T>> {
     let principal = Principal::of(ctx).gql()?.clone();
-    principal.require_scope(scope_of(wanted.topic)).gql()?;
+    principal.require_scope(wanted.topic.scope()).gql()?;
     let receiver = ctx.data::<Bus>()?.subscribe();
     Ok(futures_util::stream::unfold(
         (Some(receiver), principal, wanted),

@@ -10,6 +10,7 @@
 //! after a delay as long as the time already spent (so the delays double), until the retry
 //! window is over and the delivery is dead. A dead or delivered one can be sent again.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,11 +88,10 @@ pub fn new_delivery(
     }
 }
 
-/// `v1=` and the hex HMAC-SHA256 of `{timestamp}.{body}` under `secret`.
-pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
-    // HMAC takes a key of any length.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+/// `v1=` and the hex HMAC-SHA256 of `{timestamp}.{body}` under `secret`. HMAC takes keys
+/// of every length, so this is None only in theory; the attempt then fails with a message.
+pub fn signature(secret: &str, timestamp: i64, body: &str) -> Option<String> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).ok()?;
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
@@ -101,7 +101,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     for byte in digest {
         out.push_str(&format!("{byte:02x}"));
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -812,11 +812,22 @@ impl Worker {
             match claim(&this.db, this.settings.batch, this.settings.lease).await {
                 Ok(claimed) if !claimed.is_empty() => {
                     let full = claimed.len() as u64 == this.settings.batch;
-                    let sends = claimed.into_iter().map(|c| {
-                        let worker = this.clone();
-                        async move { worker.deliver(c).await }
-                    });
-                    futures_util::future::join_all(sends).await;
+                    match this.load(&claimed).await {
+                        Ok((endpoints, events)) => {
+                            let sends = claimed.iter().map(|c| {
+                                this.deliver(
+                                    c,
+                                    endpoints.get(&c.endpoint_id),
+                                    events.get(&c.event_id),
+                                )
+                            });
+                            futures_util::future::join_all(sends).await;
+                        }
+                        // The leases run out and the deliveries are claimed again.
+                        Err(err) => {
+                            tracing::warn!(error = %err, "claimed webhook deliveries could not be read");
+                        }
+                    }
                     if full {
                         continue;
                     }
@@ -834,20 +845,46 @@ impl Worker {
         tracing::info!("webhook delivery stopped");
     }
 
-    async fn deliver(&self, claimed: Claimed) {
-        if let Err(err) = self.try_deliver(&claimed).await {
+    /// The endpoints and events of a claimed batch, in one statement each.
+    async fn load(
+        &self,
+        claimed: &[Claimed],
+    ) -> Result<(
+        HashMap<Uuid, webhook_endpoint::Model>,
+        HashMap<Uuid, event::Model>,
+    )> {
+        let endpoints = webhook_endpoint::Entity::find()
+            .filter(webhook_endpoint::Column::Id.is_in(claimed.iter().map(|c| c.endpoint_id)))
+            .all(&self.db)
+            .await?;
+        let events = event::Entity::find()
+            .filter(event::Column::Id.is_in(claimed.iter().map(|c| c.event_id)))
+            .all(&self.db)
+            .await?;
+        Ok((
+            endpoints.into_iter().map(|e| (e.id, e)).collect(),
+            events.into_iter().map(|e| (e.id, e)).collect(),
+        ))
+    }
+
+    async fn deliver(
+        &self,
+        claimed: &Claimed,
+        endpoint: Option<&webhook_endpoint::Model>,
+        event: Option<&event::Model>,
+    ) {
+        if let Err(err) = self.try_deliver(claimed, endpoint, event).await {
             // The lease runs out and the delivery is claimed again.
             tracing::warn!(delivery = %claimed.id, error = %err, "webhook attempt not recorded");
         }
     }
 
-    async fn try_deliver(&self, claimed: &Claimed) -> Result<()> {
-        let endpoint = webhook_endpoint::Entity::find_by_id(claimed.endpoint_id)
-            .one(&self.db)
-            .await?;
-        let event = event::Entity::find_by_id(claimed.event_id)
-            .one(&self.db)
-            .await?;
+    async fn try_deliver(
+        &self,
+        claimed: &Claimed,
+        endpoint: Option<&webhook_endpoint::Model>,
+        event: Option<&event::Model>,
+    ) -> Result<()> {
         let (Some(endpoint), Some(event)) = (endpoint, event) else {
             return self
                 .finish(
@@ -865,7 +902,7 @@ impl Worker {
             };
             return self.finish(claimed, None, Some(why.into())).await;
         }
-        let attempt = self.send(claimed, &endpoint, &event).await;
+        let attempt = self.send(claimed, endpoint, event).await;
         self.finish(claimed, Some(attempt), None).await
     }
 
@@ -894,6 +931,9 @@ impl Worker {
         }
         let timestamp = started_at.timestamp();
         let body = event.payload.clone();
+        let Some(signed) = signature(&endpoint.signing_secret, timestamp, &body) else {
+            return done(None, Some("the signing secret cannot be used".into()));
+        };
         let request = self
             .client
             .post(url)
@@ -909,10 +949,7 @@ impl Worker {
             )
             .header(ATTEMPT_HEADER, claimed.attempts.to_string())
             .header(TIMESTAMP_HEADER, timestamp.to_string())
-            .header(
-                SIGNATURE_HEADER,
-                signature(&endpoint.signing_secret, timestamp, &body),
-            )
+            .header(SIGNATURE_HEADER, signed)
             .body(body);
         match request.send().await {
             Ok(response) => {
@@ -1063,8 +1100,8 @@ mod tests {
     fn the_signature_is_the_hmac_of_timestamp_dot_body() {
         // Computed independently: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
         assert_eq!(
-            signature("whsec_test", 1_700_000_000, r#"{"a":1}"#),
-            "v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789"
+            signature("whsec_test", 1_700_000_000, r#"{"a":1}"#).as_deref(),
+            Some("v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789")
         );
     }
 

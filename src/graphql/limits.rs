@@ -27,6 +27,16 @@ pub struct DocumentStats {
 }
 
 /// The first limit a document exceeds, as a message for the client.
+impl From<&crate::settings::LimitSettings> for DocumentLimits {
+    fn from(limits: &crate::settings::LimitSettings) -> Self {
+        Self {
+            max_fields: limits.max_fields,
+            max_aliases: limits.max_aliases,
+            max_directives: limits.max_directives,
+        }
+    }
+}
+
 pub fn check(doc: &ExecutableDocument, limits: &DocumentLimits) -> Result<DocumentStats, String> {
     let mut stats = DocumentStats::default();
     for (_, op) in doc.operations.iter() {

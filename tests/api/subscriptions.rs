@@ -382,6 +382,17 @@ async fn bad_credentials_and_bad_subscriptions_are_refused() {
         "{m}"
     );
     assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    portal
+        .subscribe("id", ORDERS, json!({ "filter": { "orderId": "bm9wZQ==" } }))
+        .await;
+    let Said::Json(m) = portal.next().await else {
+        panic!()
+    };
+    assert_eq!(
+        m["payload"]["errors"][0]["extensions"]["field"], "filter.orderId",
+        "{m}"
+    );
+    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
     // A partner member may not read cases' internal notes, but may subscribe to cases; an
     // API token without crm:read may not.
     let body = app

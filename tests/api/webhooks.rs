@@ -593,6 +593,18 @@ async fn a_receiver_that_is_down_then_back_gets_every_event_once() {
     })
     .await;
     assert!(log.iter().all(|d| d["status"] == "PENDING"));
+    // A pending delivery is on its way already: redelivering it is refused.
+    let refused = app
+        .mutate(
+            "webhookDeliveryRedeliver",
+            "webhookDelivery { id }",
+            json!({ "id": log[0]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        refused["userErrors"][0]["code"], "ILLEGAL_TRANSITION",
+        "{refused}"
+    );
     assert!(
         log.iter()
             .all(|d| d["lastError"] == "the connection was refused or failed"),
@@ -748,6 +760,22 @@ async fn bad_endpoints_are_refused_by_field_and_change_nothing() {
         );
         assert_eq!(refused["userErrors"][0]["code"], code, "{refused}");
     }
+    // A malformed id in the log's filter names the field.
+    let body = app
+        .graphql_as(
+            &dist_admin,
+            "{ webhookDeliveries(filter: { endpointId: \"bm9wZQ==\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "filter.endpointId",
+        "{body}"
+    );
     let rotated = mutate_as(
         &app,
         &dist_admin,
@@ -759,6 +787,23 @@ async fn bad_endpoints_are_refused_by_field_and_change_nothing() {
     .await;
     assert_eq!(rotated["webhookEndpoint"]["version"], 2, "{rotated}");
     assert_ne!(rotated["signingSecret"], created["signingSecret"]);
+    // Deleting twice: the second is refused as deleted.
+    for expected in [None, Some("ARCHIVED")] {
+        let deleted = mutate_as(
+            &app,
+            &dist_admin,
+            "webhookEndpointDelete",
+            "WebhookEndpointDeleteInput",
+            "webhookEndpoint { active }",
+            json!({ "id": id }),
+        )
+        .await;
+        assert_eq!(
+            deleted["userErrors"][0]["code"].as_str(),
+            expected,
+            "{deleted}"
+        );
+    }
 }
 
 #[tokio::test]
