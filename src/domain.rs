@@ -6,13 +6,53 @@ use crate::error::{Error, Result};
 
 pub const NAME_MAX: usize = 200;
 
-fn trimmed(value: &str) -> &str {
-    value.trim()
+/// Text as people type it, made comparable: trimmed, and in Unicode normal form C.
+pub fn typed(value: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let value = value.trim();
+    match is_nfc_quick(value.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(value),
+        _ => std::borrow::Cow::Owned(value.nfc().collect()),
+    }
 }
 
-/// A required single-line text of at most `max` characters.
+/// Characters that show nothing or change the direction of what follows: format
+/// characters (zero-width spaces, bidirectional overrides and isolates, the byte order
+/// mark, tag characters), Hangul fillers, and noncharacters. A name, code, number or title
+/// holding one reads as something other than what it is. Zero-width joiners and
+/// non-joiners are part of writing (Persian, the Indic scripts, emoji) between two visible
+/// characters, and only there.
+pub fn invisible(text: &str) -> Option<char> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let code = u32::from(c);
+        let joiner = matches!(c, '\u{200C}' | '\u{200D}');
+        if joiner {
+            let visible =
+                |c: Option<&char>| c.is_some_and(|c| !c.is_whitespace() && !is_format(*c));
+            let between = i > 0 && visible(chars.get(i - 1)) && visible(chars.get(i + 1));
+            return (!between).then_some(c);
+        }
+        let filler = matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}');
+        let noncharacter = (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE;
+        (is_format(c) || filler || noncharacter).then_some(c)
+    })
+}
+
+/// Unicode's format characters (general category Cf).
+fn is_format(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// A required single-line text of at most `max` characters: trimmed, in normal form C,
+/// with no control, invisible or direction-changing characters.
 pub fn required_text(field: &[&str], value: &str, max: usize) -> Result<String> {
-    let value = trimmed(value);
+    let value = typed(value);
+    let value = value.as_ref();
     let label = field.last().copied().unwrap_or("value");
     if value.is_empty() {
         return Err(Error::user(
@@ -36,22 +76,48 @@ pub fn required_text(field: &[&str], value: &str, max: usize) -> Result<String> 
             format!("{label} must not contain control characters"),
         ));
     }
+    if let Some(c) = invisible(value) {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!(
+                "{label} must not contain invisible or direction-changing characters (U+{:04X})",
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(value.to_owned())
 }
 
 /// An optional text: blank becomes absent.
 pub fn optional_text(field: &[&str], value: Option<&str>, max: usize) -> Result<Option<String>> {
-    match value.map(trimmed) {
+    match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => required_text(field, v, max).map(Some),
     }
 }
 
-/// Free text such as notes, which may span lines.
+/// Free text such as notes, which may span lines: trimmed and in normal form C; tabs and
+/// line breaks are text, other control characters are not.
 pub fn optional_note(field: &[&str], value: Option<&str>, max: usize) -> Result<Option<String>> {
-    let Some(value) = value.map(trimmed).filter(|v| !v.is_empty()) else {
+    let Some(value) = value.map(typed).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
+    let value = value.as_ref();
+    if let Some(c) = value
+        .chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let label = field.last().copied().unwrap_or("value");
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!(
+                "{label} must not contain control characters other than tabs and line breaks (U+{:04X})",
+                u32::from(c)
+            ),
+        ));
+    }
     let chars = value.chars().count();
     if chars > max {
         let label = field.last().copied().unwrap_or("value");
@@ -285,6 +351,50 @@ pub fn territory(field: &[&str], value: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_text_is_trimmed_and_composed() {
+        // `é` as `e` and a combining acute accent becomes the one character.
+        assert_eq!(
+            required_text(&["name"], "  Cafe\u{301} ", 10).unwrap(),
+            "Caf\u{e9}"
+        );
+        assert_eq!(
+            optional_note(&["notes"], Some(" line one\n\tline two "), 100).unwrap(),
+            Some("line one\n\tline two".to_owned())
+        );
+        assert!(optional_note(&["notes"], Some("bell\u{7}"), 100).is_err());
+    }
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused_in_names() {
+        for bad in [
+            "\u{200B}",
+            "Acme\u{202E}gnp.exe",
+            "Ac\u{200B}me",
+            "Acme\u{E0041}",
+            "Acme\u{FFFF}",
+            "\u{FEFF}Acme",
+            "Acme\u{2066}x\u{2069}",
+            "\u{3164}",
+        ] {
+            let err = required_text(&["input", "name"], bad, 50).unwrap_err();
+            let Error::User(user) = err else {
+                panic!("{bad:?}")
+            };
+            assert_eq!(user.field, ["input", "name"], "{bad:?}");
+        }
+        // Joiners inside words are writing: Persian, Devanagari, an emoji family.
+        for good in [
+            "می\u{200C}خواهم",
+            "क्\u{200D}ष",
+            "👩\u{200D}👩\u{200D}👧",
+            "Zoë Ångström",
+        ] {
+            assert!(required_text(&["name"], good, 50).is_ok(), "{good:?}");
+        }
+        assert!(required_text(&["name"], "Acme\u{200D}", 50).is_err());
+    }
 
     #[test]
     fn company_keys_ignore_case_punctuation_and_legal_forms() {

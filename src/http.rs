@@ -182,10 +182,101 @@ fn request_error(media: &str, message: &str, code: &str) -> HttpResponse {
         )
 }
 
+/// A refusal before GraphQL runs, in the same shape as every other error: a message and
+/// `extensions.code`.
 fn error_response(status: StatusCode, media: &str, message: &str) -> HttpResponse {
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "QUERY_TOO_COMPLEX",
+        StatusCode::INTERNAL_SERVER_ERROR => INTERNAL,
+        _ => "BAD_USER_INPUT",
+    };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
-        .body(json!({ "errors": [{ "message": message }] }).to_string())
+        .body(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
+                .to_string(),
+        )
+}
+
+/// The request body, read up to the configured limit; a larger one is a `413` in the API's
+/// error shape, refused as soon as its length (declared or read) passes the limit.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+    media: &str,
+) -> Result<Bytes, HttpResponse> {
+    use futures_util::StreamExt;
+    let too_large = || {
+        error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            &format!("the request body is larger than {limit} bytes"),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| {
+            error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                &format!("the request body could not be read: {err}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The code of a document that does not parse.
+pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+
+/// A request error made of GraphQL errors (with their locations), in the shape
+/// [`request_error`] gives.
+fn refusal(media: &str, errors: &[async_graphql::ServerError]) -> HttpResponse {
+    let status = if media == GRAPHQL_RESPONSE_JSON {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = serde_json::to_string(&json!({ "errors": errors }))
+        .unwrap_or_else(|_| json!({ "errors": [{ "message": "the document does not parse", "extensions": { "code": GRAPHQL_PARSE_FAILED } }] }).to_string());
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
+        .body(body)
+}
+
+/// Argument values that cannot be used, as `BAD_USER_INPUT` errors naming the field (the
+/// argument path) and the field it is an argument of (the response path).
+pub fn argument_errors(
+    faults: Vec<crate::graphql::arguments::Fault>,
+) -> Vec<async_graphql::ServerError> {
+    faults
+        .into_iter()
+        .map(|fault| {
+            let mut error = async_graphql::ServerError::new(fault.message, None);
+            error.path = fault
+                .path
+                .into_iter()
+                .map(async_graphql::PathSegment::Field)
+                .collect();
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            extensions.set("code", "BAD_USER_INPUT");
+            extensions.set("field", fault.field);
+            error
+        })
+        .collect()
 }
 
 /// The parameters of a GraphQL request, checked for their types.
@@ -249,6 +340,10 @@ pub struct GraphqlState {
     pub metrics: Arc<Metrics>,
     /// The bearer token `/metrics` asks for; `None` leaves `/metrics` unserved.
     pub metrics_token: Option<String>,
+    /// The largest request body, in bytes.
+    pub body_limit: usize,
+    /// The schema's argument types, to check every argument before execution.
+    pub arguments: Arc<crate::graphql::arguments::ArgumentTypes>,
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
@@ -331,7 +426,7 @@ pub async fn principal_for_token(
 
 pub async fn graphql_post(
     req: HttpRequest,
-    body: Bytes,
+    payload: web::Payload,
     state: web::Data<GraphqlState>,
 ) -> HttpResponse {
     let Some(media) = negotiate(&req) else {
@@ -340,6 +435,10 @@ pub async fn graphql_post(
             JSON,
             "accept application/graphql-response+json or application/json",
         );
+    };
+    let body = match read_body(&req, payload, state.body_limit, media).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
     };
     let content_type = req
         .headers()
@@ -353,6 +452,10 @@ pub async fn graphql_post(
             media,
             "send the request as Content-Type: application/json",
         );
+    }
+    // The body object and its `variables` wrap the values.
+    if let Err(message) = limits::check_json_nesting(&body, 2) {
+        return request_error(media, &message, "QUERY_TOO_COMPLEX");
     }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -409,6 +512,9 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
     }
     for key in ["variables", "extensions"] {
         if let Some(raw) = get(key) {
+            if let Err(message) = limits::check_json_nesting(raw.as_bytes(), 1) {
+                return request_error(media, &message, "QUERY_TOO_COMPLEX");
+            }
             match serde_json::from_str::<Value>(&raw) {
                 Ok(v) => {
                     map.insert(key.into(), v);
@@ -437,8 +543,8 @@ struct OperationShape {
     anonymous_ok: bool,
 }
 
-/// The shape of the selected operation; `None` when the document does not parse or names no
-/// single operation (execution then reports that, and runs nothing).
+/// The shape of the selected operation; `None` when the document names no single operation
+/// (execution then reports that, and runs nothing).
 fn operation_shape(
     doc: &parser::types::ExecutableDocument,
     operation_name: Option<&str>,
@@ -516,7 +622,7 @@ fn edi_text(body: &[u8]) -> String {
 /// application/edi-x12` it is the acknowledgements themselves.
 pub async fn edi_post(
     req: HttpRequest,
-    body: Bytes,
+    payload: web::Payload,
     state: web::Data<GraphqlState>,
 ) -> HttpResponse {
     let principal = match authenticate(&req, &state, JSON).await {
@@ -534,6 +640,10 @@ pub async fn edi_post(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains(EDI_X12));
+    let body = match read_body(&req, payload, state.body_limit, JSON).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
     let text = edi_text(&body);
     if text.trim().is_empty() {
         return edi_error(
@@ -660,14 +770,26 @@ async fn run(
     via_get: bool,
     operation: &mut Option<String>,
 ) -> HttpResponse {
-    let doc = parser::parse_query(&p.query).ok();
-    *operation = match &doc {
-        Some(doc) => operation_name(doc, p.operation_name.as_deref()),
-        None => p.operation_name.clone(),
+    // Before the parser, which recurses on nested values, and before the credentials: any
+    // caller can send a document.
+    if let Err(message) = limits::check_document_nesting(&p.query) {
+        *operation = p.operation_name.clone();
+        return request_error(media, &message, "QUERY_TOO_COMPLEX");
+    }
+    let doc = match parser::parse_query(&p.query) {
+        Ok(doc) => doc,
+        Err(err) => {
+            *operation = p.operation_name.clone();
+            let mut error = async_graphql::ServerError::from(err);
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", GRAPHQL_PARSE_FAILED);
+            return refusal(media, &[error]);
+        }
     };
-    let shape = doc
-        .as_ref()
-        .and_then(|d| operation_shape(d, p.operation_name.as_deref()));
+    *operation = operation_name(&doc, p.operation_name.as_deref());
+    let shape = operation_shape(&doc, p.operation_name.as_deref());
     if via_get && shape.as_ref().is_some_and(|s| s.changes) {
         return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
             .insert_header((header::ALLOW, "POST"))
@@ -692,18 +814,26 @@ async fn run(
     if let Some(refused) = rate_limited(req, state, &principal, media) {
         return refused;
     }
-    if let Some(doc) = &doc {
-        let document_limits = DocumentLimits::from(&state.limits);
-        match limits::check(doc, &document_limits) {
-            Err(message) => return request_error(media, &message, "QUERY_TOO_COMPLEX"),
-            Ok(stats) if stats.introspection && !state.limits.introspection => {
-                return request_error(
-                    media,
-                    "introspection is disabled on this server",
-                    "FORBIDDEN",
-                );
-            }
-            Ok(_) => {}
+    let document_limits = DocumentLimits::from(&state.limits);
+    match limits::check(&doc, &document_limits) {
+        Err(message) => return request_error(media, &message, "QUERY_TOO_COMPLEX"),
+        Ok(stats) if stats.introspection && !state.limits.introspection => {
+            return request_error(
+                media,
+                "introspection is disabled on this server",
+                "FORBIDDEN",
+            );
+        }
+        Ok(_) => {}
+    }
+    let variables = p
+        .variables
+        .map(|vars| Variables::from_json(Value::Object(vars)))
+        .unwrap_or_default();
+    if let Some(op) = crate::graphql::selected_operation(&doc, p.operation_name.as_deref()) {
+        let faults = state.arguments.check(&doc, op, &variables);
+        if !faults.is_empty() {
+            return refusal(media, &argument_errors(faults));
         }
     }
     let gate = PassGate::default();
@@ -737,12 +867,8 @@ async fn run(
         request = request.operation_name(name);
     }
     // The document is parsed once, here; execution uses this copy.
-    if let Some(doc) = &doc {
-        request.set_parsed_query(doc.clone());
-    }
-    if let Some(vars) = p.variables {
-        request = request.variables(Variables::from_json(Value::Object(vars)));
-    }
+    request.set_parsed_query(doc.clone());
+    request = request.variables(variables);
     if let Some(ext) = p.extensions {
         for (key, value) in ext {
             if let Ok(v) = async_graphql::Value::from_json(value) {
@@ -771,24 +897,13 @@ async fn run(
         stopped.extensions_mut().insert(Outcome::Errors);
         return stopped;
     };
-    // async-graphql reports its own depth and complexity limits without a code.
     for error in &mut response.errors {
-        if error.path.is_empty()
-            && (error.message == "Query is nested too deep."
-                || error.message == "Query is too complex.")
-        {
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "QUERY_TOO_COMPLEX");
-        }
+        code_uncoded(error);
     }
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    if let Some(doc) = &doc {
-        crate::graphql::order::reorder(&mut response.data, doc, operation_name.as_deref());
-    }
+    crate::graphql::order::reorder(&mut response.data, &doc, operation_name.as_deref());
     for error in &mut response.errors {
         if let Some(ext) = error.extensions.as_mut()
             && ext
@@ -826,6 +941,41 @@ async fn run(
         Outcome::Errors
     });
     answer
+}
+
+/// Gives a code to the errors async-graphql reports without one: its depth and complexity
+/// limits (`QUERY_TOO_COMPLEX`), an argument value it refused (`BAD_USER_INPUT`, naming the
+/// argument), a scalar it could not parse, and every other validation failure
+/// (`GRAPHQL_VALIDATION_FAILED`).
+fn code_uncoded(error: &mut async_graphql::ServerError) {
+    if error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+    {
+        return;
+    }
+    let message = error.message.as_str();
+    let (code, field) =
+        if message == "Query is nested too deep." || message == "Query is too complex." {
+            ("QUERY_TOO_COMPLEX", None)
+        } else if let Some(rest) = message.strip_prefix("Invalid value for argument \"") {
+            (
+                "BAD_USER_INPUT",
+                rest.split_once('"').map(|(field, _)| field.to_owned()),
+            )
+        } else if message.starts_with("Failed to parse") {
+            ("BAD_USER_INPUT", None)
+        } else if error.path.is_empty() {
+            ("GRAPHQL_VALIDATION_FAILED", None)
+        } else {
+            return;
+        };
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
 }
 
 /// A GraphQL response as the client receives it; `data` is left out of a request error

@@ -187,6 +187,12 @@ impl CrmSettings {
     }
 }
 
+/// Whether `secret` is, or holds, the development secret: padded, quoted or wrapped in
+/// anything else, it is still public.
+pub fn is_development_secret(secret: &str) -> bool {
+    secret.trim().contains(DEVELOPMENT_JWT_SECRET.trim())
+}
+
 /// What one request may cost.
 #[derive(Clone, Debug)]
 pub struct LimitSettings {
@@ -194,6 +200,9 @@ pub struct LimitSettings {
     pub introspection: bool,
     /// Whether browsers get GraphiQL on `GET /graphql`; off in production unless set.
     pub graphiql: bool,
+    /// Whether validation errors suggest field names ("Did you mean …?"); never in
+    /// production, where they would map the schema for anyone without introspection.
+    pub suggestions: bool,
     /// Requests per minute for one principal (a user, a token, or an anonymous address).
     pub rate_limit_per_minute: u32,
     /// How long one request may run.
@@ -229,6 +238,7 @@ impl Default for LimitSettings {
         Self {
             introspection: true,
             graphiql: true,
+            suggestions: true,
             rate_limit_per_minute: 600,
             request_timeout: std::time::Duration::from_secs(30),
             max_depth: 20,
@@ -471,7 +481,7 @@ impl Settings {
                     settings.trade.max_amount =
                         parse_number(&source, &value, 1, 1_000_000_000_000_000)?.into()
                 }
-                "max_depth" => limits.max_depth = parse_number(&source, &value, 2, 1000)? as usize,
+                "max_depth" => limits.max_depth = parse_number(&source, &value, 2, 100)? as usize,
                 "max_complexity" => {
                     limits.max_complexity = parse_number(&source, &value, 10, 10_000_000)? as usize
                 }
@@ -684,6 +694,7 @@ impl Settings {
         }
         settings.limits.introspection = introspection.unwrap_or(development);
         settings.limits.graphiql = graphiql.unwrap_or(development);
+        settings.limits.suggestions = development;
         settings.check_secrets()?;
         Ok(settings)
     }
@@ -693,7 +704,7 @@ impl Settings {
         let auth = &self.auth;
         match auth.jwt_algorithm {
             JwtAlgorithm::Hs256 => {
-                if self.mode == Mode::Production && auth.jwt_secret == DEVELOPMENT_JWT_SECRET {
+                if self.mode == Mode::Production && is_development_secret(&auth.jwt_secret) {
                     return Err(bad(
                         "CHANNELGRAPH_JWT_SECRET",
                         "production mode refuses the development secret; set a random secret of at least 32 bytes",
@@ -840,6 +851,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.mode, Mode::Production);
+        assert!(!s.limits.suggestions);
+        // Padded, or inside a longer secret, the development secret is still refused.
+        for padded in [
+            format!("{DEVELOPMENT_JWT_SECRET} "),
+            format!("  {DEVELOPMENT_JWT_SECRET}\n"),
+            format!("x{DEVELOPMENT_JWT_SECRET}y"),
+        ] {
+            let err = Settings::from_sources(
+                None,
+                &env(&[
+                    ("CHANNELGRAPH_MODE", "production"),
+                    ("CHANNELGRAPH_JWT_SECRET", &padded),
+                ]),
+            )
+            .unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("production mode refuses the development secret"),
+                "{padded:?}: {err}"
+            );
+        }
         let err = Settings::from_sources(None, &env(&[("CHANNELGRAPH_JWT_SECRET", "short")]))
             .unwrap_err();
         assert_eq!(

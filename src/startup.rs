@@ -68,6 +68,10 @@ pub enum StartupError {
     Metrics(#[from] prometheus::Error),
     #[error("cannot start webhook delivery: {0}")]
     Worker(String),
+    #[error("the served schema does not parse: {0}")]
+    Schema(String),
+    #[error("cannot disable the demo's sign-ins: {0}")]
+    Demo(String),
     #[error("cannot listen on {bind}: {source}")]
     Bind {
         bind: String,
@@ -82,6 +86,13 @@ impl Application {
         let (conn, statements) =
             db::connect(&settings.database_url, settings.database_max_connections).await?;
         Migrator::up(&conn, None).await?;
+        if settings.mode == crate::settings::Mode::Production
+            && let Some(disabled) = crate::seed::disable_demo_access(&conn)
+                .await
+                .map_err(|e| StartupError::Demo(crate::error::error_chain(&e)))?
+        {
+            tracing::warn!("{disabled}");
+        }
         // The delivery worker has a pool of its own: requests never wait for it, nor it for
         // them, and the request pool's statement count stays the requests' own.
         let (worker_db, _) = db::connect(&settings.database_url, 2).await?;
@@ -129,8 +140,11 @@ impl Application {
                 limiter.shrink_to_fit();
             }
         });
+        let schema = schema_builder(&settings.limits).finish();
+        let arguments = crate::graphql::arguments::ArgumentTypes::from_sdl(&schema.sdl())
+            .map_err(StartupError::Schema)?;
         let state = web::Data::new(GraphqlState {
-            schema: schema_builder(&settings.limits).finish(),
+            schema,
             // Anonymous callers never see field suggestions.
             anonymous_schema: schema_builder(&settings.limits)
                 .disable_suggestions()
@@ -151,13 +165,13 @@ impl Application {
             throttle: Arc::new(Default::default()),
             metrics,
             metrics_token: settings.metrics_token.clone(),
+            body_limit: settings.body_limit_bytes,
+            arguments: Arc::new(arguments),
         });
         let db_data = web::Data::new(conn.clone());
-        let limit = settings.body_limit_bytes;
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(http::request_id))
-                .app_data(web::PayloadConfig::new(limit))
                 .app_data(state.clone())
                 .app_data(db_data.clone())
                 .service(

@@ -126,8 +126,10 @@ fn refused(message: String, code: &str) -> BoxStream<'static, Response> {
 
 impl Subscriptions {
     fn check(&self, request: &mut Request) -> Result<(), (String, &'static str)> {
+        limits::check_document_nesting(&request.query)
+            .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
         let doc = async_graphql::parser::parse_query(&request.query)
-            .map_err(|e| (e.to_string(), "BAD_USER_INPUT"))?;
+            .map_err(|e| (e.to_string(), crate::http::GRAPHQL_PARSE_FAILED))?;
         limits::check(&doc, &DocumentLimits::from(&self.state.limits))
             .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
         let op = crate::graphql::selected_operation(&doc, request.operation_name.as_deref())
@@ -142,6 +144,15 @@ impl Subscriptions {
                 "only subscriptions run over WebSocket; send queries and mutations to POST /graphql".to_owned(),
                 "BAD_USER_INPUT",
             ));
+        }
+        if let Some(fault) = self
+            .state
+            .arguments
+            .check(&doc, op, &request.variables)
+            .into_iter()
+            .next()
+        {
+            return Err((fault.message, "BAD_USER_INPUT"));
         }
         request.set_parsed_query(doc);
         Ok(())

@@ -121,6 +121,130 @@ fn walk(
     Ok(())
 }
 
+/// The deepest a list or object value may nest, in a document's arguments, variable
+/// defaults and directive arguments, or in the variables. The parser recurses on values, so
+/// this is counted on the text before anything parses it.
+pub const MAX_VALUE_NESTING: usize = 32;
+
+/// The deepest selection sets may nest in a document's text, fragments and inline fragments
+/// counted as written. Field depth proper is `max_depth`, checked after parsing; this only
+/// keeps the parser's recursion bounded.
+pub const MAX_SELECTION_NESTING: usize = 128;
+
+/// How deep a GraphQL document nests, from its text: selection sets (braces outside
+/// parentheses), and values (brackets and braces inside parentheses, where arguments,
+/// variable definitions and directive arguments live). Strings, block strings and comments
+/// are skipped. The scan is a loop: a document of any depth is measured without recursion.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Nesting {
+    pub selections: usize,
+    pub values: usize,
+}
+
+pub fn document_nesting(text: &str) -> Nesting {
+    let bytes = text.as_bytes();
+    let (mut i, mut parens) = (0, 0usize);
+    let (mut selections, mut values) = (0usize, 0usize);
+    let mut deepest = Nesting::default();
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    // `\"""` is an escaped triple quote inside a block string.
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n' | b'\r') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => parens += 1,
+            b')' => parens = parens.saturating_sub(1),
+            b'{' | b'[' if parens > 0 => {
+                values += 1;
+                deepest.values = deepest.values.max(values);
+            }
+            b'}' | b']' if parens > 0 => values = values.saturating_sub(1),
+            b'{' | b'[' => {
+                selections += 1;
+                deepest.selections = deepest.selections.max(selections);
+            }
+            b'}' | b']' => selections = selections.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// How deep a JSON text nests its arrays and objects, strings skipped; a loop, like
+/// [`document_nesting`].
+pub fn json_nesting(text: &[u8]) -> usize {
+    let (mut i, mut depth, mut deepest) = (0, 0usize, 0usize);
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// Refuses a document whose text nests past what the parser may recurse into, before it is
+/// parsed.
+pub fn check_document_nesting(text: &str) -> Result<(), String> {
+    let nesting = document_nesting(text);
+    if nesting.values > MAX_VALUE_NESTING {
+        return Err(format!(
+            "the document nests list and object values {} deep; at most {MAX_VALUE_NESTING} are allowed",
+            nesting.values
+        ));
+    }
+    if nesting.selections > MAX_SELECTION_NESTING {
+        return Err(format!(
+            "the document nests selection sets {} deep; at most {MAX_SELECTION_NESTING} are allowed",
+            nesting.selections
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses variables (or a request body holding them, `wrapping` levels above the values)
+/// that nest lists and objects deeper than a document's values may.
+pub fn check_json_nesting(text: &[u8], wrapping: usize) -> Result<(), String> {
+    let depth = json_nesting(text).saturating_sub(wrapping);
+    if depth > MAX_VALUE_NESTING {
+        return Err(format!(
+            "the variables nest lists and objects {depth} deep; at most {MAX_VALUE_NESTING} are allowed"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use async_graphql::parser::parse_query;
@@ -163,5 +287,59 @@ mod tests {
         );
         let doc = parse_query("{ __schema { queryType { name } } }").unwrap();
         assert!(check(&doc, &LIMITS).unwrap().introspection);
+    }
+
+    #[test]
+    fn nesting_is_measured_without_parsing() {
+        let doc = "query($v: [[Int]] = [[1]]) { a(x: {y: [1, {z: 2}]}) { b @d(k: [[3]]) { c } } }";
+        assert_eq!(
+            document_nesting(doc),
+            Nesting {
+                selections: 3,
+                values: 3
+            }
+        );
+        // Brackets in strings, block strings and comments are text.
+        let doc = "{ a(s: \"[[[{\\\"\", b: \"\"\"[[[ \\\"\"\" {{{\"\"\") # ((([[[\n }";
+        assert_eq!(
+            document_nesting(doc),
+            Nesting {
+                selections: 1,
+                values: 0
+            }
+        );
+        let deep = format!(
+            "{{ a(x: {}1{}) }}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(document_nesting(&deep).values, 100_000);
+        assert!(check_document_nesting(&deep).is_err());
+        let ok = format!("{{ a(x: {}1{}) }}", "[".repeat(32), "]".repeat(32));
+        assert!(check_document_nesting(&ok).is_ok());
+        let over = format!("{{ a(x: {}1{}) }}", "{a:".repeat(33), "}".repeat(33));
+        assert_eq!(
+            check_document_nesting(&over).unwrap_err(),
+            "the document nests list and object values 33 deep; at most 32 are allowed"
+        );
+    }
+
+    #[test]
+    fn json_nesting_skips_strings() {
+        assert_eq!(json_nesting(br#"{"a": [[1], {"b": "[[[\"]]"}]}"#), 3);
+        assert!(
+            check_json_nesting(
+                format!("{{\"v\":{}{}}}", "[".repeat(33), "]".repeat(33)).as_bytes(),
+                1
+            )
+            .is_err()
+        );
+        assert!(
+            check_json_nesting(
+                format!("{{\"v\":{}{}}}", "[".repeat(32), "]".repeat(32)).as_bytes(),
+                1
+            )
+            .is_ok()
+        );
     }
 }

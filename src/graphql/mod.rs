@@ -1,5 +1,6 @@
 //! The GraphQL schema: query and mutation roots merged from the domain modules.
 
+pub mod arguments;
 pub mod batching;
 pub mod connection;
 pub mod limits;
@@ -115,9 +116,12 @@ pub type AppSchema = Schema<Query, Mutation, EventSubscription>;
 /// more than resolving most of them); the HTTP layer's request span carries every log line
 /// a request causes.
 pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, EventSubscription> {
-    let builder = Schema::build(Query::default(), Mutation::default(), EventSubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EventSubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity);
+    if !limits.suggestions {
+        builder = builder.disable_suggestions();
+    }
     if limits.introspection {
         builder
     } else {

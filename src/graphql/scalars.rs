@@ -1,7 +1,20 @@
 //! Scalars of the API beyond GraphQL's own.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+/// The years a date or time may fall in. Nothing the API records (a due date, a requested
+/// delivery, a report period, a close date) lies outside them, and both databases sort
+/// and compare every date inside them alike.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+fn out_of_range<T: async_graphql::InputType>(text: &str) -> InputValueError<T> {
+    InputValueError::custom(format!(
+        "`{text}` is outside the years {} to {}",
+        YEARS.start(),
+        YEARS.end()
+    ))
+}
 
 /// A calendar date, `YYYY-MM-DD` (ISO 8601).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,11 +25,15 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| {
+            Value::String(s) => {
+                let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
                     InputValueError::custom(format!("`{s}` is not a date like 2026-11-22"))
-                }),
+                })?;
+                if !YEARS.contains(&date.year()) {
+                    return Err(out_of_range(s));
+                }
+                Ok(Date(date))
+            }
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -37,13 +54,19 @@ pub struct DateTime(pub chrono::DateTime<chrono::Utc>);
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
-                .map(|t| DateTime(t.with_timezone(&chrono::Utc)))
-                .map_err(|_| {
-                    InputValueError::custom(format!(
-                        "`{s}` is not an RFC 3339 time like 2026-11-22T21:41:22Z"
-                    ))
-                }),
+            Value::String(s) => {
+                let time = chrono::DateTime::parse_from_rfc3339(s)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .map_err(|_| {
+                        InputValueError::custom(format!(
+                            "`{s}` is not an RFC 3339 time like 2026-11-22T21:41:22Z"
+                        ))
+                    })?;
+                if !YEARS.contains(&time.year()) {
+                    return Err(out_of_range(s));
+                }
+                Ok(DateTime(time))
+            }
             _ => Err(InputValueError::expected_type(value)),
         }
     }

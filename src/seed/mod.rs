@@ -539,6 +539,53 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     Ok(report)
 }
 
+/// The names the demo and the scale data set give DIST-001's API token, whose secret they
+/// print.
+const DEMO_TOKEN_NAMES: [&str; 2] = ["DIST-001 ERP (demo)", "DIST-001 ERP (scale)"];
+
+/// Production never signs anyone in with a public password: the demo's sign-ins that still
+/// have their published passwords are deactivated (their sessions with them), and the
+/// demo's API tokens revoked, each audited. Returns what was disabled, for one log line;
+/// `None` when the database holds none of it.
+pub async fn disable_demo_access(db: &DatabaseConnection) -> Result<Option<String>> {
+    use entity::{api_token, user};
+    let txn = crate::db::begin_write(db).await?;
+    let mut disabled = Vec::new();
+    for (email, password) in [
+        (DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD),
+        (DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD),
+    ] {
+        let found = user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .filter(user::Column::DeactivatedAt.is_null())
+            .one(&txn)
+            .await?;
+        let Some(found) = found else { continue };
+        if !crate::auth::password::verify(password, &found.password_hash) {
+            continue;
+        }
+        crate::auth::service::deactivate_user(&txn, &Principal::System, found.id, found.version)
+            .await?;
+        disabled.push(email.to_owned());
+    }
+    let tokens = api_token::Entity::find()
+        .filter(api_token::Column::Name.is_in(DEMO_TOKEN_NAMES))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .all(&txn)
+        .await?;
+    for token in &tokens {
+        crate::auth::api_tokens::revoke(&txn, &Principal::System, token.id).await?;
+        disabled.push(format!("the API token `{}`", token.name));
+    }
+    txn.commit().await?;
+    Ok((!disabled.is_empty()).then(|| {
+        format!(
+            "production mode disabled the demo's public sign-ins and tokens it found: {}",
+            disabled.join(", ")
+        )
+    }))
+}
+
 /// The demo's public sign-ins (a staff admin, DIST-001's portal user) and a new API token
 /// for DIST-001's partner system, whose secret is returned.
 async fn accounts(db: &impl ConnectionTrait, portal_org: Uuid, token_name: &str) -> Result<String> {

@@ -490,3 +490,52 @@ fn eddsa_and_rs256_keys_come_from_files_and_accept_only_their_own_algorithm() {
         "CHANNELGRAPH_JWT_PRIVATE_KEY_FILE: EdDSA and RS256 need a private key file (PEM)"
     );
 }
+
+#[tokio::test]
+async fn production_disables_the_demo_sign_ins_and_token_it_finds() {
+    let dev = spawn_app().await;
+    let report = channelgraph::seed::demo(&dev.db).await.unwrap();
+    let demo_token = report.api_token.expect("the demo has a token");
+    assert!(!dev.login("admin@aurora.example", "aurora-demo-admin").await["accessToken"].is_null());
+    let production = crate::helpers::spawn_node_like(&dev, |s| {
+        s.mode = channelgraph::settings::Mode::Production;
+        s.auth.jwt_secret = "a production secret of more than 32 bytes!".to_owned();
+    })
+    .await;
+    for (email, password) in [
+        ("admin@aurora.example", "aurora-demo-admin"),
+        ("portal@dist-001.example", "dist-001-demo-portal"),
+    ] {
+        let body = production
+            .anonymous(
+                "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+                json!({ "i": { "email": email, "password": password } }),
+            )
+            .await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{email}: {body}");
+    }
+    let (status, body) = production.send_as(&demo_token, ME).await;
+    assert_eq!(status, 401, "{body}");
+    // Each was disabled by a change on the record.
+    let audit = production
+        .graphql(
+            "{ auditEvents(first: 20) { nodes { action objectType } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<String> = audit["data"]["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.as_str() == "user.deactivate")
+            .count(),
+        2,
+        "{audit}"
+    );
+    assert!(actions.iter().any(|a| a == "api_token.revoke"), "{audit}");
+}

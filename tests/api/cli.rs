@@ -276,3 +276,71 @@ fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
     };
     assert!(status.success(), "{status}");
 }
+
+/// A request actix cannot read (a NUL byte in a header) is a 400, and leaves no ERROR in the
+/// log: it is the caller's fault, not the server's.
+#[test]
+fn a_nul_byte_in_a_header_is_a_quiet_400() {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+
+    let dir = std::env::temp_dir().join(format!("cg-cli-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let server = Command::new(env!("CARGO_BIN_EXE_channelgraph"))
+        .arg("serve")
+        .current_dir(&dir)
+        .env(
+            "CHANNELGRAPH_DATABASE_URL",
+            format!("sqlite://{}", dir.join("quiet.db").display()),
+        )
+        .env("CHANNELGRAPH_BIND", &address)
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut client = loop {
+        match TcpStream::connect(&address) {
+            Ok(stream) => break stream,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(err) => panic!("the server never listened: {err}"),
+        }
+    };
+    client
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: x\r\nX-Note: a\0b\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+        )
+        .unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = String::new();
+    client.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    // The server still serves.
+    let mut next = TcpStream::connect(&address).unwrap();
+    next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut health = String::new();
+    next.read_to_string(&mut health).unwrap();
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains("ERROR"), "{log}");
+    assert!(log.contains("request finished"), "{log}");
+}

@@ -175,7 +175,37 @@ async fn a_body_over_the_limit_is_refused_with_413_and_changes_nothing() {
     let res = app.post().json(&body).send().await.unwrap();
     assert_eq!(res.status(), 413);
     assert!(res.headers().get("x-request-id").is_some());
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(
+        answer,
+        json!({ "errors": [{
+            "message": "the request body is larger than 4096 bytes",
+            "extensions": { "code": "QUERY_TOO_COMPLEX" }
+        }] })
+    );
     assert_eq!(app.organization_count().await, 0);
+    // Sent in chunks, with no length declared, it is cut off just the same.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = body
+        .to_string()
+        .into_bytes()
+        .chunks(1000)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    let res = app
+        .post()
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"],
+        "QUERY_TOO_COMPLEX"
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ mod directory;
 mod edi;
 mod growth;
 mod helpers;
+mod hostile;
 mod http;
 mod leads;
 mod limits;

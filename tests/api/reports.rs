@@ -210,7 +210,7 @@ async fn reports_need_the_scope_a_known_sku_and_sane_numbers() {
         ("OUT_OF_RANGE".into(), line("onHand"))
     );
     assert_eq!(
-        refused(json!({ "asOf": "2999-01-01", "lines": [{ "sku": "WIDGET-1", "onHand": "1" }] }))
+        refused(json!({ "asOf": "2100-01-01", "lines": [{ "sku": "WIDGET-1", "onHand": "1" }] }))
             .await,
         ("INVALID".into(), json!(["input", "asOf"]))
     );
