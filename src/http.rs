@@ -344,6 +344,8 @@ pub struct GraphqlState {
     pub body_limit: usize,
     /// The schema's argument types, to check every argument before execution.
     pub arguments: Arc<crate::graphql::arguments::ArgumentTypes>,
+    /// The credentials this node checked lately.
+    pub credentials: Arc<crate::auth::credentials::Credentials>,
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
@@ -417,11 +419,27 @@ pub async fn principal_for_token(
     state: &GraphqlState,
     token: &str,
 ) -> crate::error::Result<Principal> {
-    if token.starts_with(crate::auth::secrets::API_TOKEN_PREFIX) {
-        crate::auth::api_tokens::principal_for_api_token(&state.db, token).await
-    } else {
-        crate::auth::service::principal_for_access_token(&state.db, &state.keys, token).await
+    check_token(state, token).await.map(|c| c.principal)
+}
+
+/// What an access token or an API token stands for: from this node's memory when it was
+/// checked lately and nothing has revoked it since, else from the database.
+pub async fn check_token(
+    state: &GraphqlState,
+    token: &str,
+) -> crate::error::Result<crate::auth::credentials::Checked> {
+    let key = crate::auth::secrets::digest(token);
+    if let Some(checked) = state.credentials.recall(&key) {
+        return Ok(checked);
     }
+    let generation = state.credentials.generation();
+    let checked = if token.starts_with(crate::auth::secrets::API_TOKEN_PREFIX) {
+        crate::auth::api_tokens::check(&state.db, token).await?
+    } else {
+        crate::auth::service::check_access_token(&state.db, &state.keys, token).await?
+    };
+    state.credentials.remember(key, checked.clone(), generation);
+    Ok(checked)
 }
 
 pub async fn graphql_post(
@@ -882,8 +900,13 @@ async fn run(
         &state.schema
     };
     let timeout = state.limits.request_timeout;
-    let execution =
-        crate::audit::REQUEST_ID.scope(request_id.clone(), gate.gate(schema.execute(request)));
+    let execution = crate::audit::REQUEST_ID.scope(
+        request_id.clone(),
+        crate::auth::credentials::NODE.scope(
+            state.credentials.clone(),
+            gate.gate(schema.execute(request)),
+        ),
+    );
     let Ok(mut response) = tokio::time::timeout(timeout, execution).await else {
         tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request stopped");
         let mut stopped = request_error(

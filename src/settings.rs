@@ -268,6 +268,9 @@ pub struct AuthSettings {
     pub jwt_audience: String,
     pub access_token_ttl_seconds: u64,
     pub refresh_token_ttl_seconds: u64,
+    /// How long a node remembers a credential it checked; revocations reach every node
+    /// sooner, through the database.
+    pub credential_memory_seconds: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -291,6 +294,7 @@ impl Default for AuthSettings {
             jwt_audience: "channelgraph-api".to_owned(),
             access_token_ttl_seconds: 15 * 60,
             refresh_token_ttl_seconds: 30 * 24 * 3600,
+            credential_memory_seconds: 60,
         }
     }
 }
@@ -338,7 +342,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 52] = [
+const KEYS: [&str; 53] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -390,6 +394,7 @@ const KEYS: [&str; 52] = [
     "jwt_audience",
     "access_token_ttl_seconds",
     "refresh_token_ttl_seconds",
+    "credential_memory_seconds",
     "config",
 ];
 
@@ -562,6 +567,9 @@ impl Settings {
                 "refresh_token_ttl_seconds" => {
                     auth.refresh_token_ttl_seconds =
                         parse_number(&source, &value, 300, 365 * 24 * 3600)?
+                }
+                "credential_memory_seconds" => {
+                    auth.credential_memory_seconds = parse_number(&source, &value, 0, 3600)?
                 }
                 "business_time_zone" => {
                     settings.crm.business_time_zone = value.trim().parse().map_err(|_| {

@@ -99,8 +99,12 @@ impl Application {
         let metrics = Arc::new(Metrics::new()?);
         let (stop, stopped) = watch::channel(false);
         let bus = Bus::default();
+        let credentials = Arc::new(crate::auth::credentials::Credentials::new(
+            Duration::from_secs(settings.auth.credential_memory_seconds),
+        ));
         let relay = Box::pin(crate::events::bus::relay(
             bus.clone(),
+            credentials.clone(),
             worker_db.clone(),
             settings.database_url.clone(),
             stopped.clone(),
@@ -167,6 +171,7 @@ impl Application {
             metrics_token: settings.metrics_token.clone(),
             body_limit: settings.body_limit_bytes,
             arguments: Arc::new(arguments),
+            credentials,
         });
         let db_data = web::Data::new(conn.clone());
         let server = HttpServer::new(move || {

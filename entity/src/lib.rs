@@ -44,6 +44,7 @@ pub mod product;
 pub mod product_spec;
 pub mod product_supplier;
 pub mod refresh_token;
+pub mod revocation;
 pub mod sell_through_report;
 pub mod sell_through_report_line;
 pub mod shipment;

@@ -18,6 +18,7 @@ mod m20261130_000003_campaigns;
 mod m20261130_000004_leads;
 mod m20261130_000005_analytics;
 mod m20261201_000001_events;
+mod m20261202_000001_revocations;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_leads::Migration),
             Box::new(m20261130_000005_analytics::Migration),
             Box::new(m20261201_000001_events::Migration),
+            Box::new(m20261202_000001_revocations::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::credentials::{Checked, Revoked};
 use super::secrets;
 use crate::access::{Principal, Scope};
 use crate::audit;
@@ -134,6 +135,7 @@ pub async fn revoke(
     let mut row: api_token::ActiveModel = token.into();
     row.revoked_at = Set(Some(now()));
     let saved = row.update(db).await?;
+    Revoked::ApiToken(id).record(db).await?;
     audit::record(
         db,
         principal,
@@ -168,8 +170,8 @@ pub async fn list(
     .await
 }
 
-/// The principal a token secret stands for: live (not revoked, not expired) tokens only.
-pub async fn principal_for_api_token(db: &impl ConnectionTrait, secret: &str) -> Result<Principal> {
+/// What a token secret stands for: live (not revoked, not expired) tokens only.
+pub async fn check(db: &impl ConnectionTrait, secret: &str) -> Result<Checked> {
     let token = api_token::Entity::find()
         .filter(api_token::Column::SecretHash.eq(secrets::digest(secret)))
         .one(db)
@@ -189,10 +191,14 @@ pub async fn principal_for_api_token(db: &impl ConnectionTrait, secret: &str) ->
             .exec(db)
             .await?;
     }
-    Ok(Principal::PartnerSystem {
-        token_id: token.id,
-        organization_id: token.organization_id,
-        scopes: token.scopes.split(' ').filter_map(Scope::parse).collect(),
+    Ok(Checked {
+        principal: Principal::PartnerSystem {
+            token_id: token.id,
+            organization_id: token.organization_id,
+            scopes: token.scopes.split(' ').filter_map(Scope::parse).collect(),
+        },
+        session: None,
+        expires_at: token.expires_at,
     })
 }
 

@@ -23,6 +23,17 @@ pub struct AccessClaims {
     pub nbf: i64,
     pub iat: i64,
     pub jti: String,
+    /// The session (refresh-token family) the token was issued under: signing out of it,
+    /// or a replay that revokes it, ends the token too.
+    pub sid: String,
+}
+
+/// What a valid access token says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccessToken {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Why a token was refused. Clients only ever see UNAUTHENTICATED; the reason is logged.
@@ -38,6 +49,8 @@ pub enum TokenError {
     IssuedInFuture,
     #[error("the token's subject is not a user id")]
     Subject,
+    #[error("the token names no session")]
+    Session,
 }
 
 /// The configured signing and verification keys.
@@ -127,8 +140,8 @@ impl JwtKeys {
         self.algorithm
     }
 
-    /// Signs an access token for `user_id`.
-    pub fn issue(&self, user_id: Uuid) -> Result<IssuedToken, String> {
+    /// Signs an access token for `user_id` in the session `session_id`.
+    pub fn issue(&self, user_id: Uuid, session_id: Uuid) -> Result<IssuedToken, String> {
         let now = Utc::now();
         let expires_at = now + self.access_ttl;
         let claims = AccessClaims {
@@ -139,6 +152,7 @@ impl JwtKeys {
             nbf: now.timestamp(),
             iat: now.timestamp(),
             jti: Uuid::now_v7().to_string(),
+            sid: session_id.to_string(),
         };
         let token = self.sign(&claims)?;
         Ok(IssuedToken { token, expires_at })
@@ -150,8 +164,8 @@ impl JwtKeys {
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| e.to_string())
     }
 
-    /// The user id an access token was issued to, if every check passes.
-    pub fn validate(&self, token: &str) -> Result<Uuid, TokenError> {
+    /// The user and session an access token was issued to, if every check passes.
+    pub fn validate(&self, token: &str) -> Result<AccessToken, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Header)?;
         if header.alg != self.algorithm {
             return Err(TokenError::Header);
@@ -175,7 +189,14 @@ impl JwtKeys {
         if data.claims.iat > Utc::now().timestamp() + LEEWAY_SECONDS as i64 {
             return Err(TokenError::IssuedInFuture);
         }
-        Uuid::try_parse(&data.claims.sub).map_err(|_| TokenError::Subject)
+        let user_id = Uuid::try_parse(&data.claims.sub).map_err(|_| TokenError::Subject)?;
+        let session_id = Uuid::try_parse(&data.claims.sid).map_err(|_| TokenError::Session)?;
+        let expires_at = DateTime::from_timestamp(data.claims.exp, 0).ok_or(TokenError::Session)?;
+        Ok(AccessToken {
+            user_id,
+            session_id,
+            expires_at,
+        })
     }
 }
 
@@ -208,6 +229,7 @@ mod tests {
             nbf: now,
             iat: now,
             jti: "t".into(),
+            sid: Uuid::now_v7().to_string(),
         };
         shift(&mut c);
         c
@@ -222,9 +244,11 @@ mod tests {
     #[test]
     fn an_issued_token_validates_to_its_user() {
         let keys = keys();
-        let user = Uuid::now_v7();
-        let issued = keys.issue(user).unwrap();
-        assert_eq!(keys.validate(&issued.token), Ok(user));
+        let (user, session) = (Uuid::now_v7(), Uuid::now_v7());
+        let issued = keys.issue(user, session).unwrap();
+        let valid = keys.validate(&issued.token).unwrap();
+        assert_eq!((valid.user_id, valid.session_id), (user, session));
+        assert_eq!(valid.expires_at.timestamp(), issued.expires_at.timestamp());
     }
 
     #[test]
@@ -289,6 +313,7 @@ mod tests {
             ("issuer", claims(|c| c.iss = "someone-else".into())),
             ("audience", claims(|c| c.aud = "another-api".into())),
             ("subject", claims(|c| c.sub = "admin".into())),
+            ("session", claims(|c| c.sid = "a session".into())),
         ] {
             let token = signed(Algorithm::HS256, Some("at+jwt"), SECRET, &c);
             assert!(keys.validate(&token).is_err(), "{name}");
@@ -299,7 +324,7 @@ mod tests {
     fn missing_claims_are_refused() {
         let keys = keys();
         let now = Utc::now().timestamp();
-        for missing in ["iss", "aud", "sub", "exp", "nbf", "iat"] {
+        for missing in ["iss", "aud", "sub", "exp", "nbf", "iat", "sid"] {
             let mut value = serde_json::to_value(claims(|_| {})).unwrap();
             value.as_object_mut().unwrap().remove(missing);
             let mut header = Header::new(Algorithm::HS256);

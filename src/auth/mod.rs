@@ -2,6 +2,7 @@
 //! refresh tokens and API token secrets.
 
 pub mod api_tokens;
+pub mod credentials;
 pub mod graphql;
 pub mod jwt;
 pub mod password;

@@ -7,6 +7,7 @@ use entity::{organization, refresh_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+use super::credentials::{Checked, Revoked};
 use super::jwt::JwtKeys;
 use super::{password, secrets};
 use crate::access::Principal;
@@ -177,7 +178,7 @@ async fn start_session(
     family_id: Uuid,
     fresh: bool,
 ) -> Result<Session> {
-    let access = keys.issue(user.id).map_err(Error::Internal)?;
+    let access = keys.issue(user.id, family_id).map_err(Error::Internal)?;
     let refresh = secrets::generate(secrets::REFRESH_TOKEN_PREFIX);
     let at = now();
     let expires_at = at + refresh_ttl;
@@ -290,6 +291,7 @@ pub async fn refresh(
     start_session(db, keys, refresh_ttl, user, stored.family_id, false).await
 }
 
+/// Ends a session: its refresh tokens, and the access tokens issued under it on every node.
 async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()> {
     refresh_token::Entity::update_many()
         .col_expr(
@@ -300,7 +302,7 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> Result<()>
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Revoked::Session(family_id).record(db).await
 }
 
 /// Signs out: revokes the refresh token's whole family. An unknown token is not an error,
@@ -329,28 +331,42 @@ pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// The principal an access token stands for. The user must still exist and be active, so a
-/// deactivated user's tokens stop working at once.
-pub async fn principal_for_access_token(
+/// What an access token stands for. The user must still exist and be active, and its
+/// session must not have been signed out or revoked, so a deactivated user's tokens and a
+/// signed-out session's stop working at once.
+pub async fn check_access_token(
     db: &impl ConnectionTrait,
     keys: &JwtKeys,
     token: &str,
-) -> Result<Principal> {
-    let user_id = keys.validate(token).map_err(|reason| {
+) -> Result<Checked> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let valid = keys.validate(token).map_err(|reason| {
         tracing::info!(%reason, "access token refused");
         Error::Unauthenticated
     })?;
-    let user = user::Entity::find_by_id(user_id)
+    // One statement: the user, if active and the session not revoked.
+    let session_revoked = Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_token::Entity)
+        .and_where(Expr::col(refresh_token::Column::FamilyId).eq(valid.session_id))
+        .and_where(Expr::col(refresh_token::Column::RevokedAt).is_not_null())
+        .to_owned();
+    let user = user::Entity::find_by_id(valid.user_id)
+        .filter(user::Column::DeactivatedAt.is_null())
+        .filter(Expr::exists(session_revoked).not())
         .one(db)
         .await?
-        .filter(|u| u.deactivated_at.is_none())
         .ok_or_else(|| {
-            tracing::info!(%user_id, "access token of an unknown or deactivated user");
+            tracing::info!(user_id = %valid.user_id, session = %valid.session_id, "access token of an unknown or deactivated user, or of a revoked session");
             Error::Unauthenticated
         })?;
     match principal_of_user(&user) {
         Principal::Anonymous => Err(Error::Unauthenticated),
-        principal => Ok(principal),
+        principal => Ok(Checked {
+            principal,
+            session: Some(valid.session_id),
+            expires_at: Some(valid.expires_at),
+        }),
     }
 }
 
@@ -454,6 +470,7 @@ pub async fn deactivate_user(
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    Revoked::User(id).record(db).await?;
     Ok(saved)
 }
 
@@ -490,6 +507,8 @@ pub async fn change_role(
         Some(&saved),
     )
     .await?;
+    // What every node remembers of the user's sessions holds the old role.
+    Revoked::User(id).record(db).await?;
     Ok(saved)
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use entity::event;
+use entity::{event, revocation};
 use sea_orm::{
     ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -23,6 +23,7 @@ use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use super::{EventType, Topic};
+use crate::auth::credentials::{Credentials, Revoked};
 
 /// The PostgreSQL channel the outbox's trigger notifies.
 pub const CHANNEL: &str = "channelgraph_events";
@@ -116,26 +117,44 @@ impl Bus {
     }
 }
 
-/// Feeds `bus` until `stop` turns true: from LISTEN on PostgreSQL, from the outbox on SQLite.
-pub async fn relay(bus: Bus, db: DatabaseConnection, url: String, stop: watch::Receiver<bool>) {
+/// Feeds `bus` until `stop` turns true, and tells `credentials` of every revocation: from
+/// LISTEN on PostgreSQL, from the outbox and the revocations on SQLite.
+pub async fn relay(
+    bus: Bus,
+    credentials: Arc<Credentials>,
+    db: DatabaseConnection,
+    url: String,
+    stop: watch::Receiver<bool>,
+) {
     match db.get_database_backend() {
-        DatabaseBackend::Postgres => listen(bus, db, url, stop).await,
-        _ => tail(bus, db, stop).await,
+        DatabaseBackend::Postgres => listen(bus, credentials, db, url, stop).await,
+        _ => tail(bus, credentials, db, stop).await,
     }
 }
 
-async fn listen(bus: Bus, db: DatabaseConnection, url: String, mut stop: watch::Receiver<bool>) {
+async fn listen(
+    bus: Bus,
+    credentials: Arc<Credentials>,
+    db: DatabaseConnection,
+    url: String,
+    mut stop: watch::Receiver<bool>,
+) {
     use sea_orm::sqlx::postgres::PgListener;
     let mut retry = Duration::from_millis(100);
     while !*stop.borrow() {
         let listening = async {
             let mut listener = PgListener::connect(&url).await?;
-            listener.listen(CHANNEL).await?;
+            listener
+                .listen_all([CHANNEL, crate::auth::credentials::CHANNEL])
+                .await?;
             Ok::<_, sea_orm::sqlx::Error>(listener)
         };
         let mut listener = match listening.await {
             Ok(listener) => {
                 retry = Duration::from_millis(100);
+                // Revocations made while no one listened were missed: check every
+                // credential again.
+                credentials.forget_all();
                 tracing::info!("listening for events");
                 listener
             }
@@ -152,6 +171,15 @@ async fn listen(bus: Bus, db: DatabaseConnection, url: String, mut stop: watch::
         loop {
             tokio::select! {
                 received = listener.try_recv() => match received {
+                    Ok(Some(notification)) if notification.channel() == crate::auth::credentials::CHANNEL => {
+                        match Revoked::from_notification(notification.payload()) {
+                            Some(revoked) => credentials.forget(revoked),
+                            None => {
+                                tracing::warn!("a revocation notification could not be read; forgetting every credential");
+                                credentials.forget_all();
+                            }
+                        }
+                    }
                     Ok(Some(notification)) => {
                         match serde_json::from_str::<Notification>(notification.payload()) {
                             Ok(n) => deliver(&bus, &db, n).await,
@@ -159,7 +187,10 @@ async fn listen(bus: Bus, db: DatabaseConnection, url: String, mut stop: watch::
                         }
                     }
                     // The connection was lost; the next call connects and listens again.
-                    Ok(None) => tracing::warn!("the event connection was lost; events until it is back are not relayed"),
+                    Ok(None) => {
+                        credentials.forget_all();
+                        tracing::warn!("the event connection was lost; events until it is back are not relayed");
+                    }
                     Err(err) => {
                         tracing::warn!(error = %err, "listening for events failed");
                         break;
@@ -198,15 +229,22 @@ async fn deliver(bus: &Bus, db: &DatabaseConnection, n: Notification) {
     });
 }
 
-async fn tail(bus: Bus, db: DatabaseConnection, mut stop: watch::Receiver<bool>) {
+async fn tail(
+    bus: Bus,
+    credentials: Arc<Credentials>,
+    db: DatabaseConnection,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut watermark = crate::store::now();
     // Events published in the lookback, so that reading it again sends none twice.
     let mut seen: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    let mut revocations = Tail::default();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(SQLITE_POLL) => {}
             _ = stop.changed() => return,
         }
+        revocations.read(&db, &credentials).await;
         if !bus.listened() {
             watermark = crate::store::now();
             seen.clear();
@@ -238,5 +276,51 @@ async fn tail(bus: Bus, db: DatabaseConnection, mut stop: watch::Receiver<bool>)
         }
         let horizon = watermark - SQLITE_LOOKBACK * 2;
         seen.retain(|_, at| *at >= horizon);
+    }
+}
+
+/// The revocations committed since the SQLite relay last looked.
+struct Tail {
+    watermark: DateTime<Utc>,
+    seen: HashMap<Uuid, DateTime<Utc>>,
+}
+
+impl Default for Tail {
+    fn default() -> Self {
+        Self {
+            watermark: crate::store::now(),
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl Tail {
+    async fn read(&mut self, db: &DatabaseConnection, credentials: &Credentials) {
+        let rows = revocation::Entity::find()
+            .filter(revocation::Column::RevokedAt.gte(self.watermark - SQLITE_LOOKBACK))
+            .order_by_asc(revocation::Column::RevokedAt)
+            .limit(1000)
+            .all(db)
+            .await;
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(err) => {
+                tracing::warn!(error = %err, "new revocations could not be read; forgetting every credential");
+                credentials.forget_all();
+                return;
+            }
+        };
+        for row in rows {
+            if self.seen.insert(row.id, row.revoked_at).is_some() {
+                continue;
+            }
+            self.watermark = self.watermark.max(row.revoked_at);
+            match Revoked::parse(&row.kind, row.subject_id) {
+                Some(revoked) => credentials.forget(revoked),
+                None => credentials.forget_all(),
+            }
+        }
+        let horizon = self.watermark - SQLITE_LOOKBACK * 2;
+        self.seen.retain(|_, at| *at >= horizon);
     }
 }

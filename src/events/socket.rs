@@ -99,6 +99,8 @@ fn holder(principal: &Principal) -> String {
 #[derive(Default)]
 struct Session {
     principal: Option<Principal>,
+    /// What the credential was checked to be, to know which revocations end it.
+    checked: Option<crate::auth::credentials::Checked>,
     token: String,
     refused: bool,
     /// The database could not be reached to authenticate.
@@ -299,16 +301,17 @@ async fn serve(
         move |payload: serde_json::Value| async move {
             // The client has initialised in time, however long the lookup takes.
             session.lock().unwrap_or_else(|p| p.into_inner()).init_seen = true;
-            let principal = match token_of(&payload) {
-                Some(token) => crate::http::principal_for_token(&state, &token)
+            let checked = match token_of(&payload) {
+                Some(token) => crate::http::check_token(&state, &token)
                     .await
-                    .map(|p| (p, token)),
+                    .map(|c| (c, token)),
                 None => Err(crate::error::Error::Unauthenticated),
             };
             let mut session = session.lock().unwrap_or_else(|p| p.into_inner());
-            match principal {
-                Ok((principal, token)) if principal != Principal::Anonymous => {
-                    session.principal = Some(principal);
+            match checked {
+                Ok((checked, token)) if checked.principal != Principal::Anonymous => {
+                    session.principal = Some(checked.principal.clone());
+                    session.checked = Some(checked);
                     session.token = token;
                     Ok(Data::default())
                 }
@@ -342,6 +345,7 @@ async fn serve(
     keepalive.tick().await;
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(init_deadline);
+    let mut revocations = state.credentials.revocations();
     let reason = loop {
         tokio::select! {
             out = graphql.next() => match out {
@@ -397,6 +401,25 @@ async fn serve(
                         // The database is away: keep serving, and check again later.
                         Err(err) => tracing::warn!(error = %err, "subscription credentials could not be checked"),
                     }
+                }
+            }
+            revoked = revocations.recv() => {
+                let ended = match revoked {
+                    Ok(revoked) => session
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .checked
+                        .as_ref()
+                        .is_some_and(|c| c.revoked_by(revoked)),
+                    // Fell behind the revocations: check again at once.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        recheck.reset_immediately();
+                        false
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                };
+                if ended {
+                    break close(4403, "Forbidden: the credentials were revoked, expired or changed");
                 }
             }
             _ = keepalive.tick() => {

@@ -88,7 +88,8 @@ fn claims_for(user: Uuid, change: impl Fn(&mut serde_json::Map<String, Value>)) 
     let now = Utc::now().timestamp();
     let mut claims = json!({
         "sub": user.to_string(), "iss": "channelgraph", "aud": "channelgraph-api",
-        "exp": now + 600, "nbf": now, "iat": now, "jti": "forged"
+        "exp": now + 600, "nbf": now, "iat": now, "jti": "forged",
+        "sid": Uuid::now_v7().to_string()
     });
     change(claims.as_object_mut().unwrap());
     claims
@@ -224,7 +225,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
 #[tokio::test]
 async fn a_deactivated_users_tokens_stop_working_at_once() {
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_app_with(|s| s.auth.credential_memory_seconds = 1).await;
     let id = app
         .create_user(
             "leaver@channelgraph.test",
@@ -238,6 +239,30 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
         .await;
     let token = session["accessToken"].as_str().unwrap().to_owned();
     assert_eq!(app.send_as(&token, ME).await.0, 200);
+    let done = app
+        .mutate(
+            "userDeactivate",
+            "user { active }",
+            json!({ "id": channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::User, id), "version": 1 }),
+        )
+        .await;
+    assert_eq!(done["user"]["active"], false, "{done}");
+    let (status, body) = app.send_as(&token, ME).await;
+    assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
+    // Changed in the database behind the server's back, a user's tokens stop working once
+    // the node's memory of them lapses.
+    let id = app
+        .create_user(
+            "quiet@channelgraph.test",
+            "a quiet leaver's password",
+            UserRole::Manager,
+            None,
+        )
+        .await;
+    let token = app
+        .token_for("quiet@channelgraph.test", "a quiet leaver's password")
+        .await;
+    assert_eq!(app.send_as(&token, ME).await.0, 200);
     let user = entity::user::Entity::find_by_id(id)
         .one(&app.db)
         .await
@@ -246,6 +271,7 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
     let mut row: entity::user::ActiveModel = user.into();
     row.deactivated_at = Set(Some(Utc::now()));
     row.update(&app.db).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (status, body) = app.send_as(&token, ME).await;
     assert_eq!((status, code(&body)), (401, "UNAUTHENTICATED"));
     let again = app
@@ -451,7 +477,7 @@ fn eddsa_and_rs256_keys_come_from_files_and_accept_only_their_own_algorithm() {
         .unwrap()
         .jwt_keys()
         .unwrap();
-    let hs_token = hs256.issue(Uuid::now_v7()).unwrap().token;
+    let hs_token = hs256.issue(Uuid::now_v7(), Uuid::now_v7()).unwrap().token;
     for (algorithm, stem) in [("EdDSA", "jwt-ed25519"), ("RS256", "jwt-rsa")] {
         let env = vec![
             (
@@ -472,8 +498,12 @@ fn eddsa_and_rs256_keys_come_from_files_and_accept_only_their_own_algorithm() {
             .jwt_keys()
             .unwrap();
         let user = Uuid::now_v7();
-        let token = keys.issue(user).unwrap().token;
-        assert_eq!(keys.validate(&token), Ok(user), "{algorithm}");
+        let token = keys.issue(user, Uuid::now_v7()).unwrap().token;
+        assert_eq!(
+            keys.validate(&token).map(|t| t.user_id),
+            Ok(user),
+            "{algorithm}"
+        );
         assert!(
             keys.validate(&hs_token).is_err(),
             "{algorithm} refuses HS256"
@@ -538,4 +568,88 @@ async fn production_disables_the_demo_sign_ins_and_token_it_finds() {
         "{audit}"
     );
     assert!(actions.iter().any(|a| a == "api_token.revoke"), "{audit}");
+}
+
+/// Whether `token` is refused on `app` within `wait`, asking every 50 ms.
+async fn refused_within(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    wait: std::time::Duration,
+) -> bool {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        if app.send_as(token, ME).await.0 == 401 {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_signed_out_sessions_access_token_stops_working_on_every_node() {
+    let a = spawn_app().await;
+    let b = crate::helpers::spawn_node_like(&a, |_| {}).await;
+    let session = a.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let access = session["accessToken"].as_str().unwrap();
+    let other = a.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let other_access = other["accessToken"].as_str().unwrap();
+    // Both nodes have checked (and remember) both tokens.
+    for node in [&a, &b] {
+        assert_eq!(node.send_as(access, ME).await.0, 200);
+        assert_eq!(node.send_as(other_access, ME).await.0, 200);
+    }
+    let out = a
+        .anonymous(
+            "mutation($t: String!) { logout(input: { refreshToken: $t }) { ok } }",
+            json!({ "t": session["refreshToken"] }),
+        )
+        .await;
+    assert_eq!(out["data"]["logout"]["ok"], true);
+    // At once on the node that signed out; within a second on the other.
+    let (status, body) = a.send_as(access, ME).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    assert!(refused_within(&b, access, std::time::Duration::from_secs(1)).await);
+    // The same user's other session goes on.
+    for node in [&a, &b] {
+        assert_eq!(node.send_as(other_access, ME).await.0, 200);
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_refresh_token_ends_its_sessions_access_tokens_on_every_node() {
+    let a = spawn_app().await;
+    let b = crate::helpers::spawn_node_like(&a, |_| {}).await;
+    let first = a.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let r1 = first["refreshToken"].as_str().unwrap().to_owned();
+    let second = b.anonymous(REFRESH, json!({ "t": r1 })).await;
+    let access = second["data"]["tokenRefresh"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for node in [&a, &b] {
+        assert_eq!(node.send_as(&access, ME).await.0, 200);
+        assert_eq!(
+            node.send_as(first["accessToken"].as_str().unwrap(), ME)
+                .await
+                .0,
+            200
+        );
+    }
+    // r1 again, through A: stolen. The whole session ends, on both nodes.
+    let replay = a.anonymous(REFRESH, json!({ "t": r1 })).await;
+    assert_eq!(code(&replay), "UNAUTHENTICATED");
+    assert_eq!(a.send_as(&access, ME).await.0, 401);
+    assert!(refused_within(&b, &access, std::time::Duration::from_secs(1)).await);
+    assert!(
+        refused_within(
+            &b,
+            first["accessToken"].as_str().unwrap(),
+            std::time::Duration::from_secs(1)
+        )
+        .await
+    );
 }

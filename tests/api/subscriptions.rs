@@ -526,3 +526,63 @@ fn spawn_node_like_sqlite(a: &TestApp) -> TestApp {
         token: a.token.clone(),
     }
 }
+
+#[tokio::test]
+async fn revoking_a_token_or_deactivating_a_user_closes_their_sockets_on_every_node_within_a_second()
+ {
+    // The recheck is left at 30 s: only the bus can close these sockets in time.
+    let a = spawn_app_with(|_| {}).await;
+    let t = trade(&a).await;
+    let b = spawn_node_like(&a, |_| {}).await;
+    let body = a
+        .graphql(
+            "mutation($org: ID!) { apiTokenCreate(input: { organizationId: $org, name: \"ERP\", scopes: [ORDERS_READ] }) { secret apiToken { id } } }",
+            json!({ "org": t.distributor }),
+        )
+        .await;
+    let secret = body["data"]["apiTokenCreate"]["secret"].as_str().unwrap();
+    let token_id = body["data"]["apiTokenCreate"]["apiToken"]["id"].clone();
+    let mut system = Socket::signed_in(&b.address, secret).await;
+    system.subscribe("s", ORDERS, json!({})).await;
+    let mut portal = Socket::signed_in(&b.address, &t.portal).await;
+    portal.subscribe("p", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    a.mutate(
+        "apiTokenRevoke",
+        "apiToken { revokedAt }",
+        json!({ "id": token_id }),
+    )
+    .await;
+    match system.within(Duration::from_secs(1)).await {
+        Some(Said::Closed(4403, reason)) => assert!(reason.contains("revoked"), "{reason}"),
+        other => panic!("a close with 4403 within a second expected; got {other:?}"),
+    }
+    assert_eq!(portal.within(Duration::from_millis(200)).await, None);
+    let users = a
+        .graphql(
+            "{ users(first: 50) { nodes { id email version } } }",
+            json!({}),
+        )
+        .await;
+    let found = users["data"]["users"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "buyer@dist-1.test")
+        .unwrap()
+        .clone();
+    a.mutate(
+        "userDeactivate",
+        "user { id }",
+        json!({ "id": found["id"], "version": found["version"] }),
+    )
+    .await;
+    assert!(
+        matches!(
+            portal.within(Duration::from_secs(1)).await,
+            Some(Said::Closed(4403, _))
+        ),
+        "the deactivated user's socket closes within a second"
+    );
+}
