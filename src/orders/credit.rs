@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use entity::enums::{InvoiceStatus, OrderKind, OrderStatus};
 use entity::{invoice, order, organization};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
 use sea_orm::{ConnectionTrait, DeriveIden, Set};
 use uuid::Uuid;
 
@@ -200,33 +200,109 @@ pub async fn exposures_for(
     Ok(found)
 }
 
-/// Why an order of `amount` must wait for a credit decision, if it must.
+/// What a buyer's credit limit says of an order in `currency`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Limit {
+    /// No limit: the order moves the balance freely.
+    None,
+    /// A limit in the order's currency: the order is accepted only if it fits, checked
+    /// and booked in one statement ([`reserve`]).
+    Of(Decimal),
+    /// A limit in another currency: the order waits for a decision, for this reason.
+    Mismatch(String),
+}
+
+/// The credit limit that applies to an order of `buyer`'s in `currency`.
+pub fn limit_for(buyer: &organization::Model, currency: &str) -> Limit {
+    let (Some(limit), Some(limit_currency)) = (buyer.credit_limit, &buyer.credit_currency) else {
+        return Limit::None;
+    };
+    if limit_currency != currency {
+        return Limit::Mismatch(format!(
+            "the order is in {currency} but the credit limit is in {limit_currency}"
+        ));
+    }
+    Limit::Of(stored(limit))
+}
+
+/// Books an open order's share against its buyer's balance only if the balance stays
+/// within `limit`, and says whether it did: one conditional upsert, so that orders
+/// submitted at the same instant are each checked against the others. The balance's row
+/// is locked from this statement until the transaction commits, so the caller runs it as
+/// late as it can.
+pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -> Result<bool> {
+    let held_now = Query::select()
+        .expr(Expr::col(CreditBalances::Amount))
+        .from(CreditBalances::Table)
+        .and_where(Expr::col(CreditBalances::BuyerId).eq(share.buyer))
+        .and_where(Expr::col(CreditBalances::SellerId).eq(share.seller))
+        .and_where(Expr::col(CreditBalances::Currency).eq(share.currency.as_str()))
+        .to_owned();
+    // The new row, only if the order fits what the balance held when read: a first filter.
+    let candidate = Query::select()
+        .exprs([
+            Expr::val(share.buyer),
+            Expr::val(share.seller),
+            Expr::val(share.currency.as_str()),
+            Expr::val(share.amount),
+        ])
+        .and_where(
+            numeric(share.amount).lte(numeric(limit).sub(Func::coalesce([
+                Expr::SubQuery(None, Box::new(held_now.into())),
+                Expr::val(0),
+            ]))),
+        )
+        .to_owned();
+    let sum = "ROUND(\"credit_balances\".\"amount\" + \"excluded\".\"amount\", 4)";
+    let stmt = Query::insert()
+        .into_table(CreditBalances::Table)
+        .columns([
+            CreditBalances::BuyerId,
+            CreditBalances::SellerId,
+            CreditBalances::Currency,
+            CreditBalances::Amount,
+        ])
+        .select_from(candidate)
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([
+                CreditBalances::BuyerId,
+                CreditBalances::SellerId,
+                CreditBalances::Currency,
+            ])
+            .value(CreditBalances::Amount, Expr::cust(sum))
+            // The decisive check, on the row as the last committed change left it: a
+            // concurrent order that booked first is counted.
+            .action_and_where(Expr::cust(sum).lte(numeric(limit)))
+            .to_owned(),
+        )
+        .returning_col(CreditBalances::Amount)
+        .to_owned();
+    Ok(db.query_one(&stmt).await?.is_some())
+}
+
+/// A decimal as a number in SQL: SQLite receives decimals as text, which compares as text.
+fn numeric(value: Decimal) -> Expr {
+    Expr::val(value).cast_as(sea_orm::sea_query::Alias::new("NUMERIC"))
+}
+
+/// Why an order of `amount` waits for a credit decision, in words: the exposure it would
+/// have added to.
 pub async fn hold_reason(
     db: &impl ConnectionTrait,
-    buyer: &organization::Model,
+    buyer: Uuid,
     seller: Uuid,
     amount: Decimal,
     currency: &str,
-) -> Result<Option<String>> {
-    let (Some(limit), Some(limit_currency)) = (buyer.credit_limit, &buyer.credit_currency) else {
-        return Ok(None);
-    };
-    let limit = stored(limit);
-    if limit_currency != currency {
-        return Ok(Some(format!(
-            "the order is in {currency} but the credit limit is in {limit_currency}"
-        )));
-    }
-    let exposure = exposure(db, buyer.id, seller, currency).await?;
-    if exposure + amount > limit {
-        return Ok(Some(format!(
-            "exposure {} plus this order's {} exceeds the credit limit of {}",
-            label(exposure, currency),
-            label(amount, currency),
-            label(limit, currency)
-        )));
-    }
-    Ok(None)
+    limit: Decimal,
+) -> Result<String> {
+    let exposure = exposure(db, buyer, seller, currency).await?;
+    Ok(format!(
+        "exposure {} plus this order's {} exceeds the credit limit of {}",
+        label(exposure, currency),
+        label(amount, currency),
+        label(limit, currency)
+    ))
 }
 
 /// Sets or clears an organization's credit limit. Admins and managers only.

@@ -372,13 +372,14 @@ pub async fn submit(
         .as_ref()
         .map(|(tier, _)| tier.payment_terms_days)
         .unwrap_or(DEFAULT_PAYMENT_TERMS_DAYS);
-    let hold = if Some(seller_id) == brand {
-        credit::hold_reason(db, buyer, seller_id, total.amount, currency.code()).await?
+    // Orders to the brand count against the buyer's credit limit; the check is made, and the
+    // balance moved, in one statement at the end of the insert.
+    let limit = if Some(seller_id) == brand {
+        credit::limit_for(buyer, currency.code())
     } else {
-        None
+        credit::Limit::None
     };
-
-    let status = if hold.is_some() {
+    let status = if matches!(limit, credit::Limit::Mismatch(_)) {
         OrderStatus::CreditHold
     } else {
         OrderStatus::Submitted
@@ -415,21 +416,41 @@ pub async fn submit(
         payment_terms_days: terms,
         notes: new.notes.clone(),
     };
-    let created = insert(db, principal, header, priced).await?;
-    if let Some(reason) = hold {
-        history::record(
-            db,
-            principal,
-            &created,
-            "CREDIT_HOLD",
-            Some(OrderStatus::Submitted),
-            OrderStatus::CreditHold,
-            &[],
-            Some(reason),
-        )
-        .await?;
-    }
-    Ok(created)
+    let (created, booked) = insert(db, principal, header, priced, &limit).await?;
+    let hold = match limit {
+        credit::Limit::Mismatch(reason) => Some((created.clone(), reason)),
+        credit::Limit::Of(limit) if !booked => {
+            let reason = credit::hold_reason(
+                db,
+                buyer_id,
+                seller_id,
+                total.amount,
+                currency.code(),
+                limit,
+            )
+            .await?;
+            // Written as SUBMITTED a moment ago, in this transaction: it waits instead.
+            let mut row: order::ActiveModel = created.clone().into();
+            row.status = Set(OrderStatus::CreditHold);
+            Some((row.update(db).await?, reason))
+        }
+        _ => None,
+    };
+    let Some((held, reason)) = hold else {
+        return Ok(created);
+    };
+    history::record(
+        db,
+        principal,
+        &held,
+        "CREDIT_HOLD",
+        Some(OrderStatus::Submitted),
+        OrderStatus::CreditHold,
+        &[],
+        Some(reason),
+    )
+    .await?;
+    Ok(held)
 }
 
 /// The amounts of an order's lines: each line's net amount and tax, rounded per line, and
@@ -494,13 +515,16 @@ struct PricedLine<'a> {
     requested_date: Option<chrono::NaiveDate>,
 }
 
-/// Writes an order, its lines and the first step of its history.
+/// Writes an order, its lines and the first step of its history, and moves its buyer's
+/// balance: within `limit` when there is one, in the last statement, which says whether
+/// the order fitted (`false`: nothing was booked; the caller holds the order).
 async fn insert(
     db: &impl ConnectionTrait,
     principal: &Principal,
     header: Header,
     lines: Vec<PricedLine<'_>>,
-) -> Result<order::Model> {
+    limit: &credit::Limit,
+) -> Result<(order::Model, bool)> {
     let at = now();
     let id = Uuid::now_v7();
     let total = header.total;
@@ -566,8 +590,15 @@ async fn insert(
         None,
     )
     .await?;
-    credit::shift(db, &[], &[credit::of_order(&created)]).await?;
-    Ok(created)
+    let share = credit::of_order(&created);
+    let booked = match (limit, &share) {
+        (credit::Limit::Of(limit), Some(share)) => credit::reserve(db, share, *limit).await?,
+        _ => {
+            credit::shift(db, &[], &[share]).await?;
+            true
+        }
+    };
+    Ok((created, booked))
 }
 
 pub fn unit_code(unit: entity::enums::UnitOfMeasure) -> String {
@@ -663,7 +694,7 @@ pub async fn purchase(
         payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,
         notes: new.notes.clone(),
     };
-    let created = insert(db, principal, header, priced).await?;
+    let (created, _) = insert(db, principal, header, priced, &credit::Limit::None).await?;
     crate::edi::outbound::purchase_ordered(db, &created).await?;
     Ok(created)
 }

@@ -1179,3 +1179,37 @@ async fn an_organizations_orders_are_the_ones_it_placed_that_you_may_see() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn parallel_orders_never_pass_a_credit_limit_together() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    // Each order is 1528.51 EUR; the limit holds exactly eight of them, and sixteen arrive
+    // at once: twice the limit.
+    app.mutate(
+        "creditLimitSet",
+        "organization { id }",
+        json!({ "organizationId": t.distributor, "version": app.version_of(&t.distributor).await, "creditLimit": { "amount": "12228.08", "currency": "EUR" } }),
+    )
+    .await;
+    let submissions = (0..16).map(|i| {
+        let app = &app;
+        let portal = t.portal.clone();
+        async move { submit_as(app, &portal, two_lines(&format!("PO-PAR-{i}"))).await }
+    });
+    let placed = futures_util::future::join_all(submissions).await;
+    let status = |s: &str| placed.iter().filter(|p| p["order"]["status"] == s).count();
+    assert_eq!(
+        (status("SUBMITTED"), status("CREDIT_HOLD")),
+        (8, 8),
+        "{placed:?}"
+    );
+    let body = app
+        .graphql_as(&t.portal, "{ organization(code: \"DIST-1\") { ... on Distributor { creditExposure { amount currency } } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["organization"]["creditExposure"],
+        json!([{ "amount": "12228.08", "currency": "EUR" }])
+    );
+    assert_balances_are_the_sums(&app).await;
+}
