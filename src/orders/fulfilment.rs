@@ -2,6 +2,8 @@
 //! by the buyer, invoices for what shipped with a due date from the payment terms, and
 //! payments (partial ones too, never more than is owed).
 
+use std::collections::HashMap;
+
 use chrono::{Days, NaiveDate};
 use entity::enums::{InvoiceStatus, LineStatus, OrderStatus};
 use entity::{invoice, invoice_line, order, order_line, payment, shipment, shipment_line};
@@ -355,6 +357,64 @@ async fn shipment_event(
     Ok(())
 }
 
+/// The amounts of an invoice's lines. Each is priced like the order's line (quantity times
+/// unit price, then tax, each rounded to the currency's minor unit), except the invoice that
+/// completes an order line: it takes what the line's net and tax still lack after the
+/// invoices before it, so that an order invoiced in parts is invoiced to the cent of its
+/// net and its tax, however the parts round.
+async fn invoice_amounts(
+    db: &impl ConnectionTrait,
+    to_invoice: &[(&order_line::Model, Decimal)],
+    currency: Currency,
+) -> Result<crate::orders::submit::Amounts> {
+    let priced = crate::orders::submit::line_amounts(
+        to_invoice
+            .iter()
+            .map(|(l, q)| (*q, stored(l.unit_price), stored(l.tax_rate))),
+        currency,
+    )?;
+    let completing: Vec<Uuid> = to_invoice
+        .iter()
+        .filter(|(l, q)| {
+            let ordered = stored(l.accepted_quantity.unwrap_or(l.quantity));
+            stored(l.invoiced_quantity) + *q == ordered && !stored(l.invoiced_quantity).is_zero()
+        })
+        .map(|(l, _)| l.id)
+        .collect();
+    if completing.is_empty() {
+        return Ok(priced);
+    }
+    // What the earlier invoices took of each completed line, added up exactly.
+    let mut earlier: HashMap<Uuid, (Decimal, Decimal)> = HashMap::new();
+    for row in invoice_line::Entity::find()
+        .filter(invoice_line::Column::OrderLineId.is_in(completing.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let sums = earlier.entry(row.order_line_id).or_default();
+        sums.0 += stored(row.line_total);
+        sums.1 += stored(row.tax_amount);
+    }
+    let lines: Vec<(money::Money, money::Money)> = to_invoice
+        .iter()
+        .zip(priced.lines)
+        .map(|((line, _), (net, tax))| match earlier.get(&line.id) {
+            Some((net_before, tax_before)) if completing.contains(&line.id) => (
+                money::Money::rounded(stored(line.line_total) - net_before, currency),
+                money::Money::rounded(stored(line.tax_amount) - tax_before, currency),
+            ),
+            _ => (net, tax),
+        })
+        .collect();
+    let all: Vec<money::Money> = lines.iter().flat_map(|(n, t)| [*n, *t]).collect();
+    let taxes: Vec<money::Money> = lines.iter().map(|(_, t)| *t).collect();
+    Ok(crate::orders::submit::Amounts {
+        total: money::Money::sum(&["input", "orderId"], &all, currency)?,
+        tax: money::Money::sum(&["input", "orderId"], &taxes, currency)?,
+        lines,
+    })
+}
+
 /// Invoices everything shipped and not yet invoiced, due after the order's payment terms.
 /// The order becomes INVOICED once it has shipped in full and every shipped unit is invoiced.
 #[tracing::instrument(skip(db, principal))]
@@ -407,12 +467,7 @@ pub async fn invoice(
                 "the due date is out of range",
             )
         })?;
-    let amounts = crate::orders::submit::line_amounts(
-        to_invoice
-            .iter()
-            .map(|(l, q)| (*q, stored(l.unit_price), stored(l.tax_rate))),
-        currency,
-    )?;
+    let amounts = invoice_amounts(db, &to_invoice, currency).await?;
     let total = amounts.total;
     let at = now();
     let id = Uuid::now_v7();

@@ -1213,3 +1213,91 @@ async fn parallel_orders_never_pass_a_credit_limit_together() {
     );
     assert_balances_are_the_sums(&app).await;
 }
+
+#[tokio::test]
+async fn an_order_invoiced_in_parts_is_invoiced_to_the_cent_of_its_net_and_tax() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let created = app
+        .mutate(
+            "productCreate",
+            "product { id }",
+            json!({ "sku": "THIRD", "name": "A third", "productLine": "Taxed", "unit": "EACH", "taxRatePercent": "19",
+                    "listPrice": { "amount": "0.33", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(created["userErrors"], json!([]), "{created}");
+    // Three at 0.33 are 0.99 net, and 19 % of that is 0.1881, so 0.19 tax. One at a time,
+    // each part's tax is 0.0627, so 0.06: three such parts would tax 0.18.
+    let placed = app
+        .mutate(
+            "orderSubmit",
+            "order { id subtotal { amount } tax { amount } total { amount } }",
+            json!({ "buyerId": t.dealer, "poNumber": "THIRDS", "lines": [{ "sku": "THIRD", "quantity": "3" }] }),
+        )
+        .await;
+    let order = &placed["order"];
+    assert_eq!(
+        (
+            &order["subtotal"]["amount"],
+            &order["tax"]["amount"],
+            &order["total"]["amount"]
+        ),
+        (&json!("0.99"), &json!("0.19"), &json!("1.18")),
+        "{placed}"
+    );
+    let id = order["id"].clone();
+    app.mutate(
+        "orderAcknowledge",
+        "order { id }",
+        json!({ "id": id, "version": 1, "lines": [{ "lineNumber": 1, "decision": "ACCEPT" }] }),
+    )
+    .await;
+    let version_of = || {
+        let (app, id) = (&app, id.clone());
+        async move {
+            let body = app
+                .graphql(
+                    "query($id: ID!) { node(id: $id) { ... on Order { version } } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            body["data"]["node"]["version"].as_i64().unwrap()
+        }
+    };
+    let mut invoices = Vec::new();
+    for _ in 0..3 {
+        let version = version_of().await;
+        let shipped = app
+            .mutate("shipmentCreate", "shipment { id }", json!({ "orderId": id, "version": version, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "1" }] }))
+            .await;
+        assert_eq!(shipped["userErrors"], json!([]), "{shipped}");
+        let version = version_of().await;
+        let invoiced = app
+            .mutate(
+                "invoiceCreate",
+                "invoice { subtotal { amount } tax { amount } total { amount } }",
+                json!({ "orderId": id, "version": version }),
+            )
+            .await;
+        assert_eq!(invoiced["userErrors"], json!([]), "{invoiced}");
+        invoices.push(invoiced["invoice"].clone());
+    }
+    // The first two are priced as shipped; the last takes what the order still lacks.
+    assert_eq!(
+        invoices,
+        [
+            json!({ "subtotal": { "amount": "0.33" }, "tax": { "amount": "0.06" }, "total": { "amount": "0.39" } }),
+            json!({ "subtotal": { "amount": "0.33" }, "tax": { "amount": "0.06" }, "total": { "amount": "0.39" } }),
+            json!({ "subtotal": { "amount": "0.33" }, "tax": { "amount": "0.07" }, "total": { "amount": "0.40" } }),
+        ]
+    );
+    let body = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Order { status } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(body["data"]["node"]["status"], "INVOICED", "{body}");
+    assert_balances_are_the_sums(&app).await;
+}
