@@ -647,7 +647,16 @@ pub async fn edi_post(
         Ok(Principal::Anonymous) => {
             return unauthenticated(JSON, "send an API token with the edi scope");
         }
-        Ok(principal) => principal,
+        // A partner's system, with its token; people (staff or a portal's users) submit
+        // interchanges with `ediSubmit`, where their own rules apply.
+        Ok(principal @ Principal::PartnerSystem { .. }) => principal,
+        Ok(_) => {
+            return edi_error(
+                StatusCode::FORBIDDEN,
+                "/edi/x12 takes an API token with the edi scope; people submit interchanges with the ediSubmit mutation",
+                "FORBIDDEN",
+            );
+        }
         Err(response) => return response,
     };
     if let Some(refused) = rate_limited(&req, &state, &principal, JSON) {
@@ -922,6 +931,16 @@ async fn run(
     };
     for error in &mut response.errors {
         code_uncoded(error);
+    }
+    // The database was away: revocations may not be reaching this node either, so it
+    // checks every credential until its listening connection answers again.
+    if response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(crate::error::UNAVAILABLE))
+    }) {
+        state.credentials.deaf();
     }
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

@@ -77,7 +77,8 @@ impl NodeType {
         }
     }
 
-    fn parse(name: &str) -> Option<Self> {
+    /// The node type of this name (`Order`), if there is one.
+    pub fn parse(name: &str) -> Option<Self> {
         [
             NodeType::Organization,
             NodeType::Contact,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalog;
+pub mod changes;
 pub mod cli;
 pub mod db;
 pub mod domain;

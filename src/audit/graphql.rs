@@ -18,16 +18,7 @@ use crate::pagination::{PageRequest, Sort, SortKey};
 pub struct AuditEvent(pub audit_event::Model);
 
 fn node_type(object_type: &str) -> Option<NodeType> {
-    [
-        NodeType::Organization,
-        NodeType::Contact,
-        NodeType::Address,
-        NodeType::ChannelLink,
-        NodeType::User,
-        NodeType::ApiToken,
-    ]
-    .into_iter()
-    .find(|t| t.name() == object_type)
+    NodeType::parse(object_type)
 }
 
 /// One change made through the API.

@@ -24,6 +24,123 @@ tokio::task_local! {
     pub static REQUEST_ID: String;
 }
 
+/// What a change did, as the trail names it (`action`), and the type of the object it
+/// changed (`objectType`): each variant is one kind of change, written by one service.
+macro_rules! actions {
+    ($($variant:ident => $name:literal on $object:literal,)*) => {
+        /// A kind of change, as the audit trail records it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action { $($variant,)* }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The action's name in the trail, such as `organization.update`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// The API type of the object it changes, such as `Organization`.
+            pub fn object_type(self) -> &'static str {
+                match self { $(Action::$variant => $object,)* }
+            }
+        }
+    };
+}
+
+actions! {
+    OrganizationCreate => "organization.create" on "Organization",
+    OrganizationUpdate => "organization.update" on "Organization",
+    OrganizationArchive => "organization.archive" on "Organization",
+    OrganizationCreditLimit => "organization.credit_limit" on "Organization",
+    PartnerTierAssign => "partner_tier.assign" on "Organization",
+    EdiPartnerConfigure => "edi_partner.configure" on "Organization",
+    ContactCreate => "contact.create" on "Contact",
+    ContactUpdate => "contact.update" on "Contact",
+    ContactArchive => "contact.archive" on "Contact",
+    AddressCreate => "address.create" on "Address",
+    AddressUpdate => "address.update" on "Address",
+    AddressArchive => "address.archive" on "Address",
+    ChannelLinkCreate => "channel_link.create" on "ChannelLink",
+    ChannelLinkUpdate => "channel_link.update" on "ChannelLink",
+    ChannelLinkArchive => "channel_link.archive" on "ChannelLink",
+    UserCreate => "user.create" on "User",
+    UserDeactivate => "user.deactivate" on "User",
+    UserRoleChange => "user.role_change" on "User",
+    SessionLogin => "session.login" on "User",
+    SessionRefresh => "session.refresh" on "User",
+    SessionLogout => "session.logout" on "User",
+    ApiTokenCreate => "api_token.create" on "ApiToken",
+    ApiTokenRevoke => "api_token.revoke" on "ApiToken",
+    ProductCreate => "product.create" on "Product",
+    ProductUpdate => "product.update" on "Product",
+    ProductSpecCreate => "product_spec.create" on "ProductSpec",
+    ProductSpecUpdate => "product_spec.update" on "ProductSpec",
+    PriceListCreate => "price_list.create" on "PriceList",
+    PriceListUpdate => "price_list.update" on "PriceList",
+    PartnerTierCreate => "partner_tier.create" on "PartnerTier",
+    PartnerTierUpdate => "partner_tier.update" on "PartnerTier",
+    OrderSubmit => "order.submit" on "Order",
+    OrderCreditHold => "order.credit_hold" on "Order",
+    OrderCreditRelease => "order.credit_release" on "Order",
+    OrderCreditReject => "order.credit_reject" on "Order",
+    OrderAcknowledge => "order.acknowledge" on "Order",
+    OrderCancel => "order.cancel" on "Order",
+    OrderShip => "order.ship" on "Order",
+    OrderGoodsReceive => "order.goods_receive" on "Order",
+    OrderInvoice => "order.invoice" on "Order",
+    OrderPaymentRecord => "order.payment_record" on "Order",
+    ShipmentCreate => "shipment.create" on "Shipment",
+    ShipmentReceive => "shipment.receive" on "Shipment",
+    InvoiceCreate => "invoice.create" on "Invoice",
+    PaymentRecord => "payment.record" on "Payment",
+    InventoryReportSubmit => "inventory_report.submit" on "InventoryReport",
+    SellThroughReportSubmit => "sell_through_report.submit" on "SellThroughReport",
+    EdiInterchangeReceive => "edi_interchange.receive" on "EdiInterchange",
+    InteractionRecord => "interaction.record" on "Interaction",
+    InteractionUpdate => "interaction.update" on "Interaction",
+    CommitmentAdd => "commitment.add" on "Commitment",
+    CommitmentClose => "commitment.close" on "Commitment",
+    TaskCreate => "task.create" on "Task",
+    TaskUpdate => "task.update" on "Task",
+    TaskComplete => "task.complete" on "Task",
+    TaskCancel => "task.cancel" on "Task",
+    CaseOpen => "case.open" on "Case",
+    CaseUpdate => "case.update" on "Case",
+    CaseStart => "case.start" on "Case",
+    CaseResolve => "case.resolve" on "Case",
+    CaseClose => "case.close" on "Case",
+    CaseReopen => "case.reopen" on "Case",
+    CaseNote => "case.note" on "Case",
+    CaseRouteSet => "case_route.set" on "CaseRoute",
+    CaseRouteDelete => "case_route.delete" on "CaseRoute",
+    SurveyResponseRecord => "survey_response.record" on "SurveyResponse",
+    CampaignCreate => "campaign.create" on "Campaign",
+    CampaignUpdate => "campaign.update" on "Campaign",
+    CampaignSend => "campaign.send" on "Campaign",
+    CampaignResponse => "campaign.response" on "Campaign",
+    OpportunityCreate => "opportunity.create" on "Opportunity",
+    OpportunityUpdate => "opportunity.update" on "Opportunity",
+    OpportunityWin => "opportunity.win" on "Opportunity",
+    OpportunityLose => "opportunity.lose" on "Opportunity",
+    LeadCreate => "lead.create" on "Lead",
+    LeadAccept => "lead.accept" on "Lead",
+    LeadDecline => "lead.decline" on "Lead",
+    LeadAssign => "lead.assign" on "Lead",
+    LeadQualify => "lead.qualify" on "Lead",
+    LeadDisqualify => "lead.disqualify" on "Lead",
+    LeadConvert => "lead.convert" on "Lead",
+    LeadRouteSet => "lead_route.set" on "LeadRoute",
+    DealRegister => "deal.register" on "DealRegistration",
+    DealApprove => "deal.approve" on "DealRegistration",
+    DealReject => "deal.reject" on "DealRegistration",
+    WebhookEndpointCreate => "webhook_endpoint.create" on "WebhookEndpoint",
+    WebhookEndpointUpdate => "webhook_endpoint.update" on "WebhookEndpoint",
+    WebhookEndpointRotateSecret => "webhook_endpoint.rotate_secret" on "WebhookEndpoint",
+    WebhookEndpointDelete => "webhook_endpoint.delete" on "WebhookEndpoint",
+    WebhookDeliveryRedeliver => "webhook_delivery.redeliver" on "WebhookDelivery",
+}
+
 /// Fields whose values never enter the trail.
 const SECRET_FIELDS: [&str; 4] = [
     "password_hash",
@@ -72,16 +189,26 @@ pub fn diff(before: Option<&impl Serialize>, after: Option<&impl Serialize>) -> 
     Value::Object(changes)
 }
 
-/// Records one change. `object_type` is the API type name, `action` a verb such as
-/// `organization.update`.
+/// Records one change: the object as it was and as it is, of which the trail keeps the
+/// fields that differ.
 pub async fn record<T: Serialize>(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    action: &str,
-    object_type: &str,
+    action: Action,
     object_id: Option<Uuid>,
     before: Option<&T>,
     after: Option<&T>,
+) -> Result<()> {
+    record_changes(db, principal, action, object_id, diff(before, after)).await
+}
+
+/// Records one change described field by field: `{"field": {"before": …, "after": …}}`.
+pub async fn record_changes(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    action: Action,
+    object_id: Option<Uuid>,
+    changes: Value,
 ) -> Result<()> {
     let (kind, principal_id) = principal_parts(principal);
     audit_event::ActiveModel {
@@ -89,10 +216,10 @@ pub async fn record<T: Serialize>(
         occurred_at: Set(now()),
         principal_kind: Set(kind.to_owned()),
         principal_id: Set(principal_id),
-        action: Set(action.to_owned()),
-        object_type: Set(object_type.to_owned()),
+        action: Set(action.as_str().to_owned()),
+        object_type: Set(action.object_type().to_owned()),
         object_id: Set(object_id),
-        changes: Set(diff(before, after).to_string()),
+        changes: Set(changes.to_string()),
         request_id: Set(REQUEST_ID.try_with(|id| id.clone()).ok()),
     }
     .insert(db)

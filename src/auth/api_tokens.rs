@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::credentials::{Checked, Revoked};
 use super::secrets;
 use crate::access::{Principal, Scope};
-use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::store::now;
@@ -82,29 +81,23 @@ pub async fn create(
     let mut scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
     scopes.sort_unstable();
     scopes.dedup();
-    let row = api_token::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        organization_id: Set(new.organization_id),
-        name: Set(new.name),
-        prefix: Set(secret.chars().take(12).collect()),
-        secret_hash: Set(secrets::digest(&secret)),
-        scopes: Set(scopes.join(" ")),
-        expires_at: Set(new.expires_at),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-        created_by: Set(principal.user_id()),
-        created_at: Set(now()),
-    }
-    .insert(db)
-    .await?;
-    audit::record(
+    let row = crate::changes::create::<api_token::Entity>(
         db,
         principal,
-        "api_token.create",
-        "ApiToken",
-        Some(row.id),
-        None,
-        Some(&row),
+        crate::audit::Action::ApiTokenCreate,
+        api_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(new.organization_id),
+            name: Set(new.name),
+            prefix: Set(secret.chars().take(12).collect()),
+            secret_hash: Set(secrets::digest(&secret)),
+            scopes: Set(scopes.join(" ")),
+            expires_at: Set(new.expires_at),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+            created_by: Set(principal.user_id()),
+            created_at: Set(now()),
+        },
     )
     .await?;
     Ok((row, secret))
@@ -136,14 +129,12 @@ pub async fn revoke(
     row.revoked_at = Set(Some(now()));
     let saved = row.update(db).await?;
     Revoked::ApiToken(id).record(db).await?;
-    audit::record(
+    crate::changes::recorded::<entity::api_token::Entity>(
         db,
         principal,
-        "api_token.revoke",
-        "ApiToken",
-        Some(id),
+        crate::audit::Action::ApiTokenRevoke,
         Some(&before),
-        Some(&saved),
+        &saved,
     )
     .await?;
     Ok(saved)

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use entity::revocation;
@@ -126,6 +126,9 @@ pub struct Credentials {
     remembered: Mutex<HashMap<String, Remembered>>,
     /// Moves on at every revocation, so a lookup that overlapped one stores nothing.
     generation: AtomicU64,
+    /// Whether revocations reach this node now. While its connection to the bus is down it
+    /// remembers nothing and checks every credential in the database.
+    listening: AtomicBool,
     revoked: broadcast::Sender<Revoked>,
 }
 
@@ -135,12 +138,16 @@ impl Credentials {
             remember_for,
             remembered: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
+            listening: AtomicBool::new(true),
             revoked: broadcast::channel(1024).0,
         }
     }
 
     /// What `key` was found to be, if it was checked lately and nothing revoked it since.
     pub fn recall(&self, key: &str) -> Option<Checked> {
+        if !self.listening.load(Ordering::Acquire) {
+            return None;
+        }
         let remembered = self.remembered.lock().unwrap_or_else(|p| p.into_inner());
         let found = remembered.get(key)?;
         let now = Instant::now();
@@ -160,7 +167,10 @@ impl Credentials {
     /// was being checked.
     pub fn remember(&self, key: String, checked: Checked, generation: u64) {
         let mut remembered = self.remembered.lock().unwrap_or_else(|p| p.into_inner());
-        if self.generation.load(Ordering::Acquire) != generation || self.remember_for.is_zero() {
+        if self.generation.load(Ordering::Acquire) != generation
+            || self.remember_for.is_zero()
+            || !self.listening.load(Ordering::Acquire)
+        {
             return;
         }
         if remembered.len() >= CAPACITY {
@@ -194,6 +204,26 @@ impl Credentials {
         let mut remembered = self.remembered.lock().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         remembered.clear();
+    }
+
+    /// The node stopped hearing revocations: it forgets everything and remembers nothing
+    /// until [`Credentials::listen_again`].
+    pub fn deaf(&self) {
+        self.listening.store(false, Ordering::Release);
+        self.forget_all();
+    }
+
+    /// The node hears revocations again; what it missed meanwhile it never remembered.
+    pub fn listen_again(&self) {
+        self.forget_all();
+        self.listening.store(true, Ordering::Release);
+    }
+
+    /// [`Credentials::listen_again`], if the node was deaf.
+    pub fn listen_again_if_deaf(&self) {
+        if !self.listening.load(Ordering::Acquire) {
+            self.listen_again();
+        }
     }
 
     /// Revocations as this node hears of them.

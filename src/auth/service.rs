@@ -137,14 +137,12 @@ pub async fn create_user(
             None => err,
         }
     })?;
-    audit::record(
+    crate::changes::recorded::<entity::user::Entity>(
         db,
         principal,
-        "user.create",
-        "User",
-        Some(created.id),
+        crate::audit::Action::UserCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -196,15 +194,14 @@ async fn start_session(
     .await?;
     let principal = principal_of_user(&user);
     let action = if fresh {
-        "session.login"
+        audit::Action::SessionLogin
     } else {
-        "session.refresh"
+        audit::Action::SessionRefresh
     };
     audit::record(
         db,
         &principal,
         action,
-        "User",
         Some(user.id),
         None::<&user::Model>,
         None,
@@ -319,8 +316,7 @@ pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
             audit::record(
                 db,
                 &principal_of_user(&user),
-                "session.logout",
-                "User",
+                audit::Action::SessionLogout,
                 Some(user.id),
                 None::<&user::Model>,
                 None,
@@ -450,15 +446,12 @@ pub async fn deactivate_user(
     let before = target.clone();
     let mut row: user::ActiveModel = target.into();
     row.deactivated_at = Set(Some(now()));
-    let saved = crate::store::save_versioned::<user::Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<user::Entity>(
         db,
         principal,
-        "user.deactivate",
-        "User",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::UserDeactivate,
+        &before,
+        row,
     )
     .await?;
     refresh_token::Entity::update_many()
@@ -496,15 +489,12 @@ pub async fn change_role(
     let before = target.clone();
     let mut row: user::ActiveModel = target.into();
     row.role = Set(role);
-    let saved = crate::store::save_versioned::<user::Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<user::Entity>(
         db,
         principal,
-        "user.role_change",
-        "User",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::UserRoleChange,
+        &before,
+        row,
     )
     .await?;
     // What every node remembers of the user's sessions holds the old role.

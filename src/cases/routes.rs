@@ -121,8 +121,7 @@ pub async fn set(
     audit::record(
         db,
         principal,
-        "case_route.set",
-        "CaseRoute",
+        audit::Action::CaseRouteSet,
         Some(saved.id),
         existing.as_ref(),
         Some(&saved),
@@ -150,8 +149,7 @@ pub async fn delete(
     audit::record(
         db,
         principal,
-        "case_route.delete",
-        "CaseRoute",
+        audit::Action::CaseRouteDelete,
         Some(id),
         Some(&current),
         None,

@@ -19,6 +19,8 @@ use super::model::{
 };
 use crate::access::Principal;
 use crate::audit;
+use crate::audit::Action;
+use crate::changes::Recorded;
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{self, EventType, NewEvent};
 use crate::ids::NodeType;
@@ -27,7 +29,7 @@ use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::relationship::{contact_at, own_side_user};
 use crate::settings::CrmSettings;
-use crate::store::{self, grouped, now, save_versioned};
+use crate::store::{self, grouped, now};
 
 impl Keyed for case::Model {
     fn id(&self) -> Uuid {
@@ -352,7 +354,7 @@ pub async fn open(
     let at = now();
     let (respond, resolve) = deadlines(new.severity);
     let number = counters::next_number(db, "CASE").await?;
-    let created = case::ActiveModel {
+    let row = case::ActiveModel {
         id: Set(Uuid::now_v7()),
         number: Set(number),
         kind: Set(new.kind),
@@ -385,31 +387,17 @@ pub async fn open(
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
-    }
-    .insert(db)
-    .await?;
-    audit::record(
-        db,
-        principal,
-        "case.open",
-        "Case",
-        Some(created.id),
-        None,
-        Some(&created),
-    )
-    .await?;
-    case_event(db, EventType::CaseOpened, &created, None).await?;
-    Ok(created)
+    };
+    crate::changes::create::<Entity>(db, principal, Action::CaseOpen, row).await
 }
 
 /// A case's event, for the partner that may see the case (the one that opened it, or the
 /// one the brand opened it for). An internal note's event is the brand's alone.
-async fn case_event(
-    db: &impl ConnectionTrait,
+fn case_event(
     event_type: EventType,
     case: &case::Model,
     note: Option<&case_note::Model>,
-) -> Result<()> {
+) -> NewEvent {
     let internal = note.is_some_and(|n| n.internal);
     let audience = if internal {
         Vec::new()
@@ -427,18 +415,32 @@ async fn case_event(
     if let Some(note) = note {
         data["note"] = serde_json::json!({ "internal": note.internal });
     }
-    events::emit(
-        db,
-        NewEvent {
-            event_type,
-            subject_id: case.id,
-            order_id: None,
-            audience,
-            data,
-        },
-    )
-    .await?;
-    Ok(())
+    NewEvent {
+        event_type,
+        subject_id: case.id,
+        order_id: None,
+        audience,
+        data,
+    }
+}
+
+impl Recorded for Entity {
+    fn id_of(model: &case::Model) -> Uuid {
+        model.id
+    }
+
+    fn event(action: Action, _principal: &Principal, saved: &case::Model) -> Option<NewEvent> {
+        let event_type = match action {
+            Action::CaseOpen => EventType::CaseOpened,
+            Action::CaseStart => EventType::CaseStarted,
+            Action::CaseResolve => EventType::CaseResolved,
+            Action::CaseClose => EventType::CaseClosed,
+            Action::CaseReopen => EventType::CaseReopened,
+            Action::CaseUpdate => EventType::CaseUpdated,
+            _ => return None,
+        };
+        Some(case_event(event_type, saved, None))
+    }
 }
 
 /// The case `id` names, visible to the principal, at `version`, in one of `from`.
@@ -464,30 +466,11 @@ async fn for_step(
 async fn save(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    action: &str,
+    action: Action,
     before: &case::Model,
     row: case::ActiveModel,
 ) -> Result<case::Model> {
-    let saved = save_versioned::<Entity>(db, row, before.id, before.version).await?;
-    audit::record(
-        db,
-        principal,
-        action,
-        "Case",
-        Some(before.id),
-        Some(before),
-        Some(&saved),
-    )
-    .await?;
-    let event_type = match action {
-        "case.start" => EventType::CaseStarted,
-        "case.resolve" => EventType::CaseResolved,
-        "case.close" => EventType::CaseClosed,
-        "case.reopen" => EventType::CaseReopened,
-        _ => EventType::CaseUpdated,
-    };
-    case_event(db, event_type, &saved, None).await?;
-    Ok(saved)
+    crate::changes::save::<Entity>(db, principal, action, before, row).await
 }
 
 const WORKING: [CaseStatus; 3] = [
@@ -541,7 +524,7 @@ pub async fn update(
     row.department = Set(changes.department.apply(current.department.clone()));
     row.assignee_id = Set(changes.assignee_id.apply(current.assignee_id));
     row.cause = Set(changes.cause.apply(current.cause.clone()));
-    save(db, principal, "case.update", &current, row).await
+    save(db, principal, Action::CaseUpdate, &current, row).await
 }
 
 /// Work starts: the first response, if there was none.
@@ -565,7 +548,7 @@ pub async fn start(
     let mut row: case::ActiveModel = current.clone().into();
     row.status = Set(CaseStatus::InProgress);
     row.first_responded_at = Set(current.first_responded_at.or(Some(now())));
-    save(db, principal, "case.start", &current, row).await
+    save(db, principal, Action::CaseStart, &current, row).await
 }
 
 /// Resolves a case: how, why (a complaint needs its cause), a return authorisation when goods
@@ -634,7 +617,7 @@ pub async fn resolve(
         .await?;
         row.follow_up_task_id = Set(Some(visit.id));
     }
-    save(db, principal, "case.resolve", &current, row).await
+    save(db, principal, Action::CaseResolve, &current, row).await
 }
 
 /// Closes a resolved case, with the customer's satisfaction if given (kept on the case and
@@ -682,7 +665,7 @@ pub async fn close(
         .insert(db)
         .await?;
     }
-    save(db, principal, "case.close", &current, row).await
+    save(db, principal, Action::CaseClose, &current, row).await
 }
 
 /// Reopens a resolved or closed case within the configured window after its resolution.
@@ -723,7 +706,7 @@ pub async fn reopen(
     row.resolved_at = Set(None);
     row.closed_at = Set(None);
     row.reopened_count = Set(current.reopened_count + 1);
-    let saved = save(db, principal, "case.reopen", &current, row).await?;
+    let saved = save(db, principal, Action::CaseReopen, &current, row).await?;
     if let Some(reason) = reason {
         insert_note(db, principal, saved.id, reason, false).await?;
     }
@@ -790,14 +773,17 @@ pub async fn note_add(
     audit::record(
         db,
         principal,
-        "case.note",
-        "Case",
+        Action::CaseNote,
         Some(current.id),
         None,
         Some(&note),
     )
     .await?;
-    case_event(db, EventType::CaseNoteAdded, &current, Some(&note)).await?;
+    events::emit(
+        db,
+        case_event(EventType::CaseNoteAdded, &current, Some(&note)),
+    )
+    .await?;
     let answers = !principal.is_restricted() && !internal && current.first_responded_at.is_none();
     if !answers {
         return Ok(current);

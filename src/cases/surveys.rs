@@ -5,14 +5,11 @@ use std::collections::HashMap;
 
 use entity::survey_response::{self, Column, Entity};
 use entity::{case, order};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::model::{NewSurveyResponse, SurveyFilter};
 use crate::access::Principal;
-use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
@@ -164,30 +161,24 @@ pub async fn record(
             "respondedAt is in the future",
         ));
     }
-    let created = survey_response::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        organization_id: Set(org.id),
-        contact_id: Set(new.contact_id),
-        case_id: Set(new.case_id),
-        order_id: Set(new.order_id),
-        author_organization_id: Set(principal.author_organization()),
-        satisfaction: Set(new.satisfaction),
-        recommend: Set(new.recommend),
-        comment: Set(new.comment),
-        responded_at: Set(responded_at),
-        recorded_by: Set(principal.user_id()),
-        created_at: Set(at),
-    }
-    .insert(db)
-    .await?;
-    audit::record(
+    let created = crate::changes::create::<survey_response::Entity>(
         db,
         principal,
-        "survey_response.record",
-        "SurveyResponse",
-        Some(created.id),
-        None,
-        Some(&created),
+        crate::audit::Action::SurveyResponseRecord,
+        survey_response::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(org.id),
+            contact_id: Set(new.contact_id),
+            case_id: Set(new.case_id),
+            order_id: Set(new.order_id),
+            author_organization_id: Set(principal.author_organization()),
+            satisfaction: Set(new.satisfaction),
+            recommend: Set(new.recommend),
+            comment: Set(new.comment),
+            responded_at: Set(responded_at),
+            recorded_by: Set(principal.user_id()),
+            created_at: Set(at),
+        },
     )
     .await?;
     Ok(created)

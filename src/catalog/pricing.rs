@@ -19,7 +19,6 @@ use uuid::Uuid;
 
 use super::model::{NewPriceList, PriceEntry, PriceListChanges};
 use crate::access::Principal;
-use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Currency, stored};
 use crate::pagination::{Page, PageRequest, SortKey};
@@ -429,14 +428,12 @@ pub async fn create(
     .insert(db)
     .await?;
     replace_entries(db, id, &new.entries).await?;
-    audit::record(
+    crate::changes::recorded::<entity::price_list::Entity>(
         db,
         principal,
-        "price_list.create",
-        "PriceList",
-        Some(id),
+        crate::audit::Action::PriceListCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -469,14 +466,12 @@ pub async fn update(
     if let Some(entries) = &changes.entries {
         replace_entries(db, id, entries).await?;
     }
-    audit::record(
+    crate::changes::recorded::<entity::price_list::Entity>(
         db,
         principal,
-        "price_list.update",
-        "PriceList",
-        Some(id),
+        crate::audit::Action::PriceListUpdate,
         Some(&before),
-        Some(&saved),
+        &saved,
     )
     .await?;
     Ok(saved)

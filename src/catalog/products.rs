@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use super::model::{NewProduct, NewSpec, ProductChanges, ProductFilter, ProductSupplier};
 use crate::access::Principal;
-use crate::audit;
 use crate::domain::sort_key;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::contains_pattern;
@@ -263,14 +262,12 @@ pub async fn create(
     .insert(db)
     .await?;
     replace_suppliers(db, id, &new.suppliers).await?;
-    audit::record(
+    crate::changes::recorded::<entity::product::Entity>(
         db,
         principal,
-        "product.create",
-        "Product",
-        Some(id),
+        crate::audit::Action::ProductCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -317,14 +314,12 @@ pub async fn update(
     if let Some(suppliers) = &changes.suppliers {
         replace_suppliers(db, id, suppliers).await?;
     }
-    audit::record(
+    crate::changes::recorded::<entity::product::Entity>(
         db,
         principal,
-        "product.update",
-        "Product",
-        Some(id),
+        crate::audit::Action::ProductUpdate,
         Some(&before),
-        Some(&saved),
+        &saved,
     )
     .await?;
     Ok(saved)
@@ -410,14 +405,12 @@ pub async fn spec_create(
     }
     .insert(db)
     .await?;
-    audit::record(
+    crate::changes::recorded::<entity::product_spec::Entity>(
         db,
         principal,
-        "product_spec.create",
-        "ProductSpec",
-        Some(created.id),
+        crate::audit::Action::ProductSpecCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -443,15 +436,12 @@ pub async fn spec_update(
     if let Some(value) = value {
         row.value = Set(value);
     }
-    let saved = save_versioned::<product_spec::Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<product_spec::Entity>(
         db,
         principal,
-        "product_spec.update",
-        "ProductSpec",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::ProductSpecUpdate,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)

@@ -179,14 +179,12 @@ pub async fn create(
     .insert(db)
     .await?;
     replace_product_lines(db, id, &new.required_product_lines).await?;
-    audit::record(
+    crate::changes::recorded::<entity::partner_tier::Entity>(
         db,
         principal,
-        "partner_tier.create",
-        "PartnerTier",
-        Some(id),
+        crate::audit::Action::PartnerTierCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -239,14 +237,12 @@ pub async fn update(
     if let Some(lines) = &changes.required_product_lines {
         replace_product_lines(db, id, lines).await?;
     }
-    audit::record(
+    crate::changes::recorded::<entity::partner_tier::Entity>(
         db,
         principal,
-        "partner_tier.update",
-        "PartnerTier",
-        Some(id),
+        crate::audit::Action::PartnerTierUpdate,
         Some(&before),
-        Some(&saved),
+        &saved,
     )
     .await?;
     Ok(saved)
@@ -362,8 +358,7 @@ pub async fn assign(
     audit::record(
         db,
         principal,
-        "partner_tier.assign",
-        "Organization",
+        audit::Action::PartnerTierAssign,
         Some(organization_id),
         open.as_ref(),
         created.as_ref(),

@@ -101,6 +101,31 @@ fn set_text(set: &TransactionSet, d: Delimiters) -> String {
     writer::set(&set.id, &set.control_number, &body, d)
 }
 
+/// The audit record of an interchange received: who sent it, its control number, and what
+/// became of it (the raw text stays in the interchange, not in the trail).
+async fn audited(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    row: &edi_interchange::Model,
+) -> Result<()> {
+    let after = |v: serde_json::Value| serde_json::json!({ "before": null, "after": v });
+    crate::audit::record_changes(
+        db,
+        principal,
+        crate::audit::Action::EdiInterchangeReceive,
+        Some(row.id),
+        serde_json::json!({
+            "controlNumber": after(serde_json::json!(row.control_number)),
+            "senderId": after(serde_json::json!(row.sender_id)),
+            "receiverId": after(serde_json::json!(row.receiver_id)),
+            "usage": after(serde_json::json!(row.usage)),
+            "status": after(serde_json::json!(row.status)),
+            "message": after(serde_json::json!(row.message)),
+        }),
+    )
+    .await
+}
+
 /// Receives one interchange from the caller.
 pub async fn receive(
     db: &DatabaseConnection,
@@ -120,7 +145,7 @@ pub async fn receive(
     let brand = brand(db).await?;
     let x = match envelope::parse(raw) {
         Ok(x) => x,
-        Err(e) => return refuse(db, &org, &brand, raw, summary, &e).await,
+        Err(e) => return refuse(db, principal, &org, &brand, raw, summary, &e).await,
     };
     if !partners::names(db, &brand, &x.receiver_id).await? {
         let us = partners::identity(db, &brand).await?.id;
@@ -131,7 +156,7 @@ pub async fn receive(
             element: Some(8),
             message: format!("ISA08 `{}` is not us; send to `{us}`", x.receiver_id),
         };
-        return refuse(db, &org, &brand, raw, summary, &e).await;
+        return refuse(db, principal, &org, &brand, raw, summary, &e).await;
     }
     let inbound = edi_interchange::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -149,7 +174,23 @@ pub async fn receive(
         dedupe_key: Set(Some(format!("{:?}:{}", x.usage, x.control_number))),
         created_at: Set(now()),
     };
-    let inbound = match inbound.insert(db).await.map_err(Error::from) {
+    // The interchange and its audit record commit together; a duplicate's claim fails and
+    // leaves neither.
+    let txn = crate::db::begin_write(db).await?;
+    let claimed = async {
+        let row = inbound.insert(&txn).await?;
+        audited(&txn, principal, &row).await?;
+        Ok::<_, Error>(row)
+    }
+    .await;
+    let claimed = match claimed {
+        Ok(row) => txn.commit().await.map(|()| row).map_err(Error::from),
+        Err(e) => {
+            txn.rollback().await?;
+            Err(e)
+        }
+    };
+    let inbound = match claimed {
         Ok(row) => row,
         Err(e) if e.unique_violation().is_some() => {
             let duplicate = InterchangeError {
@@ -162,7 +203,7 @@ pub async fn receive(
                     x.control_number, org.code
                 ),
             };
-            return refuse(db, &org, &brand, raw, summary, &duplicate).await;
+            return refuse(db, principal, &org, &brand, raw, summary, &duplicate).await;
         }
         Err(e) => return Err(e),
     };
@@ -189,6 +230,7 @@ pub async fn receive(
 /// read well enough to answer.
 async fn refuse(
     db: &DatabaseConnection,
+    principal: &Principal,
     org: &organization::Model,
     brand: &organization::Model,
     raw: &str,
@@ -233,6 +275,7 @@ async fn refuse(
     };
     let txn = crate::db::begin_write(db).await?;
     let inbound = inbound.insert(&txn).await?;
+    audited(&txn, principal, &inbound).await?;
     let mut acknowledgements = Vec::new();
     if let Some(summary) = summary {
         let d = summary.delimiters;

@@ -147,8 +147,7 @@ pub async fn configure(
     crate::audit::record(
         db,
         principal,
-        "edi_partner.configure",
-        "Organization",
+        crate::audit::Action::EdiPartnerConfigure,
         Some(org.id),
         before.as_ref(),
         Some(&row),

@@ -34,6 +34,9 @@ const CAPACITY: usize = 4096;
 /// How often the SQLite relay looks for new events while anyone subscribes.
 const SQLITE_POLL: Duration = Duration::from_millis(100);
 
+/// How often the listening connection on PostgreSQL is asked to answer.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
 /// How far back the SQLite relay reads again, for events of the same instant written by
 /// another process.
 const SQLITE_LOOKBACK: chrono::Duration = chrono::Duration::seconds(1);
@@ -154,11 +157,12 @@ async fn listen(
                 retry = Duration::from_millis(100);
                 // Revocations made while no one listened were missed: check every
                 // credential again.
-                credentials.forget_all();
+                credentials.listen_again();
                 tracing::info!("listening for events");
                 listener
             }
             Err(err) => {
+                credentials.deaf();
                 tracing::warn!(error = %err, "cannot listen for events; trying again");
                 tokio::select! {
                     _ = tokio::time::sleep(retry) => {}
@@ -168,8 +172,27 @@ async fn listen(
                 continue;
             }
         };
+        // The connection is asked to answer every second: a connection that broke without
+        // a word (a network cut) is noticed, and a node that found the database away while
+        // serving a request trusts its memory again once this connection still answers.
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.tick().await;
         loop {
             tokio::select! {
+                _ = heartbeat.tick() => {
+                    let answered = tokio::time::timeout(
+                        HEARTBEAT,
+                        sea_orm::sqlx::query("SELECT 1").execute(&mut listener),
+                    )
+                    .await;
+                    if matches!(answered, Ok(Ok(_))) {
+                        credentials.listen_again_if_deaf();
+                    } else {
+                        credentials.deaf();
+                        tracing::warn!("the event connection does not answer; listening again on a new one");
+                        break;
+                    }
+                }
                 received = listener.try_recv() => match received {
                     Ok(Some(notification)) if notification.channel() == crate::auth::credentials::CHANNEL => {
                         match Revoked::from_notification(notification.payload()) {
@@ -186,12 +209,14 @@ async fn listen(
                             Err(err) => tracing::warn!(error = %err, "an event notification could not be read"),
                         }
                     }
-                    // The connection was lost; the next call connects and listens again.
+                    // The connection was lost: listen again on a new one.
                     Ok(None) => {
-                        credentials.forget_all();
+                        credentials.deaf();
                         tracing::warn!("the event connection was lost; events until it is back are not relayed");
+                        break;
                     }
                     Err(err) => {
+                        credentials.deaf();
                         tracing::warn!(error = %err, "listening for events failed");
                         break;
                     }
@@ -305,11 +330,12 @@ impl Tail {
         let rows = match rows {
             Ok(rows) => rows,
             Err(err) => {
-                tracing::warn!(error = %err, "new revocations could not be read; forgetting every credential");
-                credentials.forget_all();
+                tracing::warn!(error = %err, "new revocations could not be read; checking every credential until they can");
+                credentials.deaf();
                 return;
             }
         };
+        credentials.listen_again_if_deaf();
         for row in rows {
             if self.seen.insert(row.id, row.revoked_at).is_some() {
                 continue;

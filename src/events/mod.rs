@@ -6,6 +6,7 @@
 
 use async_graphql::Enum;
 use chrono::{DateTime, Utc};
+use entity::enums::DeliveryStatus;
 use entity::{event, event_audience, webhook_delivery, webhook_endpoint};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -195,23 +196,35 @@ impl EventType {
     }
 
     pub fn topic(self) -> Topic {
-        let name = self.as_str();
-        if name.starts_with("ORDER_") {
-            Topic::Order
-        } else if name.starts_with("SHIPMENT_") {
-            Topic::Shipment
-        } else if name.starts_with("CASE_") {
-            Topic::Case
-        } else if name.starts_with("LEAD_") {
-            Topic::Lead
-        } else {
-            Topic::Inventory
+        use EventType as E;
+        match self {
+            E::OrderSubmitted
+            | E::OrderCreditHold
+            | E::OrderCreditReleased
+            | E::OrderCreditRejected
+            | E::OrderAcknowledged
+            | E::OrderCancelled
+            | E::OrderShipped
+            | E::OrderGoodsReceived
+            | E::OrderInvoiced
+            | E::OrderPaymentRecorded => Topic::Order,
+            E::ShipmentSent | E::ShipmentReceived => Topic::Shipment,
+            E::CaseOpened
+            | E::CaseUpdated
+            | E::CaseStarted
+            | E::CaseResolved
+            | E::CaseClosed
+            | E::CaseReopened
+            | E::CaseNoteAdded => Topic::Case,
+            E::InventoryReported | E::SellThroughReported => Topic::Inventory,
+            E::LeadCreated
+            | E::LeadAccepted
+            | E::LeadDeclined
+            | E::LeadAssigned
+            | E::LeadQualified
+            | E::LeadDisqualified
+            | E::LeadConverted => Topic::Lead,
         }
-    }
-
-    /// The order event for a step of an order's history (its action, such as `ACKNOWLEDGED`).
-    pub fn of_order_step(action: &str) -> Option<EventType> {
-        EventType::parse(&format!("ORDER_{action}")).filter(|t| t.topic() == Topic::Order)
     }
 }
 
@@ -292,8 +305,8 @@ pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
         .await?;
     let deliveries: Vec<webhook_delivery::ActiveModel> = endpoints
         .iter()
-        .filter(|e| webhooks::wants(e, new.event_type))
-        .map(|e| webhooks::new_delivery(e.id, id, occurred_at))
+        .filter(|e| wants(e, new.event_type))
+        .map(|e| new_delivery(e.id, id, occurred_at))
         .collect();
     if !deliveries.is_empty() {
         webhook_delivery::Entity::insert_many(deliveries)
@@ -301,6 +314,37 @@ pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
             .await?;
     }
     Ok(id)
+}
+
+/// Whether `endpoint` asked for events of this type.
+pub fn wants(endpoint: &webhook_endpoint::Model, event_type: EventType) -> bool {
+    endpoint
+        .event_types
+        .split(' ')
+        .any(|t| t == event_type.as_str())
+}
+
+/// The delivery of event `event_id` to endpoint `endpoint_id`, due at once.
+pub fn new_delivery(
+    endpoint_id: Uuid,
+    event_id: Uuid,
+    at: DateTime<Utc>,
+) -> webhook_delivery::ActiveModel {
+    webhook_delivery::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        endpoint_id: Set(endpoint_id),
+        event_id: Set(event_id),
+        status: Set(DeliveryStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(at),
+        window_started_at: Set(at),
+        delivered_at: Set(None),
+        dead_at: Set(None),
+        last_status_code: Set(None),
+        last_error: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
 }
 
 /// The topics a principal may read: a partner system's scopes name them ([`Topic::scope`]);

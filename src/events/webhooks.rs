@@ -57,37 +57,6 @@ const SECRET_PREFIX: &str = "whsec_";
 /// The longest an error kept in the log may be.
 const ERROR_MAX: usize = 500;
 
-/// Whether `endpoint` asked for events of this type.
-pub fn wants(endpoint: &webhook_endpoint::Model, event_type: EventType) -> bool {
-    endpoint
-        .event_types
-        .split(' ')
-        .any(|t| t == event_type.as_str())
-}
-
-/// The delivery of event `event_id` to endpoint `endpoint_id`, due at once.
-pub fn new_delivery(
-    endpoint_id: Uuid,
-    event_id: Uuid,
-    at: DateTime<Utc>,
-) -> webhook_delivery::ActiveModel {
-    webhook_delivery::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        endpoint_id: Set(endpoint_id),
-        event_id: Set(event_id),
-        status: Set(DeliveryStatus::Pending),
-        attempts: Set(0),
-        next_attempt_at: Set(at),
-        window_started_at: Set(at),
-        delivered_at: Set(None),
-        dead_at: Set(None),
-        last_status_code: Set(None),
-        last_error: Set(None),
-        created_at: Set(at),
-        updated_at: Set(at),
-    }
-}
-
 /// `v1=` and the hex HMAC-SHA256 of `{timestamp}.{body}` under `secret`. HMAC takes keys
 /// of every length, so this is None only in theory; the attempt then fails with a message.
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> Option<String> {
@@ -283,17 +252,12 @@ pub async fn create(
         updated_at: Set(at),
         version: Set(1),
         archived_at: Set(None),
-    }
-    .insert(db)
-    .await?;
-    audit::record(
+    };
+    let row = crate::changes::create::<webhook_endpoint::Entity>(
         db,
         principal,
-        "webhook_endpoint.create",
-        "WebhookEndpoint",
-        Some(row.id),
-        None,
-        Some(&row),
+        audit::Action::WebhookEndpointCreate,
+        row,
     )
     .await?;
     Ok((row, secret))
@@ -333,28 +297,11 @@ async fn for_change(
 async fn save(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    action: &str,
+    action: audit::Action,
     before: &webhook_endpoint::Model,
     row: webhook_endpoint::ActiveModel,
 ) -> Result<webhook_endpoint::Model> {
-    let saved = crate::store::save_versioned::<webhook_endpoint::Entity>(
-        db,
-        row,
-        before.id,
-        before.version,
-    )
-    .await?;
-    audit::record(
-        db,
-        principal,
-        action,
-        "WebhookEndpoint",
-        Some(saved.id),
-        Some(before),
-        Some(&saved),
-    )
-    .await?;
-    Ok(saved)
+    crate::changes::save::<webhook_endpoint::Entity>(db, principal, action, before, row).await
 }
 
 /// Changes an endpoint's URL, description, event types or whether it is active.
@@ -380,7 +327,14 @@ pub async fn update(
     if let Some(active) = changes.active {
         row.active = Set(active);
     }
-    save(db, principal, "webhook_endpoint.update", &current, row).await
+    save(
+        db,
+        principal,
+        audit::Action::WebhookEndpointUpdate,
+        &current,
+        row,
+    )
+    .await
 }
 
 /// Gives an endpoint a new signing secret, returned here once; the old one stops at once.
@@ -397,7 +351,7 @@ pub async fn rotate_secret(
     let saved = save(
         db,
         principal,
-        "webhook_endpoint.rotate_secret",
+        audit::Action::WebhookEndpointRotateSecret,
         &current,
         row,
     )
@@ -417,7 +371,14 @@ pub async fn delete(
     let at = now();
     row.archived_at = Set(Some(at));
     row.active = Set(false);
-    let saved = save(db, principal, "webhook_endpoint.delete", &current, row).await?;
+    let saved = save(
+        db,
+        principal,
+        audit::Action::WebhookEndpointDelete,
+        &current,
+        row,
+    )
+    .await?;
     webhook_delivery::Entity::update_many()
         .col_expr(
             webhook_delivery::Column::Status,
@@ -652,8 +613,7 @@ pub async fn redeliver(
     audit::record(
         db,
         principal,
-        "webhook_delivery.redeliver",
-        "WebhookDelivery",
+        audit::Action::WebhookDeliveryRedeliver,
         Some(id),
         Some(&current),
         Some(&saved),

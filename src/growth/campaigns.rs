@@ -22,7 +22,7 @@ use crate::access::Principal;
 use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
-use crate::store::{self, now, save_versioned};
+use crate::store::{self, now};
 
 impl Keyed for campaign::Model {
     fn id(&self) -> Uuid {
@@ -148,14 +148,12 @@ pub async fn create(
         e if e.unique_violation().is_some() => taken(),
         e => e,
     })?;
-    audit::record(
+    crate::changes::recorded::<entity::campaign::Entity>(
         db,
         principal,
-        "campaign.create",
-        "Campaign",
-        Some(created.id),
+        crate::audit::Action::CampaignCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -188,15 +186,12 @@ pub async fn update(
     if let Some(cost) = changes.cost {
         row.cost = Set(cost);
     }
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "campaign.update",
-        "Campaign",
-        Some(id),
-        Some(&current),
-        Some(&saved),
+        crate::audit::Action::CampaignUpdate,
+        &current,
+        row,
     )
     .await?;
     Ok(saved)
@@ -391,8 +386,7 @@ pub async fn send(
     audit::record(
         db,
         principal,
-        "campaign.send",
-        "Campaign",
+        audit::Action::CampaignSend,
         Some(c.id),
         None,
         Some(&contacts.to_vec()),
@@ -440,11 +434,10 @@ pub async fn respond(
     }
     .insert(db)
     .await?;
-    audit::record(
+    crate::audit::record(
         db,
         principal,
-        "campaign.response",
-        "Campaign",
+        crate::audit::Action::CampaignResponse,
         Some(c.id),
         None,
         Some(&created),

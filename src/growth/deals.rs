@@ -20,7 +20,6 @@ use super::model::{
     ApprovedCustomer, DealCustomer, DealFilter, DealState, NewDeal, NewOpportunity,
 };
 use crate::access::Principal;
-use crate::audit;
 use crate::domain::company_key;
 use crate::error::{Error, ErrorCode, Result};
 use crate::orders::counters;
@@ -28,7 +27,7 @@ use crate::organizations::model::NewOrganization;
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::settings::CrmSettings;
-use crate::store::{self, grouped, now, save_versioned};
+use crate::store::{self, grouped, now};
 
 impl Keyed for deal_registration::Model {
     fn id(&self) -> Uuid {
@@ -267,14 +266,12 @@ pub async fn register(
     .insert(db)
     .await?;
     line::Entity::insert_many(rows).exec(db).await?;
-    audit::record(
+    crate::changes::recorded::<entity::deal_registration::Entity>(
         db,
         principal,
-        "deal.register",
-        "DealRegistration",
-        Some(created.id),
+        crate::audit::Action::DealRegister,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -407,6 +404,7 @@ pub async fn approve(
     let currency = crate::money::Currency::parse(&["input", "id"], &current.currency)?;
     let opportunity = super::opportunities::insert(
         db,
+        principal,
         NewOpportunity {
             name: format!("{} for {}", current.number, current.customer_name),
             organization_id: customer_id,
@@ -438,15 +436,12 @@ pub async fn approve(
         at + Duration::days(i64::from(crm.deal_protection_days)),
     ));
     row.opportunity_id = Set(Some(opportunity.id));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "deal.approve",
-        "DealRegistration",
-        Some(id),
-        Some(&current),
-        Some(&saved),
+        crate::audit::Action::DealApprove,
+        &current,
+        row,
     )
     .await?;
     Ok(saved)
@@ -466,15 +461,12 @@ pub async fn reject(
     row.decided_by = Set(principal.user_id());
     row.decided_at = Set(Some(now()));
     row.decision_reason = Set(Some(reason));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "deal.reject",
-        "DealRegistration",
-        Some(id),
-        Some(&current),
-        Some(&saved),
+        crate::audit::Action::DealReject,
+        &current,
+        row,
     )
     .await?;
     Ok(saved)

@@ -22,8 +22,9 @@ use super::model::{
     OrganizationChoice,
 };
 use crate::access::Principal;
-use crate::audit;
+use crate::audit::{self, Action};
 use crate::calendar::working_days_between;
+use crate::changes::Recorded;
 use crate::domain::company_key;
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{self, EventType, NewEvent};
@@ -34,7 +35,7 @@ use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::relationship::own_side_user;
 use crate::settings::CrmSettings;
-use crate::store::{self, now, save_versioned};
+use crate::store::{self, now};
 
 /// More working days than this between capture and entry make a lead late.
 pub const LATE_AFTER_WORKING_DAYS: i64 = 2;
@@ -310,32 +311,14 @@ pub async fn create(
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
-    }
-    .insert(db)
-    .await?;
-    audit::record(
-        db,
-        principal,
-        "lead.create",
-        "Lead",
-        Some(created.id),
-        None,
-        Some(&created),
-    )
-    .await?;
-    lead_event(db, principal, EventType::LeadCreated, &created).await?;
-    Ok(created)
+    };
+    crate::changes::create::<Entity>(db, principal, Action::LeadCreate, created).await
 }
 
 /// A lead's event, for the partner that entered it, the partner it is with now, and the
 /// partner that took the step (one that declines a lead saw it until then). It names the
 /// lead and its status only; the person's details are read through the API.
-async fn lead_event(
-    db: &impl ConnectionTrait,
-    principal: &Principal,
-    event_type: EventType,
-    lead: &lead::Model,
-) -> Result<()> {
+fn lead_event(principal: &Principal, event_type: EventType, lead: &lead::Model) -> NewEvent {
     let audience = [
         lead.author_organization_id,
         lead.partner_id,
@@ -344,25 +327,40 @@ async fn lead_event(
     .into_iter()
     .flatten()
     .collect();
-    events::emit(
-        db,
-        NewEvent {
-            event_type,
-            subject_id: lead.id,
-            order_id: None,
-            audience,
-            data: serde_json::json!({
-                "lead": {
-                    "id": events::gid(NodeType::Lead, lead.id),
-                    "number": lead.number,
-                    "status": lead.status,
-                    "partnerId": lead.partner_id.map(|p| events::gid(NodeType::Organization, p)),
-                }
-            }),
-        },
-    )
-    .await?;
-    Ok(())
+    NewEvent {
+        event_type,
+        subject_id: lead.id,
+        order_id: None,
+        audience,
+        data: serde_json::json!({
+            "lead": {
+                "id": events::gid(NodeType::Lead, lead.id),
+                "number": lead.number,
+                "status": lead.status,
+                "partnerId": lead.partner_id.map(|p| events::gid(NodeType::Organization, p)),
+            }
+        }),
+    }
+}
+
+impl Recorded for Entity {
+    fn id_of(model: &lead::Model) -> Uuid {
+        model.id
+    }
+
+    fn event(action: Action, principal: &Principal, saved: &lead::Model) -> Option<NewEvent> {
+        let event_type = match action {
+            Action::LeadCreate => EventType::LeadCreated,
+            Action::LeadAccept => EventType::LeadAccepted,
+            Action::LeadDecline => EventType::LeadDeclined,
+            Action::LeadQualify => EventType::LeadQualified,
+            Action::LeadDisqualify => EventType::LeadDisqualified,
+            Action::LeadConvert => EventType::LeadConverted,
+            Action::LeadAssign => EventType::LeadAssigned,
+            _ => return None,
+        };
+        Some(lead_event(principal, event_type, saved))
+    }
 }
 
 fn status_word(status: LeadStatus) -> &'static str {
@@ -422,30 +420,11 @@ async fn save(
     db: &impl ConnectionTrait,
     principal: &Principal,
     crm: &CrmSettings,
-    action: &str,
+    action: Action,
     before: &lead::Model,
     row: lead::ActiveModel,
 ) -> Result<lead::Model> {
-    let saved = save_versioned::<Entity>(db, row, before.id, before.version).await?;
-    audit::record(
-        db,
-        principal,
-        action,
-        "Lead",
-        Some(before.id),
-        Some(before),
-        Some(&saved),
-    )
-    .await?;
-    let event_type = match action {
-        "lead.accept" => EventType::LeadAccepted,
-        "lead.decline" => EventType::LeadDeclined,
-        "lead.qualify" => EventType::LeadQualified,
-        "lead.disqualify" => EventType::LeadDisqualified,
-        "lead.convert" => EventType::LeadConverted,
-        _ => EventType::LeadAssigned,
-    };
-    lead_event(db, principal, event_type, &saved).await?;
+    let saved = crate::changes::save::<Entity>(db, principal, action, before, row).await?;
     Ok(effective(saved, cutoff(crm)))
 }
 
@@ -461,7 +440,7 @@ pub async fn accept(
     let current = offered_to(db, principal, crm, id, version).await?;
     let mut row: lead::ActiveModel = current.clone().into();
     row.status = Set(LeadStatus::Accepted);
-    save(db, principal, crm, "lead.accept", &current, row).await
+    save(db, principal, crm, Action::LeadAccept, &current, row).await
 }
 
 /// A partner declines a lead offered to it: it returns to the pool, with the reason.
@@ -480,7 +459,7 @@ pub async fn decline(
     row.partner_id = Set(None);
     row.offered_at = Set(None);
     row.status_reason = Set(Some(reason));
-    save(db, principal, crm, "lead.decline", &current, row).await
+    save(db, principal, crm, Action::LeadDecline, &current, row).await
 }
 
 /// The lead offered to the principal's organization, with its offer still running.
@@ -568,7 +547,7 @@ pub async fn assign(
     row.assignee_id = Set(assignee);
     row.partner_id = Set(partner);
     row.offered_at = Set(offered_at);
-    save(db, principal, crm, "lead.assign", &current, row).await
+    save(db, principal, crm, Action::LeadAssign, &current, row).await
 }
 
 fn ensure_partner(org: &organization::Model, field: &[&str]) -> Result<()> {
@@ -607,7 +586,7 @@ pub async fn qualify(
     let mut row: lead::ActiveModel = current.clone().into();
     row.status = Set(LeadStatus::Qualified);
     row.status_reason = Set(reason);
-    save(db, principal, crm, "lead.qualify", &current, row).await
+    save(db, principal, crm, Action::LeadQualify, &current, row).await
 }
 
 #[tracing::instrument(skip(db, principal, crm, reason))]
@@ -637,7 +616,7 @@ pub async fn disqualify(
     let mut row: lead::ActiveModel = current.clone().into();
     row.status = Set(LeadStatus::Disqualified);
     row.status_reason = Set(Some(reason));
-    save(db, principal, crm, "lead.disqualify", &current, row).await
+    save(db, principal, crm, Action::LeadDisqualify, &current, row).await
 }
 
 fn email_domain(email: &str) -> Option<String> {
@@ -835,6 +814,7 @@ pub async fn convert(
     .await?;
     let opportunity = super::opportunities::insert(
         db,
+        principal,
         NewOpportunity {
             name: conversion.opportunity_name,
             organization_id,
@@ -854,7 +834,7 @@ pub async fn convert(
     row.converted_contact_id = Set(Some(person.id));
     row.converted_opportunity_id = Set(Some(opportunity.id));
     row.converted_at = Set(Some(now()));
-    save(db, principal, crm, "lead.convert", &current, row).await
+    save(db, principal, crm, Action::LeadConvert, &current, row).await
 }
 
 /// Where a territory's new leads go: a staff member or a partner. Sales managers and admins.
@@ -915,8 +895,7 @@ pub async fn route_set(
     audit::record(
         db,
         principal,
-        "lead_route.set",
-        "LeadRoute",
+        Action::LeadRouteSet,
         Some(saved.id),
         existing.as_ref(),
         Some(&saved),

@@ -6,19 +6,17 @@ use std::collections::HashMap;
 use entity::enums::{OpportunityStage, OrderStatus};
 use entity::opportunity::{self, Column, Entity};
 use entity::{campaign, order};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::model::{NewOpportunity, OpportunityChanges, OpportunityFilter};
 use crate::access::Principal;
-use crate::audit;
+use crate::audit::Action;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::relationship::own_side_user;
-use crate::store::{self, now, save_versioned};
+use crate::store::{self, now};
 
 impl Keyed for opportunity::Model {
     fn id(&self) -> Uuid {
@@ -147,6 +145,7 @@ fn ensure_open_stage(stage: OpportunityStage) -> Result<()> {
 /// registration, with the lead or the partner given.
 pub async fn insert(
     db: &impl ConnectionTrait,
+    principal: &Principal,
     new: NewOpportunity,
     lead_id: Option<Uuid>,
     author: Option<Uuid>,
@@ -155,7 +154,7 @@ pub async fn insert(
         campaign_for(db, campaign, new.amount.currency.code()).await?;
     }
     let at = now();
-    Ok(opportunity::ActiveModel {
+    let row = opportunity::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(new.name),
         organization_id: Set(new.organization_id),
@@ -173,9 +172,8 @@ pub async fn insert(
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
-    }
-    .insert(db)
-    .await?)
+    };
+    crate::changes::create::<Entity>(db, principal, Action::OpportunityCreate, row).await
 }
 
 #[tracing::instrument(skip(db, principal, new))]
@@ -191,18 +189,7 @@ pub async fn create(
         Some(owner) => Some(own_side_user(db, principal, owner, &["ownerId"]).await?.id),
         None => principal.user_id(),
     };
-    let created = insert(db, new, None, None).await?;
-    audit::record(
-        db,
-        principal,
-        "opportunity.create",
-        "Opportunity",
-        Some(created.id),
-        None,
-        Some(&created),
-    )
-    .await?;
-    Ok(created)
+    insert(db, principal, new, None, None).await
 }
 
 async fn open_for_change(
@@ -237,22 +224,11 @@ async fn open_for_change(
 async fn save(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    action: &str,
+    action: Action,
     before: &opportunity::Model,
     row: opportunity::ActiveModel,
 ) -> Result<opportunity::Model> {
-    let saved = save_versioned::<Entity>(db, row, before.id, before.version).await?;
-    audit::record(
-        db,
-        principal,
-        action,
-        "Opportunity",
-        Some(before.id),
-        Some(before),
-        Some(&saved),
-    )
-    .await?;
-    Ok(saved)
+    crate::changes::save::<Entity>(db, principal, action, before, row).await
 }
 
 #[tracing::instrument(skip(db, principal, changes))]
@@ -286,7 +262,7 @@ pub async fn update(
     if let Some(owner) = changes.owner_id {
         row.owner_id = Set(Some(owner));
     }
-    save(db, principal, "opportunity.update", &current, row).await
+    save(db, principal, Action::OpportunityUpdate, &current, row).await
 }
 
 /// Wins an opportunity, with the order it became if any: the order must be the
@@ -345,7 +321,7 @@ pub async fn win(
     row.stage = Set(OpportunityStage::Won);
     row.order_id = Set(order_id);
     row.closed_at = Set(Some(now()));
-    save(db, principal, "opportunity.win", &current, row).await
+    save(db, principal, Action::OpportunityWin, &current, row).await
 }
 
 #[tracing::instrument(skip(db, principal, reason))]
@@ -361,5 +337,5 @@ pub async fn lose(
     row.stage = Set(OpportunityStage::Lost);
     row.lost_reason = Set(Some(reason));
     row.closed_at = Set(Some(now()));
-    save(db, principal, "opportunity.lose", &current, row).await
+    save(db, principal, Action::OpportunityLose, &current, row).await
 }

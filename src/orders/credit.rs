@@ -18,10 +18,9 @@ use sea_orm::{ConnectionTrait, DeriveIden, Set};
 use uuid::Uuid;
 
 use crate::access::Principal;
-use crate::audit;
 use crate::error::Result;
 use crate::money::{Money, label, stored};
-use crate::store::{self, save_versioned};
+use crate::store::{self};
 
 /// Statuses of orders that count toward exposure: accepted for credit, not yet paid.
 pub const OPEN: [OrderStatus; 5] = [
@@ -326,15 +325,12 @@ pub async fn set_limit(
     let mut row: organization::ActiveModel = current.into();
     row.credit_limit = Set(limit.map(|m| m.amount));
     row.credit_currency = Set(limit.map(|m| m.currency.code().to_owned()));
-    let saved = save_versioned::<organization::Entity>(db, row, organization_id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<organization::Entity>(
         db,
         principal,
-        "organization.credit_limit",
-        "Organization",
-        Some(organization_id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::OrganizationCreditLimit,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)

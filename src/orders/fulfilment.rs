@@ -18,6 +18,7 @@ use super::lifecycle::{ensure_buyer, ensure_seller, status_name, step};
 use super::model::{LineQuantity, NewPayment, NewShipment};
 use super::{counters, credit, queries};
 use crate::access::Principal;
+use crate::audit::Action;
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{self, EventType, NewEvent};
 use crate::ids::NodeType;
@@ -170,6 +171,14 @@ pub async fn ship(
     }))
     .exec(db)
     .await?;
+    crate::changes::recorded::<shipment::Entity>(
+        db,
+        principal,
+        Action::ShipmentCreate,
+        None,
+        &created,
+    )
+    .await?;
     for (w, line) in new.lines.iter().zip(&matched) {
         let shipped = stored(line.shipped_quantity) + w.quantity;
         changes.push(Change::new(
@@ -199,7 +208,15 @@ pub async fn ship(
     };
     let note = Some(format!("ship notice {}", created.number));
     let saved = step(
-        db, principal, order, version, to, None, "SHIPPED", changes, note,
+        db,
+        principal,
+        order,
+        version,
+        to,
+        None,
+        history::Step::Shipped,
+        changes,
+        note,
     )
     .await?;
     shipment_event(db, EventType::ShipmentSent, &saved, &created).await?;
@@ -311,12 +328,19 @@ pub async fn receive(
     let mut row: shipment::ActiveModel = current.clone().into();
     row.received_at = Set(Some(now()));
     row.received_by = Set(principal.user_id());
-    let saved = save_versioned::<shipment::Entity>(db, row, shipment_id, version).await?;
+    let saved = crate::changes::save::<shipment::Entity>(
+        db,
+        principal,
+        Action::ShipmentReceive,
+        &current,
+        row,
+    )
+    .await?;
     history::record(
         db,
         principal,
         &order,
-        "GOODS_RECEIVED",
+        history::Step::GoodsReceived,
         Some(order.status),
         order.status,
         &changes,
@@ -501,6 +525,14 @@ pub async fn invoice(
     ))
     .exec(db)
     .await?;
+    crate::changes::recorded::<invoice::Entity>(
+        db,
+        principal,
+        Action::InvoiceCreate,
+        None,
+        &created,
+    )
+    .await?;
     for (line, quantity) in &to_invoice {
         let mut row: order_line::ActiveModel = (*line).clone().into();
         row.invoiced_quantity = Set(stored(line.invoiced_quantity) + *quantity);
@@ -554,7 +586,7 @@ pub async fn invoice(
         db,
         principal,
         &saved,
-        "INVOICED",
+        history::Step::Invoiced,
         Some(order.status),
         to,
         &changes,
@@ -639,6 +671,14 @@ pub async fn pay(
     }
     .insert(db)
     .await?;
+    crate::changes::recorded::<payment::Entity>(
+        db,
+        principal,
+        Action::PaymentRecord,
+        None,
+        &created,
+    )
+    .await?;
     let paid = stored(current.paid) + new.amount;
     let status = if paid == stored(current.total) {
         InvoiceStatus::Paid
@@ -688,7 +728,7 @@ pub async fn pay(
         version,
         to,
         None,
-        "PAYMENT_RECORDED",
+        history::Step::PaymentRecorded,
         changes,
         note,
     )

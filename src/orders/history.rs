@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::lifecycle::status_name;
 use crate::access::Principal;
-use crate::audit::principal_parts;
+use crate::audit::{self, Action, principal_parts};
 use crate::error::Result;
 use crate::events::{self, EventType, NewEvent};
 use crate::ids::NodeType;
@@ -32,7 +32,72 @@ impl Change {
     }
 }
 
-/// Records one step of an order's history, and its event for the buyer and the seller.
+/// A step of an order's history: its name there, the event partners hear of it by, and
+/// its record in the audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Submitted,
+    CreditHold,
+    CreditReleased,
+    CreditRejected,
+    Acknowledged,
+    Cancelled,
+    Shipped,
+    GoodsReceived,
+    Invoiced,
+    PaymentRecorded,
+}
+
+impl Step {
+    /// The step's name in the history (`OrderHistoryEntry.action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Submitted => "SUBMITTED",
+            Step::CreditHold => "CREDIT_HOLD",
+            Step::CreditReleased => "CREDIT_RELEASED",
+            Step::CreditRejected => "CREDIT_REJECTED",
+            Step::Acknowledged => "ACKNOWLEDGED",
+            Step::Cancelled => "CANCELLED",
+            Step::Shipped => "SHIPPED",
+            Step::GoodsReceived => "GOODS_RECEIVED",
+            Step::Invoiced => "INVOICED",
+            Step::PaymentRecorded => "PAYMENT_RECORDED",
+        }
+    }
+
+    fn event_type(self) -> EventType {
+        match self {
+            Step::Submitted => EventType::OrderSubmitted,
+            Step::CreditHold => EventType::OrderCreditHold,
+            Step::CreditReleased => EventType::OrderCreditReleased,
+            Step::CreditRejected => EventType::OrderCreditRejected,
+            Step::Acknowledged => EventType::OrderAcknowledged,
+            Step::Cancelled => EventType::OrderCancelled,
+            Step::Shipped => EventType::OrderShipped,
+            Step::GoodsReceived => EventType::OrderGoodsReceived,
+            Step::Invoiced => EventType::OrderInvoiced,
+            Step::PaymentRecorded => EventType::OrderPaymentRecorded,
+        }
+    }
+
+    fn action(self) -> Action {
+        match self {
+            Step::Submitted => Action::OrderSubmit,
+            Step::CreditHold => Action::OrderCreditHold,
+            Step::CreditReleased => Action::OrderCreditRelease,
+            Step::CreditRejected => Action::OrderCreditReject,
+            Step::Acknowledged => Action::OrderAcknowledge,
+            Step::Cancelled => Action::OrderCancel,
+            Step::Shipped => Action::OrderShip,
+            Step::GoodsReceived => Action::OrderGoodsReceive,
+            Step::Invoiced => Action::OrderInvoice,
+            Step::PaymentRecorded => Action::OrderPaymentRecord,
+        }
+    }
+}
+
+/// Records one step of an order's history, its audit record (the same changes) and its
+/// event for the buyer and the seller.
 /// `order` is the order as the step left it (its status may still be `to`'s predecessor
 /// when the step's status is written later in the same transaction).
 #[allow(clippy::too_many_arguments)]
@@ -40,7 +105,7 @@ pub async fn record(
     db: &impl ConnectionTrait,
     principal: &Principal,
     order: &order::Model,
-    action: &str,
+    step: Step,
     from: Option<OrderStatus>,
     to: OrderStatus,
     changes: &[Change],
@@ -48,6 +113,24 @@ pub async fn record(
 ) -> Result<()> {
     let order_id = order.id;
     let (kind, principal_id) = principal_parts(principal);
+    let mut audited = serde_json::Map::new();
+    for c in changes {
+        audited.insert(
+            c.field.clone(),
+            json!({ "before": c.before, "after": c.after }),
+        );
+    }
+    if let Some(note) = &note {
+        audited.insert("note".into(), json!({ "before": null, "after": note }));
+    }
+    audit::record_changes(
+        db,
+        principal,
+        step.action(),
+        Some(order_id),
+        Value::Object(audited),
+    )
+    .await?;
     let changes: Vec<Value> = changes
         .iter()
         .map(|c| json!({ "field": c.field, "before": c.before, "after": c.after }))
@@ -58,7 +141,7 @@ pub async fn record(
         occurred_at: Set(now()),
         principal_kind: Set(kind.to_owned()),
         principal_id: Set(principal_id),
-        action: Set(action.to_owned()),
+        action: Set(step.name().to_owned()),
         from_status: Set(from),
         to_status: Set(to),
         changes: Set(Value::Array(changes).to_string()),
@@ -66,11 +149,11 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    if let Some(event_type) = EventType::of_order_step(action) {
+    {
         events::emit(
             db,
             NewEvent {
-                event_type,
+                event_type: step.event_type(),
                 subject_id: order_id,
                 order_id: Some(order_id),
                 audience: vec![order.buyer_id, order.seller_id],

@@ -73,7 +73,7 @@ pub async fn step(
     version: i32,
     to: OrderStatus,
     amounts: Option<(Decimal, Decimal)>,
-    action: &str,
+    action: history::Step,
     mut changes: Vec<Change>,
     note: Option<String>,
 ) -> Result<order::Model> {
@@ -153,7 +153,7 @@ pub async fn credit_decision(
             version,
             OrderStatus::Submitted,
             None,
-            "CREDIT_RELEASED",
+            history::Step::CreditReleased,
             vec![],
             note,
         )
@@ -167,7 +167,7 @@ pub async fn credit_decision(
             version,
             OrderStatus::Cancelled,
             None,
-            "CREDIT_REJECTED",
+            history::Step::CreditRejected,
             vec![],
             note,
         )
@@ -369,7 +369,7 @@ pub async fn acknowledge(
         version,
         to,
         Some((total.amount, tax.amount)),
-        "ACKNOWLEDGED",
+        history::Step::Acknowledged,
         changes,
         note,
     )
@@ -419,7 +419,7 @@ pub async fn cancel(
         version,
         OrderStatus::Cancelled,
         None,
-        "CANCELLED",
+        history::Step::Cancelled,
         vec![],
         reason,
     )

@@ -443,7 +443,7 @@ pub async fn submit(
         db,
         principal,
         &held,
-        "CREDIT_HOLD",
+        history::Step::CreditHold,
         Some(OrderStatus::Submitted),
         OrderStatus::CreditHold,
         &[],
@@ -579,7 +579,7 @@ async fn insert(
         db,
         principal,
         &created,
-        "SUBMITTED",
+        history::Step::Submitted,
         None,
         OrderStatus::Submitted,
         &[Change::new(

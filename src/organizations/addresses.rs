@@ -9,10 +9,9 @@ use uuid::Uuid;
 use super::model::{AddressChanges, NewAddress};
 use super::service::live_organization;
 use crate::access::Principal;
-use crate::audit;
 use crate::error::Result;
 use crate::store::now;
-use crate::store::{self, save_versioned};
+use crate::store::{self};
 
 #[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
 pub async fn by_ids(
@@ -66,14 +65,12 @@ pub async fn create(
         version: Set(1),
     };
     let created = row.insert(db).await?;
-    audit::record(
+    crate::changes::recorded::<entity::address::Entity>(
         db,
         principal,
-        "address.create",
-        "Address",
-        Some(created.id),
+        crate::audit::Action::AddressCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -106,15 +103,12 @@ pub async fn update(
         row.country = Set(country);
     }
     row.gln = Set(changes.gln.apply(current.gln));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "address.update",
-        "Address",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::AddressUpdate,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)
@@ -131,15 +125,12 @@ pub async fn archive(
     let before = current.clone();
     let mut row: address::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "address.archive",
-        "Address",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::AddressArchive,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)

@@ -10,7 +10,6 @@ use uuid::Uuid;
 use super::model::{ContactChanges, NewContact};
 use super::service::live_organization;
 use crate::access::Principal;
-use crate::audit;
 use crate::domain::sort_key;
 use crate::error::Result;
 use crate::store::now;
@@ -78,14 +77,12 @@ pub async fn create(
     if let (Some(at), Some(channel)) = (created.consent_changed_at, &created.consent_source) {
         record_consent(db, principal, &created, at, channel).await?;
     }
-    audit::record(
+    crate::changes::recorded::<entity::contact::Entity>(
         db,
         principal,
-        "contact.create",
-        "Contact",
-        Some(created.id),
+        crate::audit::Action::ContactCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -125,14 +122,12 @@ pub async fn update(
     {
         record_consent(db, principal, &saved, at, channel).await?;
     }
-    audit::record(
+    crate::changes::recorded::<entity::contact::Entity>(
         db,
         principal,
-        "contact.update",
-        "Contact",
-        Some(id),
+        crate::audit::Action::ContactUpdate,
         Some(&before),
-        Some(&saved),
+        &saved,
     )
     .await?;
     Ok(saved)
@@ -194,15 +189,12 @@ pub async fn archive(
     let before = current.clone();
     let mut row: contact::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "contact.archive",
-        "Contact",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::ContactArchive,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)

@@ -13,11 +13,10 @@ use uuid::Uuid;
 use super::model::{ChannelLinkChanges, NewChannelLink, link_allowed};
 use super::service::live_organization;
 use crate::access::Principal;
-use crate::audit;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::store::now;
-use crate::store::{self, save_versioned};
+use crate::store::{self};
 
 /// A link is visible when both of its ends are.
 fn visible(principal: &Principal) -> Condition {
@@ -120,14 +119,12 @@ pub async fn create(
         version: Set(1),
     };
     let created = row.insert(db).await?;
-    audit::record(
+    crate::changes::recorded::<entity::channel_link::Entity>(
         db,
         principal,
-        "channel_link.create",
-        "ChannelLink",
-        Some(created.id),
+        crate::audit::Action::ChannelLinkCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -159,15 +156,12 @@ pub async fn update(
     if let Some(exclusive) = changes.exclusive {
         row.exclusive = Set(exclusive);
     }
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "channel_link.update",
-        "ChannelLink",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::ChannelLinkUpdate,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)
@@ -184,15 +178,12 @@ pub async fn archive(
     let before = current.clone();
     let mut row: channel_link::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "channel_link.archive",
-        "ChannelLink",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::ChannelLinkArchive,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)

@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::model::{NewOrganization, OrganizationChanges, OrganizationFilter};
 use crate::access::Principal;
-use crate::audit;
 use crate::domain::sort_key;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
@@ -312,14 +311,12 @@ pub async fn create(
         .insert(db)
         .await
         .map_err(|e| code_taken(Error::from(e), &code))?;
-    audit::record(
+    crate::changes::recorded::<entity::organization::Entity>(
         db,
         principal,
-        "organization.create",
-        "Organization",
-        Some(created.id),
+        crate::audit::Action::OrganizationCreate,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     if created.key_account {
@@ -374,14 +371,12 @@ pub async fn update(
     let saved = save_versioned::<Entity>(db, row, id, version)
         .await
         .map_err(|e| code_taken(e, &code))?;
-    audit::record(
+    crate::changes::recorded::<entity::organization::Entity>(
         db,
         principal,
-        "organization.update",
-        "Organization",
-        Some(id),
+        crate::audit::Action::OrganizationUpdate,
         Some(&before),
-        Some(&saved),
+        &saved,
     )
     .await?;
     if saved.key_account != before.key_account {
@@ -401,15 +396,12 @@ pub async fn archive(
     let before = current.clone();
     let mut row: organization::ActiveModel = current.into();
     row.archived_at = Set(Some(now()));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "organization.archive",
-        "Organization",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::OrganizationArchive,
+        &before,
+        row,
     )
     .await?;
     // An archived account is not visited.

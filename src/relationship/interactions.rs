@@ -17,12 +17,11 @@ use super::model::{
 };
 use super::{contact_at, ensure_author, own_side_user};
 use crate::access::Principal;
-use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::settings::CrmSettings;
-use crate::store::{self, grouped, now, save_versioned};
+use crate::store::{self, grouped, now};
 
 /// How far ahead of the server's clock an interaction may be dated: clocks differ a little.
 const CLOCK_SKEW_MINUTES: i64 = 5;
@@ -428,14 +427,12 @@ pub async fn record(
             .exec(db)
             .await?;
     }
-    audit::record(
+    crate::changes::recorded::<entity::interaction::Entity>(
         db,
         principal,
-        "interaction.record",
-        "Interaction",
-        Some(created.id),
+        crate::audit::Action::InteractionRecord,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     super::tasks::visit_recorded(db, &created, crm).await?;
@@ -469,15 +466,12 @@ pub async fn update(
         row.summary = Set(summary);
     }
     row.internal_notes = Set(changes.internal_notes.apply(current.internal_notes));
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "interaction.update",
-        "Interaction",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::InteractionUpdate,
+        &before,
+        row,
     )
     .await?;
     if before.kind != saved.kind || before.occurred_at != saved.occurred_at {
@@ -506,14 +500,12 @@ pub async fn commitment_add(
     })?;
     let row = commitment_row(db, principal, &interaction, new, &[], crm).await?;
     let created = row.insert(db).await?;
-    audit::record(
+    crate::changes::recorded::<entity::commitment::Entity>(
         db,
         principal,
-        "commitment.add",
-        "Commitment",
-        Some(created.id),
+        crate::audit::Action::CommitmentAdd,
         None,
-        Some(&created),
+        &created,
     )
     .await?;
     Ok(created)
@@ -559,15 +551,12 @@ pub async fn commitment_close(
     row.status = Set(outcome);
     row.closed_at = Set(Some(now()));
     row.closing_note = Set(note);
-    let saved = save_versioned::<commitment::Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<commitment::Entity>(
         db,
         principal,
-        "commitment.close",
-        "Commitment",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::CommitmentClose,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)

@@ -16,12 +16,12 @@ use uuid::Uuid;
 use super::model::{NewTask, TaskChanges, TaskFilter};
 use super::{contact_at, ensure_author, own_side_user};
 use crate::access::Principal;
-use crate::audit;
+use crate::audit::Action;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::settings::CrmSettings;
-use crate::store::{self, now, save_versioned};
+use crate::store::{self, now};
 
 impl Keyed for task::Model {
     fn id(&self) -> Uuid {
@@ -148,37 +148,31 @@ pub async fn create(
         None => principal.user_id(),
     };
     let at = now();
-    let created = task::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set(new.kind),
-        title: Set(new.title),
-        notes: Set(new.notes),
-        organization_id: Set(new.organization_id),
-        contact_id: Set(new.contact_id),
-        interaction_id: Set(new.interaction_id),
-        case_id: Set(None),
-        author_organization_id: Set(principal.author_organization()),
-        assignee_id: Set(assignee),
-        due_on: Set(new.due_on),
-        status: Set(TaskStatus::Open),
-        return_visit: Set(false),
-        open_return_visit_of: Set(None),
-        completed_at: Set(None),
-        created_by: Set(principal.user_id()),
-        created_at: Set(at),
-        updated_at: Set(at),
-        version: Set(1),
-    }
-    .insert(db)
-    .await?;
-    audit::record(
+    let created = crate::changes::create::<task::Entity>(
         db,
         principal,
-        "task.create",
-        "Task",
-        Some(created.id),
-        None,
-        Some(&created),
+        crate::audit::Action::TaskCreate,
+        task::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            kind: Set(new.kind),
+            title: Set(new.title),
+            notes: Set(new.notes),
+            organization_id: Set(new.organization_id),
+            contact_id: Set(new.contact_id),
+            interaction_id: Set(new.interaction_id),
+            case_id: Set(None),
+            author_organization_id: Set(principal.author_organization()),
+            assignee_id: Set(assignee),
+            due_on: Set(new.due_on),
+            status: Set(TaskStatus::Open),
+            return_visit: Set(false),
+            open_return_visit_of: Set(None),
+            completed_at: Set(None),
+            created_by: Set(principal.user_id()),
+            created_at: Set(at),
+            updated_at: Set(at),
+            version: Set(1),
+        },
     )
     .await?;
     Ok(created)
@@ -243,15 +237,12 @@ pub async fn update(
     if let Some(due) = changes.due_on {
         row.due_on = Set(due);
     }
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
-    audit::record(
+    let saved = crate::changes::save::<Entity>(
         db,
         principal,
-        "task.update",
-        "Task",
-        Some(id),
-        Some(&before),
-        Some(&saved),
+        crate::audit::Action::TaskUpdate,
+        &before,
+        row,
     )
     .await?;
     Ok(saved)
@@ -281,22 +272,12 @@ pub async fn close(
     if outcome == TaskStatus::Done {
         row.completed_at = Set(Some(now()));
     }
-    let saved = save_versioned::<Entity>(db, row, id, version).await?;
     let action = if outcome == TaskStatus::Done {
-        "task.complete"
+        Action::TaskComplete
     } else {
-        "task.cancel"
+        Action::TaskCancel
     };
-    audit::record(
-        db,
-        principal,
-        action,
-        "Task",
-        Some(id),
-        Some(&before),
-        Some(&saved),
-    )
-    .await?;
+    let saved = crate::changes::save::<Entity>(db, principal, action, &before, row).await?;
     if let (true, Some(org)) = (saved.return_visit, saved.organization_id) {
         // Done today: the next visit is an interval from today. Cancelled: an interval from
         // the day it was due, so the rhythm holds.

@@ -242,6 +242,14 @@ pub async fn submit_inventory(
     ))
     .exec(db)
     .await?;
+    crate::changes::recorded::<inventory_report::Entity>(
+        db,
+        principal,
+        crate::audit::Action::InventoryReportSubmit,
+        None,
+        &created,
+    )
+    .await?;
     let data = serde_json::json!({
         "report": {
             "id": events::gid(NodeType::InventoryReport, id),
@@ -375,6 +383,14 @@ pub async fn submit_sell_through(
         },
     ))
     .exec(db)
+    .await?;
+    crate::changes::recorded::<sell_through_report::Entity>(
+        db,
+        principal,
+        crate::audit::Action::SellThroughReportSubmit,
+        None,
+        &created,
+    )
     .await?;
     let data = serde_json::json!({
         "report": {

@@ -111,3 +111,963 @@ async fn only_admins_read_the_trail() {
         "the admin and the analyst"
     );
 }
+
+/// Walks every mutation of the schema and checks the audit records each leaves.
+struct Walk<'a> {
+    app: &'a crate::helpers::TestApp,
+    /// Mutation input types, from introspection.
+    inputs: std::collections::BTreeMap<String, String>,
+    /// Mutations that run, with the actions they recorded.
+    covered: std::collections::BTreeSet<String>,
+    seen: i64,
+}
+
+impl<'a> Walk<'a> {
+    async fn new(app: &'a crate::helpers::TestApp) -> Walk<'a> {
+        let body = app
+            .graphql(
+                "{ __schema { mutationType { fields { name args { name type { ofType { name } } } } } } }",
+                json!({}),
+            )
+            .await;
+        let inputs = body["data"]["__schema"]["mutationType"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["name"].as_str().unwrap().to_owned(),
+                    f["args"][0]["type"]["ofType"]["name"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                )
+            })
+            .collect();
+        let mut walk = Walk {
+            app,
+            inputs,
+            covered: Default::default(),
+            seen: 0,
+        };
+        walk.seen = walk.count().await;
+        walk
+    }
+
+    async fn count(&self) -> i64 {
+        self.app
+            .graphql("{ auditEvents { totalCount } }", json!({}))
+            .await["data"]["auditEvents"]["totalCount"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Runs `mutation` as `token` (anonymously without one) and checks that it succeeded
+    /// and left exactly the audit records `expected` names, each with its request id.
+    async fn run(
+        &mut self,
+        token: Option<&str>,
+        mutation: &str,
+        selection: &str,
+        input: Value,
+        expected: &[&str],
+    ) -> Value {
+        let input_type = &self.inputs[mutation];
+        let errors = if ["login", "tokenRefresh", "logout"].contains(&mutation) {
+            ""
+        } else {
+            " userErrors { field code message }"
+        };
+        let document = format!(
+            "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ __typename {selection}{errors} }} }}"
+        );
+        let variables = json!({ "input": input });
+        let body = match token {
+            Some(token) => self.app.graphql_as(token, &document, variables).await,
+            None => self.app.anonymous(&document, variables).await,
+        };
+        assert!(body.get("errors").is_none(), "{mutation}: {body}");
+        let payload = body["data"][mutation].clone();
+        if !errors.is_empty() {
+            assert_eq!(payload["userErrors"], json!([]), "{mutation}: {body}");
+        }
+        let now = self.count().await;
+        let new = now - self.seen;
+        self.seen = now;
+        let records = self
+            .app
+            .graphql(
+                "query($n: Int) { auditEvents(first: $n) { nodes { action requestId principalKind } } }",
+                json!({ "n": new.max(1) }),
+            )
+            .await;
+        let mut actions: Vec<String> = records["data"]["auditEvents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take(new as usize)
+            .map(|n| {
+                assert!(n["requestId"].is_string(), "{mutation}: {n}");
+                n["action"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        actions.sort();
+        let mut expected: Vec<String> = expected.iter().map(|s| (*s).to_owned()).collect();
+        expected.sort();
+        assert_eq!(actions, expected, "the audit records of {mutation}");
+        self.covered.insert(mutation.to_owned());
+        payload
+    }
+}
+
+fn id_in(payload: &Value, object: &str) -> String {
+    payload[object]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{object} in {payload}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.limits.rate_limit_per_minute = 100_000;
+        s.webhooks.poll = std::time::Duration::from_millis(50);
+        s.webhooks.retry_base = std::time::Duration::from_millis(50);
+        s.webhooks.retry_window = std::time::Duration::from_millis(200);
+        s.webhooks.timeout = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let admin = app.token.clone();
+    let a = Some(admin.as_str());
+    let mut w = Walk::new(&app).await;
+
+    // The directory.
+    let org =
+        |kind: &str, name: &str, code: &str| json!({ "kind": kind, "name": name, "code": code });
+    let mut created = Vec::new();
+    for (kind, name, code) in [
+        ("BRAND", "Walk Brand", "BRAND"),
+        ("SUPPLIER", "Walk Parts", "SUP-W"),
+        ("DISTRIBUTOR", "Walk Distribution", "DIST-W"),
+        ("INTERMEDIATE_CUSTOMER", "Walk Dealer", "DLR-W"),
+        ("END_CUSTOMER", "Walk Customer", "CUST-W"),
+    ] {
+        let p = w
+            .run(
+                a,
+                "organizationCreate",
+                "organization { id }",
+                org(kind, name, code),
+                &["organization.create"],
+            )
+            .await;
+        created.push(id_in(&p, "organization"));
+    }
+    let (brand, supplier, dist, dealer, customer) = (
+        created[0].clone(),
+        created[1].clone(),
+        created[2].clone(),
+        created[3].clone(),
+        created[4].clone(),
+    );
+    w.run(
+        a,
+        "organizationUpdate",
+        "organization { id }",
+        json!({ "id": dist, "version": 1, "territory": "NORTH" }),
+        &["organization.update"],
+    )
+    .await;
+    w.run(a, "channelLinkCreate", "channelLink { id }", json!({ "upstreamId": brand, "downstreamId": dist, "kind": "DISTRIBUTES_TO", "since": "2026-01-01" }), &["channel_link.create"]).await;
+    let link = id_in(
+        &w.run(a, "channelLinkCreate", "channelLink { id }", json!({ "upstreamId": dist, "downstreamId": dealer, "kind": "RESELLS_TO", "since": "2026-01-01" }), &["channel_link.create"]).await,
+        "channelLink",
+    );
+    w.run(
+        a,
+        "channelLinkUpdate",
+        "channelLink { id }",
+        json!({ "id": link, "version": 1, "level": "PROACTIVE" }),
+        &["channel_link.update"],
+    )
+    .await;
+    let contact = id_in(
+        &w.run(a, "contactCreate", "contact { id }", json!({ "organizationId": dealer, "name": "Walk Contact", "email": "walk@dealer.test" }), &["contact.create"]).await,
+        "contact",
+    );
+    w.run(
+        a,
+        "contactUpdate",
+        "contact { id }",
+        json!({ "id": contact, "version": 1, "title": "Buyer", "marketingConsent": { "status": "OPTED_IN", "source": "trade fair" } }),
+        &["contact.update"],
+    )
+    .await;
+    let address = id_in(
+        &w.run(a, "addressCreate", "address { id }", json!({ "organizationId": dist, "kind": "SHIPPING", "line1": "Dock 1", "city": "Town", "country": "DE" }), &["address.create"]).await,
+        "address",
+    );
+    w.run(
+        a,
+        "addressUpdate",
+        "address { id }",
+        json!({ "id": address, "version": 1, "line2": "Gate 2" }),
+        &["address.update"],
+    )
+    .await;
+
+    // Users and sessions.
+    let user = id_in(
+        &w.run(a, "userCreate", "user { id }", json!({ "email": "member@dist-w.test", "name": "Walk Member", "password": "walk member password", "role": "PARTNER_MEMBER", "organizationId": dist }), &["user.create"]).await,
+        "user",
+    );
+    w.run(
+        a,
+        "userRoleChange",
+        "user { id }",
+        json!({ "id": user, "version": 1, "role": "PARTNER_ADMIN" }),
+        &["user.role_change"],
+    )
+    .await;
+    let login = json!({ "email": "member@dist-w.test", "password": "walk member password" });
+    let session = w
+        .run(
+            None,
+            "login",
+            "refreshToken",
+            login.clone(),
+            &["session.login"],
+        )
+        .await;
+    let refreshed = w
+        .run(
+            None,
+            "tokenRefresh",
+            "refreshToken",
+            json!({ "refreshToken": session["refreshToken"] }),
+            &["session.refresh"],
+        )
+        .await;
+    w.run(
+        None,
+        "logout",
+        "ok",
+        json!({ "refreshToken": refreshed["refreshToken"] }),
+        &["session.logout"],
+    )
+    .await;
+    let portal = w
+        .run(None, "login", "accessToken", login, &["session.login"])
+        .await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let p = Some(portal.as_str());
+    let token = w
+        .run(a, "apiTokenCreate", "secret apiToken { id }", json!({ "organizationId": dist, "name": "Walk ERP", "scopes": ["ORGS_READ", "ORDERS_READ", "ORDERS_WRITE", "CATALOG_READ", "INVENTORY_WRITE", "EDI", "CRM_READ"] }), &["api_token.create"])
+        .await;
+    let secret = token["secret"].as_str().unwrap().to_owned();
+    let erp = Some(secret.as_str());
+
+    // A webhook endpoint that nobody answers: its deliveries die, and one is sent again.
+    let endpoint = id_in(
+        &w.run(
+            a,
+            "webhookEndpointCreate",
+            "webhookEndpoint { id }",
+            json!({ "url": "http://127.0.0.1:9/walk", "eventTypes": ["ORDER_SUBMITTED"] }),
+            &["webhook_endpoint.create"],
+        )
+        .await,
+        "webhookEndpoint",
+    );
+    w.run(
+        a,
+        "webhookEndpointUpdate",
+        "webhookEndpoint { id }",
+        json!({ "id": endpoint, "version": 1, "description": "Walk receiver" }),
+        &["webhook_endpoint.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "webhookEndpointRotateSecret",
+        "webhookEndpoint { id }",
+        json!({ "id": endpoint, "version": 2 }),
+        &["webhook_endpoint.rotate_secret"],
+    )
+    .await;
+
+    // The catalog and the program.
+    let product = id_in(
+        &w.run(a, "productCreate", "product { id }", json!({ "sku": "MOTOR-W", "name": "Motor", "productLine": "Motors", "unit": "EACH", "listPrice": { "amount": "250", "currency": "EUR" }, "suppliers": [{ "supplierId": supplier }] }), &["product.create"]).await,
+        "product",
+    );
+    w.run(
+        a,
+        "productUpdate",
+        "product { id }",
+        json!({ "id": product, "version": 1, "description": "A motor" }),
+        &["product.update"],
+    )
+    .await;
+    let spec = id_in(
+        &w.run(a, "productSpecCreate", "specification { id }", json!({ "productId": product, "kind": "DOCUMENT", "name": "Drawing", "value": "DRW-1" }), &["product_spec.create"]).await,
+        "specification",
+    );
+    w.run(
+        a,
+        "productSpecUpdate",
+        "specification { id }",
+        json!({ "id": spec, "version": 1, "value": "DRW-2" }),
+        &["product_spec.update"],
+    )
+    .await;
+    let list = id_in(
+        &w.run(a, "priceListCreate", "priceList { id }", json!({ "code": "PL-W", "name": "Walk prices", "currency": "EUR", "validFrom": "2026-01-01", "entries": [{ "productId": product, "unitPrice": "200" }] }), &["price_list.create"]).await,
+        "priceList",
+    );
+    w.run(
+        a,
+        "priceListUpdate",
+        "priceList { id }",
+        json!({ "id": list, "version": 1, "name": "Walk price list" }),
+        &["price_list.update"],
+    )
+    .await;
+    let tier = id_in(
+        &w.run(a, "partnerTierCreate", "partnerTier { id }", json!({ "code": "TIER-W", "name": "Walk tier", "rank": 1, "priceListId": list, "paymentTermsDays": 30 }), &["partner_tier.create"]).await,
+        "partnerTier",
+    );
+    w.run(
+        a,
+        "partnerTierUpdate",
+        "partnerTier { id }",
+        json!({ "id": tier, "version": 1, "financingDays": 10 }),
+        &["partner_tier.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "partnerTierAssign",
+        "organization { id }",
+        json!({ "organizationId": dist, "version": 2, "tierId": tier }),
+        &["partner_tier.assign"],
+    )
+    .await;
+    w.run(a, "creditLimitSet", "organization { id }", json!({ "organizationId": dist, "version": 3, "creditLimit": { "amount": "1000", "currency": "EUR" } }), &["organization.credit_limit"]).await;
+
+    // Trade: an order through to payment, holds released and rejected, a cancellation.
+    let order_of = |po: &str, quantity: &str| json!({ "buyerId": dist, "poNumber": po, "lines": [{ "sku": "MOTOR-W", "quantity": quantity }] });
+    let order = id_in(
+        &w.run(
+            a,
+            "orderSubmit",
+            "order { id }",
+            order_of("PO-W-1", "2"),
+            &["order.submit"],
+        )
+        .await,
+        "order",
+    );
+    let held = id_in(
+        &w.run(
+            a,
+            "orderSubmit",
+            "order { id }",
+            order_of("PO-W-2", "10"),
+            &["order.submit", "order.credit_hold"],
+        )
+        .await,
+        "order",
+    );
+    w.run(
+        a,
+        "orderCreditRelease",
+        "order { id }",
+        json!({ "id": held, "version": 1 }),
+        &["order.credit_release"],
+    )
+    .await;
+    let rejected = id_in(
+        &w.run(
+            a,
+            "orderSubmit",
+            "order { id }",
+            order_of("PO-W-3", "10"),
+            &["order.submit", "order.credit_hold"],
+        )
+        .await,
+        "order",
+    );
+    w.run(
+        a,
+        "orderCreditReject",
+        "order { id }",
+        json!({ "id": rejected, "version": 1 }),
+        &["order.credit_reject"],
+    )
+    .await;
+    w.run(
+        a,
+        "orderCancel",
+        "order { id }",
+        json!({ "id": held, "version": 2 }),
+        &["order.cancel"],
+    )
+    .await;
+    w.run(
+        a,
+        "orderAcknowledge",
+        "order { id }",
+        json!({ "id": order, "version": 1, "lines": [{ "lineNumber": 1, "decision": "ACCEPT" }] }),
+        &["order.acknowledge"],
+    )
+    .await;
+    let shipment = id_in(
+        &w.run(a, "shipmentCreate", "shipment { id }", json!({ "orderId": order, "version": 2, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "2" }] }), &["shipment.create", "order.ship"]).await,
+        "shipment",
+    );
+    w.run(
+        p,
+        "shipmentReceive",
+        "shipment { id }",
+        json!({ "id": shipment, "version": 1 }),
+        &["shipment.receive", "order.goods_receive"],
+    )
+    .await;
+    let invoice = id_in(
+        &w.run(
+            a,
+            "invoiceCreate",
+            "invoice { id }",
+            json!({ "orderId": order, "version": 3 }),
+            &["invoice.create", "order.invoice"],
+        )
+        .await,
+        "invoice",
+    );
+    w.run(a, "paymentRecord", "invoice { id }", json!({ "invoiceId": invoice, "version": 1, "amount": { "amount": "100", "currency": "EUR" } }), &["payment.record", "order.payment_record"]).await;
+    w.run(a, "purchaseOrderCreate", "order { id }", json!({ "supplierId": supplier, "currency": "EUR", "lines": [{ "sku": "MOTOR-W", "quantity": "5", "unitPrice": "120" }] }), &["order.submit"]).await;
+
+    // What the distributor's system sends: stock, sales and an 850.
+    w.run(
+        erp,
+        "inventoryReportSubmit",
+        "report { id }",
+        json!({ "asOf": "2026-10-31", "lines": [{ "sku": "MOTOR-W", "onHand": "7" }] }),
+        &["inventory_report.submit"],
+    )
+    .await;
+    w.run(erp, "sellThroughReportSubmit", "report { id }", json!({ "periodStart": "2026-10-01", "periodEnd": "2026-10-31", "lines": [{ "sku": "MOTOR-W", "quantity": "3" }] }), &["sell_through_report.submit"]).await;
+    let env = crate::edi::Env::new("DIST-W", 77);
+    let body = crate::edi::po_body("00", "PO-W-EDI", &[("MOTOR-W", "1", None)]);
+    let x12 = crate::edi::interchange(
+        &env,
+        &[crate::edi::group(
+            &env,
+            "PO",
+            77,
+            &[crate::edi::set("850", "0001", &body)],
+        )],
+    );
+    let submitted = w
+        .run(
+            erp,
+            "ediSubmit",
+            "interchange { status documents { status message } }",
+            json!({ "document": x12 }),
+            &["edi_interchange.receive", "order.submit"],
+        )
+        .await;
+    assert_eq!(
+        submitted["interchange"]["status"], "ACCEPTED",
+        "{submitted}"
+    );
+    w.run(
+        a,
+        "ediPartnerConfigure",
+        "ediPartner { ediId }",
+        json!({ "organizationId": dist, "ediId": "DIST-W-EDI" }),
+        &["edi_partner.configure"],
+    )
+    .await;
+
+    // Relationship work.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let visit = id_in(
+        &w.run(a, "interactionRecord", "interaction { id }", json!({ "organizationId": dealer, "kind": "VISIT", "occurredAt": yesterday, "summary": "Walk visit", "contactIds": [contact] }), &["interaction.record"]).await,
+        "interaction",
+    );
+    w.run(
+        a,
+        "interactionUpdate",
+        "interaction { id }",
+        json!({ "id": visit, "version": 1, "summary": "Walk visit, noted" }),
+        &["interaction.update"],
+    )
+    .await;
+    let commitment = id_in(
+        &w.run(a, "commitmentAdd", "commitment { id }", json!({ "interactionId": visit, "description": "Send the brochure", "ownerContactId": contact, "dueOn": "2099-01-01" }), &["commitment.add"]).await,
+        "commitment",
+    );
+    w.run(
+        a,
+        "commitmentClose",
+        "commitment { id }",
+        json!({ "id": commitment, "version": 1, "outcome": "KEPT" }),
+        &["commitment.close"],
+    )
+    .await;
+    let task = |title: &str| json!({ "kind": "CALL", "title": title, "dueOn": "2099-01-01", "organizationId": dealer });
+    let done = id_in(
+        &w.run(
+            a,
+            "taskCreate",
+            "task { id }",
+            task("Call back"),
+            &["task.create"],
+        )
+        .await,
+        "task",
+    );
+    w.run(
+        a,
+        "taskUpdate",
+        "task { id }",
+        json!({ "id": done, "version": 1, "notes": "about the motor" }),
+        &["task.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "taskComplete",
+        "task { id }",
+        json!({ "id": done, "version": 2 }),
+        &["task.complete"],
+    )
+    .await;
+    let dropped = id_in(
+        &w.run(
+            a,
+            "taskCreate",
+            "task { id }",
+            task("Call again"),
+            &["task.create"],
+        )
+        .await,
+        "task",
+    );
+    w.run(
+        a,
+        "taskCancel",
+        "task { id }",
+        json!({ "id": dropped, "version": 1 }),
+        &["task.cancel"],
+    )
+    .await;
+
+    // Service.
+    let case = id_in(
+        &w.run(
+            a,
+            "caseOpen",
+            "case { id }",
+            json!({ "kind": "INQUIRY", "organizationId": dist, "subject": "Walk question" }),
+            &["case.open"],
+        )
+        .await,
+        "case",
+    );
+    w.run(
+        a,
+        "caseUpdate",
+        "case { id }",
+        json!({ "id": case, "version": 1, "severity": "HIGH" }),
+        &["case.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "caseStart",
+        "case { id }",
+        json!({ "id": case, "version": 2 }),
+        &["case.start"],
+    )
+    .await;
+    let version = |v: &Value| v["case"]["version"].as_i64().unwrap();
+    let noted = w
+        .run(
+            a,
+            "caseNoteAdd",
+            "case { id version }",
+            json!({ "caseId": case, "body": "Looked into it" }),
+            &["case.note"],
+        )
+        .await;
+    let resolved = w
+        .run(
+            a,
+            "caseResolve",
+            "case { id version }",
+            json!({ "id": case, "version": version(&noted), "resolution": "NONE" }),
+            &["case.resolve"],
+        )
+        .await;
+    let closed = w
+        .run(
+            a,
+            "caseClose",
+            "case { id version }",
+            json!({ "id": case, "version": version(&resolved), "satisfaction": 4 }),
+            &["case.close"],
+        )
+        .await;
+    w.run(
+        a,
+        "caseReopen",
+        "case { id }",
+        json!({ "id": case, "version": version(&closed), "reason": "It came back" }),
+        &["case.reopen"],
+    )
+    .await;
+    let route = id_in(
+        &w.run(
+            a,
+            "caseRouteSet",
+            "caseRoute { id }",
+            json!({ "category": "BILLING", "department": "Accounts" }),
+            &["case_route.set"],
+        )
+        .await,
+        "caseRoute",
+    );
+    w.run(
+        a,
+        "caseRouteDelete",
+        "caseRoute { id }",
+        json!({ "id": route }),
+        &["case_route.delete"],
+    )
+    .await;
+    w.run(
+        a,
+        "surveyResponseRecord",
+        "surveyResponse { id }",
+        json!({ "organizationId": dealer, "satisfaction": 5 }),
+        &["survey_response.record"],
+    )
+    .await;
+
+    // Growth: a campaign, opportunities, leads and deals.
+    let campaign = id_in(
+        &w.run(a, "campaignCreate", "campaign { id }", json!({ "code": "CAMP-W", "name": "Walk campaign", "channel": "EMAIL", "startsOn": "2026-11-01", "endsOn": "2026-11-30", "cost": { "amount": "100", "currency": "EUR" } }), &["campaign.create"]).await,
+        "campaign",
+    );
+    w.run(
+        a,
+        "campaignUpdate",
+        "campaign { id }",
+        json!({ "id": campaign, "version": 1, "name": "Walk campaign 2" }),
+        &["campaign.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "campaignSend",
+        "campaign { id }",
+        json!({ "campaignId": campaign, "contactIds": [contact] }),
+        &["campaign.send"],
+    )
+    .await;
+    w.run(
+        a,
+        "campaignResponseRecord",
+        "campaign { id }",
+        json!({ "campaignId": campaign, "contactId": contact, "kind": "CLICKED" }),
+        &["campaign.response"],
+    )
+    .await;
+    let opportunity = |name: &str| json!({ "name": name, "organizationId": dealer, "amount": { "amount": "900", "currency": "EUR" }, "expectedCloseOn": "2026-12-31" });
+    let won = id_in(
+        &w.run(
+            a,
+            "opportunityCreate",
+            "opportunity { id }",
+            opportunity("Walk win"),
+            &["opportunity.create"],
+        )
+        .await,
+        "opportunity",
+    );
+    w.run(
+        a,
+        "opportunityUpdate",
+        "opportunity { id }",
+        json!({ "id": won, "version": 1, "stage": "PROPOSAL" }),
+        &["opportunity.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "opportunityWin",
+        "opportunity { id }",
+        json!({ "id": won, "version": 2 }),
+        &["opportunity.win"],
+    )
+    .await;
+    let lost = id_in(
+        &w.run(
+            a,
+            "opportunityCreate",
+            "opportunity { id }",
+            opportunity("Walk loss"),
+            &["opportunity.create"],
+        )
+        .await,
+        "opportunity",
+    );
+    w.run(
+        a,
+        "opportunityLose",
+        "opportunity { id }",
+        json!({ "id": lost, "version": 1, "reason": "Too dear" }),
+        &["opportunity.lose"],
+    )
+    .await;
+    w.run(
+        a,
+        "leadRouteSet",
+        "leadRoute { territory }",
+        json!({ "territory": "WALK-LAND", "partnerId": dist }),
+        &["lead_route.set"],
+    )
+    .await;
+    let lead = |name: &str| json!({ "personName": name, "source": "WEBSITE", "capturedAt": yesterday, "territory": "WALK-LAND" });
+    let offered = id_in(
+        &w.run(
+            a,
+            "leadCreate",
+            "lead { id }",
+            lead("Walk lead one"),
+            &["lead.create"],
+        )
+        .await,
+        "lead",
+    );
+    let lead_version = |v: &Value| v["lead"]["version"].as_i64().unwrap();
+    let accepted = w
+        .run(
+            p,
+            "leadAccept",
+            "lead { id version }",
+            json!({ "id": offered, "version": 1 }),
+            &["lead.accept"],
+        )
+        .await;
+    let qualified = w
+        .run(
+            p,
+            "leadQualify",
+            "lead { id version }",
+            json!({ "id": offered, "version": lead_version(&accepted) }),
+            &["lead.qualify"],
+        )
+        .await;
+    w.run(
+        a,
+        "leadConvert",
+        "lead { id }",
+        json!({ "id": offered, "version": lead_version(&qualified), "newOrganization": { "code": "CUST-LEAD-W" }, "opportunity": { "name": "From the lead", "amount": { "amount": "500", "currency": "EUR" }, "expectedCloseOn": "2026-12-31" } }),
+        &["lead.convert", "organization.create", "contact.create", "opportunity.create"],
+    )
+    .await;
+    let declined = id_in(
+        &w.run(
+            a,
+            "leadCreate",
+            "lead { id }",
+            lead("Walk lead two"),
+            &["lead.create"],
+        )
+        .await,
+        "lead",
+    );
+    w.run(
+        p,
+        "leadDecline",
+        "lead { id }",
+        json!({ "id": declined, "version": 1, "reason": "Not ours" }),
+        &["lead.decline"],
+    )
+    .await;
+    let pooled = id_in(&w.run(a, "leadCreate", "lead { id }", json!({ "personName": "Walk lead three", "source": "WEBSITE", "capturedAt": yesterday }), &["lead.create"]).await, "lead");
+    w.run(
+        a,
+        "leadAssign",
+        "lead { id }",
+        json!({ "id": pooled, "version": 1, "partnerId": dist }),
+        &["lead.assign"],
+    )
+    .await;
+    let disqualified = id_in(
+        &w.run(
+            a,
+            "leadCreate",
+            "lead { id }",
+            json!({ "personName": "Walk lead four", "source": "WEBSITE", "capturedAt": yesterday }),
+            &["lead.create"],
+        )
+        .await,
+        "lead",
+    );
+    w.run(
+        a,
+        "leadDisqualify",
+        "lead { id }",
+        json!({ "id": disqualified, "version": 1, "reason": "Spam" }),
+        &["lead.disqualify"],
+    )
+    .await;
+    let deal = |name: &str| json!({ "customerName": name, "lines": [{ "sku": "MOTOR-W", "quantity": "1" }], "amount": { "amount": "10", "currency": "EUR" } });
+    let approved = id_in(
+        &w.run(
+            p,
+            "dealRegister",
+            "dealRegistration { id }",
+            deal("Walk Hotel"),
+            &["deal.register"],
+        )
+        .await,
+        "dealRegistration",
+    );
+    w.run(
+        a,
+        "dealApprove",
+        "dealRegistration { id }",
+        json!({ "id": approved, "version": 1, "customerId": customer }),
+        &["deal.approve", "opportunity.create"],
+    )
+    .await;
+    let refused = id_in(
+        &w.run(
+            p,
+            "dealRegister",
+            "dealRegistration { id }",
+            deal("Walk Inn"),
+            &["deal.register"],
+        )
+        .await,
+        "dealRegistration",
+    );
+    w.run(
+        a,
+        "dealReject",
+        "dealRegistration { id }",
+        json!({ "id": refused, "version": 1, "reason": "Not a fit" }),
+        &["deal.reject"],
+    )
+    .await;
+
+    // A dead delivery sent again, then the endpoint deleted.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let delivery = loop {
+        let log = app
+            .graphql(
+                "query($id: ID!) { webhookDeliveries(filter: { endpointId: $id }) { nodes { id status } } }",
+                json!({ "id": endpoint }),
+            )
+            .await;
+        let dead = log["data"]["webhookDeliveries"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["status"] == "DEAD")
+            .map(|d| d["id"].as_str().unwrap().to_owned());
+        if let Some(dead) = dead {
+            break dead;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no delivery died: {log}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    w.run(
+        a,
+        "webhookDeliveryRedeliver",
+        "webhookDelivery { id }",
+        json!({ "id": delivery }),
+        &["webhook_delivery.redeliver"],
+    )
+    .await;
+    w.run(
+        a,
+        "webhookEndpointDelete",
+        "webhookEndpoint { id }",
+        json!({ "id": endpoint }),
+        &["webhook_endpoint.delete"],
+    )
+    .await;
+
+    // Ends: a token revoked, records archived, a user deactivated.
+    w.run(
+        a,
+        "apiTokenRevoke",
+        "apiToken { id }",
+        json!({ "id": token["apiToken"]["id"] }),
+        &["api_token.revoke"],
+    )
+    .await;
+    w.run(
+        a,
+        "channelLinkArchive",
+        "channelLink { id }",
+        json!({ "id": link, "version": 2 }),
+        &["channel_link.archive"],
+    )
+    .await;
+    w.run(
+        a,
+        "contactArchive",
+        "contact { id }",
+        json!({ "id": contact, "version": 2 }),
+        &["contact.archive"],
+    )
+    .await;
+    w.run(
+        a,
+        "addressArchive",
+        "address { id }",
+        json!({ "id": address, "version": 2 }),
+        &["address.archive"],
+    )
+    .await;
+    w.run(
+        a,
+        "organizationArchive",
+        "organization { id }",
+        json!({ "id": customer, "version": 1 }),
+        &["organization.archive"],
+    )
+    .await;
+    w.run(
+        a,
+        "userDeactivate",
+        "user { id }",
+        json!({ "id": user, "version": 2 }),
+        &["user.deactivate"],
+    )
+    .await;
+
+    // Every mutation the schema has was walked: a new one fails here until it is.
+    let missing: Vec<&String> = w
+        .inputs
+        .keys()
+        .filter(|m| !w.covered.contains(*m))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "mutations without an audit walk: {missing:?}"
+    );
+}

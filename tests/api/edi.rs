@@ -715,6 +715,16 @@ async fn only_the_sender_itself_may_post_and_nothing_else_is_stored() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 401);
+    // People's sign-ins are not accepted: not the portal's, not even an admin's.
+    for (who, jwt) in [("the portal", &t.portal), ("an admin", &app.token)] {
+        let (status, answer) = post(&app, jwt, &one_850(&Env::new("DIST-1", 1), 1, "NL-X")).await;
+        assert_eq!(status, 403, "{who}: {answer}");
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        assert_eq!(
+            answer["errors"][0]["message"],
+            "/edi/x12 takes an API token with the edi scope; people submit interchanges with the ediSubmit mutation"
+        );
+    }
 
     let stored = documents(&app, json!({})).await;
     assert_eq!(stored["totalCount"], 0, "{stored}");
@@ -1468,9 +1478,10 @@ async fn an_850_takes_a_fixed_number_of_sql_statements() {
     // with buyer and seller, PO repeat, products, tier with its price list, entries, order
     // number, order, lines, history, the buyer's credit balance) and the set's row, which a
     // repeated set would find taken; the answer's 4 (a block of control numbers, the brand's
-    // EDI id, the interchange and its 997), and the order's event (the event, who may see
-    // it, the endpoints that want it). Ten lines take as many as two.
-    assert_eq!(counts, [21, 21]);
+    // EDI id, the interchange and its 997), the order's event (the event, who may see it,
+    // the endpoints that want it), and two audit records: the interchange received and the
+    // order submitted. Ten lines take as many as two.
+    assert_eq!(counts, [23, 23]);
 }
 
 #[tokio::test]
