@@ -711,23 +711,46 @@ fn is_internal(ip: IpAddr) -> bool {
     }
 }
 
-/// Refuses a URL whose host resolves to an internal address.
-async fn ensure_public(url: &url::Url) -> std::result::Result<(), String> {
-    let host = url.host_str().unwrap_or_default();
-    let port = url.port_or_known_default().unwrap_or(443);
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let addresses = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| format!("cannot resolve {host}: {e}"))?;
-    for address in addresses {
-        if is_internal(address.ip()) {
-            return Err(format!(
-                "{host} resolves to {}, an internal address; webhooks go to public addresses only",
-                address.ip()
-            ));
-        }
+/// Refuses a URL naming an internal address itself (an IP literal, which no resolver
+/// sees).
+fn ensure_public_literal(url: &url::Url) -> std::result::Result<(), String> {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+        Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+        _ => return Ok(()),
+    };
+    if is_internal(ip) {
+        return Err(format!(
+            "{ip} is an internal address; webhooks go to public addresses only"
+        ));
     }
     Ok(())
+}
+
+/// The resolver of the webhook client outside development: a host name is looked up once,
+/// refused if any address it has is internal, and the client connects to exactly the
+/// addresses checked. A second lookup, which DNS could answer differently (rebinding),
+/// never happens.
+struct PublicAddresses;
+
+impl reqwest::dns::Resolve for PublicAddresses {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                .collect();
+            if let Some(internal) = addresses.iter().find(|a| is_internal(a.ip())) {
+                return Err(format!(
+                    "{host} resolves to {}, an internal address; webhooks go to public addresses only",
+                    internal.ip()
+                )
+                .into());
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 /// The worker of one node: claims due deliveries, sends them, records what happened.
@@ -746,10 +769,14 @@ impl Worker {
         node: String,
         metrics: Arc<Metrics>,
     ) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder()
             .timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("channelgraph-webhooks/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("channelgraph-webhooks/", env!("CARGO_PKG_VERSION")));
+        if !settings.allow_private_networks {
+            client = client.dns_resolver(Arc::new(PublicAddresses));
+        }
+        let client = client
             .build()
             .map_err(|e| Error::Internal(format!("cannot build the webhook client: {e}")))?;
         Ok(Self {
@@ -885,7 +912,7 @@ impl Worker {
             Err(e) => return done(None, Some(format!("the URL is not valid: {e}"))),
         };
         if !self.settings.allow_private_networks
-            && let Err(why) = ensure_public(&url).await
+            && let Err(why) = ensure_public_literal(&url)
         {
             return done(None, Some(why));
         }
@@ -931,7 +958,18 @@ impl Worker {
                 )),
             ),
             Err(e) if e.is_connect() => {
-                done(None, Some("the connection was refused or failed".into()))
+                // The resolver's refusal of an internal address says why; other failures
+                // to connect say only that.
+                let chain = crate::error::error_chain(&e);
+                let why = match chain.find("resolves to") {
+                    Some(at) => chain[chain[..at].rfind(": ").map_or(0, |i| i + 2)..]
+                        .split(": ")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    None => "the connection was refused or failed".to_owned(),
+                };
+                done(None, Some(why))
             }
             Err(e) => done(None, Some(format!("the request failed: {e}"))),
         }
@@ -1093,5 +1131,31 @@ mod tests {
         assert!(check_url("https://user:pw@example.com/hook", false).is_err());
         assert!(check_url("/relative", false).is_err());
         assert!(check_url("", false).is_err());
+    }
+}
+
+#[cfg(test)]
+mod resolver_tests {
+    use reqwest::dns::Resolve;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_client_connects_only_to_addresses_it_checked() {
+        // localhost is internal: refused by the lookup the connection itself uses.
+        let refused = PublicAddresses
+            .resolve("localhost".parse().unwrap())
+            .await
+            .err()
+            .expect("localhost is refused");
+        assert!(
+            refused.to_string().contains("an internal address"),
+            "{refused}"
+        );
+        // An IP literal never reaches a resolver: it is checked on its own.
+        let url = url::Url::parse("http://169.254.169.254/latest/meta-data").unwrap();
+        assert!(ensure_public_literal(&url).is_err());
+        let url = url::Url::parse("https://93.184.216.34/hook").unwrap();
+        assert!(ensure_public_literal(&url).is_ok());
     }
 }

@@ -844,3 +844,64 @@ async fn an_event_is_written_with_its_change_or_not_at_all() {
     assert_eq!(count(&app, "event_audiences").await, 2);
     assert_eq!(count(&app, "webhook_deliveries").await, before.1 + 1);
 }
+
+#[tokio::test]
+async fn outside_development_a_host_that_resolves_inside_is_never_connected_to() {
+    let app = spawn_app_with(|s| {
+        fast(s);
+        s.webhooks.allow_private_networks = false;
+    })
+    .await;
+    let t = crate::orders::trade(&app).await;
+    let receiver = Receiver::start(0).await;
+    // The same receiver by name: `localhost` is looked up by the connection itself, and
+    // refused there, so no later lookup could point the request elsewhere.
+    let by_name = receiver.url.replace("127.0.0.1", "localhost");
+    for url in [by_name, receiver.url.clone()] {
+        let created = app
+            .mutate(
+                "webhookEndpointCreate",
+                "webhookEndpoint { id }",
+                json!({ "url": url, "eventTypes": ["ORDER_SUBMITTED"] }),
+            )
+            .await;
+        assert_eq!(created["userErrors"], json!([]), "{created}");
+    }
+    crate::orders::submit_as(&app, &t.portal, crate::orders::two_lines("PO-SSRF")).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let errors = loop {
+        let log = app
+            .graphql(
+                "{ webhookDeliveries { nodes { attempts { error } endpoint { url } } } }",
+                json!({}),
+            )
+            .await;
+        let errors: Vec<(String, String)> = log["data"]["webhookDeliveries"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| {
+                let error = d["attempts"][0]["error"].as_str()?;
+                Some((
+                    d["endpoint"]["url"].as_str().unwrap().to_owned(),
+                    error.to_owned(),
+                ))
+            })
+            .collect();
+        if errors.len() == 2 {
+            break errors;
+        }
+        assert!(std::time::Instant::now() < deadline, "{log}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    for (url, error) in &errors {
+        assert!(error.contains("an internal address"), "{url}: {error}");
+    }
+    assert!(
+        errors
+            .iter()
+            .any(|(_, e)| e.starts_with("localhost resolves to 127.0.0.1")),
+        "{errors:?}"
+    );
+    assert!(receiver.hits().is_empty());
+}
