@@ -2,14 +2,19 @@
 //! `GET /graphql`.
 //!
 //! The client authenticates in `connection_init` (`{"authorization": "Bearer <token>"}`,
-//! an access token or an API token). Every subscription runs with that principal, as a
-//! query would. The credentials are checked again every `subscription_recheck_ms`: once
-//! revoked, expired, or their user deactivated, the socket closes with 4403. A principal
-//! holds at most `max_subscriptions_per_principal` subscriptions on a node; one more is
-//! refused with an error. Queries and mutations go over HTTP. The server pings every socket
-//! every 30 s. When the server stops, every socket closes with 1001.
+//! or the other shapes [`token_of`] reads; an access token or an API token). Every
+//! subscription runs with that principal, as a query would. A revocation anywhere closes
+//! the socket with 4403 at once; the credentials are also checked again every
+//! `subscription_recheck_ms`. A principal holds at most `max_subscriptions_per_principal`
+//! subscriptions on a node; one more is refused with an error. Queries and mutations go
+//! over HTTP. The server pings every socket every 30 s. When the server stops, every
+//! socket closes with 1001.
+//!
+//! async-graphql speaks the protocol's messages; this module adds what it leaves out:
+//! refusals as `error` (not `next` and `complete`), 4409 for a running id, and a close
+//! answered with the client's code.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -117,13 +122,36 @@ struct Subscriptions {
     session: Arc<Mutex<Session>>,
 }
 
+/// The extension that marks a response ending its subscription with errors: the socket
+/// sends it as the protocol's `error` message, and no `complete` after it.
+const REFUSED: &str = "channelgraphRefused";
+
 fn refused(message: String, code: &str) -> BoxStream<'static, Response> {
     let mut error = ServerError::new(message, None);
     error
         .extensions
         .get_or_insert_with(Default::default)
         .set("code", code);
-    futures_util::stream::once(async move { Response::from_errors(vec![error]) }).boxed()
+    let mut response = Response::from_errors(vec![error]);
+    response.extensions.insert(REFUSED.into(), true.into());
+    futures_util::stream::once(async move { response }).boxed()
+}
+
+/// A subscription's responses, up to one that has errors and no data (a refusal by its
+/// resolver: a missing scope, a bad filter), which is marked as the last.
+fn until_refused(stream: BoxStream<'static, Response>) -> BoxStream<'static, Response> {
+    futures_util::stream::unfold((stream, false), |(mut stream, done)| async move {
+        if done {
+            return None;
+        }
+        let mut response = stream.next().await?;
+        let refusal = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+        if refusal {
+            response.extensions.insert(REFUSED.into(), true.into());
+        }
+        Some((response, (stream, refusal)))
+    })
+    .boxed()
 }
 
 impl Subscriptions {
@@ -222,30 +250,112 @@ impl Executor for Subscriptions {
             .data(state.bus.clone())
             .data(loader);
         let schema: &AppSchema = &state.schema;
-        schema
+        let stream = schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
             .map(move |response| {
                 // The slot is held as long as the stream lives.
                 let _held = &slot;
                 response
             })
-            .boxed()
+            .boxed();
+        until_refused(stream)
     }
 }
 
-/// The credentials a `connection_init` payload carries: `authorization` (or
-/// `Authorization`) as `Bearer <token>`, or the bare token.
+/// The credentials a `connection_init` payload carries, in the shapes client libraries
+/// send them: `authorization` or `Authorization`, `authToken`, `token`, or
+/// `headers.Authorization`; as `Bearer <token>` or the bare token.
 fn token_of(payload: &serde_json::Value) -> Option<String> {
-    let raw = payload
-        .get("authorization")
-        .or_else(|| payload.get("Authorization"))
-        .and_then(|v| v.as_str())?;
+    let headers = payload.get("headers");
+    let raw = [
+        payload.get("authorization"),
+        payload.get("Authorization"),
+        payload.get("authToken"),
+        payload.get("token"),
+        headers.and_then(|h| h.get("Authorization")),
+        headers.and_then(|h| h.get("authorization")),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|v| v.as_str())?;
     let token = raw
         .strip_prefix("Bearer ")
         .or_else(|| raw.strip_prefix("bearer "))
         .unwrap_or(raw)
         .trim();
     (!token.is_empty()).then(|| token.to_owned())
+}
+
+/// What the socket keeps of the protocol beside async-graphql: the subscriptions open (ids
+/// are unique while they run), and those ended by an `error` or by the client's own
+/// `complete`, after which the server sends no `complete`.
+#[derive(Default)]
+struct Operations {
+    open: HashSet<String>,
+    ended: HashSet<String>,
+}
+
+/// What to do with a message from the client.
+enum Incoming {
+    Forward(String),
+    Close(u16, String),
+}
+
+impl Operations {
+    fn incoming(&mut self, text: String) -> Incoming {
+        // Nested deeper than a request may be: not a message this protocol has.
+        if limits::check_json_nesting(text.as_bytes(), 4).is_err() {
+            return Incoming::Close(4400, "the message nests too deeply".into());
+        }
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return Incoming::Forward(text);
+        };
+        let id = message
+            .get("id")
+            .and_then(|i| i.as_str())
+            .map(str::to_owned);
+        match (message.get("type").and_then(|t| t.as_str()), id) {
+            (Some("subscribe"), Some(id)) if !self.open.insert(id.clone()) => {
+                Incoming::Close(4409, format!("Subscriber for {id} already exists"))
+            }
+            (Some("complete"), Some(id)) if self.open.remove(&id) => {
+                self.ended.insert(id);
+                Incoming::Forward(text)
+            }
+            _ => Incoming::Forward(text),
+        }
+    }
+
+    /// The message to send for one async-graphql wrote, if any: a marked refusal becomes
+    /// `error`, and the `complete` after it is dropped.
+    fn outgoing(&mut self, text: String) -> Option<String> {
+        if !text.contains(REFUSED) && !text.contains("\"complete\"") {
+            return Some(text);
+        }
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return Some(text);
+        };
+        let id = message
+            .get("id")
+            .and_then(|i| i.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        match message.get("type").and_then(|t| t.as_str()) {
+            Some("next") if message["payload"]["extensions"].get(REFUSED).is_some() => {
+                self.open.remove(&id);
+                self.ended.insert(id.clone());
+                Some(
+                    serde_json::json!({ "id": id, "type": "error", "payload": message["payload"]["errors"] })
+                        .to_string(),
+                )
+            }
+            Some("complete") => {
+                self.open.remove(&id);
+                (!self.ended.remove(&id)).then_some(text)
+            }
+            _ => Some(text),
+        }
+    }
 }
 
 /// `GET /graphql` with `Upgrade: websocket`.
@@ -346,10 +456,14 @@ async fn serve(
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(init_deadline);
     let mut revocations = state.credentials.revocations();
+    let mut operations = Operations::default();
     let reason = loop {
         tokio::select! {
             out = graphql.next() => match out {
                 Some(WsMessage::Text(text)) => {
+                    let Some(text) = operations.outgoing(text) else {
+                        continue;
+                    };
                     if socket.text(text).await.is_err() {
                         break None;
                     }
@@ -371,17 +485,34 @@ async fn serve(
             },
             message = messages.next() => match message {
                 Some(Ok(actix_ws::Message::Text(text))) => {
-                    let _ = to_graphql.send(text.to_string());
+                    match operations.incoming(text.to_string()) {
+                        Incoming::Forward(text) => {
+                            let _ = to_graphql.send(text);
+                        }
+                        Incoming::Close(code, reason) => break close(code, &reason),
+                    }
                 }
                 Some(Ok(actix_ws::Message::Binary(bytes))) => {
-                    let _ = to_graphql.send(String::from_utf8_lossy(&bytes).into_owned());
+                    match operations.incoming(String::from_utf8_lossy(&bytes).into_owned()) {
+                        Incoming::Forward(text) => {
+                            let _ = to_graphql.send(text);
+                        }
+                        Incoming::Close(code, reason) => break close(code, &reason),
+                    }
                 }
                 Some(Ok(actix_ws::Message::Ping(bytes))) => {
                     if socket.pong(&bytes).await.is_err() {
                         break None;
                     }
                 }
-                Some(Ok(actix_ws::Message::Close(_))) | None | Some(Err(_)) => break None,
+                // The client closes: the answer carries its code (1000 when it gave none).
+                Some(Ok(actix_ws::Message::Close(reason))) => {
+                    break Some(reason.unwrap_or(actix_ws::CloseReason {
+                        code: actix_ws::CloseCode::Normal,
+                        description: None,
+                    }));
+                }
+                None | Some(Err(_)) => break None,
                 Some(Ok(_)) => {}
             },
             _ = &mut init_deadline, if !session.lock().unwrap_or_else(|p| p.into_inner()).init_seen => {

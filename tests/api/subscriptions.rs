@@ -57,6 +57,18 @@ impl Socket {
         socket
     }
 
+    /// Closes from the client's side with `code`.
+    pub async fn close(&mut self, code: u16, reason: &str) {
+        use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+        self.ws
+            .send(Message::Close(Some(CloseFrame {
+                code: code.into(),
+                reason: reason.to_owned().into(),
+            })))
+            .await
+            .unwrap();
+    }
+
     pub async fn send(&mut self, message: Value) {
         self.ws
             .send(Message::Text(message.to_string().into()))
@@ -93,6 +105,18 @@ impl Socket {
                 Some(Ok(_)) => continue,
                 Some(Err(_)) | None => return Some(Said::Closed(1006, String::new())),
             }
+        }
+    }
+
+    /// The payload of the next message, which must be the `error` ending subscription `id`;
+    /// nothing follows it for that id.
+    pub async fn error(&mut self, id: &str) -> Value {
+        match self.next().await {
+            Said::Json(m) if m["type"] == "error" && m["id"] == id => {
+                assert!(m["payload"].is_array(), "{m}");
+                m["payload"].clone()
+            }
+            other => panic!("an error for {id} expected; got {other:?}"),
         }
     }
 
@@ -180,11 +204,12 @@ async fn order_events_reach_the_parties_and_no_other_partner() {
     // The other distributor heard nothing of it.
     assert_eq!(theirs.within(Duration::from_millis(300)).await, None);
 
-    // Filtered to another order: nothing; completing a subscription is acknowledged.
+    // Filtered to another order: nothing. A subscription the client completes says
+    // nothing more.
     portal
         .send(json!({ "id": "mine", "type": "complete" }))
         .await;
-    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    assert_eq!(portal.within(Duration::from_millis(300)).await, None);
     portal
         .subscribe(
             "that-one",
@@ -350,21 +375,15 @@ async fn bad_credentials_and_bad_subscriptions_are_refused() {
     portal
         .subscribe("q", "{ viewer { email } }", json!({}))
         .await;
-    let Said::Json(m) = portal.next().await else {
-        panic!()
-    };
-    // A refused operation answers with its errors, then completes.
-    assert_eq!(m["type"], "next", "{m}");
-    assert_eq!(m["payload"]["data"], Value::Null, "{m}");
+    // A refused operation answers with the protocol's `error`, its errors as the payload,
+    // and nothing after it (no `complete`).
+    let m = portal.error("q").await;
     assert!(
-        m["payload"]["errors"][0]["message"]
+        m[0]["message"]
             .as_str()
             .unwrap()
-            .contains("only subscriptions run over WebSocket")
-    );
-    assert_eq!(
-        portal.next().await,
-        Said::Json(json!({ "type": "complete", "id": "q" }))
+            .contains("only subscriptions run over WebSocket"),
+        "{m}"
     );
     portal
         .subscribe(
@@ -373,26 +392,17 @@ async fn bad_credentials_and_bad_subscriptions_are_refused() {
             json!({ "filter": { "types": ["CASE_OPENED"] } }),
         )
         .await;
-    let Said::Json(m) = portal.next().await else {
-        panic!()
-    };
+    let m = portal.error("t").await;
     assert!(
         m.to_string()
             .contains("filter.types holds CASE_OPENED, which is not a ORDER event"),
         "{m}"
     );
-    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
     portal
         .subscribe("id", ORDERS, json!({ "filter": { "orderId": "bm9wZQ==" } }))
         .await;
-    let Said::Json(m) = portal.next().await else {
-        panic!()
-    };
-    assert_eq!(
-        m["payload"]["errors"][0]["extensions"]["field"], "filter.orderId",
-        "{m}"
-    );
-    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    let m = portal.error("id").await;
+    assert_eq!(m[0]["extensions"]["field"], "filter.orderId", "{m}");
     // A partner member may not read cases' internal notes, but may subscribe to cases; an
     // API token without crm:read may not.
     let body = app
@@ -406,11 +416,14 @@ async fn bad_credentials_and_bad_subscriptions_are_refused() {
     system
         .subscribe("c", "subscription { caseEvents { type } }", json!({}))
         .await;
-    let Said::Json(m) = system.next().await else {
-        panic!()
-    };
+    let m = system.error("c").await;
     assert!(m.to_string().contains("lacks the crm:read scope"), "{m}");
-    assert!(matches!(system.next().await, Said::Json(m) if m["type"] == "complete"));
+    // The id of a refused subscription may be used again at once.
+    system
+        .subscribe("c", "subscription { caseEvents { type } }", json!({}))
+        .await;
+    system.error("c").await;
+    assert_eq!(system.within(Duration::from_millis(300)).await, None);
 
     // The cap: two subscriptions per principal on a node, across its sockets.
     portal.subscribe("one", ORDERS, json!({})).await;
@@ -418,20 +431,14 @@ async fn bad_credentials_and_bad_subscriptions_are_refused() {
     second.subscribe("two", ORDERS, json!({})).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     portal.subscribe("three", ORDERS, json!({})).await;
-    let Said::Json(m) = portal.next().await else {
-        panic!()
-    };
-    assert_eq!(m["id"], "three", "{m}");
-    assert_eq!(
-        m["payload"]["errors"][0]["extensions"]["code"], "RATE_LIMITED",
-        "{m}"
-    );
-    assert!(matches!(portal.next().await, Said::Json(m) if m["type"] == "complete"));
+    let m = portal.error("three").await;
+    assert_eq!(m[0]["extensions"]["code"], "RATE_LIMITED", "{m}");
     // Ending one frees its place.
     second
         .send(json!({ "id": "two", "type": "complete" }))
         .await;
-    assert!(matches!(second.next().await, Said::Json(m) if m["type"] == "complete"));
+    // The client ended it: the server says nothing more of it.
+    assert_eq!(second.within(Duration::from_millis(300)).await, None);
     tokio::time::sleep(Duration::from_millis(200)).await;
     portal.subscribe("four", ORDERS, json!({})).await;
     assert_eq!(portal.within(Duration::from_millis(500)).await, None);
@@ -585,4 +592,52 @@ async fn revoking_a_token_or_deactivating_a_user_closes_their_sockets_on_every_n
         ),
         "the deactivated user's socket closes within a second"
     );
+}
+
+#[tokio::test]
+async fn the_socket_speaks_graphql_transport_ws_as_its_reference_client_expects() {
+    let app = spawn_app_with(fast).await;
+    let t = trade(&app).await;
+    // connectionParams in the shapes client libraries document.
+    for payload in [
+        json!({ "authorization": format!("Bearer {}", t.portal) }),
+        json!({ "Authorization": format!("Bearer {}", t.portal) }),
+        json!({ "authToken": t.portal }),
+        json!({ "token": format!("Bearer {}", t.portal) }),
+        json!({ "headers": { "Authorization": format!("Bearer {}", t.portal) } }),
+    ] {
+        let mut socket = Socket::open(&app.address).await;
+        socket
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        assert_eq!(
+            socket.next().await,
+            Said::Json(json!({ "type": "connection_ack" })),
+            "{payload}"
+        );
+    }
+    // A second subscribe with an id that is running closes the socket with 4409.
+    let mut socket = Socket::signed_in(&app.address, &t.portal).await;
+    socket.subscribe("same", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    socket.subscribe("same", ORDERS, json!({})).await;
+    assert_eq!(
+        socket.next().await,
+        Said::Closed(4409, "Subscriber for same already exists".into())
+    );
+    // Completed, the id is free again.
+    let mut socket = Socket::signed_in(&app.address, &t.portal).await;
+    socket.subscribe("again", ORDERS, json!({})).await;
+    socket
+        .send(json!({ "id": "again", "type": "complete" }))
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    socket.subscribe("again", ORDERS, json!({})).await;
+    assert_eq!(socket.within(Duration::from_millis(300)).await, None);
+    // The client closes: the server's answer carries the client's code.
+    socket.close(4000, "bye").await;
+    match socket.next().await {
+        Said::Closed(code, _) => assert_eq!(code, 4000),
+        other => panic!("a close with 4000 expected; got {other:?}"),
+    }
 }
