@@ -26,6 +26,34 @@ pub struct Settings {
     pub crm: CrmSettings,
     pub webhooks: WebhookSettings,
     pub live: LiveSettings,
+    pub retention: RetentionSettings,
+}
+
+/// How long the outbox, the webhook log and the audit trail keep their rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// Days events are kept (while a delivery still refers to one, it stays).
+    pub event_days: u64,
+    /// Days delivered and dead webhook deliveries are kept, with their attempts.
+    pub delivery_days: u64,
+    /// Days attempts are kept, whatever became of their delivery.
+    pub attempt_days: u64,
+    /// Days audit records are kept; none: for ever.
+    pub audit_days: Option<u64>,
+    /// How often one node prunes, for all.
+    pub interval: std::time::Duration,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            event_days: 90,
+            delivery_days: 30,
+            attempt_days: 30,
+            audit_days: None,
+            interval: std::time::Duration::from_secs(3600),
+        }
+    }
 }
 
 /// How subscriptions are kept in check.
@@ -321,6 +349,7 @@ impl Default for Settings {
             crm: CrmSettings::default(),
             webhooks: WebhookSettings::default(),
             live: LiveSettings::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }
@@ -342,7 +371,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 53] = [
+const KEYS: [&str; 58] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -395,6 +424,11 @@ const KEYS: [&str; 53] = [
     "access_token_ttl_seconds",
     "refresh_token_ttl_seconds",
     "credential_memory_seconds",
+    "event_retention_days",
+    "webhook_delivery_retention_days",
+    "webhook_attempt_retention_days",
+    "audit_retention_days",
+    "retention_interval_seconds",
     "config",
 ];
 
@@ -672,6 +706,22 @@ impl Settings {
                 }
                 "subscription_recheck_ms" => {
                     settings.live.recheck = ms(parse_number(&source, &value, 100, 3_600_000)?)
+                }
+                "event_retention_days" => {
+                    settings.retention.event_days = parse_number(&source, &value, 1, 36_500)?
+                }
+                "webhook_delivery_retention_days" => {
+                    settings.retention.delivery_days = parse_number(&source, &value, 1, 36_500)?
+                }
+                "webhook_attempt_retention_days" => {
+                    settings.retention.attempt_days = parse_number(&source, &value, 1, 36_500)?
+                }
+                "audit_retention_days" => {
+                    settings.retention.audit_days = Some(parse_number(&source, &value, 1, 36_500)?)
+                }
+                "retention_interval_seconds" => {
+                    settings.retention.interval =
+                        std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
                 }
                 "config" => {}
                 _ => unreachable!("every key is in KEYS"),

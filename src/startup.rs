@@ -54,6 +54,7 @@ pub struct Application {
     statements: StatementCounter,
     worker: Worker,
     relay: BoxFuture<'static, ()>,
+    retention: BoxFuture<'static, ()>,
     stop: watch::Sender<bool>,
     shutdown_timeout: Duration,
 }
@@ -107,6 +108,12 @@ impl Application {
             credentials.clone(),
             worker_db.clone(),
             settings.database_url.clone(),
+            stopped.clone(),
+        ));
+        let retention = Box::pin(crate::events::retention::run(
+            worker_db.clone(),
+            settings.retention.clone(),
+            settings.webhooks.node.clone(),
             stopped.clone(),
         ));
         let worker = Worker::new(
@@ -217,6 +224,7 @@ impl Application {
             statements,
             worker,
             relay,
+            retention,
             stop,
             shutdown_timeout: SHUTDOWN_TIMEOUT,
         })
@@ -243,6 +251,7 @@ impl Application {
         let stop = self.stop;
         let worker = tokio::spawn(self.worker.run(stop.subscribe()));
         let relay = tokio::spawn(self.relay);
+        let retention = tokio::spawn(self.retention);
         let handle = self.server.handle();
         let signals = tokio::spawn(async move {
             let graceful = wait_for_signal().await;
@@ -253,6 +262,7 @@ impl Application {
         let served = self.server.await;
         signals.abort();
         relay.abort();
+        retention.abort();
         // The worker's attempts are bounded by their timeout, which is shorter than this.
         if tokio::time::timeout(self.shutdown_timeout, worker)
             .await

@@ -19,6 +19,7 @@ mod m20261130_000004_leads;
 mod m20261130_000005_analytics;
 mod m20261201_000001_events;
 mod m20261202_000001_revocations;
+mod m20261202_000002_leases;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_analytics::Migration),
             Box::new(m20261201_000001_events::Migration),
             Box::new(m20261202_000001_revocations::Migration),
+            Box::new(m20261202_000002_leases::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ use crate::store::now;
 
 pub mod bus;
 pub mod graphql;
+pub mod retention;
 pub mod socket;
 pub mod subscriptions;
 pub mod webhooks;

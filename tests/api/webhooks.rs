@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with, spawn_node_like};
 use crate::orders::{mutate_as, submit_as, trade, two_lines};
 
 pub const ENDPOINT: &str =
@@ -904,4 +904,142 @@ async fn outside_development_a_host_that_resolves_inside_is_never_connected_to()
         "{errors:?}"
     );
     assert!(receiver.hits().is_empty());
+}
+
+#[tokio::test]
+async fn rows_past_their_retention_are_pruned_by_one_node_and_live_ones_stay() {
+    let retain = |s: &mut channelgraph::settings::Settings| {
+        fast(s);
+        s.retention.interval = Duration::from_secs(1);
+        s.retention.event_days = 7;
+        s.retention.delivery_days = 7;
+        s.retention.attempt_days = 7;
+    };
+    let app = spawn_app_with(retain).await;
+    let t = crate::orders::trade(&app).await;
+    let receiver = Receiver::start(0).await;
+    app.mutate(
+        "webhookEndpointCreate",
+        "webhookEndpoint { id }",
+        json!({ "url": receiver.url, "eventTypes": ["ORDER_SUBMITTED"] }),
+    )
+    .await;
+    for po in ["PO-OLD", "PO-NEW"] {
+        crate::orders::submit_as(&app, &t.portal, crate::orders::two_lines(po)).await;
+    }
+    receiver.wait_for(2).await;
+    // Wait until both deliveries are recorded as delivered.
+    for _ in 0..100 {
+        let delivered = app
+            .db
+            .query_one_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'DELIVERED'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        if delivered == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The first order's event, its delivery and attempt, and one audit record, as if ten
+    // days old.
+    let old = (chrono::Utc::now() - chrono::Duration::days(10)).to_rfc3339();
+    let first_event = "(SELECT event_id FROM webhook_deliveries ORDER BY created_at LIMIT 1)";
+    for sql in [
+        format!(
+            "UPDATE webhook_attempts SET started_at = '{old}' WHERE delivery_id = (SELECT id FROM webhook_deliveries ORDER BY created_at LIMIT 1)"
+        ),
+        format!("UPDATE events SET occurred_at = '{old}' WHERE id = {first_event}"),
+        format!(
+            "UPDATE webhook_deliveries SET updated_at = '{old}' WHERE id = (SELECT id FROM webhook_deliveries ORDER BY created_at LIMIT 1)"
+        ),
+        format!(
+            "UPDATE audit_events SET occurred_at = '{old}' WHERE id = (SELECT id FROM audit_events ORDER BY occurred_at LIMIT 1)"
+        ),
+    ] {
+        let sql = if app.database_url.starts_with("postgres") {
+            sql.replace(&format!("'{old}'"), &format!("'{old}'::timestamptz"))
+        } else {
+            sql
+        };
+        app.db.execute_unprepared(&sql).await.unwrap();
+    }
+    let before = (
+        count(&app, "events").await,
+        count(&app, "webhook_deliveries").await,
+        count(&app, "webhook_attempts").await,
+        count(&app, "audit_events").await,
+    );
+    assert_eq!((before.0, before.1, before.2), (2, 2, 2));
+    // A second node on the database: the lease lets one of them prune at a time.
+    let _second = spawn_node_like(&app, retain).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = (
+            count(&app, "events").await,
+            count(&app, "webhook_deliveries").await,
+            count(&app, "webhook_attempts").await,
+        );
+        if now == (1, 1, 1) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The newer order's rows stay; the audit trail is kept whole unless told otherwise.
+    let week_ago = (chrono::Utc::now() - chrono::Duration::days(7)).to_rfc3339();
+    let old_audit = |app: &TestApp| {
+        let sql = if app.database_url.starts_with("postgres") {
+            format!(
+                "SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at < '{week_ago}'::timestamptz"
+            )
+        } else {
+            format!("SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at < '{week_ago}'")
+        };
+        let db = app.db.clone();
+        async move {
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "n")
+                .unwrap()
+        }
+    };
+    assert_eq!(old_audit(&app).await, 1);
+    assert!(count(&app, "audit_events").await >= before.3);
+    let audited = spawn_node_like(&app, |s| {
+        retain(s);
+        s.retention.audit_days = Some(7);
+    })
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while old_audit(&audited).await != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the old audit record stays"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_lease_has_one_holder_until_it_runs_out() {
+    use channelgraph::events::retention::take_lease;
+    let app = spawn_app().await;
+    let soon = chrono::Utc::now() + chrono::Duration::milliseconds(300);
+    assert!(take_lease(&app.db, "test", "node-a", soon).await.unwrap());
+    assert!(!take_lease(&app.db, "test", "node-b", soon).await.unwrap());
+    // The holder renews; another lease name is another lease.
+    assert!(take_lease(&app.db, "test", "node-a", soon).await.unwrap());
+    assert!(take_lease(&app.db, "other", "node-b", soon).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let later = chrono::Utc::now() + chrono::Duration::seconds(60);
+    assert!(take_lease(&app.db, "test", "node-b", later).await.unwrap());
+    assert!(!take_lease(&app.db, "test", "node-a", later).await.unwrap());
 }
