@@ -230,14 +230,30 @@ fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // The socket is bound before migrations run, so a connection can sit in the kernel's
+    // backlog before anything serves it: wait for a whole answer, not for `connect`.
     let deadline = Instant::now() + Duration::from_secs(60);
-    let mut client = loop {
-        match TcpStream::connect(&address) {
-            Ok(stream) => break stream,
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Err(err) => panic!("the server never listened: {err}"),
+    loop {
+        let served = TcpStream::connect(&address).ok().and_then(|mut probe| {
+            probe
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .ok()?;
+            write!(
+                probe,
+                "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+            )
+            .ok()?;
+            let mut answer = String::new();
+            probe.read_to_string(&mut answer).ok()?;
+            answer.starts_with("HTTP/1.1 200").then_some(())
+        });
+        if served.is_some() {
+            break;
         }
-    };
+        assert!(Instant::now() < deadline, "the server never answered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut client = TcpStream::connect(&address).unwrap();
     // A request whose body is still arriving when the signal comes.
     let body = r#"{"query":"mutation { login(input: { email: \"nobody@example.test\", password: \"not the password\" }) { accessToken } }"}"#;
     write!(
