@@ -47,7 +47,9 @@ pub async fn connect(
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
-    let mut conn = Database::connect(options).await?;
+    let mut conn = Database::connect(options)
+        .await
+        .map_err(|err| explain_tls(url, err))?;
     let counter = StatementCounter::default();
     let inner = counter.0.clone();
     conn.set_metric_callback(move |info| {
@@ -61,6 +63,41 @@ pub async fn connect(
         );
     });
     Ok((conn, counter))
+}
+
+/// A refused TLS certificate, said in the terms of the settings that decide it.
+fn explain_tls(url: &str, err: DbErr) -> DbErr {
+    let text = err.to_string();
+    if !text.contains("invalid peer certificate") {
+        return err;
+    }
+    let explained = if text.contains("not valid for name") || text.contains("NotValidForName") {
+        format!(
+            "the database server's TLS certificate was not issued for `{}`; sslmode=verify-full checks the host name, so connect by a name the certificate holds, or use sslmode=verify-ca",
+            host(url)
+        )
+    } else if text.contains("UnknownIssuer") && url.contains("sslrootcert=") {
+        "the database server's TLS certificate is not signed by a certificate authority in CHANNELGRAPH_DATABASE_CA_FILE".to_owned()
+    } else if text.contains("UnknownIssuer") {
+        "the database server's TLS certificate is not signed by a certificate authority this machine trusts; name its CA in CHANNELGRAPH_DATABASE_CA_FILE".to_owned()
+    } else {
+        return err;
+    };
+    let detail = text.trim_start_matches("Connection Error: ");
+    DbErr::Conn(sea_orm::RuntimeErr::Internal(format!(
+        "{explained} ({detail})"
+    )))
+}
+
+/// The host of a PostgreSQL URL.
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let rest = rest.split(['/', '?']).next().unwrap_or("");
+    let rest = rest.rsplit_once('@').map(|(_, h)| h).unwrap_or(rest);
+    match rest.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => rest.split(':').next().unwrap_or(""),
+    }
 }
 
 /// Whether the database answers.

@@ -371,7 +371,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 58] = [
+const KEYS: [&str; 59] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -400,6 +400,7 @@ const KEYS: [&str; 58] = [
     "max_directives",
     "database_url",
     "database_max_connections",
+    "database_ca_file",
     "bind",
     "body_limit_bytes",
     "log_format",
@@ -497,6 +498,7 @@ impl Settings {
         let limits = &mut settings.limits;
         let (mut introspection, mut graphiql) = (None, None);
         let mut allow_private = None;
+        let mut database_ca_file = None;
         let webhooks = &mut settings.webhooks;
         let ms = std::time::Duration::from_millis;
         let secs = std::time::Duration::from_secs;
@@ -534,6 +536,7 @@ impl Settings {
                     limits.max_directives = parse_number(&source, &value, 0, 100_000)? as usize
                 }
                 "database_url" => settings.database_url = parse_database_url(&source, &value)?,
+                "database_ca_file" => database_ca_file = Some((source, PathBuf::from(value))),
                 "database_max_connections" => {
                     settings.database_max_connections =
                         parse_number(&source, &value, 1, 1000)? as u32
@@ -737,6 +740,9 @@ impl Settings {
                 ),
             ));
         }
+        if let Some((source, file)) = database_ca_file {
+            settings.database_url = with_database_ca(&source, &settings.database_url, &file)?;
+        }
         let development = settings.mode == Mode::Development;
         settings.webhooks.production = !development;
         settings.webhooks.allow_private_networks = allow_private.unwrap_or(development);
@@ -845,6 +851,75 @@ fn parse_database_url(source: &str, value: &str) -> Result<String, SettingsError
             "must start with sqlite: (for example sqlite://channelgraph.db) or postgres://",
         ))
     }
+}
+
+/// The PostgreSQL URL with the CA file as its `sslrootcert`. A CA file asks for a verified
+/// certificate, so without an `sslmode` the URL gets `verify-full`; one that turns TLS off or
+/// names a CA of its own contradicts the setting.
+fn with_database_ca(source: &str, url: &str, file: &Path) -> Result<String, SettingsError> {
+    if url.starts_with("sqlite:") {
+        return Err(bad(
+            source,
+            "applies to PostgreSQL only; the database URL is SQLite",
+        ));
+    }
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| bad(source, format!("cannot read {}: {e}", file.display())))?;
+    if !text.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(bad(
+            source,
+            "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+        ));
+    }
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+    };
+    if param("sslrootcert").is_some() {
+        return Err(bad(
+            source,
+            "the database URL names a CA too (sslrootcert); name it in one place",
+        ));
+    }
+    let mut url = url.to_owned();
+    url.push(if query.is_empty() && !url.ends_with('?') {
+        '?'
+    } else {
+        '&'
+    });
+    match param("sslmode") {
+        None => url.push_str("sslmode=verify-full&"),
+        // As libpq does when a root certificate is given: `require` verifies the CA.
+        Some("require") => url = url.replacen("sslmode=require", "sslmode=verify-ca", 1),
+        Some("verify-ca" | "verify-full") => {}
+        Some(other) => {
+            return Err(bad(
+                source,
+                format!(
+                    "the database URL says sslmode={other}; use require, verify-ca or verify-full with a CA file"
+                ),
+            ));
+        }
+    }
+    url.push_str("sslrootcert=");
+    url.push_str(&percent_encode(&file.display().to_string()));
+    Ok(url)
+}
+
+/// A URL query value: everything but unreserved characters and `/` percent-encoded.
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 fn parse_bool(source: &str, value: &str) -> Result<bool, SettingsError> {

@@ -235,9 +235,7 @@ fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_ones() {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let served = TcpStream::connect(&address).ok().and_then(|mut probe| {
-            probe
-                .set_read_timeout(Some(Duration::from_secs(5)))
-                .ok()?;
+            probe.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
             write!(
                 probe,
                 "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
