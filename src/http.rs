@@ -12,7 +12,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Variables, parser};
 use governor::DefaultKeyedRateLimiter;
@@ -40,6 +39,30 @@ const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 /// The id of one request, in the `x-request-id` header and in every log line it causes.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
+
+/// Cross-origin calls from the allowed origins: preflights are answered, bearer tokens and
+/// JSON may be sent, and the headers a client reads (the request id, `Retry-After`,
+/// `WWW-Authenticate`) are exposed. A request from another origin is served as any other,
+/// without `Access-Control-*` headers, so the browser keeps the answer from that page.
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    let request_id = header::HeaderName::from_static("x-request-id");
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            request_id.clone(),
+        ])
+        .expose_headers([request_id, header::RETRY_AFTER, header::WWW_AUTHENTICATE])
+        .supports_credentials()
+        .block_on_origin_mismatch(false)
+        .max_age(600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
 
 /// Gives every request an id (the caller's `x-request-id` if it is sane), a span carrying it,
 /// a log line when it ends, and the id on the response.
@@ -512,7 +535,8 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
     if get("query").is_none() && wants_html && state.limits.graphiql {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
-            .body(GraphiQLSource::build().endpoint("/graphql").finish());
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .body(crate::graphiql::PAGE);
     }
     let Some(media) = negotiate(&req) else {
         return error_response(
@@ -559,6 +583,8 @@ struct OperationShape {
     changes: bool,
     /// Only the root fields an anonymous caller may use.
     anonymous_ok: bool,
+    /// A query of introspection fields only (`__schema`, `__type`, `__typename`).
+    introspection_only: bool,
 }
 
 /// The shape of the selected operation; `None` when the document names no single operation
@@ -586,9 +612,26 @@ fn operation_shape(
                 }
                 _ => false,
             });
+    let introspection_only = op.node.ty == OperationType::Query
+        && op
+            .node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .all(|item| match &item.node {
+                Selection::Field(field) => {
+                    matches!(
+                        field.node.name.node.as_str(),
+                        "__schema" | "__type" | "__typename"
+                    )
+                }
+                _ => false,
+            });
     Some(OperationShape {
         changes,
         anonymous_ok,
+        introspection_only,
     })
 }
 
@@ -835,7 +878,13 @@ async fn run(
         Ok(principal) => principal,
         Err(response) => return response,
     };
-    if principal == Principal::Anonymous && shape.as_ref().is_some_and(|s| !s.anonymous_ok) {
+    let open_to_anonymous = |s: &OperationShape| {
+        s.anonymous_ok
+            || (s.introspection_only
+                && state.limits.anonymous_introspection
+                && state.limits.introspection)
+    };
+    if principal == Principal::Anonymous && shape.as_ref().is_some_and(|s| !open_to_anonymous(s)) {
         return unauthenticated(media, "authentication is required: sign in with `login`");
     }
     if let Some(refused) = rate_limited(req, state, &principal, media) {

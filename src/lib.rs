@@ -14,6 +14,7 @@ pub mod domain;
 pub mod edi;
 pub mod error;
 pub mod events;
+pub mod graphiql;
 pub mod graphql;
 pub mod growth;
 pub mod http;

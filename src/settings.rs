@@ -20,6 +20,9 @@ pub struct Settings {
     pub mode: Mode,
     /// The bearer token `/metrics` asks for; without one, `/metrics` is not served.
     pub metrics_token: Option<String>,
+    /// The browser origins (`https://portal.example`) that may call the API; none: no
+    /// cross-origin calls.
+    pub cors_allowed_origins: Vec<String>,
     pub auth: AuthSettings,
     pub limits: LimitSettings,
     pub trade: TradeSettings,
@@ -228,6 +231,10 @@ pub struct LimitSettings {
     pub introspection: bool,
     /// Whether browsers get GraphiQL on `GET /graphql`; off in production unless set.
     pub graphiql: bool,
+    /// Whether a caller who has not signed in may read the schema (an operation of
+    /// introspection fields only), so GraphiQL's docs and completion work before sign-in;
+    /// development mode with introspection on. Data still needs a sign-in.
+    pub anonymous_introspection: bool,
     /// Whether validation errors suggest field names ("Did you mean …?"); never in
     /// production, where they would map the schema for anyone without introspection.
     pub suggestions: bool,
@@ -266,6 +273,7 @@ impl Default for LimitSettings {
         Self {
             introspection: true,
             graphiql: true,
+            anonymous_introspection: true,
             suggestions: true,
             rate_limit_per_minute: 600,
             request_timeout: std::time::Duration::from_secs(30),
@@ -343,6 +351,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             mode: Mode::Development,
             metrics_token: None,
+            cors_allowed_origins: Vec::new(),
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
             trade: TradeSettings::default(),
@@ -371,7 +380,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 59] = [
+const KEYS: [&str; 60] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -406,6 +415,7 @@ const KEYS: [&str; 59] = [
     "log_format",
     "mode",
     "metrics_token",
+    "cors_allowed_origins",
     "node_name",
     "webhook_poll_ms",
     "webhook_timeout_seconds",
@@ -536,6 +546,9 @@ impl Settings {
                     limits.max_directives = parse_number(&source, &value, 0, 100_000)? as usize
                 }
                 "database_url" => settings.database_url = parse_database_url(&source, &value)?,
+                "cors_allowed_origins" => {
+                    settings.cors_allowed_origins = parse_origins(&source, &value)?
+                }
                 "database_ca_file" => database_ca_file = Some((source, PathBuf::from(value))),
                 "database_max_connections" => {
                     settings.database_max_connections =
@@ -759,6 +772,7 @@ impl Settings {
         settings.limits.introspection = introspection.unwrap_or(development);
         settings.limits.graphiql = graphiql.unwrap_or(development);
         settings.limits.suggestions = development;
+        settings.limits.anonymous_introspection = development && settings.limits.introspection;
         settings.check_secrets()?;
         Ok(settings)
     }
@@ -906,6 +920,44 @@ fn with_database_ca(source: &str, url: &str, file: &Path) -> Result<String, Sett
     url.push_str("sslrootcert=");
     url.push_str(&percent_encode(&file.display().to_string()));
     Ok(url)
+}
+
+/// Browser origins, separated by commas or spaces: each `scheme://host` with an optional
+/// port, as a browser sends it in `Origin`.
+fn parse_origins(source: &str, value: &str) -> Result<Vec<String>, SettingsError> {
+    let mut origins = Vec::new();
+    for origin in value
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        if origin == "*" {
+            return Err(bad(
+                source,
+                "`*` would let every site call the API with its users' tokens; list the origins",
+            ));
+        }
+        let Some((scheme, rest)) = origin.split_once("://") else {
+            return Err(bad(
+                source,
+                format!("`{origin}` is not an origin such as https://portal.example"),
+            ));
+        };
+        let host_ok = !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        if !matches!(scheme, "http" | "https") || !host_ok {
+            return Err(bad(
+                source,
+                format!(
+                    "`{origin}` is not an origin: http or https, a host and an optional port, no path"
+                ),
+            ));
+        }
+        origins.push(origin.to_ascii_lowercase());
+    }
+    Ok(origins)
 }
 
 /// A URL query value: everything but unreserved characters and `/` percent-encoded.
@@ -1081,6 +1133,74 @@ mod tests {
             err.to_string(),
             "CHANNELGRAPH_BUSINESS_TIME_ZONE: `Mars/Olympus` is not an IANA time zone like Europe/Berlin"
         );
+    }
+
+    #[test]
+    fn allowed_origins_are_origins_and_never_everyone() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[(
+                "CHANNELGRAPH_CORS_ALLOWED_ORIGINS",
+                "https://Portal.example, http://127.0.0.1:8080",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.cors_allowed_origins,
+            ["https://portal.example", "http://127.0.0.1:8080"]
+        );
+        assert!(
+            Settings::from_sources(None, &[])
+                .unwrap()
+                .cors_allowed_origins
+                .is_empty()
+        );
+        for (value, problem) in [
+            (
+                "*",
+                "`*` would let every site call the API with its users' tokens; list the origins",
+            ),
+            (
+                "portal.example",
+                "`portal.example` is not an origin such as https://portal.example",
+            ),
+            (
+                "https://portal.example/app",
+                "`https://portal.example/app` is not an origin: http or https, a host and an optional port, no path",
+            ),
+            (
+                "ftp://portal.example",
+                "`ftp://portal.example` is not an origin: http or https, a host and an optional port, no path",
+            ),
+        ] {
+            let err =
+                Settings::from_sources(None, &env(&[("CHANNELGRAPH_CORS_ALLOWED_ORIGINS", value)]))
+                    .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("CHANNELGRAPH_CORS_ALLOWED_ORIGINS: {problem}")
+            );
+        }
+    }
+
+    #[test]
+    fn only_development_shows_the_schema_before_sign_in() {
+        let dev = Settings::from_sources(None, &[]).unwrap();
+        assert!(dev.limits.anonymous_introspection);
+        let production = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_MODE", "production"),
+                ("CHANNELGRAPH_INTROSPECTION", "true"),
+                (
+                    "CHANNELGRAPH_JWT_SECRET",
+                    "a production secret of more than 32 bytes!",
+                ),
+            ]),
+        )
+        .unwrap();
+        assert!(production.limits.introspection);
+        assert!(!production.limits.anonymous_introspection);
     }
 
     #[test]

@@ -181,8 +181,13 @@ impl Application {
             credentials,
         });
         let db_data = web::Data::new(conn.clone());
+        let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::Condition::new(
+                    !origins.is_empty(),
+                    http::cors(&origins),
+                ))
                 .wrap(from_fn(http::request_id))
                 .app_data(state.clone())
                 .app_data(db_data.clone())
@@ -202,6 +207,10 @@ impl Application {
                         )
                         .route(web::get().to(http::graphql_get))
                         .default_service(web::to(http::graphql_other)),
+                )
+                .route(
+                    "/graphiql/assets/{name}",
+                    web::get().to(crate::graphiql::asset),
                 )
                 .route("/edi/x12", web::post().to(http::edi_post))
                 .route("/healthz", web::get().to(http::healthz))

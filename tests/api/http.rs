@@ -162,6 +162,173 @@ async fn a_browser_gets_graphiql() {
     );
     let html = res.text().await.unwrap();
     assert!(html.contains("graphiql"), "GraphiQL page expected");
+    // Everything the page loads comes from this server, pinned by version, and may be cached.
+    let mut loaded = 0;
+    for attribute in ["src=\"", "href=\""] {
+        for piece in html.split(attribute).skip(1) {
+            let path = piece.split('"').next().unwrap();
+            assert!(path.starts_with("/graphiql/assets/"), "{path}");
+            let asset = app
+                .client
+                .get(format!("{}{path}", app.address))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(asset.status(), 200, "{path}");
+            assert!(
+                asset.headers()["cache-control"]
+                    .to_str()
+                    .unwrap()
+                    .contains("immutable")
+            );
+            let media = asset.headers()["content-type"].to_str().unwrap().to_owned();
+            assert!(
+                media.starts_with(if path.ends_with(".css") {
+                    "text/css"
+                } else {
+                    "text/javascript"
+                }),
+                "{path}: {media}"
+            );
+            assert!(!asset.bytes().await.unwrap().is_empty());
+            loaded += 1;
+        }
+    }
+    assert_eq!(loaded, 4);
+    let missing = app
+        .client
+        .get(format!(
+            "{}/graphiql/assets/graphiql-9.9.9.min.js",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+/// In development, anyone may read the schema, so GraphiQL's docs and completion work
+/// before sign-in; the data still needs one. Production keeps the schema for signed-in
+/// callers (where introspection is on at all).
+#[tokio::test]
+async fn development_shows_the_schema_before_sign_in_and_nothing_else() {
+    let app = spawn_app().await;
+    let schema = app
+        .anonymous("{ __schema { queryType { name } } __typename }", json!({}))
+        .await;
+    assert_eq!(
+        schema["data"]["__schema"]["queryType"]["name"], "Query",
+        "{schema}"
+    );
+    let ty = app
+        .anonymous("query Q { __type(name: \"Order\") { name } }", json!({}))
+        .await;
+    assert_eq!(ty["data"]["__type"]["name"], "Order", "{ty}");
+    for query in [
+        "{ __schema { queryType { name } } me { email } }",
+        "{ me { email } }",
+        "{ ...F } fragment F on Query { __schema { queryType { name } } }",
+        "mutation { __typename }",
+    ] {
+        let body = app.anonymous(query, json!({})).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{query}: {body}"
+        );
+        assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+    }
+
+    let production = spawn_app_with(|s| s.limits.anonymous_introspection = false).await;
+    let body = production
+        .anonymous("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{body}"
+    );
+    let signed_in = production
+        .graphql("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(signed_in["data"]["__schema"]["queryType"]["name"], "Query");
+}
+
+/// A portal on an allowed origin may call the API from the browser: the preflight is
+/// answered, and the answer carries the headers a browser needs. Other origins get no
+/// `Access-Control-*` header, and without the setting nobody does.
+#[tokio::test]
+async fn cors_answers_the_allowed_origins_only() {
+    let portal = "https://portal.dist-001.example";
+    let app = spawn_app_with(|s| s.cors_allowed_origins = vec![portal.to_owned()]).await;
+    let preflight = |origin: &str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let res = preflight(portal).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers();
+    assert_eq!(h["access-control-allow-origin"], portal);
+    assert_eq!(h["access-control-allow-credentials"], "true");
+    let methods = h["access-control-allow-methods"].to_str().unwrap();
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
+    let allowed = h["access-control-allow-headers"].to_str().unwrap();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    assert!(h["vary"].to_str().unwrap().contains("Origin"));
+
+    let res = app
+        .post()
+        .header("origin", portal)
+        .json(&json!({ "query": "{ me { email } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["access-control-allow-origin"], portal);
+    let exposed = res.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(exposed.contains("x-request-id"), "{exposed}");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["data"]["me"]["email"],
+        crate::helpers::ADMIN_EMAIL
+    );
+
+    let res = preflight("https://elsewhere.example").await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let res = app
+        .post()
+        .header("origin", "https://elsewhere.example")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+
+    let closed = spawn_app().await;
+    let res = closed
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/graphql", closed.address),
+        )
+        .header("origin", portal)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
 }
 
 #[tokio::test]

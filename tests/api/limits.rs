@@ -148,6 +148,26 @@ async fn introspection_and_graphiql_can_be_switched_off() {
         .unwrap();
     assert_ne!(res.status(), 200);
     assert!(!res.text().await.unwrap().contains("graphiql"));
+    let asset = app
+        .client
+        .get(format!(
+            "{}/graphiql/assets/graphiql-3.8.3.min.js",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 404);
+    // Without introspection, nobody reads the schema, signed in or not.
+    let body = app
+        .anonymous("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_ne!(
+        body["errors"][0]["extensions"]["code"],
+        json!(null),
+        "{body}"
+    );
+    assert!(body.get("data").is_none_or(Value::is_null), "{body}");
 }
 
 #[tokio::test]
