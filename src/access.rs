@@ -591,6 +591,39 @@ impl Principal {
         }
     }
 
+    /// The organizations this principal may see in part, as the parties it trades with: a
+    /// partner's live upstream through channel links (the distributor a dealer buys from,
+    /// the brand a distributor buys from) and the brand; staff, the brand. The part is who
+    /// and where: code, name, kind, and live addresses with their GLNs (`TradingPartner`).
+    /// Nothing else of them is visible through it: not their contacts, links, orders with
+    /// others, tax ids, credit or figures, which stay behind [`Self::visible_organizations`].
+    pub fn trading_partners(&self) -> Condition {
+        let brand = organization::Column::Kind.eq(OrganizationKind::Brand);
+        let live = organization::Column::ArchivedAt.is_null();
+        match self {
+            Principal::System | Principal::Staff { .. } => Condition::all().add(brand).add(live),
+            Principal::Anonymous => Condition::all().add(organization::Column::Id.is_null()),
+            Principal::Partner {
+                organization_id, ..
+            }
+            | Principal::PartnerSystem {
+                organization_id, ..
+            } => {
+                let upstream = channel_link::Entity::find()
+                    .select_only()
+                    .column(channel_link::Column::UpstreamId)
+                    .filter(channel_link::Column::DownstreamId.eq(*organization_id))
+                    .filter(channel_link::Column::ArchivedAt.is_null())
+                    .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended));
+                Condition::all().add(live).add(
+                    Condition::any()
+                        .add(brand)
+                        .add(organization::Column::Id.in_subquery(upstream.into_query())),
+                )
+            }
+        }
+    }
+
     /// Which of `ids` the principal may see: [`Self::visible_organizations`], with the
     /// partner's channel links looked up for those organizations only. The plain condition
     /// reads all of a partner's downstream links (a thousand for a big distributor) to

@@ -99,6 +99,46 @@ pub async fn by_code(
         .await?)
 }
 
+/// The parties the principal trades with and may see in part
+/// ([`Principal::trading_partners`]), by name, each with its live addresses.
+#[tracing::instrument(skip(db, principal))]
+pub async fn trading_partners(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+) -> Result<Vec<(organization::Model, Vec<entity::address::Model>)>> {
+    use sea_orm::QueryOrder;
+    principal.ensure_can_read_directory()?;
+    let parties = Entity::find()
+        .filter(principal.trading_partners())
+        .order_by_asc(Column::NameKey)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?;
+    if parties.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut addresses: HashMap<Uuid, Vec<entity::address::Model>> = HashMap::new();
+    for address in entity::address::Entity::find()
+        .filter(entity::address::Column::OrganizationId.is_in(parties.iter().map(|p| p.id)))
+        .filter(entity::address::Column::ArchivedAt.is_null())
+        .order_by_asc(entity::address::Column::Id)
+        .all(db)
+        .await?
+    {
+        addresses
+            .entry(address.organization_id)
+            .or_default()
+            .push(address);
+    }
+    Ok(parties
+        .into_iter()
+        .map(|party| {
+            let at = addresses.remove(&party.id).unwrap_or_default();
+            (party, at)
+        })
+        .collect())
+}
+
 #[tracing::instrument(skip(db, principal))]
 pub async fn list(
     db: &impl ConnectionTrait,

@@ -9,22 +9,22 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, spawn_app};
 
 /// A's objects, by the type of each, as global ids.
-struct World {
-    a_objects: Vec<(&'static str, String)>,
+pub struct World {
+    pub a_objects: Vec<(&'static str, String)>,
     /// Objects every partner may read: the catalog and the program's published terms.
-    shared: Vec<(&'static str, String)>,
-    a_codes: Vec<&'static str>,
-    b_user: String,
-    b_token: String,
+    pub shared: Vec<(&'static str, String)>,
+    pub a_codes: Vec<&'static str>,
+    pub b_user: String,
+    pub b_token: String,
     a_user_id: String,
     a_token_id: String,
 }
 
-fn uuid_of(id: &str) -> uuid::Uuid {
+pub fn uuid_of(id: &str) -> uuid::Uuid {
     channelgraph::ids::GlobalId::parse(id).unwrap().id
 }
 
-async fn world(app: &TestApp) -> World {
+pub async fn world(app: &TestApp) -> World {
     let brand = app.create_org("BRAND", "The Brand", "BRAND").await;
     let supplier = app.create_org("SUPPLIER", "Parts Co", "SUP-1").await;
     let association = app
@@ -449,7 +449,7 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// Every type that implements Node, from introspection.
-async fn node_types(app: &TestApp) -> BTreeSet<String> {
+pub async fn node_types(app: &TestApp) -> BTreeSet<String> {
     let body = app
         .graphql(
             "{ __type(name: \"Node\") { possibleTypes { name } } }",
@@ -896,5 +896,114 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
     assert_eq!(
         body["data"],
         json!({ "u": { "active": true }, "t": { "revokedAt": null }, "a": { "archivedAt": null } })
+    );
+}
+
+/// A dealer sees the distributor it buys from, and the brand, in part: who they are and
+/// where, through `tradingPartners` and its orders' parties. Nothing else of them, and
+/// nothing of another distributor; a distributor sees the brand so, and not its peers.
+#[tokio::test]
+async fn a_dealer_sees_its_distributor_and_the_brand_in_part_and_nothing_else() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let find = |ty: &str| {
+        w.a_objects
+            .iter()
+            .find(|(t, _)| *t == ty)
+            .unwrap()
+            .1
+            .clone()
+    };
+    let (dist_a, dealer_a) = (find("Distributor"), find("IntermediateCustomer"));
+    app.create_user(
+        "dealer@a.test",
+        "dealer password",
+        UserRole::PartnerMember,
+        Some(uuid_of(&dealer_a)),
+    )
+    .await;
+    let dealer = app.token_for("dealer@a.test", "dealer password").await;
+    let dist_contact = app
+        .mutate(
+            "contactCreate",
+            "contact { id }",
+            json!({ "organizationId": dist_a, "name": "A-SECRET Buyer", "email": "buyer@dist-a.test" }),
+        )
+        .await["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The dealer's order to its distributor, placed by the brand's staff for it.
+    app.mutate(
+        "orderSubmit",
+        "order { id }",
+        json!({ "buyerId": dealer_a, "sellerId": dist_a, "poNumber": "PO-DLR-1", "lines": [{ "sku": "MOTOR-1", "quantity": "1" }] }),
+    )
+    .await;
+
+    let body = app
+        .graphql_as(
+            &dealer,
+            "{ tradingPartners { id kind code name addresses { kind line1 city country gln } }
+               orders { nodes { number sellerParty { code name } seller { code } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(
+        body["data"]["tradingPartners"],
+        json!([
+            { "id": dist_a, "kind": "DISTRIBUTOR", "code": "DIST-A", "name": "A Distribution",
+              "addresses": [{ "kind": "BILLING", "line1": "A Street 1", "city": "Town", "country": "DE", "gln": null }] },
+            { "id": find("Brand"), "kind": "BRAND", "code": "BRAND", "name": "The Brand", "addresses": [] },
+        ]),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["orders"]["nodes"],
+        json!([{ "number": "SO-000002", "sellerParty": { "code": "DIST-A", "name": "A Distribution" }, "seller": null }]),
+        "{body}"
+    );
+    // In part only: not by node, not in the directory, not its orders with others, its
+    // contacts or its links.
+    let body = app
+        .graphql_as(
+            &dealer,
+            "query($d: ID!, $o: ID!) { node(id: $d) { id } organization(code: \"DIST-A\") { code }
+               distributors { totalCount } contacts: node(id: $o) { id }
+               orders(filter: { sellerId: $d }) { totalCount } }",
+            json!({ "d": dist_a, "o": dist_contact }),
+        )
+        .await;
+    assert_eq!(body["data"]["node"], Value::Null, "{body}");
+    assert_eq!(body["data"]["organization"], Value::Null, "{body}");
+    assert_eq!(body["data"]["distributors"]["totalCount"], 0, "{body}");
+    assert_eq!(
+        body["data"]["orders"]["totalCount"], 1,
+        "its own order only: {body}"
+    );
+    assert_eq!(body["data"]["contacts"], Value::Null, "{body}");
+    assert!(!body.to_string().contains("PO-A-1"), "{body}");
+
+    // Distributor B sees the brand in part, and nothing of A.
+    for token in [&w.b_user, &w.b_token] {
+        let body = app
+            .graphql_as(
+                token,
+                "{ tradingPartners { code name addresses { line1 } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["tradingPartners"],
+            json!([{ "code": "BRAND", "name": "The Brand", "addresses": [] }]),
+            "{body}"
+        );
+    }
+    // Staff: the brand.
+    let body = app.graphql("{ tradingPartners { code } }", json!({})).await;
+    assert_eq!(
+        body["data"]["tradingPartners"],
+        json!([{ "code": "BRAND" }])
     );
 }

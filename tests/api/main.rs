@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod batching;
 mod bola;
+mod bola_types;
 mod browser;
 mod cases;
 mod catalog;

@@ -155,7 +155,8 @@ impl Order {
     async fn buyer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization_by_id(ctx, self.0.buyer_id).await
     }
-    /// The selling organization, if you may see it in the directory.
+    /// The selling organization, if you may see it in the directory. A dealer sees its
+    /// distributor only in part: in `sellerParty`, and in `tradingPartners`.
     async fn seller(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization_by_id(ctx, self.0.seller_id).await
     }

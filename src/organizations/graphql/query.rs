@@ -201,6 +201,23 @@ macro_rules! directory_query {
                 let found = service::by_code(db, principal, &code).await.gql()?;
                 Ok(found.map(organization))
             }
+
+            /// The organizations you trade with upstream and may see in part: for a
+            /// partner, those it buys from through live channel links (a dealer's
+            /// distributor) and the brand; for staff, the brand. Each with its code, name,
+            /// kind and addresses; nothing else of it.
+            async fn trading_partners(
+                &self,
+                ctx: &Context<'_>,
+            ) -> async_graphql::Result<Vec<TradingPartner>> {
+                let principal = Principal::of(ctx).gql()?;
+                let db = ctx.data::<DatabaseConnection>()?;
+                let parties = service::trading_partners(db, principal).await.gql()?;
+                Ok(parties
+                    .into_iter()
+                    .map(|(party, addresses)| TradingPartner::new(party, addresses))
+                    .collect())
+            }
         }
     };
 }

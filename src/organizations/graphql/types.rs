@@ -1127,6 +1127,69 @@ pub struct MarketingConsent {
 #[derive(Clone, Debug)]
 pub struct Address(pub address::Model);
 
+/// An organization you trade with and see in part: your distributor, the brand. Who it is
+/// and where, to address orders and goods; not its contacts, its orders with others or its
+/// figures.
+#[derive(async_graphql::SimpleObject, Clone, Debug)]
+pub struct TradingPartner {
+    /// Opaque global id of the organization, for filters such as `orders(filter: { sellerId })`;
+    /// `node(id:)` shows it only to those who see it in full.
+    pub id: ID,
+    /// The role it plays in the channel.
+    pub kind: OrganizationKind,
+    /// Unique partner code, also its trading partner id in EDI.
+    pub code: String,
+    /// The name it trades under.
+    pub name: String,
+    /// Its live addresses: head office, billing and shipping.
+    pub addresses: Vec<PartyAddress>,
+}
+
+/// An address of a trading partner.
+#[derive(async_graphql::SimpleObject, Clone, Debug)]
+pub struct PartyAddress {
+    /// What the address is used for.
+    pub kind: AddressKind,
+    /// Street and number.
+    pub line1: String,
+    /// Building, floor or other detail.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// State, province or prefecture.
+    pub region: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// GS1 Global Location Number, the location id EDI documents use.
+    pub gln: Option<String>,
+}
+
+impl TradingPartner {
+    pub fn new(party: organization::Model, addresses: Vec<address::Model>) -> Self {
+        Self {
+            id: ID(GlobalId::encode(NodeType::Organization, party.id)),
+            kind: party.kind.into(),
+            code: party.code,
+            name: party.name,
+            addresses: addresses
+                .into_iter()
+                .map(|a| PartyAddress {
+                    kind: a.kind.into(),
+                    line1: a.line1,
+                    line2: a.line2,
+                    city: a.city,
+                    region: a.region,
+                    postal_code: a.postal_code,
+                    country: a.country,
+                    gln: a.gln,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A postal address of an organization.
 #[Object]
 impl Address {
