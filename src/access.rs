@@ -613,8 +613,7 @@ impl Principal {
                     .select_only()
                     .column(channel_link::Column::UpstreamId)
                     .filter(channel_link::Column::DownstreamId.eq(*organization_id))
-                    .filter(channel_link::Column::ArchivedAt.is_null())
-                    .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended));
+                    .filter(live_links());
                 Condition::all().add(live).add(
                     Condition::any()
                         .add(brand)
@@ -664,6 +663,25 @@ impl Principal {
     }
 }
 
+/// Channel links in force: not archived, not ended, and within their dates. The dates are
+/// calendar days wherever the parties are, so a link counts from the start of its first
+/// day in the earliest time zone (UTC+14) to the end of its last day in the latest
+/// (UTC−12). Every rule that follows links to grant sight or trade uses this one.
+pub fn live_links() -> Condition {
+    let now = chrono::Utc::now();
+    let started_somewhere = (now + chrono::Duration::hours(14)).date_naive();
+    let ended_everywhere = (now - chrono::Duration::hours(12)).date_naive();
+    Condition::all()
+        .add(channel_link::Column::ArchivedAt.is_null())
+        .add(channel_link::Column::Status.ne(ChannelLinkStatus::Ended))
+        .add(channel_link::Column::Since.lte(started_somewhere))
+        .add(
+            Condition::any()
+                .add(channel_link::Column::Until.is_null())
+                .add(channel_link::Column::Until.gte(ended_everywhere)),
+        )
+}
+
 /// A partner's own organization and those it has a live channel link down to, the links
 /// narrowed to `among` when given.
 fn self_and_downstream(organization_id: Uuid, among: Option<&[Uuid]>) -> Condition {
@@ -671,8 +689,7 @@ fn self_and_downstream(organization_id: Uuid, among: Option<&[Uuid]>) -> Conditi
         .select_only()
         .column(channel_link::Column::DownstreamId)
         .filter(channel_link::Column::UpstreamId.eq(organization_id))
-        .filter(channel_link::Column::ArchivedAt.is_null())
-        .filter(channel_link::Column::Status.ne(ChannelLinkStatus::Ended));
+        .filter(live_links());
     if let Some(ids) = among {
         downstream =
             downstream.filter(channel_link::Column::DownstreamId.is_in(ids.iter().copied()));

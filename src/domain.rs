@@ -130,6 +130,28 @@ pub fn optional_note(field: &[&str], value: Option<&str>, max: usize) -> Result<
     Ok(Some(value.to_owned()))
 }
 
+/// The longest text a `…Contains` filter searches for, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// A `…Contains` filter's text as names are searched (trimmed, in sort-key form), or `None`
+/// when blank; longer than [`MAX_SEARCH_CHARS`] is refused, naming the argument.
+pub fn search_text(
+    field: &str,
+    value: Option<String>,
+) -> std::result::Result<Option<String>, crate::error::Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let chars = value.trim().chars().count();
+    if chars > MAX_SEARCH_CHARS {
+        return Err(crate::error::Error::bad_input(
+            field,
+            format!("{field} is {chars} characters long; at most {MAX_SEARCH_CHARS} are searched"),
+        ));
+    }
+    Ok(Some(sort_key(value.trim())).filter(|n| !n.is_empty()))
+}
+
 /// The key names are searched and sorted by: the name folded to lower case (Unicode-aware,
 /// so `Ärzte` and `ärzte` match; scripts without case are unchanged).
 pub fn sort_key(name: &str) -> String {

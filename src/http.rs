@@ -536,6 +536,9 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header(("X-Content-Type-Options", "nosniff"))
+            // The sign-in bar must not be framed by another site (clickjacking).
+            .insert_header(("Content-Security-Policy", "frame-ancestors 'none'"))
+            .insert_header(("X-Frame-Options", "DENY"))
             .body(crate::graphiql::PAGE);
     }
     let Some(media) = negotiate(&req) else {
@@ -995,6 +998,11 @@ async fn run(
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     crate::graphql::order::reorder(&mut response.data, &doc, operation_name.as_deref());
+    // A caller who may not read the schema does not learn it from validation either: an
+    // anonymous `login` selecting `user { organization { … } }` would otherwise confirm
+    // types, fields and arguments one by one.
+    let schema_hidden = principal_is_anonymous
+        && !(state.limits.anonymous_introspection && state.limits.introspection);
     for error in &mut response.errors {
         if let Some(ext) = error.extensions.as_mut()
             && ext
@@ -1002,6 +1010,16 @@ async fn run(
                 .is_some_and(|c| *c == async_graphql::Value::from(INTERNAL))
         {
             ext.set("requestId", request_id.clone());
+        }
+        if schema_hidden
+            && error.extensions.as_ref().is_some_and(|ext| {
+                ext.get("code")
+                    .is_some_and(|c| *c == async_graphql::Value::from("GRAPHQL_VALIDATION_FAILED"))
+            })
+        {
+            error.message =
+                "the document does not validate against the schema; sign in to read the schema"
+                    .to_owned();
         }
     }
     let (status, data) = if media == GRAPHQL_RESPONSE_JSON && is_request_error {

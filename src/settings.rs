@@ -955,7 +955,31 @@ fn parse_origins(source: &str, value: &str) -> Result<Vec<String>, SettingsError
                 ),
             ));
         }
-        origins.push(origin.to_ascii_lowercase());
+        // As a browser sends it: the scheme's default port is left out.
+        let origin = origin.to_ascii_lowercase();
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => (host, Some(port)),
+            _ => (rest, None),
+        };
+        let origin = match port {
+            None => origin,
+            Some(port) => match port.parse::<u16>() {
+                Ok(n) if n > 0 => {
+                    if (scheme == "http" && n == 80) || (scheme == "https" && n == 443) {
+                        format!("{scheme}://{}", host.to_ascii_lowercase())
+                    } else {
+                        origin
+                    }
+                }
+                _ => {
+                    return Err(bad(
+                        source,
+                        format!("`{origin}` has no port from 1 to 65535"),
+                    ));
+                }
+            },
+        };
+        origins.push(origin);
     }
     Ok(origins)
 }
@@ -1149,6 +1173,22 @@ mod tests {
             s.cors_allowed_origins,
             ["https://portal.example", "http://127.0.0.1:8080"]
         );
+        let s = Settings::from_sources(
+            None,
+            &env(&[(
+                "CHANNELGRAPH_CORS_ALLOWED_ORIGINS",
+                "http://a.example:80 https://b.example:443 https://[::1]:8443",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.cors_allowed_origins,
+            [
+                "http://a.example",
+                "https://b.example",
+                "https://[::1]:8443"
+            ]
+        );
         assert!(
             Settings::from_sources(None, &[])
                 .unwrap()
@@ -1167,6 +1207,10 @@ mod tests {
             (
                 "https://portal.example/app",
                 "`https://portal.example/app` is not an origin: http or https, a host and an optional port, no path",
+            ),
+            (
+                "https://portal.example:99999",
+                "`https://portal.example:99999` has no port from 1 to 65535",
             ),
             (
                 "ftp://portal.example",

@@ -144,7 +144,7 @@ async fn ensure_sells_to(
         .filter(channel_link::Column::UpstreamId.eq(seller))
         .filter(channel_link::Column::DownstreamId.eq(buyer))
         .filter(channel_link::Column::Status.eq(ChannelLinkStatus::Active))
-        .filter(channel_link::Column::ArchivedAt.is_null())
+        .filter(crate::access::live_links())
         .one(db)
         .await?;
     link.map(|_| ()).ok_or_else(|| {

@@ -280,8 +280,7 @@ async fn report_event(
         .select_only()
         .column(channel_link::Column::UpstreamId)
         .filter(channel_link::Column::DownstreamId.eq(organization_id))
-        .filter(channel_link::Column::ArchivedAt.is_null())
-        .filter(channel_link::Column::Status.ne(entity::enums::ChannelLinkStatus::Ended))
+        .filter(crate::access::live_links())
         .into_tuple()
         .all(db)
         .await?;

@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app, spawn_app_with};
 
 const ME: &str = "{ me { email role } }";
 
@@ -20,7 +20,9 @@ fn code(body: &Value) -> &str {
 
 #[tokio::test]
 async fn anonymous_callers_may_only_sign_in() {
-    let app = spawn_app().await;
+    // Development lets anonymous callers read the schema (`http::development_shows_the_
+    // schema_before_sign_in_and_nothing_else`); production does not.
+    let app = spawn_app_with(|s| s.limits.anonymous_introspection = false).await;
     for query in [
         "{ organizations { totalCount } }",
         "{ __typename }",

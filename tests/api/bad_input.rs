@@ -759,3 +759,39 @@ async fn a_commitment_is_added_to_an_interaction_and_a_campaign_changes_with_its
         serde_json::json!({ "running": { "totalCount": 1 }, "later": { "totalCount": 0 } })
     );
 }
+
+/// A name search longer than any name is refused, naming the filter, on both databases
+/// (SQLite refuses LIKE patterns past 50,000 bytes, which would otherwise be INTERNAL).
+#[tokio::test]
+async fn a_name_search_is_at_most_200_characters() {
+    let app = spawn_app().await;
+    for (query, list) in [
+        (
+            "query($n: String!) { organizations(filter: { nameContains: $n }) { totalCount } }",
+            "organizations",
+        ),
+        (
+            "query($n: String!) { products(filter: { nameContains: $n }) { totalCount } }",
+            "products",
+        ),
+    ] {
+        let fits = app.graphql(query, json!({ "n": "é".repeat(200) })).await;
+        assert_eq!(fits["data"][list]["totalCount"], 0, "{fits}");
+        for long in ["é".repeat(201), "a".repeat(50_000)] {
+            let body = app.graphql(query, json!({ "n": long })).await;
+            let error = &body["errors"][0];
+            assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+            assert_eq!(
+                error["extensions"]["field"], "filter.nameContains",
+                "{body}"
+            );
+            assert!(
+                error["message"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("at most 200 are searched"),
+                "{body}"
+            );
+        }
+    }
+}

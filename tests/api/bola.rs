@@ -1007,3 +1007,113 @@ async fn a_dealer_sees_its_distributor_and_the_brand_in_part_and_nothing_else() 
         json!([{ "code": "BRAND" }])
     );
 }
+
+/// A channel link grants sight and trade only within its dates: not before `since`, not
+/// after `until`, whatever its status says.
+#[tokio::test]
+async fn a_link_outside_its_dates_grants_nothing() {
+    let app = spawn_app().await;
+    app.create_org("BRAND", "The Brand", "BRAND").await;
+    let dist = app.create_org("DISTRIBUTOR", "Dist", "DIST-1").await;
+    let dealer = app
+        .create_org("INTERMEDIATE_CUSTOMER", "Dealer", "DLR-1")
+        .await;
+    app.create_product("MOTOR-1", "Motors", "250").await;
+    app.create_user(
+        "dist@dist.test",
+        "distributor password",
+        UserRole::PartnerMember,
+        Some(uuid_of(&dist)),
+    )
+    .await;
+    app.create_user(
+        "dealer@dealer.test",
+        "dealer password",
+        UserRole::PartnerMember,
+        Some(uuid_of(&dealer)),
+    )
+    .await;
+    let dist_user = app
+        .token_for("dist@dist.test", "distributor password")
+        .await;
+    let dealer_user = app.token_for("dealer@dealer.test", "dealer password").await;
+    let link = app
+        .mutate(
+            "channelLinkCreate",
+            "channelLink { id version }",
+            json!({ "upstreamId": dist, "downstreamId": dealer, "kind": "RESELLS_TO", "since": "2099-01-01" }),
+        )
+        .await["channelLink"]
+        .clone();
+    let sees = |token: String| {
+        let app = &app;
+        async move {
+            let body = app
+                .graphql_as(
+                    &token,
+                    "{ intermediateCustomers { totalCount } tradingPartners { code } }",
+                    json!({}),
+                )
+                .await;
+            (
+                body["data"]["intermediateCustomers"]["totalCount"].clone(),
+                body["data"]["tradingPartners"].clone(),
+            )
+        }
+    };
+    let order = |po: &str| json!({ "buyerId": dealer, "sellerId": dist, "poNumber": po, "lines": [{ "sku": "MOTOR-1", "quantity": "1" }] });
+    let refused = |body: Value| {
+        assert_eq!(
+            body["data"]["orderSubmit"]["userErrors"][0]["field"],
+            json!(["input", "sellerId"]),
+            "{body}"
+        );
+    };
+    let submit = "mutation($input: OrderSubmitInput!) { orderSubmit(input: $input) { order { id } userErrors { field } } }";
+
+    // Not yet in force.
+    assert_eq!(sees(dist_user.clone()).await.0, 0);
+    assert_eq!(
+        sees(dealer_user.clone()).await.1,
+        json!([{ "code": "BRAND" }])
+    );
+    refused(
+        app.graphql(submit, json!({ "input": order("PO-EARLY") }))
+            .await,
+    );
+
+    // In force.
+    let updated = app
+        .mutate(
+            "channelLinkUpdate",
+            "channelLink { version }",
+            json!({ "id": link["id"], "version": link["version"], "since": "2025-01-01" }),
+        )
+        .await;
+    assert_eq!(sees(dist_user.clone()).await.0, 1);
+    assert_eq!(
+        sees(dealer_user.clone()).await.1,
+        json!([{ "code": "DIST-1" }, { "code": "BRAND" }])
+    );
+    let placed = app
+        .graphql(submit, json!({ "input": order("PO-IN-FORCE") }))
+        .await;
+    assert!(
+        placed["data"]["orderSubmit"]["order"]["id"].is_string(),
+        "{placed}"
+    );
+
+    // Over, though still ACTIVE.
+    app.mutate(
+        "channelLinkUpdate",
+        "channelLink { version }",
+        json!({ "id": link["id"], "version": updated["channelLink"]["version"], "until": "2025-06-30" }),
+    )
+    .await;
+    assert_eq!(sees(dist_user).await.0, 0);
+    assert_eq!(sees(dealer_user).await.1, json!([{ "code": "BRAND" }]));
+    refused(
+        app.graphql(submit, json!({ "input": order("PO-LATE") }))
+            .await,
+    );
+}

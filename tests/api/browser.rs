@@ -285,6 +285,38 @@ async fn graphiql_signs_in_and_runs_a_query_and_a_portal_calls_through_cors() {
     assert!(result.contains("\"code\": \""), "{result}");
     assert!(!result.contains("\"errors\""), "{result}");
 
+    // Signing out ends the session on the server: the page's token no longer works.
+    let token = tab
+        .eval("window.sessionStorage.getItem('channelgraph.session')")
+        .await;
+    let token = token.as_str().unwrap().to_owned();
+    tab.eval("document.getElementById('sign-out').click()")
+        .await;
+    tab.until(
+        "!document.getElementById('sign-in').hidden",
+        "the sign-in form is back",
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = reqwest::Client::new()
+            .post(format!("{api}/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": "{ me { email } }" }))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == 401 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the token still works after sign-out"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // A portal page on an allowed origin signs in and reads, and may read the request id.
     let call = |query: &str| {
         format!(

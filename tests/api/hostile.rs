@@ -3,7 +3,7 @@
 //! it crashes the server or reaches INTERNAL; each is refused with a code and, where there
 //! is one, the field.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde_json::{Value, json};
 
@@ -168,6 +168,50 @@ async fn production_suggests_no_field_names() {
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(!message.contains("Did you mean"), "{message}");
     assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED");
+}
+
+/// Where anonymous callers may not read the schema, validation does not read it to them
+/// either: `login`'s selection cannot confirm types, fields or arguments one by one.
+#[tokio::test]
+async fn anonymous_validation_errors_do_not_map_a_hidden_schema() {
+    let app = spawn_app_with(|s| {
+        s.mode = channelgraph::settings::Mode::Production;
+        s.limits.suggestions = false;
+        s.limits.anonymous_introspection = false;
+    })
+    .await;
+    let login = r#"login(input: { email: "a@b.cd", password: "x" })"#;
+    let mut messages = BTreeSet::new();
+    for selection in [
+        "user { ... on SecretThing { x } }",
+        "user { organization { ... on Distributor { zzz } } }",
+        "user { organization { ... on Distributor { creditLimit { amount } zzz } } }",
+        "user { organization { ... on Distributor { dealers(zz: 1) { totalCount } } } }",
+    ] {
+        let body = app
+            .anonymous(
+                &format!("mutation {{ {login} {{ {selection} }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+        for error in body["errors"].as_array().unwrap() {
+            messages.insert(error["message"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(
+        messages.into_iter().collect::<Vec<_>>(),
+        ["the document does not validate against the schema; sign in to read the schema"]
+    );
+    // Signed in, the message says what is wrong.
+    let body = app.graphql("{ me { emal } }", json!({})).await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("emal"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

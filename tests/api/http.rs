@@ -160,6 +160,11 @@ async fn a_browser_gets_graphiql() {
             .unwrap()
             .starts_with("text/html")
     );
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "frame-ancestors 'none'"
+    );
     let html = res.text().await.unwrap();
     assert!(html.contains("graphiql"), "GraphiQL page expected");
     // Everything the page loads comes from this server, pinned by version, and may be cached.

@@ -42,10 +42,7 @@ impl ProductFilter {
     fn parse(self) -> Result<Filter> {
         Ok(Filter {
             sku: self.sku.map(|s| s.trim().to_uppercase()),
-            name_contains: self
-                .name_contains
-                .map(|n| domain::sort_key(n.trim()))
-                .filter(|n| !n.is_empty()),
+            name_contains: domain::search_text("filter.nameContains", self.name_contains)?,
             product_line: self.product_line.map(|l| l.trim().to_owned()),
             statuses: self
                 .statuses

@@ -89,10 +89,7 @@ impl OrganizationFilter {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            name_contains: self
-                .name_contains
-                .map(|n| domain::sort_key(n.trim()))
-                .filter(|n| !n.is_empty()),
+            name_contains: domain::search_text("filter.nameContains", self.name_contains)?,
             code: self.code.map(|c| c.trim().to_uppercase()),
             territory: self.territory.map(|t| t.trim().to_uppercase()),
             segment: self.segment.map(Into::into),
