@@ -188,6 +188,27 @@ fn negotiate(req: &HttpRequest) -> Option<&'static str> {
     best.map(|(kind, _)| kind)
 }
 
+/// Whether the client accepts `text/html` (a browser): media types compare without regard
+/// to case, and `q=0` refuses.
+fn accepts_html(req: &HttpRequest) -> bool {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        media.eq_ignore_ascii_case("text/html") && q > 0.0
+    })
+}
+
 /// An error that stops a request before it runs: `400` without `data` under
 /// `application/graphql-response+json`, `200` under `application/json`, as the spec has it
 /// for validation failures.
@@ -527,11 +548,7 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
             }
         };
     let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
+    let wants_html = accepts_html(&req);
     if get("query").is_none() && wants_html && state.limits.graphiql {
         return HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")

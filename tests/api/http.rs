@@ -210,6 +210,19 @@ async fn a_browser_gets_graphiql() {
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
+    // Media types compare without regard to case; q=0 refuses.
+    for (accept, html) in [
+        ("TEXT/HTML", true),
+        ("text/html;q=0, application/json", false),
+    ] {
+        let res = app.get().header("accept", accept).send().await.unwrap();
+        assert_eq!(res.status(), if html { 200 } else { 400 }, "{accept}");
+        let is_html = res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html");
+        assert_eq!(is_html, html, "{accept}");
+    }
 }
 
 /// In development, anyone may read the schema, so GraphiQL's docs and completion work
