@@ -90,14 +90,11 @@ fn explain_tls(url: &str, err: DbErr) -> DbErr {
 }
 
 /// The host of a PostgreSQL URL.
-fn host(url: &str) -> &str {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let rest = rest.split(['/', '?']).next().unwrap_or("");
-    let rest = rest.rsplit_once('@').map(|(_, h)| h).unwrap_or(rest);
-    match rest.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => rest.split(':').next().unwrap_or(""),
-    }
+fn host(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_owned()))
+        .unwrap_or_default()
 }
 
 /// Whether the database answers.

@@ -158,22 +158,15 @@ pub async fn metrics(req: HttpRequest, state: web::Data<GraphqlState>) -> HttpRe
 
 /// The response media type the client accepts best; `None` when it accepts neither.
 fn negotiate(req: &HttpRequest) -> Option<&'static str> {
-    let Some(accept) = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(accept) = accept_header(req) else {
         return Some(JSON);
     };
+    if accept.trim().is_empty() {
+        return Some(JSON);
+    }
     let mut best: Option<(&'static str, f32)> = None;
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
-            .find_map(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        let kind = match media.as_str() {
+    for (media, q) in media_ranges(accept) {
+        let kind = match media.to_ascii_lowercase().as_str() {
             GRAPHQL_RESPONSE_JSON => GRAPHQL_RESPONSE_JSON,
             JSON | "application/*" | "*/*" => JSON,
             _ => continue,
@@ -182,30 +175,33 @@ fn negotiate(req: &HttpRequest) -> Option<&'static str> {
             best = Some((kind, q));
         }
     }
-    if accept.trim().is_empty() {
-        return Some(JSON);
-    }
     best.map(|(kind, _)| kind)
 }
 
 /// Whether the client accepts `text/html` (a browser): media types compare without regard
 /// to case, and `q=0` refuses.
 fn accepts_html(req: &HttpRequest) -> bool {
-    let Some(accept) = req
-        .headers()
+    accept_header(req).is_some_and(|accept| {
+        media_ranges(accept).any(|(media, q)| media.eq_ignore_ascii_case("text/html") && q > 0.0)
+    })
+}
+
+fn accept_header(req: &HttpRequest) -> Option<&str> {
+    req.headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    accept.split(',').any(|range| {
+}
+
+/// The media ranges of an `Accept` header with their weights (`q`, 1 when absent).
+fn media_ranges(accept: &str) -> impl Iterator<Item = (&str, f32)> {
+    accept.split(',').map(|range| {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or("").trim();
         let q = parts
             .filter_map(|p| p.trim().strip_prefix("q="))
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
-        media.eq_ignore_ascii_case("text/html") && q > 0.0
+        (media, q)
     })
 }
 
@@ -619,35 +615,22 @@ fn operation_shape(
         op.node.ty,
         OperationType::Mutation | OperationType::Subscription
     );
+    // Whether every root selection is a field (no fragment) that `allowed` names.
+    let root_fields_only = |allowed: &dyn Fn(&str) -> bool| {
+        op.node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .all(|item| match &item.node {
+                Selection::Field(field) => allowed(field.node.name.node.as_str()),
+                _ => false,
+            })
+    };
     let anonymous_ok = op.node.ty == OperationType::Mutation
-        && op
-            .node
-            .selection_set
-            .node
-            .items
-            .iter()
-            .all(|item| match &item.node {
-                Selection::Field(field) => {
-                    ANONYMOUS_FIELDS.contains(&field.node.name.node.as_str())
-                }
-                _ => false,
-            });
+        && root_fields_only(&|name| ANONYMOUS_FIELDS.contains(&name));
     let introspection_only = op.node.ty == OperationType::Query
-        && op
-            .node
-            .selection_set
-            .node
-            .items
-            .iter()
-            .all(|item| match &item.node {
-                Selection::Field(field) => {
-                    matches!(
-                        field.node.name.node.as_str(),
-                        "__schema" | "__type" | "__typename"
-                    )
-                }
-                _ => false,
-            });
+        && root_fields_only(&|name| matches!(name, "__schema" | "__type" | "__typename"));
     Some(OperationShape {
         changes,
         anonymous_ok,

@@ -885,30 +885,24 @@ fn with_database_ca(source: &str, url: &str, file: &Path) -> Result<String, Sett
             "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
         ));
     }
-    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let param = |name: &str| {
-        query
-            .split('&')
-            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-    };
-    if param("sslrootcert").is_some() {
+    let mut parsed = url::Url::parse(url)
+        .map_err(|e| bad(source, format!("the database URL does not parse: {e}")))?;
+    let mut pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if pairs.iter().any(|(k, _)| k == "sslrootcert") {
         return Err(bad(
             source,
             "the database URL names a CA too (sslrootcert); name it in one place",
         ));
     }
-    let mut url = url.to_owned();
-    url.push(if query.is_empty() && !url.ends_with('?') {
-        '?'
-    } else {
-        '&'
-    });
-    match param("sslmode") {
-        None => url.push_str("sslmode=verify-full&"),
+    match pairs.iter_mut().find(|(k, _)| k == "sslmode") {
+        None => pairs.push(("sslmode".into(), "verify-full".into())),
         // As libpq does when a root certificate is given: `require` verifies the CA.
-        Some("require") => url = url.replacen("sslmode=require", "sslmode=verify-ca", 1),
-        Some("verify-ca" | "verify-full") => {}
-        Some(other) => {
+        Some((_, mode)) if mode == "require" => *mode = "verify-ca".into(),
+        Some((_, mode)) if mode == "verify-ca" || mode == "verify-full" => {}
+        Some((_, other)) => {
             return Err(bad(
                 source,
                 format!(
@@ -917,9 +911,9 @@ fn with_database_ca(source: &str, url: &str, file: &Path) -> Result<String, Sett
             ));
         }
     }
-    url.push_str("sslrootcert=");
-    url.push_str(&percent_encode(&file.display().to_string()));
-    Ok(url)
+    pairs.push(("sslrootcert".into(), file.display().to_string()));
+    parsed.query_pairs_mut().clear().extend_pairs(&pairs);
+    Ok(parsed.into())
 }
 
 /// Browser origins, separated by commas or spaces: each `scheme://host` with an optional
@@ -982,20 +976,6 @@ fn parse_origins(source: &str, value: &str) -> Result<Vec<String>, SettingsError
         origins.push(origin);
     }
     Ok(origins)
-}
-
-/// A URL query value: everything but unreserved characters and `/` percent-encoded.
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 fn parse_bool(source: &str, value: &str) -> Result<bool, SettingsError> {
