@@ -2,6 +2,7 @@
 //! rounded half-even to the currency's minor unit, and positive quantities with a cap.
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use sea_orm::QueryResult;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -148,17 +149,31 @@ impl Money {
     }
 }
 
-/// Decimals as the database hands them back, to the four places they are stored with:
-/// SQLite keeps them as 8-byte reals, PostgreSQL exactly.
-pub fn stored(value: Decimal) -> Decimal {
+/// A decimal to the four places the tables keep, normalised (`12.5`, not `12.5000`).
+pub fn stored(value: impl Into<Decimal>) -> Decimal {
     value
+        .into()
         .round_dp_with_strategy(STORED_PLACES, RoundingStrategy::MidpointNearestEven)
         .normalize()
 }
 
+/// An amount, a price or a quantity from a statement's row: a stored column, which holds whole
+/// ten-thousandths ([`entity::fixed::Fixed`]), or a sum of such columns, which PostgreSQL
+/// hands back as a `numeric` and SQLite as an integer. `None` for NULL (an empty sum).
+pub fn column(row: &QueryResult, name: &str) -> Result<Option<Decimal>> {
+    let units = match row.try_get::<Option<i64>>("", name) {
+        Ok(units) => units.map(Decimal::from),
+        Err(err) => match row.try_get::<Option<Decimal>>("", name) {
+            Ok(units) => units,
+            Err(_) => return Err(err.into()),
+        },
+    };
+    Ok(units.map(|u| stored(u / Decimal::from(entity::fixed::UNITS))))
+}
+
 /// An amount as clients see it: as stored, with at least the currency's minor unit of
 /// places (`1234.50` EUR, `1200` JPY, and a unit price of `9.1234` EUR as it is).
-pub fn shown(amount: Decimal, currency: &str) -> Decimal {
+pub fn shown(amount: impl Into<Decimal>, currency: &str) -> Decimal {
     let mut amount = stored(amount);
     let minor = Currency::parse(&[], currency)
         .map(|c| c.minor_units())
@@ -170,7 +185,7 @@ pub fn shown(amount: Decimal, currency: &str) -> Decimal {
 }
 
 /// An amount and its currency for a history entry: `1234.50 EUR`.
-pub fn label(amount: Decimal, currency: &str) -> String {
+pub fn label(amount: impl Into<Decimal>, currency: &str) -> String {
     format!("{} {currency}", shown(amount, currency))
 }
 

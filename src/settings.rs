@@ -249,6 +249,10 @@ pub struct LimitSettings {
     pub max_directives: usize,
 }
 
+/// The most `max_order_amount` may be set to: a tenth of what a stored amount can hold
+/// (922,337,203,685,477.5807), so that balances summing many such amounts stay in range.
+const MAX_SETTABLE_AMOUNT: u64 = 90_000_000_000_000;
+
 /// Bounds on what one order line or payment may carry: anything above is refused as a
 /// typing error rather than booked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -530,7 +534,7 @@ impl Settings {
                 }
                 "max_order_amount" => {
                     settings.trade.max_amount =
-                        parse_number(&source, &value, 1, 1_000_000_000_000_000)?.into()
+                        parse_number(&source, &value, 1, MAX_SETTABLE_AMOUNT)?.into()
                 }
                 "max_depth" => limits.max_depth = parse_number(&source, &value, 2, 100)? as usize,
                 "max_complexity" => {

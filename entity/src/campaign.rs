@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::CampaignChannel;
+use crate::fixed::Fixed;
 
 /// A marketing campaign: its channel, dates, cost and the material it sends.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -14,7 +15,7 @@ pub struct Model {
     pub channel: CampaignChannel,
     pub starts_on: Date,
     pub ends_on: Date,
-    pub cost: Decimal,
+    pub cost: Fixed,
     pub currency: String,
     /// The material it sends (a catalogue, a mailing); a contact receives each once.
     pub material: Option<String>,

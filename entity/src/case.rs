@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{CaseCategory, CaseKind, CaseResolution, CaseSeverity, CaseStatus};
+use crate::fixed::Fixed;
 
 /// A complaint, a service or repair request, or an inquiry, from an organization.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -20,7 +21,7 @@ pub struct Model {
     pub description: Option<String>,
     pub order_id: Option<Uuid>,
     pub product_id: Option<Uuid>,
-    pub quantity: Option<Decimal>,
+    pub quantity: Option<Fixed>,
     pub ship_date: Option<Date>,
     pub category: Option<CaseCategory>,
     pub severity: CaseSeverity,

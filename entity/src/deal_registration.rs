@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::DealStatus;
+use crate::fixed::Fixed;
 
 /// A partner's claim to a deal with an end customer, decided by the brand and protected for
 /// a while once approved.
@@ -18,7 +19,7 @@ pub struct Model {
     /// The customer's name normalized, to recognise the same customer.
     pub customer_key: String,
     pub customer_tax_id: Option<String>,
-    pub amount: Decimal,
+    pub amount: Fixed,
     pub currency: String,
     pub expected_close_on: Option<Date>,
     pub status: DealStatus,

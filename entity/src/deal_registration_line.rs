@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::fixed::Fixed;
+
 /// A product a deal registration covers.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "deal_registration_lines")]
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub registration_id: Uuid,
     pub product_id: Uuid,
-    pub quantity: Decimal,
+    pub quantity: Fixed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

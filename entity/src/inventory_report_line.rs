@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::fixed::Fixed;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "inventory_report_lines")]
 pub struct Model {
@@ -7,8 +9,8 @@ pub struct Model {
     pub id: Uuid,
     pub report_id: Uuid,
     pub product_id: Uuid,
-    pub on_hand: Decimal,
-    pub on_order: Option<Decimal>,
+    pub on_hand: Fixed,
+    pub on_order: Option<Fixed>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::InvoiceStatus;
+use crate::fixed::Fixed;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "invoices")]
@@ -13,9 +14,9 @@ pub struct Model {
     pub issued_on: Date,
     pub due_on: Date,
     pub currency: String,
-    pub total: Decimal,
-    pub tax_total: Decimal,
-    pub paid: Decimal,
+    pub total: Fixed,
+    pub tax_total: Fixed,
+    pub paid: Fixed,
     pub status: InvoiceStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::fixed::Fixed;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "invoice_lines")]
 pub struct Model {
@@ -7,10 +9,10 @@ pub struct Model {
     pub id: Uuid,
     pub invoice_id: Uuid,
     pub order_line_id: Uuid,
-    pub quantity: Decimal,
-    pub unit_price: Decimal,
-    pub line_total: Decimal,
-    pub tax_amount: Decimal,
+    pub quantity: Fixed,
+    pub unit_price: Fixed,
+    pub line_total: Fixed,
+    pub tax_amount: Fixed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ pub mod edi_partner;
 pub mod enums;
 pub mod event;
 pub mod event_audience;
+pub mod fixed;
 pub mod interaction;
 pub mod interaction_participant;
 pub mod inventory_report;

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::OpportunityStage;
+use crate::fixed::Fixed;
 
 /// A chance to sell to an organization: its stage, amount, expected close and owner.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -14,7 +15,7 @@ pub struct Model {
     pub author_organization_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
     pub stage: OpportunityStage,
-    pub amount: Decimal,
+    pub amount: Fixed,
     pub currency: String,
     pub expected_close_on: Date,
     pub campaign_id: Option<Uuid>,

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{OrderKind, OrderStatus};
+use crate::fixed::Fixed;
 
 /// A sales order to the brand (or to a distributor), or a purchase order to a supplier.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -19,10 +20,10 @@ pub struct Model {
     pub content_hash: String,
     pub status: OrderStatus,
     pub currency: String,
-    pub total: Decimal,
+    pub total: Fixed,
     /// The sum of the lines' tax; `total` includes it.
-    pub tax_total: Decimal,
-    pub invoiced_amount: Decimal,
+    pub tax_total: Fixed,
+    pub invoiced_amount: Fixed,
     pub requested_date: Option<Date>,
     pub ship_to_address_id: Option<Uuid>,
     pub payment_terms_days: i32,

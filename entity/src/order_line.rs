@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{LineStatus, PriceSource, UnitOfMeasure};
+use crate::fixed::Fixed;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "order_lines")]
@@ -12,19 +13,19 @@ pub struct Model {
     pub line_number: i32,
     pub product_id: Uuid,
     pub buyer_part_number: Option<String>,
-    pub quantity: Decimal,
+    pub quantity: Fixed,
     pub unit: UnitOfMeasure,
-    pub unit_price: Decimal,
+    pub unit_price: Fixed,
     pub price_source: PriceSource,
-    pub line_total: Decimal,
-    pub tax_rate: Decimal,
-    pub tax_amount: Decimal,
+    pub line_total: Fixed,
+    pub tax_rate: Fixed,
+    pub tax_amount: Fixed,
     pub requested_date: Option<Date>,
     pub status: LineStatus,
-    pub accepted_quantity: Option<Decimal>,
+    pub accepted_quantity: Option<Fixed>,
     pub promised_date: Option<Date>,
-    pub shipped_quantity: Decimal,
-    pub invoiced_quantity: Decimal,
+    pub shipped_quantity: Fixed,
+    pub invoiced_quantity: Fixed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

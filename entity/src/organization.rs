@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{CustomerType, IndustrySegment, OrganizationKind, OrganizationStatus};
+use crate::fixed::Fixed;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organizations")]
@@ -23,7 +24,7 @@ pub struct Model {
     pub account_owner_id: Option<Uuid>,
     pub status: OrganizationStatus,
     /// The most this organization may owe: open orders plus unpaid invoices.
-    pub credit_limit: Option<Decimal>,
+    pub credit_limit: Option<Fixed>,
     pub credit_currency: Option<String>,
     /// Key accounts get return visits on a configured interval.
     pub key_account: bool,

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::SettlementCadence;
+use crate::fixed::Fixed;
 
 /// A level of the partner program: its benefits and its obligations.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -16,7 +17,7 @@ pub struct Model {
     pub payment_terms_days: i32,
     pub financing_days: i32,
     /// The least share (0 to 100) of the partner's sales that must be the brand's products.
-    pub min_sales_share: Option<Decimal>,
+    pub min_sales_share: Option<Fixed>,
     pub reports_inventory: bool,
     pub reports_sell_through: bool,
     pub settlement_cadence: SettlementCadence,

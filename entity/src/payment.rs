@@ -1,12 +1,14 @@
 use sea_orm::entity::prelude::*;
 
+use crate::fixed::Fixed;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "payments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub invoice_id: Uuid,
-    pub amount: Decimal,
+    pub amount: Fixed,
     pub received_on: Date,
     pub reference: Option<String>,
     pub recorded_by: Option<Uuid>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::fixed::Fixed;
+
 /// The unit price of a product on a price list from a minimum quantity on.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "price_list_entries")]
@@ -8,8 +10,8 @@ pub struct Model {
     pub id: Uuid,
     pub price_list_id: Uuid,
     pub product_id: Uuid,
-    pub min_quantity: Decimal,
-    pub unit_price: Decimal,
+    pub min_quantity: Fixed,
+    pub unit_price: Fixed,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::{ProductStatus, UnitOfMeasure};
+use crate::fixed::Fixed;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "products")]
@@ -14,11 +15,11 @@ pub struct Model {
     pub gtin: Option<String>,
     pub product_line: String,
     pub unit: UnitOfMeasure,
-    pub list_price: Decimal,
+    pub list_price: Fixed,
     pub currency: String,
     /// Tax on each line, in percent of the line's net amount.
-    pub tax_rate: Decimal,
-    pub standard_cost: Option<Decimal>,
+    pub tax_rate: Fixed,
+    pub standard_cost: Option<Fixed>,
     pub status: ProductStatus,
     pub description: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::fixed::Fixed;
+
 /// What a distributor sold over a period. Replaced by a later report for the same period.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "sell_through_reports")]
@@ -13,7 +15,7 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub replaced_at: Option<DateTimeUtc>,
     pub replaced_by: Option<Uuid>,
-    pub brand_share_percent: Option<Decimal>,
+    pub brand_share_percent: Option<Fixed>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::IndustrySegment;
+use crate::fixed::Fixed;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "sell_through_report_lines")]
@@ -11,7 +12,7 @@ pub struct Model {
     pub product_id: Uuid,
     /// The customer segment sold to, when the distributor reports by segment.
     pub segment: Option<IndustrySegment>,
-    pub quantity_sold: Decimal,
+    pub quantity_sold: Fixed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -61,8 +61,8 @@ pub fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>) -> IndexCreat
     stmt.take()
 }
 
-/// An amount or a price: exact `numeric` on PostgreSQL; SQLite keeps an 8-byte real, which
-/// holds 15 significant digits, and the server rounds what it reads to four places.
+/// An amount, a price, a rate or a quantity, as the first migrations made them: `numeric(19, 4)`.
+/// `m20261203_000001_exact_amounts` turns every one into whole ten-thousandths (`BIGINT`).
 pub fn decimal(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).decimal_len(19, 4).not_null().take()
 }

@@ -20,6 +20,7 @@ mod m20261130_000005_analytics;
 mod m20261201_000001_events;
 mod m20261202_000001_revocations;
 mod m20261202_000002_leases;
+mod m20261203_000001_exact_amounts;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_events::Migration),
             Box::new(m20261202_000001_revocations::Migration),
             Box::new(m20261202_000002_leases::Migration),
+            Box::new(m20261203_000001_exact_amounts::Migration),
         ]
     }
 }

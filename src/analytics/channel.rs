@@ -375,7 +375,7 @@ async fn tier_terms(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<U
     let mut out: HashMap<Uuid, Terms> = HashMap::new();
     for row in db.query_all_raw(q.build()).await? {
         let id: Uuid = row.try_get("", "id")?;
-        let share: Option<Decimal> = row.try_get("", "share")?;
+        let share = crate::money::column(&row, "share")?;
         let terms = match out.entry(id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => e.insert(Terms {

@@ -286,8 +286,10 @@ async fn order_sums(
 
 /// The part of a line's net total above its standard cost: lines whose product has no
 /// standard cost in the order's currency add nothing.
-const LINE_MARGIN: &str =
-    "l.line_total - COALESCE(l.accepted_quantity, l.quantity) * p.standard_cost";
+/// Quantities and costs are stored in ten-thousandths, so their product is divided back and
+/// rounded to a whole ten-thousandth per line, which the sum then adds exactly.
+const LINE_MARGIN: &str = "l.line_total - CAST(ROUND(\
+     CAST(COALESCE(l.accepted_quantity, l.quantity) AS NUMERIC) * p.standard_cost / 10000.0) AS BIGINT)";
 
 /// Lifetime and trailing-12-month margin per buyer. Each of the buyer's orders sums its own
 /// lines (an index lookup per order), so the work follows the buyer's history and no plan

@@ -245,17 +245,9 @@ fn out_of_range(day: NaiveDate) -> Error {
     Error::bad_input("asOf", format!("asOf {day} is out of range"))
 }
 
-/// A decimal column that may be NULL (an empty sum), as zero. SQLite hands back a sum
-/// whose terms were all whole numbers as an integer.
+/// A stored amount or quantity, or a sum of them, that may be NULL (an empty sum), as zero.
 pub fn decimal(row: &QueryResult, column: &str) -> Result<rust_decimal::Decimal> {
-    let value = match row.try_get::<Option<rust_decimal::Decimal>>("", column) {
-        Ok(v) => v,
-        Err(err) => match row.try_get::<Option<i64>>("", column) {
-            Ok(v) => v.map(rust_decimal::Decimal::from),
-            Err(_) => return Err(err.into()),
-        },
-    };
-    Ok(crate::money::stored(value.unwrap_or_default()))
+    Ok(crate::money::column(row, column)?.unwrap_or_default())
 }
 
 /// A SUM of integers that may be NULL: an integer on SQLite, a numeric on PostgreSQL.

@@ -365,7 +365,7 @@ pub async fn open(
         description: Set(new.description),
         order_id: Set(order.map(|o| o.id)),
         product_id: Set(product.map(|p| p.id)),
-        quantity: Set(new.quantity),
+        quantity: Set(new.quantity.map(Into::into)),
         ship_date: Set(new.ship_date),
         category: Set(new.category),
         severity: Set(new.severity),

@@ -380,8 +380,8 @@ async fn replace_entries(
                 id: Set(Uuid::now_v7()),
                 price_list_id: Set(list_id),
                 product_id: Set(e.product_id),
-                min_quantity: Set(e.min_quantity),
-                unit_price: Set(e.unit_price),
+                min_quantity: Set(e.min_quantity.into()),
+                unit_price: Set(e.unit_price.into()),
                 created_at: Set(at),
             }
         }))

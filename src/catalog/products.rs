@@ -249,10 +249,10 @@ pub async fn create(
         gtin: Set(new.gtin),
         product_line: Set(new.product_line),
         unit: Set(new.unit),
-        list_price: Set(new.list_price.amount),
+        list_price: Set(new.list_price.amount.into()),
         currency: Set(new.list_price.currency.code().to_owned()),
-        tax_rate: Set(new.tax_rate),
-        standard_cost: Set(new.standard_cost),
+        tax_rate: Set(new.tax_rate.into()),
+        standard_cost: Set(new.standard_cost.map(Into::into)),
         status: Set(new.status),
         description: Set(new.description),
         created_at: Set(at),
@@ -299,16 +299,19 @@ pub async fn update(
         row.product_line = Set(line);
     }
     if let Some(price) = changes.list_price {
-        row.list_price = Set(price.amount);
+        row.list_price = Set(price.amount.into());
         row.currency = Set(price.currency.code().to_owned());
     }
     if let Some(status) = changes.status {
         row.status = Set(status);
     }
     if let Some(rate) = changes.tax_rate {
-        row.tax_rate = Set(rate);
+        row.tax_rate = Set(rate.into());
     }
-    row.standard_cost = Set(changes.standard_cost.apply(current.standard_cost));
+    row.standard_cost = Set(changes
+        .standard_cost
+        .apply(current.standard_cost.map(Into::into))
+        .map(Into::into));
     row.description = Set(changes.description.apply(current.description));
     let saved = save_versioned::<Entity>(db, row, id, version).await?;
     if let Some(suppliers) = &changes.suppliers {

@@ -168,7 +168,7 @@ pub async fn create(
         price_list_id: Set(new.price_list_id),
         payment_terms_days: Set(new.payment_terms_days),
         financing_days: Set(new.financing_days),
-        min_sales_share: Set(new.min_sales_share),
+        min_sales_share: Set(new.min_sales_share.map(Into::into)),
         reports_inventory: Set(new.reports_inventory),
         reports_sell_through: Set(new.reports_sell_through),
         settlement_cadence: Set(new.settlement_cadence),
@@ -223,7 +223,10 @@ pub async fn update(
     if let Some(v) = changes.financing_days {
         row.financing_days = Set(v);
     }
-    row.min_sales_share = Set(changes.min_sales_share.apply(current.min_sales_share));
+    row.min_sales_share = Set(changes
+        .min_sales_share
+        .apply(current.min_sales_share.map(Into::into))
+        .map(Into::into));
     if let Some(v) = changes.reports_inventory {
         row.reports_inventory = Set(v);
     }

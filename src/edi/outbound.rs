@@ -361,9 +361,9 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
     for l in &p.lines {
         let mut po1 = vec![
             l.line_number.to_string(),
-            number(l.quantity),
+            number(*l.quantity),
             unit(l.unit),
-            number(l.unit_price),
+            number(*l.unit_price),
             String::new(),
             "VP".into(),
             sku(&p.products, l.product_id)?,
@@ -376,11 +376,11 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
             LineStatus::Accepted => ("IA", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Changed => ("IC", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Backordered => ("IB", l.accepted_quantity.unwrap_or(l.quantity)),
-            LineStatus::Rejected => ("IR", Decimal::ZERO),
-            LineStatus::Cancelled => ("ID", Decimal::ZERO),
+            LineStatus::Rejected => ("IR", entity::fixed::Fixed::ZERO),
+            LineStatus::Cancelled => ("ID", entity::fixed::Fixed::ZERO),
             LineStatus::Open => continue,
         };
-        let mut ack = vec![status.into(), number(quantity), unit(l.unit)];
+        let mut ack = vec![status.into(), number(*quantity), unit(l.unit)];
         if let Some(promised) = l.promised_date {
             ack.extend(["068".into(), ymd(promised)]);
         }
@@ -467,7 +467,7 @@ pub async fn shipped(
             "SN1",
             vec![
                 line.line_number.to_string(),
-                number(s.quantity),
+                number(*s.quantity),
                 unit(line.unit),
             ],
         ));
@@ -534,19 +534,19 @@ pub async fn invoiced(
             "IT1",
             vec![
                 line.line_number.to_string(),
-                number(i.quantity),
+                number(*i.quantity),
                 unit(line.unit),
-                number(i.unit_price),
+                number(*i.unit_price),
                 String::new(),
                 "VP".into(),
                 sku(&p.products, line.product_id)?,
             ],
         ));
-        body.push(("TXI", vec!["VA".into(), number(i.tax_amount)]));
+        body.push(("TXI", vec!["VA".into(), number(*i.tax_amount)]));
     }
     let cents = (money::stored(invoice.total) * Decimal::from(100)).round();
     body.push(("TDS", vec![cents.to_string()]));
-    body.push(("TXI", vec!["VA".into(), number(invoice.tax_total)]));
+    body.push(("TXI", vec!["VA".into(), number(*invoice.tax_total)]));
     body.push(("CTT", vec![invoiced.len().to_string()]));
     let set = OutSet {
         id: "810",
@@ -587,9 +587,9 @@ pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -
             "PO1",
             vec![
                 l.line_number.to_string(),
-                number(l.quantity),
+                number(*l.quantity),
                 unit(l.unit),
-                number(l.unit_price),
+                number(*l.unit_price),
                 String::new(),
                 "VP".into(),
                 sku(&p.products, l.product_id)?,

@@ -7,7 +7,6 @@ use std::collections::{HashMap, HashSet};
 use entity::campaign::{self, Column, Entity};
 use entity::enums::{ConsentStatus, OpportunityStage};
 use entity::{campaign_response, campaign_send, contact, opportunity, order, organization};
-use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -135,7 +134,7 @@ pub async fn create(
         channel: Set(new.channel),
         starts_on: Set(new.starts_on),
         ends_on: Set(new.ends_on),
-        cost: Set(new.cost.amount),
+        cost: Set(new.cost.amount.into()),
         currency: Set(new.cost.currency.code().to_owned()),
         material: Set(new.material),
         created_at: Set(at),
@@ -184,7 +183,7 @@ pub async fn update(
         row.ends_on = Set(day);
     }
     if let Some(cost) = changes.cost {
-        row.cost = Set(cost);
+        row.cost = Set(cost.into());
     }
     let saved = crate::changes::save::<Entity>(
         db,
@@ -521,7 +520,7 @@ pub async fn figures(
     for row in db.query_all(&stmt).await? {
         let id: Uuid = row.try_get("", CAMPAIGN)?;
         let n: i64 = row.try_get("", N)?;
-        let sum: Option<Decimal> = row.try_get("", SUM)?;
+        let sum = crate::money::column(&row, SUM)?;
         won.insert(id, (n, sum.unwrap_or_default()));
     }
     Ok(ids

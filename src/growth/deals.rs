@@ -235,7 +235,7 @@ pub async fn register(
             id: Set(Uuid::now_v7()),
             registration_id: Set(id),
             product_id: Set(product.id),
-            quantity: Set(*quantity),
+            quantity: Set((*quantity).into()),
         });
     }
     let protected = protection(db, partner, customer_id, &key, tax_id.as_deref()).await?;
@@ -248,7 +248,7 @@ pub async fn register(
         customer_name: Set(name),
         customer_key: Set(key),
         customer_tax_id: Set(tax_id),
-        amount: Set(new.amount.amount),
+        amount: Set(new.amount.amount.into()),
         currency: Set(new.amount.currency.code().to_owned()),
         expected_close_on: Set(new.expected_close_on),
         status: Set(DealStatus::Pending),
@@ -411,7 +411,7 @@ pub async fn approve(
             owner_id: None,
             stage: OpportunityStage::Qualification,
             amount: crate::money::Money {
-                amount: current.amount,
+                amount: *current.amount,
                 currency,
             },
             expected_close_on: current.expected_close_on.unwrap_or_else(|| {

@@ -161,7 +161,7 @@ pub async fn insert(
         author_organization_id: Set(author),
         owner_id: Set(new.owner_id),
         stage: Set(new.stage),
-        amount: Set(new.amount.amount),
+        amount: Set(new.amount.amount.into()),
         currency: Set(new.amount.currency.code().to_owned()),
         expected_close_on: Set(new.expected_close_on),
         campaign_id: Set(new.campaign_id),
@@ -254,7 +254,7 @@ pub async fn update(
         row.stage = Set(stage);
     }
     if let Some(amount) = changes.amount {
-        row.amount = Set(amount);
+        row.amount = Set(amount.into());
     }
     if let Some(day) = changes.expected_close_on {
         row.expected_close_on = Set(day);

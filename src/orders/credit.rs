@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use entity::enums::{InvoiceStatus, OrderKind, OrderStatus};
+use entity::fixed::Fixed;
 use entity::{invoice, order, organization};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
@@ -76,7 +77,7 @@ pub async fn exposures(
         .to_owned();
     let mut sums: HashMap<Uuid, Vec<(String, Decimal)>> = HashMap::new();
     for row in db.query_all(&stmt).await? {
-        let amount = stored(row.try_get::<Decimal>("", "amount")?);
+        let amount = crate::money::column(&row, "amount")?.unwrap_or_default();
         if amount.is_zero() {
             continue;
         }
@@ -150,20 +151,19 @@ pub async fn shift(
                 CreditBalances::Currency,
                 CreditBalances::Amount,
             ])
-            .values_panic([buyer.into(), seller.into(), currency.into(), amount.into()])
+            .values_panic([
+                buyer.into(),
+                seller.into(),
+                currency.into(),
+                Fixed::from(amount).into(),
+            ])
             .on_conflict(
                 OnConflict::columns([
                     CreditBalances::BuyerId,
                     CreditBalances::SellerId,
                     CreditBalances::Currency,
                 ])
-                // Rounded at each step, so SQLite's reals never drift from the exact sum.
-                .value(
-                    CreditBalances::Amount,
-                    Expr::cust(
-                        "ROUND(\"credit_balances\".\"amount\" + \"excluded\".\"amount\", 4)",
-                    ),
-                )
+                .value(CreditBalances::Amount, Expr::cust(BOOKED))
                 .to_owned(),
             )
             .to_owned();
@@ -243,16 +243,17 @@ pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -
             Expr::val(share.buyer),
             Expr::val(share.seller),
             Expr::val(share.currency.as_str()),
-            Expr::val(share.amount),
+            Expr::val(Fixed::from(share.amount)),
         ])
         .and_where(
-            numeric(share.amount).lte(numeric(limit).sub(Func::coalesce([
-                Expr::SubQuery(None, Box::new(held_now.into())),
-                Expr::val(0),
-            ]))),
+            Expr::val(Fixed::from(share.amount)).lte(Expr::val(Fixed::from(limit)).sub(
+                Func::coalesce([
+                    Expr::SubQuery(None, Box::new(held_now.into())),
+                    Expr::val(0),
+                ]),
+            )),
         )
         .to_owned();
-    let sum = "ROUND(\"credit_balances\".\"amount\" + \"excluded\".\"amount\", 4)";
     let stmt = Query::insert()
         .into_table(CreditBalances::Table)
         .columns([
@@ -269,10 +270,10 @@ pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -
                 CreditBalances::SellerId,
                 CreditBalances::Currency,
             ])
-            .value(CreditBalances::Amount, Expr::cust(sum))
+            .value(CreditBalances::Amount, Expr::cust(BOOKED))
             // The decisive check, on the row as the last committed change left it: a
             // concurrent order that booked first is counted.
-            .action_and_where(Expr::cust(sum).lte(numeric(limit)))
+            .action_and_where(Expr::cust(BOOKED).lte(Expr::val(Fixed::from(limit))))
             .to_owned(),
         )
         .returning_col(CreditBalances::Amount)
@@ -280,10 +281,9 @@ pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -
     Ok(db.query_one(&stmt).await?.is_some())
 }
 
-/// A decimal as a number in SQL: SQLite receives decimals as text, which compares as text.
-fn numeric(value: Decimal) -> Expr {
-    Expr::val(value).cast_as(sea_orm::sea_query::Alias::new("NUMERIC"))
-}
+/// The balance after an upsert adds its row's amount: whole ten-thousandths on both
+/// databases, so the sum and the limit check are exact integer arithmetic.
+const BOOKED: &str = "\"credit_balances\".\"amount\" + \"excluded\".\"amount\"";
 
 /// Why an order of `amount` waits for a credit decision, in words: the exposure it would
 /// have added to.
@@ -323,7 +323,7 @@ pub async fn set_limit(
     .map_err(|e| crate::catalog::tiers::rename_id_field(e, "organizationId"))?;
     let before = current.clone();
     let mut row: organization::ActiveModel = current.into();
-    row.credit_limit = Set(limit.map(|m| m.amount));
+    row.credit_limit = Set(limit.map(|m| m.amount).map(Into::into));
     row.credit_currency = Set(limit.map(|m| m.currency.code().to_owned()));
     let saved = crate::changes::save::<organization::Entity>(
         db,

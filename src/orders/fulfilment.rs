@@ -165,7 +165,7 @@ pub async fn ship(
             id: Set(Uuid::now_v7()),
             shipment_id: Set(id),
             order_line_id: Set(line.id),
-            quantity: Set(w.quantity),
+            quantity: Set(w.quantity.into()),
             received_quantity: Set(None),
         }
     }))
@@ -187,7 +187,7 @@ pub async fn ship(
             Some(shipped.to_string()),
         ));
         let mut row: order_line::ActiveModel = (*line).clone().into();
-        row.shipped_quantity = Set(shipped);
+        row.shipped_quantity = Set(shipped.into());
         row.update(db).await?;
     }
     for line in &lines {
@@ -322,7 +322,7 @@ pub async fn receive(
             Some(quantity.to_string()),
         ));
         let mut row: shipment_line::ActiveModel = line.clone().into();
-        row.received_quantity = Set(Some(*quantity));
+        row.received_quantity = Set(Some((*quantity).into()));
         row.update(db).await?;
     }
     let mut row: shipment::ActiveModel = current.clone().into();
@@ -502,9 +502,9 @@ pub async fn invoice(
         issued_on: Set(issued),
         due_on: Set(due),
         currency: Set(order.currency.clone()),
-        total: Set(total.amount),
-        tax_total: Set(amounts.tax.amount),
-        paid: Set(Decimal::ZERO),
+        total: Set(total.amount.into()),
+        tax_total: Set(amounts.tax.amount.into()),
+        paid: Set(Decimal::ZERO.into()),
         status: Set(InvoiceStatus::Open),
         created_at: Set(at),
         updated_at: Set(at),
@@ -517,10 +517,10 @@ pub async fn invoice(
             id: Set(Uuid::now_v7()),
             invoice_id: Set(id),
             order_line_id: Set(line.id),
-            quantity: Set(*quantity),
-            unit_price: Set(stored(line.unit_price)),
-            line_total: Set(net.amount),
-            tax_amount: Set(tax.amount),
+            quantity: Set((*quantity).into()),
+            unit_price: Set(stored(line.unit_price).into()),
+            line_total: Set(net.amount.into()),
+            tax_amount: Set(tax.amount.into()),
         },
     ))
     .exec(db)
@@ -535,7 +535,7 @@ pub async fn invoice(
     .await?;
     for (line, quantity) in &to_invoice {
         let mut row: order_line::ActiveModel = (*line).clone().into();
-        row.invoiced_quantity = Set(stored(line.invoiced_quantity) + *quantity);
+        row.invoiced_quantity = Set((stored(line.invoiced_quantity) + *quantity).into());
         row.update(db).await?;
     }
     let fully_invoiced = order.status == OrderStatus::Shipped
@@ -568,7 +568,7 @@ pub async fn invoice(
         Some(money::label(invoiced, &order.currency)),
     ));
     let mut row: order::ActiveModel = order.clone().into();
-    row.invoiced_amount = Set(invoiced);
+    row.invoiced_amount = Set(invoiced.into());
     row.status = Set(to);
     let saved = save_versioned::<order::Entity>(db, row, order_id, version).await?;
     // What the order no longer counts, the invoice owes: usually no balance moves.
@@ -663,7 +663,7 @@ pub async fn pay(
     let created = payment::ActiveModel {
         id: Set(Uuid::now_v7()),
         invoice_id: Set(invoice_id),
-        amount: Set(new.amount),
+        amount: Set(new.amount.into()),
         received_on: Set(new.received_on.unwrap_or_else(|| at.date_naive())),
         reference: Set(new.reference),
         recorded_by: Set(principal.user_id()),
@@ -686,7 +686,7 @@ pub async fn pay(
         InvoiceStatus::PartiallyPaid
     };
     let mut row: invoice::ActiveModel = current.clone().into();
-    row.paid = Set(paid);
+    row.paid = Set(paid.into());
     row.status = Set(status);
     let saved = save_versioned::<invoice::Entity>(db, row, invoice_id, version).await?;
     credit::shift(

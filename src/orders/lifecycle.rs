@@ -89,8 +89,8 @@ pub async fn step(
             Some(crate::money::label(order.total, &order.currency)),
             Some(crate::money::label(total, &order.currency)),
         ));
-        row.total = Set(total);
-        row.tax_total = Set(tax);
+        row.total = Set(total.into());
+        row.tax_total = Set(tax.into());
     }
     let saved = save_versioned::<order::Entity>(db, row, id, version).await?;
     super::credit::shift(
@@ -348,10 +348,10 @@ pub async fn acknowledge(
         taxes.push(tax);
         let mut row: order_line::ActiveModel = line.clone().into();
         row.status = Set(status);
-        row.accepted_quantity = Set(Some(quantity));
-        row.unit_price = Set(unit_price);
-        row.line_total = Set(total.amount);
-        row.tax_amount = Set(tax.amount);
+        row.accepted_quantity = Set(Some(quantity.into()));
+        row.unit_price = Set(unit_price.into());
+        row.line_total = Set(total.amount.into());
+        row.tax_amount = Set(tax.amount.into());
         row.promised_date = Set(promised);
         row.update(db).await?;
     }

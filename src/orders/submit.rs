@@ -360,7 +360,7 @@ pub async fn submit(
             .iter()
             .zip(&prices)
             .zip(&products)
-            .map(|((l, p), product)| (l.quantity, p.unit_price, product.tax_rate)),
+            .map(|((l, p), product)| (l.quantity, p.unit_price, *product.tax_rate)),
         currency,
     )?;
     let total = amounts.total;
@@ -538,9 +538,9 @@ async fn insert(
         content_hash: Set(header.content_hash),
         status: Set(header.status),
         currency: Set(total.currency.code().to_owned()),
-        total: Set(total.amount),
-        tax_total: Set(header.tax_total),
-        invoiced_amount: Set(Decimal::ZERO),
+        total: Set(total.amount.into()),
+        tax_total: Set(header.tax_total.into()),
+        invoiced_amount: Set(Decimal::ZERO.into()),
         requested_date: Set(header.requested_date),
         ship_to_address_id: Set(header.ship_to_address_id),
         payment_terms_days: Set(header.payment_terms_days),
@@ -559,19 +559,19 @@ async fn insert(
         line_number: Set(line.line_number),
         product_id: Set(line.product.id),
         buyer_part_number: Set(line.buyer_part_number),
-        quantity: Set(line.quantity),
+        quantity: Set(line.quantity.into()),
         unit: Set(line.product.unit),
-        unit_price: Set(line.unit_price),
+        unit_price: Set(line.unit_price.into()),
         price_source: Set(line.source),
-        line_total: Set(line.total),
+        line_total: Set(line.total.into()),
         tax_rate: Set(line.product.tax_rate),
-        tax_amount: Set(line.tax),
+        tax_amount: Set(line.tax.into()),
         requested_date: Set(line.requested_date),
         status: Set(LineStatus::Open),
         accepted_quantity: Set(None),
         promised_date: Set(None),
-        shipped_quantity: Set(Decimal::ZERO),
-        invoiced_quantity: Set(Decimal::ZERO),
+        shipped_quantity: Set(Decimal::ZERO.into()),
+        invoiced_quantity: Set(Decimal::ZERO.into()),
     }))
     .exec(db)
     .await?;
@@ -653,7 +653,7 @@ pub async fn purchase(
         new.lines
             .iter()
             .zip(&products)
-            .map(|(l, product)| (l.quantity, l.unit_price, product.tax_rate)),
+            .map(|(l, product)| (l.quantity, l.unit_price, *product.tax_rate)),
         new.currency,
     )?;
     let total = amounts.total;

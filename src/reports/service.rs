@@ -22,7 +22,6 @@ use crate::catalog::products;
 use crate::error::{Error, ErrorCode, Result};
 use crate::events::{self, EventType, NewEvent};
 use crate::ids::NodeType;
-use crate::money::stored;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::store::{self, now};
 
@@ -236,8 +235,8 @@ pub async fn submit_inventory(
             id: Set(Uuid::now_v7()),
             report_id: Set(id),
             product_id: Set(product.id),
-            on_hand: Set(line.on_hand),
-            on_order: Set(line.on_order),
+            on_hand: Set(line.on_hand.into()),
+            on_order: Set(line.on_order.map(Into::into)),
         },
     ))
     .exec(db)
@@ -367,7 +366,7 @@ pub async fn submit_sell_through(
         submitted_at: Set(at),
         replaced_at: Set(None),
         replaced_by: Set(None),
-        brand_share_percent: Set(new.brand_share_percent),
+        brand_share_percent: Set(new.brand_share_percent.map(Into::into)),
     }
     .insert(db)
     .await
@@ -378,7 +377,7 @@ pub async fn submit_sell_through(
             report_id: Set(id),
             product_id: Set(product.id),
             segment: Set(line.segment),
-            quantity_sold: Set(line.quantity),
+            quantity_sold: Set(line.quantity.into()),
         },
     ))
     .exec(db)
@@ -639,8 +638,8 @@ pub async fn stock_positions(
             organization_id: row.try_get("", "organization_id")?,
             product_id: row.try_get("", "product_id")?,
             as_of: row.try_get("", "as_of")?,
-            on_hand: stored(row.try_get("", "on_hand")?),
-            on_order: row.try_get::<Option<Decimal>>("", "on_order")?.map(stored),
+            on_hand: crate::money::column(&row, "on_hand")?.unwrap_or_default(),
+            on_order: crate::money::column(&row, "on_order")?,
             sold_in_window: Decimal::ZERO,
             weeks_of_supply: None,
         });
@@ -745,8 +744,8 @@ async fn sold_before(
         for row in db.query_all(&stmt).await? {
             let org: Uuid = row.try_get("", "organization_id")?;
             let product: Uuid = row.try_get("", "product_id")?;
-            let sold: Decimal = row.try_get("", "sold")?;
-            out.insert((org, product, as_of), stored(sold));
+            let sold = crate::money::column(&row, "sold")?.unwrap_or_default();
+            out.insert((org, product, as_of), sold);
         }
     }
     Ok(out)
@@ -819,7 +818,7 @@ pub async fn sell_through_by_period(
             product_id: row.try_get("", "product_id")?,
             period_start: row.try_get("", "period_start")?,
             period_end: row.try_get("", "period_end")?,
-            quantity: stored(row.try_get("", "quantity")?),
+            quantity: crate::money::column(&row, "quantity")?.unwrap_or_default(),
         });
     }
     Ok(out)

@@ -101,12 +101,14 @@ impl<'c> Copy<'c> {
     }
 
     /// An amount in minor units (cents) as a decimal with two places.
+    /// An amount given in cents, as the tables keep it: whole ten-thousandths.
     pub fn cents(&mut self, cents: i64) -> &mut Self {
-        self.separate();
-        let sign = if cents < 0 { "-" } else { "" };
-        let abs = cents.unsigned_abs();
-        let _ = write!(self.buf, "{sign}{}.{:02}", abs / 100, abs % 100);
-        self
+        self.plain(cents * (entity::fixed::UNITS / 100))
+    }
+
+    /// A whole quantity or percentage, as the tables keep it: whole ten-thousandths.
+    pub fn whole(&mut self, n: i64) -> &mut Self {
+        self.plain(n * entity::fixed::UNITS)
     }
 
     pub fn time(&mut self, at: DateTime<Utc>) -> &mut Self {

@@ -822,7 +822,7 @@ impl Plan {
                 .plain(unit.to_value())
                 .cents(p.list_price)
                 .text("EUR")
-                .plain(TAX_PERCENT)
+                .whole(TAX_PERCENT)
                 .cents(p.standard_cost)
                 .plain("ACTIVE")
                 .stamped(self.start)
@@ -879,7 +879,7 @@ impl Plan {
                     c.uuid(id_at(&mut rng, self.start))
                         .uuid(*list)
                         .uuid(p.id)
-                        .plain(min)
+                        .whole(min)
                         .cents(percent_of(p.list_price, *pct))
                         .time(self.start)
                         .end()
@@ -997,21 +997,21 @@ impl Plan {
                     .uuid(*id)
                     .plain(k + 1)
                     .uuid(product.id)
-                    .plain(line.quantity)
+                    .whole(line.quantity)
                     .plain(LINES[product.line].1.to_value())
                     .cents(line.unit_price)
                     .plain(line.source.to_value())
                     .cents(line.net)
-                    .plain(TAX_PERCENT)
+                    .whole(TAX_PERCENT)
                     .cents(line.tax)
                     .plain(line_status.to_value());
                 if accepted {
-                    c.plain(line.quantity);
+                    c.whole(line.quantity);
                 } else {
                     c.null();
                 }
-                c.plain(if shipped { line.quantity } else { 0 })
-                    .plain(if invoiced { line.quantity } else { 0 })
+                c.whole(if shipped { line.quantity } else { 0 })
+                    .whole(if invoiced { line.quantity } else { 0 })
                     .end()
                     .await?;
             }
@@ -1130,7 +1130,7 @@ impl Plan {
                 .opt_uuid(complaint.then_some(self.order_ids[*j]))
                 .opt_uuid((kind != CaseKind::Inquiry).then_some(product.id));
             if complaint {
-                c.plain(1)
+                c.whole(1)
                     .date((order.at + Days::new(3)).date_naive())
                     .plain(category.to_value());
             } else {
@@ -1274,7 +1274,7 @@ impl Plan {
     async fn write_balances(&self, conn: &mut PgConnection) -> Result<()> {
         sea_orm::sqlx::query(
             "INSERT INTO credit_balances (buyer_id, seller_id, currency, amount) \
-             SELECT buyer_id, seller_id, currency, ROUND(SUM(total - invoiced_amount), 4) \
+             SELECT buyer_id, seller_id, currency, SUM(total - invoiced_amount) \
              FROM orders WHERE kind = 'SALES' AND status IN \
              ('SUBMITTED', 'ACKNOWLEDGED', 'PARTIALLY_SHIPPED', 'SHIPPED', 'INVOICED') \
              GROUP BY buyer_id, seller_id, currency",

@@ -433,7 +433,7 @@ async fn place(
                         .iter()
                         .map(|l| LineQuantity {
                             line_number: l.line_number,
-                            quantity: l.quantity,
+                            quantity: *l.quantity,
                         })
                         .collect(),
                 },
@@ -455,7 +455,7 @@ async fn place(
                     invoice.id,
                     invoice.version,
                     NewPayment {
-                        amount: invoice.total,
+                        amount: *invoice.total,
                         currency: eur()?,
                         received_on: Some(received),
                         reference: Some(format!("BANK-{}", invoice.number)),

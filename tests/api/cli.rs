@@ -76,6 +76,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261201_000001_events",
         "m20261202_000001_revocations",
         "m20261202_000002_leases",
+        "m20261203_000001_exact_amounts",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -288,8 +288,7 @@ async fn a_portal_places_an_order_and_follows_it_to_payment() {
     let _ = (&t.brand, &t.dealer, &t.supplier);
 }
 
-/// Rows of `(buyer, seller, currency, amount)`, amounts rounded to the stored four places,
-/// zero amounts left out.
+/// Rows of `(buyer, seller, currency, amount)`, zero amounts left out.
 async fn owed(app: &TestApp, sql: &str) -> BTreeMap<(String, String, String), Decimal> {
     let rows = app
         .db
@@ -301,10 +300,10 @@ async fn owed(app: &TestApp, sql: &str) -> BTreeMap<(String, String, String), De
             let buyer: uuid::Uuid = row.try_get("", "buyer_id").unwrap();
             let seller: uuid::Uuid = row.try_get("", "seller_id").unwrap();
             let currency: String = row.try_get("", "currency").unwrap();
-            let amount: Decimal = row.try_get("", "amount").unwrap();
+            let amount = channelgraph::money::column(row, "amount").unwrap();
             (
                 (buyer.to_string(), seller.to_string(), currency),
-                amount.round_dp(4).normalize(),
+                amount.unwrap_or_default(),
             )
         })
         .filter(|(_, amount)| !amount.is_zero())

@@ -132,7 +132,7 @@ impl Product {
     }
     /// The price per unit for buyers outside the partner program.
     async fn list_price(&self) -> Money {
-        Money::of(self.0.list_price, &self.0.currency)
+        Money::of(*self.0.list_price, &self.0.currency)
     }
     /// Tax on each order line, in percent of the line's net amount; the tax of a line is
     /// rounded half-even to the currency's minor unit.
@@ -146,7 +146,10 @@ impl Product {
         if crate::access::Principal::of(ctx).gql()?.is_restricted() {
             return Ok(None);
         }
-        Ok(self.0.standard_cost.map(|c| Money::of(c, &self.0.currency)))
+        Ok(self
+            .0
+            .standard_cost
+            .map(|c| Money::of(*c, &self.0.currency)))
     }
     /// Whether it can be ordered.
     async fn status(&self) -> ProductStatus {
@@ -340,7 +343,7 @@ impl PriceListEntry {
     }
     /// The price per unit.
     async fn unit_price(&self) -> Money {
-        Money::of(self.0.unit_price, &self.1)
+        Money::of(*self.0.unit_price, &self.1)
     }
 }
 

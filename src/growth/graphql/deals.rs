@@ -89,7 +89,7 @@ impl DealRegistration {
     }
     /// What the deal is worth.
     async fn amount(&self) -> Money {
-        Money::of(self.0.amount, &self.0.currency)
+        Money::of(*self.0.amount, &self.0.currency)
     }
     /// When the partner expects to close it.
     async fn expected_close_on(&self) -> Option<Date> {

@@ -117,7 +117,7 @@ impl Campaign {
     }
     /// What it cost.
     async fn cost(&self) -> Money {
-        Money::of(self.0.cost, &self.0.currency)
+        Money::of(*self.0.cost, &self.0.currency)
     }
     /// The material it sends (a catalogue, a mailing); each contact receives a material once,
     /// whichever campaign sends it. Null: the campaign is its own material.
@@ -203,7 +203,7 @@ impl Opportunity {
     }
     /// What it is worth.
     async fn amount(&self) -> Money {
-        Money::of(self.0.amount, &self.0.currency)
+        Money::of(*self.0.amount, &self.0.currency)
     }
     /// When it is expected to close.
     async fn expected_close_on(&self) -> Date {

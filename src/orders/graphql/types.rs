@@ -168,7 +168,7 @@ impl Order {
     /// tax are rounded half-even to the currency's minor unit, and the totals are exact sums
     /// of the rounded lines; after acknowledgement, of the accepted lines.
     async fn total(&self) -> Money {
-        Money::of(self.0.total, &self.0.currency)
+        Money::of(*self.0.total, &self.0.currency)
     }
     /// The net line totals, before tax.
     async fn subtotal(&self) -> Money {
@@ -179,11 +179,11 @@ impl Order {
     }
     /// The tax of its lines, each rounded on its own.
     async fn tax(&self) -> Money {
-        Money::of(self.0.tax_total, &self.0.currency)
+        Money::of(*self.0.tax_total, &self.0.currency)
     }
     /// How much of it has been invoiced.
     async fn invoiced(&self) -> Money {
-        Money::of(self.0.invoiced_amount, &self.0.currency)
+        Money::of(*self.0.invoiced_amount, &self.0.currency)
     }
     /// The ISO 4217 currency of every amount on it.
     async fn currency(&self) -> &str {
@@ -305,7 +305,7 @@ impl OrderLine {
     /// The price per unit: from the buyer's price list at submission, or as the seller
     /// changed it in the acknowledgement.
     async fn unit_price(&self) -> Money {
-        Money::of(self.0.unit_price, &self.1)
+        Money::of(*self.0.unit_price, &self.1)
     }
     /// Where the price came from at submission.
     async fn price_source(&self) -> PriceSource {
@@ -314,7 +314,7 @@ impl OrderLine {
     /// Net: quantity (accepted, once acknowledged) times unit price, rounded half-even to the
     /// currency's minor unit.
     async fn line_total(&self) -> Money {
-        Money::of(self.0.line_total, &self.1)
+        Money::of(*self.0.line_total, &self.1)
     }
     /// The product's tax rate in percent when the order was placed.
     async fn tax_rate_percent(&self) -> Decimal {
@@ -323,7 +323,7 @@ impl OrderLine {
     /// The line's tax: its net total times the rate, rounded half-even to the currency's
     /// minor unit.
     async fn tax_amount(&self) -> Money {
-        Money::of(self.0.tax_amount, &self.1)
+        Money::of(*self.0.tax_amount, &self.1)
     }
     /// When the buyer wants this line.
     async fn requested_date(&self) -> Option<Date> {
@@ -581,7 +581,7 @@ impl Invoice {
     }
     /// The amount invoiced: its net lines plus their tax, each rounded per line.
     async fn total(&self) -> Money {
-        Money::of(self.0.total, &self.0.currency)
+        Money::of(*self.0.total, &self.0.currency)
     }
     /// Its net lines, before tax.
     async fn subtotal(&self) -> Money {
@@ -592,11 +592,11 @@ impl Invoice {
     }
     /// The tax of its lines.
     async fn tax(&self) -> Money {
-        Money::of(self.0.tax_total, &self.0.currency)
+        Money::of(*self.0.tax_total, &self.0.currency)
     }
     /// The amount paid so far.
     async fn paid(&self) -> Money {
-        Money::of(self.0.paid, &self.0.currency)
+        Money::of(*self.0.paid, &self.0.currency)
     }
     /// What is still owed.
     async fn balance(&self) -> Money {
@@ -659,15 +659,15 @@ impl InvoiceLine {
     }
     /// The price per unit.
     async fn unit_price(&self) -> Money {
-        Money::of(self.0.unit_price, &self.1)
+        Money::of(*self.0.unit_price, &self.1)
     }
     /// Net: quantity times unit price, rounded half-even to the currency's minor unit.
     async fn line_total(&self) -> Money {
-        Money::of(self.0.line_total, &self.1)
+        Money::of(*self.0.line_total, &self.1)
     }
     /// The line's tax, rounded half-even to the currency's minor unit.
     async fn tax_amount(&self) -> Money {
-        Money::of(self.0.tax_amount, &self.1)
+        Money::of(*self.0.tax_amount, &self.1)
     }
 }
 
@@ -680,7 +680,7 @@ pub struct Payment(pub payment::Model, pub String);
 impl Payment {
     /// The amount paid.
     async fn amount(&self) -> Money {
-        Money::of(self.0.amount, &self.1)
+        Money::of(*self.0.amount, &self.1)
     }
     /// The day the money arrived.
     async fn received_on(&self) -> Date {

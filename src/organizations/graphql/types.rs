@@ -857,7 +857,7 @@ macro_rules! organization_type {
                     .0
                     .credit_limit
                     .zip(self.0.credit_currency.as_deref())
-                    .map(|(amount, currency)| crate::graphql::money::Money::of(amount, currency)))
+                    .map(|(amount, currency)| crate::graphql::money::Money::of(*amount, currency)))
             }
 
             /// What it bought and is worth as a customer, as of a day: see CustomerFigures.
