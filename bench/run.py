@@ -19,6 +19,7 @@ Needs: cargo, PostgreSQL at --postgres (trust authentication), pgbench, wrk.
 
 import argparse
 import datetime
+import decimal
 import json
 import os
 import platform
@@ -577,25 +578,30 @@ def peer_w3_variables(pg, database, buyer, brand, skus):
           FROM products p WHERE p.sku IN ({listed}) ORDER BY p.sku""")
     order_id = "00000000-0000-4000-8000-__UNIQUE__"
     now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    # Amounts, prices and quantities are stored as whole ten-thousandths; lines are
+    # rounded half-even to the cent (100 ten-thousandths).
+    def cents(units):
+        return int((decimal.Decimal(units) / 100).quantize(0, decimal.ROUND_HALF_EVEN)) * 100
+
     variables, net_total, tax_total = {}, 0, 0
     for k, line in enumerate(rows.splitlines(), start=1):
         sku, product, unit, price = line.split("|")
-        price = float(price or 0)
-        net = round(price * k, 2)
-        tax = round(net * 0.19, 2)
+        price = int(price or 0)
+        net = cents(price * k)
+        tax = cents(decimal.Decimal(net) * decimal.Decimal("0.19"))
         net_total, tax_total = net_total + net, tax_total + tax
         variables[f"l{k}"] = {
             "rowId": f"{k:08x}-0000-4000-8000-__UNIQUE__", "orderId": order_id, "lineNumber": k,
-            "productId": product, "quantity": str(k), "unit": unit, "unitPrice": f"{price:.2f}",
-            "priceSource": "TIER_PRICE_LIST", "lineTotal": f"{net:.2f}", "taxRate": "19",
-            "taxAmount": f"{tax:.2f}", "status": "OPEN", "shippedQuantity": "0",
-            "invoicedQuantity": "0",
+            "productId": product, "quantity": str(k * 10000), "unit": unit,
+            "unitPrice": str(price), "priceSource": "TIER_PRICE_LIST", "lineTotal": str(net),
+            "taxRate": "190000", "taxAmount": str(tax), "status": "OPEN",
+            "shippedQuantity": "0", "invoicedQuantity": "0",
         }
     variables["order"] = {
         "rowId": order_id, "kind": "SALES", "number": "PG-__UNIQUE__", "buyerId": buyer,
         "sellerId": brand, "buyerPoNumber": "PG-W3-__UNIQUE__", "contentHash": "peer",
-        "status": "SUBMITTED", "currency": "EUR", "total": f"{net_total + tax_total:.2f}",
-        "taxTotal": f"{tax_total:.2f}", "invoicedAmount": "0", "paymentTermsDays": 60,
+        "status": "SUBMITTED", "currency": "EUR", "total": str(net_total + tax_total),
+        "taxTotal": str(tax_total), "invoicedAmount": "0", "paymentTermsDays": 60,
         "submittedAt": now, "createdAt": now, "updatedAt": now,
     }
     return variables

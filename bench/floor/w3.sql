@@ -21,7 +21,7 @@ WITH priced AS (
          (SELECT e.unit_price FROM price_list_entries e
             JOIN partner_tiers t ON t.price_list_id = e.price_list_id
             JOIN tier_memberships m ON m.tier_id = t.id AND m.ended_at IS NULL
-           WHERE m.organization_id = :buyer AND e.product_id = p.id AND e.min_quantity <= v.q
+           WHERE m.organization_id = :buyer AND e.product_id = p.id AND e.min_quantity <= v.q * 10000
            ORDER BY e.min_quantity DESC LIMIT 1) AS price
     FROM (VALUES (1, 'SKU-00001', 1), (2, 'SKU-00002', 2), (3, 'SKU-00003', 3),
                  (4, 'SKU-00004', 4), (5, 'SKU-00005', 5), (6, 'SKU-00006', 6),
@@ -29,7 +29,7 @@ WITH priced AS (
                  (10, 'SKU-00010', 10)) v(n, sku, q)
     JOIN products p ON p.sku = v.sku),
 amounts AS (
-  SELECT sum(q * price) AS net, sum(round(q * price * 0.19, 2)) AS tax FROM priced),
+  SELECT sum(round(q * price, -2)) AS net, sum(round(q * price * 0.19, -2)) AS tax FROM priced),
 o AS (
   INSERT INTO orders (id, kind, number, buyer_id, seller_id, buyer_po_number, content_hash,
                       status, currency, total, tax_total, invoiced_amount, payment_terms_days,
@@ -43,8 +43,8 @@ l AS (
   INSERT INTO order_lines (id, order_id, line_number, product_id, quantity, unit, unit_price,
                            price_source, line_total, tax_rate, tax_amount, status,
                            shipped_quantity, invoiced_quantity)
-  SELECT gen_random_uuid(), o.id, p.n, p.product_id, p.q, p.unit, p.price, 'TIER_PRICE_LIST',
-         p.q * p.price, 19, round(p.q * p.price * 0.19, 2), 'OPEN', 0, 0
+  SELECT gen_random_uuid(), o.id, p.n, p.product_id, p.q * 10000, p.unit, p.price, 'TIER_PRICE_LIST',
+         round(p.q * p.price, -2), 190000, round(p.q * p.price * 0.19, -2), 'OPEN', 0, 0
     FROM o, priced p
   RETURNING line_number, quantity, unit_price, line_total, product_id),
 h AS (
@@ -54,7 +54,7 @@ b AS (
   INSERT INTO credit_balances (buyer_id, seller_id, currency, amount)
   SELECT :buyer, :brand, 'EUR', total FROM o
   ON CONFLICT (buyer_id, seller_id, currency)
-  DO UPDATE SET amount = ROUND(credit_balances.amount + excluded.amount, 4))
+  DO UPDATE SET amount = credit_balances.amount + excluded.amount)
 SELECT o.number, o.status, o.total, l.line_number, l.quantity, l.unit_price, l.line_total, p.sku
   FROM o, l JOIN products p ON p.id = l.product_id
  ORDER BY l.line_number;
