@@ -166,6 +166,26 @@ pub fn unreachable(err: &DbErr) -> bool {
     }
 }
 
+/// Whether `err` says a sum of amounts went past what a stored amount can hold
+/// (±922,337,203,685,477.5807): PostgreSQL's numeric value out of range (22003), or SQLite's
+/// integer overflow in a SUM.
+pub fn overflowed(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    match e.as_ref() {
+        Sqlx::Database(db) => {
+            db.code().is_some_and(|c| c == "22003") || db.message() == "integer overflow"
+        }
+        _ => false,
+    }
+}
+
+pub const OVERFLOW_MESSAGE: &str = "a sum of amounts would pass the largest amount kept (922337203685477.5807); nothing was changed";
+
 impl Error {
     /// The GraphQL error a client sees, with `extensions.code`. Database and internal faults
     /// are logged here with their cause chain and reach the client as an opaque message.
@@ -208,6 +228,11 @@ impl Error {
                 tracing::warn!(error = %error_chain(&err), "the database cannot be reached");
                 async_graphql::Error::new(UNAVAILABLE_MESSAGE)
                     .extend_with(|_, e| e.set("code", UNAVAILABLE))
+            }
+            Error::Database(ref db) if overflowed(db) => {
+                tracing::warn!(error = %error_chain(&err), "a sum of amounts is out of range");
+                async_graphql::Error::new(OVERFLOW_MESSAGE)
+                    .extend_with(|_, e| e.set("code", "OUT_OF_RANGE"))
             }
             Error::Database(_) | Error::Internal(_) => {
                 tracing::error!(error = %error_chain(&err), "request failed");

@@ -174,6 +174,30 @@ async fn rebuild(
             .await
             .map_err(|e| DbErr::Migration(format!("{table}: {e}")))?;
 
+    // A value that the other form cannot hold exactly stops the conversion, naming it,
+    // rather than being clamped: text, or a real past the range of ten-thousandths on the
+    // way up; on the way down, more than a real holds exactly (2^53 ten-thousandths).
+    for column in columns {
+        let outside = match direction {
+            Direction::ToUnits => format!(
+                "typeof(\"{column}\") NOT IN ('integer', 'real') \
+                 OR abs(\"{column}\") > 922337203685477.5807"
+            ),
+            Direction::ToDecimals => format!("abs(\"{column}\") > 9007199254740992"),
+        };
+        let bad: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL AND ({outside})"
+        )))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| DbErr::Migration(format!("{table}.{column}: {e}")))?;
+        if bad > 0 {
+            return Err(DbErr::Migration(format!(
+                "{table}.{column}: {bad} value(s) cannot be converted exactly; nothing was changed"
+            )));
+        }
+    }
+
     let new = format!("{table}__exact");
     let mut sql = replace_once(
         &create,

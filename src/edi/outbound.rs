@@ -12,6 +12,7 @@
 
 use chrono::Utc;
 use entity::enums::{EdiDirection, EdiStatus, EdiUsage, LineStatus};
+use entity::fixed::Fixed;
 use entity::{
     edi_document, edi_interchange, invoice, invoice_line, order, order_line, organization, product,
     shipment, shipment_line,
@@ -376,8 +377,8 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
             LineStatus::Accepted => ("IA", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Changed => ("IC", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Backordered => ("IB", l.accepted_quantity.unwrap_or(l.quantity)),
-            LineStatus::Rejected => ("IR", entity::fixed::Fixed::ZERO),
-            LineStatus::Cancelled => ("ID", entity::fixed::Fixed::ZERO),
+            LineStatus::Rejected => ("IR", Fixed::ZERO),
+            LineStatus::Cancelled => ("ID", Fixed::ZERO),
             LineStatus::Open => continue,
         };
         let mut ack = vec![status.into(), number(*quantity), unit(l.unit)];

@@ -19,7 +19,7 @@ use sea_orm::{ConnectionTrait, DeriveIden, Set};
 use uuid::Uuid;
 
 use crate::access::Principal;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Money, label, stored};
 use crate::store::{self};
 
@@ -154,7 +154,7 @@ pub async fn shift(
             .values_panic([
                 buyer.into(),
                 seller.into(),
-                currency.into(),
+                currency.clone().into(),
                 Fixed::from(amount).into(),
             ])
             .on_conflict(
@@ -164,10 +164,21 @@ pub async fn shift(
                     CreditBalances::Currency,
                 ])
                 .value(CreditBalances::Amount, Expr::cust(BOOKED))
+                .action_and_where(Expr::cust(IN_RANGE))
                 .to_owned(),
             )
+            .returning_col(CreditBalances::Amount)
             .to_owned();
-        db.execute(&stmt).await?;
+        if db.query_one(&stmt).await?.is_none() {
+            return Err(Error::user(
+                &["input"],
+                ErrorCode::OutOfRange,
+                format!(
+                    "the open balance in {currency} would pass the largest amount kept \
+                     (922337203685477.5807)"
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -284,6 +295,11 @@ pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -
 /// The balance after an upsert adds its row's amount: whole ten-thousandths on both
 /// databases, so the sum and the limit check are exact integer arithmetic.
 const BOOKED: &str = "\"credit_balances\".\"amount\" + \"excluded\".\"amount\"";
+
+/// That the sum [`BOOKED`] stays within a `BIGINT`, written so that it cannot overflow
+/// itself: SQLite would quietly turn an overflowing sum into a real.
+const IN_RANGE: &str = "(\"excluded\".\"amount\" >= 0 AND \"credit_balances\".\"amount\" <= 9223372036854775807 - \"excluded\".\"amount\") \
+     OR (\"excluded\".\"amount\" < 0 AND \"credit_balances\".\"amount\" >= -9223372036854775807 - \"excluded\".\"amount\")";
 
 /// Why an order of `amount` waits for a credit decision, in words: the exposure it would
 /// have added to.

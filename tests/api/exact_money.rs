@@ -246,3 +246,114 @@ async fn sums_of_many_dimes_are_exact_in_sql_and_in_the_figures() {
     // 60 × (0.10 − 0.07) = 1.80.
     assert_eq!(figures["marginLifetime"]["amount"], "1.80");
 }
+
+#[tokio::test]
+async fn a_balance_that_would_pass_the_range_refuses_the_order_and_changes_nothing() {
+    let app = spawn_app().await;
+    app.create_org("BRAND", "Aurora", "BRAND").await;
+    product(&app, "BIG", "Parts", "10.00", "5.00").await;
+    let buyer = customer(&app, "Big", "C-BIG", None).await;
+    big_order(&app, &buyer, "BIG-1", None).await;
+    // A balance one order short of the largest amount kept.
+    app.db
+        .execute_unprepared("UPDATE credit_balances SET amount = 9223372036854700000")
+        .await
+        .unwrap();
+    let refused = big_order(&app, &buyer, "BIG-2", Some("OUT_OF_RANGE")).await;
+    assert!(refused.contains("largest amount kept"), "{refused}");
+    let kept = &rows(
+        &app,
+        "SELECT amount, (SELECT COUNT(*) FROM orders) AS n FROM credit_balances",
+    )
+    .await[0];
+    assert_eq!(
+        kept.try_get::<i64>("", "amount").unwrap(),
+        9_223_372_036_854_700_000
+    );
+    assert_eq!(
+        kept.try_get::<i64>("", "n").unwrap(),
+        1,
+        "the refused order is not kept"
+    );
+
+    // Sums past the range in the figures are refused by code, never INTERNAL.
+    app.db
+        .execute_unprepared("UPDATE orders SET total = 9223372036854700000")
+        .await
+        .unwrap();
+    big_order(&app, &buyer, "BIG-3", Some("OUT_OF_RANGE")).await;
+    let body = app
+        .graphql(
+            "{ portfolio { pareto { customers revenue { amount } } } }",
+            json!({}),
+        )
+        .await;
+    assert_ne!(
+        body["errors"][0]["extensions"]["code"], "INTERNAL",
+        "{body}"
+    );
+}
+
+/// Submits one BIG for `buyer`; with `refused`, expects that code and returns the answer.
+async fn big_order(app: &TestApp, buyer: &str, po: &str, refused: Option<&str>) -> String {
+    let body = app
+        .graphql(
+            "mutation($input: OrderSubmitInput!) { orderSubmit(input: $input) {
+                order { id } userErrors { code message } } }",
+            json!({ "input": { "buyerId": buyer, "poNumber": po,
+                               "lines": [{ "sku": "BIG", "quantity": "1" }] } }),
+        )
+        .await;
+    let text = body.to_string();
+    match refused {
+        None => assert_eq!(
+            body["data"]["orderSubmit"]["userErrors"],
+            json!([]),
+            "{body}"
+        ),
+        Some(code) => {
+            assert!(text.contains(code), "{body}");
+            assert!(!text.contains("INTERNAL"), "{body}");
+            assert_eq!(
+                body["data"]["orderSubmit"]["order"],
+                serde_json::Value::Null
+            );
+        }
+    }
+    text
+}
+
+#[tokio::test]
+async fn the_migration_refuses_a_value_it_cannot_convert_exactly_and_changes_nothing() {
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Sqlite {
+        // PostgreSQL's numeric holds nothing else, and its cast refuses out of range.
+        return;
+    }
+    product(&app, "ODD", "Parts", "10.00", "5.00").await;
+    migration::Migrator::down(&app.db, Some(1)).await.unwrap();
+    app.db
+        .execute_unprepared("UPDATE products SET standard_cost = 'abc'")
+        .await
+        .unwrap();
+    let err = migration::Migrator::up(&app.db, None).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("products.standard_cost: 1 value(s) cannot be converted exactly"),
+        "{err}"
+    );
+    let kind: String = rows(&app, "SELECT typeof(list_price) AS k FROM products").await[0]
+        .try_get("", "k")
+        .unwrap();
+    assert_eq!(kind, "real", "nothing was converted");
+    app.db
+        .execute_unprepared("UPDATE products SET standard_cost = 5")
+        .await
+        .unwrap();
+    migration::Migrator::up(&app.db, None).await.unwrap();
+    let cost = &rows(&app, "SELECT standard_cost AS c FROM products").await[0];
+    assert_eq!(
+        channelgraph::money::column(cost, "c").unwrap(),
+        Some(Decimal::from(5))
+    );
+}
