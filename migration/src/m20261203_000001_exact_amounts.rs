@@ -127,21 +127,27 @@ async fn sqlite(manager: &SchemaManager<'_>, direction: Direction) -> Result<(),
         .await
         .map_err(|e| DbErr::Migration(e.to_string()))?;
     run(&mut conn, "PRAGMA foreign_keys = OFF").await?;
-    run(&mut conn, "BEGIN IMMEDIATE").await?;
-    let mut result = Ok(());
-    for (table, columns) in COLUMNS {
-        result = rebuild(&mut conn, table, columns, direction).await;
-        if result.is_err() {
-            break;
+    let converted = match run(&mut conn, "BEGIN IMMEDIATE").await {
+        Ok(()) => {
+            let mut result = Ok(());
+            for (table, columns) in COLUMNS {
+                result = rebuild(&mut conn, table, columns, direction).await;
+                if result.is_err() {
+                    break;
+                }
+            }
+            if result.is_ok() {
+                result = foreign_keys_hold(&mut conn).await;
+            }
+            let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            let ended = run(&mut conn, end).await;
+            result.and(ended)
         }
-    }
-    if result.is_ok() {
-        result = foreign_keys_hold(&mut conn).await;
-    }
-    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    let ended = run(&mut conn, end).await;
+        Err(err) => Err(err),
+    };
+    // The connection goes back to the pool as it came: with foreign keys on.
     let restored = run(&mut conn, "PRAGMA foreign_keys = ON").await;
-    result.and(ended).and(restored)
+    converted.and(restored)
 }
 
 async fn rebuild(
