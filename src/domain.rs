@@ -315,6 +315,23 @@ pub fn gln(field: &[&str], value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// A D-U-N-S number: nine digits, or thirteen with a four-digit location suffix (DUNS+4).
+/// Dashes, as people write it, are dropped.
+pub fn duns(field: &[&str], value: &str) -> Result<String> {
+    let digits: String = value.trim().chars().filter(|c| *c != '-').collect();
+    if !(digits.len() == 9 || digits.len() == 13) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            format!(
+                "DUNS `{}` must be 9 digits, or 13 with a location suffix",
+                value.trim()
+            ),
+        ));
+    }
+    Ok(digits)
+}
+
 /// A GS1 Global Trade Item Number: 8, 12, 13 or 14 digits whose last is the check digit.
 pub fn gtin(field: &[&str], value: &str) -> Result<String> {
     let value = value.trim();

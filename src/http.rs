@@ -672,15 +672,6 @@ pub(crate) fn rate_limited(
 
 const EDI_X12: &str = "application/edi-x12";
 
-/// The text of an X12 body: UTF-8, or else ISO 8859-1, byte for byte, so nothing a partner
-/// sends is lost.
-fn edi_text(body: &[u8]) -> String {
-    match std::str::from_utf8(body) {
-        Ok(text) => text.to_owned(),
-        Err(_) => body.iter().map(|&b| char::from(b)).collect(),
-    }
-}
-
 /// `POST /edi/x12`: receives an interchange from a partner system. The answer is JSON with
 /// the stored interchange, its sets and the acknowledgements; with `Accept:
 /// application/edi-x12` it is the acknowledgements themselves.
@@ -717,15 +708,14 @@ pub async fn edi_post(
         Ok(body) => body,
         Err(refused) => return refused,
     };
-    let text = edi_text(&body);
-    if text.trim().is_empty() {
+    if body.iter().all(u8::is_ascii_whitespace) {
         return edi_error(
             StatusCode::BAD_REQUEST,
             "send an interchange, ISA to IEA, as the request body",
             "BAD_USER_INPUT",
         );
     }
-    let receipt = crate::edi::inbound::receive(&state.db, &principal, &text, &state.trade).await;
+    let receipt = crate::edi::inbound::receive(&state.db, &principal, &body, &state.trade).await;
     let receipt = match receipt {
         Ok(r) => r,
         Err(crate::error::Error::User(e)) => {

@@ -18,6 +18,8 @@ pub struct Model {
     pub country: String,
     /// GS1 Global Location Number, used as the ship-to or bill-to id in EDI.
     pub gln: Option<String>,
+    /// D-U-N-S number, nine digits, or thirteen with a location suffix (DUNS+4).
+    pub duns: Option<String>,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -612,3 +612,27 @@ pub enum DeliveryStatus {
     #[sea_orm(string_value = "DEAD")]
     Dead,
 }
+
+/// When a trading partner is sent a TA1 interchange acknowledgement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum InterchangeAcks {
+    #[sea_orm(string_value = "WHEN_REQUESTED")]
+    WhenRequested,
+    #[sea_orm(string_value = "ALWAYS")]
+    Always,
+    #[sea_orm(string_value = "NEVER")]
+    Never,
+}
+
+/// How the bytes a trading partner sends are read as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TextEncoding {
+    #[sea_orm(string_value = "UTF_8")]
+    Utf8,
+    #[sea_orm(string_value = "ISO_8859_1")]
+    Iso88591,
+}

@@ -28,6 +28,16 @@ pub struct Model {
     pub ship_to_address_id: Option<Uuid>,
     pub payment_terms_days: i32,
     pub notes: Option<String>,
+    /// A one-time ship-to named only by name and address (an 850's N1/N2/N3/N4 with no id).
+    pub ship_to_name: Option<String>,
+    pub ship_to_street: Option<String>,
+    pub ship_to_city: Option<String>,
+    pub ship_to_region: Option<String>,
+    pub ship_to_postal_code: Option<String>,
+    pub ship_to_country: Option<String>,
+    /// The ship-to as the buyer named it (N103/N104), to answer in its words.
+    pub ship_to_qualifier: Option<String>,
+    pub ship_to_code: Option<String>,
     pub submitted_by: Option<Uuid>,
     pub submitted_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -13,6 +13,13 @@ pub struct Model {
     pub line_number: i32,
     pub product_id: Uuid,
     pub buyer_part_number: Option<String>,
+    /// The item as the buyer named it (PO1's qualifier and id, `UP`, `EN`, `IN`, …).
+    pub item_qualifier: Option<String>,
+    pub item_code: Option<String>,
+    /// The unit the buyer ordered in, when it is a pack of ours (`CA` of 12), and how many of
+    /// the product's own unit one holds; quantity and price are kept in the product's unit.
+    pub ordered_unit: Option<String>,
+    pub pack_size: Option<i32>,
     pub quantity: Fixed,
     pub unit: UnitOfMeasure,
     pub unit_price: Fixed,

@@ -21,6 +21,7 @@ mod m20261201_000001_events;
 mod m20261202_000001_revocations;
 mod m20261202_000002_leases;
 mod m20261203_000001_exact_amounts;
+mod m20261204_000001_trading_partners;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_revocations::Migration),
             Box::new(m20261202_000002_leases::Migration),
             Box::new(m20261203_000001_exact_amounts::Migration),
+            Box::new(m20261204_000001_trading_partners::Migration),
         ]
     }
 }

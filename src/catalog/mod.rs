@@ -4,6 +4,7 @@
 
 pub mod graphql;
 pub mod model;
+pub mod packs;
 pub mod pricing;
 pub mod products;
 pub mod tiers;

@@ -52,7 +52,9 @@ pub fn body(group: &Group, outcomes: &[SetOutcome]) -> Vec<(&'static str, Vec<St
                 let within = p.position.checked_sub(o.position).map(|n| n + 1);
                 // A fault inside the body names its segment; a trailer fault needs no AK3.
                 if let Some(pos) = within.filter(|_| !matches!(p.segment.as_str(), "ST" | "SE")) {
-                    let code = if p.element.is_some() { "8" } else { "2" };
+                    let code =
+                        p.segment_note
+                            .unwrap_or(if p.element.is_some() { "8" } else { "2" });
                     out.push((
                         "AK3",
                         vec![
@@ -63,7 +65,8 @@ pub fn body(group: &Group, outcomes: &[SetOutcome]) -> Vec<(&'static str, Vec<St
                         ],
                     ));
                     if let Some(element) = p.element {
-                        out.push(("AK4", vec![element.to_string(), String::new(), "7".into()]));
+                        let note = p.element_note.unwrap_or("7");
+                        out.push(("AK4", vec![element.to_string(), String::new(), note.into()]));
                     }
                 }
                 out.push(("AK5", vec!["R".into(), p.code.into()]));
@@ -138,6 +141,8 @@ mod tests {
                     position: 14,
                     segment: "PO1".into(),
                     element: Some(7),
+                    segment_note: None,
+                    element_note: None,
                     message: "no product has SKU NOPE".into(),
                 }),
             },
@@ -157,6 +162,8 @@ mod tests {
             position: 9,
             segment: "GE".into(),
             element: Some(2),
+            segment_note: None,
+            element_note: None,
             message: "GE02 8 does not match GS06 7".into(),
         }));
         assert_eq!(

@@ -20,15 +20,19 @@ pub struct Delimiters {
     /// ISA11 in 005010; 004010 has the standards identifier `U` there instead.
     pub repetition: Option<char>,
     pub segment: char,
+    /// A line break written after each segment terminator (`""`, `"\n"` or `"\r\n"`);
+    /// line breaks between segments are always tolerated when reading.
+    pub line_break: &'static str,
 }
 
 impl Delimiters {
-    /// `*`, `:`, `^` and `~`: what this server writes.
+    /// `*`, `:`, `^` and `~`: what this server writes unless a partner is set up otherwise.
     pub const STANDARD: Delimiters = Delimiters {
         element: '*',
         component: ':',
         repetition: Some('^'),
         segment: '~',
+        line_break: "",
     };
 }
 
@@ -107,7 +111,33 @@ pub struct Problem {
     pub position: usize,
     pub segment: String,
     pub element: Option<usize>,
+    /// The 997's note on the segment (AK304, data element 720), when it is not the usual:
+    /// `8` (data element errors) for a fault with an element, `2` (unexpected) without.
+    pub segment_note: Option<&'static str>,
+    /// The 997's note on the element (AK403, data element 723), when it is not `7`
+    /// (invalid code value): `6` for an invalid character, for example.
+    pub element_note: Option<&'static str>,
     pub message: String,
+}
+
+impl Problem {
+    /// A problem at `segment`, noted the usual way.
+    pub fn at(
+        code: &'static str,
+        segment: &Segment,
+        element: Option<usize>,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            code,
+            position: segment.position,
+            segment: segment.id.clone(),
+            element,
+            segment_note: None,
+            element_note: None,
+            message: message.into(),
+        }
+    }
 }
 
 /// A transaction set: ST, its body, SE.
@@ -187,13 +217,63 @@ fn problem(
     element: Option<usize>,
     message: impl Into<String>,
 ) -> Problem {
-    Problem {
+    Problem::at(code, segment, element, message)
+}
+
+/// What is wrong with a value's characters, if anything: a control character, or bytes that
+/// were not text in the partner's encoding (read as U+FFFD).
+pub fn bad_character(value: &str) -> Option<String> {
+    value.chars().find_map(|c| {
+        if c == char::REPLACEMENT_CHARACTER {
+            Some("holds bytes that are not UTF-8".to_owned())
+        } else if c.is_control() {
+            Some(format!("holds the control character U+{:04X}", c as u32))
+        } else {
+            None
+        }
+    })
+}
+
+/// The first element of `segment` with a bad character: its number and what is wrong.
+fn bad_element(segment: &Segment) -> Option<(usize, String)> {
+    segment
+        .elements
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| bad_character(e).map(|why| (i + 1, why)))
+}
+
+/// The refusal of a segment with a bad character (AK403 `6`).
+fn bad_characters(code: &'static str, segment: &Segment) -> Option<Problem> {
+    let (element, why) = bad_element(segment)?;
+    let mut p = Problem::at(
         code,
-        position: segment.position,
-        segment: segment.id.clone(),
-        element,
-        message: message.into(),
-    }
+        segment,
+        Some(element),
+        format!("{}{element:02} {why}", segment.id),
+    );
+    p.element_note = Some("6");
+    Some(p)
+}
+
+/// Whether ISA12 is a version whose envelope this server reads: the 004 and 005 releases
+/// (`00400` to `00406`, `00500` to `00508`), which many 004010 and 005010 senders use.
+pub fn readable_version(isa12: &str) -> bool {
+    isa12.len() == 5
+        && isa12.chars().all(|c| c.is_ascii_digit())
+        && matches!(&isa12[..4], "0040" | "0050")
+}
+
+/// The interchange id qualifiers of the X12 code list (data element I05).
+const ID_QUALIFIERS: [&str; 35] = [
+    "01", "02", "03", "04", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
+    "19", "20", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38", "AM", "NR",
+    "SA", "SN", "ZZ",
+];
+
+/// Whether `value` is an interchange id qualifier (I05).
+pub fn id_qualifier(value: &str) -> bool {
+    ID_QUALIFIERS.contains(&value)
 }
 
 /// The delimiters an interchange declares in its ISA.
@@ -243,13 +323,16 @@ fn delimiters(isa: &[char]) -> Result<Delimiters, InterchangeError> {
         component,
         repetition,
         segment,
+        line_break: "",
     })
 }
 
-/// Splits the text after the ISA into segments, dropping line breaks around them.
+/// Splits the text after the ISA into segments, dropping line breaks and other white space
+/// around them (never a delimiter).
 fn segments(text: &str, d: Delimiters) -> Vec<Segment> {
+    let around = |c: char| c.is_whitespace() && c != d.element && c != d.component;
     text.split(d.segment)
-        .map(|raw| raw.trim_matches(|c| c == '\r' || c == '\n'))
+        .map(|raw| raw.trim_matches(around))
         .filter(|raw| !raw.is_empty())
         .enumerate()
         .map(|(i, raw)| {
@@ -279,6 +362,9 @@ pub struct IsaSummary {
     /// ISA05 and ISA06.
     pub sender_qualifier: String,
     pub sender_id: String,
+    /// ISA07 and ISA08.
+    pub receiver_qualifier: String,
+    pub receiver_id: String,
     pub control_number: String,
     pub date: String,
     pub time: String,
@@ -302,10 +388,12 @@ pub fn isa_summary(raw: &str) -> Option<IsaSummary> {
     (fields.len() == 17).then(|| IsaSummary {
         sender_qualifier: fields[5].trim().to_owned(),
         sender_id: fields[6].trim().to_owned(),
+        receiver_qualifier: fields[7].trim().to_owned(),
+        receiver_id: fields[8].trim().to_owned(),
         control_number: fields[13].to_owned(),
         date: fields[9].to_owned(),
         time: fields[10].to_owned(),
-        version: matches!(fields[12], "00401" | "00501").then(|| fields[12].to_owned()),
+        version: readable_version(fields[12]).then(|| fields[12].to_owned()),
         usage: match fields[15] {
             "P" => Some(Usage::Production),
             "T" => Some(Usage::Test),
@@ -336,7 +424,7 @@ pub fn parse(raw: &str) -> Result<Interchange, InterchangeError> {
             "ISA",
             None,
             format!(
-                "the ISA is {} characters; it has {ISA_LENGTH}",
+                "the ISA has {} characters; it must have {ISA_LENGTH}",
                 isa_chars.len()
             ),
         ));
@@ -369,13 +457,16 @@ pub fn parse(raw: &str) -> Result<Interchange, InterchangeError> {
     if !numeric(10, 4) {
         return Err(fail("015", 1, "ISA", Some(10), "ISA10 must be a time HHMM"));
     }
-    if !matches!(field(12), "00401" | "00501") {
+    if !readable_version(field(12)) {
         return Err(fail(
             "017",
             1,
             "ISA",
             Some(12),
-            format!("version {} is not 00401 or 00501", field(12)),
+            format!(
+                "version `{}` is not one we read: 00400 to 00406 or 00500 to 00508",
+                field(12)
+            ),
         ));
     }
     if !numeric(13, 9) {
@@ -391,8 +482,30 @@ pub fn parse(raw: &str) -> Result<Interchange, InterchangeError> {
         "T" => Usage::Test,
         _ => return Err(fail("020", 1, "ISA", Some(15), "ISA15 must be P or T")),
     };
+    for (n, note) in [(2, "010"), (4, "012"), (6, "006"), (8, "008")] {
+        if let Some(why) = bad_character(field(n)) {
+            return Err(fail(note, 1, "ISA", Some(n), format!("ISA{n:02} {why}")));
+        }
+    }
+    for (n, note) in [(5, "005"), (7, "007")] {
+        if !id_qualifier(field(n).trim()) {
+            return Err(fail(
+                note,
+                1,
+                "ISA",
+                Some(n),
+                format!(
+                    "ISA{n:02} `{}` is not an interchange id qualifier (ZZ, 01, 14, …)",
+                    field(n).trim()
+                ),
+            ));
+        }
+    }
     if field(6).trim().is_empty() {
         return Err(fail("006", 1, "ISA", Some(6), "ISA06 names no sender"));
+    }
+    if field(8).trim().is_empty() {
+        return Err(fail("008", 1, "ISA", Some(8), "ISA08 names no receiver"));
     }
     let rest: String = text.chars().skip(ISA_LENGTH).collect();
     let mut interchange = Interchange {
@@ -496,15 +609,25 @@ fn read_group(segments: &[Segment], start: usize) -> (Group, usize) {
     let gs = &segments[start];
     let mut group = Group {
         functional_id: gs.element(1).to_owned(),
-        sender: gs.element(2).to_owned(),
-        receiver: gs.element(3).to_owned(),
+        sender: gs.element(2).trim().to_owned(),
+        receiver: gs.element(3).trim().to_owned(),
         control_number: gs.element(6).to_owned(),
         version: gs.element(8).to_owned(),
         sets: Vec::new(),
         position: gs.position,
         problem: None,
     };
-    if group.control_number.is_empty() || !group.control_number.chars().all(|c| c.is_ascii_digit())
+    let code_of = |element: Option<usize>| match element {
+        Some(2) => "7",
+        Some(3) => "8",
+        Some(6) => "6",
+        _ => "1",
+    };
+    if let Some(mut bad) = bad_characters("1", gs) {
+        bad.code = code_of(bad.element);
+        group.problem = Some(bad);
+    } else if group.control_number.is_empty()
+        || !group.control_number.chars().all(|c| c.is_ascii_digit())
     {
         group.problem = Some(problem("6", gs, Some(6), "GS06 must be a number"));
     } else if !matches!(group.version.get(..6), Some("004010" | "005010")) {
@@ -512,7 +635,11 @@ fn read_group(segments: &[Segment], start: usize) -> (Group, usize) {
             "2",
             gs,
             Some(8),
-            format!("version {} is not 004010 or 005010", group.version),
+            format!(
+                "version `{}` is not one we read: 004010 or 005010, with or without an \
+                 industry suffix such as VICS",
+                group.version
+            ),
         ));
     }
     let mut i = start + 1;
@@ -645,6 +772,8 @@ fn read_set(segments: &[Segment], start: usize) -> (TransactionSet, usize) {
                     set.problem.get_or_insert_with(|| {
                         problem("5", seg, None, format!("`{}` is not a segment id", seg.id))
                     });
+                } else if set.problem.is_none() {
+                    set.problem = bad_characters("5", seg);
                 }
                 set.body.push(seg.clone());
                 i += 1;

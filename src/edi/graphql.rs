@@ -480,7 +480,7 @@ impl EdiMutation {
                 "send an interchange, ISA to IEA",
             ))
         } else {
-            inbound::receive(db, principal, &input.document, trade).await
+            inbound::receive(db, principal, input.document.as_bytes(), trade).await
         };
         let (receipt, user_errors) = outcome(result)?;
         Ok(match receipt {
@@ -498,35 +498,209 @@ impl EdiMutation {
     }
 }
 
-/// The X12 version an organization is sent.
+/// The X12 release an organization is sent.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum X12Version {
-    /// 004010 (ISA12 `00401`).
+    /// 004010 (ISA12 `00400` or `00401`).
     V004010,
     /// 005010 (ISA12 `00501`).
     V005010,
 }
 
-impl X12Version {
+/// ISA12: the interchange control version a partner sends and is sent.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InterchangeVersion {
+    /// `00400`, which many 004010 senders use.
+    V00400,
+    /// `00401`.
+    V00401,
+    /// `00501`.
+    V00501,
+}
+
+impl InterchangeVersion {
     fn isa(self) -> &'static str {
         match self {
-            X12Version::V004010 => "00401",
-            X12Version::V005010 => "00501",
+            InterchangeVersion::V00400 => "00400",
+            InterchangeVersion::V00401 => "00401",
+            InterchangeVersion::V00501 => "00501",
+        }
+    }
+
+    fn of(isa: &str) -> Self {
+        match isa {
+            "00400" => InterchangeVersion::V00400,
+            "00401" => InterchangeVersion::V00401,
+            _ => InterchangeVersion::V00501,
         }
     }
 }
 
-/// How an organization trades by X12: the id it uses in the ISA and the version it is sent.
+/// GS08: the version, release and industry identifier of a partner's functional groups.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupVersion {
+    /// `004010`.
+    V004010,
+    /// `004010VICS`, the retail industry's 004010.
+    V004010Vics,
+    /// `005010`.
+    V005010,
+    /// `005010VICS`.
+    V005010Vics,
+}
+
+impl GroupVersion {
+    fn gs(self) -> &'static str {
+        match self {
+            GroupVersion::V004010 => "004010",
+            GroupVersion::V004010Vics => "004010VICS",
+            GroupVersion::V005010 => "005010",
+            GroupVersion::V005010Vics => "005010VICS",
+        }
+    }
+
+    fn of(gs: &str) -> Self {
+        match gs {
+            "004010" => GroupVersion::V004010,
+            "004010VICS" => GroupVersion::V004010Vics,
+            "005010VICS" => GroupVersion::V005010Vics,
+            _ => GroupVersion::V005010,
+        }
+    }
+}
+
+/// When a partner is sent a TA1 interchange acknowledgement. An interchange refused as a
+/// whole is always answered with one.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::InterchangeAcks")]
+pub enum InterchangeAcks {
+    /// When its ISA14 asks for one.
+    WhenRequested,
+    /// For every interchange.
+    Always,
+    /// Never for an accepted interchange, whatever ISA14 says.
+    Never,
+}
+
+/// How the bytes a partner sends are read as text. Bytes that are not text in it are
+/// refused with a 997 naming the element.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::TextEncoding")]
+pub enum TextEncoding {
+    /// UTF-8 (ASCII is UTF-8).
+    #[graphql(name = "UTF_8")]
+    Utf8,
+    /// ISO 8859-1 (Latin-1), byte for byte.
+    #[graphql(name = "ISO_8859_1")]
+    Iso88591,
+}
+
+/// The separators a partner is sent.
+#[derive(SimpleObject)]
+pub struct X12Separators {
+    /// The element separator, ISA's fourth character.
+    pub element: String,
+    /// The component (sub-element) separator, ISA16.
+    pub component: String,
+    /// The repetition separator, ISA11 in 00501; null in 004010.
+    pub repetition: Option<String>,
+    /// The segment terminator, with the line break that follows it, if any.
+    pub segment: String,
+}
+
+/// The separators to send a partner.
+#[derive(InputObject)]
+pub struct X12SeparatorsInput {
+    /// One character, neither a letter, a digit nor a space. Default `*`.
+    pub element: Option<String>,
+    /// One character. Default `:`.
+    pub component: Option<String>,
+    /// One character, or null for none (004010 has none). Default `^`.
+    pub repetition: Option<String>,
+    /// One character, optionally followed by `\n` or `\r\n` (`~\n`), or a line break alone
+    /// (`\n`). Default `~`.
+    pub segment: Option<String>,
+}
+
+fn one_separator(field: &str, value: &str) -> crate::error::Result<char> {
+    let mut chars = value.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_ascii_alphanumeric() && c != ' ' => Ok(c),
+        _ => Err(Error::user(
+            &["input", "separators", field],
+            ErrorCode::Invalid,
+            format!("{field} must be one character that is not a letter, a digit or a space"),
+        )),
+    }
+}
+
+impl X12SeparatorsInput {
+    fn parse(self) -> crate::error::Result<super::partners::Separators> {
+        let element = one_separator("element", self.element.as_deref().unwrap_or("*"))?;
+        let component = one_separator("component", self.component.as_deref().unwrap_or(":"))?;
+        let repetition = match self.repetition.as_deref() {
+            None => None,
+            Some(r) => Some(one_separator("repetition", r)?),
+        };
+        let terminator = self.segment.as_deref().unwrap_or("~");
+        let (segment, line_break) = match terminator {
+            "\n" => ('\n', ""),
+            "\r\n" => ('\r', "\n"),
+            t => {
+                let first = t.chars().next().unwrap_or(' ');
+                let rest = &t[first.len_utf8().min(t.len())..];
+                let line_break = match rest {
+                    "" => "",
+                    "\n" => "\n",
+                    "\r\n" => "\r\n",
+                    _ => {
+                        return Err(Error::user(
+                            &["input", "separators", "segment"],
+                            ErrorCode::Invalid,
+                            "segment must be one character, optionally followed by a line break",
+                        ));
+                    }
+                };
+                (one_separator("segment", &first.to_string())?, line_break)
+            }
+        };
+        let all = [Some(element), Some(component), repetition, Some(segment)];
+        let distinct = all
+            .iter()
+            .flatten()
+            .enumerate()
+            .all(|(i, c)| !all.iter().flatten().skip(i + 1).any(|d| d == c));
+        if !distinct {
+            return Err(Error::user(
+                &["input", "separators"],
+                ErrorCode::Invalid,
+                "the separators must all differ",
+            ));
+        }
+        Ok(super::partners::Separators {
+            element,
+            component,
+            repetition,
+            segment,
+            line_break,
+        })
+    }
+}
+
+/// An organization's trading-partner profile: the ids it uses in the ISA and GS, the versions
+/// it sends and is sent, its separators and encoding, and the acknowledgements it wants.
 pub struct EdiPartner(pub entity::edi_partner::Model);
 
-/// How an organization trades by X12: the id it uses in the ISA and the version it is sent.
+/// An organization's trading-partner profile: the ids it uses in the ISA and GS, the versions
+/// it sends and is sent, its separators and encoding, and the acknowledgements it wants.
 #[Object]
 impl EdiPartner {
     /// The organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization_by_id(ctx, self.0.organization_id).await
     }
-    /// ISA05/ISA07: `ZZ` (mutually defined), `01` (DUNS), `14` (GLN), …
+    /// ISA05/ISA07: `ZZ` (mutually defined), `01` (DUNS), `14` (DUNS+4), `08` (UCC), … Its
+    /// ISA05 must be this.
     async fn qualifier(&self) -> &str {
         &self.0.qualifier
     }
@@ -534,62 +708,149 @@ impl EdiPartner {
     async fn edi_id(&self) -> &str {
         &self.0.edi_id
     }
-    /// The version of what it is sent.
+    /// GS02/GS03: its application code; the EDI id unless set.
+    async fn group_id(&self) -> String {
+        super::partners::profile_of(&self.0).group_id
+    }
+    /// The release it is sent.
     async fn version(&self) -> X12Version {
-        if self.0.x12_version == "00401" {
+        if self.0.x12_version.starts_with("004") {
             X12Version::V004010
         } else {
             X12Version::V005010
         }
     }
-    /// When it was last configured.
+    /// ISA12 of what it is sent. What it sends may be any 004 or 005 release.
+    async fn interchange_version(&self) -> InterchangeVersion {
+        InterchangeVersion::of(&self.0.x12_version)
+    }
+    /// GS08 of what it is sent. Its acknowledgements answer in the version of what they
+    /// acknowledge.
+    async fn group_version(&self) -> GroupVersion {
+        GroupVersion::of(&super::partners::profile_of(&self.0).group_version)
+    }
+    /// The separators of what it is sent.
+    async fn separators(&self) -> X12Separators {
+        let d = super::partners::profile_of(&self.0).delimiters;
+        X12Separators {
+            element: d.element.to_string(),
+            component: d.component.to_string(),
+            repetition: d.repetition.map(|c| c.to_string()),
+            segment: format!("{}{}", d.segment, d.line_break),
+        }
+    }
+    /// Whether it is sent a 997 for each functional group it sends.
+    async fn functional_acks(&self) -> bool {
+        self.0.functional_acks
+    }
+    /// When it is sent a TA1.
+    async fn interchange_acks(&self) -> InterchangeAcks {
+        self.0.interchange_acks.into()
+    }
+    /// Whether its test interchanges (ISA15 `T`) are taken; refused with a TA1 otherwise.
+    async fn test_traffic(&self) -> bool {
+        self.0.test_traffic
+    }
+    /// How the bytes it sends are read.
+    async fn encoding(&self) -> TextEncoding {
+        self.0.encoding.into()
+    }
+    /// When it was last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
     }
 }
 
-/// X12 settings for one organization.
+/// A trading-partner profile to set up or change. Fields left out keep what is set (the
+/// defaults, for a new profile).
 #[derive(InputObject)]
 pub struct EdiPartnerConfigureInput {
     /// The organization.
     pub organization_id: ID,
-    /// ISA06/ISA08: 2 to 15 letters, digits, `-` or `_`; unique among partners. An
-    /// organization not configured is known by its partner code.
-    pub edi_id: String,
-    /// ISA05/ISA07, two characters. Default `ZZ`.
+    /// ISA06/ISA08: 2 to 15 letters, digits, `-` or `_`; unique among partners. Required for
+    /// a new profile. An organization not set up is known by its partner code.
+    pub edi_id: Option<String>,
+    /// ISA05/ISA07, an interchange id qualifier (`ZZ`, `01`, `14`, …). Default `ZZ`.
     pub qualifier: Option<String>,
-    /// The version it is sent. Default 005010.
+    /// GS02/GS03 when it differs from the EDI id; an empty string clears it.
+    pub group_id: Option<String>,
+    /// The release it is sent: sets ISA12 (`00401` or `00501`) and GS08. Default 005010.
     pub version: Option<X12Version>,
+    /// ISA12 of what it is sent, more precisely than `version`.
+    pub interchange_version: Option<InterchangeVersion>,
+    /// GS08 of what it is sent, more precisely than `version`; of the ISA12's release.
+    pub group_version: Option<GroupVersion>,
+    /// The separators of what it is sent.
+    pub separators: Option<X12SeparatorsInput>,
+    /// Whether it is sent 997s. Default true.
+    pub functional_acks: Option<bool>,
+    /// When it is sent a TA1. Default `WHEN_REQUESTED`.
+    pub interchange_acks: Option<InterchangeAcks>,
+    /// Whether its test interchanges are taken. Default true.
+    pub test_traffic: Option<bool>,
+    /// How the bytes it sends are read. Default `UTF_8`.
+    pub encoding: Option<TextEncoding>,
 }
 
 impl EdiPartnerConfigureInput {
-    fn parse(self) -> crate::error::Result<super::partners::NewEdiPartner> {
-        let qualifier = self.qualifier.unwrap_or_else(|| "ZZ".into());
-        let qualifier = qualifier.trim().to_uppercase();
-        if qualifier.len() != 2 || !qualifier.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(Error::user(
-                &["input", "qualifier"],
-                ErrorCode::Invalid,
-                format!("qualifier `{qualifier}` must be two letters or digits"),
-            ));
+    fn parse(self) -> crate::error::Result<super::partners::ProfileChange> {
+        let qualifier = match self.qualifier {
+            None => None,
+            Some(q) => {
+                let q = q.trim().to_uppercase();
+                if !super::envelope::id_qualifier(&q) {
+                    return Err(Error::user(
+                        &["input", "qualifier"],
+                        ErrorCode::Invalid,
+                        format!("`{q}` is not an interchange id qualifier (ZZ, 01, 14, …)"),
+                    ));
+                }
+                Some(q)
+            }
+        };
+        let group_id = match self.group_id.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(g) => Some(Some(crate::domain::partner_code(&["input", "groupId"], g)?)),
+        };
+        let (mut interchange_version, mut group_version) = match self.version {
+            None => (None, None),
+            Some(X12Version::V004010) => (Some("00401".to_owned()), Some(None)),
+            Some(X12Version::V005010) => (Some("00501".to_owned()), Some(None)),
+        };
+        if let Some(v) = self.interchange_version {
+            interchange_version = Some(v.isa().to_owned());
         }
-        Ok(super::partners::NewEdiPartner {
+        if let Some(v) = self.group_version {
+            group_version = Some(Some(v.gs().to_owned()));
+        }
+        Ok(super::partners::ProfileChange {
             organization_id: crate::organizations::graphql::input_id(
                 "organizationId",
                 &self.organization_id,
                 NodeType::Organization,
             )?,
             qualifier,
-            edi_id: crate::domain::partner_code(&["input", "ediId"], &self.edi_id)?,
-            x12_version: self.version.unwrap_or(X12Version::V005010).isa().into(),
+            edi_id: self
+                .edi_id
+                .map(|id| crate::domain::partner_code(&["input", "ediId"], &id))
+                .transpose()?,
+            group_id,
+            interchange_version,
+            group_version,
+            separators: self.separators.map(X12SeparatorsInput::parse).transpose()?,
+            functional_acks: self.functional_acks,
+            interchange_acks: self.interchange_acks.map(Into::into),
+            test_traffic: self.test_traffic,
+            encoding: self.encoding.map(Into::into),
         })
     }
 }
 
-/// The result of configuring an EDI partner.
+/// The result of setting up a trading partner.
 #[derive(SimpleObject)]
 pub struct EdiPartnerPayload {
-    /// The settings as they are now; null when refused.
+    /// The profile as it is now; null when refused.
     pub edi_partner: Option<EdiPartner>,
     /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,

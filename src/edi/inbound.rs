@@ -11,7 +11,9 @@
 //! interchanges (ISA15 `T`) are checked all the way through the trade model and then rolled
 //! back: they are answered as production ones would be and change no trade data.
 
-use entity::enums::{EdiDirection, EdiStatus, EdiUsage, OrganizationKind};
+use entity::enums::{
+    EdiDirection, EdiStatus, EdiUsage, InterchangeAcks, OrganizationKind, TextEncoding,
+};
 use entity::{edi_document, edi_interchange, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -23,8 +25,8 @@ use super::clip;
 use super::envelope::{
     self, Delimiters, Group, Interchange, InterchangeError, Problem, TransactionSet, Usage,
 };
-use super::mapping::{Applied, Failure};
-use super::outbound::{self, Addressee, Links, OutGroup, OutSet};
+use super::mapping::{self, Applied, Failure};
+use super::outbound::{self, Links, OutGroup, OutSet, Route};
 use super::{ack, partners, writer};
 use super::{purchase_orders, reports, suppliers};
 use crate::access::Principal;
@@ -45,8 +47,22 @@ fn document_field(message: impl Into<String>, code: ErrorCode) -> Error {
     Error::user(&["input", "document"], code, message)
 }
 
+/// Most transaction sets one interchange may carry; those past it are refused, each in its
+/// 997, and the rest are applied.
+pub const MAX_SETS: usize = 1000;
+
+/// The text of an interchange's bytes in the partner's encoding. Bytes that are not UTF-8
+/// become U+FFFD, which the envelope refuses in any element, naming it.
+pub fn decode(raw: &[u8], encoding: TextEncoding) -> String {
+    match encoding {
+        TextEncoding::Utf8 => String::from_utf8_lossy(raw).into_owned(),
+        TextEncoding::Iso88591 => raw.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
 /// The partner an interchange is from: the caller's own organization for partners (which
-/// the ISA must name), the organization the ISA names for the brand's people.
+/// the ISA must name: see [`receive`]), the organization the ISA names for the brand's
+/// people.
 async fn partner(
     db: &DatabaseConnection,
     principal: &Principal,
@@ -54,19 +70,10 @@ async fn partner(
     raw: &str,
 ) -> Result<organization::Model> {
     if let Some(own) = principal.partner_organization() {
-        let org = organization::Entity::find_by_id(own)
+        return organization::Entity::find_by_id(own)
             .one(db)
             .await?
-            .ok_or(Error::Unauthenticated)?;
-        if let Some(sender) = sender
-            && !partners::names(db, &org, sender).await?
-        {
-            return Err(Error::Forbidden(format!(
-                "ISA06 does not name your organization; it sends as `{}`",
-                org.code
-            )));
-        }
-        return Ok(org);
+            .ok_or(Error::Unauthenticated);
     }
     let Some(sender) = sender else {
         let reason = envelope::parse(raw)
@@ -126,38 +133,106 @@ async fn audited(
     .await
 }
 
-/// Receives one interchange from the caller.
+fn isa_fault(note: &'static str, element: usize, message: String) -> InterchangeError {
+    InterchangeError {
+        note,
+        position: 1,
+        segment: "ISA".into(),
+        element: Some(element),
+        message,
+    }
+}
+
+/// The parties of an interchange and how they trade.
+struct Parties {
+    /// The sender.
+    org: organization::Model,
+    profile: partners::Profile,
+    /// Who it was sent to: the brand, or a seller of the sender's its 850s go to.
+    receiver: organization::Model,
+    receiver_profile: partners::Profile,
+    /// The receiver, when it is not the brand.
+    seller: Option<organization::Model>,
+}
+
+impl Parties {
+    /// The route of an answer: from the receiver to the sender, in the version of the
+    /// interchange it answers, with the sender's separators when it has set ones.
+    fn answer(&self, version: &str, received: Delimiters) -> Route {
+        let mut route = Route::between(&self.receiver_profile, &self.profile);
+        route.version = version.to_owned();
+        if !self.profile.configured {
+            route.delimiters = received;
+        }
+        route
+    }
+}
+
+/// Receives one interchange from the caller: its bytes, read in the sender's encoding.
 pub async fn receive(
     db: &DatabaseConnection,
     principal: &Principal,
-    raw: &str,
+    raw: &[u8],
     trade: &TradeSettings,
 ) -> Result<Receipt> {
     principal.ensure_can_exchange_edi()?;
-    let summary = envelope::isa_summary(raw);
+    let first_reading = String::from_utf8_lossy(raw);
+    let summary = envelope::isa_summary(&first_reading);
     let org = partner(
         db,
         principal,
         summary.as_ref().map(|s| s.sender_id.as_str()),
-        raw,
+        &first_reading,
     )
     .await?;
     let brand = brand(db).await?;
-    let x = match envelope::parse(raw) {
-        Ok(x) => x,
-        Err(e) => return refuse(db, principal, &org, &brand, raw, summary, &e).await,
-    };
-    if !partners::names(db, &brand, &x.receiver_id).await? {
-        let us = partners::identity(db, &brand).await?.id;
-        let e = InterchangeError {
-            note: "008",
-            position: 1,
-            segment: "ISA".into(),
-            element: Some(8),
-            message: format!("ISA08 `{}` is not us; send to `{us}`", x.receiver_id),
-        };
-        return refuse(db, principal, &org, &brand, raw, summary, &e).await;
+    let [profile, brand_profile] = partners::profiles(db, [&org, &brand]).await?;
+    if principal.partner_organization().is_some()
+        && let Some(sender) = summary.as_ref().map(|s| s.sender_id.as_str())
+        && !partners::names(&org, &profile, sender)
+    {
+        return Err(Error::Forbidden(format!(
+            "ISA06 does not name your organization; it sends as `{}`",
+            profile.id
+        )));
     }
+    let text = decode(raw, profile.encoding);
+    let summary = envelope::isa_summary(&text);
+    let mut parties = Parties {
+        org,
+        profile,
+        receiver: brand.clone(),
+        receiver_profile: brand_profile.clone(),
+        seller: None,
+    };
+    let x = match envelope::parse(&text) {
+        Ok(x) => x,
+        Err(e) => return refuse(db, principal, &parties, &text, summary, &e).await,
+    };
+    if !partners::names(&brand, &brand_profile, &x.receiver_id) {
+        match partners::named(db, &x.receiver_id).await? {
+            Some(seller) if seller.id != parties.org.id => {
+                parties.receiver_profile = partners::profile(db, &seller).await?;
+                parties.receiver = seller.clone();
+                parties.seller = Some(seller);
+            }
+            _ => {
+                let e = isa_fault(
+                    "008",
+                    8,
+                    format!(
+                        "ISA08 `{}` names no one we receive for; send to `{}`",
+                        x.receiver_id, brand_profile.id
+                    ),
+                );
+                return refuse(db, principal, &parties, &text, summary, &e).await;
+            }
+        }
+    }
+    if let Some(e) = envelope_fault(&parties, &x) {
+        return refuse(db, principal, &parties, &text, summary, &e).await;
+    }
+    let Parties { org, .. } = &parties;
     let inbound = edi_interchange::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(org.id),
@@ -169,7 +244,7 @@ pub async fn receive(
         version: Set(Some(x.version.clone())),
         status: Set(EdiStatus::Accepted),
         message: Set(None),
-        content: Set(raw.to_owned()),
+        content: Set(text.clone()),
         answers_id: Set(None),
         dedupe_key: Set(Some(format!("{:?}:{}", x.usage, x.control_number))),
         created_at: Set(now()),
@@ -193,21 +268,19 @@ pub async fn receive(
     let inbound = match claimed {
         Ok(row) => row,
         Err(e) if e.unique_violation().is_some() => {
-            let duplicate = InterchangeError {
-                note: "025",
-                position: 1,
-                segment: "ISA".into(),
-                element: Some(13),
-                message: format!(
+            let duplicate = isa_fault(
+                "025",
+                13,
+                format!(
                     "interchange {} from {} was received before; it is not applied again",
                     x.control_number, org.code
                 ),
-            };
-            return refuse(db, principal, &org, &brand, raw, summary, &duplicate).await;
+            );
+            return refuse(db, principal, &parties, &text, summary, &duplicate).await;
         }
         Err(e) => return Err(e),
     };
-    match apply_groups(db, principal, &org, &brand, &x, inbound.clone(), trade).await {
+    match apply_groups(db, principal, &parties, &x, inbound.clone(), trade).await {
         Ok(receipt) => Ok(receipt),
         Err(e) => {
             // Release the claim, so the partner can send it again; sets already applied
@@ -226,17 +299,55 @@ pub async fn receive(
     }
 }
 
+/// What the parties' profiles refuse in an envelope that reads well: a qualifier other than
+/// the one set up, or test traffic from a partner not taking it.
+fn envelope_fault(parties: &Parties, x: &Interchange) -> Option<InterchangeError> {
+    let differs = |given: &str, set_up: &str| !given.trim().eq_ignore_ascii_case(set_up);
+    if parties.profile.configured && differs(&x.sender_qualifier, &parties.profile.qualifier) {
+        return Some(isa_fault(
+            "005",
+            5,
+            format!(
+                "ISA05 `{}` is not the qualifier {} is set up with: `{}`",
+                x.sender_qualifier, parties.org.code, parties.profile.qualifier
+            ),
+        ));
+    }
+    let receiver = &parties.receiver_profile;
+    if receiver.configured && differs(&x.receiver_qualifier, &receiver.qualifier) {
+        return Some(isa_fault(
+            "007",
+            7,
+            format!(
+                "ISA07 `{}` is not the qualifier of `{}`: `{}`",
+                x.receiver_qualifier, receiver.id, receiver.qualifier
+            ),
+        ));
+    }
+    if x.usage == Usage::Test && !parties.profile.test_traffic {
+        return Some(isa_fault(
+            "020",
+            15,
+            format!(
+                "{} is not set up to send test interchanges (ISA15 `T`)",
+                parties.org.code
+            ),
+        ));
+    }
+    None
+}
+
 /// Stores an interchange refused as a whole and answers it with a TA1, when its ISA can be
 /// read well enough to answer.
 async fn refuse(
     db: &DatabaseConnection,
     principal: &Principal,
-    org: &organization::Model,
-    brand: &organization::Model,
+    parties: &Parties,
     raw: &str,
     summary: Option<envelope::IsaSummary>,
     error: &InterchangeError,
 ) -> Result<Receipt> {
+    let org = &parties.org;
     let status = if error.note == "025" {
         EdiStatus::Duplicate
     } else {
@@ -259,7 +370,13 @@ async fn refuse(
                 .unwrap_or(&org.code),
             35,
         )),
-        receiver_id: Set(clip(&brand.code, 35)),
+        receiver_id: Set(clip(
+            summary
+                .as_ref()
+                .map(|s| s.receiver_id.as_str())
+                .unwrap_or(&parties.receiver.code),
+            35,
+        )),
         control_number: Set(summary.as_ref().map(|s| clip(&s.control_number, 9))),
         version: Set(None),
         status: Set(status),
@@ -278,20 +395,19 @@ async fn refuse(
     audited(&txn, principal, &inbound).await?;
     let mut acknowledgements = Vec::new();
     if let Some(summary) = summary {
-        let d = summary.delimiters;
-        let ta1 = writer::ta1(&summary, Some(error), d);
-        let to = Addressee {
-            qualifier: summary.sender_qualifier.clone(),
-            id: summary.sender_id.clone(),
-            version: summary.version.clone().unwrap_or_else(|| "00501".into()),
-        };
+        // A TA1 goes back in the version of the interchange it answers; one whose ISA12
+        // cannot be read is answered in the version the partner is sent.
+        let version = summary
+            .version
+            .clone()
+            .unwrap_or_else(|| parties.profile.interchange_version.clone());
+        let route = parties.answer(&version, summary.delimiters);
+        let ta1 = writer::ta1(&summary, Some(error), route.delimiters);
         let answer = outbound::send(
             &txn,
-            brand,
             org,
-            to,
+            route,
             inbound.usage,
-            d,
             Some(inbound.id),
             Some(ta1),
             Vec::new(),
@@ -318,13 +434,13 @@ struct SetResult {
 async fn apply_groups(
     db: &DatabaseConnection,
     principal: &Principal,
-    org: &organization::Model,
-    brand: &organization::Model,
+    parties: &Parties,
     x: &Interchange,
     inbound: edi_interchange::Model,
     trade: &TradeSettings,
 ) -> Result<Receipt> {
     let acting = principal.for_edi();
+    let org = &parties.org;
     let mut replies = Vec::new();
     let mut documents = Vec::new();
     let (mut accepted, mut duplicates, mut total) = (0, 0, 0);
@@ -334,11 +450,27 @@ async fn apply_groups(
             total += 1;
             let origin = Origin {
                 org,
+                seller: parties.seller.as_ref(),
                 x,
                 inbound: &inbound,
                 group,
             };
-            let (result, stored) = receive_set(db, &acting, &origin, set, trade).await?;
+            let (result, stored) = if total > MAX_SETS {
+                let mut too_many = Problem::at(
+                    "5",
+                    &envelope::Segment {
+                        id: "ST".into(),
+                        elements: Vec::new(),
+                        position: set.position,
+                    },
+                    None,
+                    format!("an interchange carries at most {MAX_SETS} transaction sets"),
+                );
+                too_many.segment_note = Some("4");
+                refused_set(db, &origin, set, too_many).await?
+            } else {
+                receive_set(db, &acting, &origin, set, trade).await?
+            };
             documents.push(stored);
             match result.status {
                 EdiStatus::Accepted => accepted += 1,
@@ -352,11 +484,10 @@ async fn apply_groups(
                 problem: result.problem,
             });
         }
-        // A 997 is never answered with a 997.
-        if group.functional_id != "FA" {
+        // A 997 is never answered with a 997, nor sent to a partner that wants none.
+        if group.functional_id != "FA" && parties.profile.functional_acks {
             replies.push(OutGroup {
                 functional_id: "FA",
-                receiver: group.sender.clone(),
                 version: group.version.clone(),
                 sets: vec![OutSet {
                     id: "997",
@@ -381,7 +512,12 @@ async fn apply_groups(
     } else {
         EdiStatus::Rejected
     };
-    let answering = !replies.is_empty() || x.ack_requested;
+    let wants_ta1 = match parties.profile.interchange_acks {
+        InterchangeAcks::WhenRequested => x.ack_requested,
+        InterchangeAcks::Always => true,
+        InterchangeAcks::Never => false,
+    };
+    let answering = !replies.is_empty() || wants_ta1;
     let reserved = if answering {
         Some(outbound::reserve(db, org.id, outbound::numbers_needed(&replies)).await?)
     } else {
@@ -390,10 +526,13 @@ async fn apply_groups(
     let txn = crate::db::begin_write(db).await?;
     let mut acknowledgements = Vec::new();
     if answering {
-        let ta1 = x.ack_requested.then(|| {
+        let route = parties.answer(&x.version, x.delimiters);
+        let ta1 = wants_ta1.then(|| {
             let summary = envelope::IsaSummary {
                 sender_qualifier: x.sender_qualifier.clone(),
                 sender_id: x.sender_id.clone(),
+                receiver_qualifier: x.receiver_qualifier.clone(),
+                receiver_id: x.receiver_id.clone(),
                 control_number: x.control_number.clone(),
                 date: x.date.clone(),
                 time: x.time.clone(),
@@ -401,21 +540,14 @@ async fn apply_groups(
                 usage: Some(x.usage),
                 delimiters: x.delimiters,
             };
-            writer::ta1(&summary, None, x.delimiters)
+            writer::ta1(&summary, None, route.delimiters)
         });
-        let to = Addressee {
-            qualifier: x.sender_qualifier.clone(),
-            id: x.sender_id.clone(),
-            version: x.version.clone(),
-        };
         acknowledgements.push(
             outbound::send(
                 &txn,
-                brand,
                 org,
-                to,
+                route,
                 inbound.usage,
-                x.delimiters,
                 Some(inbound.id),
                 ta1,
                 replies,
@@ -442,6 +574,8 @@ async fn apply_groups(
 /// Where a received set came from.
 struct Origin<'a> {
     org: &'a organization::Model,
+    /// The seller its 850s go to, when it is not the brand.
+    seller: Option<&'a organization::Model>,
     x: &'a Interchange,
     inbound: &'a edi_interchange::Model,
     group: &'a Group,
@@ -461,6 +595,7 @@ fn document(
         x,
         inbound,
         group,
+        ..
     } = origin;
     edi_document::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -485,6 +620,32 @@ fn document(
         dedupe_key: Set(dedupe_key),
         created_at: Set(now()),
     }
+}
+
+/// Stores a set refused before it was read.
+async fn refused_set(
+    db: &DatabaseConnection,
+    origin: &Origin<'_>,
+    set: &TransactionSet,
+    problem: Problem,
+) -> Result<(SetResult, edi_document::Model)> {
+    let applied = Applied::default();
+    let stored = document(
+        origin,
+        set,
+        EdiStatus::Rejected,
+        Some(problem.message.clone()),
+        &applied,
+        None,
+    )
+    .insert(db)
+    .await?;
+    let result = SetResult {
+        status: EdiStatus::Rejected,
+        problem: Some(problem),
+        applied,
+    };
+    Ok((result, stored))
 }
 
 /// Applies one set in its own transaction and stores what became of it.
@@ -513,7 +674,7 @@ async fn receive_set(
         refused(p.clone())
     } else {
         let txn = crate::db::begin_write(db).await?;
-        match apply(&txn, principal, org, group, set, trade).await {
+        match apply(&txn, principal, org, origin.seller, group, set, trade).await {
             Ok(applied) => {
                 // Test traffic has been checked all the way; it is rolled back, and its row
                 // links to nothing.
@@ -603,6 +764,8 @@ fn duplicate(group: &Group, set: &TransactionSet) -> SetResult {
             position: set.position,
             segment: "ST".into(),
             element: Some(2),
+            segment_note: None,
+            element_note: None,
             message: format!(
                 "set {} of group {} was received before; it is not applied again",
                 set.control_number, group.control_number
@@ -617,12 +780,28 @@ async fn apply(
     txn: &impl ConnectionTrait,
     principal: &Principal,
     org: &organization::Model,
+    seller: Option<&organization::Model>,
     group: &Group,
     set: &TransactionSet,
     trade: &TradeSettings,
 ) -> std::result::Result<Applied, Failure> {
-    match (group.functional_id.as_str(), set.id.as_str()) {
-        ("PO", "850") => purchase_orders::apply(txn, principal, org, set, trade).await,
+    let kind = (group.functional_id.as_str(), set.id.as_str());
+    if let Some(seller) = seller
+        && kind != ("PO", "850")
+    {
+        // Only purchase orders go to a seller in the channel; the rest is the brand's.
+        return Err(Failure::Refused(Problem::at(
+            "1",
+            &mapping::anchor(set, "ST"),
+            Some(1),
+            format!(
+                "a {} goes to the brand, not to {} (ISA08)",
+                set.id, seller.code
+            ),
+        )));
+    }
+    match kind {
+        ("PO", "850") => purchase_orders::apply(txn, principal, org, seller, set, trade).await,
         ("IB", "846") => reports::inventory(txn, principal, org, set, trade).await,
         ("PD", "852") => reports::sell_through(txn, principal, org, set, trade).await,
         ("PR", "855") => suppliers::acknowledgement(txn, principal, org, set, trade).await,
@@ -635,6 +814,8 @@ async fn apply(
             position: set.position,
             segment: "ST".into(),
             element: Some(1),
+            segment_note: None,
+            element_note: None,
             message: format!("transaction set {id} in a {functional} group is not supported"),
         })),
     }

@@ -39,13 +39,7 @@ impl From<sea_orm::DbErr> for Failure {
 
 /// A refusal at `segment`, element `element` (997 code 5: segments in error).
 pub fn refuse(segment: &Segment, element: Option<usize>, message: impl Into<String>) -> Problem {
-    Problem {
-        code: "5",
-        position: segment.position,
-        segment: segment.id.clone(),
-        element,
-        message: message.into(),
-    }
+    Problem::at("5", segment, element, message)
 }
 
 /// The first segment `id` of the set.

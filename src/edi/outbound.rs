@@ -52,18 +52,43 @@ pub struct OutSet {
 pub struct OutGroup {
     /// GS01.
     pub functional_id: &'static str,
-    /// GS03: the receiver's application code.
-    pub receiver: String,
-    /// GS08: `004010` or `005010`.
+    /// GS08: `004010`, `004010VICS`, `005010`, …
     pub version: String,
     pub sets: Vec<OutSet>,
 }
 
-/// Who an interchange goes to: ISA07, ISA08 and ISA12.
-pub struct Addressee {
-    pub qualifier: String,
-    pub id: String,
+/// Who an interchange goes from and to, in which ISA12 and with which delimiters.
+pub struct Route {
+    /// ISA05/ISA06 and GS02.
+    pub from: writer::Party,
+    pub from_group: String,
+    /// ISA07/ISA08 and GS03.
+    pub to: writer::Party,
+    pub to_group: String,
+    /// ISA12.
     pub version: String,
+    pub delimiters: Delimiters,
+}
+
+impl Route {
+    /// From the brand to a partner, each as its profile says, in the partner's version and
+    /// separators.
+    pub fn between(us: &partners::Profile, them: &partners::Profile) -> Route {
+        Route {
+            from: writer::Party {
+                qualifier: us.qualifier.clone(),
+                id: us.id.clone(),
+            },
+            from_group: us.group_id.clone(),
+            to: writer::Party {
+                qualifier: them.qualifier.clone(),
+                id: them.id.clone(),
+            },
+            to_group: them.group_id.clone(),
+            version: them.interchange_version.clone(),
+            delimiters: them.delimiters,
+        }
+    }
 }
 
 /// How many control numbers an interchange of `groups` takes: one for the interchange, then
@@ -85,18 +110,16 @@ pub async fn reserve(db: &impl ConnectionTrait, org: Uuid, needed: i64) -> Resul
 #[allow(clippy::too_many_arguments)]
 pub async fn send(
     db: &impl ConnectionTrait,
-    brand: &organization::Model,
     org: &organization::Model,
-    to: Addressee,
+    route: Route,
     usage: EdiUsage,
-    d: Delimiters,
     answers: Option<Uuid>,
     ta1: Option<String>,
     groups: Vec<OutGroup>,
     reserved: Option<i64>,
 ) -> Result<edi_interchange::Model> {
     let at = Utc::now();
-    let us = partners::identity(db, brand).await?;
+    let d = route.delimiters;
     let needed = numbers_needed(&groups);
     let last = match reserved {
         Some(last) => last,
@@ -110,21 +133,18 @@ pub async fn send(
     };
     let control = take()? as u32;
     let envelope = writer::Envelope {
-        sender: writer::Party {
-            qualifier: us.qualifier,
-            id: us.id.clone(),
-        },
+        sender: route.from.clone(),
         receiver: writer::Party {
-            qualifier: if to.qualifier.is_empty() {
+            qualifier: if route.to.qualifier.is_empty() {
                 "ZZ".into()
             } else {
-                to.qualifier
+                route.to.qualifier.clone()
             },
-            id: to.id,
+            id: route.to.id.clone(),
         },
         date: at.format("%y%m%d").to_string(),
         time: at.format("%H%M").to_string(),
-        version: to.version,
+        version: route.version.clone(),
         control_number: control,
         usage: usage.into(),
         delimiters: d,
@@ -165,8 +185,8 @@ pub async fn send(
         }
         written.push(writer::group(
             group.functional_id,
-            &us.id,
-            &group.receiver,
+            &route.from_group,
+            &route.to_group,
             &at.format("%Y%m%d").to_string(),
             &at.format("%H%M").to_string(),
             group_control,
@@ -181,7 +201,7 @@ pub async fn send(
         organization_id: Set(org.id),
         direction: Set(EdiDirection::Outbound),
         usage: Set(usage),
-        sender_id: Set(clip(&us.id, 35)),
+        sender_id: Set(clip(&route.from.id, 35)),
         receiver_id: Set(clip(&envelope.receiver.id, 35)),
         control_number: Set(Some(format!("{:09}", control % 1_000_000_000))),
         version: Set(Some(envelope.version.clone())),
@@ -277,29 +297,18 @@ async fn send_one(
     functional_id: &'static str,
     set: OutSet,
 ) -> Result<()> {
-    let to = partners::identity(db, partner).await?;
-    let version = if to.x12_version == "00401" {
-        "004010"
-    } else {
-        "005010"
-    };
+    let us = partners::profile(db, brand).await?;
+    let them = partners::profile(db, partner).await?;
     let group = OutGroup {
         functional_id,
-        receiver: to.id.clone(),
-        version: version.into(),
+        version: them.group_version.clone(),
         sets: vec![set],
     };
     send(
         db,
-        brand,
         partner,
-        Addressee {
-            qualifier: to.qualifier,
-            id: to.id,
-            version: to.x12_version,
-        },
+        Route::between(&us, &them),
         EdiUsage::Production,
-        Delimiters::STANDARD,
         None,
         None,
         vec![group],
@@ -327,6 +336,71 @@ fn sku(products: &HashMap<Uuid, product::Model>, id: Uuid) -> Result<String> {
         .get(&id)
         .map(|p| p.sku.clone())
         .ok_or_else(|| Error::Internal(format!("product {id} of an order line is gone")))
+}
+
+/// The ids a line's item goes back by: the buyer's own pair first, when it named the item by
+/// something else than our SKU, then our SKU under `VP`.
+fn item_ids(
+    products: &HashMap<Uuid, product::Model>,
+    line: &order_line::Model,
+) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    if let (Some(q), Some(code)) = (&line.item_qualifier, &line.item_code)
+        && !matches!(q.as_str(), "VP" | "VN" | "SK")
+    {
+        ids.extend([q.clone(), code.clone()]);
+    }
+    ids.extend(["VP".into(), sku(products, line.product_id)?]);
+    Ok(ids)
+}
+
+/// A quantity, its unit and a unit price in the buyer's words: in the pack it ordered in,
+/// when it did and the quantity is whole packs; in the product's unit otherwise.
+fn in_ordered_units(
+    line: &order_line::Model,
+    quantity: Decimal,
+    unit_price: Decimal,
+) -> (String, String, String) {
+    if let (Some(pack), Some(size)) = (&line.ordered_unit, line.pack_size)
+        && size > 0
+    {
+        let size = Decimal::from(size);
+        let packs = quantity / size;
+        if packs.fract().is_zero() {
+            return (number(packs), pack.clone(), number(unit_price * size));
+        }
+    }
+    (number(quantity), unit(line.unit), number(unit_price))
+}
+
+/// The order's ship-to in the buyer's words: N1*ST with the code it named it by, or the
+/// one-time address it gave (N1, N3, N4); nothing when it named none.
+fn ship_to(order: &order::Model) -> Vec<(&'static str, Vec<String>)> {
+    let mut out = Vec::new();
+    let name = order.ship_to_name.clone().unwrap_or_default();
+    match (&order.ship_to_qualifier, &order.ship_to_code) {
+        (Some(q), Some(code)) => out.push(("N1", vec!["ST".into(), name, q.clone(), code.clone()])),
+        _ if order.ship_to_name.is_some() || order.ship_to_city.is_some() => {
+            out.push(("N1", vec!["ST".into(), name]));
+        }
+        _ => return out,
+    }
+    if let Some(street) = &order.ship_to_street {
+        out.push(("N3", vec![street.clone()]));
+    }
+    if order.ship_to_city.is_some() || order.ship_to_country.is_some() {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        out.push((
+            "N4",
+            vec![
+                text(&order.ship_to_city),
+                text(&order.ship_to_region),
+                text(&order.ship_to_postal_code),
+                text(&order.ship_to_country),
+            ],
+        ));
+    }
+    out
 }
 
 /// The 855 for an acknowledged order, to its buyer.
@@ -359,17 +433,20 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
         ),
         ("CUR", vec!["SE".into(), order.currency.clone()]),
     ];
+    body.extend(ship_to(order));
     for l in &p.lines {
+        let (quantity, ordered_unit, price) = in_ordered_units(l, *l.quantity, *l.unit_price);
         let mut po1 = vec![
             l.line_number.to_string(),
-            number(*l.quantity),
-            unit(l.unit),
-            number(*l.unit_price),
+            quantity,
+            ordered_unit,
+            price,
             String::new(),
-            "VP".into(),
-            sku(&p.products, l.product_id)?,
         ];
-        if let Some(bp) = &l.buyer_part_number {
+        po1.extend(item_ids(&p.products, l)?);
+        if let Some(bp) = &l.buyer_part_number
+            && l.item_qualifier.as_deref() != Some("BP")
+        {
             po1.extend(["BP".into(), bp.clone()]);
         }
         body.push(("PO1", po1));
@@ -381,7 +458,8 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
             LineStatus::Cancelled => ("ID", Fixed::ZERO),
             LineStatus::Open => continue,
         };
-        let mut ack = vec![status.into(), number(*quantity), unit(l.unit)];
+        let (quantity, ordered_unit, _) = in_ordered_units(l, *quantity, *l.unit_price);
+        let mut ack = vec![status.into(), quantity, ordered_unit];
         if let Some(promised) = l.promised_date {
             ack.extend(["068".into(), ymd(promised)]);
         }
@@ -437,6 +515,7 @@ pub async fn shipped(
     if let Some(expected) = shipment.expected_at {
         body.push(("DTM", vec!["017".into(), ymd(expected)]));
     }
+    body.extend(ship_to(order));
     body.push(("HL", vec!["2".into(), "1".into(), "O".into()]));
     body.push((
         "PRF",
@@ -456,21 +535,13 @@ pub async fn shipped(
         };
         levels += 1;
         body.push(("HL", vec![levels.to_string(), "2".into(), "I".into()]));
-        body.push((
-            "LIN",
-            vec![
-                line.line_number.to_string(),
-                "VP".into(),
-                sku(&p.products, line.product_id)?,
-            ],
-        ));
+        let mut lin = vec![line.line_number.to_string()];
+        lin.extend(item_ids(&p.products, line)?);
+        body.push(("LIN", lin));
+        let (quantity, shipped_unit, _) = in_ordered_units(line, *s.quantity, *line.unit_price);
         body.push((
             "SN1",
-            vec![
-                line.line_number.to_string(),
-                number(*s.quantity),
-                unit(line.unit),
-            ],
+            vec![line.line_number.to_string(), quantity, shipped_unit],
         ));
     }
     body.push(("CTT", vec![levels.to_string()]));
@@ -531,18 +602,16 @@ pub async fn invoiced(
                 "an invoice line names no line of its order".into(),
             ));
         };
-        body.push((
-            "IT1",
-            vec![
-                line.line_number.to_string(),
-                number(*i.quantity),
-                unit(line.unit),
-                number(*i.unit_price),
-                String::new(),
-                "VP".into(),
-                sku(&p.products, line.product_id)?,
-            ],
-        ));
+        let (quantity, invoiced_unit, price) = in_ordered_units(line, *i.quantity, *i.unit_price);
+        let mut it1 = vec![
+            line.line_number.to_string(),
+            quantity,
+            invoiced_unit,
+            price,
+            String::new(),
+        ];
+        it1.extend(item_ids(&p.products, line)?);
+        body.push(("IT1", it1));
         body.push(("TXI", vec!["VA".into(), number(*i.tax_amount)]));
     }
     let cents = (money::stored(invoice.total) * Decimal::from(100)).round();

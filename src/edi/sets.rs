@@ -98,6 +98,8 @@ fn fault(position: usize, segment: &str, message: impl Into<String>) -> Problem 
         position,
         segment: segment.to_owned(),
         element: None,
+        segment_note: None,
+        element_note: None,
         message: message.into(),
     }
 }
@@ -133,12 +135,49 @@ fn text(value: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// The segment that makes a line of set `id`, and how many one set may carry.
+fn line_segment(id: &str) -> Option<(&'static str, usize)> {
+    let orders = crate::orders::model::MAX_LINES;
+    let reports = crate::reports::MAX_LINES;
+    match id {
+        "850" | "855" => Some(("PO1", orders)),
+        "860" | "865" => Some(("POC", orders)),
+        "810" => Some(("IT1", orders)),
+        "856" => Some(("SN1", orders)),
+        "846" | "852" => Some(("LIN", reports)),
+        _ => None,
+    }
+}
+
+/// A set over its line limit, refused at the first line too many: the loop occurs over its
+/// maximum (AK304 `4`), not an unexpected segment.
+pub fn over_line_limit(set: &TransactionSet) -> Option<Problem> {
+    let (line, most) = line_segment(&set.id)?;
+    let mut lines = set.body.iter().filter(|s| s.id == line);
+    let first_too_many = lines.nth(most)?;
+    let count = most + 1 + lines.count();
+    let mut p = Problem::at(
+        "5",
+        first_too_many,
+        None,
+        format!(
+            "a {} carries at most {most} lines ({line} segments); this one has {count}",
+            set.id
+        ),
+    );
+    p.segment_note = Some("4");
+    Some(p)
+}
+
 /// Reads a set with the crate's type `T`, contained: a body the crate cannot read, reads only
 /// in part, or panics on is the set's fault, named at the segment where it stopped.
 fn typed<T>(set: &TransactionSet) -> Result<T, Problem>
 where
     T: for<'a> Parser<&'a str, T, nom::error::Error<&'a str>>,
 {
+    if let Some(too_many) = over_line_limit(set) {
+        return Err(too_many);
+    }
     let written = standard_text(set);
     let parsed = catch_unwind(AssertUnwindSafe(|| T::parse(written.as_str())));
     let (rest, value) = match parsed {

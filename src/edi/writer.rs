@@ -64,13 +64,15 @@ pub fn segment(id: &str, elements: &[&str], d: Delimiters) -> String {
         out.push_str(&v);
     }
     out.push(d.segment);
+    out.push_str(d.line_break);
     out
 }
 
 /// The ISA segment, 106 characters with its terminator.
 pub fn isa(e: &Envelope) -> String {
     let d = e.delimiters;
-    let eleven = if e.version == "00401" {
+    // ISA11 is the standards identifier `U` before 00402, the repetition separator after.
+    let eleven = if e.version.as_str() < "00402" {
         'U'
     } else {
         d.repetition.unwrap_or('^')
@@ -100,6 +102,7 @@ pub fn isa(e: &Envelope) -> String {
     ];
     let mut out = fields.join(&d.element.to_string());
     out.push(d.segment);
+    out.push_str(d.line_break);
     out
 }
 
@@ -267,6 +270,7 @@ mod tests {
             component: '>',
             repetition: None,
             segment: '\n',
+            line_break: "",
         };
         let e = envelope(d, "00401");
         let raw = interchange(

@@ -38,6 +38,7 @@ use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::edi::cross_references_graphql::{CrossReferenceMutation, CrossReferenceQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
 use crate::events::graphql::{WebhookMutation, WebhookQuery};
 use crate::events::subscriptions::EventSubscription;
@@ -80,6 +81,7 @@ pub struct Query(
     TradeQuery,
     ReportQuery,
     EdiQuery,
+    CrossReferenceQuery,
     RelationshipQuery,
     CaseQuery,
     GrowthQuery,
@@ -100,6 +102,7 @@ pub struct Mutation(
     TradeMutation,
     ReportMutation,
     EdiMutation,
+    CrossReferenceMutation,
     RelationshipMutation,
     CaseMutation,
     GrowthMutation,

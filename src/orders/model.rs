@@ -5,8 +5,38 @@ use entity::enums::{OrderKind, OrderStatus, UnitOfMeasure};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::error::{Error, ErrorCode, Result};
 use crate::money::Currency;
 use crate::pagination::{Keyed, SortKey, SortValue};
+
+/// Most lines one order, acknowledgement or ship notice may carry.
+pub const MAX_LINES: usize = 1000;
+
+/// A buyer's line number (X12 PO101): 1 to 999999; left out, the line's position from 1.
+pub fn line_number(field: &[&str], position: usize, given: Option<i32>) -> Result<i32> {
+    match given {
+        None => Ok(position as i32 + 1),
+        Some(n) if (1..=999_999).contains(&n) => Ok(n),
+        Some(n) => Err(Error::user(
+            field,
+            ErrorCode::OutOfRange,
+            format!("lineNumber must be from 1 to 999999; it was {n}"),
+        )),
+    }
+}
+
+/// A buyer's PO number: 1 to 22 characters, none a control character, `~` or `*`.
+pub fn po_number(field: &[&str], value: &str) -> Result<String> {
+    let po = crate::domain::required_text(field, value, 22)?;
+    if po.chars().any(|c| c.is_control() || c == '~' || c == '*') {
+        return Err(Error::user(
+            field,
+            ErrorCode::Invalid,
+            "poNumber may not hold control characters, `~` or `*`",
+        ));
+    }
+    Ok(po)
+}
 
 /// A sales order as a buyer submits it.
 #[derive(Clone, Debug)]
@@ -20,8 +50,39 @@ pub struct NewOrder {
     pub currency: Option<Currency>,
     pub requested_date: Option<NaiveDate>,
     pub ship_to_address_id: Option<Uuid>,
+    /// A ship-to given by name and address only, kept with the order.
+    pub one_time_ship_to: Option<OneTimeAddress>,
+    /// The ship-to as the buyer's system named it, to answer in its words.
+    pub ship_to_reference: Option<PartnerCode>,
     pub notes: Option<String>,
     pub lines: Vec<NewLine>,
+}
+
+/// An address that is not in the directory: a one-time ship-to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OneTimeAddress {
+    pub name: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+/// A code in a partner's own words, with the qualifier that says what kind of code it is
+/// (`UP`, `EN`, `IN`, `92`, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerCode {
+    pub qualifier: String,
+    pub code: String,
+}
+
+/// A pack of the product the buyer ordered in: its unit code and how many of the product's
+/// own unit it holds. The line's quantity and price are in the product's unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pack {
+    pub unit: String,
+    pub size: i32,
 }
 
 /// One line of a submitted order.
@@ -35,6 +96,10 @@ pub struct NewLine {
     pub requested_date: Option<NaiveDate>,
     /// The unit price the buyer expects: compared with the price that applies, never used.
     pub expected_unit_price: Option<Decimal>,
+    /// The item as the buyer's system named it.
+    pub item: Option<PartnerCode>,
+    /// The pack it was ordered in, when not the product's own unit.
+    pub pack: Option<Pack>,
 }
 
 /// A purchase order the brand raises with a supplier, at prices agreed with it.

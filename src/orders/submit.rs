@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::history::{self, Change};
-use super::model::{NewOrder, NewPurchaseOrder};
+use super::model::{NewOrder, NewPurchaseOrder, OneTimeAddress, Pack, PartnerCode};
 use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::catalog::{pricing, products};
@@ -399,6 +399,8 @@ pub async fn submit(
             total: net.amount,
             tax: tax.amount,
             requested_date: line.requested_date.or(new.requested_date),
+            item: line.item.clone(),
+            pack: line.pack.clone(),
         })
         .collect();
     let header = Header {
@@ -413,6 +415,8 @@ pub async fn submit(
         tax_total: amounts.tax.amount,
         requested_date: new.requested_date,
         ship_to_address_id: new.ship_to_address_id,
+        one_time_ship_to: new.one_time_ship_to.clone(),
+        ship_to_reference: new.ship_to_reference.clone(),
         payment_terms_days: terms,
         notes: new.notes.clone(),
     };
@@ -497,6 +501,8 @@ struct Header {
     tax_total: Decimal,
     requested_date: Option<chrono::NaiveDate>,
     ship_to_address_id: Option<Uuid>,
+    one_time_ship_to: Option<OneTimeAddress>,
+    ship_to_reference: Option<PartnerCode>,
     payment_terms_days: i32,
     notes: Option<String>,
 }
@@ -513,6 +519,8 @@ struct PricedLine<'a> {
     total: Decimal,
     tax: Decimal,
     requested_date: Option<chrono::NaiveDate>,
+    item: Option<PartnerCode>,
+    pack: Option<Pack>,
 }
 
 /// Writes an order, its lines and the first step of its history, and moves its buyer's
@@ -528,6 +536,7 @@ async fn insert(
     let at = now();
     let id = Uuid::now_v7();
     let total = header.total;
+    let ship_to = header.one_time_ship_to.unwrap_or_default();
     let created = order::ActiveModel {
         id: Set(id),
         kind: Set(header.kind),
@@ -543,6 +552,17 @@ async fn insert(
         invoiced_amount: Set(Decimal::ZERO.into()),
         requested_date: Set(header.requested_date),
         ship_to_address_id: Set(header.ship_to_address_id),
+        ship_to_name: Set(ship_to.name),
+        ship_to_street: Set(ship_to.street),
+        ship_to_city: Set(ship_to.city),
+        ship_to_region: Set(ship_to.region),
+        ship_to_postal_code: Set(ship_to.postal_code),
+        ship_to_country: Set(ship_to.country),
+        ship_to_qualifier: Set(header
+            .ship_to_reference
+            .as_ref()
+            .map(|r| r.qualifier.clone())),
+        ship_to_code: Set(header.ship_to_reference.map(|r| r.code)),
         payment_terms_days: Set(header.payment_terms_days),
         notes: Set(header.notes),
         submitted_by: Set(principal.user_id()),
@@ -559,6 +579,10 @@ async fn insert(
         line_number: Set(line.line_number),
         product_id: Set(line.product.id),
         buyer_part_number: Set(line.buyer_part_number),
+        item_qualifier: Set(line.item.as_ref().map(|i| i.qualifier.clone())),
+        item_code: Set(line.item.map(|i| i.code)),
+        ordered_unit: Set(line.pack.as_ref().map(|p| p.unit.clone())),
+        pack_size: Set(line.pack.map(|p| p.size)),
         quantity: Set(line.quantity.into()),
         unit: Set(line.product.unit),
         unit_price: Set(line.unit_price.into()),
@@ -677,6 +701,8 @@ pub async fn purchase(
             total: net.amount,
             tax: tax.amount,
             requested_date: line.requested_date.or(new.requested_date),
+            item: None,
+            pack: None,
         })
         .collect();
     let header = Header {
@@ -691,6 +717,8 @@ pub async fn purchase(
         tax_total: amounts.tax.amount,
         requested_date: new.requested_date,
         ship_to_address_id: new.ship_to_address_id,
+        one_time_ship_to: None,
+        ship_to_reference: None,
         payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,
         notes: new.notes.clone(),
     };

@@ -59,6 +59,7 @@ pub async fn create(
         postal_code: Set(new.postal_code),
         country: Set(new.country),
         gln: Set(new.gln),
+        duns: Set(new.duns),
         archived_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
@@ -103,6 +104,7 @@ pub async fn update(
         row.country = Set(country);
     }
     row.gln = Set(changes.gln.apply(current.gln));
+    row.duns = Set(changes.duns.apply(current.duns));
     let saved = crate::changes::save::<Entity>(
         db,
         principal,

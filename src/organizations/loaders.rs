@@ -108,6 +108,9 @@ pub struct SuppliersOf(pub Uuid);
 /// A product's specifications.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SpecsOf(pub Uuid);
+/// A product's packs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PacksOf(pub Uuid);
 /// A price list's prices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EntriesOf(pub Uuid);
@@ -247,6 +250,11 @@ by_id_loader!(
     SpecsOf,
     Vec<entity::product_spec::Model>,
     products::specs_of
+);
+by_id_loader!(
+    PacksOf,
+    Vec<entity::product_unit::Model>,
+    crate::catalog::packs::packs_of
 );
 by_id_loader!(
     EntriesOf,

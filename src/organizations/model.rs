@@ -118,6 +118,7 @@ pub struct NewAddress {
     pub postal_code: Option<String>,
     pub country: String,
     pub gln: Option<String>,
+    pub duns: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -130,6 +131,7 @@ pub struct AddressChanges {
     pub postal_code: Patch<String>,
     pub country: Option<String>,
     pub gln: Patch<String>,
+    pub duns: Patch<String>,
 }
 
 #[derive(Clone, Debug)]

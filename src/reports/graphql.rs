@@ -30,7 +30,7 @@ use entity::{
     inventory_report, inventory_report_line, sell_through_report, sell_through_report_line,
 };
 
-const MAX_LINES: usize = 5000;
+use super::MAX_LINES;
 
 async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Product>> {
     Ok(loader(ctx)?

@@ -4,3 +4,6 @@
 
 pub mod graphql;
 pub mod service;
+
+/// Most lines one stock or sell-through report may carry.
+pub const MAX_LINES: usize = 5000;

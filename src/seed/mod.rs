@@ -309,6 +309,7 @@ impl Builder {
             postal_code: Set(Some(format!("{:05}", 10000 + n))),
             country: Set(country.to_owned()),
             gln: Set((spec.kind != OrganizationKind::EndCustomer).then_some(gln)),
+            duns: Set(None),
             archived_at: Set(None),
             created_at: Set(self.at),
             updated_at: Set(self.at),

@@ -385,6 +385,8 @@ async fn place(
             buyer_part_number: None,
             requested_date: day.checked_add_days(Days::new(14)),
             expected_unit_price: None,
+            item: None,
+            pack: None,
         });
     }
     let new = NewOrder {
@@ -394,6 +396,8 @@ async fn place(
         currency: None,
         requested_date: day.checked_add_days(Days::new(14)),
         ship_to_address_id: None,
+        one_time_ship_to: None,
+        ship_to_reference: None,
         notes: None,
         lines,
     };

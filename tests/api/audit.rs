@@ -411,6 +411,14 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         &["product.update"],
     )
     .await;
+    w.run(
+        a,
+        "productPacksSet",
+        "product { id }",
+        json!({ "productId": product, "packs": [{ "unit": "CASE", "quantity": 6 }] }),
+        &["product.packs"],
+    )
+    .await;
     let spec = id_in(
         &w.run(a, "productSpecCreate", "specification { id }", json!({ "productId": product, "kind": "DOCUMENT", "name": "Drawing", "value": "DRW-1" }), &["product_spec.create"]).await,
         "specification",
@@ -590,6 +598,22 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         "ediPartner { ediId }",
         json!({ "organizationId": dist, "ediId": "DIST-W-EDI" }),
         &["edi_partner.configure"],
+    )
+    .await;
+    w.run(
+        a,
+        "ediItemReferencesSet",
+        "totalCount",
+        json!({ "partnerId": dist, "references": [{ "qualifier": "BUYER_PART_NUMBER", "code": "W-1", "sku": "MOTOR-W" }] }),
+        &["edi_cross_references.set"],
+    )
+    .await;
+    w.run(
+        a,
+        "ediLocationReferencesSet",
+        "totalCount",
+        json!({ "partnerId": dist, "references": [{ "qualifier": "ASSIGNED_BY_BUYER", "code": "STORE-W", "addressId": address }] }),
+        &["edi_cross_references.set"],
     )
     .await;
 

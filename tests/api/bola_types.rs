@@ -45,6 +45,18 @@ const CLASSES: &[(&str, Class)] = &[
         ),
     ),
     (
+        "EdiItemReference",
+        Class::Root(
+            "query($a: ID!) { ediItemReferences(partnerId: $a) { nodes { __typename code product { sku } } } }",
+        ),
+    ),
+    (
+        "EdiLocationReference",
+        Class::Root(
+            "query($a: ID!) { ediLocationReferences(partnerId: $a) { nodes { __typename code address { line1 } } } }",
+        ),
+    ),
+    (
         "LeadRoute",
         Class::Root("{ leadRoutes { __typename territory partner { code } } }"),
     ),
@@ -124,14 +136,18 @@ const CLASSES: &[(&str, Class)] = &[
     ("MarketingConsent", Class::Leaf),
     ("Money", Class::Leaf),
     ("ObligationCompliance", Class::Leaf),
+    ("OneTimeAddress", Class::Leaf),
     ("OrderChange", Class::Leaf),
+    ("PartnerCode", Class::Leaf),
     ("PartyAddress", Class::Leaf),
     ("PeriodCustomers", Class::Leaf),
+    ("ProductPack", Class::Leaf),
     ("SatisfactionGroup", Class::Leaf),
     ("SupplierScorecard", Class::Leaf),
     ("TierObligations", Class::Leaf),
     ("TradingParty", Class::Leaf),
     ("WebhookAttempt", Class::Leaf),
+    ("X12Separators", Class::Leaf),
 ];
 
 const SCHEMA: &str = "{ __schema { queryType { name } subscriptionType { name }
@@ -265,6 +281,28 @@ async fn every_type_a_partner_can_reach_is_in_the_matrix() {
         .unwrap()
         .1
         .clone();
+    // A's distributor has cross-references, for staff to see and B not to.
+    let address = app
+        .mutate(
+            "addressCreate",
+            "address { id }",
+            json!({ "organizationId": a_dist, "kind": "SHIPPING", "line1": "A Street 9", "city": "Town", "country": "DE" }),
+        )
+        .await["address"]["id"]
+        .clone();
+    for (mutation, input) in [
+        (
+            "ediItemReferencesSet",
+            json!({ "partnerId": a_dist, "references": [{ "qualifier": "BUYER_PART_NUMBER", "code": "A-PART-1", "sku": "MOTOR-1" }] }),
+        ),
+        (
+            "ediLocationReferencesSet",
+            json!({ "partnerId": a_dist, "references": [{ "qualifier": "ASSIGNED_BY_BUYER", "code": "A-STORE-1", "addressId": address }] }),
+        ),
+    ] {
+        let body = app.mutate(mutation, "totalCount", input).await;
+        assert_eq!(body["totalCount"], 1, "{body}");
+    }
     for (ty, class) in &classified {
         let parents = schema.parents(ty, &reachable);
         let from_root = parents.contains("Query");

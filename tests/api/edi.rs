@@ -19,6 +19,9 @@ pub struct Env {
     pub version: &'static str,
     pub sender: &'static str,
     pub receiver: &'static str,
+    /// ISA05 and ISA07.
+    pub sender_qualifier: &'static str,
+    pub receiver_qualifier: &'static str,
     pub control: u32,
     pub usage: char,
     pub ack_requested: bool,
@@ -33,6 +36,8 @@ impl Env {
             version: "00501",
             sender,
             receiver: "BRAND",
+            sender_qualifier: "ZZ",
+            receiver_qualifier: "ZZ",
             control,
             usage: 'P',
             ack_requested: false,
@@ -62,9 +67,9 @@ pub fn interchange(env: &Env, groups: &[Vec<String>]) -> String {
         pad("", 10),
         "00".into(),
         pad("", 10),
-        "ZZ".into(),
+        env.sender_qualifier.into(),
         pad(env.sender, 15),
-        "ZZ".into(),
+        env.receiver_qualifier.into(),
         pad(env.receiver, 15),
         "261129".into(),
         "0930".into(),
@@ -179,14 +184,14 @@ pub async fn post(app: &TestApp, token: &str, raw: &str) -> (u16, Value) {
 }
 
 /// The one acknowledgement interchange of an answer, read back.
-fn acknowledgement(answer: &Value) -> envelope::Interchange {
+pub fn acknowledgement(answer: &Value) -> envelope::Interchange {
     let acks = answer["acknowledgements"].as_array().unwrap();
     assert_eq!(acks.len(), 1, "{answer}");
     envelope::parse(acks[0]["content"].as_str().unwrap()).expect("the answer reads back")
 }
 
 /// The 997 body segments of the answer's `n`th group, as `ID*E1*E2` with `*`.
-fn ack_segments(ack: &envelope::Interchange, n: usize) -> Vec<String> {
+pub fn ack_segments(ack: &envelope::Interchange, n: usize) -> Vec<String> {
     let g = &ack.groups[n];
     assert_eq!(g.functional_id, "FA");
     assert_eq!(g.sets.len(), 1);
@@ -213,7 +218,7 @@ async fn documents(app: &TestApp, filter: Value) -> Value {
     body["data"]["ediDocuments"].clone()
 }
 
-async fn order_count(app: &TestApp) -> i64 {
+pub async fn order_count(app: &TestApp) -> i64 {
     app.graphql("{ orders { totalCount } }", json!({})).await["data"]["orders"]["totalCount"]
         .as_i64()
         .unwrap()
@@ -400,7 +405,10 @@ async fn a_business_failure_rejects_its_set_and_the_others_go_through() {
     let docs = &answer["interchange"]["documents"];
     assert_eq!(docs[0]["status"], "ACCEPTED");
     assert_eq!(docs[1]["status"], "REJECTED");
-    assert_eq!(docs[1]["message"], "no product has SKU NOPE-9", "{answer}");
+    assert_eq!(
+        docs[1]["message"], "PO107: no product is known by VP `NOPE-9`, BP `NL-2`",
+        "{answer}"
+    );
     assert_eq!(docs[2]["status"], "REJECTED");
     assert!(
         docs[2]["message"].as_str().unwrap().contains("not 79.99"),
@@ -834,6 +842,7 @@ async fn a_configured_edi_id_names_the_partner_and_the_brand() {
     // The partner sends under its EDI id to the brand's; the answer goes back the same way.
     let env = Env {
         receiver: "AURORAEDI",
+        sender_qualifier: "14",
         ..Env::new("4006381000016", 1)
     };
     let (status, answer) = post(&app, &edi, &one_850(&env, 1, "NL-GLN")).await;
@@ -842,14 +851,26 @@ async fn a_configured_edi_id_names_the_partner_and_the_brand() {
     let ack = acknowledgement(&answer);
     assert_eq!(ack.sender_id, "AURORAEDI");
     assert_eq!(ack.receiver_id, "4006381000016");
-    assert_eq!(ack.receiver_qualifier, "ZZ");
-    // Its partner code still names it.
-    let (_, answer) = post(&app, &edi, &one_850(&Env::new("DIST-1", 2), 2, "NL-CODE")).await;
+    assert_eq!(ack.receiver_qualifier, "14");
+    // Its partner code still names it, under its qualifier.
+    let env = Env {
+        sender_qualifier: "14",
+        ..Env::new("DIST-1", 2)
+    };
+    let (_, answer) = post(&app, &edi, &one_850(&env, 2, "NL-CODE")).await;
     assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    // Another qualifier in ISA05 than the one set up is refused with TA1 note 005.
+    let (_, answer) = post(&app, &edi, &one_850(&Env::new("DIST-1", 4), 4, "NL-ZZ")).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["message"],
+        "segment 1 (ISA), element 05: ISA05 `ZZ` is not the qualifier DIST-1 is set up with: `14` (TA1 note 005)"
+    );
 
     // An interchange addressed to someone else is refused with TA1 note 008.
     let env = Env {
         receiver: "SOMEONE",
+        sender_qualifier: "14",
         ..Env::new("DIST-1", 3)
     };
     let (_, answer) = post(&app, &edi, &one_850(&env, 3, "NL-ELSE")).await;
@@ -879,7 +900,7 @@ async fn a_configured_edi_id_names_the_partner_and_the_brand() {
         (
             json!({ "organizationId": t.dealer, "ediId": "DLR-EDI", "qualifier": "Z*" }),
             "qualifier",
-            "qualifier `Z*` must be two letters or digits",
+            "`Z*` is not an interchange id qualifier (ZZ, 01, 14, …)",
         ),
     ] {
         let body = app.graphql(CONFIGURE, json!({ "input": input })).await;
@@ -923,7 +944,7 @@ async fn a_configured_edi_id_names_the_partner_and_the_brand() {
 }
 
 /// The one set of an outbound interchange, read back.
-fn sent_set(interchange: &str) -> (envelope::Interchange, envelope::TransactionSet) {
+pub fn sent_set(interchange: &str) -> (envelope::Interchange, envelope::TransactionSet) {
     let x = envelope::parse(interchange).expect("what the server sends reads back");
     assert_eq!(x.groups.len(), 1);
     assert_eq!(x.groups[0].problem, None);
@@ -933,7 +954,7 @@ fn sent_set(interchange: &str) -> (envelope::Interchange, envelope::TransactionS
 }
 
 /// The outbound document of `set_id` in a list of `ediDocuments`.
-fn outbound<'a>(documents: &'a Value, set_id: &str) -> &'a Value {
+pub fn outbound<'a>(documents: &'a Value, set_id: &str) -> &'a Value {
     documents
         .as_array()
         .unwrap()
@@ -1473,15 +1494,16 @@ async fn an_850_takes_a_fixed_number_of_sql_statements() {
         assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
         counts.push(app.statements.get() - before);
     }
-    // The sender and the brand (the token was checked by the warm-up and is remembered);
-    // the claim on ISA13; orderSubmit's 11 (the brand
-    // with buyer and seller, PO repeat, products, tier with its price list, entries, order
-    // number, order, lines, history, the buyer's credit balance) and the set's row, which a
-    // repeated set would find taken; the answer's 4 (a block of control numbers, the brand's
-    // EDI id, the interchange and its 997), the order's event (the event, who may see it,
-    // the endpoints that want it), and two audit records: the interchange received and the
-    // order submitted. Ten lines take as many as two.
-    assert_eq!(counts, [23, 23]);
+    // The sender and the brand, and both their trading-partner profiles in one (the token
+    // was checked by the warm-up and is remembered); the claim on ISA13; the products the
+    // lines name, by SKU or GTIN, for the translation; orderSubmit's 11 (the brand with
+    // buyer and seller, PO repeat, products, tier with its price list, entries, order number,
+    // order, lines, history, the buyer's credit balance) and the set's row, which a repeated
+    // set would find taken; the answer's 3 (a block of control numbers, the interchange and
+    // its 997), the order's event (the event, who may see it, the endpoints that want it),
+    // and two audit records: the interchange received and the order submitted. Ten lines
+    // take as many as two.
+    assert_eq!(counts, [24, 24]);
 }
 
 #[tokio::test]
@@ -1509,35 +1531,75 @@ async fn a_gateway_can_ask_for_the_acknowledgements_as_x12() {
 }
 
 #[tokio::test]
-async fn latin_1_text_is_kept_and_an_empty_body_is_refused() {
+async fn bytes_are_read_in_the_partners_encoding_and_an_empty_body_is_refused() {
     let app = spawn_app().await;
-    let (_, edi) = setup(&app).await;
+    let (t, edi) = setup(&app).await;
     // An ISO 8859-1 ship-to name (0xFC is ü), not valid UTF-8.
-    let env = Env::new("DIST-1", 1);
-    let mut body = po_body("00", "NL-LATIN", &[("WIDGET-1", "1", None)]);
-    body.insert(3, "N1*ST*Lager S\u{fc}d".into());
-    let raw = interchange(&env, &[group(&env, "PO", 1, &[set("850", "0001", &body)])]);
-    let bytes: Vec<u8> = raw.chars().map(|c| c as u32 as u8).collect();
-    assert!(std::str::from_utf8(&bytes).is_err());
-    let res = app
-        .client
-        .post(format!("{}/edi/x12", app.address))
-        .bearer_auth(&edi)
-        .body(bytes)
-        .send()
+    let latin_1 = |control: u32, po: &str| {
+        let env = Env::new("DIST-1", control);
+        let mut body = po_body("00", po, &[("WIDGET-1", "1", None)]);
+        body.insert(3, "N1*ST*Lager S\u{fc}d".into());
+        let raw = interchange(
+            &env,
+            &[group(&env, "PO", control, &[set("850", "0001", &body)])],
+        );
+        let bytes: Vec<u8> = raw.chars().map(|c| c as u32 as u8).collect();
+        assert!(std::str::from_utf8(&bytes).is_err());
+        bytes
+    };
+    let send = |bytes: Vec<u8>| {
+        app.client
+            .post(format!("{}/edi/x12", app.address))
+            .bearer_auth(&edi)
+            .body(bytes)
+            .send()
+    };
+    // A partner set up for UTF-8 (the default) is refused at the element, and nothing of
+    // it reaches an order.
+    let answer: Value = send(latin_1(1, "NL-UTF8"))
+        .await
+        .unwrap()
+        .json()
         .await
         .unwrap();
-    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "N102 holds bytes that are not UTF-8"
+    );
+    let ack = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(ack.contains("AK3*N1*5**8~AK4*2**6~AK5*R*5~"), "{ack}");
+    assert_eq!(order_count(&app).await, 0);
+
+    // Set up for ISO 8859-1, the same bytes are its text.
+    let body = app
+        .graphql(
+            CONFIGURE,
+            json!({ "input": { "organizationId": t.distributor, "ediId": "DIST-1", "encoding": "ISO_8859_1" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let answer: Value = send(latin_1(2, "NL-LATIN"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
     let body = app
         .graphql(
-            "{ orders(filter: { poNumber: \"NL-LATIN\" }) { nodes { notes } } }",
+            "{ orders(filter: { poNumber: \"NL-LATIN\" }) { nodes { notes oneTimeShipTo { name street } } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        body["data"]["orders"]["nodes"][0]["notes"],
-        "Ship to: Lager Süd"
+        body["data"]["orders"]["nodes"][0],
+        json!({ "notes": null, "oneTimeShipTo": { "name": "Lager Süd", "street": null } }),
+        "{body}"
     );
 
     let (status, answer) = post(&app, &edi, "  \r\n").await;
@@ -1545,7 +1607,7 @@ async fn latin_1_text_is_kept_and_an_empty_body_is_refused() {
     assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(
         documents(&app, json!({})).await["totalCount"],
-        2,
-        "the 850 and its 997"
+        4,
+        "the two 850s and their 997s"
     );
 }

@@ -14,6 +14,7 @@ mod cli;
 mod database_tls;
 mod directory;
 mod edi;
+mod edi_partners;
 mod exact_money;
 mod growth;
 mod helpers;

@@ -208,6 +208,70 @@ impl ProductUpdateInput {
     }
 }
 
+/// A pack a product also comes in.
+#[derive(InputObject)]
+pub struct ProductPackInput {
+    /// Its unit: not the product's own.
+    pub unit: UnitOfMeasure,
+    /// How many of the product's unit one holds: 2 to 1,000,000.
+    pub quantity: i32,
+    /// The pack's own GTIN: 8, 12, 13 or 14 digits with a valid check digit.
+    pub gtin: Option<String>,
+}
+
+/// All the packs of a product, replacing those it had.
+#[derive(InputObject)]
+pub struct ProductPacksSetInput {
+    /// The product.
+    pub product_id: ID,
+    /// Its packs; at most 20. Empty removes them all.
+    pub packs: Vec<ProductPackInput>,
+}
+
+impl ProductPacksSetInput {
+    pub fn parse(self) -> Result<(uuid::Uuid, Vec<crate::catalog::packs::NewPack>)> {
+        if self.packs.len() > 20 {
+            return Err(Error::user(
+                &["input", "packs"],
+                ErrorCode::OutOfRange,
+                format!(
+                    "{} packs are more than the 20 a product may have",
+                    self.packs.len()
+                ),
+            ));
+        }
+        let packs = self
+            .packs
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let i = i.to_string();
+                if !(2..=1_000_000).contains(&p.quantity) {
+                    return Err(Error::user(
+                        &["input", "packs", &i, "quantity"],
+                        ErrorCode::OutOfRange,
+                        format!("quantity must be from 2 to 1000000; it was {}", p.quantity),
+                    ));
+                }
+                Ok(crate::catalog::packs::NewPack {
+                    unit: p.unit.into(),
+                    quantity: p.quantity,
+                    gtin: p
+                        .gtin
+                        .as_deref()
+                        .filter(|g| !g.trim().is_empty())
+                        .map(|g| domain::gtin(&["input", "packs", &i, "gtin"], g))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((
+            input_id("productId", &self.product_id, NodeType::Product)?,
+            packs,
+        ))
+    }
+}
+
 /// A specification to share with a product's suppliers.
 #[derive(InputObject)]
 pub struct ProductSpecCreateInput {

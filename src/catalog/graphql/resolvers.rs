@@ -367,6 +367,30 @@ impl CatalogMutation {
         })
     }
 
+    /// Replaces the packs a product also comes in (a case of 12, …), which trading
+    /// partners may order in. Admins and managers only.
+    async fn product_packs_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The packs.")] input: ProductPacksSetInput,
+    ) -> async_graphql::Result<ProductPayload> {
+        let result = match input.parse() {
+            Ok((id, packs)) => in_transaction!(ctx, |txn, principal| async {
+                crate::catalog::packs::set(&txn, principal, id, packs).await?;
+                products::by_ids(&txn, principal, &[id])
+                    .await?
+                    .remove(&id)
+                    .ok_or_else(|| crate::orders::queries::not_found("productId", "product"))
+            }),
+            Err(e) => Err(e),
+        };
+        let (product, user_errors) = outcome(result)?;
+        Ok(ProductPayload {
+            product: product.map(Product),
+            user_errors,
+        })
+    }
+
     /// Adds a specification to a product; its suppliers see it. Admins and managers only.
     async fn product_spec_create(
         &self,

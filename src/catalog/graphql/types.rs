@@ -15,7 +15,7 @@ use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
 use crate::organizations::graphql::{Organization, Supplier, loader, organization};
 use crate::organizations::loaders::{
-    EntriesOf, MembershipsOf, OrganizationId, PartnerTierId, PriceListId, ProductId,
+    EntriesOf, MembershipsOf, OrganizationId, PacksOf, PartnerTierId, PriceListId, ProductId,
     ProductLinesOf, SpecsOf, SuppliersOf, UserId, unshare,
 };
 
@@ -179,6 +179,24 @@ impl Product {
             .gql()?
             .unwrap_or_default();
         Ok(rows.into_iter().map(ProductSpec).collect())
+    }
+    /// The packs it also comes in (a case of 12, …), smallest first. Orders keep the
+    /// product's own unit.
+    async fn packs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductPack>> {
+        let rows = loader(ctx)?
+            .load_one(PacksOf(self.0.id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|p| ProductPack {
+                unit: p.unit,
+                quantity: p.quantity,
+                gtin: p.gtin,
+            })
+            .collect())
     }
     /// When it was added.
     async fn created_at(&self) -> DateTime {
@@ -578,4 +596,15 @@ impl PriceQuote {
     async fn valid_on(&self) -> Date {
         Date(self.0.on)
     }
+}
+
+/// A pack a product also comes in.
+#[derive(SimpleObject)]
+pub struct ProductPack {
+    /// Its X12 unit code: `CA`, `BX`, `PK`, …
+    pub unit: String,
+    /// How many of the product's own unit one holds.
+    pub quantity: i32,
+    /// The pack's own GTIN, which EDI documents may name it by.
+    pub gtin: Option<String>,
 }

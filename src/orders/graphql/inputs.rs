@@ -8,15 +8,14 @@ use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::NodeType;
 use crate::money::{self, Currency};
 use crate::orders::model::{
-    LineAck, LineDecision as Decision, LineQuantity, NewLine, NewOrder, NewPayment,
+    self, LineAck, LineDecision as Decision, LineQuantity, NewLine, NewOrder, NewPayment,
     NewPurchaseLine, NewPurchaseOrder, NewShipment,
 };
 use crate::organizations::graphql::input_id;
 use crate::settings::TradeSettings;
 use async_graphql::{Enum, ID, InputObject};
 
-/// Most lines one order, acknowledgement or ship notice may carry.
-pub const MAX_LINES: usize = 1000;
+pub use crate::orders::model::MAX_LINES;
 const NOTE_MAX: usize = 2000;
 
 fn line_field(i: usize, name: &str) -> [String; 4] {
@@ -51,27 +50,11 @@ fn check_line_count(count: usize) -> Result<()> {
 }
 
 fn line_number(i: usize, given: Option<i32>) -> Result<i32> {
-    match given {
-        None => Ok(i as i32 + 1),
-        Some(n) if (1..=999_999).contains(&n) => Ok(n),
-        Some(n) => Err(Error::user(
-            &at(&line_field(i, "lineNumber")),
-            ErrorCode::OutOfRange,
-            format!("lineNumber must be from 1 to 999999; it was {n}"),
-        )),
-    }
+    model::line_number(&at(&line_field(i, "lineNumber")), i, given)
 }
 
 fn po_number(value: &str) -> Result<String> {
-    let po = domain::required_text(&["input", "poNumber"], value, 22)?;
-    if po.chars().any(|c| c.is_control() || c == '~' || c == '*') {
-        return Err(Error::user(
-            &["input", "poNumber"],
-            ErrorCode::Invalid,
-            "poNumber may not hold control characters, `~` or `*`",
-        ));
-    }
-    Ok(po)
+    model::po_number(&["input", "poNumber"], value)
 }
 
 fn note(field: &str, value: Option<String>) -> Result<Option<String>> {
@@ -163,6 +146,8 @@ impl OrderSubmitInput {
                             )
                         })
                         .transpose()?,
+                    item: None,
+                    pack: None,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -180,6 +165,8 @@ impl OrderSubmitInput {
                 self.ship_to_address_id.as_ref(),
                 NodeType::Address,
             )?,
+            one_time_ship_to: None,
+            ship_to_reference: None,
             notes: note("notes", self.notes)?,
             lines,
         })

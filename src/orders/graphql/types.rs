@@ -205,6 +205,38 @@ impl Order {
             .gql()?
             .map(Address))
     }
+    /// A ship-to given by name and address only (an 850's N1/N3/N4 with no id that resolves
+    /// to an address of the buyer), kept with the order; null when it ships to an address of
+    /// the directory or none was named.
+    async fn one_time_ship_to(&self) -> Option<OneTimeAddress> {
+        let o = &self.0;
+        let any = [
+            &o.ship_to_name,
+            &o.ship_to_street,
+            &o.ship_to_city,
+            &o.ship_to_region,
+            &o.ship_to_postal_code,
+            &o.ship_to_country,
+        ]
+        .iter()
+        .any(|v| v.is_some());
+        any.then(|| OneTimeAddress {
+            name: o.ship_to_name.clone(),
+            street: o.ship_to_street.clone(),
+            city: o.ship_to_city.clone(),
+            region: o.ship_to_region.clone(),
+            postal_code: o.ship_to_postal_code.clone(),
+            country: o.ship_to_country.clone(),
+        })
+    }
+    /// The ship-to as the buyer's system named it (N103 and N104: `UL` GLN, `1`/`9` DUNS,
+    /// `92` its own location code, …), to which EDI answers refer.
+    async fn ship_to_code(&self) -> Option<PartnerCodeObject> {
+        Some(PartnerCodeObject {
+            qualifier: self.0.ship_to_qualifier.clone()?,
+            code: self.0.ship_to_code.clone()?,
+        })
+    }
     /// Days from invoice to due date, from the buyer's tier when the order was placed.
     async fn payment_terms_days(&self) -> i32 {
         self.0.payment_terms_days
@@ -293,6 +325,23 @@ impl OrderLine {
     /// The buyer's own part number for the product.
     async fn buyer_part_number(&self) -> Option<&str> {
         self.0.buyer_part_number.as_deref()
+    }
+    /// The item as the buyer's system named it (a PO1 qualifier and id: `UP`, `EN`, `BP`,
+    /// `VP`, …), to which EDI answers refer.
+    async fn item_code(&self) -> Option<PartnerCodeObject> {
+        Some(PartnerCodeObject {
+            qualifier: self.0.item_qualifier.clone()?,
+            code: self.0.item_code.clone()?,
+        })
+    }
+    /// The pack the buyer ordered in (`CA`, …), when not the product's own unit; quantity
+    /// and price are in the product's unit.
+    async fn ordered_unit(&self) -> Option<&str> {
+        self.0.ordered_unit.as_deref()
+    }
+    /// How many of the product's unit one ordered pack holds.
+    async fn pack_size(&self) -> Option<i32> {
+        self.0.pack_size
     }
     /// How many were ordered.
     async fn quantity(&self) -> Decimal {
@@ -694,4 +743,31 @@ impl Payment {
     async fn recorded_at(&self) -> DateTime {
         DateTime(self.0.created_at)
     }
+}
+
+/// An address kept with an order rather than in the directory.
+#[derive(SimpleObject)]
+pub struct OneTimeAddress {
+    /// The name to ship to.
+    pub name: Option<String>,
+    /// Street lines, joined.
+    pub street: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State, province or region.
+    pub region: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Country code, as given.
+    pub country: Option<String>,
+}
+
+/// A code in a trading partner's own words, with the qualifier that says what kind it is.
+#[derive(SimpleObject)]
+#[graphql(name = "PartnerCode")]
+pub struct PartnerCodeObject {
+    /// The X12 qualifier: `UP`, `EN`, `BP`, `IN`, `VP`, `UL`, `92`, …
+    pub qualifier: String,
+    /// The code.
+    pub code: String,
 }

@@ -347,6 +347,9 @@ pub struct AddressCreateInput {
     pub country: String,
     /// GS1 Global Location Number: 13 digits with a valid check digit.
     pub gln: Option<String>,
+    /// D-U-N-S number: 9 digits, or 13 with a location suffix (DUNS+4). EDI ship-tos with
+    /// qualifier `1` or `9` name an address by it.
+    pub duns: Option<String>,
 }
 
 impl AddressCreateInput {
@@ -373,6 +376,12 @@ impl AddressCreateInput {
                 .as_deref()
                 .filter(|g| !g.trim().is_empty())
                 .map(|g| domain::gln(&["input", "gln"], g))
+                .transpose()?,
+            duns: self
+                .duns
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| domain::duns(&["input", "duns"], d))
                 .transpose()?,
         })
     }
@@ -401,6 +410,8 @@ pub struct AddressUpdateInput {
     pub country: Option<String>,
     /// A new GLN.
     pub gln: MaybeUndefined<String>,
+    /// A new D-U-N-S number.
+    pub duns: MaybeUndefined<String>,
 }
 
 impl AddressUpdateInput {
@@ -424,6 +435,7 @@ impl AddressUpdateInput {
                 .map(|c| domain::country(&["input", "country"], &c))
                 .transpose()?,
             gln: patch(self.gln, |g| domain::gln(&["input", "gln"], &g))?,
+            duns: patch(self.duns, |d| domain::duns(&["input", "duns"], &d))?,
         };
         Ok((id, self.version, changes))
     }

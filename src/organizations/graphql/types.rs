@@ -1240,6 +1240,10 @@ impl Address {
     async fn gln(&self) -> Option<&str> {
         self.0.gln.as_deref()
     }
+    /// D-U-N-S number (DUNS+4 when 13 digits), which EDI documents may use instead.
+    async fn duns(&self) -> Option<&str> {
+        self.0.duns.as_deref()
+    }
     /// When it was archived.
     async fn archived_at(&self) -> Option<DateTime> {
         self.0.archived_at.map(DateTime)

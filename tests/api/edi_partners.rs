@@ -1,0 +1,658 @@
+//! X12 as real trading partners write it, once each is set up: their ids, versions,
+//! separators and encodings in a profile, their item and location codes in cross-references,
+//! their packs, and the channel their orders go through. The fixtures are written here by
+//! hand from the X12 conventions, in ways this server never writes: ISA12 `00400` with GS08
+//! `004010VICS`, `|` and `>` separators, CRLF and trailing white space after terminators,
+//! UPCs, EANs, case GTINs and the buyer's own item numbers, ship-tos by location code, DUNS
+//! or address alone.
+
+use channelgraph::edi::sets::read_855;
+use serde_json::{Value, json};
+
+use crate::edi::{
+    Env, ack_segments, acknowledgement, group, interchange, order_count, outbound, post, sent_set,
+    set, token,
+};
+use crate::helpers::{TestApp, spawn_app};
+use crate::orders::{Trade, trade};
+
+const PROFILE: &str = "mutation($input: EdiPartnerConfigureInput!) { ediPartnerConfigure(input: $input) { ediPartner { ediId qualifier groupId version interchangeVersion groupVersion separators { element component repetition segment } functionalAcks interchangeAcks testTraffic encoding } userErrors { field code message } } }";
+
+/// Pads an ISA element to its fixed width.
+fn pad(value: &str, width: usize) -> String {
+    format!("{value:<width$}")
+}
+
+/// An ISA as a 004010 retail sender writes it: `|` between elements, `>` between
+/// components, `U` in ISA11, ISA12 `00400`, a TA1 asked for.
+fn isa_00400(sender: &str, receiver: &str, control: u32) -> String {
+    [
+        "ISA".to_owned(),
+        "00".into(),
+        pad("", 10),
+        "00".into(),
+        pad("", 10),
+        "ZZ".into(),
+        pad(sender, 15),
+        "ZZ".into(),
+        pad(receiver, 15),
+        "261203".into(),
+        "1015".into(),
+        "U".into(),
+        "00400".into(),
+        format!("{control:09}"),
+        "1".into(),
+        "P".into(),
+        ">".into(),
+    ]
+    .join("|")
+}
+
+/// A whole 004010VICS interchange of one 850, `~` and CRLF after each segment, trailing
+/// blanks after some.
+fn retail_850(sender: &str, receiver: &str, control: u32, body: &[&str]) -> String {
+    let mut segments = vec![format!("ST|850|{control:04}")];
+    segments.extend(body.iter().map(|s| s.to_string()));
+    segments.push(format!("SE|{}|{control:04}", body.len() + 2));
+    let mut out = isa_00400(sender, receiver, control);
+    out.push_str("~\r\n");
+    let gs = format!("GS|PO|{sender}|{receiver}|20261203|1015|{control}|X|004010VICS");
+    for (i, s) in std::iter::once(gs)
+        .chain(segments)
+        .chain([format!("GE|1|{control}"), format!("IEA|1|{control:09}")])
+        .enumerate()
+    {
+        out.push_str(&s);
+        out.push_str(if i % 3 == 0 { "~  \r\n" } else { "~\r\n" });
+    }
+    out
+}
+
+async fn gtins_and_packs(app: &TestApp) -> (String, String) {
+    let products = app
+        .graphql(
+            "{ products(first: 10) { nodes { id sku version } } }",
+            json!({}),
+        )
+        .await;
+    let id_of = |sku: &str| {
+        products["data"]["products"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["sku"] == sku)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (widget, gadget) = (id_of("WIDGET-1"), id_of("GADGET-1"));
+    for (id, gtin) in [(&widget, "036000291452"), (&gadget, "4006381333931")] {
+        let body = app
+            .mutate(
+                "productUpdate",
+                "product { gtin }",
+                json!({ "id": id, "version": 1, "gtin": gtin }),
+            )
+            .await;
+        assert_eq!(body["userErrors"], json!([]), "{body}");
+    }
+    let body = app
+        .mutate(
+            "productPacksSet",
+            "product { packs { unit quantity gtin } }",
+            json!({ "productId": widget, "packs": [{ "unit": "CASE", "quantity": 12, "gtin": "10036000291459" }] }),
+        )
+        .await;
+    assert_eq!(
+        body["product"]["packs"],
+        json!([{ "unit": "CA", "quantity": 12, "gtin": "10036000291459" }]),
+        "{body}"
+    );
+    (widget, gadget)
+}
+
+/// The distributor set up as a 004010VICS retail partner: its own id, `|` and `>` and a
+/// line break after `~`.
+async fn retail_partner(app: &TestApp, t: &Trade) {
+    let body = app
+        .graphql(
+            PROFILE,
+            json!({ "input": {
+                "organizationId": t.distributor, "ediId": "NORDLICHT",
+                "interchangeVersion": "V00401", "groupVersion": "V004010_VICS",
+                "separators": { "element": "|", "component": ">", "repetition": null, "segment": "~\n" },
+            } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"],
+        json!({ "ediPartner": {
+            "ediId": "NORDLICHT", "qualifier": "ZZ", "groupId": "NORDLICHT", "version": "V004010",
+            "interchangeVersion": "V00401", "groupVersion": "V004010_VICS",
+            "separators": { "element": "|", "component": ">", "repetition": null, "segment": "~\n" },
+            "functionalAcks": true, "interchangeAcks": "WHEN_REQUESTED", "testTraffic": true, "encoding": "UTF_8",
+        }, "userErrors": [] }),
+        "{body}"
+    );
+}
+
+async fn store_42(app: &TestApp, t: &Trade) -> String {
+    let address = app
+        .mutate(
+            "addressCreate",
+            "address { id }",
+            json!({ "organizationId": t.distributor, "kind": "SHIPPING", "line1": "Filiale 42, Marktplatz 1", "city": "Kiel", "country": "DE" }),
+        )
+        .await["address"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = app
+        .mutate(
+            "ediLocationReferencesSet",
+            "totalCount",
+            json!({ "partnerId": t.distributor, "references": [{ "qualifier": "ASSIGNED_BY_BUYER", "code": "STORE-0042", "addressId": address }] }),
+        )
+        .await;
+    assert_eq!(body["totalCount"], 1, "{body}");
+    address
+}
+
+const ORDER: &str = "query($po: String!) { orders(filter: { poNumber: $po }) { nodes { id version seller { code } buyer { code } shipTo { line1 } shipToCode { qualifier code } oneTimeShipTo { name street city postalCode country } lines { lineNumber product { sku } quantity unitPrice { amount } itemCode { qualifier code } orderedUnit packSize buyerPartNumber } } } }";
+
+async fn order(app: &TestApp, po: &str) -> Value {
+    let body = app.graphql(ORDER, json!({ "po": po })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["orders"]["nodes"][0].clone()
+}
+
+#[tokio::test]
+async fn a_retail_850_in_004010vics_with_upcs_cases_and_a_92_ship_to_goes_through_and_is_answered_in_kind()
+ {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+    gtins_and_packs(&app).await;
+    retail_partner(&app, &t).await;
+    store_42(&app, &t).await;
+    let body = app
+        .mutate(
+            "ediItemReferencesSet",
+            "totalCount",
+            json!({ "partnerId": t.distributor, "references": [{ "qualifier": "BUYER_ITEM_NUMBER", "code": "ITEM-77", "sku": "gadget-1" }] }),
+        )
+        .await;
+    assert_eq!(body["totalCount"], 1, "{body}");
+
+    let raw = retail_850(
+        "NORDLICHT",
+        "BRAND",
+        4711,
+        &[
+            "BEG|00|SA|NL-RETAIL-1||20261203",
+            "REF|DP|042",
+            "DTM|002|20261215",
+            "N1|ST|Nordlicht Filiale 42|92|STORE-0042",
+            "PO1|1|2|CA|120||UP|036000291452|VN|WIDGET-1",
+            "PO1|2|3|EA|80||IN|ITEM-77",
+            "CTT|2",
+        ],
+    );
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+
+    // Two cases of 12 are 24 of our unit at the distributor's price; ITEM-77 is its code for
+    // GADGET-1; store 42 is its address; each is kept in its words.
+    let placed = order(&app, "NL-RETAIL-1").await;
+    assert_eq!(placed["seller"]["code"], "BRAND");
+    assert_eq!(placed["shipTo"]["line1"], "Filiale 42, Marktplatz 1");
+    assert_eq!(
+        placed["shipToCode"],
+        json!({ "qualifier": "92", "code": "STORE-0042" })
+    );
+    assert_eq!(placed["oneTimeShipTo"], Value::Null);
+    assert_eq!(
+        placed["lines"],
+        json!([
+            { "lineNumber": 1, "product": { "sku": "WIDGET-1" }, "quantity": "24", "unitPrice": { "amount": "10.00" },
+              "itemCode": { "qualifier": "UP", "code": "036000291452" }, "orderedUnit": "CA", "packSize": 12, "buyerPartNumber": null },
+            { "lineNumber": 2, "product": { "sku": "GADGET-1" }, "quantity": "3", "unitPrice": { "amount": "80.00" },
+              "itemCode": { "qualifier": "IN", "code": "ITEM-77" }, "orderedUnit": null, "packSize": null, "buyerPartNumber": null },
+        ])
+    );
+
+    // The TA1 and the 997 answer in the version of what they answer (ISA12 00400, GS08
+    // 004010VICS, no AK103), from the id it sent to, with its separators.
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(content.starts_with("ISA|00|"), "{content}");
+    assert!(content.contains("|U|00400|"), "{content}");
+    assert!(
+        content.contains("~\nTA1|000004711|261203|1015|A|000~\n"),
+        "{content}"
+    );
+    let ack = acknowledgement(&answer);
+    assert_eq!(ack.delimiters.component, '>');
+    assert_eq!(
+        (ack.sender_id.as_str(), ack.receiver_id.as_str()),
+        ("BRAND", "NORDLICHT")
+    );
+    assert_eq!(ack.groups[0].version, "004010VICS");
+    assert_eq!(
+        ack_segments(&ack, 0),
+        ["AK1*PO*4711", "AK2*850*4711", "AK5*A", "AK9*A*1*1*1"]
+    );
+
+    // The 855 goes out in the partner's profile: ISA12 00401, 004010VICS, `|`, and names the
+    // items and the ship-to the way the partner did, in cases.
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            "order { ediDocuments { transactionSet direction interchange { content } } }",
+            json!({ "id": placed["id"], "version": placed["version"], "lines": [
+                { "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }
+            ] }),
+        )
+        .await;
+    assert_eq!(acked["userErrors"], json!([]), "{acked}");
+    let content = outbound(&acked["order"]["ediDocuments"], "855")["interchange"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(content.contains("|U|00401|"), "{content}");
+    let (x, doc) = sent_set(&content);
+    assert_eq!(x.delimiters.element, '|');
+    assert_eq!(x.groups[0].version, "004010VICS");
+    assert_eq!(
+        (x.sender_id.as_str(), x.receiver_id.as_str()),
+        ("BRAND", "NORDLICHT")
+    );
+    let segments: Vec<String> = doc
+        .body
+        .iter()
+        .filter(|s| matches!(s.id.as_str(), "N1" | "PO1" | "ACK"))
+        .map(|s| format!("{}*{}", s.id, s.elements.join("*")))
+        .collect();
+    assert_eq!(
+        segments,
+        [
+            "N1*ST**92*STORE-0042",
+            "PO1*1*2*CA*120**UP*036000291452*VP*WIDGET-1",
+            "ACK*IA*2*CA*068*20261215",
+            "PO1*2*3*EA*80**IN*ITEM-77*VP*GADGET-1",
+            "ACK*IA*3*EA*068*20261215",
+        ]
+    );
+    let read = read_855(&doc).expect("the 855 reads back");
+    assert_eq!(read.po_number, "NL-RETAIL-1");
+    assert_eq!(read.lines.len(), 2);
+}
+
+#[tokio::test]
+async fn ship_tos_by_address_alone_by_duns_and_packs_by_their_gtin_are_taken_and_bad_codes_named() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+    gtins_and_packs(&app).await;
+    let duns = app
+        .mutate(
+            "addressCreate",
+            "address { id duns }",
+            json!({ "organizationId": t.distributor, "kind": "SHIPPING", "line1": "Lager Nord", "city": "Kiel", "country": "DE", "duns": "12-345-6789-0042" }),
+        )
+        .await;
+    assert_eq!(duns["address"]["duns"], "1234567890042", "{duns}");
+    let po = |n: u32, po: &str, lines: &[String]| {
+        let env = Env::new("DIST-1", n);
+        let mut body = vec![format!("BEG*00*SA*{po}**20261203")];
+        body.extend(lines.iter().cloned());
+        interchange(&env, &[group(&env, "PO", n, &[set("850", "0001", &body)])])
+    };
+
+    // A ship-to named by name and address only is kept with the order; a case named by its
+    // own GTIN (UK) is 12 of the product.
+    let raw = po(
+        1,
+        "NL-ONCE",
+        &[
+            "N1*ST*Baustelle Hafen".into(),
+            "N2*z. Hd. Herrn Lund".into(),
+            "N3*Hafenstr. 5".into(),
+            "N4*Hamburg**20457*DE".into(),
+            "PO1*1*1*CA*120**UK*10036000291459".into(),
+        ],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let placed = order(&app, "NL-ONCE").await;
+    assert_eq!(placed["shipTo"], Value::Null);
+    assert_eq!(
+        placed["oneTimeShipTo"],
+        json!({ "name": "Baustelle Hafen, z. Hd. Herrn Lund", "street": "Hafenstr. 5", "city": "Hamburg", "postalCode": "20457", "country": "DE" })
+    );
+    assert_eq!(placed["lines"][0]["quantity"], "12");
+    assert_eq!(placed["lines"][0]["orderedUnit"], "CA");
+
+    // DUNS+4 (qualifier 9) names the address that has it.
+    let raw = po(
+        2,
+        "NL-DUNS",
+        &[
+            "N1*ST*Lager Nord*9*1234567890042".into(),
+            "PO1*1*1*EA*10**EN*0036000291452".into(),
+        ],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let placed = order(&app, "NL-DUNS").await;
+    assert_eq!(placed["shipTo"]["line1"], "Lager Nord");
+    assert_eq!(
+        placed["lines"][0]["itemCode"],
+        json!({ "qualifier": "EN", "code": "0036000291452" })
+    );
+
+    // What cannot be resolved is refused at its element, naming the code, and changes
+    // nothing.
+    let before = order_count(&app).await;
+    for (n, lines, message, ak) in [
+        (
+            3,
+            vec![
+                "N1*ST*Filiale*92*STORE-9".to_owned(),
+                "PO1*1*1*EA***VP*WIDGET-1".into(),
+            ],
+            "N104: no address of DIST-1 has the location code `STORE-9`",
+            "AK3*N1*3**8~AK4*4**7",
+        ),
+        (
+            4,
+            vec!["PO1*1*1*EA***UP*012345678905*BP*X-1".to_owned()],
+            "PO107: no product is known by UP `012345678905`, BP `X-1`",
+            "AK3*PO1*3**8~AK4*7**7",
+        ),
+        (
+            5,
+            vec!["PO1*1*1*CA***EN*4006381333931".to_owned()],
+            "PO103 `CA`: GADGET-1 is sold in EA and in no pack of that unit",
+            "AK3*PO1*3**8~AK4*3**7",
+        ),
+        (
+            6,
+            vec![
+                "N1*ST*Filiale*ZZ*42".to_owned(),
+                "PO1*1*1*EA***VP*WIDGET-1".into(),
+            ],
+            "N103 `ZZ` is not a ship-to qualifier we resolve (UL, 1, 9, 91, 92); send the address in N3 and N4",
+            "AK3*N1*3**8~AK4*3**7",
+        ),
+    ] {
+        let (_, answer) = post(&app, &edi, &po(n, &format!("NL-BAD-{n}"), &lines)).await;
+        assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+        assert_eq!(answer["interchange"]["documents"][0]["message"], message);
+        let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+        assert!(content.contains(ak), "{ak} in {content}");
+    }
+    assert_eq!(order_count(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_dealers_850_to_its_distributor_is_an_order_with_that_distributor() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let dealer = token(&app, &t.dealer, "EDI").await;
+    let env = Env {
+        receiver: "DIST-1",
+        ..Env::new("DLR-1", 1)
+    };
+    let body = vec![
+        "BEG*00*SA*DLR-PO-1**20261203".to_owned(),
+        "PO1*1*4*EA***VP*WIDGET-1".to_owned(),
+    ];
+    let raw = interchange(&env, &[group(&env, "PO", 1, &[set("850", "0001", &body)])]);
+    let (_, answer) = post(&app, &dealer, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    // Sold by the distributor at the dealer's price, as orderSubmit makes it for the dealer
+    // in the portal; the 997 comes from the distributor it was sent to.
+    let placed = order(&app, "DLR-PO-1").await;
+    assert_eq!(placed["seller"]["code"], "DIST-1");
+    assert_eq!(placed["buyer"]["code"], "DLR-1");
+    let quote = app
+        .graphql(
+            "query($b: ID!) { priceQuote(sku: \"WIDGET-1\", quantity: \"4\", buyerId: $b) { unitPrice { amount } } }",
+            json!({ "b": t.dealer }),
+        )
+        .await;
+    assert_eq!(
+        placed["lines"][0]["unitPrice"], quote["data"]["priceQuote"]["unitPrice"],
+        "{quote}"
+    );
+    let ack = acknowledgement(&answer);
+    assert_eq!(
+        (ack.sender_id.as_str(), ack.receiver_id.as_str()),
+        ("DIST-1", "DLR-1")
+    );
+
+    // A seller it has no channel link with is refused, naming why; so is a report to one.
+    let env = Env {
+        receiver: "SUP-1",
+        ..Env::new("DLR-1", 2)
+    };
+    let body = vec![
+        "BEG*00*SA*DLR-PO-2**20261203".to_owned(),
+        "PO1*1*4*EA***VP*WIDGET-1".to_owned(),
+    ];
+    let raw = interchange(&env, &[group(&env, "PO", 2, &[set("850", "0001", &body)])]);
+    let (_, answer) = post(&app, &dealer, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "ISA08 names SUP-1, which does not sell to DLR-1: no active channel link joins them"
+    );
+    let env = Env {
+        receiver: "DIST-1",
+        ..Env::new("DLR-1", 3)
+    };
+    let stock = vec!["BIA*00*MM*R-1*20261203".to_owned()];
+    let raw = interchange(&env, &[group(&env, "IB", 3, &[set("846", "0001", &stock)])]);
+    let (_, answer) = post(&app, &dealer, &raw).await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "a 846 goes to the brand, not to DIST-1 (ISA08)",
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn envelope_faults_limits_and_bad_bytes_are_answered_as_what_they_are() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+
+    // A truncated ISA says how long it is and how long it must be.
+    let truncated = "ISA*00*          *00*";
+    let (status, answer) = post(&app, &edi, truncated).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["message"],
+        format!(
+            "segment 1 (ISA): the ISA has {} characters; it must have 106 (TA1 note 023)",
+            truncated.len()
+        )
+    );
+
+    // An unknown ISA05 qualifier: TA1 note 005.
+    let raw = crate::edi::one_850(&Env::new("DIST-1", 1), 1, "NL-Q");
+    let raw = raw.replacen("*ZZ*DIST-1", "*XX*DIST-1", 1);
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(content.contains("*R*005~"), "{content}");
+
+    // 1001 lines: the loop over its maximum at the 1001st PO1, not an unexpected segment.
+    let env = Env::new("DIST-1", 2);
+    let mut body = vec!["BEG*00*SA*NL-BIG**20261203".to_owned()];
+    body.extend((1..=1001).map(|i| format!("PO1*{i}*1*EA***VP*WIDGET-1")));
+    let raw = interchange(&env, &[group(&env, "PO", 2, &[set("850", "0001", &body)])]);
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "a 850 carries at most 1000 lines (PO1 segments); this one has 1001",
+        "{answer}"
+    );
+    let ack = acknowledgement(&answer);
+    assert_eq!(
+        ack_segments(&ack, 0)[1..4],
+        ["AK2*850*0001", "AK3*PO1*1003**4", "AK5*R*5"]
+    );
+
+    // A control character in BEG03 is refused at the element; nothing reaches an order or
+    // an outbound document.
+    let env = Env::new("DIST-1", 3);
+    let body = vec![
+        "BEG*00*SA*NL-\u{7}BELL**20261203".to_owned(),
+        "PO1*1*1*EA***VP*WIDGET-1".to_owned(),
+    ];
+    let raw = interchange(&env, &[group(&env, "PO", 3, &[set("850", "0001", &body)])]);
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "BEG03 holds the control character U+0007"
+    );
+    let ack = acknowledgement(&answer);
+    assert_eq!(
+        ack_segments(&ack, 0)[1..5],
+        ["AK2*850*0001", "AK3*BEG*2**8", "AK4*3**6", "AK5*R*5"]
+    );
+    assert_eq!(order_count(&app).await, 0);
+
+    // ISA12 00401 with ISA14 1: the TA1 goes back in 00401, in the interchange it answers.
+    let env = Env {
+        version: "00401",
+        ack_requested: true,
+        ..Env::new("DIST-1", 4)
+    };
+    let (_, answer) = post(&app, &edi, &crate::edi::one_850(&env, 4, "NL-401")).await;
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(content.contains("*U*00401*"), "{content}");
+    assert!(content.contains("~TA1*000000004*"), "{content}");
+
+    // A partner not set up for test traffic has its test interchanges refused: TA1 020.
+    let body = app
+        .graphql(
+            PROFILE,
+            json!({ "input": { "organizationId": t.distributor, "ediId": "DIST-1", "testTraffic": false, "interchangeAcks": "NEVER", "functionalAcks": false } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let env = Env {
+        usage: 'T',
+        ..Env::new("DIST-1", 5)
+    };
+    let (_, answer) = post(&app, &edi, &crate::edi::one_850(&env, 5, "NL-TEST")).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(content.contains("*R*020~"), "{content}");
+    // And one that wants no acknowledgements gets none for an accepted interchange.
+    let env = Env {
+        ack_requested: true,
+        ..Env::new("DIST-1", 6)
+    };
+    let (_, answer) = post(&app, &edi, &crate::edi::one_850(&env, 6, "NL-QUIET")).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    assert_eq!(answer["acknowledgements"], json!([]));
+}
+
+#[tokio::test]
+async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+    for (input, field, message) in [
+        (
+            json!({ "organizationId": t.distributor, "ediId": "D1", "separators": { "element": "A" } }),
+            vec!["input", "separators", "element"],
+            "element must be one character that is not a letter, a digit or a space",
+        ),
+        (
+            json!({ "organizationId": t.distributor, "ediId": "D1", "separators": { "element": "|", "segment": "|" } }),
+            vec!["input", "separators"],
+            "the separators must all differ",
+        ),
+        (
+            json!({ "organizationId": t.distributor, "ediId": "D1", "interchangeVersion": "V00501", "groupVersion": "V004010_VICS" }),
+            vec!["input", "groupVersion"],
+            "GS08 004010VICS is not of the release of ISA12 00501",
+        ),
+        (
+            json!({ "organizationId": t.distributor }),
+            vec!["input", "ediId"],
+            "give the id the partner uses in the ISA",
+        ),
+    ] {
+        let body = app.graphql(PROFILE, json!({ "input": input })).await;
+        assert_eq!(
+            body["data"]["ediPartnerConfigure"]["userErrors"][0]["field"],
+            json!(field),
+            "{body}"
+        );
+        assert_eq!(
+            body["data"]["ediPartnerConfigure"]["userErrors"][0]["message"],
+            message
+        );
+    }
+    // Cross-references are checked whole: an unknown SKU or another's address changes none.
+    let body = app
+        .mutate(
+            "ediItemReferencesSet",
+            "totalCount",
+            json!({ "partnerId": t.distributor, "references": [
+                { "qualifier": "BUYER_PART_NUMBER", "code": "P-1", "sku": "WIDGET-1" },
+                { "qualifier": "BUYER_PART_NUMBER", "code": "P-2", "sku": "NOPE" }
+            ] }),
+        )
+        .await;
+    assert_eq!(
+        body["userErrors"],
+        json!([{ "field": ["input", "references", "1", "sku"], "code": "NOT_FOUND", "message": "no product has SKU NOPE" }])
+    );
+    let list = app
+        .graphql(
+            "query($p: ID!) { ediItemReferences(partnerId: $p) { totalCount } }",
+            json!({ "p": t.distributor }),
+        )
+        .await;
+    assert_eq!(list["data"]["ediItemReferences"]["totalCount"], 0, "{list}");
+
+    // Partners, by portal or token, neither set up nor read cross-references.
+    for token in [&t.portal, &edi] {
+        let body = app
+            .graphql_as(
+                token,
+                "mutation($p: ID!) { ediItemReferencesSet(input: { partnerId: $p, references: [{ qualifier: BUYER_PART_NUMBER, code: \"X\", sku: \"WIDGET-1\" }] }) { totalCount } }",
+                json!({ "p": t.distributor }),
+            )
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
+        let body = app
+            .graphql_as(
+                token,
+                "query($p: ID!) { ediItemReferences(partnerId: $p) { totalCount } ediLocationReferences(partnerId: $p) { totalCount } }",
+                json!({ "p": t.distributor }),
+            )
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
+        assert_eq!(body["data"], Value::Null, "{body}");
+    }
+}
