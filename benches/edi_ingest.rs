@@ -5,8 +5,12 @@
 //! `BENCH_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`), loaded with the
 //! demo data set. `EDI_BENCH_DOCUMENTS` (default 3000 850s), `EDI_BENCH_SETS` (850s per
 //! interchange, default 1; a gateway that batches sends more) and `EDI_BENCH_CONNECTIONS`
-//! (default 8) shape the run. Every answer is checked: an interchange that is not ACCEPTED
-//! with a 997 accepting each of its sets fails the run.
+//! (default 8) shape the run. `EDI_BENCH_WORDS=partner` has the lines name their items the
+//! way retail partners do, through the cross-references: a third by EAN (`EN`, the product's
+//! GTIN), a third by the partner's own part number (`BP`, an item cross-reference), a third
+//! by SKU, and the ship-to by the partner's store number (`92`, a location cross-reference).
+//! Every answer is checked: an interchange that is not ACCEPTED with a 997 accepting each of
+//! its sets fails the run.
 
 // The schema is deep: laying out its resolvers takes more than the default limit.
 #![recursion_limit = "256"]
@@ -31,8 +35,67 @@ const SKUS: [(&str, &str); 8] = [
     ("ACC-VALVE", "EA"),
 ];
 
+/// How lines name their items when the partner's words are in play: each SKU's GTIN.
+type Words = Option<std::collections::HashMap<String, String>>;
+
+/// Sets up DIST-001's cross-references: `NL-<SKU>` as its part number for each product, and
+/// `STORE-1` for its first address. Returns each SKU's GTIN.
+async fn partner_words(
+    db: &sea_orm::DatabaseConnection,
+) -> std::collections::HashMap<String, String> {
+    use channelgraph::access::Principal;
+    use channelgraph::edi::cross_references::{self, ItemReference, LocationReference};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let dist = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Code.eq("DIST-001"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the demo has DIST-001");
+    let products = entity::product::Entity::find().all(db).await.unwrap();
+    let gtins: std::collections::HashMap<String, String> = products
+        .iter()
+        .filter_map(|p| Some((p.sku.clone(), p.gtin.clone()?)))
+        .collect();
+    let items = SKUS
+        .iter()
+        .map(|(sku, _)| ItemReference {
+            qualifier: "BP".into(),
+            code: format!("NL-{sku}"),
+            sku: (*sku).into(),
+        })
+        .collect();
+    cross_references::set_items(db, &Principal::System, dist.id, items, Vec::new())
+        .await
+        .expect("the item references are set");
+    let address = entity::address::Entity::find()
+        .filter(entity::address::Column::OrganizationId.eq(dist.id))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("DIST-001 has an address");
+    let store = LocationReference {
+        qualifier: "92".into(),
+        code: "STORE-1".into(),
+        address_id: address.id,
+    };
+    cross_references::set_locations(db, &Principal::System, dist.id, vec![store], Vec::new())
+        .await
+        .expect("the location reference is set");
+    gtins
+}
+
+/// How line `line` names `sku`: by SKU, or in the partner's words.
+fn item(words: &Words, line: usize, sku: &str) -> String {
+    match (words, line % 3) {
+        (Some(gtins), 0) => format!("EN*{}", gtins[sku]),
+        (Some(_), 1) => format!("BP*NL-{sku}"),
+        _ => format!("VP*{sku}"),
+    }
+}
+
 /// Interchange `n`: one group of `sets` 850s of 10 lines each, POs `BENCH-<n>-<k>`.
-fn interchange(n: usize, sets: usize) -> String {
+fn interchange(n: usize, sets: usize, words: &Words) -> String {
     let mut out = format!(
         "ISA*00*          *00*          *ZZ*{:<15}*ZZ*{:<15}*261129*1200*^*00501*{:09}*0*P*:~",
         "DIST-001", "BRAND", n
@@ -43,9 +106,13 @@ fn interchange(n: usize, sets: usize) -> String {
             format!("BEG*00*SA*BENCH-{n}-{k}**20261129"),
             "CUR*BY*EUR".to_owned(),
         ];
+        if words.is_some() {
+            body.push("N1*ST*Store 1*92*STORE-1".to_owned());
+        }
         for line in 1..=10 {
             let (sku, unit) = SKUS[(n + k + line) % SKUS.len()];
-            body.push(format!("PO1*{line}*{}*{unit}***VP*{sku}", 1 + line % 3));
+            let id = item(words, line, sku);
+            body.push(format!("PO1*{line}*{}*{unit}***{id}", 1 + line % 3));
         }
         body.push("CTT*10".to_owned());
         out.push_str(&format!("ST*850*{k:04}~"));
@@ -78,15 +145,21 @@ async fn main() {
         .await
         .expect("the demo seeds");
     let token = seeded.api_token.expect("the demo has a partner token");
+    let words: Words = match std::env::var("EDI_BENCH_WORDS").as_deref() {
+        Ok("partner") => Some(partner_words(app.db()).await),
+        _ => None,
+    };
     let url = format!("http://127.0.0.1:{}/edi/x12", app.port());
     let statements = app.statements();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
-    let bodies: Vec<String> = (1..=interchanges).map(|n| interchange(n, sets)).collect();
+    let bodies: Vec<String> = (1..=interchanges)
+        .map(|n| interchange(n, sets, &words))
+        .collect();
 
     // Warm up: the first requests open the pool's connections.
     for n in 0..connections {
-        let raw = interchange(interchanges + 1 + n, sets);
+        let raw = interchange(interchanges + 1 + n, sets, &words);
         check(&client, &url, &token, raw, sets).await;
     }
 
@@ -121,8 +194,13 @@ async fn main() {
     let at = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q) as usize];
     let per_document = (statements.get() - before) as f64 / documents as f64;
     println!(
-        "edi_ingest: {documents} 850s of 10 lines in {interchanges} interchanges of {sets} at {connections} connections \
+        "edi_ingest{}: {documents} 850s of 10 lines in {interchanges} interchanges of {sets} at {connections} connections \
          in {:.2} s: {:.0} documents/s, interchange latency p50 {:.1} ms, p99 {:.1} ms, {per_document:.1} SQL statements per document",
+        if words.is_some() {
+            " (partner words)"
+        } else {
+            ""
+        },
         elapsed.as_secs_f64(),
         documents as f64 / elapsed.as_secs_f64(),
         at(0.5).as_secs_f64() * 1000.0,

@@ -332,6 +332,26 @@ pub fn duns(field: &[&str], value: &str) -> Result<String> {
     Ok(digits)
 }
 
+/// A GTIN as 14 digits, so that a UPC-A, an EAN-13 and a GTIN-14 of one item compare equal.
+pub fn gtin14(code: &str) -> Option<String> {
+    let code = code.trim();
+    (matches!(code.len(), 8 | 12 | 13 | 14) && code.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("{code:0>14}"))
+}
+
+/// The ways one GTIN may be written: as 8, 12, 13 or 14 digits, as far as its digits fit.
+pub fn gtin_forms(code: &str) -> Vec<String> {
+    let Some(full) = gtin14(code) else {
+        return Vec::new();
+    };
+    let core = full.trim_start_matches('0');
+    [8, 12, 13, 14]
+        .into_iter()
+        .filter(|n| core.len() <= *n)
+        .map(|n| format!("{core:0>n$}"))
+        .collect()
+}
+
 /// A GS1 Global Trade Item Number: 8, 12, 13 or 14 digits whose last is the check digit.
 pub fn gtin(field: &[&str], value: &str) -> Result<String> {
     let value = value.trim();
@@ -390,6 +410,15 @@ pub fn territory(field: &[&str], value: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_upc_an_ean_and_a_gtin_14_of_one_item_compare_equal() {
+        assert_eq!(gtin14("012345678905"), gtin14("0012345678905"));
+        assert_eq!(gtin14("012345678905"), gtin14("00012345678905"));
+        assert_eq!(gtin14("12345"), None);
+        assert!(gtin_forms("012345678905").contains(&"0012345678905".to_owned()));
+        assert!(gtin_forms("00012345678905").contains(&"012345678905".to_owned()));
+    }
 
     #[test]
     fn typed_text_is_trimmed_and_composed() {

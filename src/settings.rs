@@ -30,6 +30,8 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     pub live: LiveSettings,
     pub retention: RetentionSettings,
+    /// How often one node looks for X12 sets whose 997 is overdue.
+    pub edi_overdue_interval: std::time::Duration,
 }
 
 /// How long the outbox, the webhook log and the audit trail keep their rows.
@@ -363,6 +365,7 @@ impl Default for Settings {
             webhooks: WebhookSettings::default(),
             live: LiveSettings::default(),
             retention: RetentionSettings::default(),
+            edi_overdue_interval: std::time::Duration::from_secs(300),
         }
     }
 }
@@ -384,7 +387,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 60] = [
+const KEYS: [&str; 61] = [
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -444,6 +447,7 @@ const KEYS: [&str; 60] = [
     "webhook_attempt_retention_days",
     "audit_retention_days",
     "retention_interval_seconds",
+    "edi_overdue_interval_seconds",
     "config",
 ];
 
@@ -741,6 +745,10 @@ impl Settings {
                 }
                 "retention_interval_seconds" => {
                     settings.retention.interval =
+                        std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
+                }
+                "edi_overdue_interval_seconds" => {
+                    settings.edi_overdue_interval =
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
                 }
                 "config" => {}

@@ -55,6 +55,7 @@ pub struct Application {
     worker: Worker,
     relay: BoxFuture<'static, ()>,
     retention: BoxFuture<'static, ()>,
+    edi_overdue: BoxFuture<'static, ()>,
     stop: watch::Sender<bool>,
     shutdown_timeout: Duration,
 }
@@ -113,6 +114,12 @@ impl Application {
         let retention = Box::pin(crate::events::retention::run(
             worker_db.clone(),
             settings.retention.clone(),
+            settings.webhooks.node.clone(),
+            stopped.clone(),
+        ));
+        let edi_overdue = Box::pin(crate::edi::overdue::run(
+            worker_db.clone(),
+            settings.edi_overdue_interval,
             settings.webhooks.node.clone(),
             stopped.clone(),
         ));
@@ -234,6 +241,7 @@ impl Application {
             worker,
             relay,
             retention,
+            edi_overdue,
             stop,
             shutdown_timeout: SHUTDOWN_TIMEOUT,
         })
@@ -261,6 +269,7 @@ impl Application {
         let worker = tokio::spawn(self.worker.run(stop.subscribe()));
         let relay = tokio::spawn(self.relay);
         let retention = tokio::spawn(self.retention);
+        let edi_overdue = tokio::spawn(self.edi_overdue);
         let handle = self.server.handle();
         let signals = tokio::spawn(async move {
             let graceful = wait_for_signal().await;
@@ -272,6 +281,7 @@ impl Application {
         signals.abort();
         relay.abort();
         retention.abort();
+        edi_overdue.abort();
         // The worker's attempts are bounded by their timeout, which is shorter than this.
         if tokio::time::timeout(self.shutdown_timeout, worker)
             .await

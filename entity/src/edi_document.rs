@@ -35,6 +35,17 @@ pub struct Model {
     /// Usage, GS06 and ST02 of a set that was applied: unique per partner.
     pub dedupe_key: Option<String>,
     pub created_at: DateTimeUtc,
+    /// For an outbound set: what the partner's 997 said of it (`ACCEPTED`,
+    /// `ACCEPTED_WITH_ERRORS`, `REJECTED`), when, and in which inbound 997.
+    pub ack_status: Option<String>,
+    pub acknowledged_at: Option<DateTimeUtc>,
+    pub acknowledged_by_id: Option<Uuid>,
+    /// When the partner's 997 is due; none for what expects none (a 997, a TA1).
+    pub ack_due_at: Option<DateTimeUtc>,
+    /// When the missing 997 was reported overdue, once.
+    pub overdue_reported_at: Option<DateTimeUtc>,
+    /// An 856 that went out later than the partner's window after the goods shipped.
+    pub ship_notice_late: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

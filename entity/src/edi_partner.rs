@@ -36,6 +36,10 @@ pub struct Model {
     pub test_traffic: bool,
     /// How the bytes of what it sends are read: `UTF_8` or `ISO_8859_1`.
     pub encoding: TextEncoding,
+    /// Minutes after a set is sent to it by which its 997 is due.
+    pub ack_window_minutes: i32,
+    /// Minutes after goods ship by which their 856 is due.
+    pub ship_notice_window_minutes: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

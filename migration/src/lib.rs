@@ -22,6 +22,7 @@ mod m20261202_000001_revocations;
 mod m20261202_000002_leases;
 mod m20261203_000001_exact_amounts;
 mod m20261204_000001_trading_partners;
+mod m20261204_000002_acknowledgements;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_leases::Migration),
             Box::new(m20261203_000001_exact_amounts::Migration),
             Box::new(m20261204_000001_trading_partners::Migration),
+            Box::new(m20261204_000002_acknowledgements::Migration),
         ]
     }
 }

@@ -75,18 +75,23 @@ pub async fn set(
             ));
         }
         if let Some(gtin) = &pack.gtin {
+            // A UPC, an EAN and a GTIN-14 of one item are one item, however it is written.
+            let forms = crate::domain::gtin_forms(gtin);
+            let same = |other: &Option<String>| {
+                other.as_deref().and_then(crate::domain::gtin14) == crate::domain::gtin14(gtin)
+            };
             let taken = product::Entity::find()
-                .filter(product::Column::Gtin.eq(gtin.clone()))
+                .filter(product::Column::Gtin.is_in(forms.clone()))
                 .one(db)
                 .await?
                 .is_some()
                 || product_unit::Entity::find()
-                    .filter(product_unit::Column::Gtin.eq(gtin.clone()))
+                    .filter(product_unit::Column::Gtin.is_in(forms))
                     .filter(product_unit::Column::ProductId.ne(product.id))
                     .one(db)
                     .await?
                     .is_some()
-                || packs[..i].iter().any(|p| p.gtin.as_ref() == Some(gtin));
+                || packs[..i].iter().any(|p| same(&p.gtin));
             if taken {
                 return Err(refuse(
                     pack_field(i, "gtin"),

@@ -163,10 +163,23 @@ async fn ensure_unique(
     {
         return Err(sku_taken(sku));
     }
-    if let Some(gtin) = gtin
-        && query.filter(Column::Gtin.eq(gtin)).one(db).await?.is_some()
-    {
-        return Err(gtin_taken(gtin));
+    // A UPC, an EAN and a GTIN-14 of one item are one item; a pack's GTIN names it too.
+    if let Some(gtin) = gtin {
+        let forms = crate::domain::gtin_forms(gtin);
+        let mut packs = entity::product_unit::Entity::find()
+            .filter(entity::product_unit::Column::Gtin.is_in(forms.clone()));
+        if let Some(id) = except {
+            packs = packs.filter(entity::product_unit::Column::ProductId.ne(id));
+        }
+        if query
+            .filter(Column::Gtin.is_in(forms))
+            .one(db)
+            .await?
+            .is_some()
+            || packs.one(db).await?.is_some()
+        {
+            return Err(gtin_taken(gtin));
+        }
     }
     Ok(())
 }

@@ -103,14 +103,13 @@ fn ensure_distinct<'a>(
     Ok(())
 }
 
-fn condition_of<C: ColumnTrait>(qualifier: C, code: C, codes: &[Code]) -> Condition {
-    codes.iter().fold(Condition::any(), |any, c| {
-        any.add(
-            Condition::all()
-                .add(qualifier.eq(c.qualifier.clone()))
-                .add(code.eq(c.code.clone())),
-        )
-    })
+/// The partner's codes among `codes`, as one flat `IN` on the code (the qualifier is
+/// matched in Rust): a thousand codes make one list, not a thousand nested conditions.
+fn codes_in<C: ColumnTrait>(code: C, codes: &[Code]) -> Condition {
+    let mut values: Vec<String> = codes.iter().map(|c| c.code.clone()).collect();
+    values.sort_unstable();
+    values.dedup();
+    Condition::all().add(code.is_in(values))
 }
 
 /// Sets and removes a partner's item references; returns how many it has now.
@@ -151,15 +150,25 @@ pub async fn set_items(
         resolved.push((r, product));
     }
     if !remove.is_empty() {
-        edi_item_reference::Entity::delete_many()
+        let ids: Vec<Uuid> = edi_item_reference::Entity::find()
             .filter(edi_item_reference::Column::OrganizationId.eq(org.id))
-            .filter(condition_of(
-                edi_item_reference::Column::Qualifier,
-                edi_item_reference::Column::Code,
-                &remove,
-            ))
-            .exec(db)
-            .await?;
+            .filter(codes_in(edi_item_reference::Column::Code, &remove))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|r| {
+                remove
+                    .iter()
+                    .any(|c| c.qualifier == r.qualifier && c.code == r.code)
+            })
+            .map(|r| r.id)
+            .collect();
+        if !ids.is_empty() {
+            edi_item_reference::Entity::delete_many()
+                .filter(edi_item_reference::Column::Id.is_in(ids))
+                .exec(db)
+                .await?;
+        }
     }
     if !resolved.is_empty() {
         let codes: Vec<Code> = set
@@ -172,11 +181,7 @@ pub async fn set_items(
         let existing: HashMap<(String, String), edi_item_reference::Model> =
             edi_item_reference::Entity::find()
                 .filter(edi_item_reference::Column::OrganizationId.eq(org.id))
-                .filter(condition_of(
-                    edi_item_reference::Column::Qualifier,
-                    edi_item_reference::Column::Code,
-                    &codes,
-                ))
+                .filter(codes_in(edi_item_reference::Column::Code, &codes))
                 .all(db)
                 .await?
                 .into_iter()
@@ -255,15 +260,25 @@ pub async fn set_locations(
         }
     }
     if !remove.is_empty() {
-        edi_location_reference::Entity::delete_many()
+        let ids: Vec<Uuid> = edi_location_reference::Entity::find()
             .filter(edi_location_reference::Column::OrganizationId.eq(org.id))
-            .filter(condition_of(
-                edi_location_reference::Column::Qualifier,
-                edi_location_reference::Column::Code,
-                &remove,
-            ))
-            .exec(db)
-            .await?;
+            .filter(codes_in(edi_location_reference::Column::Code, &remove))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|r| {
+                remove
+                    .iter()
+                    .any(|c| c.qualifier == r.qualifier && c.code == r.code)
+            })
+            .map(|r| r.id)
+            .collect();
+        if !ids.is_empty() {
+            edi_location_reference::Entity::delete_many()
+                .filter(edi_location_reference::Column::Id.is_in(ids))
+                .exec(db)
+                .await?;
+        }
     }
     if !set.is_empty() {
         let codes: Vec<Code> = set
@@ -276,11 +291,7 @@ pub async fn set_locations(
         let existing: HashMap<(String, String), edi_location_reference::Model> =
             edi_location_reference::Entity::find()
                 .filter(edi_location_reference::Column::OrganizationId.eq(org.id))
-                .filter(condition_of(
-                    edi_location_reference::Column::Qualifier,
-                    edi_location_reference::Column::Code,
-                    &codes,
-                ))
+                .filter(codes_in(edi_location_reference::Column::Code, &codes))
                 .all(db)
                 .await?
                 .into_iter()

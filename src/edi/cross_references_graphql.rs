@@ -369,10 +369,14 @@ impl EdiLocationReferencesSetInput {
                 Ok(LocationReference {
                     qualifier: r.qualifier.code().to_owned(),
                     code: partner_code(&code_field.each_ref().map(String::as_str), &r.code, 80)?,
-                    address_id: input_id(
-                        &format!("references.{i}.addressId"),
-                        &r.address_id,
-                        NodeType::Address,
+                    address_id: input_id("addressId", &r.address_id, NodeType::Address).map_err(
+                        |e| match e {
+                            Error::User(u) => {
+                                let path = at("addressId");
+                                Error::user(&path.each_ref().map(String::as_str), u.code, u.message)
+                            }
+                            other => other,
+                        },
                     )?,
                 })
             })

@@ -220,10 +220,11 @@ fn problem(
     Problem::at(code, segment, element, message)
 }
 
-/// What is wrong with a value's characters, if anything: a control character, or bytes that
-/// were not text in the partner's encoding (read as U+FFFD).
+/// What is wrong with a value's characters, if anything: a control character, a character
+/// that shows nothing or turns the text around (a zero-width space, a bidirectional
+/// override), or bytes that were not text in the partner's encoding (read as U+FFFD).
 pub fn bad_character(value: &str) -> Option<String> {
-    value.chars().find_map(|c| {
+    let found = value.chars().find_map(|c| {
         if c == char::REPLACEMENT_CHARACTER {
             Some("holds bytes that are not UTF-8".to_owned())
         } else if c.is_control() {
@@ -231,6 +232,10 @@ pub fn bad_character(value: &str) -> Option<String> {
         } else {
             None
         }
+    });
+    found.or_else(|| {
+        crate::domain::invisible(value)
+            .map(|c| format!("holds the invisible character U+{:04X}", c as u32))
     })
 }
 
@@ -259,9 +264,25 @@ fn bad_characters(code: &'static str, segment: &Segment) -> Option<Problem> {
 /// Whether ISA12 is a version whose envelope this server reads: the 004 and 005 releases
 /// (`00400` to `00406`, `00500` to `00508`), which many 004010 and 005010 senders use.
 pub fn readable_version(isa12: &str) -> bool {
-    isa12.len() == 5
-        && isa12.chars().all(|c| c.is_ascii_digit())
-        && matches!(&isa12[..4], "0040" | "0050")
+    matches!(
+        isa12,
+        "00400"
+            | "00401"
+            | "00402"
+            | "00403"
+            | "00404"
+            | "00405"
+            | "00406"
+            | "00500"
+            | "00501"
+            | "00502"
+            | "00503"
+            | "00504"
+            | "00505"
+            | "00506"
+            | "00507"
+            | "00508"
+    )
 }
 
 /// The interchange id qualifiers of the X12 code list (data element I05).
@@ -281,7 +302,8 @@ fn delimiters(isa: &[char]) -> Result<Delimiters, InterchangeError> {
     let element = isa[3];
     let component = isa[104];
     let segment = isa[105];
-    let usable = |c: char| !c.is_ascii_alphanumeric() && c != ' ';
+    // NUL cannot be stored as text by every database, so it separates nothing.
+    let usable = |c: char| !c.is_ascii_alphanumeric() && c != ' ' && c != '\0';
     if !usable(element) {
         return Err(fail(
             "026",
@@ -330,7 +352,9 @@ fn delimiters(isa: &[char]) -> Result<Delimiters, InterchangeError> {
 /// Splits the text after the ISA into segments, dropping line breaks and other white space
 /// around them (never a delimiter).
 fn segments(text: &str, d: Delimiters) -> Vec<Segment> {
-    let around = |c: char| c.is_whitespace() && c != d.element && c != d.component;
+    // Only ASCII white space: anything else at a segment's end is part of its last element.
+    let around =
+        |c: char| matches!(c, ' ' | '\t' | '\r' | '\n') && c != d.element && c != d.component;
     text.split(d.segment)
         .map(|raw| raw.trim_matches(around))
         .filter(|raw| !raw.is_empty())
@@ -630,7 +654,9 @@ fn read_group(segments: &[Segment], start: usize) -> (Group, usize) {
         || !group.control_number.chars().all(|c| c.is_ascii_digit())
     {
         group.problem = Some(problem("6", gs, Some(6), "GS06 must be a number"));
-    } else if !matches!(group.version.get(..6), Some("004010" | "005010")) {
+    } else if !matches!(group.version.get(..6), Some("004010" | "005010"))
+        || group.version.len() > 12
+    {
         group.problem = Some(problem(
             "2",
             gs,

@@ -2,7 +2,7 @@
 //! `ediDocuments` lists the transaction sets received and sent.
 
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use entity::{edi_document, edi_interchange, enums};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
@@ -60,6 +60,24 @@ pub enum EdiStatus {
     Duplicate,
     /// Written by the server for the partner.
     Sent,
+}
+
+/// Where a set the brand sent stands with the partner's 997.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "super::service::Acknowledgement")]
+pub enum EdiAcknowledgement {
+    /// Nothing acknowledges it: a 997 the brand sent, or a document received.
+    NotExpected,
+    /// Its 997 is due and has not come yet.
+    Pending,
+    /// Its 997 is past due (the partner's `ackWindowMinutes` after it was sent).
+    Overdue,
+    /// The partner's 997 accepted it (AK5 `A`).
+    Accepted,
+    /// The partner's 997 accepted it with errors noted (AK5 `E`).
+    AcceptedWithErrors,
+    /// The partner's 997 rejected it (AK5 `R`, `M`, `W` or `X`).
+    Rejected,
 }
 
 /// The documents a loader key names: an order's, a shipment's or an invoice's.
@@ -301,6 +319,38 @@ impl EdiDocument {
     async fn content(&self) -> &str {
         &self.0.content
     }
+    /// For a set the brand sent: where it stands with the partner's 997.
+    async fn acknowledgement(&self) -> EdiAcknowledgement {
+        super::service::Acknowledgement::of(&self.0).into()
+    }
+    /// When the partner's 997 is (or was) due; null when none is expected.
+    async fn acknowledgement_due_at(&self) -> Option<DateTime> {
+        self.0.ack_due_at.map(DateTime)
+    }
+    /// When the partner's 997 came.
+    async fn acknowledged_at(&self) -> Option<DateTime> {
+        self.0.acknowledged_at.map(DateTime)
+    }
+    /// The interchange whose 997 acknowledged it.
+    async fn acknowledged_in(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<EdiInterchange>> {
+        let Some(id) = self.0.acknowledged_by_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?
+            .load_one(EdiInterchangeId(id))
+            .await
+            .map_err(unshare)
+            .gql()?
+            .map(EdiInterchange))
+    }
+    /// For an 856: whether it went out later than the partner's window after the goods
+    /// shipped (a late ship notice is the first cause of retailers' chargebacks).
+    async fn ship_notice_late(&self) -> bool {
+        self.0.ship_notice_late
+    }
     /// When it was received or written.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
@@ -324,6 +374,9 @@ pub struct EdiDocumentFilter {
     pub order_id: Option<ID>,
     /// Only those carrying this reference (a PO number).
     pub reference: Option<String>,
+    /// Only sets the brand sent that stand so with the partner's 997: `OVERDUE` lists those
+    /// whose 997 is past due.
+    pub acknowledgement: Option<EdiAcknowledgement>,
 }
 
 impl EdiDocumentFilter {
@@ -340,6 +393,7 @@ impl EdiDocumentFilter {
             transaction_set: self.transaction_set.map(|t| t.trim().to_owned()),
             order_id: argument_id("filter.orderId", self.order_id.as_ref(), NodeType::Order)?,
             reference: self.reference.map(|r| r.trim().to_owned()),
+            acknowledgement: self.acknowledgement.map(Into::into),
         })
     }
 }
@@ -608,15 +662,16 @@ pub struct X12Separators {
     pub segment: String,
 }
 
-/// The separators to send a partner.
+/// The separators to send a partner; given, they replace all four, and one left out takes
+/// its default.
 #[derive(InputObject)]
 pub struct X12SeparatorsInput {
     /// One character, neither a letter, a digit nor a space. Default `*`.
     pub element: Option<String>,
     /// One character. Default `:`.
     pub component: Option<String>,
-    /// One character, or null for none (004010 has none). Default `^`.
-    pub repetition: Option<String>,
+    /// One character, or null for none (004010 has none). Left out, `^`.
+    pub repetition: MaybeUndefined<String>,
     /// One character, optionally followed by `\n` or `\r\n` (`~\n`), or a line break alone
     /// (`\n`). Default `~`.
     pub segment: Option<String>,
@@ -625,11 +680,14 @@ pub struct X12SeparatorsInput {
 fn one_separator(field: &str, value: &str) -> crate::error::Result<char> {
     let mut chars = value.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) if !c.is_ascii_alphanumeric() && c != ' ' => Ok(c),
+        (Some(c), None) if !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control() => Ok(c),
         _ => Err(Error::user(
             &["input", "separators", field],
             ErrorCode::Invalid,
-            format!("{field} must be one character that is not a letter, a digit or a space"),
+            format!(
+                "{field} must be one character that is not a letter, a digit, white space or a \
+                 control character"
+            ),
         )),
     }
 }
@@ -638,9 +696,10 @@ impl X12SeparatorsInput {
     fn parse(self) -> crate::error::Result<super::partners::Separators> {
         let element = one_separator("element", self.element.as_deref().unwrap_or("*"))?;
         let component = one_separator("component", self.component.as_deref().unwrap_or(":"))?;
-        let repetition = match self.repetition.as_deref() {
-            None => None,
-            Some(r) => Some(one_separator("repetition", r)?),
+        let repetition = match self.repetition {
+            MaybeUndefined::Undefined => Some('^'),
+            MaybeUndefined::Null => None,
+            MaybeUndefined::Value(r) => Some(one_separator("repetition", &r)?),
         };
         let terminator = self.segment.as_deref().unwrap_or("~");
         let (segment, line_break) = match terminator {
@@ -755,6 +814,15 @@ impl EdiPartner {
     async fn encoding(&self) -> TextEncoding {
         self.0.encoding.into()
     }
+    /// Minutes after a set is sent to it by which its 997 is due; a set without one by then
+    /// is overdue.
+    async fn ack_window_minutes(&self) -> i32 {
+        self.0.ack_window_minutes
+    }
+    /// Minutes after goods ship by which their 856 is due; one sent later is late.
+    async fn ship_notice_window_minutes(&self) -> i32 {
+        self.0.ship_notice_window_minutes
+    }
     /// When it was last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
@@ -790,6 +858,23 @@ pub struct EdiPartnerConfigureInput {
     pub test_traffic: Option<bool>,
     /// How the bytes it sends are read. Default `UTF_8`.
     pub encoding: Option<TextEncoding>,
+    /// Minutes after a set is sent by which its 997 is due: 0 to 43200 (30 days). Default
+    /// 1440.
+    pub ack_window_minutes: Option<i32>,
+    /// Minutes after goods ship by which their 856 is due: 0 to 43200. Default 1440.
+    pub ship_notice_window_minutes: Option<i32>,
+}
+
+/// A window in minutes: 0 to 30 days.
+fn window(field: &str, value: Option<i32>) -> crate::error::Result<Option<i32>> {
+    match value {
+        Some(v) if !(0..=43_200).contains(&v) => Err(Error::user(
+            &["input", field],
+            ErrorCode::OutOfRange,
+            format!("{field} must be from 0 to 43200; it was {v}"),
+        )),
+        v => Ok(v),
+    }
 }
 
 impl EdiPartnerConfigureInput {
@@ -843,6 +928,11 @@ impl EdiPartnerConfigureInput {
             interchange_acks: self.interchange_acks.map(Into::into),
             test_traffic: self.test_traffic,
             encoding: self.encoding.map(Into::into),
+            ack_window_minutes: window("ackWindowMinutes", self.ack_window_minutes)?,
+            ship_notice_window_minutes: window(
+                "shipNoticeWindowMinutes",
+                self.ship_notice_window_minutes,
+            )?,
         })
     }
 }

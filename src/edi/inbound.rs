@@ -27,7 +27,7 @@ use super::envelope::{
 };
 use super::mapping::{self, Applied, Failure};
 use super::outbound::{self, Links, OutGroup, OutSet, Route};
-use super::{ack, partners, writer};
+use super::{ack, partners, reconcile, writer};
 use super::{purchase_orders, reports, suppliers};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
@@ -58,6 +58,12 @@ pub fn decode(raw: &[u8], encoding: TextEncoding) -> String {
         TextEncoding::Utf8 => String::from_utf8_lossy(raw).into_owned(),
         TextEncoding::Iso88591 => raw.iter().map(|&b| char::from(b)).collect(),
     }
+}
+
+/// Text as it can be stored on every database: NUL, which PostgreSQL's text cannot hold,
+/// as U+FFFD. Whatever holds one is refused; the stored copy shows where it was.
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{fffd}")
 }
 
 /// The partner an interchange is from: the caller's own organization for partners (which
@@ -210,8 +216,10 @@ pub async fn receive(
         Err(e) => return refuse(db, principal, &parties, &text, summary, &e).await,
     };
     if !partners::names(&brand, &brand_profile, &x.receiver_id) {
+        // A seller in the channel receives only from those it sells to; any other id is
+        // answered alike, so that nobody learns from the answer whom an id names.
         match partners::named(db, &x.receiver_id).await? {
-            Some(seller) if seller.id != parties.org.id => {
+            Some(seller) if sells_to(db, &seller, &parties.org).await? => {
                 parties.receiver_profile = partners::profile(db, &seller).await?;
                 parties.receiver = seller.clone();
                 parties.seller = Some(seller);
@@ -221,7 +229,8 @@ pub async fn receive(
                     "008",
                     8,
                     format!(
-                        "ISA08 `{}` names no one we receive for; send to `{}`",
+                        "ISA08 `{}` names no seller of yours; send to `{}`, or to the id of a \
+                         distributor you buy from",
                         x.receiver_id, brand_profile.id
                     ),
                 );
@@ -244,7 +253,7 @@ pub async fn receive(
         version: Set(Some(x.version.clone())),
         status: Set(EdiStatus::Accepted),
         message: Set(None),
-        content: Set(text.clone()),
+        content: Set(storable(&text)),
         answers_id: Set(None),
         dedupe_key: Set(Some(format!("{:?}:{}", x.usage, x.control_number))),
         created_at: Set(now()),
@@ -297,6 +306,64 @@ pub async fn receive(
             Err(e)
         }
     }
+}
+
+/// A GS02 that does not name the sender (AK9 code 7) or a GS03 that does not name the
+/// receiver (code 8), when the group is otherwise sound.
+fn group_fault(parties: &Parties, group: &Group) -> Option<Problem> {
+    if group.problem.is_some() {
+        return None;
+    }
+    let gs = envelope::Segment {
+        id: "GS".into(),
+        elements: Vec::new(),
+        position: group.position,
+    };
+    if !partners::names(&parties.org, &parties.profile, &group.sender) {
+        return Some(Problem::at(
+            "7",
+            &gs,
+            Some(2),
+            format!(
+                "GS02 `{}` does not name {}; it sends as `{}`",
+                group.sender, parties.org.code, parties.profile.group_id
+            ),
+        ));
+    }
+    if !partners::names(
+        &parties.receiver,
+        &parties.receiver_profile,
+        &group.receiver,
+    ) {
+        return Some(Problem::at(
+            "8",
+            &gs,
+            Some(3),
+            format!(
+                "GS03 `{}` does not name the receiver the ISA names; send to `{}`",
+                group.receiver, parties.receiver_profile.group_id
+            ),
+        ));
+    }
+    None
+}
+
+/// Whether `seller` sells to `buyer` over a live channel link.
+async fn sells_to(
+    db: &DatabaseConnection,
+    seller: &organization::Model,
+    buyer: &organization::Model,
+) -> Result<bool> {
+    use entity::channel_link;
+    Ok(seller.id != buyer.id
+        && channel_link::Entity::find()
+            .filter(channel_link::Column::UpstreamId.eq(seller.id))
+            .filter(channel_link::Column::DownstreamId.eq(buyer.id))
+            .filter(channel_link::Column::Status.eq(entity::enums::ChannelLinkStatus::Active))
+            .filter(crate::access::live_links())
+            .one(db)
+            .await?
+            .is_some())
 }
 
 /// What the parties' profiles refuse in an envelope that reads well: a qualifier other than
@@ -381,7 +448,7 @@ async fn refuse(
         version: Set(None),
         status: Set(status),
         message: Set(Some(error.to_string())),
-        content: Set(raw.to_owned()),
+        content: Set(storable(raw)),
         answers_id: Set(None),
         dedupe_key: Set(None),
         created_at: Set(now()),
@@ -445,6 +512,18 @@ async fn apply_groups(
     let mut documents = Vec::new();
     let (mut accepted, mut duplicates, mut total) = (0, 0, 0);
     for group in &x.groups {
+        // GS02 and GS03 name the parties the ISA names, by any id they are known by.
+        let checked;
+        let group = match group_fault(parties, group) {
+            Some(problem) => {
+                checked = Group {
+                    problem: Some(problem),
+                    ..group.clone()
+                };
+                &checked
+            }
+            None => group,
+        };
         let mut outcomes = Vec::new();
         for set in &group.sets {
             total += 1;
@@ -499,6 +578,7 @@ async fn apply_groups(
                         )),
                         ..Links::default()
                     },
+                    ship_notice_late: false,
                 }],
             });
         }
@@ -517,17 +597,43 @@ async fn apply_groups(
         InterchangeAcks::Always => true,
         InterchangeAcks::Never => false,
     };
-    let answering = !replies.is_empty() || wants_ta1;
-    let reserved = if answering {
-        Some(outbound::reserve(db, org.id, outbound::numbers_needed(&replies)).await?)
+    // A TA1 travels in an interchange of its own, which every translator reads; the 997s
+    // in another. Both take their control numbers from one block.
+    let ta1_numbers = if wants_ta1 {
+        outbound::numbers_needed(&[])
+    } else {
+        0
+    };
+    let ack_numbers = if replies.is_empty() {
+        0
+    } else {
+        outbound::numbers_needed(&replies)
+    };
+    let reserved = if ta1_numbers + ack_numbers > 0 {
+        Some(outbound::reserve(db, org.id, ta1_numbers + ack_numbers).await?)
     } else {
         None
     };
     let txn = crate::db::begin_write(db).await?;
     let mut acknowledgements = Vec::new();
-    if answering {
+    if let Some(last) = reserved {
         let route = parties.answer(&x.version, x.delimiters);
-        let ta1 = wants_ta1.then(|| {
+        if !replies.is_empty() {
+            acknowledgements.push(
+                outbound::send(
+                    &txn,
+                    org,
+                    route.clone(),
+                    inbound.usage,
+                    Some(inbound.id),
+                    None,
+                    replies,
+                    Some(last),
+                )
+                .await?,
+            );
+        }
+        if wants_ta1 {
             let summary = envelope::IsaSummary {
                 sender_qualifier: x.sender_qualifier.clone(),
                 sender_id: x.sender_id.clone(),
@@ -540,21 +646,21 @@ async fn apply_groups(
                 usage: Some(x.usage),
                 delimiters: x.delimiters,
             };
-            writer::ta1(&summary, None, route.delimiters)
-        });
-        acknowledgements.push(
-            outbound::send(
-                &txn,
-                org,
-                route,
-                inbound.usage,
-                Some(inbound.id),
-                ta1,
-                replies,
-                reserved,
-            )
-            .await?,
-        );
+            let ta1 = writer::ta1(&summary, None, route.delimiters);
+            acknowledgements.push(
+                outbound::send(
+                    &txn,
+                    org,
+                    route,
+                    inbound.usage,
+                    Some(inbound.id),
+                    Some(ta1),
+                    Vec::new(),
+                    Some(last - ack_numbers),
+                )
+                .await?,
+            );
+        }
     }
     let interchange = if status == EdiStatus::Accepted {
         inbound
@@ -616,9 +722,15 @@ fn document(
         invoice_id: Set(applied.invoice_id),
         inventory_report_id: Set(applied.inventory_report_id),
         sell_through_report_id: Set(applied.sell_through_report_id),
-        content: Set(set_text(set, x.delimiters)),
+        content: Set(storable(&set_text(set, x.delimiters))),
         dedupe_key: Set(dedupe_key),
         created_at: Set(now()),
+        ack_status: Set(None),
+        acknowledged_at: Set(None),
+        acknowledged_by_id: Set(None),
+        ack_due_at: Set(None),
+        overdue_reported_at: Set(None),
+        ship_notice_late: Set(false),
     }
 }
 
@@ -674,7 +786,18 @@ async fn receive_set(
         refused(p.clone())
     } else {
         let txn = crate::db::begin_write(db).await?;
-        match apply(&txn, principal, org, origin.seller, group, set, trade).await {
+        match apply(
+            &txn,
+            principal,
+            org,
+            origin.seller,
+            origin.inbound.id,
+            group,
+            set,
+            trade,
+        )
+        .await
+        {
             Ok(applied) => {
                 // Test traffic has been checked all the way; it is rolled back, and its row
                 // links to nothing.
@@ -776,11 +899,13 @@ fn duplicate(group: &Group, set: &TransactionSet) -> SetResult {
 }
 
 /// Applies a set by its kind; a kind not supported is refused.
+#[allow(clippy::too_many_arguments)]
 async fn apply(
     txn: &impl ConnectionTrait,
     principal: &Principal,
     org: &organization::Model,
     seller: Option<&organization::Model>,
+    interchange: Uuid,
     group: &Group,
     set: &TransactionSet,
     trade: &TradeSettings,
@@ -807,8 +932,8 @@ async fn apply(
         ("PR", "855") => suppliers::acknowledgement(txn, principal, org, set, trade).await,
         ("SH", "856") => suppliers::ship_notice(txn, principal, org, set, trade).await,
         ("IN", "810") => suppliers::invoice(txn, principal, org, set).await,
-        // Acknowledgements of what we sent: stored, answered with nothing.
-        ("FA", "997") => Ok(Applied::default()),
+        // Acknowledgements of what we sent: reconciled with it, answered with nothing.
+        ("FA", "997") => reconcile::functional_ack(txn, org, interchange, set).await,
         (functional, id) => Err(Failure::Refused(Problem {
             code: "1",
             position: set.position,

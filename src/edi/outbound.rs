@@ -28,6 +28,7 @@ use super::{partners, writer};
 use crate::access::Principal;
 use crate::catalog::products;
 use crate::error::{Error, Result};
+use crate::ids::NodeType;
 use crate::money;
 use crate::orders::{counters, queries};
 use crate::store::now;
@@ -46,6 +47,8 @@ pub struct OutSet {
     pub id: &'static str,
     pub body: Vec<(&'static str, Vec<String>)>,
     pub links: Links,
+    /// An 856 sent later than the partner's window after the goods.
+    pub ship_notice_late: bool,
 }
 
 /// A functional group to send.
@@ -58,6 +61,7 @@ pub struct OutGroup {
 }
 
 /// Who an interchange goes from and to, in which ISA12 and with which delimiters.
+#[derive(Clone)]
 pub struct Route {
     /// ISA05/ISA06 and GS02.
     pub from: writer::Party,
@@ -68,6 +72,8 @@ pub struct Route {
     /// ISA12.
     pub version: String,
     pub delimiters: Delimiters,
+    /// Minutes in which the receiver's 997 for a set is due.
+    pub ack_window_minutes: i64,
 }
 
 impl Route {
@@ -87,6 +93,7 @@ impl Route {
             to_group: them.group_id.clone(),
             version: them.interchange_version.clone(),
             delimiters: them.delimiters,
+            ack_window_minutes: them.ack_window_minutes,
         }
     }
 }
@@ -180,6 +187,14 @@ pub async fn send(
                 content: Set(text.clone()),
                 dedupe_key: Set(None),
                 created_at: Set(now()),
+                ack_status: Set(None),
+                acknowledged_at: Set(None),
+                acknowledged_by_id: Set(None),
+                // A 997 acknowledges; nothing acknowledges it.
+                ack_due_at: Set((set.id != "997")
+                    .then(|| now() + chrono::Duration::minutes(route.ack_window_minutes))),
+                overdue_reported_at: Set(None),
+                ship_notice_late: Set(set.ship_notice_late),
             });
             sets.push(text);
         }
@@ -233,8 +248,10 @@ enum Side {
 
 /// What an order's document is written from.
 struct Parties {
-    brand: organization::Model,
     partner: organization::Model,
+    /// The brand's and the partner's trading-partner profiles.
+    us: partners::Profile,
+    them: partners::Profile,
     lines: Vec<order_line::Model>,
     products: HashMap<Uuid, product::Model>,
 }
@@ -281,33 +298,32 @@ async fn parties(
         .unwrap_or_default();
     let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
     let products = products::by_ids(db, &Principal::System, &ids).await?;
+    let [us, them] = partners::profiles(db, [&brand, &partner]).await?;
     Ok(Some(Parties {
-        brand,
         partner,
+        us,
+        them,
         lines,
         products,
     }))
 }
 
-/// Sends one set in one group to `partner`.
+/// Sends one set in one group to the partner, as its profile says.
 async fn send_one(
     db: &impl ConnectionTrait,
-    brand: &organization::Model,
-    partner: &organization::Model,
+    p: &Parties,
     functional_id: &'static str,
     set: OutSet,
 ) -> Result<()> {
-    let us = partners::profile(db, brand).await?;
-    let them = partners::profile(db, partner).await?;
     let group = OutGroup {
         functional_id,
-        version: them.group_version.clone(),
+        version: p.them.group_version.clone(),
         sets: vec![set],
     };
     send(
         db,
-        partner,
-        Route::between(&us, &them),
+        &p.partner,
+        Route::between(&p.us, &p.them),
         EdiUsage::Production,
         None,
         None,
@@ -474,8 +490,9 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
             reference: Some(order.buyer_po_number.clone()),
             ..Links::default()
         },
+        ship_notice_late: false,
     };
-    send_one(db, &p.brand, &p.partner, "PR", set).await
+    send_one(db, &p, "PR", set).await
 }
 
 /// The 856 for a shipment, to the order's buyer.
@@ -545,6 +562,9 @@ pub async fn shipped(
         ));
     }
     body.push(("CTT", vec![levels.to_string()]));
+    // Sent now: late when the goods left longer ago than the partner's window.
+    let due = shipment.shipped_at + chrono::Duration::minutes(p.them.ship_notice_window_minutes);
+    let late = now() > due;
     let set = OutSet {
         id: "856",
         body,
@@ -554,8 +574,28 @@ pub async fn shipped(
             reference: Some(shipment.number.clone()),
             ..Links::default()
         },
+        ship_notice_late: late,
     };
-    send_one(db, &p.brand, &p.partner, "SH", set).await
+    send_one(db, &p, "SH", set).await?;
+    if late {
+        crate::events::emit(
+            db,
+            crate::events::NewEvent {
+                event_type: crate::events::EventType::OrderShipNoticeLate,
+                subject_id: order.id,
+                order_id: Some(order.id),
+                audience: vec![order.buyer_id, order.seller_id],
+                data: serde_json::json!({
+                    "order": { "id": crate::events::gid(NodeType::Order, order.id), "number": order.number },
+                    "shipment": { "id": crate::events::gid(NodeType::Shipment, shipment.id), "number": shipment.number },
+                    "shippedAt": shipment.shipped_at.to_rfc3339(),
+                    "dueAt": due.to_rfc3339(),
+                }),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The 810 for an invoice, to the order's buyer.
@@ -627,8 +667,9 @@ pub async fn invoiced(
             reference: Some(invoice.number.clone()),
             ..Links::default()
         },
+        ship_notice_late: false,
     };
-    send_one(db, &p.brand, &p.partner, "IN", set).await
+    send_one(db, &p, "IN", set).await
 }
 
 /// The 850 for a purchase order, to its supplier.
@@ -675,6 +716,7 @@ pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -
             reference: Some(order.buyer_po_number.clone()),
             ..Links::default()
         },
+        ship_notice_late: false,
     };
-    send_one(db, &p.brand, &p.partner, "PO", set).await
+    send_one(db, &p, "PO", set).await
 }

@@ -57,6 +57,8 @@ pub struct ProfileChange {
     pub interchange_acks: Option<InterchangeAcks>,
     pub test_traffic: Option<bool>,
     pub encoding: Option<TextEncoding>,
+    pub ack_window_minutes: Option<i32>,
+    pub ship_notice_window_minutes: Option<i32>,
 }
 
 /// How an organization trades by X12, set up or by default.
@@ -75,9 +77,16 @@ pub struct Profile {
     pub interchange_acks: InterchangeAcks,
     pub test_traffic: bool,
     pub encoding: TextEncoding,
+    /// Minutes after a set is sent by which its 997 is due, and after goods ship by which
+    /// their 856 is.
+    pub ack_window_minutes: i64,
+    pub ship_notice_window_minutes: i64,
     /// Whether it is set up, rather than known by its partner code.
     pub configured: bool,
 }
+
+/// A day: the default time for a 997 to come back, and for an 856 to follow the goods.
+pub const DEFAULT_WINDOW_MINUTES: i32 = 1440;
 
 /// GS08 of the release an ISA12 belongs to.
 pub fn release_of(interchange_version: &str) -> &'static str {
@@ -121,6 +130,8 @@ pub fn profile_of(row: &edi_partner::Model) -> Profile {
         interchange_acks: row.interchange_acks,
         test_traffic: row.test_traffic,
         encoding: row.encoding,
+        ack_window_minutes: row.ack_window_minutes.into(),
+        ship_notice_window_minutes: row.ship_notice_window_minutes.into(),
         configured: true,
     }
 }
@@ -139,6 +150,8 @@ fn default_profile(org: &organization::Model) -> Profile {
         interchange_acks: InterchangeAcks::WhenRequested,
         test_traffic: true,
         encoding: TextEncoding::Utf8,
+        ack_window_minutes: DEFAULT_WINDOW_MINUTES.into(),
+        ship_notice_window_minutes: DEFAULT_WINDOW_MINUTES.into(),
         configured: false,
     }
 }
@@ -284,6 +297,8 @@ pub async fn configure(
             interchange_acks: Set(InterchangeAcks::WhenRequested),
             test_traffic: Set(true),
             encoding: Set(TextEncoding::Utf8),
+            ack_window_minutes: Set(DEFAULT_WINDOW_MINUTES),
+            ship_notice_window_minutes: Set(DEFAULT_WINDOW_MINUTES),
             created_at: Set(at),
             ..Default::default()
         },
@@ -319,6 +334,12 @@ pub async fn configure(
     }
     if let Some(v) = change.encoding {
         row.encoding = Set(v);
+    }
+    if let Some(v) = change.ack_window_minutes {
+        row.ack_window_minutes = Set(v);
+    }
+    if let Some(v) = change.ship_notice_window_minutes {
+        row.ship_notice_window_minutes = Set(v);
     }
     if let (sea_orm::ActiveValue::Set(isa) | sea_orm::ActiveValue::Unchanged(isa), Some(Some(gs))) =
         (&row.x12_version, row.group_version.try_as_ref())

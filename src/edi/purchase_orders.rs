@@ -19,6 +19,7 @@ use super::envelope::{Segment, TransactionSet};
 use super::mapping::{Applied, Failure, anchor, failure, first, line_index, nth, refuse};
 use super::sets;
 use crate::access::Principal;
+use crate::domain::{gtin_forms, gtin14};
 use crate::error::Error;
 use crate::money::{self, Currency};
 use crate::orders::model::{self, NewLine, NewOrder, OneTimeAddress, Pack, PartnerCode};
@@ -48,26 +49,6 @@ fn item_ids(po1: &Segment) -> Vec<(usize, String, String)> {
             (!qualifier.is_empty() && !id.is_empty())
                 .then(|| (q + 1, qualifier.to_uppercase(), id.to_owned()))
         })
-        .collect()
-}
-
-/// A GTIN as 14 digits, so that a UPC-A, an EAN-13 and a GTIN-14 of one item compare equal.
-fn gtin14(code: &str) -> Option<String> {
-    let code = code.trim();
-    (matches!(code.len(), 8 | 12 | 13 | 14) && code.chars().all(|c| c.is_ascii_digit()))
-        .then(|| format!("{code:0>14}"))
-}
-
-/// The ways a GTIN may be stored: as 8, 12, 13 or 14 digits.
-fn gtin_forms(code: &str) -> Vec<String> {
-    let Some(full) = gtin14(code) else {
-        return Vec::new();
-    };
-    let core = full.trim_start_matches('0');
-    [8, 12, 13, 14]
-        .into_iter()
-        .filter(|n| core.len() <= *n)
-        .map(|n| format!("{core:0>n$}"))
         .collect()
 }
 
@@ -471,9 +452,35 @@ fn text(value: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_owned())
 }
 
+/// The longest each element of a one-time address may be, as X12 defines it.
+const ADDRESS_LENGTHS: [(&str, usize, usize); 9] = [
+    ("N1", 2, 60),
+    ("N2", 1, 60),
+    ("N2", 2, 60),
+    ("N3", 1, 55),
+    ("N3", 2, 55),
+    ("N4", 1, 30),
+    ("N4", 2, 2),
+    ("N4", 3, 15),
+    ("N4", 4, 3),
+];
+
 /// The ship-to as a one-time address: N102 and N2 for the name, N3 for the street, N4 for
-/// the place.
-fn one_time(ship: &ShipTo<'_>) -> OneTimeAddress {
+/// the place. An element longer than X12 allows is refused, never cut.
+fn one_time(ship: &ShipTo<'_>) -> Outcome<OneTimeAddress> {
+    for segment in std::iter::once(ship.n1).chain(ship.rest.iter().copied()) {
+        for (id, n, most) in ADDRESS_LENGTHS {
+            let length = segment.element(n).trim().chars().count();
+            if segment.id == id && length > most {
+                return Err(refuse(
+                    segment,
+                    Some(n),
+                    format!("{id}{n:02} is {length} characters; X12 allows at most {most}"),
+                )
+                .into());
+            }
+        }
+    }
     let of = |id: &str| ship.rest.iter().find(|s| s.id == id);
     let mut name: Vec<String> = text(ship.n1.element(2)).into_iter().collect();
     if let Some(n2) = of("N2") {
@@ -489,15 +496,14 @@ fn one_time(ship: &ShipTo<'_>) -> OneTimeAddress {
         })
         .unwrap_or_default();
     let n4 = of("N4");
-    let clip = |v: Option<String>, max: usize| v.map(|v| super::clip(&v, max));
-    OneTimeAddress {
-        name: clip((!name.is_empty()).then(|| name.join(", ")), 200),
-        street: clip((!street.is_empty()).then(|| street.join(", ")), 400),
-        city: clip(n4.and_then(|s| text(s.element(1))), 100),
-        region: clip(n4.and_then(|s| text(s.element(2))), 100),
-        postal_code: clip(n4.and_then(|s| text(s.element(3))), 20),
-        country: clip(n4.and_then(|s| text(s.element(4))), 3),
-    }
+    Ok(OneTimeAddress {
+        name: (!name.is_empty()).then(|| name.join(", ")),
+        street: (!street.is_empty()).then(|| street.join(", ")),
+        city: n4.and_then(|s| text(s.element(1))),
+        region: n4.and_then(|s| text(s.element(2))),
+        postal_code: n4.and_then(|s| text(s.element(3))),
+        country: n4.and_then(|s| text(s.element(4))),
+    })
 }
 
 /// What the ship-to resolves to: an address of the buyer, or a one-time address, with the
@@ -514,7 +520,15 @@ async fn ship_to(
     let qualifier = n1.element(3).trim().to_uppercase();
     let code = n1.element(4).trim().to_owned();
     if qualifier.is_empty() || code.is_empty() {
-        return Ok((None, Some(one_time(&ship)), None));
+        return Ok((None, Some(one_time(&ship)?), None));
+    }
+    if code.chars().count() > 80 {
+        return Err(refuse(
+            n1,
+            Some(4),
+            "N104 is longer than the 80 characters X12 allows",
+        )
+        .into());
     }
     let named = PartnerCode {
         qualifier: qualifier.clone(),
@@ -555,7 +569,7 @@ async fn ship_to(
         }
         // A qualifier we keep no codes for: the address given with it is the ship-to.
         _ if ship.rest.iter().any(|s| s.id == "N3" || s.id == "N4") => {
-            return Ok((None, Some(one_time(&ship)), Some(named)));
+            return Ok((None, Some(one_time(&ship)?), Some(named)));
         }
         other => {
             return Err(refuse(
@@ -713,18 +727,4 @@ async fn cancel(
         reference: Some(po.po_number.clone()),
         ..Applied::default()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_upc_an_ean_and_a_gtin_14_of_one_item_compare_equal() {
-        assert_eq!(gtin14("012345678905"), gtin14("0012345678905"));
-        assert_eq!(gtin14("012345678905"), gtin14("00012345678905"));
-        assert_eq!(gtin14("12345"), None);
-        assert!(gtin_forms("012345678905").contains(&"0012345678905".to_owned()));
-        assert!(gtin_forms("00012345678905").contains(&"012345678905".to_owned()));
-    }
 }

@@ -26,6 +26,51 @@ pub struct DocumentFilter {
     pub transaction_set: Option<String>,
     pub order_id: Option<Uuid>,
     pub reference: Option<String>,
+    pub acknowledgement: Option<Acknowledgement>,
+}
+
+/// Where an outbound set stands with the partner's 997.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Acknowledgement {
+    /// Nothing acknowledges it: a 997 the brand sent, or a document received.
+    NotExpected,
+    /// Its 997 is due and has not come yet.
+    Pending,
+    /// Its 997 is past due.
+    Overdue,
+    Accepted,
+    AcceptedWithErrors,
+    Rejected,
+}
+
+impl Acknowledgement {
+    /// Where `doc` stands now.
+    pub fn of(doc: &edi_document::Model) -> Acknowledgement {
+        match (doc.ack_status.as_deref(), doc.ack_due_at) {
+            (Some("ACCEPTED"), _) => Acknowledgement::Accepted,
+            (Some("ACCEPTED_WITH_ERRORS"), _) => Acknowledgement::AcceptedWithErrors,
+            (Some(_), _) => Acknowledgement::Rejected,
+            (None, None) => Acknowledgement::NotExpected,
+            (None, Some(due)) if due < crate::store::now() => Acknowledgement::Overdue,
+            (None, Some(_)) => Acknowledgement::Pending,
+        }
+    }
+
+    fn condition(self) -> Condition {
+        use edi_document::Column as C;
+        let now = crate::store::now();
+        let open = Condition::all().add(C::AckStatus.is_null());
+        match self {
+            Acknowledgement::NotExpected => open.add(C::AckDueAt.is_null()),
+            Acknowledgement::Pending => open.add(C::AckDueAt.gte(now)),
+            Acknowledgement::Overdue => open.add(C::AckDueAt.lt(now)),
+            Acknowledgement::Accepted => Condition::all().add(C::AckStatus.eq("ACCEPTED")),
+            Acknowledgement::AcceptedWithErrors => {
+                Condition::all().add(C::AckStatus.eq("ACCEPTED_WITH_ERRORS"))
+            }
+            Acknowledgement::Rejected => Condition::all().add(C::AckStatus.eq("REJECTED")),
+        }
+    }
 }
 
 impl Keyed for edi_document::Model {
@@ -59,6 +104,9 @@ fn document_condition(principal: &Principal, f: &DocumentFilter) -> Condition {
     }
     if let Some(r) = &f.reference {
         cond = cond.add(edi_document::Column::Reference.eq(r.clone()));
+    }
+    if let Some(a) = f.acknowledgement {
+        cond = cond.add(a.condition());
     }
     cond
 }

@@ -89,6 +89,10 @@ pub enum EventType {
     OrderInvoiced,
     /// A payment was recorded against an order's invoice.
     OrderPaymentRecorded,
+    /// An X12 set sent for an order has had no 997 from the partner within its window.
+    OrderEdiAckOverdue,
+    /// An order's 856 ship notice went out later than the partner's window after the goods.
+    OrderShipNoticeLate,
     /// A shipment was sent.
     ShipmentSent,
     /// The buyer confirmed receipt of a shipment.
@@ -128,7 +132,7 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 28] = [
+    pub const ALL: [EventType; 30] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -139,6 +143,8 @@ impl EventType {
         EventType::OrderGoodsReceived,
         EventType::OrderInvoiced,
         EventType::OrderPaymentRecorded,
+        EventType::OrderEdiAckOverdue,
+        EventType::OrderShipNoticeLate,
         EventType::ShipmentSent,
         EventType::ShipmentReceived,
         EventType::CaseOpened,
@@ -171,6 +177,8 @@ impl EventType {
             EventType::OrderGoodsReceived => "ORDER_GOODS_RECEIVED",
             EventType::OrderInvoiced => "ORDER_INVOICED",
             EventType::OrderPaymentRecorded => "ORDER_PAYMENT_RECORDED",
+            EventType::OrderEdiAckOverdue => "ORDER_EDI_ACK_OVERDUE",
+            EventType::OrderShipNoticeLate => "ORDER_SHIP_NOTICE_LATE",
             EventType::ShipmentSent => "SHIPMENT_SENT",
             EventType::ShipmentReceived => "SHIPMENT_RECEIVED",
             EventType::CaseOpened => "CASE_OPENED",
@@ -208,7 +216,9 @@ impl EventType {
             | E::OrderShipped
             | E::OrderGoodsReceived
             | E::OrderInvoiced
-            | E::OrderPaymentRecorded => Topic::Order,
+            | E::OrderPaymentRecorded
+            | E::OrderEdiAckOverdue
+            | E::OrderShipNoticeLate => Topic::Order,
             E::ShipmentSent | E::ShipmentReceived => Topic::Shipment,
             E::CaseOpened
             | E::CaseUpdated

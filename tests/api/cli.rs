@@ -78,6 +78,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261202_000002_leases",
         "m20261203_000001_exact_amounts",
         "m20261204_000001_trading_partners",
+        "m20261204_000002_acknowledgements",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -617,11 +617,15 @@ async fn beg01_01_cancels_the_order_and_isa14_asks_for_a_ta1() {
     );
     let (_, answer) = post(&app, &edi, &raw).await;
     assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
-    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    // The TA1 comes in an interchange of its own, after the 997's.
+    let acks = answer["acknowledgements"].as_array().unwrap();
+    assert_eq!(acks.len(), 2, "{answer}");
+    let content = acks[1]["content"].as_str().unwrap();
     assert!(
-        content.contains("TA1*000000002*261129*0930*A*000~"),
+        content.contains("*0*P*:~TA1*000000002*261129*0930*A*000~IEA*0*"),
         "{content}"
     );
+    assert!(!acks[0]["content"].as_str().unwrap().contains("TA1"));
     // The cancellation sent again in a new interchange: applying it again would be refused
     // (the order is cancelled), yet it is answered as the duplicate it is.
     let again = Env::new("DIST-1", 4);
@@ -667,7 +671,7 @@ async fn beg01_01_cancels_the_order_and_isa14_asks_for_a_ta1() {
 }
 
 #[tokio::test]
-async fn a_997_from_the_partner_is_stored_and_never_answered() {
+async fn a_997_for_nothing_sent_is_stored_refused_and_never_answered() {
     let app = spawn_app().await;
     let (_, edi) = setup(&app).await;
     let env = Env::new("DIST-1", 31);
@@ -680,10 +684,14 @@ async fn a_997_from_the_partner_is_stored_and_never_answered() {
     let raw = interchange(&env, &[group(&env, "FA", 31, &[set("997", "0001", &body)])]);
     let (status, answer) = post(&app, &edi, &raw).await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["interchange"]["status"], "ACCEPTED");
+    assert_eq!(answer["interchange"]["status"], "REJECTED");
     assert_eq!(
         answer["interchange"]["documents"][0]["transactionSet"],
         "997"
+    );
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "AK1 names group PR 1, which DIST-1 was not sent"
     );
     assert_eq!(answer["acknowledgements"], json!([]));
     let sent = documents(&app, json!({ "direction": "OUTBOUND" })).await;

@@ -225,14 +225,18 @@ async fn a_retail_850_in_004010vics_with_upcs_cases_and_a_92_ship_to_goes_throug
 
     // The TA1 and the 997 answer in the version of what they answer (ISA12 00400, GS08
     // 004010VICS, no AK103), from the id it sent to, with its separators.
-    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    let acks = answer["acknowledgements"].as_array().unwrap();
+    assert_eq!(acks.len(), 2, "the 997s, then the TA1 on its own: {answer}");
+    let content = acks[0]["content"].as_str().unwrap();
     assert!(content.starts_with("ISA|00|"), "{content}");
     assert!(content.contains("|U|00400|"), "{content}");
+    let ta1 = acks[1]["content"].as_str().unwrap();
+    assert!(ta1.contains("|U|00400|"), "{ta1}");
     assert!(
-        content.contains("~\nTA1|000004711|261203|1015|A|000~\n"),
-        "{content}"
+        ta1.contains("~\nTA1|000004711|261203|1015|A|000~\nIEA|0|"),
+        "{ta1}"
     );
-    let ack = acknowledgement(&answer);
+    let ack = channelgraph::edi::envelope::parse(content).expect("the 997 reads back");
     assert_eq!(ack.delimiters.component, '>');
     assert_eq!(
         (ack.sender_id.as_str(), ack.receiver_id.as_str()),
@@ -378,6 +382,24 @@ async fn ship_tos_by_address_alone_by_duns_and_packs_by_their_gtin_are_taken_and
             "AK3*PO1*3**8~AK4*3**7",
         ),
         (
+            7,
+            vec![
+                "N1*ST*Evil\u{202e}Name".to_owned(),
+                "PO1*1*1*EA***VP*WIDGET-1".into(),
+            ],
+            "N102 holds the invisible character U+202E",
+            "AK3*N1*3**8~AK4*2**6",
+        ),
+        (
+            8,
+            vec![
+                format!("N1*ST*{}", "x".repeat(61)),
+                "PO1*1*1*EA***VP*WIDGET-1".into(),
+            ],
+            "N102 is 61 characters; X12 allows at most 60",
+            "AK3*N1*3**8~AK4*2**7",
+        ),
+        (
             6,
             vec![
                 "N1*ST*Filiale*ZZ*42".to_owned(),
@@ -394,6 +416,23 @@ async fn ship_tos_by_address_alone_by_duns_and_packs_by_their_gtin_are_taken_and
         assert!(content.contains(ak), "{ak} in {content}");
     }
     assert_eq!(order_count(&app).await, before);
+
+    // A pack's GTIN is another item's however it is written: GADGET-1's EAN as a GTIN-14.
+    let gadget = app
+        .graphql(
+            "{ products(filter: { sku: \"GADGET-1\" }) { nodes { id } } }",
+            json!({}),
+        )
+        .await["data"]["products"]["nodes"][0]["id"]
+        .clone();
+    let body = app
+        .mutate(
+            "productPacksSet",
+            "product { id }",
+            json!({ "productId": gadget, "packs": [{ "unit": "BOX", "quantity": 6, "gtin": "04006381333931" }] }),
+        )
+        .await;
+    assert_eq!(body["userErrors"][0]["code"], "TAKEN", "{body}");
 }
 
 #[tokio::test]
@@ -445,9 +484,20 @@ async fn a_dealers_850_to_its_distributor_is_an_order_with_that_distributor() {
     let raw = interchange(&env, &[group(&env, "PO", 2, &[set("850", "0001", &body)])]);
     let (_, answer) = post(&app, &dealer, &raw).await;
     assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    // Answered as an unknown id is, so that nobody learns whom an id names.
+    let message = "segment 1 (ISA), element 08: ISA08 `SUP-1` names no seller of yours; send to `BRAND`, or to the id of a distributor you buy from (TA1 note 008)";
+    assert_eq!(answer["interchange"]["message"], message);
+    let ta1 = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    assert!(ta1.contains("*ZZ*BRAND          *ZZ*DLR-1"), "{ta1}");
+    let env = Env {
+        receiver: "NOBODY",
+        ..Env::new("DLR-1", 4)
+    };
+    let raw = interchange(&env, &[group(&env, "PO", 4, &[set("850", "0001", &body)])]);
+    let (_, unknown) = post(&app, &dealer, &raw).await;
     assert_eq!(
-        answer["interchange"]["documents"][0]["message"],
-        "ISA08 names SUP-1, which does not sell to DLR-1: no active channel link joins them"
+        unknown["interchange"]["message"],
+        message.replace("SUP-1", "NOBODY")
     );
     let env = Env {
         receiver: "DIST-1",
@@ -534,9 +584,21 @@ async fn envelope_faults_limits_and_bad_bytes_are_answered_as_what_they_are() {
         ..Env::new("DIST-1", 4)
     };
     let (_, answer) = post(&app, &edi, &crate::edi::one_850(&env, 4, "NL-401")).await;
-    let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+    let content = answer["acknowledgements"][1]["content"].as_str().unwrap();
     assert!(content.contains("*U*00401*"), "{content}");
     assert!(content.contains("~TA1*000000004*"), "{content}");
+
+    // A GS02 that is not the sender's: the group is refused, AK9 code 7.
+    let raw = crate::edi::one_850(&Env::new("DIST-1", 7), 7, "NL-GS02")
+        .replace("GS*PO*DIST-1*", "GS*PO*DIST-2*");
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "GS02 `DIST-2` does not name DIST-1; it sends as `DIST-1`"
+    );
+    let ack = acknowledgement(&answer);
+    assert_eq!(ack_segments(&ack, 0), ["AK1*PO*7*005010", "AK9*R*1*1*0*7"]);
 
     // A partner not set up for test traffic has its test interchanges refused: TA1 020.
     let body = app
@@ -577,7 +639,7 @@ async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
         (
             json!({ "organizationId": t.distributor, "ediId": "D1", "separators": { "element": "A" } }),
             vec!["input", "separators", "element"],
-            "element must be one character that is not a letter, a digit or a space",
+            "element must be one character that is not a letter, a digit, white space or a control character",
         ),
         (
             json!({ "organizationId": t.distributor, "ediId": "D1", "separators": { "element": "|", "segment": "|" } }),
@@ -629,6 +691,30 @@ async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
         .await;
     assert_eq!(list["data"]["ediItemReferences"]["totalCount"], 0, "{list}");
 
+    // A thousand at once, set and removed.
+    let many: Vec<Value> = (0..1000)
+        .map(|i| json!({ "qualifier": "BUYER_PART_NUMBER", "code": format!("P-{i}"), "sku": "WIDGET-1" }))
+        .collect();
+    let body = app
+        .mutate(
+            "ediItemReferencesSet",
+            "totalCount",
+            json!({ "partnerId": t.distributor, "references": many }),
+        )
+        .await;
+    assert_eq!(body["totalCount"], 1000, "{body}");
+    let gone: Vec<Value> = (0..1000)
+        .map(|i| json!({ "qualifier": "BUYER_PART_NUMBER", "code": format!("P-{i}") }))
+        .collect();
+    let body = app
+        .mutate(
+            "ediItemReferencesSet",
+            "totalCount",
+            json!({ "partnerId": t.distributor, "remove": gone }),
+        )
+        .await;
+    assert_eq!(body["totalCount"], 0, "{body}");
+
     // Partners, by portal or token, neither set up nor read cross-references.
     for token in [&t.portal, &edi] {
         let body = app
@@ -654,5 +740,330 @@ async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
             "{body}"
         );
         assert_eq!(body["data"], Value::Null, "{body}");
+    }
+}
+
+/// The 997 a partner's software writes for one set the brand sent it.
+fn partner_997(
+    env: &Env,
+    functional: &str,
+    group_control: &str,
+    set_id: &str,
+    st02: &str,
+    ak5: &str,
+) -> String {
+    let body = vec![
+        format!("AK1*{functional}*{group_control}"),
+        format!("AK2*{set_id}*{st02}"),
+        format!("AK5*{ak5}"),
+        format!("AK9*{ak5}*1*1*{}", usize::from(ak5 != "R")),
+    ];
+    let n = env.control;
+    interchange(
+        env,
+        &[group(
+            env,
+            "FA",
+            n,
+            &[set("997", &format!("{n:04}"), &body)],
+        )],
+    )
+}
+
+const ACKS: &str = "query($f: EdiDocumentFilter) { ediDocuments(first: 50, filter: $f) { totalCount nodes { transactionSet controlNumber groupControlNumber acknowledgement acknowledgedAt acknowledgedIn { controlNumber } shipNoticeLate } } }";
+
+#[tokio::test]
+async fn partners_997s_reconcile_what_was_sent_and_missing_or_late_ones_are_raised() {
+    use crate::webhooks::{Receiver, wait_log};
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.edi_overdue_interval = std::time::Duration::from_secs(1);
+    })
+    .await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+    let hook = Receiver::start(0).await;
+    let endpoint = app
+        .mutate(
+            "webhookEndpointCreate",
+            "webhookEndpoint { id }",
+            json!({ "url": hook.url, "eventTypes": ["ORDER_EDI_ACK_OVERDUE", "ORDER_SHIP_NOTICE_LATE"] }),
+        )
+        .await;
+    assert_eq!(endpoint["userErrors"], json!([]), "{endpoint}");
+    // Its 997s are due at once, and its ship notices within an hour of the goods.
+    let body = app
+        .graphql(
+            PROFILE,
+            json!({ "input": { "organizationId": t.distributor, "ediId": "DIST-1", "ackWindowMinutes": 0, "shipNoticeWindowMinutes": 60 } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &crate::edi::one_850(&Env::new("DIST-1", 1), 1, "NL-ACK"),
+    )
+    .await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let placed = order(&app, "NL-ACK").await;
+    app.mutate(
+        "orderAcknowledge",
+        "order { id }",
+        json!({ "id": placed["id"], "version": placed["version"], "lines": [
+            { "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }
+        ] }),
+    )
+    .await;
+
+    // The 855 has had no 997 within the window: it is listed overdue, and reported once.
+    let overdue = app
+        .graphql(ACKS, json!({ "f": { "acknowledgement": "OVERDUE" } }))
+        .await;
+    let sent = overdue["data"]["ediDocuments"]["nodes"][0].clone();
+    assert_eq!(
+        overdue["data"]["ediDocuments"]["totalCount"], 1,
+        "{overdue}"
+    );
+    assert_eq!(sent["transactionSet"], "855");
+    let log = wait_log(&app, &app.token, |log| !log.is_empty()).await;
+    assert_eq!(log[0]["event"]["type"], "ORDER_EDI_ACK_OVERDUE", "{log:?}");
+
+    // The partner's 997 (its own control numbers, without leading zeros) reconciles it.
+    let st02 = sent["controlNumber"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('0')
+        .to_owned();
+    let gs06 = sent["groupControlNumber"].as_str().unwrap().to_owned();
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &partner_997(&Env::new("DIST-1", 2), "PR", &gs06, "855", &st02, "A"),
+    )
+    .await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    assert_eq!(
+        answer["acknowledgements"],
+        json!([]),
+        "a 997 is never answered"
+    );
+    let body = app
+        .graphql(ACKS, json!({ "f": { "transactionSet": "855" } }))
+        .await;
+    let doc = &body["data"]["ediDocuments"]["nodes"][0];
+    assert_eq!(doc["acknowledgement"], "ACCEPTED", "{body}");
+    assert_eq!(doc["acknowledgedIn"]["controlNumber"], "000000002");
+    assert!(doc["acknowledgedAt"].is_string());
+    let none = app
+        .graphql(ACKS, json!({ "f": { "acknowledgement": "OVERDUE" } }))
+        .await;
+    assert_eq!(none["data"]["ediDocuments"]["totalCount"], 0, "{none}");
+
+    // A 997 for a group the partner was never sent is refused, naming it.
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &partner_997(&Env::new("DIST-1", 3), "PR", "999", "855", "1", "A"),
+    )
+    .await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "AK1 names group PR 999, which DIST-1 was not sent",
+        "{answer}"
+    );
+
+    // Goods that left two hours ago get their 856 late: flagged, and raised.
+    let shipped_at = (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339();
+    let version = order(&app, "NL-ACK").await["version"].clone();
+    let shipment = app
+        .mutate(
+            "shipmentCreate",
+            "shipment { id }",
+            json!({ "orderId": placed["id"], "version": version, "carrier": "DHL", "shippedAt": shipped_at, "lines": [{ "lineNumber": 1, "quantity": "12" }] }),
+        )
+        .await;
+    assert_eq!(shipment["userErrors"], json!([]), "{shipment}");
+    let body = app
+        .graphql(ACKS, json!({ "f": { "transactionSet": "856" } }))
+        .await;
+    assert_eq!(
+        body["data"]["ediDocuments"]["nodes"][0]["shipNoticeLate"], true,
+        "{body}"
+    );
+    let log = wait_log(&app, &app.token, |log| {
+        log.iter()
+            .any(|d| d["event"]["type"] == "ORDER_SHIP_NOTICE_LATE")
+    })
+    .await;
+    assert!(!log.is_empty());
+
+    // The dealer sees none of the distributor's acknowledgements.
+    let dealer = token(&app, &t.dealer, "EDI").await;
+    let theirs = app
+        .graphql_as(&dealer, ACKS, json!({ "f": { "transactionSet": "855" } }))
+        .await;
+    assert_eq!(theirs["data"]["ediDocuments"]["totalCount"], 0, "{theirs}");
+}
+
+/// What node-x12, an X12 parser that is not ours, reads in an interchange we wrote.
+fn read_independently(interchange: &str) -> Value {
+    use std::io::Write;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/x12-interop/parse.mjs");
+    let mut child = std::process::Command::new("node")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs (tests/x12-interop: npm ci)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(interchange.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "node-x12 could not read {interchange}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read["problems"], json!([]), "{interchange}");
+    read
+}
+
+/// A set's segment as node-x12 read it, by its id.
+fn segment_of<'a>(read: &'a Value, id: &str) -> &'a Value {
+    read["groups"][0]["sets"][0]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s[0] == id)
+        .unwrap_or_else(|| panic!("no {id} in {read}"))
+}
+
+#[tokio::test]
+#[ignore = "needs Node.js and tests/x12-interop's node-x12; .ci/run installs them and runs this with --ignored"]
+async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_and_words() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+    gtins_and_packs(&app).await;
+    retail_partner(&app, &t).await;
+    store_42(&app, &t).await;
+    let raw = retail_850(
+        "NORDLICHT",
+        "BRAND",
+        4712,
+        &[
+            "BEG|00|SA|NL-INTEROP||20261203",
+            "N1|ST|Nordlicht Filiale 42|92|STORE-0042",
+            "PO1|1|2|CA|120||UP|036000291452",
+            "CTT|1",
+        ],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+
+    // The TA1 and 997: in the version of what they answer.
+    let ack = read_independently(answer["acknowledgements"][0]["content"].as_str().unwrap());
+    assert_eq!(ack["isa"][11], "00400");
+    assert_eq!(
+        ack["delimiters"],
+        json!({ "element": "|", "segment": "~", "component": ">" })
+    );
+    assert_eq!(ack["groups"][0]["gs"][7], "004010VICS");
+    assert_eq!(segment_of(&ack, "AK1"), &json!(["AK1", "PO", "4712"]));
+
+    // The 855, 856 and 810: in the profile's version, naming the item and the ship-to as
+    // the partner did, in cases.
+    let placed = order(&app, "NL-INTEROP").await;
+    app.mutate(
+        "orderAcknowledge",
+        "order { version }",
+        json!({ "id": placed["id"], "version": placed["version"], "lines": [{ "lineNumber": 1, "decision": "ACCEPT" }] }),
+    )
+    .await;
+    let version = order(&app, "NL-INTEROP").await["version"].clone();
+    app.mutate(
+        "shipmentCreate",
+        "shipment { id }",
+        json!({ "orderId": placed["id"], "version": version, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "24" }] }),
+    )
+    .await;
+    let version = order(&app, "NL-INTEROP").await["version"].clone();
+    let invoiced = app
+        .mutate(
+            "invoiceCreate",
+            "invoice { id }",
+            json!({ "orderId": placed["id"], "version": version }),
+        )
+        .await;
+    assert_eq!(invoiced["userErrors"], json!([]), "{invoiced}");
+    let documents = app
+        .graphql(
+            "query($po: String!) { orders(filter: { poNumber: $po }) { nodes { ediDocuments { transactionSet direction interchange { content } } } } }",
+            json!({ "po": "NL-INTEROP" }),
+        )
+        .await["data"]["orders"]["nodes"][0]["ediDocuments"]
+        .clone();
+    for (set, id, expected) in [
+        (
+            "855",
+            "PO1",
+            json!([
+                "PO1",
+                "1",
+                "2",
+                "CA",
+                "120",
+                "",
+                "UP",
+                "036000291452",
+                "VP",
+                "WIDGET-1"
+            ]),
+        ),
+        ("855", "N1", json!(["N1", "ST", "", "92", "STORE-0042"])),
+        (
+            "856",
+            "LIN",
+            json!(["LIN", "1", "UP", "036000291452", "VP", "WIDGET-1"]),
+        ),
+        ("856", "SN1", json!(["SN1", "1", "2", "CA"])),
+        ("856", "N1", json!(["N1", "ST", "", "92", "STORE-0042"])),
+        (
+            "810",
+            "IT1",
+            json!([
+                "IT1",
+                "1",
+                "2",
+                "CA",
+                "120",
+                "",
+                "UP",
+                "036000291452",
+                "VP",
+                "WIDGET-1"
+            ]),
+        ),
+    ] {
+        let content = outbound(&documents, set)["interchange"]["content"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let read = read_independently(&content);
+        assert_eq!(read["isa"][11], "00401", "{set}");
+        assert_eq!(read["isa"][7].as_str().unwrap().trim(), "NORDLICHT");
+        assert_eq!(read["groups"][0]["gs"][7], "004010VICS", "{set}");
+        assert_eq!(read["groups"][0]["sets"][0]["st"][0], set);
+        assert_eq!(segment_of(&read, id), &expected, "{set} {id}");
     }
 }
