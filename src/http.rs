@@ -33,7 +33,7 @@ use crate::metrics::{Metrics, Outcome};
 use crate::organizations::loaders::DirectoryLoader;
 use crate::settings::LimitSettings;
 
-const JSON: &str = "application/json";
+pub(crate) const JSON: &str = "application/json";
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
 /// The id of one request, in the `x-request-id` header and in every log line it causes.
@@ -240,7 +240,7 @@ fn error_response(status: StatusCode, media: &str, message: &str) -> HttpRespons
 
 /// The request body, read up to the configured limit; a larger one is a `413` in the API's
 /// error shape, refused as soon as its length (declared or read) passes the limit.
-async fn read_body(
+pub(crate) async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
     limit: usize,
@@ -391,7 +391,7 @@ pub struct GraphqlState {
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
 const ANONYMOUS_FIELDS: [&str; 3] = ["login", "tokenRefresh", "logout"];
 
-fn unauthenticated(media: &str, message: &str) -> HttpResponse {
+pub(crate) fn unauthenticated(media: &str, message: &str) -> HttpResponse {
     HttpResponse::build(StatusCode::UNAUTHORIZED)
         .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
         .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
@@ -403,7 +403,7 @@ fn unauthenticated(media: &str, message: &str) -> HttpResponse {
 
 /// The caller, from the `Authorization` header; a header that is present but not a valid
 /// credential is refused outright rather than treated as anonymous.
-async fn authenticate(
+pub(crate) async fn authenticate(
     req: &HttpRequest,
     state: &GraphqlState,
     media: &str,
@@ -668,126 +668,6 @@ pub(crate) fn rate_limited(
                 .to_string(),
             ),
     )
-}
-
-const EDI_X12: &str = "application/edi-x12";
-
-/// `POST /edi/x12`: receives an interchange from a partner system. The answer is JSON with
-/// the stored interchange, its sets and the acknowledgements; with `Accept:
-/// application/edi-x12` it is the acknowledgements themselves.
-pub async fn edi_post(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<GraphqlState>,
-) -> HttpResponse {
-    let principal = match authenticate(&req, &state, JSON).await {
-        Ok(Principal::Anonymous) => {
-            return unauthenticated(JSON, "send an API token with the edi scope");
-        }
-        // A partner's system, with its token; people (staff or a portal's users) submit
-        // interchanges with `ediSubmit`, where their own rules apply.
-        Ok(principal @ Principal::PartnerSystem { .. }) => principal,
-        Ok(_) => {
-            return edi_error(
-                StatusCode::FORBIDDEN,
-                "/edi/x12 takes an API token with the edi scope; people submit interchanges with the ediSubmit mutation",
-                "FORBIDDEN",
-            );
-        }
-        Err(response) => return response,
-    };
-    if let Some(refused) = rate_limited(&req, &state, &principal, JSON) {
-        return refused;
-    }
-    let wants_x12 = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains(EDI_X12));
-    let body = match read_body(&req, payload, state.body_limit, JSON).await {
-        Ok(body) => body,
-        Err(refused) => return refused,
-    };
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return edi_error(
-            StatusCode::BAD_REQUEST,
-            "send an interchange, ISA to IEA, as the request body",
-            "BAD_USER_INPUT",
-        );
-    }
-    let receipt = crate::edi::inbound::receive(&state.db, &principal, &body, &state.trade).await;
-    let receipt = match receipt {
-        Ok(r) => r,
-        Err(crate::error::Error::User(e)) => {
-            return edi_error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e.message,
-                e.code.as_str(),
-            );
-        }
-        Err(other) => {
-            let gql = other.into_graphql();
-            let code = gql
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .map(|c| c.to_string().trim_matches('"').to_owned())
-                .unwrap_or_else(|| INTERNAL.to_owned());
-            let status = match code.as_str() {
-                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-                "FORBIDDEN" => StatusCode::FORBIDDEN,
-                "NOT_FOUND" => StatusCode::NOT_FOUND,
-                crate::error::UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            return edi_error(status, &gql.message, &code);
-        }
-    };
-    if wants_x12 {
-        let text: String = receipt
-            .acknowledgements
-            .iter()
-            .map(|a| a.content.as_str())
-            .collect();
-        return HttpResponse::Ok().content_type(EDI_X12).body(text);
-    }
-    let documents = &receipt.documents;
-    let x = &receipt.interchange;
-    let body = json!({
-        "interchange": {
-            "id": crate::ids::GlobalId::encode(crate::ids::NodeType::EdiInterchange, x.id),
-            "controlNumber": x.control_number,
-            "usage": x.usage,
-            "status": x.status,
-            "message": x.message,
-            "documents": documents.iter().map(|d| json!({
-                "id": crate::ids::GlobalId::encode(crate::ids::NodeType::EdiDocument, d.id),
-                "transactionSet": d.transaction_set,
-                "groupControlNumber": d.group_control_number,
-                "controlNumber": d.control_number,
-                "status": d.status,
-                "message": d.message,
-                "reference": d.reference,
-            })).collect::<Vec<_>>(),
-        },
-        "acknowledgements": receipt.acknowledgements.iter().map(|a| json!({
-            "id": crate::ids::GlobalId::encode(crate::ids::NodeType::EdiInterchange, a.id),
-            "controlNumber": a.control_number,
-            "content": a.content,
-        })).collect::<Vec<_>>(),
-    });
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
-        .body(body.to_string())
-}
-
-fn edi_error(status: StatusCode, message: &str, code: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
-        .body(
-            json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
-                .to_string(),
-        )
 }
 
 /// Runs one GraphQL request and counts it in the metrics by operation and outcome.

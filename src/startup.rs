@@ -219,7 +219,7 @@ impl Application {
                     "/graphiql/assets/{name}",
                     web::get().to(crate::graphiql::asset),
                 )
-                .route("/edi/x12", web::post().to(http::edi_post))
+                .route("/edi/x12", web::post().to(crate::edi::http::post))
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
                 .route("/metrics", web::get().to(http::metrics))

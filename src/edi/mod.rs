@@ -8,6 +8,7 @@ pub mod cross_references;
 pub mod cross_references_graphql;
 pub mod envelope;
 pub mod graphql;
+pub mod http;
 pub mod inbound;
 pub mod mapping;
 pub mod outbound;
