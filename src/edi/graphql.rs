@@ -534,7 +534,13 @@ impl EdiMutation {
                 "send an interchange, ISA to IEA",
             ))
         } else {
-            inbound::receive(db, principal, input.document.as_bytes(), trade).await
+            inbound::receive(
+                db,
+                principal,
+                inbound::Received::Text(&input.document),
+                trade,
+            )
+            .await
         };
         let (receipt, user_errors) = outcome(result)?;
         Ok(match receipt {

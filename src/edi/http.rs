@@ -56,7 +56,13 @@ pub async fn post(
             "BAD_USER_INPUT",
         );
     }
-    let receipt = super::inbound::receive(&state.db, &principal, &body, &state.trade).await;
+    let receipt = super::inbound::receive(
+        &state.db,
+        &principal,
+        super::inbound::Received::Bytes(&body),
+        &state.trade,
+    )
+    .await;
     let receipt = match receipt {
         Ok(r) => r,
         Err(crate::error::Error::User(e)) => {

@@ -51,12 +51,25 @@ fn document_field(message: impl Into<String>, code: ErrorCode) -> Error {
 /// 997, and the rest are applied.
 pub const MAX_SETS: usize = 1000;
 
-/// The text of an interchange's bytes in the partner's encoding. Bytes that are not UTF-8
-/// become U+FFFD, which the envelope refuses in any element, naming it.
-pub fn decode(raw: &[u8], encoding: TextEncoding) -> String {
-    match encoding {
-        TextEncoding::Utf8 => String::from_utf8_lossy(raw).into_owned(),
-        TextEncoding::Iso88591 => raw.iter().map(|&b| char::from(b)).collect(),
+/// An interchange as it arrived: the bytes of an HTTP body, read in the partner's encoding,
+/// or text already (a GraphQL string), read as it is.
+#[derive(Clone, Copy, Debug)]
+pub enum Received<'a> {
+    Bytes(&'a [u8]),
+    Text(&'a str),
+}
+
+impl Received<'_> {
+    /// The text in the partner's encoding. Bytes that are not UTF-8 become U+FFFD, which the
+    /// envelope refuses in any element, naming it.
+    pub fn decode(self, encoding: TextEncoding) -> String {
+        match (self, encoding) {
+            (Received::Text(text), _) => text.to_owned(),
+            (Received::Bytes(raw), TextEncoding::Utf8) => String::from_utf8_lossy(raw).into_owned(),
+            (Received::Bytes(raw), TextEncoding::Iso88591) => {
+                raw.iter().map(|&b| char::from(b)).collect()
+            }
+        }
     }
 }
 
@@ -178,11 +191,11 @@ impl Parties {
 pub async fn receive(
     db: &DatabaseConnection,
     principal: &Principal,
-    raw: &[u8],
+    raw: Received<'_>,
     trade: &TradeSettings,
 ) -> Result<Receipt> {
     principal.ensure_can_exchange_edi()?;
-    let first_reading = String::from_utf8_lossy(raw);
+    let first_reading = raw.decode(TextEncoding::Utf8);
     let summary = envelope::isa_summary(&first_reading);
     let org = partner(
         db,
@@ -202,7 +215,7 @@ pub async fn receive(
             profile.id
         )));
     }
-    let text = decode(raw, profile.encoding);
+    let text = raw.decode(profile.encoding);
     let summary = envelope::isa_summary(&text);
     let mut parties = Parties {
         org,

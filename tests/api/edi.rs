@@ -1609,13 +1609,38 @@ async fn bytes_are_read_in_the_partners_encoding_and_an_empty_body_is_refused() 
         json!({ "notes": null, "oneTimeShipTo": { "name": "Lager Süd", "street": null } }),
         "{body}"
     );
+    // Text that arrives as text (a GraphQL string) is read as it is, whatever the encoding.
+    let env = Env::new("DIST-1", 3);
+    let mut body = po_body("00", "NL-TEXT", &[("WIDGET-1", "1", None)]);
+    body.insert(3, "N1*ST*Lager Süd".into());
+    let raw = interchange(&env, &[group(&env, "PO", 3, &[set("850", "0001", &body)])]);
+    let submitted = app
+        .graphql(
+            "mutation($d: String!) { ediSubmit(input: { document: $d }) { interchange { status } } }",
+            json!({ "d": raw }),
+        )
+        .await;
+    assert_eq!(
+        submitted["data"]["ediSubmit"]["interchange"]["status"], "ACCEPTED",
+        "{submitted}"
+    );
+    let text = app
+        .graphql(
+            "{ orders(filter: { poNumber: \"NL-TEXT\" }) { nodes { oneTimeShipTo { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        text["data"]["orders"]["nodes"][0]["oneTimeShipTo"]["name"], "Lager Süd",
+        "{text}"
+    );
 
     let (status, answer) = post(&app, &edi, "  \r\n").await;
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(
         documents(&app, json!({})).await["totalCount"],
-        4,
-        "the two 850s and their 997s"
+        6,
+        "the three 850s and their 997s"
     );
 }
