@@ -1016,6 +1016,19 @@ mod tests {
     }
 
     #[test]
+    fn nul_separates_nothing_and_versions_are_held_to_their_ranges() {
+        let raw = interchange('\0', '~', &PO, "000000042");
+        assert_eq!(parse(&raw).unwrap_err().note, "026");
+        assert!(readable_version("00400") && readable_version("00406"));
+        assert!(readable_version("00500") && readable_version("00508"));
+        for other in ["00399", "00407", "00409", "00509", "00600", "4010", "0040A"] {
+            assert!(!readable_version(other), "{other}");
+        }
+        assert!(bad_character("NL\u{202e}1").is_some());
+        assert!(bad_character("Lager Süd").is_none());
+    }
+
+    #[test]
     fn no_input_panics() {
         // Every prefix of a valid interchange, and some noise, is answered without a panic.
         let raw = interchange('*', '~', &PO, "000000042");
