@@ -9,8 +9,7 @@ use std::collections::{HashMap, HashSet};
 use entity::{address, edi_item_reference, edi_location_reference, organization, product};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -112,6 +111,46 @@ fn codes_in<C: ColumnTrait>(code: C, codes: &[Code]) -> Condition {
     Condition::all().add(code.is_in(values))
 }
 
+/// What to write so that a partner's references hold `set` (code to target) and lose
+/// `remove`, given those of its references that name any of those codes (`existing`: id,
+/// qualifier, code, target): targets to change, codes to add, rows to delete.
+struct Plan {
+    change: Vec<(Uuid, Uuid)>,
+    add: Vec<(String, String, Uuid)>,
+    delete: Vec<Uuid>,
+}
+
+fn plan(
+    existing: &[(Uuid, &str, &str, Uuid)],
+    set: &[(&str, &str, Uuid)],
+    remove: &[Code],
+) -> Plan {
+    let find = |q: &str, c: &str| existing.iter().find(|(_, eq, ec, _)| *eq == q && *ec == c);
+    let mut out = Plan {
+        change: Vec::new(),
+        add: Vec::new(),
+        delete: Vec::new(),
+    };
+    for (q, c, target) in set {
+        match find(q, c) {
+            Some((_, _, _, now)) if now == target => {}
+            Some((id, ..)) => out.change.push((*id, *target)),
+            None => out.add.push(((*q).to_owned(), (*c).to_owned(), *target)),
+        }
+    }
+    for r in remove {
+        if let Some((id, ..)) = find(&r.qualifier, &r.code) {
+            out.delete.push(*id);
+        }
+    }
+    out
+}
+
+/// Every code a request names, set or removed.
+fn named(set: impl Iterator<Item = Code>, remove: &[Code]) -> Vec<Code> {
+    set.chain(remove.iter().cloned()).collect()
+}
+
 /// Sets and removes a partner's item references; returns how many it has now.
 pub async fn set_items(
     db: &impl ConnectionTrait,
@@ -149,71 +188,59 @@ pub async fn set_items(
         })?;
         resolved.push((r, product));
     }
-    if !remove.is_empty() {
-        let ids: Vec<Uuid> = edi_item_reference::Entity::find()
-            .filter(edi_item_reference::Column::OrganizationId.eq(org.id))
-            .filter(codes_in(edi_item_reference::Column::Code, &remove))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter(|r| {
-                remove
-                    .iter()
-                    .any(|c| c.qualifier == r.qualifier && c.code == r.code)
-            })
-            .map(|r| r.id)
-            .collect();
-        if !ids.is_empty() {
-            edi_item_reference::Entity::delete_many()
-                .filter(edi_item_reference::Column::Id.is_in(ids))
-                .exec(db)
-                .await?;
-        }
+    use edi_item_reference::{ActiveModel, Column, Entity};
+    let codes = named(
+        set.iter().map(|r| Code {
+            qualifier: r.qualifier.clone(),
+            code: r.code.clone(),
+        }),
+        &remove,
+    );
+    let rows = Entity::find()
+        .filter(Column::OrganizationId.eq(org.id))
+        .filter(codes_in(Column::Code, &codes))
+        .all(db)
+        .await?;
+    let existing: Vec<_> = rows
+        .iter()
+        .map(|r| (r.id, r.qualifier.as_str(), r.code.as_str(), r.product_id))
+        .collect();
+    let wanted: Vec<_> = resolved
+        .iter()
+        .map(|(r, product)| (r.qualifier.as_str(), r.code.as_str(), *product))
+        .collect();
+    let plan = plan(&existing, &wanted, &remove);
+    let at = now();
+    if !plan.delete.is_empty() {
+        Entity::delete_many()
+            .filter(Column::Id.is_in(plan.delete))
+            .exec(db)
+            .await?;
     }
-    if !resolved.is_empty() {
-        let codes: Vec<Code> = set
-            .iter()
-            .map(|r| Code {
-                qualifier: r.qualifier.clone(),
-                code: r.code.clone(),
-            })
-            .collect();
-        let existing: HashMap<(String, String), edi_item_reference::Model> =
-            edi_item_reference::Entity::find()
-                .filter(edi_item_reference::Column::OrganizationId.eq(org.id))
-                .filter(codes_in(edi_item_reference::Column::Code, &codes))
-                .all(db)
-                .await?
+    for (id, product) in plan.change {
+        Entity::update_many()
+            .col_expr(Column::ProductId, Expr::value(product))
+            .col_expr(Column::UpdatedAt, Expr::value(at))
+            .filter(Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    if !plan.add.is_empty() {
+        Entity::insert_many(
+            plan.add
                 .into_iter()
-                .map(|m| ((m.qualifier.clone(), m.code.clone()), m))
-                .collect();
-        let at = now();
-        let mut new = Vec::new();
-        for (r, product) in resolved {
-            match existing.get(&(r.qualifier.clone(), r.code.clone())) {
-                Some(row) if row.product_id == product => {}
-                Some(row) => {
-                    let mut row: edi_item_reference::ActiveModel = row.clone().into();
-                    row.product_id = Set(product);
-                    row.updated_at = Set(at);
-                    row.update(db).await?;
-                }
-                None => new.push(edi_item_reference::ActiveModel {
+                .map(|(qualifier, code, product)| ActiveModel {
                     id: Set(Uuid::now_v7()),
                     organization_id: Set(org.id),
-                    qualifier: Set(r.qualifier.clone()),
-                    code: Set(r.code.clone()),
+                    qualifier: Set(qualifier),
+                    code: Set(code),
                     product_id: Set(product),
                     created_at: Set(at),
                     updated_at: Set(at),
                 }),
-            }
-        }
-        if !new.is_empty() {
-            edi_item_reference::Entity::insert_many(new)
-                .exec(db)
-                .await?;
-        }
+        )
+        .exec(db)
+        .await?;
     }
     record(db, principal, org.id, "items", set.len(), remove.len()).await?;
     Ok(edi_item_reference::Entity::find()
@@ -259,71 +286,59 @@ pub async fn set_locations(
             ));
         }
     }
-    if !remove.is_empty() {
-        let ids: Vec<Uuid> = edi_location_reference::Entity::find()
-            .filter(edi_location_reference::Column::OrganizationId.eq(org.id))
-            .filter(codes_in(edi_location_reference::Column::Code, &remove))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter(|r| {
-                remove
-                    .iter()
-                    .any(|c| c.qualifier == r.qualifier && c.code == r.code)
-            })
-            .map(|r| r.id)
-            .collect();
-        if !ids.is_empty() {
-            edi_location_reference::Entity::delete_many()
-                .filter(edi_location_reference::Column::Id.is_in(ids))
-                .exec(db)
-                .await?;
-        }
+    use edi_location_reference::{ActiveModel, Column, Entity};
+    let codes = named(
+        set.iter().map(|r| Code {
+            qualifier: r.qualifier.clone(),
+            code: r.code.clone(),
+        }),
+        &remove,
+    );
+    let rows = Entity::find()
+        .filter(Column::OrganizationId.eq(org.id))
+        .filter(codes_in(Column::Code, &codes))
+        .all(db)
+        .await?;
+    let existing: Vec<_> = rows
+        .iter()
+        .map(|r| (r.id, r.qualifier.as_str(), r.code.as_str(), r.address_id))
+        .collect();
+    let wanted: Vec<_> = set
+        .iter()
+        .map(|r| (r.qualifier.as_str(), r.code.as_str(), r.address_id))
+        .collect();
+    let plan = plan(&existing, &wanted, &remove);
+    let at = now();
+    if !plan.delete.is_empty() {
+        Entity::delete_many()
+            .filter(Column::Id.is_in(plan.delete))
+            .exec(db)
+            .await?;
     }
-    if !set.is_empty() {
-        let codes: Vec<Code> = set
-            .iter()
-            .map(|r| Code {
-                qualifier: r.qualifier.clone(),
-                code: r.code.clone(),
-            })
-            .collect();
-        let existing: HashMap<(String, String), edi_location_reference::Model> =
-            edi_location_reference::Entity::find()
-                .filter(edi_location_reference::Column::OrganizationId.eq(org.id))
-                .filter(codes_in(edi_location_reference::Column::Code, &codes))
-                .all(db)
-                .await?
+    for (id, address) in plan.change {
+        Entity::update_many()
+            .col_expr(Column::AddressId, Expr::value(address))
+            .col_expr(Column::UpdatedAt, Expr::value(at))
+            .filter(Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    if !plan.add.is_empty() {
+        Entity::insert_many(
+            plan.add
                 .into_iter()
-                .map(|m| ((m.qualifier.clone(), m.code.clone()), m))
-                .collect();
-        let at = now();
-        let mut new = Vec::new();
-        for r in &set {
-            match existing.get(&(r.qualifier.clone(), r.code.clone())) {
-                Some(row) if row.address_id == r.address_id => {}
-                Some(row) => {
-                    let mut row: edi_location_reference::ActiveModel = row.clone().into();
-                    row.address_id = Set(r.address_id);
-                    row.updated_at = Set(at);
-                    row.update(db).await?;
-                }
-                None => new.push(edi_location_reference::ActiveModel {
+                .map(|(qualifier, code, address)| ActiveModel {
                     id: Set(Uuid::now_v7()),
                     organization_id: Set(org.id),
-                    qualifier: Set(r.qualifier.clone()),
-                    code: Set(r.code.clone()),
-                    address_id: Set(r.address_id),
+                    qualifier: Set(qualifier),
+                    code: Set(code),
+                    address_id: Set(address),
                     created_at: Set(at),
                     updated_at: Set(at),
                 }),
-            }
-        }
-        if !new.is_empty() {
-            edi_location_reference::Entity::insert_many(new)
-                .exec(db)
-                .await?;
-        }
+        )
+        .exec(db)
+        .await?;
     }
     record(db, principal, org.id, "locations", set.len(), remove.len()).await?;
     Ok(edi_location_reference::Entity::find()

@@ -232,20 +232,15 @@ pub async fn of(
         .await?)
 }
 
-/// Staff only: trading-partner setup belongs to the brand's people.
+/// Staff only: trading-partner setup belongs to the brand's admins and managers (the
+/// catalog's managers, who are never a partner's).
 pub fn ensure_can_set_up(principal: &Principal) -> Result<()> {
     principal.ensure_can_manage_catalog().map_err(|e| match e {
         Error::Forbidden(_) => {
             Error::Forbidden("only the brand's admins and managers set up trading partners".into())
         }
         other => other,
-    })?;
-    if principal.partner_organization().is_some() {
-        return Err(Error::Forbidden(
-            "only the brand's admins and managers set up trading partners".into(),
-        ));
-    }
-    Ok(())
+    })
 }
 
 /// Sets up or changes an organization's trading-partner profile: admins and managers.

@@ -176,7 +176,16 @@ pub async fn functional_ack(
                 updates.push((doc.id, status));
             }
         }
-        for (id, status) in updates {
+        // One statement per status, whatever the number of sets.
+        for status in ["ACCEPTED", "ACCEPTED_WITH_ERRORS", "REJECTED"] {
+            let ids: Vec<Uuid> = updates
+                .iter()
+                .filter(|(_, s)| *s == status)
+                .map(|(id, _)| *id)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
             edi_document::Entity::update_many()
                 .col_expr(edi_document::Column::AckStatus, Expr::value(status))
                 .col_expr(edi_document::Column::AcknowledgedAt, Expr::value(at))
@@ -184,7 +193,7 @@ pub async fn functional_ack(
                     edi_document::Column::AcknowledgedById,
                     Expr::value(interchange),
                 )
-                .filter(edi_document::Column::Id.eq(id))
+                .filter(edi_document::Column::Id.is_in(ids))
                 .exec(db)
                 .await?;
         }

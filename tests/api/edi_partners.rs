@@ -642,6 +642,16 @@ async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
             "element must be one character that is not a letter, a digit, white space or a control character",
         ),
         (
+            json!({ "organizationId": t.distributor, "ediId": "D1", "separators": { "element": "\t" } }),
+            vec!["input", "separators", "element"],
+            "element must be one character that is not a letter, a digit, white space or a control character",
+        ),
+        (
+            json!({ "organizationId": t.distributor, "ediId": "D1", "ackWindowMinutes": -1 }),
+            vec!["input", "ackWindowMinutes"],
+            "ackWindowMinutes must be from 0 to 43200; it was -1",
+        ),
+        (
             json!({ "organizationId": t.distributor, "ediId": "D1", "separators": { "element": "|", "segment": "|" } }),
             vec!["input", "separators"],
             "the separators must all differ",
@@ -714,6 +724,29 @@ async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
         )
         .await;
     assert_eq!(body["totalCount"], 0, "{body}");
+
+    // A code set again names what it is set to now.
+    for sku in ["WIDGET-1", "GADGET-1"] {
+        let body = app
+            .mutate(
+                "ediItemReferencesSet",
+                "totalCount",
+                json!({ "partnerId": t.distributor, "references": [{ "qualifier": "CATALOG_NUMBER", "code": "C-1", "sku": sku }] }),
+            )
+            .await;
+        assert_eq!(body["totalCount"], 1, "{body}");
+    }
+    let list = app
+        .graphql(
+            "query($p: ID!) { ediItemReferences(partnerId: $p) { nodes { qualifier code product { sku } } } }",
+            json!({ "p": t.distributor }),
+        )
+        .await;
+    assert_eq!(
+        list["data"]["ediItemReferences"]["nodes"],
+        json!([{ "qualifier": "CATALOG_NUMBER", "code": "C-1", "product": { "sku": "GADGET-1" } }]),
+        "{list}"
+    );
 
     // Partners, by portal or token, neither set up nor read cross-references.
     for token in [&t.portal, &edi] {
