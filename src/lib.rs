@@ -24,6 +24,7 @@ pub mod money;
 pub mod orders;
 pub mod organizations;
 pub mod pagination;
+pub mod reactions;
 pub mod relationship;
 pub mod reports;
 pub mod seed;

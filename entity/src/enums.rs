@@ -286,6 +286,10 @@ pub enum LineStatus {
     Accepted,
     #[sea_orm(string_value = "CHANGED")]
     Changed,
+    #[sea_orm(string_value = "QUANTITY_CHANGED")]
+    QuantityChanged,
+    #[sea_orm(string_value = "PRICE_CHANGED")]
+    PriceChanged,
     #[sea_orm(string_value = "BACKORDERED")]
     Backordered,
     #[sea_orm(string_value = "REJECTED")]

@@ -38,6 +38,9 @@ pub struct Model {
     /// The ship-to as the buyer named it (N103/N104), to answer in its words.
     pub ship_to_qualifier: Option<String>,
     pub ship_to_code: Option<String>,
+    /// How many changes the buyer has made since submission: the last change's sequence
+    /// number.
+    pub change_count: i32,
     pub submitted_by: Option<Uuid>,
     pub submitted_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -23,6 +23,8 @@ pub struct Model {
     pub quantity: Fixed,
     pub unit: UnitOfMeasure,
     pub unit_price: Fixed,
+    /// The price the line was ordered at, kept when the seller's acknowledgement changed it.
+    pub ordered_unit_price: Option<Fixed>,
     pub price_source: PriceSource,
     pub line_total: Fixed,
     pub tax_rate: Fixed,

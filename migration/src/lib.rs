@@ -23,6 +23,7 @@ mod m20261202_000002_leases;
 mod m20261203_000001_exact_amounts;
 mod m20261204_000001_trading_partners;
 mod m20261204_000002_acknowledgements;
+mod m20261205_000001_order_changes;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_exact_amounts::Migration),
             Box::new(m20261204_000001_trading_partners::Migration),
             Box::new(m20261204_000002_acknowledgements::Migration),
+            Box::new(m20261205_000001_order_changes::Migration),
         ]
     }
 }

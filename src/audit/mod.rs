@@ -87,6 +87,7 @@ actions! {
     OrderCreditRelease => "order.credit_release" on "Order",
     OrderCreditReject => "order.credit_reject" on "Order",
     OrderAcknowledge => "order.acknowledge" on "Order",
+    OrderChange => "order.change" on "Order",
     OrderCancel => "order.cancel" on "Order",
     OrderShip => "order.ship" on "Order",
     OrderGoodsReceive => "order.goods_receive" on "Order",

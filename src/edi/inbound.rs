@@ -28,9 +28,10 @@ use super::envelope::{
 use super::mapping::{self, Applied, Failure};
 use super::outbound::{self, Links, OutGroup, OutSet, Route};
 use super::{ack, partners, reconcile, writer};
-use super::{purchase_orders, reports, suppliers};
+use super::{changes, purchase_orders, reports, suppliers};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
+use crate::reactions::Reactions;
 use crate::settings::TradeSettings;
 use crate::store::now;
 
@@ -925,9 +926,10 @@ async fn apply(
 ) -> std::result::Result<Applied, Failure> {
     let kind = (group.functional_id.as_str(), set.id.as_str());
     if let Some(seller) = seller
-        && kind != ("PO", "850")
+        && !matches!(kind, ("PO", "850") | ("PC", "860"))
     {
-        // Only purchase orders go to a seller in the channel; the rest is the brand's.
+        // Only purchase orders and their changes go to a seller in the channel; the rest is
+        // the brand's.
         return Err(Failure::Refused(Problem::at(
             "1",
             &mapping::anchor(set, "ST"),
@@ -940,11 +942,14 @@ async fn apply(
     }
     match kind {
         ("PO", "850") => purchase_orders::apply(txn, principal, org, seller, set, trade).await,
+        ("PC", "860") => changes::apply(txn, principal, &Reactions, org, seller, set, trade).await,
         ("IB", "846") => reports::inventory(txn, principal, org, set, trade).await,
         ("PD", "852") => reports::sell_through(txn, principal, org, set, trade).await,
-        ("PR", "855") => suppliers::acknowledgement(txn, principal, org, set, trade).await,
-        ("SH", "856") => suppliers::ship_notice(txn, principal, org, set, trade).await,
-        ("IN", "810") => suppliers::invoice(txn, principal, org, set).await,
+        ("PR", "855") => {
+            suppliers::acknowledgement(txn, principal, &Reactions, org, set, trade).await
+        }
+        ("SH", "856") => suppliers::ship_notice(txn, principal, &Reactions, org, set, trade).await,
+        ("IN", "810") => suppliers::invoice(txn, principal, &Reactions, org, set).await,
         // Acknowledgements of what we sent: reconciled with it, answered with nothing.
         ("FA", "997") => reconcile::functional_ack(txn, org, interchange, set).await,
         (functional, id) => Err(Failure::Refused(Problem {

@@ -4,6 +4,7 @@
 //! written here; transaction set bodies are read with the `x12-types` crate (see [`sets`]).
 
 pub mod ack;
+pub mod changes;
 pub mod cross_references;
 pub mod cross_references_graphql;
 pub mod envelope;

@@ -11,7 +11,7 @@
 //! came in as an 850.
 
 use chrono::Utc;
-use entity::enums::{EdiDirection, EdiStatus, EdiUsage, LineStatus};
+use entity::enums::{EdiDirection, EdiStatus, EdiUsage, LineStatus, OrderKind};
 use entity::fixed::Fixed;
 use entity::{
     edi_document, edi_interchange, invoice, invoice_line, order, order_line, organization, product,
@@ -30,6 +30,8 @@ use crate::catalog::products;
 use crate::error::{Error, Result};
 use crate::ids::NodeType;
 use crate::money;
+use crate::orders::model::{AppliedChange, LineChangeKind};
+use crate::orders::reactions::Happened;
 use crate::orders::{counters, queries};
 use crate::store::now;
 
@@ -419,8 +421,137 @@ fn ship_to(order: &order::Model) -> Vec<(&'static str, Vec<String>)> {
     out
 }
 
+/// Writes what a step of an order sends, if anything: the trade's reaction that writes
+/// X12, in the step's transaction.
+pub async fn react(db: &impl ConnectionTrait, happened: Happened<'_>) -> Result<()> {
+    match happened {
+        Happened::PurchaseOrdered { order } => purchase_ordered(db, order).await,
+        Happened::Acknowledged { order } => order_acknowledged(db, order).await,
+        Happened::Changed { order, change } => changed(db, order, change).await,
+        Happened::Shipped { order, shipment } => shipped(db, order, shipment).await,
+        Happened::Invoiced { order, invoice } => invoiced(db, order, invoice).await,
+    }
+}
+
+/// A changed order's document: to the supplier, an 860 for the brand's change to its
+/// purchase order; to a buyer that sent its change as an 860, the 865 that answers it.
+async fn changed(
+    db: &impl ConnectionTrait,
+    order: &order::Model,
+    change: &AppliedChange,
+) -> Result<()> {
+    let purchase = order.kind == OrderKind::Purchase;
+    if !purchase && change.reference.is_none() {
+        return Ok(());
+    }
+    let side = if purchase {
+        Side::Supplier
+    } else {
+        Side::Buyer
+    };
+    let Some(p) = parties(db, order, side).await? else {
+        return Ok(());
+    };
+    let sequence = change
+        .reference
+        .clone()
+        .unwrap_or_else(|| change.sequence.to_string());
+    let po_date = ymd(order.submitted_at.date_naive());
+    let mut body = if purchase {
+        vec![
+            (
+                "BCH",
+                vec![
+                    "04".into(),
+                    "SA".into(),
+                    order.buyer_po_number.clone(),
+                    String::new(),
+                    sequence,
+                    po_date,
+                ],
+            ),
+            ("CUR", vec!["BY".into(), order.currency.clone()]),
+        ]
+    } else {
+        vec![
+            (
+                "BCA",
+                vec![
+                    "00".into(),
+                    "AC".into(),
+                    order.buyer_po_number.clone(),
+                    String::new(),
+                    sequence,
+                    po_date,
+                    String::new(),
+                    String::new(),
+                    order.number.clone(),
+                    ymd(now().date_naive()),
+                ],
+            ),
+            ("CUR", vec!["SE".into(), order.currency.clone()]),
+        ]
+    };
+    for c in &change.lines {
+        let Some(l) = p.lines.iter().find(|l| l.line_number == c.line_number) else {
+            return Err(Error::Internal("a changed line is not on its order".into()));
+        };
+        let now_quantity = if l.status == LineStatus::Cancelled {
+            Decimal::ZERO
+        } else {
+            *l.quantity
+        };
+        let (quantity, ordered_unit, price) = in_ordered_units(l, now_quantity, *l.unit_price);
+        let mut poc = vec![
+            l.line_number.to_string(),
+            c.kind.code().into(),
+            quantity.clone(),
+            quantity.clone(),
+            ordered_unit.clone(),
+            price,
+            String::new(),
+        ];
+        if purchase {
+            poc.extend(["VP".into(), sku(&p.products, l.product_id)?]);
+        } else {
+            poc.extend(item_ids(&p.products, l)?);
+        }
+        body.push(("POC", poc));
+        if let Some(date) = l.requested_date
+            && c.kind != LineChangeKind::Cancelled
+        {
+            body.push(("DTM", vec!["002".into(), ymd(date)]));
+        }
+        if !purchase {
+            let status = if c.kind == LineChangeKind::Cancelled {
+                "ID"
+            } else {
+                "IA"
+            };
+            body.push(("ACK", vec![status.into(), quantity, ordered_unit]));
+        }
+    }
+    body.push(("CTT", vec![change.lines.len().to_string()]));
+    let (id, functional) = if purchase {
+        ("860", "PC")
+    } else {
+        ("865", "CA")
+    };
+    let set = OutSet {
+        id,
+        body,
+        links: Links {
+            order_id: Some(order.id),
+            reference: Some(order.buyer_po_number.clone()),
+            ..Links::default()
+        },
+        ship_notice_late: false,
+    };
+    send_one(db, &p, functional, set).await
+}
+
 /// The 855 for an acknowledged order, to its buyer.
-pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
+async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
     let Some(p) = parties(db, order, Side::Buyer).await? else {
         return Ok(());
     };
@@ -469,6 +600,8 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
         let (status, quantity) = match l.status {
             LineStatus::Accepted => ("IA", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Changed => ("IC", l.accepted_quantity.unwrap_or(l.quantity)),
+            LineStatus::QuantityChanged => ("IQ", l.accepted_quantity.unwrap_or(l.quantity)),
+            LineStatus::PriceChanged => ("IP", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Backordered => ("IB", l.accepted_quantity.unwrap_or(l.quantity)),
             LineStatus::Rejected => ("IR", Fixed::ZERO),
             LineStatus::Cancelled => ("ID", Fixed::ZERO),
@@ -496,7 +629,7 @@ pub async fn order_acknowledged(db: &impl ConnectionTrait, order: &order::Model)
 }
 
 /// The 856 for a shipment, to the order's buyer.
-pub async fn shipped(
+async fn shipped(
     db: &impl ConnectionTrait,
     order: &order::Model,
     shipment: &shipment::Model,
@@ -599,7 +732,7 @@ pub async fn shipped(
 }
 
 /// The 810 for an invoice, to the order's buyer.
-pub async fn invoiced(
+async fn invoiced(
     db: &impl ConnectionTrait,
     order: &order::Model,
     invoice: &invoice::Model,
@@ -673,7 +806,7 @@ pub async fn invoiced(
 }
 
 /// The 850 for a purchase order, to its supplier.
-pub async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
+async fn purchase_ordered(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
     let Some(p) = parties(db, order, Side::Supplier).await? else {
         return Ok(());
     };

@@ -88,7 +88,7 @@ fn locate(set: &TransactionSet, field: &[String]) -> (Segment, Option<usize>) {
 }
 
 /// An element's refusal as the trade model words it, at that element.
-fn at_element(segment: &Segment, element: usize) -> impl Fn(Error) -> Failure + '_ {
+pub(super) fn at_element(segment: &Segment, element: usize) -> impl Fn(Error) -> Failure + '_ {
     move |e| match e {
         Error::User(u) => Failure::Refused(refuse(segment, Some(element), u.message)),
         other => Failure::Fault(other),
@@ -96,7 +96,7 @@ fn at_element(segment: &Segment, element: usize) -> impl Fn(Error) -> Failure + 
 }
 
 /// What the partner's item ids resolve to.
-struct Catalogue {
+pub(super) struct Catalogue {
     by_sku: HashMap<String, product::Model>,
     by_gtin: HashMap<String, product::Model>,
     /// A pack's GTIN: the product and the pack.
@@ -104,14 +104,14 @@ struct Catalogue {
     by_reference: HashMap<(String, String), Uuid>,
     by_id: HashMap<Uuid, product::Model>,
     /// The packs of the resolved products, by product and unit.
-    packs: HashMap<(Uuid, String), product_unit::Model>,
+    pub(super) packs: HashMap<(Uuid, String), product_unit::Model>,
 }
 
 impl Catalogue {
     /// Reads every product the set's lines may name, in as few statements as the lines need
     /// whatever their number: one when every line names the product by our SKU or its GTIN;
     /// the partner's cross-references, pack GTINs and packs only when a line needs them.
-    async fn of(
+    pub(super) async fn of(
         db: &impl ConnectionTrait,
         principal: &Principal,
         partner: Uuid,
@@ -322,7 +322,12 @@ impl Catalogue {
 }
 
 /// A PO1 as a line of the draft.
-fn line(po1: &Segment, i: usize, catalogue: &Catalogue, trade: &TradeSettings) -> Outcome<NewLine> {
+pub(super) fn line(
+    po1: &Segment,
+    i: usize,
+    catalogue: &Catalogue,
+    trade: &TradeSettings,
+) -> Outcome<NewLine> {
     let field = |name: &'static str| {
         [
             "input".to_owned(),
@@ -508,7 +513,7 @@ fn one_time(ship: &ShipTo<'_>) -> Outcome<OneTimeAddress> {
 
 /// What the ship-to resolves to: an address of the buyer, or a one-time address, with the
 /// code it was named by.
-async fn ship_to(
+pub(super) async fn ship_to(
     db: &impl ConnectionTrait,
     set: &TransactionSet,
     buyer: &organization::Model,

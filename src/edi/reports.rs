@@ -10,12 +10,9 @@ use super::mapping::{
 };
 use super::sets;
 use crate::access::Principal;
-use crate::graphql::scalars::{Date, Decimal};
-use crate::reports::graphql::{
-    InventoryLineInput, InventoryReportSubmitInput, SellThroughLineInput,
-    SellThroughReportSubmitInput,
+use crate::reports::service::{
+    self, InventoryLine, NewInventoryReport, NewSellThroughReport, SellThroughLine,
 };
-use crate::reports::service;
 use crate::settings::TradeSettings;
 
 /// The segment and element a report field came from: `head` holds the dates (BIA or XQ),
@@ -93,20 +90,24 @@ pub async fn inventory(
                 "give the stock on hand in a QTY with qualifier 17 or 33",
             )
         })?;
-        lines.push(InventoryLineInput {
-            sku,
-            on_hand: Decimal(on_hand),
-            on_order: line.on_order.map(Decimal),
-        });
+        lines.push((sku, on_hand, line.on_order));
     }
     let located = |f: &[String]| locate(set, "BIA", "QTY", f);
-    let input = InventoryReportSubmitInput {
-        organization_id: None,
-        as_of: Date(as_of),
-        lines,
+    let checked = || {
+        service::check_lines(lines.len())?;
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, (sku, on_hand, on_order))| {
+                InventoryLine::checked(i, sku, *on_hand, *on_order, trade)
+            })
+            .collect::<crate::error::Result<Vec<_>>>()
     };
-    let mut new = input.parse(trade).map_err(|e| failure(e, located))?;
-    new.organization_id = Some(reporter.id);
+    let new = NewInventoryReport {
+        organization_id: Some(reporter.id),
+        as_of,
+        lines: checked().map_err(|e| failure(e, located))?,
+    };
     let (report, _) = service::submit_inventory(db, principal, new)
         .await
         .map_err(|e| failure(e, located))?;
@@ -141,23 +142,25 @@ pub async fn sell_through(
             let at = following(set, &lin, "ZA", "LIN").unwrap_or(&lin);
             refuse(at, Some(2), "give the quantity sold in a ZA with code QS")
         })?;
-        lines.push(SellThroughLineInput {
-            sku,
-            segment: None,
-            quantity: Decimal(quantity),
-        });
+        lines.push((sku, quantity));
     }
     let located = |f: &[String]| locate(set, "XQ", "ZA", f);
-    let input = SellThroughReportSubmitInput {
-        organization_id: None,
-        period_start: Date(start),
-        period_end: Date(end),
-        lines,
+    let checked = || {
+        service::check_lines(lines.len())?;
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, (sku, quantity))| SellThroughLine::checked(i, sku, None, *quantity, trade))
+            .collect::<crate::error::Result<Vec<_>>>()
+    };
+    let new = NewSellThroughReport {
+        organization_id: Some(reporter.id),
+        period_start: start,
+        period_end: end,
+        lines: checked().map_err(|e| failure(e, located))?,
         // An 852 carries units, not the partner's other brands.
         brand_share_percent: None,
     };
-    let mut new = input.parse(trade).map_err(|e| failure(e, located))?;
-    new.organization_id = Some(reporter.id);
     let (report, _) = service::submit_sell_through(db, principal, new)
         .await
         .map_err(|e| failure(e, located))?;

@@ -26,7 +26,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use x12_types::util::Parser;
-use x12_types::v005010::{_810, _846, _850, _852, _855, _856};
+use x12_types::v005010::{_810, _846, _850, _852, _855, _856, _860, _865};
 
 use super::envelope::{Delimiters, Problem, TransactionSet};
 use super::writer::segment;
@@ -331,6 +331,130 @@ pub fn read_855(set: &TransactionSet) -> Result<OrderAcknowledgement, Problem> {
         seller_order: text(&doc.bak._08),
         currency: doc.cur.as_ref().map(|c| c._02.to_string()),
         lines,
+    })
+}
+
+/// A purchase-order change as an 860 carries it (its lines are read from the segments, with
+/// their positions, by the intake).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeOrder {
+    /// BCH01: `04` change, `01` cancellation, …
+    pub purpose: String,
+    /// BCH03: the buyer's PO number.
+    pub po_number: String,
+    /// BCH05: the buyer's change sequence number.
+    pub sequence: Option<String>,
+    /// BCH06: the PO's date.
+    pub po_date: Option<NaiveDate>,
+    pub currency: Option<String>,
+    pub lines: Vec<ChangeLine>,
+}
+
+/// One POC of an 860 or 865, with its ACK in an 865.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeLine {
+    /// POC01.
+    pub line_number: String,
+    /// POC02: `AI`, `DI`, `QI`, `QD`, `PC`, `CT`, `CA`, …
+    pub change: String,
+    /// POC03 and POC04: the quantity ordered and left to receive.
+    pub quantity: Option<Decimal>,
+    pub left_to_receive: Option<Decimal>,
+    /// POC05.
+    pub unit: Option<String>,
+    /// POC06.
+    pub unit_price: Option<Decimal>,
+    /// The (qualifier, id) pairs from POC08.
+    pub ids: Vec<(String, String)>,
+    /// DTM 002 (delivery requested) in the line's loop.
+    pub requested_date: Option<NaiveDate>,
+    /// ACK01 and ACK02 of an 865.
+    pub status: Option<String>,
+    pub status_quantity: Option<Decimal>,
+}
+
+/// The (qualifier, id) pairs of a POC, from POC08.
+fn poc_ids(p: &x12_types::v005010::POC) -> Vec<(String, String)> {
+    [
+        (&p._08, &p._09),
+        (&p._10, &p._11),
+        (&p._12, &p._13),
+        (&p._14, &p._15),
+        (&p._16, &p._17),
+    ]
+    .into_iter()
+    .filter_map(|(q, v)| Some((text(q)?, text(v)?)))
+    .collect()
+}
+
+fn change_line(
+    p: &x12_types::v005010::POC,
+    dtm: &[x12_types::v005010::DTM],
+    ack: Option<&x12_types::v005010::ACK>,
+) -> ChangeLine {
+    ChangeLine {
+        line_number: p._01.clone().unwrap_or_default(),
+        change: p._02.clone(),
+        quantity: p._03.as_deref().and_then(decimal),
+        left_to_receive: p._04.as_deref().and_then(decimal),
+        unit: text(&p._05),
+        unit_price: p._06.as_deref().and_then(decimal),
+        ids: poc_ids(p),
+        requested_date: dtm
+            .iter()
+            .find(|d| d._01.to_string() == "002")
+            .and_then(|d| d._02.as_ref())
+            .and_then(|d| date(&d.to_string())),
+        status: ack.map(|a| a._01.clone()),
+        status_quantity: ack.and_then(|a| a._02.as_deref()).and_then(decimal),
+    }
+}
+
+/// Reads an 860.
+pub fn read_860(set: &TransactionSet) -> Result<ChangeOrder, Problem> {
+    let doc: _860 = typed(set)?;
+    Ok(ChangeOrder {
+        purpose: doc.bch._01.clone(),
+        po_number: doc.bch._03.trim().to_owned(),
+        sequence: text(&doc.bch._05),
+        po_date: doc.bch._06.as_deref().and_then(date),
+        currency: doc.cur.as_ref().map(|c| c._02.to_string()),
+        lines: doc
+            .loop_poc
+            .iter()
+            .map(|l| change_line(&l.poc, &l.dtm, None))
+            .collect(),
+    })
+}
+
+/// A purchase-order change acknowledgement as an 865 carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeAcknowledgement {
+    /// BCA02: `AC` with detail and change, `AT` accepted, `RJ` rejected, …
+    pub kind: Option<String>,
+    /// BCA03 and BCA05: the buyer's PO number and its change sequence number.
+    pub po_number: Option<String>,
+    pub sequence: Option<String>,
+    pub currency: Option<String>,
+    pub lines: Vec<ChangeLine>,
+}
+
+/// Reads an 865.
+pub fn read_865(set: &TransactionSet) -> Result<ChangeAcknowledgement, Problem> {
+    let doc: _865 = typed(set)?;
+    Ok(ChangeAcknowledgement {
+        kind: text(&doc.bca._02),
+        po_number: text(&doc.bca._03),
+        sequence: text(&doc.bca._05),
+        currency: doc.cur.as_ref().map(|c| c._02.to_string()),
+        lines: doc
+            .loop_poc
+            .iter()
+            .map(|l| {
+                let ack = l.loop_ack.first().map(|a| &a.ack);
+                change_line(&l.poc, &l.dtm, ack)
+            })
+            .collect(),
     })
 }
 

@@ -1,11 +1,11 @@
 //! What suppliers send about the brand's purchase orders: an 855 acknowledges one, an 856
-//! ships it, an 810 invoices it. Each goes through the inputs and services of
-//! `orderAcknowledge`, `shipmentCreate` and `invoiceCreate`, acting as the supplier, so the
+//! ships it, an 810 invoices it. Each becomes the domain's own values and goes through the
+//! services of `orderAcknowledge`, `shipmentCreate` and `invoiceCreate`, acting as the
+//! supplier, so the
 //! same rules hold (every line answered, no more shipped than accepted, no more invoiced
 //! than shipped). An 810 whose total is not what was shipped and not yet invoiced at the
 //! agreed prices is refused, so nothing a supplier bills is silently repriced.
 
-use async_graphql::ID;
 use entity::enums::OrderKind;
 use entity::{order, organization};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -16,12 +16,9 @@ use super::mapping::{
 };
 use super::sets;
 use crate::access::Principal;
-use crate::graphql::scalars::{Date, DateTime, Decimal};
-use crate::ids::{GlobalId, NodeType};
 use crate::money;
-use crate::orders::graphql::inputs::{
-    LineAckInput, LineDecision, LineQuantityInput, OrderAcknowledgeInput, ShipmentCreateInput,
-};
+use crate::orders::model::{LineAck, LineDecision, LineQuantity, NewShipment, check_line_count};
+use crate::orders::reactions::Reactor;
 use crate::orders::{fulfilment, lifecycle};
 use crate::settings::TradeSettings;
 
@@ -50,10 +47,6 @@ async fn purchase_order(
             )
             .into()
         })
-}
-
-fn order_id(order: &order::Model) -> ID {
-    ID(GlobalId::encode(NodeType::Order, order.id))
 }
 
 /// Where an acknowledgement field came from: each answer is a PO1 and its ACK.
@@ -88,6 +81,7 @@ fn line_number(segment: &Segment, value: &str) -> Result<i32, Failure> {
 pub async fn acknowledgement(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     supplier: &organization::Model,
     set: &TransactionSet,
     trade: &TradeSettings,
@@ -108,7 +102,7 @@ pub async fn acknowledgement(
                 return Err(refuse(
                     at,
                     Some(1),
-                    format!("ACK01 `{other}` is not IA, IC, IB or IR"),
+                    format!("ACK01 `{other}` is not one we take: IA, IC, IQ, IP, DR, IB, IR or ID"),
                 )
                 .into());
             }
@@ -124,24 +118,29 @@ pub async fn acknowledgement(
             }
         };
         let kept = decision != LineDecision::Reject;
-        lines.push(LineAckInput {
-            line_number: line_number(&po1, &line.line_number)?,
+        lines.push((
+            line_number(&po1, &line.line_number)?,
             decision,
-            quantity: line.status_quantity.filter(|_| kept).map(Decimal),
-            unit_price: line.unit_price.filter(|_| kept).map(Decimal),
-            promised_date: line.date.map(Date),
-        });
+            line.status_quantity.filter(|_| kept),
+            line.unit_price.filter(|_| kept),
+            line.date,
+        ));
     }
     let located = |f: &[String]| locate_855(set, f);
-    let (id, version, acks, note) = OrderAcknowledgeInput {
-        id: order_id(&order),
-        version: order.version,
-        lines,
-        note: Some(format!("X12 855 {}", set.control_number)),
-    }
-    .parse(trade)
-    .map_err(|e| failure(e, located))?;
-    let acknowledged = lifecycle::acknowledge(db, principal, id, version, acks, note)
+    let checked = || {
+        check_line_count(lines.len())?;
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, (n, decision, quantity, price, date))| {
+                LineAck::checked(i, *n, *decision, *quantity, *price, *date, trade)
+            })
+            .collect::<crate::error::Result<Vec<_>>>()
+    };
+    let acks = checked().map_err(|e| failure(e, located))?;
+    let (id, version) = (order.id, order.version);
+    let note = Some(format!("X12 855 {}", set.control_number));
+    let acknowledged = lifecycle::acknowledge(db, principal, reactor, id, version, acks, note)
         .await
         .map_err(|e| failure(e, located))?;
     Ok(Applied {
@@ -181,6 +180,7 @@ fn locate_856(set: &TransactionSet, field: &[String]) -> (Segment, Option<usize>
 pub async fn ship_notice(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     supplier: &organization::Model,
     set: &TransactionSet,
     trade: &TradeSettings,
@@ -203,29 +203,31 @@ pub async fn ship_notice(
         let quantity = line
             .quantity
             .ok_or_else(|| refuse(&sn1, Some(2), "SN102 must give the quantity shipped"))?;
-        lines.push(LineQuantityInput {
-            line_number: line_number(&sn1, &line.line_number)?,
-            quantity: Decimal(quantity),
-        });
+        lines.push((line_number(&sn1, &line.line_number)?, quantity));
     }
     let shipped_at = notice
         .shipped_on
         .or(notice.date)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| DateTime(t.and_utc()));
+        .map(|t| t.and_utc());
     let located = |f: &[String]| locate_856(set, f);
-    let (id, version, new) = ShipmentCreateInput {
-        order_id: order_id(&order),
-        version: order.version,
-        carrier,
-        tracking_number: notice.tracking_number.clone(),
-        shipped_at,
-        expected_at: notice.expected_on.map(Date),
-        lines,
-    }
-    .parse(trade)
-    .map_err(|e| failure(e, located))?;
-    let (order, shipment) = fulfilment::ship(db, principal, id, version, new)
+    let checked = || {
+        let lines = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (n, quantity))| LineQuantity::checked(i, *n, *quantity, trade))
+            .collect::<crate::error::Result<Vec<_>>>()?;
+        NewShipment::checked(
+            &carrier,
+            notice.tracking_number.as_deref(),
+            shipped_at,
+            notice.expected_on,
+            lines,
+        )
+    };
+    let new = checked().map_err(|e| failure(e, located))?;
+    let (id, version) = (order.id, order.version);
+    let (order, shipment) = fulfilment::ship(db, principal, reactor, id, version, new)
         .await
         .map_err(|e| failure(e, located))?;
     Ok(Applied {
@@ -240,6 +242,7 @@ pub async fn ship_notice(
 pub async fn invoice(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     supplier: &organization::Model,
     set: &TransactionSet,
 ) -> Result<Applied, Failure> {
@@ -251,9 +254,16 @@ pub async fn invoice(
         .ok_or_else(|| refuse(&big, Some(4), "BIG04 must give the PO number"))?;
     let order = purchase_order(db, supplier, &po, &big, Some(4)).await?;
     let located = |_: &[String]| (big.clone(), None);
-    let (_, created) = fulfilment::invoice(db, principal, order.id, order.version, document.date)
-        .await
-        .map_err(|e| failure(e, located))?;
+    let (_, created) = fulfilment::invoice(
+        db,
+        principal,
+        reactor,
+        order.id,
+        order.version,
+        document.date,
+    )
+    .await
+    .map_err(|e| failure(e, located))?;
     let owed = money::stored(created.total);
     if let Some(total) = document.total
         && total != owed

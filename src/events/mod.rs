@@ -79,6 +79,8 @@ pub enum EventType {
     OrderCreditRejected,
     /// The seller acknowledged an order, line by line.
     OrderAcknowledged,
+    /// The buyer changed an order before it shipped.
+    OrderChanged,
     /// An order was cancelled.
     OrderCancelled,
     /// Goods of an order were shipped.
@@ -132,12 +134,13 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 30] = [
+    pub const ALL: [EventType; 31] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
         EventType::OrderCreditRejected,
         EventType::OrderAcknowledged,
+        EventType::OrderChanged,
         EventType::OrderCancelled,
         EventType::OrderShipped,
         EventType::OrderGoodsReceived,
@@ -172,6 +175,7 @@ impl EventType {
             EventType::OrderCreditReleased => "ORDER_CREDIT_RELEASED",
             EventType::OrderCreditRejected => "ORDER_CREDIT_REJECTED",
             EventType::OrderAcknowledged => "ORDER_ACKNOWLEDGED",
+            EventType::OrderChanged => "ORDER_CHANGED",
             EventType::OrderCancelled => "ORDER_CANCELLED",
             EventType::OrderShipped => "ORDER_SHIPPED",
             EventType::OrderGoodsReceived => "ORDER_GOODS_RECEIVED",
@@ -212,6 +216,7 @@ impl EventType {
             | E::OrderCreditReleased
             | E::OrderCreditRejected
             | E::OrderAcknowledged
+            | E::OrderChanged
             | E::OrderCancelled
             | E::OrderShipped
             | E::OrderGoodsReceived

@@ -292,6 +292,23 @@ pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -
     Ok(db.query_one(&stmt).await?.is_some())
 }
 
+/// Books the increase of an open order's total against its buyer's balance only if the
+/// balance stays within `limit`, as [`reserve`] books a new order; says whether it did.
+pub async fn reserve_increase(
+    db: &impl ConnectionTrait,
+    order: &order::Model,
+    increase: Decimal,
+    limit: Decimal,
+) -> Result<bool> {
+    let share = Share {
+        buyer: order.buyer_id,
+        seller: order.seller_id,
+        currency: order.currency.clone(),
+        amount: increase,
+    };
+    reserve(db, &share, limit).await
+}
+
 /// The balance after an upsert adds its row's amount: whole ten-thousandths on both
 /// databases, so the sum and the limit check are exact integer arithmetic.
 const BOOKED: &str = "\"credit_balances\".\"amount\" + \"excluded\".\"amount\"";

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::history::{self, Change};
 use super::lifecycle::{ensure_buyer, ensure_seller, status_name, step};
 use super::model::{LineQuantity, NewPayment, NewShipment};
+use super::reactions::{Happened, Reactor};
 use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::audit::Action;
@@ -38,7 +39,11 @@ fn currency_of(order: &order::Model) -> Result<Currency> {
 /// What a line still has to ship.
 fn open_to_ship(line: &order_line::Model) -> Decimal {
     match line.status {
-        LineStatus::Accepted | LineStatus::Changed | LineStatus::Backordered => {
+        LineStatus::Accepted
+        | LineStatus::Changed
+        | LineStatus::QuantityChanged
+        | LineStatus::PriceChanged
+        | LineStatus::Backordered => {
             stored(line.accepted_quantity.unwrap_or_default()) - stored(line.shipped_quantity)
         }
         _ => Decimal::ZERO,
@@ -95,10 +100,11 @@ async fn lines_of(db: &impl ConnectionTrait, order_id: Uuid) -> Result<Vec<order
 
 /// Records a ship notice for an acknowledged order. The order becomes SHIPPED once every
 /// accepted quantity has shipped, PARTIALLY_SHIPPED before.
-#[tracing::instrument(skip(db, principal, new))]
+#[tracing::instrument(skip(db, principal, reactor, new))]
 pub async fn ship(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     order_id: Uuid,
     version: i32,
     new: NewShipment,
@@ -220,7 +226,15 @@ pub async fn ship(
     )
     .await?;
     shipment_event(db, EventType::ShipmentSent, &saved, &created).await?;
-    crate::edi::outbound::shipped(db, &saved, &created).await?;
+    reactor
+        .react(
+            db,
+            Happened::Shipped {
+                order: &saved,
+                shipment: &created,
+            },
+        )
+        .await?;
     Ok((saved, created))
 }
 
@@ -441,10 +455,11 @@ async fn invoice_amounts(
 
 /// Invoices everything shipped and not yet invoiced, due after the order's payment terms.
 /// The order becomes INVOICED once it has shipped in full and every shipped unit is invoiced.
-#[tracing::instrument(skip(db, principal))]
+#[tracing::instrument(skip(db, principal, reactor))]
 pub async fn invoice(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     order_id: Uuid,
     version: i32,
     issued_on: Option<NaiveDate>,
@@ -593,7 +608,15 @@ pub async fn invoice(
         note,
     )
     .await?;
-    crate::edi::outbound::invoiced(db, &saved, &created).await?;
+    reactor
+        .react(
+            db,
+            Happened::Invoiced {
+                order: &saved,
+                invoice: &created,
+            },
+        )
+        .await?;
     Ok((saved, created))
 }
 

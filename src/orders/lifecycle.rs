@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::history::{self, Change};
 use super::model::{LineAck, LineDecision};
 use super::queries;
+use super::reactions::{Happened, Reactor};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Currency, Money, stored};
@@ -200,10 +201,11 @@ fn ack_error(i: usize, name: &str, code: ErrorCode, message: impl Into<String>) 
 /// The seller's answer to a submitted order: every line accepted, changed (quantity, price
 /// or date), back-ordered (with the date it will ship) or rejected. The order's total
 /// follows the accepted lines; an order with every line rejected is cancelled.
-#[tracing::instrument(skip(db, principal, acks, note))]
+#[tracing::instrument(skip(db, principal, reactor, acks, note))]
 pub async fn acknowledge(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     id: Uuid,
     version: i32,
     acks: Vec<LineAck>,
@@ -217,7 +219,12 @@ pub async fn acknowledge(
     }
     let currency = Currency::parse(&[], &order.currency)
         .map_err(|_| Error::Internal("an order has an unknown currency".into()))?;
-    let lines = order_lines(db, id).await?;
+    // Lines the buyer cancelled by a change are not answered.
+    let lines: Vec<order_line::Model> = order_lines(db, id)
+        .await?
+        .into_iter()
+        .filter(|l| l.status != LineStatus::Cancelled)
+        .collect();
     for (i, ack) in acks.iter().enumerate() {
         if acks[..i].iter().any(|a| a.line_number == ack.line_number) {
             return Err(ack_error(
@@ -232,7 +239,10 @@ pub async fn acknowledge(
                 i,
                 "lineNumber",
                 ErrorCode::NotFound,
-                format!("order {} has no line {}", order.number, ack.line_number),
+                format!(
+                    "order {} has no open line {}",
+                    order.number, ack.line_number
+                ),
             ));
         }
     }
@@ -291,7 +301,12 @@ pub async fn acknowledge(
                         "CHANGE must change the quantity, the unit price or the date",
                     ));
                 }
-                (LineStatus::Changed, quantity, unit_price, promised)
+                let status = match (quantity != ordered, unit_price != price) {
+                    (true, false) if promised == line.requested_date => LineStatus::QuantityChanged,
+                    (false, true) if promised == line.requested_date => LineStatus::PriceChanged,
+                    _ => LineStatus::Changed,
+                };
+                (status, quantity, unit_price, promised)
             }
             LineDecision::Backorder => {
                 let Some(promised) = ack.promised_date else {
@@ -350,6 +365,7 @@ pub async fn acknowledge(
         row.status = Set(status);
         row.accepted_quantity = Set(Some(quantity.into()));
         row.unit_price = Set(unit_price.into());
+        row.ordered_unit_price = Set((unit_price != price).then_some(line.unit_price));
         row.line_total = Set(total.amount.into());
         row.tax_amount = Set(tax.amount.into());
         row.promised_date = Set(promised);
@@ -374,7 +390,9 @@ pub async fn acknowledge(
         note,
     )
     .await?;
-    crate::edi::outbound::order_acknowledged(db, &saved).await?;
+    reactor
+        .react(db, Happened::Acknowledged { order: &saved })
+        .await?;
     Ok(saved)
 }
 

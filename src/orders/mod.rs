@@ -8,8 +8,10 @@ pub mod credit;
 pub mod fulfilment;
 pub mod graphql;
 
+pub mod change;
 pub mod history;
 pub mod lifecycle;
 pub mod model;
 pub mod queries;
+pub mod reactions;
 pub mod submit;

@@ -25,6 +25,39 @@ pub fn line_number(field: &[&str], position: usize, given: Option<i32>) -> Resul
     }
 }
 
+/// How many lines one request names: at least one, at most [`MAX_LINES`].
+pub fn check_line_count(count: usize) -> Result<()> {
+    if count == 0 {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::Required,
+            "name at least one line",
+        ));
+    }
+    if count > MAX_LINES {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::OutOfRange,
+            format!("{count} lines are more than the {MAX_LINES} one request may carry"),
+        ));
+    }
+    Ok(())
+}
+
+/// The path of field `name` of line `i`.
+fn line_field(i: usize, name: &str) -> [String; 4] {
+    ["input".into(), "lines".into(), i.to_string(), name.into()]
+}
+
+fn path(field: &[String; 4]) -> [&str; 4] {
+    [
+        field[0].as_str(),
+        field[1].as_str(),
+        field[2].as_str(),
+        field[3].as_str(),
+    ]
+}
+
 /// A buyer's PO number: 1 to 22 characters, none a control character, `~` or `*`.
 pub fn po_number(field: &[&str], value: &str) -> Result<String> {
     let po = crate::domain::required_text(field, value, 22)?;
@@ -140,11 +173,155 @@ pub struct LineAck {
     pub promised_date: Option<NaiveDate>,
 }
 
+impl LineAck {
+    /// The answer for line `i` of an acknowledgement, its amounts within the limits.
+    pub fn checked(
+        i: usize,
+        line_number: i32,
+        decision: LineDecision,
+        quantity: Option<Decimal>,
+        unit_price: Option<Decimal>,
+        promised_date: Option<NaiveDate>,
+        limits: &crate::settings::TradeSettings,
+    ) -> Result<Self> {
+        Ok(LineAck {
+            line_number,
+            decision,
+            quantity: quantity
+                .map(|q| {
+                    crate::money::quantity(
+                        &path(&line_field(i, "quantity")),
+                        q,
+                        limits.max_quantity,
+                    )
+                })
+                .transpose()?,
+            unit_price: unit_price
+                .map(|p| {
+                    crate::money::unit_price(
+                        &path(&line_field(i, "unitPrice")),
+                        p,
+                        limits.max_amount,
+                    )
+                })
+                .transpose()?,
+            promised_date,
+        })
+    }
+}
+
+/// A buyer's change to its order before the order ships: lines added, changed or cancelled.
+#[derive(Clone, Debug)]
+pub struct OrderChange {
+    pub lines: Vec<LineChange>,
+    /// The buyer's own number for this change (BCH05 of an 860), kept in the history.
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One line of a change. A price in it is, on a sales order, the price the buyer expects
+/// (compared, never used: prices come from the price list); on a purchase order, the price
+/// agreed with the supplier.
+#[derive(Clone, Debug)]
+pub enum LineChange {
+    Add(NewLine),
+    Change {
+        line_number: i32,
+        quantity: Option<Decimal>,
+        unit_price: Option<Decimal>,
+        requested_date: Option<NaiveDate>,
+    },
+    Cancel {
+        line_number: i32,
+    },
+}
+
+impl LineChange {
+    pub fn line_number(&self) -> i32 {
+        match self {
+            LineChange::Add(line) => line.line_number,
+            LineChange::Change { line_number, .. } | LineChange::Cancel { line_number } => {
+                *line_number
+            }
+        }
+    }
+}
+
+/// What a change did to one line, in the words of an 860's and 865's POC02.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineChangeKind {
+    /// `AI`: a line added.
+    Added,
+    /// `DI`: a line cancelled.
+    Cancelled,
+    /// `QI`: more of it.
+    QuantityIncreased,
+    /// `QD`: less of it.
+    QuantityDecreased,
+    /// `PC`: another price.
+    PriceChanged,
+    /// `CT`: another date.
+    DateChanged,
+    /// `CA`: several of these at once.
+    Changed,
+}
+
+impl LineChangeKind {
+    /// The POC02 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            LineChangeKind::Added => "AI",
+            LineChangeKind::Cancelled => "DI",
+            LineChangeKind::QuantityIncreased => "QI",
+            LineChangeKind::QuantityDecreased => "QD",
+            LineChangeKind::PriceChanged => "PC",
+            LineChangeKind::DateChanged => "CT",
+            LineChangeKind::Changed => "CA",
+        }
+    }
+}
+
+/// One line a change touched, and the quantity it had before (zero for an added line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedLine {
+    pub line_number: i32,
+    pub kind: LineChangeKind,
+    pub previous_quantity: Decimal,
+}
+
+/// A change as it was applied: its sequence number on the order, the buyer's own number
+/// for it, and the lines it touched.
+#[derive(Clone, Debug)]
+pub struct AppliedChange {
+    pub sequence: i32,
+    pub reference: Option<String>,
+    pub lines: Vec<ChangedLine>,
+}
+
 /// Quantities by line number, for shipments and receipts.
 #[derive(Clone, Debug)]
 pub struct LineQuantity {
     pub line_number: i32,
     pub quantity: Decimal,
+}
+
+impl LineQuantity {
+    /// Line `i`'s quantity, more than 0 and within the limits.
+    pub fn checked(
+        i: usize,
+        line_number: i32,
+        quantity: Decimal,
+        limits: &crate::settings::TradeSettings,
+    ) -> Result<Self> {
+        Ok(LineQuantity {
+            line_number,
+            quantity: crate::money::quantity(
+                &path(&line_field(i, "quantity")),
+                quantity,
+                limits.max_quantity,
+            )?,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -154,6 +331,31 @@ pub struct NewShipment {
     pub shipped_at: Option<chrono::DateTime<chrono::Utc>>,
     pub expected_at: Option<NaiveDate>,
     pub lines: Vec<LineQuantity>,
+}
+
+impl NewShipment {
+    /// A ship notice, checked: a carrier of 1 to 80 characters, a tracking number of at most
+    /// 80, and its lines.
+    pub fn checked(
+        carrier: &str,
+        tracking_number: Option<&str>,
+        shipped_at: Option<chrono::DateTime<chrono::Utc>>,
+        expected_at: Option<NaiveDate>,
+        lines: Vec<LineQuantity>,
+    ) -> Result<Self> {
+        check_line_count(lines.len())?;
+        Ok(NewShipment {
+            carrier: crate::domain::required_text(&["input", "carrier"], carrier, 80)?,
+            tracking_number: crate::domain::optional_text(
+                &["input", "trackingNumber"],
+                tracking_number,
+                80,
+            )?,
+            shipped_at,
+            expected_at,
+            lines,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]

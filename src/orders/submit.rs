@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::history::{self, Change};
 use super::model::{NewOrder, NewPurchaseOrder, OneTimeAddress, Pack, PartnerCode};
+use super::reactions::{Happened, Reactor};
 use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::catalog::{pricing, products};
@@ -29,11 +30,11 @@ use crate::store::now;
 /// Payment terms for buyers outside the partner program, and for purchase orders.
 pub const DEFAULT_PAYMENT_TERMS_DAYS: i32 = 30;
 
-fn line_field(i: usize, name: &str) -> Vec<String> {
+pub(super) fn line_field(i: usize, name: &str) -> Vec<String> {
     vec!["input".into(), "lines".into(), i.to_string(), name.into()]
 }
 
-fn user_error(field: &[String], code: ErrorCode, message: impl Into<String>) -> Error {
+pub(super) fn user_error(field: &[String], code: ErrorCode, message: impl Into<String>) -> Error {
     let field: Vec<&str> = field.iter().map(String::as_str).collect();
     Error::user(&field, code, message)
 }
@@ -201,7 +202,7 @@ fn ensure_unique_line_numbers(numbers: &[i32]) -> Result<()> {
     Ok(())
 }
 
-fn ensure_total_in_range(total: Decimal, limits: &TradeSettings) -> Result<()> {
+pub(super) fn ensure_total_in_range(total: Decimal, limits: &TradeSettings) -> Result<()> {
     if total > limits.max_amount {
         return Err(Error::user(
             &["input", "lines"],
@@ -508,19 +509,55 @@ struct Header {
 }
 
 /// A line as it is written, priced.
-struct PricedLine<'a> {
-    line_number: i32,
-    product: &'a product::Model,
-    buyer_part_number: Option<String>,
-    quantity: Decimal,
-    unit_price: Decimal,
-    source: PriceSource,
+pub(super) struct PricedLine<'a> {
+    pub line_number: i32,
+    pub product: &'a product::Model,
+    pub buyer_part_number: Option<String>,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub source: PriceSource,
     /// Net: quantity times unit price, rounded.
-    total: Decimal,
-    tax: Decimal,
-    requested_date: Option<chrono::NaiveDate>,
-    item: Option<PartnerCode>,
-    pack: Option<Pack>,
+    pub total: Decimal,
+    pub tax: Decimal,
+    pub requested_date: Option<chrono::NaiveDate>,
+    pub item: Option<PartnerCode>,
+    pub pack: Option<Pack>,
+}
+
+/// The row of a priced line of order `order_id`.
+pub(super) fn line_row(
+    order_id: Uuid,
+    line: PricedLine<'_>,
+    status: LineStatus,
+) -> order_line::ActiveModel {
+    let accepted = (status != LineStatus::Open).then_some(line.quantity.into());
+    order_line::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        order_id: Set(order_id),
+        line_number: Set(line.line_number),
+        product_id: Set(line.product.id),
+        buyer_part_number: Set(line.buyer_part_number),
+        item_qualifier: Set(line.item.as_ref().map(|i| i.qualifier.clone())),
+        item_code: Set(line.item.map(|i| i.code)),
+        ordered_unit: Set(line.pack.as_ref().map(|p| p.unit.clone())),
+        pack_size: Set(line.pack.map(|p| p.size)),
+        quantity: Set(line.quantity.into()),
+        unit: Set(line.product.unit),
+        unit_price: Set(line.unit_price.into()),
+        ordered_unit_price: Set(None),
+        price_source: Set(line.source),
+        line_total: Set(line.total.into()),
+        tax_rate: Set(line.product.tax_rate),
+        tax_amount: Set(line.tax.into()),
+        requested_date: Set(line.requested_date),
+        status: Set(status),
+        accepted_quantity: Set(accepted),
+        promised_date: Set((status != LineStatus::Open)
+            .then_some(line.requested_date)
+            .flatten()),
+        shipped_quantity: Set(Decimal::ZERO.into()),
+        invoiced_quantity: Set(Decimal::ZERO.into()),
+    }
 }
 
 /// Writes an order, its lines and the first step of its history, and moves its buyer's
@@ -565,6 +602,7 @@ async fn insert(
         ship_to_code: Set(header.ship_to_reference.map(|r| r.code)),
         payment_terms_days: Set(header.payment_terms_days),
         notes: Set(header.notes),
+        change_count: Set(0),
         submitted_by: Set(principal.user_id()),
         submitted_at: Set(at),
         created_at: Set(at),
@@ -573,30 +611,11 @@ async fn insert(
     }
     .insert(db)
     .await?;
-    order_line::Entity::insert_many(lines.into_iter().map(|line| order_line::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        order_id: Set(id),
-        line_number: Set(line.line_number),
-        product_id: Set(line.product.id),
-        buyer_part_number: Set(line.buyer_part_number),
-        item_qualifier: Set(line.item.as_ref().map(|i| i.qualifier.clone())),
-        item_code: Set(line.item.map(|i| i.code)),
-        ordered_unit: Set(line.pack.as_ref().map(|p| p.unit.clone())),
-        pack_size: Set(line.pack.map(|p| p.size)),
-        quantity: Set(line.quantity.into()),
-        unit: Set(line.product.unit),
-        unit_price: Set(line.unit_price.into()),
-        price_source: Set(line.source),
-        line_total: Set(line.total.into()),
-        tax_rate: Set(line.product.tax_rate),
-        tax_amount: Set(line.tax.into()),
-        requested_date: Set(line.requested_date),
-        status: Set(LineStatus::Open),
-        accepted_quantity: Set(None),
-        promised_date: Set(None),
-        shipped_quantity: Set(Decimal::ZERO.into()),
-        invoiced_quantity: Set(Decimal::ZERO.into()),
-    }))
+    order_line::Entity::insert_many(
+        lines
+            .into_iter()
+            .map(|line| line_row(id, line, LineStatus::Open)),
+    )
     .exec(db)
     .await?;
     history::record(
@@ -631,10 +650,11 @@ pub fn unit_code(unit: entity::enums::UnitOfMeasure) -> String {
 }
 
 /// Raises a purchase order with a supplier at agreed prices. Staff act for the brand.
-#[tracing::instrument(skip(db, principal, new, limits))]
+#[tracing::instrument(skip(db, principal, reactor, new, limits))]
 pub async fn purchase(
     db: &impl ConnectionTrait,
     principal: &Principal,
+    reactor: &impl Reactor,
     new: NewPurchaseOrder,
     limits: &TradeSettings,
 ) -> Result<order::Model> {
@@ -723,6 +743,8 @@ pub async fn purchase(
         notes: new.notes.clone(),
     };
     let (created, _) = insert(db, principal, header, priced, &credit::Limit::None).await?;
-    crate::edi::outbound::purchase_ordered(db, &created).await?;
+    reactor
+        .react(db, Happened::PurchaseOrdered { order: &created })
+        .await?;
     Ok(created)
 }

@@ -9,8 +9,7 @@ use super::service::{
 };
 use crate::access::Principal;
 use crate::catalog::graphql::Product;
-use crate::domain;
-use crate::error::{Error, ErrorCode, GqlResult, Result};
+use crate::error::{Error, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
@@ -29,8 +28,6 @@ use crate::settings::TradeSettings;
 use entity::{
     inventory_report, inventory_report_line, sell_through_report, sell_through_report_line,
 };
-
-use super::MAX_LINES;
 
 async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Product>> {
     Ok(loader(ctx)?
@@ -446,23 +443,7 @@ impl ReportQuery {
     }
 }
 
-fn check_lines(count: usize) -> Result<()> {
-    if count == 0 {
-        return Err(Error::user(
-            &["input", "lines"],
-            ErrorCode::Required,
-            "name at least one line",
-        ));
-    }
-    if count > MAX_LINES {
-        return Err(Error::user(
-            &["input", "lines"],
-            ErrorCode::OutOfRange,
-            format!("{count} lines are more than the {MAX_LINES} one report may carry"),
-        ));
-    }
-    Ok(())
-}
+use service::check_lines;
 
 /// Stock of one SKU.
 #[derive(InputObject, Clone)]
@@ -495,16 +476,7 @@ impl InventoryReportSubmitInput {
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
-                let index = i.to_string();
-                let at = |name: &'static str| ["input", "lines", index.as_str(), name];
-                Ok(InventoryLine {
-                    sku: domain::sku(&at("sku"), &l.sku)?,
-                    on_hand: money::count(&at("onHand"), l.on_hand.0, limits.max_quantity)?,
-                    on_order: l
-                        .on_order
-                        .map(|q| money::count(&at("onOrder"), q.0, limits.max_quantity))
-                        .transpose()?,
-                })
+                InventoryLine::checked(i, &l.sku, l.on_hand.0, l.on_order.map(|q| q.0), limits)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(NewInventoryReport {
@@ -553,13 +525,7 @@ impl SellThroughReportSubmitInput {
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
-                let index = i.to_string();
-                let at = |name: &'static str| ["input", "lines", index.as_str(), name];
-                Ok(SellThroughLine {
-                    sku: domain::sku(&at("sku"), &l.sku)?,
-                    segment: l.segment.map(Into::into),
-                    quantity: money::count(&at("quantity"), l.quantity.0, limits.max_quantity)?,
-                })
+                SellThroughLine::checked(i, &l.sku, l.segment.map(Into::into), l.quantity.0, limits)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(NewSellThroughReport {

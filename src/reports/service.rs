@@ -43,6 +43,50 @@ pub struct InventoryLine {
     pub on_order: Option<Decimal>,
 }
 
+/// A report's line count: at least one, at most [`super::MAX_LINES`].
+pub fn check_lines(count: usize) -> crate::error::Result<()> {
+    use crate::error::{Error, ErrorCode};
+    if count == 0 {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::Required,
+            "name at least one line",
+        ));
+    }
+    if count > super::MAX_LINES {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::OutOfRange,
+            format!(
+                "{count} lines are more than the {} one report may carry",
+                super::MAX_LINES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl InventoryLine {
+    /// Line `i` of a stock report, checked: a SKU, counts of 0 or more within the limits.
+    pub fn checked(
+        i: usize,
+        sku: &str,
+        on_hand: Decimal,
+        on_order: Option<Decimal>,
+        limits: &crate::settings::TradeSettings,
+    ) -> crate::error::Result<Self> {
+        let index = i.to_string();
+        let at = |name: &'static str| ["input", "lines", index.as_str(), name];
+        Ok(InventoryLine {
+            sku: crate::domain::sku(&at("sku"), sku)?,
+            on_hand: crate::money::count(&at("onHand"), on_hand, limits.max_quantity)?,
+            on_order: on_order
+                .map(|q| crate::money::count(&at("onOrder"), q, limits.max_quantity))
+                .transpose()?,
+        })
+    }
+}
+
 /// A sales report as submitted.
 #[derive(Clone, Debug)]
 pub struct NewSellThroughReport {
@@ -60,6 +104,25 @@ pub struct SellThroughLine {
     pub sku: String,
     pub segment: Option<IndustrySegment>,
     pub quantity: Decimal,
+}
+
+impl SellThroughLine {
+    /// Line `i` of a sales report, checked: a SKU, units of 0 or more within the limits.
+    pub fn checked(
+        i: usize,
+        sku: &str,
+        segment: Option<IndustrySegment>,
+        quantity: Decimal,
+        limits: &crate::settings::TradeSettings,
+    ) -> crate::error::Result<Self> {
+        let index = i.to_string();
+        let at = |name: &'static str| ["input", "lines", index.as_str(), name];
+        Ok(SellThroughLine {
+            sku: crate::domain::sku(&at("sku"), sku)?,
+            segment,
+            quantity: crate::money::count(&at("quantity"), quantity, limits.max_quantity)?,
+        })
+    }
 }
 
 impl Keyed for inventory_report::Model {

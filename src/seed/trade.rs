@@ -2,6 +2,7 @@
 //! tiers with their price lists, and a year of orders, shipments, invoices, payments and
 //! reports, all written through the same services the API uses, then dated back.
 
+use crate::reactions::Reactions;
 use chrono::{Datelike, Days, Duration, NaiveDate};
 use entity::enums::{ProductStatus, SettlementCadence, SpecKind, UnitOfMeasure};
 use entity::{order, order_event};
@@ -420,12 +421,14 @@ async fn place(
                 promised_date: None,
             })
             .collect();
-        let acked = lifecycle::acknowledge(db, &system, id, placed.version, acks, None).await?;
+        let acked =
+            lifecycle::acknowledge(db, &system, &Reactions, id, placed.version, acks, None).await?;
         if age > 15 {
             let shipped_at = day.checked_add_days(Days::new(3)).unwrap_or(day);
             let (shipped, _) = fulfilment::ship(
                 db,
                 &system,
+                &Reactions,
                 id,
                 acked.version,
                 NewShipment {
@@ -445,7 +448,8 @@ async fn place(
             .await?;
             let issued = day.checked_add_days(Days::new(5)).unwrap_or(day);
             let (_, invoice) =
-                fulfilment::invoice(db, &system, id, shipped.version, Some(issued)).await?;
+                fulfilment::invoice(db, &system, &Reactions, id, shipped.version, Some(issued))
+                    .await?;
             if invoice.due_on < today {
                 let late = rng.below(5) == 0;
                 let received = invoice

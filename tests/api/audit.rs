@@ -517,10 +517,18 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     )
     .await;
     w.run(
+        p,
+        "orderChange",
+        "order { id }",
+        json!({ "id": held, "version": 2, "lines": [{ "action": "CHANGE", "lineNumber": 1, "quantity": "1" }] }),
+        &["order.change"],
+    )
+    .await;
+    w.run(
         a,
         "orderCancel",
         "order { id }",
-        json!({ "id": held, "version": 2 }),
+        json!({ "id": held, "version": 3 }),
         &["order.cancel"],
     )
     .await;

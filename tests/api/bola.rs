@@ -768,6 +768,11 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "id": order, "version": 1 }),
             ),
             (
+                "orderChange",
+                "OrderChangeInput",
+                json!({ "id": order, "version": 4, "lines": [{ "action": "CANCEL", "lineNumber": 1 }] }),
+            ),
+            (
                 "shipmentCreate",
                 "ShipmentCreateInput",
                 json!({ "orderId": order, "version": 4, "carrier": "X", "lines": [{ "lineNumber": 1, "quantity": "1" }] }),

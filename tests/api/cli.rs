@@ -79,6 +79,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261203_000001_exact_amounts",
         "m20261204_000001_trading_partners",
         "m20261204_000002_acknowledgements",
+        "m20261205_000001_order_changes",
     ];
     let listing = |pending_last: bool| {
         migrations

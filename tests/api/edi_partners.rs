@@ -6,7 +6,7 @@
 //! UPCs, EANs, case GTINs and the buyer's own item numbers, ship-tos by location code, DUNS
 //! or address alone.
 
-use channelgraph::edi::sets::read_855;
+use channelgraph::edi::sets::{read_855, read_860, read_865};
 use serde_json::{Value, json};
 
 use crate::edi::{
@@ -51,12 +51,24 @@ fn isa_00400(sender: &str, receiver: &str, control: u32) -> String {
 /// A whole 004010VICS interchange of one 850, `~` and CRLF after each segment, trailing
 /// blanks after some.
 fn retail_850(sender: &str, receiver: &str, control: u32, body: &[&str]) -> String {
-    let mut segments = vec![format!("ST|850|{control:04}")];
+    retail_set("PO", "850", sender, receiver, control, body)
+}
+
+/// A whole 004010VICS interchange of one set, written as [`retail_850`] writes its 850.
+fn retail_set(
+    functional: &str,
+    id: &str,
+    sender: &str,
+    receiver: &str,
+    control: u32,
+    body: &[&str],
+) -> String {
+    let mut segments = vec![format!("ST|{id}|{control:04}")];
     segments.extend(body.iter().map(|s| s.to_string()));
     segments.push(format!("SE|{}|{control:04}", body.len() + 2));
     let mut out = isa_00400(sender, receiver, control);
     out.push_str("~\r\n");
-    let gs = format!("GS|PO|{sender}|{receiver}|20261203|1015|{control}|X|004010VICS");
+    let gs = format!("GS|{functional}|{sender}|{receiver}|20261203|1015|{control}|X|004010VICS");
     for (i, s) in std::iter::once(gs)
         .chain(segments)
         .chain([format!("GE|1|{control}"), format!("IEA|1|{control:09}")])
@@ -1099,4 +1111,294 @@ async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_a
         assert_eq!(read["groups"][0]["sets"][0]["st"][0], set);
         assert_eq!(segment_of(&read, id), &expected, "{set} {id}");
     }
+}
+
+#[tokio::test]
+async fn a_partners_860_adds_changes_and_cancels_lines_and_is_answered_with_an_865_in_kind() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let edi = token(&app, &t.distributor, "EDI").await;
+    gtins_and_packs(&app).await;
+    retail_partner(&app, &t).await;
+    store_42(&app, &t).await;
+    app.mutate(
+        "ediItemReferencesSet",
+        "totalCount",
+        json!({ "partnerId": t.distributor, "references": [{ "qualifier": "BUYER_ITEM_NUMBER", "code": "ITEM-77", "sku": "gadget-1" }] }),
+    )
+    .await;
+    let raw = retail_850(
+        "NORDLICHT",
+        "BRAND",
+        4720,
+        &[
+            "BEG|00|SA|NL-CHANGE-1||20261203",
+            "DTM|002|20261215",
+            "N1|ST|Nordlicht Filiale 42|92|STORE-0042",
+            "PO1|1|2|CA|120||UP|036000291452",
+            "PO1|2|3|EA|80||IN|ITEM-77",
+            "CTT|2",
+        ],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+
+    // Its 860: one case instead of two on line 1, line 2 cancelled, five gadgets added as
+    // line 3 for the 20th; the ship-to repeated as it was.
+    let change = |control: u32, pocs: &[&str]| {
+        let mut body = vec![
+            "BCH|04|SA|NL-CHANGE-1||1|20261203",
+            "N1|ST|Nordlicht Filiale 42|92|STORE-0042",
+        ];
+        body.extend(pocs);
+        let ctt = format!(
+            "CTT|{}",
+            pocs.iter().filter(|p| p.starts_with("POC")).count()
+        );
+        let mut body: Vec<String> = body.into_iter().map(str::to_owned).collect();
+        body.push(ctt);
+        let body: Vec<&str> = body.iter().map(String::as_str).collect();
+        retail_set("PC", "860", "NORDLICHT", "BRAND", control, &body)
+    };
+    let raw = change(
+        4721,
+        &[
+            "POC|1|QD|1|1|CA|120||UP|036000291452",
+            "POC|2|DI|||EA|||IN|ITEM-77",
+            "POC|3|AI|5|5|EA|80||IN|ITEM-77",
+            "DTM|002|20261220",
+        ],
+    );
+    let (status, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let ack = channelgraph::edi::envelope::parse(
+        answer["acknowledgements"][0]["content"].as_str().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        ack_segments(&ack, 0),
+        ["AK1*PC*4721", "AK2*860*4721", "AK5*A", "AK9*A*1*1*1"]
+    );
+    let changed = app
+        .graphql(
+            "query($po: String!) { orders(filter: { poNumber: $po }) { nodes { id version status
+                lines { lineNumber product { sku } quantity status requestedDate itemCode { qualifier code } }
+                history { action note }
+                ediDocuments { transactionSet direction interchange { content } } } } }",
+            json!({ "po": "NL-CHANGE-1" }),
+        )
+        .await;
+    let node = &changed["data"]["orders"]["nodes"][0];
+    assert_eq!(node["status"], "SUBMITTED", "{changed}");
+    assert_eq!(
+        node["lines"],
+        json!([
+            { "lineNumber": 1, "product": { "sku": "WIDGET-1" }, "quantity": "12", "status": "OPEN", "requestedDate": "2026-12-15", "itemCode": { "qualifier": "UP", "code": "036000291452" } },
+            { "lineNumber": 2, "product": { "sku": "GADGET-1" }, "quantity": "3", "status": "CANCELLED", "requestedDate": "2026-12-15", "itemCode": { "qualifier": "IN", "code": "ITEM-77" } },
+            { "lineNumber": 3, "product": { "sku": "GADGET-1" }, "quantity": "5", "status": "OPEN", "requestedDate": "2026-12-20", "itemCode": { "qualifier": "IN", "code": "ITEM-77" } },
+        ]),
+        "{changed}"
+    );
+    assert_eq!(node["history"][1]["action"], "CHANGED");
+    assert_eq!(
+        node["history"][1]["note"],
+        "change 1 (the buyer's 1): X12 860 4721"
+    );
+
+    // The 865 answers in the partner's version, separators and words: each line's change
+    // and that it was accepted (the cancelled line deleted).
+    let sent = outbound(&node["ediDocuments"], "865")["interchange"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(sent.contains("|U|00401|"), "{sent}");
+    let (x, doc) = sent_set(&sent);
+    assert_eq!(x.delimiters.element, '|');
+    assert_eq!(x.groups[0].functional_id, "CA");
+    assert_eq!(x.groups[0].version, "004010VICS");
+    assert_eq!(
+        (x.sender_id.as_str(), x.receiver_id.as_str()),
+        ("BRAND", "NORDLICHT")
+    );
+    let segments: Vec<String> = doc
+        .body
+        .iter()
+        .map(|s| format!("{}|{}", s.id, s.elements.join("|")))
+        .collect();
+    assert_eq!(
+        segments[2..],
+        [
+            "POC|1|QD|1|1|CA|120||UP|036000291452|VP|WIDGET-1",
+            "DTM|002|20261215",
+            "ACK|IA|1|CA",
+            "POC|2|DI|0|0|EA|80||IN|ITEM-77|VP|GADGET-1",
+            "ACK|ID|0|EA",
+            "POC|3|AI|5|5|EA|80||IN|ITEM-77|VP|GADGET-1",
+            "DTM|002|20261220",
+            "ACK|IA|5|EA",
+            "CTT|3",
+        ]
+    );
+    let read = read_865(&doc).expect("the 865 reads back");
+    assert_eq!(read.kind.as_deref(), Some("AC"));
+    assert_eq!(read.po_number.as_deref(), Some("NL-CHANGE-1"));
+    assert_eq!(read.sequence.as_deref(), Some("1"));
+    let lines: Vec<(String, String, String, String, String)> = read
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.line_number.clone(),
+                l.change.clone(),
+                l.quantity.unwrap().to_string(),
+                l.unit.clone().unwrap(),
+                l.status.clone().unwrap(),
+            )
+        })
+        .collect();
+    let row = |n: &str, c: &str, q: &str, u: &str, s: &str| {
+        (
+            n.to_owned(),
+            c.to_owned(),
+            q.to_owned(),
+            u.to_owned(),
+            s.to_owned(),
+        )
+    };
+    assert_eq!(
+        lines,
+        [
+            row("1", "QD", "1", "CA", "IA"),
+            row("2", "DI", "0", "EA", "ID"),
+            row("3", "AI", "5", "EA", "IA"),
+        ]
+    );
+    assert_eq!(
+        read.lines[0].ids,
+        [
+            ("UP".to_owned(), "036000291452".to_owned()),
+            ("VP".to_owned(), "WIDGET-1".to_owned())
+        ]
+    );
+
+    // A change the rules refuse is refused at its element and changes nothing: a price on
+    // a sales order, a line the order does not have, an increase that is not one, an
+    // unknown change code.
+    let version = node["version"].clone();
+    for (n, poc, message, ak) in [
+        (
+            4722,
+            "POC|1|PC|||CA|96||UP|036000291452",
+            "line 1 is priced 10.00 EUR a unit; a buyer's change keeps the price the order was placed at",
+            "AK3|POC|4||8~\nAK4|6||",
+        ),
+        (
+            4723,
+            "POC|9|QI|4|4|EA",
+            "order SO-000001 has no line 9",
+            "AK3|POC|4||8~\nAK4|1||",
+        ),
+        (
+            4724,
+            "POC|1|QI|1|1|CA",
+            "POC02 `QI` is an increase, but POC03 takes line 1 from 12 to 12",
+            "AK3|POC|4||8~\nAK4|3||",
+        ),
+        (
+            4725,
+            "POC|1|XX|1|1|CA",
+            "POC02 `XX` is not a change we take: AI, DI, QI, QD, PC, CT, CA, RZ, RQ, NC",
+            "AK3|POC|4||8~\nAK4|2||",
+        ),
+    ] {
+        let (_, answer) = post(&app, &edi, &change(n, &[poc])).await;
+        assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+        assert_eq!(answer["interchange"]["documents"][0]["message"], message);
+        let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
+        assert!(content.contains(ak), "{ak} in {content}");
+    }
+    let now = order(&app, "NL-CHANGE-1").await;
+    assert_eq!(now["version"], version);
+
+    // The brand's own change to a supplier's purchase order goes to it as an 860.
+    let body = app
+        .graphql(
+            PROFILE,
+            json!({ "input": { "organizationId": t.supplier, "ediId": "TEILE", "version": "V004010" } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ediPartnerConfigure"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let po = app
+        .mutate(
+            "purchaseOrderCreate",
+            "order { id version }",
+            json!({ "supplierId": t.supplier, "currency": "EUR",
+                    "lines": [{ "sku": "WIDGET-1", "quantity": "500", "unitPrice": "4.125" }] }),
+        )
+        .await;
+    let changed = app
+        .mutate(
+            "orderChange",
+            "order { status total { amount } ediDocuments { transactionSet direction interchange { content } } }",
+            json!({ "id": po["order"]["id"], "version": po["order"]["version"], "lines": [
+                { "action": "CHANGE", "lineNumber": 1, "quantity": "600", "unitPrice": "4.00" },
+            ] }),
+        )
+        .await;
+    assert_eq!(changed["userErrors"], json!([]), "{changed}");
+    assert_eq!(changed["order"]["total"]["amount"], "2400.00");
+    let sent = outbound(&changed["order"]["ediDocuments"], "860")["interchange"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (x, doc) = sent_set(&sent);
+    assert_eq!(x.groups[0].functional_id, "PC");
+    assert_eq!(x.groups[0].version, "004010");
+    assert_eq!(x.receiver_id, "TEILE");
+    let read = read_860(&doc).expect("the 860 reads back");
+    assert_eq!(read.purpose, "04");
+    assert_eq!(read.po_number, "PO-000001");
+    assert_eq!(read.sequence.as_deref(), Some("1"));
+    assert_eq!(read.lines.len(), 1);
+    assert_eq!(read.lines[0].change, "CA");
+    assert_eq!(read.lines[0].quantity, Some("600".parse().unwrap()));
+    assert_eq!(read.lines[0].unit_price, Some("4".parse().unwrap()));
+    assert_eq!(
+        read.lines[0].ids,
+        [("VP".to_owned(), "WIDGET-1".to_owned())]
+    );
+
+    // The supplier answers line by line: a price change (IP) is a PRICE_CHANGED line, its
+    // ordered price kept.
+    let supplier = token(&app, &t.supplier, "EDI").await;
+    let env = Env::new("TEILE", 31);
+    let body: Vec<String> = [
+        "BAK*00*AC*PO-000001*20261203",
+        "PO1*1*600*EA*3.9**VP*WIDGET-1",
+        "ACK*IP*600*EA",
+        "CTT*1",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let raw = interchange(&env, &[group(&env, "PR", 31, &[set("855", "0001", &body)])]);
+    let (_, answer) = post(&app, &supplier, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    let body = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Order { status lines { status unitPrice { amount } orderedUnitPrice { amount } } } } }",
+            json!({ "id": po["order"]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["node"],
+        json!({ "status": "ACKNOWLEDGED", "lines": [
+            { "status": "PRICE_CHANGED", "unitPrice": { "amount": "3.90" }, "orderedUnitPrice": { "amount": "4.00" } }
+        ] }),
+        "{body}"
+    );
 }

@@ -24,6 +24,7 @@ mod leads;
 mod limits;
 mod metrics;
 mod nodes;
+mod order_changes;
 mod orders;
 mod own_postgres;
 mod postgres_restart;

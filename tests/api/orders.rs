@@ -150,7 +150,7 @@ async fn a_portal_places_an_order_and_follows_it_to_payment() {
     assert_eq!(acked["userErrors"], json!([]), "{acked}");
     let order = &acked["order"];
     assert_eq!(order["status"], "ACKNOWLEDGED");
-    assert_eq!(order["lines"][0]["status"], "CHANGED");
+    assert_eq!(order["lines"][0]["status"], "QUANTITY_CHANGED");
     assert_eq!(order["lines"][0]["acceptedQuantity"], "120");
     // 120 × 9.1234 = 1094.808 → 1094.81; + 160.
     assert_eq!(order["total"]["amount"], "1254.81");

@@ -8,8 +8,8 @@ use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::NodeType;
 use crate::money::{self, Currency};
 use crate::orders::model::{
-    self, LineAck, LineDecision as Decision, LineQuantity, NewLine, NewOrder, NewPayment,
-    NewPurchaseLine, NewPurchaseOrder, NewShipment,
+    self, LineAck, LineChange, LineDecision as Decision, LineQuantity, NewLine, NewOrder,
+    NewPayment, NewPurchaseLine, NewPurchaseOrder, NewShipment, OrderChange,
 };
 use crate::organizations::graphql::input_id;
 use crate::settings::TradeSettings;
@@ -31,23 +31,7 @@ fn at(field: &[String; 4]) -> [&str; 4] {
     ]
 }
 
-fn check_line_count(count: usize) -> Result<()> {
-    if count == 0 {
-        return Err(Error::user(
-            &["input", "lines"],
-            ErrorCode::Required,
-            "name at least one line",
-        ));
-    }
-    if count > MAX_LINES {
-        return Err(Error::user(
-            &["input", "lines"],
-            ErrorCode::OutOfRange,
-            format!("{count} lines are more than the {MAX_LINES} one request may carry"),
-        ));
-    }
-    Ok(())
-}
+use model::check_line_count;
 
 fn line_number(i: usize, given: Option<i32>) -> Result<i32> {
     model::line_number(&at(&line_field(i, "lineNumber")), i, given)
@@ -282,6 +266,156 @@ order_step_input! {
     OrderCancelInput;
 }
 
+/// What a change does to one line.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineChangeAction {
+    /// Add a line: `sku` and `quantity` are required.
+    Add,
+    /// Change a line's `quantity`, `requestedDate` or, on a purchase order, `unitPrice`.
+    Change,
+    /// Cancel a line.
+    Cancel,
+}
+
+/// One line of an order change.
+#[derive(InputObject, Clone)]
+pub struct OrderLineChangeInput {
+    /// What to do with the line.
+    pub action: LineChangeAction,
+    /// The line: an existing one to change or cancel, a new number (1 to 999999) to add.
+    pub line_number: i32,
+    /// ADD: the product's SKU.
+    pub sku: Option<String>,
+    /// ADD and CHANGE: how many, in the product's unit.
+    pub quantity: Option<Decimal>,
+    /// ADD and CHANGE. On a sales order, the unit price you expect: compared with the price
+    /// that applies (the price list's for an added line, the line's own for a changed one)
+    /// and never used; a difference is refused with PRICE_MISMATCH. On a purchase order,
+    /// the price agreed with the supplier.
+    pub unit_price: Option<Decimal>,
+    /// ADD and CHANGE: when you want the line.
+    pub requested_date: Option<Date>,
+    /// ADD: your own part number for the product.
+    pub buyer_part_number: Option<String>,
+}
+
+/// The buyer's change to an order that has not shipped.
+#[derive(InputObject)]
+pub struct OrderChangeInput {
+    /// The order.
+    pub id: ID,
+    /// The version you read; a stale version is refused with CONFLICT.
+    pub version: i32,
+    /// The lines the change adds, changes or cancels: at least 1, at most 1000.
+    pub lines: Vec<OrderLineChangeInput>,
+    /// A note for the seller and the history.
+    pub note: Option<String>,
+}
+
+impl OrderChangeInput {
+    pub fn parse(self, limits: &TradeSettings) -> Result<(uuid::Uuid, i32, OrderChange)> {
+        check_line_count(self.lines.len())?;
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let line_number = line_number(i, Some(l.line_number))?;
+                let quantity = l
+                    .quantity
+                    .map(|q| {
+                        money::quantity(&at(&line_field(i, "quantity")), q.0, limits.max_quantity)
+                    })
+                    .transpose()?;
+                let unit_price = l
+                    .unit_price
+                    .map(|p| {
+                        money::unit_price(&at(&line_field(i, "unitPrice")), p.0, limits.max_amount)
+                    })
+                    .transpose()?;
+                let requested_date = l.requested_date.map(|d| d.0);
+                let only = |allowed: bool, name: &str, given: bool| {
+                    if given && !allowed {
+                        return Err(Error::user(
+                            &at(&line_field(i, name)),
+                            ErrorCode::Invalid,
+                            format!("{name} is not taken by this action"),
+                        ));
+                    }
+                    Ok(())
+                };
+                match l.action {
+                    LineChangeAction::Add => {
+                        let sku = l.sku.as_deref().ok_or_else(|| {
+                            Error::user(
+                                &at(&line_field(i, "sku")),
+                                ErrorCode::Required,
+                                "a line to add needs its sku",
+                            )
+                        })?;
+                        let quantity = quantity.ok_or_else(|| {
+                            Error::user(
+                                &at(&line_field(i, "quantity")),
+                                ErrorCode::Required,
+                                "a line to add needs its quantity",
+                            )
+                        })?;
+                        Ok(LineChange::Add(NewLine {
+                            line_number,
+                            sku: domain::sku(&at(&line_field(i, "sku")), sku)?,
+                            quantity,
+                            unit: None,
+                            buyer_part_number: domain::optional_text(
+                                &at(&line_field(i, "buyerPartNumber")),
+                                l.buyer_part_number.as_deref(),
+                                48,
+                            )?,
+                            requested_date,
+                            expected_unit_price: unit_price,
+                            item: None,
+                            pack: None,
+                        }))
+                    }
+                    LineChangeAction::Change => {
+                        only(false, "sku", l.sku.is_some())?;
+                        only(false, "buyerPartNumber", l.buyer_part_number.is_some())?;
+                        if quantity.is_none() && unit_price.is_none() && requested_date.is_none() {
+                            return Err(Error::user(
+                                &at(&line_field(i, "action")),
+                                ErrorCode::Required,
+                                "CHANGE needs a quantity, a unitPrice or a requestedDate",
+                            ));
+                        }
+                        Ok(LineChange::Change {
+                            line_number,
+                            quantity,
+                            unit_price,
+                            requested_date,
+                        })
+                    }
+                    LineChangeAction::Cancel => {
+                        only(false, "sku", l.sku.is_some())?;
+                        only(false, "quantity", quantity.is_some())?;
+                        only(false, "unitPrice", unit_price.is_some())?;
+                        only(false, "requestedDate", requested_date.is_some())?;
+                        only(false, "buyerPartNumber", l.buyer_part_number.is_some())?;
+                        Ok(LineChange::Cancel { line_number })
+                    }
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((
+            id_of("id", &self.id, NodeType::Order)?,
+            self.version,
+            OrderChange {
+                lines,
+                reference: None,
+                note: note("note", self.note)?,
+            },
+        ))
+    }
+}
+
 /// The seller's answer for one line.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineDecision {
@@ -334,36 +468,20 @@ impl OrderAcknowledgeInput {
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
-                Ok(LineAck {
-                    line_number: l.line_number,
-                    decision: match l.decision {
+                LineAck::checked(
+                    i,
+                    l.line_number,
+                    match l.decision {
                         LineDecision::Accept => Decision::Accept,
                         LineDecision::Change => Decision::Change,
                         LineDecision::Backorder => Decision::Backorder,
                         LineDecision::Reject => Decision::Reject,
                     },
-                    quantity: l
-                        .quantity
-                        .map(|q| {
-                            money::quantity(
-                                &at(&line_field(i, "quantity")),
-                                q.0,
-                                limits.max_quantity,
-                            )
-                        })
-                        .transpose()?,
-                    unit_price: l
-                        .unit_price
-                        .map(|p| {
-                            money::unit_price(
-                                &at(&line_field(i, "unitPrice")),
-                                p.0,
-                                limits.max_amount,
-                            )
-                        })
-                        .transpose()?,
-                    promised_date: l.promised_date.map(|d| d.0),
-                })
+                    l.quantity.map(|q| q.0),
+                    l.unit_price.map(|p| p.0),
+                    l.promised_date.map(|d| d.0),
+                    limits,
+                )
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((
@@ -388,16 +506,7 @@ fn quantities(list: Vec<LineQuantityInput>, limits: &TradeSettings) -> Result<Ve
     check_line_count(list.len())?;
     list.into_iter()
         .enumerate()
-        .map(|(i, l)| {
-            Ok(LineQuantity {
-                line_number: l.line_number,
-                quantity: money::quantity(
-                    &at(&line_field(i, "quantity")),
-                    l.quantity.0,
-                    limits.max_quantity,
-                )?,
-            })
-        })
+        .map(|(i, l)| LineQuantity::checked(i, l.line_number, l.quantity.0, limits))
         .collect()
 }
 
@@ -425,17 +534,13 @@ impl ShipmentCreateInput {
         Ok((
             id_of("orderId", &self.order_id, NodeType::Order)?,
             self.version,
-            NewShipment {
-                carrier: domain::required_text(&["input", "carrier"], &self.carrier, 80)?,
-                tracking_number: domain::optional_text(
-                    &["input", "trackingNumber"],
-                    self.tracking_number.as_deref(),
-                    80,
-                )?,
-                shipped_at: self.shipped_at.map(|t| t.0),
-                expected_at: self.expected_at.map(|d| d.0),
-                lines: quantities(self.lines, limits)?,
-            },
+            NewShipment::checked(
+                &self.carrier,
+                self.tracking_number.as_deref(),
+                self.shipped_at.map(|t| t.0),
+                self.expected_at.map(|d| d.0),
+                quantities(self.lines, limits)?,
+            )?,
         ))
     }
 }

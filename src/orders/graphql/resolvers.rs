@@ -13,9 +13,10 @@ use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{NodeType, argument_id};
 use crate::orders::model::OrderFilter as Filter;
-use crate::orders::{credit, fulfilment, lifecycle, queries, submit};
+use crate::orders::{change, credit, fulfilment, lifecycle, queries, submit};
 use crate::organizations::graphql::{Organization, SortDirection, organization};
 use crate::pagination::{PageRequest, Sort, SortKey};
+use crate::reactions::Reactions;
 use crate::settings::TradeSettings;
 
 /// Narrows a list of orders. All given conditions must hold.
@@ -253,7 +254,7 @@ impl TradeMutation {
         let limits = limits(ctx)?;
         let result = match input.parse(limits) {
             Ok(new) => in_transaction!(ctx, |txn, principal| submit::purchase(
-                &txn, principal, new, limits
+                &txn, principal, &Reactions, new, limits
             )),
             Err(e) => Err(e),
         };
@@ -301,8 +302,28 @@ impl TradeMutation {
     ) -> async_graphql::Result<OrderPayload> {
         let result = match input.parse(limits(ctx)?) {
             Ok((id, version, lines, note)) => in_transaction!(ctx, |txn, principal| {
-                lifecycle::acknowledge(&txn, principal, id, version, lines, note)
+                lifecycle::acknowledge(&txn, principal, &Reactions, id, version, lines, note)
             }),
+            Err(e) => Err(e),
+        };
+        order_payload(result)
+    }
+
+    /// The buyer's change to an order before it ships: lines added, quantities and dates
+    /// changed, lines cancelled; on a purchase order, prices too. Prices of a sales order
+    /// stay the price list's: a unitPrice given is compared. The new total is checked
+    /// against the buyer's credit limit, as a new order's is, and an order it no longer
+    /// fits goes on CREDIT_HOLD. The buyer's side only.
+    async fn order_change(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The change.")] input: OrderChangeInput,
+    ) -> async_graphql::Result<OrderPayload> {
+        let limits = limits(ctx)?;
+        let result = match input.parse(limits) {
+            Ok((id, version, new)) => in_transaction!(ctx, |txn, principal| change::change(
+                &txn, principal, &Reactions, id, version, new, limits
+            )),
             Err(e) => Err(e),
         };
         order_payload(result)
@@ -333,7 +354,7 @@ impl TradeMutation {
     ) -> async_graphql::Result<ShipmentPayload> {
         let result = match input.parse(limits(ctx)?) {
             Ok((order, version, new)) => in_transaction!(ctx, |txn, principal| {
-                fulfilment::ship(&txn, principal, order, version, new)
+                fulfilment::ship(&txn, principal, &Reactions, order, version, new)
             }),
             Err(e) => Err(e),
         };
@@ -373,7 +394,7 @@ impl TradeMutation {
     ) -> async_graphql::Result<InvoicePayload> {
         let result = match input.parse() {
             Ok((order, version, issued_on)) => in_transaction!(ctx, |txn, principal| {
-                fulfilment::invoice(&txn, principal, order, version, issued_on)
+                fulfilment::invoice(&txn, principal, &Reactions, order, version, issued_on)
             }),
             Err(e) => Err(e),
         };

@@ -65,8 +65,13 @@ pub enum LineStatus {
     Open,
     /// Accepted as ordered.
     Accepted,
-    /// Accepted with a changed quantity, price or date.
+    /// Accepted with changes to more than one of quantity, price and date, or to the date
+    /// alone (X12 `IC`).
     Changed,
+    /// Accepted with a changed quantity (X12 `IQ`).
+    QuantityChanged,
+    /// Accepted at a changed price (X12 `IP`).
+    PriceChanged,
     /// Accepted, to ship later, on the promised date.
     Backordered,
     /// Not accepted.
@@ -356,6 +361,11 @@ impl OrderLine {
     async fn unit_price(&self) -> Money {
         Money::of(*self.0.unit_price, &self.1)
     }
+    /// The price per unit the line was ordered at, when the seller's acknowledgement
+    /// changed it; null otherwise.
+    async fn ordered_unit_price(&self) -> Option<Money> {
+        self.0.ordered_unit_price.map(|p| Money::of(*p, &self.1))
+    }
     /// Where the price came from at submission.
     async fn price_source(&self) -> PriceSource {
         self.0.price_source.into()
@@ -436,7 +446,7 @@ impl OrderEvent {
         DateTime(self.0.occurred_at)
     }
     /// What happened: SUBMITTED, CREDIT_HOLD, CREDIT_RELEASED, CREDIT_REJECTED,
-    /// ACKNOWLEDGED, SHIPPED, GOODS_RECEIVED, INVOICED, PAYMENT_RECORDED or CANCELLED.
+    /// ACKNOWLEDGED, CHANGED, SHIPPED, GOODS_RECEIVED, INVOICED, PAYMENT_RECORDED or CANCELLED.
     async fn action(&self) -> &str {
         &self.0.action
     }
