@@ -251,6 +251,22 @@ fn line_change(
     }
     let unit_price = if takes_price {
         match number(poc, 6, "a price")? {
+            Some(p) if (p / size).normalize().scale() > 4 => {
+                let raw = poc.element(6).trim();
+                return Err(refuse(
+                    poc,
+                    Some(6),
+                    if size == Decimal::ONE {
+                        format!("POC06 `{raw}`: a price has at most 4 decimals")
+                    } else {
+                        format!(
+                            "POC06 `{raw}` is no price of ours: divided by the pack's {size}, \
+                             the price per {own_unit} has more than 4 decimals"
+                        )
+                    },
+                )
+                .into());
+            }
             Some(p) => Some(
                 money::unit_price(&field("unitPrice"), p / size, trade.max_amount)
                     .map_err(at_element(poc, 6))?,
@@ -315,11 +331,14 @@ async fn ensure_same_ship_to(
         (Some(a), _) => order.ship_to_address_id == Some(a),
         (None, Some(t)) => {
             order.ship_to_address_id.is_none()
+                && order.ship_to_name == t.name
                 && order.ship_to_street == t.street
                 && order.ship_to_city == t.city
+                && order.ship_to_region == t.region
                 && order.ship_to_postal_code == t.postal_code
+                && order.ship_to_country == t.country
         }
-        (None, None) => true,
+        (None, None) => order.ship_to_address_id.is_none() && order.ship_to_name.is_none(),
     };
     if same {
         return Ok(());
@@ -351,13 +370,21 @@ pub async fn apply(
     let bch = anchor(set, "BCH");
     let po_number =
         model::po_number(&["input", "poNumber"], &doc.po_number).map_err(at_element(&bch, 3))?;
-    let mut found = order::Entity::find()
+    // The order with the seller the interchange went to: the brand, or the seller ISA08
+    // names; a change sent elsewhere names no order.
+    let seller_id = match seller {
+        Some(s) => Some(s.id),
+        None => crate::orders::queries::brand_id(db)
+            .await
+            .map_err(Failure::Fault)?,
+    };
+    let existing = order::Entity::find()
         .filter(order::Column::BuyerId.eq(buyer.id))
-        .filter(order::Column::BuyerPoNumber.eq(po_number.clone()));
-    if let Some(seller) = seller {
-        found = found.filter(order::Column::SellerId.eq(seller.id));
-    }
-    let existing = found.one(db).await?.ok_or_else(|| {
+        .filter(order::Column::BuyerPoNumber.eq(po_number.clone()))
+        .filter(order::Column::SellerId.eq(seller_id.unwrap_or_default()))
+        .one(db)
+        .await?;
+    let existing = existing.ok_or_else(|| {
         refuse(
             &bch,
             Some(3),

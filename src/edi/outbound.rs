@@ -523,8 +523,11 @@ async fn changed(
             body.push(("DTM", vec!["002".into(), ymd(date)]));
         }
         if !purchase {
+            // Applied, but held for a credit decision when the new total did not fit.
             let status = if c.kind == LineChangeKind::Cancelled {
                 "ID"
+            } else if order.status == entity::enums::OrderStatus::CreditHold {
+                "IH"
             } else {
                 "IA"
             };

@@ -389,9 +389,25 @@ pub(super) fn line(
     let expected_unit_price = match po1.element(4).trim() {
         "" => None,
         price => {
+            let raw = price;
             let price: Decimal = price
                 .parse()
                 .map_err(|_| refuse(po1, Some(4), format!("PO104 `{price}` is not a price")))?;
+            if (price / size).normalize().scale() > 4 {
+                return Err(refuse(
+                    po1,
+                    Some(4),
+                    if size == Decimal::ONE {
+                        format!("PO104 `{raw}`: a price has at most 4 decimals")
+                    } else {
+                        format!(
+                            "PO104 `{raw}` is no price of ours: divided by the pack's {size}, \
+                             the price per {own_unit} has more than 4 decimals"
+                        )
+                    },
+                )
+                .into());
+            }
             Some(
                 money::unit_price(
                     &field("expectedUnitPrice").each_ref().map(String::as_str),

@@ -160,7 +160,12 @@ pub async fn change(
             _ => {}
         }
     }
-    if lines.len() + change.lines.len() > super::model::MAX_LINES * 2 {
+    let added = change
+        .lines
+        .iter()
+        .filter(|c| matches!(c, LineChange::Add(_)))
+        .count();
+    if lines.len() + added > super::model::MAX_LINES {
         return Err(Error::user(
             &["input", "lines"],
             ErrorCode::OutOfRange,
@@ -629,7 +634,7 @@ async fn save(
         Some(note),
     )
     .await?;
-    if to == OrderStatus::CreditHold {
+    if to == OrderStatus::CreditHold && from != to {
         let reason = credit::hold_reason(
             db,
             saved.buyer_id,

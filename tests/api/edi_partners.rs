@@ -484,6 +484,31 @@ async fn a_dealers_850_to_its_distributor_is_an_order_with_that_distributor() {
         ("DIST-1", "DLR-1")
     );
 
+    // Its 860 goes where its order went: to the brand, it names no order.
+    let change = vec![
+        "BCH*04*SA*DLR-PO-1**1*20261203".to_owned(),
+        "POC*1*QI*5**EA".to_owned(),
+    ];
+    let raw = |to: &'static str, control: u32| {
+        let env = Env {
+            receiver: to,
+            ..Env::new("DLR-1", control)
+        };
+        interchange(
+            &env,
+            &[group(&env, "PC", control, &[set("860", "0001", &change)])],
+        )
+    };
+    let (_, answer) = post(&app, &dealer, &raw("BRAND", 11)).await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "no order of DLR-1 has PO number DLR-PO-1",
+        "{answer}"
+    );
+    let (_, answer) = post(&app, &dealer, &raw("DIST-1", 12)).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+    assert_eq!(order(&app, "DLR-PO-1").await["lines"][0]["quantity"], "5");
+
     // A seller it has no channel link with is refused, naming why; so is a report to one.
     let env = Env {
         receiver: "SUP-1",
@@ -1026,6 +1051,22 @@ async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_a
     assert_eq!(ack["groups"][0]["gs"][7], "004010VICS");
     assert_eq!(segment_of(&ack, "AK1"), &json!(["AK1", "PO", "4712"]));
 
+    // The partner's 860 raises line 1 to three cases; the 865 answers it.
+    let raw = retail_set(
+        "PC",
+        "860",
+        "NORDLICHT",
+        "BRAND",
+        4713,
+        &[
+            "BCH|04|SA|NL-INTEROP||1|20261203",
+            "POC|1|QI|3|3|CA|120||UP|036000291452",
+            "CTT|1",
+        ],
+    );
+    let (_, answer) = post(&app, &edi, &raw).await;
+    assert_eq!(answer["interchange"]["status"], "ACCEPTED", "{answer}");
+
     // The 855, 856 and 810: in the profile's version, naming the item and the ship-to as
     // the partner did, in cases.
     let placed = order(&app, "NL-INTEROP").await;
@@ -1039,7 +1080,7 @@ async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_a
     app.mutate(
         "shipmentCreate",
         "shipment { id }",
-        json!({ "orderId": placed["id"], "version": version, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "24" }] }),
+        json!({ "orderId": placed["id"], "version": version, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "36" }] }),
     )
     .await;
     let version = order(&app, "NL-INTEROP").await["version"].clone();
@@ -1060,12 +1101,31 @@ async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_a
         .clone();
     for (set, id, expected) in [
         (
+            "865",
+            "POC",
+            json!([
+                "POC",
+                "1",
+                "QI",
+                "3",
+                "3",
+                "CA",
+                "120",
+                "",
+                "UP",
+                "036000291452",
+                "VP",
+                "WIDGET-1"
+            ]),
+        ),
+        ("865", "ACK", json!(["ACK", "IA", "3", "CA"])),
+        (
             "855",
             "PO1",
             json!([
                 "PO1",
                 "1",
-                "2",
+                "3",
                 "CA",
                 "120",
                 "",
@@ -1081,7 +1141,7 @@ async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_a
             "LIN",
             json!(["LIN", "1", "UP", "036000291452", "VP", "WIDGET-1"]),
         ),
-        ("856", "SN1", json!(["SN1", "1", "2", "CA"])),
+        ("856", "SN1", json!(["SN1", "1", "3", "CA"])),
         ("856", "N1", json!(["N1", "ST", "", "92", "STORE-0042"])),
         (
             "810",
@@ -1089,7 +1149,7 @@ async fn an_independent_parser_reads_every_set_we_send_in_the_partners_version_a
             json!([
                 "IT1",
                 "1",
-                "2",
+                "3",
                 "CA",
                 "120",
                 "",
@@ -1318,6 +1378,36 @@ async fn a_partners_860_adds_changes_and_cancels_lines_and_is_answered_with_an_8
         let content = answer["acknowledgements"][0]["content"].as_str().unwrap();
         assert!(content.contains(ak), "{ak} in {content}");
     }
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &change(4726, &["POC|1|PC|||CA|100||UP|036000291452"]),
+    )
+    .await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "POC06 `100` is no price of ours: divided by the pack's 12, the price per EA has more than 4 decimals",
+        "{answer}"
+    );
+    let elsewhere = retail_set(
+        "PC",
+        "860",
+        "NORDLICHT",
+        "BRAND",
+        4727,
+        &[
+            "BCH|04|SA|NL-CHANGE-1||2|20261203",
+            "N1|ST|Other Name",
+            "POC|1|QD|1|1|CA",
+            "CTT|1",
+        ],
+    );
+    let (_, answer) = post(&app, &edi, &elsewhere).await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"],
+        "the N1 ST loop names another ship-to than order SO-000001's; an 860 does not move an order: cancel it (BCH01 01) and send a new 850",
+        "{answer}"
+    );
     let now = order(&app, "NL-CHANGE-1").await;
     assert_eq!(now["version"], version);
 

@@ -297,6 +297,23 @@ async fn a_change_past_the_credit_limit_waits_and_parallel_changes_never_pass_it
             .collect::<Vec<_>>(),
         ["SUBMITTED", "CHANGED", "CREDIT_HOLD"]
     );
+    // Changed again while it waits, it still waits, with no second hold.
+    let again = change_as(
+        &app,
+        &t.portal,
+        json!({ "id": held["order"]["id"], "version": 2, "lines": [{ "action": "CHANGE", "lineNumber": 2, "quantity": "3" }] }),
+    )
+    .await;
+    assert_eq!(again["order"]["status"], "CREDIT_HOLD", "{again}");
+    assert_eq!(
+        again["order"]["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["action"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["SUBMITTED", "CHANGED", "CREDIT_HOLD", "CHANGED"]
+    );
     // Two changes fill the limit and the third does not fit: its order waits, and counts
     // for nothing until released, which makes room for the fourth. Three orders of 1688.51
     // are open, within the limit.
