@@ -40,6 +40,14 @@ const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
+/// The id of the request, as its log lines carry it.
+pub fn request_id_of(req: &HttpRequest) -> String {
+    req.extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
+}
+
 /// Cross-origin calls from the allowed origins: preflights are answered, bearer tokens and
 /// JSON may be sent, and the headers a client reads (the request id, `Retry-After`,
 /// `WWW-Authenticate`) are exposed. A request from another origin is served as any other,
@@ -742,11 +750,7 @@ async fn run(
                     .to_string(),
             );
     }
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
+    let request_id = request_id_of(req);
     let principal = match authenticate(req, state, media).await {
         Ok(principal) => principal,
         Err(response) => return response,

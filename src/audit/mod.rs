@@ -24,6 +24,32 @@ tokio::task_local! {
     pub static REQUEST_ID: String;
 }
 
+/// Runs `work` on a task of its own, which goes on if the request is stopped, with what the
+/// request's own work carries: its id (for the audit trail), the node's credentials and its
+/// tracing span.
+pub fn spawn_for_request<F>(work: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    use tracing::Instrument;
+    let request_id = REQUEST_ID.try_with(Clone::clone).ok();
+    let node = crate::auth::credentials::NODE.try_with(Clone::clone).ok();
+    let work = work.instrument(tracing::Span::current());
+    tokio::spawn(async move {
+        let work = async move {
+            match node {
+                Some(node) => crate::auth::credentials::NODE.scope(node, work).await,
+                None => work.await,
+            }
+        };
+        match request_id {
+            Some(id) => REQUEST_ID.scope(id, work).await,
+            None => work.await,
+        }
+    })
+}
+
 /// What a change did, as the trail names it (`action`), and the type of the object it
 /// changed (`objectType`): each variant is one kind of change, written by one service.
 macro_rules! actions {

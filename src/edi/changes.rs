@@ -23,7 +23,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::envelope::{Problem, Segment, TransactionSet};
 use super::mapping::{Applied, Failure, anchor, failure, line_index, refuse};
-use super::purchase_orders::{Catalogue, at_element, line, ship_to};
+use super::purchase_orders::{Catalogue, at_element, line, price_per_unit, ship_to};
 use super::sets;
 use crate::access::Principal;
 use crate::money;
@@ -175,6 +175,21 @@ fn number(poc: &Segment, element: usize, what: &str) -> Outcome<Option<Decimal>>
     }
 }
 
+/// The date a POC's loop asks for: its DTM 002 (delivery requested) or 010 (ship
+/// requested); a DTM02 that is no date is refused, not passed over.
+fn loop_date(l: &Poc<'_>) -> Outcome<Option<chrono::NaiveDate>> {
+    let Some(dtm) = l
+        .rest
+        .iter()
+        .find(|s| s.id == "DTM" && matches!(s.element(1), "002" | "010"))
+    else {
+        return Ok(None);
+    };
+    chrono::NaiveDate::parse_from_str(dtm.element(2).trim(), "%Y%m%d")
+        .map(Some)
+        .map_err(|_| refuse(dtm, Some(2), "DTM02 must be a date, CCYYMMDD").into())
+}
+
 /// What a POC changes on an existing line, in the product's unit.
 fn line_change(
     l: &Poc<'_>,
@@ -251,26 +266,7 @@ fn line_change(
     }
     let unit_price = if takes_price {
         match number(poc, 6, "a price")? {
-            Some(p) if (p / size).normalize().scale() > 4 => {
-                let raw = poc.element(6).trim();
-                return Err(refuse(
-                    poc,
-                    Some(6),
-                    if size == Decimal::ONE {
-                        format!("POC06 `{raw}`: a price has at most 4 decimals")
-                    } else {
-                        format!(
-                            "POC06 `{raw}` is no price of ours: divided by the pack's {size}, \
-                             the price per {own_unit} has more than 4 decimals"
-                        )
-                    },
-                )
-                .into());
-            }
-            Some(p) => Some(
-                money::unit_price(&field("unitPrice"), p / size, trade.max_amount)
-                    .map_err(at_element(poc, 6))?,
-            ),
+            Some(p) => Some(price_per_unit(poc, 6, p, size, &own_unit, trade)?),
             None if code == "PC" => {
                 return Err(refuse(poc, Some(6), "POC02 `PC` needs POC06").into());
             }
@@ -280,15 +276,8 @@ fn line_change(
         None
     };
     let requested_date = if takes_date {
-        let dtm = l
-            .rest
-            .iter()
-            .find(|s| s.id == "DTM" && matches!(s.element(1), "002" | "010"));
-        match dtm {
-            Some(dtm) => Some(
-                chrono::NaiveDate::parse_from_str(dtm.element(2).trim(), "%Y%m%d")
-                    .map_err(|_| refuse(dtm, Some(2), "DTM02 must be a date, CCYYMMDD"))?,
-            ),
+        match loop_date(l)? {
+            Some(date) => Some(date),
             None if code == "CT" => {
                 return Err(refuse(
                     poc,
@@ -481,13 +470,7 @@ pub async fn apply(
         }
         if code == "AI" {
             let mut new = line(&as_po1(poc), i, &catalogue, trade).map_err(of_poc)?;
-            new.requested_date = l
-                .rest
-                .iter()
-                .find(|s| s.id == "DTM" && matches!(s.element(1), "002" | "010"))
-                .and_then(|d| {
-                    chrono::NaiveDate::parse_from_str(d.element(2).trim(), "%Y%m%d").ok()
-                });
+            new.requested_date = loop_date(l)?;
             changes.push(LineChange::Add(new));
             continue;
         }

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{address, edi_item_reference, edi_location_reference, organization, product};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
@@ -125,25 +125,78 @@ fn plan(
     set: &[(&str, &str, Uuid)],
     remove: &[Code],
 ) -> Plan {
-    let find = |q: &str, c: &str| existing.iter().find(|(_, eq, ec, _)| *eq == q && *ec == c);
+    let by_code: HashMap<(&str, &str), (Uuid, Uuid)> = existing
+        .iter()
+        .map(|(id, q, c, target)| ((*q, *c), (*id, *target)))
+        .collect();
     let mut out = Plan {
         change: Vec::new(),
         add: Vec::new(),
         delete: Vec::new(),
     };
     for (q, c, target) in set {
-        match find(q, c) {
-            Some((_, _, _, now)) if now == target => {}
-            Some((id, ..)) => out.change.push((*id, *target)),
+        match by_code.get(&(*q, *c)) {
+            Some((_, now)) if now == target => {}
+            Some((id, _)) => out.change.push((*id, *target)),
             None => out.add.push(((*q).to_owned(), (*c).to_owned(), *target)),
         }
     }
     for r in remove {
-        if let Some((id, ..)) = find(&r.qualifier, &r.code) {
+        if let Some((id, _)) = by_code.get(&(r.qualifier.as_str(), r.code.as_str())) {
             out.delete.push(*id);
         }
     }
     out
+}
+
+/// Writes a plan to a reference table in at most three statements, whatever its size: one
+/// delete, one update of every changed target (a `CASE` on the id), one insert; `row`
+/// makes an added row from its qualifier, code, target and time.
+async fn write<E>(
+    db: &impl ConnectionTrait,
+    plan: Plan,
+    id: E::Column,
+    target: E::Column,
+    updated_at: E::Column,
+    row: impl Fn(String, String, Uuid, chrono::DateTime<chrono::Utc>) -> E::ActiveModel,
+) -> Result<()>
+where
+    E: EntityTrait,
+    E::ActiveModel: Send,
+{
+    let at = now();
+    if !plan.delete.is_empty() {
+        E::delete_many()
+            .filter(id.is_in(plan.delete))
+            .exec(db)
+            .await?;
+    }
+    if !plan.change.is_empty() {
+        let ids: Vec<Uuid> = plan.change.iter().map(|(row, _)| *row).collect();
+        let targets = plan
+            .change
+            .iter()
+            .fold(CaseStatement::new(), |case, (row, to)| {
+                case.case(id.eq(*row), Expr::value(*to))
+            })
+            .finally(target.into_expr());
+        E::update_many()
+            .col_expr(target, targets.into())
+            .col_expr(updated_at, Expr::value(at))
+            .filter(id.is_in(ids))
+            .exec(db)
+            .await?;
+    }
+    if !plan.add.is_empty() {
+        E::insert_many(
+            plan.add
+                .into_iter()
+                .map(|(qualifier, code, to)| row(qualifier, code, to, at)),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Every code a request names, set or removed.
@@ -209,39 +262,23 @@ pub async fn set_items(
         .iter()
         .map(|(r, product)| (r.qualifier.as_str(), r.code.as_str(), *product))
         .collect();
-    let plan = plan(&existing, &wanted, &remove);
-    let at = now();
-    if !plan.delete.is_empty() {
-        Entity::delete_many()
-            .filter(Column::Id.is_in(plan.delete))
-            .exec(db)
-            .await?;
-    }
-    for (id, product) in plan.change {
-        Entity::update_many()
-            .col_expr(Column::ProductId, Expr::value(product))
-            .col_expr(Column::UpdatedAt, Expr::value(at))
-            .filter(Column::Id.eq(id))
-            .exec(db)
-            .await?;
-    }
-    if !plan.add.is_empty() {
-        Entity::insert_many(
-            plan.add
-                .into_iter()
-                .map(|(qualifier, code, product)| ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    organization_id: Set(org.id),
-                    qualifier: Set(qualifier),
-                    code: Set(code),
-                    product_id: Set(product),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                }),
-        )
-        .exec(db)
-        .await?;
-    }
+    write::<Entity>(
+        db,
+        plan(&existing, &wanted, &remove),
+        Column::Id,
+        Column::ProductId,
+        Column::UpdatedAt,
+        |qualifier, code, product, at| ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(org.id),
+            qualifier: Set(qualifier),
+            code: Set(code),
+            product_id: Set(product),
+            created_at: Set(at),
+            updated_at: Set(at),
+        },
+    )
+    .await?;
     record(db, principal, org.id, "items", set.len(), remove.len()).await?;
     Ok(edi_item_reference::Entity::find()
         .filter(edi_item_reference::Column::OrganizationId.eq(org.id))
@@ -307,39 +344,23 @@ pub async fn set_locations(
         .iter()
         .map(|r| (r.qualifier.as_str(), r.code.as_str(), r.address_id))
         .collect();
-    let plan = plan(&existing, &wanted, &remove);
-    let at = now();
-    if !plan.delete.is_empty() {
-        Entity::delete_many()
-            .filter(Column::Id.is_in(plan.delete))
-            .exec(db)
-            .await?;
-    }
-    for (id, address) in plan.change {
-        Entity::update_many()
-            .col_expr(Column::AddressId, Expr::value(address))
-            .col_expr(Column::UpdatedAt, Expr::value(at))
-            .filter(Column::Id.eq(id))
-            .exec(db)
-            .await?;
-    }
-    if !plan.add.is_empty() {
-        Entity::insert_many(
-            plan.add
-                .into_iter()
-                .map(|(qualifier, code, address)| ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    organization_id: Set(org.id),
-                    qualifier: Set(qualifier),
-                    code: Set(code),
-                    address_id: Set(address),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                }),
-        )
-        .exec(db)
-        .await?;
-    }
+    write::<Entity>(
+        db,
+        plan(&existing, &wanted, &remove),
+        Column::Id,
+        Column::AddressId,
+        Column::UpdatedAt,
+        |qualifier, code, address, at| ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(org.id),
+            qualifier: Set(qualifier),
+            code: Set(code),
+            address_id: Set(address),
+            created_at: Set(at),
+            updated_at: Set(at),
+        },
+    )
+    .await?;
     record(db, principal, org.id, "locations", set.len(), remove.len()).await?;
     Ok(edi_location_reference::Entity::find()
         .filter(edi_location_reference::Column::OrganizationId.eq(org.id))

@@ -9,7 +9,9 @@ use serde_json::json;
 
 use crate::access::Principal;
 use crate::error::INTERNAL;
-use crate::http::{GraphqlState, JSON, authenticate, rate_limited, read_body, unauthenticated};
+use crate::http::{
+    GraphqlState, JSON, authenticate, rate_limited, read_body, request_id_of, unauthenticated,
+};
 
 const EDI_X12: &str = "application/edi-x12";
 
@@ -87,6 +89,13 @@ pub async fn post(
                 crate::error::UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
+            if status == StatusCode::INTERNAL_SERVER_ERROR {
+                // As on /graphql: the id every log line of the request carries.
+                return error_body(
+                    status,
+                    json!({ "message": gql.message, "extensions": { "code": code, "requestId": request_id_of(&req) } }),
+                );
+            }
             return edi_error(status, &gql.message, &code);
         }
     };
@@ -129,10 +138,14 @@ pub async fn post(
 }
 
 fn edi_error(status: StatusCode, message: &str, code: &str) -> HttpResponse {
+    error_body(
+        status,
+        json!({ "message": message, "extensions": { "code": code } }),
+    )
+}
+
+fn error_body(status: StatusCode, error: serde_json::Value) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
-        .body(
-            json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
-                .to_string(),
-        )
+        .body(json!({ "errors": [error] }).to_string())
 }

@@ -303,11 +303,33 @@ pub async fn receive(
         }
         Err(e) => return Err(e),
     };
-    match apply_groups(db, principal, &parties, &x, inbound.clone(), trade).await {
+    // Applied in a task of its own: a request stopped by its timeout, or whose client went
+    // away, leaves the interchange to finish, its 997s stored where the partner reads them
+    // (`ediInterchanges`), or its claim released if applying it fails.
+    let task = {
+        let (db, principal, trade) = (db.clone(), principal.clone(), trade.clone());
+        crate::audit::spawn_for_request(async move {
+            apply_claimed(&db, &principal, &parties, &x, inbound, &trade).await
+        })
+    };
+    task.await
+        .map_err(|e| Error::Internal(format!("an interchange's intake stopped: {e}")))?
+}
+
+/// Applies an interchange claimed by its sender; if that fails, releases the claim so that
+/// the partner can send it again.
+async fn apply_claimed(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    parties: &Parties,
+    x: &Interchange,
+    inbound: edi_interchange::Model,
+    trade: &TradeSettings,
+) -> Result<Receipt> {
+    match apply_groups(db, principal, parties, x, inbound.clone(), trade).await {
         Ok(receipt) => Ok(receipt),
         Err(e) => {
-            // Release the claim, so the partner can send it again; sets already applied
-            // are recognised by their own control numbers.
+            // Sets already applied are recognised by their own control numbers.
             let mut row: edi_interchange::ActiveModel = inbound.into();
             row.status = Set(EdiStatus::Rejected);
             row.dedupe_key = Set(None);

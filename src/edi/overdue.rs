@@ -32,6 +32,21 @@ pub async fn sweep(db: &DatabaseConnection) -> Result<usize> {
         .limit(BATCH)
         .all(db)
         .await?;
+    // Their orders in one statement: the parties and number an order is reported by never
+    // change.
+    let order_ids: Vec<uuid::Uuid> = due.iter().filter_map(|d| d.order_id).collect();
+    let orders: std::collections::HashMap<uuid::Uuid, entity::order::Model> =
+        if order_ids.is_empty() {
+            Default::default()
+        } else {
+            entity::order::Entity::find()
+                .filter(entity::order::Column::Id.is_in(order_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o))
+                .collect()
+        };
     let mut reported = 0;
     for doc in due {
         let txn = crate::db::begin_write(db).await?;
@@ -45,8 +60,8 @@ pub async fn sweep(db: &DatabaseConnection) -> Result<usize> {
             .await?
             .rows_affected
             == 1;
-        if claimed && let Some(order_id) = doc.order_id {
-            report(&txn, &doc, order_id).await?;
+        if claimed && let Some(order) = doc.order_id.and_then(|id| orders.get(&id)) {
+            report(&txn, &doc, order).await?;
         }
         txn.commit().await?;
         reported += usize::from(claimed);
@@ -57,12 +72,8 @@ pub async fn sweep(db: &DatabaseConnection) -> Result<usize> {
 async fn report(
     db: &impl ConnectionTrait,
     doc: &edi_document::Model,
-    order_id: uuid::Uuid,
+    order: &entity::order::Model,
 ) -> Result<()> {
-    let order = entity::order::Entity::find_by_id(order_id).one(db).await?;
-    let Some(order) = order else {
-        return Ok(());
-    };
     events::emit(
         db,
         NewEvent {

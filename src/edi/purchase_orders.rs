@@ -321,6 +321,37 @@ impl Catalogue {
     }
 }
 
+/// A price a partner gives for `size` of our unit (a pack, or 1), as our price per unit;
+/// refused at the segment's `element` when it is no price of ours.
+pub(super) fn price_per_unit(
+    segment: &Segment,
+    element: usize,
+    price: Decimal,
+    size: Decimal,
+    own_unit: &str,
+    trade: &TradeSettings,
+) -> Outcome<Decimal> {
+    let name = format!("{}{element:02}", segment.id);
+    let per_unit = price / size;
+    if per_unit.normalize().scale() > 4 {
+        return Err(refuse(
+            segment,
+            Some(element),
+            if size == Decimal::ONE {
+                format!("{name} `{price}`: a price has at most 4 decimals")
+            } else {
+                format!(
+                    "{name} `{price}` is no price of ours: divided by the pack's {size}, the \
+                     price per {own_unit} has more than 4 decimals"
+                )
+            },
+        )
+        .into());
+    }
+    money::unit_price(&[name.as_str()], per_unit, trade.max_amount)
+        .map_err(at_element(segment, element))
+}
+
 /// A PO1 as a line of the draft.
 pub(super) fn line(
     po1: &Segment,
@@ -389,33 +420,10 @@ pub(super) fn line(
     let expected_unit_price = match po1.element(4).trim() {
         "" => None,
         price => {
-            let raw = price;
             let price: Decimal = price
                 .parse()
                 .map_err(|_| refuse(po1, Some(4), format!("PO104 `{price}` is not a price")))?;
-            if (price / size).normalize().scale() > 4 {
-                return Err(refuse(
-                    po1,
-                    Some(4),
-                    if size == Decimal::ONE {
-                        format!("PO104 `{raw}`: a price has at most 4 decimals")
-                    } else {
-                        format!(
-                            "PO104 `{raw}` is no price of ours: divided by the pack's {size}, \
-                             the price per {own_unit} has more than 4 decimals"
-                        )
-                    },
-                )
-                .into());
-            }
-            Some(
-                money::unit_price(
-                    &field("expectedUnitPrice").each_ref().map(String::as_str),
-                    price / size,
-                    trade.max_amount,
-                )
-                .map_err(at_element(po1, 4))?,
-            )
+            Some(price_per_unit(po1, 4, price, size, &own_unit, trade)?)
         }
     };
     let buyer_part_number = item_ids(po1)

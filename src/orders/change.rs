@@ -8,40 +8,28 @@
 //! change of an ACKNOWLEDGED order is accepted by these rules on the seller's behalf: the
 //! lines it touches are accepted as changed, and the order stays acknowledged.
 
-use std::collections::HashMap;
-
 use entity::enums::{LineStatus, OrderKind, OrderStatus, PriceSource};
-use entity::{order, order_line, organization, product, product_supplier, shipment};
+use entity::{order, order_line, organization, product, shipment};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
 use super::history::{self, Change};
-use super::lifecycle::{ensure_buyer, status_name};
+use super::lifecycle::{ensure_buyer, illegal, order_lines, status_name};
 use super::model::{AppliedChange, ChangedLine, LineChange, LineChangeKind, NewLine, OrderChange};
 use super::reactions::{Happened, Reactor};
-use super::submit::{PricedLine, ensure_total_in_range, line_field, line_row, user_error};
+use super::submit::{
+    PricedLine, ensure_expected_price, ensure_supplier_makes, ensure_total_in_range, ensure_unit,
+    line_field, line_products, line_row, user_error,
+};
 use super::{credit, queries};
 use crate::access::Principal;
-use crate::catalog::{pricing, products};
+use crate::catalog::pricing;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Currency, Money, label, stored};
 use crate::settings::TradeSettings;
 use crate::store::{now, save_versioned};
-
-fn illegal(order: &order::Model, wanted: &str) -> Error {
-    Error::user(
-        &["input", "id"],
-        ErrorCode::IllegalTransition,
-        format!(
-            "order {} is {}; {wanted}",
-            order.number,
-            status_name(order.status)
-        ),
-    )
-}
 
 fn money(amount: Decimal, currency: Currency) -> Money {
     Money { amount, currency }
@@ -107,11 +95,7 @@ pub async fn change(
     }
     let currency = Currency::parse(&[], &order.currency)
         .map_err(|_| Error::Internal("an order has an unknown currency".into()))?;
-    let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.eq(id))
-        .order_by_asc(order_line::Column::LineNumber)
-        .all(db)
-        .await?;
+    let lines = order_lines(db, id).await?;
     let purchase = order.kind == OrderKind::Purchase;
 
     // Each line named once; changed and cancelled lines exist and still count; added
@@ -186,84 +170,47 @@ pub async fn change(
             _ => None,
         })
         .collect();
-    let skus: Vec<String> = adds.iter().map(|(_, l)| l.sku.clone()).collect();
-    let found: HashMap<String, product::Model> = if skus.is_empty() {
-        HashMap::new()
-    } else {
-        products::by_skus(db, principal, &skus).await?
-    };
-    let mut added_products = Vec::with_capacity(adds.len());
-    for (i, l) in &adds {
-        let product = found.get(&l.sku).ok_or_else(|| {
-            line_error(
-                *i,
-                "sku",
-                ErrorCode::NotFound,
-                format!("no product has SKU {}", l.sku),
-            )
-        })?;
-        if let Some(unit) = l.unit
-            && unit != product.unit
-        {
-            return Err(line_error(
-                *i,
-                "unit",
-                ErrorCode::UnitMismatch,
-                format!(
-                    "{} is sold in {}, not {}",
-                    product.sku,
-                    super::submit::unit_code(product.unit),
-                    super::submit::unit_code(unit)
-                ),
-            ));
-        }
-        added_products.push(product);
+    let skus: Vec<(usize, String)> = adds.iter().map(|(i, l)| (*i, l.sku.clone())).collect();
+    let added_products = line_products(db, principal, &skus).await?;
+    for ((i, l), product) in adds.iter().zip(&added_products) {
+        ensure_unit(*i, l.unit, product)?;
     }
+    let position = |j: usize| adds.get(j).map(|(i, _)| *i).unwrap_or(j);
     let added_prices: Vec<(Decimal, PriceSource)> = if adds.is_empty() {
         Vec::new()
     } else if purchase {
-        let made: Vec<uuid::Uuid> = product_supplier::Entity::find()
-            .filter(product_supplier::Column::SupplierId.eq(order.seller_id))
-            .all(db)
+        let supplier = organization::Entity::find_by_id(order.seller_id)
+            .one(db)
             .await?
-            .into_iter()
-            .map(|ps| ps.product_id)
-            .collect();
-        let mut prices = Vec::with_capacity(adds.len());
-        for ((i, l), product) in adds.iter().zip(&added_products) {
-            if !made.contains(&product.id) {
-                return Err(line_error(
-                    *i,
-                    "sku",
-                    ErrorCode::NotAllowed,
-                    format!("the supplier does not make {}", product.sku),
-                ));
-            }
-            let price = l.expected_unit_price.ok_or_else(|| {
-                line_error(
-                    *i,
-                    "unitPrice",
-                    ErrorCode::Required,
-                    "a line added to a purchase order needs the agreed unitPrice",
-                )
-            })?;
-            prices.push((price, PriceSource::Agreed));
-        }
-        prices
+            .ok_or_else(|| Error::Internal("a purchase order's supplier vanished".into()))?;
+        let named: Vec<&product::Model> = added_products.iter().collect();
+        ensure_supplier_makes(db, &supplier, &named, position).await?;
+        adds.iter()
+            .map(|(i, l)| {
+                let price = l.expected_unit_price.ok_or_else(|| {
+                    line_error(
+                        *i,
+                        "unitPrice",
+                        ErrorCode::Required,
+                        "a line added to a purchase order needs the agreed unitPrice",
+                    )
+                })?;
+                Ok((price, PriceSource::Agreed))
+            })
+            .collect::<Result<Vec<_>>>()?
     } else {
         let priced: Vec<(&product::Model, Decimal)> = added_products
             .iter()
             .zip(&adds)
-            .map(|(p, (_, l))| (*p, l.quantity))
+            .map(|(p, (_, l))| (p, l.quantity))
             .collect();
-        let positions: Vec<usize> = adds.iter().map(|(i, _)| *i).collect();
         let (_, prices) = pricing::price_lines(
             db,
             order.buyer_id,
             now().date_naive(),
             &priced,
             &["input", "id"],
-            &|j| line_field(positions[j], "sku"),
+            &|j| line_field(position(j), "sku"),
         )
         .await?;
         let mut out = Vec::with_capacity(prices.len());
@@ -281,20 +228,14 @@ pub async fn change(
                     ),
                 ));
             }
-            if let Some(expected) = l.expected_unit_price
-                && expected != price.unit_price
-            {
-                return Err(line_error(
-                    *i,
-                    "unitPrice",
-                    ErrorCode::PriceMismatch,
-                    format!(
-                        "{} costs {} a unit for this buyer today, not {expected}",
-                        l.sku,
-                        label(price.unit_price, currency.code())
-                    ),
-                ));
-            }
+            ensure_expected_price(
+                *i,
+                "unitPrice",
+                &l.sku,
+                l.expected_unit_price,
+                price.unit_price,
+                currency,
+            )?;
             out.push((price.unit_price, price.source));
         }
         out

@@ -25,7 +25,7 @@ pub fn status_name(status: OrderStatus) -> String {
     status.to_value()
 }
 
-fn illegal(order: &order::Model, wanted: &str) -> Error {
+pub(super) fn illegal(order: &order::Model, wanted: &str) -> Error {
     Error::user(
         &["input", "id"],
         ErrorCode::IllegalTransition,
@@ -120,7 +120,10 @@ pub async fn step(
     Ok(saved)
 }
 
-async fn order_lines(db: &impl ConnectionTrait, order_id: Uuid) -> Result<Vec<order_line::Model>> {
+pub(super) async fn order_lines(
+    db: &impl ConnectionTrait,
+    order_id: Uuid,
+) -> Result<Vec<order_line::Model>> {
     Ok(order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::LineNumber)

@@ -168,25 +168,100 @@ async fn ensure_ship_to(db: &impl ConnectionTrait, address: Uuid, buyer: Uuid) -
         .ok_or_else(|| queries::not_found("shipToAddressId", "address of the buyer"))
 }
 
-/// Products by SKU for each line; an unknown SKU is named at its line.
-async fn line_products(
+/// Products by SKU for each line, the line at its position in the input; an unknown SKU
+/// is named at its line.
+pub(super) async fn line_products(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    skus: &[String],
+    skus: &[(usize, String)],
 ) -> Result<Vec<product::Model>> {
-    let found: HashMap<String, product::Model> = products::by_skus(db, principal, skus).await?;
+    if skus.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<String> = skus.iter().map(|(_, sku)| sku.clone()).collect();
+    let found: HashMap<String, product::Model> = products::by_skus(db, principal, &names).await?;
     skus.iter()
-        .enumerate()
         .map(|(i, sku)| {
             found.get(sku).cloned().ok_or_else(|| {
                 user_error(
-                    &line_field(i, "sku"),
+                    &line_field(*i, "sku"),
                     ErrorCode::NotFound,
                     format!("no product has SKU {sku}"),
                 )
             })
         })
         .collect()
+}
+
+/// A unit a line names must be its product's.
+pub(super) fn ensure_unit(
+    i: usize,
+    unit: Option<entity::enums::UnitOfMeasure>,
+    product: &product::Model,
+) -> Result<()> {
+    match unit {
+        Some(unit) if unit != product.unit => Err(user_error(
+            &line_field(i, "unit"),
+            ErrorCode::UnitMismatch,
+            format!(
+                "{} is sold in {}, not {}",
+                product.sku,
+                unit_code(product.unit),
+                unit_code(unit)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A price the buyer expects is compared with the one that applies, never used.
+pub(super) fn ensure_expected_price(
+    i: usize,
+    field: &str,
+    sku: &str,
+    expected: Option<Decimal>,
+    price: Decimal,
+    currency: crate::money::Currency,
+) -> Result<()> {
+    match expected {
+        Some(expected) if expected != price => Err(user_error(
+            &line_field(i, field),
+            ErrorCode::PriceMismatch,
+            format!(
+                "{sku} costs {} a unit for this buyer today, not {expected}",
+                crate::money::label(price, currency.code())
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Every product a purchase order names must be made by its supplier; `position` gives the
+/// input line of each product.
+pub(super) async fn ensure_supplier_makes(
+    db: &impl ConnectionTrait,
+    supplier: &organization::Model,
+    products: &[&product::Model],
+    position: impl Fn(usize) -> usize,
+) -> Result<()> {
+    let made: Vec<Uuid> = product_supplier::Entity::find()
+        .filter(product_supplier::Column::SupplierId.eq(supplier.id))
+        .filter(product_supplier::Column::ProductId.is_in(products.iter().map(|p| p.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|ps| ps.product_id)
+        .collect();
+    for (j, product) in products.iter().enumerate() {
+        if !made.contains(&product.id) {
+            return Err(user_error(
+                &line_field(position(j), "sku"),
+                ErrorCode::NotAllowed,
+                format!("{} does not make {}", supplier.code, product.sku),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn ensure_unique_line_numbers(numbers: &[i32]) -> Result<()> {
@@ -280,23 +355,15 @@ pub async fn submit(
 
     let numbers: Vec<i32> = new.lines.iter().map(|l| l.line_number).collect();
     ensure_unique_line_numbers(&numbers)?;
-    let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
+    let skus: Vec<(usize, String)> = new
+        .lines
+        .iter()
+        .map(|l| l.sku.clone())
+        .enumerate()
+        .collect();
     let products = line_products(db, principal, &skus).await?;
     for (i, (line, product)) in new.lines.iter().zip(&products).enumerate() {
-        if let Some(unit) = line.unit
-            && unit != product.unit
-        {
-            return Err(user_error(
-                &line_field(i, "unit"),
-                ErrorCode::UnitMismatch,
-                format!(
-                    "{} is sold in {}, not {}",
-                    product.sku,
-                    unit_code(product.unit),
-                    unit_code(unit)
-                ),
-            ));
-        }
+        ensure_unit(i, line.unit, product)?;
     }
     let today = now().date_naive();
     let priced: Vec<(&product::Model, Decimal)> = products
@@ -342,19 +409,14 @@ pub async fn submit(
                 ),
             ));
         }
-        if let Some(expected) = line.expected_unit_price
-            && expected != price.unit_price
-        {
-            return Err(user_error(
-                &line_field(i, "expectedUnitPrice"),
-                ErrorCode::PriceMismatch,
-                format!(
-                    "{} costs {} a unit for this buyer today, not {expected}",
-                    line.sku,
-                    crate::money::label(price.unit_price, currency.code())
-                ),
-            ));
-        }
+        ensure_expected_price(
+            i,
+            "expectedUnitPrice",
+            &line.sku,
+            line.expected_unit_price,
+            price.unit_price,
+            currency,
+        )?;
     }
     let amounts = line_amounts(
         new.lines
@@ -675,24 +737,15 @@ pub async fn purchase(
     }
     let numbers: Vec<i32> = new.lines.iter().map(|l| l.line_number).collect();
     ensure_unique_line_numbers(&numbers)?;
-    let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
-    let products = line_products(db, principal, &skus).await?;
-    let made: Vec<Uuid> = product_supplier::Entity::find()
-        .filter(product_supplier::Column::SupplierId.eq(supplier.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|ps| ps.product_id)
+    let skus: Vec<(usize, String)> = new
+        .lines
+        .iter()
+        .map(|l| l.sku.clone())
+        .enumerate()
         .collect();
-    for (i, product) in products.iter().enumerate() {
-        if !made.contains(&product.id) {
-            return Err(user_error(
-                &line_field(i, "sku"),
-                ErrorCode::NotAllowed,
-                format!("{} does not make {}", supplier.code, product.sku),
-            ));
-        }
-    }
+    let products = line_products(db, principal, &skus).await?;
+    let named: Vec<&product::Model> = products.iter().collect();
+    ensure_supplier_makes(db, supplier, &named, |j| j).await?;
     let amounts = line_amounts(
         new.lines
             .iter()

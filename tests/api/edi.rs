@@ -1644,3 +1644,63 @@ async fn bytes_are_read_in_the_partners_encoding_and_an_empty_body_is_refused() 
         "the three 850s and their 997s"
     );
 }
+
+#[tokio::test]
+async fn an_interchange_whose_request_is_stopped_is_still_applied_in_full_and_answered() {
+    // Six hundred 850s take far longer than half a second to apply; the request is stopped
+    // long before the last one, the claim on its ISA13 long after.
+    let app =
+        spawn_app_with(|s| s.limits.request_timeout = std::time::Duration::from_millis(500)).await;
+    setup(&app).await;
+    let env = Env::new("DIST-1", 88);
+    let sets: Vec<Vec<String>> = (0..600)
+        .map(|i| {
+            let body = po_body("00", &format!("NL-BULK-{i}"), &[("WIDGET-1", "1", None)]);
+            set("850", &format!("{:04}", i + 1), &body)
+        })
+        .collect();
+    let raw = interchange(&env, &[group(&env, "PO", 88, &sets)]);
+    let body = app
+        .graphql(
+            "mutation($input: EdiSubmitInput!) { ediSubmit(input: $input) { interchange { status } userErrors { code } } }",
+            json!({ "input": { "document": raw } }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
+        "{body}"
+    );
+    // The intake goes on without the request: every set applied, and the 997 stored for
+    // the partner to read.
+    let mut applied = 0;
+    for _ in 0..600 {
+        let inbound = documents(
+            &app,
+            json!({ "direction": "INBOUND", "status": "ACCEPTED" }),
+        )
+        .await;
+        let answered = documents(
+            &app,
+            json!({ "direction": "OUTBOUND", "transactionSet": "997" }),
+        )
+        .await;
+        applied = inbound["totalCount"].as_i64().unwrap();
+        if applied == 600 && answered["totalCount"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(applied, 600);
+    assert_eq!(order_count(&app).await, 600);
+    // Sent again, it is the duplicate it is, not a half-applied claim.
+    let again = app
+        .graphql(
+            "mutation($input: EdiSubmitInput!) { ediSubmit(input: $input) { interchange { status message } } }",
+            json!({ "input": { "document": interchange(&env, &[group(&env, "PO", 88, &sets[..1])]) } }),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["ediSubmit"]["interchange"]["status"], "DUPLICATE",
+        "{again}"
+    );
+}

@@ -750,6 +750,32 @@ async fn trading_partner_setup_is_for_the_brands_staff_and_checked() {
         )
         .await;
     assert_eq!(body["totalCount"], 1000, "{body}");
+    // All thousand pointed elsewhere at once.
+    let moved: Vec<Value> = (0..1000)
+        .map(|i| json!({ "qualifier": "BUYER_PART_NUMBER", "code": format!("P-{i}"), "sku": "GADGET-1" }))
+        .collect();
+    let body = app
+        .mutate(
+            "ediItemReferencesSet",
+            "totalCount",
+            json!({ "partnerId": t.distributor, "references": moved }),
+        )
+        .await;
+    assert_eq!(body["totalCount"], 1000, "{body}");
+    let list = app
+        .graphql(
+            "query($p: ID!) { ediItemReferences(partnerId: $p, first: 100) { nodes { product { sku } } } }",
+            json!({ "p": t.distributor }),
+        )
+        .await;
+    let nodes = list["data"]["ediItemReferences"]["nodes"]
+        .as_array()
+        .unwrap();
+    assert_eq!(nodes.len(), 100, "{list}");
+    assert!(
+        nodes.iter().all(|n| n["product"]["sku"] == "GADGET-1"),
+        "{list}"
+    );
     let gone: Vec<Value> = (0..1000)
         .map(|i| json!({ "qualifier": "BUYER_PART_NUMBER", "code": format!("P-{i}") }))
         .collect();
@@ -1387,6 +1413,19 @@ async fn a_partners_860_adds_changes_and_cancels_lines_and_is_answered_with_an_8
     assert_eq!(
         answer["interchange"]["documents"][0]["message"],
         "POC06 `100` is no price of ours: divided by the pack's 12, the price per EA has more than 4 decimals",
+        "{answer}"
+    );
+    let (_, answer) = post(
+        &app,
+        &edi,
+        &change(
+            4728,
+            &["POC|4|AI|1|1|EA|80||IN|ITEM-77", "DTM|002|20261399"],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer["interchange"]["documents"][0]["message"], "DTM02 must be a date, CCYYMMDD",
         "{answer}"
     );
     let elsewhere = retail_set(

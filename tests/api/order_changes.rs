@@ -131,6 +131,21 @@ async fn a_buyer_changes_its_order_before_it_ships_and_the_seller_answers_line_b
             "NOT_FOUND",
             "input.lines.0.sku",
         ),
+        (
+            json!([{ "action": "CANCEL", "lineNumber": 3, "quantity": "1" }]),
+            "INVALID",
+            "input.lines.0.quantity",
+        ),
+        (
+            json!([{ "action": "CHANGE", "lineNumber": 3 }]),
+            "REQUIRED",
+            "input.lines.0.action",
+        ),
+        (
+            json!([{ "action": "CHANGE", "lineNumber": 3, "quantity": "0" }]),
+            "OUT_OF_RANGE",
+            "input.lines.0.quantity",
+        ),
     ];
     for (lines, code, field) in refusals {
         let e = change_as(
