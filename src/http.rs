@@ -779,11 +779,21 @@ async fn run(
         }
         Ok(_) => {}
     }
-    let variables = p
+    let mut variables = p
         .variables
         .map(|vars| Variables::from_json(Value::Object(vars)))
         .unwrap_or_default();
     if let Some(op) = crate::graphql::selected_operation(&doc, p.operation_name.as_deref()) {
+        // A variable the request leaves out takes its default, as the spec says; the
+        // executor decides `@skip` and `@include` from the request's variables alone.
+        for definition in &op.node.variable_definitions {
+            let name = &definition.node.name.node;
+            if !variables.contains_key(name)
+                && let Some(default) = definition.node.default_value()
+            {
+                variables.insert(name.clone(), default.clone());
+            }
+        }
         let faults = state.arguments.check(&doc, op, &variables);
         if !faults.is_empty() {
             return refusal(media, &argument_errors(faults));

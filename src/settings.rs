@@ -32,6 +32,9 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// How often one node looks for X12 sets whose 997 is overdue.
     pub edi_overdue_interval: std::time::Duration,
+    /// Whether root lists and lookups are read with one compiled statement each (on by
+    /// default); off, every field is resolved by its resolver.
+    pub compiled_reads: bool,
 }
 
 /// How long the outbox, the webhook log and the audit trail keep their rows.
@@ -366,6 +369,7 @@ impl Default for Settings {
             live: LiveSettings::default(),
             retention: RetentionSettings::default(),
             edi_overdue_interval: std::time::Duration::from_secs(300),
+            compiled_reads: true,
         }
     }
 }
@@ -387,7 +391,8 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 61] = [
+const KEYS: [&str; 62] = [
+    "compiled_reads",
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -747,6 +752,7 @@ impl Settings {
                     settings.retention.interval =
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
                 }
+                "compiled_reads" => settings.compiled_reads = parse_bool(&source, &value)?,
                 "edi_overdue_interval_seconds" => {
                     settings.edi_overdue_interval =
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)

@@ -158,13 +158,19 @@ impl Application {
                 limiter.shrink_to_fit();
             }
         });
-        let schema = schema_builder(&settings.limits).finish();
+        let reads = crate::graphql::compiled::CompiledReads(settings.compiled_reads);
+        let schema = schema_builder(&settings.limits)
+            .data(reads)
+            .data(crate::graphql::catalog())
+            .finish();
         let arguments = crate::graphql::arguments::ArgumentTypes::from_sdl(&schema.sdl())
             .map_err(StartupError::Schema)?;
         let state = web::Data::new(GraphqlState {
             schema,
             // Anonymous callers never see field suggestions.
             anonymous_schema: schema_builder(&settings.limits)
+                .data(reads)
+                .data(crate::graphql::catalog())
                 .disable_suggestions()
                 .finish(),
             limits: settings.limits.clone(),

@@ -53,6 +53,14 @@ fn filter_condition(filter: &ProductFilter) -> Condition {
     cond
 }
 
+/// The products the principal may see, for a compiled read.
+pub fn visible(principal: &Principal) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_catalog()?;
+    Ok(Entity::find()
+        .filter(principal.visible_products())
+        .into_query())
+}
+
 #[tracing::instrument(skip(db, principal, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,

@@ -2,6 +2,7 @@
 
 pub mod arguments;
 pub mod batching;
+pub mod compiled;
 pub mod connection;
 pub mod limits;
 pub mod money;
@@ -130,6 +131,15 @@ pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, 
     } else {
         builder.disable_introspection()
     }
+}
+
+/// What the compiled read path knows of each domain's types.
+pub fn catalog() -> compiled::spec::Catalog {
+    let mut catalog = compiled::spec::Catalog::default();
+    crate::organizations::graphql::register_compiled(&mut catalog);
+    crate::catalog::graphql::register_compiled(&mut catalog);
+    crate::orders::graphql::register_compiled(&mut catalog);
+    catalog
 }
 
 /// The SDL clients integrate against; `schema.graphql` holds exactly this.

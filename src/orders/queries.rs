@@ -86,6 +86,16 @@ pub async fn by_ids(
     store::by_ids::<Entity>(db, ids, principal.visible_orders()).await
 }
 
+/// The orders `filter` matches that the principal may see, unordered: the statement of
+/// [`list`] before it is paged, for a compiled read.
+pub fn listing(principal: &Principal, filter: &OrderFilter) -> Result<SelectStatement> {
+    principal.ensure_can_read_orders()?;
+    Ok(Entity::find()
+        .filter(filter_condition(filter))
+        .filter(visible_among(principal, filter))
+        .into_query())
+}
+
 #[tracing::instrument(skip(db, principal))]
 pub async fn list(
     db: &impl ConnectionTrait,

@@ -7,7 +7,7 @@ use entity::organization::{self, Column, Entity};
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    QueryFilter, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -72,6 +72,14 @@ fn filter_condition(filter: &OrganizationFilter) -> Condition {
         cond = cond.add(Column::ArchivedAt.is_null());
     }
     cond
+}
+
+/// The organizations the principal may see, archived ones included, for a compiled read.
+pub fn visible(principal: &Principal) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_directory()?;
+    Ok(Entity::find()
+        .filter(principal.visible_organizations())
+        .into_query())
 }
 
 /// Organizations by id, as far as the principal may see them, archived ones included.

@@ -11,6 +11,7 @@ mod browser;
 mod cases;
 mod catalog;
 mod cli;
+mod compiled_reads;
 mod database_tls;
 mod directory;
 mod edi;

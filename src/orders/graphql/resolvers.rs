@@ -4,10 +4,13 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
+use super::compiled::orders_listing;
 use super::inputs::*;
 use super::types::*;
 use crate::access::Principal;
 use crate::error::{GqlResult, Result};
+use crate::graphql::compiled::spec::{Listing, Shape};
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
@@ -130,14 +133,23 @@ impl TradeQuery {
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Order>> {
+    ) -> async_graphql::Result<Compiled<Conn<Order>>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let sort = sort_of(order_by);
         let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let listing = orders_listing(principal, &filter, sort, page.clone()).gql()?;
+        if let Some(value) = compiled::read(ctx, "Order", Shape::Connection, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let rows = queries::list(db, principal, &filter, &page).await.gql()?;
-        Ok(connection(rows, sort.key, ListCount(filter), Order))
+        Ok(Compiled::Resolve(connection(
+            rows,
+            sort.key,
+            ListCount(filter),
+            Order,
+        )))
     }
 
     /// The order with this number (`SO-…` or `PO-…`), or null.
@@ -145,16 +157,20 @@ impl TradeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "An order number; case does not matter.")] number: String,
-    ) -> async_graphql::Result<Option<Order>> {
+    ) -> async_graphql::Result<Compiled<Option<Order>>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = Filter {
             number: Some(number.trim().to_uppercase()),
             ..Filter::default()
         };
+        let listing = Listing::rows(queries::listing(principal, &filter).gql()?);
+        if let Some(value) = compiled::read(ctx, "Order", Shape::One, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let page = PageRequest::parse(sort_of(None), page_args(Some(1), None, None, None)).gql()?;
         let rows = queries::list(db, principal, &filter, &page).await.gql()?;
-        Ok(rows.items.into_iter().next().map(Order))
+        Ok(Compiled::Resolve(rows.items.into_iter().next().map(Order)))
     }
 }
 

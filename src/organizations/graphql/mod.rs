@@ -1,5 +1,6 @@
 //! The directory as the API shows it: designed types, not the tables.
 
+mod compiled;
 mod inputs;
 mod mutation;
 mod query;
@@ -9,3 +10,5 @@ pub use inputs::input_id;
 pub use mutation::DirectoryMutation;
 pub use query::{DirectoryQuery, SortDirection};
 pub use types::*;
+
+pub use compiled::register as register_compiled;

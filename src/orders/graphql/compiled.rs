@@ -1,0 +1,283 @@
+//! Orders and their lines as the compiled read path reads them: each field from its column,
+//! each relation from the statement its loader runs.
+
+use async_graphql::{Name, Value};
+use entity::{enums, order, order_line, organization};
+use sea_orm::sea_query::Expr;
+use sea_orm::{EntityTrait, QueryTrait};
+use serde_json::Value as Json;
+
+use super::types::{LineStatus, Order, OrderKind, OrderStatus};
+use crate::catalog::graphql::{PriceSource, UnitOfMeasure};
+use crate::graphql::compiled::fallback;
+use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
+use crate::graphql::compiled::values::{self, enumeration};
+use crate::ids::NodeType;
+use crate::orders::model::OrderFilter;
+use crate::orders::queries;
+use crate::organizations::graphql::loader;
+use crate::organizations::loaders::{OrderId, unshare};
+use crate::pagination::{PageRequest, Sort};
+
+const CURRENCY: Col = Col::of("currency");
+
+fn amount(column: &'static str) -> [Col; 2] {
+    [Col::of(column), CURRENCY]
+}
+
+fn line_amount(column: &'static str) -> [Col; 2] {
+    [Col::of(column), Col::of_parent("currency")]
+}
+
+/// A difference of two stored amounts in the third column's currency.
+fn difference(values: &[Json], fields: &[(Name, String)]) -> Option<Value> {
+    let [a, b, Json::String(currency)] = values else {
+        return None;
+    };
+    let (Some(a), Some(b)) = (values::units(a)?, values::units(b)?) else {
+        return Some(Value::Null);
+    };
+    Some(values::money_object(a - b, currency, fields))
+}
+
+fn partner_code(values: &[Json], fields: &[(Name, String)]) -> Option<Value> {
+    values::text_object("PartnerCode", &["qualifier", "code"], values, fields, true)
+}
+
+fn one_time_address(values: &[Json], fields: &[(Name, String)]) -> Option<Value> {
+    values::text_object(
+        "OneTimeAddress",
+        &["name", "street", "city", "region", "postalCode", "country"],
+        values,
+        fields,
+        false,
+    )
+}
+
+/// The orders a page of `Query.orders` reads.
+pub fn orders_listing(
+    principal: &crate::access::Principal,
+    filter: &OrderFilter,
+    sort: Sort,
+    page: PageRequest,
+) -> crate::error::Result<Listing> {
+    let column = queries::sort_column(sort.key);
+    Ok(Listing::page(
+        queries::listing(principal, filter)?,
+        Paging {
+            page,
+            key: sort.key,
+            sort: Expr::col((order::Entity, column)),
+            id: Expr::col((order::Entity, order::Column::Id)),
+        },
+    ))
+}
+
+pub fn register(catalog: &mut Catalog) {
+    catalog.add(
+        ObjectSpec::new("Order", "orders")
+            .value("id", Col::uuid("id"), |v| {
+                values::global_id(NodeType::Order, v)
+            })
+            .value("number", Col::of("number"), values::text)
+            .value(
+                "kind",
+                Col::of("kind"),
+                enumeration::<enums::OrderKind, OrderKind>,
+            )
+            .value("poNumber", Col::of("buyer_po_number"), values::text)
+            .value(
+                "status",
+                Col::of("status"),
+                enumeration::<enums::OrderStatus, OrderStatus>,
+            )
+            .object("total", "Money", &amount("total"), values::money)
+            .object("tax", "Money", &amount("tax_total"), values::money)
+            .object(
+                "invoiced",
+                "Money",
+                &amount("invoiced_amount"),
+                values::money,
+            )
+            .object(
+                "subtotal",
+                "Money",
+                &[Col::of("total"), Col::of("tax_total"), CURRENCY],
+                difference,
+            )
+            .value("currency", CURRENCY, values::text)
+            .value("requestedDate", Col::of("requested_date"), values::date)
+            .object(
+                "oneTimeShipTo",
+                "OneTimeAddress",
+                &[
+                    Col::of("ship_to_name"),
+                    Col::of("ship_to_street"),
+                    Col::of("ship_to_city"),
+                    Col::of("ship_to_region"),
+                    Col::of("ship_to_postal_code"),
+                    Col::of("ship_to_country"),
+                ],
+                one_time_address,
+            )
+            .object(
+                "shipToCode",
+                "PartnerCode",
+                &[Col::of("ship_to_qualifier"), Col::of("ship_to_code")],
+                partner_code,
+            )
+            .value(
+                "paymentTermsDays",
+                Col::of("payment_terms_days"),
+                values::int,
+            )
+            .value("notes", Col::of("notes"), values::text)
+            .value("submittedAt", Col::of("submitted_at"), values::date_time)
+            .value("updatedAt", Col::of("updated_at"), values::date_time)
+            .value("version", Col::of("version"), values::int)
+            .related("buyerParty", "TradingParty", Shape::One, |_| {
+                Ok(Some(party("buyer_id")))
+            })
+            .related("sellerParty", "TradingParty", Shape::One, |_| {
+                Ok(Some(party("seller_id")))
+            })
+            .related("buyer", "Organization", Shape::One, |asked| {
+                organization_of(asked.principal, "buyer_id").map(Some)
+            })
+            .related("seller", "Organization", Shape::One, |asked| {
+                organization_of(asked.principal, "seller_id").map(Some)
+            })
+            .related("lines", "OrderLine", Shape::List, |_| {
+                Ok(Some(
+                    Listing::rows(order_line::Entity::find().into_query())
+                        .of_parent(
+                            Expr::col((order_line::Entity, order_line::Column::OrderId)),
+                            "id",
+                        )
+                        .ordered(vec![Expr::col((
+                            order_line::Entity,
+                            order_line::Column::LineNumber,
+                        ))]),
+                ))
+            })
+            .fallback(fallback::<Order, _>(|ctx, ids| {
+                Box::pin(async move {
+                    let found = loader(ctx)?
+                        .load_many(ids.into_iter().map(OrderId))
+                        .await
+                        .map_err(unshare)
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    Ok(found.into_iter().map(|(k, m)| (k.0, Order(m))).collect())
+                })
+            })),
+    );
+    catalog.add(
+        ObjectSpec::new("TradingParty", "organizations")
+            .value("code", Col::of("code"), values::text)
+            .value("name", Col::of("name"), values::text),
+    );
+    catalog.add(
+        ObjectSpec::new("OrderLine", "order_lines")
+            .value("lineNumber", Col::of("line_number"), values::int)
+            .related("product", "Product", Shape::One, |asked| {
+                Ok(Some(
+                    Listing::rows(crate::catalog::products::visible(asked.principal)?).of_parent(
+                        Expr::col((entity::product::Entity, entity::product::Column::Id)),
+                        "product_id",
+                    ),
+                ))
+            })
+            .value(
+                "buyerPartNumber",
+                Col::of("buyer_part_number"),
+                values::text,
+            )
+            .object(
+                "itemCode",
+                "PartnerCode",
+                &[Col::of("item_qualifier"), Col::of("item_code")],
+                partner_code,
+            )
+            .value("orderedUnit", Col::of("ordered_unit"), values::text)
+            .value("packSize", Col::of("pack_size"), values::int)
+            .value("quantity", Col::of("quantity"), values::decimal)
+            .value(
+                "unit",
+                Col::of("unit"),
+                enumeration::<enums::UnitOfMeasure, UnitOfMeasure>,
+            )
+            .object(
+                "unitPrice",
+                "Money",
+                &line_amount("unit_price"),
+                values::money,
+            )
+            .object(
+                "orderedUnitPrice",
+                "Money",
+                &line_amount("ordered_unit_price"),
+                values::money,
+            )
+            .value(
+                "priceSource",
+                Col::of("price_source"),
+                enumeration::<enums::PriceSource, PriceSource>,
+            )
+            .object(
+                "lineTotal",
+                "Money",
+                &line_amount("line_total"),
+                values::money,
+            )
+            .value("taxRatePercent", Col::of("tax_rate"), values::decimal)
+            .object(
+                "taxAmount",
+                "Money",
+                &line_amount("tax_amount"),
+                values::money,
+            )
+            .value("requestedDate", Col::of("requested_date"), values::date)
+            .value(
+                "status",
+                Col::of("status"),
+                enumeration::<enums::LineStatus, LineStatus>,
+            )
+            .value(
+                "acceptedQuantity",
+                Col::of("accepted_quantity"),
+                values::decimal,
+            )
+            .value("promisedDate", Col::of("promised_date"), values::date)
+            .value(
+                "shippedQuantity",
+                Col::of("shipped_quantity"),
+                values::decimal,
+            )
+            .value(
+                "invoicedQuantity",
+                Col::of("invoiced_quantity"),
+                values::decimal,
+            ),
+    );
+}
+
+/// The code and name of the organization the order's `column` names, whoever may see it.
+fn party(column: &'static str) -> Listing {
+    Listing::rows(organization::Entity::find().into_query()).of_parent(
+        Expr::col((organization::Entity, organization::Column::Id)),
+        column,
+    )
+}
+
+/// The organization the parent's `column` names, if the principal may see it.
+fn organization_of(
+    principal: &crate::access::Principal,
+    column: &'static str,
+) -> crate::error::Result<Listing> {
+    Ok(
+        Listing::rows(crate::organizations::service::visible(principal)?).of_parent(
+            Expr::col((organization::Entity, organization::Column::Id)),
+            column,
+        ),
+    )
+}

@@ -1,0 +1,385 @@
+//! Compiled reads answer exactly as the resolvers do. A generator reads the served schema
+//! and writes random selections under the compiled root fields (depths 1 to 4, random
+//! arguments, aliases, inline and named fragments, `@skip` and `@include` with variables,
+//! `__typename`); two nodes on one database, one compiling reads and one resolving them
+//! field by field, must give the same response to each, for staff, a distributor's portal,
+//! a dealer's portal and a distributor's API token.
+//!
+//! `COMPILED_READS_SEED` and `COMPILED_READS_CASES` run other or more cases.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use entity::enums::UserRole;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app, spawn_node_like};
+
+/// A small deterministic generator (xorshift), so a failing case can be run again.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const INTROSPECTION: &str = r#"{ __schema { types { name kind
+  fields { name type { ...T } args { name defaultValue type { ...T } } }
+  inputFields { name defaultValue type { ...T } }
+  possibleTypes { name } enumValues { name } } } }
+  fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }"#;
+
+#[derive(Clone, Debug)]
+struct TypeRef {
+    name: String,
+    list: bool,
+    required: bool,
+}
+
+fn type_ref(t: &Value) -> TypeRef {
+    let mut required = false;
+    let mut list = false;
+    let mut at = t;
+    if at["kind"] == "NON_NULL" {
+        required = true;
+        at = &at["ofType"];
+    }
+    while at["kind"] == "NON_NULL" || at["kind"] == "LIST" {
+        if at["kind"] == "LIST" {
+            list = true;
+        }
+        at = &at["ofType"];
+    }
+    TypeRef {
+        name: at["name"].as_str().unwrap_or_default().to_owned(),
+        list,
+        required,
+    }
+}
+
+struct Generator<'s> {
+    types: &'s HashMap<String, Value>,
+    dice: Dice,
+    fragments: Vec<String>,
+    aliases: usize,
+}
+
+impl<'s> Generator<'s> {
+    fn kind(&self, name: &str) -> &str {
+        self.types[name]["kind"].as_str().unwrap_or_default()
+    }
+
+    /// A value for an argument or input field of type `t`; `None` to leave it out.
+    fn value(&mut self, name: &str, t: &TypeRef, depth: usize) -> Option<String> {
+        if matches!(name, "first" | "last") {
+            return Some(self.dice.below(5).to_string());
+        }
+        let one = |g: &mut Self| -> Option<String> {
+            match (g.kind(&t.name), t.name.as_str()) {
+                ("SCALAR", "Boolean") => Some(g.dice.chance(50).to_string()),
+                ("SCALAR", "Int") => Some(g.dice.below(5).to_string()),
+                ("ENUM", _) => {
+                    let values = g.types[&t.name]["enumValues"].as_array()?.clone();
+                    Some(g.dice.pick(&values)["name"].as_str()?.to_owned())
+                }
+                ("INPUT_OBJECT", _) if depth < 2 => {
+                    let fields = g.types[&t.name]["inputFields"].as_array()?.clone();
+                    let mut parts = Vec::new();
+                    for f in fields {
+                        let ft = type_ref(&f["type"]);
+                        let fname = f["name"].as_str()?;
+                        let wanted = ft.required && f["defaultValue"].is_null();
+                        if wanted || g.dice.chance(40) {
+                            match g.value(fname, &ft, depth + 1) {
+                                Some(v) => parts.push(format!("{fname}: {v}")),
+                                None if wanted => return None,
+                                None => {}
+                            }
+                        }
+                    }
+                    Some(format!("{{ {} }}", parts.join(", ")))
+                }
+                _ => None,
+            }
+        };
+        if t.list {
+            let n = 1 + self.dice.below(2);
+            let items: Option<Vec<String>> = (0..n).map(|_| one(self)).collect();
+            items.map(|i| format!("[{}]", i.join(", ")))
+        } else {
+            one(self)
+        }
+    }
+
+    fn arguments(&mut self, field: &Value) -> Option<String> {
+        let mut parts = Vec::new();
+        let mut paged = false;
+        for arg in field["args"].as_array()? {
+            let name = arg["name"].as_str()?;
+            let t = type_ref(&arg["type"]);
+            let wanted = t.required && arg["defaultValue"].is_null();
+            if matches!(name, "first" | "last") {
+                if paged || !self.dice.chance(70) {
+                    continue;
+                }
+                paged = true;
+            } else if !wanted && !self.dice.chance(30) {
+                continue;
+            }
+            match self.value(name, &t, 0) {
+                Some(v) => parts.push(format!("{name}: {v}")),
+                None if wanted => return None,
+                None => {}
+            }
+        }
+        Some(if parts.is_empty() {
+            String::new()
+        } else {
+            format!("({})", parts.join(", "))
+        })
+    }
+
+    fn directive(&mut self) -> &'static str {
+        if !self.dice.chance(10) {
+            return "";
+        }
+        const DIRECTIVES: [&str; 4] = [
+            " @include(if: $yes)",
+            " @include(if: $no)",
+            " @skip(if: $yes)",
+            " @skip(if: $no)",
+        ];
+        DIRECTIVES[self.dice.below(DIRECTIVES.len())]
+    }
+
+    /// A selection set for `type_name`, `depth` levels deep at most.
+    fn selection(&mut self, type_name: &str, depth: usize) -> String {
+        let t = &self.types[type_name];
+        let mut out = String::new();
+        if matches!(self.kind(type_name), "INTERFACE" | "UNION") {
+            let possible: Vec<String> = t["possibleTypes"]
+                .as_array()
+                .map(|p| {
+                    p.iter()
+                        .filter_map(|x| x["name"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if self.kind(type_name) == "INTERFACE" && self.dice.chance(70) {
+                let own = self.fields_of(type_name, depth, 2);
+                out.push_str(&own);
+            }
+            for member in possible {
+                if self.dice.chance(60) {
+                    let inner = self.fields_of(&member, depth, 3);
+                    let _ = write!(out, " ... on {member}{} {{ {inner} }}", self.directive());
+                }
+            }
+            out.push_str(" __typename");
+            return out;
+        }
+        self.fields_of(type_name, depth, 5)
+    }
+
+    fn fields_of(&mut self, type_name: &str, depth: usize, most: usize) -> String {
+        let fields: Vec<Value> = self.types[type_name]["fields"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut out = String::new();
+        if fields.is_empty() {
+            return " __typename".into();
+        }
+        let count = 1 + self.dice.below(most);
+        let mut written = 0;
+        for _ in 0..count * 3 {
+            if written >= count {
+                break;
+            }
+            let field = self.dice.pick(&fields).clone();
+            let Some(text) = self.field(&field, depth) else {
+                continue;
+            };
+            written += 1;
+            if self.dice.chance(10) {
+                let name = format!("F{}", self.fragments.len());
+                self.fragments
+                    .push(format!("fragment {name} on {type_name} {{ {text} }}"));
+                let _ = write!(out, " ...{name}");
+            } else if self.dice.chance(10) {
+                let _ = write!(out, " ... on {type_name}{} {{ {text} }}", self.directive());
+            } else {
+                let _ = write!(out, " {text}");
+            }
+        }
+        if written == 0 || self.dice.chance(15) {
+            out.push_str(" __typename");
+        }
+        out
+    }
+
+    fn field(&mut self, field: &Value, depth: usize) -> Option<String> {
+        let name = field["name"].as_str()?.to_owned();
+        let t = type_ref(&field["type"]);
+        let arguments = self.arguments(field)?;
+        let alias = if self.dice.chance(25) {
+            self.aliases += 1;
+            format!("a{}: ", self.aliases)
+        } else {
+            String::new()
+        };
+        let directive = self.directive();
+        match self.kind(&t.name) {
+            "SCALAR" | "ENUM" => Some(format!("{alias}{name}{arguments}{directive}")),
+            _ if depth == 0 => None,
+            _ => {
+                let inner = self.selection(&t.name, depth - 1);
+                Some(format!("{alias}{name}{arguments}{directive} {{ {inner} }}"))
+            }
+        }
+    }
+
+    /// One document: a compiled root field with a random selection.
+    fn document(&mut self, numbers: &[String]) -> String {
+        self.fragments.clear();
+        let depth = 1 + self.dice.below(4);
+        let root = if self.dice.chance(75) {
+            let orders = self.types["Query"]["fields"]
+                .as_array()
+                .and_then(|f| f.iter().find(|f| f["name"] == "orders"))
+                .cloned()
+                .unwrap_or_default();
+            let arguments = self.arguments(&orders).unwrap_or_default();
+            let inner = self.selection("OrderConnection", depth);
+            format!("orders{arguments} {{ {inner} }}")
+        } else {
+            let number = self.dice.pick(numbers).clone();
+            let inner = self.selection("Order", depth);
+            format!("order(number: \"{number}\") {{ {inner} }}")
+        };
+        let body = format!("{root} {}", self.fragments.join(" "));
+        let variables: Vec<String> = ["yes", "no"]
+            .iter()
+            .filter(|v| body.contains(&format!("${v})")))
+            .map(|v| format!("${v}: Boolean = {}", *v == "yes"))
+            .collect();
+        let header = if variables.is_empty() {
+            "query".to_owned()
+        } else {
+            format!("query({})", variables.join(", "))
+        };
+        format!("{header} {{ {root} }} {}", self.fragments.join(" "))
+    }
+}
+
+async fn schema_types(app: &TestApp) -> HashMap<String, Value> {
+    let body = app.graphql(INTROSPECTION, json!({})).await;
+    body["data"]["__schema"]["types"]
+        .as_array()
+        .expect("the schema")
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap_or_default().to_owned(), t.clone()))
+        .collect()
+}
+
+/// Staff, DIST-001's portal, DLR-0001's portal and DIST-001's API token.
+async fn principals(app: &TestApp, api_token: String) -> Vec<(&'static str, String)> {
+    let dealer = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Code.eq("DLR-0001"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the demo has DLR-0001");
+    app.create_user(
+        "buyer@dlr-0001.example",
+        "dlr-0001 portal password",
+        UserRole::PartnerAdmin,
+        Some(dealer.id),
+    )
+    .await;
+    vec![
+        ("staff", app.token.clone()),
+        (
+            "distributor",
+            app.token_for("portal@dist-001.example", "dist-001-demo-portal")
+                .await,
+        ),
+        (
+            "dealer",
+            app.token_for("buyer@dlr-0001.example", "dlr-0001 portal password")
+                .await,
+        ),
+        ("api token", api_token),
+    ]
+}
+
+#[tokio::test]
+async fn compiled_reads_answer_as_the_resolvers_do_for_random_selections() {
+    let app = spawn_app().await;
+    let demo = channelgraph::seed::demo(&app.db).await.unwrap();
+    let resolving = spawn_node_like(&app, |s| s.compiled_reads = false).await;
+    let types = schema_types(&app).await;
+    let numbers: Vec<String> = entity::order::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.number)
+        .step_by(7)
+        .collect();
+    let seed = std::env::var("COMPILED_READS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_c0de_u64);
+    let cases: usize = std::env::var("COMPILED_READS_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(75);
+    let principals = principals(&app, demo.api_token.clone().unwrap()).await;
+    let mut generator = Generator {
+        types: &types,
+        dice: Dice(seed | 1),
+        fragments: Vec::new(),
+        aliases: 0,
+    };
+    let mut answered = 0;
+    for case in 0..cases {
+        for (who, token) in &principals {
+            let document = generator.document(&numbers);
+            let compiled = app.graphql_as(token, &document, json!({})).await;
+            let resolved = resolving.graphql_as(token, &document, json!({})).await;
+            assert_eq!(
+                compiled, resolved,
+                "case {case} as {who} (seed {seed}) differs:\n{document}"
+            );
+            if compiled["data"].is_object() {
+                answered += 1;
+            }
+        }
+    }
+    // Most cases must be answered, or the test compares errors only.
+    assert!(
+        answered * 2 > cases * principals.len(),
+        "only {answered} of {} cases answered",
+        cases * principals.len()
+    );
+}
