@@ -19,7 +19,7 @@ use crate::store::now;
 use crate::store::{self};
 
 /// A link is visible when both of its ends are.
-fn visible(principal: &Principal) -> Condition {
+pub(crate) fn visible(principal: &Principal) -> Condition {
     Condition::all()
         .add(principal.owned_by_visible(Column::UpstreamId))
         .add(principal.owned_by_visible(Column::DownstreamId))

@@ -147,6 +147,31 @@ pub async fn trading_partners(
         .collect())
 }
 
+/// The organizations `filter` matches that the principal may see, unordered: the
+/// statement of [`list`] before it is paged, for a compiled read.
+pub fn listing(
+    principal: &Principal,
+    filter: &OrganizationFilter,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_directory()?;
+    Ok(Entity::find()
+        .filter(filter_condition(filter))
+        .filter(principal.visible_organizations())
+        .into_query())
+}
+
+/// The statement of [`by_code`], for a compiled read.
+pub fn by_code_listing(
+    principal: &Principal,
+    code: &str,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_directory()?;
+    Ok(Entity::find()
+        .filter(Column::Code.eq(code.trim().to_uppercase()))
+        .filter(principal.visible_organizations())
+        .into_query())
+}
+
 #[tracing::instrument(skip(db, principal))]
 pub async fn list(
     db: &impl ConnectionTrait,

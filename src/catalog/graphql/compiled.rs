@@ -4,13 +4,19 @@ use entity::enums;
 
 use super::types::{Product, ProductStatus, UnitOfMeasure};
 use crate::graphql::compiled::fallback;
-use crate::graphql::compiled::spec::{Catalog, Col, ObjectSpec};
+use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
 use crate::organizations::graphql::loader;
 use crate::organizations::loaders::{ProductId, unshare};
+use sea_orm::sea_query::{Expr, ExprTrait};
 
 pub fn register(catalog: &mut Catalog) {
+    catalog.add_node(NodeType::Product, "Product", |principal, id| {
+        let mut select = crate::catalog::products::visible(principal)?;
+        select.and_where(Expr::col((entity::product::Entity, entity::product::Column::Id)).eq(id));
+        Ok(Listing::rows(select))
+    });
     catalog.add(
         ObjectSpec::new("Product", "products")
             .value("id", Col::uuid("id"), |v| {

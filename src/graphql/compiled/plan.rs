@@ -276,10 +276,12 @@ impl<'a> Compiler<'a> {
             json: Vec::new(),
         };
         let parts = match shape {
-            Shape::One | Shape::List => match self.view(target, &sets, &mut row, parent)? {
-                Some(view) => Parts::Node(view),
-                None => return Ok(None),
-            },
+            Shape::One | Shape::Required | Shape::List => {
+                match self.view(target, &sets, &mut row, parent)? {
+                    Some(view) => Parts::Node(view),
+                    None => return Ok(None),
+                }
+            }
             Shape::Connection => {
                 let Some(parts) = self.connection(target, &sets, &mut row, parent)? else {
                     return Ok(None);
@@ -345,13 +347,13 @@ impl<'a> Compiler<'a> {
                 for o in &listing.order {
                     inner.order_by_expr(o.clone(), Order::Asc);
                 }
-                if shape == Shape::One {
+                if matches!(shape, Shape::One | Shape::Required) {
                     inner.limit(1);
                 }
             }
         }
         let object = self.json_object(std::mem::take(&mut row.json));
-        let value = if shape == Shape::One {
+        let value = if matches!(shape, Shape::One | Shape::Required) {
             object
         } else {
             self.aggregate(object)
@@ -382,6 +384,9 @@ impl<'a> Compiler<'a> {
     fn one_may_be_empty(&self, selected: &Selected<'a>, types: &[&str]) -> ServerResult<bool> {
         if selected.occurrences.len() < 2 {
             return Ok(false);
+        }
+        if !selected.same_arguments() {
+            return Ok(true);
         }
         for occurrence in &selected.occurrences {
             let set = [&occurrence.node.selection_set.node];

@@ -21,6 +21,20 @@ impl<'a> Selected<'a> {
         self.occurrences[0]
     }
 
+    /// Whether every occurrence has the same arguments. The executor answers each with its
+    /// own where they differ, which the spec forbids but validation lets through.
+    pub fn same_arguments(&self) -> bool {
+        let first = &self.occurrences[0].node.arguments;
+        self.occurrences[1..].iter().all(|other| {
+            let args = &other.node.arguments;
+            args.len() == first.len()
+                && args
+                    .iter()
+                    .zip(first)
+                    .all(|((n1, v1), (n2, v2))| n1.node == n2.node && v1.node == v2.node)
+        })
+    }
+
     /// The selection sets of every occurrence.
     pub fn sets(&self) -> Vec<&'a SelectionSet> {
         self.occurrences

@@ -56,6 +56,15 @@ impl<'p> Shaper<'p> {
                     self.node(view, rows)
                 }
             }
+            (Parts::Node(view), Shape::Required) => {
+                if rows.is_null() {
+                    Err(Error::NotFound(
+                        "an organization this object belongs to is not visible".into(),
+                    ))
+                } else {
+                    self.node(view, rows)
+                }
+            }
             (Parts::Node(view), _) => {
                 let rows = array(rows)?;
                 let mut list = Vec::with_capacity(rows.len());

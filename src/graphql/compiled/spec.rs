@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::selection::Reader;
 use crate::access::Principal;
+use crate::ids::NodeType;
 use crate::pagination::{PageRequest, SortKey};
 
 /// A column of a row the compiler reads.
@@ -137,6 +138,8 @@ pub type Relate =
 pub enum Shape {
     /// At most one row; null when none.
     One,
+    /// Exactly one row (a contact's organization): none is an error.
+    Required,
     /// Every row, in order.
     List,
     /// A Relay connection, paged.
@@ -268,14 +271,27 @@ pub struct AbstractSpec {
     pub members: Vec<(&'static str, &'static str)>,
 }
 
+/// The statement that reads one object by id, as far as the principal may see it.
+pub type Lookup = fn(&Principal, Uuid) -> crate::error::Result<Listing>;
+
 /// Every type the compiler can read, built once with the schema.
 #[derive(Clone, Default)]
 pub struct Catalog {
     objects: HashMap<&'static str, ObjectSpec>,
     abstracts: HashMap<&'static str, AbstractSpec>,
+    nodes: HashMap<NodeType, (&'static str, Lookup)>,
 }
 
 impl Catalog {
+    /// `node(id:)` reads ids of `node_type` as `target` with `lookup`.
+    pub fn add_node(&mut self, node_type: NodeType, target: &'static str, lookup: Lookup) {
+        self.nodes.insert(node_type, (target, lookup));
+    }
+
+    pub fn node(&self, node_type: NodeType) -> Option<(&'static str, Lookup)> {
+        self.nodes.get(&node_type).copied()
+    }
+
     pub fn add(&mut self, spec: ObjectSpec) {
         self.objects.insert(spec.name, spec);
     }

@@ -3,7 +3,7 @@
 
 use async_graphql::{Name, Value};
 use entity::{enums, order, order_line, organization};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{EntityTrait, QueryTrait};
 use serde_json::Value as Json;
 
@@ -171,6 +171,11 @@ pub fn register(catalog: &mut Catalog) {
                 })
             })),
     );
+    catalog.add_node(NodeType::Order, "Order", |principal, id| {
+        let mut select = queries::listing(principal, &OrderFilter::default())?;
+        select.and_where(Expr::col((order::Entity, order::Column::Id)).eq(id));
+        Ok(Listing::rows(select))
+    });
     catalog.add(
         ObjectSpec::new("TradingParty", "organizations")
             .value("code", Col::of("code"), values::text)

@@ -5,7 +5,11 @@
 use entity::{enums, organization};
 use sea_orm::sea_query::Expr;
 
-use super::types::{CustomerType, IndustrySegment, OrganizationKind, OrganizationStatus};
+use super::types::{
+    Address, AddressKind, BuyingRole, ChannelLink, ChannelLinkFilter, ChannelLinkKind,
+    ChannelLinkStatus, Contact, CustomerType, IndustrySegment, OrganizationKind,
+    OrganizationStatus, RelationshipLevel,
+};
 use crate::error::{Error, Result};
 use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{
@@ -14,7 +18,11 @@ use crate::graphql::compiled::spec::{
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
 use crate::organizations::graphql::{Organization, loader, organization};
-use crate::organizations::loaders::{ChildRelation, OrganizationId, OrganizationRelation, unshare};
+use crate::organizations::loaders::{
+    AddressId, AddressRelation, ChannelLinkId, ChildRelation, ContactId, ContactRelation,
+    LinkRelation, OrganizationId, OrganizationRelation, unshare,
+};
+use crate::organizations::model::LinkEnd;
 use crate::pagination::{PageArgs, PageRequest, Sort, SortKey};
 
 /// The page of `relation` a connection field asks for, sorted by `sort`.
@@ -139,6 +147,27 @@ fn organization_spec(name: &'static str) -> ObjectSpec {
                 )
             },
         )
+        .related("contacts", "Contact", Shape::Connection, move |asked| {
+            let include_archived = flag(asked, "includeArchived")?;
+            child_listing(asked, ContactRelation { include_archived }, by_name)
+        })
+        .related("addresses", "Address", Shape::Connection, |asked| {
+            let include_archived = flag(asked, "includeArchived")?;
+            child_listing(
+                asked,
+                AddressRelation { include_archived },
+                Sort::ascending(SortKey::CreatedAt),
+            )
+        })
+        .related("upstreamLinks", "ChannelLink", Shape::Connection, |asked| {
+            links(asked, LinkEnd::Downstream)
+        })
+        .related(
+            "downstreamLinks",
+            "ChannelLink",
+            Shape::Connection,
+            |asked| links(asked, LinkEnd::Upstream),
+        )
         .related("orders", "Order", Shape::Connection, |asked| {
             let filter = asked
                 .argument::<crate::orders::graphql::OrderFilter>("filter")
@@ -167,6 +196,47 @@ fn organization_spec(name: &'static str) -> ObjectSpec {
                     .collect())
             })
         }))
+}
+
+/// An organization's channel links, seen from `end`, filtered as asked.
+fn links(asked: &Asked<'_, '_>, end: LinkEnd) -> Result<Option<Listing>> {
+    let filter = asked
+        .argument::<ChannelLinkFilter>("filter")
+        .map_err(|e| Error::Internal(e.message))?
+        .unwrap_or_default();
+    child_listing(
+        asked,
+        LinkRelation {
+            end,
+            filter: filter.into(),
+        },
+        Sort::ascending(SortKey::CreatedAt),
+    )
+}
+
+/// The organization a row's `column` names, which the principal must see.
+fn owner(asked: &Asked<'_, '_>, column: &'static str) -> Result<Option<Listing>> {
+    Ok(Some(
+        Listing::rows(crate::organizations::service::visible(asked.principal)?).of_parent(
+            Expr::col((organization::Entity, organization::Column::Id)),
+            column,
+        ),
+    ))
+}
+
+/// One row of `E` by id, where `visible` lets the principal see it.
+fn by_id<E: sea_orm::EntityTrait>(
+    visible: sea_orm::Condition,
+    id_column: E::Column,
+    id: uuid::Uuid,
+) -> Listing {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryTrait};
+    Listing::rows(
+        E::find()
+            .filter(visible)
+            .filter(id_column.eq(id))
+            .into_query(),
+    )
 }
 
 /// A kind's own list of organizations it reaches through links of `kind`.
@@ -245,4 +315,158 @@ pub fn register(catalog: &mut Catalog) {
         Supplies,
     ));
     catalog.add(organization_spec("PublicInterestOrganization"));
+    catalog.add(contact_spec());
+    catalog.add(address_spec());
+    catalog.add(link_spec());
+    catalog.add_node(NodeType::Organization, "Organization", |principal, id| {
+        principal.ensure_can_read_directory()?;
+        Ok(by_id::<organization::Entity>(
+            principal.visible_organizations(),
+            organization::Column::Id,
+            id,
+        ))
+    });
+    catalog.add_node(NodeType::Contact, "Contact", |principal, id| {
+        principal.ensure_can_read_directory()?;
+        Ok(by_id::<entity::contact::Entity>(
+            principal.owned_by_visible(entity::contact::Column::OrganizationId),
+            entity::contact::Column::Id,
+            id,
+        ))
+    });
+    catalog.add_node(NodeType::Address, "Address", |principal, id| {
+        principal.ensure_can_read_directory()?;
+        Ok(by_id::<entity::address::Entity>(
+            principal.owned_by_visible(entity::address::Column::OrganizationId),
+            entity::address::Column::Id,
+            id,
+        ))
+    });
+    catalog.add_node(NodeType::ChannelLink, "ChannelLink", |principal, id| {
+        use entity::channel_link::{Column, Entity};
+        principal.ensure_can_read_directory()?;
+        let visible = crate::organizations::links::visible(principal);
+        Ok(by_id::<Entity>(visible, Column::Id, id))
+    });
+}
+
+fn contact_spec() -> ObjectSpec {
+    ObjectSpec::new("Contact", "contacts")
+        .value("id", Col::uuid("id"), |v| {
+            values::global_id(NodeType::Contact, v)
+        })
+        .related("organization", "Organization", Shape::Required, |asked| {
+            owner(asked, "organization_id")
+        })
+        .value("name", Col::of("name"), values::text)
+        .value("title", Col::of("title"), values::text)
+        .value("email", Col::of("email"), values::text)
+        .value("phone", Col::of("phone"), values::text)
+        .value(
+            "buyingRole",
+            Col::of("buying_role"),
+            enumeration::<enums::BuyingRole, BuyingRole>,
+        )
+        .value("preferences", Col::of("preferences"), values::text)
+        .value("notes", Col::of("notes"), values::text)
+        .value("archivedAt", Col::of("archived_at"), values::date_time)
+        .value("createdAt", Col::of("created_at"), values::date_time)
+        .value("updatedAt", Col::of("updated_at"), values::date_time)
+        .value("version", Col::of("version"), values::int)
+        .fallback(fallback::<Contact, _>(|ctx, ids| {
+            Box::pin(async move {
+                let found = loader(ctx)?
+                    .load_many(ids.into_iter().map(ContactId))
+                    .await
+                    .map_err(unshare)
+                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                Ok(found.into_iter().map(|(k, m)| (k.0, Contact(m))).collect())
+            })
+        }))
+}
+
+fn address_spec() -> ObjectSpec {
+    ObjectSpec::new("Address", "addresses")
+        .value("id", Col::uuid("id"), |v| {
+            values::global_id(NodeType::Address, v)
+        })
+        .related("organization", "Organization", Shape::Required, |asked| {
+            owner(asked, "organization_id")
+        })
+        .value(
+            "kind",
+            Col::of("kind"),
+            enumeration::<enums::AddressKind, AddressKind>,
+        )
+        .value("line1", Col::of("line1"), values::text)
+        .value("line2", Col::of("line2"), values::text)
+        .value("city", Col::of("city"), values::text)
+        .value("region", Col::of("region"), values::text)
+        .value("postalCode", Col::of("postal_code"), values::text)
+        .value("country", Col::of("country"), values::text)
+        .value("gln", Col::of("gln"), values::text)
+        .value("duns", Col::of("duns"), values::text)
+        .value("archivedAt", Col::of("archived_at"), values::date_time)
+        .value("createdAt", Col::of("created_at"), values::date_time)
+        .value("updatedAt", Col::of("updated_at"), values::date_time)
+        .value("version", Col::of("version"), values::int)
+        .fallback(fallback::<Address, _>(|ctx, ids| {
+            Box::pin(async move {
+                let found = loader(ctx)?
+                    .load_many(ids.into_iter().map(AddressId))
+                    .await
+                    .map_err(unshare)
+                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                Ok(found.into_iter().map(|(k, m)| (k.0, Address(m))).collect())
+            })
+        }))
+}
+
+fn link_spec() -> ObjectSpec {
+    ObjectSpec::new("ChannelLink", "channel_links")
+        .value("id", Col::uuid("id"), |v| {
+            values::global_id(NodeType::ChannelLink, v)
+        })
+        .value(
+            "kind",
+            Col::of("kind"),
+            enumeration::<enums::ChannelLinkKind, ChannelLinkKind>,
+        )
+        .related("upstream", "Organization", Shape::Required, |asked| {
+            owner(asked, "upstream_id")
+        })
+        .related("downstream", "Organization", Shape::Required, |asked| {
+            owner(asked, "downstream_id")
+        })
+        .value(
+            "level",
+            Col::of("level"),
+            enumeration::<enums::RelationshipLevel, RelationshipLevel>,
+        )
+        .value(
+            "status",
+            Col::of("status"),
+            enumeration::<enums::ChannelLinkStatus, ChannelLinkStatus>,
+        )
+        .value("since", Col::of("since"), values::date)
+        .value("until", Col::of("until"), values::date)
+        .value("territory", Col::of("territory"), values::text)
+        .value("exclusive", Col::of("exclusive"), values::boolean)
+        .value("archivedAt", Col::of("archived_at"), values::date_time)
+        .value("createdAt", Col::of("created_at"), values::date_time)
+        .value("updatedAt", Col::of("updated_at"), values::date_time)
+        .value("version", Col::of("version"), values::int)
+        .fallback(fallback::<ChannelLink, _>(|ctx, ids| {
+            Box::pin(async move {
+                let found = loader(ctx)?
+                    .load_many(ids.into_iter().map(ChannelLinkId))
+                    .await
+                    .map_err(unshare)
+                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                Ok(found
+                    .into_iter()
+                    .map(|(k, m)| (k.0, ChannelLink(m)))
+                    .collect())
+            })
+        }))
 }

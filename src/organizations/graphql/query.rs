@@ -3,11 +3,14 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
+use sea_orm::sea_query::Expr;
 
 use super::types::*;
 use crate::access::Principal;
 use crate::domain;
 use crate::error::{Error, GqlResult};
+use crate::graphql::compiled::spec::{Listing, Paging, Shape};
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::ids::{NodeType, argument_id};
 use crate::organizations::model::OrganizationFilter as Filter;
@@ -140,7 +143,7 @@ async fn list<N: async_graphql::OutputType>(
     last: Option<i32>,
     before: Option<String>,
     node: impl Fn(entity::organization::Model) -> N,
-) -> async_graphql::Result<Conn<N>> {
+) -> async_graphql::Result<Compiled<Conn<N>>> {
     let principal = Principal::of(ctx).gql()?;
     let db = ctx.data::<DatabaseConnection>()?;
     let mut filter = filter.unwrap_or_default().parse().gql()?;
@@ -156,8 +159,37 @@ async fn list<N: async_graphql::OutputType>(
     }
     let sort = sort_of(order_by);
     let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+    let target = match only {
+        None => "Organization",
+        Some(entity::enums::OrganizationKind::EndCustomer) => "Customer",
+        Some(entity::enums::OrganizationKind::IntermediateCustomer) => "IntermediateCustomer",
+        Some(entity::enums::OrganizationKind::Distributor) => "Distributor",
+        Some(entity::enums::OrganizationKind::Supplier) => "Supplier",
+        Some(entity::enums::OrganizationKind::Brand) => "Brand",
+        Some(entity::enums::OrganizationKind::PublicInterest) => "PublicInterestOrganization",
+    };
+    let listing = Listing::page(
+        service::listing(principal, &filter).gql()?,
+        Paging {
+            page: page.clone(),
+            key: sort.key,
+            sort: Expr::col((entity::organization::Entity, service::sort_column(sort.key))),
+            id: Expr::col((
+                entity::organization::Entity,
+                entity::organization::Column::Id,
+            )),
+        },
+    );
+    if let Some(value) = compiled::read(ctx, target, Shape::Connection, listing).await? {
+        return Ok(Compiled::read(value));
+    }
     let rows = service::list(db, principal, &filter, &page).await.gql()?;
-    Ok(connection(rows, sort.key, ListCount(filter), node))
+    Ok(Compiled::Resolve(connection(
+        rows,
+        sort.key,
+        ListCount(filter),
+        node,
+    )))
 }
 
 #[derive(Default)]
@@ -182,7 +214,7 @@ macro_rules! directory_query {
                     #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
                     #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
                     #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-                ) -> async_graphql::Result<Conn<$node>> {
+                ) -> async_graphql::Result<Compiled<Conn<$node>>> {
                     list(ctx, $kind, filter, order_by, first, after, last, before, $wrap).await
                 }
             )*
@@ -192,11 +224,17 @@ macro_rules! directory_query {
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "A partner code; case does not matter.")] code: String,
-            ) -> async_graphql::Result<Option<Organization>> {
+            ) -> async_graphql::Result<Compiled<Option<Organization>>> {
                 let principal = Principal::of(ctx).gql()?;
                 let db = ctx.data::<DatabaseConnection>()?;
+                let listing = Listing::rows(service::by_code_listing(principal, &code).gql()?);
+                if let Some(value) =
+                    compiled::read(ctx, "Organization", Shape::One, listing).await?
+                {
+                    return Ok(Compiled::read(value));
+                }
                 let found = service::by_code(db, principal, &code).await.gql()?;
-                Ok(found.map(organization))
+                Ok(Compiled::Resolve(found.map(organization)))
             }
 
             /// The organizations you trade with upstream and may see in part: for a
