@@ -52,6 +52,7 @@ pub struct Application {
     server: Server,
     db: DatabaseConnection,
     statements: StatementCounter,
+    read_counts: std::sync::Arc<crate::graphql::compiled::ReadCounts>,
     worker: Worker,
     relay: BoxFuture<'static, ()>,
     retention: BoxFuture<'static, ()>,
@@ -158,9 +159,13 @@ impl Application {
                 limiter.shrink_to_fit();
             }
         });
-        let reads = crate::graphql::compiled::CompiledReads(settings.compiled_reads);
+        let reads = crate::graphql::compiled::CompiledReads {
+            on: settings.compiled_reads,
+            counts: Default::default(),
+        };
+        let read_counts = reads.counts.clone();
         let schema = schema_builder(&settings.limits)
-            .data(reads)
+            .data(reads.clone())
             .data(crate::graphql::catalog())
             .finish();
         let arguments = crate::graphql::arguments::ArgumentTypes::from_sdl(&schema.sdl())
@@ -244,6 +249,7 @@ impl Application {
             server,
             db: conn,
             statements,
+            read_counts,
             worker,
             relay,
             retention,
@@ -264,6 +270,11 @@ impl Application {
     /// Counts SQL statements run through the pool since start.
     pub fn statements(&self) -> StatementCounter {
         self.statements.clone()
+    }
+
+    /// Counts root fields read by compiled statements, and those left to resolvers.
+    pub fn read_counts(&self) -> std::sync::Arc<crate::graphql::compiled::ReadCounts> {
+        self.read_counts.clone()
     }
 
     /// Serves until a signal. SIGTERM stops accepting connections, closes every

@@ -43,7 +43,7 @@ impl Keyed for case::Model {
     }
 }
 
-fn sort_column(key: SortKey) -> Column {
+pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::UpdatedAt => Column::UpdatedAt,
         _ => Column::CreatedAt,
@@ -136,6 +136,18 @@ pub async fn by_ids(
 ) -> Result<HashMap<Uuid, case::Model>> {
     principal.ensure_can_read_crm()?;
     store::by_ids::<Entity>(db, ids, visible(principal)).await
+}
+
+/// The cases `filter` matches that the principal may see, unordered: the statement of
+/// [`list`] before it is paged, for a compiled read.
+pub fn listing(
+    principal: &Principal,
+    filter: &CaseFilter,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_crm()?;
+    Ok(sea_orm::QueryTrait::into_query(
+        Entity::find().filter(filter_condition(filter).add(visible(principal))),
+    ))
 }
 
 #[tracing::instrument(skip(db, principal))]

@@ -35,7 +35,7 @@ fn sort_column(key: SortKey) -> Column {
     }
 }
 
-fn visible(principal: &Principal) -> Condition {
+pub(crate) fn visible(principal: &Principal) -> Condition {
     principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId)
 }
 

@@ -99,6 +99,19 @@ pub async fn by_skus(
     Ok(rows.into_iter().map(|p| (p.sku.clone(), p)).collect())
 }
 
+/// The products `filter` matches that the principal may see, unordered: the statement of
+/// [`list`] before it is paged, for a compiled read.
+pub fn listing(
+    principal: &Principal,
+    filter: &ProductFilter,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_catalog()?;
+    Ok(Entity::find()
+        .filter(filter_condition(filter))
+        .filter(principal.visible_products())
+        .into_query())
+}
+
 #[tracing::instrument(skip(db, principal))]
 pub async fn list(
     db: &impl ConnectionTrait,

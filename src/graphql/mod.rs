@@ -139,6 +139,9 @@ pub fn catalog() -> compiled::spec::Catalog {
     crate::organizations::graphql::register_compiled(&mut catalog);
     crate::catalog::graphql::register_compiled(&mut catalog);
     crate::orders::graphql::register_compiled(&mut catalog);
+    crate::relationship::graphql::register_compiled(&mut catalog);
+    crate::cases::graphql::register_compiled(&mut catalog);
+    crate::growth::graphql::register_compiled(&mut catalog);
     catalog
 }
 

@@ -68,7 +68,7 @@ impl Keyed for lead::Model {
     }
 }
 
-fn sort_column(key: SortKey) -> Column {
+pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::UpdatedAt => Column::UpdatedAt,
         _ => Column::EnteredAt,
@@ -169,6 +169,21 @@ pub async fn by_ids(
         .into_iter()
         .map(|(id, m)| (id, effective(m, cutoff)))
         .collect())
+}
+
+/// The leads `filter` matches that the principal may see, unordered: the statement of
+/// [`list`] before it is paged, for a compiled read. Its rows are as stored: the fields an
+/// offer that ran out changes ([`effective`]) are for the resolvers.
+pub fn listing(
+    principal: &Principal,
+    crm: &CrmSettings,
+    filter: &LeadFilter,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_crm()?;
+    let cutoff = cutoff(crm);
+    Ok(Entity::find()
+        .filter(filter_condition(filter, cutoff).add(visible(principal, cutoff)))
+        .into_query())
 }
 
 #[tracing::instrument(skip(db, principal, crm))]

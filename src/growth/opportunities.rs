@@ -31,7 +31,7 @@ impl Keyed for opportunity::Model {
     }
 }
 
-fn sort_column(key: SortKey) -> Column {
+pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::Due | SortKey::Name => Column::ExpectedCloseOn,
         SortKey::CreatedAt => Column::CreatedAt,
@@ -71,6 +71,18 @@ pub async fn by_ids(
 ) -> Result<HashMap<Uuid, opportunity::Model>> {
     principal.ensure_can_read_crm()?;
     store::by_ids::<Entity>(db, ids, visible(principal)).await
+}
+
+/// The opportunities `filter` matches that the principal may see, unordered: the statement
+/// of [`list`] before it is paged, for a compiled read.
+pub fn listing(
+    principal: &Principal,
+    filter: &OpportunityFilter,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_crm()?;
+    Ok(sea_orm::QueryTrait::into_query(
+        Entity::find().filter(filter_condition(filter).add(visible(principal))),
+    ))
 }
 
 #[tracing::instrument(skip(db, principal))]

@@ -190,6 +190,21 @@ pub async fn lines_of(
     Ok(grouped(rows, |r| r.order_id))
 }
 
+/// Steps of orders' histories by id, as far as the principal may see them.
+pub async fn events_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, order_event::Model>> {
+    principal.ensure_can_read_orders()?;
+    let rows = order_event::Entity::find()
+        .filter(order_event::Column::Id.is_in(ids.iter().copied()))
+        .filter(principal.owned_by_visible_order(order_event::Column::OrderId))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+}
+
 pub async fn events_of(
     db: &impl ConnectionTrait,
     principal: &Principal,

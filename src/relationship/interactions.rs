@@ -51,11 +51,11 @@ impl Keyed for commitment::Model {
     }
 }
 
-fn visible(principal: &Principal) -> Condition {
+pub fn visible(principal: &Principal) -> Condition {
     principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId)
 }
 
-fn visible_commitments(principal: &Principal) -> Condition {
+pub fn visible_commitments(principal: &Principal) -> Condition {
     principal.visible_records(
         commitment::Column::AuthorOrganizationId,
         commitment::Column::OrganizationId,
@@ -94,7 +94,7 @@ fn filter_condition(filter: &InteractionFilter) -> Condition {
     cond
 }
 
-fn sort_column(key: SortKey) -> Column {
+pub fn sort_column(key: SortKey) -> Column {
     match key {
         SortKey::UpdatedAt => Column::UpdatedAt,
         _ => Column::OccurredAt,
@@ -128,6 +128,18 @@ pub async fn visible_interaction(
                 format!("no interaction has this {field}"),
             )
         })
+}
+
+/// The interactions `filter` matches that the principal may see, unordered: the statement
+/// of [`list`] before it is paged, for a compiled read.
+pub fn listing(
+    principal: &Principal,
+    filter: &InteractionFilter,
+) -> Result<sea_orm::sea_query::SelectStatement> {
+    principal.ensure_can_read_crm()?;
+    Ok(Entity::find()
+        .filter(filter_condition(filter).add(visible(principal)))
+        .into_query())
 }
 
 #[tracing::instrument(skip(db, principal))]

@@ -80,7 +80,7 @@ fn filter_condition(filter: &TaskFilter) -> Condition {
 }
 
 /// A partner's tasks are its own; staff see every task.
-fn visible(principal: &Principal) -> Condition {
+pub(crate) fn visible(principal: &Principal) -> Condition {
     principal.owned_by_self(Column::AuthorOrganizationId)
 }
 

@@ -276,7 +276,18 @@ impl<'s> Generator<'s> {
         self.fragments.clear();
         let depth = 1 + self.dice.below(4);
         let root = match self.dice.below(8) {
-            0 | 1 => self.list("orders", depth),
+            0 => self.list("orders", depth),
+            1 => {
+                const LISTS: [&str; 5] = [
+                    "cases",
+                    "interactions",
+                    "opportunities",
+                    "leads",
+                    "products",
+                ];
+                let list = LISTS[self.dice.below(LISTS.len())];
+                self.list(list, depth)
+            }
             2 => self.list("organizations", depth),
             3 => {
                 const LISTS: [&str; 4] = [
@@ -332,7 +343,11 @@ async fn known(app: &TestApp) -> Known {
             "{ orders(first: 100) { nodes { id number lines { product { id } } } }
                organizations(first: 100) { nodes { id code
                  contacts(first: 2) { nodes { id } } addresses(first: 2) { nodes { id } }
-                 downstreamLinks(first: 2) { nodes { id } } } } }",
+                 downstreamLinks(first: 2) { nodes { id } } } }
+               cases(first: 30) { nodes { id } } interactions(first: 30) { nodes { id } }
+               opportunities(first: 30) { nodes { id } } leads(first: 30) { nodes { id } }
+               priceLists(first: 10) { nodes { id } } tasks(first: 20) { nodes { id } }
+               commitments(first: 20) { nodes { id } } }",
             json!({}),
         )
         .await;
@@ -459,10 +474,69 @@ async fn compiled_reads_answer_as_the_resolvers_do_for_random_selections() {
             }
         }
     }
+    // Most roots must be compiled, or the test compares the resolvers with themselves.
+    let compiled = app
+        .reads
+        .compiled
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let resolved = app
+        .reads
+        .resolved
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        compiled > resolved * 4,
+        "{compiled} roots compiled, {resolved} left to resolvers"
+    );
     // Most cases must be answered, or the test compares errors only.
     assert!(
         answered * 2 > cases * principals.len(),
         "only {answered} of {} cases answered",
         cases * principals.len()
     );
+}
+
+#[tokio::test]
+async fn a_field_left_to_its_resolver_fails_in_the_same_place_as_on_the_resolver_path() {
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    let resolving = spawn_node_like(&app, |s| s.compiled_reads = false).await;
+    // A table gone from under the server: every product's specifications fail.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "ALTER TABLE product_specs RENAME TO product_specs_gone",
+    )
+    .await
+    .unwrap();
+    let documents = [
+        // Non-null all the way up: the root field fails.
+        "{ products(first: 2) { nodes { sku specifications { name } } } }",
+        // A line's product may be null: it alone is nulled, in every line.
+        "{ orders(first: 2) { nodes { number lines { lineNumber product { sku specifications { name } } } } } }",
+        // Under node(id:), which may be null.
+        "{ o: orders(first: 1) { nodes { id } } }",
+    ];
+    let before = app
+        .reads
+        .compiled
+        .load(std::sync::atomic::Ordering::Relaxed);
+    for document in &documents[..2] {
+        let compiled = comparable(app.graphql(document, json!({})).await);
+        let resolved = comparable(resolving.graphql(document, json!({})).await);
+        assert_eq!(compiled, resolved, "{document}");
+        assert_eq!(compiled["errors"][0]["extensions"]["code"], "INTERNAL");
+    }
+    let id = app.graphql(documents[2], json!({})).await["data"]["o"]["nodes"][0]["id"].clone();
+    let lookup = "query($id: ID!) { node(id: $id) { ... on Order { number lines { product { specifications { name } } } } } }";
+    let compiled = comparable(app.graphql(lookup, json!({ "id": id })).await);
+    let resolved = comparable(resolving.graphql(lookup, json!({ "id": id })).await);
+    assert_eq!(compiled, resolved);
+    assert!(
+        compiled["errors"][0]["path"].as_array().unwrap().len() > 3,
+        "{compiled}"
+    );
+    let after = app
+        .reads
+        .compiled
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(after >= before + 4, "the documents were compiled");
 }

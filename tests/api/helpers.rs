@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
+    /// Root fields this node read with compiled statements, and those left to resolvers.
+    pub reads: std::sync::Arc<channelgraph::graphql::compiled::ReadCounts>,
     /// An access token of the admin every test app starts with.
     pub token: String,
 }
@@ -91,6 +93,7 @@ async fn start(
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     let statements = app.statements();
+    let reads = app.read_counts();
     tokio::spawn(app.run_until_stopped());
     let app = TestApp {
         address,
@@ -98,6 +101,7 @@ async fn start(
         client: reqwest::Client::new(),
         db,
         statements,
+        reads,
         token: String::new(),
     };
     (app, keys)

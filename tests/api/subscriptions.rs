@@ -530,6 +530,7 @@ fn spawn_node_like_sqlite(a: &TestApp) -> TestApp {
         client: a.client.clone(),
         db: a.db.clone(),
         statements: a.statements.clone(),
+        reads: a.reads.clone(),
         token: a.token.clone(),
     }
 }

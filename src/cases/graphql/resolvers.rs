@@ -4,12 +4,15 @@ use async_graphql::{Context, Object, SimpleObject};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
+use super::compiled::cases_listing;
 use super::inputs::*;
 use super::types::{Case, CaseRoute, SurveyResponse};
 use crate::access::Principal;
 use crate::cases::model::{CaseFilter, SurveyFilter};
 use crate::cases::{routes, service, surveys};
 use crate::error::{GqlResult, Result};
+use crate::graphql::compiled::spec::Shape;
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
@@ -61,14 +64,23 @@ impl CaseQuery {
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Case>> {
+    ) -> async_graphql::Result<Compiled<Conn<Case>>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let sort = CaseOrder::sort(order_by);
         let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let listing = cases_listing(principal, &filter, sort, page.clone()).gql()?;
+        if let Some(value) = compiled::read(ctx, "Case", Shape::Connection, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let rows = service::list(db, principal, &filter, &page).await.gql()?;
-        Ok(connection(rows, sort.key, ListCount::Cases(filter), Case))
+        Ok(Compiled::Resolve(connection(
+            rows,
+            sort.key,
+            ListCount::Cases(filter),
+            Case,
+        )))
     }
 
     /// The case with this number (`CASE-000001`), or null.

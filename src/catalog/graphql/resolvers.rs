@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
+use super::compiled::products_listing;
 use super::inputs::*;
 use super::types::*;
 use crate::access::Principal;
@@ -12,6 +13,8 @@ use crate::catalog::pricing::QuoteFields;
 use crate::catalog::{pricing, products, tiers};
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
+use crate::graphql::compiled::spec::Shape;
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::scalars::Decimal;
@@ -141,20 +144,24 @@ impl CatalogQuery {
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Product>> {
+    ) -> async_graphql::Result<Compiled<Conn<Product>>> {
         let principal = Principal::of(ctx).gql()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let sort = sort_of(order_by);
         let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let listing = products_listing(principal, &filter, sort, page.clone()).gql()?;
+        if let Some(value) = compiled::read(ctx, "Product", Shape::Connection, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let rows = products::list(db(ctx)?, principal, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(
+        Ok(Compiled::Resolve(connection(
             rows,
             sort.key,
             ListCount::Products(filter),
             Product,
-        ))
+        )))
     }
 
     /// The product with this SKU, or null.

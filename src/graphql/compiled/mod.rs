@@ -20,12 +20,14 @@ pub mod values;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{Field, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{
-    Context, ContextSelectionSet, OutputType, Positioned, ServerError, ServerResult, Value,
+    Context, ContextSelectionSet, OutputType, PathSegment, Positioned, QueryPathNode,
+    QueryPathSegment, ServerError, ServerResult, Value,
 };
 use futures_util::future::{BoxFuture, join_all};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -36,22 +38,34 @@ use crate::access::Principal;
 use crate::error::{Error, GqlResult};
 use plan::Compiler;
 use selection::Reader;
-use shape::{Shaper, object_at};
+use shape::{Shaper, null_out, object_at};
 use spec::{Catalog, Fallback, Listing, Shape};
 
-/// Whether reads are compiled. On by default; off, every field is resolved by its resolver
-/// (the equivalence tests compare the two).
-#[derive(Clone, Copy, Debug)]
-pub struct CompiledReads(pub bool);
+/// Whether reads are compiled (on by default; off, every field is resolved by its
+/// resolver, as the equivalence tests compare), and how many were.
+#[derive(Clone, Debug)]
+pub struct CompiledReads {
+    pub on: bool,
+    pub counts: Arc<ReadCounts>,
+}
+
+/// Root fields read by a compiled statement, and root fields left to their resolvers
+/// because their selection could not be compiled.
+#[derive(Debug, Default)]
+pub struct ReadCounts {
+    pub compiled: AtomicU64,
+    pub resolved: AtomicU64,
+}
 
 /// A field's value, read by a compiled statement or left to the type's resolvers.
 pub enum Compiled<T> {
-    Read(Mutex<Option<Value>>),
+    /// The value, or the error that nulled it, with the path of the field that failed.
+    Read(Mutex<Option<ServerResult<Value>>>),
     Resolve(T),
 }
 
 impl<T> Compiled<T> {
-    pub fn read(value: Value) -> Self {
+    pub fn read(value: ServerResult<Value>) -> Self {
         Compiled::Read(Mutex::new(Some(value)))
     }
 }
@@ -75,11 +89,11 @@ impl<T: OutputType> OutputType for Compiled<T> {
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
         match self {
-            Compiled::Read(value) => Ok(value
+            Compiled::Read(value) => value
                 .lock()
                 .ok()
                 .and_then(|mut v| v.take())
-                .unwrap_or(Value::Null)),
+                .unwrap_or(Ok(Value::Null)),
             Compiled::Resolve(inner) => inner.resolve(ctx, field).await,
         }
     }
@@ -93,10 +107,10 @@ pub async fn read(
     target: &'static str,
     shape: Shape,
     listing: Listing,
-) -> async_graphql::Result<Option<Value>> {
-    if !ctx.data_opt::<CompiledReads>().is_some_and(|on| on.0) {
+) -> async_graphql::Result<Option<ServerResult<Value>>> {
+    let Some(reads) = ctx.data_opt::<CompiledReads>().filter(|r| r.on) else {
         return Ok(None);
-    }
+    };
     let (Ok(catalog), Ok(principal), Ok(db)) = (
         ctx.data::<Catalog>(),
         Principal::of(ctx),
@@ -109,8 +123,10 @@ pub async fn read(
     let mut compiler = Compiler::new(Reader::new(ctx), catalog, principal, backend);
     let sets = vec![&field.node.selection_set.node];
     let Ok(Some(compiled)) = compiler.relation(target, shape, listing, sets, None) else {
+        reads.counts.resolved.fetch_add(1, Ordering::Relaxed);
         return Ok(None);
     };
+    reads.counts.compiled.fetch_add(1, Ordering::Relaxed);
     let mut pairs = vec![Expr::Constant("r".into()), compiled.value];
     if let Some(count) = compiled.count {
         pairs.push(Expr::Constant("c".into()));
@@ -139,67 +155,132 @@ pub async fn read(
     let json: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::Internal(format!("a compiled read returned bad JSON: {e}")))
         .gql()?;
+    let (root_nullable, items_nullable) =
+        Reader::new(ctx).nullability("Query", &field.node.name.node);
     let mut shaper = Shaper::default();
     let mut value = shaper
-        .related(&compiled.plan, &json["r"], json.get("c"))
+        .related(&compiled.plan, &json["r"], json.get("c"), items_nullable)
         .gql()?;
-    fill_in(ctx, &mut value, shaper.pending).await?;
-    Ok(Some(value))
+    let filled = fill_in(ctx, &mut value, shaper.pending, root_nullable).await;
+    Ok(Some(filled.map(|()| value)))
 }
 
+/// List indices above this stand for objects answered by resolvers, in the paths of their
+/// errors, until they are given their place in the response.
+const MARK: usize = usize::MAX / 2;
+
 /// Answers the fields left to resolvers: the models of each object type are read together,
-/// and each object's fields resolved on its model.
+/// and each object's fields resolved on its model. Errors get the paths of the fields that
+/// failed, and a failed non-null field nulls its object and the objects above it, up to the
+/// first that may be null, as the executor does; `Err` when that is the root field itself.
 async fn fill_in(
     ctx: &Context<'_>,
     value: &mut Value,
     pending: Vec<shape::Pending<'_>>,
-) -> async_graphql::Result<()> {
+    root_nullable: bool,
+) -> ServerResult<()> {
     if pending.is_empty() {
         return Ok(());
     }
-    let mut groups: Vec<(&plan::Variant, Vec<Uuid>)> = Vec::new();
-    for p in &pending {
+    let mut groups: Vec<(&plan::Variant, Vec<(usize, Uuid)>)> = Vec::new();
+    for (i, p) in pending.iter().enumerate() {
+        let item = (MARK + i, p.id);
         match groups.iter_mut().find(|(v, _)| std::ptr::eq(*v, p.variant)) {
-            Some((_, ids)) => ids.push(p.id),
-            None => groups.push((p.variant, vec![p.id])),
+            Some((_, items)) => items.push(item),
+            None => groups.push((p.variant, vec![item])),
         }
     }
-    let answers = join_all(groups.into_iter().filter_map(|(variant, ids)| {
+    let answers = join_all(groups.into_iter().filter_map(|(variant, items)| {
         let (resolve, set) = variant.fallback.as_ref()?;
-        Some(async move { (address(variant), resolve(ctx, ids, set).await) })
+        Some(resolve(ctx, items, set))
     }))
     .await;
-    let mut by_variant = HashMap::new();
-    for (variant, answer) in answers {
-        by_variant.insert(
-            variant,
-            answer.map_err(|e| async_graphql::Error::new(e.message))?,
-        );
-    }
-    for p in pending {
-        let Some(answer) = by_variant
-            .get(&address(p.variant))
-            .and_then(|a| a.get(&p.id))
+    let root: Vec<PathSegment> = ctx
+        .path_node
+        .map(|node| {
+            node.to_string_vec()
+                .into_iter()
+                .map(PathSegment::Field)
+                .collect()
+        })
+        .unwrap_or_default();
+    let place = |path: &mut Vec<PathSegment>| {
+        let Some(at) = path
+            .iter()
+            .position(|s| matches!(s, PathSegment::Index(i) if *i >= MARK))
         else {
-            continue;
+            return;
         };
-        let (Some(object), Value::Object(fields)) = (object_at(value, &p.path), answer) else {
-            continue;
+        let PathSegment::Index(marker) = path[at] else {
+            return;
         };
-        for (k, v) in fields {
-            object.insert(k.clone(), v.clone());
+        let Some(p) = pending.get(marker - MARK) else {
+            return;
+        };
+        let mut full = root.clone();
+        full.extend(p.path.iter().map(|step| match step {
+            plan::Step::Key(k, _) => PathSegment::Field(k.to_string()),
+            plan::Step::Index(i, _) => PathSegment::Index(*i),
+        }));
+        full.extend(path.drain(at + 1..));
+        *path = full;
+    };
+    let mut failed = Vec::new();
+    for answers in answers {
+        for (marker, answer) in answers? {
+            let Some(p) = pending.get(marker - MARK) else {
+                continue;
+            };
+            let fields = match answer {
+                Ok(Value::Object(fields)) => fields,
+                Ok(_) => Default::default(),
+                Err(error) => {
+                    failed.push((p.path.clone(), error));
+                    continue;
+                }
+            };
+            let Some(object) = object_at(value, &p.path) else {
+                continue;
+            };
+            // A field whose resolver failed is left out of its object, with its error,
+            // as the executor leaves it out.
+            for entry in &p.variant.entries {
+                if let plan::Entry::Fallback { key } = entry
+                    && !fields.contains_key(key)
+                {
+                    object.shift_remove(key);
+                }
+            }
+            for (k, v) in fields {
+                object.insert(k, v);
+            }
+            if object.is_empty()
+                && let Some(at) = shape::value_at(value, &p.path)
+            {
+                *at = Value::Null;
+            }
         }
+    }
+    if let Ok(mut errors) = ctx.query_env.errors.lock() {
+        for error in errors.iter_mut() {
+            place(&mut error.path);
+        }
+    }
+    for (path, mut error) in failed {
+        place(&mut error.path);
+        if !null_out(value, &path) {
+            if !root_nullable {
+                return Err(error);
+            }
+            *value = Value::Null;
+        }
+        ctx.add_error(error);
     }
     Ok(())
 }
 
-/// Where a variant of the plan lives, to group its objects by.
-fn address(variant: &plan::Variant) -> usize {
-    variant as *const plan::Variant as usize
-}
-
 /// A fallback for objects of type `T`: reads their models by id with `load` and resolves
-/// the remaining fields on them.
+/// the remaining fields on each, under its place's marker.
 pub fn fallback<T, L>(load: L) -> Fallback
 where
     T: OutputType + Send + Sync + 'static,
@@ -211,13 +292,18 @@ where
         + Sync
         + 'static,
 {
-    std::sync::Arc::new(move |ctx, ids, set| {
+    std::sync::Arc::new(move |ctx, items, set| {
+        let mut ids: Vec<Uuid> = items.iter().map(|(_, id)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let loaded = load(ctx, ids);
         Box::pin(async move {
-            let models = loaded
+            let models: HashMap<Uuid, T> = loaded
                 .await
-                .map_err(|e| ServerError::new(e.message, None))?;
-            resolve_on(ctx, set, models).await
+                .map_err(|e| ServerError::new(e.message, None))?
+                .into_iter()
+                .collect();
+            Ok(resolve_on(ctx, set, &items, &models).await)
         })
     })
 }
@@ -225,19 +311,20 @@ where
 async fn resolve_on<'a, T: OutputType>(
     ctx: &'a Context<'a>,
     set: &'a Positioned<SelectionSet>,
-    models: Vec<(Uuid, T)>,
-) -> ServerResult<HashMap<Uuid, Value>> {
-    let selection = ctx.with_selection_set(set);
+    items: &[(usize, Uuid)],
+    models: &HashMap<Uuid, T>,
+) -> Vec<(usize, ServerResult<Value>)> {
     let field = ctx.item;
-    let answers = join_all(
-        models
-            .iter()
-            .map(|(id, model)| async { (*id, model.resolve(&selection, field).await) }),
-    )
-    .await;
-    let mut out = HashMap::with_capacity(answers.len());
-    for (id, answer) in answers {
-        out.insert(id, answer?);
-    }
-    Ok(out)
+    join_all(items.iter().filter_map(|(marker, id)| {
+        let model = models.get(id)?;
+        Some(async move {
+            let mut selection = ctx.with_selection_set(set);
+            selection.path_node = Some(QueryPathNode {
+                parent: ctx.path_node.as_ref(),
+                segment: QueryPathSegment::Index(*marker),
+            });
+            (*marker, model.resolve(&selection, field).await)
+        })
+    }))
+    .await
 }

@@ -51,6 +51,8 @@ pub enum Entry {
         sql: String,
         count_sql: Option<String>,
         plan: Box<Related>,
+        /// Whether the field may be null, and the items of its list.
+        nullable: (bool, bool),
     },
     /// Answered by the field's resolver, on the object's model.
     Fallback {
@@ -97,6 +99,14 @@ pub struct Related {
     pub shape: Shape,
     pub parts: Parts,
     pub paging: Option<(PageRequest, SortKey)>,
+}
+
+/// Where a value sits, for errors of the fields answered by resolvers: its step from its
+/// parent, and whether it may be null there.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Key(Name, bool),
+    Index(usize, bool),
 }
 
 /// The rows of one relation: the columns the statement reads, and the JSON of each row.
@@ -303,10 +313,11 @@ impl<'a> Compiler<'a> {
         let mut inner = listing.select.clone();
         inner.clear_selects();
         for col in &row.columns {
-            inner.expr_as(
-                Expr::col((Alias::new(row.table), Alias::new(*col))),
-                Alias::new(*col),
-            );
+            let value = match listing.computed.iter().find(|(name, _)| name == col) {
+                Some((_, expr)) => expr.clone(),
+                None => Expr::col((Alias::new(row.table), Alias::new(*col))),
+            };
+            inner.expr_as(value, Alias::new(*col));
         }
         if let (Shape::Connection, Some(paging)) = (shape, &listing.paging) {
             inner.expr_as(paging.sort.clone(), Alias::new(SORT_COLUMN));
@@ -649,6 +660,9 @@ impl<'a> Compiler<'a> {
                                             sql,
                                             count_sql,
                                             plan: Box::new(compiled.plan),
+                                            nullable: self
+                                                .reader
+                                                .nullability(type_name, field.name),
                                         })
                                     }
                                     None => None,

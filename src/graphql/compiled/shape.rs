@@ -9,19 +9,13 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 
 use super::plan::{
-    ConnectionPart, EdgePart, Entry, ID_KEY, Parts, Related, SORT_KEY, TYPE_KEY, Variant, View,
+    ConnectionPart, EdgePart, Entry, ID_KEY, Parts, Related, SORT_KEY, Step, TYPE_KEY, Variant,
+    View,
 };
 use super::spec::Shape;
 use super::values;
 use crate::error::Error;
 use crate::pagination::{Cursor, SortKey, SortValue};
-
-/// A step from the response's root to a value.
-#[derive(Clone, Debug)]
-pub enum Step {
-    Key(Name),
-    Index(usize),
-}
 
 /// An object whose resolver-answered fields are still to be filled in.
 pub struct Pending<'p> {
@@ -47,6 +41,7 @@ impl<'p> Shaper<'p> {
         plan: &'p Related,
         rows: &Json,
         count: Option<&Json>,
+        items_nullable: bool,
     ) -> Result<Value, Error> {
         match (&plan.parts, plan.shape) {
             (Parts::Node(view), Shape::One) => {
@@ -69,7 +64,7 @@ impl<'p> Shaper<'p> {
                 let rows = array(rows)?;
                 let mut list = Vec::with_capacity(rows.len());
                 for (i, row) in rows.iter().enumerate() {
-                    self.path.push(Step::Index(i));
+                    self.path.push(Step::Index(i, items_nullable));
                     let node = self.node(view, row);
                     self.path.pop();
                     list.push(node?);
@@ -106,10 +101,10 @@ impl<'p> Shaper<'p> {
                     object.insert(k.clone(), Value::Number(n.into()));
                 }
                 ConnectionPart::Nodes(k, view) => {
-                    self.path.push(Step::Key(k.clone()));
+                    self.path.push(Step::Key(k.clone(), false));
                     let mut list = Vec::with_capacity(page.items.len());
                     for (i, row) in page.items.iter().enumerate() {
-                        self.path.push(Step::Index(i));
+                        self.path.push(Step::Index(i, false));
                         let node = self.node(view, row);
                         self.path.pop();
                         list.push(node?);
@@ -118,10 +113,10 @@ impl<'p> Shaper<'p> {
                     object.insert(k.clone(), Value::List(list));
                 }
                 ConnectionPart::Edges(k, edge_parts) => {
-                    self.path.push(Step::Key(k.clone()));
+                    self.path.push(Step::Key(k.clone(), false));
                     let mut list = Vec::with_capacity(page.items.len());
                     for (i, row) in page.items.iter().enumerate() {
-                        self.path.push(Step::Index(i));
+                        self.path.push(Step::Index(i, false));
                         let mut edge = IndexMap::with_capacity(edge_parts.len());
                         for part in edge_parts {
                             match part {
@@ -132,7 +127,7 @@ impl<'p> Shaper<'p> {
                                     edge.insert(k.clone(), Value::String(cursor(row)?));
                                 }
                                 EdgePart::Node(k, view) => {
-                                    self.path.push(Step::Key(k.clone()));
+                                    self.path.push(Step::Key(k.clone(), false));
                                     let node = self.node(view, row);
                                     self.path.pop();
                                     edge.insert(k.clone(), node?);
@@ -229,9 +224,15 @@ impl<'p> Shaper<'p> {
                     sql,
                     count_sql,
                     plan,
+                    nullable: (nullable, items_nullable),
                 } => {
-                    self.path.push(Step::Key(key.clone()));
-                    let value = self.related(plan, get(sql), count_sql.as_deref().map(get));
+                    self.path.push(Step::Key(key.clone(), *nullable));
+                    let value = self.related(
+                        plan,
+                        get(sql),
+                        count_sql.as_deref().map(get),
+                        *items_nullable,
+                    );
                     self.path.pop();
                     object.insert(key.clone(), value?);
                 }
@@ -293,18 +294,42 @@ fn cursor_of(row: &Json, key: SortKey) -> Result<String, Error> {
     Ok(Cursor { key, value, id }.encode())
 }
 
-/// The object at `path` in `value`.
-pub fn object_at<'v>(value: &'v mut Value, path: &[Step]) -> Option<&'v mut IndexMap<Name, Value>> {
+/// The value at `path` in `value`.
+pub fn value_at<'v>(value: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
     let mut at = value;
     for step in path {
         at = match (step, at) {
-            (Step::Key(k), Value::Object(o)) => o.get_mut(k)?,
-            (Step::Index(i), Value::List(l)) => l.get_mut(*i)?,
+            (Step::Key(k, _), Value::Object(o)) => o.get_mut(k)?,
+            (Step::Index(i, _), Value::List(l)) => l.get_mut(*i)?,
             _ => return None,
         };
     }
-    match at {
+    Some(at)
+}
+
+/// The object at `path` in `value`.
+pub fn object_at<'v>(value: &'v mut Value, path: &[Step]) -> Option<&'v mut IndexMap<Name, Value>> {
+    match value_at(value, path)? {
         Value::Object(o) => Some(o),
         _ => None,
     }
+}
+
+/// Nulls the value at `path` after an error below it, and its parents up to the first
+/// that may be null, as the executor does. `false` when the null reaches the root.
+pub fn null_out(value: &mut Value, path: &[Step]) -> bool {
+    let mut depth = path.len();
+    while depth > 0 {
+        let nullable = match &path[depth - 1] {
+            Step::Key(_, nullable) | Step::Index(_, nullable) => *nullable,
+        };
+        if nullable {
+            if let Some(at) = value_at(value, &path[..depth]) {
+                *at = Value::Null;
+            }
+            return true;
+        }
+        depth -= 1;
+    }
+    false
 }

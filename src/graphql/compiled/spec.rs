@@ -88,6 +88,9 @@ pub struct Listing {
     pub parent: Option<Parent>,
     pub order: Vec<Expr>,
     pub paging: Option<Paging>,
+    /// Columns the rows do not hold but the statement works out (a shipment line's line
+    /// number, from its order line), by the name fields read them under.
+    pub computed: Vec<(&'static str, Expr)>,
 }
 
 /// The child's column equal to `column` of the parent row.
@@ -104,6 +107,7 @@ impl Listing {
             parent: None,
             order: Vec::new(),
             paging: None,
+            computed: Vec::new(),
         }
     }
 
@@ -118,6 +122,12 @@ impl Listing {
     /// Rows whose `child` column equals the parent row's `column`.
     pub fn of_parent(mut self, child: Expr, column: &'static str) -> Self {
         self.parent = Some(Parent { child, column });
+        self
+    }
+
+    /// Rows carry `name`, worked out by `expr`.
+    pub fn computing(mut self, name: &'static str, expr: Expr) -> Self {
+        self.computed.push((name, expr));
         self
     }
 
@@ -165,13 +175,14 @@ pub enum FieldSpec {
     },
 }
 
-/// Resolves fields the catalog does not know, with their resolvers, on models read by id.
+/// Resolves fields the catalog does not know, with their resolvers, on models read by id:
+/// for each object, its marker (where it sits) and id; the answer of each marker.
 pub type Fallback = Arc<
     dyn for<'a> Fn(
             &'a Context<'a>,
-            Vec<Uuid>,
+            Vec<(usize, Uuid)>,
             &'a Positioned<async_graphql::parser::types::SelectionSet>,
-        ) -> BoxFuture<'a, ServerResult<HashMap<Uuid, Value>>>
+        ) -> BoxFuture<'a, ServerResult<Vec<(usize, ServerResult<Value>)>>>
         + Send
         + Sync,
 >;

@@ -5,11 +5,14 @@ use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::compiled::leads_listing;
 use super::types::{Campaign, Opportunity};
 use crate::access::Principal;
 use crate::auth::graphql::User;
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
+use crate::graphql::compiled::spec::Shape;
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::money::MoneyInput;
@@ -666,16 +669,25 @@ impl LeadQuery {
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Lead>> {
+    ) -> async_graphql::Result<Compiled<Conn<Lead>>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let sort = lead_sort(order_by);
         let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let listing = leads_listing(principal, crm(ctx)?, &filter, sort, page.clone()).gql()?;
+        if let Some(value) = compiled::read(ctx, "Lead", Shape::Connection, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let rows = leads::list(db, principal, crm(ctx)?, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(rows, sort.key, LeadCount(filter), Lead))
+        Ok(Compiled::Resolve(connection(
+            rows,
+            sort.key,
+            LeadCount(filter),
+            Lead,
+        )))
     }
 
     /// Where new leads go, by territory. The brand's staff only.

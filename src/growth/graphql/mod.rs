@@ -1,5 +1,6 @@
 //! Campaigns and opportunities in GraphQL.
 
+mod compiled;
 mod deals;
 mod inputs;
 mod leads;
@@ -10,3 +11,5 @@ pub use deals::{DealMutation, DealQuery, DealRegistration};
 pub use leads::{Lead, LeadMutation, LeadQuery};
 pub use resolvers::{GrowthMutation, GrowthQuery};
 pub use types::{Campaign, Opportunity};
+
+pub use compiled::register as register_compiled;

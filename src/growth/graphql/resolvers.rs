@@ -4,11 +4,14 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
+use super::compiled::opportunities_listing;
 use super::inputs::*;
 use super::types::{Campaign, Opportunity};
 use crate::access::Principal;
 use crate::domain;
 use crate::error::{GqlResult, Result};
+use crate::graphql::compiled::spec::Shape;
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
@@ -128,21 +131,25 @@ impl GrowthQuery {
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Opportunity>> {
+    ) -> async_graphql::Result<Compiled<Conn<Opportunity>>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let sort = OpportunityOrder::sort(order_by);
         let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let listing = opportunities_listing(principal, &filter, sort, page.clone()).gql()?;
+        if let Some(value) = compiled::read(ctx, "Opportunity", Shape::Connection, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let rows = opportunities::list(db, principal, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(
+        Ok(Compiled::Resolve(connection(
             rows,
             sort.key,
             ListCount::Opportunities(filter),
             Opportunity,
-        ))
+        )))
     }
 }
 

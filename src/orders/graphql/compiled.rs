@@ -3,11 +3,14 @@
 
 use async_graphql::{Name, Value};
 use entity::{enums, order, order_line, organization};
+use sea_orm::sea_query::QueryStatementBuilder;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{EntityTrait, QueryTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use serde_json::Value as Json;
 
-use super::types::{LineStatus, Order, OrderKind, OrderStatus};
+use super::types::{
+    Invoice, InvoiceStatus, LineStatus, Order, OrderEvent, OrderKind, OrderStatus, Shipment,
+};
 use crate::catalog::graphql::{PriceSource, UnitOfMeasure};
 use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
@@ -16,7 +19,7 @@ use crate::ids::NodeType;
 use crate::orders::model::OrderFilter;
 use crate::orders::queries;
 use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{OrderId, unshare};
+use crate::organizations::loaders::{InvoiceId, OrderId, ShipmentId, unshare};
 use crate::pagination::{PageRequest, Sort};
 
 const CURRENCY: Col = Col::of("currency");
@@ -74,6 +77,7 @@ pub fn orders_listing(
 }
 
 pub fn register(catalog: &mut Catalog) {
+    register_fulfilment(catalog);
     catalog.add(
         ObjectSpec::new("Order", "orders")
             .value("id", Col::uuid("id"), |v| {
@@ -159,6 +163,27 @@ pub fn register(catalog: &mut Catalog) {
                             order_line::Column::LineNumber,
                         ))]),
                 ))
+            })
+            .related("history", "OrderEvent", Shape::List, |_| {
+                use entity::order_event::{Column, Entity};
+                Ok(Some(children::<Entity>(
+                    Column::OrderId,
+                    vec![Column::OccurredAt, Column::Id],
+                )))
+            })
+            .related("shipments", "Shipment", Shape::List, |_| {
+                use entity::shipment::{Column, Entity};
+                Ok(Some(children::<Entity>(
+                    Column::OrderId,
+                    vec![Column::ShippedAt, Column::Id],
+                )))
+            })
+            .related("invoices", "Invoice", Shape::List, |_| {
+                use entity::invoice::{Column, Entity};
+                Ok(Some(children::<Entity>(
+                    Column::OrderId,
+                    vec![Column::IssuedOn, Column::Id],
+                )))
             })
             .fallback(fallback::<Order, _>(|ctx, ids| {
                 Box::pin(async move {
@@ -264,6 +289,259 @@ pub fn register(catalog: &mut Catalog) {
                 values::decimal,
             ),
     );
+}
+
+/// The rows of `E` whose `parent` column names the parent row, in `order`. The parent is
+/// an order (or its shipment or invoice) the principal sees, and so are they.
+fn children<E: EntityTrait>(parent: E::Column, order: Vec<E::Column>) -> Listing {
+    Listing::rows(E::find().into_query())
+        .of_parent(Expr::col((E::default(), parent)), "id")
+        .ordered(
+            order
+                .into_iter()
+                .map(|c| Expr::col((E::default(), c)))
+                .collect(),
+        )
+}
+
+/// A column of the order line a shipment or invoice line (of `E`) refers to.
+fn of_order_line<E: EntityTrait>(line: E::Column, column: order_line::Column) -> Expr {
+    use sea_orm::sea_query::Query;
+    let mut select = Query::select();
+    select
+        .column((order_line::Entity, column))
+        .from(order_line::Entity)
+        .and_where(
+            Expr::col((order_line::Entity, order_line::Column::Id)).equals((E::default(), line)),
+        );
+    Expr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+}
+
+fn actor_kind(values: &[Json]) -> Option<Value> {
+    let name = match values.first()? {
+        Json::String(s) if s == "STAFF" => "STAFF",
+        Json::String(s) if s == "PARTNER_USER" => "PARTNER_USER",
+        Json::String(s) if s == "PARTNER_SYSTEM" => "PARTNER_SYSTEM",
+        Json::String(_) => "SYSTEM",
+        _ => return None,
+    };
+    Some(Value::Enum(Name::new(name)))
+}
+
+/// Orders' shipments, invoices and history.
+fn register_fulfilment(catalog: &mut Catalog) {
+    use entity::{invoice, invoice_line, payment, shipment, shipment_line};
+    catalog.add(
+        ObjectSpec::new("Shipment", "shipments")
+            .value("id", Col::uuid("id"), |v| {
+                values::global_id(NodeType::Shipment, v)
+            })
+            .value("number", Col::of("number"), values::text)
+            .related("order", "Order", Shape::One, |asked| {
+                Ok(Some(
+                    Listing::rows(queries::listing(asked.principal, &OrderFilter::default())?)
+                        .of_parent(Expr::col((order::Entity, order::Column::Id)), "order_id"),
+                ))
+            })
+            .value("carrier", Col::of("carrier"), values::text)
+            .value("trackingNumber", Col::of("tracking_number"), values::text)
+            .value("shippedAt", Col::of("shipped_at"), values::date_time)
+            .value("expectedAt", Col::of("expected_at"), values::date)
+            .value("receivedAt", Col::of("received_at"), values::date_time)
+            .related("lines", "ShipmentLine", Shape::List, |_| {
+                use shipment_line::{Column, Entity};
+                Ok(Some(
+                    children::<Entity>(Column::ShipmentId, vec![Column::Id])
+                        .computing(
+                            "line_number",
+                            of_order_line::<Entity>(
+                                Column::OrderLineId,
+                                order_line::Column::LineNumber,
+                            ),
+                        )
+                        .computing(
+                            "product_id",
+                            of_order_line::<Entity>(
+                                Column::OrderLineId,
+                                order_line::Column::ProductId,
+                            ),
+                        ),
+                ))
+            })
+            .value("version", Col::of("version"), values::int)
+            .fallback(fallback::<Shipment, _>(|ctx, ids| {
+                Box::pin(async move {
+                    let found = loader(ctx)?
+                        .load_many(ids.into_iter().map(ShipmentId))
+                        .await
+                        .map_err(unshare)
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    Ok(found.into_iter().map(|(k, m)| (k.0, Shipment(m))).collect())
+                })
+            })),
+    );
+    catalog.add(
+        ObjectSpec::new("ShipmentLine", "shipment_lines")
+            .value("lineNumber", Col::of("line_number"), values::int)
+            .related("product", "Product", Shape::One, |asked| {
+                Ok(Some(
+                    Listing::rows(crate::catalog::products::visible(asked.principal)?).of_parent(
+                        Expr::col((entity::product::Entity, entity::product::Column::Id)),
+                        "product_id",
+                    ),
+                ))
+            })
+            .value("quantity", Col::of("quantity"), values::decimal)
+            .value(
+                "receivedQuantity",
+                Col::of("received_quantity"),
+                values::decimal,
+            ),
+    );
+    catalog.add(
+        ObjectSpec::new("Invoice", "invoices")
+            .value("id", Col::uuid("id"), |v| {
+                values::global_id(NodeType::Invoice, v)
+            })
+            .value("number", Col::of("number"), values::text)
+            .related("order", "Order", Shape::One, |asked| {
+                Ok(Some(
+                    Listing::rows(queries::listing(asked.principal, &OrderFilter::default())?)
+                        .of_parent(Expr::col((order::Entity, order::Column::Id)), "order_id"),
+                ))
+            })
+            .value("issuedOn", Col::of("issued_on"), values::date)
+            .value("dueOn", Col::of("due_on"), values::date)
+            .object("total", "Money", &amount("total"), values::money)
+            .object(
+                "subtotal",
+                "Money",
+                &[Col::of("total"), Col::of("tax_total"), CURRENCY],
+                difference,
+            )
+            .object("tax", "Money", &amount("tax_total"), values::money)
+            .object("paid", "Money", &amount("paid"), values::money)
+            .object(
+                "balance",
+                "Money",
+                &[Col::of("total"), Col::of("paid"), CURRENCY],
+                difference,
+            )
+            .value(
+                "status",
+                Col::of("status"),
+                enumeration::<enums::InvoiceStatus, InvoiceStatus>,
+            )
+            .related("lines", "InvoiceLine", Shape::List, |_| {
+                use invoice_line::{Column, Entity};
+                Ok(Some(
+                    children::<Entity>(Column::InvoiceId, vec![Column::Id]).computing(
+                        "line_number",
+                        of_order_line::<Entity>(
+                            Column::OrderLineId,
+                            order_line::Column::LineNumber,
+                        ),
+                    ),
+                ))
+            })
+            .related("payments", "Payment", Shape::List, |_| {
+                use payment::{Column, Entity};
+                Ok(Some(children::<Entity>(
+                    Column::InvoiceId,
+                    vec![Column::CreatedAt, Column::Id],
+                )))
+            })
+            .value("version", Col::of("version"), values::int)
+            .fallback(fallback::<Invoice, _>(|ctx, ids| {
+                Box::pin(async move {
+                    let found = loader(ctx)?
+                        .load_many(ids.into_iter().map(InvoiceId))
+                        .await
+                        .map_err(unshare)
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    Ok(found.into_iter().map(|(k, m)| (k.0, Invoice(m))).collect())
+                })
+            })),
+    );
+    catalog.add(
+        ObjectSpec::new("InvoiceLine", "invoice_lines")
+            .value("lineNumber", Col::of("line_number"), values::int)
+            .value("quantity", Col::of("quantity"), values::decimal)
+            .object(
+                "unitPrice",
+                "Money",
+                &line_amount("unit_price"),
+                values::money,
+            )
+            .object(
+                "lineTotal",
+                "Money",
+                &line_amount("line_total"),
+                values::money,
+            )
+            .object(
+                "taxAmount",
+                "Money",
+                &line_amount("tax_amount"),
+                values::money,
+            ),
+    );
+    catalog.add(
+        ObjectSpec::new("Payment", "payments")
+            .object("amount", "Money", &line_amount("amount"), values::money)
+            .value("receivedOn", Col::of("received_on"), values::date)
+            .value("reference", Col::of("reference"), values::text)
+            .value("recordedAt", Col::of("created_at"), values::date_time),
+    );
+    catalog.add(
+        ObjectSpec::new("OrderEvent", "order_events")
+            .value("occurredAt", Col::of("occurred_at"), values::date_time)
+            .value("action", Col::of("action"), values::text)
+            .value(
+                "fromStatus",
+                Col::of("from_status"),
+                enumeration::<enums::OrderStatus, OrderStatus>,
+            )
+            .value(
+                "toStatus",
+                Col::of("to_status"),
+                enumeration::<enums::OrderStatus, OrderStatus>,
+            )
+            .value("actorKind", Col::of("principal_kind"), actor_kind)
+            .value("note", Col::of("note"), values::text)
+            .fallback(fallback::<OrderEvent, _>(|ctx, ids| {
+                Box::pin(async move {
+                    let principal = crate::access::Principal::of(ctx)
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+                    let found = queries::events_by_ids(db, principal, &ids)
+                        .await
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    Ok(found
+                        .into_iter()
+                        .map(|(id, m)| (id, OrderEvent(m)))
+                        .collect())
+                })
+            })),
+    );
+    catalog.add_node(NodeType::Shipment, "Shipment", |principal, id| {
+        principal.ensure_can_read_orders()?;
+        Ok(Listing::rows(
+            shipment::Entity::find()
+                .filter(principal.owned_by_visible_order(shipment::Column::OrderId))
+                .filter(shipment::Column::Id.eq(id))
+                .into_query(),
+        ))
+    });
+    catalog.add_node(NodeType::Invoice, "Invoice", |principal, id| {
+        principal.ensure_can_read_orders()?;
+        Ok(Listing::rows(
+            invoice::Entity::find()
+                .filter(principal.owned_by_visible_order(invoice::Column::OrderId))
+                .filter(invoice::Column::Id.eq(id))
+                .into_query(),
+        ))
+    });
 }
 
 /// The code and name of the organization the order's `column` names, whoever may see it.

@@ -4,10 +4,13 @@ use async_graphql::{Context, Object, SimpleObject};
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
+use super::compiled::interactions_listing;
 use super::inputs::*;
 use super::types::{Commitment, Interaction, Task};
 use crate::access::Principal;
 use crate::error::{GqlResult, Result};
+use crate::graphql::compiled::spec::Shape;
+use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
@@ -61,21 +64,25 @@ impl RelationshipQuery {
         #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<Interaction>> {
+    ) -> async_graphql::Result<Compiled<Conn<Interaction>>> {
         let principal = Principal::of(ctx).gql()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let sort = InteractionOrder::sort(order_by);
         let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let listing = interactions_listing(principal, &filter, sort, page.clone()).gql()?;
+        if let Some(value) = compiled::read(ctx, "Interaction", Shape::Connection, listing).await? {
+            return Ok(Compiled::read(value));
+        }
         let rows = interactions::list(db, principal, &filter, &page)
             .await
             .gql()?;
-        Ok(connection(
+        Ok(Compiled::Resolve(connection(
             rows,
             sort.key,
             ListCount::Interactions(filter),
             Interaction,
-        ))
+        )))
     }
 
     /// Commitments made in interactions, soonest due first unless `orderBy` says otherwise.
