@@ -540,3 +540,90 @@ async fn a_field_left_to_its_resolver_fails_in_the_same_place_as_on_the_resolver
         .load(std::sync::atomic::Ordering::Relaxed);
     assert!(after >= before + 4, "the documents were compiled");
 }
+
+#[tokio::test]
+async fn the_readme_lists_every_field_left_to_its_resolver() {
+    let app = spawn_app().await;
+    let types = schema_types(&app).await;
+    let catalog = channelgraph::graphql::catalog();
+    let readme = include_str!("../../README.md");
+    let table = readme
+        .split("| type | fields answered by resolvers |")
+        .nth(1)
+        .expect("the README's table of fields answered by resolvers")
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let ticked = |text: &str| -> Vec<String> {
+        text.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let organizations = [
+        "Brand",
+        "Customer",
+        "IntermediateCustomer",
+        "Distributor",
+        "Supplier",
+        "PublicInterestOrganization",
+    ];
+    let mut listed: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for row in table.lines().skip(2) {
+        let cells: Vec<&str> = row.split('|').collect();
+        let (Some(who), Some(fields)) = (cells.get(1), cells.get(2)) else {
+            continue;
+        };
+        let who = if who.contains("every kind of organization") {
+            organizations.iter().map(|s| s.to_string()).collect()
+        } else {
+            ticked(who)
+        };
+        listed.push((who, ticked(fields)));
+    }
+    for spec in catalog.objects() {
+        let fields: Vec<String> = types[spec.name]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .filter(|f| !spec.fields.contains_key(f.as_str()))
+            .collect();
+        let row = listed.iter().find(|(who, _)| who.iter().any(|w| w == spec.name));
+        match row {
+            None => assert!(
+                fields.is_empty(),
+                "the README does not list {}'s fields answered by resolvers: {fields:?}",
+                spec.name
+            ),
+            Some((_, in_readme)) => {
+                for field in &fields {
+                    assert!(
+                        in_readme.contains(field),
+                        "the README does not list {}.{field}",
+                        spec.name
+                    );
+                }
+            }
+        }
+    }
+    for (who, in_readme) in &listed {
+        for field in in_readme {
+            let answered_by_resolver = who.iter().any(|t| {
+                catalog.object(t).is_some_and(|spec| {
+                    !spec.fields.contains_key(field.as_str())
+                        && types[t.as_str()]["fields"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|f| f["name"] == field.as_str())
+                })
+            });
+            assert!(
+                answered_by_resolver,
+                "the README lists {field} for {who:?}, which the compiler reads or which is no field"
+            );
+        }
+    }
+}

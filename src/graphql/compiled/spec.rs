@@ -311,6 +311,11 @@ impl Catalog {
         self.abstracts.insert(spec.name, spec);
     }
 
+    /// Every object type the compiler can read.
+    pub fn objects(&self) -> impl Iterator<Item = &ObjectSpec> {
+        self.objects.values()
+    }
+
     pub fn object(&self, name: &str) -> Option<&ObjectSpec> {
         self.objects.get(name)
     }
