@@ -590,7 +590,9 @@ async fn the_readme_lists_every_field_left_to_its_resolver() {
             .map(|f| f["name"].as_str().unwrap().to_owned())
             .filter(|f| !spec.fields.contains_key(f.as_str()))
             .collect();
-        let row = listed.iter().find(|(who, _)| who.iter().any(|w| w == spec.name));
+        let row = listed
+            .iter()
+            .find(|(who, _)| who.iter().any(|w| w == spec.name));
         match row {
             None => assert!(
                 fields.is_empty(),
@@ -626,4 +628,43 @@ async fn the_readme_lists_every_field_left_to_its_resolver() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn many_aliases_of_one_list_cost_one_statement_and_many_lists_stay_within_a_budget() {
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    let resolving = spawn_node_like(&app, |s| s.compiled_reads = false).await;
+    let portal = app
+        .token_for("portal@dist-001.example", "dist-001-demo-portal")
+        .await;
+    // The same list under 150 aliases: read once.
+    let same: String = (0..150)
+        .map(|i| format!(" r{i}: contacts(first: 1) {{ totalCount nodes {{ name organization {{ code }} }} }}"))
+        .collect();
+    let document = format!("{{ organizations(first: 2) {{ nodes {{ code{same} }} }} }}");
+    // The first request of a sign-in checks it; count from the second.
+    app.graphql_as(&portal, "{ me { email } }", json!({})).await;
+    let before = app.statements.get();
+    let compiled = comparable(app.graphql_as(&portal, &document, json!({})).await);
+    assert_eq!(app.statements.get() - before, 1, "one statement");
+    let resolved = comparable(resolving.graphql_as(&portal, &document, json!({})).await);
+    assert_eq!(compiled, resolved);
+    assert!(compiled["errors"].is_null(), "{compiled}");
+
+    // 150 different lists: past the budget, the rest are read by their loaders.
+    let different: String = (0..150)
+        .map(|i| {
+            format!(
+                " r{i}: contacts(first: {}, includeArchived: {}) {{ totalCount nodes {{ name }} }}",
+                i % 75 + 1,
+                i >= 75
+            )
+        })
+        .collect();
+    let document = format!("{{ organizations(first: 2) {{ nodes {{ code{different} }} }} }}");
+    let compiled = comparable(app.graphql_as(&portal, &document, json!({})).await);
+    let resolved = comparable(resolving.graphql_as(&portal, &document, json!({})).await);
+    assert_eq!(compiled, resolved);
+    assert!(compiled["errors"].is_null(), "{compiled}");
 }

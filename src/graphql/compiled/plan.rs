@@ -113,6 +113,9 @@ pub enum Step {
 struct Row {
     alias: String,
     table: &'static str,
+    /// The relations read for this row: what was asked (field, arguments and selection)
+    /// and the keys of its rows and count.
+    relations: Vec<(String, String, Option<String>)>,
     columns: BTreeSet<&'static str>,
     parent_columns: BTreeSet<&'static str>,
     json: Vec<(String, Expr)>,
@@ -130,6 +133,35 @@ impl Row {
     }
 }
 
+/// Most relations one statement reads. A selection that asks for more (a hundred aliases
+/// of one list, each with its own arguments) has the rest answered by resolvers, whose
+/// loaders read each distinct page once; one statement of a hundred nested lists, each
+/// with the caller's visibility, would cost the database more than all of them.
+const MAX_RELATIONS: usize = 32;
+
+/// What a field asks, whatever its alias and wherever it is written: its name, arguments
+/// and selections.
+fn signature(field: &Selected<'_>) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("pos");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let occurrences: Vec<_> = field
+        .occurrences
+        .iter()
+        .map(|f| (&f.node.name, &f.node.arguments, &f.node.selection_set))
+        .collect();
+    let mut value = serde_json::to_value(occurrences).unwrap_or_default();
+    strip(&mut value);
+    value.to_string()
+}
+
 /// Compiles selections for one request.
 pub struct Compiler<'a> {
     pub reader: Reader<'a>,
@@ -137,6 +169,7 @@ pub struct Compiler<'a> {
     pub principal: &'a Principal,
     pub backend: DbBackend,
     aliases: usize,
+    relations: usize,
 }
 
 /// A relation compiled: the expression of its rows' JSON in the parent, its count, and its
@@ -162,6 +195,7 @@ impl<'a> Compiler<'a> {
             principal,
             backend,
             aliases: 0,
+            relations: 0,
         }
     }
 
@@ -281,6 +315,7 @@ impl<'a> Compiler<'a> {
         let mut row = Row {
             alias: self.next_alias(),
             table,
+            relations: Vec::new(),
             columns: BTreeSet::new(),
             parent_columns: BTreeSet::new(),
             json: Vec::new(),
@@ -636,25 +671,53 @@ impl<'a> Compiler<'a> {
                             reader: self.reader,
                             field: &field.field().node,
                         };
+                        let signature = signature(field);
+                        let earlier = row
+                            .relations
+                            .iter()
+                            .find(|(s, _, _)| *s == signature)
+                            .map(|(_, sql, count)| (sql.clone(), count.clone()));
+                        let within_budget = earlier.is_some() || self.relations < MAX_RELATIONS;
                         match relate(&asked) {
-                            Ok(Some(listing)) => {
+                            Ok(Some(listing)) if within_budget => {
                                 let alias = row.alias.clone();
-                                match self.relation(
+                                // A repeat adds nothing to the statement, so nothing it
+                                // holds counts against the budget.
+                                let budget_used = self.relations;
+                                let compiled = self.relation(
                                     target,
                                     *shape,
                                     listing,
                                     field.sets(),
                                     Some(&alias),
-                                )? {
+                                )?;
+                                if earlier.is_some() {
+                                    self.relations = budget_used;
+                                }
+                                match compiled {
                                     Some(compiled) => {
                                         row.columns.extend(compiled.parent_columns);
-                                        let sql = row.key(field.key.as_str());
-                                        row.json.push((sql.clone(), compiled.value));
-                                        let count_sql = compiled.count.map(|count| {
-                                            let count_key = row.key(&format!("{sql}~count"));
-                                            row.json.push((count_key.clone(), count));
-                                            count_key
-                                        });
+                                        // The same relation asked again under another
+                                        // alias reads the rows the first one read.
+                                        let (sql, count_sql) = match earlier {
+                                            Some(keys) => keys,
+                                            None => {
+                                                self.relations += 1;
+                                                let sql = row.key(field.key.as_str());
+                                                row.json.push((sql.clone(), compiled.value));
+                                                let count_sql = compiled.count.map(|count| {
+                                                    let key = row.key(&format!("{sql}~count"));
+                                                    row.json.push((key.clone(), count));
+                                                    key
+                                                });
+                                                row.relations.push((
+                                                    signature,
+                                                    sql.clone(),
+                                                    count_sql.clone(),
+                                                ));
+                                                (sql, count_sql)
+                                            }
+                                        };
                                         Some(Entry::Related {
                                             key,
                                             sql,
@@ -668,8 +731,9 @@ impl<'a> Compiler<'a> {
                                     None => None,
                                 }
                             }
-                            // Arguments the resolver refuses are refused by it.
-                            Ok(None) | Err(_) => None,
+                            // Arguments the resolver refuses are refused by it, and
+                            // relations past the statement's budget read by it.
+                            Ok(_) | Err(_) => None,
                         }
                     }
                     None => None,
