@@ -1,4 +1,4 @@
-//! The one binary: `serve`, `migrate`, `seed` and `schema`.
+//! The one binary: `serve`, `migrate`, `seed`, `schema`, `user` and `document`.
 
 use std::process::ExitCode;
 
@@ -67,6 +67,17 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Registered GraphQL documents.
+    Document {
+        #[command(subcommand)]
+        action: DocumentAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DocumentAction {
+    /// Registers the GraphQL document in FILE and prints its id.
+    Register { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,6 +169,24 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 "serving GraphQL on /graphql"
             );
             app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+        Command::Document {
+            action: DocumentAction::Register { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            async_graphql::parser::parse_query(&text)
+                .map_err(|e| format!("{} is not a GraphQL document: {e}", file.display()))?;
+            let (db, _) = crate::db::connect(&settings.database_url, 1)
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let id = crate::graphql::documents::DocumentCache::default()
+                .register(&db, &Principal::System, &text)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{id}");
+            Ok(())
         }
         Command::Migrate { action } => {
             let (db, _) = crate::db::connect(&settings.database_url, 1)

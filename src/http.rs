@@ -329,7 +329,9 @@ pub fn argument_errors(
 
 /// The parameters of a GraphQL request, checked for their types.
 struct Params {
-    query: String,
+    query: Option<String>,
+    /// A registered document's id, sent instead of the query.
+    document_id: Option<String>,
     operation_name: Option<String>,
     variables: Option<Map<String, Value>>,
     extensions: Option<Map<String, Value>>,
@@ -340,9 +342,14 @@ fn params(value: Value) -> Result<Params, String> {
         return Err("the request body must be a JSON object".into());
     };
     let query = match map.remove("query") {
-        Some(Value::String(q)) => q,
+        Some(Value::String(q)) => Some(q),
+        None | Some(Value::Null) => None,
         Some(_) => return Err("query must be a string".into()),
-        None => return Err("query is missing".into()),
+    };
+    let document_id = match map.remove("documentId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) => Some(id),
+        Some(_) => return Err("documentId must be a string".into()),
     };
     let operation_name = match map.remove("operationName") {
         None | Some(Value::Null) => None,
@@ -356,8 +363,15 @@ fn params(value: Value) -> Result<Params, String> {
     };
     let variables = object("variables", map.remove("variables"))?;
     let extensions = object("extensions", map.remove("extensions"))?;
+    let persisted = extensions
+        .as_ref()
+        .is_some_and(|e| e.contains_key("persistedQuery"));
+    if query.is_none() && document_id.is_none() && !persisted {
+        return Err("query is missing".into());
+    }
     Ok(Params {
         query,
+        document_id,
         operation_name,
         variables,
         extensions,
@@ -394,6 +408,10 @@ pub struct GraphqlState {
     pub arguments: Arc<crate::graphql::arguments::ArgumentTypes>,
     /// The credentials this node checked lately.
     pub credentials: Arc<crate::auth::credentials::Credentials>,
+    /// The registered documents this node has read.
+    pub documents: Arc<crate::graphql::documents::DocumentCache>,
+    /// Whether any document runs, or registered ones only.
+    pub documents_mode: crate::graphql::documents::Documents,
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
@@ -576,6 +594,9 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
     if let Some(name) = get("operationName") {
         map.insert("operationName".into(), Value::String(name));
     }
+    if let Some(id) = get("documentId") {
+        map.insert("documentId".into(), Value::String(id));
+    }
     for key in ["variables", "extensions"] {
         if let Some(raw) = get(key) {
             if let Err(message) = limits::check_json_nesting(raw.as_bytes(), 1) {
@@ -596,8 +617,154 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
         }
     }
     match params(Value::Object(map)) {
-        Ok(p) => execute(&req, &state, p, media, true).await,
+        Ok(p) => {
+            let by_id = p.query.is_none();
+            let answer = execute(&req, &state, p, media, true).await;
+            if by_id && answer.status() == StatusCode::OK {
+                cacheable(&req, answer).await
+            } else {
+                answer
+            }
+        }
         Err(message) => error_response(StatusCode::BAD_REQUEST, media, &message),
+    }
+}
+
+/// A query sent by id over GET, answered with an `ETag` of its body and
+/// `Cache-Control: private`; `304` when the caller's `If-None-Match` names it.
+async fn cacheable(req: &HttpRequest, answer: HttpResponse) -> HttpResponse {
+    use sha2::Digest;
+    let (head, body) = answer.into_parts();
+    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
+        return HttpResponse::InternalServerError().finish();
+    };
+    let digest = sha2::Sha256::digest(&bytes);
+    let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let etag = format!("\"{tag}\"");
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                t.trim() == etag || t.trim().strip_prefix("W/") == Some(&etag) || t.trim() == "*"
+            })
+        });
+    let mut answer = if matches {
+        HttpResponse::NotModified().finish()
+    } else {
+        head.set_body(actix_web::body::BoxBody::new(bytes))
+    };
+    answer.headers_mut().insert(
+        header::ETAG,
+        header::HeaderValue::from_str(&etag).unwrap_or(header::HeaderValue::from_static("\"\"")),
+    );
+    answer.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-cache"),
+    );
+    answer
+}
+
+/// A persisted query's id (Apollo's `extensions.persistedQuery`), if the request carries one.
+fn persisted_query(p: &Params) -> Option<Result<String, &'static str>> {
+    let persisted = p.extensions.as_ref()?.get("persistedQuery")?;
+    let hash = persisted.get("sha256Hash").and_then(Value::as_str);
+    let version = persisted.get("version").and_then(Value::as_i64);
+    Some(match (hash, version) {
+        (Some(hash), Some(1)) => crate::graphql::documents::parse_id(hash)
+            .ok_or("extensions.persistedQuery.sha256Hash is not 64 hex digits"),
+        (_, Some(v)) if v != 1 => Err("extensions.persistedQuery.version must be 1"),
+        _ => Err("extensions.persistedQuery needs version 1 and sha256Hash"),
+    })
+}
+
+/// The text a request runs: its query, or the registered document its id names; and a
+/// persisted query's text to register once its sender is known to be signed in.
+async fn document_of(
+    state: &GraphqlState,
+    p: &Params,
+    media: &'static str,
+) -> Result<(String, Option<String>), HttpResponse> {
+    use crate::graphql::documents::{Documents, document_id, parse_id};
+    let registered_only = state.documents_mode == Documents::Registered;
+    let lookup = |id: String| async move {
+        state.documents.find(&state.db, &id).await.map_err(|e| {
+            tracing::error!(error = %e, "a registered document could not be read");
+            error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                "the document could not be read",
+            )
+        })
+    };
+    match (&p.query, &p.document_id, persisted_query(p)) {
+        (Some(_), Some(_), _) => Err(error_response(
+            StatusCode::BAD_REQUEST,
+            media,
+            "send either query or documentId, not both",
+        )),
+        (_, _, Some(Err(message))) => Err(error_response(StatusCode::BAD_REQUEST, media, message)),
+        (None, Some(raw), _) => {
+            let Some(id) = parse_id(raw) else {
+                return Err(error_response(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "documentId must be sha256: and 64 hex digits",
+                ));
+            };
+            match lookup(id.clone()).await? {
+                Some(text) => Ok((text.to_string(), None)),
+                None => Err(request_error(
+                    media,
+                    &format!("no document is registered as {id}"),
+                    "PERSISTED_DOCUMENT_NOT_FOUND",
+                )),
+            }
+        }
+        (None, None, Some(Ok(id))) => match lookup(id).await? {
+            Some(text) => Ok((text.to_string(), None)),
+            None => Err(request_error(
+                media,
+                "PersistedQueryNotFound",
+                "PERSISTED_QUERY_NOT_FOUND",
+            )),
+        },
+        (Some(query), None, Some(Ok(id))) => {
+            if document_id(query) != id {
+                return Err(request_error(
+                    media,
+                    "provided sha does not match query",
+                    "PERSISTED_QUERY_HASH_MISMATCH",
+                ));
+            }
+            if lookup(id).await?.is_some() {
+                Ok((query.clone(), None))
+            } else if registered_only {
+                Err(request_error(
+                    media,
+                    "this server runs registered documents only, and registers none on the way",
+                    "PERSISTED_DOCUMENT_REQUIRED",
+                ))
+            } else {
+                Ok((query.clone(), Some(query.clone())))
+            }
+        }
+        (Some(query), None, None) => {
+            if registered_only && lookup(document_id(query)).await?.is_none() {
+                return Err(request_error(
+                    media,
+                    "this server runs registered documents only: send a registered document's documentId",
+                    "PERSISTED_DOCUMENT_REQUIRED",
+                ));
+            }
+            Ok((query.clone(), None))
+        }
+        (None, None, None) => Err(error_response(
+            StatusCode::BAD_REQUEST,
+            media,
+            "query is missing",
+        )),
     }
 }
 
@@ -721,13 +888,20 @@ async fn run(
     via_get: bool,
     operation: &mut Option<String>,
 ) -> HttpResponse {
+    let (query, to_register) = match document_of(state, &p, media).await {
+        Ok(found) => found,
+        Err(refused) => {
+            *operation = p.operation_name.clone();
+            return refused;
+        }
+    };
     // Before the parser, which recurses on nested values, and before the credentials: any
     // caller can send a document.
-    if let Err(message) = limits::check_document_nesting(&p.query) {
+    if let Err(message) = limits::check_document_nesting(&query) {
         *operation = p.operation_name.clone();
         return request_error(media, &message, "QUERY_TOO_COMPLEX");
     }
-    let doc = match parser::parse_query(&p.query) {
+    let doc = match parser::parse_query(&query) {
         Ok(doc) => doc,
         Err(err) => {
             *operation = p.operation_name.clone();
@@ -766,6 +940,14 @@ async fn run(
     }
     if let Some(refused) = rate_limited(req, state, &principal, media) {
         return refused;
+    }
+    // A persisted query sent with its text is registered for the next time, by a caller
+    // who is signed in.
+    if let Some(text) = to_register
+        && principal != Principal::Anonymous
+        && let Err(e) = state.documents.register(&state.db, &principal, &text).await
+    {
+        tracing::warn!(error = %e, "a persisted query could not be registered");
     }
     let document_limits = DocumentLimits::from(&state.limits);
     match limits::check(&doc, &document_limits) {
@@ -812,7 +994,7 @@ async fn run(
     .delay(std::time::Duration::ZERO);
     let operation_name = p.operation_name.clone();
     let principal_is_anonymous = principal == Principal::Anonymous;
-    let mut request = async_graphql::Request::new(p.query)
+    let mut request = async_graphql::Request::new(query)
         .data(principal)
         .data(AuthContext {
             keys: state.keys.clone(),

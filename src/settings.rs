@@ -35,6 +35,8 @@ pub struct Settings {
     /// Whether root lists and lookups are read with one compiled statement each (on by
     /// default); off, every field is resolved by its resolver.
     pub compiled_reads: bool,
+    /// Whether any document runs, or registered documents only.
+    pub documents: crate::graphql::documents::Documents,
 }
 
 /// How long the outbox, the webhook log and the audit trail keep their rows.
@@ -370,6 +372,7 @@ impl Default for Settings {
             retention: RetentionSettings::default(),
             edi_overdue_interval: std::time::Duration::from_secs(300),
             compiled_reads: true,
+            documents: crate::graphql::documents::Documents::Open,
         }
     }
 }
@@ -391,8 +394,9 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 62] = [
+const KEYS: [&str; 63] = [
     "compiled_reads",
+    "documents",
     "reporting_currency",
     "at_risk_after_days",
     "lost_after_days",
@@ -753,6 +757,18 @@ impl Settings {
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
                 }
                 "compiled_reads" => settings.compiled_reads = parse_bool(&source, &value)?,
+                "documents" => {
+                    settings.documents = match value.trim() {
+                        "open" => crate::graphql::documents::Documents::Open,
+                        "registered" => crate::graphql::documents::Documents::Registered,
+                        _ => {
+                            return Err(bad(
+                                &source,
+                                format!("`{value}` is not `open` or `registered`"),
+                            ));
+                        }
+                    }
+                }
                 "edi_overdue_interval_seconds" => {
                     settings.edi_overdue_interval =
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)

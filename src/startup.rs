@@ -164,9 +164,11 @@ impl Application {
             counts: Default::default(),
         };
         let read_counts = reads.counts.clone();
+        let documents = std::sync::Arc::new(crate::graphql::documents::DocumentCache::default());
         let schema = schema_builder(&settings.limits)
             .data(reads.clone())
             .data(crate::graphql::catalog())
+            .data(documents.clone())
             .finish();
         let arguments = crate::graphql::arguments::ArgumentTypes::from_sdl(&schema.sdl())
             .map_err(StartupError::Schema)?;
@@ -176,6 +178,7 @@ impl Application {
             anonymous_schema: schema_builder(&settings.limits)
                 .data(reads)
                 .data(crate::graphql::catalog())
+                .data(documents.clone())
                 .disable_suggestions()
                 .finish(),
             limits: settings.limits.clone(),
@@ -196,6 +199,8 @@ impl Application {
             metrics_token: settings.metrics_token.clone(),
             body_limit: settings.body_limit_bytes,
             arguments: Arc::new(arguments),
+            documents,
+            documents_mode: settings.documents,
             credentials,
         });
         let db_data = web::Data::new(conn.clone());

@@ -41,6 +41,7 @@ pub mod order_line;
 pub mod organization;
 pub mod partner_tier;
 pub mod payment;
+pub mod persisted_document;
 pub mod price_list;
 pub mod price_list_entry;
 pub mod product;

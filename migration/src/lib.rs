@@ -24,6 +24,7 @@ mod m20261203_000001_exact_amounts;
 mod m20261204_000001_trading_partners;
 mod m20261204_000002_acknowledgements;
 mod m20261205_000001_order_changes;
+mod m20261206_000001_persisted_documents;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_trading_partners::Migration),
             Box::new(m20261204_000002_acknowledgements::Migration),
             Box::new(m20261205_000001_order_changes::Migration),
+            Box::new(m20261206_000001_persisted_documents::Migration),
         ]
     }
 }

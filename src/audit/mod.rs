@@ -99,6 +99,7 @@ actions! {
     SessionLogout => "session.logout" on "User",
     ApiTokenCreate => "api_token.create" on "ApiToken",
     ApiTokenRevoke => "api_token.revoke" on "ApiToken",
+    DocumentRegister => "document.register" on "Document",
     ProductCreate => "product.create" on "Product",
     ProductUpdate => "product.update" on "Product",
     ProductPacksSet => "product.packs" on "Product",

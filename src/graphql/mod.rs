@@ -4,6 +4,7 @@ pub mod arguments;
 pub mod batching;
 pub mod compiled;
 pub mod connection;
+pub mod documents;
 pub mod limits;
 pub mod money;
 pub mod node;
@@ -97,6 +98,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     AuthMutation,
+    documents::DocumentMutation,
     ApiTokenMutation,
     DirectoryMutation,
     CatalogMutation,

@@ -1085,6 +1085,14 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     .await;
     w.run(
         a,
+        "documentRegister",
+        "documentId",
+        json!({ "document": "query Walk { me { email } }" }),
+        &["document.register"],
+    )
+    .await;
+    w.run(
+        a,
         "userDeactivate",
         "user { id }",
         json!({ "id": user, "version": 2 }),

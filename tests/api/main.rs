@@ -14,6 +14,7 @@ mod cli;
 mod compiled_reads;
 mod database_tls;
 mod directory;
+mod documents;
 mod edi;
 mod edi_partners;
 mod exact_money;
