@@ -12,12 +12,11 @@ use crate::access::Principal;
 use crate::cases::model::CaseFilter;
 use crate::cases::service;
 use crate::error::Result;
-use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
-use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{CaseId, SurveyResponseId, unshare};
+use crate::organizations::graphql::loaded;
+use crate::organizations::loaders::{CaseId, SurveyResponseId};
 use crate::pagination::{PageRequest, Sort};
 use crate::relationship::graphql::{by_id, contact_of, order_of, organization_of, product_of};
 
@@ -160,16 +159,7 @@ fn case_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Case, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(CaseId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found.into_iter().map(|(k, m)| (k.0, Case(m))).collect())
-            })
-        }))
+        .fallback(loaded(CaseId, |k| k.0, Case))
 }
 
 fn survey_response_spec() -> ObjectSpec {
@@ -202,17 +192,5 @@ fn survey_response_spec() -> ObjectSpec {
         .value("likelihoodToRecommend", Col::of("recommend"), values::int)
         .value("comment", Col::of("comment"), values::text)
         .value("respondedAt", Col::of("responded_at"), values::date_time)
-        .fallback(fallback::<SurveyResponse, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(SurveyResponseId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found
-                    .into_iter()
-                    .map(|(k, m)| (k.0, SurveyResponse(m)))
-                    .collect())
-            })
-        }))
+        .fallback(loaded(SurveyResponseId, |k| k.0, SurveyResponse))
 }

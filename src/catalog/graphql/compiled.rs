@@ -7,12 +7,11 @@ use super::types::{PriceList, Product, ProductStatus, UnitOfMeasure};
 use crate::access::Principal;
 use crate::catalog::model::ProductFilter;
 use crate::catalog::products;
-use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
-use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{PriceListId, ProductId, unshare};
+use crate::organizations::graphql::loaded;
+use crate::organizations::loaders::{PriceListId, ProductId};
 use crate::pagination::{PageRequest, Sort};
 use sea_orm::sea_query::{Expr, ExprTrait};
 
@@ -80,16 +79,7 @@ pub fn register(catalog: &mut Catalog) {
             .value("createdAt", Col::of("created_at"), values::date_time)
             .value("updatedAt", Col::of("updated_at"), values::date_time)
             .value("version", Col::of("version"), values::int)
-            .fallback(fallback::<Product, _>(|ctx, ids| {
-                Box::pin(async move {
-                    let found = loader(ctx)?
-                        .load_many(ids.into_iter().map(ProductId))
-                        .await
-                        .map_err(unshare)
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    Ok(found.into_iter().map(|(k, m)| (k.0, Product(m))).collect())
-                })
-            })),
+            .fallback(loaded(ProductId, |k| k.0, Product)),
     );
 }
 
@@ -147,19 +137,7 @@ fn register_price_lists(catalog: &mut Catalog) {
             .value("createdAt", Col::of("created_at"), values::date_time)
             .value("updatedAt", Col::of("updated_at"), values::date_time)
             .value("version", Col::of("version"), values::int)
-            .fallback(fallback::<PriceList, _>(|ctx, ids| {
-                Box::pin(async move {
-                    let found = loader(ctx)?
-                        .load_many(ids.into_iter().map(PriceListId))
-                        .await
-                        .map_err(unshare)
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    Ok(found
-                        .into_iter()
-                        .map(|(k, m)| (k.0, PriceList(m)))
-                        .collect())
-                })
-            })),
+            .fallback(loaded(PriceListId, |k| k.0, PriceList)),
     );
     catalog.add(
         ObjectSpec::new("PriceListEntry", "price_list_entries")

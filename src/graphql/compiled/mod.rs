@@ -20,7 +20,7 @@ pub mod values;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{Field, SelectionSet};
@@ -30,7 +30,7 @@ use async_graphql::{
     QueryPathSegment, ServerError, ServerResult, Value,
 };
 use futures_util::future::{BoxFuture, join_all};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ use crate::access::Principal;
 use crate::error::{Error, GqlResult};
 use plan::Compiler;
 use selection::Reader;
-use shape::{Shaper, null_out, object_at};
+use shape::{Shaper, object_at};
 use spec::{Catalog, Fallback, Listing, Shape};
 
 /// Whether reads are compiled (on by default; off, every field is resolved by its
@@ -59,7 +59,7 @@ pub struct ReadCounts {
 
 /// A field's value, read by a compiled statement or left to the type's resolvers.
 pub enum Compiled<T> {
-    /// The value, or the error that nulled it, with the path of the field that failed.
+    /// The value, or the error that kept it from being read.
     Read(Mutex<Option<ServerResult<Value>>>),
     Resolve(T),
 }
@@ -127,21 +127,13 @@ pub async fn read(
         return Ok(None);
     };
     reads.counts.compiled.fetch_add(1, Ordering::Relaxed);
-    let mut pairs = vec![Expr::Constant("r".into()), compiled.value];
+    let mut pairs = vec![("r".to_owned(), compiled.value)];
     if let Some(count) = compiled.count {
-        pairs.push(Expr::Constant("c".into()));
-        pairs.push(count);
+        pairs.push(("c".to_owned(), count));
     }
-    let object = if backend == sea_orm::DbBackend::Sqlite {
-        "json_object"
-    } else {
-        "json_build_object"
-    };
     let mut statement = Query::select();
     statement.expr_as(
-        sea_orm::sea_query::Func::cust(Alias::new(object))
-            .args(pairs)
-            .cast_as(Alias::new("text")),
+        compiler.json_object(pairs).cast_as(Alias::new("text")),
         Alias::new("j"),
     );
     let row = db
@@ -155,13 +147,11 @@ pub async fn read(
     let json: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::Internal(format!("a compiled read returned bad JSON: {e}")))
         .gql()?;
-    let (root_nullable, items_nullable) =
-        Reader::new(ctx).nullability("Query", &field.node.name.node);
     let mut shaper = Shaper::default();
     let mut value = shaper
-        .related(&compiled.plan, &json["r"], json.get("c"), items_nullable)
+        .related(&compiled.plan, &json["r"], json.get("c"))
         .gql()?;
-    let filled = fill_in(ctx, &mut value, shaper.pending, root_nullable).await;
+    let filled = fill_in(ctx, &mut value, shaper.pending).await;
     Ok(Some(filled.map(|()| value)))
 }
 
@@ -169,22 +159,26 @@ pub async fn read(
 /// errors, until they are given their place in the response.
 const MARK: usize = usize::MAX / 2;
 
+/// The next unused marker: each read takes its own, so that root fields resolved side by
+/// side never place each other's errors.
+static NEXT_MARK: AtomicUsize = AtomicUsize::new(0);
+
 /// Answers the fields left to resolvers: the models of each object type are read together,
-/// and each object's fields resolved on its model. Errors get the paths of the fields that
-/// failed, and a failed non-null field nulls its object and the objects above it, up to the
-/// first that may be null, as the executor does; `Err` when that is the root field itself.
+/// and each object's fields resolved on its model, its errors given the paths of the fields
+/// that failed. `Err` when the models cannot be read.
 async fn fill_in(
     ctx: &Context<'_>,
     value: &mut Value,
     pending: Vec<shape::Pending<'_>>,
-    root_nullable: bool,
 ) -> ServerResult<()> {
     if pending.is_empty() {
         return Ok(());
     }
+    let base = MARK + NEXT_MARK.fetch_add(pending.len(), Ordering::Relaxed) % (MARK / 2);
+    let ours = base..base + pending.len();
     let mut groups: Vec<(&plan::Variant, Vec<(usize, Uuid)>)> = Vec::new();
     for (i, p) in pending.iter().enumerate() {
-        let item = (MARK + i, p.id);
+        let item = (base + i, p.id);
         match groups.iter_mut().find(|(v, _)| std::ptr::eq(*v, p.variant)) {
             Some((_, items)) => items.push(item),
             None => groups.push((p.variant, vec![item])),
@@ -207,43 +201,43 @@ async fn fill_in(
     let place = |path: &mut Vec<PathSegment>| {
         let Some(at) = path
             .iter()
-            .position(|s| matches!(s, PathSegment::Index(i) if *i >= MARK))
+            .position(|s| matches!(s, PathSegment::Index(i) if ours.contains(i)))
         else {
             return;
         };
         let PathSegment::Index(marker) = path[at] else {
             return;
         };
-        let Some(p) = pending.get(marker - MARK) else {
+        let Some(p) = pending.get(marker - base) else {
             return;
         };
         let mut full = root.clone();
         full.extend(p.path.iter().map(|step| match step {
-            plan::Step::Key(k, _) => PathSegment::Field(k.to_string()),
-            plan::Step::Index(i, _) => PathSegment::Index(*i),
+            plan::Step::Key(k) => PathSegment::Field(k.to_string()),
+            plan::Step::Index(i) => PathSegment::Index(*i),
         }));
         full.extend(path.drain(at + 1..));
         *path = full;
     };
-    let mut failed = Vec::new();
     for answers in answers {
         for (marker, answer) in answers? {
-            let Some(p) = pending.get(marker - MARK) else {
+            let Some(p) = pending.get(marker - base) else {
                 continue;
             };
+            // The executor answers an object's fields, leaving out those whose resolvers
+            // failed (their errors are in the request's); an object of no field is null.
             let fields = match answer {
                 Ok(Value::Object(fields)) => fields,
                 Ok(_) => Default::default(),
-                Err(error) => {
-                    failed.push((p.path.clone(), error));
-                    continue;
+                Err(mut error) => {
+                    place(&mut error.path);
+                    ctx.add_error(error);
+                    Default::default()
                 }
             };
             let Some(object) = object_at(value, &p.path) else {
                 continue;
             };
-            // A field whose resolver failed is left out of its object, with its error,
-            // as the executor leaves it out.
             for entry in &p.variant.entries {
                 if let plan::Entry::Fallback { key } = entry
                     && !fields.contains_key(key)
@@ -265,16 +259,6 @@ async fn fill_in(
         for error in errors.iter_mut() {
             place(&mut error.path);
         }
-    }
-    for (path, mut error) in failed {
-        place(&mut error.path);
-        if !null_out(value, &path) {
-            if !root_nullable {
-                return Err(error);
-            }
-            *value = Value::Null;
-        }
-        ctx.add_error(error);
     }
     Ok(())
 }

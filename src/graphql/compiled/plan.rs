@@ -51,8 +51,6 @@ pub enum Entry {
         sql: String,
         count_sql: Option<String>,
         plan: Box<Related>,
-        /// Whether the field may be null, and the items of its list.
-        nullable: (bool, bool),
     },
     /// Answered by the field's resolver, on the object's model.
     Fallback {
@@ -101,12 +99,12 @@ pub struct Related {
     pub paging: Option<(PageRequest, SortKey)>,
 }
 
-/// Where a value sits, for errors of the fields answered by resolvers: its step from its
-/// parent, and whether it may be null there.
+/// A step from the root field's value to a value in it, for the objects whose fields are
+/// answered by resolvers and for their errors.
 #[derive(Clone, Debug)]
 pub enum Step {
-    Key(Name, bool),
-    Index(usize, bool),
+    Key(Name),
+    Index(usize),
 }
 
 /// The rows of one relation: the columns the statement reads, and the JSON of each row.
@@ -139,6 +137,12 @@ impl Row {
 /// with the caller's visibility, would cost the database more than all of them.
 const MAX_RELATIONS: usize = 32;
 
+/// Most lists one statement nests (a root list counts): a list inside lists of a hundred,
+/// a hundred deep, would run its subquery once per row of all of them. Deeper lists are read
+/// by their loaders, once per level for all parents. The rule follows the document alone,
+/// so a document costs the same number of statements whatever its page sizes.
+const MAX_NESTED_LISTS: usize = 3;
+
 /// What a field asks, whatever its alias and wherever it is written: its name, arguments
 /// and selections.
 fn signature(field: &Selected<'_>) -> String {
@@ -170,6 +174,8 @@ pub struct Compiler<'a> {
     pub backend: DbBackend,
     aliases: usize,
     relations: usize,
+    /// How many lists hold the row being compiled.
+    lists_above: usize,
 }
 
 /// A relation compiled: the expression of its rows' JSON in the parent, its count, and its
@@ -196,6 +202,7 @@ impl<'a> Compiler<'a> {
             backend,
             aliases: 0,
             relations: 0,
+            lists_above: 0,
         }
     }
 
@@ -203,7 +210,7 @@ impl<'a> Compiler<'a> {
         self.backend == DbBackend::Sqlite
     }
 
-    fn json_object(&self, pairs: Vec<(String, Expr)>) -> Expr {
+    pub fn json_object(&self, pairs: Vec<(String, Expr)>) -> Expr {
         let (function, merge) = if self.sqlite() {
             ("json_object", "json_patch")
         } else {
@@ -243,22 +250,21 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// The function of this database's dialect: SQLite's name or PostgreSQL's.
+    fn function(&self, sqlite: &str, postgres: &str) -> Alias {
+        Alias::new(if self.sqlite() { sqlite } else { postgres })
+    }
+
     fn json_array(&self, values: Vec<Expr>) -> Expr {
-        let function = if self.sqlite() {
-            "json_array"
-        } else {
-            "json_build_array"
-        };
-        Func::cust(Alias::new(function)).args(values).into()
+        Func::cust(self.function("json_array", "json_build_array"))
+            .args(values)
+            .into()
     }
 
     fn aggregate(&self, value: Expr) -> Expr {
-        let function = if self.sqlite() {
-            "json_group_array"
-        } else {
-            "json_agg"
-        };
-        Func::cust(Alias::new(function)).arg(value).into()
+        Func::cust(self.function("json_group_array", "json_agg"))
+            .arg(value)
+            .into()
     }
 
     /// A subquery's JSON, kept JSON in its parent (SQLite passes it on as text otherwise).
@@ -312,6 +318,28 @@ impl<'a> Compiler<'a> {
         let Some(table) = table else {
             return Ok(None);
         };
+        // A list's subquery runs once per row of every list above it: past the depth the
+        // budget allows, the lists below are read by their loaders, once per level.
+        let many = !matches!(shape, Shape::One | Shape::Required);
+        let lists_above = self.lists_above;
+        if many && lists_above >= MAX_NESTED_LISTS {
+            return Ok(None);
+        }
+        self.lists_above += usize::from(many);
+        let compiled = self.rows(target, table, shape, listing, sets, parent);
+        self.lists_above = lists_above;
+        compiled
+    }
+
+    fn rows(
+        &mut self,
+        target: &'static str,
+        table: &'static str,
+        shape: Shape,
+        listing: Listing,
+        sets: Vec<&'a SelectionSet>,
+        parent: Option<&str>,
+    ) -> ServerResult<Option<Compiled>> {
         let mut row = Row {
             alias: self.next_alias(),
             table,
@@ -427,7 +455,7 @@ impl<'a> Compiler<'a> {
     /// Whether one of several fields under one response key selects nothing from an object
     /// of one of `types`. The executor answers each occurrence on its own and keeps the null
     /// of the one that finishes first, so such a selection is left to it.
-    fn one_may_be_empty(&self, selected: &Selected<'a>, types: &[&str]) -> ServerResult<bool> {
+    fn left_to_executor(&self, selected: &Selected<'a>, types: &[&str]) -> ServerResult<bool> {
         if selected.occurrences.len() < 2 {
             return Ok(false);
         }
@@ -481,7 +509,7 @@ impl<'a> Compiler<'a> {
                 "edges" => vec![edge_type.as_str()],
                 _ => Vec::new(),
             };
-            if self.one_may_be_empty(&selected, &types)? {
+            if self.left_to_executor(&selected, &types)? {
                 return Ok(None);
             }
             let part = match selected.name {
@@ -505,7 +533,7 @@ impl<'a> Compiler<'a> {
                     for part in self.reader.fields(&selected.sets(), &edge_type)? {
                         let key = part.key.clone();
                         if part.name == "node"
-                            && self.one_may_be_empty(&part, &self.possible(target))?
+                            && self.left_to_executor(&part, &self.possible(target))?
                         {
                             return Ok(None);
                         }
@@ -608,11 +636,11 @@ impl<'a> Compiler<'a> {
                     Some(FieldSpec::Object {
                         type_name: object_type,
                         ..
-                    }) if self.one_may_be_empty(field, &[object_type])? => {
+                    }) if self.left_to_executor(field, &[object_type])? => {
                         return Ok(None);
                     }
                     Some(FieldSpec::Related { target, shape, .. })
-                        if self.one_may_be_empty(
+                        if self.left_to_executor(
                             field,
                             &match shape {
                                 Shape::Connection => vec![format!("{target}Connection")],
@@ -723,9 +751,6 @@ impl<'a> Compiler<'a> {
                                             sql,
                                             count_sql,
                                             plan: Box::new(compiled.plan),
-                                            nullable: self
-                                                .reader
-                                                .nullability(type_name, field.name),
                                         })
                                     }
                                     None => None,

@@ -135,26 +135,6 @@ impl<'a> Reader<'a> {
                 .is_some_and(|t| t.is_possible_type(type_name))
     }
 
-    /// Whether `field` of `parent_type` may be null, and whether the items of its list may.
-    pub fn nullability(&self, parent_type: &str, field: &str) -> (bool, bool) {
-        let ty = self
-            .ctx
-            .schema_env
-            .registry
-            .types
-            .get(parent_type)
-            .and_then(|t| t.field_by_name(field))
-            .map(|f| f.ty.as_str())
-            .unwrap_or("");
-        let nullable = !ty.ends_with('!');
-        let inner = ty.trim_end_matches('!');
-        let items = inner
-            .strip_prefix('[')
-            .and_then(|i| i.strip_suffix(']'))
-            .is_some_and(|i| !i.ends_with('!'));
-        (nullable, items)
-    }
-
     /// `@skip(if:)` and `@include(if:)`, decided.
     fn included(&self, directives: &[Positioned<Directive>]) -> ServerResult<bool> {
         for directive in directives {

@@ -41,7 +41,6 @@ impl<'p> Shaper<'p> {
         plan: &'p Related,
         rows: &Json,
         count: Option<&Json>,
-        items_nullable: bool,
     ) -> Result<Value, Error> {
         match (&plan.parts, plan.shape) {
             (Parts::Node(view), Shape::One) => {
@@ -64,7 +63,7 @@ impl<'p> Shaper<'p> {
                 let rows = array(rows)?;
                 let mut list = Vec::with_capacity(rows.len());
                 for (i, row) in rows.iter().enumerate() {
-                    self.path.push(Step::Index(i, items_nullable));
+                    self.path.push(Step::Index(i));
                     let node = self.node(view, row);
                     self.path.pop();
                     list.push(node?);
@@ -101,10 +100,10 @@ impl<'p> Shaper<'p> {
                     object.insert(k.clone(), Value::Number(n.into()));
                 }
                 ConnectionPart::Nodes(k, view) => {
-                    self.path.push(Step::Key(k.clone(), false));
+                    self.path.push(Step::Key(k.clone()));
                     let mut list = Vec::with_capacity(page.items.len());
                     for (i, row) in page.items.iter().enumerate() {
-                        self.path.push(Step::Index(i, false));
+                        self.path.push(Step::Index(i));
                         let node = self.node(view, row);
                         self.path.pop();
                         list.push(node?);
@@ -113,10 +112,10 @@ impl<'p> Shaper<'p> {
                     object.insert(k.clone(), Value::List(list));
                 }
                 ConnectionPart::Edges(k, edge_parts) => {
-                    self.path.push(Step::Key(k.clone(), false));
+                    self.path.push(Step::Key(k.clone()));
                     let mut list = Vec::with_capacity(page.items.len());
                     for (i, row) in page.items.iter().enumerate() {
-                        self.path.push(Step::Index(i, false));
+                        self.path.push(Step::Index(i));
                         let mut edge = IndexMap::with_capacity(edge_parts.len());
                         for part in edge_parts {
                             match part {
@@ -127,7 +126,7 @@ impl<'p> Shaper<'p> {
                                     edge.insert(k.clone(), Value::String(cursor(row)?));
                                 }
                                 EdgePart::Node(k, view) => {
-                                    self.path.push(Step::Key(k.clone(), false));
+                                    self.path.push(Step::Key(k.clone()));
                                     let node = self.node(view, row);
                                     self.path.pop();
                                     edge.insert(k.clone(), node?);
@@ -224,15 +223,9 @@ impl<'p> Shaper<'p> {
                     sql,
                     count_sql,
                     plan,
-                    nullable: (nullable, items_nullable),
                 } => {
-                    self.path.push(Step::Key(key.clone(), *nullable));
-                    let value = self.related(
-                        plan,
-                        get(sql),
-                        count_sql.as_deref().map(get),
-                        *items_nullable,
-                    );
+                    self.path.push(Step::Key(key.clone()));
+                    let value = self.related(plan, get(sql), count_sql.as_deref().map(get));
                     self.path.pop();
                     object.insert(key.clone(), value?);
                 }
@@ -299,8 +292,8 @@ pub fn value_at<'v>(value: &'v mut Value, path: &[Step]) -> Option<&'v mut Value
     let mut at = value;
     for step in path {
         at = match (step, at) {
-            (Step::Key(k, _), Value::Object(o)) => o.get_mut(k)?,
-            (Step::Index(i, _), Value::List(l)) => l.get_mut(*i)?,
+            (Step::Key(k), Value::Object(o)) => o.get_mut(k)?,
+            (Step::Index(i), Value::List(l)) => l.get_mut(*i)?,
             _ => return None,
         };
     }
@@ -313,23 +306,4 @@ pub fn object_at<'v>(value: &'v mut Value, path: &[Step]) -> Option<&'v mut Inde
         Value::Object(o) => Some(o),
         _ => None,
     }
-}
-
-/// Nulls the value at `path` after an error below it, and its parents up to the first
-/// that may be null, as the executor does. `false` when the null reaches the root.
-pub fn null_out(value: &mut Value, path: &[Step]) -> bool {
-    let mut depth = path.len();
-    while depth > 0 {
-        let nullable = match &path[depth - 1] {
-            Step::Key(_, nullable) | Step::Index(_, nullable) => *nullable,
-        };
-        if nullable {
-            if let Some(at) = value_at(value, &path[..depth]) {
-                *at = Value::Null;
-            }
-            return true;
-        }
-        depth -= 1;
-    }
-    false
 }

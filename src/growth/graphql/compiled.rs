@@ -9,14 +9,13 @@ use super::leads::{Lead, LeadSource};
 use super::types::{Opportunity, OpportunityStage};
 use crate::access::Principal;
 use crate::error::Result;
-use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::growth::model::{LeadFilter, OpportunityFilter};
 use crate::growth::{leads, opportunities};
 use crate::ids::NodeType;
-use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{LeadId, OpportunityId, unshare};
+use crate::organizations::graphql::loaded;
+use crate::organizations::loaders::{LeadId, OpportunityId};
 use crate::pagination::{PageRequest, Sort};
 use crate::relationship::graphql::{by_id, contact_of, order_of, organization_of};
 use crate::settings::CrmSettings;
@@ -106,19 +105,7 @@ fn opportunity_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Opportunity, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(OpportunityId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found
-                    .into_iter()
-                    .map(|(k, m)| (k.0, Opportunity(m)))
-                    .collect())
-            })
-        }))
+        .fallback(loaded(OpportunityId, |k| k.0, Opportunity))
 }
 
 /// A lead's fields that an offer running out does not change: status, partner and offer
@@ -172,14 +159,5 @@ fn lead_spec() -> ObjectSpec {
         .value("notes", Col::of("notes"), values::text)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Lead, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(LeadId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found.into_iter().map(|(k, m)| (k.0, Lead(m))).collect())
-            })
-        }))
+        .fallback(loaded(LeadId, |k| k.0, Lead))
 }

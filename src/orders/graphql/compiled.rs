@@ -18,8 +18,8 @@ use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
 use crate::orders::model::OrderFilter;
 use crate::orders::queries;
-use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{InvoiceId, OrderId, ShipmentId, unshare};
+use crate::organizations::graphql::loaded;
+use crate::organizations::loaders::{InvoiceId, OrderId, ShipmentId};
 use crate::pagination::{PageRequest, Sort};
 
 const CURRENCY: Col = Col::of("currency");
@@ -185,16 +185,7 @@ pub fn register(catalog: &mut Catalog) {
                     vec![Column::IssuedOn, Column::Id],
                 )))
             })
-            .fallback(fallback::<Order, _>(|ctx, ids| {
-                Box::pin(async move {
-                    let found = loader(ctx)?
-                        .load_many(ids.into_iter().map(OrderId))
-                        .await
-                        .map_err(unshare)
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    Ok(found.into_iter().map(|(k, m)| (k.0, Order(m))).collect())
-                })
-            })),
+            .fallback(loaded(OrderId, |k| k.0, Order)),
     );
     catalog.add_node(NodeType::Order, "Order", |principal, id| {
         let mut select = queries::listing(principal, &OrderFilter::default())?;
@@ -338,10 +329,7 @@ fn register_fulfilment(catalog: &mut Catalog) {
             })
             .value("number", Col::of("number"), values::text)
             .related("order", "Order", Shape::One, |asked| {
-                Ok(Some(
-                    Listing::rows(queries::listing(asked.principal, &OrderFilter::default())?)
-                        .of_parent(Expr::col((order::Entity, order::Column::Id)), "order_id"),
-                ))
+                order_of(asked.principal).map(Some)
             })
             .value("carrier", Col::of("carrier"), values::text)
             .value("trackingNumber", Col::of("tracking_number"), values::text)
@@ -369,16 +357,7 @@ fn register_fulfilment(catalog: &mut Catalog) {
                 ))
             })
             .value("version", Col::of("version"), values::int)
-            .fallback(fallback::<Shipment, _>(|ctx, ids| {
-                Box::pin(async move {
-                    let found = loader(ctx)?
-                        .load_many(ids.into_iter().map(ShipmentId))
-                        .await
-                        .map_err(unshare)
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    Ok(found.into_iter().map(|(k, m)| (k.0, Shipment(m))).collect())
-                })
-            })),
+            .fallback(loaded(ShipmentId, |k| k.0, Shipment)),
     );
     catalog.add(
         ObjectSpec::new("ShipmentLine", "shipment_lines")
@@ -405,10 +384,7 @@ fn register_fulfilment(catalog: &mut Catalog) {
             })
             .value("number", Col::of("number"), values::text)
             .related("order", "Order", Shape::One, |asked| {
-                Ok(Some(
-                    Listing::rows(queries::listing(asked.principal, &OrderFilter::default())?)
-                        .of_parent(Expr::col((order::Entity, order::Column::Id)), "order_id"),
-                ))
+                order_of(asked.principal).map(Some)
             })
             .value("issuedOn", Col::of("issued_on"), values::date)
             .value("dueOn", Col::of("due_on"), values::date)
@@ -452,16 +428,7 @@ fn register_fulfilment(catalog: &mut Catalog) {
                 )))
             })
             .value("version", Col::of("version"), values::int)
-            .fallback(fallback::<Invoice, _>(|ctx, ids| {
-                Box::pin(async move {
-                    let found = loader(ctx)?
-                        .load_many(ids.into_iter().map(InvoiceId))
-                        .await
-                        .map_err(unshare)
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    Ok(found.into_iter().map(|(k, m)| (k.0, Invoice(m))).collect())
-                })
-            })),
+            .fallback(loaded(InvoiceId, |k| k.0, Invoice)),
     );
     catalog.add(
         ObjectSpec::new("InvoiceLine", "invoice_lines")
@@ -525,23 +492,45 @@ fn register_fulfilment(catalog: &mut Catalog) {
             })),
     );
     catalog.add_node(NodeType::Shipment, "Shipment", |principal, id| {
-        principal.ensure_can_read_orders()?;
-        Ok(Listing::rows(
-            shipment::Entity::find()
-                .filter(principal.owned_by_visible_order(shipment::Column::OrderId))
-                .filter(shipment::Column::Id.eq(id))
-                .into_query(),
-        ))
+        of_visible_order::<shipment::Entity>(
+            principal,
+            shipment::Column::OrderId,
+            shipment::Column::Id,
+            id,
+        )
     });
     catalog.add_node(NodeType::Invoice, "Invoice", |principal, id| {
-        principal.ensure_can_read_orders()?;
-        Ok(Listing::rows(
-            invoice::Entity::find()
-                .filter(principal.owned_by_visible_order(invoice::Column::OrderId))
-                .filter(invoice::Column::Id.eq(id))
-                .into_query(),
-        ))
+        of_visible_order::<invoice::Entity>(
+            principal,
+            invoice::Column::OrderId,
+            invoice::Column::Id,
+            id,
+        )
     });
+}
+
+/// The order a shipment or invoice belongs to, if the principal may see it.
+fn order_of(principal: &crate::access::Principal) -> crate::error::Result<Listing> {
+    Ok(
+        Listing::rows(queries::listing(principal, &OrderFilter::default())?)
+            .of_parent(Expr::col((order::Entity, order::Column::Id)), "order_id"),
+    )
+}
+
+/// The row of `E` with `id`, if the principal may see the order it belongs to.
+fn of_visible_order<E: EntityTrait>(
+    principal: &crate::access::Principal,
+    order: E::Column,
+    id_column: E::Column,
+    id: uuid::Uuid,
+) -> crate::error::Result<Listing> {
+    principal.ensure_can_read_orders()?;
+    Ok(Listing::rows(
+        E::find()
+            .filter(principal.owned_by_visible_order(order))
+            .filter(id_column.eq(id))
+            .into_query(),
+    ))
 }
 
 /// The code and name of the organization the order's `column` names, whoever may see it.

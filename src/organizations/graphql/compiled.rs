@@ -12,18 +12,45 @@ use super::types::{
 };
 use crate::error::{Error, Result};
 use crate::graphql::compiled::fallback;
+use crate::graphql::compiled::spec::Fallback;
 use crate::graphql::compiled::spec::{
     AbstractSpec, Asked, Catalog, Col, Listing, ObjectSpec, Paging, Shape,
 };
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
-use crate::organizations::graphql::{Organization, loader, organization};
+use crate::organizations::graphql::{loader, organization};
 use crate::organizations::loaders::{
     AddressId, AddressRelation, ChannelLinkId, ChildRelation, ContactId, ContactRelation,
-    LinkRelation, OrganizationId, OrganizationRelation, unshare,
+    DirectoryLoader, LinkRelation, OrganizationId, OrganizationRelation, Shared, unshare,
 };
 use crate::organizations::model::LinkEnd;
 use crate::pagination::{PageArgs, PageRequest, Sort, SortKey};
+use async_graphql::dataloader::Loader;
+
+/// A fallback for objects of type `T` read through the request's loader by `key` (whose
+/// id `id` gives back) and shown as `wrap`.
+pub(crate) fn loaded<K, M, T>(
+    key: fn(uuid::Uuid) -> K,
+    id: fn(&K) -> uuid::Uuid,
+    wrap: fn(M) -> T,
+) -> Fallback
+where
+    K: Clone + Eq + std::hash::Hash + Send + Sync + 'static,
+    M: Clone + Send + Sync + 'static,
+    T: async_graphql::OutputType + Send + Sync + 'static,
+    DirectoryLoader: Loader<K, Value = M, Error = Shared>,
+{
+    fallback::<T, _>(move |ctx, ids| {
+        Box::pin(async move {
+            let found = loader(ctx)?
+                .load_many(ids.into_iter().map(key))
+                .await
+                .map_err(unshare)
+                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+            Ok(found.into_iter().map(|(k, m)| (id(&k), wrap(m))).collect())
+        })
+    })
+}
 
 /// The page of `relation` a connection field asks for, sorted by `sort`.
 pub fn child_listing<R: ChildRelation>(
@@ -183,19 +210,7 @@ fn organization_spec(name: &'static str) -> ObjectSpec {
                 crate::orders::graphql::sort_of(order_by),
             )
         })
-        .fallback(fallback::<Organization, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(OrganizationId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found
-                    .into_iter()
-                    .map(|(k, m)| (k.0, organization(m)))
-                    .collect())
-            })
-        }))
+        .fallback(loaded(OrganizationId, |k| k.0, organization))
 }
 
 /// An organization's channel links, seen from `end`, filtered as asked.
@@ -373,16 +388,7 @@ fn contact_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Contact, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(ContactId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found.into_iter().map(|(k, m)| (k.0, Contact(m))).collect())
-            })
-        }))
+        .fallback(loaded(ContactId, |k| k.0, Contact))
 }
 
 fn address_spec() -> ObjectSpec {
@@ -410,16 +416,7 @@ fn address_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Address, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(AddressId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found.into_iter().map(|(k, m)| (k.0, Address(m))).collect())
-            })
-        }))
+        .fallback(loaded(AddressId, |k| k.0, Address))
 }
 
 fn link_spec() -> ObjectSpec {
@@ -456,17 +453,5 @@ fn link_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<ChannelLink, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(ChannelLinkId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found
-                    .into_iter()
-                    .map(|(k, m)| (k.0, ChannelLink(m)))
-                    .collect())
-            })
-        }))
+        .fallback(loaded(ChannelLinkId, |k| k.0, ChannelLink))
 }

@@ -11,4 +11,5 @@ pub use mutation::DirectoryMutation;
 pub use query::{DirectoryQuery, SortDirection};
 pub use types::*;
 
+pub(crate) use compiled::loaded;
 pub use compiled::register as register_compiled;

@@ -10,12 +10,11 @@ use super::types::{
 };
 use crate::access::Principal;
 use crate::error::Result;
-use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{Asked, Catalog, Col, Listing, ObjectSpec, Paging, Shape};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
-use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId, unshare};
+use crate::organizations::graphql::loaded;
+use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::pagination::{PageRequest, Sort};
 use crate::relationship::interactions;
 use crate::relationship::model::InteractionFilter;
@@ -209,19 +208,7 @@ fn interaction_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Interaction, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(InteractionId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found
-                    .into_iter()
-                    .map(|(k, m)| (k.0, Interaction(m)))
-                    .collect())
-            })
-        }))
+        .fallback(loaded(InteractionId, |k| k.0, Interaction))
 }
 
 fn commitment_spec() -> ObjectSpec {
@@ -250,19 +237,7 @@ fn commitment_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Commitment, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(CommitmentId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found
-                    .into_iter()
-                    .map(|(k, m)| (k.0, Commitment(m)))
-                    .collect())
-            })
-        }))
+        .fallback(loaded(CommitmentId, |k| k.0, Commitment))
 }
 
 fn task_spec() -> ObjectSpec {
@@ -300,14 +275,5 @@ fn task_spec() -> ObjectSpec {
         .value("createdAt", Col::of("created_at"), values::date_time)
         .value("updatedAt", Col::of("updated_at"), values::date_time)
         .value("version", Col::of("version"), values::int)
-        .fallback(fallback::<Task, _>(|ctx, ids| {
-            Box::pin(async move {
-                let found = loader(ctx)?
-                    .load_many(ids.into_iter().map(TaskId))
-                    .await
-                    .map_err(unshare)
-                    .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                Ok(found.into_iter().map(|(k, m)| (k.0, Task(m))).collect())
-            })
-        }))
+        .fallback(loaded(TaskId, |k| k.0, Task))
 }
