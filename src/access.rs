@@ -34,6 +34,8 @@ pub enum Principal {
         token_id: Uuid,
         organization_id: Uuid,
         scopes: Vec<Scope>,
+        /// Runs only trusted registered documents.
+        registered_documents_only: bool,
     },
 }
 
@@ -104,6 +106,17 @@ impl Principal {
             } => Some(*organization_id),
             _ => None,
         }
+    }
+
+    /// Whether this principal runs only trusted registered documents (an API token made so).
+    pub fn registered_documents_only(&self) -> bool {
+        matches!(
+            self,
+            Principal::PartnerSystem {
+                registered_documents_only: true,
+                ..
+            }
+        )
     }
 
     /// Refuses an API token that lacks `scope`, naming it. People are not narrowed by scopes.
@@ -266,10 +279,12 @@ impl Principal {
                 token_id,
                 organization_id,
                 scopes,
+                registered_documents_only,
             } if scopes.contains(&Scope::Edi) => Principal::PartnerSystem {
                 token_id: *token_id,
                 organization_id: *organization_id,
                 scopes: Scope::ALL.to_vec(),
+                registered_documents_only: *registered_documents_only,
             },
             other => other.clone(),
         }

@@ -620,7 +620,8 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
         Ok(p) => {
             let by_id = p.query.is_none();
             let answer = execute(&req, &state, p, media, true).await;
-            if by_id && answer.status() == StatusCode::OK {
+            let answered = answer.extensions().get::<Outcome>() == Some(&Outcome::Ok);
+            if by_id && answered {
                 cacheable(&req, answer).await
             } else {
                 answer
@@ -643,9 +644,9 @@ async fn cacheable(req: &HttpRequest, answer: HttpResponse) -> HttpResponse {
     let etag = format!("\"{tag}\"");
     let matches = req
         .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
             v.split(',').any(|t| {
                 t.trim() == etag || t.trim().strip_prefix("W/") == Some(&etag) || t.trim() == "*"
             })
@@ -681,22 +682,43 @@ fn persisted_query(p: &Params) -> Option<Result<String, &'static str>> {
 
 /// The text a request runs: its query, or the registered document its id names; and a
 /// persisted query's text to register once its sender is known to be signed in.
+/// The document a request runs.
+struct Sent {
+    text: String,
+    /// A persisted query's text to keep for its next request by hash.
+    to_register: Option<String>,
+    /// Known to be a document staff or the operator registered.
+    trusted: bool,
+}
+
 async fn document_of(
     state: &GraphqlState,
     p: &Params,
     media: &'static str,
-) -> Result<(String, Option<String>), HttpResponse> {
+) -> Result<Sent, HttpResponse> {
     use crate::graphql::documents::{Documents, document_id, parse_id};
     let registered_only = state.documents_mode == Documents::Registered;
+    // The registered document `id` names, if this server runs it: a persisted query's text a
+    // client left behind runs only where any document does.
     let lookup = |id: String| async move {
-        state.documents.find(&state.db, &id).await.map_err(|e| {
-            tracing::error!(error = %e, "a registered document could not be read");
-            error_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                media,
-                "the document could not be read",
-            )
-        })
+        let found = state
+            .documents
+            .find(&state.db, &id, registered_only)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "a registered document could not be read");
+                error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    media,
+                    "the document could not be read",
+                )
+            })?;
+        Ok::<_, HttpResponse>(found.filter(|d| d.trusted || !registered_only))
+    };
+    let stored = |d: crate::graphql::documents::Stored| Sent {
+        text: d.text.to_string(),
+        to_register: None,
+        trusted: d.trusted,
     };
     match (&p.query, &p.document_id, persisted_query(p)) {
         (Some(_), Some(_), _) => Err(error_response(
@@ -705,6 +727,11 @@ async fn document_of(
             "send either query or documentId, not both",
         )),
         (_, _, Some(Err(message))) => Err(error_response(StatusCode::BAD_REQUEST, media, message)),
+        (_, Some(_), Some(_)) => Err(error_response(
+            StatusCode::BAD_REQUEST,
+            media,
+            "send either documentId or extensions.persistedQuery, not both",
+        )),
         (None, Some(raw), _) => {
             let Some(id) = parse_id(raw) else {
                 return Err(error_response(
@@ -714,7 +741,7 @@ async fn document_of(
                 ));
             };
             match lookup(id.clone()).await? {
-                Some(text) => Ok((text.to_string(), None)),
+                Some(found) => Ok(stored(found)),
                 None => Err(request_error(
                     media,
                     &format!("no document is registered as {id}"),
@@ -723,7 +750,7 @@ async fn document_of(
             }
         }
         (None, None, Some(Ok(id))) => match lookup(id).await? {
-            Some(text) => Ok((text.to_string(), None)),
+            Some(found) => Ok(stored(found)),
             None => Err(request_error(
                 media,
                 "PersistedQueryNotFound",
@@ -738,16 +765,18 @@ async fn document_of(
                     "PERSISTED_QUERY_HASH_MISMATCH",
                 ));
             }
-            if lookup(id).await?.is_some() {
-                Ok((query.clone(), None))
-            } else if registered_only {
-                Err(request_error(
+            match lookup(id).await? {
+                Some(found) => Ok(stored(found)),
+                None if registered_only => Err(request_error(
                     media,
                     "this server runs registered documents only, and registers none on the way",
                     "PERSISTED_DOCUMENT_REQUIRED",
-                ))
-            } else {
-                Ok((query.clone(), Some(query.clone())))
+                )),
+                None => Ok(Sent {
+                    text: query.clone(),
+                    to_register: Some(query.clone()),
+                    trusted: false,
+                }),
             }
         }
         (Some(query), None, None) => {
@@ -758,13 +787,47 @@ async fn document_of(
                     "PERSISTED_DOCUMENT_REQUIRED",
                 ));
             }
-            Ok((query.clone(), None))
+            Ok(Sent {
+                text: query.clone(),
+                to_register: None,
+                trusted: registered_only,
+            })
         }
         (None, None, None) => Err(error_response(
             StatusCode::BAD_REQUEST,
             media,
             "query is missing",
         )),
+    }
+}
+
+/// Whether `principal` may run `sent`: an API token made for registered documents only runs
+/// nothing else, by text or by a persisted query's hash.
+async fn may_run(
+    state: &GraphqlState,
+    principal: &Principal,
+    sent: &Sent,
+    media: &'static str,
+) -> Result<(), HttpResponse> {
+    if sent.trusted || !principal.registered_documents_only() {
+        return Ok(());
+    }
+    let id = crate::graphql::documents::document_id(&sent.text);
+    match state.documents.find(&state.db, &id, true).await {
+        Ok(Some(found)) if found.trusted => Ok(()),
+        Ok(_) => Err(request_error(
+            media,
+            "this API token runs registered documents only: send a registered document's documentId",
+            "PERSISTED_DOCUMENT_REQUIRED",
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "a registered document could not be read");
+            Err(error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                "the document could not be read",
+            ))
+        }
     }
 }
 
@@ -888,8 +951,8 @@ async fn run(
     via_get: bool,
     operation: &mut Option<String>,
 ) -> HttpResponse {
-    let (query, to_register) = match document_of(state, &p, media).await {
-        Ok(found) => found,
+    let sent = match document_of(state, &p, media).await {
+        Ok(sent) => sent,
         Err(refused) => {
             *operation = p.operation_name.clone();
             return refused;
@@ -897,11 +960,11 @@ async fn run(
     };
     // Before the parser, which recurses on nested values, and before the credentials: any
     // caller can send a document.
-    if let Err(message) = limits::check_document_nesting(&query) {
+    if let Err(message) = limits::check_document_nesting(&sent.text) {
         *operation = p.operation_name.clone();
         return request_error(media, &message, "QUERY_TOO_COMPLEX");
     }
-    let doc = match parser::parse_query(&query) {
+    let doc = match parser::parse_query(&sent.text) {
         Ok(doc) => doc,
         Err(err) => {
             *operation = p.operation_name.clone();
@@ -920,7 +983,7 @@ async fn run(
             .insert_header((header::ALLOW, "POST"))
             .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
             .body(
-                json!({ "errors": [{ "message": "mutations must be sent with POST" }] })
+                json!({ "errors": [{ "message": "mutations and subscriptions must be sent with POST" }] })
                     .to_string(),
             );
     }
@@ -929,6 +992,14 @@ async fn run(
         Ok(principal) => principal,
         Err(response) => return response,
     };
+    if let Err(refused) = may_run(state, &principal, &sent, media).await {
+        return refused;
+    }
+    let Sent {
+        text: query,
+        to_register,
+        ..
+    } = sent;
     let open_to_anonymous = |s: &OperationShape| {
         s.anonymous_ok
             || (s.introspection_only
@@ -941,14 +1012,7 @@ async fn run(
     if let Some(refused) = rate_limited(req, state, &principal, media) {
         return refused;
     }
-    // A persisted query sent with its text is registered for the next time, by a caller
-    // who is signed in.
-    if let Some(text) = to_register
-        && principal != Principal::Anonymous
-        && let Err(e) = state.documents.register(&state.db, &principal, &text).await
-    {
-        tracing::warn!(error = %e, "a persisted query could not be registered");
-    }
+    let registrar = principal.clone();
     let document_limits = DocumentLimits::from(&state.limits);
     match limits::check(&doc, &document_limits) {
         Err(message) => return request_error(media, &message, "QUERY_TOO_COMPLEX"),
@@ -1063,6 +1127,15 @@ async fn run(
     let is_request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    // A persisted query sent with its text is kept for its next request by hash, once it
+    // has run for a caller who is signed in.
+    if let Some(text) = to_register
+        && !is_request_error
+        && registrar != Principal::Anonymous
+        && let Err(e) = state.documents.remember(&state.db, &registrar, &text).await
+    {
+        tracing::warn!(error = %e, "a persisted query could not be kept");
+    }
     crate::graphql::order::reorder(&mut response.data, &doc, operation_name.as_deref());
     // A caller who may not read the schema does not learn it from validation either: an
     // anonymous `login` selecting `user { organization { … } }` would otherwise confirm

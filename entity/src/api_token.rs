@@ -15,6 +15,8 @@ pub struct Model {
     /// Space-separated scopes, for example `orgs:read orders:write`.
     pub scopes: String,
     pub expires_at: Option<DateTimeUtc>,
+    /// Runs only documents staff or the operator registered, sent by id.
+    pub registered_documents_only: bool,
     pub last_used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,

@@ -7,6 +7,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub document: String,
+    /// Registered by staff or the operator; a persisted query's text a client sent is not,
+    /// and a server for registered documents only does not run it.
+    pub trusted: bool,
     /// `STAFF`, `PARTNER_SYSTEM`, … : who registered it.
     pub registered_by_kind: String,
     pub registered_by: Option<Uuid>,

@@ -25,6 +25,7 @@ mod m20261204_000001_trading_partners;
 mod m20261204_000002_acknowledgements;
 mod m20261205_000001_order_changes;
 mod m20261206_000001_persisted_documents;
+mod m20261207_000001_trusted_documents;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_acknowledgements::Migration),
             Box::new(m20261205_000001_order_changes::Migration),
             Box::new(m20261206_000001_persisted_documents::Migration),
+            Box::new(m20261207_000001_trusted_documents::Migration),
         ]
     }
 }

@@ -25,6 +25,8 @@ pub struct NewApiToken {
     pub name: String,
     pub scopes: Vec<Scope>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Runs only documents staff or the operator registered, sent by id.
+    pub registered_documents_only: bool,
 }
 
 impl Keyed for api_token::Model {
@@ -93,6 +95,7 @@ pub async fn create(
             secret_hash: Set(secrets::digest(&secret)),
             scopes: Set(scopes.join(" ")),
             expires_at: Set(new.expires_at),
+            registered_documents_only: Set(new.registered_documents_only),
             last_used_at: Set(None),
             revoked_at: Set(None),
             created_by: Set(principal.user_id()),
@@ -187,6 +190,7 @@ pub async fn check(db: &impl ConnectionTrait, secret: &str) -> Result<Checked> {
             token_id: token.id,
             organization_id: token.organization_id,
             scopes: token.scopes.split(' ').filter_map(Scope::parse).collect(),
+            registered_documents_only: token.registered_documents_only,
         },
         session: None,
         expires_at: token.expires_at,

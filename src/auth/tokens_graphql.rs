@@ -89,6 +89,10 @@ impl ApiToken {
     async fn expires_at(&self) -> Option<DateTime> {
         self.0.expires_at.map(DateTime)
     }
+    /// Whether it runs only documents staff registered.
+    async fn registered_documents_only(&self) -> bool {
+        self.0.registered_documents_only
+    }
     /// When it was last used (to the minute).
     async fn last_used_at(&self) -> Option<DateTime> {
         self.0.last_used_at.map(DateTime)
@@ -110,6 +114,11 @@ pub struct ApiTokenCreateInput {
     pub scopes: Vec<ApiScope>,
     /// When it stops working by itself; omit for never.
     pub expires_at: Option<DateTime>,
+    /// Whether it may run only documents staff registered (`documentRegister`), sent by
+    /// `documentId` or Apollo's persisted-query hash; any other document is refused with
+    /// `PERSISTED_DOCUMENT_REQUIRED`. For a partner system whose queries are known.
+    #[graphql(default = false)]
+    pub registered_documents_only: bool,
 }
 
 /// A token to revoke.
@@ -209,6 +218,7 @@ impl ApiTokenMutation {
                 name: domain::required_text(&["input", "name"], &input.name, domain::NAME_MAX)?,
                 scopes: input.scopes.iter().map(|s| (*s).into()).collect(),
                 expires_at: input.expires_at.map(|d| d.0),
+                registered_documents_only: input.registered_documents_only,
             })
         });
         let result = match parsed {

@@ -222,44 +222,81 @@ impl Executor for Subscriptions {
         if let Err((message, code)) = self.check(&mut request) {
             return refused(message, code);
         }
-        let Some(slot) = self.state.slots.take(holder(&principal)) else {
-            return refused(
-                format!(
-                    "you hold the most subscriptions a principal may ({}); end one first",
-                    self.state.slots.max
-                ),
-                "RATE_LIMITED",
-            );
-        };
-        let state = &self.state;
-        let loader = DataLoader::new(
-            DirectoryLoader {
-                db: state.db.clone(),
-                principal: principal.clone(),
-                crm: state.crm.clone(),
-                retention: state.retention.clone(),
-            },
-            tokio::spawn,
-        );
-        let request = request
-            .data(principal)
-            .data(state.db.clone())
-            .data(state.trade.clone())
-            .data(state.crm.clone())
-            .data(state.webhooks.clone())
-            .data(state.bus.clone())
-            .data(loader);
-        let schema: &AppSchema = &state.schema;
-        let stream = schema
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .map(move |response| {
-                // The slot is held as long as the stream lives.
-                let _held = &slot;
-                response
+        let server_wide =
+            self.state.documents_mode == crate::graphql::documents::Documents::Registered;
+        if server_wide || principal.registered_documents_only() {
+            // A server, or an API token, for registered documents only runs registered
+            // subscriptions too.
+            let state = self.state.clone();
+            let id = crate::graphql::documents::document_id(&request.query);
+            return futures_util::stream::once(async move {
+                match state.documents.find(&state.db, &id, true).await {
+                    Ok(Some(found)) if found.trusted => {
+                        open(&state, principal, request, session_data)
+                    }
+                    Ok(_) => refused(
+                        format!(
+                            "this {} runs registered documents only: subscribe with a registered document",
+                            if server_wide { "server" } else { "API token" }
+                        ),
+                        "PERSISTED_DOCUMENT_REQUIRED",
+                    ),
+                    Err(_) => refused(
+                        "the document could not be read; try again shortly".into(),
+                        crate::error::UNAVAILABLE,
+                    ),
+                }
             })
+            .flatten()
             .boxed();
-        until_refused(stream)
+        }
+        open(&self.state, principal, request, session_data)
     }
+}
+
+/// Runs a checked subscription for `principal`, holding one of its slots while it lives.
+fn open(
+    state: &web::Data<GraphqlState>,
+    principal: Principal,
+    request: Request,
+    session_data: Option<Arc<Data>>,
+) -> BoxStream<'static, Response> {
+    let Some(slot) = state.slots.take(holder(&principal)) else {
+        return refused(
+            format!(
+                "you hold the most subscriptions a principal may ({}); end one first",
+                state.slots.max
+            ),
+            "RATE_LIMITED",
+        );
+    };
+    let loader = DataLoader::new(
+        DirectoryLoader {
+            db: state.db.clone(),
+            principal: principal.clone(),
+            crm: state.crm.clone(),
+            retention: state.retention.clone(),
+        },
+        tokio::spawn,
+    );
+    let request = request
+        .data(principal)
+        .data(state.db.clone())
+        .data(state.trade.clone())
+        .data(state.crm.clone())
+        .data(state.webhooks.clone())
+        .data(state.bus.clone())
+        .data(loader);
+    let schema: &AppSchema = &state.schema;
+    let stream = schema
+        .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+        .map(move |response| {
+            // The slot is held as long as the stream lives.
+            let _held = &slot;
+            response
+        })
+        .boxed();
+    until_refused(stream)
 }
 
 /// The credentials a `connection_init` payload carries, in the shapes client libraries

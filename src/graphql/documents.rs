@@ -3,13 +3,13 @@
 //! convention has it, or speaks Apollo's automatic persisted queries
 //! (`extensions.persistedQuery.sha256Hash`). A server may run registered documents only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use entity::persisted_document::{self, Entity};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use crate::access::Principal;
@@ -17,8 +17,14 @@ use crate::error::{Error, Result};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 
-/// Most documents a node keeps parsed in memory; beyond it, the least recently added go.
+/// Most documents a node keeps in memory, and most bytes of them; beyond either, the
+/// earliest added go.
 const CACHED_DOCUMENTS: usize = 10_000;
+const CACHED_BYTES: usize = 32 * 1024 * 1024;
+
+/// Most persisted queries' texts kept for clients; past it, a new one still runs but is not
+/// kept.
+const MAX_UNTRUSTED: u64 = 10_000;
 
 /// Longest document that may be registered, in bytes.
 const MAX_DOCUMENT_BYTES: usize = 100_000;
@@ -50,7 +56,16 @@ pub enum Documents {
     Registered,
 }
 
-/// The documents this node has read, by id, and the order they came in.
+/// A registered document as a node keeps it.
+#[derive(Clone)]
+pub struct Stored {
+    pub text: Arc<str>,
+    /// Registered by staff or the operator, not left behind by a client's persisted query.
+    pub trusted: bool,
+}
+
+/// The documents this node has read, by id, and the order they came in, within a bound on
+/// their bytes.
 #[derive(Default)]
 pub struct DocumentCache {
     documents: Mutex<Remembered>,
@@ -58,69 +73,131 @@ pub struct DocumentCache {
 
 #[derive(Default)]
 struct Remembered {
-    by_id: HashMap<String, Arc<str>>,
-    order: Vec<String>,
+    by_id: HashMap<String, Stored>,
+    order: VecDeque<String>,
+    bytes: usize,
 }
 
 impl DocumentCache {
-    fn get(&self, id: &str) -> Option<Arc<str>> {
+    fn get(&self, id: &str) -> Option<Stored> {
         self.documents.lock().ok()?.by_id.get(id).cloned()
     }
 
-    fn put(&self, id: String, text: Arc<str>) {
-        if let Ok(mut guard) = self.documents.lock() {
-            let remembered = &mut *guard;
-            if remembered.by_id.insert(id.clone(), text).is_none() {
-                remembered.order.push(id);
-            }
-            if remembered.order.len() > CACHED_DOCUMENTS {
-                let gone: Vec<String> = remembered.order.drain(..CACHED_DOCUMENTS / 10).collect();
-                for id in gone {
-                    remembered.by_id.remove(&id);
-                }
+    fn put(&self, id: String, document: Stored) {
+        let Ok(mut guard) = self.documents.lock() else {
+            return;
+        };
+        let remembered = &mut *guard;
+        remembered.bytes += document.text.len();
+        match remembered.by_id.insert(id.clone(), document) {
+            Some(earlier) => remembered.bytes -= earlier.text.len(),
+            None => remembered.order.push_back(id),
+        }
+        while remembered.order.len() > CACHED_DOCUMENTS || remembered.bytes > CACHED_BYTES {
+            let Some(gone) = remembered.order.pop_front() else {
+                break;
+            };
+            if let Some(document) = remembered.by_id.remove(&gone) {
+                remembered.bytes -= document.text.len();
             }
         }
     }
 
-    /// The text of registered document `id`, from memory or the database.
-    pub async fn find(&self, db: &impl ConnectionTrait, id: &str) -> Result<Option<Arc<str>>> {
-        if let Some(text) = self.get(id) {
-            return Ok(Some(text));
+    /// Registered document `id`, from memory or the database; a document this node keeps
+    /// untrusted is read again where only a trusted one will do (another node may have
+    /// registered it since).
+    pub async fn find(
+        &self,
+        db: &impl ConnectionTrait,
+        id: &str,
+        trusted_only: bool,
+    ) -> Result<Option<Stored>> {
+        if let Some(document) = self.get(id).filter(|d| d.trusted || !trusted_only) {
+            return Ok(Some(document));
         }
         let found = Entity::find_by_id(id.to_owned()).one(db).await?;
         Ok(found.map(|row| {
-            let text: Arc<str> = row.document.into();
-            self.put(id.to_owned(), text.clone());
-            text
+            let document = Stored {
+                text: row.document.into(),
+                trusted: row.trusted,
+            };
+            self.put(id.to_owned(), document.clone());
+            document
         }))
     }
 
-    /// Registers `text` for `principal` (once; a second registration changes nothing) and
-    /// returns its id.
+    /// Registers `text` as a trusted document, for `principal` (a second registration
+    /// changes nothing, except that it trusts a document a persisted query left behind),
+    /// and returns its id.
     pub async fn register(
         &self,
         db: &impl ConnectionTrait,
         principal: &Principal,
         text: &str,
     ) -> Result<String> {
+        self.store(db, principal, text, true).await
+    }
+
+    /// Keeps the text of a persisted query a signed-in client sent, for its next request by
+    /// hash: untrusted, at most [`MAX_DOCUMENT_BYTES`], and while fewer than
+    /// [`MAX_UNTRUSTED`] are kept. `false` when it was not kept.
+    pub async fn remember(
+        &self,
+        db: &impl ConnectionTrait,
+        principal: &Principal,
+        text: &str,
+    ) -> Result<bool> {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Ok(false);
+        }
+        let kept = Entity::find()
+            .filter(persisted_document::Column::Trusted.eq(false))
+            .count(db)
+            .await?;
+        if kept >= MAX_UNTRUSTED {
+            return Ok(false);
+        }
+        self.store(db, principal, text, false).await?;
+        Ok(true)
+    }
+
+    async fn store(
+        &self,
+        db: &impl ConnectionTrait,
+        principal: &Principal,
+        text: &str,
+        trusted: bool,
+    ) -> Result<String> {
         let id = document_id(text);
         let (kind, by) = crate::audit::principal_parts(principal);
         let row = persisted_document::ActiveModel {
             id: Set(id.clone()),
             document: Set(text.to_owned()),
+            trusted: Set(trusted),
             registered_by_kind: Set(kind.to_owned()),
             registered_by: Set(by),
             created_at: Set(crate::store::now()),
         };
+        let mut conflict = OnConflict::column(persisted_document::Column::Id);
+        if trusted {
+            conflict.update_column(persisted_document::Column::Trusted);
+        } else {
+            conflict.do_nothing();
+        }
         Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(persisted_document::Column::Id)
-                    .do_nothing()
-                    .to_owned(),
-            )
+            .on_conflict(conflict.to_owned())
             .exec_without_returning(db)
             .await?;
-        self.put(id.clone(), text.into());
+        // What the database holds now; a node that kept it untrusted learns of trust here.
+        if let Some(document) = Entity::find_by_id(id.clone()).one(db).await? {
+            self.put(
+                id.clone(),
+                Stored {
+                    text: document.document.into(),
+                    trusted: document.trusted,
+                },
+            );
+        }
         Ok(id)
     }
 }

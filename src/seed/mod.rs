@@ -617,6 +617,7 @@ async fn accounts(db: &impl ConnectionTrait, portal_org: Uuid, token_name: &str)
             name: token_name.to_owned(),
             scopes: crate::access::Scope::ALL.to_vec(),
             expires_at: None,
+            registered_documents_only: false,
         },
     )
     .await?;

@@ -4,6 +4,7 @@
 use channelgraph::access::Principal;
 use channelgraph::graphql::documents::{DocumentCache, Documents, document_id};
 use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
@@ -266,5 +267,296 @@ async fn only_admins_and_managers_register_documents_and_a_bad_document_is_refus
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_document_one_partner_registered_runs_with_another_partners_own_sight_only() {
+    let app = spawn_app().await;
+    let demo = channelgraph::seed::demo(&app.db).await.unwrap();
+    let a = demo.api_token.clone().unwrap();
+    let other = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Code.eq("DIST-002"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app.create_user(
+        "portal@dist-002.test",
+        "dist-002 portal password",
+        entity::enums::UserRole::PartnerAdmin,
+        Some(other.id),
+    )
+    .await;
+    let b = app
+        .token_for("portal@dist-002.test", "dist-002 portal password")
+        .await;
+    let query = "query Mine { orders(first: 100) { nodes { buyer { code } seller { code } } } }";
+    let extensions =
+        json!({ "persistedQuery": { "version": 1, "sha256Hash": &document_id(query)[7..] } });
+    let send = |token: &str, body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(token.to_owned())
+            .json(&body)
+            .send()
+    };
+    // A's system registers the query on the way.
+    let by_a: Value = send(&a, json!({ "query": query, "extensions": extensions }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !by_a["data"]["orders"]["nodes"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{by_a}"
+    );
+    // B runs it by hash and sees its own orders only, none of A's.
+    let by_b: Value = send(&b, json!({ "extensions": extensions }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = by_b.to_string();
+    assert!(by_b["errors"].is_null(), "{by_b}");
+    assert!(!text.contains("DIST-001"), "{by_b}");
+    // Neither partner may register documents outright.
+    for token in [&a, &b] {
+        let refused: Value = send(
+            token,
+            json!({ "query": "mutation { documentRegister(input: { document: \"{ me { email } }\" }) { documentId } }" }),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(
+            refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{refused}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_a_persisted_query_leaves_behind_is_bounded_and_never_trusted() {
+    let open = spawn_app().await;
+    let registered =
+        crate::helpers::spawn_node_like(&open, |s| s.documents = Documents::Registered).await;
+    let apq = |query: &str| json!({ "persistedQuery": { "version": 1, "sha256Hash": &document_id(query)[7..] } });
+
+    // Kept for its next request where any document runs; never run where only registered
+    // ones do.
+    let query = "query Kept { me { email } }";
+    let (_, body) = post(&open, json!({ "query": query, "extensions": apq(query) })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let (_, body) = post(&open, json!({ "extensions": apq(query) })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let (_, body) = post(&registered, json!({ "extensions": apq(query) })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND",
+        "{body}"
+    );
+    let (_, body) = post(&registered, json!({ "documentId": document_id(query) })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PERSISTED_DOCUMENT_NOT_FOUND",
+        "{body}"
+    );
+    // Once staff register it, it is trusted everywhere.
+    register(&open, query).await;
+    let (_, body) = post(&registered, json!({ "documentId": document_id(query) })).await;
+    assert!(body["errors"].is_null(), "{body}");
+
+    // Too large to keep: it runs, and is asked for again next time.
+    let large = format!(
+        "# {}\nquery Large {{ me {{ email }} }}",
+        "x".repeat(100_000)
+    );
+    let (_, body) = post(&open, json!({ "query": large, "extensions": apq(&large) })).await;
+    assert!(body["errors"].is_null());
+    let (_, body) = post(&open, json!({ "extensions": apq(&large) })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+
+    // A document that does not validate is not kept.
+    let invalid = "query Invalid { nope }";
+    let (_, body) = post(
+        &open,
+        json!({ "query": invalid, "extensions": apq(invalid) }),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{body}"
+    );
+    let (_, body) = post(&open, json!({ "extensions": apq(invalid) })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+
+    // An id and a hash together.
+    let (status, body) = post(
+        &open,
+        json!({ "documentId": document_id(query), "extensions": apq(query) }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["errors"][0]["message"],
+        "send either documentId or extensions.persistedQuery, not both"
+    );
+}
+
+#[tokio::test]
+async fn a_server_for_registered_documents_only_refuses_an_unregistered_subscription() {
+    let app = spawn_app_with(|s| s.documents = Documents::Registered).await;
+    let mut socket = crate::subscriptions::Socket::signed_in(&app.address, &app.token).await;
+    socket
+        .subscribe("a", "subscription { orderEvents { type } }", json!({}))
+        .await;
+    let errors = socket.error("a").await;
+    assert_eq!(
+        errors[0]["extensions"]["code"], "PERSISTED_DOCUMENT_REQUIRED",
+        "{errors}"
+    );
+    let registered = "subscription Registered { orderEvents { type } }";
+    DocumentCache::default()
+        .register(&app.db, &Principal::System, registered)
+        .await
+        .unwrap();
+    socket.subscribe("b", registered, json!({})).await;
+    assert!(
+        socket
+            .within(std::time::Duration::from_millis(500))
+            .await
+            .is_none(),
+        "a registered subscription runs"
+    );
+}
+
+#[tokio::test]
+async fn a_token_for_registered_documents_only_runs_nothing_else_on_any_server() {
+    let app = spawn_app().await;
+    let t = crate::orders::trade(&app).await;
+    let created = app
+        .mutate(
+            "apiTokenCreate",
+            "apiToken { registeredDocumentsOnly } secret",
+            json!({ "organizationId": t.distributor, "name": "ERP", "scopes": ["ORDERS_READ"],
+                    "registeredDocumentsOnly": true }),
+        )
+        .await;
+    assert_eq!(
+        created["apiToken"]["registeredDocumentsOnly"], true,
+        "{created}"
+    );
+    let strict = created["secret"].as_str().unwrap().to_owned();
+    let loose = app
+        .mutate(
+            "apiTokenCreate",
+            "secret",
+            json!({ "organizationId": t.distributor, "name": "Shop", "scopes": ["ORDERS_READ"] }),
+        )
+        .await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let send = |token: String, body: Value| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(format!("{}/graphql", app.address))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.json::<Value>().await.unwrap())
+        }
+    };
+    // A request error: nothing ran (200 with errors only, as application/json answers).
+    let refused = |(status, body): (StatusCode, Value)| {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "PERSISTED_DOCUMENT_REQUIRED",
+            "{body}"
+        );
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("API token"),
+            "{body}"
+        );
+    };
+
+    // Its text, or a persisted query's hash with the text, is refused; the other token of the
+    // same partner runs it, and its persisted query is kept, untrusted.
+    refused(send(strict.clone(), json!({ "query": ORDERS })).await);
+    let hash = document_id(ORDERS).trim_start_matches("sha256:").to_owned();
+    let apq = json!({ "query": ORDERS, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    refused(send(strict.clone(), apq.clone()).await);
+    let (status, body) = send(loose.clone(), apq.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["orders"]["totalCount"], 0, "{body}");
+    // What the other token left behind is not registered for the strict one.
+    refused(send(strict.clone(), json!({ "documentId": document_id(ORDERS) })).await);
+    refused(
+        send(
+            strict.clone(),
+            json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }),
+        )
+        .await,
+    );
+
+    // Once staff register it, it runs by id, by hash and by its text.
+    register(&app, ORDERS).await;
+    for body in [
+        json!({ "documentId": document_id(ORDERS) }),
+        json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }),
+        json!({ "query": ORDERS }),
+    ] {
+        let (status, answer) = send(strict.clone(), body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["data"]["orders"]["totalCount"], 0, "{answer}");
+    }
+    // Another document is still refused, and so is an unregistered subscription over the
+    // socket; the other token subscribes.
+    refused(
+        send(
+            strict.clone(),
+            json!({ "query": "{ orders(first: 1) { totalCount } }" }),
+        )
+        .await,
+    );
+    let mut socket = crate::subscriptions::Socket::signed_in(&app.address, &strict).await;
+    socket
+        .subscribe("a", "subscription { orderEvents { type } }", json!({}))
+        .await;
+    let errors = socket.error("a").await;
+    assert_eq!(
+        errors[0]["extensions"]["code"], "PERSISTED_DOCUMENT_REQUIRED",
+        "{errors}"
+    );
+    let mut other = crate::subscriptions::Socket::signed_in(&app.address, &loose).await;
+    other
+        .subscribe("b", "subscription { orderEvents { type } }", json!({}))
+        .await;
+    assert!(
+        other
+            .within(std::time::Duration::from_millis(500))
+            .await
+            .is_none(),
+        "the other token's subscription runs"
     );
 }
