@@ -112,3 +112,11 @@ pub async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTransactio
     })
     .await
 }
+
+/// Commits a transaction begun by [`begin_write`], and tells this node's event relay, which
+/// passes the events it wrote to subscribers now rather than at its next look.
+pub async fn commit(txn: DatabaseTransaction) -> Result<(), DbErr> {
+    txn.commit().await?;
+    crate::events::bus::committed();
+    Ok(())
+}

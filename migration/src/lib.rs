@@ -26,6 +26,7 @@ mod m20261204_000002_acknowledgements;
 mod m20261205_000001_order_changes;
 mod m20261206_000001_persisted_documents;
 mod m20261207_000001_trusted_documents;
+mod m20261207_000002_outbox_by_transaction;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_order_changes::Migration),
             Box::new(m20261206_000001_persisted_documents::Migration),
             Box::new(m20261207_000001_trusted_documents::Migration),
+            Box::new(m20261207_000002_outbox_by_transaction::Migration),
         ]
     }
 }

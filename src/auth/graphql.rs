@@ -342,7 +342,7 @@ impl AuthMutation {
         .await
         {
             Ok(session) => {
-                txn.commit().await.map_err(Error::from).gql()?;
+                crate::db::commit(txn).await.map_err(Error::from).gql()?;
                 auth.throttle.succeeded(&email_key);
                 Ok(session.into())
             }
@@ -371,7 +371,7 @@ impl AuthMutation {
         let result =
             service::refresh(&txn, &auth.keys, auth.refresh_ttl, &input.refresh_token).await;
         // A replayed token revokes its family even though the refresh fails: keep that.
-        txn.commit().await.map_err(Error::from).gql()?;
+        crate::db::commit(txn).await.map_err(Error::from).gql()?;
         Ok(result.gql()?.into())
     }
 
@@ -387,7 +387,7 @@ impl AuthMutation {
             .map_err(Error::from)
             .gql()?;
         service::logout(&txn, &input.refresh_token).await.gql()?;
-        txn.commit().await.map_err(Error::from).gql()?;
+        crate::db::commit(txn).await.map_err(Error::from).gql()?;
         Ok(LogoutPayload { ok: true })
     }
 

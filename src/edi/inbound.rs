@@ -282,7 +282,10 @@ pub async fn receive(
     }
     .await;
     let claimed = match claimed {
-        Ok(row) => txn.commit().await.map(|()| row).map_err(Error::from),
+        Ok(row) => crate::db::commit(txn)
+            .await
+            .map(|()| row)
+            .map_err(Error::from),
         Err(e) => {
             txn.rollback().await?;
             Err(e)
@@ -519,7 +522,7 @@ async fn refuse(
         .await?;
         acknowledgements.push(answer);
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(Receipt {
         interchange: inbound,
         documents: Vec::new(),
@@ -705,7 +708,7 @@ async fn apply_groups(
         row.status = Set(status);
         row.update(&txn).await?
     };
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(Receipt {
         interchange,
         documents,
@@ -858,7 +861,7 @@ async fn receive_set(
                 match stored.map_err(Error::from) {
                     Ok(stored) => {
                         if let Some(txn) = kept {
-                            txn.commit().await?;
+                            crate::db::commit(txn).await?;
                         }
                         let result = SetResult {
                             status: EdiStatus::Accepted,

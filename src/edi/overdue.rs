@@ -63,7 +63,7 @@ pub async fn sweep(db: &DatabaseConnection) -> Result<usize> {
         if claimed && let Some(order) = doc.order_id.and_then(|id| orders.get(&id)) {
             report(&txn, &doc, order).await?;
         }
-        txn.commit().await?;
+        crate::db::commit(txn).await?;
         reported += usize::from(claimed);
     }
     Ok(reported)

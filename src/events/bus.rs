@@ -1,23 +1,24 @@
 //! The live feed: every committed event, on every node, for the subscriptions it serves.
 //!
-//! On PostgreSQL a trigger NOTIFYs each event inserted into the outbox; PostgreSQL delivers
-//! the notification at commit, to every node that LISTENs, and never for a change that was
-//! rolled back. While a node's listening connection is down (PostgreSQL restarting), the
-//! events of that gap do not reach its subscribers; webhooks, which read the outbox, miss
-//! nothing. On SQLite (one node) a relay reads the events committed since it last looked:
-//! SQLite commits one writer at a time, so an event is never committed behind a later one.
+//! On PostgreSQL each node reads the outbox by the transactions that wrote it (see
+//! [`Outbox`]), when one of its own transactions that wrote events commits, when another
+//! node wakes it with a NOTIFY sent after such a commit, and every second in case a wake-up
+//! was lost. A rolled-back change is never read, and a node whose listening connection was
+//! down (PostgreSQL restarting) reads the events of the gap once it is back. On SQLite (one
+//! node) a relay reads the events committed since it last looked: SQLite commits one writer
+//! at a time, so an event is never committed behind a later one.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entity::{event, revocation};
 use sea_orm::{
-    ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
-use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
@@ -33,6 +34,24 @@ const CAPACITY: usize = 4096;
 
 /// How often the SQLite relay looks for new events while anyone subscribes.
 const SQLITE_POLL: Duration = Duration::from_millis(100);
+
+/// Least time between two wake-ups a node sends the others for its commits; the commits of
+/// that moment share one.
+const WAKE_INTERVAL: Duration = Duration::from_millis(5);
+
+/// Events this process wrote, counted; and its commits, for the relays to look at.
+static EMITTED: AtomicU64 = AtomicU64::new(0);
+static COMMITS: LazyLock<watch::Sender<()>> = LazyLock::new(|| watch::channel(()).0);
+
+/// Counts an event written in a transaction not yet committed.
+pub(crate) fn emitted() {
+    EMITTED.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Tells this process's relays that a transaction committed.
+pub fn committed() {
+    COMMITS.send_replace(());
+}
 
 /// How often the listening connection on PostgreSQL is asked to answer.
 const HEARTBEAT: Duration = Duration::from_secs(1);
@@ -76,19 +95,6 @@ fn parse_audience(raw: &str) -> Vec<Uuid> {
     raw.split(' ')
         .filter_map(|id| Uuid::try_parse(id).ok())
         .collect()
-}
-
-/// What the trigger sends.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Notification {
-    id: Uuid,
-    event_type: String,
-    subject_id: Uuid,
-    order_id: Option<Uuid>,
-    audience: String,
-    occurred_at: DateTime<Utc>,
-    payload: Option<String>,
 }
 
 /// One node's feed of committed events.
@@ -144,22 +150,29 @@ async fn listen(
 ) {
     use sea_orm::sqlx::postgres::PgListener;
     let mut retry = Duration::from_millis(100);
+    let mut commits = COMMITS.subscribe();
+    let mut outbox = Outbox::default();
+    let mut emitted = EMITTED.load(Ordering::Relaxed);
+    let mut writing_until = tokio::time::Instant::now();
     while !*stop.borrow() {
         let listening = async {
             let mut listener = PgListener::connect(&url).await?;
             listener
                 .listen_all([CHANNEL, crate::auth::credentials::CHANNEL])
                 .await?;
-            Ok::<_, sea_orm::sqlx::Error>(listener)
+            let (pid,): (i32,) = sea_orm::sqlx::query_as("SELECT pg_backend_pid()")
+                .fetch_one(&mut listener)
+                .await?;
+            Ok::<_, sea_orm::sqlx::Error>((listener, pid))
         };
-        let mut listener = match listening.await {
-            Ok(listener) => {
+        let (mut listener, own_pid) = match listening.await {
+            Ok(listening) => {
                 retry = Duration::from_millis(100);
                 // Revocations made while no one listened were missed: check every
                 // credential again.
                 credentials.listen_again();
                 tracing::info!("listening for events");
-                listener
+                listening
             }
             Err(err) => {
                 credentials.deaf();
@@ -172,26 +185,65 @@ async fn listen(
                 continue;
             }
         };
+        // Events committed while the connection was down are in the outbox: read them now.
+        match horizon(&mut listener).await {
+            Ok(horizon) => outbox.look(&bus, &db, horizon).await,
+            Err(err) => {
+                tracing::warn!(error = %err, "new events could not be read; reading them at the next look")
+            }
+        }
         // The connection is asked to answer every second: a connection that broke without
         // a word (a network cut) is noticed, and a node that found the database away while
         // serving a request trusts its memory again once this connection still answers.
+        // Its answer is where no transaction is running any more, and the outbox is read
+        // from there, for a wake-up that was lost.
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
         heartbeat.tick().await;
         loop {
             tokio::select! {
                 _ = heartbeat.tick() => {
-                    let answered = tokio::time::timeout(
-                        HEARTBEAT,
-                        sea_orm::sqlx::query("SELECT 1").execute(&mut listener),
-                    )
-                    .await;
-                    if matches!(answered, Ok(Ok(_))) {
-                        credentials.listen_again_if_deaf();
-                    } else {
-                        credentials.deaf();
-                        tracing::warn!("the event connection does not answer; listening again on a new one");
-                        break;
+                    let answered = tokio::time::timeout(HEARTBEAT, horizon(&mut listener)).await;
+                    match answered {
+                        Ok(Ok(horizon)) => {
+                            credentials.listen_again_if_deaf();
+                            outbox.look(&bus, &db, horizon).await;
+                        }
+                        _ => {
+                            credentials.deaf();
+                            tracing::warn!("the event connection does not answer; listening again on a new one");
+                            break;
+                        }
                     }
+                }
+                // A transaction of this node committed: if it wrote events, this node's
+                // subscribers get them now, and the other nodes are woken to read them. The
+                // wake-up is sent after the commit, never inside it: a NOTIFY in the writing
+                // transaction would hold PostgreSQL's one notification lock through every
+                // commit, and commits would queue for it.
+                Ok(()) = commits.changed() => {
+                    // An event is counted when it is written and read once its transaction
+                    // commits, at a later wake-up: every commit of the second after an event
+                    // was written wakes the readers. Commits of a node that writes no events
+                    // wake nobody.
+                    let now = EMITTED.load(Ordering::Relaxed);
+                    if now != emitted {
+                        emitted = now;
+                        writing_until = tokio::time::Instant::now() + HEARTBEAT;
+                    }
+                    if tokio::time::Instant::now() > writing_until {
+                        continue;
+                    }
+                    if bus.listened() {
+                        outbox.read(&bus, &db).await;
+                    }
+                    let woken = sea_orm::sqlx::query("NOTIFY channelgraph_events")
+                        .execute(&mut listener)
+                        .await;
+                    if let Err(err) = woken {
+                        tracing::warn!(error = %err, "the other nodes could not be woken for new events; they read them within a second");
+                    }
+                    // Commits of the next moment share one wake-up.
+                    tokio::time::sleep(WAKE_INTERVAL).await;
                 }
                 received = listener.try_recv() => match received {
                     Ok(Some(notification)) if notification.channel() == crate::auth::credentials::CHANNEL => {
@@ -204,15 +256,14 @@ async fn listen(
                         }
                     }
                     Ok(Some(notification)) => {
-                        match serde_json::from_str::<Notification>(notification.payload()) {
-                            Ok(n) => deliver(&bus, &db, n).await,
-                            Err(err) => tracing::warn!(error = %err, "an event notification could not be read"),
+                        if notification.process_id() != own_pid as u32 && bus.listened() {
+                            outbox.read(&bus, &db).await;
                         }
                     }
                     // The connection was lost: listen again on a new one.
                     Ok(None) => {
                         credentials.deaf();
-                        tracing::warn!("the event connection was lost; events until it is back are not relayed");
+                        tracing::warn!("the event connection was lost; listening again");
                         break;
                     }
                     Err(err) => {
@@ -227,31 +278,117 @@ async fn listen(
     }
 }
 
-async fn deliver(bus: &Bus, db: &DatabaseConnection, n: Notification) {
-    let Some(event_type) = EventType::parse(&n.event_type) else {
-        return;
-    };
-    let payload = match n.payload {
-        Some(raw) => serde_json::from_str(&raw).unwrap_or(Value::Null),
-        // Too big for a notification: read it.
-        None => match event::Entity::find_by_id(n.id).one(db).await {
-            Ok(Some(row)) => serde_json::from_str(&row.payload).unwrap_or(Value::Null),
-            Ok(None) => return,
+/// Where no transaction of the database is running any more: every transaction with a lower
+/// id has ended.
+async fn horizon<'c, E>(on: E) -> Result<u64, sea_orm::sqlx::Error>
+where
+    E: sea_orm::sqlx::Executor<'c, Database = sea_orm::sqlx::Postgres>,
+{
+    let (xmin,): (String,) =
+        sea_orm::sqlx::query_as("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
+            .fetch_one(on)
+            .await?;
+    xmin.parse()
+        .map_err(|_| sea_orm::sqlx::Error::Protocol(format!("a transaction id: {xmin}")))
+}
+
+/// The outbox as PostgreSQL commits it. Each event row carries the id of the transaction
+/// that wrote it (`tx`), and every transaction below a snapshot's `xmin` has ended: what a
+/// read from that point finds below it is all there will ever be. So each read starts at
+/// the `xmin` taken before the previous one, and the rows of transactions that were still
+/// running then, read again, are sent once. Commits that come late, in any order, are not
+/// missed. While nobody on this node subscribes, no row is read; the starting point follows
+/// the database every second, so a new subscriber hears from then on.
+#[derive(Default)]
+struct Outbox {
+    /// Where the next read starts.
+    from: Option<u64>,
+    /// Events sent whose transaction is at or past `from`, by that transaction.
+    sent: HashMap<Uuid, u64>,
+}
+
+/// Events read in one statement.
+const OUTBOX_PAGE: usize = 500;
+
+impl Outbox {
+    /// Reads what committed since the last look, where anyone on this node subscribes.
+    async fn read(&mut self, bus: &Bus, db: &DatabaseConnection) {
+        match db.get_postgres_connection_pool().acquire().await {
+            Ok(mut conn) => match horizon(&mut *conn).await {
+                Ok(horizon) => self.look(bus, db, horizon).await,
+                Err(err) => {
+                    tracing::warn!(error = %err, "new events could not be read; reading them at the next look")
+                }
+            },
             Err(err) => {
-                tracing::warn!(error = %err, event = %n.id, "an event could not be read");
-                return;
+                tracing::warn!(error = %err, "new events could not be read; reading them at the next look")
             }
-        },
-    };
-    bus.publish(Published {
-        id: n.id,
-        event_type,
-        subject_id: n.subject_id,
-        order_id: n.order_id,
-        audience: parse_audience(&n.audience),
-        occurred_at: n.occurred_at,
-        payload,
-    });
+        }
+    }
+
+    /// Reads from the last look up to `horizon`, taken just now, and past it what has
+    /// committed; or, with nobody subscribing, only moves to `horizon`.
+    async fn look(&mut self, bus: &Bus, db: &DatabaseConnection, horizon: u64) {
+        if !bus.listened() {
+            self.from = Some(horizon);
+            self.sent.clear();
+            return;
+        }
+        if let Err(err) = self.read_from(bus, db, horizon).await {
+            tracing::warn!(error = %err, "new events could not be read; reading them at the next look");
+        }
+    }
+
+    async fn read_from(
+        &mut self,
+        bus: &Bus,
+        db: &DatabaseConnection,
+        horizon: u64,
+    ) -> Result<(), DbErr> {
+        let from = *self.from.get_or_insert(horizon);
+        let mut after: Option<(u64, Uuid)> = None;
+        loop {
+            let page = match after {
+                None => Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "SELECT *, tx::text AS tx_id FROM events WHERE tx >= $1::text::xid8 \
+                     ORDER BY tx, id LIMIT $2",
+                    [from.to_string().into(), (OUTBOX_PAGE as i64).into()],
+                ),
+                Some((tx, id)) => Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "SELECT *, tx::text AS tx_id FROM events \
+                     WHERE (tx, id) > ($1::text::xid8, $2) ORDER BY tx, id LIMIT $3",
+                    [
+                        tx.to_string().into(),
+                        id.into(),
+                        (OUTBOX_PAGE as i64).into(),
+                    ],
+                ),
+            };
+            let rows = db.query_all_raw(page).await?;
+            let full = rows.len() == OUTBOX_PAGE;
+            for row in rows {
+                let tx: u64 = row
+                    .try_get::<String>("", "tx_id")?
+                    .parse()
+                    .map_err(|_| DbErr::Type("a transaction id".into()))?;
+                let event = event::Model::from_query_result(&row, "")?;
+                after = Some((tx, event.id));
+                if self.sent.insert(event.id, tx).is_none()
+                    && let Some(event) = Published::from_row(event)
+                {
+                    bus.publish(event);
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        self.from = Some(horizon);
+        self.sent.retain(|_, tx| *tx >= horizon);
+        Ok(())
+    }
 }
 
 async fn tail(
@@ -264,9 +401,11 @@ async fn tail(
     // Events published in the lookback, so that reading it again sends none twice.
     let mut seen: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
     let mut revocations = Tail::default();
+    let mut commits = COMMITS.subscribe();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(SQLITE_POLL) => {}
+            Ok(()) = commits.changed() => {}
             _ = stop.changed() => return,
         }
         revocations.read(&db, &credentials).await;

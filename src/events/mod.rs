@@ -299,6 +299,7 @@ pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
     })
     .exec_without_returning(db)
     .await?;
+    bus::emitted();
     if !audience.is_empty() {
         event_audience::Entity::insert_many(audience.iter().map(|org| {
             event_audience::ActiveModel {

@@ -1076,7 +1076,7 @@ impl Worker {
             .insert(&txn)
             .await?;
         }
-        txn.commit().await?;
+        crate::db::commit(txn).await?;
         self.metrics.webhook_outcome(outcome);
         Ok(())
     }

@@ -63,7 +63,7 @@ macro_rules! in_transaction {
                 .map_err(|e| $crate::error::Error::Internal(e.message))?;
             let $txn = $crate::db::begin_write(db).await?;
             let value = $body.await?;
-            $txn.commit().await?;
+            $crate::db::commit($txn).await?;
             Ok::<_, $crate::error::Error>(value)
         }
         .await

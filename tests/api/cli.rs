@@ -82,6 +82,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261205_000001_order_changes",
         "m20261206_000001_persisted_documents",
         "m20261207_000001_trusted_documents",
+        "m20261207_000002_outbox_by_transaction",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -522,6 +522,74 @@ async fn a_subscriber_on_one_node_hears_a_change_made_through_another() {
     );
 }
 
+/// On PostgreSQL a transaction that began first may commit last. Its event still reaches
+/// subscribers, seconds after later ones, and every event reaches them once.
+#[tokio::test]
+async fn an_event_committed_behind_later_ones_reaches_subscribers_once() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app_with(fast).await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let t = trade(&app).await;
+    let first = submit_as(&app, &t.portal, two_lines("PO-EARLY")).await;
+    let first_id = channelgraph::ids::GlobalId::parse(first["order"]["id"].as_str().unwrap())
+        .unwrap()
+        .id;
+    // A subscriber may hear what committed up to a second before it subscribed; this one
+    // subscribes later.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    let mut socket = Socket::signed_in(&app.address, &t.portal).await;
+    socket.subscribe("mine", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A change that writes its event and holds its transaction open.
+    let slow = app.db.begin().await.unwrap();
+    let late = channelgraph::events::emit(
+        &slow,
+        channelgraph::events::NewEvent {
+            event_type: channelgraph::events::EventType::OrderSubmitted,
+            subject_id: first_id,
+            order_id: Some(first_id),
+            audience: vec![
+                channelgraph::ids::GlobalId::parse(&t.distributor)
+                    .unwrap()
+                    .id,
+                channelgraph::ids::GlobalId::parse(&t.brand).unwrap().id,
+            ],
+            data: json!({}),
+        },
+    )
+    .await
+    .unwrap();
+    // Meanwhile a later order commits and is heard.
+    let second = submit_as(&app, &t.portal, two_lines("PO-LATER")).await;
+    let heard = socket.event("mine").await;
+    assert_eq!(
+        heard["data"]["orderEvents"]["order"]["number"],
+        second["order"]["number"]
+    );
+    // Past every periodic look, the slow change commits, as another process's would: no
+    // wake-up from this one.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    slow.commit().await.unwrap();
+    let heard = socket.event("mine").await;
+    assert_eq!(
+        heard["data"]["orderEvents"]["id"],
+        json!(channelgraph::ids::GlobalId::encode(
+            channelgraph::ids::NodeType::Event,
+            late
+        )),
+        "{heard}"
+    );
+    assert_eq!(
+        heard["data"]["orderEvents"]["order"]["number"],
+        first["order"]["number"]
+    );
+    // Neither is heard again.
+    assert_eq!(socket.within(Duration::from_millis(2500)).await, None);
+}
+
 /// On SQLite there is one node: the change goes through the same one.
 fn spawn_node_like_sqlite(a: &TestApp) -> TestApp {
     TestApp {
