@@ -313,13 +313,9 @@ const OUTBOX_PAGE: usize = 500;
 impl Outbox {
     /// Reads what committed since the last look, where anyone on this node subscribes.
     async fn read(&mut self, bus: &Bus, db: &DatabaseConnection) {
-        match db.get_postgres_connection_pool().acquire().await {
-            Ok(mut conn) => match horizon(&mut *conn).await {
-                Ok(horizon) => self.look(bus, db, horizon).await,
-                Err(err) => {
-                    tracing::warn!(error = %err, "new events could not be read; reading them at the next look")
-                }
-            },
+        // On a connection of its own, given back before the rows are read.
+        match horizon(db.get_postgres_connection_pool()).await {
+            Ok(horizon) => self.look(bus, db, horizon).await,
             Err(err) => {
                 tracing::warn!(error = %err, "new events could not be read; reading them at the next look")
             }
