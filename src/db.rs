@@ -25,6 +25,39 @@ pub async fn connect(
     url: &str,
     max_connections: u32,
 ) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    let options = options(url, max_connections);
+    let mut conn = Database::connect(options)
+        .await
+        .map_err(|err| explain_tls(url, err))?;
+    let counter = StatementCounter::default();
+    let inner = counter.0.clone();
+    conn.set_metric_callback(move |info| {
+        inner.fetch_add(1, Ordering::Relaxed);
+        tracing::trace!(
+            target: "channelgraph::sql",
+            micros = info.elapsed.as_micros() as u64,
+            failed = info.failed,
+            "{}",
+            info.statement.sql
+        );
+    });
+    Ok((conn, counter))
+}
+
+/// A pool for a streaming replica: it connects when first asked, so a replica that is down
+/// does not keep the server from starting, and gives up on a connection within two seconds.
+pub async fn connect_replica(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut options = options(url, max_connections);
+    options
+        .connect_lazy(true)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_timeout(Duration::from_secs(2));
+    Database::connect(options)
+        .await
+        .map_err(|err| explain_tls(url, err))
+}
+
+fn options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     let sqlite = url.starts_with("sqlite:");
     options
@@ -47,22 +80,7 @@ pub async fn connect(
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
-    let mut conn = Database::connect(options)
-        .await
-        .map_err(|err| explain_tls(url, err))?;
-    let counter = StatementCounter::default();
-    let inner = counter.0.clone();
-    conn.set_metric_callback(move |info| {
-        inner.fetch_add(1, Ordering::Relaxed);
-        tracing::trace!(
-            target: "channelgraph::sql",
-            micros = info.elapsed.as_micros() as u64,
-            failed = info.failed,
-            "{}",
-            info.statement.sql
-        );
-    });
-    Ok((conn, counter))
+    options
 }
 
 /// A refused TLS certificate, said in the terms of the settings that decide it.

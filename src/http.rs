@@ -1068,6 +1068,7 @@ async fn run(
             client_address: req.peer_addr().map(|a| a.ip().to_string()),
         })
         .data(state.db.clone())
+        .data(crate::replica::FiguresSource::default())
         .data(state.trade.clone())
         .data(state.crm.clone())
         .data(state.webhooks.clone())

@@ -26,6 +26,7 @@ pub mod organizations;
 pub mod pagination;
 pub mod reactions;
 pub mod relationship;
+pub mod replica;
 pub mod reports;
 pub mod seed;
 pub mod settings;

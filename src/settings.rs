@@ -10,6 +10,9 @@ pub struct Settings {
     pub database_url: String,
     /// Most connections the pool opens.
     pub database_max_connections: u32,
+    /// A streaming replica of the PostgreSQL primary for analytics and reports; none: they
+    /// read the primary.
+    pub replica_url: Option<String>,
     /// Where `serve` listens; port 0 picks a free port.
     pub bind: SocketAddr,
     /// Largest request body accepted, in bytes.
@@ -357,6 +360,7 @@ impl Default for Settings {
         Self {
             database_url: "sqlite://channelgraph.db".to_owned(),
             database_max_connections: 8,
+            replica_url: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: 1024 * 1024,
             log_format: LogFormat::Text,
@@ -394,7 +398,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 63] = [
+const KEYS: [&str; 64] = [
     "compiled_reads",
     "documents",
     "reporting_currency",
@@ -426,6 +430,7 @@ const KEYS: [&str; 63] = [
     "database_url",
     "database_max_connections",
     "database_ca_file",
+    "replica_url",
     "bind",
     "body_limit_bytes",
     "log_format",
@@ -567,6 +572,12 @@ impl Settings {
                     settings.cors_allowed_origins = parse_origins(&source, &value)?
                 }
                 "database_ca_file" => database_ca_file = Some((source, PathBuf::from(value))),
+                "replica_url" => {
+                    if !(value.starts_with("postgres://") || value.starts_with("postgresql://")) {
+                        return Err(bad(&source, "must start with postgres://"));
+                    }
+                    settings.replica_url = Some(value);
+                }
                 "database_max_connections" => {
                     settings.database_max_connections =
                         parse_number(&source, &value, 1, 1000)? as u32
@@ -787,8 +798,17 @@ impl Settings {
                 ),
             ));
         }
+        if settings.replica_url.is_some() && settings.database_url.starts_with("sqlite:") {
+            return Err(bad(
+                "replica_url",
+                "a replica needs the primary on PostgreSQL (database_url is SQLite)".to_owned(),
+            ));
+        }
         if let Some((source, file)) = database_ca_file {
             settings.database_url = with_database_ca(&source, &settings.database_url, &file)?;
+            if let Some(replica) = &settings.replica_url {
+                settings.replica_url = Some(with_database_ca(&source, replica, &file)?);
+            }
         }
         let development = settings.mode == Mode::Development;
         settings.webhooks.production = !development;
@@ -1305,6 +1325,40 @@ mod tests {
             err.to_string(),
             "lost_after_days: must be more than at_risk_after_days (180); it was 90"
         );
+    }
+
+    #[test]
+    fn a_replica_is_a_postgresql_standby_of_a_postgresql_primary() {
+        let err = Settings::from_sources(
+            None,
+            &env(&[("CHANNELGRAPH_REPLICA_URL", "postgres://replica/cg")]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "replica_url: a replica needs the primary on PostgreSQL (database_url is SQLite)"
+        );
+        let err = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_DATABASE_URL", "postgres://primary/cg"),
+                ("CHANNELGRAPH_REPLICA_URL", "sqlite://copy.db"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CHANNELGRAPH_REPLICA_URL: must start with postgres://"
+        );
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_DATABASE_URL", "postgres://primary/cg"),
+                ("CHANNELGRAPH_REPLICA_URL", "postgres://replica/cg"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.replica_url.as_deref(), Some("postgres://replica/cg"));
     }
 
     #[test]

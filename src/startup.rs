@@ -165,22 +165,37 @@ impl Application {
         };
         let read_counts = reads.counts.clone();
         let documents = std::sync::Arc::new(crate::graphql::documents::DocumentCache::default());
-        let schema = schema_builder(&settings.limits)
-            .data(reads.clone())
-            .data(crate::graphql::catalog())
-            .data(documents.clone())
-            .finish();
+        // Analytics and reports read a replica where one is named.
+        let replica = match &settings.replica_url {
+            Some(url) => Some(Arc::new(crate::replica::Replica::new(
+                db::connect_replica(url, settings.database_max_connections).await?,
+            ))),
+            None => None,
+        };
+        let with_replica = |builder: async_graphql::SchemaBuilder<_, _, _>| match &replica {
+            Some(replica) => builder.data(replica.clone()),
+            None => builder,
+        };
+        let schema = with_replica(
+            schema_builder(&settings.limits)
+                .data(reads.clone())
+                .data(crate::graphql::catalog())
+                .data(documents.clone()),
+        )
+        .finish();
         let arguments = crate::graphql::arguments::ArgumentTypes::from_sdl(&schema.sdl())
             .map_err(StartupError::Schema)?;
         let state = web::Data::new(GraphqlState {
             schema,
             // Anonymous callers never see field suggestions.
-            anonymous_schema: schema_builder(&settings.limits)
-                .data(reads)
-                .data(crate::graphql::catalog())
-                .data(documents.clone())
-                .disable_suggestions()
-                .finish(),
+            anonymous_schema: with_replica(
+                schema_builder(&settings.limits)
+                    .data(reads)
+                    .data(crate::graphql::catalog())
+                    .data(documents.clone())
+                    .disable_suggestions(),
+            )
+            .finish(),
             limits: settings.limits.clone(),
             trade: settings.trade.clone(),
             crm: settings.crm.clone(),

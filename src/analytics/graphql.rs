@@ -8,7 +8,7 @@ use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums;
-use sea_orm::{ActiveEnum, DatabaseConnection};
+use sea_orm::ActiveEnum;
 use uuid::Uuid;
 
 use super::channel::{self, DistributorScore, SupplierScore};
@@ -643,7 +643,7 @@ impl Portfolio {
         #[graphql(desc = "How many periods (1 to 120).", default = 12)] periods: i32,
     ) -> async_graphql::Result<Vec<PeriodCustomers>> {
         let n = bounded("periods", periods, 120).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         Ok(portfolio::periods(db, &self.scope, period.into(), n)
             .await
             .gql()?
@@ -659,7 +659,7 @@ impl Portfolio {
         #[graphql(desc = "How many months of cohorts (1 to 60).", default = 12)] months: i32,
     ) -> async_graphql::Result<Vec<Cohort>> {
         let n = bounded("months", months, 60).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         Ok(portfolio::cohorts(db, &self.scope, n)
             .await
             .gql()?
@@ -677,7 +677,7 @@ impl Portfolio {
         )]
         window: RevenueWindow,
     ) -> async_graphql::Result<Pareto> {
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let settings = settings(ctx)?;
         let figures =
             portfolio::pareto(db, settings, &self.scope, window == RevenueWindow::Lifetime)
@@ -716,7 +716,7 @@ impl Portfolio {
         first: i32,
     ) -> async_graphql::Result<Vec<WinBackCustomer>> {
         let n = bounded("first", first, 100).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let settings = settings(ctx)?;
         Ok(portfolio::win_back(db, settings, &self.scope, lost, n)
             .await
@@ -922,7 +922,7 @@ impl ServiceFigures {
         ctx: &Context<'_>,
         #[graphql(desc = "What to count by.")] by: ComplaintGrouping,
     ) -> async_graphql::Result<Vec<ComplaintCount>> {
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let principal = Principal::of(ctx).gql()?;
         let by = match by {
             ComplaintGrouping::Category => ComplaintDimension::Category,
@@ -941,7 +941,7 @@ impl ServiceFigures {
     }
     /// Response and resolution times and deadline breaches of the cases opened in the span.
     async fn case_handling(&self, ctx: &Context<'_>) -> async_graphql::Result<CaseHandling> {
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let principal = Principal::of(ctx).gql()?;
         Ok(CaseHandling(
             service::case_handling(db, principal, self.span)
@@ -955,7 +955,7 @@ impl ServiceFigures {
         ctx: &Context<'_>,
         #[graphql(desc = "What to group by.")] by: SurveyGrouping,
     ) -> async_graphql::Result<Vec<SatisfactionGroup>> {
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let principal = Principal::of(ctx).gql()?;
         let by = match by {
             SurveyGrouping::Month => SurveyDimension::Period(Period::Month),
@@ -1191,7 +1191,7 @@ impl AnalyticsQuery {
         ensure_can_read(principal).gql()?;
         let asked = crate::ids::argument_id("sellerId", seller_id.as_ref(), NodeType::Organization)
             .gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let brand = crate::orders::queries::brand_id(db).await.gql()?;
         let seller = portfolio::seller_for(principal, asked, brand).gql()?;
         if organization_by_id(ctx, seller).await?.is_none() {

@@ -299,7 +299,7 @@ impl Counter for ListCount {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
         Box::pin(async move {
             let principal = Principal::of(ctx).gql()?;
-            let db = ctx.data::<DatabaseConnection>()?;
+            let db = &crate::replica::for_figures(ctx).await?;
             let n = match self {
                 ListCount::Inventory(f) => service::inventory_count(db, principal, f).await,
                 ListCount::SellThrough(f) => service::sell_through_count(db, principal, f).await,
@@ -351,7 +351,7 @@ impl ReportQuery {
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<InventoryReport>> {
         let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let page =
             PageRequest::parse(newest_first(), page_args(first, after, last, before)).gql()?;
@@ -378,7 +378,7 @@ impl ReportQuery {
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> async_graphql::Result<Conn<SellThroughReport>> {
         let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         let page =
             PageRequest::parse(newest_first(), page_args(first, after, last, before)).gql()?;
@@ -403,7 +403,7 @@ impl ReportQuery {
         #[graphql(desc = "Only this SKU.")] sku: Option<String>,
     ) -> async_graphql::Result<Vec<StockPosition>> {
         let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let org = argument_id(
             "organizationId",
             organization_id.as_ref(),
@@ -428,7 +428,7 @@ impl ReportQuery {
         #[graphql(desc = "Only this SKU.")] sku: Option<String>,
     ) -> async_graphql::Result<Vec<SellThroughFigure>> {
         let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
+        let db = &crate::replica::for_figures(ctx).await?;
         let org = argument_id(
             "organizationId",
             organization_id.as_ref(),

@@ -31,6 +31,7 @@ mod orders;
 mod own_postgres;
 mod postgres_restart;
 mod relationship;
+mod replica;
 mod reports;
 mod scale;
 mod schema;

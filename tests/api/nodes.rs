@@ -17,13 +17,14 @@ use crate::subscriptions::{Said, Socket};
 use crate::webhooks::{ENDPOINT, Receiver, log_as, wait_log};
 
 /// A `channelgraph serve` process.
-struct Node {
+pub struct Node {
     child: Child,
-    address: String,
+    pub address: String,
+    dir: std::path::PathBuf,
 }
 
 impl Node {
-    async fn start(database_url: &str, env: &[(&str, &str)]) -> Node {
+    pub async fn start(database_url: &str, env: &[(&str, &str)]) -> Node {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -39,7 +40,7 @@ impl Node {
             .env("CHANNELGRAPH_BIND", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(std::fs::File::create(dir.join("stderr")).unwrap());
         for (k, v) in env {
             command.env(k, v);
         }
@@ -56,7 +57,16 @@ impl Node {
             assert!(Instant::now() < deadline, "the node never became ready");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Node { child, address }
+        Node {
+            child,
+            address,
+            dir,
+        }
+    }
+
+    /// What the process has logged so far (warnings and errors).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("stderr")).unwrap_or_default()
     }
 
     fn signal(&self, signal: &str) {

@@ -78,6 +78,59 @@ impl OwnPostgres {
         this
     }
 
+    /// Makes and starts a streaming replica of `primary` (`pg_basebackup -R`), a hot standby
+    /// that logs every statement it runs to its log.
+    pub fn replica_of(primary: &OwnPostgres) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let root = std::env::temp_dir().join(format!("cg-pg-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&root).unwrap();
+        if let Some((uid, gid)) = primary.account {
+            std::os::unix::fs::chown(&root, Some(uid), Some(gid)).unwrap();
+        }
+        let this = Self {
+            port,
+            data: root.join("data"),
+            root,
+            account: primary.account,
+        };
+        let primary_port = primary.port.to_string();
+        this.run(
+            "pg_basebackup",
+            &[
+                "-D",
+                path(&this.data),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &primary_port,
+                "-U",
+                "postgres",
+                "-R",
+                "-X",
+                "stream",
+                "--no-sync",
+            ],
+        );
+        let conf_path = this.data.join("postgresql.conf");
+        let mut text = std::fs::read_to_string(&conf_path).unwrap();
+        text.push_str(&format!(
+            "\nport = {port}\nunix_socket_directories = '{}'\nhot_standby = on\nlog_statement = 'all'\n",
+            this.root.display()
+        ));
+        std::fs::write(&conf_path, text).unwrap();
+        this.up();
+        this
+    }
+
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.root.join("log")).unwrap_or_default()
+    }
+
     /// The URL of the `postgres` database on this instance, through `host`.
     pub fn url(&self, host: &str, query: &str) -> String {
         format!("postgres://postgres@{host}:{}/postgres{query}", self.port)
