@@ -6,11 +6,12 @@ under SQLite.
     python3 bench/run.py            # the full run: scale data set, release build, 20 s per step
     python3 bench/run.py --smoke    # a tiny data set, the debug build, 1 s per step
 
-For each workload W1-W5 (the GraphQL documents in bench/channelgraph/, the floor's SQL in
+For each workload W1-W6 (the GraphQL documents in bench/channelgraph/, the floor's SQL in
 bench/floor/, PostGraphile's in bench/postgraphile/) it runs wrk at 1 and 8 connections
 against both servers and pgbench -M prepared at the same, checks
 every response (an answer with "errors", or one that differs from the golden answer, fails
-the run), reads the CPU the server and every PostgreSQL process spent from /proc, and the
+the run; W6, a registered document asked by GET with the ETag of its last answer, must be
+answered 304 every time, and has neither floor nor peer), reads the CPU the server and every PostgreSQL process spent from /proc, and the
 server's peak resident memory. The full run writes its table into BENCHMARKS.md between
 the markers; the smoke run prints it.
 
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -230,7 +232,9 @@ def w3_input(skus):
     }
 
 
-def wrk(url, connections, seconds, body, token, golden, unique="", expect=""):
+def wrk(url, connections, seconds, body, token, golden, unique="", expect="", get=None):
+    """wrk with bench/wrk/graphql.lua; `get`, a (path, ETag) pair, asks by GET with
+    If-None-Match, and every answer must be 304."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as b:
         b.write(body)
     golden_path = ""
@@ -243,6 +247,8 @@ def wrk(url, connections, seconds, body, token, golden, unique="", expect=""):
     env = dict(os.environ, BENCH_BODY=b.name, BENCH_TOKEN=token or "",
                BENCH_GOLDEN=golden_path, BENCH_UNIQUE=unique, BENCH_EXPECT=expect,
                BENCH_RUN=str(int.from_bytes(os.urandom(3), "big") % (1 << 20)))
+    if get:
+        env.update(BENCH_PATH=get[0], BENCH_IF_NONE_MATCH=get[1], BENCH_STATUS="304")
     threads = min(connections, 2)
     out = run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                "--timeout", "30s", "-s", os.path.join(BENCH, "wrk", "graphql.lua"), url],
@@ -403,7 +409,7 @@ def main():
     p.add_argument("--scale-factor", type=float)
     p.add_argument("--seconds", type=int)
     p.add_argument("--binary", help="a built channelgraph binary to use instead of building one")
-    p.add_argument("--workloads", default="w1,w2,w3,w4,w5")
+    p.add_argument("--workloads", default="w1,w2,w3,w4,w5,w6")
     p.add_argument("--no-peer", action="store_true", help="leave PostGraphile out")
     args = p.parse_args()
     smoke = args.smoke
@@ -467,6 +473,7 @@ def main():
             "w3": (partner, {"input": w3_input(skus)}),
             "w4": (staff, {"customer": customer}),
             "w5": (staff, {}),
+            "w6": (partner, {"seller": distributor}),
         }
         floor_vars = {"seller": raw(distributor), "distributor": raw(distributor),
                       "buyer": raw(distributor), "brand": raw(brand), "customer": raw(customer)}
@@ -490,9 +497,11 @@ def main():
                 query = document(name)
                 body = json.dumps({"query": query, "variables": variables})
                 unique = "__UNIQUE__" if name == "w3" else ""
-                golden = settle(server, name, query, variables, token, unique,
-                                lambda data: len(data["orderSubmit"]["order"]["lines"]) == len(skus)
-                                and not data["orderSubmit"]["userErrors"])
+                get = registered_get(server, staff, token, query, variables) if name == "w6" else None
+                golden = None if get else settle(
+                    server, name, query, variables, token, unique,
+                    lambda data: len(data["orderSubmit"]["order"]["lines"]) == len(skus)
+                    and not data["orderSubmit"]["userErrors"])
                 results[name], peers[name], floors[name] = {}, {}, {}
                 peer_query = None
                 if peer and name in peer_vars:
@@ -502,8 +511,9 @@ def main():
                     peer_body = json.dumps({"query": peer_query, "variables": peer_vars[name]})
                 for conns in (1, 8):
                     log(f"{name}: channelgraph, {conns} connection(s)")
+                    expect = "" if get else '"userErrors":[]'
                     r = measure(pg, server.proc.pid, lambda: wrk(
-                        server.url, conns, seconds, body, token, golden, unique, '"userErrors":[]'))
+                        server.url, conns, seconds, body, token, golden, unique, expect, get))
                     checked += r["checked"]
                     results[name][conns] = r
                     if peer_query:
@@ -513,8 +523,10 @@ def main():
                             '"l10":{"orderLine"'))
                         checked += r["checked"]
                         peers[name][conns] = r
-                    log(f"{name}: floor, {conns} connection(s)")
                     script = os.path.join(BENCH, "floor", name + ".sql")
+                    if not os.path.exists(script):
+                        continue
+                    log(f"{name}: floor, {conns} connection(s)")
                     floors[name][conns] = measure(
                         pg, None, lambda: pgbench(pg, database, script, conns, seconds, floor_vars))
             peer_peak = memory_kb(peer.proc.pid, "VmHWM") / 1024 if peer else None
@@ -548,6 +560,27 @@ def main():
     print(text)
     if not smoke:
         write_benchmarks(text)
+
+
+def registered_get(server, staff, token, query, variables):
+    """Registers `query` (as staff), asks it once by GET with its documentId for the answer's
+    ETag, and returns the path and the ETag a mobile app sends from then on."""
+    data, _ = server.ask(
+        "mutation($d: String!) { documentRegister(input: { document: $d }) "
+        "{ documentId userErrors { message } } }", {"d": query}, staff)
+    registered = data["documentRegister"]
+    if registered["userErrors"] or not registered["documentId"]:
+        fail(f"the document was not registered: {registered['userErrors']}")
+    path = "/graphql?" + urllib.parse.urlencode(
+        {"documentId": registered["documentId"], "variables": json.dumps(variables)})
+    req = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}", headers={
+        "authorization": "Bearer " + token, "accept": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        etag = r.headers.get("ETag")
+        answer = json.loads(r.read())
+    if not etag or answer.get("errors"):
+        fail(f"the registered document by GET: ETag {etag}, {answer}")
+    return path, etag
 
 
 def settle(server, name, query, variables, token, unique, written_ok):

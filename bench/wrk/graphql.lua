@@ -10,6 +10,9 @@
 --   BENCH_UNIQUE  text in the body to replace, everywhere, with 12 hex digits unique to
 --                 each request (writes: ids, numbers)
 --   BENCH_RUN     a number that differs per run, the first 5 of those digits
+--   BENCH_PATH    for a GET: the path and query string to ask (no body is sent)
+--   BENCH_IF_NONE_MATCH  for a GET: the ETag to send
+--   BENCH_STATUS  the status every answer must have (default 200; 304 has no body)
 
 local body = io.open(os.getenv("BENCH_BODY")):read("*a")
 local token = os.getenv("BENCH_TOKEN")
@@ -21,9 +24,21 @@ end
 local unique = os.getenv("BENCH_UNIQUE") or ""
 local expect = os.getenv("BENCH_EXPECT") or ""
 
-wrk.method = "POST"
-wrk.body = body
-wrk.headers["Content-Type"] = "application/json"
+local path = os.getenv("BENCH_PATH") or ""
+local wanted = tonumber(os.getenv("BENCH_STATUS") or "") or 200
+if path ~= "" then
+  wrk.method = "GET"
+  wrk.path = path
+  wrk.headers["Accept"] = "application/json"
+  local etag = os.getenv("BENCH_IF_NONE_MATCH") or ""
+  if etag ~= "" then
+    wrk.headers["If-None-Match"] = etag
+  end
+else
+  wrk.method = "POST"
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
 if token ~= nil and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
@@ -56,8 +71,10 @@ end
 
 function response(status, headers, text)
   responses = responses + 1
-  local bad = status ~= 200 or string.find(text, '"errors"', 1, true) ~= nil
-  if golden ~= nil and text ~= golden then
+  local bad = status ~= wanted or string.find(text, '"errors"', 1, true) ~= nil
+  if wanted == 304 and text ~= "" then
+    bad = true
+  elseif golden ~= nil and text ~= golden then
     bad = true
   end
   if golden == nil and string.find(text, expect, 1, true) == nil then
