@@ -1014,7 +1014,7 @@ async fn run(
     }
     let registrar = principal.clone();
     let document_limits = DocumentLimits::from(&state.limits);
-    match limits::check(&doc, &document_limits) {
+    match limits::check(&doc, p.variables.as_ref(), &document_limits) {
         Err(message) => return request_error(media, &message, "QUERY_TOO_COMPLEX"),
         Ok(stats) if stats.introspection && !state.limits.introspection => {
             return request_error(

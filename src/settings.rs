@@ -257,6 +257,9 @@ pub struct LimitSettings {
     pub max_fields: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
+    /// Objects one document may return through connections: each connection's page times
+    /// the pages of the connections around it, summed.
+    pub max_nodes: u64,
 }
 
 /// The most `max_order_amount` may be set to: a tenth of what a stored amount can hold
@@ -296,6 +299,7 @@ impl Default for LimitSettings {
             max_fields: 2_000,
             max_aliases: 200,
             max_directives: 50,
+            max_nodes: 200_000,
         }
     }
 }
@@ -398,7 +402,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 64] = [
+const KEYS: [&str; 65] = [
     "compiled_reads",
     "documents",
     "reporting_currency",
@@ -427,6 +431,7 @@ const KEYS: [&str; 64] = [
     "max_fields",
     "max_aliases",
     "max_directives",
+    "max_nodes",
     "database_url",
     "database_max_connections",
     "database_ca_file",
@@ -567,6 +572,7 @@ impl Settings {
                 "max_directives" => {
                     limits.max_directives = parse_number(&source, &value, 0, 100_000)? as usize
                 }
+                "max_nodes" => limits.max_nodes = parse_number(&source, &value, 100, 100_000_000)?,
                 "database_url" => settings.database_url = parse_database_url(&source, &value)?,
                 "cors_allowed_origins" => {
                     settings.cors_allowed_origins = parse_origins(&source, &value)?

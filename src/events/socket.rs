@@ -160,7 +160,7 @@ impl Subscriptions {
             .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
         let doc = async_graphql::parser::parse_query(&request.query)
             .map_err(|e| (e.to_string(), crate::http::GRAPHQL_PARSE_FAILED))?;
-        limits::check(&doc, &DocumentLimits::from(&self.state.limits))
+        limits::check(&doc, None, &DocumentLimits::from(&self.state.limits))
             .map_err(|message| (message, "QUERY_TOO_COMPLEX"))?;
         let op = crate::graphql::selected_operation(&doc, request.operation_name.as_deref())
             .ok_or_else(|| {

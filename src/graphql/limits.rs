@@ -3,7 +3,11 @@
 //! with any number of aliases. Fragment spreads are counted where they are used, so a small
 //! document that spreads one fragment many times is counted at its real size.
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
+use async_graphql_value::Value as GqlValue;
+use serde_json::{Map, Value};
+
+use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// Caps on one document.
 #[derive(Clone, Copy, Debug)]
@@ -14,6 +18,10 @@ pub struct DocumentLimits {
     pub max_aliases: usize,
     /// Directives anywhere in the document.
     pub max_directives: usize,
+    /// Objects the document may return through connections and id lists: each connection's
+    /// page size (`first` or `last`, else the default page) times the sizes of the
+    /// connections it is nested in, summed.
+    pub max_nodes: u64,
 }
 
 /// What a document asks for.
@@ -22,6 +30,9 @@ pub struct DocumentStats {
     pub fields: usize,
     pub aliases: usize,
     pub directives: usize,
+    /// Objects it may return through connections and id lists, as [`DocumentLimits::max_nodes`]
+    /// counts them.
+    pub nodes: u64,
     /// Whether it selects `__schema` or `__type`.
     pub introspection: bool,
 }
@@ -33,15 +44,26 @@ impl From<&crate::settings::LimitSettings> for DocumentLimits {
             max_fields: limits.max_fields,
             max_aliases: limits.max_aliases,
             max_directives: limits.max_directives,
+            max_nodes: limits.max_nodes,
         }
     }
 }
 
-pub fn check(doc: &ExecutableDocument, limits: &DocumentLimits) -> Result<DocumentStats, String> {
+/// Checks `doc`, whose `variables` give the page sizes it names by variable.
+pub fn check(
+    doc: &ExecutableDocument,
+    variables: Option<&Map<String, Value>>,
+    limits: &DocumentLimits,
+) -> Result<DocumentStats, String> {
     let mut stats = DocumentStats::default();
+    let walker = Walker {
+        doc,
+        variables,
+        limits,
+    };
     for (_, op) in doc.operations.iter() {
         stats.directives += op.node.directives.len();
-        walk(&op.node.selection_set.node, doc, limits, &mut stats, 0)?;
+        walker.walk(&op.node.selection_set.node, &mut stats, 0, 1)?;
     }
     if stats.directives > limits.max_directives {
         return Err(format!(
@@ -52,73 +74,126 @@ pub fn check(doc: &ExecutableDocument, limits: &DocumentLimits) -> Result<Docume
     Ok(stats)
 }
 
-fn walk(
-    set: &SelectionSet,
-    doc: &ExecutableDocument,
-    limits: &DocumentLimits,
-    stats: &mut DocumentStats,
-    depth: usize,
-) -> Result<(), String> {
-    if depth > 64 {
-        return Err("the document nests fragments too deeply".into());
-    }
-    for item in &set.items {
-        match &item.node {
-            Selection::Field(field) => {
-                stats.fields += 1;
-                if field.node.alias.is_some() {
-                    stats.aliases += 1;
+struct Walker<'a> {
+    doc: &'a ExecutableDocument,
+    variables: Option<&'a Map<String, Value>>,
+    limits: &'a DocumentLimits,
+}
+
+impl Walker<'_> {
+    /// Counts `set`, each of whose objects stands for `times` in the answer.
+    fn walk(
+        &self,
+        set: &SelectionSet,
+        stats: &mut DocumentStats,
+        depth: usize,
+        times: u64,
+    ) -> Result<(), String> {
+        let limits = self.limits;
+        if depth > 64 {
+            return Err("the document nests fragments too deeply".into());
+        }
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    stats.fields += 1;
+                    if field.node.alias.is_some() {
+                        stats.aliases += 1;
+                    }
+                    stats.directives += field.node.directives.len();
+                    let name = field.node.name.node.as_str();
+                    if name == "__schema" || name == "__type" {
+                        stats.introspection = true;
+                    }
+                    if stats.fields > limits.max_fields {
+                        return Err(format!(
+                            "the document selects more than {} fields",
+                            limits.max_fields
+                        ));
+                    }
+                    if stats.aliases > limits.max_aliases {
+                        return Err(format!(
+                            "the document uses more than {} aliases",
+                            limits.max_aliases
+                        ));
+                    }
+                    let inner = match self.objects(&field.node) {
+                        Some(n) => {
+                            let inner = times.saturating_mul(n);
+                            stats.nodes = stats.nodes.saturating_add(inner);
+                            if stats.nodes > limits.max_nodes {
+                                return Err(format!(
+                                    "the document may return more than {} objects (each connection's first or last, times those of the connections around it); ask for smaller pages, or page the inner lists separately",
+                                    limits.max_nodes
+                                ));
+                            }
+                            inner
+                        }
+                        None => times,
+                    };
+                    self.walk(&field.node.selection_set.node, stats, depth + 1, inner)?;
                 }
-                stats.directives += field.node.directives.len();
-                let name = field.node.name.node.as_str();
-                if name == "__schema" || name == "__type" {
-                    stats.introspection = true;
+                Selection::FragmentSpread(spread) => {
+                    stats.directives += spread.node.directives.len();
+                    if let Some(fragment) = self.doc.fragments.get(&spread.node.fragment_name.node)
+                    {
+                        self.walk(&fragment.node.selection_set.node, stats, depth + 1, times)?;
+                    }
                 }
-                if stats.fields > limits.max_fields {
-                    return Err(format!(
-                        "the document selects more than {} fields",
-                        limits.max_fields
-                    ));
+                Selection::InlineFragment(inline) => {
+                    stats.directives += inline.node.directives.len();
+                    self.walk(&inline.node.selection_set.node, stats, depth + 1, times)?;
                 }
-                if stats.aliases > limits.max_aliases {
-                    return Err(format!(
-                        "the document uses more than {} aliases",
-                        limits.max_aliases
-                    ));
-                }
-                walk(
-                    &field.node.selection_set.node,
-                    doc,
-                    limits,
-                    stats,
-                    depth + 1,
-                )?;
-            }
-            Selection::FragmentSpread(spread) => {
-                stats.directives += spread.node.directives.len();
-                if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
-                    walk(
-                        &fragment.node.selection_set.node,
-                        doc,
-                        limits,
-                        stats,
-                        depth + 1,
-                    )?;
-                }
-            }
-            Selection::InlineFragment(inline) => {
-                stats.directives += inline.node.directives.len();
-                walk(
-                    &inline.node.selection_set.node,
-                    doc,
-                    limits,
-                    stats,
-                    depth + 1,
-                )?;
             }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// How many objects `field` may return when it is a list: a connection's page (`first`
+    /// or `last`, at most the largest page; the default page without either), or the number
+    /// of `ids` asked for. `None` for any other field.
+    fn objects(&self, field: &Field) -> Option<u64> {
+        let argument = |name: &str| {
+            field
+                .arguments
+                .iter()
+                .find(|(n, _)| n.node.as_str() == name)
+                .map(|(_, v)| &v.node)
+        };
+        let number = |value: &GqlValue| -> Option<u64> { self.value(value)?.as_u64() };
+        let page = argument("first")
+            .or_else(|| argument("last"))
+            .map(|v| number(v).unwrap_or(DEFAULT_PAGE_SIZE as u64));
+        if let Some(page) = page {
+            return Some(page.min(MAX_PAGE_SIZE as u64));
+        }
+        if let Some(ids) = argument("ids") {
+            return self.value(ids)?.as_array().map(|a| a.len() as u64);
+        }
+        let connection = field.selection_set.node.items.iter().any(|item| {
+            matches!(&item.node, Selection::Field(f)
+                if matches!(f.node.name.node.as_str(), "nodes" | "edges"))
+        });
+        connection.then_some(DEFAULT_PAGE_SIZE as u64)
+    }
+
+    /// An argument's value: a variable's from the request, else its default in the document.
+    fn value(&self, value: &GqlValue) -> Option<Value> {
+        let GqlValue::Variable(name) = value else {
+            return value.clone().into_json().ok();
+        };
+        if let Some(given) = self.variables.and_then(|v| v.get(name.as_str())) {
+            return Some(given.clone());
+        }
+        self.doc.operations.iter().find_map(|(_, op)| {
+            op.node
+                .variable_definitions
+                .iter()
+                .find(|d| d.node.name.node == *name)
+                .and_then(|d| d.node.default_value.as_ref())
+                .and_then(|d| d.node.clone().into_json().ok())
+        })
+    }
 }
 
 /// The deepest a list or object value may nest, in a document's arguments, variable
@@ -255,6 +330,7 @@ mod tests {
         max_fields: 10,
         max_aliases: 3,
         max_directives: 2,
+        max_nodes: 1_000,
     };
 
     #[test]
@@ -262,7 +338,7 @@ mod tests {
         let doc =
             parse_query("{ a: __typename b: __typename c: __typename d: __typename }").unwrap();
         assert_eq!(
-            check(&doc, &LIMITS).unwrap_err(),
+            check(&doc, None, &LIMITS).unwrap_err(),
             "the document uses more than 3 aliases"
         );
     }
@@ -272,7 +348,7 @@ mod tests {
         let doc =
             parse_query("{ x { ...F } y { ...F } z { ...F } } fragment F on T { a b c }").unwrap();
         assert_eq!(
-            check(&doc, &LIMITS).unwrap_err(),
+            check(&doc, None, &LIMITS).unwrap_err(),
             "the document selects more than 10 fields"
         );
     }
@@ -282,11 +358,11 @@ mod tests {
         let doc =
             parse_query("{ a @skip(if: true) b @include(if: true) c @skip(if: false) }").unwrap();
         assert_eq!(
-            check(&doc, &LIMITS).unwrap_err(),
+            check(&doc, None, &LIMITS).unwrap_err(),
             "the document has 3 directives; at most 2 are allowed"
         );
         let doc = parse_query("{ __schema { queryType { name } } }").unwrap();
-        assert!(check(&doc, &LIMITS).unwrap().introspection);
+        assert!(check(&doc, None, &LIMITS).unwrap().introspection);
     }
 
     #[test]
@@ -341,5 +417,47 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn objects_multiply_along_nested_connections() {
+        let limits = DocumentLimits {
+            max_fields: 100,
+            max_nodes: 50_000,
+            ..LIMITS
+        };
+        let nodes = |text: &str, variables: Value| {
+            let doc = parse_query(text).unwrap();
+            check(&doc, variables.as_object(), &limits).map(|s| s.nodes)
+        };
+        // 10 dealers, 10 customers each, 5 orders each: 10 + 100 + 500.
+        assert_eq!(
+            nodes(
+                "{ a(first: 10) { nodes { b(first: 10) { nodes { c(first: 5) { nodes { n } } } } } } }",
+                Value::Null
+            ),
+            Ok(610)
+        );
+        // A single object between two connections multiplies nothing; a variable and its
+        // default count; a connection without first or last counts the default page (20).
+        assert_eq!(
+            nodes(
+                "query($n: Int = 7) { o(first: $m) { nodes { buyer { o(last: $n) { edges { node { x } } } } } } c { nodes { y } } }",
+                serde_json::json!({ "m": 3 })
+            ),
+            Ok(3 + 21 + 20)
+        );
+        // Ids asked for multiply what is nested in them; pages above 100 count as 100.
+        assert_eq!(
+            nodes(
+                r#"{ nodes(ids: ["a", "b"]) { ... on X { o(first: 500) { nodes { x } } } } }"#,
+                Value::Null
+            ),
+            Ok(2 + 200)
+        );
+        // Six levels of a hundred: refused, naming the limit.
+        let deep = "{ o(first: 100) { nodes { b { o(first: 100) { nodes { b { o(first: 100) { nodes { b { o(first: 100) { nodes { x } } } } } } } } } } } }";
+        let refused = nodes(deep, Value::Null).unwrap_err();
+        assert!(refused.contains("more than 50000 objects"), "{refused}");
     }
 }

@@ -39,6 +39,39 @@ async fn depth_and_complexity_are_capped_with_query_too_complex() {
 }
 
 #[tokio::test]
+async fn a_document_that_may_return_too_many_objects_is_refused_before_it_runs() {
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    // Orders, their buyers' orders, theirs, … six levels of a hundred: up to 10^12 objects.
+    let nested = (0..5).fold(String::from("number"), |inner, _| {
+        format!("number buyer {{ orders(first: 100) {{ nodes {{ {inner} }} }} }}")
+    });
+    let document = format!("{{ orders(first: 100) {{ nodes {{ {nested} }} }} }}");
+    let started = std::time::Instant::now();
+    let (status, body) = post_raw(&app, json!({ "query": document })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 200000 objects"),
+        "{body}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // Page sizes given as variables count too; two levels of a hundred run.
+    let two = "query($n: Int!) { orders(first: $n) { nodes { buyer { orders(first: $n) { nodes { number } } } } } }";
+    let (_, body) = post_raw(&app, json!({ "query": two, "variables": { "n": 100 } })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let three = "query($n: Int!) { orders(first: $n) { nodes { buyer { orders(first: $n) { nodes { buyer { orders(first: $n) { nodes { number } } } } } } } } }";
+    let (_, body) = post_raw(&app, json!({ "query": three, "variables": { "n": 100 } })).await;
+    assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    let (_, body) = post_raw(&app, json!({ "query": three, "variables": { "n": 10 } })).await;
+    assert!(body["errors"].is_null(), "{body}");
+}
+
+#[tokio::test]
 async fn typename_aliases_fields_and_directives_are_counted() {
     let app = spawn_app_with(|s| {
         s.limits.max_aliases = 50;
