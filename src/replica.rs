@@ -100,38 +100,13 @@ impl Replica {
             // The primary's own trouble shows in the figure's own statement.
             Err(_) => return primary.clone(),
         };
-        let caught_up = Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up",
-            [position.clone().into()],
-        );
         let deadline = Instant::now() + WAIT;
         loop {
-            let asked = tokio::time::timeout(
-                Duration::from_secs(2),
-                self.db.query_one_raw(caught_up.clone()),
-            )
-            .await;
-            match asked {
-                Ok(Ok(Some(row))) => match row.try_get::<Option<bool>>("", "caught_up") {
-                    Ok(Some(true)) => return self.db.clone(),
-                    Ok(Some(false)) => {}
-                    Ok(None) => {
-                        self.rest("it is not a standby replaying the primary's WAL");
-                        return primary.clone();
-                    }
-                    Err(err) => {
-                        self.rest(&err.to_string());
-                        return primary.clone();
-                    }
-                },
-                Ok(Ok(None)) => {}
-                Ok(Err(err)) => {
-                    self.rest(&err.to_string());
-                    return primary.clone();
-                }
-                Err(_) => {
-                    self.rest("it did not answer within 2 s");
+            match self.caught_up(&position).await {
+                Ok(true) => return self.db.clone(),
+                Ok(false) => {}
+                Err(problem) => {
+                    self.rest(&problem);
                     return primary.clone();
                 }
             }
@@ -143,6 +118,26 @@ impl Replica {
                 return primary.clone();
             }
             tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Whether the replica has replayed the primary's WAL up to `position`; `Err` says why
+    /// it cannot serve.
+    async fn caught_up(&self, position: &str) -> Result<bool, String> {
+        let asked = Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS caught_up",
+            [position.into()],
+        );
+        let row = tokio::time::timeout(Duration::from_secs(2), self.db.query_one_raw(asked))
+            .await
+            .map_err(|_| "it did not answer within 2 s".to_owned())?
+            .map_err(|e| e.to_string())?;
+        match row.map(|r| r.try_get::<Option<bool>>("", "caught_up")) {
+            Some(Ok(Some(caught_up))) => Ok(caught_up),
+            Some(Ok(None)) => Err("it is not a standby replaying the primary's WAL".into()),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Ok(false),
         }
     }
 }

@@ -342,26 +342,20 @@ impl Outbox {
         horizon: u64,
     ) -> Result<(), DbErr> {
         let from = *self.from.get_or_insert(horizon);
-        let mut after: Option<(u64, Uuid)> = None;
+        // Pages by (transaction, id); no event has the nil id, so the first page starts at
+        // `from` itself.
+        let mut after = (from, Uuid::nil());
         loop {
-            let page = match after {
-                None => Statement::from_sql_and_values(
-                    DatabaseBackend::Postgres,
-                    "SELECT *, tx::text AS tx_id FROM events WHERE tx >= $1::text::xid8 \
-                     ORDER BY tx, id LIMIT $2",
-                    [from.to_string().into(), (OUTBOX_PAGE as i64).into()],
-                ),
-                Some((tx, id)) => Statement::from_sql_and_values(
-                    DatabaseBackend::Postgres,
-                    "SELECT *, tx::text AS tx_id FROM events \
-                     WHERE (tx, id) > ($1::text::xid8, $2) ORDER BY tx, id LIMIT $3",
-                    [
-                        tx.to_string().into(),
-                        id.into(),
-                        (OUTBOX_PAGE as i64).into(),
-                    ],
-                ),
-            };
+            let page = Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT *, tx::text AS tx_id FROM events \
+                 WHERE (tx, id) > ($1::text::xid8, $2) ORDER BY tx, id LIMIT $3",
+                [
+                    after.0.to_string().into(),
+                    after.1.into(),
+                    (OUTBOX_PAGE as i64).into(),
+                ],
+            );
             let rows = db.query_all_raw(page).await?;
             let full = rows.len() == OUTBOX_PAGE;
             for row in rows {
@@ -370,7 +364,7 @@ impl Outbox {
                     .parse()
                     .map_err(|_| DbErr::Type("a transaction id".into()))?;
                 let event = event::Model::from_query_result(&row, "")?;
-                after = Some((tx, event.id));
+                after = (tx, event.id);
                 if self.sent.insert(event.id, tx).is_none()
                     && let Some(event) = Published::from_row(event)
                 {

@@ -188,16 +188,15 @@ impl DocumentCache {
             .on_conflict(conflict.to_owned())
             .exec_without_returning(db)
             .await?;
-        // What the database holds now; a node that kept it untrusted learns of trust here.
-        if let Some(document) = Entity::find_by_id(id.clone()).one(db).await? {
-            self.put(
-                id.clone(),
-                Stored {
-                    text: document.document.into(),
-                    trusted: document.trusted,
-                },
-            );
-        }
+        // The id is the text's hash, so the text is the one stored. Kept untrusted here, a
+        // document another node trusted meanwhile is read again where trust is needed.
+        self.put(
+            id.clone(),
+            Stored {
+                text: text.into(),
+                trusted,
+            },
+        );
         Ok(id)
     }
 }

@@ -30,15 +30,24 @@ async fn register(app: &TestApp, document: &str) -> String {
 }
 
 async fn post(app: &TestApp, body: Value) -> (StatusCode, Value) {
+    post_as(app, &app.token, body).await
+}
+
+async fn post_as(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
     let res = app
         .client
         .post(format!("{}/graphql", app.address))
-        .bearer_auth(&app.token)
+        .bearer_auth(token)
         .json(&body)
         .send()
         .await
         .unwrap();
     (res.status(), res.json().await.unwrap())
+}
+
+/// Apollo's persisted-query extension for `query`.
+fn apq(query: &str) -> Value {
+    json!({ "persistedQuery": { "version": 1, "sha256Hash": &document_id(query)[7..] } })
 }
 
 async fn get(app: &TestApp, query: &[(&str, &str)], etag: Option<&str>) -> reqwest::Response {
@@ -348,7 +357,6 @@ async fn what_a_persisted_query_leaves_behind_is_bounded_and_never_trusted() {
     let open = spawn_app().await;
     let registered =
         crate::helpers::spawn_node_like(&open, |s| s.documents = Documents::Registered).await;
-    let apq = |query: &str| json!({ "persistedQuery": { "version": 1, "sha256Hash": &document_id(query)[7..] } });
 
     // Kept for its next request where any document runs; never run where only registered
     // ones do.
@@ -469,20 +477,6 @@ async fn a_token_for_registered_documents_only_runs_nothing_else_on_any_server()
         .as_str()
         .unwrap()
         .to_owned();
-    let send = |token: String, body: Value| {
-        let app = &app;
-        async move {
-            let res = app
-                .client
-                .post(format!("{}/graphql", app.address))
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (res.status(), res.json::<Value>().await.unwrap())
-        }
-    };
     // A request error: nothing ran (200 with errors only, as application/json answers).
     let refused = |(status, body): (StatusCode, Value)| {
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -502,39 +496,33 @@ async fn a_token_for_registered_documents_only_runs_nothing_else_on_any_server()
 
     // Its text, or a persisted query's hash with the text, is refused; the other token of the
     // same partner runs it, and its persisted query is kept, untrusted.
-    refused(send(strict.clone(), json!({ "query": ORDERS })).await);
-    let hash = document_id(ORDERS).trim_start_matches("sha256:").to_owned();
-    let apq = json!({ "query": ORDERS, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
-    refused(send(strict.clone(), apq.clone()).await);
-    let (status, body) = send(loose.clone(), apq.clone()).await;
+    refused(post_as(&app, &strict, json!({ "query": ORDERS })).await);
+    let with_text = json!({ "query": ORDERS, "extensions": apq(ORDERS) });
+    refused(post_as(&app, &strict, with_text.clone()).await);
+    let (status, body) = post_as(&app, &loose, with_text).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["data"]["orders"]["totalCount"], 0, "{body}");
     // What the other token left behind is not registered for the strict one.
-    refused(send(strict.clone(), json!({ "documentId": document_id(ORDERS) })).await);
-    refused(
-        send(
-            strict.clone(),
-            json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }),
-        )
-        .await,
-    );
+    refused(post_as(&app, &strict, json!({ "documentId": document_id(ORDERS) })).await);
+    refused(post_as(&app, &strict, json!({ "extensions": apq(ORDERS) })).await);
 
     // Once staff register it, it runs by id, by hash and by its text.
     register(&app, ORDERS).await;
     for body in [
         json!({ "documentId": document_id(ORDERS) }),
-        json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }),
+        json!({ "extensions": apq(ORDERS) }),
         json!({ "query": ORDERS }),
     ] {
-        let (status, answer) = send(strict.clone(), body).await;
+        let (status, answer) = post_as(&app, &strict, body).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(answer["data"]["orders"]["totalCount"], 0, "{answer}");
     }
     // Another document is still refused, and so is an unregistered subscription over the
     // socket; the other token subscribes.
     refused(
-        send(
-            strict.clone(),
+        post_as(
+            &app,
+            &strict,
             json!({ "query": "{ orders(first: 1) { totalCount } }" }),
         )
         .await,

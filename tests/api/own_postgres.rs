@@ -26,8 +26,9 @@ pub fn in_postgres_suite() -> bool {
 }
 
 impl OwnPostgres {
-    /// Makes and starts an instance; with `tls`, it also serves TLS with that certificate.
-    pub fn start(tls: Option<&ServerCertificate>) -> Self {
+    /// A free port and an empty directory the server's account owns, for an instance not
+    /// made yet.
+    fn unmade(account: Option<(u32, u32)>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -35,17 +36,21 @@ impl OwnPostgres {
             .port();
         let root = std::env::temp_dir().join(format!("cg-pg-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&root).unwrap();
-        let account = running_as_root().then(postgres_account);
         if let Some((uid, gid)) = account {
             std::os::unix::fs::chown(&root, Some(uid), Some(gid)).unwrap();
         }
-        let data = root.join("data");
-        let this = Self {
+        Self {
             port,
+            data: root.join("data"),
             root,
-            data,
             account,
-        };
+        }
+    }
+
+    /// Makes and starts an instance; with `tls`, it also serves TLS with that certificate.
+    pub fn start(tls: Option<&ServerCertificate>) -> Self {
+        let this = Self::unmade(running_as_root().then(postgres_account));
+        let port = this.port;
         this.run(
             "initdb",
             &[
@@ -81,22 +86,8 @@ impl OwnPostgres {
     /// Makes and starts a streaming replica of `primary` (`pg_basebackup -R`), a hot standby
     /// that logs every statement it runs to its log.
     pub fn replica_of(primary: &OwnPostgres) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let root = std::env::temp_dir().join(format!("cg-pg-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&root).unwrap();
-        if let Some((uid, gid)) = primary.account {
-            std::os::unix::fs::chown(&root, Some(uid), Some(gid)).unwrap();
-        }
-        let this = Self {
-            port,
-            data: root.join("data"),
-            root,
-            account: primary.account,
-        };
+        let this = Self::unmade(primary.account);
+        let port = this.port;
         let primary_port = primary.port.to_string();
         this.run(
             "pg_basebackup",
