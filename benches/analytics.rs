@@ -68,7 +68,16 @@ async fn load(db: &DatabaseConnection, customers: usize, orders: usize) {
         "UPDATE orders SET total = s.total FROM
              (SELECT order_id, sum(line_total) AS total FROM order_lines GROUP BY order_id) s
          WHERE orders.id = s.order_id AND orders.number LIKE 'BO-%'".to_owned(),
-        "ANALYZE".to_owned(),
+        // Costs frozen on the lines and the orders' margins, as the services write them.
+        "UPDATE order_lines l SET unit_cost = p.standard_cost FROM products p, orders o
+         WHERE p.id = l.product_id AND o.id = l.order_id AND p.currency = o.currency
+           AND o.number LIKE 'BO-%'".to_owned(),
+        "UPDATE orders o SET cost = c.cost, margin = c.margin FROM
+             (SELECT l.order_id, sum(c) AS cost, sum(l.line_total - c) AS margin
+              FROM order_lines l,
+                   LATERAL (SELECT round(l.accepted_quantity::numeric * l.unit_cost / 10000.0)::bigint AS c) lc
+              WHERE l.unit_cost IS NOT NULL GROUP BY l.order_id) c
+         WHERE c.order_id = o.id AND o.number LIKE 'BO-%'".to_owned(),
     ];
     // One transaction, so one connection: the seed and the scratch table hold throughout.
     let txn = db.begin().await.expect("a transaction");
@@ -77,6 +86,10 @@ async fn load(db: &DatabaseConnection, customers: usize, orders: usize) {
             .await
             .unwrap_or_else(|e| panic!("{e}: {sql}"));
     }
+    channelgraph::analytics::rollups::rebuild(&txn)
+        .await
+        .expect("the rollups are built");
+    txn.execute_unprepared("ANALYZE").await.expect("statistics");
     txn.commit().await.expect("the load commits");
     println!(
         "analytics: loaded {customers} customers and {orders} orders of 5 lines in {:.0} s",

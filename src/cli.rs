@@ -72,6 +72,18 @@ enum Command {
         #[command(subcommand)]
         action: DocumentAction,
     },
+    /// The sales rollups the figures read.
+    Rollups {
+        #[command(subcommand)]
+        action: RollupAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RollupAction {
+    /// Works every rollup out again from the orders, in one transaction: after orders were
+    /// changed in SQL, outside the API. Prints the number of rollup rows.
+    Rebuild,
 }
 
 #[derive(Subcommand, Debug)]
@@ -186,6 +198,24 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("{id}");
+            Ok(())
+        }
+        Command::Rollups {
+            action: RollupAction::Rebuild,
+        } => {
+            let (db, _) = crate::db::connect(&settings.database_url, 1)
+                .await
+                .map_err(|e| format!("cannot open the database: {e}"))?;
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let rebuilt = async {
+                let txn = crate::db::begin_write(&db).await?;
+                let rows = crate::analytics::rollups::rebuild(&txn).await?;
+                txn.commit().await?;
+                Ok::<u64, crate::error::Error>(rows)
+            }
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("{rebuilt}");
             Ok(())
         }
         Command::Migrate { action } => {

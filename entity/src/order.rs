@@ -24,6 +24,11 @@ pub struct Model {
     /// The sum of the lines' tax; `total` includes it.
     pub tax_total: Fixed,
     pub invoiced_amount: Fixed,
+    /// The lines' quantities (accepted, or else ordered) at their frozen unit costs, over
+    /// the lines that have one.
+    pub cost: Fixed,
+    /// The net totals of those lines less their cost.
+    pub margin: Fixed,
     pub requested_date: Option<Date>,
     pub ship_to_address_id: Option<Uuid>,
     pub payment_terms_days: i32,

@@ -35,6 +35,9 @@ pub struct Model {
     pub promised_date: Option<Date>,
     pub shipped_quantity: Fixed,
     pub invoiced_quantity: Fixed,
+    /// The product's standard cost when the line was written, where the product is costed
+    /// in the order's currency: margins stay as they were when today's cost changes.
+    pub unit_cost: Option<Fixed>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

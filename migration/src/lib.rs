@@ -27,6 +27,7 @@ mod m20261205_000001_order_changes;
 mod m20261206_000001_persisted_documents;
 mod m20261207_000001_trusted_documents;
 mod m20261207_000002_outbox_by_transaction;
+mod m20261208_000001_order_rollups;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_persisted_documents::Migration),
             Box::new(m20261207_000001_trusted_documents::Migration),
             Box::new(m20261207_000002_outbox_by_transaction::Migration),
+            Box::new(m20261208_000001_order_rollups::Migration),
         ]
     }
 }

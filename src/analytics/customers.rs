@@ -1,7 +1,8 @@
 //! Figures per customer: what it bought and when, what that earned, where it stands in its
 //! lifecycle and relationship quadrant, and what it is worth. The database sums per buyer
-//! (one statement for a page of customers, one for their margins, one for the retention of
-//! their segments); the rules applied to those sums are the configured ones.
+//! from the sales rollups (one statement for a page of customers, with their margins; one
+//! for the retention of their segments); the rules applied to those sums are the
+//! configured ones.
 
 use std::collections::HashMap;
 
@@ -171,24 +172,15 @@ pub fn round(value: Decimal, places: u32) -> Decimal {
     v
 }
 
-/// Which of the costlier parts of the figures to work out: the margins (for margin fields,
-/// the quadrant and the retention value) and segment retention (for the retention value and
-/// the rate). What is not worked out reads as zero or none and is never shown.
+/// Which of the costlier parts of the figures to work out: segment retention (for the
+/// retention value and the rate). What is not worked out reads as none and is never shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Needs {
-    pub margins: bool,
     pub retention: bool,
 }
 
-impl Needs {
-    pub const ALL: Needs = Needs {
-        margins: true,
-        retention: true,
-    };
-}
-
-/// The figures of `ids` as of `as_of`, from the orders the principal may see; margins and
-/// segment retention only as far as `needs` asks.
+/// The figures of `ids` as of `as_of`, from the orders the principal may see; segment
+/// retention only as far as `needs` asks.
 #[allow(clippy::too_many_arguments)]
 pub async fn figures(
     db: &impl ConnectionTrait,
@@ -202,11 +194,10 @@ pub async fn figures(
     let window = AsOf::new(as_of)?;
     let mut sums = order_sums(db, principal, settings, &window, ids).await?;
     let shows_margin = !principal.is_restricted();
-    if shows_margin && needs.margins {
-        for (buyer, (margin, margin_12)) in margins(db, principal, settings, &window, ids).await? {
-            let entry = sums.entry(buyer).or_default();
-            entry.margin = margin;
-            entry.margin_12 = margin_12;
+    if !shows_margin {
+        for entry in sums.values_mut() {
+            entry.margin = Decimal::ZERO;
+            entry.margin_12 = Decimal::ZERO;
         }
     }
     let retention_asked = shows_margin && needs.retention;
@@ -241,7 +232,8 @@ pub async fn figures(
         .collect())
 }
 
-/// Orders, dates and revenue per buyer.
+/// Orders, dates, revenue and margin per buyer: the trailing 12 months and what came before
+/// them side by side, from the rollups and the orders at the windows' ends.
 async fn order_sums(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -251,23 +243,31 @@ async fn order_sums(
 ) -> Result<HashMap<Uuid, Sums>> {
     let mut q = Sql::new(db.get_database_backend());
     let cur = settings.reporting_currency.as_str();
-    q.push("SELECT o.buyer_id AS id, COUNT(*) AS orders, COUNT(CASE WHEN o.submitted_at >= ")
-        .bind(window.start_12)
-        .push(" THEN 1 END) AS orders_12, COUNT(CASE WHEN o.currency <> ")
-        .bind(cur)
-        .push(" THEN 1 END) AS other_currency, MIN(o.submitted_at) AS first_at, MAX(o.submitted_at) AS last_at, SUM(CASE WHEN o.currency = ")
-        .bind(cur)
-        .push(" THEN o.total - o.tax_total ELSE 0 END) AS revenue, SUM(CASE WHEN o.currency = ")
-        .bind(cur)
-        .push(" AND o.submitted_at >= ")
-        .bind(window.start_12)
-        .push(" THEN o.total - o.tax_total ELSE 0 END) AS revenue_12 FROM orders o WHERE o.buyer_id IN ")
-        .ids(ids)
-        .push(" AND ")
-        .counted_sale("o", window.end)
-        .push(" AND ")
-        .visible_orders(principal, "o")
-        .push(" GROUP BY o.buyer_id");
+    let ours = |q: &mut Sql, a: &str| {
+        q.push(&format!("{a}.buyer_id IN "))
+            .ids(ids)
+            .push(" AND ")
+            .visible_orders(principal, a);
+    };
+    q.push(
+        "SELECT s.buyer_id AS id, CAST(SUM(s.orders) AS BIGINT) AS orders, \
+         CAST(SUM(CASE WHEN s.band = 1 THEN s.orders ELSE 0 END) AS BIGINT) AS orders_12, \
+         CAST(SUM(CASE WHEN s.currency <> ",
+    )
+    .bind(cur)
+    .push(" THEN s.orders ELSE 0 END) AS BIGINT) AS other_currency, MIN(s.first_at) AS first_at, MAX(s.last_at) AS last_at, SUM(CASE WHEN s.currency = ")
+    .bind(cur)
+    .push(" THEN s.revenue ELSE 0 END) AS revenue, SUM(CASE WHEN s.band = 1 AND s.currency = ")
+    .bind(cur)
+    .push(" THEN s.revenue ELSE 0 END) AS revenue_12, SUM(CASE WHEN s.currency = ")
+    .bind(cur)
+    .push(" THEN s.margin ELSE 0 END) AS margin, SUM(CASE WHEN s.band = 1 AND s.currency = ")
+    .bind(cur)
+    .push(" THEN s.margin ELSE 0 END) AS margin_12 FROM (")
+    .sales(0, None, window.start_12, ours)
+    .push(" UNION ALL ")
+    .sales(1, Some(window.start_12), window.end, ours)
+    .push(") s GROUP BY s.buyer_id");
     sql::keyed(db, q, |row| {
         Ok(Sums {
             orders: sql::count(row, "orders")?,
@@ -277,55 +277,9 @@ async fn order_sums(
             last_at: row.try_get("", "last_at")?,
             revenue: sql::decimal(row, "revenue")?,
             revenue_12: sql::decimal(row, "revenue_12")?,
-            margin: Decimal::ZERO,
-            margin_12: Decimal::ZERO,
+            margin: sql::decimal(row, "margin")?,
+            margin_12: sql::decimal(row, "margin_12")?,
         })
-    })
-    .await
-}
-
-/// The part of a line's net total above its standard cost: lines whose product has no
-/// standard cost in the order's currency add nothing.
-/// Quantities and costs are stored in ten-thousandths, so their product is divided back and
-/// rounded to a whole ten-thousandth per line, which the sum then adds exactly.
-const LINE_MARGIN: &str = "l.line_total - CAST(ROUND(\
-     CAST(COALESCE(l.accepted_quantity, l.quantity) AS NUMERIC) * p.standard_cost / 10000.0) AS BIGINT)";
-
-/// Lifetime and trailing-12-month margin per buyer. Each of the buyer's orders sums its own
-/// lines (an index lookup per order), so the work follows the buyer's history and no plan
-/// can start from the lines of every order of a product.
-async fn margins(
-    db: &impl ConnectionTrait,
-    principal: &Principal,
-    settings: &AnalyticsSettings,
-    window: &AsOf,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, (Decimal, Decimal)>> {
-    let mut q = Sql::new(db.get_database_backend());
-    q.push("SELECT m.id AS id, SUM(m.margin) AS margin, SUM(CASE WHEN m.at >= ")
-        .bind(window.start_12)
-        .push(&format!(
-            " THEN m.margin ELSE 0 END) AS margin_12 FROM (\
-             SELECT o.buyer_id AS id, o.submitted_at AS at, \
-               (SELECT SUM({LINE_MARGIN}) FROM order_lines l \
-                  JOIN products p ON p.id = l.product_id \
-                 WHERE l.order_id = o.id AND p.currency = o.currency \
-                   AND p.standard_cost IS NOT NULL) AS margin \
-             FROM orders o WHERE o.buyer_id IN "
-        ))
-        .ids(ids)
-        .push(" AND o.currency = ")
-        .bind(settings.reporting_currency.as_str())
-        .push(" AND ")
-        .counted_sale("o", window.end)
-        .push(" AND ")
-        .visible_orders(principal, "o")
-        .push(") m GROUP BY m.id");
-    sql::keyed(db, q, |row| {
-        Ok((
-            sql::decimal(row, "margin")?,
-            sql::decimal(row, "margin_12")?,
-        ))
     })
     .await
 }
@@ -350,20 +304,19 @@ pub async fn segment_retention(
     window: &AsOf,
 ) -> Result<HashMap<Option<String>, Decimal>> {
     let mut q = Sql::new(db.get_database_backend());
+    let visible = |q: &mut Sql, a: &str| {
+        q.visible_orders(principal, a);
+    };
     q.push(
         "SELECT g.segment AS segment, COUNT(*) AS base, COUNT(CASE WHEN g.recent > 0 THEN 1 END) AS kept \
-         FROM (SELECT o.buyer_id, c.segment AS segment, COUNT(CASE WHEN o.submitted_at >= ",
+         FROM (SELECT s.buyer_id, c.segment AS segment, \
+         SUM(CASE WHEN s.band = 1 THEN s.orders ELSE 0 END) AS recent, \
+         SUM(CASE WHEN s.band = 0 THEN s.orders ELSE 0 END) AS prior FROM (",
     )
-    .bind(window.start_12)
-    .push(" THEN 1 END) AS recent, COUNT(CASE WHEN o.submitted_at < ")
-    .bind(window.start_12)
-    .push(" THEN 1 END) AS prior FROM orders o JOIN organizations c ON c.id = o.buyer_id WHERE o.submitted_at >= ")
-    .bind(window.start_24)
-    .push(" AND ")
-    .counted_sale("o", window.end)
-    .push(" AND ")
-    .visible_orders(principal, "o")
-    .push(" GROUP BY o.buyer_id, c.segment) g WHERE g.prior > 0 GROUP BY g.segment");
+    .sales(0, Some(window.start_24), window.start_12, visible)
+    .push(" UNION ALL ")
+    .sales(1, Some(window.start_12), window.end, visible)
+    .push(") s JOIN organizations c ON c.id = s.buyer_id GROUP BY s.buyer_id, c.segment) g WHERE g.prior > 0 GROUP BY g.segment");
     let mut out = HashMap::new();
     for row in db.query_all_raw(q.build()).await? {
         let segment: Option<String> = row.try_get("", "segment")?;

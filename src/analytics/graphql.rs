@@ -71,9 +71,9 @@ where
 }
 
 /// A customer's figures, batched per request: one statement for the orders of every
-/// customer asked about, and only when a field asked for needs them, one for their margins,
-/// one for their segments (and one for segment retention when this node has none kept for
-/// the day).
+/// customer asked about (from the sales rollups, margins included), and only when a field
+/// asked for needs them, one for their segments (and one for segment retention when this
+/// node has none kept for the day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FiguresOf(pub Uuid, pub NaiveDate, pub customers::Needs);
 
@@ -166,16 +166,10 @@ pub async fn figures_of(
     }
     ensure_can_read(Principal::of(ctx).gql()?).gql()?;
     let day = as_of_day(ctx, as_of)?;
-    // Margins and segment retention cost a statement each: read them only when asked for.
+    // Segment retention costs a statement or two: read it only when asked for.
     let look = ctx.look_ahead();
     let asked = |fields: &[&str]| fields.iter().any(|f| look.field(f).exists());
     let needs = customers::Needs {
-        margins: asked(&[
-            "marginLast12Months",
-            "marginLifetime",
-            "relationshipQuadrant",
-            "lifetimeValueRetention",
-        ]),
         retention: asked(&["lifetimeValueRetention", "segmentRetentionRate"]),
     };
     let figures = loader(ctx)?

@@ -6,5 +6,6 @@ pub mod channel;
 pub mod customers;
 pub mod graphql;
 pub mod portfolio;
+pub mod rollups;
 pub mod service;
 pub mod sql;

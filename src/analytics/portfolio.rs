@@ -108,18 +108,14 @@ impl PeriodFigures {
 /// `(buyer, period)` for every period a buyer placed a counted order with the seller in, up
 /// to the end of the window; `p` is the period number.
 fn buyer_periods(q: &mut Sql, scope: &Scope, period: Period) {
-    let month = q.month_of("o.submitted_at");
+    let months = period.months();
     q.push(&format!(
-        "SELECT o.buyer_id AS buyer, {month} / {} AS p FROM orders o WHERE o.seller_id = ",
-        period.months()
+        "SELECT s.buyer_id AS buyer, s.month / {months} AS p FROM ("
     ))
-    .bind(scope.seller_id)
-    .push(" AND ")
-    .counted_sale("o", scope.as_of.end)
-    .push(&format!(
-        " GROUP BY o.buyer_id, {month} / {}",
-        period.months()
-    ));
+    .sales(0, None, scope.as_of.end, |q, a| {
+        q.push(&format!("{a}.seller_id = ")).bind(scope.seller_id);
+    })
+    .push(&format!(") s GROUP BY s.buyer_id, s.month / {months}"));
 }
 
 /// Customers per period, for the `count` periods ending with the one `as_of` falls in.
@@ -248,21 +244,22 @@ pub async fn pareto(
     lifetime: bool,
 ) -> Result<Pareto> {
     let mut q = Sql::new(db.get_database_backend());
-    q.push("WITH r AS (SELECT o.buyer_id AS buyer, SUM(o.total - o.tax_total) AS revenue FROM orders o WHERE o.seller_id = ")
-        .bind(scope.seller_id)
-        .push(" AND o.currency = ")
-        .bind(settings.reporting_currency.as_str())
-        .push(" AND ")
-        .counted_sale("o", scope.as_of.end);
-    if !lifetime {
-        q.push(" AND o.submitted_at >= ").bind(scope.as_of.start_12);
-    }
+    let currency = settings.reporting_currency.as_str();
+    let from = (!lifetime).then_some(scope.as_of.start_12);
+    q.push("WITH r AS (SELECT s.buyer_id AS buyer, SUM(s.revenue) AS revenue FROM (")
+        .sales(0, from, scope.as_of.end, |q, a| {
+            q.push(&format!("{a}.seller_id = "))
+                .bind(scope.seller_id)
+                .push(&format!(" AND {a}.currency = "))
+                .bind(currency);
+        })
+        .push(") s");
     let deciles = (1..=10)
         .map(|k| format!("SELECT {k} AS k"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     q.push(&format!(
-        " GROUP BY o.buyer_id), \
+        " GROUP BY s.buyer_id), \
          ranked AS (SELECT revenue, ROW_NUMBER() OVER (ORDER BY revenue DESC, buyer) AS rn, \
          COUNT(*) OVER () AS n FROM r) \
          SELECT d.k AS k, MAX(ranked.n) AS n, \
@@ -319,30 +316,29 @@ pub async fn win_back(
     let at_risk = day(settings.at_risk_after_days)?;
     let lost_before = day(settings.lost_after_days)?;
     let mut q = Sql::new(db.get_database_backend());
-    let month = q.month_of("MIN(o.submitted_at)");
     let now_month = sql::month_number(scope.as_of.day);
-    q.push("SELECT o.buyer_id AS buyer, COUNT(*) AS orders, MAX(o.submitted_at) AS last_at, SUM(CASE WHEN o.currency = ")
-        .bind(settings.reporting_currency.as_str())
+    let currency = settings.reporting_currency.as_str();
+    q.push("SELECT s.buyer_id AS buyer, CAST(SUM(s.orders) AS BIGINT) AS orders, MAX(s.last_at) AS last_at, SUM(CASE WHEN s.currency = ")
+        .bind(currency)
         .push(&format!(
-            " THEN o.total - o.tax_total ELSE 0 END) AS revenue, {now_month} - {month} + 1 AS months \
-             FROM orders o WHERE o.seller_id = "
+            " THEN s.revenue ELSE 0 END) AS revenue, {now_month} - MIN(s.month) + 1 AS months FROM ("
         ))
-        .bind(scope.seller_id)
-        .push(" AND ")
-        .counted_sale("o", scope.as_of.end)
-        .push(" GROUP BY o.buyer_id HAVING MAX(o.submitted_at) < ");
+        .sales(0, None, scope.as_of.end, |q, a| {
+            q.push(&format!("{a}.seller_id = ")).bind(scope.seller_id);
+        })
+        .push(") s GROUP BY s.buyer_id HAVING MAX(s.last_at) < ");
     if lost {
         q.bind(lost_before);
     } else {
         q.bind(at_risk)
-            .push(" AND MAX(o.submitted_at) >= ")
+            .push(" AND MAX(s.last_at) >= ")
             .bind(lost_before);
     }
-    q.push(" ORDER BY SUM(CASE WHEN o.currency = ")
-        .bind(settings.reporting_currency.as_str())
+    q.push(" ORDER BY SUM(CASE WHEN s.currency = ")
+        .bind(currency)
         .push(&format!(
-            " THEN o.total - o.tax_total ELSE 0 END) * 1.0 / ({now_month} - {month} + 1) DESC, \
-             o.buyer_id LIMIT {first}"
+            " THEN s.revenue ELSE 0 END) * 1.0 / ({now_month} - MIN(s.month) + 1) DESC, \
+             s.buyer_id LIMIT {first}"
         ));
     let mut out = Vec::new();
     for row in db.query_all_raw(q.build()).await? {

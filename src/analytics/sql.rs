@@ -137,6 +137,78 @@ impl Sql {
         self.bind(end)
     }
 
+    /// Appends the counted sales placed before `to` (and from `from`) as rows of
+    /// `band, seller_id, buyer_id, month, currency, orders, revenue, cost, margin, first_at,
+    /// last_at`, a `SELECT … UNION ALL SELECT …` to be wrapped in a derived table. The months
+    /// the window covers whole come from the rollups, one row per cell; the days at its ends
+    /// from the orders, one row per order. `filter` appends the conditions both parts share,
+    /// on an alias with `seller_id`, `buyer_id` and `currency` columns. `band` labels the
+    /// rows, so that windows side by side can be told apart in one statement.
+    pub fn sales(
+        &mut self,
+        band: i32,
+        from: Option<DateTime<Utc>>,
+        to: DateTime<Utc>,
+        filter: impl Fn(&mut Sql, &str),
+    ) -> &mut Self {
+        let whole_from = from.map(|from| {
+            let m = month_number(from.date_naive());
+            if start_of(month_start(m)) == from {
+                m
+            } else {
+                m + 1
+            }
+        });
+        let whole_to = month_number(to.date_naive());
+        let mut edges: Vec<(Option<DateTime<Utc>>, DateTime<Utc>)> = Vec::new();
+        match whole_from {
+            Some(lo) if lo >= whole_to => edges.push((from, to)),
+            _ => {
+                if let (Some(from), Some(lo)) = (from, whole_from)
+                    && from < start_of(month_start(lo))
+                {
+                    edges.push((Some(from), start_of(month_start(lo))));
+                }
+                let hi = start_of(month_start(whole_to));
+                if hi < to {
+                    edges.push((Some(hi), to));
+                }
+            }
+        }
+        self.push(&format!(
+            "SELECT {band} AS band, r.seller_id, r.buyer_id, CAST(r.month AS BIGINT) AS month, \
+             r.currency, r.orders, \
+             r.revenue, r.cost, r.margin, r.first_at, r.last_at FROM order_rollups r WHERE "
+        ));
+        if let Some(lo) = whole_from {
+            self.push("r.month >= ").bind(lo).push(" AND ");
+        }
+        self.push("r.month < ").bind(whole_to).push(" AND ");
+        filter(self, "r");
+        if edges.is_empty() {
+            return self;
+        }
+        let month = self.month_of("o.submitted_at");
+        self.push(&format!(
+            " UNION ALL SELECT {band}, o.seller_id, o.buyer_id, {month}, o.currency, 1, \
+             o.total - o.tax_total, o.cost, o.margin, o.submitted_at, o.submitted_at \
+             FROM orders o WHERE o.kind = 'SALES' AND o.status <> 'CANCELLED' AND ("
+        ));
+        for (i, (from, to)) in edges.into_iter().enumerate() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            self.push("(");
+            if let Some(from) = from {
+                self.push("o.submitted_at >= ").bind(from).push(" AND ");
+            }
+            self.push("o.submitted_at < ").bind(to).push(")");
+        }
+        self.push(") AND ");
+        filter(self, "o");
+        self
+    }
+
     pub fn build(self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text, self.values)
     }

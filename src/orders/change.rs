@@ -25,6 +25,7 @@ use super::submit::{
 };
 use super::{credit, queries};
 use crate::access::Principal;
+use crate::analytics::rollups;
 use crate::catalog::pricing;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Currency, Money, label, stored};
@@ -391,6 +392,9 @@ pub async fn change(
     let mut amounts: Vec<Money> = Vec::new();
     let mut taxes: Vec<Money> = Vec::new();
     let mut open_lines = 0;
+    // Cost and margin at the costs frozen on the lines; closed lines have none left.
+    let mut cost = Decimal::ZERO;
+    let mut margin = Decimal::ZERO;
     for line in &lines {
         let line = planned
             .iter()
@@ -404,12 +408,23 @@ pub async fn change(
         amounts.push(money(stored(line.line_total), currency));
         amounts.push(money(stored(line.tax_amount), currency));
         taxes.push(money(stored(line.tax_amount), currency));
+        let (c, m) = rollups::line_cost(
+            stored(line.quantity),
+            line.accepted_quantity.map(stored),
+            stored(line.line_total),
+            line.unit_cost.map(stored),
+        );
+        cost += c;
+        margin += m;
     }
     for row in &added_rows {
         open_lines += 1;
         amounts.push(money(row.total, currency));
         amounts.push(money(row.tax, currency));
         taxes.push(money(row.tax, currency));
+        let (c, m) = row.cost(&order.currency);
+        cost += c;
+        margin += m;
     }
     if open_lines == 0 {
         return Err(Error::user(
@@ -445,9 +460,13 @@ pub async fn change(
         } else {
             LineStatus::Open
         };
-        order_line::Entity::insert_many(added_rows.into_iter().map(|l| line_row(id, l, status)))
-            .exec(db)
-            .await?;
+        order_line::Entity::insert_many(
+            added_rows
+                .into_iter()
+                .map(|l| line_row(id, l, status, &order.currency)),
+        )
+        .exec(db)
+        .await?;
     }
     let applied = AppliedChange {
         sequence: order.change_count + 1,
@@ -479,6 +498,7 @@ pub async fn change(
         version,
         total,
         tax,
+        (cost, margin),
         history_changes,
         &change,
     )
@@ -506,6 +526,7 @@ async fn save(
     version: i32,
     total: Money,
     tax: Money,
+    (cost, margin): (Decimal, Decimal),
     mut changes: Vec<Change>,
     change: &OrderChange,
 ) -> Result<order::Model> {
@@ -550,12 +571,15 @@ async fn save(
     let mut row: order::ActiveModel = order.clone().into();
     row.total = Set(total.amount.into());
     row.tax_total = Set(tax.amount.into());
+    row.cost = Set(cost.into());
+    row.margin = Set(margin.into());
     row.status = Set(to);
     row.change_count = Set(order.change_count + 1);
     let saved = save_versioned::<order::Entity>(db, row, order.id, version).await?;
     if fits != Some(true) {
         credit::shift(db, &[credit::of_order(&order)], &[credit::of_order(&saved)]).await?;
     }
+    rollups::shift(db, Some(&order), &saved).await?;
     let mut note = match &change.reference {
         Some(reference) => format!("change {} (the buyer's {reference})", saved.change_count),
         None => format!("change {}", saved.change_count),

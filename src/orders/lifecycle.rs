@@ -16,6 +16,7 @@ use super::model::{LineAck, LineDecision};
 use super::queries;
 use super::reactions::{Happened, Reactor};
 use crate::access::Principal;
+use crate::analytics::rollups;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Currency, Money, stored};
 use crate::store::save_versioned;
@@ -65,7 +66,17 @@ pub async fn ensure_buyer(
     Err(Error::Forbidden(format!("only the buyer {what}")))
 }
 
-/// Saves a new status (and total) if the order is still at `version`, and records the step.
+/// An order's amounts as a step leaves them.
+pub struct Totals {
+    pub total: Decimal,
+    pub tax: Decimal,
+    /// At the costs frozen on the lines ([`rollups::line_cost`]).
+    pub cost: Decimal,
+    pub margin: Decimal,
+}
+
+/// Saves a new status (and amounts) if the order is still at `version`, and records the
+/// step.
 #[allow(clippy::too_many_arguments)]
 pub async fn step(
     db: &impl ConnectionTrait,
@@ -73,7 +84,7 @@ pub async fn step(
     order: order::Model,
     version: i32,
     to: OrderStatus,
-    amounts: Option<(Decimal, Decimal)>,
+    amounts: Option<Totals>,
     action: history::Step,
     mut changes: Vec<Change>,
     note: Option<String>,
@@ -82,16 +93,18 @@ pub async fn step(
     let id = order.id;
     let mut row: order::ActiveModel = order.clone().into();
     row.status = Set(to);
-    if let Some((total, tax)) = amounts
-        && stored(total) != stored(order.total)
-    {
-        changes.push(Change::new(
-            "total",
-            Some(crate::money::label(order.total, &order.currency)),
-            Some(crate::money::label(total, &order.currency)),
-        ));
-        row.total = Set(total.into());
-        row.tax_total = Set(tax.into());
+    if let Some(amounts) = amounts {
+        if stored(amounts.total) != stored(order.total) {
+            changes.push(Change::new(
+                "total",
+                Some(crate::money::label(order.total, &order.currency)),
+                Some(crate::money::label(amounts.total, &order.currency)),
+            ));
+            row.total = Set(amounts.total.into());
+            row.tax_total = Set(amounts.tax.into());
+        }
+        row.cost = Set(amounts.cost.into());
+        row.margin = Set(amounts.margin.into());
     }
     let saved = save_versioned::<order::Entity>(db, row, id, version).await?;
     super::credit::shift(
@@ -100,6 +113,7 @@ pub async fn step(
         &[super::credit::of_order(&saved)],
     )
     .await?;
+    rollups::shift(db, Some(&order), &saved).await?;
     if from != to {
         changes.insert(
             0,
@@ -265,6 +279,9 @@ pub async fn acknowledge(
     let mut changes = Vec::new();
     let mut totals = Vec::new();
     let mut taxes = Vec::new();
+    // Lines cancelled by a change have neither cost nor margin left.
+    let mut cost = Decimal::ZERO;
+    let mut margin = Decimal::ZERO;
     let mut all_rejected = true;
     for (i, ack) in acks.iter().enumerate() {
         let line = lines
@@ -364,6 +381,9 @@ pub async fn acknowledge(
         totals.push(total);
         totals.push(tax);
         taxes.push(tax);
+        let (c, m) = rollups::line_cost(quantity, None, total.amount, line.unit_cost.map(stored));
+        cost += c;
+        margin += m;
         let mut row: order_line::ActiveModel = line.clone().into();
         row.status = Set(status);
         row.accepted_quantity = Set(Some(quantity.into()));
@@ -387,7 +407,12 @@ pub async fn acknowledge(
         order,
         version,
         to,
-        Some((total.amount, tax.amount)),
+        Some(Totals {
+            total: total.amount,
+            tax: tax.amount,
+            cost,
+            margin,
+        }),
         history::Step::Acknowledged,
         changes,
         note,

@@ -21,6 +21,7 @@ use super::model::{NewOrder, NewPurchaseOrder, OneTimeAddress, Pack, PartnerCode
 use super::reactions::{Happened, Reactor};
 use super::{counters, credit, queries};
 use crate::access::Principal;
+use crate::analytics::rollups;
 use crate::catalog::{pricing, products};
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Money, stored};
@@ -586,13 +587,36 @@ pub(super) struct PricedLine<'a> {
     pub pack: Option<Pack>,
 }
 
-/// The row of a priced line of order `order_id`.
+/// The cost a line of `product` keeps in an order in `currency`: the product's standard cost
+/// now, where it is costed in that currency.
+pub(super) fn frozen_cost(product: &product::Model, currency: &str) -> Option<Decimal> {
+    product
+        .standard_cost
+        .filter(|_| product.currency == currency)
+        .map(stored)
+}
+
+impl PricedLine<'_> {
+    /// What the line adds to its order's cost and margin, at the cost it freezes.
+    pub(super) fn cost(&self, currency: &str) -> (Decimal, Decimal) {
+        rollups::line_cost(
+            self.quantity,
+            None,
+            self.total,
+            frozen_cost(self.product, currency),
+        )
+    }
+}
+
+/// The row of a priced line of order `order_id`, in `currency`.
 pub(super) fn line_row(
     order_id: Uuid,
     line: PricedLine<'_>,
     status: LineStatus,
+    currency: &str,
 ) -> order_line::ActiveModel {
     let accepted = (status != LineStatus::Open).then_some(line.quantity.into());
+    let unit_cost = frozen_cost(line.product, currency).map(Into::into);
     order_line::ActiveModel {
         id: Set(Uuid::now_v7()),
         order_id: Set(order_id),
@@ -619,6 +643,7 @@ pub(super) fn line_row(
             .flatten()),
         shipped_quantity: Set(Decimal::ZERO.into()),
         invoiced_quantity: Set(Decimal::ZERO.into()),
+        unit_cost: Set(unit_cost),
     }
 }
 
@@ -635,6 +660,13 @@ async fn insert(
     let at = now();
     let id = Uuid::now_v7();
     let total = header.total;
+    let currency = total.currency.code();
+    let (cost, margin) = lines
+        .iter()
+        .map(|line| line.cost(currency))
+        .fold((Decimal::ZERO, Decimal::ZERO), |(c, m), (lc, lm)| {
+            (c + lc, m + lm)
+        });
     let ship_to = header.one_time_ship_to.unwrap_or_default();
     let created = order::ActiveModel {
         id: Set(id),
@@ -649,6 +681,8 @@ async fn insert(
         total: Set(total.amount.into()),
         tax_total: Set(header.tax_total.into()),
         invoiced_amount: Set(Decimal::ZERO.into()),
+        cost: Set(cost.into()),
+        margin: Set(margin.into()),
         requested_date: Set(header.requested_date),
         ship_to_address_id: Set(header.ship_to_address_id),
         ship_to_name: Set(ship_to.name),
@@ -676,7 +710,7 @@ async fn insert(
     order_line::Entity::insert_many(
         lines
             .into_iter()
-            .map(|line| line_row(id, line, LineStatus::Open)),
+            .map(|line| line_row(id, line, LineStatus::Open, currency)),
     )
     .exec(db)
     .await?;
@@ -703,6 +737,8 @@ async fn insert(
             true
         }
     };
+    // After the balance, as every write that moves both: rows locked in one order.
+    rollups::shift(db, None, &created).await?;
     Ok((created, booked))
 }
 

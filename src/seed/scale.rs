@@ -168,6 +168,9 @@ pub async fn scale(db: &DatabaseConnection, options: ScaleOptions) -> Result<Sca
     let written = plan.write(&mut tx).await?;
     tx.commit().await.map_err(|e| failed("COMMIT", e))?;
     drop(conn);
+    let txn = crate::db::begin_write(db).await?;
+    crate::analytics::rollups::rebuild(&txn).await?;
+    txn.commit().await?;
     // Statistics for every table, the small ones too: a planner that takes the catalog for
     // empty joins it first and loops over it.
     db.execute_unprepared("ANALYZE").await?;
@@ -639,6 +642,7 @@ impl Plan {
         let cases = self.write_cases(conn).await?;
         let interactions = self.write_interactions(conn).await?;
         self.write_balances(conn).await?;
+        self.write_costs(conn).await?;
         Ok(ScaleReport {
             organizations,
             contacts,
@@ -1282,6 +1286,32 @@ impl Plan {
         .execute(&mut *conn)
         .await
         .map_err(|e| failed("credit_balances", e))?;
+        Ok(())
+    }
+
+    /// Costs frozen on the lines, and each order's cost and margin, by the rules of the
+    /// migration that made them ([`crate::analytics::rollups::line_cost`]); the rollups are
+    /// built from the orders once they are committed.
+    async fn write_costs(&self, conn: &mut PgConnection) -> Result<()> {
+        let cost = "CAST(ROUND(CAST(COALESCE(l.accepted_quantity, l.quantity) AS NUMERIC) \
+                    * l.unit_cost / 10000.0) AS BIGINT)";
+        let statements = [
+            "UPDATE order_lines l SET unit_cost = p.standard_cost FROM products p, orders o \
+             WHERE p.id = l.product_id AND o.id = l.order_id AND p.currency = o.currency"
+                .to_owned(),
+            format!(
+                "UPDATE orders o SET cost = c.cost, margin = c.margin FROM \
+                 (SELECT l.order_id, SUM({cost}) AS cost, SUM(l.line_total - {cost}) AS margin \
+                  FROM order_lines l WHERE l.unit_cost IS NOT NULL GROUP BY l.order_id) c \
+                 WHERE c.order_id = o.id"
+            ),
+        ];
+        for statement in statements {
+            sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(statement))
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| failed("order costs", e))?;
+        }
         Ok(())
     }
 }

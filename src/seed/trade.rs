@@ -502,11 +502,12 @@ async fn backdate(db: &impl ConnectionTrait, id: Uuid, day: NaiveDate) -> Result
     }
     let current = order::Entity::find_by_id(id).one(db).await?;
     if let Some(current) = current {
-        let mut row: order::ActiveModel = current.into();
+        let mut row: order::ActiveModel = current.clone().into();
         row.submitted_at = Set(start);
         row.created_at = Set(start);
         row.updated_at = Set(last);
-        row.update(db).await?;
+        let moved = row.update(db).await?;
+        crate::analytics::rollups::shift(db, Some(&current), &moved).await?;
     }
     Ok(())
 }

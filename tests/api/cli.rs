@@ -83,6 +83,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261206_000001_persisted_documents",
         "m20261207_000001_trusted_documents",
         "m20261207_000002_outbox_by_transaction",
+        "m20261208_000001_order_rollups",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -33,6 +33,7 @@ mod postgres_restart;
 mod relationship;
 mod replica;
 mod reports;
+mod rollups;
 mod scale;
 mod schema;
 mod subscriptions;

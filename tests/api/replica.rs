@@ -36,12 +36,9 @@ fn active(data: &Value) -> i64 {
         .unwrap()
 }
 
-/// Statements the replica has run that read the brand's orders for a figure.
+/// Statements the replica has run that read the brand's sales for a figure.
 fn figure_reads(replica: &OwnPostgres) -> usize {
-    replica
-        .log()
-        .matches("FROM orders o WHERE o.seller_id")
-        .count()
+    replica.log().matches("FROM order_rollups r WHERE").count()
 }
 
 /// Statements the replica has run, by either protocol.

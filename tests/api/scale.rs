@@ -131,6 +131,19 @@ async fn the_scale_data_set_is_served_like_any_other() {
         "{opened}"
     );
 
+    // The orders written in bulk are costed and rolled up as the services would have, and
+    // the order placed since moved its rollup.
+    let kept = crate::rollups::assert_rollups_are_the_sums(&app).await;
+    assert!(!kept.is_empty());
+    assert!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM order_lines WHERE unit_cost IS NOT NULL"
+        )
+        .await
+            > 0
+    );
+
     // A second build finds the data and changes nothing.
     let before = app.organization_count().await;
     let err = scale(&app.db, options(0.001)).await.unwrap_err();
