@@ -90,7 +90,7 @@ pub async fn shift(
                     margin: new.margin - old.margin,
                     ..new
                 };
-                enter(db, &moved, 0).await?;
+                amend(db, &moved).await?;
             }
         }
         (old, new) => {
@@ -98,16 +98,16 @@ pub async fn shift(
                 leave(db, &old, after.id).await?;
             }
             if let Some(new) = new {
-                enter(db, &new, 1).await?;
+                enter(db, &new).await?;
             }
         }
     }
     Ok(())
 }
 
-/// Adds `orders` orders with the share's amounts to its cell, making the cell if it is new:
-/// one upsert, which takes the cell's row lock, so concurrent writers add up.
-async fn enter(db: &impl ConnectionTrait, share: &Share, orders: i64) -> Result<()> {
+/// Adds an order with the share's amounts to its cell, making the cell if it is new: one
+/// upsert, which takes the cell's row lock, so concurrent writers add up.
+async fn enter(db: &impl ConnectionTrait, share: &Share) -> Result<()> {
     let backend = db.get_database_backend();
     let (least, greatest) = match backend {
         DbBackend::Postgres => ("LEAST", "GREATEST"),
@@ -126,7 +126,7 @@ async fn enter(db: &impl ConnectionTrait, share: &Share, orders: i64) -> Result<
     .push(", ")
     .bind(share.currency.as_str())
     .push(", ")
-    .bind(orders)
+    .bind(1i64)
     .push(", ")
     .bind(Fixed::from(share.revenue))
     .push(", ")
@@ -150,12 +150,52 @@ async fn enter(db: &impl ConnectionTrait, share: &Share, orders: i64) -> Result<
     Ok(())
 }
 
+/// Moves the amounts of a cell an order stays in by the differences `moved` holds.
+async fn amend(db: &impl ConnectionTrait, moved: &Share) -> Result<()> {
+    let mut q = Sql::new(db.get_database_backend());
+    q.push("UPDATE order_rollups SET revenue = revenue + ")
+        .bind(Fixed::from(moved.revenue))
+        .push(", cost = cost + ")
+        .bind(Fixed::from(moved.cost))
+        .push(", margin = margin + ")
+        .bind(Fixed::from(moved.margin))
+        .push(" WHERE ");
+    cell(&mut q, moved);
+    let done = db.execute_raw(q.build()).await?;
+    missing(done.rows_affected(), moved);
+    Ok(())
+}
+
+/// A cell an order counted in is not there: orders were written past the rollups (by a node
+/// of an earlier version, or in SQL). The figures are off until `channelgraph rollups
+/// rebuild`.
+fn missing(rows: u64, share: &Share) {
+    if rows == 0 {
+        tracing::warn!(
+            seller = %share.seller,
+            buyer = %share.buyer,
+            month = share.month,
+            currency = %share.currency,
+            "a sales rollup an order counted in is missing; run `channelgraph rollups rebuild`"
+        );
+    }
+}
+
 /// Takes order `id`'s share out of its cell, and drops the cell when no order is left in it.
 /// Where the order was the cell's first or last, the new first or last is read from the
-/// cell's other orders; a concurrent writer that entered the cell meanwhile moved the
-/// cell's own value past the order's, which the row lock makes this statement see.
+/// cell's other orders. On PostgreSQL the cell's row is locked first, by a statement of its
+/// own: the update then starts after every writer that held the row committed, and its
+/// snapshot sees their orders (a statement that waited for the lock itself would read the
+/// orders as they were before it waited).
 async fn leave(db: &impl ConnectionTrait, share: &Share, id: Uuid) -> Result<()> {
     let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let mut q = Sql::new(backend);
+        q.push("SELECT 1 AS locked FROM order_rollups WHERE ");
+        cell(&mut q, share);
+        q.push(" FOR UPDATE");
+        db.query_all_raw(q.build()).await?;
+    }
     let from = sql::start_of(sql::month_start(share.month));
     let to = sql::start_of(sql::month_start(share.month + 1));
     let others = |q: &mut Sql, pick: &str| {
@@ -192,7 +232,8 @@ async fn leave(db: &impl ConnectionTrait, share: &Share, id: Uuid) -> Result<()>
     others(&mut q, "MAX");
     q.push(", last_at) END WHERE ");
     cell(&mut q, share);
-    db.execute_raw(q.build()).await?;
+    let done = db.execute_raw(q.build()).await?;
+    missing(done.rows_affected(), share);
     let mut q = Sql::new(backend);
     q.push("DELETE FROM order_rollups WHERE orders = 0 AND ");
     cell(&mut q, share);

@@ -101,8 +101,9 @@ pub async fn step(
                 Some(crate::money::label(amounts.total, &order.currency)),
             ));
             row.total = Set(amounts.total.into());
-            row.tax_total = Set(amounts.tax.into());
         }
+        // The tax may move between lines of another rate at the same total.
+        row.tax_total = Set(amounts.tax.into());
         row.cost = Set(amounts.cost.into());
         row.margin = Set(amounts.margin.into());
     }

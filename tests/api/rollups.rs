@@ -469,4 +469,113 @@ async fn orders_and_cancellations_at_the_same_instant_in_one_cell_add_up() {
     let kept = assert_rollups_are_the_sums(&app).await;
     let orders: i64 = kept.values().map(|sums| sums.0).sum();
     assert_eq!(orders, 12);
+
+    // Orders on credit hold move no balance, so nothing but the cell orders their writers:
+    // the newest held orders are rejected at once, and the cell's last order is the newest
+    // one left, while more are placed (and held).
+    let limit = app
+        .mutate(
+            "creditLimitSet",
+            "organization { id }",
+            json!({ "organizationId": t.distributor, "version": app.version_of(&t.distributor).await,
+                    "creditLimit": { "amount": "1", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(limit["userErrors"], json!([]), "{limit}");
+    let mut held = Vec::new();
+    for i in 18..26 {
+        let body = crate::orders::submit_as(
+            &app,
+            &t.portal,
+            crate::orders::two_lines(&format!("PO-CELL-{i}")),
+        )
+        .await;
+        assert_eq!(body["order"]["status"], "CREDIT_HOLD", "{body}");
+        held.push((
+            body["order"]["id"].as_str().unwrap().to_owned(),
+            body["order"]["version"].as_i64().unwrap(),
+        ));
+    }
+    let staff = app.token.clone();
+    // The newest held order is rejected while the one before it is being cancelled in a
+    // transaction that holds the cell: the rejection waits for it, and the cell's last
+    // order is then the newest one left, not the cancelled one.
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+    let (newest, second) = (&held[7], &held[6]);
+    let slow = app.db.begin().await.unwrap();
+    let before = entity::order::Entity::find_by_id(uuid_of(&second.0))
+        .one(&slow)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: entity::order::ActiveModel = before.clone().into();
+    row.status = Set(entity::enums::OrderStatus::Cancelled);
+    let after = row.update(&slow).await.unwrap();
+    channelgraph::analytics::rollups::shift(&slow, Some(&before), &after)
+        .await
+        .unwrap();
+    let waiting = {
+        let (address, staff, id, version) = (
+            app.address.clone(),
+            staff.clone(),
+            newest.0.clone(),
+            newest.1,
+        );
+        tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{address}/graphql"))
+                .bearer_auth(staff)
+                .json(&json!({
+                    "query": "mutation($input: OrderCreditRejectInput!) { orderCreditReject(input: $input) { userErrors { message } } }",
+                    "variables": { "input": { "id": id, "version": version } },
+                }))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    slow.commit().await.unwrap();
+    let rejected = waiting.await.unwrap();
+    assert_eq!(
+        rejected["data"]["orderCreditReject"]["userErrors"],
+        json!([]),
+        "{rejected}"
+    );
+    assert_rollups_are_the_sums(&app).await;
+
+    let rejects = held.iter().rev().skip(2).take(4).map(|(id, version)| {
+        let (app, staff) = (&app, &staff);
+        async move {
+            step(
+                app,
+                staff,
+                "orderCreditReject",
+                json!({ "id": id, "version": version }),
+            )
+            .await;
+        }
+    });
+    let more = (26..30).map(|i| {
+        let (app, portal) = (&app, &t.portal);
+        async move {
+            crate::orders::submit_as(
+                app,
+                portal,
+                crate::orders::two_lines(&format!("PO-CELL-{i}")),
+            )
+            .await;
+        }
+    });
+    futures_util::future::join(
+        futures_util::future::join_all(rejects),
+        futures_util::future::join_all(more),
+    )
+    .await;
+    let kept = assert_rollups_are_the_sums(&app).await;
+    let orders: i64 = kept.values().map(|sums| sums.0).sum();
+    assert_eq!(orders, 12 + 2 + 4);
 }
