@@ -258,14 +258,15 @@ pub async fn pareto(
         .map(|k| format!("SELECT {k} AS k"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
+    // One pass over the customers ranked by revenue with a running sum; the top k tenths
+    // are the first ceil(k·n/10), so each decile is the one row at that rank.
     q.push(&format!(
         " GROUP BY s.buyer_id), \
-         ranked AS (SELECT revenue, ROW_NUMBER() OVER (ORDER BY revenue DESC, buyer) AS rn, \
-         COUNT(*) OVER () AS n FROM r) \
-         SELECT d.k AS k, MAX(ranked.n) AS n, \
-         COUNT(CASE WHEN ranked.rn <= (d.k * ranked.n + 9) / 10 THEN 1 END) AS top, \
-         SUM(CASE WHEN ranked.rn <= (d.k * ranked.n + 9) / 10 THEN ranked.revenue ELSE 0 END) AS revenue \
-         FROM ranked CROSS JOIN ({deciles}) d GROUP BY d.k ORDER BY d.k"
+         ranked AS (SELECT ROW_NUMBER() OVER w AS rn, SUM(revenue) OVER w AS running, \
+         COUNT(*) OVER () AS n FROM r \
+         WINDOW w AS (ORDER BY revenue DESC, buyer ROWS UNBOUNDED PRECEDING)) \
+         SELECT d.k AS k, ranked.n AS n, ranked.rn AS top, ranked.running AS revenue \
+         FROM ranked JOIN ({deciles}) d ON ranked.rn = (d.k * ranked.n + 9) / 10 ORDER BY d.k"
     ));
     let mut out = Pareto {
         customers: 0,
