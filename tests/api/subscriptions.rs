@@ -538,7 +538,9 @@ async fn an_event_committed_behind_later_ones_reaches_subscribers_once() {
         .id;
     // A subscriber may hear what committed up to a second before it subscribed; this one
     // subscribes later.
-    tokio::time::sleep(Duration::from_millis(2200)).await;
+    // Under the full suite's load a node's read of the outbox can lag by seconds; wait well
+    // past it.
+    tokio::time::sleep(Duration::from_millis(5000)).await;
     let mut socket = Socket::signed_in(&app.address, &t.portal).await;
     socket.subscribe("mine", ORDERS, json!({})).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
