@@ -278,16 +278,29 @@ async fn listen(
     }
 }
 
-/// Where no transaction of the database is running any more: every transaction with a lower
-/// id has ended.
+/// Where no transaction of this database is running any more: every transaction with a
+/// lower id that could write this database's events has ended.
+///
+/// Transaction ids are shared by every database of the cluster, so the snapshot's own
+/// `xmin` would wait for another database's long transaction, and a reader starting there
+/// would send events that committed long before. The lowest id still running is taken
+/// instead, leaving out the transactions of sessions on other databases. That list may be
+/// read a moment before or after the snapshot: either way a transaction is left out only
+/// where it runs elsewhere, so the horizon never passes one of this database's.
 async fn horizon<'c, E>(on: E) -> Result<u64, sea_orm::sqlx::Error>
 where
     E: sea_orm::sqlx::Executor<'c, Database = sea_orm::sqlx::Postgres>,
 {
-    let (xmin,): (String,) =
-        sea_orm::sqlx::query_as("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
-            .fetch_one(on)
-            .await?;
+    let (xmin,): (String,) = sea_orm::sqlx::query_as(
+        "SELECT coalesce(\
+           (SELECT min(x) FROM pg_snapshot_xip(s) x WHERE NOT EXISTS (\
+             SELECT 1 FROM pg_stat_activity a \
+             WHERE a.backend_xid = xid(x) AND a.datname IS DISTINCT FROM current_database())), \
+           pg_snapshot_xmax(s))::text \
+         FROM pg_current_snapshot() s",
+    )
+    .fetch_one(on)
+    .await?;
     xmin.parse()
         .map_err(|_| sea_orm::sqlx::Error::Protocol(format!("a transaction id: {xmin}")))
 }
