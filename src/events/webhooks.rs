@@ -792,11 +792,24 @@ impl Worker {
     /// new one starts.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let this = Arc::new(self);
+        // A batch claimed but not read (the database went away in between), and when it
+        // was claimed: it is read again while its lease leaves time for the attempts,
+        // instead of waiting for the lease to run out.
+        let mut unread: Option<(Instant, Vec<Claimed>)> = None;
         loop {
             if *stop.borrow() {
                 break;
             }
-            match claim(&this.db, this.settings.batch, this.settings.lease).await {
+            let (claimed_at, claimed) = match unread.take() {
+                Some((at, batch)) if at.elapsed() + this.settings.timeout < this.settings.lease => {
+                    (at, Ok(batch))
+                }
+                _ => (
+                    Instant::now(),
+                    claim(&this.db, this.settings.batch, this.settings.lease).await,
+                ),
+            };
+            match claimed {
                 Ok(claimed) if !claimed.is_empty() => {
                     let full = claimed.len() as u64 == this.settings.batch;
                     match this.load(&claimed).await {
@@ -809,14 +822,14 @@ impl Worker {
                                 )
                             });
                             futures_util::future::join_all(sends).await;
+                            if full {
+                                continue;
+                            }
                         }
-                        // The leases run out and the deliveries are claimed again.
                         Err(err) => {
-                            tracing::warn!(error = %err, "claimed webhook deliveries could not be read");
+                            tracing::warn!(error = %err, "claimed webhook deliveries could not be read; reading them again");
+                            unread = Some((claimed_at, claimed));
                         }
-                    }
-                    if full {
-                        continue;
                     }
                 }
                 Ok(_) => {}
