@@ -46,6 +46,21 @@ enum OrderRollups {
     LastAt,
 }
 
+/// The single-column order indexes this migration widens with the submission time, and
+/// the names of the wider ones.
+const WIDENED: [(&str, &str, Orders); 2] = [
+    (
+        "ix_orders_seller",
+        "ix_orders_seller_submitted",
+        Orders::SellerId,
+    ),
+    (
+        "ix_orders_buyer",
+        "ix_orders_buyer_submitted",
+        Orders::BuyerId,
+    ),
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -127,18 +142,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // The single-column indexes are prefixes of these.
-        for (old, new, column) in [
-            (
-                "ix_orders_seller",
-                "ix_orders_seller_submitted",
-                Orders::SellerId,
-            ),
-            (
-                "ix_orders_buyer",
-                "ix_orders_buyer_submitted",
-                Orders::BuyerId,
-            ),
-        ] {
+        for (old, new, column) in WIDENED {
             manager
                 .create_index(
                     Index::create()
@@ -194,18 +198,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (old, new, column) in [
-            (
-                "ix_orders_seller",
-                "ix_orders_seller_submitted",
-                Orders::SellerId,
-            ),
-            (
-                "ix_orders_buyer",
-                "ix_orders_buyer_submitted",
-                Orders::BuyerId,
-            ),
-        ] {
+        for (old, new, column) in WIDENED {
             manager
                 .create_index(
                     Index::create()

@@ -163,6 +163,19 @@ async fn submit(app: &TestApp, token: &str, po: &str, lines: Value) -> (String, 
     )
 }
 
+/// Places a two-line order as `token`, refused by nothing; the order's id and version,
+/// and its status.
+async fn place(app: &TestApp, token: &str, po: String) -> (String, i64, String) {
+    let body = crate::orders::submit_as(app, token, crate::orders::two_lines(&po)).await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+    let order = &body["order"];
+    (
+        order["id"].as_str().unwrap().to_owned(),
+        order["version"].as_i64().unwrap(),
+        order["status"].as_str().unwrap().to_owned(),
+    )
+}
+
 async fn step(app: &TestApp, token: &str, name: &str, input: Value) -> Value {
     let input_type = format!("{}Input", {
         let mut c = name.chars();
@@ -418,49 +431,21 @@ fn units(sum: &Value) -> rust_decimal::Decimal {
 async fn orders_and_cancellations_at_the_same_instant_in_one_cell_add_up() {
     let app = spawn_app().await;
     let t = crate::orders::trade(&app).await;
-    let placed = futures_util::future::join_all((0..12).map(|i| {
-        let (app, portal) = (&app, &t.portal);
-        async move {
-            let body = crate::orders::submit_as(
-                app,
-                portal,
-                crate::orders::two_lines(&format!("PO-CELL-{i}")),
-            )
-            .await;
-            assert_eq!(body["userErrors"], json!([]), "{body}");
-            (
-                body["order"]["id"].as_str().unwrap().to_owned(),
-                body["order"]["version"].as_i64().unwrap(),
-            )
-        }
-    }))
+    let placed = futures_util::future::join_all(
+        (0..12).map(|i| place(&app, &t.portal, format!("PO-CELL-{i}"))),
+    )
     .await;
     // Every order falls in one cell (this buyer, this seller, this month): half of them
     // are cancelled, the last ones first, while as many more are placed.
-    let cancels = placed.iter().rev().take(6).map(|(id, version)| {
-        let (app, portal) = (&app, &t.portal);
-        async move {
-            step(
-                app,
-                portal,
-                "orderCancel",
-                json!({ "id": id, "version": version }),
-            )
-            .await;
-        }
+    let cancels = placed.iter().rev().take(6).map(|(id, version, _)| {
+        step(
+            &app,
+            &t.portal,
+            "orderCancel",
+            json!({ "id": id, "version": version }),
+        )
     });
-    let more = (12..18).map(|i| {
-        let (app, portal) = (&app, &t.portal);
-        async move {
-            let body = crate::orders::submit_as(
-                app,
-                portal,
-                crate::orders::two_lines(&format!("PO-CELL-{i}")),
-            )
-            .await;
-            assert_eq!(body["userErrors"], json!([]), "{body}");
-        }
-    });
+    let more = (12..18).map(|i| place(&app, &t.portal, format!("PO-CELL-{i}")));
     futures_util::future::join(
         futures_util::future::join_all(cancels),
         futures_util::future::join_all(more),
@@ -484,17 +469,9 @@ async fn orders_and_cancellations_at_the_same_instant_in_one_cell_add_up() {
     assert_eq!(limit["userErrors"], json!([]), "{limit}");
     let mut held = Vec::new();
     for i in 18..26 {
-        let body = crate::orders::submit_as(
-            &app,
-            &t.portal,
-            crate::orders::two_lines(&format!("PO-CELL-{i}")),
-        )
-        .await;
-        assert_eq!(body["order"]["status"], "CREDIT_HOLD", "{body}");
-        held.push((
-            body["order"]["id"].as_str().unwrap().to_owned(),
-            body["order"]["version"].as_i64().unwrap(),
-        ));
+        let (id, version, status) = place(&app, &t.portal, format!("PO-CELL-{i}")).await;
+        assert_eq!(status, "CREDIT_HOLD");
+        held.push((id, version));
     }
     let staff = app.token.clone();
     // The newest held order is rejected while the one before it is being cancelled in a
@@ -548,28 +525,14 @@ async fn orders_and_cancellations_at_the_same_instant_in_one_cell_add_up() {
     assert_rollups_are_the_sums(&app).await;
 
     let rejects = held.iter().rev().skip(2).take(4).map(|(id, version)| {
-        let (app, staff) = (&app, &staff);
-        async move {
-            step(
-                app,
-                staff,
-                "orderCreditReject",
-                json!({ "id": id, "version": version }),
-            )
-            .await;
-        }
+        step(
+            &app,
+            &staff,
+            "orderCreditReject",
+            json!({ "id": id, "version": version }),
+        )
     });
-    let more = (26..30).map(|i| {
-        let (app, portal) = (&app, &t.portal);
-        async move {
-            crate::orders::submit_as(
-                app,
-                portal,
-                crate::orders::two_lines(&format!("PO-CELL-{i}")),
-            )
-            .await;
-        }
-    });
+    let more = (26..30).map(|i| place(&app, &t.portal, format!("PO-CELL-{i}")));
     futures_util::future::join(
         futures_util::future::join_all(rejects),
         futures_util::future::join_all(more),
