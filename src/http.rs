@@ -1072,6 +1072,7 @@ async fn run(
         .data(state.trade.clone())
         .data(state.crm.clone())
         .data(state.webhooks.clone())
+        .data(crate::graphql::written::Written::default())
         .data(loader);
     if let Some(name) = p.operation_name {
         request = request.operation_name(name);

@@ -286,6 +286,7 @@ fn open(
         .data(state.crm.clone())
         .data(state.webhooks.clone())
         .data(state.bus.clone())
+        .data(crate::graphql::written::Written::default())
         .data(loader);
     let schema: &AppSchema = &state.schema;
     let stream = schema

@@ -11,6 +11,7 @@ pub mod node;
 pub mod order;
 pub mod scalars;
 pub mod user_error;
+pub mod written;
 
 use async_graphql::{MergedObject, Schema, SchemaBuilder};
 

@@ -300,6 +300,25 @@ pub async fn submit(
     new: NewOrder,
     limits: &TradeSettings,
 ) -> Result<order::Model> {
+    Ok(submit_written(db, principal, new, limits).await?.order)
+}
+
+/// A submitted order, with the lines written for it and their products; none where the
+/// submission repeated an order already placed.
+pub struct Submitted {
+    pub order: order::Model,
+    pub lines: Vec<order_line::Model>,
+    pub products: Vec<product::Model>,
+}
+
+/// [`submit`], answering with the rows it wrote, so a caller that shows them reads
+/// nothing back.
+pub async fn submit_written(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewOrder,
+    limits: &TradeSettings,
+) -> Result<Submitted> {
     principal.ensure_can_trade()?;
     let buyer_id = match (new.buyer_id, principal.partner_organization()) {
         (None, Some(own)) => own,
@@ -351,7 +370,11 @@ pub async fn submit(
         .one(db)
         .await?
     {
-        return repeat_of(existing, &hash);
+        return Ok(Submitted {
+            order: repeat_of(existing, &hash)?,
+            lines: Vec::new(),
+            products: Vec::new(),
+        });
     }
 
     let numbers: Vec<i32> = new.lines.iter().map(|l| l.line_number).collect();
@@ -484,7 +507,7 @@ pub async fn submit(
         payment_terms_days: terms,
         notes: new.notes.clone(),
     };
-    let (created, booked) = insert(db, principal, header, priced, &limit).await?;
+    let (created, booked, lines) = insert(db, principal, header, priced, &limit).await?;
     let hold = match limit {
         credit::Limit::Mismatch(reason) => Some((created.clone(), reason)),
         credit::Limit::Of(limit) if !booked => {
@@ -504,8 +527,13 @@ pub async fn submit(
         }
         _ => None,
     };
+    let written = |order| Submitted {
+        order,
+        lines,
+        products,
+    };
     let Some((held, reason)) = hold else {
-        return Ok(created);
+        return Ok(written(created));
     };
     history::record(
         db,
@@ -518,7 +546,7 @@ pub async fn submit(
         Some(reason),
     )
     .await?;
-    Ok(held)
+    Ok(written(held))
 }
 
 /// The amounts of an order's lines: each line's net amount and tax, rounded per line, and
@@ -649,14 +677,15 @@ pub(super) fn line_row(
 
 /// Writes an order, its lines and the first step of its history, and moves its buyer's
 /// balance: within `limit` when there is one, in the last statement, which says whether
-/// the order fitted (`false`: nothing was booked; the caller holds the order).
+/// the order fitted (`false`: nothing was booked; the caller holds the order). Answers
+/// with the order and its lines as written.
 async fn insert(
     db: &impl ConnectionTrait,
     principal: &Principal,
     header: Header,
     lines: Vec<PricedLine<'_>>,
     limit: &credit::Limit,
-) -> Result<(order::Model, bool)> {
+) -> Result<(order::Model, bool, Vec<order_line::Model>)> {
     let at = now();
     let id = Uuid::now_v7();
     let total = header.total;
@@ -707,13 +736,15 @@ async fn insert(
     }
     .insert(db)
     .await?;
-    order_line::Entity::insert_many(
-        lines
-            .into_iter()
-            .map(|line| line_row(id, line, LineStatus::Open, currency)),
-    )
-    .exec(db)
-    .await?;
+    let rows: Vec<order_line::ActiveModel> = lines
+        .into_iter()
+        .map(|line| line_row(id, line, LineStatus::Open, currency))
+        .collect();
+    let written = rows
+        .iter()
+        .map(|row| sea_orm::TryIntoModel::try_into_model(row.clone()))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    order_line::Entity::insert_many(rows).exec(db).await?;
     history::record(
         db,
         principal,
@@ -739,7 +770,7 @@ async fn insert(
     };
     // After the balance, as every write that moves both: rows locked in one order.
     rollups::shift(db, None, &created).await?;
-    Ok((created, booked))
+    Ok((created, booked, written))
 }
 
 pub fn unit_code(unit: entity::enums::UnitOfMeasure) -> String {
@@ -831,7 +862,7 @@ pub async fn purchase(
         payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,
         notes: new.notes.clone(),
     };
-    let (created, _) = insert(db, principal, header, priced, &credit::Limit::None).await?;
+    let (created, _, _) = insert(db, principal, header, priced, &credit::Limit::None).await?;
     reactor
         .react(db, Happened::PurchaseOrdered { order: &created })
         .await?;

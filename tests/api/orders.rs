@@ -1300,3 +1300,86 @@ async fn an_order_invoiced_in_parts_is_invoiced_to_the_cent_of_its_net_and_tax()
     assert_eq!(body["data"]["node"]["status"], "INVOICED", "{body}");
     assert_balances_are_the_sums(&app).await;
 }
+
+/// An order's payload shows its lines as written, without reading them back: equal to what
+/// reading the order shows, for each of two submissions in one document, and refused where
+/// reading the products would be.
+#[tokio::test]
+async fn a_submitted_orders_lines_in_its_payload_are_what_reading_it_shows() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    const ORDER: &str = "fragment O on Order { id number version status total { amount currency }
+        lines { lineNumber buyerPartNumber itemCode { qualifier code } orderedUnit packSize
+          quantity unit unitPrice { amount currency } orderedUnitPrice { amount } priceSource
+          lineTotal { amount currency } taxRatePercent taxAmount { amount } requestedDate
+          status acceptedQuantity
+          product { id sku name listPrice { amount currency } } } }";
+    let mut other = two_lines("PO-PAYLOAD-2");
+    other["lines"] = json!([
+        { "sku": "GADGET-1", "quantity": "3", "lineNumber": 7 },
+        { "sku": "widget-1", "quantity": "1.5", "lineNumber": 2, "requestedDate": "2026-12-24" }
+    ]);
+    let placed = app
+        .graphql_as(
+            &t.portal,
+            &format!(
+                "mutation($a: OrderSubmitInput!, $b: OrderSubmitInput!) {{
+                   first: orderSubmit(input: $a) {{ order {{ ...O }} userErrors {{ message }} }}
+                   second: orderSubmit(input: $b) {{ order {{ ...O }} userErrors {{ message }} }} }} {ORDER}"
+            ),
+            json!({ "a": two_lines("PO-PAYLOAD-1"), "b": other }),
+        )
+        .await;
+    assert!(placed.get("errors").is_none(), "{placed}");
+    for key in ["first", "second"] {
+        let shown = &placed["data"][key]["order"];
+        assert_eq!(placed["data"][key]["userErrors"], json!([]), "{placed}");
+        let read = app
+            .graphql_as(
+                &t.portal,
+                &format!("query($n: String!) {{ order(number: $n) {{ ...O }} }} {ORDER}"),
+                json!({ "n": shown["number"] }),
+            )
+            .await;
+        assert_eq!(&read["data"]["order"], shown, "{key}");
+    }
+    assert_eq!(
+        placed["data"]["second"]["order"]["lines"][0]["lineNumber"],
+        2
+    );
+
+    // A token that trades but may not read the catalog is refused the products, as when
+    // reading the order.
+    let token = app
+        .mutate(
+            "apiTokenCreate",
+            "secret",
+            json!({ "organizationId": t.distributor, "name": "Orders only",
+                    "scopes": ["ORDERS_READ", "ORDERS_WRITE"] }),
+        )
+        .await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let placed = app
+        .graphql_as(
+            &token,
+            "mutation($a: OrderSubmitInput!) { orderSubmit(input: $a) { order { lines { lineNumber product { sku } } } } }",
+            json!({ "a": two_lines("PO-PAYLOAD-3") }),
+        )
+        .await;
+    let errors = placed["errors"]
+        .as_array()
+        .expect("the products are refused");
+    assert_eq!(errors.len(), 2, "{placed}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["message"].as_str().unwrap().contains("catalog:read")),
+        "{placed}"
+    );
+    assert_eq!(
+        placed["data"]["orderSubmit"]["order"]["lines"][0]["lineNumber"],
+        1
+    );
+}

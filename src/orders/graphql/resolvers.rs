@@ -243,7 +243,7 @@ impl TradeMutation {
         };
         let attempt = {
             let new = new.clone();
-            in_transaction!(ctx, |txn, principal| submit::submit(
+            in_transaction!(ctx, |txn, principal| submit::submit_written(
                 &txn, principal, new, limits
             ))
         };
@@ -251,13 +251,24 @@ impl TradeMutation {
             // Another submission of this PO committed first: answer as a repeat would be.
             Err(e) if submit::lost_po_race(&e) => {
                 tracing::info!("another submission of this PO committed first");
-                in_transaction!(ctx, |txn, principal| submit::submit(
+                in_transaction!(ctx, |txn, principal| submit::submit_written(
                     &txn, principal, new, limits
                 ))
             }
             other => other,
         };
-        order_payload(result)
+        // The payload shows the lines as written, without reading them back.
+        order_payload(result.map(|submitted| {
+            if !submitted.lines.is_empty() {
+                crate::graphql::written::keep_order_lines(
+                    ctx,
+                    submitted.order.id,
+                    submitted.lines,
+                    submitted.products,
+                );
+            }
+            submitted.order
+        }))
     }
 
     /// Raises a purchase order with a supplier at agreed prices. The brand's staff only; the
