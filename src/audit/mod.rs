@@ -5,9 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -18,6 +16,7 @@ use crate::access::Principal;
 use crate::error::{Error, Result};
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
 use crate::store::now;
+use crate::writes::Writes;
 
 tokio::task_local! {
     /// The id of the request being served, for the events it causes.
@@ -240,8 +239,21 @@ pub async fn record_changes(
     object_id: Option<Uuid>,
     changes: Value,
 ) -> Result<()> {
+    let mut writes = Writes::new();
+    changes_into(&mut writes, principal, action, object_id, changes);
+    writes.run(db).await
+}
+
+/// [`record_changes`], gathered into `writes` to be sent with the change's other rows.
+pub fn changes_into(
+    writes: &mut Writes,
+    principal: &Principal,
+    action: Action,
+    object_id: Option<Uuid>,
+    changes: Value,
+) {
     let (kind, principal_id) = principal_parts(principal);
-    audit_event::ActiveModel {
+    writes.insert(audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         occurred_at: Set(now()),
         principal_kind: Set(kind.to_owned()),
@@ -251,10 +263,7 @@ pub async fn record_changes(
         object_id: Set(object_id),
         changes: Set(changes.to_string()),
         request_id: Set(REQUEST_ID.try_with(|id| id.clone()).ok()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    });
 }
 
 /// Which events a query asks for.

@@ -8,7 +8,7 @@ use async_graphql::Enum;
 use chrono::{DateTime, Utc};
 use entity::enums::DeliveryStatus;
 use entity::{event, event_audience, webhook_delivery, webhook_endpoint};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, InsertStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QuerySelect, QueryTrait,
@@ -20,6 +20,7 @@ use crate::access::{Principal, Scope};
 use crate::error::Result;
 use crate::ids::{GlobalId, NodeType};
 use crate::store::now;
+use crate::writes::Writes;
 
 pub mod bus;
 pub mod graphql;
@@ -277,13 +278,21 @@ pub fn body(id: Uuid, event_type: EventType, occurred_at: DateTime<Utc>, data: V
 /// Writes an event, with its audience and a delivery to every live endpoint that wants it
 /// and may see it, on `db`, which must be the change's own transaction.
 pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
+    let mut writes = Writes::new();
+    let id = emit_into(&mut writes, new);
+    writes.run(db).await?;
+    Ok(id)
+}
+
+/// [`emit`], gathered into `writes` to be sent with the change's other rows.
+pub fn emit_into(writes: &mut Writes, new: NewEvent) -> Uuid {
     let id = Uuid::now_v7();
     let occurred_at = now();
     let mut audience = new.audience;
     audience.sort_unstable();
     audience.dedup();
     let payload = body(id, new.event_type, occurred_at, new.data);
-    event::Entity::insert(event::ActiveModel {
+    writes.insert(event::ActiveModel {
         id: Set(id),
         occurred_at: Set(occurred_at),
         topic: Set(new.event_type.topic().as_str().to_owned()),
@@ -296,41 +305,109 @@ pub async fn emit(db: &impl ConnectionTrait, new: NewEvent) -> Result<Uuid> {
             .collect::<Vec<_>>()
             .join(" ")),
         payload: Set(payload.to_string()),
-    })
-    .exec_without_returning(db)
-    .await?;
+    });
     bus::emitted();
-    if !audience.is_empty() {
-        event_audience::Entity::insert_many(audience.iter().map(|org| {
-            event_audience::ActiveModel {
-                organization_id: Set(*org),
-                event_id: Set(id),
-            }
-        }))
-        .exec_without_returning(db)
-        .await?;
+    writes.insert_many(audience.iter().map(|org| event_audience::ActiveModel {
+        organization_id: Set(*org),
+        event_id: Set(id),
+    }));
+    writes.deliveries(Deliveries {
+        event_id: id,
+        event_type: new.event_type,
+        audience,
+        at: occurred_at,
+    });
+    id
+}
+
+/// The webhook deliveries of one event: one to every live endpoint that wants its type and
+/// is the brand's own or belongs to an organization of its audience, due at once.
+pub(crate) struct Deliveries {
+    event_id: Uuid,
+    event_type: EventType,
+    audience: Vec<Uuid>,
+    at: DateTime<Utc>,
+}
+
+impl Deliveries {
+    fn endpoints(&self) -> Condition {
+        Condition::all()
+            .add(webhook_endpoint::Column::Active.eq(true))
+            .add(webhook_endpoint::Column::ArchivedAt.is_null())
+            .add(
+                Condition::any()
+                    .add(webhook_endpoint::Column::OrganizationId.is_null())
+                    .add(
+                        webhook_endpoint::Column::OrganizationId
+                            .is_in(self.audience.iter().copied()),
+                    ),
+            )
     }
-    let endpoints = webhook_endpoint::Entity::find()
-        .filter(webhook_endpoint::Column::Active.eq(true))
-        .filter(webhook_endpoint::Column::ArchivedAt.is_null())
-        .filter(
-            sea_orm::Condition::any()
-                .add(webhook_endpoint::Column::OrganizationId.is_null())
-                .add(webhook_endpoint::Column::OrganizationId.is_in(audience.iter().copied())),
-        )
-        .all(db)
-        .await?;
-    let deliveries: Vec<webhook_delivery::ActiveModel> = endpoints
-        .iter()
-        .filter(|e| wants(e, new.event_type))
-        .map(|e| new_delivery(e.id, id, occurred_at))
-        .collect();
-    if !deliveries.is_empty() {
-        webhook_delivery::Entity::insert_many(deliveries)
-            .exec_without_returning(db)
+
+    /// Reads the endpoints and writes the deliveries, each with an id made here.
+    pub(crate) async fn write(self, db: &impl ConnectionTrait) -> Result<()> {
+        let endpoints = webhook_endpoint::Entity::find()
+            .filter(self.endpoints())
+            .all(db)
             .await?;
+        let deliveries: Vec<webhook_delivery::ActiveModel> = endpoints
+            .iter()
+            .filter(|e| wants(e, self.event_type))
+            .map(|e| new_delivery(e.id, self.event_id, self.at))
+            .collect();
+        if !deliveries.is_empty() {
+            webhook_delivery::Entity::insert_many(deliveries)
+                .exec_without_returning(db)
+                .await?;
+        }
+        Ok(())
     }
-    Ok(id)
+
+    /// The same as one PostgreSQL statement that reads the endpoints as it inserts: each
+    /// delivery's id is a UUIDv7 made by the database from the event's time (48 bits of
+    /// milliseconds, the version, then random bits), as [`Uuid::now_v7`] makes them.
+    pub(crate) fn statement(&self) -> Result<InsertStatement> {
+        use webhook_delivery::Column as D;
+        let wanted = format!(" {} ", self.event_type.as_str());
+        let select = sea_orm::sea_query::Query::select()
+            .expr(Expr::cust_with_values(
+                "encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) \
+                 placing substring(int8send($1) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid",
+                [self.at.timestamp_millis()],
+            ))
+            .column(webhook_endpoint::Column::Id)
+            .expr(Expr::val(self.event_id))
+            .expr(Expr::val(DeliveryStatus::Pending))
+            .expr(Expr::val(0))
+            .expr(Expr::val(self.at))
+            .expr(Expr::val(self.at))
+            .expr(Expr::val(self.at))
+            .expr(Expr::val(self.at))
+            .from(webhook_endpoint::Entity)
+            .cond_where(self.endpoints())
+            .and_where(Expr::cust_with_values(
+                "strpos(' ' || \"webhook_endpoints\".\"event_types\" || ' ', $1) > 0",
+                [wanted],
+            ))
+            .to_owned();
+        let mut insert = sea_orm::sea_query::Query::insert();
+        insert
+            .into_table(webhook_delivery::Entity)
+            .columns([
+                D::Id,
+                D::EndpointId,
+                D::EventId,
+                D::Status,
+                D::Attempts,
+                D::NextAttemptAt,
+                D::WindowStartedAt,
+                D::CreatedAt,
+                D::UpdatedAt,
+            ])
+            .select_from(select)
+            .map_err(|e| crate::error::Error::Internal(format!("webhook deliveries: {e}")))?;
+        Ok(insert)
+    }
 }
 
 /// Whether `endpoint` asked for events of this type.

@@ -2,7 +2,7 @@
 
 use entity::enums::OrderStatus;
 use entity::{order, order_event};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ConnectionTrait, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::events::{self, EventType, NewEvent};
 use crate::ids::NodeType;
 use crate::store::now;
+use crate::writes::Writes;
 
 /// One change a step made: a field, before and after.
 #[derive(Clone, Debug)]
@@ -115,6 +116,23 @@ pub async fn record(
     changes: &[Change],
     note: Option<String>,
 ) -> Result<()> {
+    let mut writes = Writes::new();
+    record_into(&mut writes, principal, order, step, from, to, changes, note);
+    writes.run(db).await
+}
+
+/// [`record`], gathered into `writes` to be sent with the change's other rows.
+#[allow(clippy::too_many_arguments)]
+pub fn record_into(
+    writes: &mut Writes,
+    principal: &Principal,
+    order: &order::Model,
+    step: Step,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    changes: &[Change],
+    note: Option<String>,
+) {
     let order_id = order.id;
     let (kind, principal_id) = principal_parts(principal);
     let mut audited = serde_json::Map::new();
@@ -127,19 +145,18 @@ pub async fn record(
     if let Some(note) = &note {
         audited.insert("note".into(), json!({ "before": null, "after": note }));
     }
-    audit::record_changes(
-        db,
+    audit::changes_into(
+        writes,
         principal,
         step.action(),
         Some(order_id),
         Value::Object(audited),
-    )
-    .await?;
+    );
     let changes: Vec<Value> = changes
         .iter()
         .map(|c| json!({ "field": c.field, "before": c.before, "after": c.after }))
         .collect();
-    order_event::ActiveModel {
+    writes.insert(order_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         order_id: Set(order_id),
         occurred_at: Set(now()),
@@ -150,33 +167,27 @@ pub async fn record(
         to_status: Set(to),
         changes: Set(Value::Array(changes).to_string()),
         note: Set(note),
-    }
-    .insert(db)
-    .await?;
-    {
-        events::emit(
-            db,
-            NewEvent {
-                event_type: step.event_type(),
-                subject_id: order_id,
-                order_id: Some(order_id),
-                audience: vec![order.buyer_id, order.seller_id],
-                data: json!({
-                    "order": {
-                        "id": events::gid(NodeType::Order, order_id),
-                        "number": order.number,
-                        "status": status_name(to),
-                        "previousStatus": from.map(status_name),
-                        "buyerId": events::gid(NodeType::Organization, order.buyer_id),
-                        "sellerId": events::gid(NodeType::Organization, order.seller_id),
-                        "total": { "amount": crate::money::stored(order.total).to_string(), "currency": order.currency },
-                    }
-                }),
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    });
+    events::emit_into(
+        writes,
+        NewEvent {
+            event_type: step.event_type(),
+            subject_id: order_id,
+            order_id: Some(order_id),
+            audience: vec![order.buyer_id, order.seller_id],
+            data: json!({
+                "order": {
+                    "id": events::gid(NodeType::Order, order_id),
+                    "number": order.number,
+                    "status": status_name(to),
+                    "previousStatus": from.map(status_name),
+                    "buyerId": events::gid(NodeType::Organization, order.buyer_id),
+                    "sellerId": events::gid(NodeType::Organization, order.seller_id),
+                    "total": { "amount": crate::money::stored(order.total).to_string(), "currency": order.currency },
+                }
+            }),
+        },
+    );
 }
 
 /// The changes of a stored step.

@@ -27,6 +27,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Money, stored};
 use crate::settings::TradeSettings;
 use crate::store::now;
+use crate::writes::Writes;
 
 /// Payment terms for buyers outside the partner program, and for purchase orders.
 pub const DEFAULT_PAYMENT_TERMS_DAYS: i32 = 30;
@@ -697,7 +698,7 @@ async fn insert(
             (c + lc, m + lm)
         });
     let ship_to = header.one_time_ship_to.unwrap_or_default();
-    let created = order::ActiveModel {
+    let row = order::ActiveModel {
         id: Set(id),
         kind: Set(header.kind),
         number: Set(header.number),
@@ -733,9 +734,8 @@ async fn insert(
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
-    }
-    .insert(db)
-    .await?;
+    };
+    let created = sea_orm::TryIntoModel::try_into_model(row.clone())?;
     let rows: Vec<order_line::ActiveModel> = lines
         .into_iter()
         .map(|line| line_row(id, line, LineStatus::Open, currency))
@@ -744,9 +744,12 @@ async fn insert(
         .iter()
         .map(|row| sea_orm::TryIntoModel::try_into_model(row.clone()))
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    order_line::Entity::insert_many(rows).exec(db).await?;
-    history::record(
-        db,
+    // The order, its lines and its first step in one batch: one statement on PostgreSQL.
+    let mut writes = Writes::new();
+    writes.insert(row);
+    writes.insert_many(rows);
+    history::record_into(
+        &mut writes,
         principal,
         &created,
         history::Step::Submitted,
@@ -758,8 +761,8 @@ async fn insert(
             Some(crate::money::label(total.amount, total.currency.code())),
         )],
         None,
-    )
-    .await?;
+    );
+    writes.run(db).await?;
     let share = credit::of_order(&created);
     let booked = match (limit, &share) {
         (credit::Limit::Of(limit), Some(share)) => credit::reserve(db, share, *limit).await?,

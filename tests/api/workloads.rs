@@ -14,12 +14,12 @@ const W4: &str = include_str!("../../bench/channelgraph/w4.graphql");
 const W5: &str = include_str!("../../bench/channelgraph/w5.graphql");
 const W6: &str = include_str!("../../bench/channelgraph/w6.graphql");
 
-/// Statements per request, the caller's sign-in included. A change that adds one must
-/// change this list and BENCHMARKS.md with it.
+/// Statements per request on PostgreSQL, the caller's sign-in included. A change that adds
+/// one must change this list and BENCHMARKS.md with it.
 const STATEMENTS: [(&str, u64); 6] = [
     ("W1", 1),
     ("W2", 1),
-    ("W3", 15),
+    ("W3", 9),
     ("W4", 7),
     ("W5", 4),
     ("W6", 1),
@@ -156,6 +156,11 @@ async fn each_workload_runs_a_fixed_number_of_statements() {
 
     counts.sort();
     let mut expected = STATEMENTS.to_vec();
+    if !app.database_url.starts_with("postgres") {
+        // SQLite sends an order's rows (order, lines, history, audit record, event, its
+        // audience, the endpoints read for its deliveries) one statement each, not as one.
+        expected.iter_mut().find(|(w, _)| *w == "W3").unwrap().1 += 6;
+    }
     expected.sort();
     assert_eq!(counts, expected);
 }

@@ -1,0 +1,102 @@
+//! Rows a change writes without needing an answer from the database (its history, audit
+//! record and event with their audiences and webhook deliveries, an order's own rows),
+//! gathered and sent together: one statement of data-modifying CTEs on PostgreSQL, where
+//! each round trip costs, one statement each on SQLite, where none does.
+//!
+//! The rows carry the ids they are written under, made before they are sent, so nothing
+//! written here is read back. Foreign keys between rows of one batch hold: PostgreSQL
+//! checks them when the whole statement has run.
+
+use sea_orm::sea_query::{Alias, CommonTableExpression, InsertStatement, WithClause, WithQuery};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryTrait};
+
+use crate::error::Result;
+use crate::events::Deliveries;
+
+/// Writes gathered for one transaction, in the order they were asked for.
+#[derive(Default)]
+#[must_use = "nothing is written until the writes are run"]
+pub struct Writes {
+    steps: Vec<Step>,
+}
+
+enum Step {
+    Insert(Box<InsertStatement>),
+    Deliveries(Deliveries),
+}
+
+impl Writes {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Inserts a row whose every column is set.
+    pub fn insert<A>(&mut self, row: A)
+    where
+        A: ActiveModelTrait,
+    {
+        self.steps
+            .push(Step::Insert(Box::new(A::Entity::insert(row).into_query())));
+    }
+
+    /// Inserts rows of one table, each with the same columns set; none, nothing.
+    pub fn insert_many<A>(&mut self, rows: impl IntoIterator<Item = A>)
+    where
+        A: ActiveModelTrait,
+    {
+        let mut rows = rows.into_iter().peekable();
+        if rows.peek().is_some() {
+            self.steps.push(Step::Insert(Box::new(
+                A::Entity::insert_many(rows).into_query(),
+            )));
+        }
+    }
+
+    /// An event's webhook deliveries, to the endpoints that want it when the writes run.
+    pub(crate) fn deliveries(&mut self, deliveries: Deliveries) {
+        self.steps.push(Step::Deliveries(deliveries));
+    }
+
+    /// Sends the writes on `db`, which must be the change's own transaction.
+    pub async fn run(self, db: &impl ConnectionTrait) -> Result<()> {
+        let backend = db.get_database_backend();
+        if backend != DatabaseBackend::Postgres {
+            for step in self.steps {
+                match step {
+                    Step::Insert(insert) => {
+                        db.execute(insert.as_ref()).await?;
+                    }
+                    Step::Deliveries(deliveries) => deliveries.write(db).await?,
+                }
+            }
+            return Ok(());
+        }
+        let mut statements = self
+            .steps
+            .into_iter()
+            .map(|step| match step {
+                Step::Insert(insert) => Ok(*insert),
+                Step::Deliveries(deliveries) => deliveries.statement(),
+            })
+            .collect::<Result<Vec<InsertStatement>>>()?;
+        let Some(last) = statements.pop() else {
+            return Ok(());
+        };
+        if statements.is_empty() {
+            db.execute(&last).await?;
+            return Ok(());
+        }
+        let mut with = WithClause::new();
+        for (i, insert) in statements.into_iter().enumerate() {
+            with.cte(
+                CommonTableExpression::new()
+                    .query(insert)
+                    .table_name(Alias::new(format!("w{i}")))
+                    .to_owned(),
+            );
+        }
+        let statement: WithQuery = last.with(with);
+        db.execute(&statement).await?;
+        Ok(())
+    }
+}
