@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -113,7 +114,29 @@ pub async fn for_change<E: Versioned>(
     version: i32,
     visible: Condition,
 ) -> Result<E::Model> {
-    let current = E::find()
+    current::<E>(db, E::find(), id, version, visible).await
+}
+
+/// [`for_change`], holding the row until the transaction ends (`FOR UPDATE` on PostgreSQL;
+/// SQLite writes one transaction at a time): a change that locks the row first reads it as
+/// the last change left it, and takes its other locks after it, in one order.
+pub async fn for_update<E: Versioned>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+    visible: Condition,
+) -> Result<E::Model> {
+    current::<E>(db, E::find().lock_exclusive(), id, version, visible).await
+}
+
+async fn current<E: Versioned>(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<E>,
+    id: Uuid,
+    version: i32,
+    visible: Condition,
+) -> Result<E::Model> {
+    let current = select
         .filter(E::id_column().eq(id))
         .filter(visible)
         .one(db)

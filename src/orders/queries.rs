@@ -164,14 +164,17 @@ pub async fn count(
         .await?)
 }
 
-/// The order `id` names, if the principal may see it, at the `version` it read.
+/// The order `id` names, if the principal may see it, at the `version` it read, locked
+/// until the transaction ends: every step of an order locks it first, before its lines and
+/// its buyer's balance, so two steps at once never wait on each other in a circle, and the
+/// later one reads what the earlier one left.
 pub async fn for_change(
     db: &impl ConnectionTrait,
     principal: &Principal,
     id: Uuid,
     version: i32,
 ) -> Result<order::Model> {
-    store::for_change::<Entity>(db, id, version, principal.visible_orders()).await
+    store::for_update::<Entity>(db, id, version, principal.visible_orders()).await
 }
 
 pub async fn lines_of(

@@ -346,3 +346,71 @@ async fn a_change_past_the_credit_limit_waits_and_parallel_changes_never_pass_it
     assert!(exposure <= rust_decimal::Decimal::new(643404, 2));
     assert_balances_are_the_sums(&app).await;
 }
+
+/// A buyer's change that raises an order's total and the cancellation of the same order at
+/// the same instant: one wins and the other is told the order changed meanwhile, never a
+/// failure, however their locks on the order and the buyer's balance meet.
+#[tokio::test]
+async fn a_change_and_a_cancellation_at_once_end_in_one_of_them() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let limit = app
+        .mutate(
+            "creditLimitSet",
+            "organization { id }",
+            json!({ "organizationId": t.distributor, "version": app.version_of(&t.distributor).await,
+                    "creditLimit": { "amount": "10000000", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(limit["userErrors"], json!([]), "{limit}");
+    let mut ids = Vec::new();
+    for i in 0..16 {
+        let placed = submit_as(&app, &t.portal, two_lines(&format!("PO-RACE-{i}"))).await;
+        assert_eq!(placed["userErrors"], json!([]), "{placed}");
+        ids.push(placed["order"]["id"].as_str().unwrap().to_owned());
+    }
+    let cancel = "mutation($input: OrderCancelInput!) { orderCancel(input: $input) { order { status } userErrors { code } } }";
+    let change = "mutation($input: OrderChangeInput!) { orderChange(input: $input) { order { status } userErrors { code message } } }";
+    let races = ids.iter().map(|id| {
+        let app = &app;
+        let portal = &t.portal;
+        async move {
+            let (changed, cancelled) = futures_util::future::join(
+                app.graphql_as(
+                    portal,
+                    change,
+                    json!({ "input": { "id": id, "version": 1, "lines": [
+                        { "action": "CHANGE", "lineNumber": 1, "quantity": "400" }] } }),
+                ),
+                app.graphql_as(
+                    portal,
+                    cancel,
+                    json!({ "input": { "id": id, "version": 1 } }),
+                ),
+            )
+            .await;
+            (changed, cancelled)
+        }
+    });
+    for (changed, cancelled) in futures_util::future::join_all(races).await {
+        assert!(changed.get("errors").is_none(), "{changed}");
+        assert!(cancelled.get("errors").is_none(), "{cancelled}");
+        let won = [
+            &changed["data"]["orderChange"],
+            &cancelled["data"]["orderCancel"],
+        ]
+        .map(
+            |payload| match payload["userErrors"].as_array().unwrap().as_slice() {
+                [] => true,
+                [e] if e["code"] == "CONFLICT" => false,
+                other => panic!("{other:?}: {changed} {cancelled}"),
+            },
+        );
+        assert_eq!(
+            won.iter().filter(|w| **w).count(),
+            1,
+            "{changed} {cancelled}"
+        );
+    }
+    assert_balances_are_the_sums(&app).await;
+}
