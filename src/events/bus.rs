@@ -284,19 +284,23 @@ async fn listen(
 /// Transaction ids are shared by every database of the cluster, so the snapshot's own
 /// `xmin` would wait for another database's long transaction, and a reader starting there
 /// would send events that committed long before. The lowest id still running is taken
-/// instead, leaving out the transactions of sessions on other databases. That list may be
-/// read a moment before or after the snapshot: either way a transaction is left out only
-/// where it runs elsewhere, so the horizon never passes one of this database's.
+/// instead, leaving out the transactions of sessions on other databases, and counting the
+/// asking session's own, which its snapshot does not list. That list may be read a moment
+/// before or after the snapshot: either way a transaction is left out only where it runs
+/// elsewhere, so the horizon never passes one of this database's. It may fall back, where
+/// another database's transaction ended between the two reads or was prepared for a
+/// two-phase commit (its session gone from the list); the outbox never reads below a
+/// horizon it has passed ([`Outbox::look`]).
 async fn horizon<'c, E>(on: E) -> Result<u64, sea_orm::sqlx::Error>
 where
     E: sea_orm::sqlx::Executor<'c, Database = sea_orm::sqlx::Postgres>,
 {
     let (xmin,): (String,) = sea_orm::sqlx::query_as(
-        "SELECT coalesce(\
+        "SELECT least(coalesce(\
            (SELECT min(x) FROM pg_snapshot_xip(s) x WHERE NOT EXISTS (\
              SELECT 1 FROM pg_stat_activity a \
              WHERE a.backend_xid = xid(x) AND a.datname IS DISTINCT FROM current_database())), \
-           pg_snapshot_xmax(s))::text \
+           pg_snapshot_xmax(s)), pg_current_xact_id_if_assigned())::text \
          FROM pg_current_snapshot() s",
     )
     .fetch_one(on)
@@ -336,8 +340,11 @@ impl Outbox {
     }
 
     /// Reads from the last look up to `horizon`, taken just now, and past it what has
-    /// committed; or, with nobody subscribing, only moves to `horizon`.
+    /// committed; or, with nobody subscribing, only moves to `horizon`. A horizon below
+    /// the last one (another database's transaction counted again) is taken as the last
+    /// one: what was read below it is all there will be, and is not sent twice.
     async fn look(&mut self, bus: &Bus, db: &DatabaseConnection, horizon: u64) {
+        let horizon = self.from.map_or(horizon, |from| from.max(horizon));
         if !bus.listened() {
             self.from = Some(horizon);
             self.sent.clear();

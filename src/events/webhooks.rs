@@ -813,6 +813,16 @@ impl Worker {
                 Ok(claimed) if !claimed.is_empty() => {
                     let full = claimed.len() as u64 == this.settings.batch;
                     match this.load(&claimed).await {
+                        // Read too late for an attempt to end within the lease: left to
+                        // it, and taken again once it runs out.
+                        Ok(_)
+                            if claimed_at.elapsed() + this.settings.timeout
+                                >= this.settings.lease =>
+                        {
+                            tracing::warn!(
+                                "claimed webhook deliveries were read too late to send within their lease"
+                            );
+                        }
                         Ok((endpoints, events)) => {
                             let sends = claimed.iter().map(|c| {
                                 this.deliver(

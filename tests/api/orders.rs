@@ -1382,4 +1382,33 @@ async fn a_submitted_orders_lines_in_its_payload_are_what_reading_it_shows() {
         placed["data"]["orderSubmit"]["order"]["lines"][0]["lineNumber"],
         1
     );
+    // One that trades but may not read orders is refused the lines, as when reading them.
+    let token = app
+        .mutate(
+            "apiTokenCreate",
+            "secret",
+            json!({ "organizationId": t.distributor, "name": "Write only",
+                    "scopes": ["ORDERS_WRITE", "CATALOG_READ"] }),
+        )
+        .await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let placed = app
+        .graphql_as(
+            &token,
+            "mutation($a: OrderSubmitInput!) { orderSubmit(input: $a) { order { number lines { lineNumber } } } }",
+            json!({ "a": two_lines("PO-PAYLOAD-4") }),
+        )
+        .await;
+    let errors = placed["errors"].as_array().expect("the lines are refused");
+    assert_eq!(errors.len(), 1, "{placed}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("orders:read"),
+        "{placed}"
+    );
+    assert_eq!(errors[0]["path"], json!(["orderSubmit", "order", "lines"]));
 }

@@ -260,7 +260,13 @@ impl Order {
     /// Its lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderLine>> {
         let rows = match crate::graphql::written::order_lines(ctx, self.0.id) {
-            Some(written) => written.as_ref().clone(),
+            // As the loader would: only for a principal that may read orders.
+            Some(written) => {
+                crate::access::Principal::of(ctx)?
+                    .ensure_can_read_orders()
+                    .gql()?;
+                written.as_ref().clone()
+            }
             None => loader(ctx)?
                 .load_one(LinesOf(self.0.id))
                 .await
