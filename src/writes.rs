@@ -57,6 +57,20 @@ impl Writes {
         self.steps.push(Step::Deliveries(deliveries));
     }
 
+    /// Sends the writes as a transaction of their own: on PostgreSQL their one statement,
+    /// which commits or fails whole; on SQLite in a write transaction.
+    pub async fn run_alone(self, db: &sea_orm::DatabaseConnection) -> Result<()> {
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            self.run(db).await?;
+            crate::events::bus::committed();
+            return Ok(());
+        }
+        let txn = crate::db::begin_write(db).await?;
+        self.run(&txn).await?;
+        crate::db::commit(txn).await?;
+        Ok(())
+    }
+
     /// Sends the writes on `db`, which must be the change's own transaction.
     pub async fn run(self, db: &impl ConnectionTrait) -> Result<()> {
         let backend = db.get_database_backend();

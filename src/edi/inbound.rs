@@ -34,6 +34,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::reactions::Reactions;
 use crate::settings::TradeSettings;
 use crate::store::now;
+use crate::writes::Writes;
 
 /// What receiving an interchange stored and answered.
 #[derive(Clone, Debug)]
@@ -135,9 +136,16 @@ async fn audited(
     principal: &Principal,
     row: &edi_interchange::Model,
 ) -> Result<()> {
+    let mut writes = Writes::new();
+    audited_into(&mut writes, principal, row);
+    writes.run(db).await
+}
+
+/// [`audited`], gathered into `writes`.
+fn audited_into(writes: &mut Writes, principal: &Principal, row: &edi_interchange::Model) {
     let after = |v: serde_json::Value| serde_json::json!({ "before": null, "after": v });
-    crate::audit::record_changes(
-        db,
+    crate::audit::changes_into(
+        writes,
         principal,
         crate::audit::Action::EdiInterchangeReceive,
         Some(row.id),
@@ -149,8 +157,7 @@ async fn audited(
             "status": after(serde_json::json!(row.status)),
             "message": after(serde_json::json!(row.message)),
         }),
-    )
-    .await
+    );
 }
 
 fn isa_fault(note: &'static str, element: usize, message: String) -> InterchangeError {
@@ -272,25 +279,13 @@ pub async fn receive(
         dedupe_key: Set(Some(format!("{:?}:{}", x.usage, x.control_number))),
         created_at: Set(now()),
     };
-    // The interchange and its audit record commit together; a duplicate's claim fails and
-    // leaves neither.
-    let txn = crate::db::begin_write(db).await?;
-    let claimed = async {
-        let row = inbound.insert(&txn).await?;
-        audited(&txn, principal, &row).await?;
-        Ok::<_, Error>(row)
-    }
-    .await;
-    let claimed = match claimed {
-        Ok(row) => crate::db::commit(txn)
-            .await
-            .map(|()| row)
-            .map_err(Error::from),
-        Err(e) => {
-            txn.rollback().await?;
-            Err(e)
-        }
-    };
+    // The interchange and its audit record commit together (one statement on PostgreSQL);
+    // a duplicate's claim fails and leaves neither.
+    let row = sea_orm::TryIntoModel::try_into_model(inbound.clone())?;
+    let mut writes = Writes::new();
+    writes.insert(inbound);
+    audited_into(&mut writes, principal, &row);
+    let claimed = writes.run_alone(db).await.map(|()| row);
     let inbound = match claimed {
         Ok(row) => row,
         Err(e) if e.unique_violation().is_some() => {

@@ -18,7 +18,7 @@ use entity::{
     shipment, shipment_line,
 };
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -228,15 +228,14 @@ pub async fn send(
         answers_id: Set(answers),
         dedupe_key: Set(None),
         created_at: Set(now()),
-    }
-    .insert(db)
-    .await?;
-    if !documents.is_empty() {
-        edi_document::Entity::insert_many(documents)
-            .exec(db)
-            .await?;
-    }
-    Ok(row)
+    };
+    let sent = sea_orm::TryIntoModel::try_into_model(row.clone())?;
+    // The interchange and its documents: one statement on PostgreSQL.
+    let mut writes = crate::writes::Writes::new();
+    writes.insert(row);
+    writes.insert_many(documents);
+    writes.run(db).await?;
+    Ok(sent)
 }
 
 /// Which side of an order a document goes to.
