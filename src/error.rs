@@ -107,6 +107,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error for another caller: what a caller may be told is copied as it is; a
+    /// database failure, which cannot be copied, is reported as internal with its chain.
+    pub fn duplicate(&self) -> Self {
+        match self {
+            Error::NotFound(m) => Error::NotFound(m.clone()),
+            Error::Unauthenticated => Error::Unauthenticated,
+            Error::SignInFailed => Error::SignInFailed,
+            Error::RefreshFailed => Error::RefreshFailed,
+            Error::Forbidden(m) => Error::Forbidden(m.clone()),
+            Error::User(u) => Error::User(u.clone()),
+            Error::BadInput { field, message } => Error::BadInput {
+                field: field.clone(),
+                message: message.clone(),
+            },
+            Error::RateLimited => Error::RateLimited,
+            Error::Database(_) | Error::Internal(_) => Error::Internal(error_chain(self)),
+        }
+    }
+
     pub fn user(field: &[&str], code: ErrorCode, message: impl Into<String>) -> Self {
         Error::User(UserError::new(field, code, message))
     }

@@ -43,7 +43,8 @@ pub type Shared = Arc<Error>;
 pub fn unshare(err: Shared) -> Error {
     match Arc::try_unwrap(err) {
         Ok(err) => err,
-        Err(shared) => Error::Internal(crate::error::error_chain(&*shared)),
+        // Every caller of a failed batch gets the same error: a refusal stays a refusal.
+        Err(shared) => shared.duplicate(),
     }
 }
 

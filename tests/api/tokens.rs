@@ -225,3 +225,44 @@ async fn partner_admins_manage_only_their_own_organizations_tokens() {
         .await;
     assert_eq!(seen_by_a["data"]["apiTokens"]["totalCount"], 1);
 }
+
+/// A scope a token lacks is named for every object that needs it, also where several ask
+/// for it at once and share one refusal.
+#[tokio::test]
+async fn a_missing_scope_is_forbidden_on_every_element_of_a_list() {
+    let app = spawn_app().await;
+    let t = crate::orders::trade(&app).await;
+    for po in ["PO-SCOPE-1", "PO-SCOPE-2", "PO-SCOPE-3"] {
+        let placed = crate::orders::submit_as(&app, &t.portal, crate::orders::two_lines(po)).await;
+        assert_eq!(placed["userErrors"], json!([]), "{placed}");
+    }
+    let token = app
+        .mutate(
+            "apiTokenCreate",
+            "secret",
+            json!({ "organizationId": t.distributor, "name": "Orders only",
+                    "scopes": ["ORDERS_READ"] }),
+        )
+        .await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = app
+        .graphql_as(
+            &token,
+            "{ orders(first: 10) { nodes { number seller { code } buyer { code } } } }",
+            json!({}),
+        )
+        .await;
+    let errors = body["errors"]
+        .as_array()
+        .expect("the organizations are refused");
+    assert_eq!(errors.len(), 6, "{body}");
+    for e in errors {
+        assert_eq!(e["extensions"]["code"], "FORBIDDEN", "{body}");
+        assert!(
+            e["message"].as_str().unwrap().contains("orgs:read"),
+            "{body}"
+        );
+    }
+}
