@@ -126,7 +126,7 @@ enum MigrateAction {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Schema = cli.command {
-        print!("{}", crate::graphql::sdl());
+        print!("{}", crate::schema::sdl());
         return ExitCode::SUCCESS;
     }
     let settings = match Settings::load() {
@@ -193,7 +193,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot open the database: {e}"))?;
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
-            let id = crate::graphql::documents::DocumentCache::default()
+            let id = crate::documents::DocumentCache::default()
                 .register(&db, &Principal::System, &text)
                 .await
                 .map_err(|e| e.to_string())?;

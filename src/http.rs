@@ -26,11 +26,11 @@ use crate::auth::graphql::AuthContext;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::SignInThrottle;
 use crate::error::INTERNAL;
-use crate::graphql::AppSchema;
 use crate::graphql::batching::PassGate;
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::metrics::{Metrics, Outcome};
 use crate::organizations::loaders::DirectoryLoader;
+use crate::schema::AppSchema;
 use crate::settings::LimitSettings;
 
 pub(crate) const JSON: &str = "application/json";
@@ -409,9 +409,9 @@ pub struct GraphqlState {
     /// The credentials this node checked lately.
     pub credentials: Arc<crate::auth::credentials::Credentials>,
     /// The registered documents this node has read.
-    pub documents: Arc<crate::graphql::documents::DocumentCache>,
+    pub documents: Arc<crate::documents::DocumentCache>,
     /// Whether any document runs, or registered ones only.
-    pub documents_mode: crate::graphql::documents::Documents,
+    pub documents_mode: crate::documents::Documents,
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
@@ -673,7 +673,7 @@ fn persisted_query(p: &Params) -> Option<Result<String, &'static str>> {
     let hash = persisted.get("sha256Hash").and_then(Value::as_str);
     let version = persisted.get("version").and_then(Value::as_i64);
     Some(match (hash, version) {
-        (Some(hash), Some(1)) => crate::graphql::documents::parse_id(hash)
+        (Some(hash), Some(1)) => crate::documents::parse_id(hash)
             .ok_or("extensions.persistedQuery.sha256Hash is not 64 hex digits"),
         (_, Some(v)) if v != 1 => Err("extensions.persistedQuery.version must be 1"),
         _ => Err("extensions.persistedQuery needs version 1 and sha256Hash"),
@@ -696,7 +696,7 @@ async fn document_of(
     p: &Params,
     media: &'static str,
 ) -> Result<Sent, HttpResponse> {
-    use crate::graphql::documents::{Documents, document_id, parse_id};
+    use crate::documents::{Documents, document_id, parse_id};
     let registered_only = state.documents_mode == Documents::Registered;
     // The registered document `id` names, if this server runs it: a persisted query's text a
     // client left behind runs only where any document does.
@@ -715,7 +715,7 @@ async fn document_of(
             })?;
         Ok::<_, HttpResponse>(found.filter(|d| d.trusted || !registered_only))
     };
-    let stored = |d: crate::graphql::documents::Stored| Sent {
+    let stored = |d: crate::documents::Stored| Sent {
         text: d.text.to_string(),
         to_register: None,
         trusted: d.trusted,
@@ -812,7 +812,7 @@ async fn may_run(
     if sent.trusted || !principal.registered_documents_only() {
         return Ok(());
     }
-    let id = crate::graphql::documents::document_id(&sent.text);
+    let id = crate::documents::document_id(&sent.text);
     match state.documents.find(&state.db, &id, true).await {
         Ok(Some(found)) if found.trusted => Ok(()),
         Ok(_) => Err(request_error(

@@ -39,7 +39,7 @@ pub struct Settings {
     /// default); off, every field is resolved by its resolver.
     pub compiled_reads: bool,
     /// Whether any document runs, or registered documents only.
-    pub documents: crate::graphql::documents::Documents,
+    pub documents: crate::documents::Documents,
 }
 
 /// How long the outbox, the webhook log and the audit trail keep their rows.
@@ -380,7 +380,7 @@ impl Default for Settings {
             retention: RetentionSettings::default(),
             edi_overdue_interval: std::time::Duration::from_secs(300),
             compiled_reads: true,
-            documents: crate::graphql::documents::Documents::Open,
+            documents: crate::documents::Documents::Open,
         }
     }
 }
@@ -776,8 +776,8 @@ impl Settings {
                 "compiled_reads" => settings.compiled_reads = parse_bool(&source, &value)?,
                 "documents" => {
                     settings.documents = match value.trim() {
-                        "open" => crate::graphql::documents::Documents::Open,
-                        "registered" => crate::graphql::documents::Documents::Registered,
+                        "open" => crate::documents::Documents::Open,
+                        "registered" => crate::documents::Documents::Registered,
                         _ => {
                             return Err(bad(
                                 &source,

@@ -18,9 +18,9 @@ use crate::db::{self, StatementCounter};
 use crate::events::bus::Bus;
 use crate::events::socket::Slots;
 use crate::events::webhooks::Worker;
-use crate::graphql::schema_builder;
 use crate::http::{self, GraphqlState};
 use crate::metrics::Metrics;
+use crate::schema::schema_builder;
 use crate::settings::Settings;
 use actix_web::guard;
 use actix_web::http::header;
@@ -164,7 +164,7 @@ impl Application {
             counts: Default::default(),
         };
         let read_counts = reads.counts.clone();
-        let documents = std::sync::Arc::new(crate::graphql::documents::DocumentCache::default());
+        let documents = std::sync::Arc::new(crate::documents::DocumentCache::default());
         // Analytics and reports read a replica where one is named.
         let replica = match &settings.replica_url {
             Some(url) => Some(Arc::new(crate::replica::Replica::new(
@@ -179,7 +179,7 @@ impl Application {
         let schema = with_replica(
             schema_builder(&settings.limits)
                 .data(reads.clone())
-                .data(crate::graphql::catalog())
+                .data(crate::schema::catalog())
                 .data(documents.clone()),
         )
         .finish();
@@ -191,7 +191,7 @@ impl Application {
             anonymous_schema: with_replica(
                 schema_builder(&settings.limits)
                     .data(reads)
-                    .data(crate::graphql::catalog())
+                    .data(crate::schema::catalog())
                     .data(documents.clone())
                     .disable_suggestions(),
             )

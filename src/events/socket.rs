@@ -29,11 +29,11 @@ use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use crate::access::Principal;
-use crate::graphql::AppSchema;
 use crate::graphql::limits::{self, DocumentLimits};
 use crate::http::GraphqlState;
 use crate::metrics::Metrics;
 use crate::organizations::loaders::DirectoryLoader;
+use crate::schema::AppSchema;
 
 /// The subprotocol spoken; clients must offer it.
 pub const PROTOCOL: &str = "graphql-transport-ws";
@@ -222,13 +222,12 @@ impl Executor for Subscriptions {
         if let Err((message, code)) = self.check(&mut request) {
             return refused(message, code);
         }
-        let server_wide =
-            self.state.documents_mode == crate::graphql::documents::Documents::Registered;
+        let server_wide = self.state.documents_mode == crate::documents::Documents::Registered;
         if server_wide || principal.registered_documents_only() {
             // A server, or an API token, for registered documents only runs registered
             // subscriptions too.
             let state = self.state.clone();
-            let id = crate::graphql::documents::document_id(&request.query);
+            let id = crate::documents::document_id(&request.query);
             return futures_util::stream::once(async move {
                 match state.documents.find(&state.db, &id, true).await {
                     Ok(Some(found)) if found.trusted => {

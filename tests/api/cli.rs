@@ -116,7 +116,7 @@ fn schema_prints_the_served_sdl() {
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        channelgraph::graphql::sdl()
+        channelgraph::schema::sdl()
     );
 }
 

@@ -545,7 +545,7 @@ async fn a_field_left_to_its_resolver_fails_in_the_same_place_as_on_the_resolver
 async fn the_readme_lists_every_field_left_to_its_resolver() {
     let app = spawn_app().await;
     let types = schema_types(&app).await;
-    let catalog = channelgraph::graphql::catalog();
+    let catalog = channelgraph::schema::catalog();
     let readme = include_str!("../../README.md");
     let table = readme
         .split("| type | fields answered by resolvers |")

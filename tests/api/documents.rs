@@ -2,7 +2,7 @@
 //! automatic persisted queries, and a server that runs registered documents only.
 
 use channelgraph::access::Principal;
-use channelgraph::graphql::documents::{DocumentCache, Documents, document_id};
+use channelgraph::documents::{DocumentCache, Documents, document_id};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};

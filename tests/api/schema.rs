@@ -2,7 +2,7 @@
 fn schema_graphql_is_the_served_schema() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
         .expect("schema.graphql exists at the repository root");
-    let served = channelgraph::graphql::sdl();
+    let served = channelgraph::schema::sdl();
     assert!(
         committed == served,
         "schema.graphql differs from the served schema; regenerate it with \
@@ -12,7 +12,7 @@ fn schema_graphql_is_the_served_schema() {
 
 #[tokio::test]
 async fn every_type_field_and_argument_has_a_description() {
-    let schema = channelgraph::graphql::schema_builder(&Default::default()).finish();
+    let schema = channelgraph::schema::schema_builder(&Default::default()).finish();
     let response = schema
         .execute(
             "{ __schema { types { name description

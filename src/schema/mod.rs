@@ -1,0 +1,109 @@
+//! The GraphQL schema's root: the query, mutation and subscription roots merged from the
+//! domain modules, the builder every node serves, and the catalog of the compiled reads.
+//! The domains import what they share from [`crate::graphql`], never this.
+
+use async_graphql::{MergedObject, Schema, SchemaBuilder};
+
+pub mod node;
+
+use crate::graphql::compiled::spec::Catalog;
+use crate::settings::LimitSettings;
+
+use crate::analytics::graphql::AnalyticsQuery;
+use crate::audit::graphql::AuditQuery;
+use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
+use crate::cases::graphql::{CaseMutation, CaseQuery};
+use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
+use crate::edi::cross_references_graphql::{CrossReferenceMutation, CrossReferenceQuery};
+use crate::edi::graphql::{EdiMutation, EdiQuery};
+use crate::events::graphql::{WebhookMutation, WebhookQuery};
+use crate::events::subscriptions::EventSubscription;
+use crate::growth::graphql::{
+    DealMutation, DealQuery, GrowthMutation, GrowthQuery, LeadMutation, LeadQuery,
+};
+use crate::orders::graphql::{TradeMutation, TradeQuery};
+use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
+use crate::relationship::graphql::{RelationshipMutation, RelationshipQuery};
+use crate::reports::graphql::{ReportMutation, ReportQuery};
+
+/// Everything a client can read.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    AuthQuery,
+    ApiTokenQuery,
+    AuditQuery,
+    DirectoryQuery,
+    CatalogQuery,
+    TradeQuery,
+    ReportQuery,
+    EdiQuery,
+    CrossReferenceQuery,
+    RelationshipQuery,
+    CaseQuery,
+    GrowthQuery,
+    LeadQuery,
+    DealQuery,
+    AnalyticsQuery,
+    WebhookQuery,
+);
+
+/// Everything a client can change. Each mutation takes one `input` and returns a payload
+/// with the changed object and `userErrors`.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AuthMutation,
+    crate::documents::DocumentMutation,
+    ApiTokenMutation,
+    DirectoryMutation,
+    CatalogMutation,
+    TradeMutation,
+    ReportMutation,
+    EdiMutation,
+    CrossReferenceMutation,
+    RelationshipMutation,
+    CaseMutation,
+    GrowthMutation,
+    LeadMutation,
+    DealMutation,
+    WebhookMutation,
+);
+
+pub type AppSchema = Schema<Query, Mutation, EventSubscription>;
+
+/// The schema without request data; the HTTP layer adds the database, the loaders and the
+/// principal per request. Depth and complexity come from the settings. No extension runs
+/// per field (async-graphql's `Tracing` made a span for every object field, which cost
+/// more than resolving most of them); the HTTP layer's request span carries every log line
+/// a request causes.
+pub fn schema_builder(limits: &LimitSettings) -> SchemaBuilder<Query, Mutation, EventSubscription> {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EventSubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
+    if !limits.suggestions {
+        builder = builder.disable_suggestions();
+    }
+    if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
+}
+
+/// What the compiled read path knows of each domain's types.
+pub fn catalog() -> Catalog {
+    let mut catalog = Catalog::default();
+    crate::organizations::graphql::register_compiled(&mut catalog);
+    crate::catalog::graphql::register_compiled(&mut catalog);
+    crate::orders::graphql::register_compiled(&mut catalog);
+    crate::relationship::graphql::register_compiled(&mut catalog);
+    crate::cases::graphql::register_compiled(&mut catalog);
+    crate::growth::graphql::register_compiled(&mut catalog);
+    catalog
+}
+
+/// The SDL clients integrate against; `schema.graphql` holds exactly this.
+pub fn sdl() -> String {
+    schema_builder(&LimitSettings::default()).finish().sdl()
+}
