@@ -67,7 +67,7 @@ impl OwnPostgres {
             ],
         );
         let mut conf = format!(
-            "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\nfsync = off\nmax_connections = 60\n",
+            "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\nfsync = off\nmax_connections = 60\nmax_prepared_transactions = 4\n",
             this.root.display()
         );
         if let Some(tls) = tls {

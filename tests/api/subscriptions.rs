@@ -603,6 +603,59 @@ async fn an_event_committed_behind_later_ones_reaches_subscribers_once() {
     elsewhere.rollback().await.unwrap();
 }
 
+/// A transaction of another database that the relay's horizon left out, then prepared for
+/// a two-phase commit (its session gone from the activity list, its id still running), does
+/// not take the relay back to send again what it sent.
+#[tokio::test]
+async fn a_transaction_prepared_on_another_database_sends_nothing_twice() {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sqlx::{Connection, PgConnection};
+    if !crate::own_postgres::in_postgres_suite() {
+        return;
+    }
+    let pg = crate::own_postgres::OwnPostgres::start(None);
+    let url = pg.url("127.0.0.1", "");
+    let admin = sea_orm::Database::connect(&url).await.unwrap();
+    admin
+        .execute_unprepared("CREATE DATABASE elsewhere")
+        .await
+        .unwrap();
+    let elsewhere = format!("{}/elsewhere", url.rsplit_once('/').unwrap().0);
+    let mut other = PgConnection::connect(&elsewhere).await.unwrap();
+    for sql in ["BEGIN", "SELECT pg_current_xact_id()"] {
+        sea_orm::sqlx::query(sql).execute(&mut other).await.unwrap();
+    }
+    let app = crate::helpers::spawn_app_on(url, fast).await;
+    let t = trade(&app).await;
+    let mut socket = Socket::signed_in(&app.address, &t.portal).await;
+    socket.subscribe("mine", ORDERS, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let first = submit_as(&app, &t.portal, two_lines("PO-BEFORE")).await;
+    let heard = socket.event("mine").await;
+    assert_eq!(
+        heard["data"]["orderEvents"]["order"]["number"],
+        first["order"]["number"]
+    );
+    // The relay looks again, every second, past the other database's transaction.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    sea_orm::sqlx::query("PREPARE TRANSACTION 'held'")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    assert_eq!(socket.within(Duration::from_millis(3000)).await, None);
+    let second = submit_as(&app, &t.portal, two_lines("PO-AFTER")).await;
+    let heard = socket.event("mine").await;
+    assert_eq!(
+        heard["data"]["orderEvents"]["order"]["number"],
+        second["order"]["number"]
+    );
+    assert_eq!(socket.within(Duration::from_millis(1500)).await, None);
+    sea_orm::sqlx::query("ROLLBACK PREPARED 'held'")
+        .execute(&mut other)
+        .await
+        .unwrap();
+}
+
 /// On SQLite there is one node: the change goes through the same one.
 fn spawn_node_like_sqlite(a: &TestApp) -> TestApp {
     TestApp {
