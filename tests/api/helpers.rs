@@ -243,6 +243,19 @@ impl TestApp {
     }
 
     /// Creates an organization and returns its id.
+    /// The secret of a new API token of `organization` with `scopes` (GraphQL enum names).
+    pub async fn api_token(&self, organization: &str, scopes: &[&str]) -> String {
+        let made = self
+            .mutate(
+                "apiTokenCreate",
+                "secret",
+                json!({ "organizationId": organization, "name": format!("Scopes {}", scopes.join(" ")),
+                        "scopes": scopes }),
+            )
+            .await;
+        made["secret"].as_str().expect("a token is made").to_owned()
+    }
+
     pub async fn create_org(&self, kind: &str, name: &str, code: &str) -> String {
         let payload = self
             .mutate(

@@ -1348,67 +1348,44 @@ async fn a_submitted_orders_lines_in_its_payload_are_what_reading_it_shows() {
         2
     );
 
-    // A token that trades but may not read the catalog is refused the products, as when
-    // reading the order.
-    let token = app
-        .mutate(
-            "apiTokenCreate",
-            "secret",
-            json!({ "organizationId": t.distributor, "name": "Orders only",
-                    "scopes": ["ORDERS_READ", "ORDERS_WRITE"] }),
-        )
-        .await["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let placed = app
-        .graphql_as(
-            &token,
-            "mutation($a: OrderSubmitInput!) { orderSubmit(input: $a) { order { lines { lineNumber product { sku } } } } }",
-            json!({ "a": two_lines("PO-PAYLOAD-3") }),
-        )
-        .await;
-    let errors = placed["errors"]
-        .as_array()
-        .expect("the products are refused");
-    assert_eq!(errors.len(), 2, "{placed}");
-    assert!(
-        errors
-            .iter()
-            .all(|e| e["message"].as_str().unwrap().contains("catalog:read")),
-        "{placed}"
-    );
-    assert_eq!(
-        placed["data"]["orderSubmit"]["order"]["lines"][0]["lineNumber"],
-        1
-    );
-    // One that trades but may not read orders is refused the lines, as when reading them.
-    let token = app
-        .mutate(
-            "apiTokenCreate",
-            "secret",
-            json!({ "organizationId": t.distributor, "name": "Write only",
-                    "scopes": ["ORDERS_WRITE", "CATALOG_READ"] }),
-        )
-        .await["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let placed = app
-        .graphql_as(
-            &token,
-            "mutation($a: OrderSubmitInput!) { orderSubmit(input: $a) { order { number lines { lineNumber } } } }",
-            json!({ "a": two_lines("PO-PAYLOAD-4") }),
-        )
-        .await;
-    let errors = placed["errors"].as_array().expect("the lines are refused");
-    assert_eq!(errors.len(), 1, "{placed}");
-    assert!(
-        errors[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("orders:read"),
-        "{placed}"
-    );
-    assert_eq!(errors[0]["path"], json!(["orderSubmit", "order", "lines"]));
+    // A token that trades but may not read the catalog is refused the products, and one
+    // that may not read orders the lines, as when reading the order.
+    for (i, (scopes, selection, refused, scope)) in [
+        (
+            ["ORDERS_READ", "ORDERS_WRITE"],
+            "lines { lineNumber product { sku } }",
+            vec![
+                json!(["orderSubmit", "order", "lines", 0, "product"]),
+                json!(["orderSubmit", "order", "lines", 1, "product"]),
+            ],
+            "catalog:read",
+        ),
+        (
+            ["ORDERS_WRITE", "CATALOG_READ"],
+            "number lines { lineNumber }",
+            vec![json!(["orderSubmit", "order", "lines"])],
+            "orders:read",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let token = app.api_token(&t.distributor, &scopes).await;
+        let placed = app
+            .graphql_as(
+                &token,
+                &format!("mutation($a: OrderSubmitInput!) {{ orderSubmit(input: $a) {{ order {{ {selection} }} }} }}"),
+                json!({ "a": two_lines(&format!("PO-PAYLOAD-SCOPE-{i}")) }),
+            )
+            .await;
+        let errors = placed["errors"].as_array().expect("refused");
+        let paths: Vec<Value> = errors.iter().map(|e| e["path"].clone()).collect();
+        assert_eq!(paths, refused, "{placed}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e["message"].as_str().unwrap().contains(scope)),
+            "{placed}"
+        );
+    }
 }

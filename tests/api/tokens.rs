@@ -236,17 +236,7 @@ async fn a_missing_scope_is_forbidden_on_every_element_of_a_list() {
         let placed = crate::orders::submit_as(&app, &t.portal, crate::orders::two_lines(po)).await;
         assert_eq!(placed["userErrors"], json!([]), "{placed}");
     }
-    let token = app
-        .mutate(
-            "apiTokenCreate",
-            "secret",
-            json!({ "organizationId": t.distributor, "name": "Orders only",
-                    "scopes": ["ORDERS_READ"] }),
-        )
-        .await["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.api_token(&t.distributor, &["ORDERS_READ"]).await;
     let body = app
         .graphql_as(
             &token,
