@@ -11,7 +11,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
-use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Variables, parser};
 use governor::DefaultKeyedRateLimiter;
@@ -28,9 +27,10 @@ use crate::auth::throttle::SignInThrottle;
 use crate::error::INTERNAL;
 use crate::graphql::batching::PassGate;
 use crate::graphql::limits::{self, DocumentLimits};
+use crate::graphql::loading::LoadScope;
 use crate::metrics::{Metrics, Outcome};
-use crate::organizations::loaders::DirectoryLoader;
 use crate::schema::AppSchema;
+use crate::schema::{LoaderSettings, with_loaders};
 use crate::settings::LimitSettings;
 
 pub(crate) const JSON: &str = "application/json";
@@ -1046,16 +1046,15 @@ async fn run(
         }
     }
     let gate = PassGate::default();
-    let loader = DataLoader::new(
-        DirectoryLoader {
-            db: state.db.clone(),
-            principal: principal.clone(),
-            crm: state.crm.clone(),
-            retention: state.retention.clone(),
-        },
-        gate.spawner(),
-    )
-    .delay(std::time::Duration::ZERO);
+    let scope = LoadScope {
+        db: state.db.clone(),
+        principal: principal.clone(),
+    };
+    let loader_settings = LoaderSettings {
+        crm: state.crm.clone(),
+        retention: state.retention.clone(),
+        delay: std::time::Duration::ZERO,
+    };
     let operation_name = p.operation_name.clone();
     let principal_is_anonymous = principal == Principal::Anonymous;
     let mut request = async_graphql::Request::new(query)
@@ -1072,8 +1071,8 @@ async fn run(
         .data(state.trade.clone())
         .data(state.crm.clone())
         .data(state.webhooks.clone())
-        .data(crate::graphql::written::Written::default())
-        .data(loader);
+        .data(crate::graphql::written::Written::default());
+    request = with_loaders(request, scope, loader_settings, || gate.spawner());
     if let Some(name) = p.operation_name {
         request = request.operation_name(name);
     }

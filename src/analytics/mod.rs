@@ -5,6 +5,7 @@ pub mod cache;
 pub mod channel;
 pub mod customers;
 pub mod graphql;
+pub mod loaders;
 pub mod portfolio;
 pub mod rollups;
 pub mod service;

@@ -17,12 +17,13 @@ use crate::access::Principal;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
+use crate::graphql::loading::load_one;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::{UserErrorObject, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::organizations::graphql::input_id;
-use crate::organizations::graphql::{Organization, loader, organization};
-use crate::organizations::loaders::{OrganizationId, unshare};
+use crate::organizations::graphql::{Organization, organization};
+use crate::organizations::loaders::OrganizationId;
 use crate::pagination::{PageRequest, Sort, SortKey};
 
 /// What sign-in needs from the application: the token keys, how long sessions last, the
@@ -102,12 +103,7 @@ impl User {
                 .gql()?;
             return Ok(found.into_values().next().map(organization));
         }
-        Ok(loader(ctx)?
-            .load_one(OrganizationId(org))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(organization))
+        Ok(load_one(ctx, OrganizationId(org)).await?.map(organization))
     }
     /// Whether the user may sign in.
     async fn active(&self) -> bool {

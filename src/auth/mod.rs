@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod credentials;
 pub mod graphql;
 pub mod jwt;
+pub mod loaders;
 pub mod password;
 pub mod secrets;
 pub mod service;

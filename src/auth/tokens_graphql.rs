@@ -12,11 +12,12 @@ use crate::domain;
 use crate::error::GqlResult;
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
+use crate::graphql::loading::load_one;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::{UserErrorObject, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
-use crate::organizations::graphql::{Organization, input_id, loader, organization};
-use crate::organizations::loaders::{OrganizationId, unshare};
+use crate::organizations::graphql::{Organization, input_id, organization};
+use crate::organizations::loaders::OrganizationId;
 use crate::pagination::{PageRequest, Sort, SortKey};
 
 /// What an API token may do.
@@ -74,11 +75,8 @@ impl ApiToken {
     }
     /// The organization the token acts for.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        Ok(loader(ctx)?
-            .load_one(OrganizationId(self.0.organization_id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, OrganizationId(self.0.organization_id))
+            .await?
             .map(organization))
     }
     /// When it was created.

@@ -5,6 +5,7 @@
 //! never the brand's internal investigation notes.
 
 pub mod graphql;
+pub mod loaders;
 pub mod model;
 pub mod routes;
 pub mod service;

@@ -3,6 +3,7 @@
 //! that applies to a buyer. No GraphQL outside `graphql`.
 
 pub mod graphql;
+pub mod loaders;
 pub mod model;
 pub mod packs;
 pub mod pricing;

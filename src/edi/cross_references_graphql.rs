@@ -10,12 +10,14 @@ use uuid::Uuid;
 use super::cross_references::{self as service, Code, ItemReference, LocationReference};
 use crate::access::Principal;
 use crate::catalog::graphql::Product;
+use crate::catalog::loaders::ProductId;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::loading::load_one;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::NodeType;
-use crate::organizations::graphql::{Address, input_id, loader};
-use crate::organizations::loaders::{AddressId, ProductId, unshare};
+use crate::organizations::graphql::{Address, input_id};
+use crate::organizations::loaders::AddressId;
 use crate::pagination::{PageRequest, Sort, SortKey};
 
 /// How a partner names an item by its own code (PO1, LIN and IT1 qualifiers).
@@ -89,11 +91,8 @@ impl EdiItemReference {
     }
     /// Our product it names.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        Ok(loader(ctx)?
-            .load_one(ProductId(self.0.product_id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, ProductId(self.0.product_id))
+            .await?
             .map(Product))
     }
 }
@@ -114,11 +113,8 @@ impl EdiLocationReference {
     }
     /// The partner's address it names.
     async fn address(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Address>> {
-        Ok(loader(ctx)?
-            .load_one(AddressId(self.0.address_id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, AddressId(self.0.address_id))
+            .await?
             .map(Address))
     }
 }

@@ -10,19 +10,19 @@ use sea_orm::DatabaseConnection;
 use super::inbound;
 use super::service::{self, DocumentFilter};
 use crate::access::Principal;
+use crate::edi::loaders::{EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId};
 use crate::error::{Error, ErrorCode, GqlResult};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::loading::{LoadKey, Shared, load_one};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::orders::graphql::{Invoice, Order, Shipment};
-use crate::organizations::graphql::{Organization, loader, organization_by_id};
-use crate::organizations::loaders::{
-    DirectoryLoader, EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId, InventoryReportId, InvoiceId,
-    OrderId, SellThroughReportId, Shared, ShipmentId, unshare,
-};
+use crate::orders::loaders::{InvoiceId, OrderId, ShipmentId};
+use crate::organizations::graphql::{Organization, organization_by_id};
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
+use crate::reports::loaders::{InventoryReportId, SellThroughReportId};
 use crate::settings::TradeSettings;
 
 /// Whether X12 traffic came in from a partner or went out to one.
@@ -83,15 +83,10 @@ pub enum EdiAcknowledgement {
 /// The documents a loader key names: an order's, a shipment's or an invoice's.
 pub async fn documents_for<K>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Vec<EdiDocument>>
 where
-    K: Send + Sync + Clone + Eq + std::hash::Hash + 'static,
-    DirectoryLoader: Loader<K, Value = Vec<edi_document::Model>, Error = Shared>,
+    K: LoadKey,
+    K::Loader: Loader<K, Value = Vec<edi_document::Model>, Error = Shared>,
 {
-    let rows = loader(ctx)?
-        .load_one(key)
-        .await
-        .map_err(unshare)
-        .gql()?
-        .unwrap_or_default();
+    let rows = load_one(ctx, key).await?.unwrap_or_default();
     Ok(rows.into_iter().map(EdiDocument).collect())
 }
 
@@ -160,11 +155,8 @@ impl EdiInterchange {
         let Some(id) = self.0.answers_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(EdiInterchangeId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, EdiInterchangeId(id))
+            .await?
             .map(EdiInterchange))
     }
     /// What the server answered it with: a TA1 and 997s.
@@ -172,11 +164,8 @@ impl EdiInterchange {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<EdiInterchange>> {
-        let rows = loader(ctx)?
-            .load_one(EdiAnswersTo(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, EdiAnswersTo(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(EdiInterchange).collect())
     }
@@ -202,11 +191,8 @@ impl EdiDocument {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<EdiInterchange>> {
-        Ok(loader(ctx)?
-            .load_one(EdiInterchangeId(self.0.interchange_id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, EdiInterchangeId(self.0.interchange_id))
+            .await?
             .map(EdiInterchange))
     }
     /// Received or sent.
@@ -254,36 +240,21 @@ impl EdiDocument {
         let Some(id) = self.0.order_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OrderId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        Ok(load_one(ctx, OrderId(id)).await?.map(Order))
     }
     /// The ship notice it came with or went out as.
     async fn shipment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Shipment>> {
         let Some(id) = self.0.shipment_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(ShipmentId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Shipment))
+        Ok(load_one(ctx, ShipmentId(id)).await?.map(Shipment))
     }
     /// The invoice it came with or went out as.
     async fn invoice(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Invoice>> {
         let Some(id) = self.0.invoice_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(InvoiceId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Invoice))
+        Ok(load_one(ctx, InvoiceId(id)).await?.map(Invoice))
     }
     /// The inventory report an 846 created.
     async fn inventory_report(
@@ -293,11 +264,8 @@ impl EdiDocument {
         let Some(id) = self.0.inventory_report_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(InventoryReportId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, InventoryReportId(id))
+            .await?
             .map(InventoryReport))
     }
     /// The sell-through report an 852 created.
@@ -308,11 +276,8 @@ impl EdiDocument {
         let Some(id) = self.0.sell_through_report_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(SellThroughReportId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, SellThroughReportId(id))
+            .await?
             .map(SellThroughReport))
     }
     /// The set, ST to SE.
@@ -339,11 +304,8 @@ impl EdiDocument {
         let Some(id) = self.0.acknowledged_by_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(EdiInterchangeId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, EdiInterchangeId(id))
+            .await?
             .map(EdiInterchange))
     }
     /// For an 856: whether it went out later than the partner's window after the goods

@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod graphql;
 pub mod http;
 pub mod inbound;
+pub mod loaders;
 pub mod mapping;
 pub mod outbound;
 pub mod overdue;

@@ -13,11 +13,12 @@ use crate::access::Principal;
 use crate::error::{GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
+use crate::graphql::loading::load_one;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::user_error::{UserErrorObject, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
-use crate::organizations::graphql::{Organization, input_id, loader, organization};
-use crate::organizations::loaders::{OrganizationId, unshare};
+use crate::organizations::graphql::{Organization, input_id, organization};
+use crate::organizations::loaders::OrganizationId;
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::settings::WebhookSettings;
 
@@ -78,12 +79,7 @@ impl WebhookEndpoint {
         let Some(id) = self.0.organization_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OrganizationId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(organization))
+        Ok(load_one(ctx, OrganizationId(id)).await?.map(organization))
     }
     /// Where events are posted.
     async fn url(&self) -> &str {

@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::dataloader::DataLoader;
 use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::http::{WebSocket, WsMessage};
 use async_graphql::parser::types::OperationType;
@@ -30,10 +29,11 @@ use tokio::sync::{mpsc, watch};
 
 use crate::access::Principal;
 use crate::graphql::limits::{self, DocumentLimits};
+use crate::graphql::loading::LoadScope;
 use crate::http::GraphqlState;
 use crate::metrics::Metrics;
-use crate::organizations::loaders::DirectoryLoader;
 use crate::schema::AppSchema;
+use crate::schema::{LoaderSettings, with_loaders};
 
 /// The subprotocol spoken; clients must offer it.
 pub const PROTOCOL: &str = "graphql-transport-ws";
@@ -269,15 +269,10 @@ fn open(
             "RATE_LIMITED",
         );
     };
-    let loader = DataLoader::new(
-        DirectoryLoader {
-            db: state.db.clone(),
-            principal: principal.clone(),
-            crm: state.crm.clone(),
-            retention: state.retention.clone(),
-        },
-        tokio::spawn,
-    );
+    let scope = LoadScope {
+        db: state.db.clone(),
+        principal: principal.clone(),
+    };
     let request = request
         .data(principal)
         .data(state.db.clone())
@@ -285,8 +280,14 @@ fn open(
         .data(state.crm.clone())
         .data(state.webhooks.clone())
         .data(state.bus.clone())
-        .data(crate::graphql::written::Written::default())
-        .data(loader);
+        .data(crate::graphql::written::Written::default());
+    let settings = LoaderSettings {
+        crm: state.crm.clone(),
+        retention: state.retention.clone(),
+        // A subscription's loads are not timed by a request's gate: they gather for a moment.
+        delay: std::time::Duration::from_millis(1),
+    };
+    let request = with_loaders(request, scope, settings, || tokio::spawn);
     let schema: &AppSchema = &state.schema;
     let stream = schema
         .execute_stream_with_session_data(request, session_data.unwrap_or_default())

@@ -15,17 +15,17 @@ use super::bus::{Bus, Published};
 use super::{EventType, Topic};
 use crate::access::Principal;
 use crate::cases::graphql::Case;
+use crate::cases::loaders::CaseId;
 use crate::error::{Error, GqlResult, Result};
+use crate::graphql::loading::{LoadKey, Shared, load_one};
 use crate::graphql::scalars::DateTime;
 use crate::growth::graphql::Lead;
+use crate::growth::loaders::LeadId;
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::orders::graphql::{Order, Shipment};
-use crate::organizations::graphql::loader;
-use crate::organizations::loaders::{
-    CaseId, DirectoryLoader, InventoryReportId, LeadId, OrderId, SellThroughReportId, Shared,
-    ShipmentId, unshare,
-};
+use crate::orders::loaders::{OrderId, ShipmentId};
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
+use crate::reports::loaders::{InventoryReportId, SellThroughReportId};
 
 /// Whether `principal` may see `event`: a partner must be in its audience, a token must
 /// hold the scope its topic needs.
@@ -135,16 +135,10 @@ async fn load<K, M, T>(
     wrap: fn(M) -> T,
 ) -> async_graphql::Result<Option<T>>
 where
-    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    M: Send + Sync + Clone + 'static,
-    DirectoryLoader: Loader<K, Value = M, Error = Shared>,
+    K: LoadKey,
+    K::Loader: Loader<K, Value = M, Error = Shared>,
 {
-    Ok(loader(ctx)?
-        .load_one(key)
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(wrap))
+    Ok(load_one(ctx, key).await?.map(wrap))
 }
 
 macro_rules! from_published {

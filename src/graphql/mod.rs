@@ -7,6 +7,7 @@ pub mod batching;
 pub mod compiled;
 pub mod connection;
 pub mod limits;
+pub mod loading;
 pub mod money;
 pub mod order;
 pub mod scalars;

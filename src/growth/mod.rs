@@ -5,5 +5,6 @@ pub mod campaigns;
 pub mod deals;
 pub mod graphql;
 pub mod leads;
+pub mod loaders;
 pub mod model;
 pub mod opportunities;

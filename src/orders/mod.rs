@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod change;
 pub mod history;
 pub mod lifecycle;
+pub mod loaders;
 pub mod model;
 pub mod queries;
 pub mod reactions;

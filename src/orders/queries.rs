@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::model::OrderFilter;
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
-use crate::organizations::loaders::ChildRelation;
+use crate::graphql::loading::ChildRelation;
 use crate::pagination::{Page, PageRequest, SortKey};
 use crate::store::{self, grouped};
 

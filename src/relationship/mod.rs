@@ -5,6 +5,7 @@
 
 pub mod graphql;
 pub mod interactions;
+pub mod loaders;
 pub mod model;
 pub mod tasks;
 pub mod timeline;

@@ -8,7 +8,7 @@ use sea_orm::{EntityTrait, FromQueryResult, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 use crate::access::Principal;
-use crate::organizations::loaders::{ChildRelation, PARENT_COLUMN};
+use crate::graphql::loading::{ChildRelation, PARENT_COLUMN};
 use crate::pagination::{Keyed, PageRequest, SortKey, SortValue};
 use entity::{case, interaction, interaction_participant as participant, order, survey_response};
 

@@ -9,6 +9,7 @@ use super::service::{
 };
 use crate::access::Principal;
 use crate::catalog::graphql::Product;
+use crate::catalog::loaders::ProductId;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
@@ -16,26 +17,18 @@ use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::money;
-use crate::organizations::graphql::{
-    IndustrySegment, Organization, input_id, loader, organization_by_id,
-};
-use crate::organizations::loaders::{
-    InventoryLinesOf, InventoryReportId, ProductId, SellThroughLinesOf, SellThroughReportId,
-    unshare,
-};
+use crate::organizations::graphql::{IndustrySegment, Organization, input_id, organization_by_id};
 use crate::pagination::{PageRequest, Sort, SortKey};
+use crate::reports::loaders::{
+    InventoryLinesOf, InventoryReportId, SellThroughLinesOf, SellThroughReportId,
+};
 use crate::settings::TradeSettings;
 use entity::{
     inventory_report, inventory_report_line, sell_through_report, sell_through_report_line,
 };
 
 async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<Product>> {
-    Ok(loader(ctx)?
-        .load_one(ProductId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(Product))
+    Ok(load_one(ctx, ProductId(id)).await?.map(Product))
 }
 
 /// What a distributor or dealer held on a date, per SKU (X12 846).
@@ -73,20 +66,14 @@ impl InventoryReport {
         let Some(id) = self.0.replaced_by else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(InventoryReportId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, InventoryReportId(id))
+            .await?
             .map(InventoryReport))
     }
     /// Stock per SKU.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InventoryReportLine>> {
-        let rows = loader(ctx)?
-            .load_one(InventoryLinesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, InventoryLinesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(InventoryReportLine).collect())
     }
@@ -161,20 +148,14 @@ impl SellThroughReport {
         let Some(id) = self.0.replaced_by else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(SellThroughReportId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, SellThroughReportId(id))
+            .await?
             .map(SellThroughReport))
     }
     /// Sales per SKU and segment.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SellThroughReportLine>> {
-        let rows = loader(ctx)?
-            .load_one(SellThroughLinesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, SellThroughLinesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(SellThroughReportLine).collect())
     }
@@ -443,6 +424,7 @@ impl ReportQuery {
     }
 }
 
+use crate::graphql::loading::load_one;
 use service::check_lines;
 
 /// Stock of one SKU.

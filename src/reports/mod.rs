@@ -3,6 +3,7 @@
 //! sell-through by period). No GraphQL outside `graphql`.
 
 pub mod graphql;
+pub mod loaders;
 pub mod service;
 
 /// Most lines one stock or sell-through report may carry.

@@ -107,3 +107,117 @@ pub fn catalog() -> Catalog {
 pub fn sdl() -> String {
     schema_builder(&LimitSettings::default()).finish().sdl()
 }
+
+/// What a request's loaders need beyond its scope.
+pub struct LoaderSettings {
+    pub crm: crate::settings::CrmSettings,
+    pub retention: std::sync::Arc<crate::analytics::cache::RetentionCache>,
+    /// How long a loader gathers keys before it loads them.
+    pub delay: std::time::Duration,
+}
+
+/// Adds every domain's loader to `request`, each loading for `scope`; `spawner` makes the
+/// function each of them runs its batches with.
+pub fn with_loaders<S, R>(
+    request: async_graphql::Request,
+    scope: crate::graphql::loading::LoadScope,
+    settings: LoaderSettings,
+    spawner: impl Fn() -> S,
+) -> async_graphql::Request
+where
+    S: Fn(futures_util::future::BoxFuture<'static, ()>) -> R + Send + Sync + 'static,
+{
+    use async_graphql::dataloader::DataLoader;
+    fn loader<T: Send + Sync + 'static, S, R>(
+        loader: T,
+        spawner: S,
+        delay: std::time::Duration,
+    ) -> DataLoader<T>
+    where
+        S: Fn(futures_util::future::BoxFuture<'static, ()>) -> R + Send + Sync + 'static,
+    {
+        DataLoader::new(loader, spawner).delay(delay)
+    }
+    let delay = settings.delay;
+    request
+        .data(loader(
+            crate::organizations::loaders::DirectoryLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::graphql::loading::RelationLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::auth::loaders::AuthLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::catalog::loaders::CatalogLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::orders::loaders::OrderLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::reports::loaders::ReportLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::edi::loaders::EdiLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::relationship::loaders::RelationshipLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::cases::loaders::CaseLoader {
+                scope: scope.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::growth::loaders::GrowthLoader {
+                scope: scope.clone(),
+                crm: settings.crm.clone(),
+            },
+            spawner(),
+            delay,
+        ))
+        .data(loader(
+            crate::analytics::loaders::AnalyticsLoader {
+                scope,
+                crm: settings.crm,
+                retention: settings.retention,
+            },
+            spawner(),
+            delay,
+        ))
+}

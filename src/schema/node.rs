@@ -5,36 +5,37 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use crate::access::Principal;
 use crate::auth::graphql::User;
+use crate::auth::loaders::{ApiTokenId, UserId};
 use crate::auth::tokens_graphql::ApiToken;
 use crate::cases::graphql::{Case, CaseRoute, SurveyResponse};
+use crate::cases::loaders::{CaseId, CaseRouteId, SurveyResponseId};
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};
+use crate::catalog::loaders::{
+    PartnerTierId, PriceListId, ProductId, ProductSpecId, TierMembershipId,
+};
 use crate::edi::graphql::{EdiDocument, EdiInterchange};
+use crate::edi::loaders::{EdiDocumentId, EdiInterchangeId};
 use crate::error::{Error, GqlResult};
 use crate::events::graphql::{Event, WebhookDelivery, WebhookEndpoint};
 use crate::events::webhooks;
 use crate::graphql::compiled::spec::{Catalog, Shape};
 use crate::graphql::compiled::{self, Compiled};
+use crate::graphql::loading::load_one;
 use crate::growth::graphql::{Campaign, DealRegistration, Lead, Opportunity};
+use crate::growth::loaders::{CampaignId, OpportunityId};
+use crate::growth::loaders::{DealRegistrationId, LeadId};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
+use crate::orders::loaders::{InvoiceId, OrderId, ShipmentId};
 use crate::organizations::graphql::{
     Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer,
-    Organization, PublicInterestOrganization, Supplier, loader,
+    Organization, PublicInterestOrganization, Supplier,
 };
-use crate::organizations::loaders::{
-    AddressId, ApiTokenId, ChannelLinkId, ContactId, OrganizationId, PartnerTierId, PriceListId,
-    ProductId, ProductSpecId, TierMembershipId, UserId, unshare,
-};
-use crate::organizations::loaders::{CampaignId, OpportunityId};
-use crate::organizations::loaders::{CaseId, CaseRouteId, SurveyResponseId};
-use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
-use crate::organizations::loaders::{DealRegistrationId, LeadId};
-use crate::organizations::loaders::{EdiDocumentId, EdiInterchangeId};
-use crate::organizations::loaders::{
-    InventoryReportId, InvoiceId, OrderId, SellThroughReportId, ShipmentId,
-};
+use crate::organizations::loaders::{AddressId, ChannelLinkId, ContactId, OrganizationId};
 use crate::relationship::graphql::{Commitment, Interaction, Task};
+use crate::relationship::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
+use crate::reports::loaders::{InventoryReportId, SellThroughReportId};
 use sea_orm::DatabaseConnection;
 
 /// Most ids one `nodes` call accepts.
@@ -100,175 +101,90 @@ impl From<Organization> for Node {
 }
 
 async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option<Node>> {
-    let loader = loader(ctx)?;
     let node = match gid.node_type {
-        NodeType::Organization => loader
-            .load_one(OrganizationId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Organization => load_one(ctx, OrganizationId(gid.id))
+            .await?
             .map(|m| crate::organizations::graphql::organization(m).into()),
-        NodeType::Contact => loader
-            .load_one(ContactId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Contact => load_one(ctx, ContactId(gid.id))
+            .await?
             .map(|m| Node::Contact(Contact(m))),
-        NodeType::Address => loader
-            .load_one(AddressId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Address => load_one(ctx, AddressId(gid.id))
+            .await?
             .map(|m| Node::Address(Address(m))),
-        NodeType::ChannelLink => loader
-            .load_one(ChannelLinkId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::ChannelLink => load_one(ctx, ChannelLinkId(gid.id))
+            .await?
             .map(|m| Node::ChannelLink(ChannelLink(m))),
-        NodeType::User => loader
-            .load_one(UserId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::User => load_one(ctx, UserId(gid.id))
+            .await?
             .map(|m| Node::User(User::new(m))),
-        NodeType::ApiToken => loader
-            .load_one(ApiTokenId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::ApiToken => load_one(ctx, ApiTokenId(gid.id))
+            .await?
             .map(|m| Node::ApiToken(ApiToken(m))),
-        NodeType::Product => loader
-            .load_one(ProductId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Product => load_one(ctx, ProductId(gid.id))
+            .await?
             .map(|m| Node::Product(Product(m))),
-        NodeType::ProductSpec => loader
-            .load_one(ProductSpecId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::ProductSpec => load_one(ctx, ProductSpecId(gid.id))
+            .await?
             .map(|m| Node::ProductSpec(ProductSpec(m))),
-        NodeType::PriceList => loader
-            .load_one(PriceListId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::PriceList => load_one(ctx, PriceListId(gid.id))
+            .await?
             .map(|m| Node::PriceList(PriceList(m))),
-        NodeType::PartnerTier => loader
-            .load_one(PartnerTierId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::PartnerTier => load_one(ctx, PartnerTierId(gid.id))
+            .await?
             .map(|m| Node::PartnerTier(PartnerTier(m))),
-        NodeType::TierMembership => loader
-            .load_one(TierMembershipId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::TierMembership => load_one(ctx, TierMembershipId(gid.id))
+            .await?
             .map(|m| Node::TierMembership(TierMembership(m))),
-        NodeType::Order => loader
-            .load_one(OrderId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Order => load_one(ctx, OrderId(gid.id))
+            .await?
             .map(|m| Node::Order(Order(m))),
-        NodeType::Shipment => loader
-            .load_one(ShipmentId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Shipment => load_one(ctx, ShipmentId(gid.id))
+            .await?
             .map(|m| Node::Shipment(Shipment(m))),
-        NodeType::Invoice => loader
-            .load_one(InvoiceId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Invoice => load_one(ctx, InvoiceId(gid.id))
+            .await?
             .map(|m| Node::Invoice(Invoice(m))),
-        NodeType::InventoryReport => loader
-            .load_one(InventoryReportId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::InventoryReport => load_one(ctx, InventoryReportId(gid.id))
+            .await?
             .map(|m| Node::InventoryReport(InventoryReport(m))),
-        NodeType::SellThroughReport => loader
-            .load_one(SellThroughReportId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::SellThroughReport => load_one(ctx, SellThroughReportId(gid.id))
+            .await?
             .map(|m| Node::SellThroughReport(SellThroughReport(m))),
-        NodeType::EdiInterchange => loader
-            .load_one(EdiInterchangeId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::EdiInterchange => load_one(ctx, EdiInterchangeId(gid.id))
+            .await?
             .map(|m| Node::EdiInterchange(EdiInterchange(m))),
-        NodeType::EdiDocument => loader
-            .load_one(EdiDocumentId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::EdiDocument => load_one(ctx, EdiDocumentId(gid.id))
+            .await?
             .map(|m| Node::EdiDocument(EdiDocument(m))),
-        NodeType::Interaction => loader
-            .load_one(InteractionId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Interaction => load_one(ctx, InteractionId(gid.id))
+            .await?
             .map(|m| Node::Interaction(Interaction(m))),
-        NodeType::Commitment => loader
-            .load_one(CommitmentId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Commitment => load_one(ctx, CommitmentId(gid.id))
+            .await?
             .map(|m| Node::Commitment(Commitment(m))),
-        NodeType::Task => loader
-            .load_one(TaskId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Task => load_one(ctx, TaskId(gid.id))
+            .await?
             .map(|m| Node::Task(Task(m))),
-        NodeType::Case => loader
-            .load_one(CaseId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Case => load_one(ctx, CaseId(gid.id))
+            .await?
             .map(|m| Node::Case(Case(m))),
-        NodeType::CaseRoute => loader
-            .load_one(CaseRouteId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::CaseRoute => load_one(ctx, CaseRouteId(gid.id))
+            .await?
             .map(|m| Node::CaseRoute(CaseRoute(m))),
-        NodeType::SurveyResponse => loader
-            .load_one(SurveyResponseId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::SurveyResponse => load_one(ctx, SurveyResponseId(gid.id))
+            .await?
             .map(|m| Node::SurveyResponse(SurveyResponse(m))),
-        NodeType::Campaign => loader
-            .load_one(CampaignId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Campaign => load_one(ctx, CampaignId(gid.id))
+            .await?
             .map(|m| Node::Campaign(Campaign(m))),
-        NodeType::Opportunity => loader
-            .load_one(OpportunityId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Opportunity => load_one(ctx, OpportunityId(gid.id))
+            .await?
             .map(|m| Node::Opportunity(Opportunity(m))),
-        NodeType::Lead => loader
-            .load_one(LeadId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::Lead => load_one(ctx, LeadId(gid.id))
+            .await?
             .map(|m| Node::Lead(Lead(m))),
-        NodeType::DealRegistration => loader
-            .load_one(DealRegistrationId(gid.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        NodeType::DealRegistration => load_one(ctx, DealRegistrationId(gid.id))
+            .await?
             .map(|m| Node::DealRegistration(DealRegistration(m))),
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

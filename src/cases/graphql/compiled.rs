@@ -9,6 +9,7 @@ use super::types::{
     Case, CaseCategory, CaseKind, CaseResolution, CaseSeverity, CaseStatus, SurveyResponse,
 };
 use crate::access::Principal;
+use crate::cases::loaders::{CaseId, SurveyResponseId};
 use crate::cases::model::CaseFilter;
 use crate::cases::service;
 use crate::error::Result;
@@ -16,7 +17,6 @@ use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, 
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
 use crate::organizations::graphql::loaded;
-use crate::organizations::loaders::{CaseId, SurveyResponseId};
 use crate::pagination::{PageRequest, Sort};
 use crate::relationship::graphql::{by_id, contact_of, order_of, organization_of, product_of};
 

@@ -6,15 +6,18 @@ use entity::enums;
 use entity::{case, case_note, case_route, survey_response};
 
 use crate::auth::graphql::User;
+use crate::cases::loaders::{CaseId, CaseNotesOf};
 use crate::catalog::graphql::Product;
-use crate::error::GqlResult;
+use crate::catalog::loaders::ProductId;
+use crate::graphql::loading::load_one;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::{GlobalId, NodeType};
 use crate::money;
 use crate::orders::graphql::Order;
-use crate::organizations::graphql::{Contact, Organization, loader, organization_by_id};
-use crate::organizations::loaders::{CaseId, CaseNotesOf, OrderId, ProductId, TaskId, unshare};
+use crate::orders::loaders::OrderId;
+use crate::organizations::graphql::{Contact, Organization, organization_by_id};
 use crate::relationship::graphql::{Task, contact, user};
+use crate::relationship::loaders::TaskId;
 
 /// What a case is.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,24 +141,14 @@ impl Case {
         let Some(id) = self.0.order_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OrderId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        Ok(load_one(ctx, OrderId(id)).await?.map(Order))
     }
     /// The product (SKU) it concerns.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
         let Some(id) = self.0.product_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(ProductId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Product))
+        Ok(load_one(ctx, ProductId(id)).await?.map(Product))
     }
     /// How many units it concerns.
     async fn quantity(&self) -> Option<Decimal> {
@@ -203,12 +196,7 @@ impl Case {
         let Some(id) = self.0.follow_up_task_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(TaskId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Task))
+        Ok(load_one(ctx, TaskId(id)).await?.map(Task))
     }
     /// The customer's satisfaction at close, 1 to 5.
     async fn satisfaction(&self) -> Option<i32> {
@@ -259,11 +247,8 @@ impl Case {
     }
     /// Replies and, for the brand's staff only, internal investigation notes; oldest first.
     async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseNote>> {
-        Ok(loader(ctx)?
-            .load_one(CaseNotesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, CaseNotesOf(self.0.id))
+            .await?
             .unwrap_or_default()
             .into_iter()
             .map(CaseNote)
@@ -376,24 +361,14 @@ impl SurveyResponse {
         let Some(id) = self.0.case_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(CaseId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Case))
+        Ok(load_one(ctx, CaseId(id)).await?.map(Case))
     }
     /// The order it is about.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
         let Some(id) = self.0.order_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OrderId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        Ok(load_one(ctx, OrderId(id)).await?.map(Order))
     }
     /// Satisfaction, 1 (very unhappy) to 5 (very happy).
     async fn satisfaction(&self) -> Option<i32> {

@@ -5,13 +5,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::types::{PriceList, Product, ProductStatus, UnitOfMeasure};
 use crate::access::Principal;
+use crate::catalog::loaders::{PriceListId, ProductId};
 use crate::catalog::model::ProductFilter;
 use crate::catalog::products;
 use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
 use crate::organizations::graphql::loaded;
-use crate::organizations::loaders::{PriceListId, ProductId};
 use crate::pagination::{PageRequest, Sort};
 use sea_orm::sea_query::{Expr, ExprTrait};
 

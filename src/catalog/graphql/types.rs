@@ -7,17 +7,20 @@ use entity::{
 };
 
 use crate::auth::graphql::User;
+use crate::auth::loaders::UserId;
+use crate::catalog::loaders::{
+    EntriesOf, MembershipsOf, PacksOf, PartnerTierId, PriceListId, ProductId, ProductLinesOf,
+    SpecsOf, SuppliersOf,
+};
 use crate::catalog::pricing::Quote;
 use crate::error::GqlResult;
+use crate::graphql::loading::load_one;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
-use crate::organizations::graphql::{Organization, Supplier, loader, organization};
-use crate::organizations::loaders::{
-    EntriesOf, MembershipsOf, OrganizationId, PacksOf, PartnerTierId, PriceListId, ProductId,
-    ProductLinesOf, SpecsOf, SuppliersOf, UserId, unshare,
-};
+use crate::organizations::graphql::{Organization, Supplier, organization};
+use crate::organizations::loaders::OrganizationId;
 
 /// Whether a product can be ordered.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,33 +165,20 @@ impl Product {
     /// The suppliers that make it. Staff see all; a supplier sees itself; buying partners
     /// see none.
     async fn suppliers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductSupplier>> {
-        let rows = loader(ctx)?
-            .load_one(SuppliersOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, SuppliersOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(ProductSupplier).collect())
     }
     /// Its specifications, shared with the suppliers that make it. Others see none.
     async fn specifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductSpec>> {
-        let rows = loader(ctx)?
-            .load_one(SpecsOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .unwrap_or_default();
+        let rows = load_one(ctx, SpecsOf(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(ProductSpec).collect())
     }
     /// The packs it also comes in (a case of 12, …), smallest first. Orders keep the
     /// product's own unit.
     async fn packs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductPack>> {
-        let rows = loader(ctx)?
-            .load_one(PacksOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .unwrap_or_default();
+        let rows = load_one(ctx, PacksOf(self.0.id)).await?.unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|p| ProductPack {
@@ -221,11 +211,7 @@ pub struct ProductSupplier(pub product_supplier::Model);
 impl ProductSupplier {
     /// The supplier.
     async fn supplier(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Supplier>> {
-        let found = loader(ctx)?
-            .load_one(OrganizationId(self.0.supplier_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, OrganizationId(self.0.supplier_id)).await?;
         Ok(found.map(Supplier))
     }
     /// The supplier's own part number for the product.
@@ -247,11 +233,7 @@ impl ProductSpec {
     }
     /// The product it specifies.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        let found = loader(ctx)?
-            .load_one(ProductId(self.0.product_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, ProductId(self.0.product_id)).await?;
         Ok(found.map(Product))
     }
     /// An attribute or a document.
@@ -313,11 +295,8 @@ impl PriceList {
     }
     /// Its prices, by product, then by quantity break.
     async fn entries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PriceListEntry>> {
-        let rows = loader(ctx)?
-            .load_one(EntriesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, EntriesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         let currency = self.0.currency.clone();
         Ok(rows
@@ -348,11 +327,7 @@ pub struct PriceListEntry(pub price_list_entry::Model, pub String);
 impl PriceListEntry {
     /// The product priced.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        let found = loader(ctx)?
-            .load_one(ProductId(self.0.product_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, ProductId(self.0.product_id)).await?;
         Ok(found.map(Product))
     }
     /// The least quantity, in the product's unit, this price applies from.
@@ -408,11 +383,7 @@ impl PartnerTier {
     }
     /// The price list its partners buy from; null unless you are staff or a member.
     async fn price_list(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PriceList>> {
-        let found = loader(ctx)?
-            .load_one(PriceListId(self.0.price_list_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, PriceListId(self.0.price_list_id)).await?;
         Ok(found.map(PriceList))
     }
     /// Days from invoice to due date.
@@ -425,11 +396,8 @@ impl PartnerTier {
     }
     /// What the tier asks of its partners.
     async fn obligations(&self, ctx: &Context<'_>) -> async_graphql::Result<TierObligations> {
-        let lines = loader(ctx)?
-            .load_one(ProductLinesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let lines = load_one(ctx, ProductLinesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(TierObligations {
             required_product_lines: lines,
@@ -466,11 +434,7 @@ impl TierMembership {
     }
     /// The member.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        let found = loader(ctx)?
-            .load_one(OrganizationId(self.0.organization_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, OrganizationId(self.0.organization_id)).await?;
         Ok(found.map(organization))
     }
     /// The tier.
@@ -490,11 +454,7 @@ impl TierMembership {
         let Some(id) = self.0.assigned_by else {
             return Ok(None);
         };
-        let found = loader(ctx)?
-            .load_one(UserId(id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, UserId(id)).await?;
         Ok(found.map(User::new))
     }
     /// Why the tier was assigned.
@@ -504,11 +464,7 @@ impl TierMembership {
 }
 
 async fn tier(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Option<PartnerTier>> {
-    let found = loader(ctx)?
-        .load_one(PartnerTierId(id))
-        .await
-        .map_err(unshare)
-        .gql()?;
+    let found = load_one(ctx, PartnerTierId(id)).await?;
     Ok(found.map(PartnerTier))
 }
 
@@ -517,11 +473,8 @@ pub async fn memberships(
     ctx: &Context<'_>,
     organization: uuid::Uuid,
 ) -> async_graphql::Result<Vec<TierMembership>> {
-    let rows = loader(ctx)?
-        .load_one(MembershipsOf(organization))
-        .await
-        .map_err(unshare)
-        .gql()?
+    let rows = load_one(ctx, MembershipsOf(organization))
+        .await?
         .unwrap_or_default();
     Ok(rows.into_iter().map(TierMembership).collect())
 }
@@ -555,11 +508,7 @@ impl PriceQuote {
     }
     /// The buyer priced for.
     async fn buyer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        let found = loader(ctx)?
-            .load_one(OrganizationId(self.0.buyer_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, OrganizationId(self.0.buyer_id)).await?;
         Ok(found.map(organization))
     }
     /// The quantity priced, in the product's unit.

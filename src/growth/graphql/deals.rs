@@ -9,21 +9,21 @@ use uuid::Uuid;
 use super::types::Opportunity;
 use crate::access::Principal;
 use crate::catalog::graphql::Product;
+use crate::catalog::loaders::ProductId;
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
+use crate::graphql::loading::load_one;
 use crate::graphql::money::{Money, MoneyInput};
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::growth::deals;
+use crate::growth::loaders::{DealLinesOf, OpportunityId};
 use crate::growth::model::{ApprovedCustomer, DealCustomer, DealFilter, DealState, NewDeal};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::money;
-use crate::organizations::graphql::{
-    Organization, SortDirection, input_id, loader, organization_by_id,
-};
-use crate::organizations::loaders::{DealLinesOf, OpportunityId, ProductId, unshare};
+use crate::organizations::graphql::{Organization, SortDirection, input_id, organization_by_id};
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::settings::{CrmSettings, TradeSettings};
 use entity::{deal_registration, deal_registration_line};
@@ -77,11 +77,8 @@ impl DealRegistration {
     }
     /// The products it covers.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DealRegistrationLine>> {
-        Ok(loader(ctx)?
-            .load_one(DealLinesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, DealLinesOf(self.0.id))
+            .await?
             .unwrap_or_default()
             .into_iter()
             .map(DealRegistrationLine)
@@ -121,12 +118,7 @@ impl DealRegistration {
         let Some(id) = self.0.opportunity_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OpportunityId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Opportunity))
+        Ok(load_one(ctx, OpportunityId(id)).await?.map(Opportunity))
     }
     /// When it was registered.
     async fn created_at(&self) -> DateTime {
@@ -146,11 +138,8 @@ pub struct DealRegistrationLine(pub deal_registration_line::Model);
 impl DealRegistrationLine {
     /// The product.
     async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        Ok(loader(ctx)?
-            .load_one(ProductId(self.0.product_id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, ProductId(self.0.product_id))
+            .await?
             .map(Product))
     }
     /// How many.

@@ -15,18 +15,20 @@ use crate::graphql::compiled::spec::Shape;
 use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
+use crate::graphql::loading::load_one;
 use crate::graphql::money::MoneyInput;
 use crate::graphql::scalars::{Date, DateTime};
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::growth::leads;
+use crate::growth::loaders::{CampaignId, OpportunityId};
 use crate::growth::model::{
     Conversion, DuplicateReason as Reason, LeadFilter, LeadTarget, NewLead, OrganizationChoice,
 };
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::organizations::graphql::{
-    Contact, Organization, OrganizationKind, SortDirection, input_id, loader, organization_by_id,
+    Contact, Organization, OrganizationKind, SortDirection, input_id, organization_by_id,
 };
-use crate::organizations::loaders::{CampaignId, ContactId, OpportunityId, unshare};
+use crate::organizations::loaders::ContactId;
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::relationship::graphql::user;
 use crate::settings::{CrmSettings, TradeSettings};
@@ -143,12 +145,7 @@ impl Lead {
         let Some(id) = self.0.campaign_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(CampaignId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Campaign))
+        Ok(load_one(ctx, CampaignId(id)).await?.map(Campaign))
     }
     /// When it was captured (at the trade show, on the website).
     async fn captured_at(&self) -> DateTime {
@@ -207,12 +204,7 @@ impl Lead {
                 continue;
             };
             let contact = match d.contact_id {
-                Some(id) => loader(ctx)?
-                    .load_one(ContactId(id))
-                    .await
-                    .map_err(unshare)
-                    .gql()?
-                    .map(Contact),
+                Some(id) => load_one(ctx, ContactId(id)).await?.map(Contact),
                 None => None,
             };
             out.push(LeadDuplicate {
@@ -238,12 +230,7 @@ impl Lead {
         let Some(id) = self.0.converted_contact_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(ContactId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Contact))
+        Ok(load_one(ctx, ContactId(id)).await?.map(Contact))
     }
     /// The opportunity it converted into.
     async fn converted_opportunity(
@@ -253,12 +240,7 @@ impl Lead {
         let Some(id) = self.0.converted_opportunity_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OpportunityId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Opportunity))
+        Ok(load_one(ctx, OpportunityId(id)).await?.map(Opportunity))
     }
     /// When it was converted.
     async fn converted_at(&self) -> Option<DateTime> {

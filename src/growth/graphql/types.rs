@@ -6,13 +6,14 @@ use entity::{campaign, opportunity};
 use rust_decimal::{Decimal as Dec, RoundingStrategy};
 
 use crate::auth::graphql::User;
-use crate::error::GqlResult;
+use crate::graphql::loading::load_one;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
+use crate::growth::loaders::{CampaignFiguresOf, CampaignId};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::Order;
-use crate::organizations::graphql::{Organization, loader, organization_by_id};
-use crate::organizations::loaders::{CampaignFiguresOf, CampaignId, OrderId, unshare};
+use crate::orders::loaders::OrderId;
+use crate::organizations::graphql::{Organization, organization_by_id};
 use crate::relationship::graphql::user;
 
 /// How a campaign reaches people.
@@ -79,11 +80,8 @@ impl Campaign {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<crate::growth::model::CampaignFigures> {
-        Ok(loader(ctx)?
-            .load_one(CampaignFiguresOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, CampaignFiguresOf(self.0.id))
+            .await?
             .unwrap_or_default())
     }
 }
@@ -214,24 +212,14 @@ impl Opportunity {
         let Some(id) = self.0.campaign_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(CampaignId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Campaign))
+        Ok(load_one(ctx, CampaignId(id)).await?.map(Campaign))
     }
     /// The order it was won with.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
         let Some(id) = self.0.order_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(OrderId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        Ok(load_one(ctx, OrderId(id)).await?.map(Order))
     }
     /// Why it was lost.
     async fn lost_reason(&self) -> Option<&str> {

@@ -16,10 +16,10 @@ use crate::graphql::compiled::fallback;
 use crate::graphql::compiled::spec::{Catalog, Col, Listing, ObjectSpec, Paging, Shape};
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
+use crate::orders::loaders::{InvoiceId, OrderId, ShipmentId};
 use crate::orders::model::OrderFilter;
 use crate::orders::queries;
 use crate::organizations::graphql::loaded;
-use crate::organizations::loaders::{InvoiceId, OrderId, ShipmentId};
 use crate::pagination::{PageRequest, Sort};
 
 const CURRENCY: Col = Col::of("currency");

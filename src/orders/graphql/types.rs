@@ -6,23 +6,25 @@ use entity::{
 };
 
 use crate::auth::graphql::User;
+use crate::auth::loaders::UserId;
 use crate::catalog::graphql::{PriceSource, Product, UnitOfMeasure};
+use crate::catalog::loaders::ProductId;
 use crate::edi::graphql::{EdiDocument, documents_for};
+use crate::edi::loaders::{EdiDocumentsOfInvoice, EdiDocumentsOfOrder, EdiDocumentsOfShipment};
 use crate::error::GqlResult;
+use crate::graphql::loading::load_one;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
 use crate::orders::history::changes_of;
+use crate::orders::loaders::{
+    EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, PartiesOf, PaymentsOf,
+    ShipmentLinesOf, ShipmentsOf,
+};
 use crate::orders::queries::OrderParties;
-use crate::organizations::graphql::{Address, Organization, loader, organization_by_id};
-use crate::organizations::loaders::{
-    AddressId, EventsOf, InvoiceLinesOf, InvoicesOf, LinesOf, OrderId, OrderLineId, PartiesOf,
-    PaymentsOf, ProductId, ShipmentLinesOf, ShipmentsOf, UserId, unshare,
-};
-use crate::organizations::loaders::{
-    EdiDocumentsOfInvoice, EdiDocumentsOfOrder, EdiDocumentsOfShipment,
-};
+use crate::organizations::graphql::{Address, Organization, organization_by_id};
+use crate::organizations::loaders::AddressId;
 
 /// Which way an order runs.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,12 +104,7 @@ pub struct TradingParty {
 }
 
 async fn parties(ctx: &Context<'_>, order: uuid::Uuid) -> async_graphql::Result<OrderParties> {
-    Ok(loader(ctx)?
-        .load_one(PartiesOf(order))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .unwrap_or_default())
+    Ok(load_one(ctx, PartiesOf(order)).await?.unwrap_or_default())
 }
 
 fn trading_party((code, name): (String, String)) -> TradingParty {
@@ -122,12 +119,7 @@ async fn product(ctx: &Context<'_>, id: uuid::Uuid) -> async_graphql::Result<Opt
             .gql()?;
         return Ok(Some(Product(written)));
     }
-    Ok(loader(ctx)?
-        .load_one(ProductId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(Product))
+    Ok(load_one(ctx, ProductId(id)).await?.map(Product))
 }
 
 /// A sales order to the brand (or a dealer's order to its distributor), or a purchase order
@@ -210,12 +202,7 @@ impl Order {
         let Some(id) = self.0.ship_to_address_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(AddressId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Address))
+        Ok(load_one(ctx, AddressId(id)).await?.map(Address))
     }
     /// A ship-to given by name and address only (an 850's N1/N3/N4 with no id that resolves
     /// to an address of the buyer), kept with the order; null when it ships to an address of
@@ -267,12 +254,7 @@ impl Order {
                     .gql()?;
                 written.as_ref().clone()
             }
-            None => loader(ctx)?
-                .load_one(LinesOf(self.0.id))
-                .await
-                .map_err(unshare)
-                .gql()?
-                .unwrap_or_default(),
+            None => load_one(ctx, LinesOf(self.0.id)).await?.unwrap_or_default(),
         };
         let currency = self.0.currency.clone();
         Ok(rows
@@ -282,21 +264,15 @@ impl Order {
     }
     /// Every step it took, oldest first: who, when, what changed.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderEvent>> {
-        let rows = loader(ctx)?
-            .load_one(EventsOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, EventsOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(OrderEvent).collect())
     }
     /// Its ship notices, oldest first.
     async fn shipments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Shipment>> {
-        let rows = loader(ctx)?
-            .load_one(ShipmentsOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, ShipmentsOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(Shipment).collect())
     }
@@ -306,11 +282,8 @@ impl Order {
     }
     /// Its invoices, oldest first.
     async fn invoices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Invoice>> {
-        let rows = loader(ctx)?
-            .load_one(InvoicesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, InvoicesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(Invoice).collect())
     }
@@ -489,12 +462,7 @@ impl OrderEvent {
         let Some(id) = self.0.principal_id.filter(|_| person) else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(UserId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(User::new))
+        Ok(load_one(ctx, UserId(id)).await?.map(User::new))
     }
     /// What it changed.
     async fn changes(&self) -> Vec<OrderChange> {
@@ -534,12 +502,7 @@ impl Shipment {
     }
     /// The order it ships.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
-        Ok(loader(ctx)?
-            .load_one(OrderId(self.0.order_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        Ok(load_one(ctx, OrderId(self.0.order_id)).await?.map(Order))
     }
     /// The carrier.
     async fn carrier(&self) -> &str {
@@ -563,11 +526,8 @@ impl Shipment {
     }
     /// What it carries.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShipmentLine>> {
-        let rows = loader(ctx)?
-            .load_one(ShipmentLinesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, ShipmentLinesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         Ok(rows.into_iter().map(ShipmentLine).collect())
     }
@@ -581,11 +541,7 @@ async fn order_line(
     ctx: &Context<'_>,
     id: uuid::Uuid,
 ) -> async_graphql::Result<Option<order_line::Model>> {
-    loader(ctx)?
-        .load_one(OrderLineId(id))
-        .await
-        .map_err(unshare)
-        .gql()
+    load_one(ctx, OrderLineId(id)).await
 }
 
 /// One line of a ship notice.
@@ -639,12 +595,7 @@ impl Invoice {
     }
     /// The order it invoices.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
-        Ok(loader(ctx)?
-            .load_one(OrderId(self.0.order_id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .map(Order))
+        Ok(load_one(ctx, OrderId(self.0.order_id)).await?.map(Order))
     }
     /// The day it was issued.
     async fn issued_on(&self) -> Date {
@@ -683,11 +634,8 @@ impl Invoice {
     }
     /// What it invoices.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InvoiceLine>> {
-        let rows = loader(ctx)?
-            .load_one(InvoiceLinesOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, InvoiceLinesOf(self.0.id))
+            .await?
             .unwrap_or_default();
         let currency = self.0.currency.clone();
         Ok(rows
@@ -697,11 +645,8 @@ impl Invoice {
     }
     /// Payments against it, oldest first.
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Payment>> {
-        let rows = loader(ctx)?
-            .load_one(PaymentsOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        let rows = load_one(ctx, PaymentsOf(self.0.id))
+            .await?
             .unwrap_or_default();
         let currency = self.0.currency.clone();
         Ok(rows

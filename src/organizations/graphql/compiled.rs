@@ -17,11 +17,12 @@ use crate::graphql::compiled::spec::{
     AbstractSpec, Asked, Catalog, Col, Listing, ObjectSpec, Paging, Shape,
 };
 use crate::graphql::compiled::values::{self, enumeration};
+use crate::graphql::loading::{ChildRelation, LoadKey, Shared, load_many};
 use crate::ids::NodeType;
-use crate::organizations::graphql::{loader, organization};
+use crate::organizations::graphql::organization;
 use crate::organizations::loaders::{
-    AddressId, AddressRelation, ChannelLinkId, ChildRelation, ContactId, ContactRelation,
-    DirectoryLoader, LinkRelation, OrganizationId, OrganizationRelation, Shared, unshare,
+    AddressId, AddressRelation, ChannelLinkId, ContactId, ContactRelation, LinkRelation,
+    OrganizationId, OrganizationRelation,
 };
 use crate::organizations::model::LinkEnd;
 use crate::pagination::{PageArgs, PageRequest, Sort, SortKey};
@@ -35,18 +36,14 @@ pub(crate) fn loaded<K, M, T>(
     wrap: fn(M) -> T,
 ) -> Fallback
 where
-    K: Clone + Eq + std::hash::Hash + Send + Sync + 'static,
+    K: LoadKey,
     M: Clone + Send + Sync + 'static,
     T: async_graphql::OutputType + Send + Sync + 'static,
-    DirectoryLoader: Loader<K, Value = M, Error = Shared>,
+    K::Loader: Loader<K, Value = M, Error = Shared>,
 {
     fallback::<T, _>(move |ctx, ids| {
         Box::pin(async move {
-            let found = loader(ctx)?
-                .load_many(ids.into_iter().map(key))
-                .await
-                .map_err(unshare)
-                .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+            let found = load_many(ctx, ids.into_iter().map(key)).await?;
             Ok(found.into_iter().map(|(k, m)| (id(&k), wrap(m))).collect())
         })
     })

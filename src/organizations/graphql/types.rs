@@ -1,19 +1,19 @@
 //! Organizations, contacts, addresses and channel links as GraphQL types.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, InputObject, Interface, Object};
 use entity::{address, channel_link, contact, enums, organization};
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
 use super::super::loaders::{
-    AddressRelation, ChildRelation, ContactRelation, CountKey, DirectoryLoader, LinkRelation,
-    OrganizationId, OrganizationRelation, PageKey, UserId, unshare,
+    AddressRelation, ContactRelation, LinkRelation, OrganizationId, OrganizationRelation,
 };
 use super::super::model::{LinkEnd, LinkFilter};
 use crate::auth::graphql::User;
+use crate::auth::loaders::UserId;
 use crate::error::{Error, GqlResult};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::loading::{ChildRelation, CountKey, PageKey, load_one};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::ids::{GlobalId, NodeType};
 use crate::pagination::{Page, PageRequest, Sort, SortKey};
@@ -189,12 +189,6 @@ impl From<ChannelLinkFilter> for LinkFilter {
     }
 }
 
-pub(crate) fn loader<'a>(
-    ctx: &Context<'a>,
-) -> async_graphql::Result<&'a DataLoader<DirectoryLoader>> {
-    ctx.data::<DataLoader<DirectoryLoader>>()
-}
-
 /// Counts one parent's children through the count loader.
 pub(crate) struct RelationCount<R> {
     pub(crate) key: CountKey<R>,
@@ -203,12 +197,7 @@ pub(crate) struct RelationCount<R> {
 impl<R: ChildRelation> Counter for RelationCount<R> {
     fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
         Box::pin(async move {
-            let n = loader(ctx)?
-                .load_one(self.key.clone())
-                .await
-                .map_err(unshare)
-                .gql()?
-                .unwrap_or(0);
+            let n = load_one(ctx, self.key.clone()).await?.unwrap_or(0);
             Ok(i64::try_from(n).unwrap_or(i64::MAX))
         })
     }
@@ -232,16 +221,16 @@ where
     N: async_graphql::OutputType,
 {
     let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
-    let loaded: Page<R::Model> = loader(ctx)?
-        .load_one(PageKey {
+    let loaded: Page<R::Model> = load_one(
+        ctx,
+        PageKey {
             parent,
             relation: relation.clone(),
             page,
-        })
-        .await
-        .map_err(unshare)
-        .gql()?
-        .unwrap_or_default();
+        },
+    )
+    .await?
+    .unwrap_or_default();
     Ok(connection(
         loaded,
         sort.key,
@@ -257,12 +246,7 @@ pub async fn organization_by_id(
     ctx: &Context<'_>,
     id: Uuid,
 ) -> async_graphql::Result<Option<Organization>> {
-    Ok(loader(ctx)?
-        .load_one(OrganizationId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(organization))
+    Ok(load_one(ctx, OrganizationId(id)).await?.map(organization))
 }
 
 /// The API type of an organization, chosen by its kind.
@@ -686,11 +670,7 @@ macro_rules! organization_type {
                 let Some(owner) = self.0.account_owner_id else {
                     return Ok(None);
                 };
-                Ok(loader(ctx)?
-                    .load_one(UserId(owner))
-                    .await
-                    .map_err(unshare)
-                    .gql()?
+                Ok(load_one(ctx, UserId(owner)).await?
                     .map(User::new))
             }
             /// Organizations whose parent it is, by name.
@@ -822,11 +802,7 @@ macro_rules! organization_type {
                 if principal.partner_organization().is_some_and(|own| own != self.0.id) {
                     return Ok(None);
                 }
-                let found = loader(ctx)?
-                    .load_one(crate::organizations::loaders::ExposureOf(self.0.id))
-                    .await
-                    .map_err(unshare)
-                    .gql()?
+                let found = load_one(ctx, crate::orders::loaders::ExposureOf(self.0.id)).await?
                     .unwrap_or_default();
                 Ok(Some(
                     found
@@ -898,11 +874,7 @@ async fn parent_of(
     let Some(parent) = m.parent_id else {
         return Ok(None);
     };
-    let found = loader(ctx)?
-        .load_one(OrganizationId(parent))
-        .await
-        .map_err(unshare)
-        .gql()?;
+    let found = load_one(ctx, OrganizationId(parent)).await?;
     Ok(found.map(organization))
 }
 
@@ -1029,11 +1001,7 @@ impl Contact {
     }
     /// The organization this person works at.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = loader(ctx)?
-            .load_one(OrganizationId(self.0.organization_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, OrganizationId(self.0.organization_id)).await?;
         found.map(organization).ok_or_else(|| {
             Error::NotFound("the contact's organization is not visible".into()).into_graphql()
         })
@@ -1080,19 +1048,19 @@ impl Contact {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<MarketingConsent>> {
-        Ok(loader(ctx)?
-            .load_one(crate::organizations::loaders::ConsentHistoryOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| MarketingConsent {
-                status: e.status.into(),
-                changed_at: Some(DateTime(e.recorded_at)),
-                source: Some(e.channel),
-            })
-            .collect())
+        Ok(load_one(
+            ctx,
+            crate::organizations::loaders::ConsentHistoryOf(self.0.id),
+        )
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| MarketingConsent {
+            status: e.status.into(),
+            changed_at: Some(DateTime(e.recorded_at)),
+            source: Some(e.channel),
+        })
+        .collect())
     }
     /// When it was archived.
     async fn archived_at(&self) -> Option<DateTime> {
@@ -1199,11 +1167,7 @@ impl Address {
     }
     /// The organization at this address.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        let found = loader(ctx)?
-            .load_one(OrganizationId(self.0.organization_id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, OrganizationId(self.0.organization_id)).await?;
         found.map(organization).ok_or_else(|| {
             Error::NotFound("the address's organization is not visible".into()).into_graphql()
         })
@@ -1330,11 +1294,8 @@ impl ChannelLink {
 }
 
 async fn end_of(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Organization> {
-    loader(ctx)?
-        .load_one(OrganizationId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
+    load_one(ctx, OrganizationId(id))
+        .await?
         .map(organization)
         .ok_or_else(|| {
             Error::NotFound("the linked organization is not visible".into()).into_graphql()

@@ -14,9 +14,9 @@ use crate::graphql::compiled::spec::{Asked, Catalog, Col, Listing, ObjectSpec, P
 use crate::graphql::compiled::values::{self, enumeration};
 use crate::ids::NodeType;
 use crate::organizations::graphql::loaded;
-use crate::organizations::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::pagination::{PageRequest, Sort};
 use crate::relationship::interactions;
+use crate::relationship::loaders::{CommitmentId, InteractionId, TaskId};
 use crate::relationship::model::InteractionFilter;
 
 /// The interactions a page of `Query.interactions` reads.

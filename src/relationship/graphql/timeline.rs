@@ -8,14 +8,15 @@ use uuid::Uuid;
 use super::types::Interaction;
 use crate::access::Principal;
 use crate::cases::graphql::{Case, SurveyResponse};
+use crate::cases::loaders::{CaseId, SurveyResponseId};
 use crate::error::GqlResult;
 use crate::graphql::connection::{Conn, connection, page_args};
+use crate::graphql::loading::{CountKey, PageKey, load_many, load_one};
 use crate::orders::graphql::Order;
-use crate::organizations::graphql::{RelationCount, SortDirection, loader};
-use crate::organizations::loaders::{
-    CaseId, CountKey, InteractionId, OrderId, PageKey, SurveyResponseId, unshare,
-};
+use crate::orders::loaders::OrderId;
+use crate::organizations::graphql::{RelationCount, SortDirection};
 use crate::pagination::{Keyed, Page, PageRequest, Sort, SortKey, SortValue};
+use crate::relationship::loaders::InteractionId;
 use crate::relationship::timeline::{self, TimelineOf, TimelineRelation, TimelineRow};
 
 /// One item of a timeline.
@@ -112,16 +113,16 @@ pub async fn timeline_connection(
         descending: order_by.is_none_or(|o| o.direction == SortDirection::Desc),
     };
     let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
-    let rows: Page<TimelineRow> = loader(ctx)?
-        .load_one(PageKey {
+    let rows: Page<TimelineRow> = load_one(
+        ctx,
+        PageKey {
             parent,
             relation: relation.clone(),
             page,
-        })
-        .await
-        .map_err(unshare)
-        .gql()?
-        .unwrap_or_default();
+        },
+    )
+    .await?
+    .unwrap_or_default();
     let mut items = items_of(ctx, &rows.items).await?;
     let entries = Page {
         items: rows
@@ -154,23 +155,28 @@ async fn items_of(
             .map(|r| r.id)
             .collect()
     };
-    let loader = loader(ctx)?;
     let (interactions, orders, cases, surveys) = futures_util::try_join!(
-        loader.load_many(
+        load_many(
+            ctx,
             ids(timeline::TimelineKind::Interaction)
                 .into_iter()
                 .map(InteractionId)
         ),
-        loader.load_many(ids(timeline::TimelineKind::Order).into_iter().map(OrderId)),
-        loader.load_many(ids(timeline::TimelineKind::Case).into_iter().map(CaseId)),
-        loader.load_many(
+        load_many(
+            ctx,
+            ids(timeline::TimelineKind::Order).into_iter().map(OrderId)
+        ),
+        load_many(
+            ctx,
+            ids(timeline::TimelineKind::Case).into_iter().map(CaseId)
+        ),
+        load_many(
+            ctx,
             ids(timeline::TimelineKind::SurveyResponse)
                 .into_iter()
                 .map(SurveyResponseId)
         ),
-    )
-    .map_err(unshare)
-    .gql()?;
+    )?;
     let mut out = HashMap::with_capacity(rows.len());
     out.extend(
         interactions

@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use crate::access::Principal;
 use crate::auth::graphql::User;
+use crate::auth::loaders::UserId;
 use crate::error::GqlResult;
+use crate::graphql::loading::{load_many, load_one};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::ids::{GlobalId, NodeType};
-use crate::organizations::graphql::{Contact, Organization, loader, organization_by_id};
-use crate::organizations::loaders::{
-    CommitmentsOf, ContactId, InteractionId, ParticipantsOf, UserId, unshare,
-};
+use crate::organizations::graphql::{Contact, Organization, organization_by_id};
+use crate::organizations::loaders::ContactId;
+use crate::relationship::loaders::{CommitmentsOf, InteractionId, ParticipantsOf};
 use crate::settings::CrmSettings;
 
 /// How an interaction took place.
@@ -72,12 +73,7 @@ pub enum TaskStatus {
 
 pub async fn user(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<User>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(loader(ctx)?
-        .load_one(UserId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(User::new))
+    Ok(load_one(ctx, UserId(id)).await?.map(User::new))
 }
 
 pub async fn contact(
@@ -85,12 +81,7 @@ pub async fn contact(
     id: Option<Uuid>,
 ) -> async_graphql::Result<Option<Contact>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(loader(ctx)?
-        .load_one(ContactId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(Contact))
+    Ok(load_one(ctx, ContactId(id)).await?.map(Contact))
 }
 
 async fn interaction_by_id(
@@ -98,12 +89,7 @@ async fn interaction_by_id(
     id: Option<Uuid>,
 ) -> async_graphql::Result<Option<Interaction>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(loader(ctx)?
-        .load_one(InteractionId(id))
-        .await
-        .map_err(unshare)
-        .gql()?
-        .map(Interaction))
+    Ok(load_one(ctx, InteractionId(id)).await?.map(Interaction))
 }
 
 fn today(ctx: &Context<'_>) -> async_graphql::Result<chrono::NaiveDate> {
@@ -120,11 +106,8 @@ impl Interaction {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<entity::interaction_participant::Model>> {
-        Ok(loader(ctx)?
-            .load_one(ParticipantsOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, ParticipantsOf(self.0.id))
+            .await?
             .unwrap_or_default())
     }
 }
@@ -168,11 +151,7 @@ impl Interaction {
             .iter()
             .filter_map(|p| p.user_id.map(UserId))
             .collect();
-        let found = loader(ctx)?
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_many(ctx, ids.iter().copied()).await?;
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id).cloned().map(User::new))
@@ -185,11 +164,7 @@ impl Interaction {
             .iter()
             .filter_map(|p| p.contact_id.map(ContactId))
             .collect();
-        let found = loader(ctx)?
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_many(ctx, ids.iter().copied()).await?;
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id).cloned().map(Contact))
@@ -197,11 +172,8 @@ impl Interaction {
     }
     /// What was promised, by due day.
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
-        Ok(loader(ctx)?
-            .load_one(CommitmentsOf(self.0.id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, CommitmentsOf(self.0.id))
+            .await?
             .unwrap_or_default()
             .into_iter()
             .map(Commitment)
@@ -338,11 +310,8 @@ impl Task {
         let Some(id) = self.0.case_id else {
             return Ok(None);
         };
-        Ok(loader(ctx)?
-            .load_one(crate::organizations::loaders::CaseId(id))
-            .await
-            .map_err(unshare)
-            .gql()?
+        Ok(load_one(ctx, crate::cases::loaders::CaseId(id))
+            .await?
             .map(crate::cases::graphql::Case))
     }
     /// Who has to do it; null while unassigned.

@@ -1,153 +1,26 @@
-//! Analytics in GraphQL: figures per customer on every organization, the portfolio of a
-//! seller's customers, service figures, and scorecards of distributors and suppliers.
+//! Analytics as the API shows it: figures, portfolios, service figures and scorecards.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use async_graphql::dataloader::Loader;
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums;
 use sea_orm::ActiveEnum;
 use uuid::Uuid;
 
-use super::channel::{self, DistributorScore, SupplierScore};
-use super::customers::{self, CustomerFigures as Figures};
-use super::portfolio::{self, Period, Scope};
-use super::service::{self, ComplaintDimension, Span, SurveyDimension};
-use super::sql::AsOf;
 use crate::access::Principal;
+use crate::analytics::channel::{DistributorScore, SupplierScore};
+use crate::analytics::customers::{self, CustomerFigures as Figures};
+use crate::analytics::loaders::{DistributorScoreOf, FiguresOf, SupplierScoreOf};
+use crate::analytics::portfolio::{self, Period, Scope};
+use crate::analytics::service::{self, ComplaintDimension, Span, SurveyDimension};
 use crate::error::{Error, GqlResult, Result};
+use crate::graphql::loading::load_one;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
-use crate::ids::NodeType;
-use crate::organizations::graphql::{IndustrySegment, Organization, loader, organization_by_id};
-use crate::organizations::loaders::{DirectoryLoader, Shared, unshare};
+use crate::organizations::graphql::{IndustrySegment, Organization, organization_by_id};
 use crate::settings::{AnalyticsSettings, CrmSettings};
 
-fn settings<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AnalyticsSettings> {
+pub(super) fn settings<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AnalyticsSettings> {
     Ok(&ctx.data::<CrmSettings>()?.analytics)
-}
-
-/// The day figures are worked out for: the one asked for, else today in the business time
-/// zone.
-fn as_of_day(ctx: &Context<'_>, asked: Option<Date>) -> async_graphql::Result<NaiveDate> {
-    Ok(match asked {
-        Some(d) => d.0,
-        None => ctx.data::<CrmSettings>()?.today(),
-    })
-}
-
-/// Who may read analytics: the brand's staff and the operator everything, partners their
-/// own and their downstream's; partner systems need the `orders:read` scope.
-fn ensure_can_read(principal: &Principal) -> Result<()> {
-    principal.ensure_can_read_orders()
-}
-
-/// Loads a batch of `(organization, day)` keys with one call of `load` per day asked about
-/// (or per day and whatever else the key groups by).
-async fn by_day<K, G, V, Fut>(
-    keys: &[K],
-    split: impl Fn(&K) -> (Uuid, G),
-    join: impl Fn(Uuid, G) -> K,
-    load: impl Fn(G, Vec<Uuid>) -> Fut,
-) -> Result<HashMap<K, V>, Shared>
-where
-    K: Eq + std::hash::Hash,
-    G: Copy + Eq + std::hash::Hash,
-    Fut: std::future::Future<Output = Result<HashMap<Uuid, V>>>,
-{
-    let mut days: HashMap<G, Vec<Uuid>> = HashMap::new();
-    for k in keys {
-        let (id, day) = split(k);
-        days.entry(day).or_default().push(id);
-    }
-    let mut out = HashMap::new();
-    for (day, ids) in days {
-        let loaded = load(day, ids).await.map_err(Arc::new)?;
-        out.extend(loaded.into_iter().map(|(id, v)| (join(id, day), v)));
-    }
-    Ok(out)
-}
-
-/// A customer's figures, batched per request: one statement for the orders of every
-/// customer asked about (from the sales rollups, margins included), and only when a field
-/// asked for needs them, one for their segments (and one for segment retention when this
-/// node has none kept for the day).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FiguresOf(pub Uuid, pub NaiveDate, pub customers::Needs);
-
-impl Loader<FiguresOf> for DirectoryLoader {
-    type Value = Figures;
-    type Error = Shared;
-
-    async fn load(&self, keys: &[FiguresOf]) -> Result<HashMap<FiguresOf, Figures>, Shared> {
-        by_day(
-            keys,
-            |k| (k.0, (k.1, k.2)),
-            |id, (day, needs)| FiguresOf(id, day, needs),
-            |(day, needs), ids| async move {
-                let settings = &self.crm.analytics;
-                customers::figures(
-                    &self.db,
-                    &self.principal,
-                    settings,
-                    &self.retention,
-                    day,
-                    needs,
-                    &ids,
-                )
-                .await
-            },
-        )
-        .await
-    }
-}
-
-/// A distributor's scorecard, batched per request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct DistributorScoreOf(pub Uuid, pub NaiveDate);
-
-impl Loader<DistributorScoreOf> for DirectoryLoader {
-    type Value = DistributorScore;
-    type Error = Shared;
-
-    async fn load(
-        &self,
-        keys: &[DistributorScoreOf],
-    ) -> Result<HashMap<DistributorScoreOf, DistributorScore>, Shared> {
-        by_day(
-            keys,
-            |k| (k.0, k.1),
-            DistributorScoreOf,
-            |day, ids| async move {
-                channel::distributor_scores(&self.db, &self.crm.analytics, day, &ids).await
-            },
-        )
-        .await
-    }
-}
-
-/// A supplier's scorecard, batched per request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SupplierScoreOf(pub Uuid, pub NaiveDate);
-
-impl Loader<SupplierScoreOf> for DirectoryLoader {
-    type Value = SupplierScore;
-    type Error = Shared;
-
-    async fn load(
-        &self,
-        keys: &[SupplierScoreOf],
-    ) -> Result<HashMap<SupplierScoreOf, SupplierScore>, Shared> {
-        by_day(
-            keys,
-            |k| (k.0, k.1),
-            SupplierScoreOf,
-            |day, ids| async move { channel::supplier_scores(&self.db, day, &ids).await },
-        )
-        .await
-    }
 }
 
 /// The figures of organization `id` (already visible to the caller) for the `figures` field.
@@ -172,11 +45,7 @@ pub async fn figures_of(
     let needs = customers::Needs {
         retention: asked(&["lifetimeValueRetention", "segmentRetentionRate"]),
     };
-    let figures = loader(ctx)?
-        .load_one(FiguresOf(id, day, needs))
-        .await
-        .map_err(unshare)
-        .gql()?;
+    let figures = load_one(ctx, FiguresOf(id, day, needs)).await?;
     Ok(figures.map(CustomerFigures))
 }
 
@@ -193,11 +62,7 @@ pub async fn distributor_scorecard(
         return Ok(None);
     }
     let day = as_of_day(ctx, as_of)?;
-    let score = loader(ctx)?
-        .load_one(DistributorScoreOf(id, day))
-        .await
-        .map_err(unshare)
-        .gql()?;
+    let score = load_one(ctx, DistributorScoreOf(id, day)).await?;
     let currency = settings(ctx)?.reporting_currency.clone();
     Ok(score.map(|s| DistributorScorecard {
         as_of: day,
@@ -219,18 +84,14 @@ pub async fn supplier_scorecard(
         return Ok(None);
     }
     let day = as_of_day(ctx, as_of)?;
-    let score = loader(ctx)?
-        .load_one(SupplierScoreOf(id, day))
-        .await
-        .map_err(unshare)
-        .gql()?;
+    let score = load_one(ctx, SupplierScoreOf(id, day)).await?;
     Ok(score.map(SupplierScorecard))
 }
 
 /// Where a customer is on the path from prospect to loyal buyer. The thresholds are in
 /// `analyticsSettings`.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "super::customers::LifecycleStage")]
+#[graphql(remote = "crate::analytics::customers::LifecycleStage")]
 pub enum LifecycleStage {
     /// Never bought.
     Prospect,
@@ -250,7 +111,7 @@ pub enum LifecycleStage {
 /// trailing 12 months; profitable: a trailing-12-month margin of at least
 /// `quadrantMinMargin`.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "super::customers::Quadrant")]
+#[graphql(remote = "crate::analytics::customers::Quadrant")]
 pub enum RelationshipQuadrant {
     /// Loyal and profitable: hold on.
     Partner,
@@ -383,25 +244,25 @@ impl CustomerFigures {
 #[derive(SimpleObject)]
 pub struct AnalyticsSettingsView {
     /// The currency money figures are in; orders in other currencies are not converted.
-    reporting_currency: String,
+    pub(super) reporting_currency: String,
     /// A customer with no order for more than this many days is AT_RISK.
-    at_risk_after_days: u32,
+    pub(super) at_risk_after_days: u32,
     /// A customer with no order for more than this many days is LOST.
-    lost_after_days: u32,
+    pub(super) lost_after_days: u32,
     /// A LOYAL customer has at least this many orders…
-    loyal_min_orders: u32,
+    pub(super) loyal_min_orders: u32,
     /// …the first at least this many days ago.
-    loyal_min_tenure_days: u32,
+    pub(super) loyal_min_tenure_days: u32,
     /// Orders in the trailing 12 months from which a customer is loyal in the quadrant.
-    quadrant_min_orders: u32,
+    pub(super) quadrant_min_orders: u32,
     /// Trailing-12-month margin from which a customer is profitable in the quadrant.
-    quadrant_min_margin: Money,
+    pub(super) quadrant_min_margin: Money,
     /// Years a customer is expected to stay, in the simple lifetime value.
-    expected_years: Decimal,
+    pub(super) expected_years: Decimal,
     /// The yearly discount rate d of the retention lifetime value (0.1 = 10 %).
-    discount_rate: Decimal,
+    pub(super) discount_rate: Decimal,
     /// Complete months back for which a partner's tier reports are checked.
-    report_months: u32,
+    pub(super) report_months: u32,
 }
 
 /// Calendar periods (UTC).
@@ -599,7 +460,7 @@ impl WinBackCustomer {
 
 /// The customers of one seller: orders placed with it, as of a day.
 pub struct Portfolio {
-    scope: Scope,
+    pub(super) scope: Scope,
 }
 
 fn bounded(field: &str, value: i32, max: i32) -> Result<u32> {
@@ -763,11 +624,7 @@ impl ComplaintCount {
         let Some(id) = self.0.product_id else {
             return Ok(None);
         };
-        let found = loader(ctx)?
-            .load_one(crate::organizations::loaders::ProductId(id))
-            .await
-            .map_err(unshare)
-            .gql()?;
+        let found = load_one(ctx, crate::catalog::loaders::ProductId(id)).await?;
         Ok(found.map(crate::catalog::graphql::Product))
     }
     /// The organization complained for (grouping ORGANIZATION).
@@ -894,7 +751,7 @@ impl CaseHandling {
 /// Service figures over a span of days (UTC), from the cases and survey responses you may
 /// see.
 pub struct ServiceFigures {
-    span: Span,
+    pub(super) span: Span,
 }
 
 /// Service figures over a span of days (UTC), from the cases and survey responses you may
@@ -968,7 +825,7 @@ impl ServiceFigures {
 
 /// Which obligation of the partner's tier.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "super::channel::ObligationKind")]
+#[graphql(remote = "crate::analytics::channel::ObligationKind")]
 pub enum ObligationType {
     /// The product lines the tier requires, bought in the trailing 12 months.
     ProductLines,
@@ -1144,78 +1001,20 @@ impl SupplierScorecard {
     }
 }
 
-#[derive(Default)]
-pub struct AnalyticsQuery;
+/// The day figures are worked out for: the one asked for, else today in the business time
+/// zone.
+pub(super) fn as_of_day(
+    ctx: &Context<'_>,
+    asked: Option<Date>,
+) -> async_graphql::Result<NaiveDate> {
+    Ok(match asked {
+        Some(d) => d.0,
+        None => ctx.data::<CrmSettings>()?.today(),
+    })
+}
 
-#[Object]
-impl AnalyticsQuery {
-    /// The rules and thresholds customer analytics apply.
-    async fn analytics_settings(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<AnalyticsSettingsView> {
-        ensure_can_read(Principal::of(ctx).gql()?).gql()?;
-        let s = settings(ctx)?;
-        Ok(AnalyticsSettingsView {
-            reporting_currency: s.reporting_currency.clone(),
-            at_risk_after_days: s.at_risk_after_days,
-            lost_after_days: s.lost_after_days,
-            loyal_min_orders: s.loyal_min_orders,
-            loyal_min_tenure_days: s.loyal_min_tenure_days,
-            quadrant_min_orders: s.quadrant_min_orders,
-            quadrant_min_margin: Money::of(s.quadrant_min_margin, &s.reporting_currency),
-            expected_years: Decimal(s.expected_years),
-            discount_rate: Decimal(s.discount_rate),
-            report_months: s.report_months,
-        })
-    }
-
-    /// The portfolio of one seller's customers. Staff may name any seller (default: the
-    /// brand); a partner sees its own customers only, and naming another seller is
-    /// FORBIDDEN.
-    async fn portfolio(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Whose customers. Default: the brand, or for a partner itself.")]
-        seller_id: Option<ID>,
-        #[graphql(desc = "The day the figures are for. Default: today in the business time zone.")]
-        as_of: Option<Date>,
-    ) -> async_graphql::Result<Portfolio> {
-        let principal = Principal::of(ctx).gql()?;
-        ensure_can_read(principal).gql()?;
-        let asked = crate::ids::argument_id("sellerId", seller_id.as_ref(), NodeType::Organization)
-            .gql()?;
-        let db = &crate::replica::for_figures(ctx).await?;
-        let brand = crate::orders::queries::brand_id(db).await.gql()?;
-        let seller = portfolio::seller_for(principal, asked, brand).gql()?;
-        if organization_by_id(ctx, seller).await?.is_none() {
-            return Err(Error::user(
-                &["sellerId"],
-                crate::error::ErrorCode::NotFound,
-                "no organization with this id",
-            ))
-            .gql();
-        }
-        let day = as_of_day(ctx, as_of)?;
-        Ok(Portfolio {
-            scope: Scope {
-                seller_id: seller,
-                as_of: AsOf::new(day).gql()?,
-            },
-        })
-    }
-
-    /// Service figures over a span of days (UTC, both ends counted, at most ten years):
-    /// from the cases and survey responses you may see.
-    async fn service_figures(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The first day.")] from: Date,
-        #[graphql(desc = "The last day.")] to: Date,
-    ) -> async_graphql::Result<ServiceFigures> {
-        Principal::of(ctx).gql()?.ensure_can_read_crm().gql()?;
-        Ok(ServiceFigures {
-            span: Span::new(from.0, to.0).gql()?,
-        })
-    }
+/// Who may read analytics: the brand's staff and the operator everything, partners their
+/// own and their downstream's; partner systems need the `orders:read` scope.
+pub(super) fn ensure_can_read(principal: &Principal) -> Result<()> {
+    principal.ensure_can_read_orders()
 }

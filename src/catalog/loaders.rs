@@ -1,0 +1,64 @@
+//! The products, prices and tiers a request's resolvers follow, batched per request.
+
+use uuid::Uuid;
+
+use super::{packs, pricing, products, tiers};
+use crate::graphql::loading::{LoadScope, by_id_loader};
+
+/// Loads the catalog for one request, on behalf of its principal.
+pub struct CatalogLoader {
+    pub scope: LoadScope,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProductId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProductSpecId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PriceListId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PartnerTierId(pub Uuid);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TierMembershipId(pub Uuid);
+/// A product's suppliers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SuppliersOf(pub Uuid);
+/// A product's specifications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpecsOf(pub Uuid);
+/// A product's packs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PacksOf(pub Uuid);
+/// A price list's prices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EntriesOf(pub Uuid);
+/// A tier's required product lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProductLinesOf(pub Uuid);
+/// An organization's tier memberships, newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MembershipsOf(pub Uuid);
+
+by_id_loader!(CatalogLoader: ProductId => entity::product::Model, products::by_ids);
+by_id_loader!(CatalogLoader: ProductSpecId => entity::product_spec::Model, products::specs_by_ids);
+by_id_loader!(CatalogLoader: PriceListId => entity::price_list::Model, pricing::by_ids);
+by_id_loader!(CatalogLoader: PartnerTierId => entity::partner_tier::Model, tiers::by_ids);
+by_id_loader!(
+    CatalogLoader: TierMembershipId => entity::tier_membership::Model,
+    tiers::memberships_by_ids
+);
+by_id_loader!(
+    CatalogLoader: SuppliersOf => Vec<entity::product_supplier::Model>,
+    products::suppliers_of
+);
+by_id_loader!(CatalogLoader: SpecsOf => Vec<entity::product_spec::Model>, products::specs_of);
+by_id_loader!(CatalogLoader: PacksOf => Vec<entity::product_unit::Model>, packs::packs_of);
+by_id_loader!(
+    CatalogLoader: EntriesOf => Vec<entity::price_list_entry::Model>,
+    pricing::entries_of
+);
+by_id_loader!(CatalogLoader: ProductLinesOf => Vec<String>, tiers::product_lines_of);
+by_id_loader!(
+    CatalogLoader: MembershipsOf => Vec<entity::tier_membership::Model>,
+    tiers::memberships_of
+);
