@@ -26,7 +26,6 @@ pub mod bus;
 pub mod graphql;
 pub mod retention;
 pub mod socket;
-pub mod subscriptions;
 pub mod webhooks;
 
 /// What an event is about.

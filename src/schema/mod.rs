@@ -17,8 +17,8 @@ use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
 use crate::edi::cross_references_graphql::{CrossReferenceMutation, CrossReferenceQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
+use crate::events::graphql::EventSubscription;
 use crate::events::graphql::{WebhookMutation, WebhookQuery};
-use crate::events::subscriptions::EventSubscription;
 use crate::growth::graphql::{
     DealMutation, DealQuery, GrowthMutation, GrowthQuery, LeadMutation, LeadQuery,
 };
