@@ -10,4 +10,3 @@ pub mod password;
 pub mod secrets;
 pub mod service;
 pub mod throttle;
-pub mod tokens_graphql;

@@ -6,7 +6,6 @@
 pub mod ack;
 pub mod changes;
 pub mod cross_references;
-pub mod cross_references_graphql;
 pub mod envelope;
 pub mod graphql;
 pub mod http;

@@ -11,11 +11,11 @@ use crate::settings::LimitSettings;
 
 use crate::analytics::graphql::AnalyticsQuery;
 use crate::audit::graphql::AuditQuery;
+use crate::auth::graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
-use crate::auth::tokens_graphql::{ApiTokenMutation, ApiTokenQuery};
 use crate::cases::graphql::{CaseMutation, CaseQuery};
 use crate::catalog::graphql::{CatalogMutation, CatalogQuery};
-use crate::edi::cross_references_graphql::{CrossReferenceMutation, CrossReferenceQuery};
+use crate::edi::graphql::{CrossReferenceMutation, CrossReferenceQuery};
 use crate::edi::graphql::{EdiMutation, EdiQuery};
 use crate::events::graphql::EventSubscription;
 use crate::events::graphql::{WebhookMutation, WebhookQuery};

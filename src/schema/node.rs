@@ -4,9 +4,9 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use crate::access::Principal;
+use crate::auth::graphql::ApiToken;
 use crate::auth::graphql::User;
 use crate::auth::loaders::{ApiTokenId, UserId};
-use crate::auth::tokens_graphql::ApiToken;
 use crate::cases::graphql::{Case, CaseRoute, SurveyResponse};
 use crate::cases::loaders::{CaseId, CaseRouteId, SurveyResponseId};
 use crate::catalog::graphql::{PartnerTier, PriceList, Product, ProductSpec, TierMembership};

@@ -1,29 +1,22 @@
-//! X12 traffic in GraphQL: `ediSubmit` takes an interchange as `POST /edi/x12` does, and
-//! `ediDocuments` lists the transaction sets received and sent.
+//! Interchanges, transaction sets and cross-references as the API shows them.
 
 use async_graphql::dataloader::Loader;
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use entity::{edi_document, edi_interchange, enums};
-use futures_util::future::BoxFuture;
-use sea_orm::DatabaseConnection;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entity::{edi_document, edi_interchange, edi_item_reference, edi_location_reference, enums};
 
-use super::inbound;
-use super::service::{self, DocumentFilter};
-use crate::access::Principal;
+use crate::catalog::graphql::Product;
+use crate::catalog::loaders::ProductId;
 use crate::edi::loaders::{EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId};
-use crate::error::{Error, ErrorCode, GqlResult};
-use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::loading::{LoadKey, Shared, load_one};
 use crate::graphql::scalars::DateTime;
-use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
-use crate::ids::{GlobalId, NodeType, argument_id};
+use crate::graphql::user_error::UserErrorObject as UserError;
+use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
 use crate::orders::loaders::{InvoiceId, OrderId, ShipmentId};
-use crate::organizations::graphql::{Organization, organization_by_id};
-use crate::pagination::{PageRequest, Sort, SortKey};
+use crate::organizations::graphql::{Address, Organization, organization_by_id};
+use crate::organizations::loaders::AddressId;
 use crate::reports::graphql::{InventoryReport, SellThroughReport};
 use crate::reports::loaders::{InventoryReportId, SellThroughReportId};
-use crate::settings::TradeSettings;
 
 /// Whether X12 traffic came in from a partner or went out to one.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +57,7 @@ pub enum EdiStatus {
 
 /// Where a set the brand sent stands with the partner's 997.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "super::service::Acknowledgement")]
+#[graphql(remote = "crate::edi::service::Acknowledgement")]
 pub enum EdiAcknowledgement {
     /// Nothing acknowledges it: a 997 the brand sent, or a document received.
     NotExpected,
@@ -286,7 +279,7 @@ impl EdiDocument {
     }
     /// For a set the brand sent: where it stands with the partner's 997.
     async fn acknowledgement(&self) -> EdiAcknowledgement {
-        super::service::Acknowledgement::of(&self.0).into()
+        crate::edi::service::Acknowledgement::of(&self.0).into()
     }
     /// When the partner's 997 is (or was) due; null when none is expected.
     async fn acknowledgement_due_at(&self) -> Option<DateTime> {
@@ -319,127 +312,6 @@ impl EdiDocument {
     }
 }
 
-/// Narrows `ediDocuments`.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct EdiDocumentFilter {
-    /// Only this partner's.
-    pub partner_id: Option<ID>,
-    /// Only received or only sent ones.
-    pub direction: Option<EdiDirection>,
-    /// Only production or only test traffic.
-    pub usage: Option<EdiUsage>,
-    /// Only those with this status.
-    pub status: Option<EdiStatus>,
-    /// Only this transaction set, for example `850`.
-    pub transaction_set: Option<String>,
-    /// Only those of this order.
-    pub order_id: Option<ID>,
-    /// Only those carrying this reference (a PO number).
-    pub reference: Option<String>,
-    /// Only sets the brand sent that stand so with the partner's 997: `OVERDUE` lists those
-    /// whose 997 is past due.
-    pub acknowledgement: Option<EdiAcknowledgement>,
-}
-
-impl EdiDocumentFilter {
-    fn parse(self) -> crate::error::Result<DocumentFilter> {
-        Ok(DocumentFilter {
-            organization_id: argument_id(
-                "filter.partnerId",
-                self.partner_id.as_ref(),
-                NodeType::Organization,
-            )?,
-            direction: self.direction.map(Into::into),
-            usage: self.usage.map(Into::into),
-            status: self.status.map(Into::into),
-            transaction_set: self.transaction_set.map(|t| t.trim().to_owned()),
-            order_id: argument_id("filter.orderId", self.order_id.as_ref(), NodeType::Order)?,
-            reference: self.reference.map(|r| r.trim().to_owned()),
-            acknowledgement: self.acknowledgement.map(Into::into),
-        })
-    }
-}
-
-struct DocumentCount(DocumentFilter);
-
-impl Counter for DocumentCount {
-    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
-        Box::pin(async move {
-            let principal = Principal::of(ctx).gql()?;
-            let db = ctx.data::<DatabaseConnection>()?;
-            let n = service::document_count(db, principal, &self.0)
-                .await
-                .gql()?;
-            Ok(i64::try_from(n).unwrap_or(i64::MAX))
-        })
-    }
-}
-
-#[derive(Default)]
-pub struct EdiQuery;
-
-#[Object]
-impl EdiQuery {
-    /// How an organization trades by X12; null when it is not configured (it is then known
-    /// by its partner code) or not yours to see.
-    async fn edi_partner(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The organization.")] organization_id: ID,
-    ) -> async_graphql::Result<Option<EdiPartner>> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let id = crate::organizations::graphql::input_id(
-            "organizationId",
-            &organization_id,
-            NodeType::Organization,
-        )
-        .map_err(|_| Error::bad_input("organizationId", "organizationId is not an organization id"))
-        .gql()?;
-        Ok(super::partners::of(db, principal, id)
-            .await
-            .gql()?
-            .map(EdiPartner))
-    }
-
-    /// X12 transaction sets received and sent, newest first. Partners see their own.
-    #[allow(clippy::too_many_arguments)]
-    async fn edi_documents(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list.")] filter: Option<EdiDocumentFilter>,
-        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<Conn<EdiDocument>> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let filter = filter.unwrap_or_default().parse().gql()?;
-        let sort = Sort {
-            key: SortKey::CreatedAt,
-            descending: true,
-        };
-        let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
-        let rows = service::documents(db, principal, &filter, &page)
-            .await
-            .gql()?;
-        Ok(connection(
-            rows,
-            SortKey::CreatedAt,
-            DocumentCount(filter),
-            EdiDocument,
-        ))
-    }
-}
-
-/// An X12 interchange to receive.
-#[derive(InputObject)]
-pub struct EdiSubmitInput {
-    /// The interchange, ISA to IEA, with the delimiters its ISA declares.
-    pub document: String,
-}
-
 /// What receiving an interchange stored and answered.
 #[derive(SimpleObject)]
 pub struct EdiSubmitPayload {
@@ -450,74 +322,6 @@ pub struct EdiSubmitPayload {
     pub acknowledgements: Vec<EdiInterchange>,
     /// Why it could not be received at all; empty otherwise.
     pub user_errors: Vec<UserError>,
-}
-
-#[derive(Default)]
-pub struct EdiMutation;
-
-#[Object]
-impl EdiMutation {
-    /// Sets the id an organization uses in the ISA, and the version it is sent. Admins and
-    /// managers. A configured partner is sent its acknowledgements, ship notices and invoices
-    /// (a supplier: the brand's purchase orders) as X12.
-    async fn edi_partner_configure(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The settings.")] input: EdiPartnerConfigureInput,
-    ) -> async_graphql::Result<EdiPartnerPayload> {
-        let result = match input.parse() {
-            Ok(new) => crate::graphql::in_transaction!(ctx, |txn, principal| {
-                super::partners::configure(&txn, principal, new)
-            }),
-            Err(e) => Err(e),
-        };
-        let (row, user_errors) = outcome(result)?;
-        Ok(EdiPartnerPayload {
-            edi_partner: row.map(EdiPartner),
-            user_errors,
-        })
-    }
-
-    /// Receives an X12 interchange exactly as `POST /edi/x12` does: 850 purchase orders
-    /// become sales orders through `orderSubmit`'s path, every functional group is answered
-    /// with a 997, and an interchange refused as a whole with a TA1.
-    async fn edi_submit(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The interchange.")] input: EdiSubmitInput,
-    ) -> async_graphql::Result<EdiSubmitPayload> {
-        let principal = Principal::of(ctx).gql()?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let trade = ctx.data::<TradeSettings>()?;
-        let result = if input.document.trim().is_empty() {
-            Err(Error::user(
-                &["input", "document"],
-                ErrorCode::Required,
-                "send an interchange, ISA to IEA",
-            ))
-        } else {
-            inbound::receive(
-                db,
-                principal,
-                inbound::Received::Text(&input.document),
-                trade,
-            )
-            .await
-        };
-        let (receipt, user_errors) = outcome(result)?;
-        Ok(match receipt {
-            Some(r) => EdiSubmitPayload {
-                interchange: Some(EdiInterchange(r.interchange)),
-                acknowledgements: r.acknowledgements.into_iter().map(EdiInterchange).collect(),
-                user_errors,
-            },
-            None => EdiSubmitPayload {
-                interchange: None,
-                acknowledgements: Vec::new(),
-                user_errors,
-            },
-        })
-    }
 }
 
 /// The X12 release an organization is sent.
@@ -541,7 +345,7 @@ pub enum InterchangeVersion {
 }
 
 impl InterchangeVersion {
-    fn isa(self) -> &'static str {
+    pub(super) fn isa(self) -> &'static str {
         match self {
             InterchangeVersion::V00400 => "00400",
             InterchangeVersion::V00401 => "00401",
@@ -572,7 +376,7 @@ pub enum GroupVersion {
 }
 
 impl GroupVersion {
-    fn gs(self) -> &'static str {
+    pub(super) fn gs(self) -> &'static str {
         match self {
             GroupVersion::V004010 => "004010",
             GroupVersion::V004010Vics => "004010VICS",
@@ -630,90 +434,6 @@ pub struct X12Separators {
     pub segment: String,
 }
 
-/// The separators to send a partner; given, they replace all four, and one left out takes
-/// its default.
-#[derive(InputObject)]
-pub struct X12SeparatorsInput {
-    /// One character, neither a letter, a digit nor a space. Default `*`.
-    pub element: Option<String>,
-    /// One character. Default `:`.
-    pub component: Option<String>,
-    /// One character, or null for none (004010 has none). Left out, `^`.
-    pub repetition: MaybeUndefined<String>,
-    /// One character, optionally followed by `\n` or `\r\n` (`~\n`), or a line break alone
-    /// (`\n`). Default `~`.
-    pub segment: Option<String>,
-}
-
-fn one_separator(field: &str, value: &str) -> crate::error::Result<char> {
-    let mut chars = value.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control() => Ok(c),
-        _ => Err(Error::user(
-            &["input", "separators", field],
-            ErrorCode::Invalid,
-            format!(
-                "{field} must be one character that is not a letter, a digit, white space or a \
-                 control character"
-            ),
-        )),
-    }
-}
-
-impl X12SeparatorsInput {
-    fn parse(self) -> crate::error::Result<super::partners::Separators> {
-        let element = one_separator("element", self.element.as_deref().unwrap_or("*"))?;
-        let component = one_separator("component", self.component.as_deref().unwrap_or(":"))?;
-        let repetition = match self.repetition {
-            MaybeUndefined::Undefined => Some('^'),
-            MaybeUndefined::Null => None,
-            MaybeUndefined::Value(r) => Some(one_separator("repetition", &r)?),
-        };
-        let terminator = self.segment.as_deref().unwrap_or("~");
-        let (segment, line_break) = match terminator {
-            "\n" => ('\n', ""),
-            "\r\n" => ('\r', "\n"),
-            t => {
-                let first = t.chars().next().unwrap_or(' ');
-                let rest = &t[first.len_utf8().min(t.len())..];
-                let line_break = match rest {
-                    "" => "",
-                    "\n" => "\n",
-                    "\r\n" => "\r\n",
-                    _ => {
-                        return Err(Error::user(
-                            &["input", "separators", "segment"],
-                            ErrorCode::Invalid,
-                            "segment must be one character, optionally followed by a line break",
-                        ));
-                    }
-                };
-                (one_separator("segment", &first.to_string())?, line_break)
-            }
-        };
-        let all = [Some(element), Some(component), repetition, Some(segment)];
-        let distinct = all
-            .iter()
-            .flatten()
-            .enumerate()
-            .all(|(i, c)| !all.iter().flatten().skip(i + 1).any(|d| d == c));
-        if !distinct {
-            return Err(Error::user(
-                &["input", "separators"],
-                ErrorCode::Invalid,
-                "the separators must all differ",
-            ));
-        }
-        Ok(super::partners::Separators {
-            element,
-            component,
-            repetition,
-            segment,
-            line_break,
-        })
-    }
-}
-
 /// An organization's trading-partner profile: the ids it uses in the ISA and GS, the versions
 /// it sends and is sent, its separators and encoding, and the acknowledgements it wants.
 pub struct EdiPartner(pub entity::edi_partner::Model);
@@ -737,7 +457,7 @@ impl EdiPartner {
     }
     /// GS02/GS03: its application code; the EDI id unless set.
     async fn group_id(&self) -> String {
-        super::partners::profile_of(&self.0).group_id
+        crate::edi::partners::profile_of(&self.0).group_id
     }
     /// The release it is sent.
     async fn version(&self) -> X12Version {
@@ -754,11 +474,11 @@ impl EdiPartner {
     /// GS08 of what it is sent. Its acknowledgements answer in the version of what they
     /// acknowledge.
     async fn group_version(&self) -> GroupVersion {
-        GroupVersion::of(&super::partners::profile_of(&self.0).group_version)
+        GroupVersion::of(&crate::edi::partners::profile_of(&self.0).group_version)
     }
     /// The separators of what it is sent.
     async fn separators(&self) -> X12Separators {
-        let d = super::partners::profile_of(&self.0).delimiters;
+        let d = crate::edi::partners::profile_of(&self.0).delimiters;
         X12Separators {
             element: d.element.to_string(),
             component: d.component.to_string(),
@@ -797,119 +517,119 @@ impl EdiPartner {
     }
 }
 
-/// A trading-partner profile to set up or change. Fields left out keep what is set (the
-/// defaults, for a new profile).
-#[derive(InputObject)]
-pub struct EdiPartnerConfigureInput {
-    /// The organization.
-    pub organization_id: ID,
-    /// ISA06/ISA08: 2 to 15 letters, digits, `-` or `_`; unique among partners. Required for
-    /// a new profile. An organization not set up is known by its partner code.
-    pub edi_id: Option<String>,
-    /// ISA05/ISA07, an interchange id qualifier (`ZZ`, `01`, `14`, …). Default `ZZ`.
-    pub qualifier: Option<String>,
-    /// GS02/GS03 when it differs from the EDI id; an empty string clears it.
-    pub group_id: Option<String>,
-    /// The release it is sent: sets ISA12 (`00401` or `00501`) and GS08. Default 005010.
-    pub version: Option<X12Version>,
-    /// ISA12 of what it is sent, more precisely than `version`.
-    pub interchange_version: Option<InterchangeVersion>,
-    /// GS08 of what it is sent, more precisely than `version`; of the ISA12's release.
-    pub group_version: Option<GroupVersion>,
-    /// The separators of what it is sent.
-    pub separators: Option<X12SeparatorsInput>,
-    /// Whether it is sent 997s. Default true.
-    pub functional_acks: Option<bool>,
-    /// When it is sent a TA1. Default `WHEN_REQUESTED`.
-    pub interchange_acks: Option<InterchangeAcks>,
-    /// Whether its test interchanges are taken. Default true.
-    pub test_traffic: Option<bool>,
-    /// How the bytes it sends are read. Default `UTF_8`.
-    pub encoding: Option<TextEncoding>,
-    /// Minutes after a set is sent by which its 997 is due: 0 to 43200 (30 days). Default
-    /// 1440.
-    pub ack_window_minutes: Option<i32>,
-    /// Minutes after goods ship by which their 856 is due: 0 to 43200. Default 1440.
-    pub ship_notice_window_minutes: Option<i32>,
-}
-
-/// A window in minutes: 0 to 30 days.
-fn window(field: &str, value: Option<i32>) -> crate::error::Result<Option<i32>> {
-    match value {
-        Some(v) if !(0..=43_200).contains(&v) => Err(Error::user(
-            &["input", field],
-            ErrorCode::OutOfRange,
-            format!("{field} must be from 0 to 43200; it was {v}"),
-        )),
-        v => Ok(v),
-    }
-}
-
-impl EdiPartnerConfigureInput {
-    fn parse(self) -> crate::error::Result<super::partners::ProfileChange> {
-        let qualifier = match self.qualifier {
-            None => None,
-            Some(q) => {
-                let q = q.trim().to_uppercase();
-                if !super::envelope::id_qualifier(&q) {
-                    return Err(Error::user(
-                        &["input", "qualifier"],
-                        ErrorCode::Invalid,
-                        format!("`{q}` is not an interchange id qualifier (ZZ, 01, 14, …)"),
-                    ));
-                }
-                Some(q)
-            }
-        };
-        let group_id = match self.group_id.as_deref().map(str::trim) {
-            None => None,
-            Some("") => Some(None),
-            Some(g) => Some(Some(crate::domain::partner_code(&["input", "groupId"], g)?)),
-        };
-        let (mut interchange_version, mut group_version) = match self.version {
-            None => (None, None),
-            Some(X12Version::V004010) => (Some("00401".to_owned()), Some(None)),
-            Some(X12Version::V005010) => (Some("00501".to_owned()), Some(None)),
-        };
-        if let Some(v) = self.interchange_version {
-            interchange_version = Some(v.isa().to_owned());
-        }
-        if let Some(v) = self.group_version {
-            group_version = Some(Some(v.gs().to_owned()));
-        }
-        Ok(super::partners::ProfileChange {
-            organization_id: crate::organizations::graphql::input_id(
-                "organizationId",
-                &self.organization_id,
-                NodeType::Organization,
-            )?,
-            qualifier,
-            edi_id: self
-                .edi_id
-                .map(|id| crate::domain::partner_code(&["input", "ediId"], &id))
-                .transpose()?,
-            group_id,
-            interchange_version,
-            group_version,
-            separators: self.separators.map(X12SeparatorsInput::parse).transpose()?,
-            functional_acks: self.functional_acks,
-            interchange_acks: self.interchange_acks.map(Into::into),
-            test_traffic: self.test_traffic,
-            encoding: self.encoding.map(Into::into),
-            ack_window_minutes: window("ackWindowMinutes", self.ack_window_minutes)?,
-            ship_notice_window_minutes: window(
-                "shipNoticeWindowMinutes",
-                self.ship_notice_window_minutes,
-            )?,
-        })
-    }
-}
-
 /// The result of setting up a trading partner.
 #[derive(SimpleObject)]
 pub struct EdiPartnerPayload {
     /// The profile as it is now; null when refused.
     pub edi_partner: Option<EdiPartner>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// How a partner names an item by its own code (PO1, LIN and IT1 qualifiers).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemQualifier {
+    /// `BP`: the buyer's part number.
+    BuyerPartNumber,
+    /// `IN`: the buyer's item number.
+    BuyerItemNumber,
+    /// `CB`: the buyer's catalogue number.
+    CatalogNumber,
+}
+
+impl ItemQualifier {
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            ItemQualifier::BuyerPartNumber => "BP",
+            ItemQualifier::BuyerItemNumber => "IN",
+            ItemQualifier::CatalogNumber => "CB",
+        }
+    }
+
+    fn of(code: &str) -> Self {
+        match code {
+            "IN" => ItemQualifier::BuyerItemNumber,
+            "CB" => ItemQualifier::CatalogNumber,
+            _ => ItemQualifier::BuyerPartNumber,
+        }
+    }
+}
+
+/// How a partner names one of its locations by its own code (N103).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationQualifier {
+    /// `92`: assigned by the buyer (its store or warehouse number).
+    AssignedByBuyer,
+    /// `91`: assigned by the seller.
+    AssignedBySeller,
+}
+
+impl LocationQualifier {
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            LocationQualifier::AssignedByBuyer => "92",
+            LocationQualifier::AssignedBySeller => "91",
+        }
+    }
+
+    fn of(code: &str) -> Self {
+        if code == "91" {
+            LocationQualifier::AssignedBySeller
+        } else {
+            LocationQualifier::AssignedByBuyer
+        }
+    }
+}
+
+/// A partner's own code for one of our products.
+pub struct EdiItemReference(pub(super) edi_item_reference::Model);
+
+/// A partner's own code for one of our products.
+#[Object]
+impl EdiItemReference {
+    /// What kind of code it is.
+    async fn qualifier(&self) -> ItemQualifier {
+        ItemQualifier::of(&self.0.qualifier)
+    }
+    /// The partner's code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Our product it names.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        Ok(load_one(ctx, ProductId(self.0.product_id))
+            .await?
+            .map(Product))
+    }
+}
+
+/// A partner's own code for one of its addresses.
+pub struct EdiLocationReference(pub(super) edi_location_reference::Model);
+
+/// A partner's own code for one of its addresses.
+#[Object]
+impl EdiLocationReference {
+    /// What kind of code it is.
+    async fn qualifier(&self) -> LocationQualifier {
+        LocationQualifier::of(&self.0.qualifier)
+    }
+    /// The partner's code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// The partner's address it names.
+    async fn address(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Address>> {
+        Ok(load_one(ctx, AddressId(self.0.address_id))
+            .await?
+            .map(Address))
+    }
+}
+
+/// What setting cross-references left.
+#[derive(SimpleObject)]
+pub struct EdiReferencesSetPayload {
+    /// How many references of this kind the partner has now; null when refused.
+    pub total_count: Option<i64>,
     /// Why it was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }

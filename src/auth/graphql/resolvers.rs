@@ -1,29 +1,29 @@
-//! Signing in and out, and managing users, over GraphQL.
+//! Queries and mutations of sign-in, users and API tokens. Thin: parse, call the
+//! service, map.
 
-use std::sync::Arc;
-use std::time::Instant;
-
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 use chrono::Duration;
 use entity::user;
-use sea_orm::{DatabaseConnection, EntityTrait};
-
 use futures_util::future::BoxFuture;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use std::sync::Arc;
+use std::time::Instant;
+use uuid::Uuid;
 
-use super::jwt::JwtKeys;
-use super::service::{self, Session};
-use super::throttle::SignInThrottle;
+use super::inputs::*;
+use super::types::*;
 use crate::access::Principal;
+use crate::auth::api_tokens::{self, NewApiToken};
+use crate::auth::jwt::JwtKeys;
+use crate::auth::service::{self};
+use crate::auth::throttle::SignInThrottle;
+use crate::domain;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
-use crate::graphql::loading::load_one;
-use crate::graphql::scalars::DateTime;
-use crate::graphql::user_error::{UserErrorObject, outcome};
-use crate::ids::{GlobalId, NodeType, argument_id};
+use crate::graphql::user_error::outcome;
+use crate::ids::{NodeType, argument_id};
 use crate::organizations::graphql::input_id;
-use crate::organizations::graphql::{Organization, organization};
-use crate::organizations::loaders::OrganizationId;
 use crate::pagination::{PageRequest, Sort, SortKey};
 
 /// What sign-in needs from the application: the token keys, how long sessions last, the
@@ -35,193 +35,12 @@ pub struct AuthContext {
     pub client_address: Option<String>,
 }
 
-/// What a user may do.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::enums::UserRole")]
-pub enum UserRole {
-    /// Staff: everything, including users and settings.
-    Admin,
-    /// Staff: the directory and the trade of their teams.
-    Manager,
-    /// Staff: accounts, contacts and orders.
-    Sales,
-    /// Staff: cases and service.
-    Service,
-    /// Staff: reads everything, changes nothing.
-    Analyst,
-    /// A partner's administrator: their organization's users and tokens.
-    PartnerAdmin,
-    /// A partner's user.
-    PartnerMember,
-}
-
-/// A person who signs in.
-pub struct User {
-    model: user::Model,
-    /// The user a sign-in or refresh just authenticated. That request is anonymous, so the
-    /// user's own organization is read for them directly.
-    own_session: bool,
-}
-
-impl User {
-    pub fn new(model: user::Model) -> Self {
-        Self {
-            model,
-            own_session: false,
-        }
-    }
-}
-
-/// A person who signs in.
-#[Object]
-impl User {
-    /// Opaque global id.
-    pub async fn id(&self) -> ID {
-        ID(GlobalId::encode(NodeType::User, self.model.id))
-    }
-    /// Sign-in email, in lower case.
-    async fn email(&self) -> &str {
-        &self.model.email
-    }
-    /// Full name.
-    async fn name(&self) -> &str {
-        &self.model.name
-    }
-    /// What the user may do.
-    async fn role(&self) -> UserRole {
-        self.model.role.into()
-    }
-    /// The partner organization a partner user belongs to; null for staff.
-    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        let Some(org) = self.model.organization_id else {
-            return Ok(None);
-        };
-        if self.own_session {
-            let db = ctx.data::<DatabaseConnection>()?;
-            let found = crate::organizations::service::by_ids(db, &Principal::System, &[org])
-                .await
-                .gql()?;
-            return Ok(found.into_values().next().map(organization));
-        }
-        Ok(load_one(ctx, OrganizationId(org)).await?.map(organization))
-    }
-    /// Whether the user may sign in.
-    async fn active(&self) -> bool {
-        self.model.deactivated_at.is_none()
-    }
-    /// When the user was created.
-    async fn created_at(&self) -> DateTime {
-        DateTime(self.model.created_at)
-    }
-    /// Increases with every change; send it back with an update.
-    async fn version(&self) -> i32 {
-        self.model.version
-    }
-}
-
-/// Tokens for a signed-in user.
-#[derive(SimpleObject)]
-pub struct SessionPayload {
-    /// Send as `Authorization: Bearer …` with every request.
-    pub access_token: String,
-    /// When the access token stops working; refresh before then.
-    pub access_token_expires_at: DateTime,
-    /// Exchange it with `tokenRefresh` for new tokens; each can be used once.
-    pub refresh_token: String,
-    /// When the refresh token stops working.
-    pub refresh_token_expires_at: DateTime,
-    /// Who signed in.
-    pub user: User,
-}
-
-impl From<Session> for SessionPayload {
-    fn from(s: Session) -> Self {
-        Self {
-            access_token: s.access_token,
-            access_token_expires_at: DateTime(s.access_token_expires_at),
-            refresh_token: s.refresh_token,
-            refresh_token_expires_at: DateTime(s.refresh_token_expires_at),
-            user: User {
-                model: s.user,
-                own_session: true,
-            },
-        }
-    }
-}
-
-/// Sign-in with email and password.
-#[derive(InputObject)]
-pub struct LoginInput {
-    /// The email the user was created with; case does not matter.
-    pub email: String,
-    /// The password.
-    pub password: String,
-}
-
-/// A refresh token to exchange or revoke.
-#[derive(InputObject)]
-pub struct RefreshTokenInput {
-    /// The refresh token from `login` or the last `tokenRefresh`.
-    pub refresh_token: String,
-}
-
-/// The result of signing out.
-#[derive(SimpleObject)]
-pub struct LogoutPayload {
-    /// True: the token's session is closed (or was already).
-    pub ok: bool,
-}
-
-/// A new user.
-#[derive(InputObject)]
-pub struct UserCreateInput {
-    /// Sign-in email; unique.
-    pub email: String,
-    /// Full name.
-    pub name: String,
-    /// At least 12 characters.
-    pub password: String,
-    /// What the user may do. Partner roles need `organizationId`; staff roles must not have one.
-    pub role: UserRole,
-    /// The partner organization of a partner user.
-    pub organization_id: Option<ID>,
-}
-
-/// A user to deactivate.
-#[derive(InputObject)]
-pub struct UserDeactivateInput {
-    /// The user.
-    pub id: ID,
-    /// The version you read; a stale version is refused with CONFLICT.
-    pub version: i32,
-}
-
-/// A user's new role.
-#[derive(InputObject)]
-pub struct UserRoleChangeInput {
-    /// The user.
-    pub id: ID,
-    /// The version you read; a stale version is refused with CONFLICT.
-    pub version: i32,
-    /// The new role: staff users keep a staff role, partner users a partner role.
-    pub role: UserRole,
-}
-
 fn user_payload(result: Result<user::Model>) -> async_graphql::Result<UserPayload> {
     let (user, user_errors) = outcome(result)?;
     Ok(UserPayload {
         user: user.map(User::new),
         user_errors,
     })
-}
-
-/// The result of creating a user.
-#[derive(SimpleObject)]
-pub struct UserPayload {
-    /// The user; null when refused.
-    pub user: Option<User>,
-    /// Why it was refused; empty on success.
-    pub user_errors: Vec<UserErrorObject>,
 }
 
 fn auth_context<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a AuthContext> {
@@ -455,5 +274,116 @@ impl AuthMutation {
             Err(e) => Err(e),
         };
         user_payload(result)
+    }
+}
+
+struct TokenCount(Option<Uuid>);
+
+impl Counter for TokenCount {
+    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
+        Box::pin(async move {
+            let principal = Principal::of(ctx).gql()?;
+            let db = ctx.data::<DatabaseConnection>()?;
+            let n = api_tokens::count(db, principal, self.0).await.gql()?;
+            Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct ApiTokenQuery;
+
+#[Object]
+impl ApiTokenQuery {
+    /// API tokens, newest first: all of them for admins, their organization's for a partner
+    /// admin, none for anyone else.
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the tokens of this organization.")] organization_id: Option<ID>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<ApiToken>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let org = argument_id(
+            "organizationId",
+            organization_id.as_ref(),
+            NodeType::Organization,
+        )
+        .gql()?;
+        let sort = Sort {
+            key: SortKey::CreatedAt,
+            descending: true,
+        };
+        let page = PageRequest::parse(sort, page_args(first, after, last, before)).gql()?;
+        let rows = api_tokens::list(db, principal, org, &page).await.gql()?;
+        Ok(connection(rows, sort.key, TokenCount(org), ApiToken))
+    }
+}
+
+#[derive(Default)]
+pub struct ApiTokenMutation;
+
+#[Object]
+impl ApiTokenMutation {
+    /// Creates an API token for a partner system. Admins create tokens for any organization,
+    /// a partner admin for their own.
+    async fn api_token_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new token.")] input: ApiTokenCreateInput,
+    ) -> async_graphql::Result<ApiTokenCreatePayload> {
+        let parsed = input_id(
+            "organizationId",
+            &input.organization_id,
+            NodeType::Organization,
+        )
+        .and_then(|organization_id| {
+            Ok(NewApiToken {
+                organization_id,
+                name: domain::required_text(&["input", "name"], &input.name, domain::NAME_MAX)?,
+                scopes: input.scopes.iter().map(|s| (*s).into()).collect(),
+                expires_at: input.expires_at.map(|d| d.0),
+                registered_documents_only: input.registered_documents_only,
+            })
+        });
+        let result = match parsed {
+            Ok(new) => in_transaction!(ctx, |txn, principal| api_tokens::create(
+                &txn, principal, new
+            )),
+            Err(e) => Err(e),
+        };
+        let (created, user_errors) = outcome(result)?;
+        let (api_token, secret) = match created {
+            Some((token, secret)) => (Some(ApiToken(token)), Some(secret)),
+            None => (None, None),
+        };
+        Ok(ApiTokenCreatePayload {
+            api_token,
+            secret,
+            user_errors,
+        })
+    }
+
+    /// Revokes an API token; the next request with it is refused.
+    async fn api_token_revoke(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token to revoke.")] input: ApiTokenRevokeInput,
+    ) -> async_graphql::Result<ApiTokenPayload> {
+        let result = match input_id("id", &input.id, NodeType::ApiToken) {
+            Ok(id) => in_transaction!(ctx, |txn, principal| api_tokens::revoke(
+                &txn, principal, id
+            )),
+            Err(e) => Err(e),
+        };
+        let (token, user_errors) = outcome(result)?;
+        Ok(ApiTokenPayload {
+            api_token: token.map(ApiToken),
+            user_errors,
+        })
     }
 }
