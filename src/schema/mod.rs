@@ -54,7 +54,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     AuthMutation,
-    crate::documents::DocumentMutation,
+    crate::documents::graphql::DocumentMutation,
     ApiTokenMutation,
     DirectoryMutation,
     CatalogMutation,

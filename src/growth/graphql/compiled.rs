@@ -5,7 +5,7 @@ use entity::{enums, lead, opportunity};
 use sea_orm::sea_query::Expr;
 use sea_orm::{EntityTrait, QueryFilter, QueryTrait};
 
-use super::leads::{Lead, LeadSource};
+use super::types::{Lead, LeadSource};
 use super::types::{Opportunity, OpportunityStage};
 use crate::access::Principal;
 use crate::error::Result;

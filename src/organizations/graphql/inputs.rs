@@ -5,8 +5,7 @@ use uuid::Uuid;
 
 use super::types::*;
 use crate::domain;
-use crate::error::ErrorCode;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::graphql::scalars::Date;
 use crate::ids::{GlobalId, IdError, NodeType};
 use crate::organizations::model::{

@@ -2,13 +2,19 @@
 
 mod compiled;
 mod inputs;
-mod mutation;
-mod query;
+mod resolvers;
 mod types;
 
-pub use inputs::input_id;
-pub use mutation::DirectoryMutation;
-pub use query::{DirectoryQuery, SortDirection};
+pub use inputs::{
+    AddressCreateInput, AddressUpdateInput, ArchiveInput, ChannelLinkCreateInput,
+    ChannelLinkUpdateInput, ContactCreateInput, ContactUpdateInput, MarketingConsentInput,
+    OrganizationCreateInput, OrganizationUpdateInput, input_id,
+};
+pub use resolvers::{
+    AddressPayload, ChannelLinkPayload, ContactPayload, DirectoryMutation, DirectoryQuery,
+    OrganizationFilter, OrganizationOrder, OrganizationOrderField, OrganizationPayload,
+    SortDirection,
+};
 pub use types::*;
 
 pub(crate) use compiled::loaded;

@@ -5,10 +5,6 @@ use entity::{address, channel_link, contact, enums, organization};
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
-use super::super::loaders::{
-    AddressRelation, ContactRelation, LinkRelation, OrganizationId, OrganizationRelation,
-};
-use super::super::model::{LinkEnd, LinkFilter};
 use crate::auth::graphql::User;
 use crate::auth::loaders::UserId;
 use crate::error::{Error, GqlResult};
@@ -16,6 +12,10 @@ use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::loading::{ChildRelation, CountKey, PageKey, load_one};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::ids::{GlobalId, NodeType};
+use crate::organizations::loaders::{
+    AddressRelation, ContactRelation, LinkRelation, OrganizationId, OrganizationRelation,
+};
+use crate::organizations::model::{LinkEnd, LinkFilter};
 use crate::pagination::{Page, PageRequest, Sort, SortKey};
 
 /// The role an organization plays in the channel.

@@ -3,7 +3,7 @@
 use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
 use uuid::Uuid;
 
-use super::types::{CommitmentStatus, InteractionKind, TaskKind, TaskStatus};
+use super::types::*;
 use crate::domain;
 use crate::error::{Error, ErrorCode, Result};
 use crate::graphql::scalars::{Date, DateTime};

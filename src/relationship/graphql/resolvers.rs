@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use super::compiled::interactions_listing;
 use super::inputs::*;
-use super::types::{Commitment, Interaction, Task};
+use super::types::*;
 use crate::access::Principal;
 use crate::error::{GqlResult, Result};
 use crate::graphql::compiled::spec::Shape;

@@ -3,10 +3,11 @@
 //! convention has it, or speaks Apollo's automatic persisted queries
 //! (`extensions.persistedQuery.sha256Hash`). A server may run registered documents only.
 
+pub mod graphql;
+
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
 use entity::persisted_document::{self, Entity};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -14,8 +15,6 @@ use sha2::{Digest, Sha256};
 
 use crate::access::Principal;
 use crate::error::{Error, Result};
-use crate::graphql::in_transaction;
-use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 
 /// Most documents a node keeps in memory, and most bytes of them; beyond either, the
 /// earliest added go.
@@ -202,7 +201,7 @@ impl DocumentCache {
 }
 
 /// Checks a document before it is registered: it parses, and holds at least one operation.
-fn checked(document: &str) -> Result<&str> {
+pub fn checked(document: &str) -> Result<&str> {
     if document.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::bad_input(
             "input.document",
@@ -228,63 +227,6 @@ fn checked(document: &str) -> Result<&str> {
         )
     })?;
     Ok(document)
-}
-
-/// A document to register.
-#[derive(InputObject)]
-pub struct DocumentRegisterInput {
-    /// The GraphQL document, exactly as clients will hash it.
-    pub document: String,
-}
-
-/// The result of registering a document.
-#[derive(SimpleObject)]
-pub struct DocumentRegisterPayload {
-    /// Send this as `documentId` (or its hex as Apollo's `sha256Hash`) instead of the
-    /// document; null when refused.
-    pub document_id: Option<String>,
-    /// Why it was refused; empty on success.
-    pub user_errors: Vec<UserError>,
-}
-
-#[derive(Default)]
-pub struct DocumentMutation;
-
-#[Object]
-impl DocumentMutation {
-    /// Registers a GraphQL document, so that apps and partner systems may send its id
-    /// instead of its text. Admins and managers register documents; registering one twice
-    /// changes nothing.
-    async fn document_register(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The document.")] input: DocumentRegisterInput,
-    ) -> async_graphql::Result<DocumentRegisterPayload> {
-        let cache = ctx.data::<Arc<DocumentCache>>()?;
-        let result = match checked(&input.document) {
-            Ok(document) => in_transaction!(ctx, |txn, principal| async {
-                principal.ensure_can_manage_catalog().map_err(|_| {
-                    Error::Forbidden("only admins and managers register documents".into())
-                })?;
-                let id = cache.register(&txn, principal, document).await?;
-                crate::audit::record_changes(
-                    &txn,
-                    principal,
-                    crate::audit::Action::DocumentRegister,
-                    None,
-                    serde_json::json!({ "documentId": { "before": null, "after": id } }),
-                )
-                .await?;
-                Ok::<_, Error>(id)
-            }),
-            Err(e) => Err(e),
-        };
-        let (document_id, user_errors) = outcome(result)?;
-        Ok(DocumentRegisterPayload {
-            document_id,
-            user_errors,
-        })
-    }
 }
 
 #[cfg(test)]
