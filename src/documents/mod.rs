@@ -201,7 +201,7 @@ impl DocumentCache {
 }
 
 /// Checks a document before it is registered: it parses, and holds at least one operation.
-pub fn checked(document: &str) -> Result<&str> {
+fn checked(document: &str) -> Result<&str> {
     if document.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::bad_input(
             "input.document",

@@ -4,10 +4,19 @@
 
 use std::borrow::Cow;
 
-use async_graphql::{Context, Object, OutputType, SimpleObject, TypeName};
+use async_graphql::{Context, Enum, Object, OutputType, SimpleObject, TypeName};
 use futures_util::future::BoxFuture;
 
 use crate::pagination::{Cursor, Keyed, Page, PageArgs, SortKey};
+
+/// Which way a list runs.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortDirection {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
 
 /// Counts a whole list, when a client asks for `totalCount`.
 pub trait Counter: Send + Sync {

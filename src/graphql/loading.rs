@@ -50,7 +50,7 @@ pub trait LoadKey: Clone + Eq + Hash + Send + Sync + 'static {
 pub type Loaded<K> = <<K as LoadKey>::Loader as Loader<K>>::Value;
 
 /// The request's loader of `L`.
-pub fn loader<'a, L: Send + Sync + 'static>(
+pub(crate) fn loader<'a, L: Send + Sync + 'static>(
     ctx: &Context<'a>,
 ) -> async_graphql::Result<&'a DataLoader<L>> {
     ctx.data::<DataLoader<L>>()

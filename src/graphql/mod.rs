@@ -1,5 +1,5 @@
-//! What every domain's GraphQL layer shares: connections, money, scalars, user errors,
-//! the write transaction of a mutation, and the compiled read path. The schema's root,
+//! What every domain's GraphQL layer shares: connections, batched loading, money, scalars,
+//! user errors, the write transaction of a mutation, and the compiled read path. The schema's root,
 //! which merges the domains, is [`crate::schema`]; nothing here imports it.
 
 pub mod arguments;

@@ -10,9 +10,10 @@ use crate::cases::model::{
 };
 use crate::domain;
 use crate::error::{Error, ErrorCode, Result};
+use crate::graphql::connection::SortDirection;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::ids::{NodeType, argument_id};
-use crate::organizations::graphql::{SortDirection, input_id};
+use crate::organizations::graphql::input_id;
 use crate::organizations::model::Patch;
 use crate::pagination::{Sort, SortKey};
 

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::types::*;
 use crate::domain;
 use crate::error::{Error, ErrorCode, Result};
+use crate::graphql::connection::SortDirection;
 use crate::graphql::money::MoneyInput;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::growth::model::{
@@ -16,7 +17,7 @@ use crate::growth::model::{
 };
 use crate::ids::{NodeType, argument_id};
 use crate::money::{self, Currency};
-use crate::organizations::graphql::{IndustrySegment, OrganizationKind, SortDirection, input_id};
+use crate::organizations::graphql::{IndustrySegment, OrganizationKind, input_id};
 use crate::pagination::{Sort, SortKey};
 
 const NAME_MAX: usize = 200;
@@ -25,7 +26,7 @@ const MATERIAL_MAX: usize = 64;
 pub const SEND_MAX: usize = 1000;
 
 /// A cost: zero or more, no finer than the currency.
-pub(super) fn cost(input: &MoneyInput, max: Dec) -> Result<money::Money> {
+fn cost(input: &MoneyInput, max: Dec) -> Result<money::Money> {
     if input.amount.0.is_zero() {
         let currency = Currency::parse(&["input", "cost", "currency"], &input.currency)?;
         return Ok(money::Money {

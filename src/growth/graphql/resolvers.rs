@@ -14,6 +14,7 @@ use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
 use crate::graphql::compiled::spec::Shape;
 use crate::graphql::compiled::{self, Compiled};
+use crate::graphql::connection::SortDirection;
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
@@ -22,7 +23,7 @@ use crate::growth::model::{
 };
 use crate::growth::{campaigns, deals, leads, opportunities};
 use crate::ids::{NodeType, argument_id};
-use crate::organizations::graphql::{Contact, SortDirection, input_id};
+use crate::organizations::graphql::{Contact, input_id};
 use crate::pagination::{PageRequest, Sort, SortKey};
 use crate::settings::{CrmSettings, TradeSettings};
 
@@ -50,7 +51,7 @@ impl Counter for ListCount {
     }
 }
 
-pub(super) fn max_amount(ctx: &Context<'_>) -> async_graphql::Result<rust_decimal::Decimal> {
+fn max_amount(ctx: &Context<'_>) -> async_graphql::Result<rust_decimal::Decimal> {
     Ok(ctx.data::<TradeSettings>()?.max_amount)
 }
 

@@ -1,17 +1,19 @@
 //! Mutation inputs, parsed into the directory's domain values at the edge.
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::{Enum, ID, InputObject, MaybeUndefined};
 use uuid::Uuid;
 
 use super::types::*;
 use crate::domain;
 use crate::error::{Error, ErrorCode, Result};
+use crate::graphql::connection::SortDirection;
 use crate::graphql::scalars::Date;
-use crate::ids::{GlobalId, IdError, NodeType};
+use crate::ids::{GlobalId, IdError, NodeType, argument_id};
 use crate::organizations::model::{
     AddressChanges, ChannelLinkChanges, ConsentChange, ContactChanges, NewAddress, NewChannelLink,
     NewContact, NewOrganization, OrganizationChanges, Patch,
 };
+use crate::pagination::{Sort, SortKey};
 
 const NOTE_MAX: usize = 10_000;
 
@@ -518,5 +520,96 @@ impl ChannelLinkUpdateInput {
             exclusive: self.exclusive,
         };
         Ok((id, self.version, changes))
+    }
+}
+
+/// Narrows a list of organizations. All given conditions must hold.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct OrganizationFilter {
+    /// Only organizations of these kinds.
+    pub kinds: Option<Vec<OrganizationKind>>,
+    /// Only those whose name contains this text, ignoring case (in every script that has case).
+    pub name_contains: Option<String>,
+    /// Only the organization with this partner code.
+    pub code: Option<String>,
+    /// Only those in this territory.
+    pub territory: Option<String>,
+    /// Only those in this industry segment.
+    pub segment: Option<IndustrySegment>,
+    /// Only those with this status.
+    pub status: Option<OrganizationStatus>,
+    /// Only the children of this organization.
+    pub parent_id: Option<ID>,
+    /// Only the accounts this staff user owns.
+    pub account_owner_id: Option<ID>,
+    /// Include archived organizations. Default false.
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+/// What an organization list is sorted by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganizationOrderField {
+    /// The name, ignoring case.
+    Name,
+    /// When it was created.
+    CreatedAt,
+    /// When it last changed.
+    UpdatedAt,
+}
+
+/// How an organization list is sorted; ties are broken by id.
+#[derive(InputObject, Clone, Copy, Debug)]
+pub struct OrganizationOrder {
+    /// The field to sort by.
+    pub field: OrganizationOrderField,
+    /// The direction. Default ASC.
+    #[graphql(default_with = "SortDirection::Asc")]
+    pub direction: SortDirection,
+}
+
+impl OrganizationFilter {
+    pub(super) fn parse(self) -> Result<crate::organizations::model::OrganizationFilter> {
+        let parent_id = argument_id(
+            "filter.parentId",
+            self.parent_id.as_ref(),
+            NodeType::Organization,
+        )?;
+        let account_owner_id = argument_id(
+            "filter.accountOwnerId",
+            self.account_owner_id.as_ref(),
+            NodeType::User,
+        )?;
+        Ok(crate::organizations::model::OrganizationFilter {
+            account_owner_id,
+            kinds: self
+                .kinds
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            name_contains: domain::search_text("filter.nameContains", self.name_contains)?,
+            code: self.code.map(|c| c.trim().to_uppercase()),
+            territory: self.territory.map(|t| t.trim().to_uppercase()),
+            segment: self.segment.map(Into::into),
+            status: self.status.map(Into::into),
+            parent_id,
+            include_archived: self.include_archived,
+        })
+    }
+}
+
+pub(super) fn sort_of(order: Option<OrganizationOrder>) -> Sort {
+    let order = order.unwrap_or(OrganizationOrder {
+        field: OrganizationOrderField::Name,
+        direction: SortDirection::Asc,
+    });
+    Sort {
+        key: match order.field {
+            OrganizationOrderField::Name => SortKey::Name,
+            OrganizationOrderField::CreatedAt => SortKey::CreatedAt,
+            OrganizationOrderField::UpdatedAt => SortKey::UpdatedAt,
+        },
+        descending: order.direction == SortDirection::Desc,
     }
 }

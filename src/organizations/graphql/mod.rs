@@ -8,12 +8,12 @@ mod types;
 pub use inputs::{
     AddressCreateInput, AddressUpdateInput, ArchiveInput, ChannelLinkCreateInput,
     ChannelLinkUpdateInput, ContactCreateInput, ContactUpdateInput, MarketingConsentInput,
-    OrganizationCreateInput, OrganizationUpdateInput, input_id,
+    OrganizationCreateInput, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
+    OrganizationUpdateInput, input_id,
 };
 pub use resolvers::{
     AddressPayload, ChannelLinkPayload, ContactPayload, DirectoryMutation, DirectoryQuery,
-    OrganizationFilter, OrganizationOrder, OrganizationOrderField, OrganizationPayload,
-    SortDirection,
+    OrganizationPayload,
 };
 pub use types::*;
 

@@ -2,7 +2,7 @@
 //! everything or nothing. Business failures come back in `userErrors`; the rest as GraphQL
 //! errors.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use entity::enums::OrganizationKind as Kind;
 use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
@@ -11,118 +11,17 @@ use sea_orm::sea_query::Expr;
 use super::inputs::*;
 use super::types::*;
 use crate::access::Principal;
-use crate::domain;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::compiled::spec::{Listing, Paging, Shape};
 use crate::graphql::compiled::{self, Compiled};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
-use crate::ids::{NodeType, argument_id};
+use crate::ids::NodeType;
 use crate::organizations::model::OrganizationFilter as Filter;
 use crate::organizations::{addresses, contacts, links, service};
-use crate::pagination::{PageRequest, Sort, SortKey};
+use crate::pagination::PageRequest;
 use crate::settings::CrmSettings;
-
-/// Narrows a list of organizations. All given conditions must hold.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct OrganizationFilter {
-    /// Only organizations of these kinds.
-    pub kinds: Option<Vec<OrganizationKind>>,
-    /// Only those whose name contains this text, ignoring case (in every script that has case).
-    pub name_contains: Option<String>,
-    /// Only the organization with this partner code.
-    pub code: Option<String>,
-    /// Only those in this territory.
-    pub territory: Option<String>,
-    /// Only those in this industry segment.
-    pub segment: Option<IndustrySegment>,
-    /// Only those with this status.
-    pub status: Option<OrganizationStatus>,
-    /// Only the children of this organization.
-    pub parent_id: Option<ID>,
-    /// Only the accounts this staff user owns.
-    pub account_owner_id: Option<ID>,
-    /// Include archived organizations. Default false.
-    #[graphql(default)]
-    pub include_archived: bool,
-}
-
-/// What an organization list is sorted by.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrganizationOrderField {
-    /// The name, ignoring case.
-    Name,
-    /// When it was created.
-    CreatedAt,
-    /// When it last changed.
-    UpdatedAt,
-}
-
-/// Which way a list runs.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortDirection {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-/// How an organization list is sorted; ties are broken by id.
-#[derive(InputObject, Clone, Copy, Debug)]
-pub struct OrganizationOrder {
-    /// The field to sort by.
-    pub field: OrganizationOrderField,
-    /// The direction. Default ASC.
-    #[graphql(default_with = "SortDirection::Asc")]
-    pub direction: SortDirection,
-}
-
-impl OrganizationFilter {
-    fn parse(self) -> crate::error::Result<Filter> {
-        let parent_id = argument_id(
-            "filter.parentId",
-            self.parent_id.as_ref(),
-            NodeType::Organization,
-        )?;
-        let account_owner_id = argument_id(
-            "filter.accountOwnerId",
-            self.account_owner_id.as_ref(),
-            NodeType::User,
-        )?;
-        Ok(Filter {
-            account_owner_id,
-            kinds: self
-                .kinds
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            name_contains: domain::search_text("filter.nameContains", self.name_contains)?,
-            code: self.code.map(|c| c.trim().to_uppercase()),
-            territory: self.territory.map(|t| t.trim().to_uppercase()),
-            segment: self.segment.map(Into::into),
-            status: self.status.map(Into::into),
-            parent_id,
-            include_archived: self.include_archived,
-        })
-    }
-}
-
-pub(super) fn sort_of(order: Option<OrganizationOrder>) -> Sort {
-    let order = order.unwrap_or(OrganizationOrder {
-        field: OrganizationOrderField::Name,
-        direction: SortDirection::Asc,
-    });
-    Sort {
-        key: match order.field {
-            OrganizationOrderField::Name => SortKey::Name,
-            OrganizationOrderField::CreatedAt => SortKey::CreatedAt,
-            OrganizationOrderField::UpdatedAt => SortKey::UpdatedAt,
-        },
-        descending: order.direction == SortDirection::Desc,
-    }
-}
 
 /// Counts a whole organization list.
 struct ListCount(Filter);
@@ -139,7 +38,7 @@ impl Counter for ListCount {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn list<N: async_graphql::OutputType>(
+async fn list<N: async_graphql::OutputType>(
     ctx: &Context<'_>,
     only: Option<entity::enums::OrganizationKind>,
     filter: Option<OrganizationFilter>,

@@ -6,9 +6,9 @@ use uuid::Uuid;
 use super::types::*;
 use crate::domain;
 use crate::error::{Error, ErrorCode, Result};
+use crate::graphql::connection::SortDirection;
 use crate::graphql::scalars::{Date, DateTime};
 use crate::ids::{GlobalId, IdError, NodeType, argument_id};
-use crate::organizations::graphql::SortDirection;
 use crate::organizations::model::Patch;
 use crate::pagination::{Sort, SortKey};
 use crate::relationship::model::{

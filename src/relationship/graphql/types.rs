@@ -11,15 +11,14 @@ use crate::auth::loaders::UserId;
 use crate::cases::graphql::{Case, SurveyResponse};
 use crate::cases::loaders::{CaseId, SurveyResponseId};
 use crate::error::GqlResult;
+use crate::graphql::connection::SortDirection;
 use crate::graphql::connection::{Conn, connection, page_args};
 use crate::graphql::loading::{CountKey, PageKey, load_many, load_one};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::Order;
 use crate::orders::loaders::OrderId;
-use crate::organizations::graphql::{
-    Contact, Organization, RelationCount, SortDirection, organization_by_id,
-};
+use crate::organizations::graphql::{Contact, Organization, RelationCount, organization_by_id};
 use crate::organizations::loaders::ContactId;
 use crate::pagination::{Keyed, Page, PageRequest, Sort, SortKey, SortValue};
 use crate::relationship::loaders::{CommitmentsOf, InteractionId, ParticipantsOf};
