@@ -8,7 +8,9 @@
 //! checks them when the whole statement has run.
 
 use sea_orm::sea_query::{Alias, CommonTableExpression, InsertStatement, WithClause, WithQuery};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryResult, QueryTrait,
+};
 
 use crate::error::Result;
 use crate::events::Deliveries;
@@ -52,6 +54,12 @@ impl Writes {
         }
     }
 
+    /// An insert built elsewhere (an upsert that adds to a running figure, say), which
+    /// answers with nothing the change needs.
+    pub fn insert_statement(&mut self, insert: InsertStatement) {
+        self.steps.push(Step::Insert(Box::new(insert)));
+    }
+
     /// An event's webhook deliveries, to the endpoints that want it when the writes run.
     pub(crate) fn deliveries(&mut self, deliveries: Deliveries) {
         self.steps.push(Step::Deliveries(deliveries));
@@ -73,6 +81,28 @@ impl Writes {
 
     /// Sends the writes on `db`, which must be the change's own transaction.
     pub async fn run(self, db: &impl ConnectionTrait) -> Result<()> {
+        self.send(db, None).await?;
+        Ok(())
+    }
+
+    /// Sends the writes on `db`, the change's own transaction, and then `last`, a statement
+    /// that answers with at most one row (an upsert with `RETURNING` whose condition may
+    /// leave it out): that row. On PostgreSQL all of it is one statement, `last` its
+    /// primary statement, which runs before the other writes and so takes its row locks
+    /// first.
+    pub async fn run_answering(
+        self,
+        db: &impl ConnectionTrait,
+        last: InsertStatement,
+    ) -> Result<Option<QueryResult>> {
+        self.send(db, Some(last)).await
+    }
+
+    async fn send(
+        self,
+        db: &impl ConnectionTrait,
+        answering: Option<InsertStatement>,
+    ) -> Result<Option<QueryResult>> {
         let backend = db.get_database_backend();
         if backend != DatabaseBackend::Postgres {
             for step in self.steps {
@@ -83,7 +113,10 @@ impl Writes {
                     Step::Deliveries(deliveries) => deliveries.write(db).await?,
                 }
             }
-            return Ok(());
+            return Ok(match answering {
+                Some(last) => db.query_one(&last).await?,
+                None => None,
+            });
         }
         let mut statements = self
             .steps
@@ -93,24 +126,32 @@ impl Writes {
                 Step::Deliveries(deliveries) => deliveries.statement(),
             })
             .collect::<Result<Vec<InsertStatement>>>()?;
-        let Some(last) = statements.pop() else {
-            return Ok(());
+        let (primary, answers) = match answering {
+            Some(last) => (last, true),
+            None => match statements.pop() {
+                Some(last) => (last, false),
+                None => return Ok(None),
+            },
         };
-        if statements.is_empty() {
-            db.execute(&last).await?;
-            return Ok(());
+        let sent = if statements.is_empty() {
+            backend.build(&primary)
+        } else {
+            let mut with = WithClause::new();
+            for (i, insert) in statements.into_iter().enumerate() {
+                with.cte(
+                    CommonTableExpression::new()
+                        .query(insert)
+                        .table_name(Alias::new(format!("w{i}")))
+                        .to_owned(),
+                );
+            }
+            let statement: WithQuery = primary.with(with);
+            backend.build(&statement)
+        };
+        if answers {
+            return Ok(db.query_one_raw(sent).await?);
         }
-        let mut with = WithClause::new();
-        for (i, insert) in statements.into_iter().enumerate() {
-            with.cte(
-                CommonTableExpression::new()
-                    .query(insert)
-                    .table_name(Alias::new(format!("w{i}")))
-                    .to_owned(),
-            );
-        }
-        let statement: WithQuery = last.with(with);
-        db.execute(&statement).await?;
-        Ok(())
+        db.execute_raw(sent).await?;
+        Ok(None)
     }
 }

@@ -11,7 +11,8 @@ use entity::enums::{OrderKind, OrderStatus};
 use entity::fixed::Fixed;
 use entity::order;
 use rust_decimal::{Decimal, RoundingStrategy};
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::sea_query::{Expr, InsertStatement, OnConflict, Query};
+use sea_orm::{ConnectionTrait, DbBackend, DeriveIden};
 use uuid::Uuid;
 
 use super::sql::{self, Sql};
@@ -108,46 +109,93 @@ pub async fn shift(
 /// Adds an order with the share's amounts to its cell, making the cell if it is new: one
 /// upsert, which takes the cell's row lock, so concurrent writers add up.
 async fn enter(db: &impl ConnectionTrait, share: &Share) -> Result<()> {
-    let backend = db.get_database_backend();
+    db.execute(&entering(share, db.get_database_backend()))
+        .await?;
+    Ok(())
+}
+
+/// The upsert that counts a new order in its cell, for a write that sends it with its other
+/// rows; none for an order that does not count. Sent after the order's credit booking, as
+/// every write that moves both takes their rows in that order.
+pub fn entering_new(order: &order::Model, backend: DbBackend) -> Option<InsertStatement> {
+    Share::of(order).map(|share| entering(&share, backend))
+}
+
+#[derive(DeriveIden)]
+enum OrderRollups {
+    Table,
+    SellerId,
+    BuyerId,
+    Month,
+    Currency,
+    Orders,
+    Revenue,
+    Cost,
+    Margin,
+    FirstAt,
+    LastAt,
+}
+
+fn entering(share: &Share, backend: DbBackend) -> InsertStatement {
     let (least, greatest) = match backend {
         DbBackend::Postgres => ("LEAST", "GREATEST"),
         _ => ("MIN", "MAX"),
     };
-    let mut q = Sql::new(backend);
-    q.push(
-        "INSERT INTO order_rollups (seller_id, buyer_id, month, currency, orders, revenue, cost, \
-         margin, first_at, last_at) VALUES (",
-    )
-    .bind(share.seller)
-    .push(", ")
-    .bind(share.buyer)
-    .push(", ")
-    .bind(share.month)
-    .push(", ")
-    .bind(share.currency.as_str())
-    .push(", ")
-    .bind(1i64)
-    .push(", ")
-    .bind(Fixed::from(share.revenue))
-    .push(", ")
-    .bind(Fixed::from(share.cost))
-    .push(", ")
-    .bind(Fixed::from(share.margin))
-    .push(", ")
-    .bind(share.at)
-    .push(", ")
-    .bind(share.at)
-    .push(&format!(
-        ") ON CONFLICT (seller_id, buyer_id, month, currency) DO UPDATE SET \
-         orders = order_rollups.orders + excluded.orders, \
-         revenue = order_rollups.revenue + excluded.revenue, \
-         cost = order_rollups.cost + excluded.cost, \
-         margin = order_rollups.margin + excluded.margin, \
-         first_at = {least}(order_rollups.first_at, excluded.first_at), \
-         last_at = {greatest}(order_rollups.last_at, excluded.last_at)"
-    ));
-    db.execute_raw(q.build()).await?;
-    Ok(())
+    let add = |column: &str| Expr::cust(format!("order_rollups.{column} + excluded.{column}"));
+    Query::insert()
+        .into_table(OrderRollups::Table)
+        .columns([
+            OrderRollups::SellerId,
+            OrderRollups::BuyerId,
+            OrderRollups::Month,
+            OrderRollups::Currency,
+            OrderRollups::Orders,
+            OrderRollups::Revenue,
+            OrderRollups::Cost,
+            OrderRollups::Margin,
+            OrderRollups::FirstAt,
+            OrderRollups::LastAt,
+        ])
+        .values_panic([
+            share.seller.into(),
+            share.buyer.into(),
+            share.month.into(),
+            share.currency.clone().into(),
+            1i64.into(),
+            Fixed::from(share.revenue).into(),
+            Fixed::from(share.cost).into(),
+            Fixed::from(share.margin).into(),
+            share.at.into(),
+            share.at.into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([
+                OrderRollups::SellerId,
+                OrderRollups::BuyerId,
+                OrderRollups::Month,
+                OrderRollups::Currency,
+            ])
+            .values([
+                (OrderRollups::Orders, add("orders")),
+                (OrderRollups::Revenue, add("revenue")),
+                (OrderRollups::Cost, add("cost")),
+                (OrderRollups::Margin, add("margin")),
+                (
+                    OrderRollups::FirstAt,
+                    Expr::cust(format!(
+                        "{least}(order_rollups.first_at, excluded.first_at)"
+                    )),
+                ),
+                (
+                    OrderRollups::LastAt,
+                    Expr::cust(format!(
+                        "{greatest}(order_rollups.last_at, excluded.last_at)"
+                    )),
+                ),
+            ])
+            .to_owned(),
+        )
+        .to_owned()
 }
 
 /// Moves the amounts of a cell an order stays in by the differences `moved` holds.

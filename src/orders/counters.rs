@@ -4,7 +4,7 @@
 //! which never make concurrent transactions wait.
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DbBackend, DeriveIden, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, DeriveIden};
 
 use crate::error::{Error, Result};
 
@@ -25,20 +25,24 @@ const SEQUENCES: [(&str, &str); 3] = [
 
 /// The next value of the counter `name`, starting at 1.
 pub async fn next(db: &impl ConnectionTrait, name: &str) -> Result<i64> {
-    let backend = db.get_database_backend();
-    if backend == DbBackend::Postgres
-        && let Some((_, sequence)) = SEQUENCES.iter().find(|(n, _)| *n == name)
-    {
+    if let Some(next) = sequence_next(db.get_database_backend(), name) {
         let row = db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT nextval('{sequence}')"),
-            ))
+            .query_one(&Query::select().expr(next).to_owned())
             .await?
-            .ok_or_else(|| Error::Internal(format!("sequence {sequence} returned nothing")))?;
+            .ok_or_else(|| Error::Internal(format!("counter {name} returned nothing")))?;
         return Ok(row.try_get_by_index::<i64>(0)?);
     }
     next_block(db, name, 1).await
+}
+
+/// Where the counter `name` is a sequence (on PostgreSQL), the expression that takes its
+/// next value, for a statement that reads something else too.
+pub fn sequence_next(backend: DbBackend, name: &str) -> Option<Expr> {
+    if backend != DbBackend::Postgres {
+        return None;
+    }
+    let (_, sequence) = SEQUENCES.iter().find(|(n, _)| *n == name)?;
+    Some(Expr::cust(format!("nextval('{sequence}')")))
 }
 
 /// The next `n` values of the counter `name`, taken in one statement: the last of them is
@@ -67,6 +71,10 @@ pub async fn next_block(db: &impl ConnectionTrait, name: &str, n: i64) -> Result
 
 /// The next document number with a prefix: `SO-000042`.
 pub async fn next_number(db: &impl ConnectionTrait, prefix: &str) -> Result<String> {
-    let n = next(db, prefix).await?;
-    Ok(format!("{prefix}-{n:06}"))
+    Ok(number(prefix, next(db, prefix).await?))
+}
+
+/// The document number of value `n` of the counter `prefix`.
+pub fn number(prefix: &str, n: i64) -> String {
+    format!("{prefix}-{n:06}")
 }

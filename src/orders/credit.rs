@@ -14,7 +14,7 @@ use entity::enums::{InvoiceStatus, OrderKind, OrderStatus};
 use entity::fixed::Fixed;
 use entity::{invoice, order, organization};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, InsertStatement, OnConflict, Order, Query};
 use sea_orm::{ConnectionTrait, DeriveIden, Set};
 use uuid::Uuid;
 
@@ -143,44 +143,59 @@ pub async fn shift(
     moves.retain(|(_, amount)| !amount.is_zero());
     moves.sort_by(|a, b| a.0.cmp(&b.0));
     for ((buyer, seller, currency), amount) in moves {
-        let stmt = Query::insert()
-            .into_table(CreditBalances::Table)
-            .columns([
-                CreditBalances::BuyerId,
-                CreditBalances::SellerId,
-                CreditBalances::Currency,
-                CreditBalances::Amount,
-            ])
-            .values_panic([
-                buyer.into(),
-                seller.into(),
-                currency.clone().into(),
-                Fixed::from(amount).into(),
-            ])
-            .on_conflict(
-                OnConflict::columns([
-                    CreditBalances::BuyerId,
-                    CreditBalances::SellerId,
-                    CreditBalances::Currency,
-                ])
-                .value(CreditBalances::Amount, Expr::cust(BOOKED))
-                .action_and_where(Expr::cust(IN_RANGE))
-                .to_owned(),
-            )
-            .returning_col(CreditBalances::Amount)
-            .to_owned();
-        if db.query_one(&stmt).await?.is_none() {
-            return Err(Error::user(
-                &["input"],
-                ErrorCode::OutOfRange,
-                format!(
-                    "the open balance in {currency} would pass the largest amount kept \
-                     (922337203685477.5807)"
-                ),
-            ));
+        let share = Share {
+            buyer,
+            seller,
+            currency,
+            amount,
+        };
+        if db.query_one(&moving(&share)).await?.is_none() {
+            return Err(out_of_range(&share.currency));
         }
     }
     Ok(())
+}
+
+/// The upsert that moves a balance by `share`'s amount, answering with the new balance, or
+/// with nothing where it would pass what the column keeps.
+fn moving(share: &Share) -> InsertStatement {
+    Query::insert()
+        .into_table(CreditBalances::Table)
+        .columns([
+            CreditBalances::BuyerId,
+            CreditBalances::SellerId,
+            CreditBalances::Currency,
+            CreditBalances::Amount,
+        ])
+        .values_panic([
+            share.buyer.into(),
+            share.seller.into(),
+            share.currency.clone().into(),
+            Fixed::from(share.amount).into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([
+                CreditBalances::BuyerId,
+                CreditBalances::SellerId,
+                CreditBalances::Currency,
+            ])
+            .value(CreditBalances::Amount, Expr::cust(BOOKED))
+            .action_and_where(Expr::cust(IN_RANGE))
+            .to_owned(),
+        )
+        .returning_col(CreditBalances::Amount)
+        .to_owned()
+}
+
+fn out_of_range(currency: &str) -> Error {
+    Error::user(
+        &["input"],
+        ErrorCode::OutOfRange,
+        format!(
+            "the open balance in {currency} would pass the largest amount kept \
+             (922337203685477.5807)"
+        ),
+    )
 }
 
 /// The exposure to the brand of the organizations the principal may see it for: staff for
@@ -241,6 +256,12 @@ pub fn limit_for(buyer: &organization::Model, currency: &str) -> Limit {
 /// is locked from this statement until the transaction commits, so the caller runs it as
 /// late as it can.
 pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -> Result<bool> {
+    Ok(db.query_one(&reserving(share, limit)?).await?.is_some())
+}
+
+/// The conditional upsert [`reserve`] runs: it answers with the new balance, or with
+/// nothing where the share did not fit.
+fn reserving(share: &Share, limit: Decimal) -> Result<InsertStatement> {
     let held_now = Query::select()
         .expr(Expr::col(CreditBalances::Amount))
         .from(CreditBalances::Table)
@@ -289,7 +310,41 @@ pub async fn reserve(db: &impl ConnectionTrait, share: &Share, limit: Decimal) -
         )
         .returning_col(CreditBalances::Amount)
         .to_owned();
-    Ok(db.query_one(&stmt).await?.is_some())
+    Ok(stmt)
+}
+
+/// How an order's share is booked as the last of its writes: within its buyer's limit
+/// where there is one, else freely. [`Booking::statement`] is the upsert, which answers
+/// with a row where the share was booked; [`Booking::settle`] reads that answer.
+pub enum Booking {
+    Within(Share, Decimal),
+    Free(Share),
+}
+
+impl Booking {
+    pub fn of(share: Share, limit: &Limit) -> Self {
+        match limit {
+            Limit::Of(limit) => Booking::Within(share, *limit),
+            _ => Booking::Free(share),
+        }
+    }
+
+    pub fn statement(&self) -> Result<InsertStatement> {
+        match self {
+            Booking::Within(share, limit) => reserving(share, *limit),
+            Booking::Free(share) => Ok(moving(share)),
+        }
+    }
+
+    /// Whether the share was booked, from whether the statement answered with a row. A free
+    /// booking always is, or the balance would pass what it keeps: that is an error.
+    pub fn settle(&self, answered: bool) -> Result<bool> {
+        match self {
+            Booking::Within(..) => Ok(answered),
+            Booking::Free(share) if !answered => Err(out_of_range(&share.currency)),
+            Booking::Free(_) => Ok(true),
+        }
+    }
 }
 
 /// Books the increase of an open order's total against its buyer's balance only if the

@@ -10,8 +10,10 @@ use entity::enums::{
 };
 use entity::{address, channel_link, order, order_line, organization, product, product_supplier};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait, Set,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -130,6 +132,53 @@ async fn parties(
         .find(|o| o.kind == OrganizationKind::Brand)
         .map(|o| o.id);
     Ok((brand, read))
+}
+
+/// The order `buyer` already placed under `po`, if any; where there is none and order
+/// numbers come from a sequence (PostgreSQL), the next number, taken in the same statement.
+/// A number taken for a submission that then fails its checks is skipped, as one taken by
+/// a rolled-back transaction is; the counters table (SQLite) hands out its numbers after
+/// the checks.
+async fn placed_and_number(
+    db: &impl ConnectionTrait,
+    buyer: Uuid,
+    po: &str,
+) -> Result<(Option<order::Model>, Option<String>)> {
+    let placed = order::Entity::find()
+        .filter(order::Column::BuyerId.eq(buyer))
+        .filter(order::Column::BuyerPoNumber.eq(po));
+    let Some(next) = counters::sequence_next(db.get_database_backend(), "SO") else {
+        return Ok((placed.one(db).await?, None));
+    };
+    let placed_id = || {
+        Expr::SubQuery(
+            None,
+            Box::new(
+                placed
+                    .clone()
+                    .select_only()
+                    .column(order::Column::Id)
+                    .into_query()
+                    .into(),
+            ),
+        )
+    };
+    // The sequence moves only where no order was placed under the PO: a repeat takes no
+    // number.
+    let next: Expr = Expr::case(placed_id().is_null(), next).into();
+    let stmt = Query::select()
+        .expr_as(placed_id(), "placed")
+        .expr_as(next, "next")
+        .to_owned();
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| Error::Internal("the order number read returned nothing".into()))?;
+    if let Some(id) = row.try_get::<Option<Uuid>>("", "placed")? {
+        return Ok((order::Entity::find_by_id(id).one(db).await?, None));
+    }
+    let next: i64 = row.try_get("", "next")?;
+    Ok((None, Some(counters::number("SO", next))))
 }
 
 /// The seller must be the brand, or an organization that sells to the buyer through a live
@@ -365,12 +414,8 @@ pub async fn submit_written(
     ensure_sells_to(db, seller_id, buyer_id, brand).await?;
 
     let hash = content_hash(buyer_id, seller_id, &new);
-    if let Some(existing) = order::Entity::find()
-        .filter(order::Column::BuyerId.eq(buyer_id))
-        .filter(order::Column::BuyerPoNumber.eq(new.po_number.clone()))
-        .one(db)
-        .await?
-    {
+    let (placed, number) = placed_and_number(db, buyer_id, &new.po_number).await?;
+    if let Some(existing) = placed {
         return Ok(Submitted {
             order: repeat_of(existing, &hash)?,
             lines: Vec::new(),
@@ -493,7 +538,10 @@ pub async fn submit_written(
         .collect();
     let header = Header {
         kind: OrderKind::Sales,
-        number: counters::next_number(db, "SO").await?,
+        number: match number {
+            Some(number) => number,
+            None => counters::next_number(db, "SO").await?,
+        },
         buyer_id,
         seller_id,
         po_number: new.po_number.clone(),
@@ -762,17 +810,23 @@ async fn insert(
         )],
         None,
     );
-    writes.run(db).await?;
-    let share = credit::of_order(&created);
-    let booked = match (limit, &share) {
-        (credit::Limit::Of(limit), Some(share)) => credit::reserve(db, share, *limit).await?,
-        _ => {
-            credit::shift(db, &[], &[share]).await?;
+    // Counted in its month's rollup, and booked against its buyer's balance as the last of
+    // its writes: on PostgreSQL all of it is one statement.
+    let backend = db.get_database_backend();
+    if let Some(rollup) = rollups::entering_new(&created, backend) {
+        writes.insert_statement(rollup);
+    }
+    let booked = match credit::of_order(&created) {
+        Some(share) => {
+            let booking = credit::Booking::of(share, limit);
+            let answer = writes.run_answering(db, booking.statement()?).await?;
+            booking.settle(answer.is_some())?
+        }
+        None => {
+            writes.run(db).await?;
             true
         }
     };
-    // After the balance, as every write that moves both: rows locked in one order.
-    rollups::shift(db, None, &created).await?;
     Ok((created, booked, written))
 }
 

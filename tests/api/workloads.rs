@@ -19,7 +19,7 @@ const W6: &str = include_str!("../../bench/channelgraph/w6.graphql");
 const STATEMENTS: [(&str, u64); 6] = [
     ("W1", 1),
     ("W2", 1),
-    ("W3", 9),
+    ("W3", 6),
     ("W4", 7),
     ("W5", 4),
     ("W6", 1),
@@ -158,8 +158,10 @@ async fn each_workload_runs_a_fixed_number_of_statements() {
     let mut expected = STATEMENTS.to_vec();
     if !app.database_url.starts_with("postgres") {
         // SQLite sends an order's rows (order, lines, history, audit record, event, its
-        // audience, the endpoints read for its deliveries) one statement each, not as one.
-        expected.iter_mut().find(|(w, _)| *w == "W3").unwrap().1 += 6;
+        // audience, the endpoints read for its deliveries, its rollup, its credit booking)
+        // one statement each, not as one, and takes the order number from the counters
+        // table, not with the PO's check.
+        expected.iter_mut().find(|(w, _)| *w == "W3").unwrap().1 += 9;
     }
     expected.sort();
     assert_eq!(counts, expected);
