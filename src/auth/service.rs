@@ -327,9 +327,10 @@ pub async fn logout(db: &impl ConnectionTrait, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// What an access token stands for. The user must still exist and be active, and its
-/// session must not have been signed out or revoked, so a deactivated user's tokens and a
-/// signed-out session's stop working at once.
+/// What an access token stands for. The user must still exist and be active, and the
+/// token's session must be one of that user's sessions that has not been signed out or
+/// revoked: a deactivated user's tokens and a signed-out session's stop working at once, and
+/// a token whose `sub` and `sid` were not issued together names no one.
 pub async fn check_access_token(
     db: &impl ConnectionTrait,
     keys: &JwtKeys,
@@ -340,7 +341,13 @@ pub async fn check_access_token(
         tracing::info!(%reason, "access token refused");
         Error::Unauthenticated
     })?;
-    // One statement: the user, if active and the session not revoked.
+    // One statement: the user, if active, the session its own and not revoked.
+    let session_of_user = Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_token::Entity)
+        .and_where(Expr::col(refresh_token::Column::FamilyId).eq(valid.session_id))
+        .and_where(Expr::col(refresh_token::Column::UserId).eq(valid.user_id))
+        .to_owned();
     let session_revoked = Query::select()
         .expr(Expr::val(1))
         .from(refresh_token::Entity)
@@ -349,11 +356,12 @@ pub async fn check_access_token(
         .to_owned();
     let user = user::Entity::find_by_id(valid.user_id)
         .filter(user::Column::DeactivatedAt.is_null())
+        .filter(Expr::exists(session_of_user))
         .filter(Expr::exists(session_revoked).not())
         .one(db)
         .await?
         .ok_or_else(|| {
-            tracing::info!(user_id = %valid.user_id, session = %valid.session_id, "access token of an unknown or deactivated user, or of a revoked session");
+            tracing::info!(user_id = %valid.user_id, session = %valid.session_id, "access token of an unknown or deactivated user, or of a session revoked or not the user's");
             Error::Unauthenticated
         })?;
     match principal_of_user(&user) {

@@ -86,15 +86,26 @@ fn forge(alg: Algorithm, typ: &str, secret: &[u8], claims: &Value) -> String {
     jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret)).unwrap()
 }
 
-fn claims_for(user: Uuid, change: impl Fn(&mut serde_json::Map<String, Value>)) -> Value {
+fn claims_for(
+    user: Uuid,
+    session: Uuid,
+    change: impl Fn(&mut serde_json::Map<String, Value>),
+) -> Value {
     let now = Utc::now().timestamp();
     let mut claims = json!({
         "sub": user.to_string(), "iss": "channelgraph", "aud": "channelgraph-api",
         "exp": now + 600, "nbf": now, "iat": now, "jti": "forged",
-        "sid": Uuid::now_v7().to_string()
+        "sid": session.to_string()
     });
     change(claims.as_object_mut().unwrap());
     claims
+}
+
+/// The session an access token was issued under, read from its claims.
+fn session_of(access_token: &Value) -> Uuid {
+    let payload = access_token.as_str().unwrap().split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    claims["sid"].as_str().unwrap().parse().unwrap()
 }
 
 #[tokio::test]
@@ -108,13 +119,19 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
             None,
         )
         .await;
+    // A token signed with the key is still refused unless its session is its user's own.
+    let sid = session_of(
+        &app.login("sales@channelgraph.test", "a sales password")
+            .await["accessToken"],
+    );
+    let admins = session_of(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await["accessToken"]);
     let secret = channelgraph::settings::DEVELOPMENT_JWT_SECRET.as_bytes();
     let now = Utc::now().timestamp();
     let good = forge(
         Algorithm::HS256,
         "at+jwt",
         secret,
-        &claims_for(user, |_| {}),
+        &claims_for(user, sid, |_| {}),
     );
     let (status, body) = app.send_as(&good, ME).await;
     assert_eq!(
@@ -125,7 +142,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
     let none = format!(
         "{}.{}.",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"at+jwt"}"#),
-        URL_SAFE_NO_PAD.encode(claims_for(user, |_| {}).to_string())
+        URL_SAFE_NO_PAD.encode(claims_for(user, sid, |_| {}).to_string())
     );
     let cases = [
         ("alg none", none),
@@ -135,7 +152,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 b"another secret that is long enough!!",
-                &claims_for(user, |_| {}),
+                &claims_for(user, sid, |_| {}),
             ),
         ),
         (
@@ -144,12 +161,17 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS512,
                 "at+jwt",
                 secret,
-                &claims_for(user, |_| {}),
+                &claims_for(user, sid, |_| {}),
             ),
         ),
         (
             "not an access token",
-            forge(Algorithm::HS256, "JWT", secret, &claims_for(user, |_| {})),
+            forge(
+                Algorithm::HS256,
+                "JWT",
+                secret,
+                &claims_for(user, sid, |_| {}),
+            ),
         ),
         (
             "expired",
@@ -157,7 +179,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 secret,
-                &claims_for(user, |c| {
+                &claims_for(user, sid, |c| {
                     c.insert("exp".into(), json!(now - 60));
                 }),
             ),
@@ -168,7 +190,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 secret,
-                &claims_for(user, |c| {
+                &claims_for(user, sid, |c| {
                     c.insert("nbf".into(), json!(now + 60));
                 }),
             ),
@@ -179,7 +201,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 secret,
-                &claims_for(user, |c| {
+                &claims_for(user, sid, |c| {
                     c.insert("iss".into(), json!("elsewhere"));
                 }),
             ),
@@ -190,7 +212,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 secret,
-                &claims_for(user, |c| {
+                &claims_for(user, sid, |c| {
                     c.insert("aud".into(), json!("another-api"));
                 }),
             ),
@@ -201,7 +223,7 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 secret,
-                &claims_for(user, |c| {
+                &claims_for(user, sid, |c| {
                     c.remove("aud");
                 }),
             ),
@@ -212,7 +234,25 @@ async fn forged_expired_and_misdirected_tokens_are_unauthenticated() {
                 Algorithm::HS256,
                 "at+jwt",
                 secret,
-                &claims_for(Uuid::now_v7(), |_| {}),
+                &claims_for(Uuid::now_v7(), sid, |_| {}),
+            ),
+        ),
+        (
+            "a session that was never started",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, Uuid::now_v7(), |_| {}),
+            ),
+        ),
+        (
+            "another user's session",
+            forge(
+                Algorithm::HS256,
+                "at+jwt",
+                secret,
+                &claims_for(user, admins, |_| {}),
             ),
         ),
         ("garbage", "not.a.token".to_owned()),
