@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, Iterable,
+    QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -80,6 +81,18 @@ versioned!(campaign, "campaign", |_model| false);
 versioned!(lead, "lead", |_model| false);
 versioned!(deal_registration, "deal registration", |_model| false);
 versioned!(webhook_endpoint, "webhook endpoint");
+
+/// Selects every column of `E` as `{prefix}{column}`, so that one statement can read rows
+/// of several tables and each model is read back with
+/// `FromQueryResult::from_query_result(row, prefix)`.
+pub fn select_prefixed<E: EntityTrait>(select: &mut SelectStatement, prefix: &str) {
+    for column in E::Column::iter() {
+        select.expr_as(
+            column.select_as(column.into_expr()),
+            format!("{prefix}{}", column.as_str()),
+        );
+    }
+}
 
 /// Rows grouped by a key (a parent's id), keeping their order: what a batch loader of
 /// children answers with.

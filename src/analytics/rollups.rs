@@ -115,8 +115,10 @@ async fn enter(db: &impl ConnectionTrait, share: &Share) -> Result<()> {
 }
 
 /// The upsert that counts a new order in its cell, for a write that sends it with its other
-/// rows; none for an order that does not count. Sent after the order's credit booking, as
-/// every write that moves both takes their rows in that order.
+/// rows; none for an order that does not count. On PostgreSQL the credit booking is the
+/// primary statement of that write and runs first, as every write that moves both takes
+/// their rows in that order; on SQLite, whose writes hold the database's one write lock, the
+/// order does not matter.
 pub fn entering_new(order: &order::Model, backend: DbBackend) -> Option<InsertStatement> {
     Share::of(order).map(|share| entering(&share, backend))
 }

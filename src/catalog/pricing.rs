@@ -42,6 +42,16 @@ pub struct Quote {
     pub on: NaiveDate,
 }
 
+/// The statement of the buyer's current tier: its membership that has not ended.
+fn current_tier(buyer_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    tier_membership::Entity::find()
+        .select_only()
+        .column(tier_membership::Column::TierId)
+        .filter(tier_membership::Column::OrganizationId.eq(buyer_id))
+        .filter(tier_membership::Column::EndedAt.is_null())
+        .into_query()
+}
+
 /// The buyer's tier and its price list, as they stand now, or nothing for a buyer outside
 /// the partner program. A tier whose price list is not valid on `on` is refused: the buyer
 /// has no price rather than a guessed one.
@@ -52,12 +62,6 @@ pub async fn buyer_price_list(
     buyer_field: &[&str],
 ) -> Result<Option<(partner_tier::Model, price_list::Model)>> {
     // The current membership's tier with its list, in one statement.
-    let current = tier_membership::Entity::find()
-        .select_only()
-        .column(tier_membership::Column::TierId)
-        .filter(tier_membership::Column::OrganizationId.eq(buyer_id))
-        .filter(tier_membership::Column::EndedAt.is_null())
-        .into_query();
     let found = partner_tier::Entity::find()
         .select_also(Entity)
         .join(
@@ -67,12 +71,22 @@ pub async fn buyer_price_list(
                 .to(Column::Id)
                 .into(),
         )
-        .filter(partner_tier::Column::Id.in_subquery(current))
+        .filter(partner_tier::Column::Id.in_subquery(current_tier(buyer_id)))
         .one(db)
         .await?;
     let Some((tier, Some(list))) = found else {
         return Ok(None);
     };
+    ensure_list_valid(&tier, &list, on, buyer_field)?;
+    Ok(Some((tier, list)))
+}
+
+fn ensure_list_valid(
+    tier: &partner_tier::Model,
+    list: &price_list::Model,
+    on: NaiveDate,
+    buyer_field: &[&str],
+) -> Result<()> {
     if list.valid_from > on || list.valid_until.is_some_and(|until| until < on) {
         return Err(Error::user(
             buyer_field,
@@ -83,33 +97,21 @@ pub async fn buyer_price_list(
             ),
         ));
     }
-    Ok(Some((tier, list)))
+    Ok(())
 }
 
-/// The price of each product on a price list at `quantity`: the entry with the largest
-/// minimum quantity not above it.
-pub async fn entries_at(
+/// A price list's entries for `products`, smallest quantity break first.
+async fn list_entries_for(
     db: &impl ConnectionTrait,
     list_id: Uuid,
-    wanted: &[(Uuid, Decimal)],
-) -> Result<HashMap<(Uuid, Decimal), price_list_entry::Model>> {
-    let products: Vec<Uuid> = wanted.iter().map(|(p, _)| *p).collect();
-    let rows = price_list_entry::Entity::find()
+    products: &[Uuid],
+) -> Result<Vec<price_list_entry::Model>> {
+    Ok(price_list_entry::Entity::find()
         .filter(price_list_entry::Column::PriceListId.eq(list_id))
-        .filter(price_list_entry::Column::ProductId.is_in(products))
+        .filter(price_list_entry::Column::ProductId.is_in(products.iter().copied()))
         .order_by_asc(price_list_entry::Column::MinQuantity)
         .all(db)
-        .await?;
-    let mut out = HashMap::new();
-    for (product, quantity) in wanted {
-        let best = rows
-            .iter()
-            .rfind(|e| e.product_id == *product && stored(e.min_quantity) <= *quantity);
-        if let Some(entry) = best {
-            out.insert((*product, *quantity), entry.clone());
-        }
-    }
-    Ok(out)
+        .await?)
 }
 
 /// Refuses a product that is not on sale.
@@ -138,6 +140,9 @@ pub struct LinePrice {
     pub min_quantity: Option<Decimal>,
 }
 
+/// A buyer's tier and its price list, if it has one.
+pub type Program = Option<(partner_tier::Model, price_list::Model)>;
+
 /// The buyer's tier and list (if any) and the price of each `(product, quantity)` on `on`,
 /// in one pass: one lookup of the tier and its list, one of the list's prices. Errors name
 /// `fields.buyer`, or the line's own field from `line_field`.
@@ -148,18 +153,43 @@ pub async fn price_lines(
     lines: &[(&product::Model, Decimal)],
     buyer_field: &[&str],
     line_field: &(dyn Fn(usize) -> Vec<String> + Sync),
-) -> Result<(
-    Option<(partner_tier::Model, price_list::Model)>,
-    Vec<LinePrice>,
-)> {
+) -> Result<(Program, Vec<LinePrice>)> {
+    ensure_lines_on_sale(lines, line_field)?;
+    let program = buyer_price_list(db, buyer_id, on, buyer_field).await?;
+    let entries = match &program {
+        Some((_, list)) => {
+            let products: Vec<Uuid> = lines.iter().map(|(p, _)| p.id).collect();
+            list_entries_for(db, list.id, &products).await?
+        }
+        None => Vec::new(),
+    };
+    let prices = line_prices(program.as_ref(), &entries, lines, line_field)?;
+    Ok((program, prices))
+}
+
+fn ensure_lines_on_sale(
+    lines: &[(&product::Model, Decimal)],
+    line_field: &(dyn Fn(usize) -> Vec<String> + Sync),
+) -> Result<()> {
     for (i, (product, _)) in lines.iter().enumerate() {
         let field = line_field(i);
         let field: Vec<&str> = field.iter().map(String::as_str).collect();
         ensure_on_sale(product, &field)?;
     }
-    let program = buyer_price_list(db, buyer_id, on, buyer_field).await?;
-    let Some((tier, list)) = program else {
-        let prices = lines
+    Ok(())
+}
+
+/// Each line's price: the list price outside the partner program; in it, the entry of the
+/// tier's list with the largest minimum quantity the line's quantity reaches. `entries` are
+/// the list's entries for the lines' products, smallest break first.
+fn line_prices(
+    program: Option<&(partner_tier::Model, price_list::Model)>,
+    entries: &[price_list_entry::Model],
+    lines: &[(&product::Model, Decimal)],
+    line_field: &(dyn Fn(usize) -> Vec<String> + Sync),
+) -> Result<Vec<LinePrice>> {
+    let Some((_, list)) = program else {
+        return lines
             .iter()
             .map(|(product, _)| {
                 Ok(LinePrice {
@@ -170,27 +200,27 @@ pub async fn price_lines(
                     min_quantity: None,
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-        return Ok((None, prices));
+            .collect();
     };
     let currency = Currency::parse(&[], &list.currency)
         .map_err(|_| Error::Internal("a price list has an unknown currency".into()))?;
-    let wanted: Vec<(Uuid, Decimal)> = lines.iter().map(|(p, q)| (p.id, *q)).collect();
-    let found = entries_at(db, list.id, &wanted).await?;
     let mut prices = Vec::with_capacity(lines.len());
     for (i, (product, quantity)) in lines.iter().enumerate() {
-        let entry = found.get(&(product.id, *quantity)).ok_or_else(|| {
-            let field = line_field(i);
-            let field: Vec<&str> = field.iter().map(String::as_str).collect();
-            Error::user(
-                &field,
-                ErrorCode::NoPriceList,
-                format!(
-                    "price list {} has no price for {} at quantity {quantity}",
-                    list.code, product.sku
-                ),
-            )
-        })?;
+        let entry = entries
+            .iter()
+            .rfind(|e| e.product_id == product.id && stored(e.min_quantity) <= *quantity)
+            .ok_or_else(|| {
+                let field = line_field(i);
+                let field: Vec<&str> = field.iter().map(String::as_str).collect();
+                Error::user(
+                    &field,
+                    ErrorCode::NoPriceList,
+                    format!(
+                        "price list {} has no price for {} at quantity {quantity}",
+                        list.code, product.sku
+                    ),
+                )
+            })?;
         prices.push(LinePrice {
             unit_price: stored(entry.unit_price),
             currency,
@@ -198,7 +228,113 @@ pub async fn price_lines(
             min_quantity: Some(stored(entry.min_quantity)),
         });
     }
-    Ok((Some((tier, list)), prices))
+    Ok(prices)
+}
+
+/// What pricing lines named by SKU needs, read in one statement: the products among the
+/// SKUs the principal may see, the buyer's current tier with its price list, and the list's
+/// entries for those products.
+pub struct SkuPricing {
+    /// The products found, by SKU.
+    pub products: HashMap<String, product::Model>,
+    program: Program,
+    /// Smallest quantity break first.
+    entries: Vec<price_list_entry::Model>,
+}
+
+impl SkuPricing {
+    /// Reads the products named by `skus`, `buyer_id`'s tier and list, and the list's
+    /// prices for those products. A product's row comes once for each of its entries on
+    /// the list, or once with none.
+    pub async fn read(
+        db: &impl ConnectionTrait,
+        principal: &Principal,
+        buyer_id: Uuid,
+        skus: &[String],
+    ) -> Result<Self> {
+        use sea_orm::FromQueryResult;
+        use sea_orm::sea_query::{ExprTrait, Order, Query};
+        let mut select = Query::select();
+        select.from(product::Entity);
+        store::select_prefixed::<product::Entity>(&mut select, "p_");
+        store::select_prefixed::<partner_tier::Entity>(&mut select, "t_");
+        store::select_prefixed::<Entity>(&mut select, "l_");
+        store::select_prefixed::<price_list_entry::Entity>(&mut select, "e_");
+        select
+            .left_join(
+                partner_tier::Entity,
+                Expr::col((partner_tier::Entity, partner_tier::Column::Id))
+                    .in_subquery(current_tier(buyer_id)),
+            )
+            .left_join(
+                Entity,
+                Expr::col((Entity, Column::Id))
+                    .equals((partner_tier::Entity, partner_tier::Column::PriceListId)),
+            )
+            .left_join(
+                price_list_entry::Entity,
+                Condition::all()
+                    .add(
+                        Expr::col((
+                            price_list_entry::Entity,
+                            price_list_entry::Column::PriceListId,
+                        ))
+                        .equals((Entity, Column::Id)),
+                    )
+                    .add(
+                        Expr::col((
+                            price_list_entry::Entity,
+                            price_list_entry::Column::ProductId,
+                        ))
+                        .equals((product::Entity, product::Column::Id)),
+                    ),
+            )
+            .cond_where(product::Column::Sku.is_in(skus.iter().cloned()))
+            .cond_where(principal.visible_products())
+            .order_by(
+                (
+                    price_list_entry::Entity,
+                    price_list_entry::Column::MinQuantity,
+                ),
+                Order::Asc,
+            );
+        let mut read = Self {
+            products: HashMap::new(),
+            program: None,
+            entries: Vec::new(),
+        };
+        for row in db.query_all(&select).await? {
+            let product = product::Model::from_query_result(&row, "p_")?;
+            if read.program.is_none()
+                && let Some(tier) = Option::<partner_tier::Model>::from_query_result(&row, "t_")?
+                && let Some(list) = Option::<price_list::Model>::from_query_result(&row, "l_")?
+            {
+                read.program = Some((tier, list));
+            }
+            if let Some(entry) = Option::<price_list_entry::Model>::from_query_result(&row, "e_")? {
+                read.entries.push(entry);
+            }
+            read.products.entry(product.sku.clone()).or_insert(product);
+        }
+        Ok(read)
+    }
+
+    /// The buyer's tier and list (if any) and the price of each `(product, quantity)` on
+    /// `on`, checked as [`price_lines`] checks them.
+    pub fn price(
+        self,
+        on: NaiveDate,
+        lines: &[(&product::Model, Decimal)],
+        buyer_field: &[&str],
+        line_field: &(dyn Fn(usize) -> Vec<String> + Sync),
+    ) -> Result<(Program, Vec<LinePrice>)> {
+        ensure_lines_on_sale(lines, line_field)?;
+        if let Some((tier, list)) = &self.program {
+            ensure_list_valid(tier, list, on, buyer_field)?;
+        }
+        let prices = line_prices(self.program.as_ref(), &self.entries, lines, line_field)?;
+        Ok((self.program, prices))
+    }
 }
 
 /// Prices `quantity` of `product` for `buyer_id` on `on`.

@@ -114,71 +114,89 @@ fn live_org<'a>(
     Ok(org)
 }
 
-/// The brand and the organizations an order names, in one statement.
+/// What an order's first read finds: the brand, the organizations the order names, and for
+/// a sales order the order its buyer already placed under the PO number, and, where order
+/// numbers come from a sequence (PostgreSQL) and no order was placed under the PO, the next
+/// number.
+struct Parties {
+    brand: Option<Uuid>,
+    read: Vec<organization::Model>,
+    placed: Option<Uuid>,
+    number: Option<String>,
+}
+
+/// Reads [`Parties`] in one statement. The sequence moves only where no order was placed
+/// under the PO, so a repeat takes no number; a number taken for a submission that then
+/// fails its checks is skipped, as one taken by a rolled-back transaction is. The counters
+/// table (SQLite) hands out its numbers after the checks.
 async fn parties(
     db: &impl ConnectionTrait,
     named: &[Uuid],
-) -> Result<(Option<Uuid>, Vec<organization::Model>)> {
-    let read = organization::Entity::find()
-        .filter(
-            Condition::any()
-                .add(organization::Column::Id.is_in(named.iter().copied()))
-                .add(organization::Column::Kind.eq(OrganizationKind::Brand)),
-        )
-        .all(db)
-        .await?;
-    let brand = read
-        .iter()
-        .find(|o| o.kind == OrganizationKind::Brand)
-        .map(|o| o.id);
-    Ok((brand, read))
-}
-
-/// The order `buyer` already placed under `po`, if any; where there is none and order
-/// numbers come from a sequence (PostgreSQL), the next number, taken in the same statement.
-/// A number taken for a submission that then fails its checks is skipped, as one taken by
-/// a rolled-back transaction is; the counters table (SQLite) hands out its numbers after
-/// the checks.
-async fn placed_and_number(
-    db: &impl ConnectionTrait,
-    buyer: Uuid,
-    po: &str,
-) -> Result<(Option<order::Model>, Option<String>)> {
-    let placed = order::Entity::find()
-        .filter(order::Column::BuyerId.eq(buyer))
-        .filter(order::Column::BuyerPoNumber.eq(po));
-    let Some(next) = counters::sequence_next(db.get_database_backend(), "SO") else {
-        return Ok((placed.one(db).await?, None));
-    };
-    let placed_id = || {
-        Expr::SubQuery(
-            None,
-            Box::new(
-                placed
-                    .clone()
+    buyer_po: Option<(Uuid, &str)>,
+) -> Result<Parties> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Alias, JoinType as Join, SelectStatement};
+    let none = || Expr::val(Option::<i64>::None);
+    // One row of the PO's answer, joined to every organization read, so that it is worked
+    // out (and the sequence moved) once, and comes back where no organization is found.
+    let mut po_row = Query::select();
+    match buyer_po {
+        Some((buyer, po)) => {
+            let placed_id = || -> Expr {
+                let placed: SelectStatement = order::Entity::find()
                     .select_only()
                     .column(order::Column::Id)
-                    .into_query()
-                    .into(),
-            ),
-        )
-    };
-    // The sequence moves only where no order was placed under the PO: a repeat takes no
-    // number.
-    let next: Expr = Expr::case(placed_id().is_null(), next).into();
-    let stmt = Query::select()
-        .expr_as(placed_id(), "placed")
-        .expr_as(next, "next")
-        .to_owned();
-    let row = db
-        .query_one(&stmt)
-        .await?
-        .ok_or_else(|| Error::Internal("the order number read returned nothing".into()))?;
-    if let Some(id) = row.try_get::<Option<Uuid>>("", "placed")? {
-        return Ok((order::Entity::find_by_id(id).one(db).await?, None));
+                    .filter(order::Column::BuyerId.eq(buyer))
+                    .filter(order::Column::BuyerPoNumber.eq(po))
+                    .into_query();
+                Expr::SubQuery(None, Box::new(placed.into()))
+            };
+            po_row.expr_as(placed_id(), "placed");
+            match counters::sequence_next(db.get_database_backend(), "SO") {
+                Some(next) => po_row.expr_as(Expr::case(placed_id().is_null(), next), "next"),
+                None => po_row.expr_as(none(), "next"),
+            };
+        }
+        None => {
+            po_row.expr_as(none(), "placed").expr_as(none(), "next");
+        }
     }
-    let next: i64 = row.try_get("", "next")?;
-    Ok((None, Some(counters::number("SO", next))))
+    let po_alias = Alias::new("po");
+    let mut select = Query::select();
+    select
+        .column((po_alias.clone(), Alias::new("placed")))
+        .column((po_alias.clone(), Alias::new("next")))
+        .from_subquery(po_row, po_alias);
+    crate::store::select_prefixed::<organization::Entity>(&mut select, "o_");
+    select.join(
+        Join::LeftJoin,
+        organization::Entity,
+        Condition::any()
+            .add(organization::Column::Id.is_in(named.iter().copied()))
+            .add(organization::Column::Kind.eq(OrganizationKind::Brand)),
+    );
+    let rows = db.query_all(&select).await?;
+    let mut parties = Parties {
+        brand: None,
+        read: Vec::with_capacity(rows.len()),
+        placed: None,
+        number: None,
+    };
+    for row in rows {
+        parties.placed = row.try_get("", "placed")?;
+        if parties.placed.is_none() {
+            parties.number = row
+                .try_get::<Option<i64>>("", "next")?
+                .map(|next| counters::number("SO", next));
+        }
+        if let Some(org) = Option::<organization::Model>::from_query_result(&row, "o_")? {
+            if org.kind == OrganizationKind::Brand {
+                parties.brand = Some(org.id);
+            }
+            parties.read.push(org);
+        }
+    }
+    Ok(parties)
 }
 
 /// The seller must be the brand, or an organization that sells to the buyer through a live
@@ -231,6 +249,14 @@ pub(super) async fn line_products(
     }
     let names: Vec<String> = skus.iter().map(|(_, sku)| sku.clone()).collect();
     let found: HashMap<String, product::Model> = products::by_skus(db, principal, &names).await?;
+    products_named(&found, skus)
+}
+
+/// The product of each line among those found, by SKU; an unknown SKU is named at its line.
+fn products_named(
+    found: &HashMap<String, product::Model>,
+    skus: &[(usize, String)],
+) -> Result<Vec<product::Model>> {
     skus.iter()
         .map(|(i, sku)| {
             found.get(sku).cloned().ok_or_else(|| {
@@ -389,7 +415,12 @@ pub async fn submit_written(
         }
     };
     let named: Vec<Uuid> = std::iter::once(buyer_id).chain(new.seller_id).collect();
-    let (brand, read) = parties(db, &named).await?;
+    let Parties {
+        brand,
+        read,
+        placed,
+        number,
+    } = parties(db, &named, Some((buyer_id, &new.po_number))).await?;
     let buyer = live_org(&read, buyer_id, "buyerId")?;
     if !matches!(
         buyer.kind,
@@ -414,8 +445,11 @@ pub async fn submit_written(
     ensure_sells_to(db, seller_id, buyer_id, brand).await?;
 
     let hash = content_hash(buyer_id, seller_id, &new);
-    let (placed, number) = placed_and_number(db, buyer_id, &new.po_number).await?;
-    if let Some(existing) = placed {
+    if let Some(placed) = placed {
+        let existing = order::Entity::find_by_id(placed)
+            .one(db)
+            .await?
+            .ok_or_else(|| Error::Internal("the order a PO names vanished".into()))?;
         return Ok(Submitted {
             order: repeat_of(existing, &hash)?,
             lines: Vec::new(),
@@ -431,7 +465,10 @@ pub async fn submit_written(
         .map(|l| l.sku.clone())
         .enumerate()
         .collect();
-    let products = line_products(db, principal, &skus).await?;
+    // The products, the buyer's tier and list, and their prices, in one statement.
+    let names: Vec<String> = skus.iter().map(|(_, sku)| sku.clone()).collect();
+    let read = pricing::SkuPricing::read(db, principal, buyer_id, &names).await?;
+    let products = products_named(&read.products, &skus)?;
     for (i, (line, product)) in new.lines.iter().zip(&products).enumerate() {
         ensure_unit(i, line.unit, product)?;
     }
@@ -441,11 +478,9 @@ pub async fn submit_written(
         .zip(&new.lines)
         .map(|(p, l)| (p, l.quantity))
         .collect();
-    let (program, prices) =
-        pricing::price_lines(db, buyer_id, today, &priced, &["input", "buyerId"], &|i| {
-            line_field(i, "sku")
-        })
-        .await?;
+    let (program, prices) = read.price(today, &priced, &["input", "buyerId"], &|i| {
+        line_field(i, "sku")
+    })?;
     let currency = prices.first().map(|p| p.currency).ok_or_else(|| {
         Error::user(
             &["input", "lines"],
@@ -845,7 +880,7 @@ pub async fn purchase(
     limits: &TradeSettings,
 ) -> Result<order::Model> {
     principal.ensure_can_trade()?;
-    let (brand, read) = parties(db, &[new.supplier_id]).await?;
+    let Parties { brand, read, .. } = parties(db, &[new.supplier_id], None).await?;
     let Some(brand_id) = brand.filter(|b| principal.acts_for(*b, brand)) else {
         return Err(Error::Forbidden(
             "purchase orders are raised by the brand's staff".into(),

@@ -19,7 +19,7 @@ const W6: &str = include_str!("../../bench/channelgraph/w6.graphql");
 const STATEMENTS: [(&str, u64); 6] = [
     ("W1", 1),
     ("W2", 1),
-    ("W3", 6),
+    ("W3", 3),
     ("W4", 7),
     ("W5", 4),
     ("W6", 1),
