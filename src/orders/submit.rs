@@ -217,13 +217,17 @@ async fn ensure_sells_to(
         .filter(crate::access::live_links())
         .one(db)
         .await?;
-    link.map(|_| ()).ok_or_else(|| {
-        Error::user(
-            &["input", "sellerId"],
-            ErrorCode::NotFound,
-            "the seller must be the brand or an organization that sells to the buyer",
-        )
-    })
+    link.map(|_| ()).ok_or_else(not_a_seller)
+}
+
+/// The answer to a seller that is not the brand and does not sell to the buyer, whether it
+/// exists, is archived, or not: nobody learns from it what an id names.
+fn not_a_seller() -> Error {
+    Error::user(
+        &["input", "sellerId"],
+        ErrorCode::NotFound,
+        "the seller must be the brand or an organization that sells to the buyer",
+    )
 }
 
 /// A ship-to address must be one of the buyer's live addresses.
@@ -441,8 +445,11 @@ pub async fn submit_written(
             "the directory has no brand; name the seller",
         )
     })?;
-    live_org(&read, seller_id, "sellerId")?;
+    if !read.iter().any(|o| o.id == seller_id) {
+        return Err(not_a_seller());
+    }
     ensure_sells_to(db, seller_id, buyer_id, brand).await?;
+    live_org(&read, seller_id, "sellerId")?;
 
     let hash = content_hash(buyer_id, seller_id, &new);
     if let Some(placed) = placed {

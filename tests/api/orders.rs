@@ -607,12 +607,32 @@ async fn bad_orders_are_refused_with_the_field_named_and_nothing_written() {
         refused(other_buyer).await,
         ("NOT_FOUND".into(), json!(["input", "buyerId"]))
     );
-    let mut other_seller = line("GADGET-1", json!("1"));
-    other_seller["sellerId"] = json!(t.supplier);
-    assert_eq!(
-        refused(other_seller).await,
-        ("NOT_FOUND".into(), json!(["input", "sellerId"]))
+    // A seller that does not sell to the buyer is answered alike whether it exists, is
+    // archived, or not.
+    let archived = app
+        .create_org("DISTRIBUTOR", "Gone Distribution", "GONE-1")
+        .await;
+    app.mutate(
+        "organizationArchive",
+        "organization { id }",
+        json!({ "id": archived, "version": 1 }),
+    )
+    .await;
+    let unknown = channelgraph::ids::GlobalId::encode(
+        channelgraph::ids::NodeType::Organization,
+        uuid::Uuid::now_v7(),
     );
+    for seller in [json!(t.supplier), json!(archived), json!(unknown)] {
+        let mut other_seller = line("GADGET-1", json!("1"));
+        other_seller["sellerId"] = seller.clone();
+        let body = submit_as(&app, &t.portal, other_seller).await;
+        assert_eq!(
+            body["userErrors"],
+            json!([{ "field": ["input", "sellerId"], "code": "NOT_FOUND",
+                     "message": "the seller must be the brand or an organization that sells to the buyer" }]),
+            "{seller}"
+        );
+    }
 
     // An inactive product.
     let gadget = app
