@@ -11,9 +11,7 @@
 //! interchanges (ISA15 `T`) are checked all the way through the trade model and then rolled
 //! back: they are answered as production ones would be and change no trade data.
 
-use entity::enums::{
-    EdiDirection, EdiStatus, EdiUsage, InterchangeAcks, OrganizationKind, TextEncoding,
-};
+use entity::enums::{EdiDirection, EdiStatus, EdiUsage, InterchangeAcks, TextEncoding};
 use entity::{edi_document, edi_interchange, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -81,21 +79,33 @@ fn storable(text: &str) -> String {
     text.replace('\0', "\u{fffd}")
 }
 
-/// The partner an interchange is from: the caller's own organization for partners (which
-/// the ISA must name: see [`receive`]), the organization the ISA names for the brand's
-/// people.
-async fn partner(
+/// The partner an interchange is from and the brand, each with its profile: the caller's
+/// own organization for partners (which the ISA must name: see [`receive`]), the
+/// organization the ISA names for the brand's people.
+async fn partner_and_brand(
     db: &DatabaseConnection,
     principal: &Principal,
     sender: Option<&str>,
     raw: &str,
+) -> Result<[(organization::Model, partners::Profile); 2]> {
+    let id = match principal.partner_organization() {
+        Some(own) => own,
+        None => named_sender(db, sender, raw).await?.id,
+    };
+    let (sender, brand) = partners::with_brand(db, id).await?;
+    let sender = sender.ok_or(Error::Unauthenticated)?;
+    let brand = brand.ok_or_else(|| {
+        document_field("the directory has no brand to send to", ErrorCode::NotFound)
+    })?;
+    Ok([sender, brand])
+}
+
+/// The organization the ISA names, for the brand's people.
+async fn named_sender(
+    db: &DatabaseConnection,
+    sender: Option<&str>,
+    raw: &str,
 ) -> Result<organization::Model> {
-    if let Some(own) = principal.partner_organization() {
-        return organization::Entity::find_by_id(own)
-            .one(db)
-            .await?
-            .ok_or(Error::Unauthenticated);
-    }
     let Some(sender) = sender else {
         let reason = envelope::parse(raw)
             .err()
@@ -109,14 +119,6 @@ async fn partner(
             ErrorCode::NotFound,
         )
     })
-}
-
-async fn brand(db: &DatabaseConnection) -> Result<organization::Model> {
-    organization::Entity::find()
-        .filter(organization::Column::Kind.eq(OrganizationKind::Brand))
-        .one(db)
-        .await?
-        .ok_or_else(|| document_field("the directory has no brand to send to", ErrorCode::NotFound))
 }
 
 /// The set as text, ST to SE, with the interchange's delimiters.
@@ -205,15 +207,13 @@ pub async fn receive(
     principal.ensure_can_exchange_edi()?;
     let first_reading = raw.decode(TextEncoding::Utf8);
     let summary = envelope::isa_summary(&first_reading);
-    let org = partner(
+    let [(org, profile), (brand, brand_profile)] = partner_and_brand(
         db,
         principal,
         summary.as_ref().map(|s| s.sender_id.as_str()),
         &first_reading,
     )
     .await?;
-    let brand = brand(db).await?;
-    let [profile, brand_profile] = partners::profiles(db, [&org, &brand]).await?;
     if principal.partner_organization().is_some()
         && let Some(sender) = summary.as_ref().map(|s| s.sender_id.as_str())
         && !partners::names(&org, &profile, sender)

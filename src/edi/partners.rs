@@ -183,6 +183,55 @@ pub async fn profiles<const N: usize>(
     ))
 }
 
+/// An organization with its profile, and the brand with its: what an interchange's intake
+/// needs to know of its parties, in one statement. Either is `None` where it does not exist.
+#[allow(clippy::type_complexity)]
+pub async fn with_brand(
+    db: &impl ConnectionTrait,
+    organization_id: Uuid,
+) -> Result<(
+    Option<(organization::Model, Profile)>,
+    Option<(organization::Model, Profile)>,
+)> {
+    use entity::enums::OrganizationKind;
+    use sea_orm::sea_query::{ExprTrait, JoinType, Query};
+    use sea_orm::{Condition, FromQueryResult};
+    let mut select = Query::select();
+    select.from(organization::Entity);
+    crate::store::select_prefixed::<organization::Entity>(&mut select, "o_");
+    crate::store::select_prefixed::<edi_partner::Entity>(&mut select, "p_");
+    select
+        .join(
+            JoinType::LeftJoin,
+            edi_partner::Entity,
+            sea_orm::sea_query::Expr::col((
+                edi_partner::Entity,
+                edi_partner::Column::OrganizationId,
+            ))
+            .equals((organization::Entity, organization::Column::Id)),
+        )
+        .cond_where(
+            Condition::any()
+                .add(organization::Column::Id.eq(organization_id))
+                .add(organization::Column::Kind.eq(OrganizationKind::Brand)),
+        );
+    let (mut named, mut brand) = (None, None);
+    for row in db.query_all(&select).await? {
+        let org = organization::Model::from_query_result(&row, "o_")?;
+        let profile = match Option::<edi_partner::Model>::from_query_result(&row, "p_")? {
+            Some(row) => profile_of(&row),
+            None => default_profile(&org),
+        };
+        if org.kind == OrganizationKind::Brand {
+            brand = Some((org.clone(), profile.clone()));
+        }
+        if org.id == organization_id {
+            named = Some((org, profile));
+        }
+    }
+    Ok((named, brand))
+}
+
 /// Whether the organization is set up to trade by X12.
 pub async fn is_configured(db: &impl ConnectionTrait, organization_id: Uuid) -> Result<bool> {
     Ok(edi_partner::Entity::find_by_id(organization_id)
