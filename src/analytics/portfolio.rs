@@ -22,23 +22,26 @@ pub struct Scope {
     pub as_of: AsOf,
 }
 
-/// The seller a principal may look at: staff any (the brand by default), a partner only
-/// itself.
-pub fn seller_for(principal: &Principal, asked: Option<Uuid>, brand: Option<Uuid>) -> Result<Uuid> {
+/// Whose portfolio is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seller {
+    /// The brand's: staff who name no seller.
+    Brand,
+    /// The organization named, or the partner's own.
+    Named(Uuid),
+}
+
+/// Whose portfolio a principal asks for: staff name any seller (default: the brand); a
+/// partner sees its own, and naming another is FORBIDDEN.
+pub fn seller_for(principal: &Principal, asked: Option<Uuid>) -> Result<Seller> {
     match (principal.partner_organization(), asked) {
-        (Some(own), None) => Ok(own),
-        (Some(own), Some(asked)) if asked == own => Ok(own),
+        (Some(own), None) => Ok(Seller::Named(own)),
+        (Some(own), Some(asked)) if asked == own => Ok(Seller::Named(own)),
         (Some(_), Some(_)) => Err(Error::Forbidden(
             "a partner sees the portfolio of its own customers only".into(),
         )),
-        (None, Some(asked)) if !principal.is_restricted() => Ok(asked),
-        (None, None) if !principal.is_restricted() => brand.ok_or_else(|| {
-            Error::user(
-                &["sellerId"],
-                crate::error::ErrorCode::Required,
-                "there is no brand organization yet; name the seller",
-            )
-        }),
+        (None, Some(asked)) if !principal.is_restricted() => Ok(Seller::Named(asked)),
+        (None, None) if !principal.is_restricted() => Ok(Seller::Brand),
         _ => Err(Error::Unauthenticated),
     }
 }

@@ -64,6 +64,15 @@ pub async fn exposures(
     buyers: &[Uuid],
     seller: Uuid,
 ) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
+    exposures_to(db, buyers, Expr::val(seller)).await
+}
+
+/// [`exposures`] to the seller `seller` works out to in the statement.
+async fn exposures_to(
+    db: &impl ConnectionTrait,
+    buyers: &[Uuid],
+    seller: Expr,
+) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
     let stmt = Query::select()
         .columns([
             CreditBalances::BuyerId,
@@ -214,10 +223,9 @@ pub async fn exposures_for(
             .collect(),
         None => organizations.to_vec(),
     };
-    let Some(brand) = super::queries::brand_id(db).await? else {
-        return Ok(HashMap::new());
-    };
-    let mut found = exposures(db, &allowed, brand).await?;
+    // The brand is found in the same statement; with no brand, nothing is owed to it.
+    let brand = Expr::SubQuery(None, Box::new(super::queries::brand_id_query().into()));
+    let mut found = exposures_to(db, &allowed, brand).await?;
     // Organizations that owe nothing still answer, with no amounts.
     for org in allowed {
         found.entry(org).or_default();

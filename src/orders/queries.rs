@@ -23,13 +23,20 @@ use crate::store::{self, grouped};
 
 /// The brand, if the directory has one.
 pub async fn brand_id(db: &impl ConnectionTrait) -> Result<Option<Uuid>> {
-    Ok(organization::Entity::find()
+    match db.query_one(&brand_id_query()).await? {
+        Some(row) => Ok(Some(row.try_get("", "id")?)),
+        None => Ok(None),
+    }
+}
+
+/// The statement of the brand's id, also a subquery for a statement that works it out
+/// itself.
+pub fn brand_id_query() -> SelectStatement {
+    organization::Entity::find()
         .select_only()
         .column(organization::Column::Id)
         .filter(organization::Column::Kind.eq(OrganizationKind::Brand))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
+        .into_query()
 }
 
 pub fn sort_column(key: SortKey) -> Column {

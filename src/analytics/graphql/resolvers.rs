@@ -55,16 +55,31 @@ impl AnalyticsQuery {
         let asked = crate::ids::argument_id("sellerId", seller_id.as_ref(), NodeType::Organization)
             .gql()?;
         let db = &crate::replica::for_figures(ctx).await?;
-        let brand = crate::orders::queries::brand_id(db).await.gql()?;
-        let seller = portfolio::seller_for(principal, asked, brand).gql()?;
-        if organization_by_id(ctx, seller).await?.is_none() {
-            return Err(Error::user(
-                &["sellerId"],
-                crate::error::ErrorCode::NotFound,
-                "no organization with this id",
-            ))
-            .gql();
-        }
+        // The brand, found by its kind, exists; a seller named by id is looked up.
+        let seller = match portfolio::seller_for(principal, asked).gql()? {
+            portfolio::Seller::Brand => crate::orders::queries::brand_id(db)
+                .await
+                .gql()?
+                .ok_or_else(|| {
+                    Error::user(
+                        &["sellerId"],
+                        crate::error::ErrorCode::Required,
+                        "there is no brand organization yet; name the seller",
+                    )
+                })
+                .gql()?,
+            portfolio::Seller::Named(seller) => {
+                if organization_by_id(ctx, seller).await?.is_none() {
+                    return Err(Error::user(
+                        &["sellerId"],
+                        crate::error::ErrorCode::NotFound,
+                        "no organization with this id",
+                    ))
+                    .gql();
+                }
+                seller
+            }
+        };
         let day = as_of_day(ctx, as_of)?;
         Ok(Portfolio {
             scope: Scope {
