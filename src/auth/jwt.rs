@@ -1,7 +1,8 @@
 //! Access tokens: short-lived JWTs, validated as RFC 8725 asks. One configured algorithm is
 //! accepted; `exp`, `nbf`, `iat`, `iss`, `aud` and `sub` are all required and checked, with
-//! at most 5 seconds of leeway; the header must say `typ: at+jwt` (RFC 9068), which refresh
-//! tokens (opaque, not JWTs) can never satisfy.
+//! at most 5 seconds of leeway, and from `iat` to `exp` no longer than the configured
+//! lifetime; the header must say `typ: at+jwt` (RFC 9068), which refresh tokens (opaque,
+//! not JWTs) can never satisfy.
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -47,6 +48,8 @@ pub enum TokenError {
     Invalid(String),
     #[error("the token was issued in the future")]
     IssuedInFuture,
+    #[error("the token lives longer than access tokens are issued for")]
+    Lifetime,
     #[error("the token's subject is not a user id")]
     Subject,
     #[error("the token names no session")]
@@ -189,6 +192,11 @@ impl JwtKeys {
         if data.claims.iat > Utc::now().timestamp() + LEEWAY_SECONDS as i64 {
             return Err(TokenError::IssuedInFuture);
         }
+        // A token made to outlive the configured lifetime was not issued here.
+        if data.claims.exp - data.claims.iat > self.access_ttl.num_seconds() + LEEWAY_SECONDS as i64
+        {
+            return Err(TokenError::Lifetime);
+        }
         let user_id = Uuid::try_parse(&data.claims.sub).map_err(|_| TokenError::Subject)?;
         let session_id = Uuid::try_parse(&data.claims.sid).map_err(|_| TokenError::Session)?;
         let expires_at = DateTime::from_timestamp(data.claims.exp, 0).ok_or(TokenError::Session)?;
@@ -300,6 +308,14 @@ mod tests {
             ("expired", claims(|c| c.exp = now - 60)),
             ("not yet valid", claims(|c| c.nbf = now + 60)),
             ("issued in the future", claims(|c| c.iat = now + 60)),
+            (
+                "longer-lived than issued",
+                claims(|c| c.exp = now + 15 * 60 + 60),
+            ),
+            (
+                "issued long ago to outlive its lifetime",
+                claims(|c| c.iat = now - 3_600),
+            ),
         ] {
             let token = signed(Algorithm::HS256, Some("at+jwt"), SECRET, &c);
             assert!(keys.validate(&token).is_err(), "{name}");
