@@ -596,6 +596,13 @@ async fn bad_orders_are_refused_with_the_field_named_and_nothing_written() {
     let mut twice = line("GADGET-1", json!("1"));
     twice["lines"][1]["lineNumber"] = json!(1);
     assert_eq!(refused(twice).await, ("TAKEN".into(), field("lineNumber")));
+    // A number the client gave is named, not the line numbered by its position.
+    let mut given_first = line("GADGET-1", json!("1"));
+    given_first["lines"][0]["lineNumber"] = json!(2);
+    assert_eq!(
+        refused(given_first).await,
+        ("TAKEN".into(), json!(["input", "lines", "0", "lineNumber"]))
+    );
     assert_eq!(
         refused(json!({ "poNumber": "PO-X", "lines": [] })).await,
         ("REQUIRED".into(), json!(["input", "lines"]))

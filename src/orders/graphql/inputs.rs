@@ -37,6 +37,27 @@ fn line_number(i: usize, given: Option<i32>) -> Result<i32> {
     model::line_number(&at(&line_field(i, "lineNumber")), i, given)
 }
 
+/// Refuses a line number used twice, naming a line whose number the client gave: a number
+/// made from a line's position collides only with one given to another line.
+fn ensure_unique_line_numbers(given: &[Option<i32>]) -> Result<()> {
+    let numbers: Vec<i32> = given
+        .iter()
+        .enumerate()
+        .map(|(i, n)| n.unwrap_or(i as i32 + 1))
+        .collect();
+    for (i, n) in numbers.iter().enumerate() {
+        if let Some(j) = numbers[..i].iter().position(|m| m == n) {
+            let named = if given[i].is_some() { i } else { j };
+            return Err(Error::user(
+                &at(&line_field(named, "lineNumber")),
+                ErrorCode::Taken,
+                format!("line number {n} is used twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn po_number(value: &str) -> Result<String> {
     model::po_number(&["input", "poNumber"], value)
 }
@@ -100,6 +121,7 @@ pub struct OrderSubmitInput {
 impl OrderSubmitInput {
     pub fn parse(self, limits: &TradeSettings) -> Result<NewOrder> {
         check_line_count(self.lines.len())?;
+        let given: Vec<Option<i32>> = self.lines.iter().map(|l| l.line_number).collect();
         let lines = self
             .lines
             .into_iter()
@@ -135,6 +157,7 @@ impl OrderSubmitInput {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        ensure_unique_line_numbers(&given)?;
         Ok(NewOrder {
             buyer_id: optional_id("buyerId", self.buyer_id.as_ref(), NodeType::Organization)?,
             seller_id: optional_id("sellerId", self.seller_id.as_ref(), NodeType::Organization)?,
@@ -192,6 +215,7 @@ pub struct PurchaseOrderCreateInput {
 impl PurchaseOrderCreateInput {
     pub fn parse(self, limits: &TradeSettings) -> Result<NewPurchaseOrder> {
         check_line_count(self.lines.len())?;
+        let given: Vec<Option<i32>> = self.lines.iter().map(|l| l.line_number).collect();
         let lines = self
             .lines
             .into_iter()
@@ -214,6 +238,7 @@ impl PurchaseOrderCreateInput {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        ensure_unique_line_numbers(&given)?;
         Ok(NewPurchaseOrder {
             supplier_id: id_of("supplierId", &self.supplier_id, NodeType::Organization)?,
             currency: Currency::parse(&["input", "currency"], &self.currency)?,
