@@ -979,13 +979,14 @@ async fn run(
     *operation = operation_name(&doc, p.operation_name.as_deref());
     let shape = operation_shape(&doc, p.operation_name.as_deref());
     if via_get && shape.as_ref().is_some_and(|s| s.changes) {
-        return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
-            .insert_header((header::ALLOW, "POST"))
-            .insert_header((header::CONTENT_TYPE, format!("{media}; charset=utf-8")))
-            .body(
-                json!({ "errors": [{ "message": "mutations and subscriptions must be sent with POST" }] })
-                    .to_string(),
-            );
+        return allowing(
+            "POST",
+            error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                media,
+                "mutations and subscriptions must be sent with POST",
+            ),
+        );
     }
     let request_id = request_id_of(req);
     let principal = match authenticate(req, state, media).await {
@@ -1239,9 +1240,22 @@ struct ResponseBody<'a> {
     errors: &'a [async_graphql::ServerError],
 }
 
-/// Any other method on `/graphql`.
+/// Any other method on `/graphql`, refused in the API's error shape.
 pub async fn graphql_other() -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, "GET, POST"))
-        .finish()
+    allowing(
+        "GET, POST",
+        error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            JSON,
+            "send queries with GET or POST, and mutations with POST",
+        ),
+    )
+}
+
+/// A `405` that names the methods `/graphql` allows.
+fn allowing(methods: &'static str, mut response: HttpResponse) -> HttpResponse {
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static(methods));
+    response
 }

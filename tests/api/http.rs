@@ -141,7 +141,25 @@ async fn get_runs_queries_but_refuses_mutations_with_405() {
         .unwrap();
     assert_eq!(res.status(), 405);
     assert_eq!(res.headers()["allow"], "POST");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(app.organization_count().await, 0);
+
+    // Another method is refused in the same shape.
+    let res = app
+        .client
+        .put(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET, POST");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["message"],
+        "send queries with GET or POST, and mutations with POST"
+    );
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
 
 #[tokio::test]
