@@ -117,6 +117,10 @@ struct Row {
     columns: BTreeSet<&'static str>,
     parent_columns: BTreeSet<&'static str>,
     json: Vec<(String, Expr)>,
+    /// The key of each value already in `json`, by the columns it is made of: a field that
+    /// several of an interface's types select (or one asked under several aliases) is
+    /// built once.
+    values: Vec<(Vec<Col>, String)>,
 }
 
 impl Row {
@@ -347,6 +351,7 @@ impl<'a> Compiler<'a> {
             columns: BTreeSet::new(),
             parent_columns: BTreeSet::new(),
             json: Vec::new(),
+            values: Vec::new(),
         };
         let parts = match shape {
             Shape::One | Shape::Required | Shape::List => {
@@ -604,8 +609,17 @@ impl<'a> Compiler<'a> {
                 }
                 let compiled = match spec.fields.get(field.name) {
                     Some(FieldSpec::Value { columns, build }) => {
-                        let sql = row.key(field.key.as_str());
                         let multi = columns.len() > 1;
+                        if let Some((_, sql)) = row.values.iter().find(|(c, _)| c == columns) {
+                            entries.push(Entry::Value {
+                                key,
+                                sql: sql.clone(),
+                                multi,
+                                build: *build,
+                            });
+                            continue;
+                        }
+                        let sql = row.key(field.key.as_str());
                         let exprs: Vec<Expr> = columns
                             .iter()
                             .map(|c| self.column(&row.alias, parent, *c))
@@ -626,6 +640,7 @@ impl<'a> Compiler<'a> {
                                 .unwrap_or(Expr::val(None::<String>))
                         };
                         row.json.push((sql.clone(), expr));
+                        row.values.push((columns.clone(), sql.clone()));
                         Some(Entry::Value {
                             key,
                             sql,
