@@ -924,7 +924,9 @@ pub async fn routes(
     db: &impl ConnectionTrait,
     principal: &Principal,
 ) -> Result<Vec<lead_route::Model>> {
-    principal.ensure_can_read_marketing()?;
+    if principal.is_restricted() {
+        return Err(Error::Forbidden("lead routes are the brand's own".into()));
+    }
     let mut rows = lead_route::Entity::find().all(db).await?;
     rows.sort_by(|a, b| a.territory.cmp(&b.territory));
     Ok(rows)

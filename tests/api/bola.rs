@@ -859,6 +859,20 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 body["errors"][0]["extensions"]["code"], "FORBIDDEN",
                 "{who}: {body}"
             );
+            // The refusal names what was asked for.
+            let asked = query.split_whitespace().nth(1).unwrap();
+            let named = match asked {
+                "caseRoutes" => "rout",
+                "campaigns" => "campaigns",
+                _ => "lead routes",
+            };
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(named),
+                "{who}: {body}"
+            );
         }
         // The audit trail, which names everyone's objects, is for admins only.
         let body = app
