@@ -153,6 +153,23 @@ async fn the_brand_reads_stock_weeks_of_supply_and_sell_through_by_period() {
         ])
     );
     assert_eq!(body["data"]["sellThroughReports"]["totalCount"], 3);
+
+    // A span runs forwards and covers at most ten years.
+    for (from, to, said) in [
+        ("2026-10-31", "2026-09-01", "is before from"),
+        ("2000-01-01", "2026-12-31", "at most ten years"),
+    ] {
+        let body = app
+            .graphql(
+                "query($from: Date!, $to: Date!) { sellThrough(from: $from, to: $to) { quantity } }",
+                json!({ "from": from, "to": to }),
+            )
+            .await;
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        assert_eq!(error["extensions"]["field"], "to", "{body}");
+        assert!(error["message"].as_str().unwrap().contains(said), "{body}");
+    }
 }
 
 #[tokio::test]

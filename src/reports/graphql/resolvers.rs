@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use super::inputs::*;
 use super::types::*;
 use crate::access::Principal;
+use crate::analytics::service::Span;
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::connection::{Conn, Counter, connection, page_args};
 use crate::graphql::in_transaction;
@@ -155,6 +156,8 @@ impl ReportQuery {
         #[graphql(desc = "Only this SKU.")] sku: Option<String>,
     ) -> async_graphql::Result<Vec<SellThroughFigure>> {
         let principal = Principal::of(ctx).gql()?;
+        // At most ten years, as every figure over a span of days.
+        let span = Span::new(from.0, to.0).gql()?;
         let db = &crate::replica::for_figures(ctx).await?;
         let org = argument_id(
             "organizationId",
@@ -163,7 +166,7 @@ impl ReportQuery {
         )
         .gql()?;
         let product = product_argument(ctx, sku).await.gql()?;
-        let rows = service::sell_through_by_period(db, principal, from.0, to.0, org, product)
+        let rows = service::sell_through_by_period(db, principal, span.from, span.to, org, product)
             .await
             .gql()?;
         Ok(rows.into_iter().map(SellThroughFigure).collect())
