@@ -183,16 +183,15 @@ pub async fn profiles<const N: usize>(
     ))
 }
 
+/// An organization and its trading-partner profile.
+pub type Party = (organization::Model, Profile);
+
 /// An organization with its profile, and the brand with its: what an interchange's intake
 /// needs to know of its parties, in one statement. Either is `None` where it does not exist.
-#[allow(clippy::type_complexity)]
 pub async fn with_brand(
     db: &impl ConnectionTrait,
     organization_id: Uuid,
-) -> Result<(
-    Option<(organization::Model, Profile)>,
-    Option<(organization::Model, Profile)>,
-)> {
+) -> Result<(Option<Party>, Option<Party>)> {
     use entity::enums::OrganizationKind;
     use sea_orm::sea_query::{ExprTrait, JoinType, Query};
     use sea_orm::{Condition, FromQueryResult};
