@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """The workload benchmark: channelgraph against PostGraphile 5 and the floor (hand-written
-SQL under pgbench) on the scale data set in PostgreSQL, and W1, W2 and W4 on the demo data
-under SQLite.
+SQL under pgbench) on the scale data set in PostgreSQL, and the reads on the demo data under
+SQLite.
 
     python3 bench/run.py            # the full run: scale data set, release build, 20 s per step
     python3 bench/run.py --smoke    # a tiny data set, the debug build, 1 s per step
 
-For each workload W1-W6 (the GraphQL documents in bench/channelgraph/, the floor's SQL in
-bench/floor/, PostGraphile's in bench/postgraphile/) it runs wrk at 1 and 8 connections
-against both servers and pgbench -M prepared at the same, checks
-every response (an answer with "errors", or one that differs from the golden answer, fails
-the run; W6, a registered document asked by GET with the ETag of its last answer, must be
-answered 304 every time, and has neither floor nor peer), reads the CPU the server and every PostgreSQL process spent from /proc, and the
-server's peak resident memory. The full run writes its table into BENCHMARKS.md between
-the markers; the smoke run prints it.
+For each workload W1-W6, and the second set X1-X3 written after the first was fast (the
+GraphQL documents in bench/channelgraph/, the floor's SQL in bench/floor/, PostGraphile's in
+bench/postgraphile/), it runs wrk at 1 and 8 connections against both servers and pgbench
+-M prepared at the same, checks every response (an answer with "errors", or one that
+differs from the golden answer, fails the run; W6, a registered document asked by GET with
+the ETag of its last answer, must be answered 304 every time, and has neither floor nor
+peer), reads the CPU the server and every PostgreSQL process spent from /proc, the
+server's peak resident memory, and counts each answer's fields for the server CPU target.
+The full run writes its table into BENCHMARKS.md between the markers; the smoke run prints
+it.
 
 Needs: cargo, PostgreSQL at --postgres (trust authentication), pgbench, wrk.
 """
@@ -320,6 +322,17 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), {mem_kb / 1024 / 1024:.0f} GiB, {platform.system()} {platform.release()}"
 
 
+def response_fields(raw):
+    """The fields of an answer: every key of every object under `data`, at any depth."""
+    def count(value):
+        if isinstance(value, dict):
+            return len(value) + sum(count(v) for v in value.values())
+        if isinstance(value, list):
+            return sum(count(v) for v in value)
+        return 0
+    return count(json.loads(raw)["data"])
+
+
 def fmt(x, digits=2):
     if x is None:
         return "–"
@@ -328,7 +341,7 @@ def fmt(x, digits=2):
     return f"{x:.{digits}f}"
 
 
-def table(results, peers, floors, sqlite, meta):
+def table(results, peers, floors, fields, sqlite, meta):
     peer_rss = meta["peer_peak_rss_mb"]
     lines = [
         START_MARK,
@@ -364,6 +377,17 @@ def table(results, peers, floors, sqlite, meta):
                 fmt(r["db_cpu_ms"] / f["db_cpu_ms"]) if f and f["db_cpu_ms"] else dash,
                 fmt(r["p50_ms"] - f["p50_ms"]) if f else dash,
             ]) + " |")
+    if fields:
+        lines += ["", "Server CPU against its target, 0.3 ms plus 0.3 µs for each field of the "
+                  "answer (every key of every object under `data`):", "",
+                  "| workload | fields | target ms | cg server CPU, 1 conn | 8 conns | met |",
+                  "|---|---|---|---|---|---|"]
+        for name in sorted(fields):
+            target = 0.3 + 0.0003 * fields[name]
+            cpu = [results[name][c]["server_cpu_ms"] for c in sorted(results.get(name, {}))]
+            lines.append(f"| {name.upper()} | {fields[name]:,} | {target:.2f} | "
+                         + " | ".join(fmt(c) for c in cpu)
+                         + f" | {'yes' if cpu and max(cpu) <= target else 'no'} |")
     if sqlite:
         lines += ["", "Embedded default (SQLite, demo data set, 1 connection):", "",
                   "| workload | req/s | p50 ms | p99 ms | server CPU ms/req |", "|---|---|---|---|---|"]
@@ -409,7 +433,7 @@ def main():
     p.add_argument("--scale-factor", type=float)
     p.add_argument("--seconds", type=int)
     p.add_argument("--binary", help="a built channelgraph binary to use instead of building one")
-    p.add_argument("--workloads", default="w1,w2,w3,w4,w5,w6")
+    p.add_argument("--workloads", default="w1,w2,w3,w4,w5,w6,x1,x2,x3")
     p.add_argument("--no-peer", action="store_true", help="leave PostGraphile out")
     args = p.parse_args()
     smoke = args.smoke
@@ -463,6 +487,9 @@ def main():
         customer = server.ask('query($c: String!) { organization(code: $c) { id } }', {"c": code},
                               token=staff)[0]["organization"]["id"]
         raw = lambda gid: __import__("base64").b64decode(gid).decode().split(":", 1)[1]
+        # X1's price list: the one of the distributor's tier, as its token sees it.
+        price_list = server.ask("{ priceLists { nodes { id } } }", token=partner)[0][
+            "priceLists"]["nodes"][0]["id"]
         skus = [f"SKU-{i:05d}" for i in range(1, 11)]
         if int(pg.psql(database, "SELECT count(*) FROM products")) < len(skus):
             fail("W3 orders 10 products; use a scale factor of at least 0.005")
@@ -474,22 +501,29 @@ def main():
             "w4": (staff, {"customer": customer}),
             "w5": (staff, {}),
             "w6": (partner, {"seller": distributor}),
+            "x1": (partner, {"priceList": price_list}),
+            "x2": (staff, {}),
+            "x3": (staff, {}),
         }
         floor_vars = {"seller": raw(distributor), "distributor": raw(distributor),
-                      "buyer": raw(distributor), "brand": raw(brand), "customer": raw(customer)}
+                      "buyer": raw(distributor), "brand": raw(brand), "customer": raw(customer),
+                      "price_list": raw(price_list)}
         peer_vars = {
             "w1": {"seller": raw(distributor)},
             "w2": {"distributor": raw(distributor)},
             "w3": peer_w3_variables(pg, database, raw(distributor), raw(brand), skus),
             "w4": {"customer": raw(customer)},
             "w5": {"brand": raw(brand)},
+            "x1": {"priceList": raw(price_list)},
+            "x2": {},
+            "x3": {},
         }
         if not args.no_peer:
             # The functions PostGraphile's W4 and W5 ask for (bench/postgraphile/).
             run(["psql", "-h", pg.host, "-p", pg.port, "-U", pg.user, "-d", database, "-q",
                  "-v", "ON_ERROR_STOP=1", "-f", os.path.join(Peer.DIR, "functions.sql")])
         peer = Peer(pg.url(database)) if not args.no_peer else None
-        results, peers, floors = {}, {}, {}
+        results, peers, floors, fields = {}, {}, {}, {}
         checked = 0
         try:
             for name in workloads:
@@ -498,16 +532,20 @@ def main():
                 body = json.dumps({"query": query, "variables": variables})
                 unique = "__UNIQUE__" if name == "w3" else ""
                 get = registered_get(server, staff, token, query, variables) if name == "w6" else None
-                golden = None if get else settle(
-                    server, name, query, variables, token, unique,
-                    lambda data: len(data["orderSubmit"]["order"]["lines"]) == len(skus)
-                    and not data["orderSubmit"]["userErrors"])
+                if get:
+                    golden, fields[name] = None, response_fields(json.dumps(
+                        {"data": server.ask(query, variables, token)[0]}))
+                else:
+                    golden, fields[name] = settle(
+                        server, name, query, variables, token, unique,
+                        lambda data: len(data["orderSubmit"]["order"]["lines"]) == len(skus)
+                        and not data["orderSubmit"]["userErrors"])
                 results[name], peers[name], floors[name] = {}, {}, {}
                 peer_query = None
                 if peer and name in peer_vars:
                     peer_query = document(name, "postgraphile")
-                    peer_golden = settle(peer, name, peer_query, peer_vars[name], None, unique,
-                                         lambda data: data["l10"]["orderLine"]["lineNumber"] == 10)
+                    peer_golden, _ = settle(peer, name, peer_query, peer_vars[name], None, unique,
+                                            lambda data: data["l10"]["orderLine"]["lineNumber"] == 10)
                     peer_body = json.dumps({"query": peer_query, "variables": peer_vars[name]})
                 for conns in (1, 8):
                     log(f"{name}: channelgraph, {conns} connection(s)")
@@ -538,8 +576,8 @@ def main():
         server.stop()
 
     sqlite = {}
-    if any(w in workloads for w in ("w1", "w2", "w4")):
-        sqlite = embedded(binary, seconds)
+    if any(w in workloads for w in EMBEDDED):
+        sqlite = embedded(binary, seconds, [w for w in workloads if w in EMBEDDED])
         checked += sum(r["checked"] for r in sqlite.values())
 
     meta = {
@@ -556,7 +594,7 @@ def main():
         "peak_rss_mb": peak,
     }
     meta["peer_peak_rss_mb"] = peer_peak
-    text = table(results, peers, floors, sqlite, meta)
+    text = table(results, peers, floors, fields, sqlite, meta)
     print(text)
     if not smoke:
         write_benchmarks(text)
@@ -585,17 +623,17 @@ def registered_get(server, staff, token, query, variables):
 
 def settle(server, name, query, variables, token, unique, written_ok):
     """The golden answer of a read (asked twice; both must agree), or None for a write,
-    after checking one write's answer with written_ok."""
+    after checking one write's answer with written_ok; and the answer's field count."""
     if unique:
         value = "f" + os.urandom(6).hex()[:11]
-        data, _ = server.ask(query, json.loads(json.dumps(variables).replace(unique, value)), token)
+        data, raw = server.ask(query, json.loads(json.dumps(variables).replace(unique, value)), token)
         if not written_ok(data):
             fail(f"{name}: {data}")
-        return None
+        return None, response_fields(raw)
     _, golden = server.ask(query, variables, token)
     if server.ask(query, variables, token)[1] != golden:
         fail(f"{name}: two answers to the same request differ")
-    return golden
+    return golden, response_fields(golden)
 
 
 def peer_w3_variables(pg, database, buyer, brand, skus):
@@ -640,8 +678,12 @@ def peer_w3_variables(pg, database, buyer, brand, skus):
     return variables
 
 
-def embedded(binary, seconds):
-    """W1, W2 and W4 on the demo data set under SQLite, at one connection."""
+EMBEDDED = ("w1", "w2", "w4", "x1", "x2", "x3")
+
+
+def embedded(binary, seconds, workloads):
+    """The reads (W1, W2, W4 and X1-X3) on the demo data set under SQLite, at one
+    connection."""
     tmp = tempfile.mkdtemp(prefix="cg-bench-sqlite-")
     url = f"sqlite://{tmp}/demo.db"
     server = Server(binary, url, demo=True)
@@ -658,12 +700,18 @@ def embedded(binary, seconds):
                          token=staff)[0]
         distributor = ids["d"]["id"]
         customer = ids["c"]["nodes"][0]["id"]
+        price_list = server.ask("{ priceLists { nodes { id } } }", token=partner)[0][
+            "priceLists"]["nodes"][0]["id"]
         cases = {
             "w1": (partner, {"seller": distributor}),
             "w2": (staff, {"distributor": distributor}),
             "w4": (staff, {"customer": customer}),
+            "x1": (partner, {"priceList": price_list}),
+            "x2": (staff, {}),
+            "x3": (staff, {}),
         }
-        for name, (tok, variables) in cases.items():
+        for name in workloads:
+            tok, variables = cases[name]
             query = document(name)
             _, golden = server.ask(query, variables, tok)
             body = json.dumps({"query": query, "variables": variables})

@@ -1,6 +1,6 @@
-//! The benchmark's workloads (the documents in bench/channelgraph/) on the demo data: each
-//! answers without errors and runs a fixed number of SQL statements, listed here and in
-//! BENCHMARKS.md, whatever the size of the data.
+//! The benchmark's workloads (the documents in bench/channelgraph/, W1–W6 and the second
+//! set X1–X3) on the demo data: each answers without errors and runs a fixed number of SQL
+//! statements, listed here and in BENCHMARKS.md, whatever the size of the data.
 
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -13,16 +13,22 @@ const W3: &str = include_str!("../../bench/channelgraph/w3.graphql");
 const W4: &str = include_str!("../../bench/channelgraph/w4.graphql");
 const W5: &str = include_str!("../../bench/channelgraph/w5.graphql");
 const W6: &str = include_str!("../../bench/channelgraph/w6.graphql");
+const X1: &str = include_str!("../../bench/channelgraph/x1.graphql");
+const X2: &str = include_str!("../../bench/channelgraph/x2.graphql");
+const X3: &str = include_str!("../../bench/channelgraph/x3.graphql");
 
 /// Statements per request on PostgreSQL, the caller's sign-in included. A change that adds
 /// one must change this list and BENCHMARKS.md with it.
-const STATEMENTS: [(&str, u64); 6] = [
+const STATEMENTS: [(&str, u64); 9] = [
     ("W1", 1),
     ("W2", 1),
     ("W3", 3),
     ("W4", 6),
     ("W5", 3),
     ("W6", 1),
+    ("X1", 1),
+    ("X2", 1),
+    ("X3", 1),
 ];
 
 async fn statements_of(app: &TestApp, token: &str, query: &str, variables: Value) -> (u64, Value) {
@@ -72,6 +78,10 @@ async fn each_workload_runs_a_fixed_number_of_statements() {
     let mut counts = Vec::new();
     // The first use of a token also records when it was used; count from the second.
     statements_of(&app, &partner, "{ me { email } }", json!({})).await;
+    let lists = app
+        .graphql_as(&partner, "{ priceLists { nodes { id } } }", json!({}))
+        .await;
+    let price_list = id_of(&lists["data"]["priceLists"]["nodes"][0]);
     // Each read three times: the first may fill what a node keeps for a while (segment
     // retention); the second and third must cost the same.
     let reads = [
@@ -79,6 +89,9 @@ async fn each_workload_runs_a_fixed_number_of_statements() {
         ("W2", &staff, W2, json!({ "distributor": distributor })),
         ("W4", &staff, W4, json!({ "customer": customer })),
         ("W5", &staff, W5, json!({})),
+        ("X1", &partner, X1, json!({ "priceList": price_list })),
+        ("X2", &staff, X2, json!({})),
+        ("X3", &staff, X3, json!({})),
     ];
     for (name, token, query, variables) in reads {
         statements_of(&app, token, query, variables.clone()).await;
@@ -94,7 +107,10 @@ async fn each_workload_runs_a_fixed_number_of_statements() {
                     .is_empty()
             ),
             "W4" => assert!(data["node"]["code"].is_string()),
-            _ => assert!(data["portfolio"]["customersByPeriod"].is_array()),
+            "W5" => assert!(data["portfolio"]["customersByPeriod"].is_array()),
+            "X1" => assert!(!data["node"]["entries"].as_array().unwrap().is_empty()),
+            "X2" => assert!(!data["customers"]["nodes"].as_array().unwrap().is_empty()),
+            _ => assert!(!data["cases"]["nodes"].as_array().unwrap().is_empty()),
         }
         counts.push((name, first));
     }
