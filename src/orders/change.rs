@@ -530,25 +530,8 @@ async fn save(
     mut changes: Vec<Change>,
     change: &OrderChange,
 ) -> Result<order::Model> {
-    let before_total = stored(order.total);
-    let increase = total.amount - before_total;
-    let brand = queries::brand_id(db).await?;
-    let limit = if order.kind == OrderKind::Sales
-        && Some(order.seller_id) == brand
-        && credit::OPEN.contains(&order.status)
-        && increase > Decimal::ZERO
-    {
-        let buyer = organization::Entity::find_by_id(order.buyer_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::Internal("an order's buyer vanished".into()))?;
-        match credit::limit_for(&buyer, &order.currency) {
-            credit::Limit::Of(limit) => Some(limit),
-            _ => None,
-        }
-    } else {
-        None
-    };
+    let increase = total.amount - stored(order.total);
+    let limit = credit::limit_on_increase(db, &order, increase).await?;
     // The increase is booked first, only if it fits: one conditional statement, so changes
     // and orders at the same instant are each checked against the others.
     let fits = match limit {

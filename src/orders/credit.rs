@@ -15,7 +15,7 @@ use entity::fixed::Fixed;
 use entity::{invoice, order, organization};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, InsertStatement, OnConflict, Order, Query};
-use sea_orm::{ConnectionTrait, DeriveIden, Set};
+use sea_orm::{ConnectionTrait, DeriveIden, EntityTrait, Set};
 use uuid::Uuid;
 
 use crate::access::Principal;
@@ -353,6 +353,31 @@ impl Booking {
             Booking::Free(_) => Ok(true),
         }
     }
+}
+
+/// The credit limit an increase of `order`'s total is checked against: the buyer's limit in
+/// the order's currency, where the order is an open sales order to the brand and the total
+/// grows. `None` where no limit applies to the increase.
+pub async fn limit_on_increase(
+    db: &impl ConnectionTrait,
+    order: &order::Model,
+    increase: Decimal,
+) -> Result<Option<Decimal>> {
+    if order.kind != OrderKind::Sales
+        || !OPEN.contains(&order.status)
+        || increase <= Decimal::ZERO
+        || super::queries::brand_id(db).await? != Some(order.seller_id)
+    {
+        return Ok(None);
+    }
+    let buyer = organization::Entity::find_by_id(order.buyer_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("an order's buyer vanished".into()))?;
+    Ok(match limit_for(&buyer, &order.currency) {
+        Limit::Of(limit) => Some(limit),
+        _ => None,
+    })
 }
 
 /// Books the increase of an open order's total against its buyer's balance only if the

@@ -82,6 +82,9 @@ pub struct Totals {
     /// At the costs frozen on the lines ([`rollups::line_cost`]).
     pub cost: Decimal,
     pub margin: Decimal,
+    /// Whether the total's increase is already booked against the buyer's credit
+    /// ([`super::credit::reserve_increase`]), so the step leaves the balance alone.
+    pub booked: bool,
 }
 
 /// Saves a new status (and amounts) if the order is still at `version`, and records the
@@ -100,6 +103,7 @@ pub async fn step(
 ) -> Result<order::Model> {
     let from = order.status;
     let id = order.id;
+    let booked = amounts.as_ref().is_some_and(|a| a.booked);
     let mut row: order::ActiveModel = order.clone().into();
     row.status = Set(to);
     if let Some(amounts) = amounts {
@@ -117,12 +121,14 @@ pub async fn step(
         row.margin = Set(amounts.margin.into());
     }
     let saved = save_versioned::<order::Entity>(db, row, id, version).await?;
-    super::credit::shift(
-        db,
-        &[super::credit::of_order(&order)],
-        &[super::credit::of_order(&saved)],
-    )
-    .await?;
+    if !booked {
+        super::credit::shift(
+            db,
+            &[super::credit::of_order(&order)],
+            &[super::credit::of_order(&saved)],
+        )
+        .await?;
+    }
     rollups::shift(db, Some(&order), &saved).await?;
     if from != to {
         changes.insert(
@@ -356,6 +362,20 @@ pub async fn acknowledge(
             }
             LineDecision::Reject => (LineStatus::Rejected, Decimal::ZERO, price, None),
         };
+        // The buyer committed to what it ordered: taking more is its own change to make.
+        if quantity > ordered {
+            return Err(ack_error(
+                i,
+                "quantity",
+                ErrorCode::OutOfRange,
+                format!(
+                    "line {} was ordered at {}; an acknowledgement accepts at most that \
+                     (the buyer changes its order for more)",
+                    line.line_number,
+                    ordered.normalize()
+                ),
+            ));
+        }
         if status != LineStatus::Rejected {
             all_rejected = false;
         }
@@ -406,6 +426,33 @@ pub async fn acknowledge(
     }
     let total = Money::sum(&["input", "lines"], &totals, currency)?;
     let tax = Money::sum(&["input", "lines"], &taxes, currency)?;
+    // A raised price may raise the total: the increase must fit the buyer's credit limit,
+    // checked and booked in one statement as orderChange books one.
+    let increase = total.amount - stored(order.total);
+    let booked = match super::credit::limit_on_increase(db, &order, increase).await? {
+        Some(limit) => {
+            if !super::credit::reserve_increase(db, &order, increase, limit).await? {
+                let exposure =
+                    super::credit::exposure(db, order.buyer_id, order.seller_id, &order.currency)
+                        .await?;
+                let label = |amount: Decimal| crate::money::label(amount, &order.currency);
+                return Err(Error::user(
+                    &["input", "lines"],
+                    ErrorCode::OutOfRange,
+                    format!(
+                        "the acknowledgement raises order {}'s total by {}, which with the \
+                         buyer's exposure of {} exceeds its credit limit of {}",
+                        order.number,
+                        label(increase),
+                        label(exposure),
+                        label(limit)
+                    ),
+                ));
+            }
+            true
+        }
+        None => false,
+    };
     let to = if all_rejected {
         OrderStatus::Cancelled
     } else {
@@ -422,6 +469,7 @@ pub async fn acknowledge(
             tax: tax.amount,
             cost,
             margin,
+            booked,
         }),
         history::Step::Acknowledged,
         changes,

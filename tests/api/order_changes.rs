@@ -414,3 +414,114 @@ async fn a_change_and_a_cancellation_at_once_end_in_one_of_them() {
     }
     assert_balances_are_the_sums(&app).await;
 }
+
+/// The seller's acknowledgement may lower what the buyer owes, never raise what it ordered,
+/// and a raised price must fit the buyer's credit limit: acknowledgements at the same
+/// instant are each checked against the others, and a refused one changes nothing.
+#[tokio::test]
+async fn an_acknowledgement_never_takes_more_than_ordered_or_a_buyer_past_its_credit_limit() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    // Four orders of 1528.51 and room for one more 160.00 on top.
+    app.mutate(
+        "creditLimitSet",
+        "organization { id }",
+        json!({ "organizationId": t.distributor, "version": app.version_of(&t.distributor).await, "creditLimit": { "amount": "6274.04", "currency": "EUR" } }),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let placed = submit_as(&app, &t.portal, two_lines(&format!("PO-ACK-{i}"))).await;
+        assert_eq!(placed["order"]["status"], "SUBMITTED", "{placed}");
+        ids.push(placed["order"]["id"].as_str().unwrap().to_owned());
+    }
+    let acknowledge = |id: String, lines: Value| {
+        let app = &app;
+        async move {
+            mutate_as(
+                app,
+                &app.token,
+                "orderAcknowledge",
+                "OrderAcknowledgeInput",
+                "order { status version total { amount } }",
+                json!({ "id": id, "version": 1, "lines": lines }),
+            )
+            .await
+        }
+    };
+
+    // More than was ordered, by CHANGE or BACKORDER, is the buyer's change to make.
+    for second in [
+        json!({ "lineNumber": 2, "decision": "CHANGE", "quantity": "3" }),
+        json!({ "lineNumber": 2, "decision": "BACKORDER", "quantity": "3", "promisedDate": "2026-12-20" }),
+    ] {
+        let refused = acknowledge(
+            ids[0].clone(),
+            json!([{ "lineNumber": 1, "decision": "ACCEPT" }, second]),
+        )
+        .await;
+        assert_eq!(refused["order"], Value::Null, "{refused}");
+        let error = &refused["userErrors"][0];
+        assert_eq!(error["code"], "OUT_OF_RANGE", "{refused}");
+        assert_eq!(error["field"], json!(["input", "lines", "1", "quantity"]));
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("line 2 was ordered at 2"),
+            "{refused}"
+        );
+    }
+
+    // Each doubles the gadgets' price, 160.00 more: only one fits.
+    let raised = ids.iter().map(|id| {
+        acknowledge(
+            id.clone(),
+            json!([{ "lineNumber": 1, "decision": "ACCEPT" },
+                   { "lineNumber": 2, "decision": "CHANGE", "unitPrice": "160" }]),
+        )
+    });
+    let answers = futures_util::future::join_all(raised).await;
+    let acknowledged: Vec<_> = answers
+        .iter()
+        .filter(|a| a["order"]["status"] == "ACKNOWLEDGED")
+        .collect();
+    assert_eq!(acknowledged.len(), 1, "{answers:?}");
+    assert_eq!(acknowledged[0]["order"]["total"]["amount"], "1688.51");
+    for refused in answers.iter().filter(|a| a["order"].is_null()) {
+        let error = &refused["userErrors"][0];
+        assert_eq!(error["code"], "OUT_OF_RANGE", "{refused}");
+        assert_eq!(error["field"], json!(["input", "lines"]));
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("exceeds its credit limit of 6274.04 EUR"),
+            "{refused}"
+        );
+    }
+    // The refused ones are as they were: submitted, at version 1, at their total.
+    let body = app
+        .graphql(
+            "{ orders(filter: { statuses: [SUBMITTED] }) { nodes { version total { amount } lines { status unitPrice { amount } } } } }",
+            json!({}),
+        )
+        .await;
+    let open = body["data"]["orders"]["nodes"].as_array().unwrap();
+    assert_eq!(open.len(), 3, "{body}");
+    for order in open {
+        assert_eq!(order["version"], 1);
+        assert_eq!(order["total"]["amount"], "1528.51");
+        assert_eq!(order["lines"][1]["status"], "OPEN");
+        assert_eq!(order["lines"][1]["unitPrice"]["amount"], "80.00");
+    }
+    // The one raise is booked once: the exposure is the limit, to the cent.
+    let body = app
+        .graphql_as(&t.portal, "{ organization(code: \"DIST-1\") { ... on Distributor { creditExposure { amount currency } } } }", json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["organization"]["creditExposure"],
+        json!([{ "amount": "6274.04", "currency": "EUR" }])
+    );
+    assert_balances_are_the_sums(&app).await;
+}
