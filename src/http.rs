@@ -541,7 +541,7 @@ pub async fn graphql_post(
     if let Err(message) = limits::check_json_nesting(&body, 2) {
         return request_error(media, &message, "QUERY_TOO_COMPLEX");
     }
-    let value: Value = match serde_json::from_slice(&body) {
+    let value: Value = match limits::parse_json(&body) {
         Ok(v) => v,
         Err(e) => {
             return error_response(
@@ -602,15 +602,15 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<GraphqlState>) -> Ht
             if let Err(message) = limits::check_json_nesting(raw.as_bytes(), 1) {
                 return request_error(media, &message, "QUERY_TOO_COMPLEX");
             }
-            match serde_json::from_str::<Value>(&raw) {
+            match limits::parse_json(raw.as_bytes()) {
                 Ok(v) => {
                     map.insert(key.into(), v);
                 }
-                Err(_) => {
+                Err(e) => {
                     return error_response(
                         StatusCode::BAD_REQUEST,
                         media,
-                        &format!("{key} is not valid JSON"),
+                        &format!("{key} is not valid JSON: {e}"),
                     );
                 }
             }

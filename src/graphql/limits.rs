@@ -320,11 +320,106 @@ pub fn check_json_nesting(text: &[u8], wrapping: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads a request's JSON (its body, or its `variables` or `extensions` sent by GET),
+/// refusing an object that names a key twice: RFC 8259 leaves what a repeated name means to
+/// the reader, and a `query` given twice must not quietly be the last one.
+pub fn parse_json(text: &[u8]) -> serde_json::Result<Value> {
+    serde_json::from_slice::<Unique>(text).map(|u| u.0)
+}
+
+/// A JSON value none of whose objects repeats a key.
+struct Unique(Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key `{key}` is given twice in one object"
+                )));
+            }
+            let Unique(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use async_graphql::parser::parse_query;
 
     use super::*;
+
+    #[test]
+    fn request_json_is_read_whole_and_a_repeated_key_is_refused() {
+        let body = br#"{"query":"{ a }","variables":{"n":[1,-2,2.5,"x",null,true,{"k":18446744073709551615}]}}"#;
+        assert_eq!(
+            parse_json(body).unwrap(),
+            serde_json::from_slice::<Value>(body).unwrap()
+        );
+        let twice = br#"{"query":"{ a }","query":"mutation { b }"}"#;
+        let error = parse_json(twice).unwrap_err().to_string();
+        assert!(
+            error.starts_with("the key `query` is given twice in one object"),
+            "{error}"
+        );
+        let nested = br#"{"variables":{"input":{"id":"1","id":"2"}}}"#;
+        assert!(parse_json(nested).unwrap_err().to_string().contains("`id`"));
+        // The same key in different objects is no repeat.
+        assert!(parse_json(br#"[{"id":1},{"id":2}]"#).is_ok());
+    }
 
     const LIMITS: DocumentLimits = DocumentLimits {
         max_fields: 10,

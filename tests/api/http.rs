@@ -106,6 +106,58 @@ async fn malformed_json_is_a_400() {
     );
 }
 
+/// A key given twice is refused, never read as its last value: the request below would
+/// otherwise run the mutation behind the harmless query.
+#[tokio::test]
+async fn a_key_given_twice_is_a_400_that_names_it() {
+    let app = spawn_app().await;
+    let bodies = [
+        (
+            r#"{"query":"{ __typename }","query":"mutation { logout { ok } }"}"#,
+            "`query`",
+        ),
+        (
+            r#"{"query":"query($n: Int) { __typename }","variables":{"n":1,"n":2}}"#,
+            "`n`",
+        ),
+    ];
+    for (sent, named) in bodies {
+        let res = app
+            .post()
+            .header("content-type", "application/json")
+            .body(sent)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{sent}");
+        let body: Value = res.json().await.unwrap();
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("the request body is not valid JSON: the key ")
+                && message.contains(named),
+            "{message}"
+        );
+    }
+    let res = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .header("accept", "application/json")
+        .query(&[
+            ("query", "query($n: Int) { __typename }"),
+            ("variables", r#"{"n":1,"n":2}"#),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("variables is not valid JSON: the key `n` is given twice"),
+        "{message}"
+    );
+}
+
 #[tokio::test]
 async fn a_post_without_a_json_content_type_is_a_415() {
     let app = spawn_app().await;
