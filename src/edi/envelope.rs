@@ -135,9 +135,22 @@ impl Problem {
             element,
             segment_note: None,
             element_note: None,
-            message: message.into(),
+            message: shortened(message.into()),
         }
     }
+}
+
+/// Longest message a refusal carries: a value quoted from a partner's document is cut
+/// there, so a huge element is named, not echoed back whole.
+const MESSAGE_CHARS: usize = 300;
+
+fn shortened(message: String) -> String {
+    let chars = message.chars().count();
+    if chars <= MESSAGE_CHARS {
+        return message;
+    }
+    let cut: String = message.chars().take(MESSAGE_CHARS).collect();
+    format!("{cut}… (cut; {chars} characters in all)")
 }
 
 /// A transaction set: ST, its body, SE.
@@ -811,6 +824,35 @@ fn read_set(segments: &[Segment], start: usize) -> (TransactionSet, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_names_a_huge_value_without_echoing_it_whole() {
+        let po1 = Segment {
+            id: "PO1".into(),
+            elements: vec![],
+            position: 3,
+        };
+        let huge = "H".repeat(900_000);
+        let problem = Problem::at(
+            "5",
+            &po1,
+            Some(7),
+            format!("no product is known by VP `{huge}`"),
+        );
+        assert!(
+            problem
+                .message
+                .starts_with("no product is known by VP `HHH")
+        );
+        assert!(
+            problem
+                .message
+                .ends_with("… (cut; 900028 characters in all)")
+        );
+        assert!(problem.message.chars().count() < 400);
+        let short = Problem::at("5", &po1, Some(7), "PO107: no product is known by VP `X`");
+        assert_eq!(short.message, "PO107: no product is known by VP `X`");
+    }
 
     fn isa(element: char, component: char, segment: char, control: &str) -> String {
         let fields = [
