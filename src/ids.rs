@@ -127,11 +127,21 @@ pub struct GlobalId {
 pub enum IdError {
     #[error("is not a valid id")]
     Malformed,
-    #[error("is the id of a {actual}, not of a {expected}")]
+    #[error("is the id of {}, not of {}", with_article(.actual), with_article(.expected))]
     WrongType {
         expected: &'static str,
         actual: &'static str,
     },
+}
+
+/// A type's name after "a" or "an", as it is said.
+pub fn with_article(name: &str) -> String {
+    let article = match name.chars().next() {
+        // "a User": none of the types' names starts with a U said as a vowel.
+        Some('A' | 'E' | 'I' | 'O') => "an",
+        _ => "a",
+    };
+    format!("{article} {name}")
 }
 
 impl GlobalId {

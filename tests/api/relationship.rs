@@ -373,7 +373,7 @@ async fn an_interaction_with_one_bad_commitment_is_not_recorded_at_all() {
             json!({ "organizationId": a.buyer }),
             json!(["input", "organizationId"]),
             "WRONG_TYPE",
-            "organizationId is the id of a Contact, not of a Organization".to_owned(),
+            "organizationId is the id of a Contact, not of an Organization".to_owned(),
         ),
     ] {
         let body = record(&app, &app.token, good(extra.clone())).await;
@@ -613,7 +613,7 @@ async fn tasks_are_listed_by_assignee_and_lateness_and_a_closed_task_stays_close
             json!({ "kind": "CALL", "title": "x", "dueOn": "2026-12-01", "organizationId": a.buyer }),
             json!(["input", "organizationId"]),
             "WRONG_TYPE",
-            "organizationId is the id of a Contact, not of a Organization",
+            "organizationId is the id of a Contact, not of an Organization",
         ),
     ] {
         let body = app.graphql(create, json!({ "input": input })).await;
@@ -643,7 +643,7 @@ async fn tasks_are_listed_by_assignee_and_lateness_and_a_closed_task_stays_close
         .await;
     assert_eq!(
         body["errors"][0]["message"],
-        "filter.assigneeId is the id of a Organization, not of a User"
+        "filter.assigneeId is the id of an Organization, not of a User"
     );
 }
 

@@ -482,8 +482,8 @@ fn owner_argument(raw: Option<&ID>) -> Result<Option<Owner>> {
         NodeType::User => Ok(Some(Owner::User(gid.id))),
         NodeType::Contact => Ok(Some(Owner::Contact(gid.id))),
         other => Err(bad(format!(
-            "filter.ownerId is the id of a {}, not of a User or a Contact",
-            other.name()
+            "filter.ownerId is the id of {}, not of a User or a Contact",
+            crate::ids::with_article(other.name())
         ))),
     }
 }
