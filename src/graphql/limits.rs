@@ -384,13 +384,17 @@ impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "the key `{key}` is given twice in one object"
-                )));
+            match object.entry(key) {
+                serde_json::map::Entry::Occupied(taken) => {
+                    return Err(serde::de::Error::custom(format!(
+                        "the key `{}` is given twice in one object",
+                        taken.key()
+                    )));
+                }
+                serde_json::map::Entry::Vacant(free) => {
+                    free.insert(map.next_value::<Unique>()?.0);
+                }
             }
-            let Unique(value) = map.next_value()?;
-            object.insert(key, value);
         }
         Ok(Value::Object(object))
     }

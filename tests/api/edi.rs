@@ -1322,6 +1322,31 @@ async fn a_supplier_acknowledges_ships_and_invoices_the_brands_po_by_x12() {
         )
     };
 
+    // An 855 that confirms more than was ordered is refused at its ACK, and changes nothing.
+    let before = order_view(&app, &id).await;
+    let raw = send(
+        90,
+        "PR",
+        "855",
+        vec![
+            "BAK*00*AC*PO-000001*20261129",
+            "PO1*1*500*EA*4.125**VP*WIDGET-1",
+            "ACK*IQ*600*EA*068*20261220",
+            "CTT*1",
+        ],
+    );
+    let (status, answer) = post(&app, &supplier, &raw).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["interchange"]["status"], "REJECTED", "{answer}");
+    assert!(
+        answer["interchange"]["documents"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 1 was ordered at 500"),
+        "{answer}"
+    );
+    assert_eq!(order_view(&app, &id).await, before);
+
     // 855: line 1 confirmed for 400, shipping on 20 December.
     let raw = send(
         1,
