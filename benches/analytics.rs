@@ -182,7 +182,7 @@ async fn main() {
             "analyst@bench.test",
             "Bench Analyst",
             "analyst password 1".to_owned(),
-            UserRole::Analyst,
+            UserRole::Analyst.into(),
             None,
         )
         .expect("a valid user");

@@ -5,6 +5,7 @@
 use async_graphql::Context;
 use entity::enums::OrganizationKind;
 use entity::enums::{ChannelLinkStatus, UserRole};
+use entity::roles::Roles;
 use entity::{
     channel_link, order, organization, partner_tier, price_list, product, product_supplier,
     tier_membership, user,
@@ -23,10 +24,10 @@ pub enum Principal {
     System,
     /// A staff member of the brand.
     Staff { user_id: Uuid, role: UserRole },
-    /// A person at a partner organization, in its portal.
+    /// A person at a partner organization, in its portal, with the roles they hold there.
     Partner {
         user_id: Uuid,
-        role: UserRole,
+        roles: Roles,
         organization_id: Uuid,
     },
     /// A partner organization's system holding an API token, narrowed by the token's scopes.
@@ -119,14 +120,56 @@ impl Principal {
         )
     }
 
-    /// Refuses an API token that lacks `scope`, naming it. People are not narrowed by scopes.
+    /// Refuses an API token that lacks `scope`, naming it, and a partner user none of whose
+    /// roles grants what the scope stands for ([`roles_granting`]), naming the roles that
+    /// would. Staff are not narrowed by scopes.
     pub fn require_scope(&self, scope: Scope) -> Result<()> {
         match self {
             Principal::PartnerSystem { scopes, .. } if !scopes.contains(&scope) => Err(
                 Error::Forbidden(format!("this API token lacks the {} scope", scope.as_str())),
             ),
+            Principal::Partner { roles, .. } if !roles.any(roles_granting(scope)) => {
+                Err(needs_role(roles_granting(scope)))
+            }
             Principal::Anonymous => Err(Error::Unauthenticated),
             _ => Ok(()),
+        }
+    }
+
+    /// Refuses a partner user who holds none of `roles`; every other principal passes (what
+    /// staff and tokens may do is decided by their own checks).
+    pub fn require_partner_role(&self, roles: &[UserRole]) -> Result<()> {
+        match self {
+            Principal::Partner { roles: held, .. } if !held.any(roles) => Err(needs_role(roles)),
+            _ => Ok(()),
+        }
+    }
+
+    /// How much of its company's `records` this principal sees: a partner user by their
+    /// roles ([`reach_of`]); everyone else all it sees otherwise.
+    pub fn reach(&self, records: Records) -> Reach {
+        match self {
+            Principal::Partner { user_id, roles, .. } => reach_of(*roles, records, *user_id),
+            _ => Reach::All,
+        }
+    }
+
+    /// Every row for a principal that reaches all of its company's `records`, none for one
+    /// that reaches only its own or nothing: for records no user owns (invoices).
+    pub fn reaching_all(&self, records: Records) -> Condition {
+        match self.reach(records) {
+            Reach::All => Condition::all(),
+            _ => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
+        }
+    }
+
+    /// `records` narrowed to this principal's [`Self::reach`]: `own_column` names the user
+    /// a record is a partner user's own by.
+    pub fn within_reach<C: ColumnTrait>(&self, records: Records, own_column: C) -> Condition {
+        match self.reach(records) {
+            Reach::All => Condition::all(),
+            Reach::Own(user) => Condition::all().add(own_column.eq(user)),
+            Reach::Nothing => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
         }
     }
 
@@ -243,7 +286,7 @@ impl Principal {
     }
 
     /// Whether this principal may send X12 interchanges: partner systems with the `edi`
-    /// scope, partner admins, the brand's admins and managers, and the operator. Whose
+    /// scope, partner admins and managers, the brand's admins and managers, and the operator. Whose
     /// interchange it is is checked against its ISA sender.
     pub fn ensure_can_exchange_edi(&self) -> Result<()> {
         match self {
@@ -251,11 +294,10 @@ impl Principal {
                 role: UserRole::Admin | UserRole::Manager,
                 ..
             }
-            | Principal::Partner {
-                role: UserRole::PartnerAdmin,
-                ..
-            }
             | Principal::System => Ok(()),
+            Principal::Partner { .. } => {
+                self.require_partner_role(&[UserRole::PartnerAdmin, UserRole::PartnerManager])
+            }
             Principal::PartnerSystem { .. } | Principal::Anonymous => {
                 self.require_scope(Scope::Edi)
             }
@@ -287,6 +329,17 @@ impl Principal {
                 registered_documents_only: *registered_documents_only,
             },
             other => other.clone(),
+        }
+    }
+
+    /// Whether this principal may invoice and record payments: staff except analysts,
+    /// tokens with `orders:write`, and a partner's finance and managers.
+    pub fn ensure_can_settle(&self) -> Result<()> {
+        match self {
+            Principal::Partner { .. } => {
+                self.require_partner_role(&[UserRole::PartnerManager, UserRole::PartnerFinance])
+            }
+            _ => self.ensure_can_trade(),
         }
     }
 
@@ -326,7 +379,8 @@ impl Principal {
     }
 
     /// Orders this principal may see: staff see all; a partner the orders it placed and the
-    /// orders placed with it (a supplier's purchase orders, a distributor's dealers' orders).
+    /// orders placed with it (a supplier's purchase orders, a distributor's dealers' orders),
+    /// as far as a partner user's roles reach ([`Records::Orders`]).
     pub fn visible_orders(&self) -> Condition {
         match self {
             Principal::System | Principal::Staff { .. } => Condition::all(),
@@ -336,9 +390,13 @@ impl Principal {
             }
             | Principal::PartnerSystem {
                 organization_id, ..
-            } => Condition::any()
-                .add(order::Column::BuyerId.eq(*organization_id))
-                .add(order::Column::SellerId.eq(*organization_id)),
+            } => Condition::all()
+                .add(
+                    Condition::any()
+                        .add(order::Column::BuyerId.eq(*organization_id))
+                        .add(order::Column::SellerId.eq(*organization_id)),
+                )
+                .add(self.within_reach(Records::Orders, order::Column::SubmittedBy)),
         }
     }
 
@@ -432,6 +490,30 @@ impl Principal {
                 ))
             }
             Principal::Anonymous => Err(Error::Unauthenticated),
+        }
+    }
+
+    /// Whether this principal may maintain organizations' own records: contacts, addresses
+    /// and the fields partners change themselves. Staff who change the directory may; a
+    /// partner admin, and a token with `orgs:write`, for their own organization
+    /// ([`Self::ensure_maintains`]).
+    pub fn ensure_can_maintain_records(&self) -> Result<()> {
+        match self {
+            Principal::Partner { .. } | Principal::PartnerSystem { .. } => {
+                self.require_scope(Scope::OrgsWrite)
+            }
+            _ => self.ensure_can_edit_directory(),
+        }
+    }
+
+    /// Whether this principal maintains `organization`'s own records: a partner only its
+    /// own organization's (it sees its dealers', but they are theirs to keep).
+    pub fn ensure_maintains(&self, organization: Uuid) -> Result<()> {
+        match self.partner_organization() {
+            Some(own) if own != organization => Err(Error::Forbidden(
+                "a partner maintains only its own organization's records".into(),
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -550,10 +632,12 @@ impl Principal {
                 ..
             } => Condition::all(),
             Principal::Partner {
-                role: UserRole::PartnerAdmin,
+                roles,
                 organization_id,
                 ..
-            } => Condition::all().add(org_column.eq(*organization_id)),
+            } if roles.has(UserRole::PartnerAdmin) => {
+                Condition::all().add(org_column.eq(*organization_id))
+            }
             _ => Condition::all().add(sea_orm::sea_query::Expr::val(false)),
         }
     }
@@ -569,10 +653,12 @@ impl Principal {
                 ..
             } => Ok(()),
             Principal::Partner {
-                role: UserRole::PartnerAdmin,
+                roles,
                 organization_id,
                 ..
-            } if organization == Some(*organization_id) => Ok(()),
+            } if roles.has(UserRole::PartnerAdmin) && organization == Some(*organization_id) => {
+                Ok(())
+            }
             Principal::Anonymous => Err(Error::Unauthenticated),
             _ => Err(Error::Forbidden(format!(
                 "only admins and partner admins (for their own organization) {what}"
@@ -676,6 +762,85 @@ impl Principal {
             } => Condition::all().add(user::Column::OrganizationId.eq(*organization_id)),
         }
     }
+}
+
+/// Kinds of a partner company's records that its users see by their roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Records {
+    /// Orders, with their lines, shipments and changes.
+    Orders,
+    /// Invoices and payments.
+    Invoices,
+    /// Leads, opportunities and deal registrations.
+    Leads,
+    /// Cases and survey answers.
+    Cases,
+    /// Interactions, commitments and tasks.
+    Relationship,
+}
+
+/// How much of its company's records of one kind a partner user sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// All of them.
+    All,
+    /// Those the user entered or owns.
+    Own(Uuid),
+    /// None.
+    Nothing,
+}
+
+/// What each partner role opens of its company's records. PARTNER_MANAGER sees everything;
+/// PARTNER_SALES its own orders, leads, opportunities, deals and the cases it opened;
+/// PARTNER_FINANCE the orders, invoices and payments; PARTNER_SERVICE the cases and the
+/// orders they are about; PARTNER_ADMIN none of these (users, tokens and company data).
+fn reach_of(roles: Roles, records: Records, user: Uuid) -> Reach {
+    use UserRole::{PartnerFinance, PartnerManager, PartnerSales, PartnerService};
+    let (all, own): (&[UserRole], &[UserRole]) = match records {
+        Records::Orders => (
+            &[PartnerManager, PartnerFinance, PartnerService],
+            &[PartnerSales],
+        ),
+        Records::Invoices => (&[PartnerManager, PartnerFinance], &[]),
+        Records::Leads => (&[PartnerManager], &[PartnerSales]),
+        Records::Cases => (&[PartnerManager, PartnerService], &[PartnerSales]),
+        Records::Relationship => (&[PartnerManager, PartnerSales, PartnerService], &[]),
+    };
+    if roles.any(all) {
+        Reach::All
+    } else if roles.any(own) {
+        Reach::Own(user)
+    } else {
+        Reach::Nothing
+    }
+}
+
+/// The partner roles that grant what `scope` stands for on an API token.
+pub fn roles_granting(scope: Scope) -> &'static [UserRole] {
+    use UserRole::{PartnerAdmin, PartnerFinance, PartnerManager, PartnerSales, PartnerService};
+    const EVERY: &[UserRole] = &[
+        PartnerAdmin,
+        PartnerManager,
+        PartnerSales,
+        PartnerFinance,
+        PartnerService,
+    ];
+    match scope {
+        Scope::OrgsRead | Scope::CatalogRead => EVERY,
+        Scope::OrgsWrite => &[PartnerAdmin],
+        Scope::OrdersRead => &[PartnerManager, PartnerSales, PartnerFinance, PartnerService],
+        Scope::OrdersWrite => &[PartnerManager, PartnerSales],
+        Scope::InventoryWrite => &[PartnerManager],
+        // Raw X12 holds orders and invoices whole: for those who see all of them.
+        Scope::Edi => &[PartnerManager],
+        Scope::CrmRead | Scope::CrmWrite => &[PartnerManager, PartnerSales, PartnerService],
+    }
+}
+
+/// A partner user's refusal for lacking every one of `roles`.
+fn needs_role(roles: &[UserRole]) -> Error {
+    let names: Vec<String> = roles.iter().map(sea_orm::ActiveEnum::to_value).collect();
+    Error::Forbidden(format!("this needs one of the roles {}", names.join(", ")))
 }
 
 /// Channel links in force: not archived, not ended, and within their dates. The dates are

@@ -99,6 +99,7 @@ macro_rules! without_events {
 
 without_events!(
     organization,
+    change_proposal,
     contact,
     address,
     channel_link,

@@ -101,7 +101,9 @@ enum UserAction {
         /// Sign-in email.
         #[arg(long)]
         email: String,
-        /// ADMIN, MANAGER, SALES, SERVICE, ANALYST, PARTNER_ADMIN or PARTNER_MEMBER.
+        /// One staff role (ADMIN, MANAGER, SALES, SERVICE, ANALYST), or partner roles
+        /// (PARTNER_ADMIN, PARTNER_MANAGER, PARTNER_SALES, PARTNER_FINANCE, PARTNER_SERVICE)
+        /// joined by commas.
         #[arg(long)]
         role: String,
         /// Full name; defaults to the email.
@@ -284,7 +286,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                     organization,
                 },
         } => {
-            let role = parse_role(&role)?;
+            let roles = parse_roles(&role)?;
             let password = match std::env::var("CHANNELGRAPH_USER_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -310,37 +312,34 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 None => None,
             };
             let name = name.unwrap_or_else(|| email.clone());
-            let new =
-                parse_new_user(&email, &name, password, role, organization_id).map_err(describe)?;
+            let new = parse_new_user(&email, &name, password, roles, organization_id)
+                .map_err(describe)?;
             let user = create_user(&db, &Principal::System, new)
                 .await
                 .map_err(describe)?;
             println!(
-                "created {} ({:?}) with id {}",
-                user.email, user.role, user.id
+                "created {} ({}) with id {}",
+                user.email,
+                user.roles.codes(),
+                user.id
             );
             Ok(())
         }
     }
 }
 
-fn parse_role(raw: &str) -> Result<UserRole, String> {
-    let roles = [
-        ("ADMIN", UserRole::Admin),
-        ("MANAGER", UserRole::Manager),
-        ("SALES", UserRole::Sales),
-        ("SERVICE", UserRole::Service),
-        ("ANALYST", UserRole::Analyst),
-        ("PARTNER_ADMIN", UserRole::PartnerAdmin),
-        ("PARTNER_MEMBER", UserRole::PartnerMember),
-    ];
-    roles
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(raw.trim()))
-        .map(|(_, role)| *role)
-        .ok_or_else(|| {
-            format!("--role: `{raw}` is not one of ADMIN, MANAGER, SALES, SERVICE, ANALYST, PARTNER_ADMIN, PARTNER_MEMBER")
+fn parse_roles(raw: &str) -> Result<entity::roles::Roles, String> {
+    use sea_orm::{ActiveEnum, Iterable};
+    let names: Vec<String> = UserRole::iter().map(|r| r.to_value()).collect();
+    let given = raw
+        .split(',')
+        .map(|one| {
+            UserRole::iter()
+                .find(|r| r.to_value().eq_ignore_ascii_case(one.trim()))
+                .ok_or_else(|| format!("--role: `{one}` is not one of {}", names.join(", ")))
         })
+        .collect::<Result<Vec<_>, String>>()?;
+    crate::auth::service::parse_roles(&["role"], &given).map_err(describe)
 }
 
 /// A service error as one line for the terminal, naming the field for input errors.

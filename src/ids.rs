@@ -38,6 +38,7 @@ pub enum NodeType {
     Event,
     WebhookEndpoint,
     WebhookDelivery,
+    ChangeProposal,
 }
 
 impl NodeType {
@@ -74,6 +75,7 @@ impl NodeType {
             NodeType::Event => "Event",
             NodeType::WebhookEndpoint => "WebhookEndpoint",
             NodeType::WebhookDelivery => "WebhookDelivery",
+            NodeType::ChangeProposal => "ChangeProposal",
         }
     }
 
@@ -111,6 +113,7 @@ impl NodeType {
             NodeType::Event,
             NodeType::WebhookEndpoint,
             NodeType::WebhookDelivery,
+            NodeType::ChangeProposal,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -158,6 +158,87 @@ pub struct CrmSettings {
     pub deal_protection_days: u32,
     /// The rules and thresholds of customer analytics.
     pub analytics: AnalyticsSettings,
+    /// What partners may do for themselves in their portal.
+    pub partner: PartnerProgramSettings,
+}
+
+/// What partners may do for themselves: which fields of their own organization they change,
+/// and which of those changes wait for the brand's approval.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerProgramSettings {
+    /// Fields of its own organization a partner admin changes (`partner_self_service_fields`).
+    pub self_service: Vec<PartnerField>,
+    /// Of those, the ones whose changes wait as proposals for staff to approve
+    /// (`partner_approval_fields`).
+    pub needs_approval: Vec<PartnerField>,
+    /// Whether a dealer a distributor registers waits (`PENDING`) for the brand's approval
+    /// (`partner_dealer_approval`); if not, it is active at once.
+    pub dealer_approval: bool,
+}
+
+impl Default for PartnerProgramSettings {
+    fn default() -> Self {
+        Self {
+            self_service: PartnerField::ALL.to_vec(),
+            needs_approval: vec![PartnerField::LegalName, PartnerField::TaxId],
+            dealer_approval: true,
+        }
+    }
+}
+
+/// A field of an organization's own record that a partner may be allowed to change. The
+/// rest (code, territory, parent, account owner, status, key account, tier, credit) are the
+/// brand's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartnerField {
+    Name,
+    LegalName,
+    TaxId,
+    Segment,
+    CustomerType,
+}
+
+impl PartnerField {
+    pub const ALL: [PartnerField; 5] = [
+        PartnerField::Name,
+        PartnerField::LegalName,
+        PartnerField::TaxId,
+        PartnerField::Segment,
+        PartnerField::CustomerType,
+    ];
+
+    /// Its name in the API (`organizationUpdate`'s input).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerField::Name => "name",
+            PartnerField::LegalName => "legalName",
+            PartnerField::TaxId => "taxId",
+            PartnerField::Segment => "segment",
+            PartnerField::CustomerType => "customerType",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<PartnerField> {
+        PartnerField::ALL.into_iter().find(|f| f.as_str() == raw)
+    }
+}
+
+/// A comma-separated list of partner fields; empty means none.
+fn parse_partner_fields(source: &str, value: &str) -> Result<Vec<PartnerField>, SettingsError> {
+    let mut fields = Vec::new();
+    for raw in value.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+        let field = PartnerField::parse(raw).ok_or_else(|| {
+            let names: Vec<&str> = PartnerField::ALL.iter().map(|f| f.as_str()).collect();
+            bad(
+                source,
+                format!("`{raw}` is not one of {}", names.join(", ")),
+            )
+        })?;
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+    Ok(fields)
 }
 
 /// The rules by which customers are classified and valued. Every field of the API that uses
@@ -215,6 +296,7 @@ impl Default for CrmSettings {
             lead_acceptance_hours: 48,
             deal_protection_days: 90,
             analytics: AnalyticsSettings::default(),
+            partner: PartnerProgramSettings::default(),
         }
     }
 }
@@ -402,8 +484,11 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 65] = [
+const KEYS: [&str; 68] = [
     "compiled_reads",
+    "partner_dealer_approval",
+    "partner_self_service_fields",
+    "partner_approval_fields",
     "documents",
     "reporting_currency",
     "at_risk_after_days",
@@ -675,6 +760,15 @@ impl Settings {
                     settings.crm.deal_protection_days =
                         parse_number(&source, &value, 0, 3650)? as u32
                 }
+                "partner_self_service_fields" => {
+                    settings.crm.partner.self_service = parse_partner_fields(&source, &value)?
+                }
+                "partner_dealer_approval" => {
+                    settings.crm.partner.dealer_approval = parse_bool(&source, &value)?
+                }
+                "partner_approval_fields" => {
+                    settings.crm.partner.needs_approval = parse_partner_fields(&source, &value)?
+                }
                 "case_reopen_days" => {
                     settings.crm.case_reopen_days = parse_number(&source, &value, 0, 3650)? as u32
                 }
@@ -801,6 +895,20 @@ impl Settings {
                 format!(
                     "must be more than at_risk_after_days ({}); it was {}",
                     analytics.at_risk_after_days, analytics.lost_after_days
+                ),
+            ));
+        }
+        let partner = &settings.crm.partner;
+        if let Some(field) = partner
+            .needs_approval
+            .iter()
+            .find(|f| !partner.self_service.contains(f))
+        {
+            return Err(bad(
+                "partner_approval_fields",
+                format!(
+                    "{} is not in partner_self_service_fields; partners cannot propose it",
+                    field.as_str()
                 ),
             ));
         }
@@ -1134,6 +1242,44 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn partner_fields_are_names_of_the_api_and_what_waits_is_self_service() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("CHANNELGRAPH_PARTNER_SELF_SERVICE_FIELDS", "name, taxId"),
+                ("CHANNELGRAPH_PARTNER_APPROVAL_FIELDS", ""),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.crm.partner.self_service,
+            [PartnerField::Name, PartnerField::TaxId]
+        );
+        assert!(s.crm.partner.needs_approval.is_empty());
+        let err = Settings::from_sources(
+            None,
+            &env(&[(
+                "CHANNELGRAPH_PARTNER_SELF_SERVICE_FIELDS",
+                "name,bankAccount",
+            )]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CHANNELGRAPH_PARTNER_SELF_SERVICE_FIELDS: `bankAccount` is not one of name, legalName, taxId, segment, customerType"
+        );
+        let err = Settings::from_sources(
+            None,
+            &env(&[("CHANNELGRAPH_PARTNER_SELF_SERVICE_FIELDS", "name")]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "partner_approval_fields: legalName is not in partner_self_service_fields; partners cannot propose it"
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ macro_rules! versioned {
 }
 
 versioned!(organization, "organization");
+versioned!(change_proposal, "change proposal", |_model| false);
 versioned!(contact, "contact");
 versioned!(address, "address");
 versioned!(channel_link, "channel link");

@@ -26,6 +26,8 @@ pub struct Model {
     /// Another partner's protection covered the customer when this was registered.
     pub conflict: bool,
     pub conflict_with_id: Option<Uuid>,
+    /// The user who registered the deal, where one did.
+    pub registered_by: Option<Uuid>,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTimeUtc>,
     pub decision_reason: Option<String>,

@@ -30,6 +30,10 @@ pub enum OrganizationStatus {
     OnHold,
     #[sea_orm(string_value = "INACTIVE")]
     Inactive,
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
@@ -162,14 +166,27 @@ pub enum UserRole {
     Analyst,
     #[sea_orm(string_value = "PARTNER_ADMIN")]
     PartnerAdmin,
-    #[sea_orm(string_value = "PARTNER_MEMBER")]
-    PartnerMember,
+    #[sea_orm(string_value = "PARTNER_MANAGER")]
+    PartnerManager,
+    #[sea_orm(string_value = "PARTNER_SALES")]
+    PartnerSales,
+    #[sea_orm(string_value = "PARTNER_FINANCE")]
+    PartnerFinance,
+    #[sea_orm(string_value = "PARTNER_SERVICE")]
+    PartnerService,
 }
 
 impl UserRole {
     /// Partner roles are bound to one organization; staff roles are not.
     pub fn is_partner(self) -> bool {
-        matches!(self, UserRole::PartnerAdmin | UserRole::PartnerMember)
+        matches!(
+            self,
+            UserRole::PartnerAdmin
+                | UserRole::PartnerManager
+                | UserRole::PartnerSales
+                | UserRole::PartnerFinance
+                | UserRole::PartnerService
+        )
     }
 }
 
@@ -639,4 +656,16 @@ pub enum TextEncoding {
     Utf8,
     #[sea_orm(string_value = "ISO_8859_1")]
     Iso88591,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ProposalStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
 }

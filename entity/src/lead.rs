@@ -31,6 +31,8 @@ pub struct Model {
     pub status_reason: Option<String>,
     /// The partner that entered it; null when the brand did.
     pub author_organization_id: Option<Uuid>,
+    /// The user who entered the lead, where one did.
+    pub entered_by: Option<Uuid>,
     pub converted_organization_id: Option<Uuid>,
     pub converted_contact_id: Option<Uuid>,
     pub converted_opportunity_id: Option<Uuid>,

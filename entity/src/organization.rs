@@ -29,6 +29,10 @@ pub struct Model {
     /// Key accounts get return visits on a configured interval.
     pub key_account: bool,
     pub archived_at: Option<DateTimeUtc>,
+    /// The distributor that registered it as its dealer, if one did.
+    pub registered_by_id: Option<Uuid>,
+    /// Why it stands as it does: the brand's reason for rejecting a registration.
+    pub status_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-use crate::enums::UserRole;
+use crate::roles::Roles;
 
 /// A person who signs in: staff, or a partner user bound to one organization.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -14,7 +14,8 @@ pub struct Model {
     pub name: String,
     /// argon2id PHC string.
     pub password_hash: String,
-    pub role: UserRole,
+    /// One staff role, or one or more partner roles.
+    pub roles: Roles,
     /// The organization a partner user belongs to; null for staff.
     pub organization_id: Option<Uuid>,
     pub deactivated_at: Option<DateTimeUtc>,

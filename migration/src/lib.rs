@@ -28,6 +28,9 @@ mod m20261206_000001_persisted_documents;
 mod m20261207_000001_trusted_documents;
 mod m20261207_000002_outbox_by_transaction;
 mod m20261208_000001_order_rollups;
+mod m20261209_000001_partner_roles;
+mod m20261209_000002_change_proposals;
+mod m20261209_000003_dealer_registration;
 
 pub struct Migrator;
 
@@ -60,6 +63,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_trusted_documents::Migration),
             Box::new(m20261207_000002_outbox_by_transaction::Migration),
             Box::new(m20261208_000001_order_rollups::Migration),
+            Box::new(m20261209_000001_partner_roles::Migration),
+            Box::new(m20261209_000002_change_proposals::Migration),
+            Box::new(m20261209_000003_dealer_registration::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use uuid::Uuid;
 
-use crate::access::Principal;
+use crate::access::{Principal, Reach, Records};
 use crate::error::{Error, Result};
 
 /// A statement being written, with its bound values.
@@ -99,7 +99,7 @@ impl Sql {
     /// Appends the condition that `o` (an `orders` alias) is an order the principal may see:
     /// staff all; a partner those it placed or received.
     pub fn visible_orders(&mut self, principal: &Principal, o: &str) -> &mut Self {
-        match scope(principal) {
+        match scope(principal, Records::Orders) {
             Scope::All => self.push("1 = 1"),
             Scope::Nothing => self.push("1 = 0"),
             Scope::Own(org) => self
@@ -114,7 +114,7 @@ impl Sql {
     /// Appends the condition that `r` (a case or survey response) is a record the principal
     /// may see: staff all; a partner what it recorded and what the brand recorded about it.
     pub fn visible_records(&mut self, principal: &Principal, r: &str) -> &mut Self {
-        match scope(principal) {
+        match scope(principal, Records::Cases) {
             Scope::All => self.push("1 = 1"),
             Scope::Nothing => self.push("1 = 0"),
             Scope::Own(org) => self
@@ -221,10 +221,13 @@ enum Scope {
     Own(Uuid),
 }
 
-fn scope(principal: &Principal) -> Scope {
+/// Figures are the company's: a partner user whose roles reach only some of its `records`
+/// (or none) sees none of them.
+fn scope(principal: &Principal, records: Records) -> Scope {
     match principal {
         Principal::System | Principal::Staff { .. } => Scope::All,
         Principal::Anonymous => Scope::Nothing,
+        Principal::Partner { .. } if principal.reach(records) != Reach::All => Scope::Nothing,
         Principal::Partner {
             organization_id, ..
         }

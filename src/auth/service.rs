@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::UserRole;
+use entity::roles::Roles;
 use entity::{organization, refresh_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ pub struct NewUser {
     pub email: String,
     pub name: String,
     pub password: String,
-    pub role: UserRole,
+    pub roles: Roles,
     pub organization_id: Option<Uuid>,
 }
 
@@ -35,10 +36,10 @@ pub struct Session {
     pub refresh_token_expires_at: DateTime<Utc>,
 }
 
-/// Checks that `principal` may give a user `role` at `organization_id`.
+/// Checks that `principal` may give a user `roles` at `organization_id`.
 fn ensure_can_manage(
     principal: &Principal,
-    role: UserRole,
+    roles: Roles,
     organization_id: Option<Uuid>,
 ) -> Result<()> {
     match principal {
@@ -48,19 +49,59 @@ fn ensure_can_manage(
             ..
         } => Ok(()),
         Principal::Partner {
-            role: UserRole::PartnerAdmin,
+            roles: held,
             organization_id: own,
             ..
-        } if role.is_partner() && organization_id == Some(*own) => Ok(()),
-        Principal::Partner {
-            role: UserRole::PartnerAdmin,
-            ..
-        } => Err(Error::Forbidden(
-            "a partner admin manages only partner users of their own organization".into(),
-        )),
+        } if held.has(UserRole::PartnerAdmin) => {
+            if roles.all_partner() && organization_id == Some(*own) {
+                Ok(())
+            } else {
+                Err(Error::Forbidden(
+                    "a partner admin manages only partner users of their own organization".into(),
+                ))
+            }
+        }
         Principal::Anonymous => Err(Error::Unauthenticated),
-        _ => Err(Error::Forbidden("only admins manage users".into())),
+        _ => Err(Error::Forbidden(
+            "only admins and partner admins manage users".into(),
+        )),
     }
+}
+
+/// Parses the roles given for a user at `field`: one staff role, or one or more partner
+/// roles, each named once.
+pub fn parse_roles(field: &[&str], given: &[UserRole]) -> Result<Roles> {
+    let roles = Roles::of(given.iter().copied());
+    if roles.is_empty() {
+        return Err(Error::user(
+            field,
+            ErrorCode::Required,
+            "name at least one role",
+        ));
+    }
+    if roles.iter().count() != given.len() {
+        return Err(Error::user(
+            field,
+            ErrorCode::Duplicate,
+            "each role may be named once",
+        ));
+    }
+    let partner = roles.iter().filter(|r| r.is_partner()).count();
+    if partner == 0 && given.len() > 1 {
+        return Err(Error::user(
+            field,
+            ErrorCode::NotAllowed,
+            "a staff user holds exactly one role",
+        ));
+    }
+    if partner > 0 && partner < given.len() {
+        return Err(Error::user(
+            field,
+            ErrorCode::NotAllowed,
+            "a user holds staff roles or partner roles, not both",
+        ));
+    }
+    Ok(roles)
 }
 
 #[tracing::instrument(skip(db, principal, new), fields(email = %new.email))]
@@ -69,8 +110,8 @@ pub async fn create_user(
     principal: &Principal,
     new: NewUser,
 ) -> Result<user::Model> {
-    ensure_can_manage(principal, new.role, new.organization_id)?;
-    match (new.role.is_partner(), new.organization_id) {
+    ensure_can_manage(principal, new.roles, new.organization_id)?;
+    match (new.roles.all_partner(), new.organization_id) {
         (true, None) => {
             return Err(Error::user(
                 &["input", "organizationId"],
@@ -119,7 +160,7 @@ pub async fn create_user(
         email: Set(new.email),
         name: Set(new.name),
         password_hash: Set(password::hash(&new.password)?),
-        role: Set(new.role),
+        roles: Set(new.roles),
         organization_id: Set(new.organization_id),
         deactivated_at: Set(None),
         created_at: Set(at),
@@ -153,7 +194,7 @@ pub fn parse_new_user(
     email: &str,
     name: &str,
     password: String,
-    role: UserRole,
+    roles: Roles,
     organization_id: Option<Uuid>,
 ) -> Result<NewUser> {
     let email = domain::email(&["input", "email"], email)?.to_lowercase();
@@ -163,7 +204,7 @@ pub fn parse_new_user(
         email,
         name,
         password,
-        role,
+        roles,
         organization_id,
     })
 }
@@ -376,17 +417,18 @@ pub async fn check_access_token(
 
 /// The principal a user acts as; a partner user without an organization is no one.
 fn principal_of_user(user: &user::Model) -> Principal {
-    match (user.role.is_partner(), user.organization_id) {
-        (true, Some(organization_id)) => Principal::Partner {
+    let staff_role = user.roles.iter().find(|r| !r.is_partner());
+    match (staff_role, user.organization_id) {
+        (None, Some(organization_id)) if !user.roles.is_empty() => Principal::Partner {
             user_id: user.id,
-            role: user.role,
+            roles: user.roles,
             organization_id,
         },
-        (false, _) => Principal::Staff {
+        (Some(role), None) if user.roles.iter().count() == 1 => Principal::Staff {
             user_id: user.id,
-            role: user.role,
+            role,
         },
-        (true, None) => Principal::Anonymous,
+        _ => Principal::Anonymous,
     }
 }
 
@@ -431,7 +473,7 @@ async fn user_for_change(
     let target =
         crate::store::for_change::<user::Entity>(db, id, version, principal.visible_users())
             .await?;
-    ensure_can_manage(principal, target.role, target.organization_id)?;
+    ensure_can_manage(principal, target.roles, target.organization_id)?;
     Ok(target)
 }
 
@@ -475,32 +517,32 @@ pub async fn deactivate_user(
     Ok(saved)
 }
 
-/// Gives a user another role. Staff roles stay staff and partner roles stay partner: a
+/// Gives a user other roles. Staff roles stay staff and partner roles stay partner: a
 /// partner user is bound to their organization.
 #[tracing::instrument(skip(db, principal))]
-pub async fn change_role(
+pub async fn set_roles(
     db: &impl ConnectionTrait,
     principal: &Principal,
     id: Uuid,
     version: i32,
-    role: UserRole,
+    roles: Roles,
 ) -> Result<user::Model> {
     let target = user_for_change(db, principal, id, version).await?;
-    if role.is_partner() != target.role.is_partner() {
+    if roles.all_partner() != target.roles.all_partner() {
         return Err(Error::user(
-            &["input", "role"],
+            &["input", "roles"],
             ErrorCode::NotAllowed,
             "a staff user cannot become a partner user or the other way round",
         ));
     }
-    ensure_can_manage(principal, role, target.organization_id)?;
+    ensure_can_manage(principal, roles, target.organization_id)?;
     let before = target.clone();
     let mut row: user::ActiveModel = target.into();
-    row.role = Set(role);
+    row.roles = Set(roles);
     let saved = crate::changes::save::<user::Entity>(
         db,
         principal,
-        crate::audit::Action::UserRoleChange,
+        crate::audit::Action::UserRolesSet,
         &before,
         row,
     )

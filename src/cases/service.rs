@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::model::{
     CaseChanges, CaseFilter, Closing, NewCase, Resolution, deadlines, goods_come_back,
 };
-use crate::access::Principal;
+use crate::access::{Principal, Records};
 use crate::audit;
 use crate::audit::Action;
 use crate::changes::Recorded;
@@ -50,9 +50,12 @@ pub fn sort_column(key: SortKey) -> Column {
     }
 }
 
-/// A partner sees the cases it opened and those the brand opened for it.
+/// A partner sees the cases it opened and those the brand opened for it, as far as a
+/// partner user's roles reach (PARTNER_SALES: the cases they opened).
 pub fn visible(principal: &Principal) -> Condition {
-    principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId)
+    Condition::all()
+        .add(principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId))
+        .add(principal.within_reach(Records::Cases, Column::OpenedBy))
 }
 
 /// A status with its article, for messages.

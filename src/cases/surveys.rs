@@ -35,8 +35,11 @@ fn sort_column(key: SortKey) -> Column {
     }
 }
 
+/// Answers go with the cases: a partner user sees them as far as their roles reach cases.
 pub(crate) fn visible(principal: &Principal) -> Condition {
-    principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId)
+    Condition::all()
+        .add(principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId))
+        .add(principal.within_reach(crate::access::Records::Cases, Column::RecordedBy))
 }
 
 fn filter_condition(filter: &SurveyFilter) -> Condition {

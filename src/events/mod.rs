@@ -16,7 +16,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::access::{Principal, Scope};
+use crate::access::{Principal, Reach, Records, Scope};
 use crate::error::Result;
 use crate::ids::{GlobalId, NodeType};
 use crate::store::now;
@@ -53,6 +53,29 @@ impl Topic {
             Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
             Topic::Case | Topic::Lead => Scope::CrmRead,
         }
+    }
+
+    /// The records a partner user must reach all of to see this topic's events: an event
+    /// goes to the whole company.
+    pub fn records(self) -> Records {
+        match self {
+            Topic::Order | Topic::Shipment | Topic::Inventory => Records::Orders,
+            Topic::Case => Records::Cases,
+            Topic::Lead => Records::Leads,
+        }
+    }
+
+    /// Whether `principal` may read this topic's events: a token needs the topic's scope,
+    /// a partner user roles that reach all of its company's records of the topic.
+    pub fn readable_by(self, principal: &Principal) -> Result<(), crate::error::Error> {
+        principal.require_scope(self.scope())?;
+        if principal.reach(self.records()) != Reach::All {
+            return Err(crate::error::Error::Forbidden(format!(
+                "{} events go to those who see all of the company's; your roles see only some",
+                self.as_str().to_lowercase()
+            )));
+        }
+        Ok(())
     }
 
     pub fn as_str(self) -> &'static str {
@@ -445,7 +468,7 @@ pub fn new_delivery(
 fn readable_topics(principal: &Principal) -> Vec<&'static str> {
     Topic::ALL
         .into_iter()
-        .filter(|t| principal.require_scope(t.scope()).is_ok())
+        .filter(|t| t.readable_by(principal).is_ok())
         .map(Topic::as_str)
         .collect()
 }

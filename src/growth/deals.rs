@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::deal_registration::{self, Column, Entity};
 use entity::deal_registration_line as line;
-use entity::enums::{DealStatus, OpportunityStage, OrganizationKind, OrganizationStatus};
+use entity::enums::{DealStatus, OpportunityStage, OrganizationKind, OrganizationStatus, UserRole};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::model::{
     ApprovedCustomer, DealCustomer, DealFilter, DealState, NewDeal, NewOpportunity,
 };
-use crate::access::Principal;
+use crate::access::{Principal, Records};
 use crate::domain::company_key;
 use crate::error::{Error, ErrorCode, Result};
 use crate::orders::counters;
@@ -66,9 +66,12 @@ fn state_condition(state: DealState, at: DateTime<Utc>) -> Condition {
     }
 }
 
-/// A partner sees its own registrations; staff see all.
+/// A partner sees its own registrations, as far as a partner user's roles reach
+/// (PARTNER_SALES: those they registered); staff see all.
 fn visible(principal: &Principal) -> Condition {
-    principal.owned_by_self(Column::PartnerId)
+    principal
+        .owned_by_self(Column::PartnerId)
+        .add(principal.within_reach(Records::Leads, Column::RegisteredBy))
 }
 
 fn filter_condition(filter: &DealFilter, at: DateTime<Utc>) -> Condition {
@@ -179,6 +182,7 @@ pub async fn register(
     new: NewDeal,
 ) -> Result<deal_registration::Model> {
     principal.ensure_can_write_crm()?;
+    principal.require_partner_role(&[UserRole::PartnerManager, UserRole::PartnerSales])?;
     let Some(partner) = principal.partner_organization() else {
         return Err(Error::Forbidden(
             "deals are registered by partners; the brand approves or rejects them".into(),
@@ -254,6 +258,7 @@ pub async fn register(
         status: Set(DealStatus::Pending),
         conflict: Set(protected.is_some()),
         conflict_with_id: Set(protected.map(|p| p.id)),
+        registered_by: Set(principal.user_id()),
         decided_by: Set(None),
         decided_at: Set(None),
         decision_reason: Set(None),

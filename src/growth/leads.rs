@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::enums::{LeadStatus, OpportunityStage, OrganizationKind, OrganizationStatus};
+use entity::enums::{LeadStatus, OpportunityStage, OrganizationKind, OrganizationStatus, UserRole};
 use entity::lead::{self, Column, Entity};
 use entity::{contact, lead_route, organization};
 use sea_orm::sea_query::Expr;
@@ -21,7 +21,7 @@ use super::model::{
     Conversion, DuplicateReason, LeadDuplicate, LeadFilter, LeadTarget, NewLead, NewOpportunity,
     OrganizationChoice,
 };
-use crate::access::Principal;
+use crate::access::{Principal, Reach, Records};
 use crate::audit::{self, Action};
 use crate::calendar::working_days_between;
 use crate::changes::Recorded;
@@ -98,8 +98,10 @@ fn expired_offer(cutoff: DateTime<Utc>) -> Condition {
 
 /// Staff see every lead; a partner the leads it entered and those offered to (while the
 /// offer runs) or accepted by it.
+/// A partner user's roles narrow that: PARTNER_SALES sees the leads they entered or that
+/// are assigned to them.
 fn visible(principal: &Principal, cutoff: DateTime<Utc>) -> Condition {
-    match principal.partner_organization() {
+    let company = match principal.partner_organization() {
         None if principal.is_restricted() => Condition::all().add(Expr::val(false)),
         None => Condition::all(),
         Some(org) => Condition::any()
@@ -109,6 +111,15 @@ fn visible(principal: &Principal, cutoff: DateTime<Utc>) -> Condition {
                     .add(Column::PartnerId.eq(org))
                     .add(expired_offer(cutoff).not()),
             ),
+    };
+    match principal.reach(Records::Leads) {
+        Reach::All => company,
+        Reach::Own(user) => Condition::all().add(company).add(
+            Condition::any()
+                .add(Column::EnteredBy.eq(user))
+                .add(Column::AssigneeId.eq(user)),
+        ),
+        Reach::Nothing => Condition::all().add(Expr::val(false)),
     }
 }
 
@@ -272,6 +283,7 @@ pub async fn create(
     new: NewLead,
 ) -> Result<lead::Model> {
     principal.ensure_can_write_crm()?;
+    principal.require_partner_role(&[UserRole::PartnerManager, UserRole::PartnerSales])?;
     let at = now();
     if new.captured_at > at + Duration::minutes(5) {
         return Err(Error::user(
@@ -318,6 +330,7 @@ pub async fn create(
         offered_at: Set(offered_at),
         status_reason: Set(None),
         author_organization_id: Set(principal.author_organization()),
+        entered_by: Set(principal.user_id()),
         converted_organization_id: Set(None),
         converted_contact_id: Set(None),
         converted_opportunity_id: Set(None),
@@ -486,6 +499,8 @@ async fn offered_to(
     version: i32,
 ) -> Result<lead::Model> {
     principal.ensure_can_write_crm()?;
+    // Taking or declining a lead is the company's decision, its managers'.
+    principal.require_partner_role(&[UserRole::PartnerManager])?;
     let Some(own) = principal.partner_organization() else {
         return Err(Error::Forbidden(
             "leads are accepted or declined by the partner they are offered to".into(),

@@ -118,14 +118,7 @@ pub enum LeadTarget {
     Route,
 }
 
-/// Why a directory entry looks like a lead.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DuplicateReason {
-    Name,
-    TaxId,
-    EmailDomain,
-    Email,
-}
+pub use crate::organizations::model::DuplicateReason;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeadDuplicate {

@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use entity::enums::{OpportunityStage, OrderStatus};
 use entity::opportunity::{self, Column, Entity};
 use entity::{campaign, order};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use super::model::{NewOpportunity, OpportunityChanges, OpportunityFilter};
-use crate::access::Principal;
+use crate::access::{Principal, Reach, Records};
 use crate::audit::Action;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
@@ -40,8 +42,26 @@ pub fn sort_column(key: SortKey) -> Column {
 }
 
 /// The brand's pipeline is its own; a partner sees the opportunities of its registered deals.
+/// A partner user's roles narrow that (PARTNER_SALES: those they own, and those of the
+/// deals they registered).
 pub fn visible(principal: &Principal) -> Condition {
-    principal.owned_by_self(Column::AuthorOrganizationId)
+    let reach = match principal.reach(Records::Leads) {
+        Reach::Own(user) => {
+            let of_their_deals = entity::deal_registration::Entity::find()
+                .select_only()
+                .column(entity::deal_registration::Column::OpportunityId)
+                .filter(entity::deal_registration::Column::RegisteredBy.eq(user))
+                .filter(entity::deal_registration::Column::OpportunityId.is_not_null())
+                .into_query();
+            Condition::any()
+                .add(Column::OwnerId.eq(user))
+                .add(Column::Id.in_subquery(of_their_deals))
+        }
+        _ => principal.within_reach(Records::Leads, Column::OwnerId),
+    };
+    principal
+        .owned_by_self(Column::AuthorOrganizationId)
+        .add(reach)
 }
 
 fn filter_condition(filter: &OpportunityFilter) -> Condition {

@@ -215,6 +215,10 @@ pub async fn exposures_for(
     organizations: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
     principal.ensure_can_read_orders()?;
+    principal.require_partner_role(&[
+        entity::enums::UserRole::PartnerManager,
+        entity::enums::UserRole::PartnerFinance,
+    ])?;
     let allowed: Vec<Uuid> = match principal.partner_organization() {
         Some(own) => organizations
             .iter()

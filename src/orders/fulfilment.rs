@@ -9,7 +9,8 @@ use entity::enums::{InvoiceStatus, LineStatus, OrderStatus};
 use entity::{invoice, invoice_line, order, order_line, payment, shipment, shipment_line};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -464,7 +465,7 @@ pub async fn invoice(
     version: i32,
     issued_on: Option<NaiveDate>,
 ) -> Result<(order::Model, invoice::Model)> {
-    principal.ensure_can_trade()?;
+    principal.ensure_can_settle()?;
     let order = queries::for_change(db, principal, order_id, version)
         .await
         .map_err(|e| crate::catalog::tiers::rename_id_field(e, "orderId"))?;
@@ -630,12 +631,14 @@ pub async fn pay(
     version: i32,
     new: NewPayment,
 ) -> Result<(invoice::Model, payment::Model)> {
-    principal.ensure_can_trade()?;
+    principal.ensure_can_settle()?;
     let current = store::for_change::<invoice::Entity>(
         db,
         invoice_id,
         version,
-        principal.owned_by_visible_order(invoice::Column::OrderId),
+        Condition::all()
+            .add(principal.owned_by_visible_order(invoice::Column::OrderId))
+            .add(principal.reaching_all(crate::access::Records::Invoices)),
     )
     .await
     .map_err(|e| crate::catalog::tiers::rename_id_field(e, "invoiceId"))?;

@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::OrderFilter;
-use crate::access::Principal;
+use crate::access::{Principal, Records};
 use crate::error::{Error, ErrorCode, Result};
 use crate::graphql::loading::ChildRelation;
 use crate::pagination::{Page, PageRequest, SortKey};
@@ -78,7 +78,8 @@ fn filter_condition(filter: &OrderFilter) -> Condition {
 fn visible_among(principal: &Principal, filter: &OrderFilter) -> Condition {
     let own = principal.partner_organization();
     if own.is_some() && (filter.seller_id == own || filter.buyer_id == own) {
-        Condition::all()
+        // The filter names the partner's side; its roles may still reach only some.
+        principal.within_reach(Records::Orders, Column::SubmittedBy)
     } else {
         principal.visible_orders()
     }
@@ -290,6 +291,7 @@ pub async fn invoices_of(
     let rows = invoice::Entity::find()
         .filter(invoice::Column::OrderId.is_in(order_ids.iter().copied()))
         .filter(principal.owned_by_visible_order_among(invoice::Column::OrderId, order_ids))
+        .filter(principal.reaching_all(Records::Invoices))
         .order_by_asc(invoice::Column::IssuedOn)
         .order_by_asc(invoice::Column::Id)
         .all(db)
@@ -306,7 +308,9 @@ pub async fn invoices_by_ids(
     store::by_ids::<invoice::Entity>(
         db,
         ids,
-        principal.owned_by_visible_order(invoice::Column::OrderId),
+        Condition::all()
+            .add(principal.owned_by_visible_order(invoice::Column::OrderId))
+            .add(principal.reaching_all(Records::Invoices)),
     )
     .await
 }
@@ -317,6 +321,7 @@ fn visible_invoices(principal: &Principal) -> sea_orm::sea_query::SelectStatemen
         .select_only()
         .column(invoice::Column::Id)
         .filter(principal.owned_by_visible_order(invoice::Column::OrderId))
+        .filter(principal.reaching_all(Records::Invoices))
         .into_query()
 }
 

@@ -79,8 +79,22 @@ pub fn lost_po_race(err: &Error) -> bool {
     })
 }
 
-/// The order a repeated PO number names, or CONFLICT when its content differs.
-fn repeat_of(existing: order::Model, hash: &str) -> Result<order::Model> {
+/// The order a repeated PO number names, or CONFLICT when its content differs. A caller
+/// whose roles reach only its own orders learns nothing of a colleague's order but that
+/// the PO is taken.
+fn repeat_of(principal: &Principal, existing: order::Model, hash: &str) -> Result<order::Model> {
+    if let crate::access::Reach::Own(user) = principal.reach(crate::access::Records::Orders)
+        && existing.submitted_by != Some(user)
+    {
+        return Err(Error::user(
+            &["input", "poNumber"],
+            ErrorCode::Conflict,
+            format!(
+                "PO {} is already used by another order of your organization; use a new PO number",
+                existing.buyer_po_number
+            ),
+        ));
+    }
     if existing.content_hash == hash {
         return Ok(existing);
     }
@@ -109,6 +123,15 @@ fn live_org<'a>(
             &["input", field],
             ErrorCode::Archived,
             format!("the organization named by {field} is archived"),
+        ));
+    }
+    if org.status == entity::enums::OrganizationStatus::Pending {
+        return Err(Error::user(
+            &["input", field],
+            ErrorCode::NotAllowed,
+            format!(
+                "the organization named by {field} waits for the brand's approval; it trades once approved"
+            ),
         ));
     }
     Ok(org)
@@ -458,7 +481,7 @@ pub async fn submit_written(
             .await?
             .ok_or_else(|| Error::Internal("the order a PO names vanished".into()))?;
         return Ok(Submitted {
-            order: repeat_of(existing, &hash)?,
+            order: repeat_of(principal, existing, &hash)?,
             lines: Vec::new(),
             products: Vec::new(),
         });

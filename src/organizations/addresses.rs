@@ -29,14 +29,16 @@ async fn for_change(
     id: Uuid,
     version: i32,
 ) -> Result<address::Model> {
-    principal.ensure_can_edit_directory()?;
-    store::for_change::<Entity>(
+    principal.ensure_can_maintain_records()?;
+    let current = store::for_change::<Entity>(
         db,
         id,
         version,
         principal.owned_by_visible(Column::OrganizationId),
     )
-    .await
+    .await?;
+    principal.ensure_maintains(current.organization_id)?;
+    Ok(current)
 }
 
 #[tracing::instrument(skip(db, principal, new))]
@@ -45,8 +47,18 @@ pub async fn create(
     principal: &Principal,
     new: NewAddress,
 ) -> Result<address::Model> {
-    principal.ensure_can_edit_directory()?;
+    principal.ensure_can_maintain_records()?;
     live_organization(db, principal, new.organization_id, "organizationId").await?;
+    principal.ensure_maintains(new.organization_id)?;
+    insert(db, principal, new).await
+}
+
+/// Writes a new address the caller has checked `principal` may add, with its audit record.
+pub(super) async fn insert(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    new: NewAddress,
+) -> Result<address::Model> {
     let at = now();
     let row = address::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -3,8 +3,10 @@
 
 pub mod addresses;
 pub mod contacts;
+pub mod dealers;
 pub mod graphql;
 pub mod links;
 pub mod loaders;
 pub mod model;
+pub mod proposals;
 pub mod service;

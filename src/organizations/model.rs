@@ -60,6 +60,35 @@ pub struct OrganizationChanges {
     pub key_account: Option<bool>,
 }
 
+impl OrganizationChanges {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        let keep = |p: &Patch<String>| matches!(p, Patch::Keep);
+        self.name.is_none()
+            && keep(&self.legal_name)
+            && self.code.is_none()
+            && keep(&self.tax_id)
+            && matches!(self.segment, Patch::Keep)
+            && matches!(self.customer_type, Patch::Keep)
+            && keep(&self.territory)
+            && matches!(self.parent_id, Patch::Keep)
+            && matches!(self.account_owner_id, Patch::Keep)
+            && self.status.is_none()
+            && self.key_account.is_none()
+    }
+}
+
+/// Why an organization of the directory may be the same company as a lead or a dealer
+/// being registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DuplicateReason {
+    Name,
+    TaxId,
+    EmailDomain,
+    Email,
+    Address,
+}
+
 /// Which organizations a list shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OrganizationFilter {

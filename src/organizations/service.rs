@@ -288,7 +288,7 @@ pub async fn live_organization(
 async fn ensure_staff_owner(db: &impl ConnectionTrait, owner: Uuid) -> Result<()> {
     let user = entity::user::Entity::find_by_id(owner).one(db).await?;
     match user {
-        Some(u) if u.deactivated_at.is_none() && !u.role.is_partner() => Ok(()),
+        Some(u) if u.deactivated_at.is_none() && !u.roles.all_partner() => Ok(()),
         Some(_) => Err(Error::user(
             &["input", "accountOwnerId"],
             ErrorCode::NotAllowed,
@@ -355,6 +355,29 @@ pub async fn create(
     if let Some(owner) = new.account_owner_id {
         ensure_staff_owner(db, owner).await?;
     }
+    let created = insert(
+        db,
+        principal,
+        crate::audit::Action::OrganizationCreate,
+        new,
+        None,
+    )
+    .await?;
+    if created.key_account {
+        tasks::key_account_changed(db, &created, crm).await?;
+    }
+    Ok(created)
+}
+
+/// Writes a new organization whose parties the caller has checked, with its audit record
+/// under `action`; `registered_by` is the distributor that registered it as its dealer.
+pub(super) async fn insert(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    action: crate::audit::Action,
+    new: NewOrganization,
+    registered_by: Option<Uuid>,
+) -> Result<organization::Model> {
     ensure_code_free(db, &new.code, None).await?;
     let at = now();
     let code = new.code.clone();
@@ -373,6 +396,8 @@ pub async fn create(
         account_owner_id: Set(new.account_owner_id),
         status: Set(new.status),
         archived_at: Set(None),
+        registered_by_id: Set(registered_by),
+        status_reason: Set(None),
         credit_limit: Set(None),
         credit_currency: Set(None),
         key_account: Set(new.key_account),
@@ -384,21 +409,21 @@ pub async fn create(
         .insert(db)
         .await
         .map_err(|e| code_taken(Error::from(e), &code))?;
-    crate::changes::recorded::<entity::organization::Entity>(
-        db,
-        principal,
-        crate::audit::Action::OrganizationCreate,
-        None,
-        &created,
-    )
-    .await?;
-    if created.key_account {
-        tasks::key_account_changed(db, &created, crm).await?;
-    }
+    crate::changes::recorded::<entity::organization::Entity>(db, principal, action, None, &created)
+        .await?;
     Ok(created)
 }
 
-#[tracing::instrument(skip(db, principal, changes))]
+/// An organization as an update left it, with the changes that wait for approval.
+pub struct Updated {
+    pub organization: organization::Model,
+    pub proposal: Option<entity::change_proposal::Model>,
+}
+
+/// Changes an organization. Staff change any field. A partner changes its own
+/// organization's self-service fields; those that need approval wait as a proposal, and
+/// the rest are the brand's.
+#[tracing::instrument(skip(db, principal, crm, changes))]
 pub async fn update(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -406,8 +431,44 @@ pub async fn update(
     id: Uuid,
     version: i32,
     changes: OrganizationChanges,
+) -> Result<Updated> {
+    if principal.partner_organization().is_none() {
+        let current = for_change(db, principal, id, version).await?;
+        return Ok(Updated {
+            organization: apply(db, principal, crm, current, changes).await?,
+            proposal: None,
+        });
+    }
+    principal.ensure_can_maintain_records()?;
+    let current =
+        store::for_change::<Entity>(db, id, version, principal.visible_organizations()).await?;
+    principal.ensure_maintains(id)?;
+    let (direct, proposed) = super::proposals::split(&current, changes, &crm.partner)?;
+    let organization = if direct.is_empty() {
+        current
+    } else {
+        apply(db, principal, crm, current, direct).await?
+    };
+    let proposal = if proposed.is_empty() {
+        None
+    } else {
+        Some(super::proposals::submit(db, principal, &organization, proposed).await?)
+    };
+    Ok(Updated {
+        organization,
+        proposal,
+    })
+}
+
+/// Writes `changes` to `current` (read at its version), with their audit record.
+pub(super) async fn apply(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    crm: &CrmSettings,
+    current: organization::Model,
+    changes: OrganizationChanges,
 ) -> Result<organization::Model> {
-    let current = for_change(db, principal, id, version).await?;
+    let (id, version) = (current.id, current.version);
     let before = current.clone();
     if let Some(code) = &changes.code {
         ensure_code_free(db, code, Some(id)).await?;

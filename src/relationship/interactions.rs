@@ -16,7 +16,7 @@ use super::model::{
     CommitmentFilter, InteractionChanges, InteractionFilter, NewCommitment, NewInteraction, Owner,
 };
 use super::{contact_at, ensure_author, own_side_user};
-use crate::access::Principal;
+use crate::access::{Principal, Records};
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
 use crate::pagination::{Keyed, Page, PageRequest, SortKey, SortValue};
@@ -52,14 +52,21 @@ impl Keyed for commitment::Model {
 }
 
 pub fn visible(principal: &Principal) -> Condition {
-    principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId)
+    Condition::all()
+        .add(principal.visible_records(Column::AuthorOrganizationId, Column::OrganizationId))
+        .add(principal.within_reach(Records::Relationship, Column::AuthorOrganizationId))
 }
 
 pub fn visible_commitments(principal: &Principal) -> Condition {
-    principal.visible_records(
-        commitment::Column::AuthorOrganizationId,
-        commitment::Column::OrganizationId,
-    )
+    Condition::all()
+        .add(principal.visible_records(
+            commitment::Column::AuthorOrganizationId,
+            commitment::Column::OrganizationId,
+        ))
+        .add(principal.within_reach(
+            Records::Relationship,
+            commitment::Column::AuthorOrganizationId,
+        ))
 }
 
 fn with_participant(col: participant::Column, id: Uuid) -> Condition {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::model::{NewTask, TaskChanges, TaskFilter};
 use super::{contact_at, ensure_author, own_side_user};
-use crate::access::Principal;
+use crate::access::{Principal, Records};
 use crate::audit::Action;
 use crate::error::{Error, ErrorCode, Result};
 use crate::organizations::service::live_organization;
@@ -81,7 +81,9 @@ fn filter_condition(filter: &TaskFilter) -> Condition {
 
 /// A partner's tasks are its own; staff see every task.
 pub(crate) fn visible(principal: &Principal) -> Condition {
-    principal.owned_by_self(Column::AuthorOrganizationId)
+    principal
+        .owned_by_self(Column::AuthorOrganizationId)
+        .add(principal.within_reach(Records::Relationship, Column::AuthorOrganizationId))
 }
 
 pub async fn by_ids(

@@ -128,10 +128,7 @@ impl TimelineRelation {
         let mut parts = Vec::new();
         if self.wants(K::Interaction) {
             let visible = interaction::Entity::find()
-                .filter(principal.visible_records(
-                    interaction::Column::AuthorOrganizationId,
-                    interaction::Column::OrganizationId,
-                ))
+                .filter(super::interactions::visible(principal))
                 .into_query();
             match self.of {
                 TimelineOf::Organization => parts.push(part(
@@ -190,10 +187,7 @@ impl TimelineRelation {
         };
         if self.wants(K::Case) {
             let mut visible = case::Entity::find()
-                .filter(principal.visible_records(
-                    case::Column::AuthorOrganizationId,
-                    case::Column::OrganizationId,
-                ))
+                .filter(crate::cases::service::visible(principal))
                 .into_query();
             visible.and_where(Expr::col((case::Entity, case_owner)).is_not_null());
             parts.push(part(
@@ -206,10 +200,7 @@ impl TimelineRelation {
         }
         if self.wants(K::SurveyResponse) {
             let mut visible = survey_response::Entity::find()
-                .filter(principal.visible_records(
-                    survey_response::Column::AuthorOrganizationId,
-                    survey_response::Column::OrganizationId,
-                ))
+                .filter(crate::cases::surveys::visible(principal))
                 .into_query();
             visible.and_where(Expr::col((survey_response::Entity, survey_owner)).is_not_null());
             parts.push(part(

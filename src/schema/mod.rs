@@ -23,7 +23,9 @@ use crate::growth::graphql::{
     DealMutation, DealQuery, GrowthMutation, GrowthQuery, LeadMutation, LeadQuery,
 };
 use crate::orders::graphql::{TradeMutation, TradeQuery};
-use crate::organizations::graphql::{DirectoryMutation, DirectoryQuery};
+use crate::organizations::graphql::{
+    DealerMutation, DirectoryMutation, DirectoryQuery, ProposalMutation, ProposalQuery,
+};
 use crate::relationship::graphql::{RelationshipMutation, RelationshipQuery};
 use crate::reports::graphql::{ReportMutation, ReportQuery};
 
@@ -35,6 +37,7 @@ pub struct Query(
     ApiTokenQuery,
     AuditQuery,
     DirectoryQuery,
+    ProposalQuery,
     CatalogQuery,
     TradeQuery,
     ReportQuery,
@@ -57,6 +60,8 @@ pub struct Mutation(
     crate::documents::graphql::DocumentMutation,
     ApiTokenMutation,
     DirectoryMutation,
+    ProposalMutation,
+    DealerMutation,
     CatalogMutation,
     TradeMutation,
     ReportMutation,

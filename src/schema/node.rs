@@ -28,8 +28,8 @@ use crate::ids::{GlobalId, NodeType};
 use crate::orders::graphql::{Invoice, Order, Shipment};
 use crate::orders::loaders::{InvoiceId, OrderId, ShipmentId};
 use crate::organizations::graphql::{
-    Address, Brand, ChannelLink, Contact, Customer, Distributor, IntermediateCustomer,
-    Organization, PublicInterestOrganization, Supplier,
+    Address, Brand, ChangeProposal, ChannelLink, Contact, Customer, Distributor,
+    IntermediateCustomer, Organization, PublicInterestOrganization, Supplier,
 };
 use crate::organizations::loaders::{AddressId, ChannelLinkId, ContactId, OrganizationId};
 use crate::relationship::graphql::{Commitment, Interaction, Task};
@@ -85,6 +85,7 @@ pub enum Node {
     Event(Event),
     WebhookEndpoint(WebhookEndpoint),
     WebhookDelivery(WebhookDelivery),
+    ChangeProposal(ChangeProposal),
 }
 
 impl From<Organization> for Node {
@@ -186,6 +187,14 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
         NodeType::DealRegistration => load_one(ctx, DealRegistrationId(gid.id))
             .await?
             .map(|m| Node::DealRegistration(DealRegistration(m))),
+        NodeType::ChangeProposal => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::organizations::proposals::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::ChangeProposal(ChangeProposal(m)))
+        }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
             crate::events::by_ids(db, principal, &[gid.id])

@@ -7,6 +7,7 @@ use entity::enums::{
     AddressKind, BuyingRole, ChannelLinkKind, ChannelLinkStatus, ConsentStatus, CustomerType,
     IndustrySegment, OrganizationKind, OrganizationStatus, RelationshipLevel, UserRole,
 };
+use entity::roles::Roles;
 use entity::{address, channel_link, contact, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -242,6 +243,8 @@ impl Builder {
             account_owner_id: Set(None),
             status: Set(OrganizationStatus::Active),
             archived_at: Set(None),
+            registered_by_id: Set(None),
+            status_reason: Set(None),
             credit_limit: Set(None),
             credit_currency: Set(None),
             key_account: Set(false),
@@ -595,14 +598,19 @@ async fn accounts(db: &impl ConnectionTrait, portal_org: Uuid, token_name: &str)
             DEMO_ADMIN_EMAIL,
             "Demo Admin",
             DEMO_ADMIN_PASSWORD,
-            UserRole::Admin,
+            Roles::of([UserRole::Admin]),
             None,
         ),
         (
             DEMO_PARTNER_EMAIL,
             "Demo Portal User",
             DEMO_PARTNER_PASSWORD,
-            UserRole::PartnerAdmin,
+            Roles::of([
+                UserRole::PartnerAdmin,
+                UserRole::PartnerManager,
+                UserRole::PartnerFinance,
+                UserRole::PartnerService,
+            ]),
             Some(portal_org),
         ),
     ] {

@@ -1168,7 +1168,7 @@ async fn scorecards_are_worked_out_by_hand() {
     app.create_user(
         "ops@sup-1.test",
         "ops password 1",
-        entity::enums::UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(uuid_of(&s1)),
     )
     .await;
@@ -1273,7 +1273,7 @@ async fn scorecards_are_worked_out_by_hand() {
     app.create_user(
         "buyer@dist-1.test",
         "buyer password 1",
-        entity::enums::UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&d1)),
     )
     .await;
@@ -1363,7 +1363,7 @@ async fn a_partner_sees_figures_of_its_own_trade_only() {
     app.create_user(
         "buyer@x.test",
         "buyer password 1",
-        entity::enums::UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&x)),
     )
     .await;

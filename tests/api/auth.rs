@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, spawn_app, spawn_app_with};
 
-const ME: &str = "{ me { email role } }";
+const ME: &str = "{ me { email roles } }";
 
 fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
@@ -70,7 +70,7 @@ async fn a_failed_sign_in_says_the_same_whether_or_not_the_email_exists() {
     let session = app.login(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD).await;
     assert_eq!(
         session["user"],
-        json!({ "email": ADMIN_EMAIL, "role": "ADMIN", "organization": null })
+        json!({ "email": ADMIN_EMAIL, "roles": ["ADMIN"], "organization": null })
     );
     let (status, body) = app
         .send_as(session["accessToken"].as_str().unwrap(), ME)
@@ -417,7 +417,7 @@ async fn a_partner_user_sees_its_organization_and_what_is_directly_downstream() 
     app.create_user(
         "portal@b.test",
         "B portal password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(org_b),
     )
     .await;
@@ -472,9 +472,17 @@ async fn the_demo_portal_user_sees_its_distributor_and_its_dealers_only() {
         "{system}"
     );
     let admin = app.login(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD).await;
-    assert_eq!(admin["user"]["role"], "ADMIN");
+    assert_eq!(admin["user"]["roles"], json!(["ADMIN"]));
     let portal = app.login(DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD).await;
-    assert_eq!(portal["user"]["role"], "PARTNER_ADMIN");
+    assert_eq!(
+        portal["user"]["roles"],
+        json!([
+            "PARTNER_ADMIN",
+            "PARTNER_MANAGER",
+            "PARTNER_FINANCE",
+            "PARTNER_SERVICE"
+        ])
+    );
     assert_eq!(portal["user"]["organization"]["code"], "DIST-001");
     let me = app
         .graphql_as(

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use entity::enums::UserRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -108,7 +107,7 @@ pub async fn world(app: &TestApp) -> World {
             .create_user(
                 &format!("member@{lower}.test"),
                 "member password",
-                UserRole::PartnerMember,
+                crate::helpers::PARTNER_MEMBER,
                 Some(uuid_of(&dist)),
             )
             .await;
@@ -367,6 +366,18 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A's system asks for a new tax id, which waits for the brand.
+    let proposal = app
+        .graphql_as(
+            a_secret,
+            "mutation($input: OrganizationUpdateInput!) { organizationUpdate(input: $input) { proposal { id } userErrors { message } } }",
+            json!({ "input": { "id": a.0, "version": 2, "taxId": "A-SECRET-TAX" } }),
+        )
+        .await;
+    let proposal = proposal["data"]["organizationUpdate"]["proposal"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{proposal}"))
+        .to_owned();
     let log = app
         .graphql(
             "query($id: ID!) { webhookDeliveries(filter: { endpointId: $id }) { nodes { id event { id } } } }",
@@ -417,6 +428,7 @@ pub async fn world(app: &TestApp) -> World {
             ("Opportunity", opportunity),
             ("Lead", lead),
             ("DealRegistration", deal),
+            ("ChangeProposal", proposal),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
             ("Event", event),
@@ -571,6 +583,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     opportunities { totalCount nodes { name campaign { code } } }
                     leads { totalCount nodes { personName } }
                     dealRegistrations { totalCount nodes { customerName } }
+                    changeProposals(first: 100) { totalCount nodes { changes { after } } }
                     figures: distributors { nodes { code figures { orderCount revenueLifetime { amount } marginLifetime { amount } }
                         scorecard { orders complaints invoicesDue compliance { measured } }
                         dealers { nodes { figures { orderCount } } } } }
@@ -618,6 +631,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             "opportunities",
             "leads",
             "dealRegistrations",
+            "changeProposals",
         ] {
             assert_eq!(body["data"][list]["totalCount"], 0, "{who}: {body}");
         }
@@ -709,6 +723,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "Opportunity" => ("opportunityUpdate", "OpportunityUpdateInput"),
                 "Lead" => ("leadAccept", "LeadStepInput"),
                 "DealRegistration" => ("dealApprove", "DealApproveInput"),
+                "ChangeProposal" => ("changeProposalApprove", "ChangeProposalApproveInput"),
                 "ProductSpec" => ("productSpecUpdate", "ProductSpecUpdateInput"),
                 "Interaction" => ("interactionUpdate", "InteractionUpdateInput"),
                 "Commitment" => ("commitmentClose", "CommitmentCloseInput"),
@@ -937,7 +952,7 @@ async fn a_dealer_sees_its_distributor_and_the_brand_in_part_and_nothing_else() 
     app.create_user(
         "dealer@a.test",
         "dealer password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&dealer_a)),
     )
     .await;
@@ -1041,14 +1056,14 @@ async fn a_link_outside_its_dates_grants_nothing() {
     app.create_user(
         "dist@dist.test",
         "distributor password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&dist)),
     )
     .await;
     app.create_user(
         "dealer@dealer.test",
         "dealer password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&dealer)),
     )
     .await;

@@ -114,6 +114,7 @@ const CLASSES: &[(&str, Class)] = &[
         ]),
     ),
     ("DealRegistrationLine", Class::Inside(&["DealRegistration"])),
+    ("ProposedChange", Class::Inside(&["ChangeProposal"])),
     ("DistributorScorecard", Class::Inside(&["Distributor"])),
     ("InventoryReportLine", Class::Inside(&["InventoryReport"])),
     ("InvoiceLine", Class::Inside(&["Invoice"])),

@@ -281,7 +281,8 @@ async fn graphiql_signs_in_and_runs_a_query_and_a_portal_calls_through_cors() {
         result.contains("\"email\": \"admin@aurora.example\""),
         "{result}"
     );
-    assert!(result.contains("\"role\": \"ADMIN\""), "{result}");
+    assert!(result.contains("\"roles\": ["), "{result}");
+    assert!(result.contains("\"ADMIN\""), "{result}");
     assert!(result.contains("\"code\": \""), "{result}");
     assert!(!result.contains("\"errors\""), "{result}");
 

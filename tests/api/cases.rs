@@ -460,7 +460,7 @@ async fn partners_open_cases_about_their_own_orders_and_never_see_internal_notes
     app.create_user(
         "buyer@dist-2.test",
         "buyer password 2",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(channelgraph::ids::GlobalId::parse(&other).unwrap().id),
     )
     .await;

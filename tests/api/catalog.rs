@@ -1,7 +1,6 @@
 //! The catalog and the partner program: products, price lists, tiers and the one price that
 //! applies.
 
-use entity::enums::UserRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -112,7 +111,7 @@ async fn a_portal_user_is_quoted_for_its_own_organization_only() {
     app.create_user(
         "buyer@dist-1.test",
         "buyer password 1",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&p.distributor)),
     )
     .await;
@@ -500,7 +499,7 @@ async fn a_supplier_sees_the_products_it_makes_and_their_specifications() {
         app.create_user(
             email,
             "partner password",
-            UserRole::PartnerMember,
+            crate::helpers::PARTNER_MEMBER,
             Some(uuid_of(org)),
         )
         .await;

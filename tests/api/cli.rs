@@ -84,6 +84,9 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261207_000001_trusted_documents",
         "m20261207_000002_outbox_by_transaction",
         "m20261208_000001_order_rollups",
+        "m20261209_000001_partner_roles",
+        "m20261209_000002_change_proposals",
+        "m20261209_000003_dealer_registration",
     ];
     let listing = |pending_last: bool| {
         migrations
@@ -144,7 +147,7 @@ fn user_create_reads_the_password_from_the_environment_or_stdin() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("created first@admin.test (Admin)"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("created first@admin.test (ADMIN)"));
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_channelgraph"))
         .args([

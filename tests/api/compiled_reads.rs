@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use entity::enums::UserRole;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -417,7 +416,7 @@ async fn principals(app: &TestApp, api_token: String) -> Vec<(&'static str, Stri
     app.create_user(
         "buyer@dlr-0001.example",
         "dlr-0001 portal password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(dealer.id),
     )
     .await;

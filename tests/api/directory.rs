@@ -498,7 +498,7 @@ async fn an_account_has_a_staff_owner_that_partners_do_not_see() {
         .create_user(
             "portal@dist-1.test",
             "a portal password",
-            UserRole::PartnerMember,
+            crate::helpers::PARTNER_MEMBER,
             Some(org_uuid),
         )
         .await;

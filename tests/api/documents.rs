@@ -176,7 +176,7 @@ async fn apollo_persisted_queries_ask_for_the_text_once_then_run_by_hash() {
     let stale = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
     let (_, body) = post(
         &app,
-        json!({ "query": "query Me { me { role } }", "extensions": stale }),
+        json!({ "query": "query Me { me { roles } }", "extensions": stale }),
     )
     .await;
     assert_eq!(
@@ -293,7 +293,7 @@ async fn a_document_one_partner_registered_runs_with_another_partners_own_sight_
     app.create_user(
         "portal@dist-002.test",
         "dist-002 portal password",
-        entity::enums::UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(other.id),
     )
     .await;

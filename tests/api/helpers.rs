@@ -7,6 +7,23 @@ use channelgraph::db::StatementCounter;
 use channelgraph::settings::Settings;
 use channelgraph::startup::Application;
 use entity::enums::UserRole;
+use entity::roles::Roles;
+
+/// The roles a partner member moved to when partner roles came
+/// (`m20261209_000001_partner_roles`): everything but administration.
+pub const PARTNER_MEMBER: &[UserRole] = &[
+    UserRole::PartnerManager,
+    UserRole::PartnerFinance,
+    UserRole::PartnerService,
+];
+
+/// The roles a partner admin moved to: administration and everything else.
+pub const PARTNER_ADMIN: &[UserRole] = &[
+    UserRole::PartnerAdmin,
+    UserRole::PartnerManager,
+    UserRole::PartnerFinance,
+    UserRole::PartnerService,
+];
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -128,11 +145,17 @@ impl TestApp {
         &self,
         email: &str,
         password: &str,
-        role: UserRole,
+        roles: impl Into<Roles>,
         organization_id: Option<Uuid>,
     ) -> Uuid {
-        let new = parse_new_user(email, email, password.to_owned(), role, organization_id)
-            .expect("a valid user");
+        let new = parse_new_user(
+            email,
+            email,
+            password.to_owned(),
+            roles.into(),
+            organization_id,
+        )
+        .expect("a valid user");
         create_user(&self.db, &Principal::System, new)
             .await
             .expect("the user is created")
@@ -143,7 +166,7 @@ impl TestApp {
     pub async fn login(&self, email: &str, password: &str) -> Value {
         let body = self
             .anonymous(
-                "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken accessTokenExpiresAt user { email role organization { code } } } }",
+                "mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken accessTokenExpiresAt user { email roles organization { code } } } }",
                 json!({ "input": { "email": email, "password": password } }),
             )
             .await;

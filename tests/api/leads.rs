@@ -455,7 +455,7 @@ async fn two_partners(app: &TestApp) -> (String, String) {
     app.create_user(
         "buyer@dist-2.test",
         "buyer password 2",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&other)),
     )
     .await;

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use entity::enums::UserRole;
 use migration::MigratorTrait;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, Statement};
@@ -65,7 +64,7 @@ pub async fn trade(app: &TestApp) -> Trade {
     app.create_user(
         "buyer@dist-1.test",
         "buyer password 1",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&distributor)),
     )
     .await;
@@ -816,7 +815,7 @@ async fn a_supplier_confirms_and_ships_the_brands_purchase_order_and_the_brand_r
     app.create_user(
         "sales@sup-1.test",
         "supplier password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&t.supplier)),
     )
     .await;
@@ -877,7 +876,7 @@ async fn each_side_sees_the_orders_it_placed_and_the_orders_placed_with_it() {
     app.create_user(
         "owner@dlr-1.test",
         "dealer password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(uuid_of(&t.dealer)),
     )
     .await;
@@ -885,7 +884,7 @@ async fn each_side_sees_the_orders_it_placed_and_the_orders_placed_with_it() {
     app.create_user(
         "sales@sup-1.test",
         "supplier password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(uuid_of(&t.supplier)),
     )
     .await;
@@ -1140,7 +1139,7 @@ async fn an_organizations_orders_are_the_ones_it_placed_that_you_may_see() {
         app.create_user(
             email,
             "portal password",
-            UserRole::PartnerAdmin,
+            crate::helpers::PARTNER_ADMIN,
             Some(uuid_of(org)),
         )
         .await;

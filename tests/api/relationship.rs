@@ -281,7 +281,7 @@ async fn an_interaction_with_one_bad_commitment_is_not_recorded_at_all() {
         .create_user(
             "member@dist.test",
             "member password",
-            UserRole::PartnerMember,
+            crate::helpers::PARTNER_MEMBER,
             Some(uuid_of(&partner_org)),
         )
         .await;
@@ -580,7 +580,7 @@ async fn tasks_are_listed_by_assignee_and_lateness_and_a_closed_task_stays_close
         .create_user(
             "member@dist.test",
             "member password",
-            UserRole::PartnerMember,
+            crate::helpers::PARTNER_MEMBER,
             Some(uuid_of(&partner_org)),
         )
         .await;
@@ -770,7 +770,7 @@ async fn a_partner_records_its_own_work_reads_what_the_brand_shares_and_not_the_
             .create_user(
                 &format!("member@{lower}.test"),
                 "member password",
-                UserRole::PartnerMember,
+                crate::helpers::PARTNER_MEMBER,
                 Some(uuid_of(&dist)),
             )
             .await;

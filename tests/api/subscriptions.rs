@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use entity::enums::UserRole;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
@@ -136,7 +135,7 @@ async fn member(app: &TestApp, email: &str, organization: &str) -> String {
     app.create_user(
         email,
         "member password 1",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(org),
     )
     .await;

@@ -1,6 +1,5 @@
 //! API tokens for partner systems.
 
-use entity::enums::UserRole;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -168,21 +167,21 @@ async fn partner_admins_manage_only_their_own_organizations_tokens() {
     app.create_user(
         "admin@a.test",
         "a admin password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(org_a),
     )
     .await;
     app.create_user(
         "admin@b.test",
         "b admin password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(org_b),
     )
     .await;
     app.create_user(
         "member@a.test",
         "a member password",
-        UserRole::PartnerMember,
+        crate::helpers::PARTNER_MEMBER,
         Some(org_a),
     )
     .await;

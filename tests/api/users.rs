@@ -5,9 +5,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-const CREATE: &str = "mutation($input: UserCreateInput!) { userCreate(input: $input) { user { id email role version organization { code } } userErrors { field code message } } }";
+const CREATE: &str = "mutation($input: UserCreateInput!) { userCreate(input: $input) { user { id email roles version organization { code } } userErrors { field code message } } }";
 const DEACTIVATE: &str = "mutation($input: UserDeactivateInput!) { userDeactivate(input: $input) { user { active version } userErrors { field code message } } }";
-const ROLE: &str = "mutation($input: UserRoleChangeInput!) { userRoleChange(input: $input) { user { role version } userErrors { field code message } } }";
+const ROLE: &str = "mutation($input: UserRolesSetInput!) { userRolesSet(input: $input) { user { roles version } userErrors { field code message } } }";
 
 fn uuid_of(id: &str) -> uuid::Uuid {
     channelgraph::ids::GlobalId::parse(id).unwrap().id
@@ -24,14 +24,14 @@ async fn two_partners(app: &TestApp) -> (String, String, String, String) {
     app.create_user(
         "admin@a.test",
         "a admin password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(uuid_of(&a)),
     )
     .await;
     app.create_user(
         "admin@b.test",
         "b admin password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(uuid_of(&b)),
     )
     .await;
@@ -48,7 +48,7 @@ async fn a_partner_admin_creates_users_of_its_own_organization_only() {
         .graphql_as(
             &ta,
             CREATE,
-            json!({ "input": { "email": "buyer@a.test", "name": "Buyer", "password": "buyer password!", "role": "PARTNER_MEMBER", "organizationId": a } }),
+            json!({ "input": { "email": "buyer@a.test", "name": "Buyer", "password": "buyer password!", "roles": ["PARTNER_SALES"], "organizationId": a } }),
         )
         .await;
     assert_eq!(own["data"]["userCreate"]["userErrors"], json!([]), "{own}");
@@ -57,8 +57,8 @@ async fn a_partner_admin_creates_users_of_its_own_organization_only() {
         "DIST-A"
     );
     for input in [
-        json!({ "email": "x@b.test", "name": "X", "password": "x password here", "role": "PARTNER_MEMBER", "organizationId": b }),
-        json!({ "email": "y@a.test", "name": "Y", "password": "y password here", "role": "ADMIN" }),
+        json!({ "email": "x@b.test", "name": "X", "password": "x password here", "roles": ["PARTNER_SALES"], "organizationId": b }),
+        json!({ "email": "y@a.test", "name": "Y", "password": "y password here", "roles": ["ADMIN"] }),
     ] {
         let body = app.graphql_as(&ta, CREATE, json!({ "input": input })).await;
         assert_eq!(
@@ -79,27 +79,27 @@ async fn user_inputs_are_checked() {
     let (a, _, _, _) = two_partners(&app).await;
     for (input, field, code) in [
         (
-            json!({ "email": "admin@a.test", "name": "Again", "password": "long enough pw", "role": "SALES" }),
+            json!({ "email": "admin@a.test", "name": "Again", "password": "long enough pw", "roles": ["SALES"] }),
             "email",
             "TAKEN",
         ),
         (
-            json!({ "email": "not-an-email", "name": "N", "password": "long enough pw", "role": "SALES" }),
+            json!({ "email": "not-an-email", "name": "N", "password": "long enough pw", "roles": ["SALES"] }),
             "email",
             "INVALID",
         ),
         (
-            json!({ "email": "short@x.test", "name": "N", "password": "short", "role": "SALES" }),
+            json!({ "email": "short@x.test", "name": "N", "password": "short", "roles": ["SALES"] }),
             "password",
             "INVALID",
         ),
         (
-            json!({ "email": "p@x.test", "name": "N", "password": "long enough pw", "role": "PARTNER_MEMBER" }),
+            json!({ "email": "p@x.test", "name": "N", "password": "long enough pw", "roles": ["PARTNER_SALES"] }),
             "organizationId",
             "REQUIRED",
         ),
         (
-            json!({ "email": "s@x.test", "name": "N", "password": "long enough pw", "role": "SALES", "organizationId": a }),
+            json!({ "email": "s@x.test", "name": "N", "password": "long enough pw", "roles": ["SALES"], "organizationId": a }),
             "organizationId",
             "NOT_ALLOWED",
         ),
@@ -187,21 +187,21 @@ async fn roles_change_within_staff_or_within_a_partner() {
     let body = app
         .graphql(
             ROLE,
-            json!({ "input": { "id": sales_gid, "version": 1, "role": "MANAGER" } }),
+            json!({ "input": { "id": sales_gid, "version": 1, "roles": ["MANAGER"] } }),
         )
         .await;
     assert_eq!(
-        body["data"]["userRoleChange"]["user"],
-        json!({ "role": "MANAGER", "version": 2 })
+        body["data"]["userRolesSet"]["user"],
+        json!({ "roles": ["MANAGER"], "version": 2 })
     );
     let body = app
         .graphql(
             ROLE,
-            json!({ "input": { "id": sales_gid, "version": 2, "role": "PARTNER_MEMBER" } }),
+            json!({ "input": { "id": sales_gid, "version": 2, "roles": ["PARTNER_SALES"] } }),
         )
         .await;
     assert_eq!(
-        body["data"]["userRoleChange"]["userErrors"][0]["code"],
+        body["data"]["userRolesSet"]["userErrors"][0]["code"],
         "NOT_ALLOWED"
     );
 
@@ -209,7 +209,7 @@ async fn roles_change_within_staff_or_within_a_partner() {
         .create_user(
             "member@a.test",
             "a member password",
-            UserRole::PartnerMember,
+            crate::helpers::PARTNER_MEMBER,
             Some(uuid_of(&a)),
         )
         .await;
@@ -219,11 +219,11 @@ async fn roles_change_within_staff_or_within_a_partner() {
         .graphql_as(
             &tb,
             ROLE,
-            json!({ "input": { "id": member_gid, "version": 1, "role": "PARTNER_ADMIN" } }),
+            json!({ "input": { "id": member_gid, "version": 1, "roles": ["PARTNER_ADMIN"] } }),
         )
         .await;
     assert_eq!(
-        body["data"]["userRoleChange"]["userErrors"][0]["code"], "NOT_FOUND",
+        body["data"]["userRolesSet"]["userErrors"][0]["code"], "NOT_FOUND",
         "{body}"
     );
     let body = app
@@ -239,22 +239,23 @@ async fn roles_change_within_staff_or_within_a_partner() {
         .graphql_as(
             &ta,
             ROLE,
-            json!({ "input": { "id": member_gid, "version": 1, "role": "PARTNER_ADMIN" } }),
+            json!({ "input": { "id": member_gid, "version": 1, "roles": ["PARTNER_ADMIN"] } }),
         )
         .await;
     assert_eq!(
-        body["data"]["userRoleChange"]["user"]["role"], "PARTNER_ADMIN",
+        body["data"]["userRolesSet"]["user"]["roles"],
+        json!(["PARTNER_ADMIN"]),
         "{body}"
     );
     let body = app
         .graphql_as(
             &ta,
             ROLE,
-            json!({ "input": { "id": member_gid, "version": 2, "role": "ADMIN" } }),
+            json!({ "input": { "id": member_gid, "version": 2, "roles": ["ADMIN"] } }),
         )
         .await;
     assert_eq!(
-        body["data"]["userRoleChange"]["userErrors"][0]["code"], "NOT_ALLOWED",
+        body["data"]["userRolesSet"]["userErrors"][0]["code"], "NOT_ALLOWED",
         "{body}"
     );
 }
@@ -269,13 +270,13 @@ async fn staff_list_everyone_and_a_partner_its_own_users() {
     assert_eq!(all["data"]["users"]["totalCount"], 3, "{all}");
     let filtered = app
         .graphql(
-            "query($a: ID!) { users(organizationId: $a) { nodes { email role } } }",
+            "query($a: ID!) { users(organizationId: $a) { nodes { email roles } } }",
             json!({ "a": a }),
         )
         .await;
     assert_eq!(
         filtered["data"]["users"]["nodes"],
-        json!([{ "email": "admin@a.test", "role": "PARTNER_ADMIN" }])
+        json!([{ "email": "admin@a.test", "roles": ["PARTNER_ADMIN", "PARTNER_MANAGER", "PARTNER_FINANCE", "PARTNER_SERVICE"] }])
     );
     let own = app
         .graphql_as(&ta, "{ users { nodes { email } } }", json!({}))

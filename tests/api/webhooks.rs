@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use entity::enums::UserRole;
 use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -160,7 +159,7 @@ async fn partner_admin(app: &TestApp, email: &str, organization: &str) -> String
     app.create_user(
         email,
         "partner admin password",
-        UserRole::PartnerAdmin,
+        crate::helpers::PARTNER_ADMIN,
         Some(org),
     )
     .await;

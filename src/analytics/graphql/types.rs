@@ -1015,6 +1015,18 @@ pub(super) fn as_of_day(
 
 /// Who may read analytics: the brand's staff and the operator everything, partners their
 /// own and their downstream's; partner systems need the `orders:read` scope.
+/// Scorecards and portfolios are the company's figures of orders, invoices and cases: a
+/// partner user needs roles that see all of each (PARTNER_MANAGER).
 pub(super) fn ensure_can_read(principal: &Principal) -> Result<()> {
-    principal.ensure_can_read_orders()
+    principal.ensure_can_read_orders()?;
+    use crate::access::{Reach, Records};
+    let whole = [Records::Orders, Records::Invoices, Records::Cases]
+        .into_iter()
+        .all(|r| principal.reach(r) == Reach::All);
+    if !whole {
+        return Err(crate::error::Error::Forbidden(
+            "the company's scorecard and portfolio need one of the roles PARTNER_MANAGER".into(),
+        ));
+    }
+    Ok(())
 }

@@ -30,8 +30,9 @@ pub struct UserCreateInput {
     pub name: String,
     /// At least 12 characters.
     pub password: String,
-    /// What the user may do. Partner roles need `organizationId`; staff roles must not have one.
-    pub role: UserRole,
+    /// What the user may do: one staff role, or one or more partner roles. Partner roles
+    /// need `organizationId`; staff roles must not have one.
+    pub roles: Vec<UserRole>,
     /// The partner organization of a partner user.
     pub organization_id: Option<ID>,
 }
@@ -45,15 +46,16 @@ pub struct UserDeactivateInput {
     pub version: i32,
 }
 
-/// A user's new role.
+/// A user's new roles.
 #[derive(InputObject)]
-pub struct UserRoleChangeInput {
+pub struct UserRolesSetInput {
     /// The user.
     pub id: ID,
     /// The version you read; a stale version is refused with CONFLICT.
     pub version: i32,
-    /// The new role: staff users keep a staff role, partner users a partner role.
-    pub role: UserRole,
+    /// The roles the user holds from now on, in place of those held: staff users one
+    /// staff role, partner users one or more partner roles.
+    pub roles: Vec<UserRole>,
 }
 
 /// A new API token.

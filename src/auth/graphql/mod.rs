@@ -6,7 +6,7 @@ mod types;
 
 pub use inputs::{
     ApiTokenCreateInput, ApiTokenRevokeInput, LoginInput, RefreshTokenInput, UserCreateInput,
-    UserDeactivateInput, UserRoleChangeInput,
+    UserDeactivateInput, UserRolesSetInput,
 };
 pub use resolvers::{ApiTokenMutation, ApiTokenQuery, AuthContext, AuthMutation, AuthQuery};
 pub use types::{

@@ -219,11 +219,12 @@ impl AuthMutation {
             .map(|raw| input_id("organizationId", raw, NodeType::Organization))
             .transpose()
             .and_then(|organization_id| {
+                let roles = service::parse_roles(&["input", "roles"], &user_roles(&input.roles))?;
                 service::parse_new_user(
                     &input.email,
                     &input.name,
                     input.password.clone(),
-                    input.role.into(),
+                    roles,
                     organization_id,
                 )
             });
@@ -255,26 +256,34 @@ impl AuthMutation {
         user_payload(result)
     }
 
-    /// Changes a user's role. Admins change any role; a partner admin switches their
-    /// organization's users between PARTNER_ADMIN and PARTNER_MEMBER.
-    async fn user_role_change(
+    /// Sets the roles a user holds. Admins set anyone's; a partner admin sets the partner
+    /// roles of their organization's users. The user's sessions end, so their next sign-in
+    /// carries the new roles.
+    async fn user_roles_set(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The user, the version you read, and the new role.")]
-        input: UserRoleChangeInput,
+        #[graphql(desc = "The user, the version you read, and the roles from now on.")]
+        input: UserRolesSetInput,
     ) -> async_graphql::Result<UserPayload> {
-        let result = match input_id("id", &input.id, NodeType::User) {
-            Ok(id) => in_transaction!(ctx, |txn, principal| service::change_role(
+        let parsed = input_id("id", &input.id, NodeType::User).and_then(|id| {
+            service::parse_roles(&["input", "roles"], &user_roles(&input.roles)).map(|r| (id, r))
+        });
+        let result = match parsed {
+            Ok((id, roles)) => in_transaction!(ctx, |txn, principal| service::set_roles(
                 &txn,
                 principal,
                 id,
                 input.version,
-                input.role.into()
+                roles
             )),
             Err(e) => Err(e),
         };
         user_payload(result)
     }
+}
+
+fn user_roles(given: &[super::types::UserRole]) -> Vec<entity::enums::UserRole> {
+    given.iter().map(|r| (*r).into()).collect()
 }
 
 struct TokenCount(Option<Uuid>);

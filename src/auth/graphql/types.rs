@@ -28,10 +28,19 @@ pub enum UserRole {
     Service,
     /// Staff: reads everything, changes nothing.
     Analyst,
-    /// A partner's administrator: their organization's users and tokens.
+    /// A partner's administrator: their company's users, API tokens and webhooks, its own
+    /// record (contacts, addresses, the fields partners change themselves), and its X12.
     PartnerAdmin,
-    /// A partner's user.
-    PartnerMember,
+    /// A partner's manager: everything of the company's trade, leads, deals, cases and
+    /// reports, and the decisions on leads and deals offered to it.
+    PartnerManager,
+    /// A partner's salesperson: their own leads, opportunities, deal registrations, quotes
+    /// and orders.
+    PartnerSales,
+    /// A partner's finance: the company's orders, invoices, payments and credit.
+    PartnerFinance,
+    /// A partner's service: the company's cases, and the orders they are about.
+    PartnerService,
 }
 
 /// A person who signs in.
@@ -66,9 +75,10 @@ impl User {
     async fn name(&self) -> &str {
         &self.model.name
     }
-    /// What the user may do.
-    async fn role(&self) -> UserRole {
-        self.model.role.into()
+    /// What the user may do: one staff role, or the partner roles they hold, in a fixed
+    /// order.
+    async fn roles(&self) -> Vec<UserRole> {
+        self.model.roles.iter().map(UserRole::from).collect()
     }
     /// The partner organization a partner user belongs to; null for staff.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {

@@ -249,7 +249,7 @@ impl WebhookMutation {
 /// Whether `principal` may see `event`: a partner must be in its audience, a token must
 /// hold the scope its topic needs.
 pub fn may_see(principal: &Principal, event: &Published) -> bool {
-    if principal.require_scope(event.topic().scope()).is_err() {
+    if event.topic().readable_by(principal).is_err() {
         return false;
     }
     match principal.partner_organization() {
@@ -297,7 +297,7 @@ fn feed<T: From<Arc<Published>>>(
     wanted: Wanted,
 ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<T>> + use<T>> {
     let principal = Principal::of(ctx).gql()?.clone();
-    principal.require_scope(wanted.topic.scope()).gql()?;
+    wanted.topic.readable_by(&principal).gql()?;
     let receiver = ctx.data::<Bus>()?.subscribe();
     Ok(futures_util::stream::unfold(
         (Some(receiver), principal, wanted),

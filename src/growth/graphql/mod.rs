@@ -20,9 +20,9 @@ pub use resolvers::{
 };
 pub use types::{
     Campaign, CampaignChannel, CampaignResponseKind, DealOrderField, DealRegistration,
-    DealRegistrationLine, DealRegistrationPayload, DealStatus, DuplicateReason, Lead,
-    LeadDuplicate, LeadOrderField, LeadPayload, LeadRoute, LeadRoutePayload, LeadSource,
-    LeadStatus, Opportunity, OpportunityStage,
+    DealRegistrationLine, DealRegistrationPayload, DealStatus, Lead, LeadDuplicate, LeadOrderField,
+    LeadPayload, LeadRoute, LeadRoutePayload, LeadSource, LeadStatus, Opportunity,
+    OpportunityStage,
 };
 
 pub use compiled::register as register_compiled;

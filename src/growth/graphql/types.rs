@@ -17,12 +17,13 @@ use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::graphql::user_error::UserErrorObject as UserError;
 use crate::growth::loaders::{CampaignFiguresOf, CampaignId, DealLinesOf, OpportunityId};
-use crate::growth::model::{DealState, DuplicateReason as Reason};
+use crate::growth::model::DealState;
 use crate::growth::{deals, leads};
 use crate::ids::{GlobalId, NodeType};
 use crate::money::{self};
 use crate::orders::graphql::Order;
 use crate::orders::loaders::OrderId;
+use crate::organizations::graphql::DuplicateReason;
 use crate::organizations::graphql::{Contact, Organization, organization_by_id};
 use crate::organizations::loaders::ContactId;
 use crate::relationship::graphql::user;
@@ -432,20 +433,6 @@ pub enum LeadStatus {
     Disqualified,
     /// Became an organization, a contact and an opportunity.
     Converted,
-}
-
-/// Why a directory entry looks like a lead.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(remote = "Reason")]
-pub enum DuplicateReason {
-    /// The same company name, ignoring case, punctuation and legal forms.
-    Name,
-    /// The same tax id.
-    TaxId,
-    /// A contact with an email at the same company domain.
-    EmailDomain,
-    /// A contact with the same email.
-    Email,
 }
 
 /// An organization of the directory that looks like a lead.

@@ -1,11 +1,12 @@
 //! Orders and their lines as the compiled read path reads them: each field from its column,
 //! each relation from the statement its loader runs.
 
+use crate::access::Records;
 use async_graphql::{Name, Value};
 use entity::{enums, order, order_line, organization};
 use sea_orm::sea_query::QueryStatementBuilder;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryTrait};
 use serde_json::Value as Json;
 
 use super::types::{
@@ -178,11 +179,12 @@ pub fn register(catalog: &mut Catalog) {
                     vec![Column::ShippedAt, Column::Id],
                 )))
             })
-            .related("invoices", "Invoice", Shape::List, |_| {
+            .related("invoices", "Invoice", Shape::List, |asked| {
                 use entity::invoice::{Column, Entity};
-                Ok(Some(children::<Entity>(
+                Ok(Some(children_where::<Entity>(
                     Column::OrderId,
                     vec![Column::IssuedOn, Column::Id],
+                    asked.principal.reaching_all(Records::Invoices),
                 )))
             })
             .fallback(loaded(OrderId, |k| k.0, Order)),
@@ -285,7 +287,16 @@ pub fn register(catalog: &mut Catalog) {
 /// The rows of `E` whose `parent` column names the parent row, in `order`. The parent is
 /// an order (or its shipment or invoice) the principal sees, and so are they.
 fn children<E: EntityTrait>(parent: E::Column, order: Vec<E::Column>) -> Listing {
-    Listing::rows(E::find().into_query())
+    children_where::<E>(parent, order, Condition::all())
+}
+
+/// [`children`] that also meet `condition`.
+fn children_where<E: EntityTrait>(
+    parent: E::Column,
+    order: Vec<E::Column>,
+    condition: Condition,
+) -> Listing {
+    Listing::rows(E::find().filter(condition).into_query())
         .of_parent(Expr::col((E::default(), parent)), "id")
         .ordered(
             order
@@ -497,6 +508,7 @@ fn register_fulfilment(catalog: &mut Catalog) {
             shipment::Column::OrderId,
             shipment::Column::Id,
             id,
+            Condition::all(),
         )
     });
     catalog.add_node(NodeType::Invoice, "Invoice", |principal, id| {
@@ -505,6 +517,7 @@ fn register_fulfilment(catalog: &mut Catalog) {
             invoice::Column::OrderId,
             invoice::Column::Id,
             id,
+            principal.reaching_all(Records::Invoices),
         )
     });
 }
@@ -523,12 +536,14 @@ fn of_visible_order<E: EntityTrait>(
     order: E::Column,
     id_column: E::Column,
     id: uuid::Uuid,
+    also: Condition,
 ) -> crate::error::Result<Listing> {
     principal.ensure_can_read_orders()?;
     Ok(Listing::rows(
         E::find()
             .filter(principal.owned_by_visible_order(order))
             .filter(id_column.eq(id))
+            .filter(also)
             .into_query(),
     ))
 }

@@ -145,6 +145,7 @@ fn organization_spec(name: &'static str) -> ObjectSpec {
             Col::of("status"),
             enumeration::<enums::OrganizationStatus, OrganizationStatus>,
         )
+        .value("statusReason", Col::of("status_reason"), values::text)
         .value("keyAccount", Col::of("key_account"), values::boolean)
         .value("archivedAt", Col::of("archived_at"), values::date_time)
         .value("createdAt", Col::of("created_at"), values::date_time)

@@ -1,16 +1,20 @@
 //! The directory as the API shows it: designed types, not the tables.
 
 mod compiled;
+mod dealers;
 mod inputs;
+mod proposals;
 mod resolvers;
 mod types;
 
+pub use dealers::{DealerMutation, DuplicateReason};
 pub use inputs::{
     AddressCreateInput, AddressUpdateInput, ArchiveInput, ChannelLinkCreateInput,
     ChannelLinkUpdateInput, ContactCreateInput, ContactUpdateInput, MarketingConsentInput,
     OrganizationCreateInput, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
     OrganizationUpdateInput, input_id,
 };
+pub use proposals::{ChangeProposal, ProposalMutation, ProposalQuery};
 pub use resolvers::{
     AddressPayload, ChannelLinkPayload, ContactPayload, DirectoryMutation, DirectoryQuery,
     OrganizationPayload,

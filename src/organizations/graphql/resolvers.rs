@@ -181,6 +181,9 @@ directory_query! {
 pub struct OrganizationPayload {
     /// The organization as it is now; null when the change was refused.
     pub organization: Option<Organization>,
+    /// The changes that wait for the brand's approval, when a partner changed a field that
+    /// needs it (`partner_approval_fields`); null otherwise.
+    pub proposal: Option<super::ChangeProposal>,
     /// Why the change was refused; empty on success.
     pub user_errors: Vec<UserError>,
 }
@@ -212,12 +215,13 @@ pub struct ChannelLinkPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn org_payload(
+pub(super) fn org_payload(
     result: Result<entity::organization::Model>,
 ) -> async_graphql::Result<OrganizationPayload> {
     let (org, user_errors) = outcome(result)?;
     Ok(OrganizationPayload {
         organization: org.map(organization),
+        proposal: None,
         user_errors,
     })
 }
@@ -290,7 +294,19 @@ impl DirectoryMutation {
             }
             Err(e) => Err(e),
         };
-        org_payload(result)
+        let (updated, user_errors) = outcome(result)?;
+        Ok(match updated {
+            Some(u) => OrganizationPayload {
+                organization: Some(organization(u.organization)),
+                proposal: u.proposal.map(super::ChangeProposal),
+                user_errors,
+            },
+            None => OrganizationPayload {
+                organization: None,
+                proposal: None,
+                user_errors,
+            },
+        })
     }
 
     /// Archives an organization: it keeps its history and drops out of lists unless asked for.

@@ -46,6 +46,11 @@ pub enum OrganizationStatus {
     OnHold,
     /// No longer doing business, but kept as a live record.
     Inactive,
+    /// A dealer a distributor registered, waiting for the brand's approval; it does not
+    /// trade until approved.
+    Pending,
+    /// A registration the brand turned down (`statusReason` says why); archived.
+    Rejected,
 }
 
 /// The industry an organization belongs to.
@@ -315,6 +320,11 @@ pub fn organization(m: organization::Model) -> Organization {
         name = "status",
         ty = "OrganizationStatus",
         desc = "Whether it is doing business."
+    ),
+    field(
+        name = "status_reason",
+        ty = "Option<String>",
+        desc = "Why it stands as it does: the brand's reason for rejecting a dealer's registration."
     ),
     field(
         name = "key_account",
@@ -640,6 +650,11 @@ macro_rules! organization_type {
             pub async fn status(&self) -> OrganizationStatus {
                 self.0.status.into()
             }
+            /// Why it stands as it does: the brand's reason for rejecting a dealer's
+            /// registration.
+            pub async fn status_reason(&self) -> Option<String> {
+                self.0.status_reason.clone()
+            }
             /// A key account: it always has one open return visit, due the configured number
             /// of days after its last visit.
             pub async fn key_account(&self) -> bool {
@@ -820,7 +835,8 @@ macro_rules! organization_type {
             }
             /// The most it may owe the brand: open orders plus unpaid invoices. Orders that
             /// would take it past this limit wait in CREDIT_HOLD. Null when no limit is set,
-            /// and for other partners' organizations.
+            /// and for other partners' organizations. A partner's own is for its finance
+            /// and managers, and tokens with `orders:read`.
             pub async fn credit_limit(
                 &self,
                 ctx: &Context<'_>,
@@ -828,6 +844,15 @@ macro_rules! organization_type {
                 let principal = crate::access::Principal::of(ctx).gql()?;
                 if principal.partner_organization().is_some_and(|own| own != self.0.id) {
                     return Ok(None);
+                }
+                if principal.is_restricted() {
+                    principal.ensure_can_read_orders().gql()?;
+                    principal
+                        .require_partner_role(&[
+                            entity::enums::UserRole::PartnerManager,
+                            entity::enums::UserRole::PartnerFinance,
+                        ])
+                        .gql()?;
                 }
                 Ok(self
                     .0

@@ -1,0 +1,728 @@
+//! Roles against capabilities: the README's role table, read from the README and proved
+//! cell by cell over HTTP on one distributor's company.
+
+use entity::enums::UserRole;
+use sea_orm::{ActiveEnum, Iterable};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::orders::{Trade, submit_as, trade};
+
+/// What a role may do with a capability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cell {
+    Yes,
+    Own,
+    No,
+}
+
+/// The role table: the roles of its header, and each capability's key with its cells.
+struct Table {
+    roles: Vec<UserRole>,
+    rows: Vec<(String, Vec<Cell>)>,
+}
+
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(|c| c.trim().to_owned()).collect()
+}
+
+fn between_backticks(text: &str) -> &str {
+    text.split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no `key` in {text}"))
+}
+
+fn read_table() -> Table {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("### Roles inside a partner company")
+        .expect("the README has the role table's section");
+    let mut lines = readme[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("| capability"))
+        .take_while(|l| l.starts_with('|'));
+    let header = cells(lines.next().expect("the table's header"));
+    let roles: Vec<UserRole> = header[1..]
+        .iter()
+        .map(|name| {
+            let code = between_backticks(name);
+            UserRole::iter()
+                .find(|r| r.to_value() == code)
+                .unwrap_or_else(|| panic!("the table names an unknown role {code}"))
+        })
+        .collect();
+    assert_eq!(
+        roles.len(),
+        UserRole::iter().count(),
+        "the table has a column for every role"
+    );
+    let rows = lines
+        .skip(1)
+        .map(|line| {
+            let row = cells(line);
+            let key = between_backticks(&row[0]).to_owned();
+            let marks: Vec<Cell> = row[1..]
+                .iter()
+                .map(|c| match c.as_str() {
+                    "yes" => Cell::Yes,
+                    "own" => Cell::Own,
+                    "—" => Cell::No,
+                    other => panic!("{key}: `{other}` is not yes, own or —"),
+                })
+                .collect();
+            assert_eq!(marks.len(), roles.len(), "{key}: one cell per role");
+            (key, marks)
+        })
+        .collect();
+    Table { roles, rows }
+}
+
+/// One distributor's company with an order (placed by another of its users, acknowledged,
+/// shipped and invoiced), a lead offered to it, a case and an interaction the brand
+/// recorded about it.
+struct Company {
+    trade: Trade,
+    invoice: String,
+}
+
+fn is_forbidden(body: &Value) -> bool {
+    body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+}
+
+async fn run(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    app.graphql_as(token, query, variables).await
+}
+
+async fn mutation(app: &TestApp, token: &str, name: &str, selection: &str, input: Value) -> Value {
+    let input_type = match name {
+        "leadAccept" => "LeadStepInput".to_owned(),
+        _ => format!("{}{}Input", name[..1].to_uppercase(), &name[1..]),
+    };
+    run(
+        app,
+        token,
+        &format!(
+            "mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} userErrors {{ field code message }} }} }}"
+        ),
+        json!({ "input": input }),
+    )
+    .await
+}
+
+/// Yes when `body` made `path` under the mutation `name`; No when it was FORBIDDEN or the
+/// mutation refused it as not the caller's to do.
+fn made(body: &Value, name: &str, path: &str) -> Cell {
+    if is_forbidden(body) {
+        return Cell::No;
+    }
+    let payload = &body["data"][name];
+    if !payload[path].is_null() && payload["userErrors"] == json!([]) {
+        return Cell::Yes;
+    }
+    let code = payload["userErrors"][0]["code"].as_str().unwrap_or("");
+    assert!(
+        matches!(code, "NOT_ALLOWED" | "NOT_FOUND"),
+        "{name}: neither made nor refused: {body}"
+    );
+    Cell::No
+}
+
+/// How many of a list the caller sees, or None when it is refused.
+async fn count(app: &TestApp, token: &str, list: &str) -> Option<i64> {
+    let body = run(
+        app,
+        token,
+        &format!("{{ {list} {{ totalCount }} }}"),
+        json!({}),
+    )
+    .await;
+    if is_forbidden(&body) {
+        return None;
+    }
+    Some(
+        body["data"][list]["totalCount"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{list}: {body}")),
+    )
+}
+
+/// A read of a list holding one record of another user: Yes when the caller sees it; Own
+/// when it sees none of it but sees the one `make` adds as the caller; No otherwise.
+async fn reach(app: &TestApp, token: &str, list: &str, make: impl AsyncFnOnce() -> bool) -> Cell {
+    match count(app, token, list).await {
+        None => Cell::No,
+        Some(n) if n >= 1 => Cell::Yes,
+        Some(_) => {
+            if make().await && count(app, token, list).await == Some(1) {
+                Cell::Own
+            } else {
+                Cell::No
+            }
+        }
+    }
+}
+
+fn yesterday() -> String {
+    (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339()
+}
+
+fn order(po: &str) -> Value {
+    json!({ "poNumber": po, "lines": [{ "sku": "WIDGET-1", "quantity": "10" }] })
+}
+
+async fn offered_lead(app: &TestApp, name: &str) -> String {
+    let body = app
+        .mutate(
+            "leadCreate",
+            "lead { id status }",
+            json!({ "personName": name, "source": "WEBSITE", "capturedAt": yesterday(), "territory": "ROLE-LAND" }),
+        )
+        .await;
+    assert_eq!(body["lead"]["status"], "OFFERED", "{body}");
+    body["lead"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn company(app: &TestApp) -> Company {
+    let trade = trade(app).await;
+    let placed = submit_as(app, &trade.portal, order("PO-ROLES-1")).await;
+    let id = placed["order"]["id"].as_str().unwrap().to_owned();
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            "order { version }",
+            json!({ "id": id, "version": 1, "lines": [{ "lineNumber": 1, "decision": "ACCEPT" }] }),
+        )
+        .await;
+    assert_eq!(acked["userErrors"], json!([]), "{acked}");
+    let shipped = app
+        .mutate(
+            "shipmentCreate",
+            "shipment { id }",
+            json!({ "orderId": id, "version": 2, "carrier": "DHL", "lines": [{ "lineNumber": 1, "quantity": "10" }] }),
+        )
+        .await;
+    assert_eq!(shipped["userErrors"], json!([]), "{shipped}");
+    let invoiced = app
+        .mutate(
+            "invoiceCreate",
+            "invoice { id }",
+            json!({ "orderId": id, "version": 3 }),
+        )
+        .await;
+    let invoice = invoiced["invoice"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{invoiced}"))
+        .to_owned();
+    app.mutate(
+        "leadRouteSet",
+        "leadRoute { territory }",
+        json!({ "territory": "ROLE-LAND", "partnerId": trade.distributor }),
+    )
+    .await;
+    offered_lead(app, "Offered lead").await;
+    let case = app
+        .mutate(
+            "caseOpen",
+            "case { id }",
+            json!({ "kind": "INQUIRY", "organizationId": trade.distributor, "subject": "Brand's question" }),
+        )
+        .await;
+    assert_eq!(case["userErrors"], json!([]), "{case}");
+    let report = app
+        .mutate(
+            "inventoryReportSubmit",
+            "report { id }",
+            json!({ "organizationId": trade.distributor, "asOf": "2026-11-01", "lines": [{ "sku": "WIDGET-1", "onHand": "7" }] }),
+        )
+        .await;
+    assert_eq!(report["userErrors"], json!([]), "{report}");
+    let visit = app
+        .mutate(
+            "interactionRecord",
+            "interaction { id }",
+            json!({ "organizationId": trade.distributor, "kind": "VISIT", "occurredAt": yesterday(), "summary": "Quarterly review" }),
+        )
+        .await;
+    assert_eq!(visit["userErrors"], json!([]), "{visit}");
+    Company { trade, invoice }
+}
+
+/// What `role` (signed in as `token`) gets when it tries `capability`.
+async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: &str) -> Cell {
+    let dist = c.trade.distributor.as_str();
+    let tag = role.replace("PARTNER_", "P-").to_lowercase();
+    match capability {
+        "users" => {
+            let body = mutation(
+                app,
+                token,
+                "userCreate",
+                "user { id }",
+                json!({ "email": format!("new-{tag}@roles.test"), "name": "New", "password": "a long password 1",
+                        "roles": ["PARTNER_SALES"], "organizationId": dist }),
+            )
+            .await;
+            made(&body, "userCreate", "user")
+        }
+        "tokens" => {
+            let body = mutation(
+                app,
+                token,
+                "apiTokenCreate",
+                "secret",
+                json!({ "organizationId": dist, "name": format!("ERP {tag}"), "scopes": ["ORDERS_READ"] }),
+            )
+            .await;
+            made(&body, "apiTokenCreate", "secret")
+        }
+        "webhooks" => {
+            let body = mutation(
+                app,
+                token,
+                "webhookEndpointCreate",
+                "webhookEndpoint { id }",
+                json!({ "url": "http://127.0.0.1:9/roles", "eventTypes": ["ORDER_SUBMITTED"] }),
+            )
+            .await;
+            made(&body, "webhookEndpointCreate", "webhookEndpoint")
+        }
+        "company" => {
+            let body = mutation(
+                app,
+                token,
+                "contactCreate",
+                "contact { id }",
+                json!({ "organizationId": dist, "name": format!("Contact by {tag}") }),
+            )
+            .await;
+            made(&body, "contactCreate", "contact")
+        }
+        "dealers" => {
+            let body = mutation(
+                app,
+                token,
+                "dealerRegister",
+                "organization { id }",
+                json!({ "name": format!("Recruit of {tag}"), "code": format!("R-{}", tag.replace("p-", "P")) }),
+            )
+            .await;
+            made(&body, "dealerRegister", "organization")
+        }
+        "directory" => {
+            let body = run(
+                app,
+                token,
+                "{ organization(code: \"DIST-1\") { code } }",
+                json!({}),
+            )
+            .await;
+            if body["data"]["organization"]["code"] == "DIST-1" {
+                Cell::Yes
+            } else {
+                Cell::No
+            }
+        }
+        "catalog" => match count(app, token, "priceLists").await {
+            Some(n) if n >= 1 => Cell::Yes,
+            _ => Cell::No,
+        },
+        "orders.read" => {
+            reach(app, token, "orders", async || {
+                let placed = mutation(
+                    app,
+                    token,
+                    "orderSubmit",
+                    "order { id }",
+                    order(&format!("PO-{tag}")),
+                )
+                .await;
+                made(&placed, "orderSubmit", "order") == Cell::Yes
+            })
+            .await
+        }
+        "orders.place" => {
+            let mut input = order(&format!("PO-PLACE-{tag}"));
+            input["buyerId"] = json!(dist);
+            let body = mutation(app, token, "orderSubmit", "order { id }", input).await;
+            made(&body, "orderSubmit", "order")
+        }
+        "invoices" => {
+            let body = run(
+                app,
+                token,
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": c.invoice }),
+            )
+            .await;
+            if is_forbidden(&body) || body["data"]["node"].is_null() {
+                Cell::No
+            } else {
+                Cell::Yes
+            }
+        }
+        "credit" => {
+            let body = run(
+                app,
+                token,
+                "{ organization(code: \"DIST-1\") { ... on Distributor { creditExposure { amount } } } }",
+                json!({}),
+            )
+            .await;
+            if is_forbidden(&body) {
+                Cell::No
+            } else {
+                assert!(
+                    body["data"]["organization"]["creditExposure"].is_array(),
+                    "{body}"
+                );
+                Cell::Yes
+            }
+        }
+        "reports" => {
+            let body = mutation(
+                app,
+                token,
+                "inventoryReportSubmit",
+                "report { id }",
+                json!({ "organizationId": dist, "asOf": "2026-11-30", "lines": [{ "sku": "WIDGET-1", "onHand": "5" }] }),
+            )
+            .await;
+            made(&body, "inventoryReportSubmit", "report")
+        }
+        "x12.send" => {
+            let body = mutation(
+                app,
+                token,
+                "ediSubmit",
+                "interchange { id }",
+                json!({ "document": "ISA*00*" }),
+            )
+            .await;
+            if is_forbidden(&body) {
+                Cell::No
+            } else {
+                assert!(body.get("errors").is_none(), "{body}");
+                Cell::Yes
+            }
+        }
+        "reports.read" => match count(app, token, "inventoryReports").await {
+            Some(n) if n >= 1 => Cell::Yes,
+            _ => Cell::No,
+        },
+        "figures" => {
+            let body = run(
+                app,
+                token,
+                "{ organization(code: \"DIST-1\") { ... on Distributor { scorecard { orders } } } }",
+                json!({}),
+            )
+            .await;
+            if is_forbidden(&body) {
+                Cell::No
+            } else {
+                assert!(
+                    body["data"]["organization"]["scorecard"]["orders"].is_number(),
+                    "{body}"
+                );
+                Cell::Yes
+            }
+        }
+        "x12.read" => match count(app, token, "ediDocuments").await {
+            Some(_) => Cell::Yes,
+            None => Cell::No,
+        },
+        "leads.read" => {
+            reach(app, token, "leads", async || {
+                let made_lead = mutation(
+                    app,
+                    token,
+                    "leadCreate",
+                    "lead { id }",
+                    json!({ "personName": format!("Lead of {tag}"), "source": "PARTNER_REFERRAL", "capturedAt": yesterday() }),
+                )
+                .await;
+                made(&made_lead, "leadCreate", "lead") == Cell::Yes
+            })
+            .await
+        }
+        "leads.decide" => {
+            let lead = offered_lead(app, &format!("Lead for {tag}")).await;
+            let body = mutation(
+                app,
+                token,
+                "leadAccept",
+                "lead { id }",
+                json!({ "id": lead, "version": 1 }),
+            )
+            .await;
+            made(&body, "leadAccept", "lead")
+        }
+        "deals.register" => {
+            let body = mutation(
+                app,
+                token,
+                "dealRegister",
+                "dealRegistration { id }",
+                json!({ "customerName": format!("Hotel {tag}"), "lines": [{ "sku": "WIDGET-1", "quantity": "1" }],
+                        "amount": { "amount": "10", "currency": "EUR" } }),
+            )
+            .await;
+            made(&body, "dealRegister", "dealRegistration")
+        }
+        "cases" => {
+            reach(app, token, "cases", async || {
+                let opened = mutation(
+                    app,
+                    token,
+                    "caseOpen",
+                    "case { id }",
+                    json!({ "kind": "INQUIRY", "organizationId": dist, "subject": format!("Question of {tag}") }),
+                )
+                .await;
+                made(&opened, "caseOpen", "case") == Cell::Yes
+            })
+            .await
+        }
+        "relationship" => match count(app, token, "interactions").await {
+            Some(n) if n >= 1 => Cell::Yes,
+            _ => Cell::No,
+        },
+        other => panic!("the role table has a capability this test has no probe for: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_role_does_exactly_what_the_readmes_role_table_says() {
+    let table = read_table();
+    let app = spawn_app().await;
+    let c = company(&app).await;
+    let dist = channelgraph::ids::GlobalId::parse(&c.trade.distributor)
+        .unwrap()
+        .id;
+    let mut tokens = Vec::new();
+    for role in &table.roles {
+        let code = role.to_value();
+        let email = format!("{}@roles.test", code.to_lowercase().replace('_', "-"));
+        let organization = role.is_partner().then_some(dist);
+        app.create_user(&email, "a role password", *role, organization)
+            .await;
+        tokens.push((code, app.token_for(&email, "a role password").await));
+    }
+    let mut wrong = Vec::new();
+    for (capability, marks) in &table.rows {
+        for ((role, token), expected) in tokens.iter().zip(marks) {
+            let got = probe(&app, &c, capability, role, token).await;
+            if got != *expected {
+                wrong.push(format!(
+                    "{capability} for {role}: the table says {expected:?}, the API does {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn a_partner_user_holds_several_roles_and_may_do_what_any_allows() {
+    let app = spawn_app().await;
+    let c = company(&app).await;
+    let dist = channelgraph::ids::GlobalId::parse(&c.trade.distributor)
+        .unwrap()
+        .id;
+    app.create_user(
+        "both@roles.test",
+        "a role password",
+        &[UserRole::PartnerSales, UserRole::PartnerFinance][..],
+        Some(dist),
+    )
+    .await;
+    let token = app.token_for("both@roles.test", "a role password").await;
+    let me = run(&app, &token, "{ me { roles } }", json!({})).await;
+    assert_eq!(
+        me["data"]["me"]["roles"],
+        json!(["PARTNER_SALES", "PARTNER_FINANCE"])
+    );
+    // Finance sees all the company's orders and invoices; sales places orders.
+    assert_eq!(count(&app, &token, "orders").await, Some(1));
+    assert_eq!(probe(&app, &c, "invoices", "both", &token).await, Cell::Yes);
+    assert_eq!(
+        probe(&app, &c, "orders.place", "both", &token).await,
+        Cell::Yes
+    );
+    // Neither manages users, and the refusal names the role that would.
+    let body = mutation(
+        &app,
+        &token,
+        "userCreate",
+        "user { id }",
+        json!({ "email": "x@roles.test", "name": "X", "password": "a long password 1", "roles": ["PARTNER_SALES"], "organizationId": c.trade.distributor }),
+    )
+    .await;
+    assert!(is_forbidden(&body), "{body}");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "only admins and partner admins manage users"
+    );
+    let body = run(&app, &token, "{ leads { totalCount } }", json!({})).await;
+    assert_eq!(body["data"]["leads"]["totalCount"], 0, "{body}");
+    let body = mutation(
+        &app,
+        &token,
+        "inventoryReportSubmit",
+        "report { id }",
+        json!({ "asOf": "2026-11-30", "lines": [{ "sku": "WIDGET-1", "onHand": "5" }] }),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["message"], "this needs one of the roles PARTNER_MANAGER",
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn roles_are_given_once_and_never_mixed_between_staff_and_partner() {
+    let app = spawn_app().await;
+    let dist = app
+        .create_org("DISTRIBUTOR", "Roles Vertrieb", "DIST-R")
+        .await;
+    let create = |roles: Value, org: Option<&str>| json!({ "email": "mixed@roles.test", "name": "M", "password": "a long password 1", "roles": roles, "organizationId": org });
+    for (roles, org, code, message) in [
+        (
+            json!([]),
+            Some(dist.as_str()),
+            "REQUIRED",
+            "name at least one role",
+        ),
+        (
+            json!(["PARTNER_SALES", "PARTNER_SALES"]),
+            Some(dist.as_str()),
+            "DUPLICATE",
+            "each role may be named once",
+        ),
+        (
+            json!(["ADMIN", "MANAGER"]),
+            None,
+            "NOT_ALLOWED",
+            "a staff user holds exactly one role",
+        ),
+        (
+            json!(["PARTNER_SALES", "SALES"]),
+            Some(dist.as_str()),
+            "NOT_ALLOWED",
+            "a user holds staff roles or partner roles, not both",
+        ),
+    ] {
+        let body = app
+            .graphql(
+                "mutation($input: UserCreateInput!) { userCreate(input: $input) { user { id } userErrors { field code message } } }",
+                json!({ "input": create(roles.clone(), org) }),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["userCreate"]["userErrors"],
+            json!([{ "field": ["input", "roles"], "code": code, "message": message }]),
+            "{roles}: {body}"
+        );
+    }
+    let users = app.graphql("{ users { totalCount } }", json!({})).await;
+    assert_eq!(
+        users["data"]["users"]["totalCount"], 1,
+        "only the admin: {users}"
+    );
+}
+
+/// How many migrations go down to undo partner roles.
+fn partner_roles_and_after() -> u32 {
+    use migration::MigratorTrait;
+    let all = migration::Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == "m20261209_000001_partner_roles")
+        .expect("partner roles are a migration");
+    (all.len() - at) as u32
+}
+
+async fn stored(app: &TestApp, column: &str) -> Vec<(String, String)> {
+    use sea_orm::ConnectionTrait;
+    let sql = format!("SELECT email, {column} AS roles FROM users ORDER BY email");
+    app.db
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row.try_get::<String>("", "email").unwrap(),
+                row.try_get::<String>("", "roles").unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn partner_admins_and_members_move_to_the_documented_roles_and_back() {
+    use migration::MigratorTrait;
+    let app = spawn_app().await;
+    let dist = app
+        .create_org("DISTRIBUTOR", "Roles Vertrieb", "DIST-R")
+        .await;
+    let dist = channelgraph::ids::GlobalId::parse(&dist).unwrap().id;
+    app.create_user(
+        "a@roles.test",
+        "a role password",
+        crate::helpers::PARTNER_ADMIN,
+        Some(dist),
+    )
+    .await;
+    app.create_user(
+        "m@roles.test",
+        "a role password",
+        crate::helpers::PARTNER_MEMBER,
+        Some(dist),
+    )
+    .await;
+    app.create_user("s@roles.test", "a role password", UserRole::Sales, None)
+        .await;
+    // Before partner roles: one role a user.
+    migration::Migrator::down(&app.db, Some(partner_roles_and_after()))
+        .await
+        .unwrap();
+    let before = stored(&app, "role").await;
+    assert_eq!(
+        before,
+        [
+            ("a@roles.test", "PARTNER_ADMIN"),
+            ("admin@channelgraph.test", "ADMIN"),
+            ("m@roles.test", "PARTNER_MEMBER"),
+            ("s@roles.test", "SALES"),
+        ]
+        .map(|(e, r)| (e.to_owned(), r.to_owned()))
+    );
+    migration::Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(
+        stored(&app, "roles").await,
+        [
+            (
+                "a@roles.test",
+                "PARTNER_ADMIN,PARTNER_MANAGER,PARTNER_FINANCE,PARTNER_SERVICE"
+            ),
+            ("admin@channelgraph.test", "ADMIN"),
+            (
+                "m@roles.test",
+                "PARTNER_MANAGER,PARTNER_FINANCE,PARTNER_SERVICE"
+            ),
+            ("s@roles.test", "SALES"),
+        ]
+        .map(|(e, r)| (e.to_owned(), r.to_owned()))
+    );
+    let token = app.token_for("m@roles.test", "a role password").await;
+    let me = run(&app, &token, "{ me { roles } }", json!({})).await;
+    assert_eq!(
+        me["data"]["me"]["roles"],
+        json!(["PARTNER_MANAGER", "PARTNER_FINANCE", "PARTNER_SERVICE"])
+    );
+}
