@@ -128,15 +128,17 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
+        // Staff keep their one role; a partner user goes back to admin if they administered,
+        // else to member.
         manager
             .exec_stmt(
                 Query::update()
                     .table(Users::Table)
                     .value(Users::Role, Expr::col(Users::Roles))
+                    .and_where(Expr::col(Users::Roles).not_like("PARTNER%"))
                     .to_owned(),
             )
             .await?;
-        // A partner user goes back to admin if they administered, else to member.
         manager
             .exec_stmt(
                 Query::update()

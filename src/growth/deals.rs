@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::deal_registration::{self, Column, Entity};
 use entity::deal_registration_line as line;
-use entity::enums::{DealStatus, OpportunityStage, OrganizationKind, OrganizationStatus, UserRole};
+use entity::enums::{
+    ChannelLinkKind, DealStatus, OpportunityStage, OrganizationKind, OrganizationStatus, UserRole,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -368,7 +370,7 @@ pub async fn approve(
             found.id
         }
         (ApprovedCustomer::New { code }, _) => {
-            crate::organizations::service::create(
+            let created = crate::organizations::service::create(
                 db,
                 principal,
                 crm,
@@ -394,8 +396,18 @@ pub async fn approve(
                     Error::User(u)
                 }
                 other => other,
-            })?
-            .id
+            })?;
+            // The partner serves the customer it brought: it sees it, as its own.
+            crate::organizations::links::open(
+                db,
+                principal,
+                current.partner_id,
+                created.id,
+                ChannelLinkKind::Serves,
+                crm.today(),
+            )
+            .await?;
+            created.id
         }
         (ApprovedCustomer::AsRegistered, Some(existing)) => existing,
         (ApprovedCustomer::AsRegistered, None) => {

@@ -3,8 +3,8 @@
 //! or is active at once where `partner_dealer_approval` is off. Registration first looks
 //! for the dealer in the directory (name, tax id, address) and warns instead of creating.
 
-use entity::enums::{ChannelLinkKind, ChannelLinkStatus, OrganizationKind, OrganizationStatus};
-use entity::{address, channel_link, organization};
+use entity::enums::{ChannelLinkKind, OrganizationKind, OrganizationStatus};
+use entity::{address, organization};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
@@ -223,28 +223,13 @@ pub async fn register(
         Some(own),
     )
     .await?;
-    let at = now();
-    let link = channel_link::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        upstream_id: Set(own),
-        downstream_id: Set(dealer.id),
-        kind: Set(ChannelLinkKind::ResellsTo),
-        level: Set(entity::enums::RelationshipLevel::Reactive),
-        status: Set(ChannelLinkStatus::Active),
-        since: Set(crm.today()),
-        until: Set(None),
-        territory: Set(None),
-        exclusive: Set(false),
-        archived_at: Set(None),
-        created_at: Set(at),
-        updated_at: Set(at),
-        version: Set(1),
-    };
-    crate::changes::create::<channel_link::Entity>(
+    super::links::open(
         db,
         principal,
-        crate::audit::Action::ChannelLinkCreate,
-        link,
+        own,
+        dealer.id,
+        ChannelLinkKind::ResellsTo,
+        crm.today(),
     )
     .await?;
     for mut contact in contacts {

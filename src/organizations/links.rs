@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use entity::channel_link::{self, Column, Entity};
-use entity::enums::ChannelLinkStatus;
+use entity::enums::{ChannelLinkKind, ChannelLinkStatus, RelationshipLevel};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QuerySelect, Set,
@@ -54,6 +54,51 @@ fn check_dates(since: chrono::NaiveDate, until: Option<chrono::NaiveDate>) -> Re
         )),
         _ => Ok(()),
     }
+}
+
+/// Opens a `kind` link from `upstream` to `downstream` from `since`, unless a live one is
+/// there already, with its audit record: for the links the partner program gives (a
+/// registered dealer's, an approved deal's new customer's), whose ends the caller checked.
+pub(crate) async fn open(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    upstream: Uuid,
+    downstream: Uuid,
+    kind: ChannelLinkKind,
+    since: chrono::NaiveDate,
+) -> Result<()> {
+    let live = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::UpstreamId.eq(upstream))
+        .filter(Column::DownstreamId.eq(downstream))
+        .filter(crate::access::live_links())
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if live.is_some() {
+        return Ok(());
+    }
+    let at = now();
+    let row = channel_link::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        upstream_id: Set(upstream),
+        downstream_id: Set(downstream),
+        kind: Set(kind),
+        level: Set(RelationshipLevel::Reactive),
+        status: Set(ChannelLinkStatus::Active),
+        since: Set(since),
+        until: Set(None),
+        territory: Set(None),
+        exclusive: Set(false),
+        archived_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    };
+    crate::changes::create::<Entity>(db, principal, crate::audit::Action::ChannelLinkCreate, row)
+        .await?;
+    Ok(())
 }
 
 #[tracing::instrument(skip(db, principal, new))]

@@ -550,11 +550,28 @@ async fn a_second_partner_registering_a_protected_customer_is_a_conflict() {
         body["data"]["dealReject"]["userErrors"][0]["code"],
         "ILLEGAL_TRANSITION"
     );
-    // The partner sees its deal's opportunity.
+    // The partner sees its deal's opportunity, and the new customer it brought, which it
+    // now serves.
     let body = app
-        .graphql_as(&a, "{ opportunities { totalCount } }", json!({}))
+        .graphql_as(
+            &a,
+            "{ opportunities { totalCount } dealRegistrations { nodes { customer { code } } } customers { nodes { code } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(body["data"]["opportunities"]["totalCount"], 1);
+    assert_eq!(
+        body["data"]["dealRegistrations"]["nodes"],
+        json!([{ "customer": { "code": "HOTEL-1" } }]),
+        "{body}"
+    );
+    assert!(
+        body["data"]["customers"]["nodes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "code": "HOTEL-1" })),
+        "{body}"
+    );
 
     // B registers the same customer under another spelling: a conflict, not approved
     // without an explicit decision.
