@@ -332,6 +332,13 @@ impl Principal {
         }
     }
 
+    /// Whether this principal may read a partner's credit (limit and exposure): staff, tokens
+    /// with `orders:read`, and a partner's finance and managers.
+    pub fn ensure_can_read_credit(&self) -> Result<()> {
+        self.ensure_can_read_orders()?;
+        self.require_partner_role(&[UserRole::PartnerManager, UserRole::PartnerFinance])
+    }
+
     /// Whether this principal may invoice and record payments: staff except analysts,
     /// tokens with `orders:write`, and a partner's finance and managers.
     pub fn ensure_can_settle(&self) -> Result<()> {

@@ -667,14 +667,9 @@ pub async fn duplicates(
     if let Some(tax) = &lead.tax_id {
         candidates = candidates.add(organization::Column::TaxId.eq(tax.clone()));
     }
-    // Names share their longest word with the key; exact matching is done below.
-    if let Some(word) = key.split(' ').max_by_key(|w| w.chars().count())
-        && word.chars().count() >= 2
-    {
-        candidates = candidates.add(
-            organization::Column::NameKey
-                .like(crate::organizations::service::contains_pattern(word)),
-        );
+    // Exact matching of names is done below.
+    if let Some(named) = crate::organizations::service::may_be_named(&key) {
+        candidates = candidates.add(named);
     }
     let mut people = Condition::any();
     if let Some(domain) = &domain {

@@ -214,11 +214,7 @@ pub async fn exposures_for(
     principal: &Principal,
     organizations: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<(String, Decimal)>>> {
-    principal.ensure_can_read_orders()?;
-    principal.require_partner_role(&[
-        entity::enums::UserRole::PartnerManager,
-        entity::enums::UserRole::PartnerFinance,
-    ])?;
+    principal.ensure_can_read_credit()?;
     let allowed: Vec<Uuid> = match principal.partner_organization() {
         Some(own) => organizations
             .iter()

@@ -12,7 +12,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::model::{DuplicateReason, NewAddress, NewContact, NewOrganization};
-use super::service::contains_pattern;
 use crate::access::{Principal, Scope};
 use crate::domain::company_key;
 use crate::error::{Error, ErrorCode, Result};
@@ -105,13 +104,13 @@ pub async fn duplicates(db: &impl ConnectionTrait, new: &NewDealer) -> Result<Ve
     // Names: the same company key (legal forms and punctuation aside), among the names that
     // hold its longest word.
     let key = company_key(&new.organization.name);
-    if let Some(word) = key.split(' ').max_by_key(|w| w.chars().count()) {
+    if let Some(named) = super::service::may_be_named(&key) {
         let candidates: Vec<(Uuid, String)> = organization::Entity::find()
             .select_only()
             .column(organization::Column::Id)
             .column(organization::Column::Name)
             .filter(live.clone())
-            .filter(Expr::col(organization::Column::NameKey).like(contains_pattern(word)))
+            .filter(named)
             .limit(NAME_CANDIDATES)
             .into_tuple()
             .all(db)

@@ -42,6 +42,15 @@ pub fn contains_pattern(needle: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
+/// Organizations whose name may have the company key `key` (`domain::company_key`): those
+/// whose name holds its longest word, to be compared exactly by the caller. None when the
+/// key has no word of two characters or more to look for.
+pub fn may_be_named(key: &str) -> Option<Condition> {
+    let word = key.split(' ').max_by_key(|w| w.chars().count())?;
+    (word.chars().count() >= 2)
+        .then(|| Condition::all().add(Column::NameKey.like(contains_pattern(word))))
+}
+
 fn filter_condition(filter: &OrganizationFilter) -> Condition {
     let mut cond = Condition::all();
     if !filter.kinds.is_empty() {

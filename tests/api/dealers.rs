@@ -138,6 +138,18 @@ async fn a_rejected_dealer_is_archived_with_the_reason_its_distributor_reads() {
         )
         .await;
     let id = body["data"]["dealerRegister"]["organization"]["id"].clone();
+    let blank = app
+        .mutate(
+            "dealerReject",
+            "organization { status }",
+            json!({ "id": id, "version": 1, "reason": "" }),
+        )
+        .await;
+    assert_eq!(
+        blank["userErrors"][0]["field"],
+        json!(["input", "reason"]),
+        "{blank}"
+    );
     let rejected = app
         .mutate(
             "dealerReject",
@@ -281,6 +293,20 @@ async fn only_a_distributors_admin_registers_and_bad_parts_name_their_field() {
         body["data"]["dealerRegister"]["userErrors"][0]["field"],
         json!(["input", "addresses", "0", "country"]),
         "{body}"
+    );
+    let mut input = dealer("Laden", "DLR-X");
+    input["contacts"] = json!(
+        (0..21)
+            .map(|i| json!({ "name": format!("C{i}") }))
+            .collect::<Vec<_>>()
+    );
+    let body = app
+        .graphql_as(&admin, REGISTER, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        body["data"]["dealerRegister"]["userErrors"],
+        json!([{ "field": ["input", "contacts"], "code": "TOO_LONG",
+                 "message": "contacts holds 21; at most 20 come with one registration" }])
     );
     let mut input = dealer("Laden", "DLR-1");
     input["name"] = json!("Ganz Neuer Laden");

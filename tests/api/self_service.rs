@@ -350,6 +350,18 @@ async fn a_partner_renames_itself_at_once_and_its_tax_id_waits_for_approval() {
         )
         .await;
     let second = body["data"]["organizationUpdate"]["proposal"]["id"].clone();
+    let blank = app
+        .mutate(
+            "changeProposalReject",
+            DECIDE,
+            json!({ "id": second, "version": 1, "reason": "  " }),
+        )
+        .await;
+    assert_eq!(
+        blank["userErrors"][0]["field"],
+        json!(["input", "reason"]),
+        "{blank}"
+    );
     assert_eq!(
         body["data"]["organizationUpdate"]["organization"]["version"], 3,
         "only a proposal: the organization is as it was"

@@ -846,13 +846,7 @@ macro_rules! organization_type {
                     return Ok(None);
                 }
                 if principal.is_restricted() {
-                    principal.ensure_can_read_orders().gql()?;
-                    principal
-                        .require_partner_role(&[
-                            entity::enums::UserRole::PartnerManager,
-                            entity::enums::UserRole::PartnerFinance,
-                        ])
-                        .gql()?;
+                    principal.ensure_can_read_credit().gql()?;
                 }
                 Ok(self
                     .0
