@@ -500,6 +500,22 @@ impl Principal {
         }
     }
 
+    /// Whether this principal runs the partner program: decides applications and publishes
+    /// the program's terms. The operator and the brand's admins and managers.
+    pub fn ensure_runs_program(&self) -> Result<()> {
+        match self {
+            Principal::System
+            | Principal::Staff {
+                role: UserRole::Admin | UserRole::Manager,
+                ..
+            } => Ok(()),
+            Principal::Anonymous => Err(Error::Unauthenticated),
+            _ => Err(Error::Forbidden(
+                "only the brand's admins and managers run the partner program".into(),
+            )),
+        }
+    }
+
     /// Whether this principal may maintain organizations' own records: contacts, addresses
     /// and the fields partners change themselves. Staff who change the directory may; a
     /// partner admin, and a token with `orgs:write`, for their own organization

@@ -98,8 +98,6 @@ macro_rules! without_events {
 }
 
 without_events!(
-    organization,
-    change_proposal,
     contact,
     address,
     channel_link,
@@ -115,11 +113,14 @@ without_events!(
     survey_response,
     campaign,
     opportunity,
-    deal_registration,
     webhook_endpoint,
     shipment,
     invoice,
     payment,
     inventory_report,
     sell_through_report,
+    invitation,
+    partner_application,
+    program_terms,
+    terms_acceptance,
 );

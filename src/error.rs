@@ -29,6 +29,7 @@ pub enum ErrorCode {
     ExceedsAccepted,
     ExceedsBalance,
     Duplicate,
+    Expired,
 }
 
 impl ErrorCode {
@@ -55,6 +56,7 @@ impl ErrorCode {
             ErrorCode::ExceedsAccepted => "EXCEEDS_ACCEPTED",
             ErrorCode::ExceedsBalance => "EXCEEDS_BALANCE",
             ErrorCode::Duplicate => "DUPLICATE",
+            ErrorCode::Expired => "EXPIRED",
         }
     }
 }

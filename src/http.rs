@@ -395,6 +395,8 @@ pub struct GraphqlState {
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     pub retention: Arc<crate::analytics::cache::RetentionCache>,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Applications to join the program, per address and hour.
+    pub applications: Arc<DefaultKeyedRateLimiter<String>>,
     pub db: DatabaseConnection,
     pub keys: Arc<JwtKeys>,
     pub refresh_ttl: chrono::Duration,
@@ -415,7 +417,13 @@ pub struct GraphqlState {
 }
 
 /// Root fields an anonymous caller may use: signing in, refreshing and signing out.
-const ANONYMOUS_FIELDS: [&str; 3] = ["login", "tokenRefresh", "logout"];
+const ANONYMOUS_FIELDS: [&str; 5] = [
+    "login",
+    "tokenRefresh",
+    "logout",
+    "invitationAccept",
+    "partnerApply",
+];
 
 pub(crate) fn unauthenticated(media: &str, message: &str) -> HttpResponse {
     HttpResponse::build(StatusCode::UNAUTHORIZED)
@@ -1066,7 +1074,15 @@ async fn run(
             throttle: state.throttle.clone(),
             // The peer, not X-Forwarded-For, which any client can write.
             client_address: req.peer_addr().map(|a| a.ip().to_string()),
+            user_agent: req
+                .headers()
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
         })
+        .data(crate::program::graphql::ApplicationLimiter(
+            state.applications.clone(),
+        ))
         .data(state.db.clone())
         .data(crate::replica::FiguresSource::default())
         .data(state.trade.clone())

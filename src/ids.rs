@@ -39,6 +39,10 @@ pub enum NodeType {
     WebhookEndpoint,
     WebhookDelivery,
     ChangeProposal,
+    Invitation,
+    PartnerApplication,
+    ProgramTerms,
+    TermsAcceptance,
 }
 
 impl NodeType {
@@ -76,6 +80,10 @@ impl NodeType {
             NodeType::WebhookEndpoint => "WebhookEndpoint",
             NodeType::WebhookDelivery => "WebhookDelivery",
             NodeType::ChangeProposal => "ChangeProposal",
+            NodeType::Invitation => "Invitation",
+            NodeType::PartnerApplication => "PartnerApplication",
+            NodeType::ProgramTerms => "ProgramTerms",
+            NodeType::TermsAcceptance => "TermsAcceptance",
         }
     }
 
@@ -114,6 +122,10 @@ impl NodeType {
             NodeType::WebhookEndpoint,
             NodeType::WebhookDelivery,
             NodeType::ChangeProposal,
+            NodeType::Invitation,
+            NodeType::PartnerApplication,
+            NodeType::ProgramTerms,
+            NodeType::TermsAcceptance,
         ]
         .into_iter()
         .find(|t| t.name() == name)

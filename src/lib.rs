@@ -25,6 +25,7 @@ pub mod money;
 pub mod orders;
 pub mod organizations;
 pub mod pagination;
+pub mod program;
 pub mod reactions;
 pub mod relationship;
 pub mod replica;

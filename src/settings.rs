@@ -35,6 +35,8 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// How often one node looks for X12 sets whose 997 is overdue.
     pub edi_overdue_interval: std::time::Duration,
+    /// How often one node runs the partner program's pass (lapsed lead offers).
+    pub program_interval: std::time::Duration,
     /// Whether root lists and lookups are read with one compiled statement each (on by
     /// default); off, every field is resolved by its resolver.
     pub compiled_reads: bool,
@@ -174,6 +176,10 @@ pub struct PartnerProgramSettings {
     /// Whether a dealer a distributor registers waits (`PENDING`) for the brand's approval
     /// (`partner_dealer_approval`); if not, it is active at once.
     pub dealer_approval: bool,
+    /// Days an invitation's token stays valid (`invitation_days`).
+    pub invitation_days: u32,
+    /// Applications one address may send in an hour (`partner_applications_per_hour`).
+    pub applications_per_hour: u32,
 }
 
 impl Default for PartnerProgramSettings {
@@ -182,6 +188,8 @@ impl Default for PartnerProgramSettings {
             self_service: PartnerField::ALL.to_vec(),
             needs_approval: vec![PartnerField::LegalName, PartnerField::TaxId],
             dealer_approval: true,
+            invitation_days: 7,
+            applications_per_hour: 5,
         }
     }
 }
@@ -461,6 +469,7 @@ impl Default for Settings {
             live: LiveSettings::default(),
             retention: RetentionSettings::default(),
             edi_overdue_interval: std::time::Duration::from_secs(300),
+            program_interval: std::time::Duration::from_secs(300),
             compiled_reads: true,
             documents: crate::documents::Documents::Open,
         }
@@ -484,8 +493,10 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 68] = [
+const KEYS: [&str; 71] = [
     "compiled_reads",
+    "invitation_days",
+    "partner_applications_per_hour",
     "partner_dealer_approval",
     "partner_self_service_fields",
     "partner_approval_fields",
@@ -552,6 +563,7 @@ const KEYS: [&str; 68] = [
     "audit_retention_days",
     "retention_interval_seconds",
     "edi_overdue_interval_seconds",
+    "program_interval_seconds",
     "config",
 ];
 
@@ -763,6 +775,14 @@ impl Settings {
                 "partner_self_service_fields" => {
                     settings.crm.partner.self_service = parse_partner_fields(&source, &value)?
                 }
+                "invitation_days" => {
+                    settings.crm.partner.invitation_days =
+                        parse_number(&source, &value, 1, 90)? as u32
+                }
+                "partner_applications_per_hour" => {
+                    settings.crm.partner.applications_per_hour =
+                        parse_number(&source, &value, 1, 10_000)? as u32
+                }
                 "partner_dealer_approval" => {
                     settings.crm.partner.dealer_approval = parse_bool(&source, &value)?
                 }
@@ -882,6 +902,10 @@ impl Settings {
                 }
                 "edi_overdue_interval_seconds" => {
                     settings.edi_overdue_interval =
+                        std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
+                }
+                "program_interval_seconds" => {
+                    settings.program_interval =
                         std::time::Duration::from_secs(parse_number(&source, &value, 1, 86_400)?)
                 }
                 "config" => {}

@@ -57,6 +57,7 @@ pub struct Application {
     relay: BoxFuture<'static, ()>,
     retention: BoxFuture<'static, ()>,
     edi_overdue: BoxFuture<'static, ()>,
+    program: BoxFuture<'static, ()>,
     stop: watch::Sender<bool>,
     shutdown_timeout: Duration,
 }
@@ -124,6 +125,13 @@ impl Application {
             settings.webhooks.node.clone(),
             stopped.clone(),
         ));
+        let program = Box::pin(crate::program::sweep::run(
+            worker_db.clone(),
+            settings.crm.clone(),
+            settings.program_interval,
+            settings.webhooks.node.clone(),
+            stopped.clone(),
+        ));
         let worker = Worker::new(
             worker_db,
             settings.webhooks.clone(),
@@ -147,7 +155,11 @@ impl Application {
         )));
         // Forget principals that have been quiet long enough to be back at a full quota, so
         // the limiter's memory follows the active callers, not every address ever seen.
+        let applications = Arc::new(RateLimiter::keyed(Quota::per_hour(
+            NonZeroU32::new(settings.crm.partner.applications_per_hour).unwrap_or(NonZeroU32::MIN),
+        )));
         let pruned = Arc::downgrade(&rate_limiter);
+        let pruned_applications = Arc::downgrade(&applications);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
@@ -157,6 +169,10 @@ impl Application {
                 };
                 limiter.retain_recent();
                 limiter.shrink_to_fit();
+                if let Some(applications) = pruned_applications.upgrade() {
+                    applications.retain_recent();
+                    applications.shrink_to_fit();
+                }
             }
         });
         let reads = crate::graphql::compiled::CompiledReads {
@@ -206,6 +222,7 @@ impl Application {
             shutdown: stopped,
             retention: Arc::default(),
             rate_limiter,
+            applications,
             db: conn.clone(),
             keys: Arc::new(settings.jwt_keys()?),
             refresh_ttl: chrono::Duration::seconds(settings.auth.refresh_token_ttl_seconds as i64),
@@ -274,6 +291,7 @@ impl Application {
             relay,
             retention,
             edi_overdue,
+            program,
             stop,
             shutdown_timeout: SHUTDOWN_TIMEOUT,
         })
@@ -307,6 +325,7 @@ impl Application {
         let relay = tokio::spawn(self.relay);
         let retention = tokio::spawn(self.retention);
         let edi_overdue = tokio::spawn(self.edi_overdue);
+        let program = tokio::spawn(self.program);
         let handle = self.server.handle();
         let signals = tokio::spawn(async move {
             let graceful = wait_for_signal().await;
@@ -319,6 +338,7 @@ impl Application {
         relay.abort();
         retention.abort();
         edi_overdue.abort();
+        program.abort();
         // The worker's attempts are bounded by their timeout, which is shorter than this.
         if tokio::time::timeout(self.shutdown_timeout, worker)
             .await

@@ -31,6 +31,7 @@ mod m20261208_000001_order_rollups;
 mod m20261209_000001_partner_roles;
 mod m20261209_000002_change_proposals;
 mod m20261209_000003_dealer_registration;
+mod m20261210_000001_onboarding;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_partner_roles::Migration),
             Box::new(m20261209_000002_change_proposals::Migration),
             Box::new(m20261209_000003_dealer_registration::Migration),
+            Box::new(m20261210_000001_onboarding::Migration),
         ]
     }
 }

@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 pub const API_TOKEN_PREFIX: &str = "cgp_";
 /// The prefix of refresh tokens.
 pub const REFRESH_TOKEN_PREFIX: &str = "cgr_";
+/// An invitation's token: a person sets their password with it.
+pub const INVITATION_PREFIX: &str = "cgi_";
 
 /// `prefix` followed by 43 URL-safe characters (256 random bits).
 pub fn generate(prefix: &str) -> String {

@@ -111,49 +111,89 @@ pub async fn create_user(
     new: NewUser,
 ) -> Result<user::Model> {
     ensure_can_manage(principal, new.roles, new.organization_id)?;
-    match (new.roles.all_partner(), new.organization_id) {
-        (true, None) => {
-            return Err(Error::user(
-                &["input", "organizationId"],
-                ErrorCode::Required,
-                "partner users belong to exactly one organization",
-            ));
-        }
-        (false, Some(_)) => {
-            return Err(Error::user(
-                &["input", "organizationId"],
-                ErrorCode::NotAllowed,
-                "staff users do not belong to a partner organization",
-            ));
-        }
+    ensure_belongs(db, principal, new.roles, new.organization_id).await?;
+    ensure_email_free(db, &new.email).await?;
+    let created = insert_user(db, new).await?;
+    crate::changes::recorded::<entity::user::Entity>(
+        db,
+        principal,
+        crate::audit::Action::UserCreate,
+        None,
+        &created,
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Checks that `principal` may make a user with `roles` at `organization_id`, and that the
+/// organization exists for it: a partner user belongs to exactly one organization, staff
+/// to none.
+pub(crate) async fn ensure_may_add(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    roles: Roles,
+    organization_id: Option<Uuid>,
+) -> Result<()> {
+    ensure_can_manage(principal, roles, organization_id)?;
+    ensure_belongs(db, principal, roles, organization_id).await
+}
+
+async fn ensure_belongs(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    roles: Roles,
+    organization_id: Option<Uuid>,
+) -> Result<()> {
+    match (roles.all_partner(), organization_id) {
+        (true, None) => Err(Error::user(
+            &["input", "organizationId"],
+            ErrorCode::Required,
+            "partner users belong to exactly one organization",
+        )),
+        (false, Some(_)) => Err(Error::user(
+            &["input", "organizationId"],
+            ErrorCode::NotAllowed,
+            "staff users do not belong to a partner organization",
+        )),
         (true, Some(org)) => {
             let found = organization::Entity::find_by_id(org)
                 .filter(principal.visible_organizations())
                 .filter(organization::Column::ArchivedAt.is_null())
                 .one(db)
                 .await?;
-            if found.is_none() {
-                return Err(Error::user(
+            match found {
+                Some(_) => Ok(()),
+                None => Err(Error::user(
                     &["input", "organizationId"],
                     ErrorCode::NotFound,
                     "no organization has this organizationId",
-                ));
+                )),
             }
         }
-        (false, None) => {}
+        (false, None) => Ok(()),
     }
+}
+
+fn email_taken() -> Error {
+    Error::user(
+        &["input", "email"],
+        ErrorCode::Taken,
+        "a user with this email exists",
+    )
+}
+
+/// Refuses an email a user holds already.
+pub(crate) async fn ensure_email_free(db: &impl ConnectionTrait, email: &str) -> Result<()> {
     let taken = user::Entity::find()
-        .filter(user::Column::Email.eq(new.email.clone()))
+        .filter(user::Column::Email.eq(email))
         .one(db)
         .await?
         .is_some();
-    if taken {
-        return Err(Error::user(
-            &["input", "email"],
-            ErrorCode::Taken,
-            "a user with this email exists",
-        ));
-    }
+    if taken { Err(email_taken()) } else { Ok(()) }
+}
+
+/// Writes a new user, refusing an email taken meanwhile; the caller records it.
+pub(crate) async fn insert_user(db: &impl ConnectionTrait, new: NewUser) -> Result<user::Model> {
     let at = now();
     let row = user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -167,26 +207,13 @@ pub async fn create_user(
         updated_at: Set(at),
         version: Set(1),
     };
-    let created = row.insert(db).await.map_err(|e| {
+    row.insert(db).await.map_err(|e| {
         let err = Error::from(e);
         match err.unique_violation() {
-            Some(_) => Error::user(
-                &["input", "email"],
-                ErrorCode::Taken,
-                "a user with this email exists",
-            ),
+            Some(_) => email_taken(),
             None => err,
         }
-    })?;
-    crate::changes::recorded::<entity::user::Entity>(
-        db,
-        principal,
-        crate::audit::Action::UserCreate,
-        None,
-        &created,
-    )
-    .await?;
-    Ok(created)
+    })
 }
 
 /// Parses the fields of a new user at the edge.
@@ -416,7 +443,7 @@ pub async fn check_access_token(
 }
 
 /// The principal a user acts as; a partner user without an organization is no one.
-fn principal_of_user(user: &user::Model) -> Principal {
+pub(crate) fn principal_of_user(user: &user::Model) -> Principal {
     let staff_role = user.roles.iter().find(|r| !r.is_partner());
     match (staff_role, user.organization_id) {
         (None, Some(organization_id)) if !user.roles.is_empty() => Principal::Partner {

@@ -36,15 +36,19 @@ pub enum Topic {
     Case,
     Inventory,
     Lead,
+    /// The partner program: invitations, applications, approvals and decisions on a
+    /// partner's own record.
+    Program,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 5] = [
+    pub const ALL: [Topic; 6] = [
         Topic::Order,
         Topic::Shipment,
         Topic::Case,
         Topic::Inventory,
         Topic::Lead,
+        Topic::Program,
     ];
 
     /// The scope an API token needs for this topic: what reading its objects takes.
@@ -52,6 +56,7 @@ impl Topic {
         match self {
             Topic::Order | Topic::Shipment | Topic::Inventory => Scope::OrdersRead,
             Topic::Case | Topic::Lead => Scope::CrmRead,
+            Topic::Program => Scope::OrgsRead,
         }
     }
 
@@ -62,13 +67,21 @@ impl Topic {
             Topic::Order | Topic::Shipment | Topic::Inventory => Records::Orders,
             Topic::Case => Records::Cases,
             Topic::Lead => Records::Leads,
+            Topic::Program => Records::Relationship,
         }
     }
 
     /// Whether `principal` may read this topic's events: a token needs the topic's scope,
-    /// a partner user roles that reach all of its company's records of the topic.
+    /// a partner user roles that reach all of its company's records of the topic. The
+    /// program's events are about the company itself: its admins and managers hear them.
     pub fn readable_by(self, principal: &Principal) -> Result<(), crate::error::Error> {
         principal.require_scope(self.scope())?;
+        if self == Topic::Program {
+            return principal.require_partner_role(&[
+                entity::enums::UserRole::PartnerAdmin,
+                entity::enums::UserRole::PartnerManager,
+            ]);
+        }
         if principal.reach(self.records()) != Reach::All {
             return Err(crate::error::Error::Forbidden(format!(
                 "{} events go to those who see all of the company's; your roles see only some",
@@ -85,6 +98,7 @@ impl Topic {
             Topic::Case => "CASE",
             Topic::Inventory => "INVENTORY",
             Topic::Lead => "LEAD",
+            Topic::Program => "PROGRAM",
         }
     }
 }
@@ -154,10 +168,34 @@ pub enum EventType {
     LeadDisqualified,
     /// A lead was converted into a customer, a contact and an opportunity.
     LeadConverted,
+    /// A lead offered to a partner was neither accepted nor declined in time and went back
+    /// to the pool.
+    LeadOfferLapsed,
+    /// The brand approved a partner's deal registration.
+    DealApproved,
+    /// The brand rejected a partner's deal registration.
+    DealRejected,
+    /// Someone was invited to become a user. Carries the invitation's token, once: only
+    /// the brand's own endpoints and staff receive it, for the brand's mail system.
+    UserInvited,
+    /// A company applied to join the partner program.
+    PartnerApplicationReceived,
+    /// An application was approved: the partner's organization exists.
+    PartnerApplicationApproved,
+    /// An application was rejected.
+    PartnerApplicationRejected,
+    /// The brand approved a dealer a distributor registered.
+    DealerApproved,
+    /// The brand rejected a dealer a distributor registered.
+    DealerRejected,
+    /// The brand approved changes a partner proposed to its own record.
+    ChangeProposalApproved,
+    /// The brand rejected changes a partner proposed to its own record.
+    ChangeProposalRejected,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 31] = [
+    pub const ALL: [EventType; 42] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -189,6 +227,17 @@ impl EventType {
         EventType::LeadQualified,
         EventType::LeadDisqualified,
         EventType::LeadConverted,
+        EventType::LeadOfferLapsed,
+        EventType::DealApproved,
+        EventType::DealRejected,
+        EventType::UserInvited,
+        EventType::PartnerApplicationReceived,
+        EventType::PartnerApplicationApproved,
+        EventType::PartnerApplicationRejected,
+        EventType::DealerApproved,
+        EventType::DealerRejected,
+        EventType::ChangeProposalApproved,
+        EventType::ChangeProposalRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -224,6 +273,17 @@ impl EventType {
             EventType::LeadQualified => "LEAD_QUALIFIED",
             EventType::LeadDisqualified => "LEAD_DISQUALIFIED",
             EventType::LeadConverted => "LEAD_CONVERTED",
+            EventType::LeadOfferLapsed => "LEAD_OFFER_LAPSED",
+            EventType::DealApproved => "DEAL_APPROVED",
+            EventType::DealRejected => "DEAL_REJECTED",
+            EventType::UserInvited => "USER_INVITED",
+            EventType::PartnerApplicationReceived => "PARTNER_APPLICATION_RECEIVED",
+            EventType::PartnerApplicationApproved => "PARTNER_APPLICATION_APPROVED",
+            EventType::PartnerApplicationRejected => "PARTNER_APPLICATION_REJECTED",
+            EventType::DealerApproved => "DEALER_APPROVED",
+            EventType::DealerRejected => "DEALER_REJECTED",
+            EventType::ChangeProposalApproved => "CHANGE_PROPOSAL_APPROVED",
+            EventType::ChangeProposalRejected => "CHANGE_PROPOSAL_REJECTED",
         }
     }
 
@@ -262,7 +322,18 @@ impl EventType {
             | E::LeadAssigned
             | E::LeadQualified
             | E::LeadDisqualified
-            | E::LeadConverted => Topic::Lead,
+            | E::LeadConverted
+            | E::LeadOfferLapsed
+            | E::DealApproved
+            | E::DealRejected => Topic::Lead,
+            E::UserInvited
+            | E::PartnerApplicationReceived
+            | E::PartnerApplicationApproved
+            | E::PartnerApplicationRejected
+            | E::DealerApproved
+            | E::DealerRejected
+            | E::ChangeProposalApproved
+            | E::ChangeProposalRejected => Topic::Program,
         }
     }
 }

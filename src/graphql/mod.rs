@@ -33,8 +33,21 @@ pub fn selected_operation<'a>(
 }
 
 /// Runs `$body` with `$txn`, a write transaction, for the request's principal, committing
-/// only on success: a mutation changes everything or nothing.
+/// only on success: a mutation changes everything or nothing. The form without a principal
+/// is for the few mutations anyone may call (`partnerApply`, `invitationAccept`).
 macro_rules! in_transaction {
+    ($ctx:expr, |$txn:ident| $body:expr) => {{
+        async {
+            let db = $ctx
+                .data::<sea_orm::DatabaseConnection>()
+                .map_err(|e| $crate::error::Error::Internal(e.message))?;
+            let $txn = $crate::db::begin_write(db).await?;
+            let value = $body.await?;
+            $crate::db::commit($txn).await?;
+            Ok::<_, $crate::error::Error>(value)
+        }
+        .await
+    }};
     ($ctx:expr, |$txn:ident, $principal:ident| $body:expr) => {{
         async {
             let $principal = $crate::access::Principal::of($ctx)?;

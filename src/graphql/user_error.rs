@@ -50,6 +50,8 @@ pub enum UserErrorCode {
     ExceedsBalance,
     /// Records that look like this one already exist: link to one of them, or confirm.
     Duplicate,
+    /// It was valid once and its time ran out.
+    Expired,
 }
 
 /// An expected business failure: which input field, a machine code and a human message.

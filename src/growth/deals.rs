@@ -190,6 +190,7 @@ pub async fn register(
             "deals are registered by partners; the brand approves or rejects them".into(),
         ));
     };
+    crate::program::terms::ensure_accepted(db, principal).await?;
     let (customer_id, name, tax_id) = match new.customer {
         DealCustomer::Existing(id) => {
             let org = live_organization(db, principal, id, "customerId").await?;
@@ -487,4 +488,42 @@ pub async fn reject(
     )
     .await?;
     Ok(saved)
+}
+
+impl crate::changes::Recorded for Entity {
+    fn id_of(model: &deal_registration::Model) -> Uuid {
+        model.id
+    }
+
+    /// A decision is the partner's to hear: `DEAL_APPROVED` or `DEAL_REJECTED`.
+    fn event(
+        action: crate::audit::Action,
+        _principal: &Principal,
+        saved: &deal_registration::Model,
+    ) -> Option<crate::events::NewEvent> {
+        use crate::events::{EventType, gid};
+        use crate::ids::NodeType;
+        let event_type = match action {
+            crate::audit::Action::DealApprove => EventType::DealApproved,
+            crate::audit::Action::DealReject => EventType::DealRejected,
+            _ => return None,
+        };
+        Some(crate::events::NewEvent {
+            event_type,
+            subject_id: saved.id,
+            order_id: None,
+            audience: vec![saved.partner_id],
+            data: serde_json::json!({
+                "dealRegistration": {
+                    "id": gid(NodeType::DealRegistration, saved.id),
+                    "number": saved.number,
+                    "status": sea_orm::ActiveEnum::to_value(&saved.status),
+                    "partnerId": gid(NodeType::Organization, saved.partner_id),
+                    "customerId": saved.customer_id.map(|c| gid(NodeType::Organization, c)),
+                    "reason": saved.decision_reason,
+                    "protectedUntil": saved.protected_until.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                }
+            }),
+        })
+    }
 }

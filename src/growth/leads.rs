@@ -90,6 +90,55 @@ pub fn effective(mut lead: lead::Model, cutoff: DateTime<Utc>) -> lead::Model {
     lead
 }
 
+/// Most lapsed offers one pass returns to the pool; the next pass takes the rest.
+const LAPSE_BATCH: u64 = 500;
+
+/// Returns the leads whose offer ran out to the pool, each in its own transaction, with
+/// `LEAD_OFFER_LAPSED` to the partner that let it run out. The save is at the version read,
+/// so a partner's answer or another node's pass that came first wins. Returns how many.
+pub async fn lapse_offers(db: &sea_orm::DatabaseConnection, crm: &CrmSettings) -> Result<usize> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let due = Entity::find()
+        .filter(expired_offer(cutoff(crm)))
+        .order_by_asc(Column::OfferedAt)
+        .limit(LAPSE_BATCH)
+        .all(db)
+        .await?;
+    let mut lapsed = 0;
+    for lead in due {
+        let txn = crate::db::begin_write(db).await?;
+        let before = lead.clone();
+        let mut row: lead::ActiveModel = lead.into();
+        row.status = Set(LeadStatus::New);
+        row.partner_id = Set(None);
+        row.offered_at = Set(None);
+        let saved = match crate::changes::save::<Entity>(
+            &txn,
+            &Principal::System,
+            Action::LeadOfferLapse,
+            &before,
+            row,
+        )
+        .await
+        {
+            Ok(saved) => saved,
+            Err(Error::User(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        let mut event = lead_event(&Principal::System, EventType::LeadOfferLapsed, &saved);
+        event.audience.extend(before.partner_id);
+        event.data["lead"]["lapsedPartnerId"] = serde_json::json!(
+            before
+                .partner_id
+                .map(|p| events::gid(NodeType::Organization, p))
+        );
+        events::emit(&txn, event).await?;
+        crate::db::commit(txn).await?;
+        lapsed += 1;
+    }
+    Ok(lapsed)
+}
+
 fn expired_offer(cutoff: DateTime<Utc>) -> Condition {
     Condition::all()
         .add(Column::Status.eq(LeadStatus::Offered))

@@ -146,6 +146,9 @@ struct Parties {
     read: Vec<organization::Model>,
     placed: Option<Uuid>,
     number: Option<String>,
+    /// The program terms' current version, where the buyer that places the order has not
+    /// accepted it.
+    terms_due: Option<i32>,
 }
 
 /// Reads [`Parties`] in one statement. The sequence moves only where no order was placed
@@ -156,6 +159,7 @@ async fn parties(
     db: &impl ConnectionTrait,
     named: &[Uuid],
     buyer_po: Option<(Uuid, &str)>,
+    terms_for: Option<Uuid>,
 ) -> Result<Parties> {
     use sea_orm::FromQueryResult;
     use sea_orm::sea_query::{Alias, JoinType as Join, SelectStatement};
@@ -184,11 +188,22 @@ async fn parties(
             po_row.expr_as(none(), "placed").expr_as(none(), "next");
         }
     }
+    match terms_for {
+        Some(org) => po_row.expr_as(
+            Expr::SubQuery(
+                None,
+                Box::new(crate::program::terms::unaccepted_by(org).into()),
+            ),
+            "terms_due",
+        ),
+        None => po_row.expr_as(Expr::val(Option::<i32>::None), "terms_due"),
+    };
     let po_alias = Alias::new("po");
     let mut select = Query::select();
     select
         .column((po_alias.clone(), Alias::new("placed")))
         .column((po_alias.clone(), Alias::new("next")))
+        .column((po_alias.clone(), Alias::new("terms_due")))
         .from_subquery(po_row, po_alias);
     crate::store::select_prefixed::<organization::Entity>(&mut select, "o_");
     select.join(
@@ -204,9 +219,11 @@ async fn parties(
         read: Vec::with_capacity(rows.len()),
         placed: None,
         number: None,
+        terms_due: None,
     };
     for row in rows {
         parties.placed = row.try_get("", "placed")?;
+        parties.terms_due = row.try_get("", "terms_due")?;
         if parties.placed.is_none() {
             parties.number = row
                 .try_get::<Option<i64>>("", "next")?
@@ -447,7 +464,18 @@ pub async fn submit_written(
         read,
         placed,
         number,
-    } = parties(db, &named, Some((buyer_id, &new.po_number))).await?;
+        terms_due,
+    } = parties(
+        db,
+        &named,
+        Some((buyer_id, &new.po_number)),
+        principal.partner_organization(),
+    )
+    .await?;
+    // A partner's users trade once its company accepted the program's current terms.
+    if let Some(number) = terms_due {
+        return Err(crate::program::terms::not_accepted(number));
+    }
     let buyer = live_org(&read, buyer_id, "buyerId")?;
     if !matches!(
         buyer.kind,
@@ -910,7 +938,7 @@ pub async fn purchase(
     limits: &TradeSettings,
 ) -> Result<order::Model> {
     principal.ensure_can_trade()?;
-    let Parties { brand, read, .. } = parties(db, &[new.supplier_id], None).await?;
+    let Parties { brand, read, .. } = parties(db, &[new.supplier_id], None, None).await?;
     let Some(brand_id) = brand.filter(|b| principal.acts_for(*b, brand)) else {
         return Err(Error::Forbidden(
             "purchase orders are raised by the brand's staff".into(),

@@ -54,7 +54,7 @@ pub async fn create(
 }
 
 /// Writes a new address the caller has checked `principal` may add, with its audit record.
-pub(super) async fn insert(
+pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     principal: &Principal,
     new: NewAddress,

@@ -318,6 +318,46 @@ pub async fn reject(
     .await
 }
 
+impl crate::changes::Recorded for organization::Entity {
+    fn id_of(model: &organization::Model) -> Uuid {
+        model.id
+    }
+
+    /// The brand's decision on a registered dealer is its distributor's (and the dealer's)
+    /// to hear: `DEALER_APPROVED` or `DEALER_REJECTED`.
+    fn event(
+        action: crate::audit::Action,
+        _principal: &Principal,
+        saved: &organization::Model,
+    ) -> Option<crate::events::NewEvent> {
+        use crate::events::{EventType, gid};
+        use crate::ids::NodeType;
+        let event_type = match action {
+            crate::audit::Action::OrganizationApprove => EventType::DealerApproved,
+            crate::audit::Action::OrganizationReject => EventType::DealerRejected,
+            _ => return None,
+        };
+        Some(crate::events::NewEvent {
+            event_type,
+            subject_id: saved.id,
+            order_id: None,
+            audience: std::iter::once(saved.id)
+                .chain(saved.registered_by_id)
+                .collect(),
+            data: serde_json::json!({
+                "organization": {
+                    "id": gid(NodeType::Organization, saved.id),
+                    "code": saved.code,
+                    "name": saved.name,
+                    "status": saved.status.to_value(),
+                    "statusReason": saved.status_reason,
+                    "registeredById": saved.registered_by_id.map(|o| gid(NodeType::Organization, o)),
+                }
+            }),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::tax_key;

@@ -399,3 +399,39 @@ async fn decide(
     row.reason = Set(reason);
     crate::changes::save::<Entity>(db, principal, action, &before, row).await
 }
+
+impl crate::changes::Recorded for Entity {
+    fn id_of(model: &change_proposal::Model) -> Uuid {
+        model.id
+    }
+
+    /// A decision is the partner's to hear: `CHANGE_PROPOSAL_APPROVED` or `_REJECTED`.
+    fn event(
+        action: crate::audit::Action,
+        _principal: &Principal,
+        saved: &change_proposal::Model,
+    ) -> Option<crate::events::NewEvent> {
+        use crate::events::{EventType, gid};
+        use crate::ids::NodeType;
+        let event_type = match action {
+            crate::audit::Action::ChangeProposalApprove => EventType::ChangeProposalApproved,
+            crate::audit::Action::ChangeProposalReject => EventType::ChangeProposalRejected,
+            _ => return None,
+        };
+        Some(crate::events::NewEvent {
+            event_type,
+            subject_id: saved.id,
+            order_id: None,
+            audience: vec![saved.organization_id],
+            data: serde_json::json!({
+                "changeProposal": {
+                    "id": gid(NodeType::ChangeProposal, saved.id),
+                    "organizationId": gid(NodeType::Organization, saved.organization_id),
+                    "status": saved.status.to_value(),
+                    "reason": saved.reason,
+                    "changes": changes_of(saved).ok(),
+                }
+            }),
+        })
+    }
+}

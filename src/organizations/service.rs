@@ -380,7 +380,7 @@ pub async fn create(
 
 /// Writes a new organization whose parties the caller has checked, with its audit record
 /// under `action`; `registered_by` is the distributor that registered it as its dealer.
-pub(super) async fn insert(
+pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     principal: &Principal,
     action: crate::audit::Action,

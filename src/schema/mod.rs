@@ -50,6 +50,7 @@ pub struct Query(
     DealQuery,
     AnalyticsQuery,
     WebhookQuery,
+    crate::program::graphql::ProgramQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -73,6 +74,7 @@ pub struct Mutation(
     LeadMutation,
     DealMutation,
     WebhookMutation,
+    crate::program::graphql::ProgramMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

@@ -86,6 +86,10 @@ pub enum Node {
     WebhookEndpoint(WebhookEndpoint),
     WebhookDelivery(WebhookDelivery),
     ChangeProposal(ChangeProposal),
+    Invitation(crate::program::graphql::Invitation),
+    PartnerApplication(crate::program::graphql::PartnerApplication),
+    ProgramTerms(crate::program::graphql::ProgramTerms),
+    TermsAcceptance(crate::program::graphql::TermsAcceptance),
 }
 
 impl From<Organization> for Node {
@@ -194,6 +198,38 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .gql()?
                 .remove(&gid.id)
                 .map(|m| Node::ChangeProposal(ChangeProposal(m)))
+        }
+        NodeType::Invitation => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::invitations::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::Invitation(crate::program::graphql::Invitation(m)))
+        }
+        NodeType::PartnerApplication => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::applications::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::PartnerApplication(crate::program::graphql::PartnerApplication(m)))
+        }
+        NodeType::ProgramTerms => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::terms::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::ProgramTerms(crate::program::graphql::ProgramTerms(m)))
+        }
+        NodeType::TermsAcceptance => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::terms::acceptances_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::TermsAcceptance(crate::program::graphql::TermsAcceptance(m)))
         }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

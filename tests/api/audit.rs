@@ -1132,6 +1132,102 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     )
     .await;
 
+    // Onboarding: an invitation revoked and one accepted, an application approved and one
+    // rejected, the program's terms published and accepted (last: they bind trade).
+    let invited = id_in(
+        &w.run(p, "invitationCreate", "invitation { id }", json!({ "email": "invited@dist-w.test", "name": "Invited", "roles": ["PARTNER_SALES"], "organizationId": dist }), &["invitation.create"]).await,
+        "invitation",
+    );
+    w.run(
+        p,
+        "invitationRevoke",
+        "invitation { id }",
+        json!({ "id": invited, "version": 1 }),
+        &["invitation.revoke"],
+    )
+    .await;
+    w.run(a, "invitationCreate", "invitation { id }", json!({ "email": "joiner@dist-w.test", "name": "Joiner", "roles": ["PARTNER_FINANCE"], "organizationId": dist }), &["invitation.create"]).await;
+    let invitation = crate::onboarding::invitation_token(w.app, "joiner@dist-w.test").await;
+    w.run(
+        None,
+        "invitationAccept",
+        "user { email }",
+        json!({ "token": invitation, "password": "a joiner's password" }),
+        &["invitation.accept", "user.create"],
+    )
+    .await;
+    let applicant = |name: &str| {
+        json!({ "kind": "DEALER", "companyName": name,
+            "contacts": [{ "name": "Applying Person", "email": format!("{}@apply.test", name.to_lowercase().replace(' ', "-")) }],
+            "addresses": [{ "kind": "HEAD_OFFICE", "line1": format!("{name} Weg 1"), "city": "Lübeck", "country": "DE" }] })
+    };
+    let applied = w
+        .run(
+            None,
+            "partnerApply",
+            "reference",
+            applicant("Walk Applicant"),
+            &["partner_application.submit"],
+        )
+        .await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.run(
+        a,
+        "partnerApplicationApprove",
+        "partnerApplication { id }",
+        json!({ "id": applied, "version": 1, "code": "DLR-APPLY", "tierId": tier }),
+        &[
+            "organization.create",
+            "contact.create",
+            "address.create",
+            "partner_tier.assign",
+            "invitation.create",
+            "partner_application.approve",
+        ],
+    )
+    .await;
+    let turned_down = w
+        .run(
+            None,
+            "partnerApply",
+            "reference",
+            applicant("Walk Refused"),
+            &["partner_application.submit"],
+        )
+        .await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.run(
+        a,
+        "partnerApplicationReject",
+        "partnerApplication { id }",
+        json!({ "id": turned_down, "version": 1, "reason": "No territory free" }),
+        &["partner_application.reject"],
+    )
+    .await;
+    let terms = id_in(
+        &w.run(
+            a,
+            "programTermsPublish",
+            "programTerms { id }",
+            json!({ "title": "Walk terms", "body": "Be good." }),
+            &["program_terms.publish"],
+        )
+        .await,
+        "programTerms",
+    );
+    w.run(
+        p,
+        "programTermsAccept",
+        "termsAcceptance { id }",
+        json!({ "termsId": terms }),
+        &["program_terms.accept"],
+    )
+    .await;
+
     // Ends: a token revoked, records archived, a user deactivated.
     w.run(
         a,

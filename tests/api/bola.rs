@@ -378,6 +378,63 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap_or_else(|| panic!("{proposal}"))
         .to_owned();
+    // An invitation to A's distributor; A's admin accepts the program's terms (B's admin
+    // too, so that B still trades); an application, which no partner sees.
+    let invitation = app
+        .mutate(
+            "invitationCreate",
+            "invitation { id }",
+            json!({ "email": "a-secret-invitee@a.test", "name": "A-SECRET-INVITEE", "roles": ["PARTNER_SALES"], "organizationId": a.0 }),
+        )
+        .await["invitation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let terms = app
+        .mutate(
+            "programTermsPublish",
+            "programTerms { id }",
+            json!({ "title": "Program terms", "body": "Trade fairly." }),
+        )
+        .await["programTerms"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut acceptances = Vec::new();
+    for (side, dist) in [("a", &a.0), ("b", &b.0)] {
+        let email = format!("admin@{side}.test");
+        app.create_user(
+            &email,
+            "admin password",
+            crate::helpers::PARTNER_ADMIN,
+            Some(uuid_of(dist)),
+        )
+        .await;
+        let admin = app.token_for(&email, "admin password").await;
+        let body = app
+            .graphql_as(
+                &admin,
+                "mutation($input: ProgramTermsAcceptInput!) { programTermsAccept(input: $input) { termsAcceptance { id } userErrors { message } } }",
+                json!({ "input": { "termsId": terms } }),
+            )
+            .await;
+        acceptances.push(
+            body["data"]["programTermsAccept"]["termsAcceptance"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}"))
+                .to_owned(),
+        );
+    }
+    let application = app
+        .anonymous(
+            "mutation($input: PartnerApplyInput!) { partnerApply(input: $input) { reference userErrors { message } } }",
+            json!({ "input": { "kind": "DEALER", "companyName": "A-SECRET-APPLICANT", "contacts": [{ "name": "A-SECRET-PERSON", "email": "person@applicant.test" }] } }),
+        )
+        .await;
+    let application = application["data"]["partnerApply"]["reference"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{application}"))
+        .to_owned();
     let log = app
         .graphql(
             "query($id: ID!) { webhookDeliveries(filter: { endpointId: $id }) { nodes { id event { id } } } }",
@@ -393,7 +450,11 @@ pub async fn world(app: &TestApp) -> World {
         .unwrap()
         .to_owned();
     World {
-        shared: vec![("Product", product), ("PartnerTier", tiers[0].clone())],
+        shared: vec![
+            ("Product", product),
+            ("PartnerTier", tiers[0].clone()),
+            ("ProgramTerms", terms),
+        ],
         a_objects: vec![
             ("ProductSpec", spec),
             ("PriceList", lists[0].clone()),
@@ -429,6 +490,9 @@ pub async fn world(app: &TestApp) -> World {
             ("Lead", lead),
             ("DealRegistration", deal),
             ("ChangeProposal", proposal),
+            ("Invitation", invitation),
+            ("TermsAcceptance", acceptances[0].clone()),
+            ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
             ("Event", event),
@@ -714,7 +778,11 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             let (mutation, input_type) = match *ty {
                 // No mutation takes a membership: tiers are assigned to organizations.
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
-                | "EdiDocument" | "SurveyResponse" | "Event" => continue,
+                | "EdiDocument" | "SurveyResponse" | "Event" | "TermsAcceptance" => continue,
+                "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
+                "PartnerApplication" => {
+                    ("partnerApplicationReject", "PartnerApplicationRejectInput")
+                }
                 "WebhookEndpoint" => ("webhookEndpointUpdate", "WebhookEndpointUpdateInput"),
                 "WebhookDelivery" => ("webhookDeliveryRedeliver", "WebhookDeliveryRedeliverInput"),
                 "Case" => ("caseClose", "CaseCloseInput"),
@@ -743,6 +811,8 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
+            } else if *ty == "PartnerApplication" {
+                json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {
                 json!({ "id": id, "version": 1, "outcome": "BROKEN" })
             } else if *ty == "Interaction" {
@@ -860,8 +930,22 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         assert_eq!(body["data"]["apiTokens"]["totalCount"], 0, "{who}: {body}");
         assert_eq!(
             body["data"]["users"],
-            json!({ "totalCount": 1, "nodes": [{ "email": "member@b.test" }] }),
+            json!({ "totalCount": 2, "nodes": [{ "email": "admin@b.test" }, { "email": "member@b.test" }] }),
             "{who} lists users"
+        );
+        // Onboarding: no invitation or application of A's; B's own acceptance only.
+        let body = app
+            .graphql_as(
+                token,
+                "{ invitations { totalCount } partnerApplications { totalCount } termsAcceptances { totalCount nodes { organization { code } } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "invitations": { "totalCount": 0 }, "partnerApplications": { "totalCount": 0 },
+                    "termsAcceptances": { "totalCount": 1, "nodes": [{ "organization": { "code": "DIST-B" } }] } }),
+            "{who}: {body}"
         );
         // Case routing and campaigns are the brand's own.
         for query in [

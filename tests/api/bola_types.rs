@@ -99,6 +99,10 @@ const CLASSES: &[(&str, Class)] = &[
     ("LeadUpdate", Class::Live("leadEvents")),
     ("OrderUpdate", Class::Live("orderEvents")),
     ("ShipmentUpdate", Class::Live("shipmentEvents")),
+    ("ProgramUpdate", Class::Live("programEvents")),
+    ("ApplicantAddress", Class::Inside(&["PartnerApplication"])),
+    ("ApplicantContact", Class::Inside(&["PartnerApplication"])),
+    ("DirectoryMatch", Class::Inside(&["PartnerApplication"])),
     ("CaseNote", Class::Inside(&["Case"])),
     ("ComplaintCount", Class::Inside(&["ServiceFigures"])),
     (
@@ -427,6 +431,12 @@ async fn every_type_a_partner_can_reach_is_in_the_matrix() {
         "leadCreate",
         "lead { id }",
         json!({ "personName": "A-LIVE lead", "source": "WEBSITE", "capturedAt": chrono::Utc::now().to_rfc3339() }),
+    )
+    .await;
+    app.mutate(
+        "invitationCreate",
+        "invitation { id }",
+        json!({ "email": "a-live@a.test", "name": "A-LIVE invitee", "roles": ["PARTNER_SALES"], "organizationId": a_dist }),
     )
     .await;
     let mut heard: BTreeSet<String> = BTreeSet::new();

@@ -87,6 +87,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261209_000001_partner_roles",
         "m20261209_000002_change_proposals",
         "m20261209_000003_dealer_registration",
+        "m20261210_000001_onboarding",
     ];
     let listing = |pending_last: bool| {
         migrations

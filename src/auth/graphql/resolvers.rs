@@ -33,6 +33,8 @@ pub struct AuthContext {
     pub refresh_ttl: Duration,
     pub throttle: Arc<SignInThrottle>,
     pub client_address: Option<String>,
+    /// The request's `User-Agent`, as the client sent it.
+    pub user_agent: Option<String>,
 }
 
 fn user_payload(result: Result<user::Model>) -> async_graphql::Result<UserPayload> {

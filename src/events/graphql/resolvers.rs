@@ -427,8 +427,28 @@ impl EventSubscription {
         feed(ctx, wanted)
     }
 
+    /// The partner program's events you may see: for a partner, the decisions on its own
+    /// record, its dealers and its tier; invitations and applications are the brand's
+    /// alone. Partner admins and managers; `orgs:read` for API tokens.
+    async fn program_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these types (all program events when omitted).")] types: Option<
+            Vec<EventType>,
+        >,
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<ProgramUpdate>> + use<>>
+    {
+        let wanted = Wanted {
+            topic: Topic::Program,
+            types: types_of(Topic::Program, types).gql()?,
+            matches: Box::new(|_| true),
+        };
+        feed(ctx, wanted)
+    }
+
     /// Lead events you may see: for a partner, the leads it entered and those offered to or
-    /// accepted by it. Needs `crm:read` for API tokens.
+    /// accepted by it, and the decisions on its deal registrations. Needs `crm:read` for
+    /// API tokens.
     async fn lead_events(
         &self,
         ctx: &Context<'_>,

@@ -487,8 +487,52 @@ pub struct LeadUpdate {
 
 #[ComplexObject]
 impl LeadUpdate {
-    /// The lead as it is now, as you may see it.
+    /// The lead as it is now, as you may see it; null for a deal's event.
     async fn lead(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Lead>> {
+        if is_deal(self.header.r#type) {
+            return Ok(None);
+        }
         load(ctx, LeadId(self.subject), Lead).await
+    }
+    /// The deal registration as it is now, for `DEAL_APPROVED` and `DEAL_REJECTED`.
+    async fn deal_registration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::growth::graphql::DealRegistration>> {
+        if !is_deal(self.header.r#type) {
+            return Ok(None);
+        }
+        load(
+            ctx,
+            crate::growth::loaders::DealRegistrationId(self.subject),
+            crate::growth::graphql::DealRegistration,
+        )
+        .await
+    }
+}
+
+fn is_deal(event_type: EventType) -> bool {
+    matches!(
+        event_type,
+        EventType::DealApproved | EventType::DealRejected
+    )
+}
+
+/// Something that happened in the partner program: an invitation, an application, a
+/// decision on a dealer or on changes a partner proposed.
+#[derive(SimpleObject)]
+pub struct ProgramUpdate {
+    #[graphql(flatten)]
+    header: EventHeader,
+    /// What the event says, as webhooks receive it in `data` (global ids, enum names).
+    data: async_graphql::Json<serde_json::Value>,
+}
+
+impl From<Arc<Published>> for ProgramUpdate {
+    fn from(event: Arc<Published>) -> Self {
+        Self {
+            header: EventHeader::of(&event),
+            data: async_graphql::Json(event.payload["data"].clone()),
+        }
     }
 }

@@ -53,6 +53,24 @@ pub struct DealerAddressInput {
     pub duns: Option<String>,
 }
 
+impl DealerAddressInput {
+    /// The address as `addressCreate` would take it for `organization_id`, to parse alike.
+    pub fn into_create(self, organization_id: ID) -> AddressCreateInput {
+        AddressCreateInput {
+            organization_id,
+            kind: self.kind,
+            line1: self.line1,
+            line2: self.line2,
+            city: self.city,
+            region: self.region,
+            postal_code: self.postal_code,
+            country: self.country,
+            gln: self.gln,
+            duns: self.duns,
+        }
+    }
+}
+
 /// A dealer a distributor recruited.
 #[derive(InputObject)]
 pub struct DealerRegisterInput {
@@ -155,20 +173,9 @@ impl DealerRegisterInput {
             .into_iter()
             .enumerate()
             .map(|(i, a)| {
-                AddressCreateInput {
-                    organization_id: placeholder.clone(),
-                    kind: a.kind,
-                    line1: a.line1,
-                    line2: a.line2,
-                    city: a.city,
-                    region: a.region,
-                    postal_code: a.postal_code,
-                    country: a.country,
-                    gln: a.gln,
-                    duns: a.duns,
-                }
-                .parse()
-                .map_err(|e| within(e, "addresses", i))
+                a.into_create(placeholder.clone())
+                    .parse()
+                    .map_err(|e| within(e, "addresses", i))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(NewDealer {

@@ -7,7 +7,7 @@ mod proposals;
 mod resolvers;
 mod types;
 
-pub use dealers::{DealerMutation, DuplicateReason};
+pub use dealers::{DealerAddressInput, DealerMutation, DirectoryMatch, DuplicateReason};
 pub use inputs::{
     AddressCreateInput, AddressUpdateInput, ArchiveInput, ChannelLinkCreateInput,
     ChannelLinkUpdateInput, ContactCreateInput, ContactUpdateInput, MarketingConsentInput,

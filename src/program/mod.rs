@@ -1,0 +1,9 @@
+//! The partner program's onboarding: invitations that let a person set their own password,
+//! applications from companies that want to join, and the program's terms that a partner
+//! accepts before it trades.
+
+pub mod applications;
+pub mod graphql;
+pub mod invitations;
+pub mod sweep;
+pub mod terms;
