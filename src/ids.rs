@@ -43,6 +43,8 @@ pub enum NodeType {
     PartnerApplication,
     ProgramTerms,
     TermsAcceptance,
+    Certification,
+    ContactCertification,
 }
 
 impl NodeType {
@@ -84,6 +86,8 @@ impl NodeType {
             NodeType::PartnerApplication => "PartnerApplication",
             NodeType::ProgramTerms => "ProgramTerms",
             NodeType::TermsAcceptance => "TermsAcceptance",
+            NodeType::Certification => "Certification",
+            NodeType::ContactCertification => "ContactCertification",
         }
     }
 
@@ -126,6 +130,8 @@ impl NodeType {
             NodeType::PartnerApplication,
             NodeType::ProgramTerms,
             NodeType::TermsAcceptance,
+            NodeType::Certification,
+            NodeType::ContactCertification,
         ]
         .into_iter()
         .find(|t| t.name() == name)

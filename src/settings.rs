@@ -180,6 +180,9 @@ pub struct PartnerProgramSettings {
     pub invitation_days: u32,
     /// Applications one address may send in an hour (`partner_applications_per_hour`).
     pub applications_per_hour: u32,
+    /// Days before a contact's certification runs out that it counts as expiring and its
+    /// partner hears `CERTIFICATION_EXPIRING` (`certification_notice_days`).
+    pub certification_notice_days: u32,
 }
 
 impl Default for PartnerProgramSettings {
@@ -190,6 +193,7 @@ impl Default for PartnerProgramSettings {
             dealer_approval: true,
             invitation_days: 7,
             applications_per_hour: 5,
+            certification_notice_days: 30,
         }
     }
 }
@@ -493,9 +497,10 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 71] = [
+const KEYS: [&str; 72] = [
     "compiled_reads",
     "invitation_days",
+    "certification_notice_days",
     "partner_applications_per_hour",
     "partner_dealer_approval",
     "partner_self_service_fields",
@@ -778,6 +783,10 @@ impl Settings {
                 "invitation_days" => {
                     settings.crm.partner.invitation_days =
                         parse_number(&source, &value, 1, 90)? as u32
+                }
+                "certification_notice_days" => {
+                    settings.crm.partner.certification_notice_days =
+                        parse_number(&source, &value, 1, 365)? as u32
                 }
                 "partner_applications_per_hour" => {
                     settings.crm.partner.applications_per_hour =

@@ -84,6 +84,10 @@ versioned!(deal_registration, "deal registration", |_model| false);
 versioned!(webhook_endpoint, "webhook endpoint");
 versioned!(invitation, "invitation", |_model| false);
 versioned!(partner_application, "application", |_model| false);
+versioned!(certification, "certification");
+versioned!(contact_certification, "certification record", |_model| {
+    false
+});
 
 /// Selects every column of `E` as `{prefix}{column}`, so that one statement can read rows
 /// of several tables and each model is read back with

@@ -32,6 +32,7 @@ mod m20261209_000001_partner_roles;
 mod m20261209_000002_change_proposals;
 mod m20261209_000003_dealer_registration;
 mod m20261210_000001_onboarding;
+mod m20261211_000001_certifications;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000002_change_proposals::Migration),
             Box::new(m20261209_000003_dealer_registration::Migration),
             Box::new(m20261210_000001_onboarding::Migration),
+            Box::new(m20261211_000001_certifications::Migration),
         ]
     }
 }

@@ -192,10 +192,12 @@ pub enum EventType {
     ChangeProposalApproved,
     /// The brand rejected changes a partner proposed to its own record.
     ChangeProposalRejected,
+    /// A contact's certification runs out within `certification_notice_days`.
+    CertificationExpiring,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 42] = [
+    pub const ALL: [EventType; 43] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -238,6 +240,7 @@ impl EventType {
         EventType::DealerRejected,
         EventType::ChangeProposalApproved,
         EventType::ChangeProposalRejected,
+        EventType::CertificationExpiring,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -284,6 +287,7 @@ impl EventType {
             EventType::DealerRejected => "DEALER_REJECTED",
             EventType::ChangeProposalApproved => "CHANGE_PROPOSAL_APPROVED",
             EventType::ChangeProposalRejected => "CHANGE_PROPOSAL_REJECTED",
+            EventType::CertificationExpiring => "CERTIFICATION_EXPIRING",
         }
     }
 
@@ -333,7 +337,8 @@ impl EventType {
             | E::DealerApproved
             | E::DealerRejected
             | E::ChangeProposalApproved
-            | E::ChangeProposalRejected => Topic::Program,
+            | E::ChangeProposalRejected
+            | E::CertificationExpiring => Topic::Program,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The partner program's periodic work, on one node at a time (the lease `partner-program`):
 //! lead offers that ran out go back to the pool, and the partner that let them run out
-//! hears `LEAD_OFFER_LAPSED`.
+//! hears `LEAD_OFFER_LAPSED`; a partner whose people's certifications are about to run out
+//! hears `CERTIFICATION_EXPIRING`.
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -11,7 +12,9 @@ use crate::settings::CrmSettings;
 
 /// One pass; returns how many changes it made.
 pub async fn sweep(db: &DatabaseConnection, crm: &CrmSettings) -> Result<usize> {
-    crate::growth::leads::lapse_offers(db, crm).await
+    let lapsed = crate::growth::leads::lapse_offers(db, crm).await?;
+    let told = super::certifications::notify_expiring(db, crm).await?;
+    Ok(lapsed + told)
 }
 
 /// Every `interval`, the node that takes the lease sweeps, until `stop` turns true.

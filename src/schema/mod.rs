@@ -51,6 +51,7 @@ pub struct Query(
     AnalyticsQuery,
     WebhookQuery,
     crate::program::graphql::ProgramQuery,
+    crate::program::graphql::CertificationQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -75,6 +76,7 @@ pub struct Mutation(
     DealMutation,
     WebhookMutation,
     crate::program::graphql::ProgramMutation,
+    crate::program::graphql::CertificationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

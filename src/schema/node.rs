@@ -90,6 +90,8 @@ pub enum Node {
     PartnerApplication(crate::program::graphql::PartnerApplication),
     ProgramTerms(crate::program::graphql::ProgramTerms),
     TermsAcceptance(crate::program::graphql::TermsAcceptance),
+    Certification(crate::program::graphql::Certification),
+    ContactCertification(crate::program::graphql::ContactCertification),
 }
 
 impl From<Organization> for Node {
@@ -230,6 +232,24 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .gql()?
                 .remove(&gid.id)
                 .map(|m| Node::TermsAcceptance(crate::program::graphql::TermsAcceptance(m)))
+        }
+        NodeType::Certification => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::certifications::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::Certification(crate::program::graphql::Certification(m)))
+        }
+        NodeType::ContactCertification => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::certifications::records_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::ContactCertification(crate::program::graphql::ContactCertification(m))
+                })
         }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

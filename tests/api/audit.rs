@@ -1228,6 +1228,54 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     )
     .await;
 
+    // Certifications: the catalogue kept, one earned by the walk's contact and revoked.
+    let certification = id_in(
+        &w.run(
+            a,
+            "certificationCreate",
+            "certification { id }",
+            json!({ "code": "WALK-1", "name": "Walk training", "validityMonths": 12 }),
+            &["certification.create"],
+        )
+        .await,
+        "certification",
+    );
+    w.run(
+        a,
+        "certificationUpdate",
+        "certification { id }",
+        json!({ "id": certification, "version": 1, "validityMonths": 18 }),
+        &["certification.update"],
+    )
+    .await;
+    let held = id_in(
+        &w.run(
+            a,
+            "contactCertificationRecord",
+            "contactCertification { id }",
+            json!({ "contactId": contact, "certificationId": certification, "earnedOn": "2026-02-01", "evidence": "LMS-77" }),
+            &["contact_certification.record"],
+        )
+        .await,
+        "contactCertification",
+    );
+    w.run(
+        a,
+        "contactCertificationRevoke",
+        "contactCertification { id }",
+        json!({ "id": held, "version": 1, "reason": "Recorded for the wrong person" }),
+        &["contact_certification.revoke"],
+    )
+    .await;
+    w.run(
+        a,
+        "certificationArchive",
+        "certification { id }",
+        json!({ "id": certification, "version": 2 }),
+        &["certification.archive"],
+    )
+    .await;
+
     // Ends: a token revoked, records archived, a user deactivated.
     w.run(
         a,

@@ -425,6 +425,26 @@ pub async fn world(app: &TestApp) -> World {
                 .to_owned(),
         );
     }
+    let certification = app
+        .mutate(
+            "certificationCreate",
+            "certification { id }",
+            json!({ "code": "CERT-1", "name": "Installer", "validityMonths": 24 }),
+        )
+        .await["certification"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let held = app
+        .mutate(
+            "contactCertificationRecord",
+            "contactCertification { id }",
+            json!({ "contactId": a.4, "certificationId": certification, "earnedOn": "2026-03-01", "evidence": "A-SECRET-EVIDENCE" }),
+        )
+        .await["contactCertification"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let application = app
         .anonymous(
             "mutation($input: PartnerApplyInput!) { partnerApply(input: $input) { reference userErrors { message } } }",
@@ -454,6 +474,7 @@ pub async fn world(app: &TestApp) -> World {
             ("Product", product),
             ("PartnerTier", tiers[0].clone()),
             ("ProgramTerms", terms),
+            ("Certification", certification),
         ],
         a_objects: vec![
             ("ProductSpec", spec),
@@ -492,6 +513,7 @@ pub async fn world(app: &TestApp) -> World {
             ("ChangeProposal", proposal),
             ("Invitation", invitation),
             ("TermsAcceptance", acceptances[0].clone()),
+            ("ContactCertification", held),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -780,6 +802,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
                 | "EdiDocument" | "SurveyResponse" | "Event" | "TermsAcceptance" => continue,
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
+                "ContactCertification" => (
+                    "contactCertificationRevoke",
+                    "ContactCertificationRevokeInput",
+                ),
                 "PartnerApplication" => {
                     ("partnerApplicationReject", "PartnerApplicationRejectInput")
                 }
@@ -811,7 +837,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
-            } else if *ty == "PartnerApplication" {
+            } else if matches!(*ty, "PartnerApplication" | "ContactCertification") {
                 json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {
                 json!({ "id": id, "version": 1, "outcome": "BROKEN" })
@@ -947,6 +973,28 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     "termsAcceptances": { "totalCount": 1, "nodes": [{ "organization": { "code": "DIST-B" } }] } }),
             "{who}: {body}"
         );
+        // Certifications: none of A's people's, asked for by name or not.
+        for filter in [json!({}), json!({ "organizationId": a_dist })] {
+            let body = app
+                .graphql_as(
+                    token,
+                    "query($f: ContactCertificationFilter) { contactCertifications(filter: $f) { totalCount nodes { evidence } } }",
+                    json!({ "f": filter }),
+                )
+                .await;
+            if body.get("errors").is_some() {
+                assert_eq!(
+                    body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                    "{who}: {body}"
+                );
+            } else {
+                assert_eq!(
+                    body["data"]["contactCertifications"],
+                    json!({ "totalCount": 0, "nodes": [] }),
+                    "{who}, {filter}: {body}"
+                );
+            }
+        }
         // Case routing and campaigns are the brand's own.
         for query in [
             "{ caseRoutes { department } }",

@@ -10,6 +10,7 @@ mod bola_types;
 mod browser;
 mod cases;
 mod catalog;
+mod certifications;
 mod cli;
 mod compiled_reads;
 mod database_tls;

@@ -84,6 +84,9 @@ fn read_table() -> Table {
 struct Company {
     trade: Trade,
     invoice: String,
+    /// A certification in the catalogue, and a contact of the distributor who holds it.
+    certification: String,
+    certified: String,
 }
 
 fn is_forbidden(body: &Value) -> bool {
@@ -245,7 +248,40 @@ async fn company(app: &TestApp) -> Company {
         )
         .await;
     assert_eq!(visit["userErrors"], json!([]), "{visit}");
-    Company { trade, invoice }
+    let certification = app
+        .mutate(
+            "certificationCreate",
+            "certification { id }",
+            json!({ "code": "ROLES-1", "name": "Roles training", "validityMonths": 24 }),
+        )
+        .await["certification"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let certified = app
+        .mutate(
+            "contactCreate",
+            "contact { id }",
+            json!({ "organizationId": trade.distributor, "name": "Certified Person" }),
+        )
+        .await["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let held = app
+        .mutate(
+            "contactCertificationRecord",
+            "contactCertification { id }",
+            json!({ "contactId": certified, "certificationId": certification, "earnedOn": "2026-01-05" }),
+        )
+        .await;
+    assert_eq!(held["userErrors"], json!([]), "{held}");
+    Company {
+        trade,
+        invoice,
+        certification,
+        certified,
+    }
 }
 
 /// What `role` (signed in as `token`) gets when it tries `capability`.
@@ -483,6 +519,24 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                 made(&opened, "caseOpen", "case") == Cell::Yes
             })
             .await
+        }
+        "certifications.read" => match count(app, token, "contactCertifications").await {
+            Some(n) if n >= 1 => Cell::Yes,
+            _ => Cell::No,
+        },
+        "certifications.record" => {
+            // A day of its own per role, so that no two probes record the same completion.
+            let days = UserRole::iter().position(|r| r.to_value() == role).unwrap_or(0);
+            let earned = chrono::Utc::now().date_naive() - chrono::Days::new(days as u64 + 1);
+            let body = mutation(
+                app,
+                token,
+                "contactCertificationRecord",
+                "contactCertification { id }",
+                json!({ "contactId": c.certified, "certificationId": c.certification, "earnedOn": earned.to_string() }),
+            )
+            .await;
+            made(&body, "contactCertificationRecord", "contactCertification")
         }
         "relationship" => match count(app, token, "interactions").await {
             Some(n) if n >= 1 => Cell::Yes,

@@ -1,5 +1,12 @@
 //! Onboarding as the API shows it: invitations, applications to join the program, and the
-//! program's terms with their acceptances. Thin: parse, call the service, map.
+//! program's terms with their acceptances; and certifications. Thin: parse, call the
+//! service, map.
+
+mod certifications;
+
+pub use certifications::{
+    Certification, CertificationMutation, CertificationQuery, ContactCertification,
+};
 
 use std::sync::Arc;
 
