@@ -45,6 +45,8 @@ pub enum NodeType {
     TermsAcceptance,
     Certification,
     ContactCertification,
+    TierEvaluation,
+    TierProposal,
 }
 
 impl NodeType {
@@ -88,6 +90,8 @@ impl NodeType {
             NodeType::TermsAcceptance => "TermsAcceptance",
             NodeType::Certification => "Certification",
             NodeType::ContactCertification => "ContactCertification",
+            NodeType::TierEvaluation => "TierEvaluation",
+            NodeType::TierProposal => "TierProposal",
         }
     }
 
@@ -132,6 +136,8 @@ impl NodeType {
             NodeType::TermsAcceptance,
             NodeType::Certification,
             NodeType::ContactCertification,
+            NodeType::TierEvaluation,
+            NodeType::TierProposal,
         ]
         .into_iter()
         .find(|t| t.name() == name)

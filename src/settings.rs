@@ -183,6 +183,9 @@ pub struct PartnerProgramSettings {
     /// Days before a contact's certification runs out that it counts as expiring and its
     /// partner hears `CERTIFICATION_EXPIRING` (`certification_notice_days`).
     pub certification_notice_days: u32,
+    /// Days after which the program's pass applies a proposed tier change staff have not
+    /// decided; 0 leaves every change to staff (`tier_grace_days`).
+    pub tier_grace_days: u32,
 }
 
 impl Default for PartnerProgramSettings {
@@ -194,6 +197,7 @@ impl Default for PartnerProgramSettings {
             invitation_days: 7,
             applications_per_hour: 5,
             certification_notice_days: 30,
+            tier_grace_days: 0,
         }
     }
 }
@@ -497,8 +501,9 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 72] = [
+const KEYS: [&str; 73] = [
     "compiled_reads",
+    "tier_grace_days",
     "invitation_days",
     "certification_notice_days",
     "partner_applications_per_hour",
@@ -783,6 +788,10 @@ impl Settings {
                 "invitation_days" => {
                     settings.crm.partner.invitation_days =
                         parse_number(&source, &value, 1, 90)? as u32
+                }
+                "tier_grace_days" => {
+                    settings.crm.partner.tier_grace_days =
+                        parse_number(&source, &value, 0, 365)? as u32
                 }
                 "certification_notice_days" => {
                     settings.crm.partner.certification_notice_days =

@@ -84,6 +84,7 @@ versioned!(deal_registration, "deal registration", |_model| false);
 versioned!(webhook_endpoint, "webhook endpoint");
 versioned!(invitation, "invitation", |_model| false);
 versioned!(partner_application, "application", |_model| false);
+versioned!(tier_proposal, "tier proposal", |_model| false);
 versioned!(certification, "certification");
 versioned!(contact_certification, "certification record", |_model| {
     false

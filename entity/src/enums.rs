@@ -669,3 +669,87 @@ pub enum ProposalStatus {
     #[sea_orm(string_value = "REJECTED")]
     Rejected,
 }
+
+/// What a tier criterion measures, over figures the graph holds.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum TierMeasure {
+    #[sea_orm(string_value = "PURCHASES")]
+    Purchases,
+    #[sea_orm(string_value = "SELL_THROUGH_UNITS")]
+    SellThroughUnits,
+    #[sea_orm(string_value = "SELL_THROUGH_GROWTH")]
+    SellThroughGrowth,
+    #[sea_orm(string_value = "BRAND_SHARE")]
+    BrandShare,
+    #[sea_orm(string_value = "PRODUCT_LINES")]
+    ProductLines,
+    #[sea_orm(string_value = "CERTIFIED_CONTACTS")]
+    CertifiedContacts,
+    #[sea_orm(string_value = "DEALS_WON")]
+    DealsWon,
+    #[sea_orm(string_value = "ON_TIME_PAYMENT")]
+    OnTimePayment,
+    #[sea_orm(string_value = "OPEN_COMPLAINTS")]
+    OpenComplaints,
+    #[sea_orm(string_value = "SATISFACTION")]
+    Satisfaction,
+    #[sea_orm(string_value = "REPORT_PUNCTUALITY")]
+    ReportPunctuality,
+}
+
+/// How a measured value is held against a criterion's threshold.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TierComparison {
+    #[sea_orm(string_value = "AT_LEAST")]
+    AtLeast,
+    #[sea_orm(string_value = "AT_MOST")]
+    AtMost,
+}
+
+/// Where a proposed tier change stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TierProposalStatus {
+    /// Waiting for staff, or for its grace period to pass.
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    /// Staff approved it: the partner moved.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Applied by the program's pass after the grace period.
+    #[sea_orm(string_value = "APPLIED")]
+    Applied,
+    /// Staff rejected it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// A later evaluation qualified the partner differently, or its tier changed otherwise.
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}

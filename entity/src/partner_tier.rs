@@ -21,6 +21,11 @@ pub struct Model {
     pub reports_inventory: bool,
     pub reports_sell_through: bool,
     pub settlement_cadence: SettlementCadence,
+    /// How much weight the tier's partners carry when leads are shared out: 0 to 100.
+    pub lead_routing_weight: i32,
+    /// Days an approved deal registration protects the tier's partners; null for the
+    /// `deal_protection_days` setting.
+    pub deal_protection_days: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -33,6 +33,7 @@ mod m20261209_000002_change_proposals;
 mod m20261209_000003_dealer_registration;
 mod m20261210_000001_onboarding;
 mod m20261211_000001_certifications;
+mod m20261212_000001_tier_qualification;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000003_dealer_registration::Migration),
             Box::new(m20261210_000001_onboarding::Migration),
             Box::new(m20261211_000001_certifications::Migration),
+            Box::new(m20261212_000001_tier_qualification::Migration),
         ]
     }
 }

@@ -98,6 +98,8 @@ pub struct NewTier {
     pub reports_inventory: bool,
     pub reports_sell_through: bool,
     pub settlement_cadence: SettlementCadence,
+    pub lead_routing_weight: i32,
+    pub deal_protection_days: Option<i32>,
 }
 
 /// Changes to a tier; what is not named stays.
@@ -113,6 +115,8 @@ pub struct TierChanges {
     pub reports_inventory: Option<bool>,
     pub reports_sell_through: Option<bool>,
     pub settlement_cadence: Option<SettlementCadence>,
+    pub lead_routing_weight: Option<i32>,
+    pub deal_protection_days: Patch<i32>,
 }
 
 /// Product lists can be filtered by these.

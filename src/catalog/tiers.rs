@@ -17,6 +17,8 @@ use super::model::{NewTier, TierChanges};
 use crate::access::Principal;
 use crate::audit;
 use crate::error::{Error, ErrorCode, Result};
+use crate::events;
+use crate::ids::NodeType;
 use crate::pagination::{Page, PageRequest, SortKey};
 use crate::store::{self, now, save_versioned};
 
@@ -172,6 +174,8 @@ pub async fn create(
         reports_inventory: Set(new.reports_inventory),
         reports_sell_through: Set(new.reports_sell_through),
         settlement_cadence: Set(new.settlement_cadence),
+        lead_routing_weight: Set(new.lead_routing_weight),
+        deal_protection_days: Set(new.deal_protection_days),
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
@@ -236,6 +240,12 @@ pub async fn update(
     if let Some(v) = changes.settlement_cadence {
         row.settlement_cadence = Set(v);
     }
+    if let Some(v) = changes.lead_routing_weight {
+        row.lead_routing_weight = Set(v);
+    }
+    row.deal_protection_days = Set(changes
+        .deal_protection_days
+        .apply(current.deal_protection_days));
     let saved = save_versioned::<Entity>(db, row, id, version).await?;
     if let Some(lines) = &changes.required_product_lines {
         replace_product_lines(db, id, lines).await?;
@@ -312,15 +322,16 @@ pub async fn assign(
             ),
         ));
     }
-    if let Some(tier) = tier_id {
-        Entity::find_by_id(tier).one(db).await?.ok_or_else(|| {
+    let to = match tier_id {
+        Some(tier) => Some(Entity::find_by_id(tier).one(db).await?.ok_or_else(|| {
             Error::user(
                 &["input", "tierId"],
                 ErrorCode::NotFound,
                 "no partner tier has this id",
             )
-        })?;
-    }
+        })?),
+        None => None,
+    };
     let open = tier_membership::Entity::find()
         .filter(tier_membership::Column::OrganizationId.eq(organization_id))
         .filter(tier_membership::Column::EndedAt.is_null())
@@ -334,6 +345,7 @@ pub async fn assign(
         ));
     }
     let at = now();
+    let reason = note.clone();
     if let Some(open) = &open {
         let mut row: tier_membership::ActiveModel = open.clone().into();
         row.ended_at = Set(Some(at));
@@ -367,7 +379,59 @@ pub async fn assign(
         created.as_ref(),
     )
     .await?;
+    let from = match &open {
+        Some(m) => Entity::find_by_id(m.tier_id).one(db).await?,
+        None => None,
+    };
+    let tier_json = |t: &Option<partner_tier::Model>| {
+        t.as_ref().map(|t| {
+            serde_json::json!({
+                "id": events::gid(NodeType::PartnerTier, t.id),
+                "code": t.code,
+                "name": t.name,
+                "rank": t.rank,
+            })
+        })
+    };
+    events::emit(
+        db,
+        events::NewEvent {
+            event_type: events::EventType::TierChanged,
+            subject_id: organization_id,
+            order_id: None,
+            audience: vec![organization_id],
+            data: serde_json::json!({
+                "organization": {
+                    "id": events::gid(NodeType::Organization, organization_id),
+                    "code": org.code,
+                },
+                "from": tier_json(&from),
+                "to": tier_json(&to),
+                "reason": reason,
+            }),
+        },
+    )
+    .await?;
     Ok(saved)
+}
+
+/// The deal-protection days of `organization`'s tier, where its tier sets them.
+pub async fn deal_protection_days(
+    db: &impl ConnectionTrait,
+    organization: Uuid,
+) -> Result<Option<i32>> {
+    let open = tier_membership::Entity::find()
+        .filter(tier_membership::Column::OrganizationId.eq(organization))
+        .filter(tier_membership::Column::EndedAt.is_null())
+        .one(db)
+        .await?;
+    let Some(open) = open else {
+        return Ok(None);
+    };
+    Ok(Entity::find_by_id(open.tier_id)
+        .one(db)
+        .await?
+        .and_then(|t| t.deal_protection_days))
 }
 
 /// `for_change` names `input.id`; inputs that name the organization otherwise get their own

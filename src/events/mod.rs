@@ -194,10 +194,14 @@ pub enum EventType {
     ChangeProposalRejected,
     /// A contact's certification runs out within `certification_notice_days`.
     CertificationExpiring,
+    /// An evaluation found the partner qualifies for another tier, and proposed the move.
+    TierChangeProposed,
+    /// A partner moved to another tier (or out of the program), with the reason.
+    TierChanged,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 43] = [
+    pub const ALL: [EventType; 45] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -241,6 +245,8 @@ impl EventType {
         EventType::ChangeProposalApproved,
         EventType::ChangeProposalRejected,
         EventType::CertificationExpiring,
+        EventType::TierChangeProposed,
+        EventType::TierChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -288,6 +294,8 @@ impl EventType {
             EventType::ChangeProposalApproved => "CHANGE_PROPOSAL_APPROVED",
             EventType::ChangeProposalRejected => "CHANGE_PROPOSAL_REJECTED",
             EventType::CertificationExpiring => "CERTIFICATION_EXPIRING",
+            EventType::TierChangeProposed => "TIER_CHANGE_PROPOSED",
+            EventType::TierChanged => "TIER_CHANGED",
         }
     }
 
@@ -338,7 +346,9 @@ impl EventType {
             | E::DealerRejected
             | E::ChangeProposalApproved
             | E::ChangeProposalRejected
-            | E::CertificationExpiring => Topic::Program,
+            | E::CertificationExpiring
+            | E::TierChangeProposed
+            | E::TierChanged => Topic::Program,
         }
     }
 }

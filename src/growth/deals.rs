@@ -420,6 +420,10 @@ pub async fn approve(
         }
     };
     let currency = crate::money::Currency::parse(&["input", "id"], &current.currency)?;
+    // The partner's tier may protect its deals longer, or shorter, than the setting.
+    let protection_days = crate::catalog::tiers::deal_protection_days(db, current.partner_id)
+        .await?
+        .map_or(crm.deal_protection_days, |d| d.max(0) as u32);
     let opportunity = super::opportunities::insert(
         db,
         principal,
@@ -435,7 +439,7 @@ pub async fn approve(
             expected_close_on: current.expected_close_on.unwrap_or_else(|| {
                 let today = crm.today();
                 today
-                    .checked_add_days(chrono::Days::new(crm.deal_protection_days.into()))
+                    .checked_add_days(chrono::Days::new(protection_days.into()))
                     .unwrap_or(today)
             }),
             campaign_id: None,
@@ -450,9 +454,7 @@ pub async fn approve(
     row.customer_id = Set(Some(customer_id));
     row.decided_by = Set(principal.user_id());
     row.decided_at = Set(Some(at));
-    row.protected_until = Set(Some(
-        at + Duration::days(i64::from(crm.deal_protection_days)),
-    ));
+    row.protected_until = Set(Some(at + Duration::days(i64::from(protection_days))));
     row.opportunity_id = Set(Some(opportunity.id));
     let saved = crate::changes::save::<Entity>(
         db,

@@ -318,8 +318,54 @@ async fn route(
             assignee_id: Some(user),
             ..
         }) => (LeadStatus::Assigned, Some(user), None, None),
-        _ => (LeadStatus::New, None, None, None),
+        Some(_) => (LeadStatus::New, None, None, None),
+        None => match territory {
+            Some(t) => match weighted_partner(db, t).await? {
+                Some(partner) => (LeadStatus::Offered, None, Some(partner), Some(now())),
+                None => (LeadStatus::New, None, None, None),
+            },
+            None => (LeadStatus::New, None, None, None),
+        },
     })
+}
+
+/// Where a territory has no route: the active partner of that territory whose share of
+/// the leads offered so far lies furthest below its tier's lead-routing weight, so that
+/// leads are shared out in proportion to the weights. A weight of 0 takes none; a partner
+/// without a tier takes none.
+async fn weighted_partner(db: &impl ConnectionTrait, territory: &str) -> Result<Option<Uuid>> {
+    use crate::analytics::sql::{self, Sql};
+    let mut q = Sql::new(db.get_database_backend());
+    q.push(
+        "SELECT o.id AS id, t.lead_routing_weight AS weight, \
+         (SELECT COUNT(*) FROM leads l WHERE l.partner_id = o.id) AS offered \
+         FROM organizations o JOIN tier_memberships m ON m.organization_id = o.id AND m.ended_at IS NULL \
+         JOIN partner_tiers t ON t.id = m.tier_id WHERE o.territory = ",
+    )
+    .bind(territory)
+    .push(
+        " AND o.status = 'ACTIVE' AND o.archived_at IS NULL \
+         AND o.kind IN ('DISTRIBUTOR', 'INTERMEDIATE_CUSTOMER') AND t.lead_routing_weight > 0",
+    );
+    let mut best: Option<(Uuid, i64, i64)> = None;
+    for row in db.query_all_raw(q.build()).await? {
+        let id: Uuid = row.try_get("", "id")?;
+        let weight = i64::from(row.try_get::<i32>("", "weight")?);
+        let offered = sql::count(&row, "offered")?;
+        // offered / weight, compared without division; ties go to the heavier, then the
+        // older id.
+        let better = match best {
+            None => true,
+            Some((best_id, w, n)) => {
+                let (mine, theirs) = (offered * w, n * weight);
+                mine < theirs || (mine == theirs && (weight, best_id) > (w, id))
+            }
+        };
+        if better {
+            best = Some((id, weight, offered));
+        }
+    }
+    Ok(best.map(|(id, _, _)| id))
 }
 
 /// Enters a lead. The brand's leads are routed by territory; a partner's own leads stay with

@@ -3,7 +3,7 @@
 //! `validity_months` after it was earned; the program's pass tells the partner
 //! (`CERTIFICATION_EXPIRING`) `certification_notice_days` before.
 
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate};
 use entity::certification::{self, Column, Entity};
 use entity::contact_certification::{self as record, Entity as Records};
 use entity::enums::OrganizationKind;
@@ -33,9 +33,7 @@ pub const EVIDENCE_MAX: usize = 500;
 
 /// Today in the brand's business time zone: the day expiry is counted from.
 pub fn today(crm: &CrmSettings) -> NaiveDate {
-    Utc::now()
-        .with_timezone(&crm.business_time_zone)
-        .date_naive()
+    crm.today()
 }
 
 /// The day a certification earned on `earned_on` and valid for `months` runs out: it is

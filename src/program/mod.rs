@@ -6,5 +6,6 @@ pub mod applications;
 pub mod certifications;
 pub mod graphql;
 pub mod invitations;
+pub mod qualification;
 pub mod sweep;
 pub mod terms;

@@ -14,7 +14,8 @@ use crate::settings::CrmSettings;
 pub async fn sweep(db: &DatabaseConnection, crm: &CrmSettings) -> Result<usize> {
     let lapsed = crate::growth::leads::lapse_offers(db, crm).await?;
     let told = super::certifications::notify_expiring(db, crm).await?;
-    Ok(lapsed + told)
+    let tiers = super::qualification::sweep(db, crm).await?;
+    Ok(lapsed + told + tiers)
 }
 
 /// Every `interval`, the node that takes the lease sweeps, until `stop` turns true.

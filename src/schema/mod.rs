@@ -52,6 +52,7 @@ pub struct Query(
     WebhookQuery,
     crate::program::graphql::ProgramQuery,
     crate::program::graphql::CertificationQuery,
+    crate::program::graphql::QualificationQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -77,6 +78,7 @@ pub struct Mutation(
     WebhookMutation,
     crate::program::graphql::ProgramMutation,
     crate::program::graphql::CertificationMutation,
+    crate::program::graphql::QualificationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

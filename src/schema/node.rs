@@ -92,6 +92,8 @@ pub enum Node {
     TermsAcceptance(crate::program::graphql::TermsAcceptance),
     Certification(crate::program::graphql::Certification),
     ContactCertification(crate::program::graphql::ContactCertification),
+    TierEvaluation(crate::program::graphql::TierEvaluation),
+    TierProposal(crate::program::graphql::TierProposal),
 }
 
 impl From<Organization> for Node {
@@ -250,6 +252,22 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .map(|m| {
                     Node::ContactCertification(crate::program::graphql::ContactCertification(m))
                 })
+        }
+        NodeType::TierEvaluation => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::qualification::evaluations_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::TierEvaluation(crate::program::graphql::TierEvaluation(m)))
+        }
+        NodeType::TierProposal => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::program::qualification::proposals_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::TierProposal(crate::program::graphql::TierProposal(m)))
         }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

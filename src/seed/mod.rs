@@ -22,6 +22,7 @@ use crate::error::Result;
 use crate::store::now;
 
 mod copy;
+mod program;
 mod relationship;
 mod scale;
 mod trade;
@@ -539,6 +540,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     report.relationship = relationship::demo(&txn, &mut b.rng, &distributors, &customers).await?;
     let secret = accounts(&txn, distributors[0].0, "DIST-001 ERP (demo)").await?;
     report.api_token = Some(secret);
+    program::demo(&txn, &distributors, DEMO_PARTNER_EMAIL).await?;
     txn.commit().await?;
     Ok(report)
 }

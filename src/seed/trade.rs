@@ -226,6 +226,8 @@ pub async fn demo(
                 reports_inventory: rank > 1,
                 reports_sell_through: rank > 2,
                 settlement_cadence: SettlementCadence::Monthly,
+                lead_routing_weight: rank,
+                deal_protection_days: (rank > 2).then_some(120),
             },
         )
         .await?;

@@ -113,6 +113,16 @@ async fn only_admins_read_the_trail() {
 }
 
 /// Walks every mutation of the schema and checks the audit records each leaves.
+/// The one tier change waiting for staff.
+async fn open_tier_proposal(app: &crate::helpers::TestApp) -> Value {
+    app.graphql(
+        "{ tierProposals(filter: { status: PROPOSED }) { nodes { id version } } }",
+        json!({}),
+    )
+    .await["data"]["tierProposals"]["nodes"][0]
+        .clone()
+}
+
 struct Walk<'a> {
     app: &'a crate::helpers::TestApp,
     /// Mutation input types, from introspection.
@@ -1273,6 +1283,63 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         "certification { id }",
         json!({ "id": certification, "version": 2 }),
         &["certification.archive"],
+    )
+    .await;
+
+    // Tiers that qualify themselves: the distributor qualifies for WALK-UP and is moved
+    // there; then WALK-UP asks the impossible, and the move back down is rejected.
+    let up = id_in(
+        &w.run(a, "partnerTierCreate", "partnerTier { id }", json!({ "code": "WALK-UP", "name": "Walk up", "rank": 50, "priceListId": list, "paymentTermsDays": 30 }), &["partner_tier.create"]).await,
+        "partnerTier",
+    );
+    w.run(
+        a,
+        "partnerTierCriteriaSet",
+        "version",
+        json!({ "tierId": up, "version": 1, "criteria": [{ "measure": "OPEN_COMPLAINTS", "comparison": "AT_MOST", "threshold": "1000" }] }),
+        &["partner_tier.criteria_set"],
+    )
+    .await;
+    w.run(
+        a,
+        "tierEvaluate",
+        "tierEvaluation { id }",
+        json!({ "organizationId": dist }),
+        &["tier_evaluation.record", "tier_proposal.create"],
+    )
+    .await;
+    let up_proposal = open_tier_proposal(w.app).await;
+    w.run(
+        a,
+        "tierProposalApprove",
+        "tierProposal { id }",
+        json!({ "id": up_proposal["id"], "version": up_proposal["version"] }),
+        &["partner_tier.assign", "tier_proposal.approve"],
+    )
+    .await;
+    w.run(
+        a,
+        "partnerTierCriteriaSet",
+        "version",
+        json!({ "tierId": up, "version": 2, "criteria": [{ "measure": "PURCHASES", "comparison": "AT_LEAST", "threshold": "1000000000" }] }),
+        &["partner_tier.criteria_set"],
+    )
+    .await;
+    w.run(
+        a,
+        "tierEvaluate",
+        "tierEvaluation { id }",
+        json!({ "organizationId": dist }),
+        &["tier_evaluation.record", "tier_proposal.create"],
+    )
+    .await;
+    let down_proposal = open_tier_proposal(w.app).await;
+    w.run(
+        a,
+        "tierProposalReject",
+        "tierProposal { id }",
+        json!({ "id": down_proposal["id"], "version": down_proposal["version"], "reason": "Stays up this quarter" }),
+        &["tier_proposal.reject"],
     )
     .await;
 

@@ -445,6 +445,39 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A qualifies for a tier above its own: an evaluation and a proposal of A's.
+    let upper = app
+        .mutate(
+            "partnerTierCreate",
+            "partnerTier { id }",
+            json!({ "code": "UPPER", "name": "Upper", "rank": 99, "priceListId": lists[0], "paymentTermsDays": 30 }),
+        )
+        .await["partnerTier"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.mutate(
+        "partnerTierCriteriaSet",
+        "version",
+        json!({ "tierId": upper, "version": 1, "criteria": [{ "measure": "OPEN_COMPLAINTS", "comparison": "AT_MOST", "threshold": "1000" }] }),
+    )
+    .await;
+    let evaluation = app
+        .mutate(
+            "tierEvaluate",
+            "tierEvaluation { id }",
+            json!({ "organizationId": a.0 }),
+        )
+        .await["tierEvaluation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tier_proposal = app
+        .graphql("{ tierProposals { nodes { id } } }", json!({}))
+        .await["data"]["tierProposals"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let application = app
         .anonymous(
             "mutation($input: PartnerApplyInput!) { partnerApply(input: $input) { reference userErrors { message } } }",
@@ -514,6 +547,8 @@ pub async fn world(app: &TestApp) -> World {
             ("Invitation", invitation),
             ("TermsAcceptance", acceptances[0].clone()),
             ("ContactCertification", held),
+            ("TierEvaluation", evaluation),
+            ("TierProposal", tier_proposal),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -800,7 +835,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             let (mutation, input_type) = match *ty {
                 // No mutation takes a membership: tiers are assigned to organizations.
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
-                | "EdiDocument" | "SurveyResponse" | "Event" | "TermsAcceptance" => continue,
+                | "EdiDocument" | "SurveyResponse" | "Event" | "TermsAcceptance"
+                | "TierEvaluation" => continue,
+                "TierProposal" => ("tierProposalReject", "TierProposalRejectInput"),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -837,7 +874,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
-            } else if matches!(*ty, "PartnerApplication" | "ContactCertification") {
+            } else if matches!(
+                *ty,
+                "PartnerApplication" | "ContactCertification" | "TierProposal"
+            ) {
                 json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {
                 json!({ "id": id, "version": 1, "outcome": "BROKEN" })
@@ -973,6 +1013,26 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     "termsAcceptances": { "totalCount": 1, "nodes": [{ "organization": { "code": "DIST-B" } }] } }),
             "{who}: {body}"
         );
+        // Tiers: none of A's evaluations or proposals, asked for by name or not.
+        let body = app
+            .graphql_as(
+                token,
+                "query($a: ID!) { tierEvaluation(organizationId: $a) { id } tierEvaluations { totalCount } tierProposals { totalCount } named: tierProposals(filter: { organizationId: $a }) { totalCount } }",
+                json!({ "a": a_dist }),
+            )
+            .await;
+        if body.get("errors").is_some() {
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{who}: {body}"
+            );
+        } else {
+            assert_eq!(
+                body["data"],
+                json!({ "tierEvaluation": null, "tierEvaluations": { "totalCount": 0 }, "tierProposals": { "totalCount": 0 }, "named": { "totalCount": 0 } }),
+                "{who}: {body}"
+            );
+        }
         // Certifications: none of A's people's, asked for by name or not.
         for filter in [json!({}), json!({ "organizationId": a_dist })] {
             let body = app

@@ -119,6 +119,8 @@ const CLASSES: &[(&str, Class)] = &[
     ),
     ("DealRegistrationLine", Class::Inside(&["DealRegistration"])),
     ("ProposedChange", Class::Inside(&["ChangeProposal"])),
+    ("MeasuredCriterion", Class::Inside(&["TierEvaluation"])),
+    ("TierCriterion", Class::Inside(&["PartnerTier"])),
     ("DistributorScorecard", Class::Inside(&["Distributor"])),
     ("InventoryReportLine", Class::Inside(&["InventoryReport"])),
     ("InvoiceLine", Class::Inside(&["Invoice"])),

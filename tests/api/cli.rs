@@ -89,6 +89,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261209_000003_dealer_registration",
         "m20261210_000001_onboarding",
         "m20261211_000001_certifications",
+        "m20261212_000001_tier_qualification",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -34,6 +34,7 @@ mod orders;
 mod own_postgres;
 mod postgres_restart;
 mod program_events;
+mod qualification;
 mod relationship;
 mod replica;
 mod reports;

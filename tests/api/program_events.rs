@@ -74,11 +74,12 @@ async fn a_partner_hears_the_brands_decisions_and_its_lapsed_offers_and_no_one_e
             json!({}),
         )
         .await;
+    // A listens to the decisions (its tier's assignment in `trade` is an event too).
     let mut a_socket = Socket::signed_in(&app.address, &a_admin).await;
     a_socket
         .subscribe(
             "program",
-            "subscription { programEvents { __typename type data } }",
+            "subscription { programEvents(types: [DEALER_APPROVED, DEALER_REJECTED, CHANGE_PROPOSAL_APPROVED, CHANGE_PROPOSAL_REJECTED]) { __typename type data } }",
             json!({}),
         )
         .await;

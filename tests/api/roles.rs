@@ -276,6 +276,27 @@ async fn company(app: &TestApp) -> Company {
         )
         .await;
     assert_eq!(held["userErrors"], json!([]), "{held}");
+    // A tier the distributor qualifies for: its evaluation proposes the move.
+    let list = app
+        .graphql("{ priceLists { nodes { id } } }", json!({}))
+        .await["data"]["priceLists"]["nodes"][0]["id"]
+        .clone();
+    let up = app
+        .mutate(
+            "partnerTierCreate",
+            "partnerTier { id }",
+            json!({ "code": "ROLES-UP", "name": "Roles up", "rank": 10, "priceListId": list, "paymentTermsDays": 30 }),
+        )
+        .await["partnerTier"]["id"]
+        .clone();
+    let set = app
+        .mutate(
+            "partnerTierCriteriaSet",
+            "version",
+            json!({ "tierId": up, "version": 1, "criteria": [{ "measure": "OPEN_COMPLAINTS", "comparison": "AT_MOST", "threshold": "1000" }] }),
+        )
+        .await;
+    assert_eq!(set["userErrors"], json!([]), "{set}");
     Company {
         trade,
         invoice,
@@ -537,6 +558,45 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
             )
             .await;
             made(&body, "contactCertificationRecord", "contactCertification")
+        }
+        "tiers.read" => {
+            let evaluated = app
+                .mutate(
+                    "tierEvaluate",
+                    "tierEvaluation { id }",
+                    json!({ "organizationId": dist }),
+                )
+                .await;
+            assert_eq!(evaluated["userErrors"], json!([]), "{evaluated}");
+            match count(app, token, "tierEvaluations").await {
+                Some(n) if n >= 1 => Cell::Yes,
+                _ => Cell::No,
+            }
+        }
+        "tiers.decide" => {
+            // The staff's evaluation proposes the move again, or keeps the open proposal.
+            app.mutate(
+                "tierEvaluate",
+                "tierEvaluation { id }",
+                json!({ "organizationId": dist }),
+            )
+            .await;
+            let open = app
+                .graphql(
+                    "{ tierProposals(filter: { status: PROPOSED }) { nodes { id version } } }",
+                    json!({}),
+                )
+                .await["data"]["tierProposals"]["nodes"][0]
+                .clone();
+            let body = mutation(
+                app,
+                token,
+                "tierProposalReject",
+                "tierProposal { id }",
+                json!({ "id": open["id"], "version": open["version"], "reason": format!("Not now, says {tag}") }),
+            )
+            .await;
+            made(&body, "tierProposalReject", "tierProposal")
         }
         "relationship" => match count(app, token, "interactions").await {
             Some(n) if n >= 1 => Cell::Yes,

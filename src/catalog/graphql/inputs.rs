@@ -503,6 +503,13 @@ pub struct PartnerTierCreateInput {
     /// How often the partner settles its account. Default MONTHLY.
     #[graphql(default_with = "SettlementCadence::Monthly")]
     pub settlement_cadence: SettlementCadence,
+    /// How much weight the tier's partners carry when leads are shared out: 0 to 100.
+    /// Default 1.
+    #[graphql(default = 1)]
+    pub lead_routing_weight: i32,
+    /// Days an approved deal registration protects the tier's partners: 0 to 3650. Omit
+    /// for the `deal_protection_days` setting.
+    pub deal_protection_days: Option<i32>,
 }
 
 impl PartnerTierCreateInput {
@@ -519,8 +526,32 @@ impl PartnerTierCreateInput {
             reports_inventory: self.reports_inventory_monthly,
             reports_sell_through: self.reports_sell_through_monthly,
             settlement_cadence: self.settlement_cadence.into(),
+            lead_routing_weight: weight(self.lead_routing_weight)?,
+            deal_protection_days: self.deal_protection_days.map(protection).transpose()?,
         })
     }
+}
+
+fn weight(value: i32) -> Result<i32> {
+    if !(0..=100).contains(&value) {
+        return Err(Error::user(
+            &["input", "leadRoutingWeight"],
+            ErrorCode::OutOfRange,
+            format!("leadRoutingWeight must be from 0 to 100; it was {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+fn protection(value: i32) -> Result<i32> {
+    if !(0..=3650).contains(&value) {
+        return Err(Error::user(
+            &["input", "dealProtectionDays"],
+            ErrorCode::OutOfRange,
+            format!("dealProtectionDays must be from 0 to 3650; it was {value}"),
+        ));
+    }
+    Ok(value)
 }
 
 /// Changes to a tier; fields left out stay as they are.
@@ -550,6 +581,10 @@ pub struct PartnerTierUpdateInput {
     pub reports_sell_through_monthly: Option<bool>,
     /// A new settlement cadence.
     pub settlement_cadence: Option<SettlementCadence>,
+    /// A new lead-routing weight: 0 to 100.
+    pub lead_routing_weight: Option<i32>,
+    /// New deal-protection days: 0 to 3650; null returns to the setting.
+    pub deal_protection_days: MaybeUndefined<i32>,
 }
 
 impl PartnerTierUpdateInput {
@@ -587,6 +622,12 @@ impl PartnerTierUpdateInput {
                 reports_inventory: self.reports_inventory_monthly,
                 reports_sell_through: self.reports_sell_through_monthly,
                 settlement_cadence: self.settlement_cadence.map(Into::into),
+                lead_routing_weight: self.lead_routing_weight.map(weight).transpose()?,
+                deal_protection_days: match self.deal_protection_days {
+                    MaybeUndefined::Undefined => Patch::Keep,
+                    MaybeUndefined::Null => Patch::Clear,
+                    MaybeUndefined::Value(v) => Patch::Set(protection(v)?),
+                },
             },
         ))
     }

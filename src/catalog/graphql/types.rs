@@ -394,6 +394,32 @@ impl PartnerTier {
     async fn financing_days(&self) -> i32 {
         self.0.financing_days
     }
+    /// How much weight the tier's partners carry when leads are shared out (0 to 100): a
+    /// territory without a lead route offers its leads to the active partners of that
+    /// territory in proportion to their weights; 0 takes none.
+    async fn lead_routing_weight(&self) -> i32 {
+        self.0.lead_routing_weight
+    }
+    /// Days an approved deal registration protects the tier's partners; null where the
+    /// `deal_protection_days` setting applies.
+    async fn deal_protection_days(&self) -> Option<i32> {
+        self.0.deal_protection_days
+    }
+    /// What a partner must meet, every one, to qualify for the tier by itself; empty where
+    /// the brand gives the tier by hand.
+    async fn criteria(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::program::graphql::TierCriterion>> {
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let criteria = crate::program::qualification::criteria_of(db, &[self.0.id])
+            .await
+            .map_err(|e| e.into_graphql())?;
+        Ok(criteria
+            .get(&self.0.id)
+            .map(|c| c.iter().map(Into::into).collect())
+            .unwrap_or_default())
+    }
     /// What the tier asks of its partners.
     async fn obligations(&self, ctx: &Context<'_>) -> async_graphql::Result<TierObligations> {
         let lines = load_one(ctx, ProductLinesOf(self.0.id))

@@ -3,9 +3,13 @@
 //! service, map.
 
 mod certifications;
+mod qualification;
 
 pub use certifications::{
     Certification, CertificationMutation, CertificationQuery, ContactCertification,
+};
+pub use qualification::{
+    QualificationMutation, QualificationQuery, TierCriterion, TierEvaluation, TierProposal,
 };
 
 use std::sync::Arc;

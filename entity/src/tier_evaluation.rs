@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+/// What a partner measured against every tier's criteria on a day, and the tier it
+/// qualified for. At most one per partner and day.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "tier_evaluations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub as_of: Date,
+    /// The tier it was in.
+    pub tier_id: Option<Uuid>,
+    /// The tier its figures qualify it for; null where they qualify it for none.
+    pub qualified_tier_id: Option<Uuid>,
+    /// Each criterion with the value measured, as JSON.
+    #[sea_orm(column_type = "Text")]
+    pub measured: String,
+    pub evaluated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
