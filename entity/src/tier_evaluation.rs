@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// What a partner measured against every tier's criteria on a day, and the tier it
-/// qualified for. At most one per partner and day.
+/// qualified for. Never changed: each evaluation is kept as it was made.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "tier_evaluations")]
 pub struct Model {

@@ -149,18 +149,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                index(
-                    "ux_tier_evaluations_day",
-                    TierEvaluations::Table,
-                    vec![
-                        TierEvaluations::OrganizationId.into_iden(),
-                        TierEvaluations::AsOf.into_iden(),
-                    ],
-                )
-                .unique()
-                .take(),
-            )
+            .create_index(index(
+                "ix_tier_evaluations_organization",
+                TierEvaluations::Table,
+                vec![
+                    TierEvaluations::OrganizationId.into_iden(),
+                    TierEvaluations::AsOf.into_iden(),
+                ],
+            ))
             .await?;
         manager
             .create_table(

@@ -299,6 +299,18 @@ impl EventType {
         }
     }
 
+    /// Events only the brand's staff and endpoints receive: an invitation carries its
+    /// token, and an application concerns a company that is no partner yet.
+    pub fn brand_only(self) -> bool {
+        matches!(
+            self,
+            EventType::UserInvited
+                | EventType::PartnerApplicationReceived
+                | EventType::PartnerApplicationApproved
+                | EventType::PartnerApplicationRejected
+        )
+    }
+
     pub fn parse(raw: &str) -> Option<EventType> {
         EventType::ALL.into_iter().find(|t| t.as_str() == raw)
     }

@@ -180,12 +180,26 @@ fn check_url(raw: &str, production: bool) -> Result<String> {
     Ok(url.to_string())
 }
 
-fn check_types(types: &[EventType]) -> Result<String> {
+/// The event types an endpoint listens to; a partner's endpoint may not name the brand's
+/// own (`organization` is the endpoint's).
+fn check_types(types: &[EventType], organization: Option<Uuid>) -> Result<String> {
     if types.is_empty() {
         return Err(Error::user(
             &["input", "eventTypes"],
             ErrorCode::Required,
             "an endpoint needs at least one event type",
+        ));
+    }
+    if organization.is_some()
+        && let Some(own) = types.iter().find(|t| t.brand_only())
+    {
+        return Err(Error::user(
+            &["input", "eventTypes"],
+            ErrorCode::NotAllowed,
+            format!(
+                "{} is the brand's own; a partner's endpoint never receives it",
+                own.as_str()
+            ),
         ));
     }
     let mut names: Vec<&str> = types.iter().map(|t| t.as_str()).collect();
@@ -235,7 +249,7 @@ pub async fn create(
         }
     }
     let url = check_url(&new.url, settings.production)?;
-    let event_types = check_types(&new.event_types)?;
+    let event_types = check_types(&new.event_types, new.organization_id)?;
     let description = check_description(new.description)?;
     let secret = crate::auth::secrets::generate(SECRET_PREFIX);
     let at = now();
@@ -322,7 +336,7 @@ pub async fn update(
         row.description = Set(check_description(description)?);
     }
     if let Some(types) = changes.event_types {
-        row.event_types = Set(check_types(&types)?);
+        row.event_types = Set(check_types(&types, current.organization_id)?);
     }
     if let Some(active) = changes.active {
         row.active = Set(active);

@@ -191,6 +191,16 @@ pub async fn register(
         ));
     };
     crate::program::terms::ensure_accepted(db, principal).await?;
+    let own = entity::organization::Entity::find_by_id(partner)
+        .one(db)
+        .await?;
+    if own.is_some_and(|o| o.status == entity::enums::OrganizationStatus::Pending) {
+        return Err(Error::user(
+            &["input"],
+            ErrorCode::NotAllowed,
+            "your company waits for the brand's approval; it registers deals once approved",
+        ));
+    }
     let (customer_id, name, tax_id) = match new.customer {
         DealCustomer::Existing(id) => {
             let org = live_organization(db, principal, id, "customerId").await?;

@@ -500,7 +500,7 @@ pub async fn records_by_ids(
 /// told: each gets `CERTIFICATION_EXPIRING`, once. A record the contact has already renewed
 /// (a later record of the same certification that runs out later) is passed over. Returns
 /// how many were told.
-pub async fn notify_expiring(db: &impl ConnectionTrait, crm: &CrmSettings) -> Result<usize> {
+pub async fn notify_expiring(db: &sea_orm::DatabaseConnection, crm: &CrmSettings) -> Result<usize> {
     use record::Column as R;
     let today = today(crm);
     let renewal = Alias::new("renewal");
@@ -531,20 +531,24 @@ pub async fn notify_expiring(db: &impl ConnectionTrait, crm: &CrmSettings) -> Re
     let mut told = 0;
     for held in due {
         let at = now();
-        // Only the node whose update finds the notice unsent tells the partner.
+        // The notice and its event commit together; only the node whose update finds the
+        // notice unsent tells the partner.
+        let txn = crate::db::begin_write(db).await?;
         let claimed = Records::update_many()
             .col_expr(R::NoticeSentAt, Expr::val(at))
             .filter(R::Id.eq(held.id))
             .filter(R::NoticeSentAt.is_null())
-            .exec(db)
+            .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
             continue;
         }
-        let holder = contact::Entity::find_by_id(held.contact_id).one(db).await?;
-        let course = Entity::find_by_id(held.certification_id).one(db).await?;
+        let holder = contact::Entity::find_by_id(held.contact_id)
+            .one(&txn)
+            .await?;
+        let course = Entity::find_by_id(held.certification_id).one(&txn).await?;
         events::emit(
-            db,
+            &txn,
             NewEvent {
                 event_type: EventType::CertificationExpiring,
                 subject_id: held.id,
@@ -571,6 +575,7 @@ pub async fn notify_expiring(db: &impl ConnectionTrait, crm: &CrmSettings) -> Re
             },
         )
         .await?;
+        crate::db::commit(txn).await?;
         told += 1;
     }
     Ok(told)

@@ -157,6 +157,17 @@ pub fn check_criteria(criteria: &[NewCriterion]) -> Result<()> {
                 ),
             ));
         }
+        if c.threshold.normalize().scale() > entity::fixed::PLACES {
+            return Err(fail(
+                "threshold",
+                ErrorCode::Invalid,
+                format!(
+                    "threshold {} has more than {} decimal places",
+                    c.threshold,
+                    entity::fixed::PLACES
+                ),
+            ));
+        }
         if unit(c.measure) == Unit::Count && !c.threshold.fract().is_zero() {
             return Err(fail(
                 "threshold",
@@ -582,7 +593,11 @@ pub fn gap(
 
 /// A number for people: thousands separated, no trailing zeros, two places at most.
 fn figure(value: Decimal, unit: Unit, currency: &str) -> String {
-    let v = round(value, 2).normalize();
+    let mut v = round(value, 2).normalize();
+    // Money shows its cents, unless it is whole.
+    if unit == Unit::Money && !v.fract().is_zero() {
+        v.rescale(2);
+    }
     let text = v.abs().to_string();
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let mut grouped = String::new();
@@ -692,10 +707,133 @@ fn target(
     (qualified.map(|t| t.id), moved)
 }
 
-/// Evaluates `ids` as of `as_of`: measures every criterion of every tier, records one
-/// evaluation per partner (replacing that day's, if there is one), and proposes the tier
-/// changes it finds, withdrawing proposals the figures no longer support. Returns the
-/// evaluations.
+/// What an evaluation found for one partner, before it is recorded.
+pub struct Finding {
+    pub organization_id: Uuid,
+    pub measured: Vec<Measured>,
+}
+
+/// The program's tiers and criteria, and every partner of `ids` measured against them as of
+/// `as_of`: reads only, one grouped statement per measure and period for all of them.
+pub async fn measure_partners(
+    db: &impl ConnectionTrait,
+    crm: &CrmSettings,
+    ids: &[Uuid],
+    as_of: NaiveDate,
+) -> Result<(Program, Vec<Finding>)> {
+    let program = program(db).await?;
+    let period_of = |c: &tier_criterion::Model| {
+        if c.measure == TierMeasure::CertifiedContacts {
+            0
+        } else {
+            c.period_months
+        }
+    };
+    let mut needed: BTreeSet<(String, i32)> = BTreeSet::new();
+    for (_, criteria) in &program {
+        for c in criteria {
+            needed.insert((c.measure.to_string_value(), period_of(c)));
+        }
+    }
+    let mut values: HashMap<(String, i32), HashMap<Uuid, Decimal>> = HashMap::new();
+    if !ids.is_empty() {
+        for (measure_name, period) in needed {
+            let m = <TierMeasure as sea_orm::ActiveEnum>::try_from_value(&measure_name)
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            let found = measure(db, crm, ids, as_of, m, period.max(1)).await?;
+            values.insert((measure_name, period), found);
+        }
+    }
+    let findings = ids
+        .iter()
+        .map(|id| {
+            let mut measured = Vec::new();
+            for (tier, criteria) in &program {
+                for c in criteria {
+                    let value = values
+                        .get(&(c.measure.to_string_value(), period_of(c)))
+                        .and_then(|v| v.get(id))
+                        .copied();
+                    let threshold = *c.threshold;
+                    measured.push(Measured {
+                        criterion_id: c.id,
+                        tier_id: tier.id,
+                        measure: c.measure,
+                        comparison: c.comparison,
+                        threshold,
+                        period_months: c.period_months,
+                        value,
+                        met: meets(c.comparison, threshold, value),
+                    });
+                }
+            }
+            Finding {
+                organization_id: *id,
+                measured,
+            }
+        })
+        .collect();
+    Ok((program, findings))
+}
+
+/// The tiers by rank, highest first, each with its criteria.
+pub type Program = Vec<(partner_tier::Model, Vec<tier_criterion::Model>)>;
+
+/// Records one partner's evaluation as of `as_of` and proposes the tier change it finds,
+/// withdrawing a proposal the figures no longer support. The caller's transaction holds it
+/// all. The partner's row is locked first and its tier read after, so an evaluation never
+/// proposes a move from a tier the partner has just left (a tier assignment locks the same
+/// row).
+pub async fn record(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    crm: &CrmSettings,
+    program: &Program,
+    finding: Finding,
+    as_of: NaiveDate,
+) -> Result<tier_evaluation::Model> {
+    let Finding {
+        organization_id: id,
+        measured,
+    } = finding;
+    organization::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    let current = tier_membership::Entity::find()
+        .filter(tier_membership::Column::OrganizationId.eq(id))
+        .filter(tier_membership::Column::EndedAt.is_null())
+        .one(db)
+        .await?
+        .map(|m| m.tier_id);
+    let (qualified, moved) = target(program, current, &measured);
+    let text = serde_json::to_string(&measured).map_err(|e| Error::Internal(e.to_string()))?;
+    let evaluation = tier_evaluation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organization_id: Set(id),
+        as_of: Set(as_of),
+        tier_id: Set(current),
+        qualified_tier_id: Set(qualified),
+        measured: Set(text),
+        evaluated_at: Set(now()),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        principal,
+        Action::TierEvaluationRecord,
+        Some(evaluation.id),
+        None::<&tier_evaluation::Model>,
+        Some(&evaluation),
+    )
+    .await?;
+    propose(db, principal, crm, program, &evaluation, &measured, moved).await?;
+    Ok(evaluation)
+}
+
+/// Evaluates `ids` as of `as_of` in the caller's transaction: measures every criterion of
+/// every tier, records one evaluation per partner and proposes the changes it finds.
 pub async fn evaluate(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -703,106 +841,10 @@ pub async fn evaluate(
     ids: &[Uuid],
     as_of: NaiveDate,
 ) -> Result<Vec<tier_evaluation::Model>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let program = program(db).await?;
-    let mut needed: BTreeSet<(String, i32)> = BTreeSet::new();
-    for (_, criteria) in &program {
-        for c in criteria {
-            let period = if c.measure == TierMeasure::CertifiedContacts {
-                0
-            } else {
-                c.period_months
-            };
-            needed.insert((c.measure.to_string_value(), period));
-        }
-    }
-    let mut values: HashMap<(String, i32), HashMap<Uuid, Decimal>> = HashMap::new();
-    for (measure_name, period) in needed {
-        let m = <TierMeasure as sea_orm::ActiveEnum>::try_from_value(&measure_name)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let found = measure(db, crm, ids, as_of, m, period.max(1)).await?;
-        values.insert((measure_name, period), found);
-    }
-    let memberships: HashMap<Uuid, Uuid> = tier_membership::Entity::find()
-        .filter(tier_membership::Column::OrganizationId.is_in(ids.iter().copied()))
-        .filter(tier_membership::Column::EndedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.organization_id, m.tier_id))
-        .collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let mut measured = Vec::new();
-        for (tier, criteria) in &program {
-            for c in criteria {
-                let period = if c.measure == TierMeasure::CertifiedContacts {
-                    0
-                } else {
-                    c.period_months
-                };
-                let value = values
-                    .get(&(c.measure.to_string_value(), period))
-                    .and_then(|v| v.get(id))
-                    .copied();
-                let threshold = *c.threshold;
-                measured.push(Measured {
-                    criterion_id: c.id,
-                    tier_id: tier.id,
-                    measure: c.measure,
-                    comparison: c.comparison,
-                    threshold,
-                    period_months: c.period_months,
-                    value,
-                    met: meets(c.comparison, threshold, value),
-                });
-            }
-        }
-        let current = memberships.get(id).copied();
-        let (qualified, moved) = target(&program, current, &measured);
-        let at = now();
-        let text = serde_json::to_string(&measured).map_err(|e| Error::Internal(e.to_string()))?;
-        let existing = tier_evaluation::Entity::find()
-            .filter(tier_evaluation::Column::OrganizationId.eq(*id))
-            .filter(tier_evaluation::Column::AsOf.eq(as_of))
-            .one(db)
-            .await?;
-        let evaluation = match existing {
-            Some(found) => {
-                let mut row: tier_evaluation::ActiveModel = found.into();
-                row.tier_id = Set(current);
-                row.qualified_tier_id = Set(qualified);
-                row.measured = Set(text);
-                row.evaluated_at = Set(at);
-                row.update(db).await?
-            }
-            None => {
-                tier_evaluation::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    organization_id: Set(*id),
-                    as_of: Set(as_of),
-                    tier_id: Set(current),
-                    qualified_tier_id: Set(qualified),
-                    measured: Set(text),
-                    evaluated_at: Set(at),
-                }
-                .insert(db)
-                .await?
-            }
-        };
-        audit::record(
-            db,
-            principal,
-            Action::TierEvaluationRecord,
-            Some(evaluation.id),
-            None::<&tier_evaluation::Model>,
-            Some(&evaluation),
-        )
-        .await?;
-        propose(db, principal, crm, &program, &evaluation, &measured, moved).await?;
-        out.push(evaluation);
+    let (program, findings) = measure_partners(db, crm, ids, as_of).await?;
+    let mut out = Vec::with_capacity(findings.len());
+    for finding in findings {
+        out.push(record(db, principal, crm, &program, finding, as_of).await?);
     }
     Ok(out)
 }
@@ -812,7 +854,7 @@ async fn propose(
     db: &impl ConnectionTrait,
     principal: &Principal,
     crm: &CrmSettings,
-    program: &[(partner_tier::Model, Vec<tier_criterion::Model>)],
+    program: &Program,
     evaluation: &tier_evaluation::Model,
     measured: &[Measured],
     moved: Option<Uuid>,
@@ -1048,7 +1090,7 @@ pub async fn evaluate_one(
 /// The program's pass: evaluates up to 200 partners in a tier that have not been evaluated
 /// today since the program last changed, then applies proposals whose grace period has
 /// passed. Returns how many of each.
-pub async fn sweep(db: &impl ConnectionTrait, crm: &CrmSettings) -> Result<usize> {
+pub async fn sweep(db: &sea_orm::DatabaseConnection, crm: &CrmSettings) -> Result<usize> {
     let today = crm.today();
     // Evaluated today, and since the program last changed: a tier or its criteria changed
     // today are measured again.
@@ -1077,9 +1119,16 @@ pub async fn sweep(db: &impl ConnectionTrait, crm: &CrmSettings) -> Result<usize
         .into_tuple()
         .all(db)
         .await?;
-    let mut changes = evaluate(db, &Principal::System, crm, &due, today)
-        .await?
-        .len();
+    // Measured together; each partner's evaluation, and what it proposes or withdraws,
+    // commits on its own.
+    let (program, findings) = measure_partners(db, crm, &due, today).await?;
+    let mut changes = 0;
+    for finding in findings {
+        let txn = crate::db::begin_write(db).await?;
+        record(&txn, &Principal::System, crm, &program, finding, today).await?;
+        crate::db::commit(txn).await?;
+        changes += 1;
+    }
     let ripe = tier_proposal::Entity::find()
         .filter(tier_proposal::Column::Status.eq(TierProposalStatus::Proposed))
         .filter(tier_proposal::Column::ApplyAfter.lte(now()))
@@ -1087,8 +1136,9 @@ pub async fn sweep(db: &impl ConnectionTrait, crm: &CrmSettings) -> Result<usize
         .all(db)
         .await?;
     for proposal in ripe {
+        let txn = crate::db::begin_write(db).await?;
         match apply(
-            db,
+            &txn,
             &Principal::System,
             proposal,
             TierProposalStatus::Applied,
@@ -1096,8 +1146,12 @@ pub async fn sweep(db: &impl ConnectionTrait, crm: &CrmSettings) -> Result<usize
         )
         .await
         {
-            Ok(_) => changes += 1,
-            // A partner moved by hand since: the next evaluation withdraws it.
+            Ok(_) => {
+                crate::db::commit(txn).await?;
+                changes += 1;
+            }
+            // A partner moved by hand since, or another node applied it: the next
+            // evaluation withdraws what is left.
             Err(Error::User(_)) => {}
             Err(e) => return Err(e),
         }
@@ -1182,7 +1236,8 @@ pub async fn latest(
     Ok(tier_evaluation::Entity::find()
         .filter(own(principal, tier_evaluation::Column::OrganizationId)?)
         .filter(tier_evaluation::Column::OrganizationId.eq(organization))
-        .order_by_desc(tier_evaluation::Column::AsOf)
+        .order_by_desc(tier_evaluation::Column::EvaluatedAt)
+        .order_by_desc(tier_evaluation::Column::Id)
         .one(db)
         .await?)
 }

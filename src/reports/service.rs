@@ -195,6 +195,16 @@ async fn reporter(
             format!("{} is not a distributor or dealer", org.code),
         ));
     }
+    if org.status == entity::enums::OrganizationStatus::Pending {
+        return Err(Error::user(
+            &["input", "organizationId"],
+            ErrorCode::NotAllowed,
+            format!(
+                "{} waits for the brand's approval; it reports once approved",
+                org.code
+            ),
+        ));
+    }
     Ok(org)
 }
 

@@ -87,6 +87,37 @@ async fn a_distributor_registers_a_dealer_that_waits_for_the_brand_and_trades_on
                  "message": "the organization named by buyerId waits for the brand's approval; it trades once approved" }]),
         "{refused}"
     );
+    // Nor does it report or register deals, even where a user of its own exists.
+    app.create_user(
+        "seller@dlr-kiel.test",
+        "a partner password",
+        UserRole::PartnerManager,
+        Some(uuid_of(&id)),
+    )
+    .await;
+    let own = app
+        .token_for("seller@dlr-kiel.test", "a partner password")
+        .await;
+    let body = app
+        .graphql_as(
+            &own,
+            "mutation { inventoryReportSubmit(input: { asOf: \"2026-11-30\", lines: [{ sku: \"WIDGET-1\", onHand: \"3\" }] }) { report { id } userErrors { field code message } }
+                        dealRegister(input: { customerName: \"Hotel Kiel\", lines: [{ sku: \"WIDGET-1\", quantity: \"1\" }], amount: { amount: \"100\", currency: \"EUR\" } }) { dealRegistration { id } userErrors { field code message } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["inventoryReportSubmit"],
+        json!({ "report": null, "userErrors": [{ "field": ["input", "organizationId"], "code": "NOT_ALLOWED",
+                 "message": "DLR-KIEL waits for the brand's approval; it reports once approved" }] }),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["dealRegister"],
+        json!({ "dealRegistration": null, "userErrors": [{ "field": ["input"], "code": "NOT_ALLOWED",
+                 "message": "your company waits for the brand's approval; it registers deals once approved" }] }),
+        "{body}"
+    );
 
     // A partner does not approve; the brand's staff do.
     let body = app

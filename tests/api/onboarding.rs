@@ -107,10 +107,23 @@ async fn a_partner_admin_invites_a_colleague_whose_token_reaches_only_the_brands
         json!({ "url": brand_mail.url, "eventTypes": ["USER_INVITED"] }),
     )
     .await;
-    let partner_endpoint = create_endpoint(
+    // A partner's endpoint may not even ask for the brand's own events.
+    let refused = create_endpoint(
         &app,
         &admin,
         json!({ "url": partner_hook.url, "eventTypes": ["USER_INVITED", "ORDER_SUBMITTED"] }),
+    )
+    .await;
+    assert_eq!(
+        refused["userErrors"],
+        json!([{ "field": ["input", "eventTypes"], "code": "NOT_ALLOWED",
+                 "message": "USER_INVITED is the brand's own; a partner's endpoint never receives it" }]),
+        "{refused}"
+    );
+    let partner_endpoint = create_endpoint(
+        &app,
+        &admin,
+        json!({ "url": partner_hook.url, "eventTypes": ["ORDER_SUBMITTED"] }),
     )
     .await;
     assert_eq!(
@@ -673,6 +686,10 @@ async fn an_application_is_bounded_checked_and_rate_limited_per_address() {
             .as_str()
             .unwrap_or_default()
             .contains("too many applications"),
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "RATE_LIMITED",
         "{body}"
     );
     let body = app

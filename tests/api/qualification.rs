@@ -247,6 +247,11 @@ async fn an_evaluation_measures_a_partner_as_worked_out_by_hand_and_staff_decide
             "INVALID",
         ),
         (
+            json!([{ "measure": "PURCHASES", "comparison": "AT_LEAST", "threshold": "0.00001" }]),
+            json!(["input", "criteria", "0", "threshold"]),
+            "INVALID",
+        ),
+        (
             json!([{ "measure": "PURCHASES", "comparison": "AT_LEAST", "threshold": "1", "periodMonths": 0 }]),
             json!(["input", "criteria", "0", "periodMonths"]),
             "OUT_OF_RANGE",
@@ -451,15 +456,20 @@ async fn an_evaluation_measures_a_partner_as_worked_out_by_hand_and_staff_decide
         second["toKeepTier"],
         json!([{ "measure": "PURCHASES", "met": true }, { "measure": "CERTIFIED_CONTACTS", "met": true }, { "measure": "PRODUCT_LINES", "met": true }])
     );
-    // Evaluated twice today: one evaluation, updated; no new proposal.
+    // Each evaluation is kept as made: the approved proposal still points at the first.
     let count = app
         .graphql(
-            "query($a: ID!) { tierEvaluations(filter: { organizationId: $a }) { totalCount } tierProposals(filter: { status: PROPOSED }) { totalCount } }",
-            json!({ "a": t.distributor }),
+            "query($a: ID!, $p: ID!) { tierEvaluations(filter: { organizationId: $a }) { totalCount } tierProposals(filter: { status: PROPOSED }) { totalCount }
+               node(id: $p) { ... on TierProposal { evaluation { id tier { code } } } } }",
+            json!({ "a": t.distributor, "p": proposal["id"] }),
         )
         .await;
-    assert_eq!(count["data"]["tierEvaluations"]["totalCount"], 1, "{count}");
+    assert_eq!(count["data"]["tierEvaluations"]["totalCount"], 2, "{count}");
     assert_eq!(count["data"]["tierProposals"]["totalCount"], 0, "{count}");
+    assert_eq!(
+        count["data"]["node"]["evaluation"],
+        json!({ "id": first["id"], "tier": { "code": "GOLD" } })
+    );
 
     // Ben's certification revoked: SILVER's criteria are missed, and the change proposed is
     // down to GOLD, the tier below without criteria. Staff reject it.
@@ -564,17 +574,21 @@ async fn the_pass_evaluates_every_partner_once_a_day_and_applies_a_change_after_
         - Utc::now())
     .num_hours();
     assert!((167..=168).contains(&days), "{apply_after}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let listed = app
-        .graphql(
+    let listed = || async {
+        app.graphql(
             "{ tierEvaluations { totalCount } tierProposals { totalCount nodes { status } } }",
             json!({}),
         )
-        .await;
+        .await["data"]
+            .clone()
+    };
+    let before = listed().await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let after = listed().await;
+    assert_eq!(after, before, "once a day, until the program changes");
     assert_eq!(
-        listed["data"],
-        json!({ "tierEvaluations": { "totalCount": 1 }, "tierProposals": { "totalCount": 1, "nodes": [{ "status": "PROPOSED" }] } }),
-        "once a day, one proposal: {listed}"
+        after["tierProposals"],
+        json!({ "totalCount": 1, "nodes": [{ "status": "PROPOSED" }] })
     );
 
     // Its grace runs out: the pass applies it.

@@ -279,18 +279,7 @@ pub struct ContactCertificationFilter {
 const REASON_MAX: usize = 2000;
 const DESCRIPTION_MAX: usize = 5000;
 
-struct CatalogueCount(service::CertificationFilter);
-
-impl Counter for CatalogueCount {
-    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
-        Box::pin(async move {
-            let principal = Principal::of(ctx).gql()?;
-            let db = ctx.data::<DatabaseConnection>()?;
-            let n = service::count(db, principal, &self.0).await.gql()?;
-            Ok(i64::try_from(n).unwrap_or(i64::MAX))
-        })
-    }
-}
+counter!(CatalogueCount, service::CertificationFilter, service::count);
 
 struct RecordCount(service::RecordFilter);
 

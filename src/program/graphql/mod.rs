@@ -1,6 +1,28 @@
-//! Onboarding as the API shows it: invitations, applications to join the program, and the
-//! program's terms with their acceptances; and certifications. Thin: parse, call the
-//! service, map.
+//! The partner program as the API shows it: invitations, applications to join, the
+//! program's terms with their acceptances, certifications, and tiers that qualify
+//! themselves. Thin: parse, call the service, map.
+
+/// A list's `totalCount`: the service's count of what the principal sees under the filter.
+macro_rules! counter {
+    ($name:ident, $filter:ty, $count:path) => {
+        struct $name($filter);
+
+        impl crate::graphql::connection::Counter for $name {
+            fn count<'a>(
+                &'a self,
+                ctx: &'a async_graphql::Context<'_>,
+            ) -> futures_util::future::BoxFuture<'a, async_graphql::Result<i64>> {
+                Box::pin(async move {
+                    use crate::error::GqlResult;
+                    let principal = crate::access::Principal::of(ctx).gql()?;
+                    let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+                    let n = $count(db, principal, &self.0).await.gql()?;
+                    Ok(i64::try_from(n).unwrap_or(i64::MAX))
+                })
+            }
+        }
+    };
+}
 
 mod certifications;
 mod qualification;
@@ -14,7 +36,7 @@ pub use qualification::{
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ErrorExtensions, ID, InputObject, Object, SimpleObject};
 use entity::{invitation, partner_application, program_terms, terms_acceptance};
 use futures_util::future::BoxFuture;
 use governor::DefaultKeyedRateLimiter;
@@ -795,26 +817,6 @@ impl PartnerApplyInput {
     }
 }
 
-macro_rules! counter {
-    ($name:ident, $filter:ty, $count:path) => {
-        struct $name($filter);
-
-        impl Counter for $name {
-            fn count<'a>(
-                &'a self,
-                ctx: &'a Context<'_>,
-            ) -> BoxFuture<'a, async_graphql::Result<i64>> {
-                Box::pin(async move {
-                    let principal = Principal::of(ctx).gql()?;
-                    let db = ctx.data::<DatabaseConnection>()?;
-                    let n = $count(db, principal, &self.0).await.gql()?;
-                    Ok(i64::try_from(n).unwrap_or(i64::MAX))
-                })
-            }
-        }
-    };
-}
-
 counter!(
     InvitationCount,
     invitations::InvitationFilter,
@@ -1150,11 +1152,10 @@ impl ProgramMutation {
         if let Ok(limiter) = ctx.data::<ApplicationLimiter>() {
             let key = address.clone().unwrap_or_default();
             if limiter.0.check_key(&key).is_err() {
-                return Err(Error::bad_input(
-                    "input",
+                return Err(async_graphql::Error::new(
                     "too many applications from your address; try again in an hour",
                 )
-                .into_graphql());
+                .extend_with(|_, e| e.set("code", "RATE_LIMITED")));
             }
         }
         let result = match input.parse() {

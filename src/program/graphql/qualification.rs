@@ -4,7 +4,6 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{tier_evaluation, tier_proposal};
-use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
 use super::{NEWEST_FIRST, id_arg, user_of};
@@ -14,7 +13,7 @@ use crate::catalog::graphql::PartnerTier;
 use crate::catalog::loaders::PartnerTierId;
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
-use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::connection::{Conn, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::loading::load_one;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
@@ -455,35 +454,16 @@ pub struct TierProposalFilter {
 
 const NOTE_MAX: usize = 2000;
 
-struct EvaluationCount(service::EvaluationFilter);
-
-impl Counter for EvaluationCount {
-    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
-        Box::pin(async move {
-            let principal = Principal::of(ctx).gql()?;
-            let db = ctx.data::<DatabaseConnection>()?;
-            let n = service::count_evaluations(db, principal, &self.0)
-                .await
-                .gql()?;
-            Ok(i64::try_from(n).unwrap_or(i64::MAX))
-        })
-    }
-}
-
-struct ProposalCount(service::ProposalFilter);
-
-impl Counter for ProposalCount {
-    fn count<'a>(&'a self, ctx: &'a Context<'_>) -> BoxFuture<'a, async_graphql::Result<i64>> {
-        Box::pin(async move {
-            let principal = Principal::of(ctx).gql()?;
-            let db = ctx.data::<DatabaseConnection>()?;
-            let n = service::count_proposals(db, principal, &self.0)
-                .await
-                .gql()?;
-            Ok(i64::try_from(n).unwrap_or(i64::MAX))
-        })
-    }
-}
+counter!(
+    EvaluationCount,
+    service::EvaluationFilter,
+    service::count_evaluations
+);
+counter!(
+    ProposalCount,
+    service::ProposalFilter,
+    service::count_proposals
+);
 
 #[derive(Default)]
 pub struct QualificationQuery;
