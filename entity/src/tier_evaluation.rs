@@ -16,6 +16,9 @@ pub struct Model {
     /// Each criterion with the value measured, as JSON.
     #[sea_orm(column_type = "Text")]
     pub measured: String,
+    /// The last change to the tiers it measured against, as it read them: a change made
+    /// after it makes it stale.
+    pub program_as_of: Option<DateTimeUtc>,
     pub evaluated_at: DateTimeUtc,
 }
 

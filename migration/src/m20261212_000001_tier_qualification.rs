@@ -39,6 +39,7 @@ enum TierEvaluations {
     TierId,
     QualifiedTierId,
     Measured,
+    ProgramAsOf,
     EvaluatedAt,
 }
 
@@ -139,6 +140,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(TierEvaluations::TierId))
                     .col(uuid_null(TierEvaluations::QualifiedTierId))
                     .col(ColumnDef::new(TierEvaluations::Measured).text().not_null())
+                    .col(timestamp_null(TierEvaluations::ProgramAsOf))
                     .col(timestamp(TierEvaluations::EvaluatedAt))
                     .foreign_key(&mut foreign_key(
                         "fk_tier_evaluations_organization",

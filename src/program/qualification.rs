@@ -711,6 +711,8 @@ fn target(
 pub struct Finding {
     pub organization_id: Uuid,
     pub measured: Vec<Measured>,
+    /// The last change to the tiers, as the measuring read them.
+    pub program_as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The program's tiers and criteria, and every partner of `ids` measured against them as of
@@ -721,7 +723,10 @@ pub async fn measure_partners(
     ids: &[Uuid],
     as_of: NaiveDate,
 ) -> Result<(Program, Vec<Finding>)> {
+    // The tiers are read before their criteria, and a change writes both at once: the
+    // latest change seen here is never newer than the criteria read.
     let program = program(db).await?;
+    let program_as_of = program.iter().map(|(t, _)| t.updated_at).max();
     let period_of = |c: &tier_criterion::Model| {
         if c.measure == TierMeasure::CertifiedContacts {
             0
@@ -770,6 +775,7 @@ pub async fn measure_partners(
             Finding {
                 organization_id: *id,
                 measured,
+                program_as_of,
             }
         })
         .collect();
@@ -795,6 +801,7 @@ pub async fn record(
     let Finding {
         organization_id: id,
         measured,
+        program_as_of,
     } = finding;
     organization::Entity::find_by_id(id)
         .lock_exclusive()
@@ -815,6 +822,7 @@ pub async fn record(
         tier_id: Set(current),
         qualified_tier_id: Set(qualified),
         measured: Set(text),
+        program_as_of: Set(program_as_of),
         evaluated_at: Set(now()),
     }
     .insert(db)
@@ -1106,7 +1114,7 @@ pub async fn sweep(db: &sea_orm::DatabaseConnection, crm: &CrmSettings) -> Resul
         .column(tier_evaluation::Column::OrganizationId)
         .filter(tier_evaluation::Column::AsOf.eq(today));
     if let Some(changed) = changed {
-        current = current.filter(tier_evaluation::Column::EvaluatedAt.gte(changed));
+        current = current.filter(tier_evaluation::Column::ProgramAsOf.gte(changed));
     }
     let evaluated_today = current.into_query();
     let due: Vec<Uuid> = tier_membership::Entity::find()
