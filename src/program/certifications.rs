@@ -31,11 +31,6 @@ pub const VALIDITY_MONTHS_MAX: i32 = 120;
 /// The longest evidence (an external id or a URL), in characters.
 pub const EVIDENCE_MAX: usize = 500;
 
-/// Today in the brand's business time zone: the day expiry is counted from.
-pub fn today(crm: &CrmSettings) -> NaiveDate {
-    crm.today()
-}
-
 /// The day a certification earned on `earned_on` and valid for `months` runs out: it is
 /// valid before that day, not on it.
 pub fn expiry(earned_on: NaiveDate, months: i32) -> Option<NaiveDate> {
@@ -322,7 +317,7 @@ pub async fn record(
             ),
         ));
     }
-    if new.earned_on > today(crm) {
+    if new.earned_on > crm.today() {
         return Err(Error::user(
             &["input", "earnedOn"],
             ErrorCode::OutOfRange,
@@ -450,7 +445,7 @@ fn records(
     if let Some(state) = filter.state {
         query = query.filter(in_state(
             state,
-            today(crm),
+            crm.today(),
             crm.partner.certification_notice_days,
         ));
     }
@@ -502,7 +497,7 @@ pub async fn records_by_ids(
 /// how many were told.
 pub async fn notify_expiring(db: &sea_orm::DatabaseConnection, crm: &CrmSettings) -> Result<usize> {
     use record::Column as R;
-    let today = today(crm);
+    let today = crm.today();
     let renewal = Alias::new("renewal");
     let renewed = Query::select()
         .expr(Expr::val(1))

@@ -16,8 +16,8 @@ use entity::{
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -115,13 +115,13 @@ pub fn check_criteria(criteria: &[NewCriterion]) -> Result<()> {
         let fail = |field: &str, code: ErrorCode, message: String| {
             Error::user(&["input", "criteria", &index, field], code, message)
         };
-        if !seen.insert(c.measure.to_string_value()) {
+        if !seen.insert(c.measure.to_value()) {
             return Err(fail(
                 "measure",
                 ErrorCode::Duplicate,
                 format!(
                     "{} appears twice; a tier measures each once",
-                    c.measure.to_string_value()
+                    c.measure.to_value()
                 ),
             ));
         }
@@ -151,7 +151,7 @@ pub fn check_criteria(criteria: &[NewCriterion]) -> Result<()> {
                 format!(
                     "threshold {} is out of range for {}: {} to {}",
                     c.threshold.normalize(),
-                    c.measure.to_string_value(),
+                    c.measure.to_value(),
                     low,
                     high
                 ),
@@ -174,22 +174,12 @@ pub fn check_criteria(criteria: &[NewCriterion]) -> Result<()> {
                 ErrorCode::Invalid,
                 format!(
                     "{} counts whole things; threshold must be a whole number",
-                    c.measure.to_string_value()
+                    c.measure.to_value()
                 ),
             ));
         }
     }
     Ok(())
-}
-
-trait StringValue {
-    fn to_string_value(&self) -> String;
-}
-
-impl<T: sea_orm::ActiveEnum<Value = String>> StringValue for T {
-    fn to_string_value(&self) -> String {
-        self.to_value()
-    }
 }
 
 /// Replaces a tier's criteria, at the tier's version: the brand's admins and managers.
@@ -734,19 +724,15 @@ pub async fn measure_partners(
             c.period_months
         }
     };
-    let mut needed: BTreeSet<(String, i32)> = BTreeSet::new();
-    for (_, criteria) in &program {
-        for c in criteria {
-            needed.insert((c.measure.to_string_value(), period_of(c)));
-        }
-    }
-    let mut values: HashMap<(String, i32), HashMap<Uuid, Decimal>> = HashMap::new();
+    let mut values: HashMap<(TierMeasure, i32), HashMap<Uuid, Decimal>> = HashMap::new();
     if !ids.is_empty() {
-        for (measure_name, period) in needed {
-            let m = <TierMeasure as sea_orm::ActiveEnum>::try_from_value(&measure_name)
-                .map_err(|e| Error::Internal(e.to_string()))?;
-            let found = measure(db, crm, ids, as_of, m, period.max(1)).await?;
-            values.insert((measure_name, period), found);
+        for (_, criteria) in &program {
+            for c in criteria {
+                let key = (c.measure, period_of(c));
+                if let std::collections::hash_map::Entry::Vacant(slot) = values.entry(key) {
+                    slot.insert(measure(db, crm, ids, as_of, key.0, key.1.max(1)).await?);
+                }
+            }
         }
     }
     let findings = ids
@@ -756,7 +742,7 @@ pub async fn measure_partners(
             for (tier, criteria) in &program {
                 for c in criteria {
                     let value = values
-                        .get(&(c.measure.to_string_value(), period_of(c)))
+                        .get(&(c.measure, period_of(c)))
                         .and_then(|v| v.get(id))
                         .copied();
                     let threshold = *c.threshold;
@@ -1007,7 +993,7 @@ fn pending(proposal: &tier_proposal::Model) -> Result<()> {
             ErrorCode::IllegalTransition,
             format!(
                 "the proposal is {}; only a proposed change is decided",
-                proposal.status.to_string_value().to_lowercase()
+                proposal.status.to_value().to_lowercase()
             ),
         ));
     }

@@ -102,7 +102,7 @@ pub struct DealerRegisterInput {
 const MAX_PARTS: usize = 20;
 
 /// Moves a user error on `input.X` of a part to `input.<list>.<i>.X`.
-fn within(err: Error, list: &str, index: usize) -> Error {
+pub(crate) fn within(err: Error, list: &str, index: usize) -> Error {
     match err {
         Error::User(mut e) if e.field.first().map(String::as_str) == Some("input") => {
             let rest = e.field.split_off(1);

@@ -7,6 +7,7 @@ mod proposals;
 mod resolvers;
 mod types;
 
+pub(crate) use dealers::within;
 pub use dealers::{DealerAddressInput, DealerMutation, DirectoryMatch, DuplicateReason};
 pub use inputs::{
     AddressCreateInput, AddressUpdateInput, ArchiveInput, ChannelLinkCreateInput,

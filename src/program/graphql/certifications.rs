@@ -145,12 +145,7 @@ impl ContactCertification {
     /// Where it stands today.
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<CertificationStatus> {
         let crm = ctx.data::<CrmSettings>()?;
-        Ok(service::state(
-            &self.0,
-            service::today(crm),
-            crm.partner.certification_notice_days,
-        )
-        .into())
+        Ok(service::state(&self.0, crm.today(), crm.partner.certification_notice_days).into())
     }
     /// An external id or URL that proves it.
     async fn evidence(&self) -> Option<&str> {

@@ -58,6 +58,7 @@ use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType, argument_id};
 use crate::organizations::graphql::{
     DealerAddressInput, DirectoryMatch, Organization, input_id, organization, organization_by_id,
+    within,
 };
 use crate::pagination::{Keyed, PageRequest, Sort, SortKey, SortValue};
 use crate::settings::CrmSettings;
@@ -699,19 +700,6 @@ fn too_many(field: &str, n: usize, max: usize) -> Error {
         ErrorCode::TooLong,
         format!("{field} holds {n}; at most {max} come with one application"),
     )
-}
-
-/// Moves a user error on `input.X` to `input.<list>.<i>.X`.
-fn within(err: Error, list: &str, index: usize) -> Error {
-    match err {
-        Error::User(mut e) if e.field.first().map(String::as_str) == Some("input") => {
-            let rest = e.field.split_off(1);
-            e.field = vec!["input".into(), list.into(), index.to_string()];
-            e.field.extend(rest);
-            Error::User(e)
-        }
-        other => other,
-    }
 }
 
 fn website(raw: Option<&str>) -> Result<Option<String>> {
