@@ -173,6 +173,28 @@ impl Principal {
         }
     }
 
+    /// Refuses to give an API token `scope` where this partner user could not use all of
+    /// it: a token sees all of the company's records its scopes open, so its maker's roles
+    /// must grant the scope and reach all of those records ([`records_opened_by`]). Staff
+    /// give any scope.
+    pub fn ensure_can_delegate(&self, scope: Scope) -> Result<()> {
+        if !matches!(self, Principal::Partner { .. }) {
+            return Ok(());
+        }
+        self.require_scope(scope)?;
+        match records_opened_by(scope)
+            .iter()
+            .find(|records| self.reach(**records) != Reach::All)
+        {
+            Some(records) => Err(Error::Forbidden(format!(
+                "a token with {} sees all of the company's {}; your roles do not",
+                scope.as_str(),
+                records.as_str()
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Whether this principal may read the directory at all (what it sees is narrowed by
     /// [`Principal::visible_organizations`]).
     pub fn ensure_can_read_directory(&self) -> Result<()> {
@@ -802,6 +824,18 @@ pub enum Records {
     Relationship,
 }
 
+impl Records {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Records::Orders => "orders",
+            Records::Invoices => "invoices and payments",
+            Records::Leads => "leads and deals",
+            Records::Cases => "cases",
+            Records::Relationship => "interactions and commitments",
+        }
+    }
+}
+
 /// How much of its company's records of one kind a partner user sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reach {
@@ -857,6 +891,27 @@ pub fn roles_granting(scope: Scope) -> &'static [UserRole] {
         // Raw X12 holds orders and invoices whole: for those who see all of them.
         Scope::Edi => &[PartnerManager],
         Scope::CrmRead | Scope::CrmWrite => &[PartnerManager, PartnerSales, PartnerService],
+    }
+}
+
+/// The company's records an API token with `scope` reads or changes, all of them: orders
+/// come with their invoices and payments (`orders:write` settles them), and `edi` carries
+/// every scope ([`Principal::for_edi`]).
+pub fn records_opened_by(scope: Scope) -> &'static [Records] {
+    const TRADE: &[Records] = &[Records::Orders, Records::Invoices];
+    const CRM: &[Records] = &[Records::Leads, Records::Cases, Records::Relationship];
+    const EVERY: &[Records] = &[
+        Records::Orders,
+        Records::Invoices,
+        Records::Leads,
+        Records::Cases,
+        Records::Relationship,
+    ];
+    match scope {
+        Scope::OrgsRead | Scope::OrgsWrite | Scope::CatalogRead | Scope::InventoryWrite => &[],
+        Scope::OrdersRead | Scope::OrdersWrite => TRADE,
+        Scope::CrmRead | Scope::CrmWrite => CRM,
+        Scope::Edi => EVERY,
     }
 }
 

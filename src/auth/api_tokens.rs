@@ -79,6 +79,15 @@ pub async fn create(
             "expiresAt must be in the future",
         ));
     }
+    for (i, scope) in new.scopes.iter().enumerate() {
+        if let Err(why) = principal.ensure_can_delegate(*scope) {
+            return Err(Error::user(
+                &["input", "scopes", &i.to_string()],
+                ErrorCode::NotAllowed,
+                format!("{why}: a token gets only what its maker could do"),
+            ));
+        }
+    }
     let secret = secrets::generate(secrets::API_TOKEN_PREFIX);
     let mut scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
     scopes.sort_unstable();

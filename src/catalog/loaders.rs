@@ -1,9 +1,14 @@
 //! The products, prices and tiers a request's resolvers follow, batched per request.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
 use uuid::Uuid;
 
 use super::{packs, pricing, products, tiers};
-use crate::graphql::loading::{LoadScope, by_id_loader};
+use crate::graphql::loading::{LoadKey, LoadScope, Shared, by_id_loader};
+use crate::program::qualification;
 
 /// Loads the catalog for one request, on behalf of its principal.
 pub struct CatalogLoader {
@@ -35,6 +40,13 @@ pub struct EntriesOf(pub Uuid);
 /// A tier's required product lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ProductLinesOf(pub Uuid);
+/// A tier's criteria, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CriteriaOf(pub Uuid);
+/// The next tier up that has criteria, from a tier (or from none): the one a partner in it
+/// works towards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NextTierAbove(pub Option<Uuid>);
 /// An organization's tier memberships, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MembershipsOf(pub Uuid);
@@ -62,3 +74,35 @@ by_id_loader!(
     CatalogLoader: MembershipsOf => Vec<entity::tier_membership::Model>,
     tiers::memberships_of
 );
+by_id_loader!(
+    CatalogLoader: CriteriaOf => Vec<entity::tier_criterion::Model>,
+    tiers::criteria_of
+);
+
+impl Loader<NextTierAbove> for CatalogLoader {
+    type Value = entity::partner_tier::Model;
+    type Error = Shared;
+
+    /// The program is read once for every evaluation a request shows.
+    async fn load(
+        &self,
+        keys: &[NextTierAbove],
+    ) -> Result<HashMap<NextTierAbove, Self::Value>, Self::Error> {
+        let scope = &self.scope;
+        scope
+            .principal
+            .ensure_can_read_catalog()
+            .map_err(Arc::new)?;
+        let program = qualification::program(&scope.db).await.map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                qualification::next_above(&program, key.0).map(|tier| (*key, tier.clone()))
+            })
+            .collect())
+    }
+}
+
+impl LoadKey for NextTierAbove {
+    type Loader = CatalogLoader;
+}

@@ -62,6 +62,16 @@ pub async fn count(db: &impl ConnectionTrait, principal: &Principal) -> Result<u
 }
 
 /// The product lines each tier's partners must carry.
+/// Tiers' criteria, in order, for those who read the program.
+pub async fn criteria_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    tier_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<entity::tier_criterion::Model>>> {
+    principal.ensure_can_read_catalog()?;
+    crate::program::qualification::criteria_of(db, tier_ids).await
+}
+
 pub async fn product_lines_of(
     db: &impl ConnectionTrait,
     principal: &Principal,

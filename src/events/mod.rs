@@ -311,6 +311,28 @@ impl EventType {
         )
     }
 
+    /// Events about invoices and payments: of the order topic, but heard only by those who
+    /// see all of the company's invoices.
+    pub fn about_invoices(self) -> bool {
+        matches!(
+            self,
+            EventType::OrderInvoiced | EventType::OrderPaymentRecorded
+        )
+    }
+
+    /// Whether `principal` may read events of this type: its topic's rule
+    /// ([`Topic::readable_by`]), and for invoices and payments a reach of all of them.
+    pub fn readable_by(self, principal: &Principal) -> Result<(), crate::error::Error> {
+        self.topic().readable_by(principal)?;
+        if self.about_invoices() && principal.reach(Records::Invoices) != Reach::All {
+            return Err(crate::error::Error::Forbidden(format!(
+                "{} goes to those who see all of the company's invoices",
+                self.as_str()
+            )));
+        }
+        Ok(())
+    }
+
     pub fn parse(raw: &str) -> Option<EventType> {
         EventType::ALL.into_iter().find(|t| t.as_str() == raw)
     }
@@ -583,9 +605,20 @@ pub fn visible_events(principal: &Principal) -> Condition {
                 .column(event_audience::Column::EventId)
                 .filter(event_audience::Column::OrganizationId.eq(org))
                 .into_query();
-            Condition::all()
+            let mut visible = Condition::all()
                 .add(event::Column::Id.in_subquery(audience))
-                .add(event::Column::Topic.is_in(readable_topics(principal)))
+                .add(event::Column::Topic.is_in(readable_topics(principal)));
+            if principal.reach(Records::Invoices) != Reach::All {
+                visible = visible.add(
+                    event::Column::EventType.is_not_in(
+                        EventType::ALL
+                            .into_iter()
+                            .filter(|t| t.about_invoices())
+                            .map(EventType::as_str),
+                    ),
+                );
+            }
+            visible
         }
     }
 }

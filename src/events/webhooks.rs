@@ -181,8 +181,13 @@ fn check_url(raw: &str, production: bool) -> Result<String> {
 }
 
 /// The event types an endpoint listens to; a partner's endpoint may not name the brand's
-/// own (`organization` is the endpoint's).
-fn check_types(types: &[EventType], organization: Option<Uuid>) -> Result<String> {
+/// own (`organization` is the endpoint's), and a partner user's endpoint hears only what
+/// the user's roles hear: an endpoint is not a way round them.
+fn check_types(
+    principal: &Principal,
+    types: &[EventType],
+    organization: Option<Uuid>,
+) -> Result<String> {
     if types.is_empty() {
         return Err(Error::user(
             &["input", "eventTypes"],
@@ -199,6 +204,20 @@ fn check_types(types: &[EventType], organization: Option<Uuid>) -> Result<String
             format!(
                 "{} is the brand's own; a partner's endpoint never receives it",
                 own.as_str()
+            ),
+        ));
+    }
+    if let Principal::Partner { .. } = principal
+        && let Some((unheard, why)) = types
+            .iter()
+            .find_map(|t| t.readable_by(principal).err().map(|e| (t, e)))
+    {
+        return Err(Error::user(
+            &["input", "eventTypes"],
+            ErrorCode::NotAllowed,
+            format!(
+                "{} is not for your roles, so not for an endpoint you make: {why}",
+                unheard.as_str()
             ),
         ));
     }
@@ -249,7 +268,7 @@ pub async fn create(
         }
     }
     let url = check_url(&new.url, settings.production)?;
-    let event_types = check_types(&new.event_types, new.organization_id)?;
+    let event_types = check_types(principal, &new.event_types, new.organization_id)?;
     let description = check_description(new.description)?;
     let secret = crate::auth::secrets::generate(SECRET_PREFIX);
     let at = now();
@@ -336,7 +355,7 @@ pub async fn update(
         row.description = Set(check_description(description)?);
     }
     if let Some(types) = changes.event_types {
-        row.event_types = Set(check_types(&types, current.organization_id)?);
+        row.event_types = Set(check_types(principal, &types, current.organization_id)?);
     }
     if let Some(active) = changes.active {
         row.active = Set(active);

@@ -14,8 +14,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::history::Step;
 use super::model::OrderFilter;
-use crate::access::{Principal, Records};
+use crate::access::{Principal, Reach, Records};
 use crate::error::{Error, ErrorCode, Result};
 use crate::graphql::loading::ChildRelation;
 use crate::pagination::{Page, PageRequest, SortKey};
@@ -216,6 +217,23 @@ pub async fn events_by_ids(
     Ok(rows.into_iter().map(|e| (e.id, e)).collect())
 }
 
+/// Whether `principal` sees all of the invoices and payments of the orders it sees.
+pub fn sees_invoices(principal: &Principal) -> bool {
+    principal.reach(Records::Invoices) == Reach::All
+}
+
+/// The steps of an order's history `principal` sees: invoicing and payments only where it
+/// sees the invoices.
+pub fn visible_steps(principal: &Principal) -> Condition {
+    if sees_invoices(principal) {
+        return Condition::all();
+    }
+    Condition::all().add(
+        order_event::Column::Action
+            .is_not_in([Step::Invoiced.name(), Step::PaymentRecorded.name()]),
+    )
+}
+
 pub async fn events_of(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -225,6 +243,7 @@ pub async fn events_of(
     let rows = order_event::Entity::find()
         .filter(order_event::Column::OrderId.is_in(order_ids.iter().copied()))
         .filter(principal.owned_by_visible_order_among(order_event::Column::OrderId, order_ids))
+        .filter(visible_steps(principal))
         .order_by_asc(order_event::Column::OccurredAt)
         .order_by_asc(order_event::Column::Id)
         .all(db)

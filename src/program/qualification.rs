@@ -639,7 +639,8 @@ pub fn summary(m: &Measured, currency: &str) -> String {
 }
 
 /// The tiers with their criteria, by rank (highest first).
-async fn program(
+/// Every tier, highest rank first, with its criteria.
+pub async fn program(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(partner_tier::Model, Vec<tier_criterion::Model>)>> {
     let tiers = partner_tier::Entity::find()
@@ -1241,25 +1242,20 @@ pub fn measured_of(evaluation: &tier_evaluation::Model) -> Result<Vec<Measured>>
     serde_json::from_str(&evaluation.measured).map_err(|e| Error::Internal(e.to_string()))
 }
 
-/// The tiers a partner's evaluation speaks of: its own and the next one up with criteria.
-pub async fn ladder(
-    db: &impl ConnectionTrait,
+/// The next tier up from `current` (or from none) that has criteria: the one a partner in
+/// `current` works towards.
+pub fn next_above(
+    program: &[(partner_tier::Model, Vec<tier_criterion::Model>)],
     current: Option<Uuid>,
-) -> Result<(Option<partner_tier::Model>, Option<partner_tier::Model>)> {
-    let program = program(db).await?;
-    let own = current.and_then(|id| {
-        program
-            .iter()
-            .find(|(t, _)| t.id == id)
-            .map(|(t, _)| t.clone())
-    });
-    let floor = own.as_ref().map_or(i32::MIN, |t| t.rank);
-    let next = program
+) -> Option<&partner_tier::Model> {
+    let floor = current
+        .and_then(|id| program.iter().find(|(t, _)| t.id == id))
+        .map_or(i32::MIN, |(t, _)| t.rank);
+    program
         .iter()
         .rev()
         .find(|(t, c)| !c.is_empty() && t.rank > floor)
-        .map(|(t, _)| t.clone());
-    Ok((own, next))
+        .map(|(t, _)| t)
 }
 
 /// Which proposals a list shows.

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use entity::enums::{IndustrySegment, OrganizationKind};
 use entity::{
-    channel_link, inventory_report, inventory_report_line, organization, product,
-    sell_through_report, sell_through_report_line,
+    inventory_report, inventory_report_line, organization, product, sell_through_report,
+    sell_through_report_line,
 };
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
@@ -339,8 +339,8 @@ fn replaced_id(id: Option<Uuid>, node_type: NodeType) -> serde_json::Value {
     id.map_or(serde_json::Value::Null, |id| events::gid(node_type, id))
 }
 
-/// A stock or sales report's event, for the reporter and the partners directly upstream of
-/// it through live channel links: the organizations that may read the report.
+/// A stock or sales report's event, for the reporter: the one partner that reads the
+/// report (staff read every one).
 async fn report_event(
     db: &impl ConnectionTrait,
     event_type: EventType,
@@ -348,15 +348,7 @@ async fn report_event(
     organization_id: Uuid,
     data: serde_json::Value,
 ) -> Result<()> {
-    let mut audience: Vec<Uuid> = channel_link::Entity::find()
-        .select_only()
-        .column(channel_link::Column::UpstreamId)
-        .filter(channel_link::Column::DownstreamId.eq(organization_id))
-        .filter(crate::access::live_links())
-        .into_tuple()
-        .all(db)
-        .await?;
-    audience.push(organization_id);
+    let audience = vec![organization_id];
     events::emit(
         db,
         NewEvent {
@@ -485,7 +477,7 @@ pub struct ReportFilter {
 }
 
 fn inventory_condition(principal: &Principal, filter: &ReportFilter) -> Condition {
-    let mut cond = principal.owned_by_visible(inventory_report::Column::OrganizationId);
+    let mut cond = principal.owned_by_self(inventory_report::Column::OrganizationId);
     if let Some(org) = filter.organization_id {
         cond = cond.add(inventory_report::Column::OrganizationId.eq(org));
     }
@@ -496,7 +488,7 @@ fn inventory_condition(principal: &Principal, filter: &ReportFilter) -> Conditio
 }
 
 fn sell_through_condition(principal: &Principal, filter: &ReportFilter) -> Condition {
-    let mut cond = principal.owned_by_visible(sell_through_report::Column::OrganizationId);
+    let mut cond = principal.owned_by_self(sell_through_report::Column::OrganizationId);
     if let Some(org) = filter.organization_id {
         cond = cond.add(sell_through_report::Column::OrganizationId.eq(org));
     }
@@ -578,7 +570,7 @@ pub async fn inventory_by_ids(
     principal.ensure_can_read_orders()?;
     let rows = inventory_report::Entity::find()
         .filter(inventory_report::Column::Id.is_in(ids.iter().copied()))
-        .filter(principal.owned_by_visible(inventory_report::Column::OrganizationId))
+        .filter(principal.owned_by_self(inventory_report::Column::OrganizationId))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -592,7 +584,7 @@ pub async fn sell_through_by_ids(
     principal.ensure_can_read_orders()?;
     let rows = sell_through_report::Entity::find()
         .filter(sell_through_report::Column::Id.is_in(ids.iter().copied()))
-        .filter(principal.owned_by_visible(sell_through_report::Column::OrganizationId))
+        .filter(principal.owned_by_self(sell_through_report::Column::OrganizationId))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r)).collect())
@@ -607,7 +599,7 @@ pub async fn inventory_lines_of(
     let visible = inventory_report::Entity::find()
         .select_only()
         .column(inventory_report::Column::Id)
-        .filter(principal.owned_by_visible(inventory_report::Column::OrganizationId))
+        .filter(principal.owned_by_self(inventory_report::Column::OrganizationId))
         .into_query();
     let rows = inventory_report_line::Entity::find()
         .filter(inventory_report_line::Column::ReportId.is_in(report_ids.iter().copied()))
@@ -627,7 +619,7 @@ pub async fn sell_through_lines_of(
     let visible = sell_through_report::Entity::find()
         .select_only()
         .column(sell_through_report::Column::Id)
-        .filter(principal.owned_by_visible(sell_through_report::Column::OrganizationId))
+        .filter(principal.owned_by_self(sell_through_report::Column::OrganizationId))
         .into_query();
     let rows = sell_through_report_line::Entity::find()
         .filter(sell_through_report_line::Column::ReportId.is_in(report_ids.iter().copied()))
@@ -694,7 +686,7 @@ pub async fn stock_positions(
         let visible = organization::Entity::find()
             .select_only()
             .column(organization::Column::Id)
-            .filter(principal.visible_organizations())
+            .filter(principal.owned_by_self(organization::Column::Id))
             .into_query();
         stmt.and_where(Expr::col((r.clone(), R::OrganizationId)).in_subquery(visible));
     }
@@ -874,7 +866,7 @@ pub async fn sell_through_by_period(
         let visible = organization::Entity::find()
             .select_only()
             .column(organization::Column::Id)
-            .filter(principal.visible_organizations())
+            .filter(principal.owned_by_self(organization::Column::Id))
             .into_query();
         stmt.and_where(Expr::col((report, R::OrganizationId)).in_subquery(visible));
     }

@@ -397,7 +397,11 @@ async fn every_type_a_partner_can_reach_is_in_the_matrix() {
         staff.subscribe(field, &query, json!({})).await;
         b.subscribe(field, &query, json!({})).await;
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // On SQLite the relay first reads a second back, for commits of the same instant, so
+    // what B's own world committed just before can still arrive: let it, then listen.
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    while b.within(Duration::from_millis(50)).await.is_some() {}
+    while staff.within(Duration::from_millis(50)).await.is_some() {}
     let placed = app
         .mutate(
             "orderSubmit",

@@ -405,7 +405,8 @@ async fn schema_types(app: &TestApp) -> HashMap<String, Value> {
         .collect()
 }
 
-/// Staff, DIST-001's portal, DLR-0001's portal and DIST-001's API token.
+/// Staff, DIST-001's portal, its service desk (which sees orders but not their
+/// invoicing), DLR-0001's portal and DIST-001's API token.
 async fn principals(app: &TestApp, api_token: String) -> Vec<(&'static str, String)> {
     let dealer = entity::organization::Entity::find()
         .filter(entity::organization::Column::Code.eq("DLR-0001"))
@@ -413,6 +414,19 @@ async fn principals(app: &TestApp, api_token: String) -> Vec<(&'static str, Stri
         .await
         .unwrap()
         .expect("the demo has DLR-0001");
+    let distributor = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Code.eq("DIST-001"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the demo has DIST-001");
+    app.create_user(
+        "desk@dist-001.example",
+        "dist-001 service password",
+        entity::enums::UserRole::PartnerService,
+        Some(distributor.id),
+    )
+    .await;
     app.create_user(
         "buyer@dlr-0001.example",
         "dlr-0001 portal password",
@@ -425,6 +439,11 @@ async fn principals(app: &TestApp, api_token: String) -> Vec<(&'static str, Stri
         (
             "distributor",
             app.token_for("portal@dist-001.example", "dist-001-demo-portal")
+                .await,
+        ),
+        (
+            "service desk",
+            app.token_for("desk@dist-001.example", "dist-001 service password")
                 .await,
         ),
         (

@@ -285,3 +285,81 @@ async fn a_sales_period_must_run_forwards_and_only_distributors_and_dealers_repo
         .await;
     assert_eq!(body["data"]["sellThroughReports"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn a_dealers_reports_are_the_dealers_and_the_brands_not_its_distributors() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let stock = app
+        .graphql(
+            INVENTORY,
+            json!({ "input": { "organizationId": t.dealer, "asOf": "2026-10-31",
+                               "lines": [{ "sku": "WIDGET-1", "onHand": "4" }] } }),
+        )
+        .await;
+    assert_eq!(
+        stock["data"]["inventoryReportSubmit"]["userErrors"],
+        json!([]),
+        "{stock}"
+    );
+    let sales = app
+        .graphql(
+            SALES,
+            json!({ "input": { "organizationId": t.dealer, "periodStart": "2026-10-01", "periodEnd": "2026-10-31",
+                               "lines": [{ "sku": "WIDGET-1", "quantity": "3" }] } }),
+        )
+        .await;
+    assert_eq!(
+        sales["data"]["sellThroughReportSubmit"]["userErrors"],
+        json!([]),
+        "{sales}"
+    );
+    let report_id = stock["data"]["inventoryReportSubmit"]["report"]["id"].clone();
+    let dealer = channelgraph::ids::GlobalId::parse(&t.dealer).unwrap().id;
+    app.create_user(
+        "owner@dealer.test",
+        "dealer owner password",
+        crate::helpers::PARTNER_ADMIN,
+        Some(dealer),
+    )
+    .await;
+    let dealer_token = app
+        .token_for("owner@dealer.test", "dealer owner password")
+        .await;
+    let query = "query($id: ID!) {
+        inventoryReports { totalCount }
+        sellThroughReports { totalCount }
+        stockPositions { onHand }
+        sellThrough(from: \"2026-10-01\", to: \"2026-10-31\") { quantity }
+        node(id: $id) { id } }";
+    let seen = |body: &Value| {
+        (
+            body["data"]["inventoryReports"]["totalCount"].as_i64(),
+            body["data"]["sellThroughReports"]["totalCount"].as_i64(),
+            body["data"]["stockPositions"].as_array().map(Vec::len),
+            body["data"]["sellThrough"].as_array().map(Vec::len),
+            !body["data"]["node"].is_null(),
+        )
+    };
+    let variables = json!({ "id": report_id });
+    let brand = app.graphql(query, variables.clone()).await;
+    assert_eq!(
+        seen(&brand),
+        (Some(1), Some(1), Some(1), Some(1), true),
+        "{brand}"
+    );
+    let own = app
+        .graphql_as(&dealer_token, query, variables.clone())
+        .await;
+    assert_eq!(
+        seen(&own),
+        (Some(1), Some(1), Some(1), Some(1), true),
+        "{own}"
+    );
+    let upstream = app.graphql_as(&t.portal, query, variables).await;
+    assert_eq!(
+        seen(&upstream),
+        (Some(0), Some(0), Some(0), Some(0), false),
+        "{upstream}"
+    );
+}

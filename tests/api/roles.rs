@@ -328,10 +328,32 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                 token,
                 "apiTokenCreate",
                 "secret",
-                json!({ "organizationId": dist, "name": format!("ERP {tag}"), "scopes": ["ORDERS_READ"] }),
+                json!({ "organizationId": dist, "name": format!("ERP {tag}"), "scopes": ["ORGS_READ", "CATALOG_READ"] }),
             )
             .await;
             made(&body, "apiTokenCreate", "secret")
+        }
+        "tokens.orders" => {
+            let body = mutation(
+                app,
+                token,
+                "apiTokenCreate",
+                "secret",
+                json!({ "organizationId": dist, "name": format!("Orders {tag}"), "scopes": ["ORDERS_READ"] }),
+            )
+            .await;
+            made(&body, "apiTokenCreate", "secret")
+        }
+        "webhooks.orders" => {
+            let body = mutation(
+                app,
+                token,
+                "webhookEndpointCreate",
+                "webhookEndpoint { id }",
+                json!({ "url": "http://127.0.0.1:9/orders", "eventTypes": ["ORDER_SUBMITTED"] }),
+            )
+            .await;
+            made(&body, "webhookEndpointCreate", "webhookEndpoint")
         }
         "webhooks" => {
             let body = mutation(
@@ -339,7 +361,7 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                 token,
                 "webhookEndpointCreate",
                 "webhookEndpoint { id }",
-                json!({ "url": "http://127.0.0.1:9/roles", "eventTypes": ["ORDER_SUBMITTED"] }),
+                json!({ "url": "http://127.0.0.1:9/roles", "eventTypes": ["TIER_CHANGED"] }),
             )
             .await;
             made(&body, "webhookEndpointCreate", "webhookEndpoint")
@@ -416,6 +438,39 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                 Cell::No
             } else {
                 Cell::Yes
+            }
+        }
+        "invoicing" => {
+            let body = run(
+                app,
+                token,
+                "{ orders(first: 100) { nodes { invoiced { amount } history { action } } } }",
+                json!({}),
+            )
+            .await;
+            let invoiced = |order: &Value| {
+                order["invoiced"]["amount"].is_string()
+                    && order["history"].as_array().is_some_and(|steps| {
+                        steps.iter().any(|step| step["action"] == "INVOICED")
+                    })
+            };
+            match body["data"]["orders"]["nodes"].as_array() {
+                Some(orders) if orders.iter().any(invoiced) => Cell::Yes,
+                Some(orders) => {
+                    // What is withheld is withheld whole: no amount and no step.
+                    for order in orders {
+                        assert!(order["invoiced"].is_null(), "{body}");
+                        assert!(
+                            order["history"]
+                                .as_array()
+                                .is_some_and(|steps| steps.iter().all(|step| step["action"]
+                                    != "INVOICED")),
+                            "{body}"
+                        );
+                    }
+                    Cell::No
+                }
+                None => Cell::No,
             }
         }
         "credit" => {
@@ -838,5 +893,139 @@ async fn partner_admins_and_members_move_to_the_documented_roles_and_back() {
     assert_eq!(
         me["data"]["me"]["roles"],
         json!(["PARTNER_MANAGER", "PARTNER_FINANCE", "PARTNER_SERVICE"])
+    );
+}
+
+#[tokio::test]
+async fn invoicing_reaches_only_roles_that_see_invoices_by_any_path_and_admins_hand_on_no_more() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    let c = company(&app).await;
+    let resolving = crate::helpers::spawn_node_like(&app, |s| s.compiled_reads = false).await;
+    let dist = channelgraph::ids::GlobalId::parse(&c.trade.distributor)
+        .unwrap()
+        .id;
+    let mut tokens = Vec::new();
+    for (email, roles) in [
+        ("service@roles.test", &[UserRole::PartnerService][..]),
+        ("finance@roles.test", &[UserRole::PartnerFinance][..]),
+        ("admin@roles.test", &[UserRole::PartnerAdmin][..]),
+        (
+            "admin-service@roles.test",
+            &[UserRole::PartnerAdmin, UserRole::PartnerService][..],
+        ),
+        (
+            "admin-finance@roles.test",
+            &[UserRole::PartnerAdmin, UserRole::PartnerFinance][..],
+        ),
+    ] {
+        app.create_user(email, "a role password", roles, Some(dist))
+            .await;
+        tokens.push(app.token_for(email, "a role password").await);
+    }
+    let [service, finance, admin, admin_service, admin_finance] = &tokens[..] else {
+        unreachable!()
+    };
+
+    // Service sees the order, not its invoicing, compiled or resolved; finance sees both.
+    for node in [&app, &resolving] {
+        assert_eq!(
+            probe(node, &c, "invoicing", "service", service).await,
+            Cell::No
+        );
+        assert_eq!(
+            probe(node, &c, "invoicing", "finance", finance).await,
+            Cell::Yes
+        );
+    }
+    // The invoicing event is not service's to read, though the shipping one is.
+    let event_of = async |kind: &str| {
+        let event = entity::event::Entity::find()
+            .filter(entity::event::Column::EventType.eq(kind))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {kind} event"));
+        channelgraph::ids::GlobalId::encode(channelgraph::ids::NodeType::Event, event.id)
+    };
+    let read = async |token: &str, id: &str| {
+        run(
+            &app,
+            token,
+            "query($id: ID!) { node(id: $id) { ... on Event { type } } }",
+            json!({ "id": id }),
+        )
+        .await["data"]["node"]["type"]
+            .clone()
+    };
+    let (shipped, invoiced) = (
+        event_of("ORDER_SHIPPED").await,
+        event_of("ORDER_INVOICED").await,
+    );
+    assert_eq!(read(service, &shipped).await, "ORDER_SHIPPED");
+    assert_eq!(read(service, &invoiced).await, Value::Null);
+    assert_eq!(read(finance, &invoiced).await, "ORDER_INVOICED");
+
+    // An admin's token and endpoint get no more than the admin's roles see.
+    let token_with = async |token: &str, scopes: Value| {
+        mutation(
+            &app,
+            token,
+            "apiTokenCreate",
+            "secret",
+            json!({ "organizationId": c.trade.distributor, "name": "ERP", "scopes": scopes }),
+        )
+        .await["data"]["apiTokenCreate"]
+            .clone()
+    };
+    let refused = token_with(admin, json!(["ORGS_READ", "ORDERS_READ"])).await;
+    assert_eq!(refused["secret"], Value::Null, "{refused}");
+    assert_eq!(refused["userErrors"][0]["code"], "NOT_ALLOWED", "{refused}");
+    assert_eq!(
+        refused["userErrors"][0]["field"],
+        json!(["input", "scopes", "1"]),
+        "{refused}"
+    );
+    let refused = token_with(admin_service, json!(["ORDERS_READ"])).await;
+    let message = refused["userErrors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("invoices"), "{refused}");
+    let refused = token_with(admin_finance, json!(["CRM_READ"])).await;
+    assert_eq!(refused["userErrors"][0]["code"], "NOT_ALLOWED", "{refused}");
+    let made = token_with(admin_finance, json!(["ORDERS_READ"])).await;
+    assert!(made["secret"].is_string(), "{made}");
+    assert!(token_with(admin, json!(["ORGS_WRITE"])).await["secret"].is_string());
+
+    let endpoint_for = async |token: &str, types: Value| {
+        mutation(
+            &app,
+            token,
+            "webhookEndpointCreate",
+            "webhookEndpoint { id }",
+            json!({ "url": "http://127.0.0.1:9/hooks", "eventTypes": types }),
+        )
+        .await["data"]["webhookEndpointCreate"]
+            .clone()
+    };
+    let refused = endpoint_for(admin_service, json!(["ORDER_SHIPPED", "ORDER_INVOICED"])).await;
+    assert_eq!(refused["userErrors"][0]["code"], "NOT_ALLOWED", "{refused}");
+    let message = refused["userErrors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.starts_with("ORDER_INVOICED "), "{refused}");
+    let made = endpoint_for(admin_service, json!(["ORDER_SHIPPED"])).await;
+    assert_eq!(made["userErrors"], json!([]), "{made}");
+    let refused = endpoint_for(admin, json!(["CASE_OPENED"])).await;
+    assert_eq!(refused["userErrors"][0]["code"], "NOT_ALLOWED", "{refused}");
+    // A subscription asking for invoicing by type is refused, naming it.
+    let mut socket = crate::subscriptions::Socket::signed_in(&app.address, service).await;
+    socket
+        .subscribe(
+            "invoicing",
+            "subscription { orderEvents(filter: { types: [ORDER_INVOICED] }) { type } }",
+            json!({}),
+        )
+        .await;
+    let errors = socket.error("invoicing").await;
+    assert!(
+        errors.to_string().contains("ORDER_INVOICED goes to"),
+        "{errors}"
     );
 }

@@ -9,8 +9,8 @@ use entity::{
 use crate::auth::graphql::User;
 use crate::auth::loaders::UserId;
 use crate::catalog::loaders::{
-    EntriesOf, MembershipsOf, PacksOf, PartnerTierId, PriceListId, ProductId, ProductLinesOf,
-    SpecsOf, SuppliersOf,
+    CriteriaOf, EntriesOf, MembershipsOf, PacksOf, PartnerTierId, PriceListId, ProductId,
+    ProductLinesOf, SpecsOf, SuppliersOf,
 };
 use crate::catalog::pricing::Quote;
 use crate::error::GqlResult;
@@ -411,12 +411,8 @@ impl PartnerTier {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<crate::program::graphql::TierCriterion>> {
-        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        let criteria = crate::program::qualification::criteria_of(db, &[self.0.id])
-            .await
-            .map_err(|e| e.into_graphql())?;
-        Ok(criteria
-            .get(&self.0.id)
+        Ok(load_one(ctx, CriteriaOf(self.0.id))
+            .await?
             .map(|c| c.iter().map(Into::into).collect())
             .unwrap_or_default())
     }

@@ -247,9 +247,9 @@ impl WebhookMutation {
 }
 
 /// Whether `principal` may see `event`: a partner must be in its audience, a token must
-/// hold the scope its topic needs.
+/// hold the scope its topic needs, a partner user the roles its type needs.
 pub fn may_see(principal: &Principal, event: &Published) -> bool {
-    if event.topic().readable_by(principal).is_err() {
+    if event.event_type.readable_by(principal).is_err() {
         return false;
     }
     match principal.partner_organization() {
@@ -298,6 +298,9 @@ fn feed<T: From<Arc<Published>>>(
 ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<T>> + use<T>> {
     let principal = Principal::of(ctx).gql()?.clone();
     wanted.topic.readable_by(&principal).gql()?;
+    for wanted_type in &wanted.types {
+        wanted_type.readable_by(&principal).gql()?;
+    }
     let receiver = ctx.data::<Bus>()?.subscribe();
     Ok(futures_util::stream::unfold(
         (Some(receiver), principal, wanted),

@@ -52,6 +52,10 @@ pub enum Entry {
         count_sql: Option<String>,
         plan: Box<Related>,
     },
+    /// Null: the principal may not read the field.
+    Null {
+        key: Name,
+    },
     /// Answered by the field's resolver, on the object's model.
     Fallback {
         key: Name,
@@ -605,6 +609,14 @@ impl<'a> Compiler<'a> {
                         key,
                         type_name: type_name.to_owned(),
                     });
+                    continue;
+                }
+                if spec
+                    .guards
+                    .get(field.name)
+                    .is_some_and(|may_read| !may_read(self.principal))
+                {
+                    entries.push(Entry::Null { key });
                     continue;
                 }
                 let compiled = match spec.fields.get(field.name) {

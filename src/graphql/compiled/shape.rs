@@ -229,7 +229,7 @@ impl<'p> Shaper<'p> {
                     self.path.pop();
                     object.insert(key.clone(), value?);
                 }
-                Entry::Fallback { key } => {
+                Entry::Fallback { key } | Entry::Null { key } => {
                     object.insert(key.clone(), Value::Null);
                 }
             }

@@ -187,12 +187,16 @@ pub type Fallback = Arc<
         + Sync,
 >;
 
+/// Whether a principal may read a field; where it may not, the field answers null.
+pub type Guard = fn(&Principal) -> bool;
+
 /// An object type the compiler can read.
 #[derive(Clone)]
 pub struct ObjectSpec {
     pub name: &'static str,
     pub table: &'static str,
     pub fields: HashMap<&'static str, FieldSpec>,
+    pub guards: HashMap<&'static str, Guard>,
     pub fallback: Option<Fallback>,
 }
 
@@ -202,6 +206,7 @@ impl ObjectSpec {
             name,
             table,
             fields: HashMap::new(),
+            guards: HashMap::new(),
             fallback: None,
         }
     }
@@ -264,6 +269,12 @@ impl ObjectSpec {
                 relate: Arc::new(relate),
             },
         );
+        self
+    }
+
+    /// `field` answers null to a principal `may_read` refuses, as its resolver does.
+    pub fn guarded(mut self, field: &'static str, may_read: Guard) -> Self {
+        self.guards.insert(field, may_read);
         self
     }
 

@@ -104,6 +104,7 @@ pub fn register(catalog: &mut Catalog) {
                 &amount("invoiced_amount"),
                 values::money,
             )
+            .guarded("invoiced", queries::sees_invoices)
             .object(
                 "subtotal",
                 "Money",
@@ -165,11 +166,12 @@ pub fn register(catalog: &mut Catalog) {
                         ))]),
                 ))
             })
-            .related("history", "OrderEvent", Shape::List, |_| {
+            .related("history", "OrderEvent", Shape::List, |asked| {
                 use entity::order_event::{Column, Entity};
-                Ok(Some(children::<Entity>(
+                Ok(Some(children_where::<Entity>(
                     Column::OrderId,
                     vec![Column::OccurredAt, Column::Id],
+                    queries::visible_steps(asked.principal),
                 )))
             })
             .related("shipments", "Shipment", Shape::List, |_| {

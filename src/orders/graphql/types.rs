@@ -185,9 +185,12 @@ impl Order {
     async fn tax(&self) -> Money {
         Money::of(*self.0.tax_total, &self.0.currency)
     }
-    /// How much of it has been invoiced.
-    async fn invoiced(&self) -> Money {
-        Money::of(*self.0.invoiced_amount, &self.0.currency)
+    /// How much of it has been invoiced; null for a partner user whose roles do not see the
+    /// company's invoices.
+    async fn invoiced(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+        let principal = crate::access::Principal::of(ctx)?;
+        Ok(crate::orders::queries::sees_invoices(principal)
+            .then(|| Money::of(*self.0.invoiced_amount, &self.0.currency)))
     }
     /// The ISO 4217 currency of every amount on it.
     async fn currency(&self) -> &str {
@@ -262,7 +265,8 @@ impl Order {
             .map(|l| OrderLine(l, currency.clone()))
             .collect())
     }
-    /// Every step it took, oldest first: who, when, what changed.
+    /// Every step it took, oldest first: who, when, what changed. Invoicing and payments
+    /// are steps only for those who see the company's invoices.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderEvent>> {
         let rows = load_one(ctx, EventsOf(self.0.id))
             .await?

@@ -10,7 +10,7 @@ use super::{NEWEST_FIRST, id_arg, user_of};
 use crate::access::Principal;
 use crate::auth::graphql::User;
 use crate::catalog::graphql::PartnerTier;
-use crate::catalog::loaders::PartnerTierId;
+use crate::catalog::loaders::{NextTierAbove, PartnerTierId};
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
 use crate::graphql::connection::{Conn, connection, page_args};
@@ -225,9 +225,9 @@ impl TierEvaluation {
     }
     /// The next tier up that has criteria: the one to work towards.
     async fn next_tier(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PartnerTier>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let (_, next) = service::ladder(db, self.0.tier_id).await.gql()?;
-        Ok(next.map(PartnerTier))
+        Ok(load_one(ctx, NextTierAbove(self.0.tier_id))
+            .await?
+            .map(PartnerTier))
     }
     /// Every tier's criteria, measured.
     async fn criteria(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MeasuredCriterion>> {
@@ -238,9 +238,7 @@ impl TierEvaluation {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<MeasuredCriterion>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let (_, next) = service::ladder(db, self.0.tier_id).await.gql()?;
-        let Some(next) = next else {
+        let Some(next) = load_one(ctx, NextTierAbove(self.0.tier_id)).await? else {
             return Ok(Vec::new());
         };
         Ok(self

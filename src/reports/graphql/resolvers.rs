@@ -67,7 +67,7 @@ pub struct ReportQuery;
 #[Object]
 impl ReportQuery {
     /// Stock reports, newest first; current ones unless asked for replaced ones too.
-    /// Partners see their own and their downstream's.
+    /// A partner sees its own: a dealer's reports are the dealer's and the brand's.
     #[allow(clippy::too_many_arguments)]
     async fn inventory_reports(
         &self,
