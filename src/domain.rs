@@ -48,12 +48,24 @@ fn is_format(c: char) -> bool {
         | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
+/// How a message names the field at `field`: its name, and for an item of a list the
+/// list's name with the item's place (`productLines[2]`).
+pub fn label_of(field: &[&str]) -> String {
+    match field {
+        [.., list, item] if item.bytes().all(|b| b.is_ascii_digit()) && !item.is_empty() => {
+            format!("{list}[{item}]")
+        }
+        [.., name] => (*name).to_owned(),
+        [] => "value".to_owned(),
+    }
+}
+
 /// A required single-line text of at most `max` characters: trimmed, in normal form C,
 /// with no control, invisible or direction-changing characters.
 pub fn required_text(field: &[&str], value: &str, max: usize) -> Result<String> {
     let value = typed(value);
     let value = value.as_ref();
-    let label = field.last().copied().unwrap_or("value");
+    let label = label_of(field);
     if value.is_empty() {
         return Err(Error::user(
             field,
@@ -108,7 +120,7 @@ pub fn optional_note(field: &[&str], value: Option<&str>, max: usize) -> Result<
         .chars()
         .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
-        let label = field.last().copied().unwrap_or("value");
+        let label = label_of(field);
         return Err(Error::user(
             field,
             ErrorCode::Invalid,
@@ -120,7 +132,7 @@ pub fn optional_note(field: &[&str], value: Option<&str>, max: usize) -> Result<
     }
     let chars = value.chars().count();
     if chars > max {
-        let label = field.last().copied().unwrap_or("value");
+        let label = label_of(field);
         return Err(Error::user(
             field,
             ErrorCode::TooLong,

@@ -53,12 +53,18 @@ fn ensure_can_manage(
             organization_id: own,
             ..
         } if held.has(UserRole::PartnerAdmin) => {
-            if roles.all_partner() && organization_id == Some(*own) {
-                Ok(())
-            } else {
-                Err(Error::Forbidden(
+            if !roles.all_partner() || organization_id != Some(*own) {
+                return Err(Error::Forbidden(
                     "a partner admin manages only partner users of their own organization".into(),
-                ))
+                ));
+            }
+            // A user made, or a role given, is no way round the admin's own roles.
+            match roles.iter().find(|r| !covers(*held, *r)) {
+                Some(beyond) => Err(Error::Forbidden(format!(
+                    "a partner admin manages users only within their own roles, and {} is not among them",
+                    sea_orm::ActiveEnum::to_value(&beyond)
+                ))),
+                None => Ok(()),
             }
         }
         Principal::Anonymous => Err(Error::Unauthenticated),
@@ -66,6 +72,17 @@ fn ensure_can_manage(
             "only admins and partner admins manage users".into(),
         )),
     }
+}
+
+/// Whether a partner user holding `held` may give `role`: one they hold, or one whose
+/// records PARTNER_MANAGER sees all of (sales, finance, service) where they manage.
+fn covers(held: Roles, role: UserRole) -> bool {
+    held.has(role)
+        || (held.has(UserRole::PartnerManager)
+            && matches!(
+                role,
+                UserRole::PartnerSales | UserRole::PartnerFinance | UserRole::PartnerService
+            ))
 }
 
 /// Parses the roles given for a user at `field`: one staff role, or one or more partner
@@ -619,6 +636,8 @@ pub async fn list_users(
     page: &crate::pagination::PageRequest,
 ) -> Result<crate::pagination::Page<user::Model>> {
     use sea_orm::sea_query::Expr;
+    // The company's people are of the directory: a token needs `orgs:read` to list them.
+    principal.ensure_can_read_directory()?;
     crate::store::page_of(
         db,
         user_query(principal, filter),
@@ -635,5 +654,6 @@ pub async fn count_users(
     filter: &UserFilter,
 ) -> Result<u64> {
     use sea_orm::PaginatorTrait;
+    principal.ensure_can_read_directory()?;
     Ok(user_query(principal, filter).count(db).await?)
 }

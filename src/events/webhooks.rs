@@ -314,6 +314,22 @@ async fn for_change(
             )
         })?;
     ensure_can_manage(principal, current.organization_id)?;
+    // An endpoint is changed (its address, its secret) only by one who hears all it hears.
+    if let Some(unheard) = current
+        .event_types
+        .split_whitespace()
+        .filter_map(EventType::parse)
+        .find(|t| t.readable_by(principal).is_err())
+    {
+        return Err(Error::user(
+            &["input", "id"],
+            ErrorCode::NotAllowed,
+            format!(
+                "this endpoint hears {}, which your roles do not; a user who hears it manages the endpoint",
+                unheard.as_str()
+            ),
+        ));
+    }
     if current.archived_at.is_some() {
         return Err(Error::user(
             &["input", "id"],
@@ -493,7 +509,22 @@ fn visible_deliveries(principal: &Principal) -> Condition {
         .column(webhook_endpoint::Column::Id)
         .filter(visible_endpoints(principal))
         .into_query();
-    Condition::all().add(webhook_delivery::Column::EndpointId.in_subquery(endpoints))
+    let visible = Condition::all().add(webhook_delivery::Column::EndpointId.in_subquery(endpoints));
+    // A delivery carries its event whole: not of a type the principal does not hear.
+    let unheard: Vec<&str> = EventType::ALL
+        .into_iter()
+        .filter(|t| t.readable_by(principal).is_err())
+        .map(EventType::as_str)
+        .collect();
+    if unheard.is_empty() {
+        return visible;
+    }
+    let events = event::Entity::find()
+        .select_only()
+        .column(event::Column::Id)
+        .filter(event::Column::EventType.is_in(unheard))
+        .into_query();
+    visible.add(webhook_delivery::Column::EventId.not_in_subquery(events))
 }
 
 /// Which deliveries a log query asks for.

@@ -26,9 +26,13 @@ impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(s) => {
-                let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                    InputValueError::custom(format!("`{s}` is not a date like 2026-11-22"))
-                })?;
+                let not_a_date =
+                    || InputValueError::custom(format!("`{s}` is not a date like 2026-11-22"));
+                let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| not_a_date())?;
+                // chrono also reads `2026-1-5` and `+2026-01-05`; a day is written one way.
+                if date.format("%Y-%m-%d").to_string() != *s {
+                    return Err(not_a_date());
+                }
                 if !YEARS.contains(&date.year()) {
                     return Err(out_of_range(s));
                 }

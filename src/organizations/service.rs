@@ -449,8 +449,10 @@ pub async fn update(
         });
     }
     principal.ensure_can_maintain_records()?;
+    // Held until the change commits, so that two updates cannot both find no waiting
+    // proposal for a field and both file one.
     let current =
-        store::for_change::<Entity>(db, id, version, principal.visible_organizations()).await?;
+        store::for_update::<Entity>(db, id, version, principal.visible_organizations()).await?;
     principal.ensure_maintains(id)?;
     let (direct, proposed) = super::proposals::split(&current, changes, &crm.partner)?;
     let organization = if direct.is_empty() {

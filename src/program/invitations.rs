@@ -79,8 +79,8 @@ pub struct Issued {
 }
 
 /// Invites a person: the principal must be allowed to make such a user (staff admins any,
-/// a partner admin its own company's partner users). An email a user holds, or that an
-/// invitation waits for, is refused.
+/// a partner admin its own company's partner users). An email a user holds, or that one of
+/// the same company's invitations waits for, is refused.
 pub async fn invite(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -91,8 +91,15 @@ pub async fn invite(
     users::ensure_may_add(db, principal, new.roles, new.organization_id).await?;
     users::ensure_email_free(db, &new.email).await?;
     let at = now();
+    // Another company's invitation to the same person is none of this one's business: the
+    // first accepted makes the user, and the others then find the email taken.
+    let same_company = match new.organization_id {
+        Some(org) => Column::OrganizationId.eq(org),
+        None => Column::OrganizationId.is_null(),
+    };
     let waiting = Entity::find()
         .filter(Column::Email.eq(new.email.clone()))
+        .filter(same_company)
         .filter(in_state(InvitationState::Pending, at))
         .count(db)
         .await?;

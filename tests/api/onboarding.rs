@@ -918,3 +918,23 @@ async fn an_850_from_a_partner_that_has_not_accepted_the_terms_is_rejected_namin
     );
     assert_eq!(crate::edi::order_count(&app).await, 0);
 }
+
+#[tokio::test]
+async fn another_companys_invitation_to_the_same_person_is_neither_told_nor_blocked() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let other = app
+        .create_org("DISTRIBUTOR", "Anderer Vertrieb", "DIST-2")
+        .await;
+    app.link(&t.brand, &other, "DISTRIBUTES_TO").await;
+    let a = partner_admin(&app, "admin@dist-1.test", &t.distributor).await;
+    let b = partner_admin(&app, "admin@dist-2.test", &other).await;
+    let pat = |organization: &str| json!({ "email": "pat@example.test", "name": "Pat", "roles": ["PARTNER_SALES"], "organizationId": organization });
+    let first = invite_as(&app, &a, pat(&t.distributor)).await;
+    assert_eq!(first["userErrors"], json!([]), "{first}");
+    let second = invite_as(&app, &b, pat(&other)).await;
+    assert_eq!(second["userErrors"], json!([]), "{second}");
+    // The same company twice is still one invitation too many.
+    let again = invite_as(&app, &a, pat(&t.distributor)).await;
+    assert_eq!(again["userErrors"][0]["code"], "DUPLICATE", "{again}");
+}

@@ -623,19 +623,29 @@ async fn tasks_are_listed_by_assignee_and_lateness_and_a_closed_task_stays_close
             "{input}"
         );
     }
-    let body = app
-        .graphql(
-            create,
-            json!({ "input": { "kind": "CALL", "title": "x", "dueOn": "2026-13-01" } }),
-        )
-        .await;
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("`2026-13-01` is not a date like 2026-11-22"),
-        "{body}"
-    );
+    // A day is written one way: four-digit year, two-digit month and day.
+    for day in [
+        "2026-13-01",
+        "2026-1-05",
+        "2026-01-5",
+        "+2026-01-05",
+        " 2026-01-05",
+        "2026-01-05 ",
+    ] {
+        let body = app
+            .graphql(
+                create,
+                json!({ "input": { "kind": "CALL", "title": "x", "dueOn": day } }),
+            )
+            .await;
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("`{day}` is not a date like 2026-11-22")),
+            "{body}"
+        );
+    }
     let body = app.graphql(TASKS, json!({})).await;
     assert_eq!(body["data"]["tasks"]["totalCount"], 4, "{body}");
     let body = app

@@ -317,7 +317,19 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                 "userCreate",
                 "user { id }",
                 json!({ "email": format!("new-{tag}@roles.test"), "name": "New", "password": "a long password 1",
-                        "roles": ["PARTNER_SALES"], "organizationId": dist }),
+                        "roles": ["PARTNER_ADMIN"], "organizationId": dist }),
+            )
+            .await;
+            made(&body, "userCreate", "user")
+        }
+        "users.beyond" => {
+            let body = mutation(
+                app,
+                token,
+                "userCreate",
+                "user { id }",
+                json!({ "email": format!("manager-{tag}@roles.test"), "name": "New manager", "password": "a long password 1",
+                        "roles": ["PARTNER_MANAGER"], "organizationId": dist }),
             )
             .await;
             made(&body, "userCreate", "user")
@@ -444,7 +456,7 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
             let body = run(
                 app,
                 token,
-                "{ orders(first: 100) { nodes { invoiced { amount } history { action } } } }",
+                "{ orders(first: 100) { nodes { invoiced { amount } history { action } lines { invoicedQuantity } } } }",
                 json!({}),
             )
             .await;
@@ -460,6 +472,12 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                     // What is withheld is withheld whole: no amount and no step.
                     for order in orders {
                         assert!(order["invoiced"].is_null(), "{body}");
+                        assert!(
+                            order["lines"].as_array().is_some_and(|lines| lines
+                                .iter()
+                                .all(|line| line["invoicedQuantity"].is_null())),
+                            "{body}"
+                        );
                         assert!(
                             order["history"]
                                 .as_array()
@@ -994,6 +1012,13 @@ async fn invoicing_reaches_only_roles_that_see_invoices_by_any_path_and_admins_h
     let made = token_with(admin_finance, json!(["ORDERS_READ"])).await;
     assert!(made["secret"].is_string(), "{made}");
     assert!(token_with(admin, json!(["ORGS_WRITE"])).await["secret"].is_string());
+    // The company's people are of the directory: a catalog token does not list them.
+    let catalog = token_with(admin, json!(["CATALOG_READ"])).await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = run(&app, &catalog, "{ users { totalCount } }", json!({})).await;
+    assert!(is_forbidden(&body), "{body}");
 
     let endpoint_for = async |token: &str, types: Value| {
         mutation(
@@ -1014,6 +1039,114 @@ async fn invoicing_reaches_only_roles_that_see_invoices_by_any_path_and_admins_h
     assert_eq!(made["userErrors"], json!([]), "{made}");
     let refused = endpoint_for(admin, json!(["CASE_OPENED"])).await;
     assert_eq!(refused["userErrors"][0]["code"], "NOT_ALLOWED", "{refused}");
+    // The company has an endpoint hear payments (set up by the brand); one is delivered.
+    let hook = mutation(
+        &app,
+        &app.token,
+        "webhookEndpointCreate",
+        "webhookEndpoint { id }",
+        json!({ "url": "http://127.0.0.1:9/finance", "organizationId": c.trade.distributor, "eventTypes": ["ORDER_SHIPPED", "ORDER_PAYMENT_RECORDED"] }),
+    )
+    .await;
+    let hook = hook["data"]["webhookEndpointCreate"]["webhookEndpoint"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{hook}"))
+        .to_owned();
+    let paid = app
+        .mutate(
+            "paymentRecord",
+            "invoice { id }",
+            json!({ "invoiceId": c.invoice, "version": 1, "amount": { "amount": "1", "currency": "EUR" } }),
+        )
+        .await;
+    assert_eq!(paid["userErrors"], json!([]), "{paid}");
+    let deliveries = async |token: &str| {
+        let body = run(
+            &app,
+            token,
+            "query($id: ID!) { webhookDeliveries(filter: { endpointId: $id }) { nodes { event { type } } } }",
+            json!({ "id": hook }),
+        )
+        .await;
+        body["data"]["webhookDeliveries"]["nodes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|d| d["event"]["type"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(deliveries(&app.token).await, ["ORDER_PAYMENT_RECORDED"]);
+    assert_eq!(deliveries(admin_finance).await, ["ORDER_PAYMENT_RECORDED"]);
+    assert!(deliveries(admin_service).await.is_empty());
+    // An admin who does not hear all it hears neither redirects it nor learns its secret.
+    for (name, input_type, input) in [
+        (
+            "webhookEndpointUpdate",
+            "WebhookEndpointUpdateInput",
+            json!({ "id": hook, "version": 1, "url": "http://127.0.0.1:9/elsewhere" }),
+        ),
+        (
+            "webhookEndpointRotateSecret",
+            "WebhookEndpointRotateSecretInput",
+            json!({ "id": hook, "version": 1 }),
+        ),
+    ] {
+        let body = run(
+            &app,
+            admin_service,
+            &format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ userErrors {{ field code message }} }} }}"),
+            json!({ "input": input }),
+        )
+        .await;
+        let error = &body["data"][name]["userErrors"][0];
+        assert_eq!(error["code"], "NOT_ALLOWED", "{name}: {body}");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("ORDER_PAYMENT_RECORDED")),
+            "{name}: {body}"
+        );
+    }
+    // Nor does an admin give a user, itself included, a role beyond its own.
+    let me = run(&app, admin, "{ me { id version } }", json!({})).await;
+    let raised = mutation(
+        &app,
+        admin,
+        "userRolesSet",
+        "user { roles }",
+        json!({ "id": me["data"]["me"]["id"], "version": me["data"]["me"]["version"], "roles": ["PARTNER_ADMIN", "PARTNER_FINANCE"] }),
+    )
+    .await;
+    assert!(is_forbidden(&raised), "{raised}");
+    assert!(
+        raised["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("PARTNER_FINANCE")),
+        "{raised}"
+    );
+    let invited = mutation(
+        &app,
+        admin_finance,
+        "invitationCreate",
+        "invitation { id }",
+        json!({ "email": "new-manager@roles.test", "name": "New manager", "roles": ["PARTNER_MANAGER"], "organizationId": c.trade.distributor }),
+    )
+    .await;
+    assert!(is_forbidden(&invited), "{invited}");
+    let invited = mutation(
+        &app,
+        admin_finance,
+        "invitationCreate",
+        "invitation { id }",
+        json!({ "email": "new-finance@roles.test", "name": "New finance", "roles": ["PARTNER_FINANCE"], "organizationId": c.trade.distributor }),
+    )
+    .await;
+    assert_eq!(
+        invited["data"]["invitationCreate"]["userErrors"],
+        json!([]),
+        "{invited}"
+    );
+
     // A subscription asking for invoicing by type is refused, naming it.
     let mut socket = crate::subscriptions::Socket::signed_in(&app.address, service).await;
     socket

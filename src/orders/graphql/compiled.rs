@@ -282,7 +282,8 @@ pub fn register(catalog: &mut Catalog) {
                 "invoicedQuantity",
                 Col::of("invoiced_quantity"),
                 values::decimal,
-            ),
+            )
+            .guarded("invoicedQuantity", queries::sees_invoices),
     );
 }
 

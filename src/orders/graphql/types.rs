@@ -397,9 +397,12 @@ impl OrderLine {
     async fn shipped_quantity(&self) -> Decimal {
         Decimal(stored(self.0.shipped_quantity))
     }
-    /// How many have been invoiced.
-    async fn invoiced_quantity(&self) -> Decimal {
-        Decimal(stored(self.0.invoiced_quantity))
+    /// How many have been invoiced; null for a partner user whose roles do not see the
+    /// company's invoices.
+    async fn invoiced_quantity(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Decimal>> {
+        let principal = crate::access::Principal::of(ctx)?;
+        Ok(crate::orders::queries::sees_invoices(principal)
+            .then(|| Decimal(stored(self.0.invoiced_quantity))))
     }
 }
 
