@@ -229,22 +229,25 @@ pub fn company_key(name: &str) -> String {
 /// A partner code: 2 to 15 letters, digits, `-` or `_`, stored in upper case. It doubles as
 /// the trading partner id in EDI, whose interchange ids are at most 15 characters.
 pub fn partner_code(field: &[&str], value: &str) -> Result<String> {
-    let code = value.trim().to_uppercase();
-    let valid = (2..=15).contains(&code.chars().count())
-        && code
+    let given = value.trim();
+    let chars = given.chars().count();
+    // Checked as given: upper-casing first would let `ß` in as `SS`.
+    let valid = (2..=15).contains(&chars)
+        && given
             .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
-        return Err(Error::user(
-            field,
-            ErrorCode::Invalid,
+        // What was sent is named back only where it is short and printable.
+        let message = if chars <= 40 && !given.chars().any(char::is_control) {
+            format!("code `{given}` must be 2 to 15 letters, digits, `-` or `_`")
+        } else {
             format!(
-                "code `{}` must be 2 to 15 letters, digits, `-` or `_`",
-                value.trim()
-            ),
-        ));
+                "code is {chars} characters long; it must be 2 to 15 letters, digits, `-` or `_`"
+            )
+        };
+        return Err(Error::user(field, ErrorCode::Invalid, message));
     }
-    Ok(code)
+    Ok(given.to_ascii_uppercase())
 }
 
 /// An email address: one `@`, a local part, and a domain with a dot. Stored as given, with
@@ -536,6 +539,28 @@ mod tests {
             code_of(partner_code(&["code"], "ABCDEFGHIJKLMNOP")),
             ErrorCode::Invalid
         );
+        // `ß` upper-cases to `SS`: refused as sent, not let in as another code.
+        assert_eq!(
+            code_of(partner_code(&["code"], "straße")),
+            ErrorCode::Invalid
+        );
+        assert_eq!(code_of(partner_code(&["code"], "ǅ-1")), ErrorCode::Invalid);
+        match partner_code(&["code"], &"X".repeat(5000)) {
+            Err(Error::User(e)) => {
+                assert_eq!(
+                    e.message,
+                    "code is 5000 characters long; it must be 2 to 15 letters, digits, `-` or `_`"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_list_items_field_is_named_with_its_place() {
+        assert_eq!(label_of(&["input", "productLines", "2"]), "productLines[2]");
+        assert_eq!(label_of(&["input", "name"]), "name");
+        assert_eq!(label_of(&[]), "value");
     }
 
     #[test]

@@ -133,6 +133,20 @@ pub async fn revoke(
                 "no API token has this id",
             )
         })?;
+    // Revoked only by one who could have given it its scopes: a lesser admin does not cut
+    // off what a fuller one set up.
+    if let Some(why) = token
+        .scopes
+        .split_whitespace()
+        .filter_map(Scope::parse)
+        .find_map(|scope| principal.ensure_can_delegate(scope).err())
+    {
+        return Err(Error::user(
+            &["input", "id"],
+            ErrorCode::NotAllowed,
+            format!("{why}: a token is revoked by one who could have made it"),
+        ));
+    }
     if token.revoked_at.is_some() {
         return Ok(token);
     }

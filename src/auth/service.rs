@@ -37,7 +37,7 @@ pub struct Session {
 }
 
 /// Checks that `principal` may give a user `roles` at `organization_id`.
-fn ensure_can_manage(
+pub(crate) fn ensure_can_manage(
     principal: &Principal,
     roles: Roles,
     organization_id: Option<Uuid>,
@@ -548,6 +548,13 @@ pub async fn deactivate_user(
         row,
     )
     .await?;
+    end_sessions(db, id).await?;
+    Ok(saved)
+}
+
+/// Ends every session of user `id`: its refresh tokens are revoked, and with them the access
+/// tokens issued under them, on every node.
+async fn end_sessions(db: &impl ConnectionTrait, id: Uuid) -> Result<()> {
     refresh_token::Entity::update_many()
         .col_expr(
             refresh_token::Column::RevokedAt,
@@ -557,8 +564,7 @@ pub async fn deactivate_user(
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    Revoked::User(id).record(db).await?;
-    Ok(saved)
+    Revoked::User(id).record(db).await
 }
 
 /// Gives a user other roles. Staff roles stay staff and partner roles stay partner: a
@@ -591,8 +597,8 @@ pub async fn set_roles(
         row,
     )
     .await?;
-    // What every node remembers of the user's sessions holds the old role.
-    Revoked::User(id).record(db).await?;
+    // Their sessions end, so that the next sign-in carries the new roles.
+    end_sessions(db, id).await?;
     Ok(saved)
 }
 

@@ -632,7 +632,7 @@ pub async fn redeliver(
     for_change(db, principal, current.endpoint_id, None)
         .await
         .map_err(|e| match e {
-            Error::User(_) => Error::user(
+            Error::User(refused) if refused.code == ErrorCode::Archived => Error::user(
                 &["input", "id"],
                 ErrorCode::Archived,
                 "the endpoint of this delivery is deleted",

@@ -223,6 +223,8 @@ pub async fn revoke(
 ) -> Result<invitation::Model> {
     let current = store::for_change::<Entity>(db, id, version, visible(principal)).await?;
     principal.ensure_administers(current.organization_id, "revoke invitations")?;
+    // Revoked only by one who could have made it.
+    users::ensure_can_manage(principal, current.roles, current.organization_id)?;
     let at = now();
     let now_state = state(&current, at);
     if now_state != InvitationState::Pending {

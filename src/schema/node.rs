@@ -123,9 +123,16 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
         NodeType::ChannelLink => load_one(ctx, ChannelLinkId(gid.id))
             .await?
             .map(|m| Node::ChannelLink(ChannelLink(m))),
-        NodeType::User => load_one(ctx, UserId(gid.id))
-            .await?
-            .map(|m| Node::User(User::new(m))),
+        NodeType::User => {
+            // The company's people are of the directory, as the `users` list is.
+            Principal::of(ctx)
+                .gql()?
+                .ensure_can_read_directory()
+                .gql()?;
+            load_one(ctx, UserId(gid.id))
+                .await?
+                .map(|m| Node::User(User::new(m)))
+        }
         NodeType::ApiToken => load_one(ctx, ApiTokenId(gid.id))
             .await?
             .map(|m| Node::ApiToken(ApiToken(m))),

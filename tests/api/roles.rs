@@ -1019,6 +1019,42 @@ async fn invoicing_reaches_only_roles_that_see_invoices_by_any_path_and_admins_h
         .to_owned();
     let body = run(&app, &catalog, "{ users { totalCount } }", json!({})).await;
     assert!(is_forbidden(&body), "{body}");
+    let me = run(&app, admin, "{ me { id } }", json!({})).await;
+    let body = run(
+        &app,
+        &catalog,
+        "query($id: ID!) { node(id: $id) { ... on User { email } } }",
+        json!({ "id": me["data"]["me"]["id"] }),
+    )
+    .await;
+    assert!(is_forbidden(&body), "{body}");
+    // A token a fuller admin made is not the lesser admin's to revoke.
+    let made = token_with(admin_finance, json!(["ORDERS_READ"])).await;
+    let fuller = run(
+        &app,
+        admin_finance,
+        "{ apiTokens { nodes { id scopes } } }",
+        json!({}),
+    )
+    .await["data"]["apiTokens"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scopes"] == json!(["ORDERS_READ"]))
+        .map(|t| t["id"].clone())
+        .unwrap_or_else(|| panic!("{made}"));
+    let revoked = mutation(
+        &app,
+        admin,
+        "apiTokenRevoke",
+        "apiToken { revokedAt }",
+        json!({ "id": fuller }),
+    )
+    .await;
+    assert_eq!(
+        revoked["data"]["apiTokenRevoke"]["userErrors"][0]["code"], "NOT_ALLOWED",
+        "{revoked}"
+    );
 
     let endpoint_for = async |token: &str, types: Value| {
         mutation(
@@ -1146,6 +1182,16 @@ async fn invoicing_reaches_only_roles_that_see_invoices_by_any_path_and_admins_h
         json!([]),
         "{invited}"
     );
+    // Nor revokes an invitation it could not have made.
+    let revoked = mutation(
+        &app,
+        admin,
+        "invitationRevoke",
+        "invitation { status }",
+        json!({ "id": invited["data"]["invitationCreate"]["invitation"]["id"], "version": 1 }),
+    )
+    .await;
+    assert!(is_forbidden(&revoked), "{revoked}");
 
     // A subscription asking for invoicing by type is refused, naming it.
     let mut socket = crate::subscriptions::Socket::signed_in(&app.address, service).await;
