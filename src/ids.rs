@@ -47,6 +47,7 @@ pub enum NodeType {
     ContactCertification,
     TierEvaluation,
     TierProposal,
+    SpecialPrice,
 }
 
 impl NodeType {
@@ -92,6 +93,7 @@ impl NodeType {
             NodeType::ContactCertification => "ContactCertification",
             NodeType::TierEvaluation => "TierEvaluation",
             NodeType::TierProposal => "TierProposal",
+            NodeType::SpecialPrice => "SpecialPrice",
         }
     }
 
@@ -138,6 +140,7 @@ impl NodeType {
             NodeType::ContactCertification,
             NodeType::TierEvaluation,
             NodeType::TierProposal,
+            NodeType::SpecialPrice,
         ]
         .into_iter()
         .find(|t| t.name() == name)

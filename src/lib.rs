@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod changes;
+pub mod channel_money;
 pub mod cli;
 pub mod db;
 pub mod documents;

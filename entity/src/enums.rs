@@ -753,3 +753,19 @@ pub enum TierProposalStatus {
     #[sea_orm(string_value = "WITHDRAWN")]
     Withdrawn,
 }
+
+/// Where a special pricing agreement stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum SpecialPriceStatus {
+    /// The distributor asked; the brand has not decided.
+    #[sea_orm(string_value = "REQUESTED")]
+    Requested,
+    /// The brand authorised it, with its prices, caps and validity.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// The brand refused it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}

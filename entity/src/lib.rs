@@ -61,6 +61,8 @@ pub mod sell_through_report;
 pub mod sell_through_report_line;
 pub mod shipment;
 pub mod shipment_line;
+pub mod special_price;
+pub mod special_price_line;
 pub mod survey_response;
 pub mod task;
 pub mod terms_acceptance;

@@ -34,6 +34,7 @@ mod m20261209_000003_dealer_registration;
 mod m20261210_000001_onboarding;
 mod m20261211_000001_certifications;
 mod m20261212_000001_tier_qualification;
+mod m20261213_000001_special_prices;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_onboarding::Migration),
             Box::new(m20261211_000001_certifications::Migration),
             Box::new(m20261212_000001_tier_qualification::Migration),
+            Box::new(m20261213_000001_special_prices::Migration),
         ]
     }
 }

@@ -47,6 +47,9 @@ pub struct CriteriaOf(pub Uuid);
 /// works towards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NextTierAbove(pub Option<Uuid>);
+/// A special pricing agreement's lines, by line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpecialPriceLinesOf(pub Uuid);
 /// An organization's tier memberships, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MembershipsOf(pub Uuid);
@@ -106,3 +109,7 @@ impl Loader<NextTierAbove> for CatalogLoader {
 impl LoadKey for NextTierAbove {
     type Loader = CatalogLoader;
 }
+by_id_loader!(
+    CatalogLoader: SpecialPriceLinesOf => Vec<entity::special_price_line::Model>,
+    crate::channel_money::special_prices::lines_of
+);

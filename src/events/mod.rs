@@ -175,6 +175,12 @@ pub enum EventType {
     DealApproved,
     /// The brand rejected a partner's deal registration.
     DealRejected,
+    /// A distributor asked for a special price for an end customer's deal.
+    SpecialPriceRequested,
+    /// The brand authorised a special price: its number, prices, caps and validity.
+    SpecialPriceApproved,
+    /// The brand refused a special price, with the reason.
+    SpecialPriceRejected,
     /// Someone was invited to become a user. Carries the invitation's token, once: only
     /// the brand's own endpoints and staff receive it, for the brand's mail system.
     UserInvited,
@@ -201,7 +207,7 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 45] = [
+    pub const ALL: [EventType; 48] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -236,6 +242,9 @@ impl EventType {
         EventType::LeadOfferLapsed,
         EventType::DealApproved,
         EventType::DealRejected,
+        EventType::SpecialPriceRequested,
+        EventType::SpecialPriceApproved,
+        EventType::SpecialPriceRejected,
         EventType::UserInvited,
         EventType::PartnerApplicationReceived,
         EventType::PartnerApplicationApproved,
@@ -285,6 +294,9 @@ impl EventType {
             EventType::LeadOfferLapsed => "LEAD_OFFER_LAPSED",
             EventType::DealApproved => "DEAL_APPROVED",
             EventType::DealRejected => "DEAL_REJECTED",
+            EventType::SpecialPriceRequested => "SPECIAL_PRICE_REQUESTED",
+            EventType::SpecialPriceApproved => "SPECIAL_PRICE_APPROVED",
+            EventType::SpecialPriceRejected => "SPECIAL_PRICE_REJECTED",
             EventType::UserInvited => "USER_INVITED",
             EventType::PartnerApplicationReceived => "PARTNER_APPLICATION_RECEIVED",
             EventType::PartnerApplicationApproved => "PARTNER_APPLICATION_APPROVED",
@@ -371,7 +383,10 @@ impl EventType {
             | E::LeadConverted
             | E::LeadOfferLapsed
             | E::DealApproved
-            | E::DealRejected => Topic::Lead,
+            | E::DealRejected
+            | E::SpecialPriceRequested
+            | E::SpecialPriceApproved
+            | E::SpecialPriceRejected => Topic::Lead,
             E::UserInvited
             | E::PartnerApplicationReceived
             | E::PartnerApplicationApproved

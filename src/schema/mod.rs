@@ -53,6 +53,7 @@ pub struct Query(
     crate::program::graphql::ProgramQuery,
     crate::program::graphql::CertificationQuery,
     crate::program::graphql::QualificationQuery,
+    crate::channel_money::graphql::SpecialPriceQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -79,6 +80,7 @@ pub struct Mutation(
     crate::program::graphql::ProgramMutation,
     crate::program::graphql::CertificationMutation,
     crate::program::graphql::QualificationMutation,
+    crate::channel_money::graphql::SpecialPriceMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

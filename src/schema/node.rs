@@ -94,6 +94,7 @@ pub enum Node {
     ContactCertification(crate::program::graphql::ContactCertification),
     TierEvaluation(crate::program::graphql::TierEvaluation),
     TierProposal(crate::program::graphql::TierProposal),
+    SpecialPrice(crate::channel_money::graphql::SpecialPrice),
 }
 
 impl From<Organization> for Node {
@@ -275,6 +276,14 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .gql()?
                 .remove(&gid.id)
                 .map(|m| Node::TierProposal(crate::program::graphql::TierProposal(m)))
+        }
+        NodeType::SpecialPrice => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::special_prices::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::SpecialPrice(crate::channel_money::graphql::SpecialPrice(m)))
         }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

@@ -1101,6 +1101,52 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     )
     .await;
 
+    // Special prices for the approved deal's customer: one authorised, one refused.
+    let today = chrono::Utc::now().date_naive();
+    let special = |note: &str| {
+        json!({ "endCustomerId": customer, "dealRegistrationId": approved, "validFrom": today.to_string(),
+                "validUntil": (today + chrono::Days::new(60)).to_string(), "note": note,
+                "lines": [{ "sku": "MOTOR-W", "quantity": "3", "discountPercent": "10" }] })
+    };
+    let authorised = id_in(
+        &w.run(
+            p,
+            "specialPriceRequest",
+            "specialPrice { id }",
+            special("Walk tender"),
+            &["special_price.request"],
+        )
+        .await,
+        "specialPrice",
+    );
+    w.run(
+        a,
+        "specialPriceApprove",
+        "specialPrice { id }",
+        json!({ "id": authorised, "version": 1, "lines": [{ "lineNumber": 1, "quantityCap": "2" }] }),
+        &["special_price.approve"],
+    )
+    .await;
+    let turned_down = id_in(
+        &w.run(
+            p,
+            "specialPriceRequest",
+            "specialPrice { id }",
+            special("Walk bid"),
+            &["special_price.request"],
+        )
+        .await,
+        "specialPrice",
+    );
+    w.run(
+        a,
+        "specialPriceReject",
+        "specialPrice { id }",
+        json!({ "id": turned_down, "version": 1, "reason": "Margin too thin" }),
+        &["special_price.reject"],
+    )
+    .await;
+
     // A dead delivery sent again, then the endpoint deleted.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let delivery = loop {

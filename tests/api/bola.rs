@@ -366,6 +366,31 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A special price A asked for its customer, which the brand authorised.
+    let today = chrono::Utc::now().date_naive();
+    let special_price = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: SpecialPriceRequestInput!) { specialPriceRequest(input: $input) { specialPrice { id } userErrors { message } } }",
+            json!({ "input": { "endCustomerId": a.2, "validFrom": today.to_string(), "validUntil": (today + chrono::Days::new(90)).to_string(),
+                               "lines": [{ "sku": "MOTOR-1", "quantity": "5", "netPrice": "150" }], "note": "A-SECRET-SPA" } }),
+        )
+        .await;
+    let special_price = special_price["data"]["specialPriceRequest"]["specialPrice"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{special_price}"))
+        .to_owned();
+    let approved = app
+        .mutate(
+            "specialPriceApprove",
+            "specialPrice { number }",
+            json!({ "id": special_price, "version": 1 }),
+        )
+        .await;
+    assert_eq!(
+        approved["specialPrice"]["number"], "SPA-000001",
+        "{approved}"
+    );
     // A's system asks for a new tax id, which waits for the brand.
     let proposal = app
         .graphql_as(
@@ -549,6 +574,7 @@ pub async fn world(app: &TestApp) -> World {
             ("ContactCertification", held),
             ("TierEvaluation", evaluation),
             ("TierProposal", tier_proposal),
+            ("SpecialPrice", special_price),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -569,6 +595,7 @@ pub async fn world(app: &TestApp) -> World {
             "SO-000001",
             "ASN-000001",
             "INV-000001",
+            "SPA-000001",
             "A-SECRET",
         ],
         b_user: app.token_for("member@b.test", "member password").await,
@@ -838,6 +865,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 | "EdiDocument" | "SurveyResponse" | "Event" | "TermsAcceptance"
                 | "TierEvaluation" => continue,
                 "TierProposal" => ("tierProposalReject", "TierProposalRejectInput"),
+                "SpecialPrice" => ("specialPriceReject", "SpecialPriceRejectInput"),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -876,7 +904,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
             } else if matches!(
                 *ty,
-                "PartnerApplication" | "ContactCertification" | "TierProposal"
+                "PartnerApplication" | "ContactCertification" | "TierProposal" | "SpecialPrice"
             ) {
                 json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {
@@ -1011,6 +1039,31 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             body["data"],
             json!({ "invitations": { "totalCount": 0 }, "partnerApplications": { "totalCount": 0 },
                     "termsAcceptances": { "totalCount": 1, "nodes": [{ "organization": { "code": "DIST-B" } }] } }),
+            "{who}: {body}"
+        );
+        // Special prices: none of A's, asked for by distributor, customer or not.
+        let a_dist = &w
+            .a_objects
+            .iter()
+            .find(|(t, _)| *t == "Distributor")
+            .unwrap()
+            .1;
+        let a_customer = &w
+            .a_objects
+            .iter()
+            .find(|(t, _)| *t == "Customer")
+            .unwrap()
+            .1;
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!, $c: ID!) { all: specialPrices { totalCount } theirs: specialPrices(filter: { distributorId: $d }) { totalCount } forCustomer: specialPrices(filter: { endCustomerId: $c, status: APPROVED }) { totalCount nodes { note } } }",
+                json!({ "d": a_dist, "c": a_customer }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "all": { "totalCount": 0 }, "theirs": { "totalCount": 0 }, "forCustomer": { "totalCount": 0, "nodes": [] } }),
             "{who}: {body}"
         );
         // Tiers: none of A's evaluations or proposals, asked for by name or not.

@@ -137,6 +137,7 @@ const CLASSES: &[(&str, Class)] = &[
         Class::Inside(&["SellThroughReport"]),
     ),
     ("ShipmentLine", Class::Inside(&["Shipment"])),
+    ("SpecialPriceLine", Class::Inside(&["SpecialPrice"])),
     ("WinBackCustomer", Class::Inside(&["Portfolio"])),
     ("CaseHandling", Class::Leaf),
     ("Cohort", Class::Leaf),

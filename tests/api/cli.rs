@@ -90,6 +90,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261210_000001_onboarding",
         "m20261211_000001_certifications",
         "m20261212_000001_tier_qualification",
+        "m20261213_000001_special_prices",
     ];
     let listing = |pending_last: bool| {
         migrations

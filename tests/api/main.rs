@@ -43,6 +43,7 @@ mod rollups;
 mod scale;
 mod schema;
 mod self_service;
+mod special_prices;
 mod subscriptions;
 mod tokens;
 mod users;

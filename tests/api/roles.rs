@@ -84,6 +84,8 @@ fn read_table() -> Table {
 struct Company {
     trade: Trade,
     invoice: String,
+    /// An end customer the distributor serves, for special prices.
+    customer: String,
     /// A certification in the catalogue, and a contact of the distributor who holds it.
     certification: String,
     certified: String,
@@ -164,6 +166,14 @@ async fn reach(app: &TestApp, token: &str, list: &str, make: impl AsyncFnOnce() 
             }
         }
     }
+}
+
+/// A special price for the company's customer: a gadget a little below its tier price.
+fn special_price(c: &Company) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    json!({ "endCustomerId": c.customer, "validFrom": today.to_string(),
+            "validUntil": (today + chrono::Days::new(30)).to_string(),
+            "lines": [{ "sku": "GADGET-1", "quantity": "2", "discountPercent": "5" }] })
 }
 
 fn yesterday() -> String {
@@ -297,9 +307,14 @@ async fn company(app: &TestApp) -> Company {
         )
         .await;
     assert_eq!(set["userErrors"], json!([]), "{set}");
+    let customer = app
+        .create_org("END_CUSTOMER", "Roles Customer", "CUST-ROLES")
+        .await;
+    app.link(&trade.distributor, &customer, "SERVES").await;
     Company {
         trade,
         invoice,
+        customer,
         certification,
         certified,
     }
@@ -451,6 +466,31 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
             } else {
                 Cell::Yes
             }
+        }
+        "spa.request" => {
+            let body = mutation(app, token, "specialPriceRequest", "specialPrice { id }", special_price(c)).await;
+            made(&body, "specialPriceRequest", "specialPrice")
+        }
+        "spa.decide" => {
+            let asked = mutation(
+                app,
+                &c.trade.portal,
+                "specialPriceRequest",
+                "specialPrice { id }",
+                special_price(c),
+            )
+            .await;
+            let id = asked["data"]["specialPriceRequest"]["specialPrice"]["id"].clone();
+            assert!(id.is_string(), "{asked}");
+            let body = mutation(
+                app,
+                token,
+                "specialPriceApprove",
+                "specialPrice { id }",
+                json!({ "id": id, "version": 1 }),
+            )
+            .await;
+            made(&body, "specialPriceApprove", "specialPrice")
         }
         "invoicing" => {
             let body = run(

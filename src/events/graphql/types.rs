@@ -487,9 +487,10 @@ pub struct LeadUpdate {
 
 #[ComplexObject]
 impl LeadUpdate {
-    /// The lead as it is now, as you may see it; null for a deal's event.
+    /// The lead as it is now, as you may see it; null for a deal's or a special price's
+    /// event.
     async fn lead(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Lead>> {
-        if is_deal(self.header.r#type) {
+        if is_deal(self.header.r#type) || is_special_price(self.header.r#type) {
             return Ok(None);
         }
         load(ctx, LeadId(self.subject), Lead).await
@@ -509,6 +510,33 @@ impl LeadUpdate {
         )
         .await
     }
+    /// The special pricing agreement as it is now, for `SPECIAL_PRICE_*` events.
+    async fn special_price(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::graphql::SpecialPrice>> {
+        if !is_special_price(self.header.r#type) {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::channel_money::special_prices::by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::channel_money::graphql::SpecialPrice),
+        )
+    }
+}
+
+fn is_special_price(event_type: EventType) -> bool {
+    matches!(
+        event_type,
+        EventType::SpecialPriceRequested
+            | EventType::SpecialPriceApproved
+            | EventType::SpecialPriceRejected
+    )
 }
 
 fn is_deal(event_type: EventType) -> bool {

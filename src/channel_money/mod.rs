@@ -1,0 +1,6 @@
+//! Channel money: what moves between the brand and its channel besides the invoice. Special
+//! pricing agreements first: a price the brand authorises a distributor to sell at for one
+//! end customer's deal.
+
+pub mod graphql;
+pub mod special_prices;
