@@ -9,7 +9,6 @@ use super::special_prices::{
 };
 use crate::access::Principal;
 use crate::auth::graphql::User;
-use crate::auth::loaders::UserId;
 use crate::catalog::graphql::Product;
 use crate::catalog::loaders::{ProductId, SpecialPriceLinesOf};
 use crate::domain;
@@ -20,10 +19,11 @@ use crate::graphql::loading::load_one;
 use crate::graphql::money::Money;
 use crate::graphql::scalars::{Date, DateTime, Decimal};
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
-use crate::ids::{GlobalId, NodeType, argument_id};
+use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
 use crate::organizations::graphql::{Organization, input_id, organization_by_id};
 use crate::pagination::{Keyed, PageRequest, Sort, SortKey, SortValue};
+use crate::program::graphql::{id_arg, user_of};
 use crate::settings::{CrmSettings, TradeSettings};
 
 /// Where a special pricing agreement stands.
@@ -49,13 +49,6 @@ impl Keyed for special_price::Model {
     }
     fn sort_value(&self, _key: SortKey) -> SortValue {
         SortValue::Time(self.created_at)
-    }
-}
-
-async fn user(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> async_graphql::Result<Option<User>> {
-    match id {
-        Some(id) => Ok(load_one(ctx, UserId(id)).await?.map(User::new)),
-        None => Ok(None),
     }
 }
 
@@ -124,11 +117,11 @@ impl SpecialPrice {
     }
     /// Who asked, if you may see them.
     async fn requested_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        user(ctx, self.0.requested_by).await
+        user_of(ctx, self.0.requested_by).await
     }
     /// Who decided, if you may see them.
     async fn decided_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        user(ctx, self.0.decided_by).await
+        user_of(ctx, self.0.decided_by).await
     }
     /// When the brand decided.
     async fn decided_at(&self) -> Option<DateTime> {
@@ -321,14 +314,6 @@ const NEWEST_FIRST: Sort = Sort {
     key: SortKey::CreatedAt,
     descending: true,
 };
-
-fn id_arg(
-    field: &str,
-    raw: Option<&ID>,
-    node_type: NodeType,
-) -> async_graphql::Result<Option<uuid::Uuid>> {
-    argument_id(field, raw, node_type).gql()
-}
 
 #[derive(Default)]
 pub struct SpecialPriceQuery;

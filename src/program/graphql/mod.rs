@@ -170,7 +170,10 @@ impl Invitation {
     }
 }
 
-async fn user_of(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> async_graphql::Result<Option<User>> {
+pub(crate) async fn user_of(
+    ctx: &Context<'_>,
+    id: Option<uuid::Uuid>,
+) -> async_graphql::Result<Option<User>> {
     match id {
         Some(id) => Ok(load_one(ctx, UserId(id)).await?.map(User::new)),
         None => Ok(None),
@@ -839,7 +842,7 @@ const NEWEST_FIRST: Sort = Sort {
     descending: true,
 };
 
-fn id_arg(
+pub(crate) fn id_arg(
     field: &str,
     raw: Option<&ID>,
     node_type: NodeType,
