@@ -135,11 +135,13 @@ fn check_dates(
             format!("validUntil {until} is over already"),
         ));
     }
-    if (until - from).num_days() >= MAX_DAYS {
+    if (until - from).num_days() >= MAX_DAYS || (until - today).num_days() >= MAX_DAYS {
         return Err(Error::user(
             until_field,
             ErrorCode::OutOfRange,
-            format!("an agreement runs at most {MAX_DAYS} days; {from} to {until} is longer"),
+            format!(
+                "an agreement runs at most {MAX_DAYS} days, and ends within {MAX_DAYS} days of today; {from} to {until} does not"
+            ),
         ));
     }
     Ok(())
@@ -187,8 +189,10 @@ pub async fn request(
     // customer, whether or not the distributor serves it yet.
     let deal = match new.deal_registration_id {
         Some(deal_id) => {
+            // One the caller may see: a sales person names only its own.
             let deal = deal_registration::Entity::find_by_id(deal_id)
                 .filter(deal_registration::Column::PartnerId.eq(distributor))
+                .filter(crate::growth::deals::visible(principal))
                 .one(db)
                 .await?
                 .ok_or_else(|| {
@@ -549,6 +553,17 @@ pub async fn approve(
         }
         if let Some(cap) = named.quantity_cap {
             crate::money::quantity(&at(&field("quantityCap")), cap, trade.max_quantity)?;
+            // The tier price it was checked against is the one for the quantity asked.
+            if cap > stored(held.quantity) {
+                return Err(Error::user(
+                    &at(&field("quantityCap")),
+                    ErrorCode::OutOfRange,
+                    format!(
+                        "{cap} is more than the {} asked for; the distributor asks again for more",
+                        stored(held.quantity).normalize()
+                    ),
+                ));
+            }
         }
     }
     let mut decided = Vec::with_capacity(lines.len());

@@ -70,7 +70,7 @@ fn state_condition(state: DealState, at: DateTime<Utc>) -> Condition {
 
 /// A partner sees its own registrations, as far as a partner user's roles reach
 /// (PARTNER_SALES: those they registered); staff see all.
-fn visible(principal: &Principal) -> Condition {
+pub fn visible(principal: &Principal) -> Condition {
     principal
         .owned_by_self(Column::PartnerId)
         .add(principal.within_reach(Records::Leads, Column::RegisteredBy))

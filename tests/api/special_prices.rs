@@ -206,6 +206,11 @@ async fn the_brand_refuses_with_a_reason_and_only_its_admins_and_managers_decide
             "quantityCap",
             "OUT_OF_RANGE",
         ),
+        (
+            json!([{ "lineNumber": 1, "quantityCap": "6" }]),
+            "quantityCap",
+            "OUT_OF_RANGE",
+        ),
     ] {
         let body = app
             .mutate(
@@ -307,6 +312,12 @@ async fn a_bad_request_names_its_field_and_writes_nothing() {
         ),
         (asked(&customer, json!([])), vec!["lines"], "REQUIRED"),
         (
+            json!({ "endCustomerId": customer, "validFrom": "2100-01-01", "validUntil": "2100-06-01",
+                    "lines": [{ "sku": "GADGET-1", "quantity": "1", "netPrice": "1" }] }),
+            vec!["validUntil"],
+            "OUT_OF_RANGE",
+        ),
+        (
             json!({ "endCustomerId": customer, "validFrom": today().to_string(), "validUntil": yesterday,
                     "lines": [{ "sku": "GADGET-1", "quantity": "1", "netPrice": "1" }] }),
             vec!["validUntil"],
@@ -397,6 +408,31 @@ async fn a_bad_request_names_its_field_and_writes_nothing() {
     through_deal["dealRegistrationId"] = json!(deal);
     let made = request(&app, &t.portal, through_deal).await;
     assert_eq!(made["userErrors"], json!([]), "{made}");
+    // A sales person names only its own deals: a colleague's is not there for it.
+    app.create_user(
+        "seller@dist-1.test",
+        "seller password 1",
+        entity::enums::UserRole::PartnerSales,
+        Some(uuid_of(&t.distributor)),
+    )
+    .await;
+    let seller = app
+        .token_for("seller@dist-1.test", "seller password 1")
+        .await;
+    let mut colleagues = asked(&elsewhere, one_gadget.clone());
+    colleagues["dealRegistrationId"] = json!(deal);
+    let refused = request(&app, &seller, colleagues).await;
+    assert_eq!(
+        (
+            refused["userErrors"][0]["code"].clone(),
+            refused["userErrors"][0]["message"].clone()
+        ),
+        (
+            json!("NOT_FOUND"),
+            json!("none of your deal registrations has this id")
+        ),
+        "{refused}"
+    );
     let mut wrong_customer = asked(&customer, one_gadget);
     wrong_customer["dealRegistrationId"] = json!(deal);
     let refused = request(&app, &t.portal, wrong_customer).await;
