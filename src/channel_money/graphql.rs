@@ -13,7 +13,7 @@ use crate::catalog::graphql::Product;
 use crate::catalog::loaders::{ProductId, SpecialPriceLinesOf};
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
-use crate::graphql::connection::{Conn, Counter, connection, page_args};
+use crate::graphql::connection::{Conn, connection, page_args};
 use crate::graphql::in_transaction;
 use crate::graphql::loading::load_one;
 use crate::graphql::money::Money;
@@ -226,7 +226,8 @@ pub struct SpecialPriceRequestInput {
     pub deal_registration_id: Option<ID>,
     /// The first day it may be used.
     pub valid_from: Date,
-    /// The last day it may be used: not before `validFrom`, not over, at most two years on.
+    /// The last day it may be used: not before `validFrom`, not over, and within two years
+    /// of today.
     pub valid_until: Date,
     /// The products: 1 to 100, each named once.
     pub lines: Vec<SpecialPriceLineInput>,
@@ -294,21 +295,11 @@ pub struct SpecialPriceFilter {
     pub usable_on: Option<Date>,
 }
 
-struct SpecialPriceCount(service::SpecialPriceFilter);
-
-impl Counter for SpecialPriceCount {
-    fn count<'a>(
-        &'a self,
-        ctx: &'a Context<'_>,
-    ) -> futures_util::future::BoxFuture<'a, async_graphql::Result<i64>> {
-        Box::pin(async move {
-            let principal = Principal::of(ctx).gql()?;
-            let db = ctx.data::<DatabaseConnection>()?;
-            let n = service::count(db, principal, &self.0).await.gql()?;
-            Ok(i64::try_from(n).unwrap_or(i64::MAX))
-        })
-    }
-}
+crate::program::graphql::counter!(
+    SpecialPriceCount,
+    service::SpecialPriceFilter,
+    service::count
+);
 
 const NEWEST_FIRST: Sort = Sort {
     key: SortKey::CreatedAt,

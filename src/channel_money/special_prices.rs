@@ -352,18 +352,18 @@ pub async fn request(
                 "the discount leaves no price",
             ));
         }
-        rows.push(line::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            special_price_id: Set(id),
-            line_number: Set(i as i32 + 1),
-            product_id: Set(product.id),
-            quantity: Set((*quantity).into()),
-            tier_price: Set(tier.into()),
-            requested_price: Set(requested_price.map(Into::into)),
-            requested_discount: Set(requested_discount.map(Into::into)),
-            authorized_price: Set(None),
-            quantity_cap: Set(None),
-            consumed_quantity: Set(Decimal::ZERO.into()),
+        rows.push(line::Model {
+            id: Uuid::now_v7(),
+            special_price_id: id,
+            line_number: i as i32 + 1,
+            product_id: product.id,
+            quantity: (*quantity).into(),
+            tier_price: tier.into(),
+            requested_price: requested_price.map(Into::into),
+            requested_discount: requested_discount.map(Into::into),
+            authorized_price: None,
+            quantity_cap: None,
+            consumed_quantity: Decimal::ZERO.into(),
         });
     }
     let moment = now();
@@ -389,8 +389,14 @@ pub async fn request(
     let created =
         crate::changes::create::<Entity>(db, principal, Action::SpecialPriceRequest, header)
             .await?;
-    Lines::insert_many(rows).exec_without_returning(db).await?;
-    let lines = lines_of_one(db, created.id).await?;
+    // Written as built: nothing is read back.
+    Lines::insert_many(
+        rows.iter()
+            .map(|row| line::ActiveModel::from(row.clone()).reset_all()),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let lines = rows;
     announce(
         db,
         EventType::SpecialPriceRequested,

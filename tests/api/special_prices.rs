@@ -228,6 +228,22 @@ async fn the_brand_refuses_with_a_reason_and_only_its_admins_and_managers_decide
             "{body}"
         );
     }
+    // Nor may the approval end the agreement before it starts.
+    let body = app
+        .mutate(
+            "specialPriceApprove",
+            "specialPrice { id }",
+            json!({ "id": id, "version": 1, "validUntil": (today() - Days::new(1)).to_string() }),
+        )
+        .await;
+    assert_eq!(
+        (
+            body["userErrors"][0]["field"].clone(),
+            body["userErrors"][0]["code"].clone()
+        ),
+        (json!(["input", "validUntil"]), json!("INVALID")),
+        "{body}"
+    );
     let rejected = app
         .mutate(
             "specialPriceReject",

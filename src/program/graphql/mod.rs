@@ -23,6 +23,7 @@ macro_rules! counter {
         }
     };
 }
+pub(crate) use counter;
 
 mod certifications;
 mod qualification;
