@@ -326,6 +326,9 @@ pub enum PriceSource {
     /// Agreed with a supplier on a purchase order.
     #[sea_orm(string_value = "AGREED")]
     Agreed,
+    /// Authorised by a special pricing agreement the order named.
+    #[sea_orm(string_value = "SPECIAL_PRICE")]
+    SpecialPrice,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]

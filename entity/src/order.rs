@@ -51,6 +51,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// The special pricing agreement the order was bought under, where it named one.
+    pub special_price_id: Option<Uuid>,
+    /// The end customer the order is for: the one its special price was authorised for.
+    pub end_customer_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

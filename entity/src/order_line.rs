@@ -38,6 +38,8 @@ pub struct Model {
     /// The product's standard cost when the line was written, where the product is costed
     /// in the order's currency: margins stay as they were when today's cost changes.
     pub unit_cost: Option<Fixed>,
+    /// The line of the special pricing agreement it is priced by and draws on, where it is.
+    pub special_price_line_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,6 +35,7 @@ mod m20261210_000001_onboarding;
 mod m20261211_000001_certifications;
 mod m20261212_000001_tier_qualification;
 mod m20261213_000001_special_prices;
+mod m20261214_000001_special_price_use;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_certifications::Migration),
             Box::new(m20261212_000001_tier_qualification::Migration),
             Box::new(m20261213_000001_special_prices::Migration),
+            Box::new(m20261214_000001_special_price_use::Migration),
         ]
     }
 }

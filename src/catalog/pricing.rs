@@ -40,6 +40,9 @@ pub struct Quote {
     /// The quantity break applied, for a tier price.
     pub min_quantity: Option<Decimal>,
     pub on: NaiveDate,
+    /// The special pricing agreement that priced it, with how much of its cap is left for
+    /// the product.
+    pub special_price: Option<(entity::special_price::Model, Decimal)>,
 }
 
 /// The statement of the buyer's current tier: its membership that has not ended.
@@ -374,6 +377,7 @@ pub async fn quote(
         price_list,
         min_quantity: price.min_quantity,
         on,
+        special_price: None,
     })
 }
 

@@ -2,5 +2,6 @@
 //! pricing agreements first: a price the brand authorises a distributor to sell at for one
 //! end customer's deal.
 
+pub mod buying;
 pub mod graphql;
 pub mod special_prices;

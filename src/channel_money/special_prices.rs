@@ -713,6 +713,19 @@ pub async fn by_ids(
     store::by_ids::<Entity>(db, ids, visible(principal)).await
 }
 
+/// The agreements among `ids` the principal sees; none for one that reads no CRM records
+/// (an order's reader that does not follow leads).
+pub async fn seen_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, special_price::Model>> {
+    if principal.ensure_can_read_crm().is_err() {
+        return Ok(HashMap::new());
+    }
+    store::by_ids::<Entity>(db, ids, visible(principal)).await
+}
+
 /// The lines of agreements the principal sees, by line number.
 pub async fn lines_of(
     db: &impl ConnectionTrait,

@@ -664,6 +664,8 @@ async fn draft(
         one_time_ship_to,
         ship_to_reference,
         notes: None,
+        special_price: None,
+        end_customer_id: None,
         lines,
     })
 }

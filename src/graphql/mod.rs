@@ -63,3 +63,33 @@ macro_rules! in_transaction {
     }};
 }
 pub(crate) use in_transaction;
+
+/// A nullable field's answer, its error reported at the field's path and answered as null.
+/// A field an interface declares needs it: async-graphql's interface resolvers report a
+/// field's error without its path, which a client needs to tell which object failed.
+pub fn null_on_error<T>(
+    ctx: &async_graphql::Context<'_>,
+    answer: async_graphql::Result<Option<T>>,
+) -> Option<T> {
+    match answer {
+        Ok(value) => value,
+        Err(error) => {
+            let mut error = error.into_server_error(ctx.item.pos);
+            let mut node = ctx.path_node.as_ref();
+            while let Some(at) = node {
+                error.path.push(match at.segment {
+                    async_graphql::QueryPathSegment::Name(name) => {
+                        async_graphql::PathSegment::Field(name.to_owned())
+                    }
+                    async_graphql::QueryPathSegment::Index(i) => {
+                        async_graphql::PathSegment::Index(i)
+                    }
+                });
+                node = at.parent;
+            }
+            error.path.reverse();
+            ctx.add_error(error);
+            None
+        }
+    }
+}

@@ -385,6 +385,7 @@ pub async fn change(
             requested_date: l.requested_date.or(order.requested_date),
             item: l.item.clone(),
             pack: l.pack.clone(),
+            special_price_line: None,
         });
     }
 
@@ -453,6 +454,11 @@ pub async fn change(
         row.accepted_quantity = Set(p.line.accepted_quantity);
         row.promised_date = Set(p.line.promised_date);
         row.update(db).await?;
+    }
+    // What the change gives back to (or takes more of) a special price's caps.
+    if order.special_price_id.is_some() {
+        let after: Vec<order_line::Model> = planned.iter().map(|p| p.line.clone()).collect();
+        crate::channel_money::buying::follow(db, &lines, &after, &["input", "lines"]).await?;
     }
     if !added_rows.is_empty() {
         let status = if acknowledged {

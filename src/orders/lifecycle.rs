@@ -193,7 +193,7 @@ pub async fn credit_decision(
         )
         .await
     } else {
-        cancel_lines(db, id).await?;
+        cancel_lines(db, &order).await?;
         step(
             db,
             principal,
@@ -209,7 +209,21 @@ pub async fn credit_decision(
     }
 }
 
-async fn cancel_lines(db: &impl ConnectionTrait, order_id: Uuid) -> Result<()> {
+/// Cancels every line of an order; what they drew from a special price returns to its caps.
+async fn cancel_lines(db: &impl ConnectionTrait, order: &order::Model) -> Result<()> {
+    let order_id = order.id;
+    if order.special_price_id.is_some() {
+        let before = order_lines(db, order_id).await?;
+        let after: Vec<order_line::Model> = before
+            .iter()
+            .cloned()
+            .map(|mut l| {
+                l.status = LineStatus::Cancelled;
+                l
+            })
+            .collect();
+        crate::channel_money::buying::follow(db, &before, &after, &["input", "id"]).await?;
+    }
     order_line::Entity::update_many()
         .col_expr(
             order_line::Column::Status,
@@ -299,6 +313,7 @@ pub async fn acknowledge(
     let mut cost = Decimal::ZERO;
     let mut margin = Decimal::ZERO;
     let mut all_rejected = true;
+    let mut answered = Vec::with_capacity(acks.len());
     for (i, ack) in acks.iter().enumerate() {
         let line = lines
             .iter()
@@ -422,7 +437,11 @@ pub async fn acknowledge(
         row.line_total = Set(total.amount.into());
         row.tax_amount = Set(tax.amount.into());
         row.promised_date = Set(promised);
-        row.update(db).await?;
+        answered.push(row.update(db).await?);
+    }
+    // What the answers give back to (or take more of) a special price's caps.
+    if order.special_price_id.is_some() {
+        crate::channel_money::buying::follow(db, &lines, &answered, &["input", "lines"]).await?;
     }
     let total = Money::sum(&["input", "lines"], &totals, currency)?;
     let tax = Money::sum(&["input", "lines"], &taxes, currency)?;
@@ -515,7 +534,7 @@ pub async fn cancel(
     ) {
         return Err(illegal(&order, "it can no longer be cancelled"));
     }
-    cancel_lines(db, id).await?;
+    cancel_lines(db, &order).await?;
     step(
         db,
         principal,

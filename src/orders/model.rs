@@ -88,6 +88,11 @@ pub struct NewOrder {
     /// The ship-to as the buyer's system named it, to answer in its words.
     pub ship_to_reference: Option<PartnerCode>,
     pub notes: Option<String>,
+    /// The number of the special pricing agreement the order is bought under.
+    pub special_price: Option<String>,
+    /// The end customer the order is for; named with the special price, it must be the one
+    /// the price was authorised for.
+    pub end_customer_id: Option<Uuid>,
     pub lines: Vec<NewLine>,
 }
 

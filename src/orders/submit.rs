@@ -25,6 +25,7 @@ use super::{counters, credit, queries};
 use crate::access::Principal;
 use crate::analytics::rollups;
 use crate::catalog::{pricing, products};
+use crate::channel_money::buying;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::{Money, stored};
 use crate::settings::TradeSettings;
@@ -53,6 +54,13 @@ fn content_hash(buyer: Uuid, seller: Uuid, new: &NewOrder) -> String {
         new.ship_to_address_id,
         new.notes,
     );
+    // Only where named, so orders placed before special prices keep their fingerprints.
+    if new.special_price.is_some() || new.end_customer_id.is_some() {
+        text.push_str(&format!(
+            "|{:?}|{:?}",
+            new.special_price, new.end_customer_id
+        ));
+    }
     let mut lines: Vec<_> = new.lines.iter().collect();
     lines.sort_by_key(|l| l.line_number);
     for l in lines {
@@ -531,14 +539,51 @@ pub async fn submit_written(
         ensure_unit(i, line.unit, product)?;
     }
     let today = now().date_naive();
-    let priced: Vec<(&product::Model, Decimal)> = products
+    let quantities: Vec<(&product::Model, Decimal)> = products
         .iter()
         .zip(&new.lines)
         .map(|(p, l)| (p, l.quantity))
         .collect();
-    let (program, prices) = read.price(today, &priced, &["input", "buyerId"], &|i| {
+    let (program, mut prices) = read.price(today, &quantities, &["input", "buyerId"], &|i| {
         line_field(i, "sku")
     })?;
+    // A special price the order names prices the products it covers.
+    let quantity_field = |i: usize| line_field(i, "quantity");
+    let special_fields = buying::Fields {
+        number: &["input", "specialPrice"],
+        end_customer: &["input", "endCustomerId"],
+        quantity: &quantity_field,
+    };
+    let special = match &new.special_price {
+        Some(number) => {
+            if Some(seller_id) != brand {
+                return Err(Error::user(
+                    special_fields.number,
+                    ErrorCode::NotAllowed,
+                    "a special price is the brand's: it applies to orders to the brand",
+                ));
+            }
+            let agreement = buying::in_force(
+                db,
+                number,
+                buyer_id,
+                new.end_customer_id,
+                today,
+                &special_fields,
+            )
+            .await?;
+            let uses = agreement.price(&quantities, &mut prices, &special_fields)?;
+            Some((agreement, uses))
+        }
+        None if new.end_customer_id.is_some() => {
+            return Err(Error::user(
+                special_fields.end_customer,
+                ErrorCode::NotAllowed,
+                "an order names its end customer with the special price it is bought at",
+            ));
+        }
+        None => None,
+    };
     let currency = prices.first().map(|p| p.currency).ok_or_else(|| {
         Error::user(
             &["input", "lines"],
@@ -610,7 +655,7 @@ pub async fn submit_written(
     } else {
         OrderStatus::Submitted
     };
-    let priced = new
+    let mut priced: Vec<PricedLine> = new
         .lines
         .iter()
         .zip(&products)
@@ -627,8 +672,14 @@ pub async fn submit_written(
             requested_date: line.requested_date.or(new.requested_date),
             item: line.item.clone(),
             pack: line.pack.clone(),
+            special_price_line: None,
         })
         .collect();
+    if let Some((_, uses)) = &special {
+        for (line, used) in priced.iter_mut().zip(uses) {
+            line.special_price_line = *used;
+        }
+    }
     let header = Header {
         kind: OrderKind::Sales,
         number: match number {
@@ -648,8 +699,15 @@ pub async fn submit_written(
         ship_to_reference: new.ship_to_reference.clone(),
         payment_terms_days: terms,
         notes: new.notes.clone(),
+        special_price_id: special.as_ref().map(|(a, _)| a.agreement.id),
+        end_customer_id: new.end_customer_id.filter(|_| special.is_some()),
     };
     let (created, booked, lines) = insert(db, principal, header, priced, &limit).await?;
+    if let Some((agreement, uses)) = &special {
+        agreement
+            .draw(db, &quantities, uses, &special_fields)
+            .await?;
+    }
     let hold = match limit {
         credit::Limit::Mismatch(reason) => Some((created.clone(), reason)),
         credit::Limit::Of(limit) if !booked => {
@@ -739,6 +797,8 @@ struct Header {
     ship_to_reference: Option<PartnerCode>,
     payment_terms_days: i32,
     notes: Option<String>,
+    special_price_id: Option<Uuid>,
+    end_customer_id: Option<Uuid>,
 }
 
 /// A line as it is written, priced.
@@ -755,6 +815,8 @@ pub(super) struct PricedLine<'a> {
     pub requested_date: Option<chrono::NaiveDate>,
     pub item: Option<PartnerCode>,
     pub pack: Option<Pack>,
+    /// The special price line it is priced by, where it is.
+    pub special_price_line: Option<Uuid>,
 }
 
 /// The cost a line of `product` keeps in an order in `currency`: the product's standard cost
@@ -814,6 +876,7 @@ pub(super) fn line_row(
         shipped_quantity: Set(Decimal::ZERO.into()),
         invoiced_quantity: Set(Decimal::ZERO.into()),
         unit_cost: Set(unit_cost),
+        special_price_line_id: Set(line.special_price_line),
     }
 }
 
@@ -875,6 +938,8 @@ async fn insert(
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
+        special_price_id: Set(header.special_price_id),
+        end_customer_id: Set(header.end_customer_id),
     };
     let created = sea_orm::TryIntoModel::try_into_model(row.clone())?;
     let rows: Vec<order_line::ActiveModel> = lines
@@ -993,6 +1058,7 @@ pub async fn purchase(
             requested_date: line.requested_date.or(new.requested_date),
             item: None,
             pack: None,
+            special_price_line: None,
         })
         .collect();
     let header = Header {
@@ -1011,6 +1077,8 @@ pub async fn purchase(
         ship_to_reference: None,
         payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,
         notes: new.notes.clone(),
+        special_price_id: None,
+        end_customer_id: None,
     };
     let (created, _, _) = insert(db, principal, header, priced, &credit::Limit::None).await?;
     reactor

@@ -402,6 +402,8 @@ async fn place(
         one_time_ship_to: None,
         ship_to_reference: None,
         notes: None,
+        special_price: None,
+        end_customer_id: None,
         lines,
     };
     let placed = submit::submit(db, &system, new, limits).await?;

@@ -698,3 +698,38 @@ async fn many_aliases_of_one_list_cost_one_statement_and_many_lists_stay_within_
     assert_eq!(compiled, resolved);
     assert!(compiled["errors"].is_null(), "{compiled}");
 }
+
+/// A field that an interface declares keeps its error's path on both paths, as the
+/// service desk asking for figures it may not see learns which organization refused.
+#[tokio::test]
+async fn an_interface_fields_error_names_its_path_on_both_paths() {
+    let app = spawn_app().await;
+    let demo = channelgraph::seed::demo(&app.db).await.unwrap();
+    let resolving = spawn_node_like(&app, |s| s.compiled_reads = false).await;
+    let principals = principals(&app, demo.api_token.clone().unwrap()).await;
+    let desk = &principals
+        .iter()
+        .find(|(w, _)| *w == "service desk")
+        .unwrap()
+        .1;
+    let document = "{ organizations(last: 2) { nodes { name a: figures { lastOrderAt } } } }";
+    for node in [&app, &resolving] {
+        let body = node.graphql_as(desk, document, json!({})).await;
+        let mut paths: Vec<&Value> = body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|e| &e["path"])
+            .collect();
+        paths.sort_by_key(|p| p.to_string());
+        assert_eq!(
+            paths,
+            [
+                &json!(["organizations", "nodes", 0, "a"]),
+                &json!(["organizations", "nodes", 1, "a"])
+            ],
+            "{body}"
+        );
+        assert_eq!(body["data"]["organizations"]["nodes"][0]["a"], Value::Null);
+    }
+}

@@ -461,3 +461,328 @@ async fn a_bad_request_names_its_field_and_writes_nothing() {
         "{refused}"
     );
 }
+
+/// An approved agreement for `customer`: 500 widgets at 8.50 capped at `cap`, and 20
+/// gadgets at 12.5 % off 80, valid from `from` for 90 days. Answers its id.
+async fn authorised(
+    app: &TestApp,
+    t: &Trade,
+    customer: &str,
+    cap: &str,
+    from: chrono::NaiveDate,
+) -> String {
+    let mut input = asked(
+        customer,
+        json!([{ "sku": "WIDGET-1", "quantity": "500", "netPrice": "8.50" },
+               { "sku": "GADGET-1", "quantity": "20", "discountPercent": "12.5" }]),
+    );
+    input["validFrom"] = json!(from.to_string());
+    input["validUntil"] = json!((from + Days::new(90)).to_string());
+    let made = request(app, &t.portal, input).await;
+    assert_eq!(made["userErrors"], json!([]), "{made}");
+    let id = made["specialPrice"]["id"].as_str().unwrap().to_owned();
+    let approved = app
+        .mutate(
+            "specialPriceApprove",
+            "specialPrice { number }",
+            json!({ "id": id, "version": 1, "lines": [{ "lineNumber": 1, "quantityCap": cap }] }),
+        )
+        .await;
+    assert_eq!(approved["userErrors"], json!([]), "{approved}");
+    id
+}
+
+const BOUGHT: &str =
+    "order { id number status version total { amount } specialPrice { number } endCustomer { code }
+    lines { lineNumber quantity unitPrice { amount } priceSource } }";
+
+async fn buy(app: &TestApp, t: &Trade, input: Value) -> Value {
+    mutate_as(
+        app,
+        &t.portal,
+        "orderSubmit",
+        "OrderSubmitInput",
+        BOUGHT,
+        input,
+    )
+    .await
+}
+
+/// Each line's consumed and remaining quantity.
+async fn drawn(app: &TestApp, t: &Trade, id: &str) -> Vec<(String, String)> {
+    let body = app
+        .graphql_as(
+            &t.portal,
+            "query($id: ID!) { node(id: $id) { ... on SpecialPrice { lines { consumedQuantity remainingQuantity } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    body["data"]["node"]["lines"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|l| {
+            (
+                l["consumedQuantity"].as_str().unwrap().to_owned(),
+                l["remainingQuantity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn error_of(payload: &Value) -> (String, String) {
+    let e = &payload["userErrors"][0];
+    (
+        e["field"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{payload}"))
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("."),
+        e["code"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn an_order_that_names_an_approved_special_price_is_priced_by_it_and_draws_on_its_caps() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let customer = served_customer(&app, &t).await;
+    let id = authorised(&app, &t, &customer, "400", today()).await;
+
+    // The quote shows the authorised price and what the cap has left.
+    let quote = "query($s: String, $c: ID) { priceQuote(sku: \"WIDGET-1\", quantity: \"150\", specialPrice: $s, endCustomerId: $c) {
+        unitPrice { amount } lineTotal { amount } source priceList { code } specialPrice { number } specialPriceLeft } }";
+    let body = app
+        .graphql_as(
+            &t.portal,
+            quote,
+            json!({ "s": " spa-000001 ", "c": customer }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["priceQuote"],
+        json!({ "unitPrice": { "amount": "8.50" }, "lineTotal": { "amount": "1275.00" }, "source": "SPECIAL_PRICE",
+                "priceList": null, "specialPrice": { "number": "SPA-000001" }, "specialPriceLeft": "400" }),
+        "{body}"
+    );
+    let body = app
+        .graphql_as(&t.portal, quote, json!({ "s": "SPA-000001" }))
+        .await;
+    assert_eq!(
+        (
+            &body["errors"][0]["extensions"]["reason"],
+            &body["errors"][0]["extensions"]["field"]
+        ),
+        (&json!("REQUIRED"), &json!("endCustomerId")),
+        "{body}"
+    );
+
+    // The order prices the widgets and the gadgets by it.
+    let order = |po: &str, widgets: &str, gadgets: &str| {
+        json!({ "poNumber": po, "specialPrice": "SPA-000001", "endCustomerId": customer,
+                "lines": [{ "sku": "WIDGET-1", "quantity": widgets }, { "sku": "GADGET-1", "quantity": gadgets }] })
+    };
+    let placed = buy(&app, &t, order("PO-SPA-1", "150", "5")).await;
+    assert_eq!(placed["userErrors"], json!([]), "{placed}");
+    let o = &placed["order"];
+    assert_eq!(o["specialPrice"]["number"], "SPA-000001");
+    assert_eq!(o["endCustomer"]["code"], "CUST-1");
+    assert_eq!(
+        o["lines"],
+        json!([
+            { "lineNumber": 1, "quantity": "150", "unitPrice": { "amount": "8.50" }, "priceSource": "SPECIAL_PRICE" },
+            { "lineNumber": 2, "quantity": "5", "unitPrice": { "amount": "70.00" }, "priceSource": "SPECIAL_PRICE" }
+        ])
+    );
+    // 150 × 8.50 + 5 × 70.00, no tax.
+    assert_eq!(o["total"]["amount"], "1625.00");
+    let first = o["id"].as_str().unwrap().to_owned();
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        drawn(&app, &t, &id).await,
+        pairs(&[("150", "250"), ("5", "15")])
+    );
+
+    // Sent again, it is the same order and draws nothing more.
+    let again = buy(&app, &t, order("PO-SPA-1", "150", "5")).await;
+    assert_eq!(again["order"]["id"], json!(first), "{again}");
+    assert_eq!(
+        drawn(&app, &t, &id).await,
+        pairs(&[("150", "250"), ("5", "15")])
+    );
+
+    // More than a cap has left is refused at the line, and draws nothing.
+    let over = buy(&app, &t, order("PO-SPA-2", "251", "1")).await;
+    assert_eq!(
+        error_of(&over),
+        ("input.lines.0.quantity".into(), "OUT_OF_RANGE".into()),
+        "{over}"
+    );
+    assert!(
+        over["userErrors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SPA-000001 has 250 EA of WIDGET-1 left"),
+        "{over}"
+    );
+    // Another end customer, no end customer, an unknown number, another seller.
+    let other = app.create_org("END_CUSTOMER", "Hafen Süd", "CUST-2").await;
+    let mut wrong = order("PO-SPA-3", "1", "1");
+    wrong["endCustomerId"] = json!(other);
+    let refused = buy(&app, &t, wrong).await;
+    assert_eq!(
+        error_of(&refused),
+        ("input.endCustomerId".into(), "NOT_ALLOWED".into()),
+        "{refused}"
+    );
+    let mut wrong = order("PO-SPA-3", "1", "1");
+    wrong["endCustomerId"] = Value::Null;
+    let refused = buy(&app, &t, wrong).await;
+    assert_eq!(
+        error_of(&refused),
+        ("input.endCustomerId".into(), "REQUIRED".into()),
+        "{refused}"
+    );
+    let mut wrong = order("PO-SPA-3", "1", "1");
+    wrong["specialPrice"] = json!("SPA-000009");
+    let refused = buy(&app, &t, wrong).await;
+    assert_eq!(
+        error_of(&refused),
+        ("input.specialPrice".into(), "NOT_FOUND".into()),
+        "{refused}"
+    );
+    let mut wrong = order("PO-SPA-3", "1", "1");
+    wrong["specialPrice"] = Value::Null;
+    let refused = buy(&app, &t, wrong).await;
+    assert_eq!(
+        error_of(&refused),
+        ("input.endCustomerId".into(), "NOT_ALLOWED".into()),
+        "{refused}"
+    );
+
+    // An agreement that starts tomorrow is not used today.
+    let later = authorised(&app, &t, &customer, "400", today() + Days::new(1)).await;
+    let mut early = order("PO-SPA-4", "1", "1");
+    early["specialPrice"] = json!("SPA-000002");
+    let refused = buy(&app, &t, early).await;
+    assert_eq!(
+        error_of(&refused),
+        ("input.specialPrice".into(), "NOT_ALLOWED".into()),
+        "{refused}"
+    );
+    assert_eq!(
+        drawn(&app, &t, &later).await,
+        pairs(&[("0", "400"), ("0", "20")])
+    );
+    assert_eq!(
+        drawn(&app, &t, &id).await,
+        pairs(&[("150", "250"), ("5", "15")])
+    );
+
+    // The buyer lowers the widgets and cancels the gadgets: both give back.
+    let changed = mutate_as(
+        &app,
+        &t.portal,
+        "orderChange",
+        "OrderChangeInput",
+        "order { version total { amount } }",
+        json!({ "id": first, "version": 1, "lines": [
+            { "action": "CHANGE", "lineNumber": 1, "quantity": "100" },
+            { "action": "CANCEL", "lineNumber": 2 } ] }),
+    )
+    .await;
+    assert_eq!(changed["userErrors"], json!([]), "{changed}");
+    assert_eq!(changed["order"]["total"]["amount"], "850.00");
+    assert_eq!(
+        drawn(&app, &t, &id).await,
+        pairs(&[("100", "300"), ("0", "20")])
+    );
+    // Raised past the cap, the change is refused and nothing moves.
+    let raised = mutate_as(
+        &app,
+        &t.portal,
+        "orderChange",
+        "OrderChangeInput",
+        "order { version }",
+        json!({ "id": first, "version": 2, "lines": [
+            { "action": "CHANGE", "lineNumber": 1, "quantity": "401" } ] }),
+    )
+    .await;
+    assert_eq!(
+        error_of(&raised),
+        ("input.lines".into(), "OUT_OF_RANGE".into()),
+        "{raised}"
+    );
+    // The brand accepts 60 of the 100; then the buyer cancels: all of it comes back.
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            "order { version }",
+            json!({ "id": first, "version": 2, "lines": [
+                { "lineNumber": 1, "decision": "CHANGE", "quantity": "60" } ] }),
+        )
+        .await;
+    assert_eq!(acked["userErrors"], json!([]), "{acked}");
+    assert_eq!(
+        drawn(&app, &t, &id).await,
+        pairs(&[("60", "340"), ("0", "20")])
+    );
+    let cancelled = mutate_as(
+        &app,
+        &t.portal,
+        "orderCancel",
+        "OrderCancelInput",
+        "order { status }",
+        json!({ "id": first, "version": 3, "note": "the tender moved" }),
+    )
+    .await;
+    assert_eq!(cancelled["order"]["status"], "CANCELLED", "{cancelled}");
+    assert_eq!(
+        drawn(&app, &t, &id).await,
+        pairs(&[("0", "400"), ("0", "20")])
+    );
+}
+
+#[tokio::test]
+async fn parallel_orders_never_pass_a_special_price_cap_together() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let customer = served_customer(&app, &t).await;
+    let id = authorised(&app, &t, &customer, "400", today()).await;
+    // Sixteen orders of 50 arrive at once: twice the cap.
+    let orders = (0..16).map(|i| {
+        let (app, t, customer) = (&app, &t, customer.clone());
+        async move {
+            buy(
+                app,
+                t,
+                json!({ "poNumber": format!("PO-CAP-{i}"), "specialPrice": "SPA-000001", "endCustomerId": customer,
+                        "lines": [{ "sku": "WIDGET-1", "quantity": "50" }] }),
+            )
+            .await
+        }
+    });
+    let placed = futures_util::future::join_all(orders).await;
+    let taken = placed.iter().filter(|p| p["order"].is_object()).count();
+    let refused: Vec<(String, String)> = placed
+        .iter()
+        .filter(|p| p["order"].is_null())
+        .map(error_of)
+        .collect();
+    assert_eq!(taken, 8, "{placed:?}");
+    assert!(
+        refused.iter().all(|e| *e
+            == (
+                "input.lines.0.quantity".to_owned(),
+                "OUT_OF_RANGE".to_owned()
+            )),
+        "{refused:?}"
+    );
+    assert_eq!(drawn(&app, &t, &id).await[0], ("400".into(), "0".into()));
+}

@@ -11,6 +11,7 @@ use crate::access::Principal;
 use crate::catalog::model::ProductFilter as Filter;
 use crate::catalog::pricing::QuoteFields;
 use crate::catalog::{pricing, products, tiers};
+use crate::channel_money::buying;
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
 use crate::graphql::compiled::spec::Shape;
@@ -226,6 +227,15 @@ impl CatalogQuery {
         #[graphql(desc = "How many, in the product's unit.")] quantity: Decimal,
         #[graphql(desc = "The buyer. Partners may leave it out: they are the buyer.")]
         buyer_id: Option<ID>,
+        #[graphql(
+            desc = "The authorisation number of a special price the brand approved for the buyer: \
+                    the product is quoted at its authorised price, within what its cap has left."
+        )]
+        special_price: Option<String>,
+        #[graphql(
+            desc = "The end customer the special price was authorised for; required with `specialPrice`."
+        )]
+        end_customer_id: Option<ID>,
     ) -> async_graphql::Result<PriceQuote> {
         let principal = Principal::of(ctx).gql()?;
         let db = db(ctx)?;
@@ -264,18 +274,66 @@ impl CatalogQuery {
                         format!("no product has SKU {}", sku.trim().to_uppercase()),
                     )
                 })?;
-            pricing::quote(
+            let special = buying::number(&["specialPrice"], special_price.as_deref())?;
+            let end_customer = argument_id(
+                "endCustomerId",
+                end_customer_id.as_ref(),
+                NodeType::Organization,
+            )?;
+            let today = crate::store::now().date_naive();
+            let mut quote = pricing::quote(
                 db,
                 product,
                 buyer,
                 quantity,
-                crate::store::now().date_naive(),
+                today,
                 QuoteFields {
                     buyer: &["buyerId"],
                     product: &["sku"],
                 },
             )
-            .await
+            .await?;
+            let quantity_field = |_: usize| vec!["quantity".to_owned()];
+            let fields = buying::Fields {
+                number: &["specialPrice"],
+                end_customer: &["endCustomerId"],
+                quantity: &quantity_field,
+            };
+            match special {
+                Some(number) => {
+                    let agreement =
+                        buying::in_force(db, &number, buyer, end_customer, today, &fields).await?;
+                    let mut prices = [pricing::LinePrice {
+                        unit_price: quote.unit_price,
+                        currency: quote.currency,
+                        source: quote.source,
+                        min_quantity: quote.min_quantity,
+                    }];
+                    let uses =
+                        agreement.price(&[(&quote.product, quantity)], &mut prices, &fields)?;
+                    let [price] = prices;
+                    let left = agreement
+                        .lines
+                        .iter()
+                        .find(|l| uses.first().copied().flatten() == Some(l.id))
+                        .map(buying::left)
+                        .unwrap_or_default();
+                    quote.unit_price = price.unit_price;
+                    quote.source = price.source;
+                    quote.min_quantity = None;
+                    quote.price_list = None;
+                    quote.special_price = Some((agreement.agreement, left));
+                }
+                None if end_customer.is_some() => {
+                    return Err(Error::user(
+                        fields.end_customer,
+                        ErrorCode::NotAllowed,
+                        "an end customer is named with the special price it is quoted at",
+                    ));
+                }
+                None => {}
+            }
+            Ok(quote)
         }
         .await
         .gql()?;

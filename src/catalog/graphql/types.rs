@@ -100,6 +100,8 @@ pub enum PriceSource {
     ListPrice,
     /// Agreed with the supplier on a purchase order.
     Agreed,
+    /// Authorised by the special pricing agreement the order or quote named.
+    SpecialPrice,
 }
 
 /// A product the brand sells.
@@ -558,6 +560,28 @@ impl PriceQuote {
     /// The price list the price is on, for a tier price.
     async fn price_list(&self) -> Option<PriceList> {
         self.0.price_list.clone().map(PriceList)
+    }
+    /// The special pricing agreement the price is authorised by, for a special price, where
+    /// you see it (it needs crm:read).
+    async fn special_price(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::graphql::SpecialPrice>> {
+        let Some((agreement, _)) = &self.0.special_price else {
+            return Ok(None);
+        };
+        Ok(
+            load_one(ctx, crate::catalog::loaders::SpecialPriceId(agreement.id))
+                .await?
+                .map(crate::channel_money::graphql::SpecialPrice),
+        )
+    }
+    /// How much of the product the special price's cap has left, before this quantity.
+    async fn special_price_left(&self) -> Option<Decimal> {
+        self.0
+            .special_price
+            .as_ref()
+            .map(|(_, left)| Decimal(*left))
     }
     /// The quantity break applied, for a tier price.
     async fn min_quantity(&self) -> Option<Decimal> {

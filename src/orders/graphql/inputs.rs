@@ -66,6 +66,10 @@ fn note(field: &str, value: Option<String>) -> Result<Option<String>> {
     domain::optional_note(&["input", field], value.as_deref(), NOTE_MAX)
 }
 
+fn special_price_number(field: &[&str], value: Option<String>) -> Result<Option<String>> {
+    crate::channel_money::buying::number(field, value.as_deref())
+}
+
 fn id_of(field: &str, raw: &ID, expected: NodeType) -> Result<uuid::Uuid> {
     input_id(field, raw, expected)
 }
@@ -114,6 +118,13 @@ pub struct OrderSubmitInput {
     pub ship_to_address_id: Option<ID>,
     /// Notes for the seller.
     pub notes: Option<String>,
+    /// The authorisation number of a special price the brand approved for you
+    /// (`SPA-000001`): the products it covers are priced at its authorised prices, and
+    /// what the order buys at them counts against its caps. Orders to the brand only.
+    pub special_price: Option<String>,
+    /// The end customer the order is for: with `specialPrice`, required, and it must be the
+    /// one the special price was authorised for.
+    pub end_customer_id: Option<ID>,
     /// The lines: at least 1, at most 1000.
     pub lines: Vec<OrderLineInput>,
 }
@@ -175,6 +186,12 @@ impl OrderSubmitInput {
             one_time_ship_to: None,
             ship_to_reference: None,
             notes: note("notes", self.notes)?,
+            special_price: special_price_number(&["input", "specialPrice"], self.special_price)?,
+            end_customer_id: optional_id(
+                "endCustomerId",
+                self.end_customer_id.as_ref(),
+                NodeType::Organization,
+            )?,
             lines,
         })
     }

@@ -164,6 +164,27 @@ impl Order {
     async fn seller(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization_by_id(ctx, self.0.seller_id).await
     }
+    /// The special pricing agreement it was bought under, where it named one and you see
+    /// it (it needs crm:read).
+    async fn special_price(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::graphql::SpecialPrice>> {
+        let Some(id) = self.0.special_price_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, crate::catalog::loaders::SpecialPriceId(id))
+            .await?
+            .map(crate::channel_money::graphql::SpecialPrice))
+    }
+    /// The end customer it is for, named with its special price, if you may see it in the
+    /// directory.
+    async fn end_customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.end_customer_id {
+            Some(id) => organization_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
     /// Where it stands.
     async fn status(&self) -> OrderStatus {
         self.0.status.into()

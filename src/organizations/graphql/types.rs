@@ -863,7 +863,9 @@ macro_rules! organization_type {
                 #[graphql(desc = "The day the figures are for. Default: today in the business time zone.")]
                 as_of: Option<Date>,
             ) -> async_graphql::Result<Option<crate::analytics::graphql::CustomerFigures>> {
-                crate::analytics::graphql::figures_of(ctx, self.0.id, self.0.kind, as_of).await
+                let figures =
+                    crate::analytics::graphql::figures_of(ctx, self.0.id, self.0.kind, as_of).await;
+                Ok(crate::graphql::null_on_error(ctx, figures))
             }
 
             $( $($extra)* )?
