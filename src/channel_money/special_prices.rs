@@ -606,6 +606,7 @@ pub async fn approve(
             .await?;
     let code = customer_code(db, saved.end_customer_id).await?;
     announce(db, EventType::SpecialPriceApproved, &saved, &decided, &code).await?;
+    crate::edi::outbound::price_authorized(db, &saved, &decided).await?;
     Ok((saved, decided))
 }
 

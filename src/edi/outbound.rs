@@ -420,6 +420,127 @@ fn ship_to(order: &order::Model) -> Vec<(&'static str, Vec<String>)> {
     out
 }
 
+/// The 845 that tells a distributor trading by X12 of a special price the brand approved,
+/// in the approval's transaction: the authorisation number (BPA04 and CON02, qualifier
+/// `CT`), its first and last day (DTM 007 and 036), the brand, the distributor and the end
+/// customer (N1 `MF`, `DS`, `EN`, with the directory's codes under `91`), and per product a
+/// PAD loop: the line as a ship-and-debit sale (`SD`), the cap (QTY `38`), the SKU (LIN
+/// `VP`), the distributor's own price (CTP `DIS`) and the authorised price (CTP `CON`).
+/// Nothing goes to a distributor that does not trade by X12.
+pub async fn price_authorized(
+    db: &impl ConnectionTrait,
+    agreement: &entity::special_price::Model,
+    lines: &[entity::special_price_line::Model],
+) -> Result<()> {
+    if !partners::is_configured(db, agreement.distributor_id).await? {
+        return Ok(());
+    }
+    let Some(brand_id) = queries::brand_id(db).await? else {
+        return Ok(());
+    };
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in([
+            brand_id,
+            agreement.distributor_id,
+            agreement.end_customer_id,
+        ]))
+        .all(db)
+        .await?;
+    let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
+    let (Some(brand), Some(distributor), Some(customer)) = (
+        find(brand_id),
+        find(agreement.distributor_id),
+        find(agreement.end_customer_id),
+    ) else {
+        return Ok(());
+    };
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let products = products::by_ids(db, &Principal::System, &ids).await?;
+    let [us, them] = partners::profiles(db, [&brand, &distributor]).await?;
+    let number = agreement.number.clone().unwrap_or_default();
+    let party = |code: &str, org: &organization::Model| {
+        (
+            "N1",
+            vec![
+                code.to_owned(),
+                clip(&org.name, 60),
+                "91".into(),
+                org.code.clone(),
+            ],
+        )
+    };
+    let mut body = vec![
+        (
+            "BPA",
+            vec![
+                "00".into(),
+                ymd(now().date_naive()),
+                "CT".into(),
+                number.clone(),
+            ],
+        ),
+        ("DTM", vec!["007".into(), ymd(agreement.valid_from)]),
+        ("DTM", vec!["036".into(), ymd(agreement.valid_until)]),
+        party("MF", &brand),
+        party("DS", &distributor),
+        ("CON", vec!["CT".into(), number.clone()]),
+        party("EN", &customer),
+    ];
+    let mut authorised = 0;
+    for line in lines {
+        let (Some(price), Some(cap)) = (line.authorized_price, line.quantity_cap) else {
+            continue;
+        };
+        let product = products
+            .get(&line.product_id)
+            .ok_or_else(|| Error::Internal("a special price's product is gone".into()))?;
+        authorised += 1;
+        body.extend([
+            ("PAD", vec![line.line_number.to_string(), "SD".into()]),
+            ("QTY", vec!["38".into(), number_of(cap), unit(product.unit)]),
+            (
+                "LIN",
+                vec![String::new(), "VP".into(), product.sku.clone()],
+            ),
+            (
+                "CTP",
+                vec![String::new(), "DIS".into(), number_of(line.tier_price)],
+            ),
+            ("CTP", vec![String::new(), "CON".into(), number_of(price)]),
+        ]);
+    }
+    body.push(("CTT", vec![authorised.to_string()]));
+    let group = OutGroup {
+        functional_id: "PA",
+        version: them.group_version.clone(),
+        sets: vec![OutSet {
+            id: "845",
+            body,
+            links: Links {
+                reference: Some(number),
+                ..Links::default()
+            },
+            ship_notice_late: false,
+        }],
+    };
+    send(
+        db,
+        &distributor,
+        Route::between(&us, &them),
+        EdiUsage::Production,
+        None,
+        None,
+        vec![group],
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+fn number_of(value: Fixed) -> String {
+    number(*value)
+}
+
 /// Writes what a step of an order sends, if anything: the trade's reaction that writes
 /// X12, in the step's transaction.
 pub async fn react(db: &impl ConnectionTrait, happened: Happened<'_>) -> Result<()> {

@@ -1531,3 +1531,122 @@ async fn a_partners_860_adds_changes_and_cancels_lines_and_is_answered_with_an_8
         "{body}"
     );
 }
+
+/// The 845 of an approved special price, as the distributor reads it in its portal.
+async fn price_authorization(app: &TestApp, t: &Trade) -> String {
+    let customer = crate::special_prices::served_customer(app, t).await;
+    let today = chrono::Utc::now().date_naive();
+    crate::special_prices::authorised(app, t, &customer, "400", today).await;
+    let body = app
+        .graphql_as(
+            &t.portal,
+            "{ ediDocuments(filter: { transactionSet: \"845\" }) { nodes { direction reference interchange { content } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = body["data"]["ediDocuments"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(nodes.len(), 1, "{body}");
+    assert_eq!(nodes[0]["direction"], "OUTBOUND");
+    assert_eq!(nodes[0]["reference"], "SPA-000001");
+    nodes[0]["interchange"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The elements of each segment of the one set in `content`, written with `|` and `~`.
+fn segments_of(content: &str) -> Vec<Vec<String>> {
+    content
+        .split('~')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split('|').map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_approved_special_price_goes_to_a_distributor_that_trades_by_x12_as_an_845() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    retail_partner(&app, &t).await;
+    let content = price_authorization(&app, &t).await;
+    let today = chrono::Utc::now().date_naive();
+    let ymd = |d: chrono::NaiveDate| d.format("%Y%m%d").to_string();
+    let body: Vec<Vec<String>> = segments_of(&content)
+        .into_iter()
+        .skip_while(|s| s[0] != "ST")
+        .take_while(|s| s[0] != "GE")
+        .collect();
+    let expected: Vec<Vec<String>> = [
+        vec!["ST", "845", "0003"],
+        vec!["BPA", "00", &ymd(today), "CT", "SPA-000001"],
+        vec!["DTM", "007", &ymd(today)],
+        vec!["DTM", "036", &ymd(today + chrono::Days::new(90))],
+        vec!["N1", "MF", "Aurora", "91", "BRAND"],
+        vec!["N1", "DS", "Nordlicht Vertrieb", "91", "DIST-1"],
+        vec!["CON", "CT", "SPA-000001"],
+        vec!["N1", "EN", "Stadtwerke Nord", "91", "CUST-1"],
+        vec!["PAD", "1", "SD"],
+        vec!["QTY", "38", "400", "EA"],
+        vec!["LIN", "", "VP", "WIDGET-1"],
+        vec!["CTP", "", "DIS", "9.1234"],
+        vec!["CTP", "", "CON", "8.5"],
+        vec!["PAD", "2", "SD"],
+        vec!["QTY", "38", "20", "EA"],
+        vec!["LIN", "", "VP", "GADGET-1"],
+        vec!["CTP", "", "DIS", "80"],
+        vec!["CTP", "", "CON", "70"],
+        vec!["CTT", "2"],
+        vec!["SE", "20", "0003"],
+    ]
+    .into_iter()
+    .map(|s| s.into_iter().map(str::to_owned).collect())
+    .collect();
+    assert_eq!(body, expected, "{content}");
+    assert!(content.contains("|PA|"), "{content}");
+
+    // A distributor that does not trade by X12 gets none; nor does a rejection send one.
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let customer = crate::special_prices::served_customer(&app, &t).await;
+    crate::special_prices::authorised(&app, &t, &customer, "400", today).await;
+    let body = app
+        .graphql(
+            "{ ediDocuments(filter: { transactionSet: \"845\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["ediDocuments"]["totalCount"], 0, "{body}");
+}
+
+#[tokio::test]
+#[ignore = "needs Node.js and tests/x12-interop's node-x12; .ci/run installs them and runs this with --ignored"]
+async fn an_independent_parser_reads_the_845_of_a_special_price() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    retail_partner(&app, &t).await;
+    let content = price_authorization(&app, &t).await;
+    let read = read_independently(&content);
+    assert_eq!(read["problems"], json!([]), "{read}");
+    assert_eq!(read["groups"][0]["gs"][0], "PA");
+    assert_eq!(read["groups"][0]["gs"][7], "004010VICS");
+    assert_eq!(read["groups"][0]["sets"][0]["st"][0], "845");
+    let segments = read["groups"][0]["sets"][0]["segments"].as_array().unwrap();
+    let prices: Vec<&Value> = segments.iter().filter(|s| s[0] == "CTP").collect();
+    assert_eq!(
+        prices,
+        [
+            &json!(["CTP", "", "DIS", "9.1234"]),
+            &json!(["CTP", "", "CON", "8.5"]),
+            &json!(["CTP", "", "DIS", "80"]),
+            &json!(["CTP", "", "CON", "70"])
+        ]
+    );
+    assert_eq!(segment_of(&read, "CON"), &json!(["CON", "CT", "SPA-000001"]));
+    assert_eq!(
+        segment_of(&read, "QTY"),
+        &json!(["QTY", "38", "400", "EA"])
+    );
+}

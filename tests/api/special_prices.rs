@@ -19,7 +19,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 /// The distributor of `trade` and an end customer it serves.
-async fn served_customer(app: &TestApp, t: &Trade) -> String {
+pub async fn served_customer(app: &TestApp, t: &Trade) -> String {
     let customer = app
         .create_org("END_CUSTOMER", "Stadtwerke Nord", "CUST-1")
         .await;
@@ -464,7 +464,7 @@ async fn a_bad_request_names_its_field_and_writes_nothing() {
 
 /// An approved agreement for `customer`: 500 widgets at 8.50 capped at `cap`, and 20
 /// gadgets at 12.5 % off 80, valid from `from` for 90 days. Answers its id.
-async fn authorised(
+pub async fn authorised(
     app: &TestApp,
     t: &Trade,
     customer: &str,
