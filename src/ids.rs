@@ -48,6 +48,7 @@ pub enum NodeType {
     TierEvaluation,
     TierProposal,
     SpecialPrice,
+    Claim,
 }
 
 impl NodeType {
@@ -94,6 +95,7 @@ impl NodeType {
             NodeType::TierEvaluation => "TierEvaluation",
             NodeType::TierProposal => "TierProposal",
             NodeType::SpecialPrice => "SpecialPrice",
+            NodeType::Claim => "Claim",
         }
     }
 
@@ -141,6 +143,7 @@ impl NodeType {
             NodeType::TierEvaluation,
             NodeType::TierProposal,
             NodeType::SpecialPrice,
+            NodeType::Claim,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -87,6 +87,7 @@ versioned!(partner_application, "application", |_model| false);
 versioned!(tier_proposal, "tier proposal", |_model| false);
 versioned!(certification, "certification");
 versioned!(special_price, "special price", |_model| false);
+versioned!(claim, "claim", |_model| false);
 versioned!(contact_certification, "certification record", |_model| {
     false
 });

@@ -772,3 +772,45 @@ pub enum SpecialPriceStatus {
     #[sea_orm(string_value = "REJECTED")]
     Rejected,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ClaimStatus {
+    /// Filed and checked; the brand has not decided.
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    /// The brand approved it, at the amounts its lines allow.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// The brand refused all of it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ClaimLineResult {
+    /// Every check holds: the line is allowed as claimed.
+    #[sea_orm(string_value = "VALID")]
+    Valid,
+    /// Allowed in part: capped to what the data supports.
+    #[sea_orm(string_value = "ADJUSTED")]
+    Adjusted,
+    /// Allowed nothing.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ClaimSource {
+    /// Filed in the portal or by the API.
+    #[sea_orm(string_value = "PORTAL")]
+    Portal,
+    /// Sent as an X12 844.
+    #[sea_orm(string_value = "EDI")]
+    Edi,
+}

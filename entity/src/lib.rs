@@ -13,6 +13,8 @@ pub mod case_route;
 pub mod certification;
 pub mod change_proposal;
 pub mod channel_link;
+pub mod claim;
+pub mod claim_line;
 pub mod commitment;
 pub mod consent_event;
 pub mod contact;

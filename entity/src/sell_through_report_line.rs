@@ -13,6 +13,8 @@ pub struct Model {
     /// The customer segment sold to, when the distributor reports by segment.
     pub segment: Option<IndustrySegment>,
     pub quantity_sold: Fixed,
+    /// The end customer sold to, where the distributor names one.
+    pub end_customer_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

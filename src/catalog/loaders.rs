@@ -50,6 +50,9 @@ pub struct NextTierAbove(pub Option<Uuid>);
 /// A special pricing agreement's lines, by line number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SpecialPriceLinesOf(pub Uuid);
+/// A claim's lines, by line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClaimLinesOf(pub Uuid);
 /// A special pricing agreement an order names: none where the principal does not see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SpecialPriceId(pub Uuid);
@@ -115,6 +118,10 @@ impl LoadKey for NextTierAbove {
 by_id_loader!(
     CatalogLoader: SpecialPriceLinesOf => Vec<entity::special_price_line::Model>,
     crate::channel_money::special_prices::lines_of
+);
+by_id_loader!(
+    CatalogLoader: ClaimLinesOf => Vec<entity::claim_line::Model>,
+    crate::channel_money::claims::lines_of
 );
 by_id_loader!(
     CatalogLoader: SpecialPriceId => entity::special_price::Model,

@@ -239,7 +239,11 @@ fn cap_passed(field: &[String], number: &str, product: &product::Model, left: De
 
 /// Moves a line's consumed quantity by `by`: a rise only where the cap holds it. Answers
 /// whether it moved.
-async fn move_consumed(db: &impl ConnectionTrait, id: Uuid, by: Decimal) -> Result<bool> {
+pub(crate) async fn move_consumed(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    by: Decimal,
+) -> Result<bool> {
     let units = entity::fixed::Fixed::from(by)
         .units()
         .ok_or_else(|| Error::Internal("a quantity is out of range".into()))?;

@@ -3,5 +3,6 @@
 //! end customer's deal.
 
 pub mod buying;
+pub mod claims;
 pub mod graphql;
 pub mod special_prices;

@@ -498,10 +498,7 @@ pub async fn price_authorized(
         body.extend([
             ("PAD", vec![line.line_number.to_string(), "SD".into()]),
             ("QTY", vec!["38".into(), number_of(cap), unit(product.unit)]),
-            (
-                "LIN",
-                vec![String::new(), "VP".into(), product.sku.clone()],
-            ),
+            ("LIN", vec![String::new(), "VP".into(), product.sku.clone()]),
             (
                 "CTP",
                 vec![String::new(), "DIS".into(), number_of(line.tier_price)],

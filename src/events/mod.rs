@@ -181,6 +181,12 @@ pub enum EventType {
     SpecialPriceApproved,
     /// The brand refused a special price, with the reason.
     SpecialPriceRejected,
+    /// A distributor filed a ship-and-debit claim; each line carries its checked result.
+    ClaimSubmitted,
+    /// The brand approved a claim, at the amount its lines allow.
+    ClaimApproved,
+    /// The brand rejected a claim, with the reason.
+    ClaimRejected,
     /// Someone was invited to become a user. Carries the invitation's token, once: only
     /// the brand's own endpoints and staff receive it, for the brand's mail system.
     UserInvited,
@@ -207,7 +213,7 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 48] = [
+    pub const ALL: [EventType; 51] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -245,6 +251,9 @@ impl EventType {
         EventType::SpecialPriceRequested,
         EventType::SpecialPriceApproved,
         EventType::SpecialPriceRejected,
+        EventType::ClaimSubmitted,
+        EventType::ClaimApproved,
+        EventType::ClaimRejected,
         EventType::UserInvited,
         EventType::PartnerApplicationReceived,
         EventType::PartnerApplicationApproved,
@@ -297,6 +306,9 @@ impl EventType {
             EventType::SpecialPriceRequested => "SPECIAL_PRICE_REQUESTED",
             EventType::SpecialPriceApproved => "SPECIAL_PRICE_APPROVED",
             EventType::SpecialPriceRejected => "SPECIAL_PRICE_REJECTED",
+            EventType::ClaimSubmitted => "CLAIM_SUBMITTED",
+            EventType::ClaimApproved => "CLAIM_APPROVED",
+            EventType::ClaimRejected => "CLAIM_REJECTED",
             EventType::UserInvited => "USER_INVITED",
             EventType::PartnerApplicationReceived => "PARTNER_APPLICATION_RECEIVED",
             EventType::PartnerApplicationApproved => "PARTNER_APPLICATION_APPROVED",
@@ -328,7 +340,11 @@ impl EventType {
     pub fn about_invoices(self) -> bool {
         matches!(
             self,
-            EventType::OrderInvoiced | EventType::OrderPaymentRecorded
+            EventType::OrderInvoiced
+                | EventType::OrderPaymentRecorded
+                | EventType::ClaimSubmitted
+                | EventType::ClaimApproved
+                | EventType::ClaimRejected
         )
     }
 
@@ -364,7 +380,10 @@ impl EventType {
             | E::OrderInvoiced
             | E::OrderPaymentRecorded
             | E::OrderEdiAckOverdue
-            | E::OrderShipNoticeLate => Topic::Order,
+            | E::OrderShipNoticeLate
+            | E::ClaimSubmitted
+            | E::ClaimApproved
+            | E::ClaimRejected => Topic::Order,
             E::ShipmentSent | E::ShipmentReceived => Topic::Shipment,
             E::CaseOpened
             | E::CaseUpdated

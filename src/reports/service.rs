@@ -104,6 +104,8 @@ pub struct SellThroughLine {
     pub sku: String,
     pub segment: Option<IndustrySegment>,
     pub quantity: Decimal,
+    /// The end customer sold to, where the report names one.
+    pub end_customer: Option<Uuid>,
 }
 
 impl SellThroughLine {
@@ -121,6 +123,7 @@ impl SellThroughLine {
             sku: crate::domain::sku(&at("sku"), sku)?,
             segment,
             quantity: crate::money::count(&at("quantity"), quantity, limits.max_quantity)?,
+            end_customer: None,
         })
     }
 }
@@ -363,6 +366,55 @@ async fn report_event(
     Ok(())
 }
 
+/// The end customers a sales report's lines name must be end customers the reporter sees
+/// in the directory, or ones the brand authorised it a special price for.
+async fn ensure_end_customers(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    reporter: Uuid,
+    lines: &[SellThroughLine],
+) -> Result<()> {
+    use entity::{organization, special_price};
+    use sea_orm::{Condition, QuerySelect, QueryTrait};
+    let named: Vec<Uuid> = lines.iter().filter_map(|l| l.end_customer).collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let authorised = special_price::Entity::find()
+        .select_only()
+        .column(special_price::Column::EndCustomerId)
+        .filter(special_price::Column::DistributorId.eq(reporter))
+        .filter(special_price::Column::Status.eq(entity::enums::SpecialPriceStatus::Approved))
+        .into_query();
+    let found: Vec<Uuid> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Id.is_in(named.iter().copied()))
+        .filter(organization::Column::Kind.eq(entity::enums::OrganizationKind::EndCustomer))
+        .filter(organization::Column::ArchivedAt.is_null())
+        .filter(
+            Condition::any()
+                .add(principal.visible_organizations())
+                .add(organization::Column::Id.in_subquery(authorised)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(customer) = line.end_customer
+            && !found.contains(&customer)
+        {
+            return Err(line_error(
+                i,
+                "endCustomerId",
+                ErrorCode::NotFound,
+                "no end customer you sell to has this id",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Submits a sales report, replacing a current one for the same period.
 #[tracing::instrument(skip(db, principal, new))]
 pub async fn submit_sell_through(
@@ -390,20 +442,23 @@ pub async fn submit_sell_through(
     }
     not_in_future("periodStart", new.period_start)?;
     for (i, line) in new.lines.iter().enumerate() {
-        if new.lines[..i]
-            .iter()
-            .any(|o| o.sku == line.sku && o.segment == line.segment)
-        {
+        if new.lines[..i].iter().any(|o| {
+            o.sku == line.sku && o.segment == line.segment && o.end_customer == line.end_customer
+        }) {
             return Err(line_error(
                 i,
                 "sku",
                 ErrorCode::Taken,
-                format!("{} is reported twice for one segment", line.sku),
+                format!(
+                    "{} is reported twice for one segment and end customer",
+                    line.sku
+                ),
             ));
         }
     }
     let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
     let products = line_products(db, principal, &skus).await?;
+    ensure_end_customers(db, principal, org.id, &new.lines).await?;
     let at = now();
     let id = Uuid::now_v7();
     let earlier = sell_through_report::Entity::find()
@@ -443,6 +498,7 @@ pub async fn submit_sell_through(
             product_id: Set(product.id),
             segment: Set(line.segment),
             quantity_sold: Set(line.quantity.into()),
+            end_customer_id: Set(line.end_customer),
         },
     ))
     .exec(db)

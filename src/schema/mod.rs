@@ -54,6 +54,7 @@ pub struct Query(
     crate::program::graphql::CertificationQuery,
     crate::program::graphql::QualificationQuery,
     crate::channel_money::graphql::SpecialPriceQuery,
+    crate::channel_money::graphql::ClaimQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -81,6 +82,7 @@ pub struct Mutation(
     crate::program::graphql::CertificationMutation,
     crate::program::graphql::QualificationMutation,
     crate::channel_money::graphql::SpecialPriceMutation,
+    crate::channel_money::graphql::ClaimMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

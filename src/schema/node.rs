@@ -95,6 +95,7 @@ pub enum Node {
     TierEvaluation(crate::program::graphql::TierEvaluation),
     TierProposal(crate::program::graphql::TierProposal),
     SpecialPrice(crate::channel_money::graphql::SpecialPrice),
+    Claim(crate::channel_money::graphql::Claim),
 }
 
 impl From<Organization> for Node {
@@ -284,6 +285,14 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .gql()?
                 .remove(&gid.id)
                 .map(|m| Node::SpecialPrice(crate::channel_money::graphql::SpecialPrice(m)))
+        }
+        NodeType::Claim => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::claims::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::Claim(crate::channel_money::graphql::Claim(m)))
         }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

@@ -306,6 +306,7 @@ pub async fn demo(
                     sku: p.sku.clone(),
                     segment: None,
                     quantity: Decimal::from(2 + rng.below(30)),
+                    end_customer: None,
                 })
                 .collect();
             submit_sell_through(

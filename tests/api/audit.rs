@@ -1119,14 +1119,16 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         .await,
         "specialPrice",
     );
-    w.run(
-        a,
-        "specialPriceApprove",
-        "specialPrice { id }",
-        json!({ "id": authorised, "version": 1, "lines": [{ "lineNumber": 1, "quantityCap": "2" }] }),
-        &["special_price.approve"],
-    )
-    .await;
+    let number = w
+        .run(
+            a,
+            "specialPriceApprove",
+            "specialPrice { id number }",
+            json!({ "id": authorised, "version": 1, "lines": [{ "lineNumber": 1, "quantityCap": "2" }] }),
+            &["special_price.approve"],
+        )
+        .await["specialPrice"]["number"]
+        .clone();
     let turned_down = id_in(
         &w.run(
             p,
@@ -1146,6 +1148,41 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         &["special_price.reject"],
     )
     .await;
+
+    // Claims under the authorised price: one approved, one refused.
+    let claim = |reference: &str| {
+        json!({ "specialPrice": number, "reference": reference,
+                "lines": [{ "sku": "MOTOR-W", "invoice": reference, "soldOn": today.to_string(), "quantity": "1", "paidCost": "100" }] })
+    };
+    for (reference, decision, input, action) in [
+        (
+            "WALK-DB-1",
+            "claimApprove",
+            json!({ "version": 1, "note": "Fine" }),
+            "claim.approve",
+        ),
+        (
+            "WALK-DB-2",
+            "claimReject",
+            json!({ "version": 1, "reason": "No proof" }),
+            "claim.reject",
+        ),
+    ] {
+        let filed = id_in(
+            &w.run(
+                p,
+                "claimSubmit",
+                "claim { id }",
+                claim(reference),
+                &["claim.submit"],
+            )
+            .await,
+            "claim",
+        );
+        let mut input = input;
+        input["id"] = json!(filed);
+        w.run(a, decision, "claim { id }", input, &[action]).await;
+    }
 
     // A dead delivery sent again, then the endpoint deleted.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);

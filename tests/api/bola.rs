@@ -391,6 +391,23 @@ pub async fn world(app: &TestApp) -> World {
         approved["specialPrice"]["number"], "SPA-000001",
         "{approved}"
     );
+    // A claim A filed under it.
+    let claim = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: ClaimSubmitInput!) { claimSubmit(input: $input) { claim { id number } userErrors { message } } }",
+            json!({ "input": { "specialPrice": "SPA-000001", "reference": "A-SECRET-DEBIT",
+                               "lines": [{ "sku": "MOTOR-1", "invoice": "A-SECRET-INV", "soldOn": today.to_string(), "quantity": "1", "paidCost": "200" }] } }),
+        )
+        .await;
+    assert_eq!(
+        claim["data"]["claimSubmit"]["claim"]["number"], "CLM-000001",
+        "{claim}"
+    );
+    let claim = claim["data"]["claimSubmit"]["claim"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // A's system asks for a new tax id, which waits for the brand.
     let proposal = app
         .graphql_as(
@@ -575,6 +592,7 @@ pub async fn world(app: &TestApp) -> World {
             ("TierEvaluation", evaluation),
             ("TierProposal", tier_proposal),
             ("SpecialPrice", special_price),
+            ("Claim", claim),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -596,6 +614,7 @@ pub async fn world(app: &TestApp) -> World {
             "ASN-000001",
             "INV-000001",
             "SPA-000001",
+            "CLM-000001",
             "A-SECRET",
         ],
         b_user: app.token_for("member@b.test", "member password").await,
@@ -866,6 +885,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 | "TierEvaluation" => continue,
                 "TierProposal" => ("tierProposalReject", "TierProposalRejectInput"),
                 "SpecialPrice" => ("specialPriceReject", "SpecialPriceRejectInput"),
+                "Claim" => ("claimReject", "ClaimRejectInput"),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -904,7 +924,11 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
             } else if matches!(
                 *ty,
-                "PartnerApplication" | "ContactCertification" | "TierProposal" | "SpecialPrice"
+                "PartnerApplication"
+                    | "ContactCertification"
+                    | "TierProposal"
+                    | "SpecialPrice"
+                    | "Claim"
             ) {
                 json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {
@@ -1066,6 +1090,19 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             json!({ "all": { "totalCount": 0 }, "theirs": { "totalCount": 0 }, "forCustomer": { "totalCount": 0, "nodes": [] } }),
             "{who}: {body}"
         );
+        // Claims: none of A's, asked for by distributor or not.
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!) { all: claims { totalCount } theirs: claims(filter: { distributorId: $d }) { totalCount nodes { reference } } }",
+                json!({ "d": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
+            "{who}: {body}"
+        );
         // Tiers: none of A's evaluations or proposals, asked for by name or not.
         let body = app
             .graphql_as(
@@ -1144,11 +1181,11 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         );
     }
 
-    // Nothing B sent was stored: A's one 850 and its 997.
+    // Nothing B sent was stored: A's one 850, its 997 and the 845 of A's special price.
     let body = app
         .graphql("{ ediDocuments { totalCount } }", json!({}))
         .await;
-    assert_eq!(body["data"]["ediDocuments"]["totalCount"], 2, "{body}");
+    assert_eq!(body["data"]["ediDocuments"]["totalCount"], 3, "{body}");
 
     // Nothing changed on A's side.
     for (ty, id) in &w.a_objects {

@@ -138,6 +138,8 @@ const CLASSES: &[(&str, Class)] = &[
     ),
     ("ShipmentLine", Class::Inside(&["Shipment"])),
     ("SpecialPriceLine", Class::Inside(&["SpecialPrice"])),
+    ("ClaimLine", Class::Inside(&["Claim"])),
+    ("ClaimReason", Class::Leaf),
     ("WinBackCustomer", Class::Inside(&["Portfolio"])),
     ("CaseHandling", Class::Leaf),
     ("Cohort", Class::Leaf),

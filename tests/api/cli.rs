@@ -92,6 +92,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261212_000001_tier_qualification",
         "m20261213_000001_special_prices",
         "m20261214_000001_special_price_use",
+        "m20261215_000001_ship_and_debit",
     ];
     let listing = |pending_last: bool| {
         migrations

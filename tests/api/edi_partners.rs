@@ -1644,9 +1644,9 @@ async fn an_independent_parser_reads_the_845_of_a_special_price() {
             &json!(["CTP", "", "CON", "70"])
         ]
     );
-    assert_eq!(segment_of(&read, "CON"), &json!(["CON", "CT", "SPA-000001"]));
     assert_eq!(
-        segment_of(&read, "QTY"),
-        &json!(["QTY", "38", "400", "EA"])
+        segment_of(&read, "CON"),
+        &json!(["CON", "CT", "SPA-000001"])
     );
+    assert_eq!(segment_of(&read, "QTY"), &json!(["QTY", "38", "400", "EA"]));
 }

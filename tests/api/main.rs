@@ -11,6 +11,7 @@ mod browser;
 mod cases;
 mod catalog;
 mod certifications;
+mod claims;
 mod cli;
 mod compiled_reads;
 mod database_tls;

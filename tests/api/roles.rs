@@ -176,6 +176,37 @@ fn special_price(c: &Company) -> Value {
             "lines": [{ "sku": "GADGET-1", "quantity": "2", "discountPercent": "5" }] })
 }
 
+/// A special price the brand approved for the company; its number.
+async fn approved_special_price(app: &TestApp, c: &Company) -> String {
+    let asked = mutation(
+        app,
+        &c.trade.portal,
+        "specialPriceRequest",
+        "specialPrice { id }",
+        special_price(c),
+    )
+    .await;
+    let id = asked["data"]["specialPriceRequest"]["specialPrice"]["id"].clone();
+    assert!(id.is_string(), "{asked}");
+    let approved = app
+        .mutate(
+            "specialPriceApprove",
+            "specialPrice { number }",
+            json!({ "id": id, "version": 1 }),
+        )
+        .await;
+    approved["specialPrice"]["number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{approved}"))
+        .to_owned()
+}
+
+fn claim(number: &str, reference: &str) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    json!({ "specialPrice": number, "reference": reference,
+            "lines": [{ "sku": "GADGET-1", "invoice": "INV-1", "soldOn": today.to_string(), "quantity": "1", "paidCost": "80" }] })
+}
+
 fn yesterday() -> String {
     (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339()
 }
@@ -491,6 +522,56 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
             )
             .await;
             made(&body, "specialPriceApprove", "specialPrice")
+        }
+        "claims.file" => {
+            let number = approved_special_price(app, c).await;
+            let body = mutation(
+                app,
+                token,
+                "claimSubmit",
+                "claim { id }",
+                claim(&number, &format!("DB-{tag}")),
+            )
+            .await;
+            made(&body, "claimSubmit", "claim")
+        }
+        "claims.decide" => {
+            let number = approved_special_price(app, c).await;
+            let filed = mutation(
+                app,
+                &c.trade.portal,
+                "claimSubmit",
+                "claim { id }",
+                claim(&number, &format!("DB-D-{tag}")),
+            )
+            .await;
+            let id = filed["data"]["claimSubmit"]["claim"]["id"].clone();
+            assert!(id.is_string(), "{filed}");
+            let body = mutation(
+                app,
+                token,
+                "claimApprove",
+                "claim { id }",
+                json!({ "id": id, "version": 1 }),
+            )
+            .await;
+            made(&body, "claimApprove", "claim")
+        }
+        "claims.read" => {
+            let number = approved_special_price(app, c).await;
+            let filed = mutation(
+                app,
+                &c.trade.portal,
+                "claimSubmit",
+                "claim { id }",
+                claim(&number, &format!("DB-R-{tag}")),
+            )
+            .await;
+            assert!(filed["data"]["claimSubmit"]["claim"]["id"].is_string(), "{filed}");
+            match count(app, token, "claims").await {
+                Some(n) if n >= 1 => Cell::Yes,
+                _ => Cell::No,
+            }
         }
         "invoicing" => {
             let body = run(

@@ -399,9 +399,30 @@ pub struct OrderUpdate {
 
 #[ComplexObject]
 impl OrderUpdate {
-    /// The order as it is now, as you may see it.
+    /// The order as it is now, as you may see it; null for `CLAIM_*` events.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
         load(ctx, OrderId(self.subject), Order).await
+    }
+    /// The ship-and-debit claim as it is now, for `CLAIM_*` events.
+    async fn claim(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::graphql::Claim>> {
+        if !matches!(
+            self.header.r#type,
+            EventType::ClaimSubmitted | EventType::ClaimApproved | EventType::ClaimRejected
+        ) {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::channel_money::claims::by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::channel_money::graphql::Claim),
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 use async_graphql::{ID, InputObject};
 use service::check_lines;
 
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::graphql::scalars::{Date, Decimal};
 use crate::ids::{NodeType, argument_id};
 use crate::money;
@@ -90,6 +90,9 @@ pub struct SellThroughLineInput {
     pub segment: Option<IndustrySegment>,
     /// Units sold: 0 or more, up to four decimals.
     pub quantity: Decimal,
+    /// The end customer sold to: one you see in the directory, or one the brand authorised
+    /// you a special price for. Ship-and-debit claims are checked against these lines.
+    pub end_customer_id: Option<ID>,
 }
 
 /// A sell-through report.
@@ -116,7 +119,27 @@ impl SellThroughReportSubmitInput {
             .into_iter()
             .enumerate()
             .map(|(i, l)| {
-                SellThroughLine::checked(i, &l.sku, l.segment.map(Into::into), l.quantity.0, limits)
+                let mut line = SellThroughLine::checked(
+                    i,
+                    &l.sku,
+                    l.segment.map(Into::into),
+                    l.quantity.0,
+                    limits,
+                )?;
+                line.end_customer = l
+                    .end_customer_id
+                    .as_ref()
+                    .map(|id| {
+                        crate::ids::GlobalId::parse_as(id, NodeType::Organization).map_err(|e| {
+                            Error::user(
+                                &["input", "lines", &i.to_string(), "endCustomerId"],
+                                ErrorCode::Invalid,
+                                format!("endCustomerId {e}"),
+                            )
+                        })
+                    })
+                    .transpose()?;
+                Ok(line)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(NewSellThroughReport {

@@ -174,6 +174,14 @@ impl SellThroughReportLine {
     async fn quantity_sold(&self) -> Decimal {
         Decimal(money::stored(self.0.quantity_sold))
     }
+    /// The end customer sold to, where the line names one and you may see it in the
+    /// directory.
+    async fn end_customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.end_customer_id {
+            Some(id) => organization_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
 }
 
 /// What one organization holds of one SKU, from its latest current stock report.
