@@ -783,6 +783,20 @@ async fn lines_of_one(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<line::M
         .await?)
 }
 
+/// The 849 to a distributor that trades by X12.
+async fn answer_by_x12(
+    db: &impl ConnectionTrait,
+    claim: &claim::Model,
+    lines: &[line::Model],
+) -> Result<()> {
+    let number = special_price::Entity::find_by_id(claim.special_price_id)
+        .one(db)
+        .await?
+        .and_then(|a| a.number)
+        .unwrap_or_default();
+    crate::edi::outbound::claim_answered(db, claim, lines, &number).await
+}
+
 /// Claims are decided by the brand's admins and managers.
 fn ensure_can_decide(principal: &Principal) -> Result<()> {
     principal.ensure_can_manage_catalog().map_err(|e| match e {
@@ -909,6 +923,7 @@ pub async fn approve(
     let saved =
         crate::changes::save::<Entity>(db, principal, Action::ClaimApprove, &before, row).await?;
     announce(db, EventType::ClaimApproved, &saved, &lines).await?;
+    answer_by_x12(db, &saved, &lines).await?;
     Ok((saved, lines))
 }
 
@@ -945,6 +960,7 @@ pub async fn reject(
     let saved =
         crate::changes::save::<Entity>(db, principal, Action::ClaimReject, &before, row).await?;
     announce(db, EventType::ClaimRejected, &saved, &lines).await?;
+    answer_by_x12(db, &saved, &lines).await?;
     Ok((saved, lines))
 }
 

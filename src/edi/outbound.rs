@@ -534,6 +534,141 @@ pub async fn price_authorized(
     Ok(())
 }
 
+/// The 849 that answers a distributor trading by X12 when the brand decides its claim, in
+/// the decision's transaction: BRC answers the distributor's debit number (`IV`), CON names
+/// the special price (`CT`), and each line is a PAD loop with its result, AAA `Y` where
+/// something is allowed and `N` where nothing is (PAD03 `PQ` for a line allowed in part),
+/// the SKU (LIN `VP`), the allowed cost (UIT), the allowed quantity (QTY `39`) and the
+/// allowed amount (AMT `1`). CTT counts the CON segments and sums the quantities. A
+/// rejected claim answers every line `N`.
+pub async fn claim_answered(
+    db: &impl ConnectionTrait,
+    claim: &entity::claim::Model,
+    lines: &[entity::claim_line::Model],
+    special_price: &str,
+) -> Result<()> {
+    use entity::enums::{ClaimLineResult, ClaimStatus};
+    if !partners::is_configured(db, claim.distributor_id).await? {
+        return Ok(());
+    }
+    let Some(brand_id) = queries::brand_id(db).await? else {
+        return Ok(());
+    };
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in([brand_id, claim.distributor_id]))
+        .all(db)
+        .await?;
+    let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
+    let (Some(brand), Some(distributor)) = (find(brand_id), find(claim.distributor_id)) else {
+        return Ok(());
+    };
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
+    let products = products::by_ids(db, &Principal::System, &ids).await?;
+    let [us, them] = partners::profiles(db, [&brand, &distributor]).await?;
+    let party = |code: &str, org: &organization::Model| {
+        (
+            "N1",
+            vec![
+                code.to_owned(),
+                clip(&org.name, 60),
+                "91".into(),
+                org.code.clone(),
+            ],
+        )
+    };
+    let mut body = vec![
+        (
+            "BRC",
+            vec![
+                "11".into(),
+                ymd(now().date_naive()),
+                "IV".into(),
+                claim.reference.clone(),
+            ],
+        ),
+        party("MF", &brand),
+        party("DS", &distributor),
+        ("CON", vec!["CT".into(), special_price.to_owned()]),
+    ];
+    let mut total = Decimal::ZERO;
+    for line in lines {
+        let product = products
+            .get(&line.product_id)
+            .ok_or_else(|| Error::Internal("a claimed product is gone".into()))?;
+        let result = if claim.status == ClaimStatus::Rejected {
+            ClaimLineResult::Rejected
+        } else {
+            line.decided.unwrap_or(line.result)
+        };
+        let (quantity, amount) = if result == ClaimLineResult::Rejected {
+            (Decimal::ZERO, Decimal::ZERO)
+        } else {
+            (*line.allowed_quantity, *line.allowed_amount)
+        };
+        total += quantity;
+        let mut pad = vec![line.line_number.to_string(), "SD".into()];
+        if result == ClaimLineResult::Adjusted {
+            pad.push("PQ".into());
+        }
+        body.extend([
+            ("PAD", pad),
+            ("LIN", vec![String::new(), "VP".into(), product.sku.clone()]),
+            (
+                "AAA",
+                vec![
+                    if result == ClaimLineResult::Rejected {
+                        "N"
+                    } else {
+                        "Y"
+                    }
+                    .into(),
+                ],
+            ),
+            (
+                "UIT",
+                vec![unit(product.unit), number_of(line.allowed_cost)],
+            ),
+            (
+                "QTY",
+                vec!["39".into(), number(quantity), unit(product.unit)],
+            ),
+            (
+                "AMT",
+                vec![
+                    "1".into(),
+                    money::shown(amount, &claim.currency).to_string(),
+                ],
+            ),
+        ]);
+    }
+    body.push(("CTT", vec!["1".into(), number(total)]));
+    let group = OutGroup {
+        functional_id: "CF",
+        version: them.group_version.clone(),
+        sets: vec![OutSet {
+            id: "849",
+            body,
+            links: Links {
+                reference: Some(claim.number.clone()),
+                ..Links::default()
+            },
+            ship_notice_late: false,
+        }],
+    };
+    send(
+        db,
+        &distributor,
+        Route::between(&us, &them),
+        EdiUsage::Production,
+        None,
+        None,
+        vec![group],
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
 fn number_of(value: Fixed) -> String {
     number(*value)
 }

@@ -17,13 +17,13 @@ fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-fn day(days_ago: u64) -> String {
+pub fn day(days_ago: u64) -> String {
     (today() - Days::new(days_ago)).to_string()
 }
 
 /// The distributor buys `widgets` and `gadgets` at its tier prices, and the brand ships
 /// them all.
-async fn bought(app: &TestApp, t: &Trade, po: &str, widgets: &str, gadgets: &str) {
+pub async fn bought(app: &TestApp, t: &Trade, po: &str, widgets: &str, gadgets: &str) {
     let placed = mutate_as(
         app,
         &t.portal,
@@ -54,7 +54,7 @@ async fn bought(app: &TestApp, t: &Trade, po: &str, widgets: &str, gadgets: &str
 }
 
 /// The distributor reports what it sold to `customer` over the last twenty days.
-async fn reported(app: &TestApp, t: &Trade, customer: &str, widgets: &str, gadgets: &str) {
+pub async fn reported(app: &TestApp, t: &Trade, customer: &str, widgets: &str, gadgets: &str) {
     let body = mutate_as(
         app,
         &t.portal,
@@ -77,7 +77,7 @@ async fn reported(app: &TestApp, t: &Trade, customer: &str, widgets: &str, gadge
     assert_eq!(named, [&json!("CUST-1"), &json!("CUST-1"), &Value::Null]);
 }
 
-async fn claim(app: &TestApp, t: &Trade, reference: &str, lines: Value) -> Value {
+pub async fn claim(app: &TestApp, t: &Trade, reference: &str, lines: Value) -> Value {
     mutate_as(
         app,
         &t.portal,
@@ -89,7 +89,7 @@ async fn claim(app: &TestApp, t: &Trade, reference: &str, lines: Value) -> Value
     .await
 }
 
-fn sale(sku: &str, invoice: &str, sold_on: String, quantity: &str, paid: &str) -> Value {
+pub fn sale(sku: &str, invoice: &str, sold_on: String, quantity: &str, paid: &str) -> Value {
     json!({ "sku": sku, "invoice": invoice, "soldOn": sold_on, "quantity": quantity, "paidCost": paid })
 }
 

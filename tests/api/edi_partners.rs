@@ -1650,3 +1650,124 @@ async fn an_independent_parser_reads_the_845_of_a_special_price() {
     );
     assert_eq!(segment_of(&read, "QTY"), &json!(["QTY", "38", "400", "EA"]));
 }
+
+/// A claim under the special price, decided: line 1 valid, line 2 allowed in part, line 3
+/// a duplicate. The 849 that answers it, as the distributor reads it.
+async fn claim_answer(app: &TestApp, t: &Trade) -> String {
+    use crate::claims::{bought, claim, day, reported, sale};
+    let customer = crate::special_prices::served_customer(app, t).await;
+    let today = chrono::Utc::now().date_naive();
+    crate::special_prices::authorised(app, t, &customer, "400", today).await;
+    bought(app, t, "PO-STOCK-1", "300", "10").await;
+    reported(app, t, &customer, "150", "30").await;
+    let filed = claim(
+        app,
+        t,
+        "DB-849",
+        json!([
+            sale("WIDGET-1", "INV-1", day(0), "100", "9.1234"),
+            sale("WIDGET-1", "INV-2", day(0), "80", "9.50"),
+            sale("WIDGET-1", "INV-1", day(0), "5", "9.1234"),
+        ]),
+    )
+    .await;
+    let approved = app
+        .mutate(
+            "claimApprove",
+            "claim { status }",
+            json!({ "id": filed["claim"]["id"], "version": 1 }),
+        )
+        .await;
+    assert_eq!(approved["claim"]["status"], "APPROVED", "{approved}");
+    let body = app
+        .graphql_as(
+            &t.portal,
+            "{ ediDocuments(filter: { transactionSet: \"849\" }) { nodes { reference interchange { content } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = body["data"]["ediDocuments"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(nodes.len(), 1, "{body}");
+    assert_eq!(nodes[0]["reference"], "CLM-000001");
+    nodes[0]["interchange"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_decided_claim_is_answered_with_an_849_line_by_line() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    retail_partner(&app, &t).await;
+    let content = claim_answer(&app, &t).await;
+    let today = chrono::Utc::now().date_naive().format("%Y%m%d").to_string();
+    let body: Vec<Vec<String>> = segments_of(&content)
+        .into_iter()
+        .skip_while(|s| s[0] != "BRC")
+        .take_while(|s| s[0] != "SE")
+        .collect();
+    let expected: Vec<Vec<String>> = [
+        vec!["BRC", "11", &today, "IV", "DB-849"],
+        vec!["N1", "MF", "Aurora", "91", "BRAND"],
+        vec!["N1", "DS", "Nordlicht Vertrieb", "91", "DIST-1"],
+        vec!["CON", "CT", "SPA-000001"],
+        vec!["PAD", "1", "SD"],
+        vec!["LIN", "", "VP", "WIDGET-1"],
+        vec!["AAA", "Y"],
+        vec!["UIT", "EA", "9.1234"],
+        vec!["QTY", "39", "100", "EA"],
+        vec!["AMT", "1", "62.34"],
+        vec!["PAD", "2", "SD", "PQ"],
+        vec!["LIN", "", "VP", "WIDGET-1"],
+        vec!["AAA", "Y"],
+        vec!["UIT", "EA", "9.1234"],
+        vec!["QTY", "39", "50", "EA"],
+        vec!["AMT", "1", "31.17"],
+        vec!["PAD", "3", "SD"],
+        vec!["LIN", "", "VP", "WIDGET-1"],
+        vec!["AAA", "N"],
+        vec!["UIT", "EA", "9.1234"],
+        vec!["QTY", "39", "0", "EA"],
+        vec!["AMT", "1", "0.00"],
+        vec!["CTT", "1", "150"],
+    ]
+    .into_iter()
+    .map(|s| s.into_iter().map(str::to_owned).collect())
+    .collect();
+    assert_eq!(body, expected, "{content}");
+    assert!(content.contains("|CF|"), "{content}");
+}
+
+#[tokio::test]
+#[ignore = "needs Node.js and tests/x12-interop's node-x12; .ci/run installs them and runs this with --ignored"]
+async fn an_independent_parser_reads_the_849_of_a_claim() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    retail_partner(&app, &t).await;
+    let content = claim_answer(&app, &t).await;
+    let read = read_independently(&content);
+    assert_eq!(read["problems"], json!([]), "{read}");
+    assert_eq!(read["groups"][0]["gs"][0], "CF");
+    assert_eq!(read["groups"][0]["sets"][0]["st"][0], "849");
+    assert_eq!(segment_of(&read, "BRC")[4], json!("DB-849"), "{read}");
+    let answers: Vec<&Value> = read["groups"][0]["sets"][0]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s[0] == "AAA" || s[0] == "AMT")
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            &json!(["AAA", "Y"]),
+            &json!(["AMT", "1", "62.34"]),
+            &json!(["AAA", "Y"]),
+            &json!(["AMT", "1", "31.17"]),
+            &json!(["AAA", "N"]),
+            &json!(["AMT", "1", "0.00"])
+        ]
+    );
+}
