@@ -420,6 +420,61 @@ fn ship_to(order: &order::Model) -> Vec<(&'static str, Vec<String>)> {
     out
 }
 
+/// The brand and a partner that trades by X12 (it has a profile), with both profiles and
+/// one other organization a document names.
+struct X12Partner {
+    brand: organization::Model,
+    partner: organization::Model,
+    other: Option<organization::Model>,
+    us: partners::Profile,
+    them: partners::Profile,
+}
+
+impl X12Partner {
+    /// None where the partner has no profile or the directory no brand.
+    async fn of(
+        db: &impl ConnectionTrait,
+        partner: Uuid,
+        other: Option<Uuid>,
+    ) -> Result<Option<X12Partner>> {
+        if !partners::is_configured(db, partner).await? {
+            return Ok(None);
+        }
+        let Some(brand_id) = queries::brand_id(db).await? else {
+            return Ok(None);
+        };
+        let orgs = organization::Entity::find()
+            .filter(organization::Column::Id.is_in([brand_id, partner].into_iter().chain(other)))
+            .all(db)
+            .await?;
+        let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
+        let (Some(brand), Some(partner)) = (find(brand_id), find(partner)) else {
+            return Ok(None);
+        };
+        let [us, them] = partners::profiles(db, [&brand, &partner]).await?;
+        Ok(Some(X12Partner {
+            other: other.and_then(find),
+            brand,
+            partner,
+            us,
+            them,
+        }))
+    }
+}
+
+/// An N1 naming an organization by the directory's code (`91`, assigned by the seller).
+fn party(code: &str, org: &organization::Model) -> (&'static str, Vec<String>) {
+    (
+        "N1",
+        vec![
+            code.to_owned(),
+            clip(&org.name, 60),
+            "91".into(),
+            org.code.clone(),
+        ],
+    )
+}
+
 /// The 845 that tells a distributor trading by X12 of a special price the brand approved,
 /// in the approval's transaction: the authorisation number (BPA04 and CON02, qualifier
 /// `CT`), its first and last day (DTM 007 and 036), the brand, the distributor and the end
@@ -432,43 +487,22 @@ pub async fn price_authorized(
     agreement: &entity::special_price::Model,
     lines: &[entity::special_price_line::Model],
 ) -> Result<()> {
-    if !partners::is_configured(db, agreement.distributor_id).await? {
-        return Ok(());
-    }
-    let Some(brand_id) = queries::brand_id(db).await? else {
-        return Ok(());
-    };
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in([
-            brand_id,
-            agreement.distributor_id,
-            agreement.end_customer_id,
-        ]))
-        .all(db)
-        .await?;
-    let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
-    let (Some(brand), Some(distributor), Some(customer)) = (
-        find(brand_id),
-        find(agreement.distributor_id),
-        find(agreement.end_customer_id),
-    ) else {
+    let Some(x) = X12Partner::of(
+        db,
+        agreement.distributor_id,
+        Some(agreement.end_customer_id),
+    )
+    .await?
+    else {
         return Ok(());
     };
+    let Some(customer) = x.other.clone() else {
+        return Ok(());
+    };
+    let (brand, distributor) = (&x.brand, &x.partner);
     let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
     let products = products::by_ids(db, &Principal::System, &ids).await?;
-    let [us, them] = partners::profiles(db, [&brand, &distributor]).await?;
     let number = agreement.number.clone().unwrap_or_default();
-    let party = |code: &str, org: &organization::Model| {
-        (
-            "N1",
-            vec![
-                code.to_owned(),
-                clip(&org.name, 60),
-                "91".into(),
-                org.code.clone(),
-            ],
-        )
-    };
     let mut body = vec![
         (
             "BPA",
@@ -481,8 +515,8 @@ pub async fn price_authorized(
         ),
         ("DTM", vec!["007".into(), ymd(agreement.valid_from)]),
         ("DTM", vec!["036".into(), ymd(agreement.valid_until)]),
-        party("MF", &brand),
-        party("DS", &distributor),
+        party("MF", brand),
+        party("DS", distributor),
         ("CON", vec!["CT".into(), number.clone()]),
         party("EN", &customer),
     ];
@@ -509,7 +543,7 @@ pub async fn price_authorized(
     body.push(("CTT", vec![authorised.to_string()]));
     let group = OutGroup {
         functional_id: "PA",
-        version: them.group_version.clone(),
+        version: x.them.group_version.clone(),
         sets: vec![OutSet {
             id: "845",
             body,
@@ -522,8 +556,8 @@ pub async fn price_authorized(
     };
     send(
         db,
-        &distributor,
-        Route::between(&us, &them),
+        distributor,
+        Route::between(&x.us, &x.them),
         EdiUsage::Production,
         None,
         None,
@@ -548,34 +582,12 @@ pub async fn claim_answered(
     special_price: &str,
 ) -> Result<()> {
     use entity::enums::{ClaimLineResult, ClaimStatus};
-    if !partners::is_configured(db, claim.distributor_id).await? {
-        return Ok(());
-    }
-    let Some(brand_id) = queries::brand_id(db).await? else {
+    let Some(x) = X12Partner::of(db, claim.distributor_id, None).await? else {
         return Ok(());
     };
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in([brand_id, claim.distributor_id]))
-        .all(db)
-        .await?;
-    let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
-    let (Some(brand), Some(distributor)) = (find(brand_id), find(claim.distributor_id)) else {
-        return Ok(());
-    };
+    let (brand, distributor) = (&x.brand, &x.partner);
     let ids: Vec<Uuid> = lines.iter().map(|l| l.product_id).collect();
     let products = products::by_ids(db, &Principal::System, &ids).await?;
-    let [us, them] = partners::profiles(db, [&brand, &distributor]).await?;
-    let party = |code: &str, org: &organization::Model| {
-        (
-            "N1",
-            vec![
-                code.to_owned(),
-                clip(&org.name, 60),
-                "91".into(),
-                org.code.clone(),
-            ],
-        )
-    };
     let mut body = vec![
         (
             "BRC",
@@ -586,8 +598,8 @@ pub async fn claim_answered(
                 claim.reference.clone(),
             ],
         ),
-        party("MF", &brand),
-        party("DS", &distributor),
+        party("MF", brand),
+        party("DS", distributor),
         ("CON", vec!["CT".into(), special_price.to_owned()]),
     ];
     let mut total = Decimal::ZERO;
@@ -644,7 +656,7 @@ pub async fn claim_answered(
     body.push(("CTT", vec!["1".into(), number(total)]));
     let group = OutGroup {
         functional_id: "CF",
-        version: them.group_version.clone(),
+        version: x.them.group_version.clone(),
         sets: vec![OutSet {
             id: "849",
             body,
@@ -657,8 +669,8 @@ pub async fn claim_answered(
     };
     send(
         db,
-        &distributor,
-        Route::between(&us, &them),
+        distributor,
+        Route::between(&x.us, &x.them),
         EdiUsage::Production,
         None,
         None,
