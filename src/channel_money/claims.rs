@@ -133,12 +133,18 @@ struct Checked {
     allowed: Decimal,
 }
 
-/// The claims of `distributor` that still stand, line by line, with what each allowed.
-async fn claimed_before(db: &impl ConnectionTrait, distributor: Uuid) -> Result<Vec<Claimed>> {
+/// The lines of `distributor`'s claims for `products` that still stand, with what each
+/// allowed: every check a line makes is of its own product.
+async fn claimed_before(
+    db: &impl ConnectionTrait,
+    distributor: Uuid,
+    products: &[Uuid],
+) -> Result<Vec<Claimed>> {
     let rows: Vec<(line::Model, Option<claim::Model>)> = Lines::find()
         .join(JoinType::InnerJoin, claim_of())
         .select_also(Entity)
         .filter(Column::DistributorId.eq(distributor))
+        .filter(line::Column::ProductId.is_in(products.iter().copied()))
         .filter(Column::Status.ne(ClaimStatus::Rejected))
         .all(db)
         .await?;
@@ -465,7 +471,6 @@ fn check(
         rejected,
         amount,
     )
-    .with_asked(q, asked.paid_cost)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -504,18 +509,6 @@ fn finish(
         allowed_quantity,
         allowed_cost,
         allowed: amount(allowed_cost, allowed_quantity),
-    }
-}
-
-impl Checked {
-    /// A line allowed less than asked is adjusted, even where no reason was written.
-    fn with_asked(mut self, quantity: Decimal, cost: Decimal) -> Self {
-        if self.result == ClaimLineResult::Valid
-            && (self.allowed_quantity < quantity || self.allowed_cost < cost)
-        {
-            self.result = ClaimLineResult::Adjusted;
-        }
-        self
     }
 }
 
@@ -618,7 +611,7 @@ pub async fn submit(
     let latest = new.lines.iter().map(|l| l.sold_on).max().unwrap_or(today);
     let bought = purchases(db, distributor, brand, &ids, latest).await?;
     let sold = sold_to(db, distributor, agreement.end_customer_id, &ids).await?;
-    let mut claimed = claimed_before(db, distributor).await?;
+    let mut claimed = claimed_before(db, distributor, &ids).await?;
     let customer = organization::Entity::find_by_id(agreement.end_customer_id)
         .one(db)
         .await?

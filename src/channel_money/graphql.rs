@@ -894,10 +894,6 @@ impl ClaimQuery {
     }
 }
 
-fn required_text(field: &[&str], raw: &str, max: usize) -> Result<String> {
-    domain::required_text(field, raw, max)
-}
-
 impl ClaimSubmitInput {
     fn parse(&self, trade: &TradeSettings) -> Result<claims::NewClaim> {
         if self.lines.is_empty() || self.lines.len() > claims::MAX_LINES {
@@ -913,7 +909,7 @@ impl ClaimSubmitInput {
             let at = |name: &'static str| ["input", "lines", index.as_str(), name];
             lines.push(claims::NewClaimLine {
                 sku: domain::sku(&at("sku"), &l.sku)?,
-                invoice: required_text(&at("invoice"), &l.invoice, claims::REFERENCE_MAX)?,
+                invoice: domain::required_text(&at("invoice"), &l.invoice, claims::REFERENCE_MAX)?,
                 sold_on: l.sold_on.0,
                 quantity: crate::money::quantity(
                     &at("quantity"),
@@ -928,12 +924,12 @@ impl ClaimSubmitInput {
             });
         }
         Ok(claims::NewClaim {
-            special_price: required_text(
+            special_price: domain::required_text(
                 &["input", "specialPrice"],
                 &self.special_price,
                 super::buying::NUMBER_MAX,
             )?,
-            reference: required_text(
+            reference: domain::required_text(
                 &["input", "reference"],
                 &self.reference,
                 claims::REFERENCE_MAX,
@@ -992,7 +988,7 @@ impl ClaimMutation {
                 overrides.push(claims::Override {
                     line_number: o.line_number,
                     result: o.result.into(),
-                    reason: required_text(
+                    reason: domain::required_text(
                         &["input", "overrides", index.as_str(), "reason"],
                         &o.reason,
                         claims::NOTE_MAX,
@@ -1025,7 +1021,7 @@ impl ClaimMutation {
         let parsed = input_id("id", &input.id, NodeType::Claim).and_then(|id| {
             Ok((
                 id,
-                required_text(&["input", "reason"], &input.reason, claims::NOTE_MAX)?,
+                domain::required_text(&["input", "reason"], &input.reason, claims::NOTE_MAX)?,
             ))
         });
         let result = match parsed {
