@@ -30,6 +30,8 @@ pub struct Model {
     pub invoice_id: Option<Uuid>,
     pub inventory_report_id: Option<Uuid>,
     pub sell_through_report_id: Option<Uuid>,
+    /// The claim an 844 filed, or an 849 answers.
+    pub claim_id: Option<Uuid>,
     /// The set, ST to SE, with the interchange's delimiters.
     pub content: String,
     /// Usage, GS06 and ST02 of a set that was applied: unique per partner.

@@ -37,6 +37,7 @@ mod m20261212_000001_tier_qualification;
 mod m20261213_000001_special_prices;
 mod m20261214_000001_special_price_use;
 mod m20261215_000001_ship_and_debit;
+mod m20261216_000001_edi_claims;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000001_special_prices::Migration),
             Box::new(m20261214_000001_special_price_use::Migration),
             Box::new(m20261215_000001_ship_and_debit::Migration),
+            Box::new(m20261216_000001_edi_claims::Migration),
         ]
     }
 }

@@ -56,6 +56,9 @@ pub struct ClaimLinesOf(pub Uuid);
 /// A special pricing agreement an order names: none where the principal does not see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SpecialPriceId(pub Uuid);
+/// A claim an EDI document names: none where the principal does not see claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClaimId(pub Uuid);
 /// An organization's tier memberships, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MembershipsOf(pub Uuid);
@@ -122,6 +125,10 @@ by_id_loader!(
 by_id_loader!(
     CatalogLoader: ClaimLinesOf => Vec<entity::claim_line::Model>,
     crate::channel_money::claims::lines_of
+);
+by_id_loader!(
+    CatalogLoader: ClaimId => entity::claim::Model,
+    crate::channel_money::claims::seen_by_ids
 );
 by_id_loader!(
     CatalogLoader: SpecialPriceId => entity::special_price::Model,

@@ -68,9 +68,48 @@ pub struct NewClaimLine {
     pub paid_cost: Decimal,
 }
 
+impl NewClaimLine {
+    /// Line `i` of a claim, checked: a SKU, the invoice, a quantity and a unit cost within
+    /// the limits.
+    pub fn checked(
+        i: usize,
+        sku: &str,
+        invoice: &str,
+        sold_on: NaiveDate,
+        quantity: Decimal,
+        paid_cost: Decimal,
+        limits: &crate::settings::TradeSettings,
+    ) -> Result<Self> {
+        let index = i.to_string();
+        let at = |name: &'static str| ["input", "lines", index.as_str(), name];
+        Ok(NewClaimLine {
+            sku: crate::domain::sku(&at("sku"), sku)?,
+            invoice: crate::domain::required_text(&at("invoice"), invoice, REFERENCE_MAX)?,
+            sold_on,
+            quantity: crate::money::quantity(&at("quantity"), quantity, limits.max_quantity)?,
+            paid_cost: crate::money::unit_price(&at("paidCost"), paid_cost, limits.max_amount)?,
+        })
+    }
+}
+
+/// A claim carries 1 to [`MAX_LINES`] sales.
+pub fn check_line_count(count: usize) -> Result<()> {
+    if count == 0 || count > MAX_LINES {
+        return Err(Error::user(
+            &["input", "lines"],
+            ErrorCode::OutOfRange,
+            format!("a claim carries 1 to {MAX_LINES} lines"),
+        ));
+    }
+    Ok(())
+}
+
 /// A claim as a distributor files it.
 #[derive(Clone, Debug)]
 pub struct NewClaim {
+    /// The distributor, where the brand's staff file for it (an interchange the distributor
+    /// sent them); a distributor files its own.
+    pub distributor: Option<Uuid>,
     /// The agreement's authorisation number.
     pub special_price: String,
     /// The distributor's own debit number.
@@ -531,10 +570,18 @@ pub async fn submit(
     } else {
         principal.ensure_can_trade()?;
     }
-    let Some(distributor) = principal.partner_organization() else {
-        return Err(Error::Forbidden(
-            "claims are filed by distributors; the brand approves or rejects them".into(),
-        ));
+    let distributor = match (principal.partner_organization(), new.distributor) {
+        (Some(own), None) => own,
+        (Some(own), Some(named)) if own == named => own,
+        // The brand's staff pass on a distributor's interchange.
+        (None, Some(named)) if matches!(principal, Principal::Staff { .. } | Principal::System) => {
+            named
+        }
+        _ => {
+            return Err(Error::Forbidden(
+                "claims are filed by distributors; the brand approves or rejects them".into(),
+            ));
+        }
     };
     crate::program::terms::ensure_accepted(db, principal).await?;
     // One claim of a distributor at a time, each checked against all before it.
@@ -1019,6 +1066,18 @@ pub async fn by_ids(
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, claim::Model>> {
     principal.ensure_can_read_orders()?;
+    store::by_ids::<Entity>(db, ids, visible(principal)).await
+}
+
+/// The claims among `ids` the principal sees: none for one that does not read claims.
+pub async fn seen_by_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, claim::Model>> {
+    if principal.ensure_can_read_orders().is_err() {
+        return Ok(HashMap::new());
+    }
     store::by_ids::<Entity>(db, ids, visible(principal)).await
 }
 

@@ -896,34 +896,25 @@ impl ClaimQuery {
 
 impl ClaimSubmitInput {
     fn parse(&self, trade: &TradeSettings) -> Result<claims::NewClaim> {
-        if self.lines.is_empty() || self.lines.len() > claims::MAX_LINES {
-            return Err(Error::user(
-                &["input", "lines"],
-                ErrorCode::OutOfRange,
-                format!("a claim carries 1 to {} lines", claims::MAX_LINES),
-            ));
-        }
-        let mut lines = Vec::with_capacity(self.lines.len());
-        for (i, l) in self.lines.iter().enumerate() {
-            let index = i.to_string();
-            let at = |name: &'static str| ["input", "lines", index.as_str(), name];
-            lines.push(claims::NewClaimLine {
-                sku: domain::sku(&at("sku"), &l.sku)?,
-                invoice: domain::required_text(&at("invoice"), &l.invoice, claims::REFERENCE_MAX)?,
-                sold_on: l.sold_on.0,
-                quantity: crate::money::quantity(
-                    &at("quantity"),
+        claims::check_line_count(self.lines.len())?;
+        let lines = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                claims::NewClaimLine::checked(
+                    i,
+                    &l.sku,
+                    &l.invoice,
+                    l.sold_on.0,
                     l.quantity.0,
-                    trade.max_quantity,
-                )?,
-                paid_cost: crate::money::unit_price(
-                    &at("paidCost"),
                     l.paid_cost.0,
-                    trade.max_amount,
-                )?,
-            });
-        }
+                    trade,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(claims::NewClaim {
+            distributor: None,
             special_price: domain::required_text(
                 &["input", "specialPrice"],
                 &self.special_price,

@@ -26,7 +26,7 @@ use super::envelope::{
 use super::mapping::{self, Applied, Failure};
 use super::outbound::{self, Links, OutGroup, OutSet, Route};
 use super::{ack, partners, reconcile, writer};
-use super::{changes, purchase_orders, reports, suppliers};
+use super::{changes, purchase_orders, reports, resales, suppliers};
 use crate::access::Principal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::reactions::Reactions;
@@ -756,6 +756,7 @@ fn document(
         invoice_id: Set(applied.invoice_id),
         inventory_report_id: Set(applied.inventory_report_id),
         sell_through_report_id: Set(applied.sell_through_report_id),
+        claim_id: Set(applied.claim_id),
         content: Set(storable(&set_text(set, x.delimiters))),
         dedupe_key: Set(dedupe_key),
         created_at: Set(now()),
@@ -965,6 +966,8 @@ async fn apply(
         ("PC", "860") => changes::apply(txn, principal, &Reactions, org, seller, set, trade).await,
         ("IB", "846") => reports::inventory(txn, principal, org, set, trade).await,
         ("PD", "852") => reports::sell_through(txn, principal, org, set, trade).await,
+        ("CF", "844") => super::claims::claim(txn, principal, org, set, trade).await,
+        ("PT", "867") => resales::resales(txn, principal, org, set, trade).await,
         ("PR", "855") => {
             suppliers::acknowledgement(txn, principal, &Reactions, org, set, trade).await
         }

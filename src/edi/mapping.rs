@@ -15,6 +15,7 @@ pub struct Applied {
     pub invoice_id: Option<Uuid>,
     pub inventory_report_id: Option<Uuid>,
     pub sell_through_report_id: Option<Uuid>,
+    pub claim_id: Option<Uuid>,
     pub reference: Option<String>,
 }
 

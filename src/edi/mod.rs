@@ -5,6 +5,7 @@
 
 pub mod ack;
 pub mod changes;
+pub mod claims;
 pub mod cross_references;
 pub mod envelope;
 pub mod graphql;
@@ -18,6 +19,7 @@ pub mod partners;
 pub mod purchase_orders;
 pub mod reconcile;
 pub mod reports;
+pub mod resales;
 pub mod service;
 pub mod sets;
 pub mod suppliers;

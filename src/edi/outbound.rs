@@ -41,6 +41,7 @@ pub struct Links {
     pub order_id: Option<Uuid>,
     pub shipment_id: Option<Uuid>,
     pub invoice_id: Option<Uuid>,
+    pub claim_id: Option<Uuid>,
     pub reference: Option<String>,
 }
 
@@ -186,6 +187,7 @@ pub async fn send(
                 invoice_id: Set(set.links.invoice_id),
                 inventory_report_id: Set(None),
                 sell_through_report_id: Set(None),
+                claim_id: Set(set.links.claim_id),
                 content: Set(text.clone()),
                 dedupe_key: Set(None),
                 created_at: Set(now()),
@@ -661,6 +663,7 @@ pub async fn claim_answered(
             id: "849",
             body,
             links: Links {
+                claim_id: Some(claim.id),
                 reference: Some(claim.number.clone()),
                 ..Links::default()
             },

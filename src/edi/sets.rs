@@ -124,7 +124,7 @@ fn date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y%m%d").ok()
 }
 
-fn decimal(value: &str) -> Option<Decimal> {
+pub(crate) fn decimal(value: &str) -> Option<Decimal> {
     Decimal::from_str(value.trim()).ok()
 }
 
@@ -145,6 +145,8 @@ fn line_segment(id: &str) -> Option<(&'static str, usize)> {
         "810" => Some(("IT1", orders)),
         "856" => Some(("SN1", orders)),
         "846" | "852" => Some(("LIN", reports)),
+        "867" => Some(("QTY", reports)),
+        "844" => Some(("PAD", crate::channel_money::claims::MAX_LINES)),
         _ => None,
     }
 }

@@ -126,7 +126,7 @@ async fn gtins_and_packs(app: &TestApp) -> (String, String) {
 
 /// The distributor set up as a 004010VICS retail partner: its own id, `|` and `>` and a
 /// line break after `~`.
-async fn retail_partner(app: &TestApp, t: &Trade) {
+pub async fn retail_partner(app: &TestApp, t: &Trade) {
     let body = app
         .graphql(
             PROFILE,
@@ -1557,7 +1557,7 @@ async fn price_authorization(app: &TestApp, t: &Trade) -> String {
 }
 
 /// The elements of each segment of the one set in `content`, written with `|` and `~`.
-fn segments_of(content: &str) -> Vec<Vec<String>> {
+pub fn segments_of(content: &str) -> Vec<Vec<String>> {
     content
         .split('~')
         .map(str::trim)

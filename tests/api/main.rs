@@ -19,6 +19,7 @@ mod dealers;
 mod directory;
 mod documents;
 mod edi;
+mod edi_channel_money;
 mod edi_partners;
 mod exact_money;
 mod growth;

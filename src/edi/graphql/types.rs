@@ -6,6 +6,7 @@ use entity::{edi_document, edi_interchange, edi_item_reference, edi_location_ref
 
 use crate::catalog::graphql::Product;
 use crate::catalog::loaders::ProductId;
+use crate::channel_money::graphql::Claim;
 use crate::edi::loaders::{EdiAnswersTo, EdiDocumentsIn, EdiInterchangeId};
 use crate::graphql::loading::{LoadKey, Shared, load_one};
 use crate::graphql::scalars::DateTime;
@@ -272,6 +273,15 @@ impl EdiDocument {
         Ok(load_one(ctx, SellThroughReportId(id))
             .await?
             .map(SellThroughReport))
+    }
+    /// The claim an 844 filed or an 849 answers, where you read claims.
+    async fn claim(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Claim>> {
+        let Some(id) = self.0.claim_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, crate::catalog::loaders::ClaimId(id))
+            .await?
+            .map(Claim))
     }
     /// The set, ST to SE.
     async fn content(&self) -> &str {
