@@ -49,6 +49,12 @@ pub enum NodeType {
     TierProposal,
     SpecialPrice,
     Claim,
+    CreditMemo,
+    PriceProtectionCredit,
+    Fund,
+    FundRequest,
+    RebateProgram,
+    RebateSettlement,
 }
 
 impl NodeType {
@@ -96,6 +102,12 @@ impl NodeType {
             NodeType::TierProposal => "TierProposal",
             NodeType::SpecialPrice => "SpecialPrice",
             NodeType::Claim => "Claim",
+            NodeType::CreditMemo => "CreditMemo",
+            NodeType::PriceProtectionCredit => "PriceProtectionCredit",
+            NodeType::Fund => "Fund",
+            NodeType::FundRequest => "FundRequest",
+            NodeType::RebateProgram => "RebateProgram",
+            NodeType::RebateSettlement => "RebateSettlement",
         }
     }
 
@@ -144,6 +156,12 @@ impl NodeType {
             NodeType::TierProposal,
             NodeType::SpecialPrice,
             NodeType::Claim,
+            NodeType::CreditMemo,
+            NodeType::PriceProtectionCredit,
+            NodeType::Fund,
+            NodeType::FundRequest,
+            NodeType::RebateProgram,
+            NodeType::RebateSettlement,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -372,6 +372,12 @@ pub struct TradeSettings {
     pub max_quantity: rust_decimal::Decimal,
     /// The largest amount one price, order, invoice or payment may carry, in its currency.
     pub max_amount: rust_decimal::Decimal,
+    /// Days before a price falls in which what a distributor bought from the brand caps the
+    /// stock its price protection credit counts.
+    pub price_protection_days: u32,
+    /// Days after the brand approves a fund request in which the partner may claim it;
+    /// then the approved money expires.
+    pub fund_claim_days: u32,
 }
 
 impl Default for TradeSettings {
@@ -379,6 +385,8 @@ impl Default for TradeSettings {
         Self {
             max_quantity: rust_decimal::Decimal::from(1_000_000),
             max_amount: rust_decimal::Decimal::from(1_000_000_000),
+            price_protection_days: 90,
+            fund_claim_days: 90,
         }
     }
 }
@@ -501,7 +509,7 @@ fn bad(setting: &str, problem: impl Into<String>) -> SettingsError {
 
 /// The keys `channelgraph.toml` may hold; each has an environment variable of the same name
 /// in upper case with the `CHANNELGRAPH_` prefix.
-const KEYS: [&str; 73] = [
+const KEYS: [&str; 75] = [
     "compiled_reads",
     "tier_grace_days",
     "invitation_days",
@@ -528,6 +536,8 @@ const KEYS: [&str; 73] = [
     "key_account_visit_days",
     "max_order_quantity",
     "max_order_amount",
+    "price_protection_days",
+    "fund_claim_days",
     "introspection",
     "graphiql",
     "rate_limit_per_minute",
@@ -665,6 +675,13 @@ impl Settings {
                 "max_order_amount" => {
                     settings.trade.max_amount =
                         parse_number(&source, &value, 1, MAX_SETTABLE_AMOUNT)?.into()
+                }
+                "price_protection_days" => {
+                    settings.trade.price_protection_days =
+                        parse_number(&source, &value, 1, 3650)? as u32
+                }
+                "fund_claim_days" => {
+                    settings.trade.fund_claim_days = parse_number(&source, &value, 1, 3650)? as u32
                 }
                 "max_depth" => limits.max_depth = parse_number(&source, &value, 2, 100)? as usize,
                 "max_complexity" => {

@@ -86,8 +86,17 @@ versioned!(invitation, "invitation", |_model| false);
 versioned!(partner_application, "application", |_model| false);
 versioned!(tier_proposal, "tier proposal", |_model| false);
 versioned!(certification, "certification");
+versioned!(fund, "fund", |_model| false);
+versioned!(fund_request, "fund request", |_model| false);
+versioned!(rebate_program, "rebate program", |_model| false);
+versioned!(rebate_settlement, "rebate", |_model| false);
 versioned!(special_price, "special price", |_model| false);
 versioned!(claim, "claim", |_model| false);
+versioned!(
+    price_protection_credit,
+    "price protection credit",
+    |_model| false
+);
 versioned!(contact_certification, "certification record", |_model| {
     false
 });

@@ -31,6 +31,8 @@ pub struct Model {
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTimeUtc>,
     pub decision_note: Option<String>,
+    /// The credit memo that settled it, once approved for more than nothing.
+    pub credit_memo_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -805,6 +805,39 @@ pub enum ClaimLineResult {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum CreditSource {
+    /// An approved ship-and-debit claim.
+    #[sea_orm(string_value = "SHIP_AND_DEBIT")]
+    ShipAndDebit,
+    /// An approved price protection credit.
+    #[sea_orm(string_value = "PRICE_PROTECTION")]
+    PriceProtection,
+    /// A partner's approved claim on a fund.
+    #[sea_orm(string_value = "FUND_CLAIM")]
+    FundClaim,
+    /// An approved volume rebate.
+    #[sea_orm(string_value = "REBATE")]
+    Rebate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PriceProtectionStatus {
+    /// Proposed as the price fell; the brand has not decided.
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    /// The brand approved it: a credit memo settled it.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// The brand refused it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ClaimSource {
     /// Filed in the portal or by the API.
@@ -813,4 +846,84 @@ pub enum ClaimSource {
     /// Sent as an X12 844.
     #[sea_orm(string_value = "EDI")]
     Edi,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FundKind {
+    /// Marketing development funds: a fixed amount per partner by its tier.
+    #[sea_orm(string_value = "MDF")]
+    Mdf,
+    /// Co-op funds: each partner accrues a share of its purchases in the period.
+    #[sea_orm(string_value = "COOP")]
+    Coop,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FundActivity {
+    #[sea_orm(string_value = "TRADE_SHOW")]
+    TradeShow,
+    #[sea_orm(string_value = "CAMPAIGN")]
+    Campaign,
+    #[sea_orm(string_value = "TRAINING")]
+    Training,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FundRequestStatus {
+    /// Asked for; the brand has not decided.
+    #[sea_orm(string_value = "REQUESTED")]
+    Requested,
+    /// The brand approved all or part of it; the partner may claim it until it expires.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// The brand refused it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// The partner claimed it with proof; the brand has not decided.
+    #[sea_orm(string_value = "CLAIMED")]
+    Claimed,
+    /// The brand approved the claim: a credit memo paid it.
+    #[sea_orm(string_value = "PAID")]
+    Paid,
+    /// The brand refused the claim.
+    #[sea_orm(string_value = "CLAIM_REJECTED")]
+    ClaimRejected,
+    /// Approved but not claimed in time.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RebateMethod {
+    /// The rate of the highest threshold reached applies to everything bought.
+    #[sea_orm(string_value = "RETROACTIVE")]
+    Retroactive,
+    /// Each threshold's rate applies to what was bought between it and the next.
+    #[sea_orm(string_value = "INCREMENTAL")]
+    Incremental,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RebateStatus {
+    /// Worked out at the period's end; the brand has not decided.
+    #[sea_orm(string_value = "PROPOSED")]
+    Proposed,
+    /// The brand approved it: a credit memo settled it.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// The brand refused it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
 }

@@ -38,6 +38,10 @@ mod m20261213_000001_special_prices;
 mod m20261214_000001_special_price_use;
 mod m20261215_000001_ship_and_debit;
 mod m20261216_000001_edi_claims;
+mod m20261217_000001_credit_memos;
+mod m20261218_000001_price_protection;
+mod m20261219_000001_partner_funds;
+mod m20261220_000001_rebates;
 
 pub struct Migrator;
 
@@ -80,6 +84,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000001_special_price_use::Migration),
             Box::new(m20261215_000001_ship_and_debit::Migration),
             Box::new(m20261216_000001_edi_claims::Migration),
+            Box::new(m20261217_000001_credit_memos::Migration),
+            Box::new(m20261218_000001_price_protection::Migration),
+            Box::new(m20261219_000001_partner_funds::Migration),
+            Box::new(m20261220_000001_rebates::Migration),
         ]
     }
 }

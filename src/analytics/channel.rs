@@ -28,6 +28,7 @@ pub struct DistributorScore {
     pub invoices_paid_on_time_12: i64,
     pub complaints_12: i64,
     pub compliance: Vec<Obligation>,
+    pub money: ChannelMoney,
 }
 
 impl DistributorScore {
@@ -348,8 +349,175 @@ pub async fn distributor_scores(
         });
         score.compliance = out;
     }
+    let mut money = channel_money(db, cur, &w, Party::Partners(ids)).await?;
+    for (id, score) in scores.iter_mut() {
+        score.money = money.remove(id).unwrap_or_default();
+        score.money.revenue = score.revenue_12;
+    }
     Ok(scores)
 }
+
+/// What moved between the brand and a partner besides the invoice in the trailing 12
+/// months, in the reporting currency: credit memos by what they settle, and the claims the
+/// brand decided, with what it turned down of them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChannelMoney {
+    /// What was sold (net of tax) in the window: the scorecard's and portfolio's revenue.
+    pub revenue: Decimal,
+    /// Ship-and-debit claims decided in the window: what was claimed,
+    pub claimed: Decimal,
+    /// and what of it the brand did not approve (rejected claims whole, adjusted lines' cut).
+    pub claims_rejected: Decimal,
+    /// Credit memos issued in the window, by what they settle.
+    pub claims_paid: Decimal,
+    pub price_protection_paid: Decimal,
+    pub funds_paid: Decimal,
+    pub rebates_paid: Decimal,
+}
+
+impl ChannelMoney {
+    /// Everything credited in the window.
+    pub fn credited(&self) -> Decimal {
+        self.claims_paid + self.price_protection_paid + self.funds_paid + self.rebates_paid
+    }
+
+    /// What was not approved over what was claimed, 4 places.
+    pub fn claim_rejection_rate(&self) -> Option<Decimal> {
+        (!self.claimed.is_zero()).then(|| round(self.claims_rejected / self.claimed, 4))
+    }
+
+    /// Revenue less everything credited.
+    pub fn net_revenue(&self) -> Decimal {
+        self.revenue - self.credited()
+    }
+
+    /// Everything credited over revenue, 4 places: what serving the channel cost as a share
+    /// of what it bought.
+    pub fn cost_to_serve_share(&self) -> Option<Decimal> {
+        (!self.revenue.is_zero()).then(|| round(self.credited() / self.revenue, 4))
+    }
+}
+
+/// Whose channel money to read.
+#[derive(Clone, Copy)]
+pub enum Party<'a> {
+    /// Each of these partners'.
+    Partners(&'a [Uuid]),
+    /// All of what this seller credited its partners, under the seller's id; claims are
+    /// made to the brand, so they count where the seller is the brand.
+    Seller { id: Uuid, brand: bool },
+}
+
+/// [`ChannelMoney`] for `party` in the window ending with `w`, in `currency`: two grouped
+/// statements; `revenue` is left for the caller.
+pub async fn channel_money(
+    db: &impl ConnectionTrait,
+    currency: &str,
+    w: &AsOf,
+    party: Party<'_>,
+) -> Result<HashMap<Uuid, ChannelMoney>> {
+    let backend = db.get_database_backend();
+    let mut out: HashMap<Uuid, ChannelMoney> = match &party {
+        Party::Partners(ids) => ids
+            .iter()
+            .map(|id| (*id, ChannelMoney::default()))
+            .collect(),
+        Party::Seller { id, .. } => [(*id, ChannelMoney::default())].into(),
+    };
+    let mut q = Sql::new(backend);
+    let by = match party {
+        Party::Partners(_) => "m.partner_id",
+        Party::Seller { .. } => "m.seller_id",
+    };
+    q.push(&format!(
+        "SELECT {by} AS id, \
+         SUM(CASE WHEN l.source = 'SHIP_AND_DEBIT' THEN l.amount ELSE 0 END) AS claims, \
+         SUM(CASE WHEN l.source = 'PRICE_PROTECTION' THEN l.amount ELSE 0 END) AS protection, \
+         SUM(CASE WHEN l.source = 'FUND_CLAIM' THEN l.amount ELSE 0 END) AS funds, \
+         SUM(CASE WHEN l.source = 'REBATE' THEN l.amount ELSE 0 END) AS rebates \
+         FROM credit_memos m JOIN credit_memo_lines l ON l.credit_memo_id = m.id WHERE {by} IN "
+    ));
+    match party {
+        Party::Partners(ids) => q.ids(ids),
+        Party::Seller { id, .. } => q.ids(&[id]),
+    };
+    q.push(" AND m.currency = ")
+        .bind(currency.to_owned())
+        .push(" AND m.issued_on >= ")
+        .bind(w.start_12.date_naive())
+        .push(" AND m.issued_on <= ")
+        .bind(w.day)
+        .push(&format!(" GROUP BY {by}"));
+    sql::fill(db, q, &mut out, |m, row| {
+        m.claims_paid = sql::decimal(row, "claims")?;
+        m.price_protection_paid = sql::decimal(row, "protection")?;
+        m.funds_paid = sql::decimal(row, "funds")?;
+        m.rebates_paid = sql::decimal(row, "rebates")?;
+        Ok(())
+    })
+    .await?;
+    let mut q = Sql::new(backend);
+    match party {
+        Party::Partners(ids) => {
+            q.push("SELECT c.distributor_id AS id, ");
+            q.push(CLAIMS_DECIDED)
+                .push(" WHERE c.distributor_id IN ")
+                .ids(ids);
+        }
+        Party::Seller { id, brand: true } => {
+            q.push("SELECT ").bind(id).push(" AS id, ");
+            q.push(CLAIMS_DECIDED).push(" WHERE 1 = 1");
+        }
+        Party::Seller { brand: false, .. } => return Ok(out),
+    }
+    q.push(" AND c.currency = ")
+        .bind(currency.to_owned())
+        .push(" AND c.status IN ('APPROVED', 'REJECTED') AND c.decided_at >= ")
+        .bind(w.start_12)
+        .push(" AND c.decided_at < ")
+        .bind(w.end);
+    if let Party::Partners(_) = party {
+        q.push(" GROUP BY c.distributor_id");
+    }
+    sql::fill(db, q, &mut out, |m, row| {
+        m.claimed = sql::decimal(row, "claimed")?;
+        m.claims_rejected = sql::decimal(row, "rejected")?;
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// [`ChannelMoney`] of everything `seller` credited its partners in the window ending with
+/// `w`, with its revenue (net of tax, counted orders) in the window.
+pub async fn seller_money(
+    db: &impl ConnectionTrait,
+    currency: &str,
+    w: &AsOf,
+    seller: Uuid,
+    brand: bool,
+) -> Result<ChannelMoney> {
+    let mut money = channel_money(db, currency, w, Party::Seller { id: seller, brand })
+        .await?
+        .remove(&seller)
+        .unwrap_or_default();
+    let mut q = Sql::new(db.get_database_backend());
+    q.push("SELECT SUM(o.total - o.tax_total) AS revenue FROM orders o WHERE o.seller_id = ")
+        .bind(seller)
+        .push(" AND o.currency = ")
+        .bind(currency.to_owned())
+        .push(" AND o.submitted_at >= ")
+        .bind(w.start_12)
+        .push(" AND ")
+        .counted_sale("o", w.end);
+    if let Some(row) = db.query_one_raw(q.build()).await? {
+        money.revenue = sql::decimal(&row, "revenue")?;
+    }
+    Ok(money)
+}
+
+const CLAIMS_DECIDED: &str = "SUM(c.claimed_amount) AS claimed, \
+    SUM(c.claimed_amount - COALESCE(c.approved_amount, 0)) AS rejected FROM claims c";
 
 /// The complete months before the month of `as_of` that reports are expected for, as month
 /// numbers.

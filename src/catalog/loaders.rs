@@ -59,6 +59,37 @@ pub struct SpecialPriceId(pub Uuid);
 /// A claim an EDI document names: none where the principal does not see claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimId(pub Uuid);
+/// A credit memo's lines, by line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CreditMemoLinesOf(pub Uuid);
+/// A credit memo a claim names: none where the principal does not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CreditMemoId(pub Uuid);
+/// A price protection credit a credit memo line settles: none where the principal does
+/// not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PriceProtectionCreditId(pub Uuid);
+/// A fund a request draws on: none where the principal does not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FundId(pub Uuid);
+/// A fund request a credit memo line settles: none where the principal does not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FundRequestId(pub Uuid);
+/// A fund's amounts per tier, to staff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FundTierAmountsOf(pub Uuid);
+/// A fund claim's proof documents, in the order they were sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FundProofsOf(pub Uuid);
+/// A rebate program a settlement is for: none where the principal does not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RebateProgramId(pub Uuid);
+/// A rebate a credit memo line settles: none where the principal does not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RebateSettlementId(pub Uuid);
+/// A rebate program's thresholds, in rising order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RebateThresholdsOf(pub Uuid);
 /// An organization's tier memberships, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MembershipsOf(pub Uuid);
@@ -125,6 +156,46 @@ by_id_loader!(
 by_id_loader!(
     CatalogLoader: ClaimLinesOf => Vec<entity::claim_line::Model>,
     crate::channel_money::claims::lines_of
+);
+by_id_loader!(
+    CatalogLoader: CreditMemoLinesOf => Vec<entity::credit_memo_line::Model>,
+    crate::channel_money::credit_memos::lines_of
+);
+by_id_loader!(
+    CatalogLoader: CreditMemoId => entity::credit_memo::Model,
+    crate::channel_money::credit_memos::seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: PriceProtectionCreditId => entity::price_protection_credit::Model,
+    crate::channel_money::price_protection::seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: FundId => entity::fund::Model,
+    crate::channel_money::funds::seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: FundRequestId => entity::fund_request::Model,
+    crate::channel_money::funds::requests_seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: FundTierAmountsOf => Vec<entity::fund_tier_amount::Model>,
+    crate::channel_money::funds::tier_amounts_of
+);
+by_id_loader!(
+    CatalogLoader: FundProofsOf => Vec<entity::fund_proof::Model>,
+    crate::channel_money::funds::proofs_of
+);
+by_id_loader!(
+    CatalogLoader: RebateProgramId => entity::rebate_program::Model,
+    crate::channel_money::rebates::seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: RebateSettlementId => entity::rebate_settlement::Model,
+    crate::channel_money::rebates::settlements_seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: RebateThresholdsOf => Vec<entity::rebate_threshold::Model>,
+    crate::channel_money::rebates::thresholds_of
 );
 by_id_loader!(
     CatalogLoader: ClaimId => entity::claim::Model,

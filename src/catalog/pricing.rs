@@ -340,6 +340,18 @@ impl SkuPricing {
     }
 }
 
+/// The products a price list has prices for.
+pub async fn products_on(db: &impl ConnectionTrait, list: Uuid) -> Result<Vec<Uuid>> {
+    Ok(price_list_entry::Entity::find()
+        .select_only()
+        .column(price_list_entry::Column::ProductId)
+        .filter(price_list_entry::Column::PriceListId.eq(list))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Prices `quantity` of `product` for `buyer_id` on `on`.
 pub async fn quote(
     db: &impl ConnectionTrait,

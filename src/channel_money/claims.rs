@@ -749,6 +749,7 @@ pub async fn submit(
         decided_by: None,
         decided_at: None,
         decision_note: None,
+        credit_memo_id: None,
         created_at: at_time,
         updated_at: at_time,
         version: 1,
@@ -952,9 +953,30 @@ pub async fn approve(
         .map(|l| Money::rounded(stored(l.allowed_amount), currency))
         .collect();
     let allowed = Money::sum(&["input"], &amounts, currency)?.amount;
+    // What is approved is settled at once, by a credit memo.
+    let memo = if allowed > Decimal::ZERO {
+        let line = super::credit_memos::NewCreditLine {
+            source: entity::enums::CreditSource::ShipAndDebit,
+            source_id: current.id,
+            description: format!("claim {} ({})", current.number, current.reference),
+            amount: allowed,
+        };
+        let (memo, _) = super::credit_memos::issue(
+            db,
+            principal,
+            current.distributor_id,
+            &current.currency,
+            vec![line],
+        )
+        .await?;
+        Some(memo.id)
+    } else {
+        None
+    };
     let before = current.clone();
     let mut row: claim::ActiveModel = current.into();
     row.status = Set(ClaimStatus::Approved);
+    row.credit_memo_id = Set(memo);
     row.allowed_amount = Set(allowed.into());
     row.approved_amount = Set(Some(allowed.into()));
     row.decided_by = Set(principal.user_id());

@@ -664,6 +664,18 @@ impl Claim {
     async fn decision_note(&self) -> Option<&str> {
         self.0.decision_note.as_deref()
     }
+    /// The credit memo that settled it, once approved for more than nothing.
+    async fn credit_memo(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::settlement::CreditMemo>> {
+        let Some(id) = self.0.credit_memo_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, crate::catalog::loaders::CreditMemoId(id))
+            .await?
+            .map(super::settlement::CreditMemo))
+    }
     /// When it last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)

@@ -684,6 +684,104 @@ pub async fn claim_answered(
     Ok(())
 }
 
+/// The 812 that tells a partner trading by X12 of a credit memo: BCD its day, number, amount
+/// and credit flag, with the debit number of the claim it settles (BCD13 `DM`, BCD14) or else
+/// the memo's own number (`CM`); a CDD loop per line (reason `ZZ`, `C`, line, amount), its
+/// N9s naming the claim: the distributor's debit number (`DM`) and the special price (`CT`).
+pub async fn credit_memo_issued(
+    db: &impl ConnectionTrait,
+    memo: &entity::credit_memo::Model,
+    lines: &[entity::credit_memo_line::Model],
+) -> Result<()> {
+    use entity::enums::CreditSource;
+    let Some(x) = X12Partner::of(db, memo.partner_id, None).await? else {
+        return Ok(());
+    };
+    let settled: Vec<Uuid> = lines
+        .iter()
+        .filter(|l| l.source == CreditSource::ShipAndDebit)
+        .map(|l| l.source_id)
+        .collect();
+    let claims = entity::claim::Entity::find()
+        .filter(entity::claim::Column::Id.is_in(settled))
+        .all(db)
+        .await?;
+    let agreements: Vec<Uuid> = claims.iter().map(|c| c.special_price_id).collect();
+    let numbers: HashMap<Uuid, String> = entity::special_price::Entity::find()
+        .filter(entity::special_price::Column::Id.is_in(agreements))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.number.unwrap_or_default()))
+        .collect();
+    let amount = |v: Decimal| money::shown(v, &memo.currency).to_string();
+    let (qualifier, reference) = match claims.as_slice() {
+        [one] => ("DM", one.reference.clone()),
+        _ => ("CM", memo.number.clone()),
+    };
+    let mut bcd = vec![
+        ymd(memo.issued_on),
+        memo.number.clone(),
+        "I".into(),
+        amount(*memo.amount),
+        "C".into(),
+    ];
+    bcd.extend(std::iter::repeat_n(String::new(), 5));
+    bcd.extend(["00".into(), String::new(), qualifier.into(), reference]);
+    let mut body = vec![
+        ("BCD", bcd),
+        ("CUR", vec!["SE".into(), memo.currency.clone()]),
+        party("MF", &x.brand),
+        party("DS", &x.partner),
+    ];
+    for line in lines {
+        body.push((
+            "CDD",
+            vec![
+                "ZZ".into(),
+                "C".into(),
+                line.line_number.to_string(),
+                amount(*line.amount),
+            ],
+        ));
+        if let Some(claim) = claims.iter().find(|c| c.id == line.source_id) {
+            body.push(("N9", vec!["DM".into(), claim.reference.clone()]));
+            if let Some(number) = numbers.get(&claim.special_price_id) {
+                body.push(("N9", vec!["CT".into(), number.clone()]));
+            }
+        }
+    }
+    let group = OutGroup {
+        functional_id: "CD",
+        version: x.them.group_version.clone(),
+        sets: vec![OutSet {
+            id: "812",
+            body,
+            links: Links {
+                claim_id: match claims.as_slice() {
+                    [one] => Some(one.id),
+                    _ => None,
+                },
+                reference: Some(memo.number.clone()),
+                ..Links::default()
+            },
+            ship_notice_late: false,
+        }],
+    };
+    send(
+        db,
+        &x.partner,
+        Route::between(&x.us, &x.them),
+        EdiUsage::Production,
+        None,
+        None,
+        vec![group],
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
 fn number_of(value: Fixed) -> String {
     number(*value)
 }

@@ -187,6 +187,32 @@ pub enum EventType {
     ClaimApproved,
     /// The brand rejected a claim, with the reason.
     ClaimRejected,
+    /// The brand issued a credit memo to a partner: what it settles, line by line.
+    CreditMemoIssued,
+    /// A product's net price to a distributor fell: its stock on hand earned a credit,
+    /// proposed for the brand to decide.
+    PriceProtectionProposed,
+    /// The brand approved a price protection credit; a credit memo settles it.
+    PriceProtectionApproved,
+    /// The brand rejected a price protection credit, with the reason.
+    PriceProtectionRejected,
+    /// A partner requested money out of a fund for an activity.
+    FundRequested,
+    /// The brand approved a fund request (all or part of it) or refused it.
+    FundRequestDecided,
+    /// A partner claimed approved fund money, with proof of the activity.
+    FundClaimed,
+    /// The brand paid a fund claim by a credit memo, or refused it.
+    FundClaimDecided,
+    /// Approved fund money was not claimed in time.
+    FundExpired,
+    /// A rebate program's period ended: the partner's rebate is proposed for the brand to
+    /// decide.
+    RebateProposed,
+    /// The brand approved a rebate; a credit memo settles it.
+    RebateApproved,
+    /// The brand refused a rebate, with the reason.
+    RebateRejected,
     /// Someone was invited to become a user. Carries the invitation's token, once: only
     /// the brand's own endpoints and staff receive it, for the brand's mail system.
     UserInvited,
@@ -213,7 +239,7 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 51] = [
+    pub const ALL: [EventType; 63] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -254,6 +280,18 @@ impl EventType {
         EventType::ClaimSubmitted,
         EventType::ClaimApproved,
         EventType::ClaimRejected,
+        EventType::CreditMemoIssued,
+        EventType::PriceProtectionProposed,
+        EventType::PriceProtectionApproved,
+        EventType::PriceProtectionRejected,
+        EventType::FundRequested,
+        EventType::FundRequestDecided,
+        EventType::FundClaimed,
+        EventType::FundClaimDecided,
+        EventType::FundExpired,
+        EventType::RebateProposed,
+        EventType::RebateApproved,
+        EventType::RebateRejected,
         EventType::UserInvited,
         EventType::PartnerApplicationReceived,
         EventType::PartnerApplicationApproved,
@@ -309,6 +347,18 @@ impl EventType {
             EventType::ClaimSubmitted => "CLAIM_SUBMITTED",
             EventType::ClaimApproved => "CLAIM_APPROVED",
             EventType::ClaimRejected => "CLAIM_REJECTED",
+            EventType::CreditMemoIssued => "CREDIT_MEMO_ISSUED",
+            EventType::PriceProtectionProposed => "PRICE_PROTECTION_PROPOSED",
+            EventType::PriceProtectionApproved => "PRICE_PROTECTION_APPROVED",
+            EventType::PriceProtectionRejected => "PRICE_PROTECTION_REJECTED",
+            EventType::FundRequested => "FUND_REQUESTED",
+            EventType::FundRequestDecided => "FUND_REQUEST_DECIDED",
+            EventType::FundClaimed => "FUND_CLAIMED",
+            EventType::FundClaimDecided => "FUND_CLAIM_DECIDED",
+            EventType::FundExpired => "FUND_EXPIRED",
+            EventType::RebateProposed => "REBATE_PROPOSED",
+            EventType::RebateApproved => "REBATE_APPROVED",
+            EventType::RebateRejected => "REBATE_REJECTED",
             EventType::UserInvited => "USER_INVITED",
             EventType::PartnerApplicationReceived => "PARTNER_APPLICATION_RECEIVED",
             EventType::PartnerApplicationApproved => "PARTNER_APPLICATION_APPROVED",
@@ -345,6 +395,18 @@ impl EventType {
                 | EventType::ClaimSubmitted
                 | EventType::ClaimApproved
                 | EventType::ClaimRejected
+                | EventType::CreditMemoIssued
+                | EventType::PriceProtectionProposed
+                | EventType::PriceProtectionApproved
+                | EventType::PriceProtectionRejected
+                | EventType::FundRequested
+                | EventType::FundRequestDecided
+                | EventType::FundClaimed
+                | EventType::FundClaimDecided
+                | EventType::FundExpired
+                | EventType::RebateProposed
+                | EventType::RebateApproved
+                | EventType::RebateRejected
         )
     }
 
@@ -383,7 +445,19 @@ impl EventType {
             | E::OrderShipNoticeLate
             | E::ClaimSubmitted
             | E::ClaimApproved
-            | E::ClaimRejected => Topic::Order,
+            | E::ClaimRejected
+            | E::CreditMemoIssued
+            | E::PriceProtectionProposed
+            | E::PriceProtectionApproved
+            | E::PriceProtectionRejected
+            | E::FundRequested
+            | E::FundRequestDecided
+            | E::FundClaimed
+            | E::FundClaimDecided
+            | E::FundExpired
+            | E::RebateProposed
+            | E::RebateApproved
+            | E::RebateRejected => Topic::Order,
             E::ShipmentSent | E::ShipmentReceived => Topic::Shipment,
             E::CaseOpened
             | E::CaseUpdated

@@ -127,6 +127,16 @@ pub fn of_invoice(i: &invoice::Model, o: &order::Model) -> Option<Share> {
     })
 }
 
+/// A credit memo's share: it lowers what the partner owes the brand by its amount.
+pub fn of_credit_memo(m: &entity::credit_memo::Model) -> Share {
+    Share {
+        buyer: m.partner_id,
+        seller: m.seller_id,
+        currency: m.currency.clone(),
+        amount: -stored(m.amount),
+    }
+}
+
 /// Moves the balances by what a write changed: the shares of the rows it wrote, `before` and
 /// `after`. A write that leaves every balance as it was (an invoice moving an amount from its
 /// order to itself) touches no row; the others change theirs in key order, with one upsert

@@ -1,7 +1,8 @@
 //! The partner program's periodic work, on one node at a time (the lease `partner-program`):
 //! lead offers that ran out go back to the pool, and the partner that let them run out
 //! hears `LEAD_OFFER_LAPSED`; a partner whose people's certifications are about to run out
-//! hears `CERTIFICATION_EXPIRING`.
+//! hears `CERTIFICATION_EXPIRING`; approved fund money not claimed in time expires, and
+//! the partner hears `FUND_EXPIRED`.
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -15,7 +16,8 @@ pub async fn sweep(db: &DatabaseConnection, crm: &CrmSettings) -> Result<usize> 
     let lapsed = crate::growth::leads::lapse_offers(db, crm).await?;
     let told = super::certifications::notify_expiring(db, crm).await?;
     let tiers = super::qualification::sweep(db, crm).await?;
-    Ok(lapsed + told + tiers)
+    let expired = crate::channel_money::funds::expire(db).await?;
+    Ok(lapsed + told + tiers + expired)
 }
 
 /// Every `interval`, the node that takes the lease sweeps, until `stop` turns true.

@@ -53,8 +53,7 @@ pub struct Query(
     crate::program::graphql::ProgramQuery,
     crate::program::graphql::CertificationQuery,
     crate::program::graphql::QualificationQuery,
-    crate::channel_money::graphql::SpecialPriceQuery,
-    crate::channel_money::graphql::ClaimQuery,
+    crate::channel_money::ChannelMoneyQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -81,8 +80,7 @@ pub struct Mutation(
     crate::program::graphql::ProgramMutation,
     crate::program::graphql::CertificationMutation,
     crate::program::graphql::QualificationMutation,
-    crate::channel_money::graphql::SpecialPriceMutation,
-    crate::channel_money::graphql::ClaimMutation,
+    crate::channel_money::ChannelMoneyMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

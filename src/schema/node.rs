@@ -96,6 +96,12 @@ pub enum Node {
     TierProposal(crate::program::graphql::TierProposal),
     SpecialPrice(crate::channel_money::graphql::SpecialPrice),
     Claim(crate::channel_money::graphql::Claim),
+    CreditMemo(crate::channel_money::settlement::CreditMemo),
+    PriceProtectionCredit(crate::channel_money::protection::PriceProtectionCredit),
+    Fund(crate::channel_money::funding::Fund),
+    FundRequest(crate::channel_money::funding::FundRequest),
+    RebateProgram(crate::channel_money::rebating::RebateProgram),
+    RebateSettlement(crate::channel_money::rebating::RebateSettlement),
 }
 
 impl From<Organization> for Node {
@@ -293,6 +299,60 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .gql()?
                 .remove(&gid.id)
                 .map(|m| Node::Claim(crate::channel_money::graphql::Claim(m)))
+        }
+        NodeType::CreditMemo => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::credit_memos::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::CreditMemo(crate::channel_money::settlement::CreditMemo(m)))
+        }
+        NodeType::PriceProtectionCredit => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::price_protection::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::PriceProtectionCredit(
+                        crate::channel_money::protection::PriceProtectionCredit(m),
+                    )
+                })
+        }
+        NodeType::Fund => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::funds::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::Fund(crate::channel_money::funding::Fund(m)))
+        }
+        NodeType::FundRequest => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::funds::requests_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::FundRequest(crate::channel_money::funding::FundRequest(m)))
+        }
+        NodeType::RebateProgram => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::rebates::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| Node::RebateProgram(crate::channel_money::rebating::RebateProgram(m)))
+        }
+        NodeType::RebateSettlement => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::channel_money::rebates::settlements_by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::RebateSettlement(crate::channel_money::rebating::RebateSettlement(m))
+                })
         }
         NodeType::Event => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);

@@ -725,6 +725,172 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     )
     .await;
 
+    // Tier prices that fall protect the distributor's stock (7 on hand, 2 bought): one
+    // credit approved, which a credit memo settles, one rejected.
+    for (version, price, decision, extra, actions) in [
+        (
+            2,
+            "190",
+            "priceProtectionApprove",
+            json!({ "note": "Fine" }),
+            &["price_protection.approve", "credit_memo.issue"][..],
+        ),
+        (
+            3,
+            "180",
+            "priceProtectionReject",
+            json!({ "reason": "Counted twice" }),
+            &["price_protection.reject"][..],
+        ),
+    ] {
+        w.run(
+            a,
+            "priceListUpdate",
+            "priceList { id }",
+            json!({ "id": list, "version": version, "entries": [{ "productId": product, "unitPrice": price }] }),
+            &["price_list.update", "price_protection.propose"],
+        )
+        .await;
+        let newest = w
+            .app
+            .graphql(
+                "{ priceProtectionCredits(first: 1) { nodes { id } } }",
+                json!({}),
+            )
+            .await;
+        let mut input = extra;
+        input["id"] = newest["data"]["priceProtectionCredits"]["nodes"][0]["id"].clone();
+        input["version"] = json!(1);
+        w.run(a, decision, "priceProtectionCredit { id }", input, actions)
+            .await;
+    }
+
+    // Partner funds: an MDF fund for the walk tier, its budget changed; one request approved,
+    // claimed and paid by a credit memo, one whose claim is refused, one rejected.
+    let today = chrono::Utc::now().date_naive();
+    let fund = id_in(
+        &w.run(a, "fundCreate", "fund { id }", json!({ "name": "Walk MDF", "kind": "MDF", "startsOn": today.to_string(), "endsOn": (today + chrono::Days::new(30)).to_string(),
+               "budget": { "amount": "1000", "currency": "EUR" }, "tierAmounts": [{ "tierId": tier, "amount": { "amount": "500", "currency": "EUR" } }] }), &["fund.create"]).await,
+        "fund",
+    );
+    w.run(
+        a,
+        "fundUpdate",
+        "fund { id }",
+        json!({ "id": fund, "version": 1, "budget": { "amount": "900", "currency": "EUR" } }),
+        &["fund.update"],
+    )
+    .await;
+    let ask = |title: &str| {
+        json!({ "fundId": fund, "partnerId": dist, "activity": "TRAINING", "title": title, "plan": "Walk",
+                "startsOn": today.to_string(), "endsOn": today.to_string(), "amount": { "amount": "50", "currency": "EUR" } })
+    };
+    let proofs = json!([{ "url": "https://walk.test/proof.pdf", "digest": format!("sha256:{}", "ab".repeat(32)) }]);
+    for (title, decision, actions) in [
+        (
+            "Paid",
+            "fundClaimPay",
+            &["fund_request.pay", "credit_memo.issue"][..],
+        ),
+        ("Refused", "fundClaimReject", &["fund_request.refuse"][..]),
+    ] {
+        let id = id_in(
+            &w.run(
+                a,
+                "fundRequestSubmit",
+                "fundRequest { id }",
+                ask(title),
+                &["fund_request.create"],
+            )
+            .await,
+            "fundRequest",
+        );
+        w.run(
+            a,
+            "fundRequestApprove",
+            "fundRequest { id }",
+            json!({ "id": id, "version": 1 }),
+            &["fund_request.approve"],
+        )
+        .await;
+        w.run(
+            a,
+            "fundClaimSubmit",
+            "fundRequest { id }",
+            json!({ "id": id, "version": 2, "amount": { "amount": "40", "currency": "EUR" }, "proofs": proofs }),
+            &["fund_request.claim"],
+        )
+        .await;
+        let mut input = json!({ "id": id, "version": 3 });
+        if decision == "fundClaimReject" {
+            input["reason"] = json!("No proof of attendance");
+        }
+        w.run(a, decision, "fundRequest { id }", input, actions)
+            .await;
+    }
+    let rejected = id_in(
+        &w.run(
+            a,
+            "fundRequestSubmit",
+            "fundRequest { id }",
+            ask("Rejected"),
+            &["fund_request.create"],
+        )
+        .await,
+        "fundRequest",
+    );
+    w.run(
+        a,
+        "fundRequestReject",
+        "fundRequest { id }",
+        json!({ "id": rejected, "version": 1, "reason": "Out of plan" }),
+        &["fund_request.reject"],
+    )
+    .await;
+
+    // Rebates: the distributor's invoices dated yesterday, two programs of its own that
+    // ended then, each settled into one proposed rebate: one approved into a credit memo,
+    // one refused.
+    let yesterday = today - chrono::Days::new(1);
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &w.app.db,
+        &format!("UPDATE invoices SET issued_on = '{yesterday}'"),
+    )
+    .await
+    .unwrap();
+    for (decision, extra, actions) in [
+        (
+            "rebateSettlementApprove",
+            json!({ "note": "Well done" }),
+            &["rebate.approve", "credit_memo.issue"][..],
+        ),
+        (
+            "rebateSettlementReject",
+            json!({ "reason": "Returns netted off" }),
+            &["rebate.reject"][..],
+        ),
+    ] {
+        let program = id_in(
+            &w.run(a, "rebateProgramCreate", "rebateProgram { id }", json!({ "name": decision, "startsOn": (today - chrono::Days::new(30)).to_string(), "endsOn": yesterday.to_string(),
+                   "method": "RETROACTIVE", "partnerId": dist, "thresholds": [{ "from": { "amount": "0", "currency": "EUR" }, "rate": "1" }] }), &["rebate_program.create"]).await,
+            "rebateProgram",
+        );
+        let settled = w
+            .run(
+                a,
+                "rebateProgramSettle",
+                "proposed { id }",
+                json!({ "id": program }),
+                &["rebate.propose"],
+            )
+            .await;
+        let mut input = extra;
+        input["id"] = settled["proposed"][0]["id"].clone();
+        input["version"] = json!(1);
+        w.run(a, decision, "rebateSettlement { id }", input, actions)
+            .await;
+    }
+
     // Relationship work.
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
     let visit = id_in(

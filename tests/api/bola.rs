@@ -194,6 +194,40 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // A's tier price falls: its stock bought from the brand earns a price protection credit.
+    let priced = app
+        .graphql("{ priceLists(first: 10) { nodes { id code version } } product(sku: \"MOTOR-1\") { id } }", json!({}))
+        .await;
+    let list_a = priced["data"]["priceLists"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "PL-A")
+        .unwrap()
+        .clone();
+    let repriced = app
+        .mutate(
+            "priceListUpdate",
+            "priceList { id }",
+            json!({ "id": list_a["id"], "version": list_a["version"],
+                    "entries": [{ "productId": priced["data"]["product"]["id"], "unitPrice": "180" }] }),
+        )
+        .await;
+    assert_eq!(repriced["userErrors"], json!([]), "{repriced}");
+    let protection = app
+        .graphql(
+            "{ priceProtectionCredits { nodes { id number } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        protection["data"]["priceProtectionCredits"]["nodes"][0]["number"], "PP-000001",
+        "{protection}"
+    );
+    let protection = protection["data"]["priceProtectionCredits"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let sales = app
         .graphql(
             "mutation($org: ID!) { sellThroughReportSubmit(input: { organizationId: $org, periodStart: \"2026-10-01\", periodEnd: \"2026-10-31\", lines: [{ sku: \"MOTOR-1\", quantity: \"3\" }] }) { report { id } } }",
@@ -408,6 +442,83 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    // The brand approves it as claimed: a credit memo settles it.
+    let approved = app
+        .mutate(
+            "claimApprove",
+            "claim { creditMemo { id number } }",
+            json!({ "id": claim, "version": 1, "overrides": [{ "lineNumber": 1, "result": "VALID", "reason": "proof on file" }] }),
+        )
+        .await;
+    assert_eq!(
+        approved["claim"]["creditMemo"]["number"], "CM-000001",
+        "{approved}"
+    );
+    let credit_memo = approved["claim"]["creditMemo"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // An MDF fund for A's tier alone, and A's request out of it.
+    let fund = app
+        .mutate(
+            "fundCreate",
+            "fund { id }",
+            json!({ "name": "A-SECRET-FUND", "kind": "MDF", "startsOn": today.to_string(),
+                    "endsOn": (today + chrono::Days::new(30)).to_string(),
+                    "budget": { "amount": "1000", "currency": "EUR" },
+                    "tierAmounts": [{ "tierId": tiers[0], "amount": { "amount": "500", "currency": "EUR" } }] }),
+        )
+        .await;
+    let fund = fund["fund"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{fund}"))
+        .to_owned();
+    let fund_request = app
+        .graphql_as(
+            &a_member,
+            "mutation($input: FundRequestSubmitInput!) { fundRequestSubmit(input: $input) { fundRequest { id number } userErrors { message } } }",
+            json!({ "input": { "fundId": fund, "activity": "TRADE_SHOW", "title": "A-SECRET-SHOW", "plan": "A-SECRET-PLAN",
+                               "startsOn": today.to_string(), "endsOn": today.to_string(),
+                               "amount": { "amount": "100", "currency": "EUR" } } }),
+        )
+        .await;
+    assert_eq!(
+        fund_request["data"]["fundRequestSubmit"]["fundRequest"]["number"], "FR-000001",
+        "{fund_request}"
+    );
+    let fund_request = fund_request["data"]["fundRequestSubmit"]["fundRequest"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A rebate program of A's own that ended yesterday, the invoices dated in it, settled.
+    let yesterday = today - chrono::Days::new(1);
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        &format!("UPDATE invoices SET issued_on = '{yesterday}'"),
+    )
+    .await
+    .unwrap();
+    let rebate_program = app
+        .mutate(
+            "rebateProgramCreate",
+            "rebateProgram { id }",
+            json!({ "name": "A-SECRET-REBATE", "startsOn": (today - chrono::Days::new(30)).to_string(), "endsOn": yesterday.to_string(),
+                    "method": "RETROACTIVE", "partnerId": a.0, "thresholds": [{ "from": { "amount": "0", "currency": "EUR" }, "rate": "1" }] }),
+        )
+        .await;
+    let rebate_program = rebate_program["rebateProgram"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{rebate_program}"))
+        .to_owned();
+    let rebate = app
+        .mutate(
+            "rebateProgramSettle",
+            "proposed { id number }",
+            json!({ "id": rebate_program }),
+        )
+        .await;
+    assert_eq!(rebate["proposed"][0]["number"], "RB-000001", "{rebate}");
+    let rebate = rebate["proposed"][0]["id"].as_str().unwrap().to_owned();
     // A's system asks for a new tax id, which waits for the brand.
     let proposal = app
         .graphql_as(
@@ -593,6 +704,12 @@ pub async fn world(app: &TestApp) -> World {
             ("TierProposal", tier_proposal),
             ("SpecialPrice", special_price),
             ("Claim", claim),
+            ("CreditMemo", credit_memo),
+            ("PriceProtectionCredit", protection),
+            ("Fund", fund),
+            ("FundRequest", fund_request),
+            ("RebateProgram", rebate_program),
+            ("RebateSettlement", rebate),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -615,6 +732,10 @@ pub async fn world(app: &TestApp) -> World {
             "INV-000001",
             "SPA-000001",
             "CLM-000001",
+            "CM-000001",
+            "PP-000001",
+            "FR-000001",
+            "RB-000001",
             "A-SECRET",
         ],
         b_user: app.token_for("member@b.test", "member password").await,
@@ -882,10 +1003,15 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 // No mutation takes a membership: tiers are assigned to organizations.
                 "TierMembership" | "InventoryReport" | "SellThroughReport" | "EdiInterchange"
                 | "EdiDocument" | "SurveyResponse" | "Event" | "TermsAcceptance"
-                | "TierEvaluation" => continue,
+                | "TierEvaluation" | "CreditMemo" => continue,
                 "TierProposal" => ("tierProposalReject", "TierProposalRejectInput"),
                 "SpecialPrice" => ("specialPriceReject", "SpecialPriceRejectInput"),
                 "Claim" => ("claimReject", "ClaimRejectInput"),
+                "PriceProtectionCredit" => ("priceProtectionReject", "PriceProtectionRejectInput"),
+                "Fund" => ("fundUpdate", "FundUpdateInput"),
+                "FundRequest" => ("fundRequestReject", "FundRejectInput"),
+                "RebateProgram" => ("rebateProgramSettle", "RebateProgramSettleInput"),
+                "RebateSettlement" => ("rebateSettlementReject", "RebateSettlementRejectInput"),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -918,7 +1044,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "ChannelLink" => ("channelLinkArchive", "ArchiveInput"),
                 _ => ("organizationArchive", "ArchiveInput"),
             };
-            let input = if matches!(*ty, "ApiToken" | "CaseRoute" | "WebhookDelivery") {
+            let input = if matches!(
+                *ty,
+                "ApiToken" | "CaseRoute" | "WebhookDelivery" | "RebateProgram"
+            ) {
                 json!({ "id": id })
             } else if *ty == "Invoice" {
                 json!({ "invoiceId": id, "version": 1, "amount": { "amount": "1", "currency": "EUR" } })
@@ -929,6 +1058,9 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     | "TierProposal"
                     | "SpecialPrice"
                     | "Claim"
+                    | "PriceProtectionCredit"
+                    | "FundRequest"
+                    | "RebateSettlement"
             ) {
                 json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {
@@ -1103,6 +1235,58 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
             json!({ "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
             "{who}: {body}"
         );
+        // Price protection: none of A's credits, asked for by distributor or not.
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!) { all: priceProtectionCredits { totalCount } theirs: priceProtectionCredits(filter: { distributorId: $d }) { totalCount nodes { number } } }",
+                json!({ "d": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
+            "{who}: {body}"
+        );
+        // Funds: not A's tier's fund, nor A's requests, asked for by partner or not.
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!) { funds { totalCount nodes { name } } all: fundRequests { totalCount } theirs: fundRequests(filter: { partnerId: $d }) { totalCount nodes { number } } }",
+                json!({ "d": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "funds": { "totalCount": 0, "nodes": [] }, "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
+            "{who}: {body}"
+        );
+        // Rebates: not A's program, nor A's rebate, asked for by partner or not.
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!) { rebatePrograms { totalCount } named: rebatePrograms(filter: { partnerId: $d }) { totalCount } all: rebateSettlements { totalCount } theirs: rebateSettlements(filter: { partnerId: $d }) { totalCount nodes { number } } }",
+                json!({ "d": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "rebatePrograms": { "totalCount": 0 }, "named": { "totalCount": 0 }, "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
+            "{who}: {body}"
+        );
+        // Credit memos: none of A's, asked for by partner or not.
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!) { all: creditMemos { totalCount } theirs: creditMemos(filter: { partnerId: $d }) { totalCount nodes { number } } }",
+                json!({ "d": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
+            "{who}: {body}"
+        );
         // Tiers: none of A's evaluations or proposals, asked for by name or not.
         let body = app
             .graphql_as(
@@ -1181,11 +1365,12 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         );
     }
 
-    // Nothing B sent was stored: A's one 850, its 997 and the 845 of A's special price.
+    // Nothing B sent was stored: A's one 850, its 997, the 845 of A's special price, and
+    // the 849 and 812 of A's claim.
     let body = app
         .graphql("{ ediDocuments { totalCount } }", json!({}))
         .await;
-    assert_eq!(body["data"]["ediDocuments"]["totalCount"], 3, "{body}");
+    assert_eq!(body["data"]["ediDocuments"]["totalCount"], 5, "{body}");
 
     // Nothing changed on A's side.
     for (ty, id) in &w.a_objects {

@@ -93,6 +93,11 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261213_000001_special_prices",
         "m20261214_000001_special_price_use",
         "m20261215_000001_ship_and_debit",
+        "m20261216_000001_edi_claims",
+        "m20261217_000001_credit_memos",
+        "m20261218_000001_price_protection",
+        "m20261219_000001_partner_funds",
+        "m20261220_000001_rebates",
     ];
     let listing = |pending_last: bool| {
         migrations

@@ -1007,7 +1007,7 @@ async fn partners_997s_reconcile_what_was_sent_and_missing_or_late_ones_are_rais
 }
 
 /// What node-x12, an X12 parser that is not ours, reads in an interchange we wrote.
-fn read_independently(interchange: &str) -> Value {
+pub fn read_independently(interchange: &str) -> Value {
     use std::io::Write;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/x12-interop/parse.mjs");
     let mut child = std::process::Command::new("node")
@@ -1035,7 +1035,7 @@ fn read_independently(interchange: &str) -> Value {
 }
 
 /// A set's segment as node-x12 read it, by its id.
-fn segment_of<'a>(read: &'a Value, id: &str) -> &'a Value {
+pub fn segment_of<'a>(read: &'a Value, id: &str) -> &'a Value {
     read["groups"][0]["sets"][0]["segments"]
         .as_array()
         .unwrap()

@@ -310,7 +310,8 @@ async fn owed(app: &TestApp, sql: &str) -> BTreeMap<(String, String, String), De
 }
 
 /// The kept credit balances are exactly the sums they stand for: open sales orders' amounts
-/// still to invoice plus unpaid invoices' amounts still owed, per buyer, seller and currency.
+/// still to invoice plus unpaid invoices' amounts still owed, less credit memos, per buyer,
+/// seller and currency.
 /// Returns what is owed.
 pub async fn assert_balances_are_the_sums(
     app: &TestApp,
@@ -329,6 +330,8 @@ pub async fn assert_balances_are_the_sums(
            UNION ALL \
            SELECT o.buyer_id, o.seller_id, i.currency, i.total - i.paid FROM invoices i \
            JOIN orders o ON o.id = i.order_id WHERE i.status <> 'PAID' \
+           UNION ALL \
+           SELECT partner_id, seller_id, currency, -amount FROM credit_memos \
          ) owed GROUP BY buyer_id, seller_id, currency",
     )
     .await;

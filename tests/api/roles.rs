@@ -201,6 +201,41 @@ async fn approved_special_price(app: &TestApp, c: &Company) -> String {
         .to_owned()
 }
 
+/// An MDF fund that gives the distributor's tier 1000.00 EUR.
+async fn fund(app: &TestApp) -> String {
+    let tiers = app
+        .graphql("{ partnerTiers { nodes { id code } } }", json!({}))
+        .await;
+    let gold = tiers["data"]["partnerTiers"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{tiers}"))
+        .iter()
+        .find(|t| t["code"] == "GOLD")
+        .unwrap()["id"]
+        .clone();
+    let today = chrono::Utc::now().date_naive();
+    let body = app
+        .mutate(
+            "fundCreate",
+            "fund { id }",
+            json!({ "name": "MDF", "kind": "MDF", "startsOn": today.to_string(), "endsOn": (today + chrono::Days::new(30)).to_string(),
+                    "budget": { "amount": "100000", "currency": "EUR" },
+                    "tierAmounts": [{ "tierId": gold, "amount": { "amount": "1000", "currency": "EUR" } }] }),
+        )
+        .await;
+    body["fund"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+fn fund_request(fund: &str, partner: &str) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    json!({ "fundId": fund, "partnerId": partner, "activity": "TRAINING", "title": "Sales course",
+            "plan": "Two days for four people", "startsOn": today.to_string(), "endsOn": today.to_string(),
+            "amount": { "amount": "10", "currency": "EUR" } })
+}
+
 fn claim(number: &str, reference: &str) -> Value {
     let today = chrono::Utc::now().date_naive();
     json!({ "specialPrice": number, "reference": reference,
@@ -258,6 +293,16 @@ async fn company(app: &TestApp) -> Company {
         .as_str()
         .unwrap_or_else(|| panic!("{invoiced}"))
         .to_owned();
+    // Dated yesterday, so a rebate program that ended then counts it.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        &format!(
+            "UPDATE invoices SET issued_on = '{}'",
+            chrono::Utc::now().date_naive() - chrono::Days::new(1)
+        ),
+    )
+    .await
+    .unwrap();
     app.mutate(
         "leadRouteSet",
         "leadRoute { territory }",
@@ -573,6 +618,83 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                 _ => Cell::No,
             }
         }
+        "funds.request" => {
+            let fund = fund(app).await;
+            let body = mutation(
+                app,
+                token,
+                "fundRequestSubmit",
+                "fundRequest { id }",
+                fund_request(&fund, dist),
+            )
+            .await;
+            made(&body, "fundRequestSubmit", "fundRequest")
+        }
+        "funds.decide" => {
+            let fund = fund(app).await;
+            let asked = mutation(
+                app,
+                &c.trade.portal,
+                "fundRequestSubmit",
+                "fundRequest { id }",
+                fund_request(&fund, dist),
+            )
+            .await;
+            let id = asked["data"]["fundRequestSubmit"]["fundRequest"]["id"].clone();
+            assert!(id.is_string(), "{asked}");
+            let body = mutation(
+                app,
+                token,
+                "fundRequestApprove",
+                "fundRequest { id }",
+                json!({ "id": id, "version": 1 }),
+            )
+            .await;
+            made(&body, "fundRequestApprove", "fundRequest")
+        }
+        "funds.read" => {
+            let fund = fund(app).await;
+            let asked = mutation(
+                app,
+                &c.trade.portal,
+                "fundRequestSubmit",
+                "fundRequest { id }",
+                fund_request(&fund, dist),
+            )
+            .await;
+            assert!(
+                asked["data"]["fundRequestSubmit"]["fundRequest"]["id"].is_string(),
+                "{asked}"
+            );
+            match count(app, token, "fundRequests").await {
+                Some(n) if n >= 1 => Cell::Yes,
+                _ => Cell::No,
+            }
+        }
+        "rebates.read" => {
+            let today = chrono::Utc::now().date_naive();
+            let yesterday = today - chrono::Days::new(1);
+            let program = app
+                .mutate(
+                    "rebateProgramCreate",
+                    "rebateProgram { id }",
+                    json!({ "name": format!("Rebate {tag}"), "startsOn": (today - chrono::Days::new(30)).to_string(), "endsOn": yesterday.to_string(),
+                            "method": "RETROACTIVE", "partnerId": dist, "thresholds": [{ "from": { "amount": "0", "currency": "EUR" }, "rate": "1" }] }),
+                )
+                .await;
+            let settled = app
+                .mutate(
+                    "rebateProgramSettle",
+                    "proposed { id }",
+                    json!({ "id": program["rebateProgram"]["id"] }),
+                )
+                .await;
+            assert!(settled["proposed"][0]["id"].is_string(), "{settled}");
+            match count(app, token, "rebateSettlements").await {
+                Some(n) if n >= 1 => Cell::Yes,
+                _ => Cell::No,
+            }
+        }
         "invoicing" => {
             let body = run(
                 app,
@@ -610,6 +732,24 @@ async fn probe(app: &TestApp, c: &Company, capability: &str, role: &str, token: 
                     Cell::No
                 }
                 None => Cell::No,
+            }
+        }
+        "statement" => {
+            let body = run(
+                app,
+                token,
+                "query($d: ID!) { partnerStatement(organizationId: $d, from: \"2026-01-01\", to: \"2026-12-31\") { closingBalance { amount } } }",
+                json!({ "d": dist }),
+            )
+            .await;
+            if is_forbidden(&body) {
+                Cell::No
+            } else {
+                assert!(
+                    body["data"]["partnerStatement"]["closingBalance"]["amount"].is_string(),
+                    "{body}"
+                );
+                Cell::Yes
             }
         }
         "credit" => {

@@ -485,6 +485,24 @@ impl Portfolio {
     async fn as_of(&self) -> Date {
         Date(self.scope.as_of.day)
     }
+    /// What the seller credited its partners besides the invoice in the trailing 12 months,
+    /// against its revenue: credit memos by what they settle, claims decided (the brand's),
+    /// net revenue and cost-to-serve.
+    async fn channel_money(&self, ctx: &Context<'_>) -> async_graphql::Result<ChannelMoneyFigures> {
+        let db = &crate::replica::for_figures(ctx).await?;
+        let currency = settings(ctx)?.reporting_currency.clone();
+        let brand = crate::orders::queries::brand_id(db).await.gql()? == Some(self.scope.seller_id);
+        let money = crate::analytics::channel::seller_money(
+            db,
+            &currency,
+            &self.scope.as_of,
+            self.scope.seller_id,
+            brand,
+        )
+        .await
+        .gql()?;
+        Ok(ChannelMoneyFigures(money, currency))
+    }
     /// Transacting, new, cumulative and retained customers per period, for the `periods`
     /// periods ending with the one `asOf` falls in, oldest first.
     async fn customers_by_period(
@@ -934,6 +952,11 @@ impl DistributorScorecard {
     async fn complaint_rate(&self) -> Option<Decimal> {
         self.score.complaint_rate().map(Decimal)
     }
+    /// What moved between the brand and it besides the invoice: credit memos by what they
+    /// settle, claims decided, net revenue and cost-to-serve.
+    async fn channel_money(&self) -> ChannelMoneyFigures {
+        ChannelMoneyFigures(self.score.money.clone(), self.currency.clone())
+    }
     /// Each obligation of its current tier, met or not, with the measured value; empty
     /// without a tier.
     async fn compliance(&self) -> Vec<ObligationCompliance> {
@@ -948,6 +971,63 @@ impl DistributorScorecard {
                 met: o.met,
             })
             .collect()
+    }
+}
+
+/// What moved between the brand and its channel besides the invoice, in a scorecard's or
+/// portfolio's trailing 12 months, in the reporting currency.
+pub struct ChannelMoneyFigures(pub crate::analytics::channel::ChannelMoney, pub String);
+
+/// What moved between the brand and its channel besides the invoice in the trailing 12
+/// months ending with `asOf`, in the reporting currency: credit memos issued by what they
+/// settle, claims decided, and what is left of revenue.
+#[Object]
+impl ChannelMoneyFigures {
+    /// What was sold, net of tax: the scorecard's or portfolio's revenue.
+    async fn revenue(&self) -> Money {
+        Money::of(self.0.revenue, &self.1)
+    }
+    /// What ship-and-debit claims decided in the window claimed.
+    async fn claims_claimed(&self) -> Money {
+        Money::of(self.0.claimed, &self.1)
+    }
+    /// What of those the brand did not approve: rejected claims whole, and what adjusted
+    /// lines cut.
+    async fn claims_rejected(&self) -> Money {
+        Money::of(self.0.claims_rejected, &self.1)
+    }
+    /// `claimsRejected` ÷ `claimsClaimed`, 4 places; null without decided claims.
+    async fn claim_rejection_rate(&self) -> Option<Decimal> {
+        self.0.claim_rejection_rate().map(Decimal)
+    }
+    /// Credit memos for ship-and-debit claims.
+    async fn claims_paid(&self) -> Money {
+        Money::of(self.0.claims_paid, &self.1)
+    }
+    /// Credit memos for price protection.
+    async fn price_protection_paid(&self) -> Money {
+        Money::of(self.0.price_protection_paid, &self.1)
+    }
+    /// Credit memos for fund claims (MDF and co-op).
+    async fn funds_paid(&self) -> Money {
+        Money::of(self.0.funds_paid, &self.1)
+    }
+    /// Credit memos for rebates.
+    async fn rebates_paid(&self) -> Money {
+        Money::of(self.0.rebates_paid, &self.1)
+    }
+    /// Every credit memo issued in the window.
+    async fn credited(&self) -> Money {
+        Money::of(self.0.credited(), &self.1)
+    }
+    /// `revenue` − `credited`.
+    async fn net_revenue(&self) -> Money {
+        Money::of(self.0.net_revenue(), &self.1)
+    }
+    /// `credited` ÷ `revenue`, 4 places: what serving the channel cost as a share of what it
+    /// bought; null without revenue.
+    async fn cost_to_serve_share(&self) -> Option<Decimal> {
+        self.0.cost_to_serve_share().map(Decimal)
     }
 }
 

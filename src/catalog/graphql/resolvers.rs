@@ -12,6 +12,7 @@ use crate::catalog::model::ProductFilter as Filter;
 use crate::catalog::pricing::QuoteFields;
 use crate::catalog::{pricing, products, tiers};
 use crate::channel_money::buying;
+use crate::channel_money::price_protection::Watch;
 use crate::domain;
 use crate::error::{Error, ErrorCode, GqlResult, Result};
 use crate::graphql::compiled::spec::Shape;
@@ -421,9 +422,22 @@ impl CatalogMutation {
         #[graphql(desc = "The changes.")] input: ProductUpdateInput,
     ) -> async_graphql::Result<ProductPayload> {
         let result = match input.parse(limits(ctx)?) {
-            Ok((id, version, changes)) => in_transaction!(ctx, |txn, principal| products::update(
-                &txn, principal, id, version, changes
-            )),
+            Ok((id, version, changes)) => {
+                let window = limits(ctx)?.price_protection_days;
+                let repriced = changes.list_price.is_some();
+                in_transaction!(ctx, |txn, principal| async {
+                    // A list price that falls protects the stock distributors hold.
+                    let watch = match repriced {
+                        true => Some(Watch::before(&txn, &[id], window).await?),
+                        false => None,
+                    };
+                    let saved = products::update(&txn, principal, id, version, changes).await?;
+                    if let Some(watch) = watch {
+                        watch.after(&txn, principal).await?;
+                    }
+                    Ok::<_, crate::error::Error>(saved)
+                })
+            }
             Err(e) => Err(e),
         };
         let (product, user_errors) = outcome(result)?;
@@ -520,9 +534,27 @@ impl CatalogMutation {
         #[graphql(desc = "The changes.")] input: PriceListUpdateInput,
     ) -> async_graphql::Result<PriceListPayload> {
         let result = match input.parse(limits(ctx)?) {
-            Ok((id, version, changes)) => in_transaction!(ctx, |txn, principal| pricing::update(
-                &txn, principal, id, version, changes
-            )),
+            Ok((id, version, changes)) => {
+                let window = limits(ctx)?.price_protection_days;
+                in_transaction!(ctx, |txn, principal| async {
+                    // Tier prices that fall protect the stock distributors hold.
+                    let watch = match &changes.entries {
+                        Some(entries) => {
+                            let mut products = pricing::products_on(&txn, id).await?;
+                            products.extend(entries.iter().map(|e| e.product_id));
+                            products.sort();
+                            products.dedup();
+                            Some(Watch::before(&txn, &products, window).await?)
+                        }
+                        None => None,
+                    };
+                    let saved = pricing::update(&txn, principal, id, version, changes).await?;
+                    if let Some(watch) = watch {
+                        watch.after(&txn, principal).await?;
+                    }
+                    Ok::<_, crate::error::Error>(saved)
+                })
+            }
             Err(e) => Err(e),
         };
         let (list, user_errors) = outcome(result)?;

@@ -399,7 +399,8 @@ pub struct OrderUpdate {
 
 #[ComplexObject]
 impl OrderUpdate {
-    /// The order as it is now, as you may see it; null for `CLAIM_*` events.
+    /// The order as it is now, as you may see it; null for `CLAIM_*` and
+    /// `CREDIT_MEMO_ISSUED` events.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
         load(ctx, OrderId(self.subject), Order).await
     }
@@ -422,6 +423,72 @@ impl OrderUpdate {
                 .gql()?
                 .remove(&self.subject)
                 .map(crate::channel_money::graphql::Claim),
+        )
+    }
+    /// The fund request, for the `FUND_` events.
+    async fn fund_request(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::funding::FundRequest>> {
+        use EventType as E;
+        if !matches!(
+            self.header.r#type,
+            E::FundRequested
+                | E::FundRequestDecided
+                | E::FundClaimed
+                | E::FundClaimDecided
+                | E::FundExpired
+        ) {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::channel_money::funds::requests_by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::channel_money::funding::FundRequest),
+        )
+    }
+    /// The rebate, for the `REBATE_` events.
+    async fn rebate(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::rebating::RebateSettlement>> {
+        use EventType as E;
+        if !matches!(
+            self.header.r#type,
+            E::RebateProposed | E::RebateApproved | E::RebateRejected
+        ) {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::channel_money::rebates::settlements_by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::channel_money::rebating::RebateSettlement),
+        )
+    }
+    /// The credit memo, for `CREDIT_MEMO_ISSUED`.
+    async fn credit_memo(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::settlement::CreditMemo>> {
+        if self.header.r#type != EventType::CreditMemoIssued {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::channel_money::credit_memos::by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::channel_money::settlement::CreditMemo),
         )
     }
 }
