@@ -22,6 +22,7 @@ use crate::error::Result;
 use crate::store::now;
 
 mod copy;
+mod money;
 mod program;
 mod relationship;
 mod scale;
@@ -541,6 +542,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     let secret = accounts(&txn, distributors[0].0, "DIST-001 ERP (demo)").await?;
     report.api_token = Some(secret);
     program::demo(&txn, &distributors, DEMO_PARTNER_EMAIL).await?;
+    money::demo(&txn, &distributors, DEMO_PARTNER_EMAIL).await?;
     txn.commit().await?;
     Ok(report)
 }

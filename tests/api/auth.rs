@@ -513,8 +513,9 @@ async fn the_demo_portal_user_sees_its_distributor_and_its_dealers_only() {
         "{body}"
     );
     assert_eq!(d["intermediateCustomers"]["totalCount"], 10);
-    assert_eq!(d["customers"]["totalCount"], 0);
-    assert_eq!(d["organizations"]["totalCount"], 11);
+    // The one end customer it serves itself, for the project its special price is for.
+    assert_eq!(d["customers"]["totalCount"], 1);
+    assert_eq!(d["organizations"]["totalCount"], 12);
     assert_eq!(d["brand"], Value::Null);
     assert_eq!(d["other"], Value::Null);
 }

@@ -346,14 +346,28 @@ async fn credit_balances_follow_a_year_of_demo_trade_exactly() {
     // over a year, from the brand and from distributors; holds, releases, rejections and
     // cancellations are compared in the tests that make them.
     channelgraph::seed::demo(&app.db).await.unwrap();
-    let owed = assert_balances_are_the_sums(&app).await;
+    let before = assert_balances_are_the_sums(&app).await;
     assert!(
-        owed.len() > 10,
-        "the demo's recent orders are open: {owed:?}"
+        before.len() > 10,
+        "the demo's recent orders are open: {before:?}"
     );
 
     // The migration that made the balances sums what an existing database already owes:
-    // undo it (and any later one), apply again, and the balances are the same.
+    // undo it (and any later one), apply again, and the balances are the same, but for the
+    // demo's credit memos, which going down drops with their tables: what they credited is
+    // owed again.
+    let credited = owed(
+        &app,
+        "SELECT partner_id AS buyer_id, seller_id, currency, SUM(amount) AS amount \
+         FROM credit_memos GROUP BY partner_id, seller_id, currency",
+    )
+    .await;
+    assert!(!credited.is_empty(), "the demo issues credit memos");
+    let mut expected = before.clone();
+    for (key, amount) in credited {
+        *expected.entry(key).or_default() += amount;
+    }
+    expected.retain(|_, amount| !amount.is_zero());
     let all = migration::Migrator::migrations();
     let made = all
         .iter()
@@ -364,7 +378,7 @@ async fn credit_balances_follow_a_year_of_demo_trade_exactly() {
         .await
         .unwrap();
     migration::Migrator::up(&app.db, None).await.unwrap();
-    assert_eq!(assert_balances_are_the_sums(&app).await, owed);
+    assert_eq!(assert_balances_are_the_sums(&app).await, expected);
 }
 
 #[tokio::test]

@@ -498,3 +498,98 @@ async fn the_scorecard_and_portfolio_count_channel_money_as_worked_out_by_hand()
         "{own}"
     );
 }
+
+/// The demo data holds every flow of channel money: an approved special price with a valid
+/// claim paid, a capped one waiting and a rejected one; a price drop with protection
+/// credits; a funded trade show with its leads; and a rebate in progress.
+#[tokio::test]
+async fn the_demo_shows_every_flow_of_channel_money() {
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    let body = app
+        .graphql(
+            "{ specialPrices(filter: { status: APPROVED }) { totalCount }
+               claims { nodes { reference status lines { result } creditMemo { number } } }
+               priceProtectionCredits { totalCount nodes { status distributor { code } product { sku } } }
+               fundRequests { nodes { status activity campaign { code } leads paid { amount } creditMemo { number } } }
+               rebatePrograms { nodes { name progress { partner { code } purchases { amount } rate earned { amount } } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let data = &body["data"];
+    assert_eq!(data["specialPrices"]["totalCount"], 1, "{body}");
+    let mut claims: Vec<(String, String, String, bool)> = data["claims"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["reference"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+                c["lines"][0]["result"].as_str().unwrap().to_owned(),
+                c["creditMemo"].is_object(),
+            )
+        })
+        .collect();
+    claims.sort();
+    assert_eq!(
+        claims,
+        [
+            (
+                "DB-2026-101".into(),
+                "APPROVED".into(),
+                "VALID".into(),
+                true
+            ),
+            (
+                "DB-2026-102".into(),
+                "SUBMITTED".into(),
+                "ADJUSTED".into(),
+                false
+            ),
+            (
+                "DB-2026-103".into(),
+                "REJECTED".into(),
+                "REJECTED".into(),
+                false
+            ),
+        ],
+        "{body}"
+    );
+    let credits = data["priceProtectionCredits"]["nodes"].as_array().unwrap();
+    assert!(!credits.is_empty(), "{body}");
+    assert!(
+        credits.iter().all(|c| c["product"]["sku"] == "HP-100"),
+        "{body}"
+    );
+    assert!(credits.iter().any(|c| c["status"] == "APPROVED"), "{body}");
+    let funded = &data["fundRequests"]["nodes"][0];
+    assert_eq!(
+        (
+            &funded["status"],
+            &funded["activity"],
+            &funded["campaign"],
+            &funded["leads"],
+            &funded["paid"]
+        ),
+        (
+            &json!("PAID"),
+            &json!("TRADE_SHOW"),
+            &json!({ "code": "FAIR-2026" }),
+            &json!(14),
+            &json!({ "amount": "1864.50" })
+        ),
+        "{body}"
+    );
+    let rebate = &data["rebatePrograms"]["nodes"][0];
+    let progress = rebate["progress"].as_array().unwrap();
+    assert_eq!(progress.len(), 5, "every Gold distributor: {body}");
+    assert!(
+        progress
+            .iter()
+            .all(|p| p["rate"] != "0" && p["earned"]["amount"] != "0.00"),
+        "{body}"
+    );
+    assert_balances_are_the_sums(&app).await;
+}
