@@ -1,8 +1,8 @@
 //! The demo's channel money, through the same services the API uses:
 //! - DIST-001's special price for one of its dealers' end customers, which it serves itself
-//!   for the project, approved, with three
-//!   claims against it: one valid and paid by a credit memo, one capped to what its sales
-//!   report supports and waiting for the brand, one rejected;
+//!   for the project, approved, with three claims against it: one valid and paid by a
+//!   credit memo, one capped to what its sales report supports and waiting for the brand,
+//!   one rejected;
 //! - a price drop on the Gold list for HP-100, whose stock on hand earns the Gold
 //!   distributors price protection credits (the first approved);
 //! - an MDF fund per tier, from which DIST-001's stand at the trade fair was funded, linked
