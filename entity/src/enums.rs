@@ -916,6 +916,18 @@ pub enum RebateMethod {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RebateBasis {
+    /// What the partner bought from the brand: invoiced, before tax.
+    #[sea_orm(string_value = "PURCHASES")]
+    Purchases,
+    /// What the partner reported sold on, valued at what it paid the brand per unit.
+    #[sea_orm(string_value = "SELL_THROUGH")]
+    SellThrough,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum RebateStatus {
     /// Worked out at the period's end; the brand has not decided.
     #[sea_orm(string_value = "PROPOSED")]

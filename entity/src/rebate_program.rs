@@ -1,9 +1,9 @@
 use sea_orm::entity::prelude::*;
 
-use crate::enums::RebateMethod;
+use crate::enums::{RebateBasis, RebateMethod};
 
 /// A volume rebate program: what a tier's partners, or one partner, earn back on what they
-/// buy from the brand in a period, by thresholds.
+/// buy from the brand, or sell on, in a period, by thresholds.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "rebate_programs")]
 pub struct Model {
@@ -14,6 +14,8 @@ pub struct Model {
     pub starts_on: Date,
     pub ends_on: Date,
     pub method: RebateMethod,
+    /// What counts toward the thresholds.
+    pub basis: RebateBasis,
     /// The tier whose partners it covers; or
     pub tier_id: Option<Uuid>,
     /// the one partner it covers.

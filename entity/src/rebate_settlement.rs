@@ -16,8 +16,8 @@ pub struct Model {
     pub program_id: Uuid,
     pub partner_id: Uuid,
     pub currency: String,
-    /// What the partner bought in the period: invoiced, before tax.
-    pub purchases: Fixed,
+    /// What counted toward the thresholds in the period, as the program's basis says.
+    pub volume: Fixed,
     /// The rate reached (retroactive) or the effective rate over all (incremental).
     pub rate: Fixed,
     pub amount: Fixed,

@@ -42,6 +42,7 @@ mod m20261217_000001_credit_memos;
 mod m20261218_000001_price_protection;
 mod m20261219_000001_partner_funds;
 mod m20261220_000001_rebates;
+mod m20261221_000001_rebate_basis;
 
 pub struct Migrator;
 
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261218_000001_price_protection::Migration),
             Box::new(m20261219_000001_partner_funds::Migration),
             Box::new(m20261220_000001_rebates::Migration),
+            Box::new(m20261221_000001_rebate_basis::Migration),
         ]
     }
 }

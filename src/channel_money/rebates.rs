@@ -1,10 +1,17 @@
-//! Volume rebates: programs per tier or per partner, with thresholds on what a partner buys
-//! from the brand in a period (invoiced, before tax), each with a rate.
+//! Volume rebates: programs per tier or per partner, with thresholds on a partner's volume
+//! in a period, each with a rate. The volume is, as the program's basis says:
+//! - what the partner bought from the brand: invoiced, before tax; or
+//! - what it sold on: the units in its sell-through reports (852, 867 or the portal) for
+//!   periods within the program's, each valued at the average net price the partner paid the
+//!   brand for that product, in the program's currency, up to the program's end. Units of a
+//!   product it never bought from the brand are worth nothing: stock bought elsewhere earns
+//!   no rebate.
+//!
 //! - Retroactive: the rate of the highest threshold reached applies to everything bought.
 //! - Incremental: each threshold's rate applies to what was bought from it to the next.
 //!
-//! What a partner bought is summed by the database, for every partner a program covers in
-//! one statement; a partner sees its progress ("82,000.00 of 100,000.00 for 3 %"). After the
+//! The volume is summed by the database, for every partner a program covers in one
+//! statement; a partner sees its progress ("82,000.00 of 100,000.00 for 3 %"). After the
 //! period ends the brand settles the program: a settlement is proposed per partner that
 //! earned anything, once (a unique index on program and partner), and approved into a
 //! credit memo or refused.
@@ -12,7 +19,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::enums::{CreditSource, RebateMethod, RebateStatus};
+use entity::enums::{CreditSource, RebateBasis, RebateMethod, RebateStatus};
 use entity::rebate_program::{self as program, Column, Entity};
 use entity::rebate_settlement::{self as settlement, Entity as Settlements};
 use entity::rebate_threshold::{self as threshold, Entity as Thresholds};
@@ -48,34 +55,35 @@ pub struct NewProgram {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub method: RebateMethod,
+    pub basis: RebateBasis,
     pub tier: Option<Uuid>,
     pub partner: Option<Uuid>,
-    /// From what amount bought, which rate (a percentage), in rising order.
+    /// From what volume, which rate (a percentage), in rising order.
     pub thresholds: Vec<(Decimal, Decimal)>,
 }
 
-/// The rate reached and the rebate earned on `purchases` under `thresholds` (from, rate;
-/// rising), rounded half-even to the currency.
+/// The rate reached and the rebate earned on `volume` under `thresholds`
+/// (from, rate; rising), rounded half-even to the currency.
 pub fn rebate_of(
     method: RebateMethod,
     thresholds: &[(Decimal, Decimal)],
-    purchases: Decimal,
+    volume: Decimal,
     currency: Currency,
 ) -> (Decimal, Decimal) {
     let hundred = Decimal::from(100);
     let reached = thresholds
         .iter()
         .rev()
-        .find(|(from, _)| purchases > Decimal::ZERO && purchases >= *from);
+        .find(|(from, _)| volume > Decimal::ZERO && volume >= *from);
     let exact = match method {
-        RebateMethod::Retroactive => reached.map(|(_, rate)| purchases * rate / hundred),
+        RebateMethod::Retroactive => reached.map(|(_, rate)| volume * rate / hundred),
         RebateMethod::Incremental => {
             let mut sum = Decimal::ZERO;
             for (i, (from, rate)) in thresholds.iter().enumerate() {
                 let upto = thresholds
                     .get(i + 1)
-                    .map(|(next, _)| (*next).min(purchases))
-                    .unwrap_or(purchases);
+                    .map(|(next, _)| (*next).min(volume))
+                    .unwrap_or(volume);
                 if upto > *from {
                     sum += (upto - from) * rate / hundred;
                 }
@@ -87,7 +95,7 @@ pub fn rebate_of(
     let amount = Money::rounded(exact, currency).amount;
     let rate = match method {
         RebateMethod::Retroactive => reached.map(|(_, rate)| *rate).unwrap_or_default(),
-        RebateMethod::Incremental if purchases > Decimal::ZERO => (exact * hundred / purchases)
+        RebateMethod::Incremental if volume > Decimal::ZERO => (exact * hundred / volume)
             .round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven),
         RebateMethod::Incremental => Decimal::ZERO,
     };
@@ -208,6 +216,7 @@ pub async fn create(
         starts_on: new.starts_on,
         ends_on: new.ends_on,
         method: new.method,
+        basis: new.basis,
         tier_id: new.tier,
         partner_id: new.partner,
         created_by: principal.user_id(),
@@ -236,11 +245,31 @@ pub async fn create(
     Ok((row, steps))
 }
 
-/// Which partners' purchases to sum.
+/// Whose volume to sum.
+#[derive(Clone, Copy)]
 pub(crate) enum Buyers {
     One(Uuid),
     /// The current members of a tier.
     Tier(Uuid),
+}
+
+impl Buyers {
+    /// Keeps the rows whose `column` names one of the buyers.
+    fn restrict(self, q: &mut crate::analytics::sql::Sql, column: &str) {
+        match self {
+            Buyers::One(partner) => {
+                q.push(&format!(" AND {column} = ")).bind(partner);
+            }
+            Buyers::Tier(tier) => {
+                q.push(&format!(
+                    " AND {column} IN (SELECT m.organization_id FROM tier_memberships m \
+                     WHERE m.ended_at IS NULL AND m.tier_id = "
+                ))
+                .bind(tier)
+                .push(")");
+            }
+        }
+    }
 }
 
 /// What each of `buyers` bought from the brand in `currency` invoiced from `from` to `to`,
@@ -267,19 +296,7 @@ pub(crate) async fn purchases(
     .bind(from)
     .push(" AND i.issued_on <= ")
     .bind(to);
-    match buyers {
-        Buyers::One(partner) => {
-            q.push(" AND o.buyer_id = ").bind(partner);
-        }
-        Buyers::Tier(tier) => {
-            q.push(
-                " AND o.buyer_id IN (SELECT m.organization_id FROM tier_memberships m \
-                 WHERE m.ended_at IS NULL AND m.tier_id = ",
-            )
-            .bind(tier)
-            .push(")");
-        }
-    }
+    buyers.restrict(&mut q, "o.buyer_id");
     q.push(" GROUP BY o.buyer_id");
     let mut out = HashMap::new();
     for row in db.query_all_raw(q.build()).await? {
@@ -290,6 +307,70 @@ pub(crate) async fn purchases(
         );
     }
     Ok(out)
+}
+
+/// What each of `buyers` sold on, in one statement: the units of its current sell-through
+/// reports for periods from `from` to `to`, each product's valued at the average net price
+/// the buyer paid the brand for it, invoiced in `currency` up to `to`, rounded half-even to
+/// the currency. Partners that sold nothing they bought from the brand are absent.
+pub(crate) async fn sell_through(
+    db: &impl ConnectionTrait,
+    buyers: Buyers,
+    currency: Currency,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<Uuid, Decimal>> {
+    let brand = crate::orders::queries::brand_id(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the directory has no brand".into()))?;
+    let mut q = crate::analytics::sql::Sql::new(db.get_database_backend());
+    q.push(
+        "SELECT s.buyer AS buyer, s.units AS units, p.paid AS paid, p.bought AS bought FROM \
+         (SELECT r.organization_id AS buyer, l.product_id AS product, SUM(l.quantity_sold) AS units \
+         FROM sell_through_reports r JOIN sell_through_report_lines l ON l.report_id = r.id \
+         WHERE r.replaced_at IS NULL AND r.period_start >= ",
+    )
+    .bind(from)
+    .push(" AND r.period_end <= ")
+    .bind(to);
+    buyers.restrict(&mut q, "r.organization_id");
+    q.push(
+        " GROUP BY r.organization_id, l.product_id) s JOIN \
+         (SELECT o.buyer_id AS buyer, ol.product_id AS product, SUM(il.line_total) AS paid, \
+         SUM(il.quantity) AS bought FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id \
+         JOIN orders o ON o.id = i.order_id JOIN order_lines ol ON ol.id = il.order_line_id \
+         WHERE o.seller_id = ",
+    )
+    .bind(brand)
+    .push(" AND i.currency = ")
+    .bind(currency.code().to_owned())
+    .push(" AND i.issued_on <= ")
+    .bind(to);
+    buyers.restrict(&mut q, "o.buyer_id");
+    q.push(
+        " GROUP BY o.buyer_id, ol.product_id) p ON p.buyer = s.buyer AND p.product = s.product \
+         ORDER BY s.buyer",
+    );
+    let mut exact: HashMap<Uuid, Decimal> = HashMap::new();
+    for row in db.query_all_raw(q.build()).await? {
+        let buyer: Uuid = row.try_get("", "buyer")?;
+        let units = crate::money::column(&row, "units")?.unwrap_or_default();
+        let paid = crate::money::column(&row, "paid")?.unwrap_or_default();
+        let bought = crate::money::column(&row, "bought")?.unwrap_or_default();
+        if bought <= Decimal::ZERO || units <= Decimal::ZERO {
+            continue;
+        }
+        let value = units
+            .checked_mul(paid)
+            .and_then(|v| v.checked_div(bought))
+            .and_then(|v| v.checked_add(exact.get(&buyer).copied().unwrap_or_default()))
+            .ok_or_else(|| Error::Internal("a sell-through volume is out of range".into()))?;
+        exact.insert(buyer, value);
+    }
+    Ok(exact
+        .into_iter()
+        .map(|(buyer, value)| (buyer, Money::rounded(value, currency).amount))
+        .collect())
 }
 
 /// The partners a program covers now.
@@ -318,7 +399,8 @@ pub struct Progress {
     pub program: Uuid,
     pub partner: Uuid,
     pub currency: String,
-    pub purchases: Decimal,
+    /// What counts toward the thresholds, as the program's basis says.
+    pub volume: Decimal,
     pub rate: Decimal,
     pub earned: Decimal,
     pub next_from: Option<Decimal>,
@@ -348,25 +430,22 @@ async fn progress_of(
         (None, Some(t)) => Buyers::Tier(t),
         (None, None) => return Ok(Vec::new()),
     };
-    let bought = purchases(
-        db,
-        buyers,
-        &program.currency,
-        program.starts_on,
-        program.ends_on,
-    )
-    .await?;
+    let (from, to) = (program.starts_on, program.ends_on);
+    let volumes = match program.basis {
+        RebateBasis::Purchases => purchases(db, buyers, &program.currency, from, to).await?,
+        RebateBasis::SellThrough => sell_through(db, buyers, currency, from, to).await?,
+    };
     Ok(partners
         .iter()
         .map(|partner| {
-            let purchases = bought.get(partner).copied().unwrap_or_default();
-            let (rate, earned) = rebate_of(program.method, &steps, purchases, currency);
-            let next = steps.iter().find(|(from, _)| *from > purchases);
+            let volume = volumes.get(partner).copied().unwrap_or_default();
+            let (rate, earned) = rebate_of(program.method, &steps, volume, currency);
+            let next = steps.iter().find(|(from, _)| *from > volume);
             Progress {
                 program: program.id,
                 partner: *partner,
                 currency: program.currency.clone(),
-                purchases,
+                volume,
                 rate,
                 earned,
                 next_from: next.map(|(from, _)| *from),
@@ -460,7 +539,7 @@ pub async fn settle(
             program_id: id,
             partner_id: p.partner,
             currency: p.currency.clone(),
-            purchases: p.purchases.into(),
+            volume: p.volume.into(),
             rate: p.rate.into(),
             amount: p.earned.into(),
             status: RebateStatus::Proposed,
@@ -523,10 +602,14 @@ pub async fn approve(
         source: CreditSource::Rebate,
         source_id: current.id,
         description: format!(
-            "rebate {}: {} {} at {} %",
+            "rebate {}: {} {}{} at {} %",
             current.number,
             program.name,
-            crate::money::label(stored(current.purchases), &current.currency),
+            crate::money::label(stored(current.volume), &current.currency),
+            match program.basis {
+                RebateBasis::Purchases => "",
+                RebateBasis::SellThrough => " sold on",
+            },
             stored(current.rate).normalize()
         ),
         amount: stored(current.amount),
@@ -593,11 +676,15 @@ async fn announce(
             "id": events::gid(NodeType::RebateSettlement, row.id),
             "number": row.number,
             "status": sea_orm::ActiveEnum::to_value(&row.status),
-            "purchases": amount(row.purchases),
+            "volume": amount(row.volume),
             "rate": stored(row.rate).normalize().to_string(),
             "amount": amount(row.amount),
         },
-        "program": { "id": events::gid(NodeType::RebateProgram, program.id), "name": program.name },
+        "program": {
+            "id": events::gid(NodeType::RebateProgram, program.id),
+            "name": program.name,
+            "basis": sea_orm::ActiveEnum::to_value(&program.basis),
+        },
         "partnerId": events::gid(NodeType::Organization, row.partner_id),
     });
     events::emit(

@@ -36,6 +36,19 @@ pub enum RebateMethod {
     Incremental,
 }
 
+/// What counts toward a program's thresholds.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::RebateBasis")]
+pub enum RebateBasis {
+    /// What the partner bought from the brand in the period: invoiced, before tax.
+    Purchases,
+    /// What the partner sold on: the units of its sell-through reports (852, 867 or the
+    /// portal) for periods within the program's, each valued at the average net price it
+    /// paid the brand for that product up to the program's end. Units of a product it never
+    /// bought from the brand count for nothing.
+    SellThrough,
+}
+
 /// Where a rebate stands.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::RebateStatus")]
@@ -49,7 +62,7 @@ pub enum RebateStatus {
 }
 
 /// A volume rebate program: what a tier's partners, or one partner, earn back on what they
-/// buy from the brand in a period (invoiced, before tax), by thresholds. Staff see every
+/// buy from the brand, or sell on, in a period, by thresholds. Staff see every
 /// program; a partner those for it or its tier, to those whose roles see all of its
 /// invoices.
 pub struct RebateProgram(pub rebate_program::Model);
@@ -90,6 +103,10 @@ impl RebateProgram {
     async fn method(&self) -> RebateMethod {
         self.0.method.into()
     }
+    /// What counts toward its thresholds.
+    async fn basis(&self) -> RebateBasis {
+        self.0.basis.into()
+    }
     /// The tier whose partners it covers, for a tier's program.
     async fn tier(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PartnerTier>> {
         let Some(tier) = self.0.tier_id else {
@@ -104,7 +121,7 @@ impl RebateProgram {
             None => Ok(None),
         }
     }
-    /// From what amount bought, which rate; in rising order.
+    /// From what volume, which rate; in rising order.
     async fn thresholds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RebateThreshold>> {
         Ok(load_one(ctx, RebateThresholdsOf(self.0.id))
             .await?
@@ -143,10 +160,10 @@ impl RebateProgram {
 /// A threshold of a rebate program.
 pub struct RebateThreshold(pub rebate_threshold::Model, pub String);
 
-/// From what amount bought in the period, which rate.
+/// From what volume in the period, which rate.
 #[Object]
 impl RebateThreshold {
-    /// What must have been bought.
+    /// The volume it starts at: bought or sold on, as the program's basis says.
     async fn from(&self) -> Money {
         Money::of(stored(self.0.from_amount), &self.1)
     }
@@ -167,9 +184,10 @@ impl RebateProgress {
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization_by_id(ctx, self.0.partner).await
     }
-    /// What it bought in the period so far: invoiced, before tax.
-    async fn purchases(&self) -> Money {
-        Money::of(self.0.purchases, &self.0.currency)
+    /// Its volume in the period so far, as the program's basis says: bought (invoiced,
+    /// before tax) or sold on (valued at what it paid).
+    async fn volume(&self) -> Money {
+        Money::of(self.0.volume, &self.0.currency)
     }
     /// The rate reached (retroactive), or earned over all (incremental).
     async fn rate(&self) -> Decimal {
@@ -187,11 +205,11 @@ impl RebateProgress {
     async fn next_rate(&self) -> Option<Decimal> {
         self.0.next_rate.map(Decimal)
     }
-    /// What is left to buy to reach it.
+    /// The volume left to reach it.
     async fn to_next_threshold(&self) -> Option<Money> {
         self.0
             .next_from
-            .map(|f| Money::of(f - self.0.purchases, &self.0.currency))
+            .map(|f| Money::of(f - self.0.volume, &self.0.currency))
     }
 }
 
@@ -234,9 +252,9 @@ impl RebateSettlement {
     async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         organization_by_id(ctx, self.0.partner_id).await
     }
-    /// What the partner bought in the period: invoiced, before tax.
-    async fn purchases(&self) -> Money {
-        Money::of(stored(self.0.purchases), &self.0.currency)
+    /// The partner's volume in the period, as the program's basis says.
+    async fn volume(&self) -> Money {
+        Money::of(stored(self.0.volume), &self.0.currency)
     }
     /// The rate reached (retroactive), or earned over all (incremental).
     async fn rate(&self) -> Decimal {
@@ -413,6 +431,8 @@ pub struct RebateProgramCreateInput {
     pub ends_on: Date,
     /// How its thresholds pay.
     pub method: RebateMethod,
+    /// What counts toward its thresholds: purchases unless named.
+    pub basis: Option<RebateBasis>,
     /// The tier whose partners it covers; or
     pub tier_id: Option<ID>,
     /// the one partner it covers.
@@ -550,6 +570,10 @@ impl RebateProgramCreateInput {
             starts_on: self.starts_on.0,
             ends_on: self.ends_on.0,
             method: self.method.into(),
+            basis: self
+                .basis
+                .map(Into::into)
+                .unwrap_or(entity::enums::RebateBasis::Purchases),
             tier: match &self.tier_id {
                 Some(id) => Some(input_id("tierId", id, NodeType::PartnerTier)?),
                 None => None,

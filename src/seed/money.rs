@@ -11,7 +11,8 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use entity::enums::{
-    ChannelLinkKind, ClaimSource, FundActivity, FundKind, RebateMethod, RelationshipLevel, UserRole,
+    ChannelLinkKind, ClaimSource, FundActivity, FundKind, RebateBasis, RebateMethod,
+    RelationshipLevel, UserRole,
 };
 use entity::{campaign, channel_link, partner_tier, price_list_entry, product, user};
 use rust_decimal::Decimal;
@@ -348,6 +349,7 @@ pub async fn demo(
             starts_on: year_start,
             ends_on: year_end,
             method: RebateMethod::Retroactive,
+            basis: RebateBasis::Purchases,
             tier: Some(gold.id),
             partner: None,
             thresholds: vec![

@@ -10,7 +10,7 @@ use crate::claims::{bought, day};
 use crate::helpers::{TestApp, spawn_app};
 use crate::orders::{Trade, assert_balances_are_the_sums, trade};
 
-const PROGRESS: &str = "progress { partner { code } purchases { amount } rate earned { amount } nextThreshold { amount } nextRate toNextThreshold { amount } }";
+const PROGRESS: &str = "progress { partner { code } volume { amount } rate earned { amount } nextThreshold { amount } nextRate toNextThreshold { amount } }";
 
 fn ahead(days: u64) -> String {
     (Utc::now().date_naive() + Days::new(days)).to_string()
@@ -71,7 +71,7 @@ async fn program(app: &TestApp, input: Value) -> Value {
 async fn settle(app: &TestApp, id: &Value) -> Value {
     app.mutate(
         "rebateProgramSettle",
-        "proposed { id number status version purchases { amount } rate amount { amount } partner { code } }",
+        "proposed { id number status version volume { amount } rate amount { amount } partner { code } }",
         json!({ "id": id }),
     )
     .await
@@ -95,7 +95,7 @@ async fn rebates_follow_the_thresholds_and_settle_once_into_a_credit_memo() {
     assert_eq!(tier["userErrors"], json!([]), "{tier}");
     assert_eq!(
         tier["rebateProgram"]["progress"],
-        json!([{ "partner": { "code": "DIST-1" }, "purchases": { "amount": "3537.02" }, "rate": "2",
+        json!([{ "partner": { "code": "DIST-1" }, "volume": { "amount": "3537.02" }, "rate": "2",
                  "earned": { "amount": "70.74" }, "nextThreshold": { "amount": "5000.00" }, "nextRate": "3",
                  "toNextThreshold": { "amount": "1462.98" } }]),
         "{tier}"
@@ -119,9 +119,9 @@ async fn rebates_follow_the_thresholds_and_settle_once_into_a_credit_memo() {
     assert_eq!(
         mine["data"]["rebatePrograms"],
         json!({ "totalCount": 2, "nodes": [
-            { "name": "DIST-1 growth", "progress": [{ "partner": { "code": "DIST-1" }, "purchases": { "amount": "3537.02" }, "rate": "1.7382",
+            { "name": "DIST-1 growth", "progress": [{ "partner": { "code": "DIST-1" }, "volume": { "amount": "3537.02" }, "rate": "1.7382",
               "earned": { "amount": "61.48" }, "nextThreshold": null, "nextRate": null, "toNextThreshold": null }] },
-            { "name": "Gold volume", "progress": [{ "partner": { "code": "DIST-1" }, "purchases": { "amount": "3537.02" }, "rate": "2",
+            { "name": "Gold volume", "progress": [{ "partner": { "code": "DIST-1" }, "volume": { "amount": "3537.02" }, "rate": "2",
               "earned": { "amount": "70.74" }, "nextThreshold": { "amount": "5000.00" }, "nextRate": "3",
               "toNextThreshold": { "amount": "1462.98" } }] } ] }),
         "{mine}"
@@ -164,7 +164,7 @@ async fn rebates_follow_the_thresholds_and_settle_once_into_a_credit_memo() {
         (
             &rebate["number"],
             &rebate["status"],
-            &rebate["purchases"],
+            &rebate["volume"],
             &rebate["rate"],
             &rebate["amount"],
             &rebate["partner"]
@@ -269,6 +269,115 @@ async fn rebates_follow_the_thresholds_and_settle_once_into_a_credit_memo() {
             "REBATE_REJECTED"
         ]
     );
+}
+
+/// The distributor reports what it sold from twenty days ago to two days ago.
+async fn sold(app: &TestApp, t: &Trade, lines: Value) {
+    let body = crate::orders::mutate_as(
+        app,
+        &t.portal,
+        "sellThroughReportSubmit",
+        "SellThroughReportSubmitInput",
+        "report { id }",
+        json!({ "periodStart": day(20), "periodEnd": day(2), "lines": lines }),
+    )
+    .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+}
+
+#[tokio::test]
+async fn a_sell_through_rebate_counts_the_units_sold_on_at_what_the_partner_paid() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    // Bought: 300 widgets at 9.1234 and 10 gadgets at 80, invoiced five days ago.
+    invoiced(&app, &t).await;
+    app.create_product("SPROCKET-1", "Sprockets", "40").await;
+    // A report for a period that began before the program's does not count.
+    let early = crate::orders::mutate_as(
+        &app,
+        &t.portal,
+        "sellThroughReportSubmit",
+        "SellThroughReportSubmitInput",
+        "report { id }",
+        json!({ "periodStart": day(40), "periodEnd": day(21), "lines": [{ "sku": "WIDGET-1", "quantity": "200" }] }),
+    )
+    .await;
+    assert_eq!(early["userErrors"], json!([]), "{early}");
+    // Sold on: 100 widgets, 4 gadgets and 50 sprockets bought elsewhere.
+    sold(
+        &app,
+        &t,
+        json!([{ "sku": "WIDGET-1", "quantity": "100" }, { "sku": "GADGET-1", "quantity": "4" },
+               { "sku": "SPROCKET-1", "quantity": "50" }]),
+    )
+    .await;
+
+    // 100 × 2737.02 / 300 + 4 × 800 / 10 = 912.34 + 320 = 1232.34, which reached 2 %:
+    // 24.6468, 24.65; 767.66 short of 3 %. The sprockets are worth nothing here.
+    let created = program(
+        &app,
+        json!({ "name": "DIST-1 sell-through", "startsOn": day(30), "endsOn": day(1), "method": "RETROACTIVE",
+                "basis": "SELL_THROUGH", "partnerId": t.distributor,
+                "thresholds": [threshold("0", "1"), threshold("1000", "2"), threshold("2000", "3")] }),
+    )
+    .await;
+    assert_eq!(created["userErrors"], json!([]), "{created}");
+    let id = created["rebateProgram"]["id"].clone();
+    let progress = |body: &Value| body["data"]["node"]["progress"].clone();
+    let read = format!(
+        "query($id: ID!) {{ node(id: $id) {{ ... on RebateProgram {{ basis {PROGRESS} }} }} }}"
+    );
+    let seen = app.graphql_as(&t.portal, &read, json!({ "id": id })).await;
+    assert_eq!(seen["data"]["node"]["basis"], "SELL_THROUGH", "{seen}");
+    assert_eq!(
+        progress(&seen),
+        json!([{ "partner": { "code": "DIST-1" }, "volume": { "amount": "1232.34" }, "rate": "2",
+                 "earned": { "amount": "24.65" }, "nextThreshold": { "amount": "2000.00" }, "nextRate": "3",
+                 "toNextThreshold": { "amount": "767.66" } }]),
+        "{seen}"
+    );
+
+    // A corrected report for the same period replaces the first: 50 widgets and 2 gadgets,
+    // 456.17 + 160 = 616.17 at 1 %: 6.1617, 6.16.
+    sold(
+        &app,
+        &t,
+        json!([{ "sku": "WIDGET-1", "quantity": "50" }, { "sku": "GADGET-1", "quantity": "2" }]),
+    )
+    .await;
+    let seen = app.graphql_as(&t.portal, &read, json!({ "id": id })).await;
+    assert_eq!(
+        progress(&seen)[0]["volume"],
+        json!({ "amount": "616.17" }),
+        "{seen}"
+    );
+
+    let proposed = settle(&app, &id).await;
+    assert_eq!(proposed["userErrors"], json!([]), "{proposed}");
+    let rebate = proposed["proposed"][0].clone();
+    assert_eq!(
+        (&rebate["volume"], &rebate["rate"], &rebate["amount"]),
+        (
+            &json!({ "amount": "616.17" }),
+            &json!("1"),
+            &json!({ "amount": "6.16" })
+        ),
+        "{proposed}"
+    );
+    let approved = app
+        .mutate(
+            "rebateSettlementApprove",
+            "rebateSettlement { creditMemo { amount { amount } lines { description } } }",
+            json!({ "id": rebate["id"], "version": rebate["version"] }),
+        )
+        .await;
+    assert_eq!(
+        approved["rebateSettlement"]["creditMemo"],
+        json!({ "amount": { "amount": "6.16" },
+                "lines": [{ "description": "rebate RB-000001: DIST-1 sell-through 616.17 EUR sold on at 1 %" }] }),
+        "{approved}"
+    );
+    assert_balances_are_the_sums(&app).await;
 }
 
 #[tokio::test]

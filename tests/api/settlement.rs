@@ -512,7 +512,7 @@ async fn the_demo_shows_every_flow_of_channel_money() {
                claims { nodes { reference status lines { result } creditMemo { number } } }
                priceProtectionCredits { totalCount nodes { status distributor { code } product { sku } } }
                fundRequests { nodes { status activity campaign { code } leads paid { amount } creditMemo { number } } }
-               rebatePrograms { nodes { name progress { partner { code } purchases { amount } rate earned { amount } } } } }",
+               rebatePrograms { nodes { name progress { partner { code } volume { amount } rate earned { amount } } } } }",
             json!({}),
         )
         .await;
