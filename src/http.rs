@@ -1222,21 +1222,25 @@ fn code_uncoded(error: &mut async_graphql::ServerError) {
         return;
     }
     let message = error.message.as_str();
-    let (code, field) =
-        if message == "Query is nested too deep." || message == "Query is too complex." {
-            ("QUERY_TOO_COMPLEX", None)
-        } else if let Some(rest) = message.strip_prefix("Invalid value for argument \"") {
-            (
-                "BAD_USER_INPUT",
-                rest.split_once('"').map(|(field, _)| field.to_owned()),
-            )
-        } else if message.starts_with("Failed to parse") {
-            ("BAD_USER_INPUT", None)
-        } else if error.path.is_empty() {
-            ("GRAPHQL_VALIDATION_FAILED", None)
-        } else {
-            return;
-        };
+    // Its recursion limit counts fragments as levels and answers before the depth limit
+    // does when a document nests past 32.
+    let (code, field) = if message == "Query is nested too deep."
+        || message == "Query is too complex."
+        || message.starts_with("The recursion depth of the query cannot be greater than")
+    {
+        ("QUERY_TOO_COMPLEX", None)
+    } else if let Some(rest) = message.strip_prefix("Invalid value for argument \"") {
+        (
+            "BAD_USER_INPUT",
+            rest.split_once('"').map(|(field, _)| field.to_owned()),
+        )
+    } else if message.starts_with("Failed to parse") {
+        ("BAD_USER_INPUT", None)
+    } else if error.path.is_empty() {
+        ("GRAPHQL_VALIDATION_FAILED", None)
+    } else {
+        return;
+    };
     let extensions = error.extensions.get_or_insert_with(Default::default);
     extensions.set("code", code);
     if let Some(field) = field {

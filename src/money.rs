@@ -49,11 +49,23 @@ pub struct Currency {
 }
 
 impl Currency {
+    /// The currency of an ISO 4217 code as the standard writes it: three capitals, nothing
+    /// around them. `eur` and ` EUR` are refused, not guessed at.
     pub fn parse(field: &[&str], raw: &str) -> Result<Self> {
-        let code = raw.trim().to_uppercase();
+        if raw != raw.trim() || raw.chars().any(|c| c.is_ascii_lowercase()) {
+            return Err(Error::user(
+                field,
+                ErrorCode::Invalid,
+                format!(
+                    "`{}` is not an ISO 4217 code as written: three capital letters, like `{}`",
+                    raw.trim(),
+                    raw.trim().to_ascii_uppercase()
+                ),
+            ));
+        }
         CURRENCIES
             .iter()
-            .find(|(c, _)| *c == code)
+            .find(|(c, _)| *c == raw)
             .map(|(code, minor_units)| Currency {
                 code,
                 minor_units: *minor_units,
@@ -293,7 +305,9 @@ mod tests {
 
     #[test]
     fn currencies_carry_their_minor_units() {
-        assert_eq!(Currency::parse(&["c"], "cny").unwrap().minor_units(), 2);
+        assert_eq!(Currency::parse(&["c"], "CNY").unwrap().minor_units(), 2);
+        assert!(Currency::parse(&["c"], "cny").is_err());
+        assert!(Currency::parse(&["c"], " EUR").is_err());
         assert_eq!(Currency::parse(&["c"], "JPY").unwrap().minor_units(), 0);
         assert_eq!(Currency::parse(&["c"], "KWD").unwrap().minor_units(), 3);
         assert!(Currency::parse(&["c"], "XYZ").is_err());

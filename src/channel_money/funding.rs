@@ -762,22 +762,53 @@ fn count_of(field: &str, value: Option<i32>) -> Result<Option<i32>> {
     }
 }
 
+/// A host others can reach: not this machine's, nor one of a private network's.
+fn public_host(host: url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name.contains('.') && name != "localhost" && !name.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => {
+            !(ip.is_loopback()
+                || ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+                || ip.is_documentation()
+                || ip.octets()[0] == 0)
+        }
+        url::Host::Ipv6(ip) => {
+            let first = ip.segments()[0];
+            !(ip.is_loopback()
+                || ip.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || ip.to_ipv4_mapped().is_some())
+        }
+    }
+}
+
 fn proof(i: usize, p: &FundProofInput) -> Result<(String, String)> {
     let index = i.to_string();
     let at = |name: &'static str| ["input", "proofs", index.as_str(), name];
     let raw = domain::required_text(&at("url"), &p.url, URL_MAX)?;
     // Kept as parsed: spaces and markup percent-encoded, a host in another script as
     // punycode, so the address shown is the address followed.
+    // The host is written where it is read: `https:///x` is not `https://x/`.
+    let authority = raw
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .and_then(|_| raw.get(8..))
+        .filter(|rest| !rest.starts_with(['/', '\\']));
     let url = url::Url::parse(&raw)
         .ok()
         .filter(|u| {
-            u.scheme() == "https"
-                && u.host_str().is_some()
+            authority.is_some()
+                && u.scheme() == "https"
+                && u.host().is_some_and(public_host)
                 && u.username().is_empty()
                 && u.password().is_none()
-                && raw
-                    .get(..8)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
         })
         .map(|u| u.to_string())
         .filter(|u| u.len() <= URL_MAX)
@@ -785,7 +816,7 @@ fn proof(i: usize, p: &FundProofInput) -> Result<(String, String)> {
             Error::user(
                 &at("url"),
                 ErrorCode::Invalid,
-                "an https:// address of the document, without a user name or password",
+                "an https:// address of the document on a public host, without a user name or password",
             )
         })?;
     let digest = p.digest.trim().to_ascii_lowercase();

@@ -302,6 +302,12 @@ async fn an_mdf_request_is_approved_in_part_claimed_with_proof_and_paid_by_a_cre
     for url in [
         "https://user:secret@files.dist-1.test/a.pdf",
         "https:/files.dist-1.test/a.pdf",
+        "https:///files.dist-1.test/a.pdf",
+        "https://127.0.0.1:8080/admin",
+        "https://10.1.2.3/a.pdf",
+        "https://[::1]/a.pdf",
+        "https://localhost/a.pdf",
+        "https://intranet/a.pdf",
     ] {
         let bad = mutate_as(
             &app,

@@ -36,6 +36,18 @@ async fn depth_and_complexity_are_capped_with_query_too_complex() {
         )
         .await;
     assert_eq!(code(&wide), "QUERY_TOO_COMPLEX", "{wide}");
+    // Nested past async-graphql's own recursion limit (32), under the text's limit (128):
+    // the same code.
+    let deeper = (0..40).fold(String::from("name"), |inner, _| {
+        format!("parent {{ {inner} }}")
+    });
+    let deeper = app
+        .graphql(
+            &format!("{{ organizations {{ nodes {{ {deeper} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&deeper), "QUERY_TOO_COMPLEX", "{deeper}");
 }
 
 #[tokio::test]

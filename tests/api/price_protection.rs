@@ -256,3 +256,37 @@ async fn parallel_approvals_of_one_credit_settle_it_once() {
     assert_eq!(memos["data"]["creditMemos"]["totalCount"], 1);
     assert_balances_are_the_sums(&app).await;
 }
+
+#[tokio::test]
+async fn a_subscribed_distributor_hears_of_its_credits_with_the_credit() {
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.live.recheck = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let t = ready(&app).await;
+    let mut portal = crate::subscriptions::Socket::signed_in(&app.address, &t.portal).await;
+    portal
+        .subscribe(
+            "credits",
+            "subscription { orderEvents(filter: { types: [PRICE_PROTECTION_PROPOSED] }) {
+                type order { number } priceProtectionCredit { product { sku } amount { amount } } } }",
+            json!({}),
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    reprice(&app, "75").await;
+    let mut heard = Vec::new();
+    for _ in 0..2 {
+        heard.push(portal.event("credits").await["data"]["orderEvents"].clone());
+    }
+    heard.sort_by_key(|e| e["priceProtectionCredit"]["product"]["sku"].to_string());
+    assert_eq!(
+        heard,
+        [
+            json!({ "type": "PRICE_PROTECTION_PROPOSED", "order": null,
+                    "priceProtectionCredit": { "product": { "sku": "GADGET-1" }, "amount": { "amount": "50.00" } } }),
+            json!({ "type": "PRICE_PROTECTION_PROPOSED", "order": null,
+                    "priceProtectionCredit": { "product": { "sku": "WIDGET-1" }, "amount": { "amount": "40.00" } } }),
+        ]
+    );
+}

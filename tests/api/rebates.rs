@@ -411,6 +411,10 @@ async fn a_program_that_cannot_be_worked_out_is_refused_naming_the_field() {
             json!(["input", "thresholds", "1", "rate"]),
         ),
         (
+            json!({ "thresholds": [json!({ "from": { "amount": "10", "currency": "eur" }, "rate": "2" })] }),
+            json!(["input", "thresholds", "0", "from", "currency"]),
+        ),
+        (
             json!({ "thresholds": [threshold("-100", "1")] }),
             json!(["input", "thresholds", "0", "from", "amount"]),
         ),

@@ -399,8 +399,8 @@ pub struct OrderUpdate {
 
 #[ComplexObject]
 impl OrderUpdate {
-    /// The order as it is now, as you may see it; null for `CLAIM_*` and
-    /// `CREDIT_MEMO_ISSUED` events.
+    /// The order as it is now, as you may see it; null for the channel money events
+    /// (`CLAIM_`, `PRICE_PROTECTION_`, `FUND_`, `REBATE_` and `CREDIT_MEMO_ISSUED`).
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Order>> {
         load(ctx, OrderId(self.subject), Order).await
     }
@@ -471,6 +471,29 @@ impl OrderUpdate {
                 .gql()?
                 .remove(&self.subject)
                 .map(crate::channel_money::rebating::RebateSettlement),
+        )
+    }
+    /// The price protection credit, for the `PRICE_PROTECTION_` events.
+    async fn price_protection_credit(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::channel_money::protection::PriceProtectionCredit>>
+    {
+        use EventType as E;
+        if !matches!(
+            self.header.r#type,
+            E::PriceProtectionProposed | E::PriceProtectionApproved | E::PriceProtectionRejected
+        ) {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::channel_money::price_protection::by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::channel_money::protection::PriceProtectionCredit),
         )
     }
     /// The credit memo, for `CREDIT_MEMO_ISSUED`.
