@@ -55,6 +55,7 @@ pub enum NodeType {
     FundRequest,
     RebateProgram,
     RebateSettlement,
+    ReplenishmentPolicy,
 }
 
 impl NodeType {
@@ -108,6 +109,7 @@ impl NodeType {
             NodeType::FundRequest => "FundRequest",
             NodeType::RebateProgram => "RebateProgram",
             NodeType::RebateSettlement => "RebateSettlement",
+            NodeType::ReplenishmentPolicy => "ReplenishmentPolicy",
         }
     }
 
@@ -162,6 +164,7 @@ impl NodeType {
             NodeType::FundRequest,
             NodeType::RebateProgram,
             NodeType::RebateSettlement,
+            NodeType::ReplenishmentPolicy,
         ]
         .into_iter()
         .find(|t| t.name() == name)

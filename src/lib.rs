@@ -29,6 +29,7 @@ pub mod pagination;
 pub mod program;
 pub mod reactions;
 pub mod relationship;
+pub mod replenishment;
 pub mod replica;
 pub mod reports;
 pub mod schema;

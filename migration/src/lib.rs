@@ -43,6 +43,7 @@ mod m20261218_000001_price_protection;
 mod m20261219_000001_partner_funds;
 mod m20261220_000001_rebates;
 mod m20261221_000001_rebate_basis;
+mod m20261222_000001_replenishment_policies;
 
 pub struct Migrator;
 
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261219_000001_partner_funds::Migration),
             Box::new(m20261220_000001_rebates::Migration),
             Box::new(m20261221_000001_rebate_basis::Migration),
+            Box::new(m20261222_000001_replenishment_policies::Migration),
         ]
     }
 }

@@ -87,6 +87,9 @@ pub struct RebateProgramId(pub Uuid);
 /// A rebate a credit memo line settles: none where the principal does not see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RebateSettlementId(pub Uuid);
+/// A replenishment policy: none where the principal does not see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReplenishmentPolicyId(pub Uuid);
 /// A rebate program's thresholds, in rising order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RebateThresholdsOf(pub Uuid);
@@ -192,6 +195,10 @@ by_id_loader!(
 by_id_loader!(
     CatalogLoader: RebateSettlementId => entity::rebate_settlement::Model,
     crate::channel_money::rebates::settlements_seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: ReplenishmentPolicyId => entity::replenishment_policy::Model,
+    crate::replenishment::policies::seen_by_ids
 );
 by_id_loader!(
     CatalogLoader: RebateThresholdsOf => Vec<entity::rebate_threshold::Model>,

@@ -54,6 +54,7 @@ pub struct Query(
     crate::program::graphql::CertificationQuery,
     crate::program::graphql::QualificationQuery,
     crate::channel_money::ChannelMoneyQuery,
+    crate::replenishment::ReplenishmentQuery,
 );
 
 /// Everything a client can change. Each mutation takes one `input` and returns a payload
@@ -81,6 +82,7 @@ pub struct Mutation(
     crate::program::graphql::CertificationMutation,
     crate::program::graphql::QualificationMutation,
     crate::channel_money::ChannelMoneyMutation,
+    crate::replenishment::ReplenishmentMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EventSubscription>;

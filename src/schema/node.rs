@@ -102,6 +102,7 @@ pub enum Node {
     FundRequest(crate::channel_money::funding::FundRequest),
     RebateProgram(crate::channel_money::rebating::RebateProgram),
     RebateSettlement(crate::channel_money::rebating::RebateSettlement),
+    ReplenishmentPolicy(crate::replenishment::graphql::ReplenishmentPolicy),
 }
 
 impl From<Organization> for Node {
@@ -352,6 +353,16 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .remove(&gid.id)
                 .map(|m| {
                     Node::RebateSettlement(crate::channel_money::rebating::RebateSettlement(m))
+                })
+        }
+        NodeType::ReplenishmentPolicy => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::replenishment::policies::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::ReplenishmentPolicy(crate::replenishment::graphql::ReplenishmentPolicy(m))
                 })
         }
         NodeType::Event => {

@@ -891,6 +891,35 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
             .await;
     }
 
+    // Replenishment: a policy for the distributor, changed, then removed.
+    let policy = id_in(
+        &w.run(
+            a,
+            "replenishmentPolicyCreate",
+            "replenishmentPolicy { id }",
+            json!({ "partnerId": dist, "targetWeeks": "5" }),
+            &["replenishment_policy.create"],
+        )
+        .await,
+        "replenishmentPolicy",
+    );
+    w.run(
+        a,
+        "replenishmentPolicyUpdate",
+        "replenishmentPolicy { id }",
+        json!({ "id": policy, "version": 1, "targetWeeks": "6", "orderMultiple": "12" }),
+        &["replenishment_policy.update"],
+    )
+    .await;
+    w.run(
+        a,
+        "replenishmentPolicyDelete",
+        "replenishmentPolicy { id }",
+        json!({ "id": policy, "version": 2 }),
+        &["replenishment_policy.delete"],
+    )
+    .await;
+
     // Relationship work.
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
     let visit = id_in(

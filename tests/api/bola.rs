@@ -510,6 +510,17 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap_or_else(|| panic!("{rebate_program}"))
         .to_owned();
+    let policy = app
+        .mutate(
+            "replenishmentPolicyCreate",
+            "replenishmentPolicy { id }",
+            json!({ "partnerId": a.0, "targetWeeks": "5", "orderMultiple": "6" }),
+        )
+        .await;
+    let policy = policy["replenishmentPolicy"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{policy}"))
+        .to_owned();
     let rebate = app
         .mutate(
             "rebateProgramSettle",
@@ -710,6 +721,7 @@ pub async fn world(app: &TestApp) -> World {
             ("FundRequest", fund_request),
             ("RebateProgram", rebate_program),
             ("RebateSettlement", rebate),
+            ("ReplenishmentPolicy", policy),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -1012,6 +1024,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "FundRequest" => ("fundRequestReject", "FundRejectInput"),
                 "RebateProgram" => ("rebateProgramSettle", "RebateProgramSettleInput"),
                 "RebateSettlement" => ("rebateSettlementReject", "RebateSettlementRejectInput"),
+                "ReplenishmentPolicy" => (
+                    "replenishmentPolicyDelete",
+                    "ReplenishmentPolicyDeleteInput",
+                ),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -1272,6 +1288,19 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         assert_eq!(
             body["data"],
             json!({ "rebatePrograms": { "totalCount": 0 }, "named": { "totalCount": 0 }, "all": { "totalCount": 0 }, "theirs": { "totalCount": 0, "nodes": [] } }),
+            "{who}: {body}"
+        );
+        // Replenishment: not A's policy, asked for by partner or not, nor A's effective one.
+        let body = app
+            .graphql_as(
+                token,
+                "query($d: ID!) { replenishmentPolicies { totalCount } named: replenishmentPolicies(filter: { partnerId: $d }) { totalCount } effectiveReplenishmentPolicy(distributorId: $d, sku: \"MOTOR-1\") { targetWeeks } }",
+                json!({ "d": a_dist }),
+            )
+            .await;
+        assert_eq!(
+            body["data"],
+            json!({ "replenishmentPolicies": { "totalCount": 0 }, "named": { "totalCount": 0 }, "effectiveReplenishmentPolicy": null }),
             "{who}: {body}"
         );
         // Credit memos: none of A's, asked for by partner or not.

@@ -79,6 +79,12 @@ const CLASSES: &[(&str, Class)] = &[
         ),
     ),
     (
+        "EffectiveReplenishmentPolicy",
+        Class::Root(
+            "query($a: ID!) { effectiveReplenishmentPolicy(distributorId: $a, sku: \"MOTOR-1\") { __typename distributor { code } product { sku } targetWeeks sources { __typename field level policy { id partner { code } } } } }",
+        ),
+    ),
+    (
         "ServiceFigures",
         Class::Root(
             "{ serviceFigures(from: \"2020-01-01\", to: \"2029-12-31\") { __typename complaints(by: ORGANIZATION) { __typename organization { code } count } caseHandling { __typename cases } satisfaction(by: SEGMENT) { __typename responses } } }",
@@ -104,6 +110,10 @@ const CLASSES: &[(&str, Class)] = &[
     ("ApplicantContact", Class::Inside(&["PartnerApplication"])),
     ("DirectoryMatch", Class::Inside(&["PartnerApplication"])),
     ("CaseNote", Class::Inside(&["Case"])),
+    (
+        "ReplenishmentSource",
+        Class::Inside(&["EffectiveReplenishmentPolicy"]),
+    ),
     ("ComplaintCount", Class::Inside(&["ServiceFigures"])),
     (
         "CustomerFigures",

@@ -99,6 +99,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261219_000001_partner_funds",
         "m20261220_000001_rebates",
         "m20261221_000001_rebate_basis",
+        "m20261222_000001_replenishment_policies",
     ];
     let listing = |pending_last: bool| {
         migrations

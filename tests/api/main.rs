@@ -41,6 +41,7 @@ mod program_events;
 mod qualification;
 mod rebates;
 mod relationship;
+mod replenishment;
 mod replica;
 mod reports;
 mod roles;

@@ -1,0 +1,563 @@
+//! Replenishment policies as the API shows them. Thin: parse, call the service, map.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use entity::replenishment_policy;
+use sea_orm::DatabaseConnection;
+
+use super::policies::{self as service, Effective, Fields, Level, NewPolicy, Scope, Sourced};
+use crate::access::Principal;
+use crate::catalog::graphql::{PartnerTier, Product};
+use crate::catalog::loaders::{PartnerTierId, ProductId, ReplenishmentPolicyId};
+use crate::error::{Error, ErrorCode, GqlResult, Result};
+use crate::graphql::connection::{Conn, connection, page_args};
+use crate::graphql::in_transaction;
+use crate::graphql::loading::load_one;
+use crate::graphql::scalars::{DateTime, Decimal};
+use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
+use crate::ids::{GlobalId, NodeType};
+use crate::money::stored;
+use crate::organizations::graphql::{Organization, input_id, organization_by_id};
+use crate::pagination::{Keyed, PageRequest, Sort, SortKey, SortValue};
+use crate::program::graphql::id_arg;
+use crate::settings::TradeSettings;
+
+/// A day of the week.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl From<chrono::Weekday> for Weekday {
+    fn from(day: chrono::Weekday) -> Self {
+        use chrono::Weekday as W;
+        match day {
+            W::Mon => Weekday::Monday,
+            W::Tue => Weekday::Tuesday,
+            W::Wed => Weekday::Wednesday,
+            W::Thu => Weekday::Thursday,
+            W::Fri => Weekday::Friday,
+            W::Sat => Weekday::Saturday,
+            W::Sun => Weekday::Sunday,
+        }
+    }
+}
+
+impl From<Weekday> for chrono::Weekday {
+    fn from(day: Weekday) -> Self {
+        use chrono::Weekday as W;
+        match day {
+            Weekday::Monday => W::Mon,
+            Weekday::Tuesday => W::Tue,
+            Weekday::Wednesday => W::Wed,
+            Weekday::Thursday => W::Thu,
+            Weekday::Friday => W::Fri,
+            Weekday::Saturday => W::Sat,
+            Weekday::Sunday => W::Sun,
+        }
+    }
+}
+
+/// Where a field of an effective policy came from, narrowest first.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::replenishment::policies::Level")]
+pub enum ReplenishmentLevel {
+    /// The partner's policy for this product.
+    PartnerProduct,
+    /// The partner's policy for every product.
+    Partner,
+    /// Its tier's policy for this product.
+    TierProduct,
+    /// Its tier's policy for every product.
+    Tier,
+    /// No policy sets it: the built-in default.
+    Default,
+}
+
+/// How a distributor's stock is replenished, for one scope: a tier's partners or one
+/// partner, for every product or one. A field left empty comes from the wider scope. Staff
+/// see every policy; a distributor its own and its tier's.
+pub struct ReplenishmentPolicy(pub replenishment_policy::Model);
+
+impl Keyed for replenishment_policy::Model {
+    fn id(&self) -> uuid::Uuid {
+        self.id
+    }
+    fn sort_value(&self, _key: SortKey) -> SortValue {
+        SortValue::Time(self.created_at)
+    }
+}
+
+/// A replenishment policy.
+#[Object]
+impl ReplenishmentPolicy {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::encode(NodeType::ReplenishmentPolicy, self.0.id))
+    }
+    /// The tier whose partners' defaults it sets, for a tier's policy.
+    async fn tier(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PartnerTier>> {
+        let Some(tier) = self.0.tier_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, PartnerTierId(tier)).await?.map(PartnerTier))
+    }
+    /// The distributor it is for, for a partner's policy, if you may see it.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.partner_id {
+            Some(p) => organization_by_id(ctx, p).await,
+            None => Ok(None),
+        }
+    }
+    /// The one product it is for; null for every product.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        let Some(product) = self.0.product_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, ProductId(product)).await?.map(Product))
+    }
+    /// The stock to aim for, in weeks of forecast demand.
+    async fn target_weeks(&self) -> Option<Decimal> {
+        self.0.target_weeks.map(|v| Decimal(stored(v)))
+    }
+    /// The least a proposal orders.
+    async fn min_quantity(&self) -> Option<Decimal> {
+        self.0.min_quantity.map(|v| Decimal(stored(v)))
+    }
+    /// The most a proposal orders.
+    async fn max_quantity(&self) -> Option<Decimal> {
+        self.0.max_quantity.map(|v| Decimal(stored(v)))
+    }
+    /// The pack size: a proposal orders a multiple of it.
+    async fn order_multiple(&self) -> Option<Decimal> {
+        self.0.order_multiple.map(|v| Decimal(stored(v)))
+    }
+    /// Days from order to stock on the distributor's shelf.
+    async fn lead_time_days(&self) -> Option<i32> {
+        self.0.lead_time_days
+    }
+    /// The weekdays stock is reviewed.
+    async fn review_days(&self) -> Option<Vec<Weekday>> {
+        Fields::of(&self.0)
+            .review_days
+            .map(|days| days.into_iter().map(Into::into).collect())
+    }
+    /// When the brand set it.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+    /// Increases with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// Where a field of an effective policy came from.
+#[derive(SimpleObject)]
+pub struct ReplenishmentSource {
+    /// The field, by its API name (`targetWeeks`).
+    pub field: String,
+    /// The scope that set it.
+    pub level: ReplenishmentLevel,
+    /// The policy that set it; null for the built-in default.
+    pub policy: Option<ReplenishmentPolicy>,
+}
+
+/// The policy a distributor's stock of one product is kept by: each field from the
+/// narrowest policy that sets it, then the built-in default (4 weeks, no least or most, a
+/// pack of 1, 7 days' lead time, reviewed on Mondays).
+pub struct EffectiveReplenishmentPolicy(pub Effective);
+
+#[Object]
+impl EffectiveReplenishmentPolicy {
+    /// The distributor, if you may see it in the directory.
+    async fn distributor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization_by_id(ctx, self.0.distributor).await
+    }
+    /// The product, if you may see it in the catalog.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        Ok(load_one(ctx, ProductId(self.0.product)).await?.map(Product))
+    }
+    /// The stock to aim for, in weeks of forecast demand.
+    async fn target_weeks(&self) -> Decimal {
+        Decimal(self.0.target_weeks.value)
+    }
+    /// The least a proposal orders.
+    async fn min_quantity(&self) -> Decimal {
+        Decimal(self.0.min_quantity.value)
+    }
+    /// The most a proposal orders; null for no most.
+    async fn max_quantity(&self) -> Option<Decimal> {
+        self.0.max_quantity.value.map(Decimal)
+    }
+    /// The pack size: a proposal orders a multiple of it.
+    async fn order_multiple(&self) -> Decimal {
+        Decimal(self.0.order_multiple.value)
+    }
+    /// Days from order to stock on the distributor's shelf.
+    async fn lead_time_days(&self) -> i32 {
+        self.0.lead_time_days.value
+    }
+    /// The weekdays stock is reviewed.
+    async fn review_days(&self) -> Vec<Weekday> {
+        self.0
+            .review_days
+            .value
+            .iter()
+            .copied()
+            .map(Into::into)
+            .collect()
+    }
+    /// Where each field came from.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReplenishmentSource>> {
+        let e = &self.0;
+        let fields: [(&str, Level, Option<uuid::Uuid>); 6] = [
+            source("targetWeeks", &e.target_weeks),
+            source("minQuantity", &e.min_quantity),
+            source("maxQuantity", &e.max_quantity),
+            source("orderMultiple", &e.order_multiple),
+            source("leadTimeDays", &e.lead_time_days),
+            source("reviewDays", &e.review_days),
+        ];
+        let mut out = Vec::with_capacity(fields.len());
+        for (field, level, policy) in fields {
+            let policy = match policy {
+                Some(id) => load_one(ctx, ReplenishmentPolicyId(id))
+                    .await?
+                    .map(ReplenishmentPolicy),
+                None => None,
+            };
+            out.push(ReplenishmentSource {
+                field: field.to_owned(),
+                level: level.into(),
+                policy,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn source<'a, T>(field: &'a str, s: &Sourced<T>) -> (&'a str, Level, Option<uuid::Uuid>) {
+    (field, s.level, s.policy)
+}
+
+/// Which policies to list.
+#[derive(InputObject, Default)]
+pub struct ReplenishmentPolicyFilter {
+    /// Only this tier's.
+    pub tier_id: Option<ID>,
+    /// Only this distributor's own.
+    pub partner_id: Option<ID>,
+    /// Only those for this one product.
+    pub product_id: Option<ID>,
+}
+
+crate::program::graphql::counter!(ReplenishmentPolicyCount, service::Filter, service::count);
+
+const NEWEST_FIRST: Sort = Sort {
+    key: SortKey::CreatedAt,
+    descending: true,
+};
+
+#[derive(Default)]
+pub struct PolicyQuery;
+
+#[Object]
+impl PolicyQuery {
+    /// Replenishment policies, newest first: every one for staff; for a distributor, its
+    /// own and its tier's.
+    #[allow(clippy::too_many_arguments)]
+    async fn replenishment_policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which policies.")] filter: Option<ReplenishmentPolicyFilter>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<ReplenishmentPolicy>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let filter = filter.unwrap_or_default();
+        let filter = service::Filter {
+            tier_id: id_arg(
+                "filter.tierId",
+                filter.tier_id.as_ref(),
+                NodeType::PartnerTier,
+            )?,
+            partner_id: id_arg(
+                "filter.partnerId",
+                filter.partner_id.as_ref(),
+                NodeType::Organization,
+            )?,
+            product_id: id_arg(
+                "filter.productId",
+                filter.product_id.as_ref(),
+                NodeType::Product,
+            )?,
+        };
+        let page = PageRequest::parse(NEWEST_FIRST, page_args(first, after, last, before)).gql()?;
+        let rows = service::list(db, principal, &filter, &page).await.gql()?;
+        Ok(connection(
+            rows,
+            NEWEST_FIRST.key,
+            ReplenishmentPolicyCount(filter),
+            ReplenishmentPolicy,
+        ))
+    }
+
+    /// The policy a distributor's stock of a product is kept by, field by field with where
+    /// each came from: a distributor its own (leave `distributorId` out); staff any
+    /// distributor's. Null for a distributor or product you may not see.
+    async fn effective_replenishment_policy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The distributor; yours when left out.")] distributor_id: Option<ID>,
+        #[graphql(desc = "The product; or")] product_id: Option<ID>,
+        #[graphql(desc = "its SKU (case does not matter).")] sku: Option<String>,
+    ) -> async_graphql::Result<Option<EffectiveReplenishmentPolicy>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let distributor = id_arg(
+            "distributorId",
+            distributor_id.as_ref(),
+            NodeType::Organization,
+        )?;
+        let product = match (product_id.as_ref(), sku.as_deref()) {
+            (Some(id), None) => id_arg("productId", Some(id), NodeType::Product)?,
+            (None, Some(sku)) => crate::catalog::products::by_sku(db, principal, sku)
+                .await
+                .gql()?
+                .map(|p| p.id),
+            _ => {
+                return Err(Error::user(
+                    &["productId"],
+                    ErrorCode::Invalid,
+                    "name the product by `productId` or by `sku`",
+                ))
+                .gql();
+            }
+        };
+        let Some(product) = product else {
+            return Ok(None);
+        };
+        Ok(service::effective_for(db, principal, distributor, product)
+            .await
+            .gql()?
+            .map(EffectiveReplenishmentPolicy))
+    }
+}
+
+/// The fields of a policy as they are to be: each one left out comes from the wider
+/// scope.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyCreateInput {
+    /// The tier whose partners' defaults it sets; or
+    pub tier_id: Option<ID>,
+    /// the distributor it is for.
+    pub partner_id: Option<ID>,
+    /// One product; every product when left out.
+    pub product_id: Option<ID>,
+    /// Weeks of forecast demand to aim for: above 0, at most 52.
+    pub target_weeks: Option<Decimal>,
+    /// The least a proposal orders (0 or more).
+    pub min_quantity: Option<Decimal>,
+    /// The most a proposal orders (at least `minQuantity`).
+    pub max_quantity: Option<Decimal>,
+    /// The pack size (above 0).
+    pub order_multiple: Option<Decimal>,
+    /// Days from order to stock on the shelf: 0 to 365.
+    pub lead_time_days: Option<i32>,
+    /// The weekdays stock is reviewed: at least one.
+    pub review_days: Option<Vec<Weekday>>,
+}
+
+/// A policy's fields replaced: each one left out comes from the wider scope.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyUpdateInput {
+    /// The policy.
+    pub id: ID,
+    /// The version you read.
+    pub version: i32,
+    /// Weeks of forecast demand to aim for: above 0, at most 52.
+    pub target_weeks: Option<Decimal>,
+    /// The least a proposal orders (0 or more).
+    pub min_quantity: Option<Decimal>,
+    /// The most a proposal orders (at least `minQuantity`).
+    pub max_quantity: Option<Decimal>,
+    /// The pack size (above 0).
+    pub order_multiple: Option<Decimal>,
+    /// Days from order to stock on the shelf: 0 to 365.
+    pub lead_time_days: Option<i32>,
+    /// The weekdays stock is reviewed: at least one.
+    pub review_days: Option<Vec<Weekday>>,
+}
+
+/// A policy to remove.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyDeleteInput {
+    /// The policy.
+    pub id: ID,
+    /// The version you read.
+    pub version: i32,
+}
+
+/// What a change to a policy did.
+#[derive(SimpleObject)]
+pub struct ReplenishmentPolicyPayload {
+    /// The policy as it is now (as it was, for a removal); null when nothing was written.
+    pub replenishment_policy: Option<ReplenishmentPolicy>,
+    /// Why nothing was written; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+fn payload(
+    result: Result<replenishment_policy::Model>,
+) -> async_graphql::Result<ReplenishmentPolicyPayload> {
+    let (saved, user_errors) = outcome(result)?;
+    Ok(ReplenishmentPolicyPayload {
+        replenishment_policy: saved.map(ReplenishmentPolicy),
+        user_errors,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fields(
+    trade: &TradeSettings,
+    target_weeks: Option<&Decimal>,
+    min_quantity: Option<&Decimal>,
+    max_quantity: Option<&Decimal>,
+    order_multiple: Option<&Decimal>,
+    lead_time_days: Option<i32>,
+    review_days: Option<&Vec<Weekday>>,
+) -> Result<Fields> {
+    Fields {
+        target_weeks: target_weeks.map(|d| d.0),
+        min_quantity: min_quantity.map(|d| d.0),
+        max_quantity: max_quantity.map(|d| d.0),
+        order_multiple: order_multiple.map(|d| d.0),
+        lead_time_days,
+        review_days: review_days.map(|days| days.iter().map(|d| (*d).into()).collect()),
+    }
+    .checked(trade.max_quantity)
+}
+
+impl ReplenishmentPolicyCreateInput {
+    fn parse(&self, trade: &TradeSettings) -> Result<NewPolicy> {
+        let scope = match (&self.tier_id, &self.partner_id) {
+            (Some(tier), None) => Scope::Tier(input_id("tierId", tier, NodeType::PartnerTier)?),
+            (None, Some(partner)) => {
+                Scope::Partner(input_id("partnerId", partner, NodeType::Organization)?)
+            }
+            _ => {
+                return Err(Error::user(
+                    &["input", "tierId"],
+                    ErrorCode::Invalid,
+                    "a policy is a tier's or one distributor's: name `tierId` or `partnerId`",
+                ));
+            }
+        };
+        let product = match &self.product_id {
+            Some(id) => Some(input_id("productId", id, NodeType::Product)?),
+            None => None,
+        };
+        Ok(NewPolicy {
+            scope,
+            product,
+            fields: fields(
+                trade,
+                self.target_weeks.as_ref(),
+                self.min_quantity.as_ref(),
+                self.max_quantity.as_ref(),
+                self.order_multiple.as_ref(),
+                self.lead_time_days,
+                self.review_days.as_ref(),
+            )?,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct PolicyMutation;
+
+#[Object]
+impl PolicyMutation {
+    /// The brand sets a replenishment policy for a tier's partners or one distributor, for
+    /// every product or one: its admins and managers. One policy per scope.
+    async fn replenishment_policy_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy.")] input: ReplenishmentPolicyCreateInput,
+    ) -> async_graphql::Result<ReplenishmentPolicyPayload> {
+        let trade = ctx.data::<TradeSettings>()?;
+        let result = match input.parse(trade) {
+            Ok(new) => in_transaction!(ctx, |txn, principal| service::create(&txn, principal, new)),
+            Err(e) => Err(e),
+        };
+        payload(result)
+    }
+
+    /// The brand replaces a policy's fields: its admins and managers.
+    async fn replenishment_policy_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy, the version you read and its fields.")]
+        input: ReplenishmentPolicyUpdateInput,
+    ) -> async_graphql::Result<ReplenishmentPolicyPayload> {
+        let trade = ctx.data::<TradeSettings>()?;
+        let parsed = input_id("id", &input.id, NodeType::ReplenishmentPolicy).and_then(|id| {
+            Ok((
+                id,
+                fields(
+                    trade,
+                    input.target_weeks.as_ref(),
+                    input.min_quantity.as_ref(),
+                    input.max_quantity.as_ref(),
+                    input.order_multiple.as_ref(),
+                    input.lead_time_days,
+                    input.review_days.as_ref(),
+                )?,
+            ))
+        });
+        let result = match parsed {
+            Ok((id, fields)) => in_transaction!(ctx, |txn, principal| service::update(
+                &txn,
+                principal,
+                id,
+                input.version,
+                fields
+            )),
+            Err(e) => Err(e),
+        };
+        payload(result)
+    }
+
+    /// The brand removes a policy, so its scope takes the wider scope's fields again: its
+    /// admins and managers.
+    async fn replenishment_policy_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy and the version you read.")]
+        input: ReplenishmentPolicyDeleteInput,
+    ) -> async_graphql::Result<ReplenishmentPolicyPayload> {
+        let result = match input_id("id", &input.id, NodeType::ReplenishmentPolicy) {
+            Ok(id) => in_transaction!(ctx, |txn, principal| service::delete(
+                &txn,
+                principal,
+                id,
+                input.version
+            )),
+            Err(e) => Err(e),
+        };
+        payload(result)
+    }
+}

@@ -1,0 +1,315 @@
+//! Replenishment policies: a tier's defaults, a distributor's overrides for every product
+//! or one, merged field by field into the policy a distributor's stock of a product is kept
+//! by, each field saying where it came from; set by the brand's admins and managers, read by
+//! the distributor.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::orders::{mutate_as, trade};
+
+const POLICY: &str = "replenishmentPolicy { id version tier { code } partner { code } product { sku } targetWeeks minQuantity maxQuantity orderMultiple leadTimeDays reviewDays }";
+
+const EFFECTIVE: &str = "distributor { code } product { sku } targetWeeks minQuantity maxQuantity orderMultiple leadTimeDays reviewDays sources { field level policy { id } }";
+
+async fn gold(app: &TestApp) -> Value {
+    let tiers = app
+        .graphql("{ partnerTiers { nodes { id code } } }", json!({}))
+        .await;
+    tiers["data"]["partnerTiers"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "GOLD")
+        .unwrap()["id"]
+        .clone()
+}
+
+async fn product(app: &TestApp, sku: &str) -> Value {
+    let body = app
+        .graphql(
+            "query($s: String!) { product(sku: $s) { id } }",
+            json!({ "s": sku }),
+        )
+        .await;
+    body["data"]["product"]["id"].clone()
+}
+
+async fn create(app: &TestApp, input: Value) -> Value {
+    app.mutate("replenishmentPolicyCreate", POLICY, input).await
+}
+
+async fn effective(app: &TestApp, token: &str, sku: &str, distributor: Option<&str>) -> Value {
+    let body = app
+        .graphql_as(
+            token,
+            &format!(
+                "query($d: ID, $s: String) {{ effectiveReplenishmentPolicy(distributorId: $d, sku: $s) {{ {EFFECTIVE} }} }}"
+            ),
+            json!({ "d": distributor, "s": sku }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["effectiveReplenishmentPolicy"].clone()
+}
+
+/// `field: LEVEL` for each source, and whether it names a policy.
+fn levels(effective: &Value) -> Vec<String> {
+    effective["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}{}",
+                s["field"].as_str().unwrap(),
+                s["level"].as_str().unwrap(),
+                if s["policy"].is_null() {
+                    ""
+                } else {
+                    " (policy)"
+                }
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_distributors_policy_takes_each_field_from_the_narrowest_scope_that_sets_it() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let gold = gold(&app).await;
+    let widget = product(&app, "WIDGET-1").await;
+
+    // Gold's partners aim for 6 weeks, wait 14 days, order at most 500.
+    let tier = create(
+        &app,
+        json!({ "tierId": gold, "targetWeeks": "6", "leadTimeDays": 14, "maxQuantity": "500" }),
+    )
+    .await;
+    assert_eq!(tier["userErrors"], json!([]), "{tier}");
+    assert_eq!(
+        tier["replenishmentPolicy"],
+        json!({ "id": tier["replenishmentPolicy"]["id"], "version": 1, "tier": { "code": "GOLD" }, "partner": null, "product": null,
+                "targetWeeks": "6", "minQuantity": null, "maxQuantity": "500", "orderMultiple": null, "leadTimeDays": 14, "reviewDays": null })
+    );
+    // DIST-1's widgets come in cartons of 12, at least two, reviewed Mondays and Thursdays.
+    let own = create(
+        &app,
+        json!({ "partnerId": t.distributor, "productId": widget, "orderMultiple": "12", "minQuantity": "24",
+                "reviewDays": ["THURSDAY", "MONDAY"] }),
+    )
+    .await;
+    assert_eq!(own["userErrors"], json!([]), "{own}");
+    let own = own["replenishmentPolicy"].clone();
+    assert_eq!(own["reviewDays"], json!(["MONDAY", "THURSDAY"]));
+
+    let widgets = effective(&app, &t.portal, "widget-1", None).await;
+    assert_eq!(
+        (
+            &widgets["distributor"],
+            &widgets["product"],
+            &widgets["targetWeeks"],
+            &widgets["minQuantity"],
+            &widgets["maxQuantity"],
+            &widgets["orderMultiple"],
+            &widgets["leadTimeDays"],
+            &widgets["reviewDays"],
+        ),
+        (
+            &json!({ "code": "DIST-1" }),
+            &json!({ "sku": "WIDGET-1" }),
+            &json!("6"),
+            &json!("24"),
+            &json!("500"),
+            &json!("12"),
+            &json!(14),
+            &json!(["MONDAY", "THURSDAY"])
+        ),
+        "{widgets}"
+    );
+    assert_eq!(
+        levels(&widgets),
+        [
+            "targetWeeks: TIER (policy)",
+            "minQuantity: PARTNER_PRODUCT (policy)",
+            "maxQuantity: TIER (policy)",
+            "orderMultiple: PARTNER_PRODUCT (policy)",
+            "leadTimeDays: TIER (policy)",
+            "reviewDays: PARTNER_PRODUCT (policy)"
+        ]
+    );
+    // Gadgets have no policy of their own: the tier's, then the defaults.
+    let gadgets = effective(&app, &app.token, "GADGET-1", Some(&t.distributor)).await;
+    assert_eq!(
+        (
+            &gadgets["targetWeeks"],
+            &gadgets["minQuantity"],
+            &gadgets["orderMultiple"],
+            &gadgets["reviewDays"]
+        ),
+        (&json!("6"), &json!("0"), &json!("1"), &json!(["MONDAY"])),
+        "{gadgets}"
+    );
+    assert_eq!(
+        levels(&gadgets)[1..4],
+        [
+            "minQuantity: DEFAULT",
+            "maxQuantity: TIER (policy)",
+            "orderMultiple: DEFAULT"
+        ]
+    );
+
+    // The distributor reads its own and its tier's; it does not set them.
+    let listed = app
+        .graphql_as(
+            &t.portal,
+            "{ replenishmentPolicies { totalCount nodes { tier { code } product { sku } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"]["replenishmentPolicies"]["totalCount"], 2,
+        "{listed}"
+    );
+    let refused = app
+        .graphql_as(
+            &t.portal,
+            "mutation($p: ID!) { replenishmentPolicyCreate(input: { partnerId: $p, targetWeeks: \"2\" }) { replenishmentPolicy { id } } }",
+            json!({ "p": t.distributor }),
+        )
+        .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    // One policy per scope.
+    let twice = create(&app, json!({ "tierId": gold, "targetWeeks": "8" })).await;
+    assert_eq!(twice["userErrors"][0]["code"], "CONFLICT", "{twice}");
+
+    // Replaced: only the target is the partner's now; the carton comes from the default.
+    let changed = app
+        .mutate(
+            "replenishmentPolicyUpdate",
+            POLICY,
+            json!({ "id": own["id"], "version": 1, "targetWeeks": "3.5" }),
+        )
+        .await;
+    assert_eq!(changed["userErrors"], json!([]), "{changed}");
+    let widgets = effective(&app, &t.portal, "WIDGET-1", None).await;
+    assert_eq!(
+        (&widgets["targetWeeks"], &widgets["orderMultiple"]),
+        (&json!("3.5"), &json!("1")),
+        "{widgets}"
+    );
+    let stale = app
+        .mutate(
+            "replenishmentPolicyUpdate",
+            POLICY,
+            json!({ "id": own["id"], "version": 1, "targetWeeks": "9" }),
+        )
+        .await;
+    assert_eq!(stale["userErrors"][0]["code"], "CONFLICT", "{stale}");
+    // Removed: the tier's again.
+    let removed = app
+        .mutate(
+            "replenishmentPolicyDelete",
+            "replenishmentPolicy { id }",
+            json!({ "id": own["id"], "version": 2 }),
+        )
+        .await;
+    assert_eq!(removed["userErrors"], json!([]), "{removed}");
+    let widgets = effective(&app, &t.portal, "WIDGET-1", None).await;
+    assert_eq!(widgets["targetWeeks"], "6", "{widgets}");
+
+    // Another distributor's policy is nobody else's business.
+    let other = app.create_org("DISTRIBUTOR", "Süd Handel", "DIST-2").await;
+    let theirs = create(&app, json!({ "partnerId": other, "targetWeeks": "1" })).await;
+    assert_eq!(theirs["userErrors"], json!([]), "{theirs}");
+    assert!(
+        effective(&app, &t.portal, "WIDGET-1", Some(&other))
+            .await
+            .is_null()
+    );
+    let listed = app
+        .graphql_as(
+            &t.portal,
+            "query($p: ID!, $i: ID!) { replenishmentPolicies(filter: { partnerId: $p }) { totalCount } node(id: $i) { id } }",
+            json!({ "p": other, "i": theirs["replenishmentPolicy"]["id"] }),
+        )
+        .await;
+    assert_eq!(
+        listed["data"],
+        json!({ "replenishmentPolicies": { "totalCount": 0 }, "node": null }),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn a_policy_that_cannot_be_followed_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let gold = gold(&app).await;
+    for (input, field) in [
+        (
+            json!({ "targetWeeks": "0" }),
+            json!(["input", "targetWeeks"]),
+        ),
+        (
+            json!({ "targetWeeks": "53" }),
+            json!(["input", "targetWeeks"]),
+        ),
+        (
+            json!({ "targetWeeks": "2.125" }),
+            json!(["input", "targetWeeks"]),
+        ),
+        (
+            json!({ "minQuantity": "10", "maxQuantity": "5" }),
+            json!(["input", "maxQuantity"]),
+        ),
+        (
+            json!({ "orderMultiple": "0" }),
+            json!(["input", "orderMultiple"]),
+        ),
+        (
+            json!({ "minQuantity": "-1" }),
+            json!(["input", "minQuantity"]),
+        ),
+        (
+            json!({ "leadTimeDays": 400 }),
+            json!(["input", "leadTimeDays"]),
+        ),
+        (json!({ "reviewDays": [] }), json!(["input", "reviewDays"])),
+        (json!({}), json!(["input"])),
+        (
+            json!({ "tierId": gold, "targetWeeks": "2" }),
+            json!(["input", "tierId"]),
+        ),
+        (
+            json!({ "tierId": null, "partnerId": t.dealer, "targetWeeks": "2" }),
+            json!(["input", "partnerId"]),
+        ),
+    ] {
+        let mut full = json!({ "partnerId": t.distributor });
+        for (k, v) in input.as_object().unwrap() {
+            full[k] = v.clone();
+        }
+        let body = mutate_as(
+            &app,
+            &app.token,
+            "replenishmentPolicyCreate",
+            "ReplenishmentPolicyCreateInput",
+            "replenishmentPolicy { id }",
+            full,
+        )
+        .await;
+        assert_eq!(body["userErrors"][0]["field"], field, "{input}: {body}");
+    }
+    let none = app
+        .graphql("{ replenishmentPolicies { totalCount } }", json!({}))
+        .await;
+    assert_eq!(
+        none["data"]["replenishmentPolicies"]["totalCount"], 0,
+        "nothing was written: {none}"
+    );
+}
