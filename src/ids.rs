@@ -56,6 +56,7 @@ pub enum NodeType {
     RebateProgram,
     RebateSettlement,
     ReplenishmentPolicy,
+    ReplenishmentPolicyProposal,
 }
 
 impl NodeType {
@@ -110,6 +111,7 @@ impl NodeType {
             NodeType::RebateProgram => "RebateProgram",
             NodeType::RebateSettlement => "RebateSettlement",
             NodeType::ReplenishmentPolicy => "ReplenishmentPolicy",
+            NodeType::ReplenishmentPolicyProposal => "ReplenishmentPolicyProposal",
         }
     }
 
@@ -165,6 +167,7 @@ impl NodeType {
             NodeType::RebateProgram,
             NodeType::RebateSettlement,
             NodeType::ReplenishmentPolicy,
+            NodeType::ReplenishmentPolicyProposal,
         ]
         .into_iter()
         .find(|t| t.name() == name)

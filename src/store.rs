@@ -91,6 +91,11 @@ versioned!(fund_request, "fund request", |_model| false);
 versioned!(rebate_program, "rebate program", |_model| false);
 versioned!(rebate_settlement, "rebate", |_model| false);
 versioned!(replenishment_policy, "replenishment policy", |_model| false);
+versioned!(
+    replenishment_policy_proposal,
+    "replenishment policy proposal",
+    |_model| false
+);
 versioned!(special_price, "special price", |_model| false);
 versioned!(claim, "claim", |_model| false);
 versioned!(

@@ -68,6 +68,7 @@ pub mod rebate_settlement;
 pub mod rebate_threshold;
 pub mod refresh_token;
 pub mod replenishment_policy;
+pub mod replenishment_policy_proposal;
 pub mod revocation;
 pub mod roles;
 pub mod sell_through_report;

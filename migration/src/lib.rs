@@ -44,6 +44,7 @@ mod m20261219_000001_partner_funds;
 mod m20261220_000001_rebates;
 mod m20261221_000001_rebate_basis;
 mod m20261222_000001_replenishment_policies;
+mod m20261223_000001_replenishment_policy_proposals;
 
 pub struct Migrator;
 
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000001_rebates::Migration),
             Box::new(m20261221_000001_rebate_basis::Migration),
             Box::new(m20261222_000001_replenishment_policies::Migration),
+            Box::new(m20261223_000001_replenishment_policy_proposals::Migration),
         ]
     }
 }

@@ -1,10 +1,11 @@
 //! Replenishment policies as the API shows them. Thin: parse, call the service, map.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use entity::replenishment_policy;
+use entity::{replenishment_policy, replenishment_policy_proposal};
 use sea_orm::DatabaseConnection;
 
 use super::policies::{self as service, Effective, Fields, Level, NewPolicy, Scope, Sourced};
+use super::proposals;
 use crate::access::Principal;
 use crate::catalog::graphql::{PartnerTier, Product};
 use crate::catalog::loaders::{PartnerTierId, ProductId, ReplenishmentPolicyId};
@@ -16,6 +17,7 @@ use crate::graphql::scalars::{DateTime, Decimal};
 use crate::graphql::user_error::{UserErrorObject as UserError, outcome};
 use crate::ids::{GlobalId, NodeType};
 use crate::money::stored;
+use crate::organizations::graphql::ProposalStatus;
 use crate::organizations::graphql::{Organization, input_id, organization_by_id};
 use crate::pagination::{Keyed, PageRequest, Sort, SortKey, SortValue};
 use crate::program::graphql::id_arg;
@@ -559,5 +561,313 @@ impl PolicyMutation {
             Err(e) => Err(e),
         };
         payload(result)
+    }
+}
+
+/// A distributor's proposed change to its own replenishment policy: the fields it would
+/// set, for every product or one, and the brand's decision. Staff see every one; a
+/// distributor its own.
+pub struct ReplenishmentPolicyProposal(pub replenishment_policy_proposal::Model);
+
+impl Keyed for replenishment_policy_proposal::Model {
+    fn id(&self) -> uuid::Uuid {
+        self.id
+    }
+    fn sort_value(&self, _key: SortKey) -> SortValue {
+        SortValue::Time(self.created_at)
+    }
+}
+
+/// A proposed policy change.
+#[Object]
+impl ReplenishmentPolicyProposal {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ID(GlobalId::encode(
+            NodeType::ReplenishmentPolicyProposal,
+            self.0.id,
+        ))
+    }
+    /// Where it stands.
+    async fn status(&self) -> ProposalStatus {
+        self.0.status.into()
+    }
+    /// The distributor, if you may see it.
+    async fn partner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization_by_id(ctx, self.0.partner_id).await
+    }
+    /// The one product it is for; null for every product.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        let Some(product) = self.0.product_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, ProductId(product)).await?.map(Product))
+    }
+    /// The proposed target in weeks of supply.
+    async fn target_weeks(&self) -> Option<Decimal> {
+        self.0.target_weeks.map(|v| Decimal(stored(v)))
+    }
+    /// The proposed least to order.
+    async fn min_quantity(&self) -> Option<Decimal> {
+        self.0.min_quantity.map(|v| Decimal(stored(v)))
+    }
+    /// The proposed most to order.
+    async fn max_quantity(&self) -> Option<Decimal> {
+        self.0.max_quantity.map(|v| Decimal(stored(v)))
+    }
+    /// The proposed pack size.
+    async fn order_multiple(&self) -> Option<Decimal> {
+        self.0.order_multiple.map(|v| Decimal(stored(v)))
+    }
+    /// The proposed lead time.
+    async fn lead_time_days(&self) -> Option<i32> {
+        self.0.lead_time_days
+    }
+    /// The proposed review days.
+    async fn review_days(&self) -> Option<Vec<Weekday>> {
+        proposals::fields_of(&self.0)
+            .review_days
+            .map(|days| days.into_iter().map(Into::into).collect())
+    }
+    /// Why the distributor asks.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// Why the brand rejected it.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// When the brand decided.
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.0.decided_at.map(DateTime)
+    }
+    /// The policy an accepted proposal changed or made, if it is still there and you may
+    /// see it.
+    async fn policy(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ReplenishmentPolicy>> {
+        let Some(policy) = self.0.policy_id else {
+            return Ok(None);
+        };
+        Ok(load_one(ctx, ReplenishmentPolicyId(policy))
+            .await?
+            .map(ReplenishmentPolicy))
+    }
+    /// When it was proposed.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// Increases with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// Which proposals to list.
+#[derive(InputObject, Default)]
+pub struct ReplenishmentPolicyProposalFilter {
+    /// Only this distributor's.
+    pub partner_id: Option<ID>,
+    /// Only those standing so.
+    pub status: Option<ProposalStatus>,
+}
+
+crate::program::graphql::counter!(
+    ReplenishmentPolicyProposalCount,
+    proposals::Filter,
+    proposals::count
+);
+
+#[derive(Default)]
+pub struct PolicyProposalQuery;
+
+#[Object]
+impl PolicyProposalQuery {
+    /// Proposed policy changes, newest first: every one for staff, a distributor's own for
+    /// it.
+    #[allow(clippy::too_many_arguments)]
+    async fn replenishment_policy_proposals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which proposals.")] filter: Option<ReplenishmentPolicyProposalFilter>,
+        #[graphql(desc = "Return the first n (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<ReplenishmentPolicyProposal>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let filter = filter.unwrap_or_default();
+        let filter = proposals::Filter {
+            partner_id: id_arg(
+                "filter.partnerId",
+                filter.partner_id.as_ref(),
+                NodeType::Organization,
+            )?,
+            status: filter.status.map(Into::into),
+        };
+        let page = PageRequest::parse(NEWEST_FIRST, page_args(first, after, last, before)).gql()?;
+        let rows = proposals::list(db, principal, &filter, &page).await.gql()?;
+        Ok(connection(
+            rows,
+            NEWEST_FIRST.key,
+            ReplenishmentPolicyProposalCount(filter),
+            ReplenishmentPolicyProposal,
+        ))
+    }
+}
+
+/// A change a distributor proposes to its own policy: the fields it would set.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyProposeInput {
+    /// One product; every product when left out.
+    pub product_id: Option<ID>,
+    /// Weeks of forecast demand to aim for: above 0, at most 52.
+    pub target_weeks: Option<Decimal>,
+    /// The least a proposal orders (0 or more).
+    pub min_quantity: Option<Decimal>,
+    /// The most a proposal orders (at least `minQuantity`).
+    pub max_quantity: Option<Decimal>,
+    /// The pack size (above 0).
+    pub order_multiple: Option<Decimal>,
+    /// Days from order to stock on the shelf: 0 to 365.
+    pub lead_time_days: Option<i32>,
+    /// The weekdays stock is reviewed: at least one.
+    pub review_days: Option<Vec<Weekday>>,
+    /// Why (at most 2000 characters).
+    pub note: Option<String>,
+}
+
+/// The brand's acceptance of a proposal.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyProposalAcceptInput {
+    /// The proposal.
+    pub id: ID,
+    /// The version you read.
+    pub version: i32,
+}
+
+/// The brand's rejection of a proposal.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyProposalRejectInput {
+    /// The proposal.
+    pub id: ID,
+    /// The version you read.
+    pub version: i32,
+    /// Why (at most 2000 characters).
+    pub reason: String,
+}
+
+/// What a proposal, or a decision on one, did.
+#[derive(SimpleObject)]
+pub struct ReplenishmentPolicyProposalPayload {
+    /// The proposal as it is now; null when nothing was written.
+    pub proposal: Option<ReplenishmentPolicyProposal>,
+    /// Why nothing was written; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+fn proposal_payload(
+    result: Result<replenishment_policy_proposal::Model>,
+) -> async_graphql::Result<ReplenishmentPolicyProposalPayload> {
+    let (saved, user_errors) = outcome(result)?;
+    Ok(ReplenishmentPolicyProposalPayload {
+        proposal: saved.map(ReplenishmentPolicyProposal),
+        user_errors,
+    })
+}
+
+const NOTE_MAX: usize = 2000;
+
+#[derive(Default)]
+pub struct PolicyProposalMutation;
+
+#[Object]
+impl PolicyProposalMutation {
+    /// A distributor proposes a change to its own policy, for every product or one: its
+    /// members who may order.
+    async fn replenishment_policy_propose(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The fields it would set.")] input: ReplenishmentPolicyProposeInput,
+    ) -> async_graphql::Result<ReplenishmentPolicyProposalPayload> {
+        let trade = ctx.data::<TradeSettings>()?;
+        let parsed = (|| {
+            Ok(proposals::NewProposal {
+                product: match &input.product_id {
+                    Some(id) => Some(input_id("productId", id, NodeType::Product)?),
+                    None => None,
+                },
+                fields: fields(
+                    trade,
+                    input.target_weeks.as_ref(),
+                    input.min_quantity.as_ref(),
+                    input.max_quantity.as_ref(),
+                    input.order_multiple.as_ref(),
+                    input.lead_time_days,
+                    input.review_days.as_ref(),
+                )?,
+                note: crate::domain::optional_note(
+                    &["input", "note"],
+                    input.note.as_deref(),
+                    NOTE_MAX,
+                )?,
+            })
+        })();
+        let result = match parsed {
+            Ok(new) => in_transaction!(ctx, |txn, principal| proposals::propose(
+                &txn, principal, new
+            )),
+            Err(e) => Err(e),
+        };
+        proposal_payload(result)
+    }
+
+    /// The brand accepts a proposal: its fields are set over the distributor's policy for
+    /// the scope (made where there is none). Its admins and managers.
+    async fn replenishment_policy_proposal_accept(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The proposal and the version you read.")]
+        input: ReplenishmentPolicyProposalAcceptInput,
+    ) -> async_graphql::Result<ReplenishmentPolicyProposalPayload> {
+        let result = match input_id("id", &input.id, NodeType::ReplenishmentPolicyProposal) {
+            Ok(id) => in_transaction!(ctx, |txn, principal| proposals::accept(
+                &txn,
+                principal,
+                id,
+                input.version
+            )),
+            Err(e) => Err(e),
+        };
+        proposal_payload(result)
+    }
+
+    /// The brand rejects a proposal, with the reason: its admins and managers.
+    async fn replenishment_policy_proposal_reject(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The proposal, the version you read and why.")]
+        input: ReplenishmentPolicyProposalRejectInput,
+    ) -> async_graphql::Result<ReplenishmentPolicyProposalPayload> {
+        let parsed =
+            input_id("id", &input.id, NodeType::ReplenishmentPolicyProposal).and_then(|id| {
+                Ok((
+                    id,
+                    crate::domain::required_text(&["input", "reason"], &input.reason, NOTE_MAX)?,
+                ))
+            });
+        let result = match parsed {
+            Ok((id, reason)) => in_transaction!(ctx, |txn, principal| proposals::reject(
+                &txn,
+                principal,
+                id,
+                input.version,
+                reason
+            )),
+            Err(e) => Err(e),
+        };
+        proposal_payload(result)
     }
 }

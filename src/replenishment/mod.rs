@@ -2,15 +2,18 @@
 //! from the stock and sell-through they report.
 //! - `policies`: per distributor and product, the target in weeks of supply, the least and
 //!   most to order, the pack size, the lead time and the review days; a tier's defaults with
-//!   overrides per partner and per product.
+//!   overrides per partner and per product;
+//! - `proposals`: a distributor's proposed changes to its own policy, which the brand
+//!   accepts into the policy or rejects.
 
 pub mod graphql;
 pub mod policies;
+pub mod proposals;
 
 /// What a client reads of replenishment.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct ReplenishmentQuery(graphql::PolicyQuery);
+pub struct ReplenishmentQuery(graphql::PolicyQuery, graphql::PolicyProposalQuery);
 
 /// What a client changes of replenishment.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct ReplenishmentMutation(graphql::PolicyMutation);
+pub struct ReplenishmentMutation(graphql::PolicyMutation, graphql::PolicyProposalMutation);

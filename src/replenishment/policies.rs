@@ -48,7 +48,7 @@ pub enum Scope {
 }
 
 /// The key that keeps one policy per scope and product.
-fn scope_key(scope: Scope, product: Option<Uuid>) -> String {
+pub(crate) fn scope_key(scope: Scope, product: Option<Uuid>) -> String {
     let base = match scope {
         Scope::Tier(id) => format!("tier:{id}"),
         Scope::Partner(id) => format!("partner:{id}"),
@@ -141,6 +141,21 @@ impl Fields {
         }
     }
 
+    /// These fields over `base`: each one set here replaces base's.
+    pub fn over(&self, base: &Fields) -> Fields {
+        Fields {
+            target_weeks: self.target_weeks.or(base.target_weeks),
+            min_quantity: self.min_quantity.or(base.min_quantity),
+            max_quantity: self.max_quantity.or(base.max_quantity),
+            order_multiple: self.order_multiple.or(base.order_multiple),
+            lead_time_days: self.lead_time_days.or(base.lead_time_days),
+            review_days: self
+                .review_days
+                .clone()
+                .or_else(|| base.review_days.clone()),
+        }
+    }
+
     fn write(&self, row: &mut policy::ActiveModel) {
         row.target_weeks = Set(self.target_weeks.map(Into::into));
         row.min_quantity = Set(self.min_quantity.map(Into::into));
@@ -162,7 +177,7 @@ const WEEKDAYS: [(Weekday, &str); 7] = [
 ];
 
 /// `MON,THU`, Monday first, each day once.
-fn weekday_list(days: &[Weekday]) -> String {
+pub(crate) fn weekday_list(days: &[Weekday]) -> String {
     WEEKDAYS
         .iter()
         .filter(|(d, _)| days.contains(d))
@@ -171,7 +186,7 @@ fn weekday_list(days: &[Weekday]) -> String {
         .join(",")
 }
 
-fn weekdays(stored: &str) -> Vec<Weekday> {
+pub(crate) fn weekdays(stored: &str) -> Vec<Weekday> {
     WEEKDAYS
         .iter()
         .filter(|(_, code)| stored.split(',').any(|s| s == *code))
@@ -187,7 +202,7 @@ pub struct NewPolicy {
     pub fields: Fields,
 }
 
-fn ensure_sets_policies(principal: &Principal) -> Result<()> {
+pub(crate) fn ensure_sets_policies(principal: &Principal) -> Result<()> {
     principal.ensure_runs_program().map_err(|e| match e {
         Error::Forbidden(_) => Error::Forbidden(
             "replenishment policies are set by the brand's admins and managers".into(),
@@ -197,7 +212,7 @@ fn ensure_sets_policies(principal: &Principal) -> Result<()> {
 }
 
 /// A distributor in the directory, or why not.
-async fn distributor(db: &impl ConnectionTrait, id: Uuid, field: &[&str]) -> Result<()> {
+pub(crate) async fn distributor(db: &impl ConnectionTrait, id: Uuid, field: &[&str]) -> Result<()> {
     let found = entity::organization::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -327,6 +342,58 @@ pub async fn delete(
     )
     .await?;
     Ok(current)
+}
+
+/// A distributor's proposed fields, accepted: set over its policy for the scope, which is
+/// made where there is none. Locks the policy's row while it changes.
+pub(crate) async fn apply(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    partner: Uuid,
+    product: Option<Uuid>,
+    proposed: &Fields,
+) -> Result<Model> {
+    let scope = scope_key(Scope::Partner(partner), product);
+    let current = Entity::find()
+        .filter(Column::Scope.eq(scope.clone()))
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    let Some(current) = current else {
+        return create(
+            db,
+            principal,
+            NewPolicy {
+                scope: Scope::Partner(partner),
+                product,
+                fields: proposed.clone(),
+            },
+        )
+        .await;
+    };
+    let merged = proposed.over(&Fields::of(&current));
+    if let (Some(min), Some(max)) = (merged.min_quantity, merged.max_quantity)
+        && max < min
+    {
+        return Err(Error::user(
+            &["input", "id"],
+            ErrorCode::Conflict,
+            format!(
+                "with the policy as it is, the most to order ({max}) would be below the least ({min})"
+            ),
+        ));
+    }
+    let before = current.clone();
+    let mut row: policy::ActiveModel = current.into();
+    merged.write(&mut row);
+    crate::changes::save::<Entity>(
+        db,
+        principal,
+        Action::ReplenishmentPolicyUpdate,
+        &before,
+        row,
+    )
+    .await
 }
 
 /// Where an effective field came from, narrowest first.

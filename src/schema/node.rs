@@ -103,6 +103,7 @@ pub enum Node {
     RebateProgram(crate::channel_money::rebating::RebateProgram),
     RebateSettlement(crate::channel_money::rebating::RebateSettlement),
     ReplenishmentPolicy(crate::replenishment::graphql::ReplenishmentPolicy),
+    ReplenishmentPolicyProposal(crate::replenishment::graphql::ReplenishmentPolicyProposal),
 }
 
 impl From<Organization> for Node {
@@ -353,6 +354,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .remove(&gid.id)
                 .map(|m| {
                     Node::RebateSettlement(crate::channel_money::rebating::RebateSettlement(m))
+                })
+        }
+        NodeType::ReplenishmentPolicyProposal => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::replenishment::proposals::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::ReplenishmentPolicyProposal(
+                        crate::replenishment::graphql::ReplenishmentPolicyProposal(m),
+                    )
                 })
         }
         NodeType::ReplenishmentPolicy => {

@@ -919,6 +919,35 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         &["replenishment_policy.delete"],
     )
     .await;
+    // The distributor proposes twice: one accepted into a new policy, one rejected.
+    for (decision, extra, actions) in [
+        (
+            "replenishmentPolicyProposalAccept",
+            json!({}),
+            &["replenishment_policy.accept", "replenishment_policy.create"][..],
+        ),
+        (
+            "replenishmentPolicyProposalReject",
+            json!({ "reason": "Not this quarter" }),
+            &["replenishment_policy.reject"][..],
+        ),
+    ] {
+        let proposed = id_in(
+            &w.run(
+                p,
+                "replenishmentPolicyPropose",
+                "proposal { id }",
+                json!({ "leadTimeDays": 5, "note": decision }),
+                &["replenishment_policy.propose"],
+            )
+            .await,
+            "proposal",
+        );
+        let mut input = extra;
+        input["id"] = json!(proposed);
+        input["version"] = json!(1);
+        w.run(a, decision, "proposal { id }", input, actions).await;
+    }
 
     // Relationship work.
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();

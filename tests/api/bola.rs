@@ -521,6 +521,17 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap_or_else(|| panic!("{policy}"))
         .to_owned();
+    let policy_proposal = app
+        .graphql_as(
+            &a_member,
+            "mutation { replenishmentPolicyPropose(input: { targetWeeks: \"8\", note: \"A-SECRET-PLAN\" }) { proposal { id } userErrors { message } } }",
+            json!({}),
+        )
+        .await;
+    let policy_proposal = policy_proposal["data"]["replenishmentPolicyPropose"]["proposal"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{policy_proposal}"))
+        .to_owned();
     let rebate = app
         .mutate(
             "rebateProgramSettle",
@@ -722,6 +733,7 @@ pub async fn world(app: &TestApp) -> World {
             ("RebateProgram", rebate_program),
             ("RebateSettlement", rebate),
             ("ReplenishmentPolicy", policy),
+            ("ReplenishmentPolicyProposal", policy_proposal),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -1028,6 +1040,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     "replenishmentPolicyDelete",
                     "ReplenishmentPolicyDeleteInput",
                 ),
+                "ReplenishmentPolicyProposal" => (
+                    "replenishmentPolicyProposalAccept",
+                    "ReplenishmentPolicyProposalAcceptInput",
+                ),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -1294,13 +1310,13 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
         let body = app
             .graphql_as(
                 token,
-                "query($d: ID!) { replenishmentPolicies { totalCount } named: replenishmentPolicies(filter: { partnerId: $d }) { totalCount } effectiveReplenishmentPolicy(distributorId: $d, sku: \"MOTOR-1\") { targetWeeks } }",
+                "query($d: ID!) { replenishmentPolicies { totalCount } named: replenishmentPolicies(filter: { partnerId: $d }) { totalCount } effectiveReplenishmentPolicy(distributorId: $d, sku: \"MOTOR-1\") { targetWeeks } proposals: replenishmentPolicyProposals(filter: { partnerId: $d }) { totalCount } }",
                 json!({ "d": a_dist }),
             )
             .await;
         assert_eq!(
             body["data"],
-            json!({ "replenishmentPolicies": { "totalCount": 0 }, "named": { "totalCount": 0 }, "effectiveReplenishmentPolicy": null }),
+            json!({ "replenishmentPolicies": { "totalCount": 0 }, "named": { "totalCount": 0 }, "effectiveReplenishmentPolicy": null, "proposals": { "totalCount": 0 } }),
             "{who}: {body}"
         );
         // Credit memos: none of A's, asked for by partner or not.

@@ -313,3 +313,162 @@ async fn a_policy_that_cannot_be_followed_is_refused_naming_the_field() {
         "nothing was written: {none}"
     );
 }
+
+#[tokio::test]
+async fn a_distributor_proposes_changes_to_its_own_policy_and_the_brand_decides() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    let widget = product(&app, "WIDGET-1").await;
+    let propose = |input: Value| {
+        mutate_as(
+            &app,
+            &t.portal,
+            "replenishmentPolicyPropose",
+            "ReplenishmentPolicyProposeInput",
+            "proposal { id version status partner { code } product { sku } targetWeeks orderMultiple maxQuantity note }",
+            input,
+        )
+    };
+    let asked = propose(
+        json!({ "productId": widget, "targetWeeks": "5", "orderMultiple": "10", "note": "Cartons of ten now" }),
+    )
+    .await;
+    assert_eq!(asked["userErrors"], json!([]), "{asked}");
+    let asked = asked["proposal"].clone();
+    assert_eq!(
+        (
+            &asked["status"],
+            &asked["partner"],
+            &asked["product"],
+            &asked["targetWeeks"],
+            &asked["orderMultiple"],
+            &asked["maxQuantity"]
+        ),
+        (
+            &json!("PENDING"),
+            &json!({ "code": "DIST-1" }),
+            &json!({ "sku": "WIDGET-1" }),
+            &json!("5"),
+            &json!("10"),
+            &Value::Null
+        )
+    );
+    // The brand changes policies itself; it does not propose.
+    let staff = app
+        .graphql(
+            "mutation { replenishmentPolicyPropose(input: { targetWeeks: \"2\" }) { proposal { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        staff["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{staff}"
+    );
+    // Nothing changes until the brand accepts.
+    let widgets = effective(&app, &t.portal, "WIDGET-1", None).await;
+    assert_eq!(widgets["targetWeeks"], "4", "{widgets}");
+    let decide = |name: &'static str, input: Value| {
+        app.mutate(
+            name,
+            "proposal { status reason policy { partner { code } product { sku } targetWeeks orderMultiple version } }",
+            input,
+        )
+    };
+    let accepted = decide(
+        "replenishmentPolicyProposalAccept",
+        json!({ "id": asked["id"], "version": 1 }),
+    )
+    .await;
+    assert_eq!(
+        accepted["proposal"],
+        json!({ "status": "APPROVED", "reason": null, "policy": { "partner": { "code": "DIST-1" }, "product": { "sku": "WIDGET-1" },
+                "targetWeeks": "5", "orderMultiple": "10", "version": 1 } }),
+        "{accepted}"
+    );
+    let widgets = effective(&app, &t.portal, "WIDGET-1", None).await;
+    assert_eq!(
+        (&widgets["targetWeeks"], &widgets["orderMultiple"]),
+        (&json!("5"), &json!("10")),
+        "{widgets}"
+    );
+    let again = decide(
+        "replenishmentPolicyProposalAccept",
+        json!({ "id": asked["id"], "version": 2 }),
+    )
+    .await;
+    assert_eq!(
+        again["userErrors"][0]["message"], "the proposal is accepted already",
+        "{again}"
+    );
+
+    // Accepted over a policy whose least is 50, a most of 20 cannot hold: refused, and the
+    // proposal waits.
+    let policy = app
+        .graphql(
+            "{ replenishmentPolicies { nodes { id version } } }",
+            json!({}),
+        )
+        .await["data"]["replenishmentPolicies"]["nodes"][0]
+        .clone();
+    let raised = app
+        .mutate(
+            "replenishmentPolicyUpdate",
+            "replenishmentPolicy { version }",
+            json!({ "id": policy["id"], "version": policy["version"], "targetWeeks": "5", "minQuantity": "50" }),
+        )
+        .await;
+    assert_eq!(raised["userErrors"], json!([]), "{raised}");
+    let small = propose(json!({ "productId": widget, "maxQuantity": "20" })).await;
+    let small = small["proposal"].clone();
+    let refused = decide(
+        "replenishmentPolicyProposalAccept",
+        json!({ "id": small["id"], "version": 1 }),
+    )
+    .await;
+    assert_eq!(refused["userErrors"][0]["code"], "CONFLICT", "{refused}");
+    // Rejected, with the reason it needs.
+    let bare = decide(
+        "replenishmentPolicyProposalReject",
+        json!({ "id": small["id"], "version": 1, "reason": " " }),
+    )
+    .await;
+    assert_eq!(
+        bare["userErrors"][0]["field"],
+        json!(["input", "reason"]),
+        "{bare}"
+    );
+    let rejected = decide(
+        "replenishmentPolicyProposalReject",
+        json!({ "id": small["id"], "version": 1, "reason": "Below the pallet" }),
+    )
+    .await;
+    assert_eq!(
+        (
+            &rejected["proposal"]["status"],
+            &rejected["proposal"]["reason"]
+        ),
+        (&json!("REJECTED"), &json!("Below the pallet")),
+        "{rejected}"
+    );
+    let mine = app
+        .graphql_as(
+            &t.portal,
+            "{ replenishmentPolicyProposals { totalCount nodes { status } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        mine["data"]["replenishmentPolicyProposals"],
+        json!({ "totalCount": 2, "nodes": [{ "status": "REJECTED" }, { "status": "APPROVED" }] }),
+        "{mine}"
+    );
+    // The distributor does not decide.
+    let own = app
+        .graphql_as(
+            &t.portal,
+            "mutation($id: ID!) { replenishmentPolicyProposalAccept(input: { id: $id, version: 2 }) { proposal { id } } }",
+            json!({ "id": small["id"] }),
+        )
+        .await;
+    assert_eq!(own["errors"][0]["extensions"]["code"], "FORBIDDEN", "{own}");
+}

@@ -15,7 +15,7 @@ pub use inputs::{
     OrganizationCreateInput, OrganizationFilter, OrganizationOrder, OrganizationOrderField,
     OrganizationUpdateInput, input_id,
 };
-pub use proposals::{ChangeProposal, ProposalMutation, ProposalQuery};
+pub use proposals::{ChangeProposal, ProposalMutation, ProposalQuery, ProposalStatus};
 pub use resolvers::{
     AddressPayload, ChannelLinkPayload, ContactPayload, DirectoryMutation, DirectoryQuery,
     OrganizationPayload,
