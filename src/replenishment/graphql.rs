@@ -5,7 +5,7 @@ use entity::{replenishment_policy, replenishment_policy_proposal};
 use sea_orm::DatabaseConnection;
 
 use super::policies::{self as service, Effective, Fields, Level, NewPolicy, Scope, Sourced};
-use super::proposals;
+use super::{forecast, policy_proposals as proposals};
 use crate::access::Principal;
 use crate::catalog::graphql::{PartnerTier, Product};
 use crate::catalog::loaders::{PartnerTierId, ProductId, ReplenishmentPolicyId};
@@ -252,6 +252,29 @@ fn source<'a, T>(field: &'a str, s: &Sourced<T>) -> (&'a str, Level, Option<uuid
     (field, s.level, s.policy)
 }
 
+/// The product a query names by `productId` or by `sku`; None for one the principal does
+/// not see.
+async fn product_named(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    product_id: Option<ID>,
+    sku: Option<String>,
+) -> async_graphql::Result<Option<uuid::Uuid>> {
+    match (product_id.as_ref(), sku.as_deref()) {
+        (Some(id), None) => id_arg("productId", Some(id), NodeType::Product),
+        (None, Some(sku)) => Ok(crate::catalog::products::by_sku(db, principal, sku)
+            .await
+            .gql()?
+            .map(|p| p.id)),
+        _ => Err(Error::user(
+            &["productId"],
+            ErrorCode::Invalid,
+            "name the product by `productId` or by `sku`",
+        ))
+        .gql(),
+    }
+}
+
 /// Which policies to list.
 #[derive(InputObject, Default)]
 pub struct ReplenishmentPolicyFilter {
@@ -334,22 +357,7 @@ impl PolicyQuery {
             distributor_id.as_ref(),
             NodeType::Organization,
         )?;
-        let product = match (product_id.as_ref(), sku.as_deref()) {
-            (Some(id), None) => id_arg("productId", Some(id), NodeType::Product)?,
-            (None, Some(sku)) => crate::catalog::products::by_sku(db, principal, sku)
-                .await
-                .gql()?
-                .map(|p| p.id),
-            _ => {
-                return Err(Error::user(
-                    &["productId"],
-                    ErrorCode::Invalid,
-                    "name the product by `productId` or by `sku`",
-                ))
-                .gql();
-            }
-        };
-        let Some(product) = product else {
+        let Some(product) = product_named(db, principal, product_id, sku).await? else {
             return Ok(None);
         };
         Ok(service::effective_for(db, principal, distributor, product)
@@ -869,5 +877,187 @@ impl PolicyProposalMutation {
             Err(e) => Err(e),
         };
         proposal_payload(result)
+    }
+}
+
+/// How a forecast was made.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForecastMethod {
+    /// Simple exponential smoothing (α = 0.5): fewer than 4 weeks reported.
+    Simple,
+    /// Holt's linear trend, fitted: 4 weeks reported or more.
+    Holt,
+    /// Holt–Winters, additive, a season of 52 weeks, fitted: two seasons reported or more.
+    HoltWinters,
+}
+
+impl From<forecast::Method> for ForecastMethod {
+    fn from(m: forecast::Method) -> Self {
+        match m {
+            forecast::Method::Simple => ForecastMethod::Simple,
+            forecast::Method::Holt => ForecastMethod::Holt,
+            forecast::Method::HoltWinters => ForecastMethod::HoltWinters,
+        }
+    }
+}
+
+/// Whether a forecast may be trusted to be recent.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForecastStatus {
+    /// Worked out from reports up to at most 14 days ago.
+    Current,
+    /// The distributor's latest report ended more than 14 days ago: nothing is forecast
+    /// from it.
+    Stale,
+    /// No whole week has been reported.
+    NoHistory,
+}
+
+/// A week's units: reported sold, or forecast.
+#[derive(SimpleObject)]
+pub struct DemandWeek {
+    /// The Monday the week starts on.
+    pub week_start: crate::graphql::scalars::Date,
+    /// Units, to two decimals.
+    pub quantity: Decimal,
+}
+
+/// A distributor's demand for a product per week: what it reported sold, and what is
+/// forecast from that. Every parameter of the method is shown.
+pub struct DemandForecast(pub forecast::Demand);
+
+#[Object]
+impl DemandForecast {
+    /// The distributor, if you may see it in the directory.
+    async fn distributor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization_by_id(ctx, self.0.distributor).await
+    }
+    /// The product, if you may see it in the catalog.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        Ok(load_one(ctx, ProductId(self.0.product)).await?.map(Product))
+    }
+    /// Whether it may be trusted to be recent.
+    async fn status(&self) -> ForecastStatus {
+        let f = &self.0.forecast;
+        if f.series.weeks.is_empty() {
+            ForecastStatus::NoHistory
+        } else if f.stale {
+            ForecastStatus::Stale
+        } else {
+            ForecastStatus::Current
+        }
+    }
+    /// The method, for a series of at least one week.
+    async fn method(&self) -> Option<ForecastMethod> {
+        self.0.forecast.fit.as_ref().map(|f| f.method.into())
+    }
+    /// The level's smoothing constant.
+    async fn alpha(&self) -> Option<Decimal> {
+        self.0
+            .forecast
+            .fit
+            .as_ref()
+            .map(|f| Decimal(forecast::shown(f.alpha)))
+    }
+    /// The trend's smoothing constant (Holt and Holt–Winters).
+    async fn beta(&self) -> Option<Decimal> {
+        self.0
+            .forecast
+            .fit
+            .as_ref()
+            .and_then(|f| f.beta)
+            .map(|b| Decimal(forecast::shown(b)))
+    }
+    /// The season's smoothing constant (Holt–Winters).
+    async fn gamma(&self) -> Option<Decimal> {
+        self.0
+            .forecast
+            .fit
+            .as_ref()
+            .and_then(|f| f.gamma)
+            .map(|g| Decimal(forecast::shown(g)))
+    }
+    /// The last day the distributor reported.
+    async fn reported_through(&self) -> Option<crate::graphql::scalars::Date> {
+        self.0
+            .forecast
+            .series
+            .reported_through
+            .map(crate::graphql::scalars::Date)
+    }
+    /// Weeks of the history no report covers, counted as nothing sold.
+    async fn missing_weeks(&self) -> i32 {
+        self.0.forecast.series.missing_weeks as i32
+    }
+    /// Each whole week reported, oldest first.
+    async fn history(&self) -> Vec<DemandWeek> {
+        weeks(&self.0.forecast.series.weeks)
+    }
+    /// The weeks ahead, from the one after the last reported; empty when stale.
+    async fn weeks(&self) -> Vec<DemandWeek> {
+        weeks(&self.0.forecast.ahead)
+    }
+    /// The weighted absolute percentage error of forecasting the last weeks reported from
+    /// the ones before (Σ|actual − forecast| / Σ actual, as a fraction); null under 8 weeks
+    /// or where nothing sold in them. High: do not trust the forecast.
+    async fn wape(&self) -> Option<Decimal> {
+        self.0.forecast.wape.map(|w| Decimal(forecast::shown(w)))
+    }
+    /// How many weeks the accuracy held out: a quarter of the history, at most 8.
+    async fn holdout_weeks(&self) -> i32 {
+        self.0.forecast.holdout_weeks as i32
+    }
+}
+
+fn weeks(list: &[(chrono::NaiveDate, f64)]) -> Vec<DemandWeek> {
+    list.iter()
+        .map(|(start, units)| DemandWeek {
+            week_start: crate::graphql::scalars::Date(*start),
+            quantity: Decimal(forecast::shown(*units)),
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct ForecastQuery;
+
+#[Object]
+impl ForecastQuery {
+    /// A distributor's weekly demand for a product, reported and forecast from its
+    /// sell-through: a distributor its own (leave `distributorId` out); staff any
+    /// distributor's. Null for a distributor or product you may not see.
+    async fn demand_forecast(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The distributor; yours when left out.")] distributor_id: Option<ID>,
+        #[graphql(desc = "The product; or")] product_id: Option<ID>,
+        #[graphql(desc = "its SKU (case does not matter).")] sku: Option<String>,
+        #[graphql(desc = "Weeks ahead: 1 to 52 (default 13).")] weeks: Option<i32>,
+    ) -> async_graphql::Result<Option<DemandForecast>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let horizon = weeks.unwrap_or(13);
+        if !(1..=forecast::HORIZON_MAX as i32).contains(&horizon) {
+            return Err(Error::user(
+                &["weeks"],
+                ErrorCode::OutOfRange,
+                format!("from 1 to {} weeks", forecast::HORIZON_MAX),
+            ))
+            .gql();
+        }
+        let distributor = id_arg(
+            "distributorId",
+            distributor_id.as_ref(),
+            NodeType::Organization,
+        )?;
+        let Some(product) = product_named(db, principal, product_id, sku).await? else {
+            return Ok(None);
+        };
+        Ok(
+            forecast::demand_for(db, principal, distributor, product, horizon as usize)
+                .await
+                .gql()?
+                .map(DemandForecast),
+        )
     }
 }

@@ -3,16 +3,23 @@
 //! - `policies`: per distributor and product, the target in weeks of supply, the least and
 //!   most to order, the pack size, the lead time and the review days; a tier's defaults with
 //!   overrides per partner and per product;
-//! - `proposals`: a distributor's proposed changes to its own policy, which the brand
+//! - `forecast`: weekly demand per distributor and product from its sell-through, by
+//!   exponential smoothing fitted per series, with its accuracy over a holdout;
+//! - `policy_proposals`: a distributor's proposed changes to its own policy, which the brand
 //!   accepts into the policy or rejects.
 
+pub mod forecast;
 pub mod graphql;
 pub mod policies;
-pub mod proposals;
+pub mod policy_proposals;
 
 /// What a client reads of replenishment.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct ReplenishmentQuery(graphql::PolicyQuery, graphql::PolicyProposalQuery);
+pub struct ReplenishmentQuery(
+    graphql::PolicyQuery,
+    graphql::PolicyProposalQuery,
+    graphql::ForecastQuery,
+);
 
 /// What a client changes of replenishment.
 #[derive(async_graphql::MergedObject, Default)]

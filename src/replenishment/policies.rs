@@ -530,6 +530,23 @@ pub async fn effective_for(
     distributor: Option<Uuid>,
     product: Uuid,
 ) -> Result<Option<Effective>> {
+    let Some(distributor) = in_view(db, principal, distributor, product).await? else {
+        return Ok(None);
+    };
+    Ok(effective(db, distributor, &[product])
+        .await?
+        .remove(&product))
+}
+
+/// The distributor whose plan for `product` the principal asks for, where it may see it: a
+/// distributor its own (`named` left out or its own); staff any distributor's, named. None
+/// for another's, or for what is not a distributor or a product it sees.
+pub(crate) async fn in_view(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    distributor: Option<Uuid>,
+    product: Uuid,
+) -> Result<Option<Uuid>> {
     principal.ensure_can_read_orders()?;
     let distributor = match (principal.is_restricted(), distributor) {
         (true, named) => match (principal.partner_organization(), named) {
@@ -555,12 +572,7 @@ pub async fn effective_for(
         .one(db)
         .await?
         .is_some();
-    if !is_distributor || !known {
-        return Ok(None);
-    }
-    Ok(effective(db, distributor, &[product])
-        .await?
-        .remove(&product))
+    Ok((is_distributor && known).then_some(distributor))
 }
 
 /// The policies a principal sees: staff all; a distributor its own and its current tier's.

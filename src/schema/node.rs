@@ -358,7 +358,7 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
         }
         NodeType::ReplenishmentPolicyProposal => {
             let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
-            crate::replenishment::proposals::by_ids(db, principal, &[gid.id])
+            crate::replenishment::policy_proposals::by_ids(db, principal, &[gid.id])
                 .await
                 .gql()?
                 .remove(&gid.id)

@@ -79,6 +79,12 @@ const CLASSES: &[(&str, Class)] = &[
         ),
     ),
     (
+        "DemandForecast",
+        Class::Root(
+            "query($a: ID!) { demandForecast(distributorId: $a, sku: \"MOTOR-1\") { __typename distributor { code } product { sku } status history { __typename weekStart quantity } weeks { __typename quantity } } }",
+        ),
+    ),
+    (
         "EffectiveReplenishmentPolicy",
         Class::Root(
             "query($a: ID!) { effectiveReplenishmentPolicy(distributorId: $a, sku: \"MOTOR-1\") { __typename distributor { code } product { sku } targetWeeks sources { __typename field level policy { id partner { code } } } } }",
@@ -110,6 +116,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("ApplicantContact", Class::Inside(&["PartnerApplication"])),
     ("DirectoryMatch", Class::Inside(&["PartnerApplication"])),
     ("CaseNote", Class::Inside(&["Case"])),
+    ("DemandWeek", Class::Inside(&["DemandForecast"])),
     (
         "ReplenishmentSource",
         Class::Inside(&["EffectiveReplenishmentPolicy"]),

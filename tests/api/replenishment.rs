@@ -472,3 +472,131 @@ async fn a_distributor_proposes_changes_to_its_own_policy_and_the_brand_decides(
         .await;
     assert_eq!(own["errors"][0]["extensions"]["code"], "FORBIDDEN", "{own}");
 }
+
+/// This week's Monday, less `weeks` weeks.
+fn monday(weeks: u64) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    today
+        - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()))
+        - chrono::Days::new(7 * weeks)
+}
+
+async fn sold_in_week(app: &TestApp, token: &str, org: Option<&str>, weeks_ago: u64, lines: Value) {
+    let start = monday(weeks_ago);
+    let mut input = json!({ "periodStart": start.to_string(),
+                            "periodEnd": (start + chrono::Days::new(6)).to_string(), "lines": lines });
+    if let Some(org) = org {
+        input["organizationId"] = json!(org);
+    }
+    let body = mutate_as(
+        app,
+        token,
+        "sellThroughReportSubmit",
+        "SellThroughReportSubmitInput",
+        "report { id }",
+        input,
+    )
+    .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+}
+
+const FORECAST: &str = "status method alpha beta gamma reportedThrough missingWeeks history { weekStart quantity } weeks { weekStart quantity } wape holdoutWeeks";
+
+#[tokio::test]
+async fn demand_is_forecast_from_the_weeks_a_distributor_reported() {
+    let app = spawn_app().await;
+    let t = trade(&app).await;
+    // Eight whole weeks, the last ending yesterday or before: 20, 22, … 34 widgets, and no
+    // gadgets (the reports do not name them).
+    for k in 0..8u64 {
+        let widgets = (20 + 2 * k).to_string();
+        sold_in_week(
+            &app,
+            &t.portal,
+            None,
+            8 - k,
+            json!([{ "sku": "WIDGET-1", "quantity": widgets }]),
+        )
+        .await;
+    }
+    let read = |token: String, sku: &'static str, distributor: Option<String>| {
+        let app = &app;
+        async move {
+            let body = app
+                .graphql_as(
+                    &token,
+                    &format!("query($d: ID, $s: String) {{ demandForecast(distributorId: $d, sku: $s, weeks: 3) {{ {FORECAST} }} }}"),
+                    json!({ "d": distributor, "s": sku }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"]["demandForecast"].clone()
+        }
+    };
+    let widgets = read(t.portal.clone(), "WIDGET-1", None).await;
+    let history: Vec<Value> = (0..8u64)
+        .map(|k| json!({ "weekStart": monday(8 - k).to_string(), "quantity": (20 + 2 * k).to_string() }))
+        .collect();
+    // A straight line: Holt follows it without error whatever the constants, so the first
+    // on the grid (0.05, 0.05) stands; 36, 38, 40 ahead; the last two weeks held out are
+    // forecast exactly.
+    assert_eq!(
+        widgets,
+        json!({ "status": "CURRENT", "method": "HOLT", "alpha": "0.05", "beta": "0.05", "gamma": null,
+                "reportedThrough": (monday(0) - chrono::Days::new(1)).to_string(), "missingWeeks": 0,
+                "history": history,
+                "weeks": [{ "weekStart": monday(0).to_string(), "quantity": "36" },
+                          { "weekStart": (monday(0) + chrono::Days::new(7)).to_string(), "quantity": "38" },
+                          { "weekStart": (monday(0) + chrono::Days::new(14)).to_string(), "quantity": "40" }],
+                "wape": "0", "holdoutWeeks": 2 })
+    );
+    // Reported weeks that name no gadgets sold none: a flat zero, not a gap.
+    let gadgets = read(app.token.clone(), "GADGET-1", Some(t.distributor.clone())).await;
+    assert_eq!(
+        (
+            &gadgets["status"],
+            &gadgets["missingWeeks"],
+            &gadgets["weeks"][0]["quantity"],
+            &gadgets["wape"]
+        ),
+        (&json!("CURRENT"), &json!(0), &json!("0"), &Value::Null),
+        "{gadgets}"
+    );
+
+    // A distributor that stopped reporting three weeks ago: its history, and nothing ahead.
+    let other = app.create_org("DISTRIBUTOR", "Süd Handel", "DIST-2").await;
+    for weeks_ago in 6..=9 {
+        sold_in_week(
+            &app,
+            &app.token,
+            Some(&other),
+            weeks_ago,
+            json!([{ "sku": "WIDGET-1", "quantity": "10" }]),
+        )
+        .await;
+    }
+    let stale = read(app.token.clone(), "WIDGET-1", Some(other.clone())).await;
+    assert_eq!(
+        (
+            &stale["status"],
+            stale["history"].as_array().unwrap().len(),
+            &stale["weeks"]
+        ),
+        (&json!("STALE"), 4, &json!([])),
+        "{stale}"
+    );
+    // Nobody else's forecast, and a product by id works as by SKU.
+    assert!(
+        read(t.portal.clone(), "WIDGET-1", Some(other))
+            .await
+            .is_null()
+    );
+    let none = app
+        .graphql(
+            "query($d: ID!) { demandForecast(distributorId: $d, sku: \"GADGET-1\", weeks: 0) { status } }",
+            json!({ "d": t.distributor }),
+        )
+        .await;
+    assert_eq!(none["errors"][0]["extensions"]["field"], "weeks", "{none}");
+}
