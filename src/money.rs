@@ -229,6 +229,14 @@ pub fn count(field: &[&str], value: Decimal, max: Decimal) -> Result<Decimal> {
     if value.is_zero() {
         return Ok(Decimal::ZERO);
     }
+    if value.is_sign_negative() {
+        let label = field.last().copied().unwrap_or("quantity");
+        return Err(Error::user(
+            field,
+            ErrorCode::OutOfRange,
+            format!("{label} must be 0 or more; it was {value}"),
+        ));
+    }
     bounded(field, value, max)
 }
 

@@ -1,5 +1,6 @@
 //! Demand forecasts per distributor, product and week, from the distributor's sell-through
-//! reports (852, 867 or the portal), read in one statement and worked out here.
+//! reports (852, 867 or the portal) that ended in the last [`HISTORY_WEEKS`] weeks, read in
+//! one statement and worked out here.
 //!
 //! The weekly series:
 //! - Each current report's units are spread evenly over the days of its period, and summed
@@ -43,6 +44,8 @@ pub const SEASON: usize = 52;
 pub const HORIZON_MAX: usize = 52;
 /// The most weeks a holdout takes.
 pub const HOLDOUT_MAX: usize = 8;
+/// The weeks of history a forecast reads: three seasons.
+pub const HISTORY_WEEKS: u64 = 3 * SEASON as u64;
 
 /// How a series is forecast.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -337,6 +340,7 @@ pub async fn reported(
     db: &impl ConnectionTrait,
     distributor: Uuid,
     products: &[Uuid],
+    since: NaiveDate,
 ) -> Result<HashMap<Uuid, Vec<Reported>>> {
     let mut q = crate::analytics::sql::Sql::new(db.get_database_backend());
     q.push(
@@ -355,6 +359,8 @@ pub async fn reported(
     }
     q.push(") WHERE r.replaced_at IS NULL AND r.organization_id = ")
         .bind(distributor)
+        .push(" AND r.period_end >= ")
+        .bind(since)
         .push(
             " GROUP BY r.id, r.period_start, r.period_end, l.product_id \
              ORDER BY r.period_start, r.id",
@@ -414,14 +420,16 @@ pub async fn demand_for(
     else {
         return Ok(None);
     };
-    let reports = reported(db, distributor, &[product])
+    let today = crate::store::now().date_naive();
+    let since = today - Days::new(7 * HISTORY_WEEKS);
+    let reports = reported(db, distributor, &[product], since)
         .await?
         .remove(&product)
         .unwrap_or_default();
     Ok(Some(Demand {
         distributor,
         product,
-        forecast: forecast(&reports, horizon, crate::store::now().date_naive()),
+        forecast: forecast(&reports, horizon, today),
     }))
 }
 

@@ -26,12 +26,19 @@ use crate::settings::TradeSettings;
 /// A day of the week.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Weekday {
+    /// Monday.
     Monday,
+    /// Tuesday.
     Tuesday,
+    /// Wednesday.
     Wednesday,
+    /// Thursday.
     Thursday,
+    /// Friday.
     Friday,
+    /// Saturday.
     Saturday,
+    /// Sunday.
     Sunday,
 }
 
@@ -179,6 +186,7 @@ pub struct ReplenishmentSource {
 /// pack of 1, 7 days' lead time, reviewed on Mondays).
 pub struct EffectiveReplenishmentPolicy(pub Effective);
 
+/// The policy a distributor's stock of one product is kept by, field by field.
 #[Object]
 impl EffectiveReplenishmentPolicy {
     /// The distributor, if you may see it in the directory.
@@ -926,6 +934,7 @@ pub struct DemandWeek {
 /// forecast from that. Every parameter of the method is shown.
 pub struct DemandForecast(pub forecast::Demand);
 
+/// A distributor's weekly demand for a product, reported and forecast.
 #[Object]
 impl DemandForecast {
     /// The distributor, if you may see it in the directory.

@@ -113,12 +113,21 @@ impl Fields {
                 format!("from 0 to {LEAD_TIME_DAYS_MAX} days"),
             ));
         }
-        if self.review_days.as_ref().is_some_and(|d| d.is_empty()) {
-            return Err(Error::user(
-                &["input", "reviewDays"],
-                ErrorCode::Invalid,
-                "at least one weekday, or leave it out to take the wider scope's",
-            ));
+        if let Some(days) = &self.review_days {
+            if days.is_empty() {
+                return Err(Error::user(
+                    &["input", "reviewDays"],
+                    ErrorCode::Invalid,
+                    "at least one weekday, or leave it out to take the wider scope's",
+                ));
+            }
+            if let Some(i) = (1..days.len()).find(|&i| days[..i].contains(&days[i])) {
+                return Err(Error::user(
+                    &["input", "reviewDays", &i.to_string()],
+                    ErrorCode::Invalid,
+                    "each weekday once",
+                ));
+            }
         }
         if self == Fields::default() {
             return Err(Error::user(
@@ -504,11 +513,16 @@ fn merge(distributor: Uuid, product: Uuid, rows: &[Model]) -> Effective {
     }
     let min_quantity = pick(&chain, |f| f.min_quantity, Decimal::ZERO);
     let mut max_quantity = pick(&chain, |f| f.max_quantity.map(Some), None);
-    // Set at different scopes, the most may fall below the least: the least wins.
+    // Set at different scopes, the most may fall below the least: the least wins, and the
+    // most says where it came from.
     if let Some(max) = max_quantity.value
         && max < min_quantity.value
     {
-        max_quantity.value = Some(min_quantity.value);
+        max_quantity = Sourced {
+            value: Some(min_quantity.value),
+            level: min_quantity.level,
+            policy: min_quantity.policy,
+        };
     }
     Effective {
         distributor,
@@ -751,8 +765,12 @@ mod tests {
             (Decimal::from(12), Level::PartnerProduct)
         );
         assert_eq!(e.review_days.value, vec![Weekday::Mon, Weekday::Thu]);
-        // The tier's most (100) is below the partner's least (150): the least wins.
-        assert_eq!(e.max_quantity.value, Some(Decimal::from(150)));
+        // The tier's most (100) is below the partner's least (150): the least wins, and says
+        // so.
+        assert_eq!(
+            (e.max_quantity.value, e.max_quantity.level),
+            (Some(Decimal::from(150)), Level::PartnerProduct)
+        );
         let bare = merge(Uuid::now_v7(), other, &[]);
         assert_eq!(
             (

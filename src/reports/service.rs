@@ -433,7 +433,11 @@ pub async fn submit_sell_through(
             "periodEnd must not be before periodStart",
         ));
     }
-    if (new.period_end - new.period_start).num_days() > 366 {
+    if new
+        .period_start
+        .checked_add_months(chrono::Months::new(12))
+        .is_none_or(|year| new.period_end > year)
+    {
         return Err(Error::user(
             &["input", "periodEnd"],
             ErrorCode::OutOfRange,
@@ -441,6 +445,9 @@ pub async fn submit_sell_through(
         ));
     }
     not_in_future("periodStart", new.period_start)?;
+    // Sales are reported once they happened: a period that runs on past today would spread
+    // units over days still to come.
+    not_in_future("periodEnd", new.period_end)?;
     for (i, line) in new.lines.iter().enumerate() {
         if new.lines[..i].iter().any(|o| {
             o.sku == line.sku && o.segment == line.segment && o.end_customer == line.end_customer

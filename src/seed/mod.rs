@@ -25,6 +25,7 @@ mod copy;
 mod money;
 mod program;
 mod relationship;
+mod replenishment;
 mod scale;
 mod trade;
 
@@ -543,6 +544,7 @@ pub async fn demo(db: &DatabaseConnection) -> Result<SeedReport> {
     report.api_token = Some(secret);
     program::demo(&txn, &distributors, DEMO_PARTNER_EMAIL).await?;
     money::demo(&txn, &distributors, DEMO_PARTNER_EMAIL).await?;
+    replenishment::demo(&txn, &distributors, DEMO_PARTNER_EMAIL).await?;
     txn.commit().await?;
     Ok(report)
 }

@@ -280,6 +280,10 @@ async fn a_policy_that_cannot_be_followed_is_refused_naming_the_field() {
             json!(["input", "leadTimeDays"]),
         ),
         (json!({ "reviewDays": [] }), json!(["input", "reviewDays"])),
+        (
+            json!({ "reviewDays": ["MONDAY", "FRIDAY", "MONDAY"] }),
+            json!(["input", "reviewDays", "2"]),
+        ),
         (json!({}), json!(["input"])),
         (
             json!({ "tierId": gold, "targetWeeks": "2" }),
@@ -586,6 +590,33 @@ async fn demand_is_forecast_from_the_weeks_a_distributor_reported() {
         (&json!("STALE"), 4, &json!([])),
         "{stale}"
     );
+    // Sales not yet made, and periods over a year, are not reported.
+    for (start, end) in [
+        (
+            chrono::Utc::now().date_naive(),
+            chrono::Utc::now().date_naive() + chrono::Days::new(1),
+        ),
+        (
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+        ),
+    ] {
+        let body = mutate_as(
+            &app,
+            &t.portal,
+            "sellThroughReportSubmit",
+            "SellThroughReportSubmitInput",
+            "report { id }",
+            json!({ "periodStart": start.to_string(), "periodEnd": end.to_string(),
+                    "lines": [{ "sku": "WIDGET-1", "quantity": "1000000" }] }),
+        )
+        .await;
+        assert_eq!(
+            body["userErrors"][0]["field"],
+            json!(["input", "periodEnd"]),
+            "{start} to {end}: {body}"
+        );
+    }
     // Nobody else's forecast, and a product by id works as by SKU.
     assert!(
         read(t.portal.clone(), "WIDGET-1", Some(other))
@@ -599,4 +630,44 @@ async fn demand_is_forecast_from_the_weeks_a_distributor_reported() {
         )
         .await;
     assert_eq!(none["errors"][0]["extensions"]["field"], "weeks", "{none}");
+}
+
+#[tokio::test]
+async fn the_demo_shows_policies_a_proposal_and_forecasts() {
+    use channelgraph::seed::{DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD};
+    let app = spawn_app().await;
+    channelgraph::seed::demo(&app.db).await.unwrap();
+    let portal = app
+        .token_for(DEMO_PARTNER_EMAIL, DEMO_PARTNER_PASSWORD)
+        .await;
+    let body = app
+        .graphql_as(
+            &portal,
+            "{ effectiveReplenishmentPolicy(sku: \"HP-100\") { targetWeeks orderMultiple minQuantity leadTimeDays reviewDays }
+               replenishmentPolicyProposals { nodes { status targetWeeks note } }
+               demandForecast(sku: \"HP-100\", weeks: 4) { status method history { quantity } weeks { quantity } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let data = &body["data"];
+    assert_eq!(
+        data["effectiveReplenishmentPolicy"],
+        json!({ "targetWeeks": "4", "orderMultiple": "6", "minQuantity": "12", "leadTimeDays": 10,
+                "reviewDays": ["MONDAY", "THURSDAY"] }),
+        "{body}"
+    );
+    assert_eq!(
+        data["replenishmentPolicyProposals"]["nodes"],
+        json!([{ "status": "PENDING", "targetWeeks": "5", "note": "The spring season starts early in the north" }]),
+        "{body}"
+    );
+    let forecast = &data["demandForecast"];
+    assert_eq!(forecast["status"], "CURRENT", "{body}");
+    assert_eq!(forecast["method"], "HOLT", "{body}");
+    assert!(
+        forecast["history"].as_array().unwrap().len() >= 20,
+        "six months of reports: {body}"
+    );
+    assert_eq!(forecast["weeks"].as_array().unwrap().len(), 4, "{body}");
 }

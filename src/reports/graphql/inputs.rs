@@ -102,7 +102,7 @@ pub struct SellThroughReportSubmitInput {
     pub organization_id: Option<ID>,
     /// The first day of the period. A second report for the same period replaces the first.
     pub period_start: Date,
-    /// The last day of the period; at most a year after the first.
+    /// The last day of the period: not after today, and at most a year after the first.
     pub period_end: Date,
     /// Sales per SKU (and segment), each once.
     pub lines: Vec<SellThroughLineInput>,

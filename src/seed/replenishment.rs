@@ -1,0 +1,91 @@
+//! The demo's replenishment, through the same services the API uses:
+//! - the Gold tier's policy: 4 weeks of supply, 10 days' lead time, reviewed on Mondays and
+//!   Thursdays;
+//! - DIST-001's own policy for HP-100: cartons of 6, at least 12;
+//! - DIST-001's proposal to aim for 5 weeks of every product, waiting for the brand.
+//!
+//! DIST-001's demand forecasts come from the monthly sell-through the trade demo reports.
+
+use chrono::Weekday;
+use entity::enums::UserRole;
+use entity::{partner_tier, product, user};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::access::Principal;
+use crate::error::{Error, Result};
+use crate::replenishment::policies::{self, Fields, NewPolicy, Scope};
+use crate::replenishment::policy_proposals::{self, NewProposal};
+
+pub async fn demo(
+    db: &impl ConnectionTrait,
+    distributors: &[(Uuid, &str)],
+    portal_email: &str,
+) -> Result<()> {
+    let system = Principal::System;
+    let dist = distributors[0].0;
+    let gold = partner_tier::Entity::find()
+        .filter(partner_tier::Column::Code.eq("GOLD"))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the demo's Gold tier is missing".into()))?;
+    let heat_pump = product::Entity::find()
+        .filter(product::Column::Sku.eq("HP-100"))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the demo's HP-100 is missing".into()))?;
+    policies::create(
+        db,
+        &system,
+        NewPolicy {
+            scope: Scope::Tier(gold.id),
+            product: None,
+            fields: Fields {
+                target_weeks: Some(Decimal::from(4)),
+                lead_time_days: Some(10),
+                review_days: Some(vec![Weekday::Mon, Weekday::Thu]),
+                ..Default::default()
+            },
+        },
+    )
+    .await?;
+    policies::create(
+        db,
+        &system,
+        NewPolicy {
+            scope: Scope::Partner(dist),
+            product: Some(heat_pump.id),
+            fields: Fields {
+                order_multiple: Some(Decimal::from(6)),
+                min_quantity: Some(Decimal::from(12)),
+                ..Default::default()
+            },
+        },
+    )
+    .await?;
+    let portal = user::Entity::find()
+        .filter(user::Column::Email.eq(portal_email))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the demo portal user is missing".into()))?;
+    let buyer = Principal::Partner {
+        user_id: portal.id,
+        roles: entity::roles::Roles::of([UserRole::PartnerManager]),
+        organization_id: dist,
+    };
+    policy_proposals::propose(
+        db,
+        &buyer,
+        NewProposal {
+            product: None,
+            fields: Fields {
+                target_weeks: Some(Decimal::from(5)),
+                ..Default::default()
+            },
+            note: Some("The spring season starts early in the north".into()),
+        },
+    )
+    .await?;
+    Ok(())
+}
