@@ -1538,7 +1538,7 @@ async fn bad_analytics_arguments_are_refused_naming_the_argument() {
     );
     // A negative standard cost, and one finer than four places.
     for (cost, words) in [
-        ("-1", "more than zero"),
+        ("-1", "must be 0 or more"),
         ("1.23456", "more than 4 decimals"),
     ] {
         let body = app
