@@ -46,7 +46,7 @@ pub struct Quote {
 }
 
 /// The statement of the buyer's current tier: its membership that has not ended.
-fn current_tier(buyer_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn current_tier(buyer_id: Uuid) -> sea_orm::sea_query::SelectStatement {
     tier_membership::Entity::find()
         .select_only()
         .column(tier_membership::Column::TierId)

@@ -713,12 +713,7 @@ fn visible_programs(principal: &Principal) -> Condition {
     if principal.reach(Records::Invoices) != crate::access::Reach::All {
         return Condition::all().add(Expr::val(false));
     }
-    let tiers = entity::tier_membership::Entity::find()
-        .select_only()
-        .column(entity::tier_membership::Column::TierId)
-        .filter(entity::tier_membership::Column::OrganizationId.eq(own))
-        .filter(entity::tier_membership::Column::EndedAt.is_null())
-        .into_query();
+    let tiers = crate::catalog::pricing::current_tier(own);
     Condition::any()
         .add(Column::PartnerId.eq(own))
         .add(Column::TierId.in_subquery(tiers))

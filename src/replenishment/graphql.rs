@@ -375,16 +375,9 @@ impl PolicyQuery {
     }
 }
 
-/// The fields of a policy as they are to be: each one left out comes from the wider
-/// scope.
+/// The fields a policy sets; each one left out comes from the wider scope.
 #[derive(InputObject)]
-pub struct ReplenishmentPolicyCreateInput {
-    /// The tier whose partners' defaults it sets; or
-    pub tier_id: Option<ID>,
-    /// the distributor it is for.
-    pub partner_id: Option<ID>,
-    /// One product; every product when left out.
-    pub product_id: Option<ID>,
+pub struct ReplenishmentFieldsInput {
     /// Weeks of forecast demand to aim for: above 0, at most 52.
     pub target_weeks: Option<Decimal>,
     /// The least a proposal orders (0 or more).
@@ -399,6 +392,21 @@ pub struct ReplenishmentPolicyCreateInput {
     pub review_days: Option<Vec<Weekday>>,
 }
 
+/// The fields of a policy as they are to be: each one left out comes from the wider
+/// scope.
+#[derive(InputObject)]
+pub struct ReplenishmentPolicyCreateInput {
+    /// The tier whose partners' defaults it sets; or
+    pub tier_id: Option<ID>,
+    /// the distributor it is for.
+    pub partner_id: Option<ID>,
+    /// One product; every product when left out.
+    pub product_id: Option<ID>,
+    /// The policy's fields.
+    #[graphql(flatten)]
+    pub fields: ReplenishmentFieldsInput,
+}
+
 /// A policy's fields replaced: each one left out comes from the wider scope.
 #[derive(InputObject)]
 pub struct ReplenishmentPolicyUpdateInput {
@@ -406,18 +414,9 @@ pub struct ReplenishmentPolicyUpdateInput {
     pub id: ID,
     /// The version you read.
     pub version: i32,
-    /// Weeks of forecast demand to aim for: above 0, at most 52.
-    pub target_weeks: Option<Decimal>,
-    /// The least a proposal orders (0 or more).
-    pub min_quantity: Option<Decimal>,
-    /// The most a proposal orders (at least `minQuantity`).
-    pub max_quantity: Option<Decimal>,
-    /// The pack size (above 0).
-    pub order_multiple: Option<Decimal>,
-    /// Days from order to stock on the shelf: 0 to 365.
-    pub lead_time_days: Option<i32>,
-    /// The weekdays stock is reviewed: at least one.
-    pub review_days: Option<Vec<Weekday>>,
+    /// The policy's fields.
+    #[graphql(flatten)]
+    pub fields: ReplenishmentFieldsInput,
 }
 
 /// A policy to remove.
@@ -448,25 +447,21 @@ fn payload(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn fields(
-    trade: &TradeSettings,
-    target_weeks: Option<&Decimal>,
-    min_quantity: Option<&Decimal>,
-    max_quantity: Option<&Decimal>,
-    order_multiple: Option<&Decimal>,
-    lead_time_days: Option<i32>,
-    review_days: Option<&Vec<Weekday>>,
-) -> Result<Fields> {
-    Fields {
-        target_weeks: target_weeks.map(|d| d.0),
-        min_quantity: min_quantity.map(|d| d.0),
-        max_quantity: max_quantity.map(|d| d.0),
-        order_multiple: order_multiple.map(|d| d.0),
-        lead_time_days,
-        review_days: review_days.map(|days| days.iter().map(|d| (*d).into()).collect()),
+impl ReplenishmentFieldsInput {
+    fn parse(&self, trade: &TradeSettings) -> Result<Fields> {
+        Fields {
+            target_weeks: self.target_weeks.as_ref().map(|d| d.0),
+            min_quantity: self.min_quantity.as_ref().map(|d| d.0),
+            max_quantity: self.max_quantity.as_ref().map(|d| d.0),
+            order_multiple: self.order_multiple.as_ref().map(|d| d.0),
+            lead_time_days: self.lead_time_days,
+            review_days: self
+                .review_days
+                .as_ref()
+                .map(|days| days.iter().map(|d| (*d).into()).collect()),
+        }
+        .checked(trade.max_quantity)
     }
-    .checked(trade.max_quantity)
 }
 
 impl ReplenishmentPolicyCreateInput {
@@ -491,15 +486,7 @@ impl ReplenishmentPolicyCreateInput {
         Ok(NewPolicy {
             scope,
             product,
-            fields: fields(
-                trade,
-                self.target_weeks.as_ref(),
-                self.min_quantity.as_ref(),
-                self.max_quantity.as_ref(),
-                self.order_multiple.as_ref(),
-                self.lead_time_days,
-                self.review_days.as_ref(),
-            )?,
+            fields: self.fields.parse(trade)?,
         })
     }
 }
@@ -532,20 +519,8 @@ impl PolicyMutation {
         input: ReplenishmentPolicyUpdateInput,
     ) -> async_graphql::Result<ReplenishmentPolicyPayload> {
         let trade = ctx.data::<TradeSettings>()?;
-        let parsed = input_id("id", &input.id, NodeType::ReplenishmentPolicy).and_then(|id| {
-            Ok((
-                id,
-                fields(
-                    trade,
-                    input.target_weeks.as_ref(),
-                    input.min_quantity.as_ref(),
-                    input.max_quantity.as_ref(),
-                    input.order_multiple.as_ref(),
-                    input.lead_time_days,
-                    input.review_days.as_ref(),
-                )?,
-            ))
-        });
+        let parsed = input_id("id", &input.id, NodeType::ReplenishmentPolicy)
+            .and_then(|id| Ok((id, input.fields.parse(trade)?)));
         let result = match parsed {
             Ok((id, fields)) => in_transaction!(ctx, |txn, principal| service::update(
                 &txn,
@@ -739,18 +714,9 @@ impl PolicyProposalQuery {
 pub struct ReplenishmentPolicyProposeInput {
     /// One product; every product when left out.
     pub product_id: Option<ID>,
-    /// Weeks of forecast demand to aim for: above 0, at most 52.
-    pub target_weeks: Option<Decimal>,
-    /// The least a proposal orders (0 or more).
-    pub min_quantity: Option<Decimal>,
-    /// The most a proposal orders (at least `minQuantity`).
-    pub max_quantity: Option<Decimal>,
-    /// The pack size (above 0).
-    pub order_multiple: Option<Decimal>,
-    /// Days from order to stock on the shelf: 0 to 365.
-    pub lead_time_days: Option<i32>,
-    /// The weekdays stock is reviewed: at least one.
-    pub review_days: Option<Vec<Weekday>>,
+    /// The policy's fields.
+    #[graphql(flatten)]
+    pub fields: ReplenishmentFieldsInput,
     /// Why (at most 2000 characters).
     pub note: Option<String>,
 }
@@ -815,15 +781,7 @@ impl PolicyProposalMutation {
                     Some(id) => Some(input_id("productId", id, NodeType::Product)?),
                     None => None,
                 },
-                fields: fields(
-                    trade,
-                    input.target_weeks.as_ref(),
-                    input.min_quantity.as_ref(),
-                    input.max_quantity.as_ref(),
-                    input.order_multiple.as_ref(),
-                    input.lead_time_days,
-                    input.review_days.as_ref(),
-                )?,
+                fields: input.fields.parse(trade)?,
                 note: crate::domain::optional_note(
                     &["input", "note"],
                     input.note.as_deref(),

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -438,30 +438,16 @@ pub struct Effective {
     pub review_days: Sourced<Vec<Weekday>>,
 }
 
-/// The distributor's current tier, if it has one.
-async fn tier_of(db: &impl ConnectionTrait, distributor: Uuid) -> Result<Option<Uuid>> {
-    Ok(entity::tier_membership::Entity::find()
-        .select_only()
-        .column(entity::tier_membership::Column::TierId)
-        .filter(entity::tier_membership::Column::OrganizationId.eq(distributor))
-        .filter(entity::tier_membership::Column::EndedAt.is_null())
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
-}
-
-/// The effective policies of `distributor` for `products`, from the policies read in one
-/// statement.
+/// The effective policies of `distributor` for `products`, from its own and its current
+/// tier's policies, read in one statement.
 pub async fn effective(
     db: &impl ConnectionTrait,
     distributor: Uuid,
     products: &[Uuid],
 ) -> Result<HashMap<Uuid, Effective>> {
-    let tier = tier_of(db, distributor).await?;
-    let mut owners = Condition::any().add(Column::PartnerId.eq(distributor));
-    if let Some(tier) = tier {
-        owners = owners.add(Column::TierId.eq(tier));
-    }
+    let owners = Condition::any()
+        .add(Column::PartnerId.eq(distributor))
+        .add(Column::TierId.in_subquery(crate::catalog::pricing::current_tier(distributor)));
     let rows = Entity::find()
         .filter(owners)
         .filter(
@@ -597,12 +583,7 @@ fn visible(principal: &Principal) -> Condition {
     let Some(own) = principal.partner_organization() else {
         return Condition::all().add(Expr::val(false));
     };
-    let tiers = entity::tier_membership::Entity::find()
-        .select_only()
-        .column(entity::tier_membership::Column::TierId)
-        .filter(entity::tier_membership::Column::OrganizationId.eq(own))
-        .filter(entity::tier_membership::Column::EndedAt.is_null())
-        .into_query();
+    let tiers = crate::catalog::pricing::current_tier(own);
     Condition::any()
         .add(Column::PartnerId.eq(own))
         .add(Column::TierId.in_subquery(tiers))
