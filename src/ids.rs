@@ -57,6 +57,7 @@ pub enum NodeType {
     RebateSettlement,
     ReplenishmentPolicy,
     ReplenishmentPolicyProposal,
+    ReplenishmentProposal,
 }
 
 impl NodeType {
@@ -112,6 +113,7 @@ impl NodeType {
             NodeType::RebateSettlement => "RebateSettlement",
             NodeType::ReplenishmentPolicy => "ReplenishmentPolicy",
             NodeType::ReplenishmentPolicyProposal => "ReplenishmentPolicyProposal",
+            NodeType::ReplenishmentProposal => "ReplenishmentProposal",
         }
     }
 
@@ -168,6 +170,7 @@ impl NodeType {
             NodeType::RebateSettlement,
             NodeType::ReplenishmentPolicy,
             NodeType::ReplenishmentPolicyProposal,
+            NodeType::ReplenishmentProposal,
         ]
         .into_iter()
         .find(|t| t.name() == name)

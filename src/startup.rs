@@ -58,6 +58,7 @@ pub struct Application {
     retention: BoxFuture<'static, ()>,
     edi_overdue: BoxFuture<'static, ()>,
     program: BoxFuture<'static, ()>,
+    replenishment: BoxFuture<'static, ()>,
     stop: watch::Sender<bool>,
     shutdown_timeout: Duration,
 }
@@ -128,6 +129,13 @@ impl Application {
         let program = Box::pin(crate::program::sweep::run(
             worker_db.clone(),
             settings.crm.clone(),
+            settings.program_interval,
+            settings.webhooks.node.clone(),
+            stopped.clone(),
+        ));
+        let replenishment = Box::pin(crate::replenishment::proposals::run(
+            worker_db.clone(),
+            settings.trade.clone(),
             settings.program_interval,
             settings.webhooks.node.clone(),
             stopped.clone(),
@@ -292,6 +300,7 @@ impl Application {
             retention,
             edi_overdue,
             program,
+            replenishment,
             stop,
             shutdown_timeout: SHUTDOWN_TIMEOUT,
         })
@@ -326,6 +335,7 @@ impl Application {
         let retention = tokio::spawn(self.retention);
         let edi_overdue = tokio::spawn(self.edi_overdue);
         let program = tokio::spawn(self.program);
+        let replenishment = tokio::spawn(self.replenishment);
         let handle = self.server.handle();
         let signals = tokio::spawn(async move {
             let graceful = wait_for_signal().await;
@@ -339,6 +349,7 @@ impl Application {
         retention.abort();
         edi_overdue.abort();
         program.abort();
+        replenishment.abort();
         // The worker's attempts are bounded by their timeout, which is shorter than this.
         if tokio::time::timeout(self.shutdown_timeout, worker)
             .await

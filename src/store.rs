@@ -96,6 +96,9 @@ versioned!(
     "replenishment policy proposal",
     |_model| false
 );
+versioned!(replenishment_proposal, "replenishment proposal", |_model| {
+    false
+});
 versioned!(special_price, "special price", |_model| false);
 versioned!(claim, "claim", |_model| false);
 versioned!(

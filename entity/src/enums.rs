@@ -939,3 +939,55 @@ pub enum RebateStatus {
     #[sea_orm(string_value = "REJECTED")]
     Rejected,
 }
+
+/// How the brand plans a distributor's stock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ReplenishmentMode {
+    /// No proposals.
+    #[sea_orm(string_value = "OFF")]
+    Off,
+    /// Proposals the distributor accepts or rejects.
+    #[sea_orm(string_value = "PROPOSALS")]
+    Proposals,
+    /// Proposals the brand places as orders once their window passes, unless the
+    /// distributor acted first.
+    #[sea_orm(string_value = "BRAND_MANAGED")]
+    BrandManaged,
+}
+
+/// Where a replenishment proposal stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ReplenishmentStatus {
+    /// Waiting for the distributor (or for its window to pass).
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Ordered: by the distributor, or by the brand after the window.
+    #[sea_orm(string_value = "ACCEPTED")]
+    Accepted,
+    /// The distributor said no, with the reason.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// A newer proposal for the distributor took its place.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}
+
+/// What made a replenishment proposal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ReplenishmentTrigger {
+    /// One of the distributor's review days.
+    #[sea_orm(string_value = "REVIEW_DAY")]
+    ReviewDay,
+    /// A stock or sell-through report arrived.
+    #[sea_orm(string_value = "REPORT")]
+    Report,
+    /// Someone asked for one.
+    #[sea_orm(string_value = "REQUESTED")]
+    Requested,
+}

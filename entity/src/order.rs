@@ -55,6 +55,9 @@ pub struct Model {
     pub special_price_id: Option<Uuid>,
     /// The end customer the order is for: the one its special price was authorised for.
     pub end_customer_id: Option<Uuid>,
+    /// Placed by the brand for the distributor from a replenishment proposal whose window
+    /// passed (brand-managed replenishment).
+    pub brand_initiated: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -45,6 +45,7 @@ mod m20261220_000001_rebates;
 mod m20261221_000001_rebate_basis;
 mod m20261222_000001_replenishment_policies;
 mod m20261223_000001_replenishment_policy_proposals;
+mod m20261224_000001_replenishment_proposals;
 
 pub struct Migrator;
 
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261221_000001_rebate_basis::Migration),
             Box::new(m20261222_000001_replenishment_policies::Migration),
             Box::new(m20261223_000001_replenishment_policy_proposals::Migration),
+            Box::new(m20261224_000001_replenishment_proposals::Migration),
         ]
     }
 }

@@ -90,6 +90,9 @@ pub struct RebateSettlementId(pub Uuid);
 /// A replenishment policy: none where the principal does not see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ReplenishmentPolicyId(pub Uuid);
+/// A replenishment proposal's lines, by line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReplenishmentProposalLinesOf(pub Uuid);
 /// A rebate program's thresholds, in rising order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RebateThresholdsOf(pub Uuid);
@@ -199,6 +202,10 @@ by_id_loader!(
 by_id_loader!(
     CatalogLoader: ReplenishmentPolicyId => entity::replenishment_policy::Model,
     crate::replenishment::policies::seen_by_ids
+);
+by_id_loader!(
+    CatalogLoader: ReplenishmentProposalLinesOf => Vec<entity::replenishment_proposal_line::Model>,
+    crate::replenishment::proposals::lines_seen
 );
 by_id_loader!(
     CatalogLoader: RebateThresholdsOf => Vec<entity::rebate_threshold::Model>,

@@ -666,6 +666,7 @@ async fn draft(
         notes: None,
         special_price: None,
         end_customer_id: None,
+        brand_initiated: false,
         lines,
     })
 }

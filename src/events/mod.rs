@@ -236,10 +236,17 @@ pub enum EventType {
     TierChangeProposed,
     /// A partner moved to another tier (or out of the program), with the reason.
     TierChanged,
+    /// The brand proposed what a distributor should order to keep its stock at target.
+    ReplenishmentProposed,
+    /// A replenishment proposal became an order: the distributor accepted it, or the brand
+    /// ordered it when a brand-managed window passed.
+    ReplenishmentAccepted,
+    /// The distributor rejected a replenishment proposal, with the reason.
+    ReplenishmentRejected,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 63] = [
+    pub const ALL: [EventType; 66] = [
         EventType::OrderSubmitted,
         EventType::OrderCreditHold,
         EventType::OrderCreditReleased,
@@ -303,6 +310,9 @@ impl EventType {
         EventType::CertificationExpiring,
         EventType::TierChangeProposed,
         EventType::TierChanged,
+        EventType::ReplenishmentProposed,
+        EventType::ReplenishmentAccepted,
+        EventType::ReplenishmentRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -370,6 +380,9 @@ impl EventType {
             EventType::CertificationExpiring => "CERTIFICATION_EXPIRING",
             EventType::TierChangeProposed => "TIER_CHANGE_PROPOSED",
             EventType::TierChanged => "TIER_CHANGED",
+            EventType::ReplenishmentProposed => "REPLENISHMENT_PROPOSED",
+            EventType::ReplenishmentAccepted => "REPLENISHMENT_ACCEPTED",
+            EventType::ReplenishmentRejected => "REPLENISHMENT_REJECTED",
         }
     }
 
@@ -466,7 +479,11 @@ impl EventType {
             | E::CaseClosed
             | E::CaseReopened
             | E::CaseNoteAdded => Topic::Case,
-            E::InventoryReported | E::SellThroughReported => Topic::Inventory,
+            E::InventoryReported
+            | E::SellThroughReported
+            | E::ReplenishmentProposed
+            | E::ReplenishmentAccepted
+            | E::ReplenishmentRejected => Topic::Inventory,
             E::LeadCreated
             | E::LeadAccepted
             | E::LeadDeclined

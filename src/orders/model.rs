@@ -93,6 +93,8 @@ pub struct NewOrder {
     /// The end customer the order is for; named with the special price, it must be the one
     /// the price was authorised for.
     pub end_customer_id: Option<Uuid>,
+    /// Placed by the brand for the buyer, from a brand-managed replenishment proposal.
+    pub brand_initiated: bool,
     pub lines: Vec<NewLine>,
 }
 

@@ -701,6 +701,7 @@ pub async fn submit_written(
         notes: new.notes.clone(),
         special_price_id: special.as_ref().map(|(a, _)| a.agreement.id),
         end_customer_id: new.end_customer_id.filter(|_| special.is_some()),
+        brand_initiated: new.brand_initiated,
     };
     let (created, booked, lines) = insert(db, principal, header, priced, &limit).await?;
     if let Some((agreement, uses)) = &special {
@@ -799,6 +800,7 @@ struct Header {
     notes: Option<String>,
     special_price_id: Option<Uuid>,
     end_customer_id: Option<Uuid>,
+    brand_initiated: bool,
 }
 
 /// A line as it is written, priced.
@@ -940,6 +942,7 @@ async fn insert(
         version: Set(1),
         special_price_id: Set(header.special_price_id),
         end_customer_id: Set(header.end_customer_id),
+        brand_initiated: Set(header.brand_initiated),
     };
     let created = sea_orm::TryIntoModel::try_into_model(row.clone())?;
     let rows: Vec<order_line::ActiveModel> = lines
@@ -1079,6 +1082,7 @@ pub async fn purchase(
         notes: new.notes.clone(),
         special_price_id: None,
         end_customer_id: None,
+        brand_initiated: false,
     };
     let (created, _, _) = insert(db, principal, header, priced, &credit::Limit::None).await?;
     reactor

@@ -6,12 +6,19 @@
 //! - `forecast`: weekly demand per distributor and product from its sell-through, by
 //!   exponential smoothing fitted per series, with its accuracy over a holdout;
 //! - `policy_proposals`: a distributor's proposed changes to its own policy, which the brand
-//!   accepts into the policy or rejects.
+//!   accepts into the policy or rejects;
+//! - `plan`: how much to order of a product, and the numbers that say why;
+//! - `proposals`: replenishment proposals (vendor-managed inventory): made when reports
+//!   arrive and on review days, accepted or rejected by the distributor, or ordered by the
+//!   brand after a window where the distributor chose brand-managed replenishment.
 
 pub mod forecast;
 pub mod graphql;
+pub mod plan;
 pub mod policies;
 pub mod policy_proposals;
+pub mod proposal_graphql;
+pub mod proposals;
 
 /// What a client reads of replenishment.
 #[derive(async_graphql::MergedObject, Default)]
@@ -19,8 +26,13 @@ pub struct ReplenishmentQuery(
     graphql::PolicyQuery,
     graphql::PolicyProposalQuery,
     graphql::ForecastQuery,
+    proposal_graphql::ReplenishmentProposalQuery,
 );
 
 /// What a client changes of replenishment.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct ReplenishmentMutation(graphql::PolicyMutation, graphql::PolicyProposalMutation);
+pub struct ReplenishmentMutation(
+    graphql::PolicyMutation,
+    graphql::PolicyProposalMutation,
+    proposal_graphql::ReplenishmentProposalMutation,
+);

@@ -335,6 +335,7 @@ pub async fn submit_inventory(
         }
     });
     report_event(db, EventType::InventoryReported, id, org.id, data).await?;
+    crate::replenishment::proposals::report_arrived(db, org.id).await?;
     Ok((created, replaced))
 }
 
@@ -529,6 +530,7 @@ pub async fn submit_sell_through(
         }
     });
     report_event(db, EventType::SellThroughReported, id, org.id, data).await?;
+    crate::replenishment::proposals::report_arrived(db, org.id).await?;
     Ok((created, replaced))
 }
 

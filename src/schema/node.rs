@@ -104,6 +104,7 @@ pub enum Node {
     RebateSettlement(crate::channel_money::rebating::RebateSettlement),
     ReplenishmentPolicy(crate::replenishment::graphql::ReplenishmentPolicy),
     ReplenishmentPolicyProposal(crate::replenishment::graphql::ReplenishmentPolicyProposal),
+    ReplenishmentProposal(crate::replenishment::proposal_graphql::ReplenishmentProposal),
 }
 
 impl From<Organization> for Node {
@@ -365,6 +366,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .map(|m| {
                     Node::ReplenishmentPolicyProposal(
                         crate::replenishment::graphql::ReplenishmentPolicyProposal(m),
+                    )
+                })
+        }
+        NodeType::ReplenishmentProposal => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::replenishment::proposals::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::ReplenishmentProposal(
+                        crate::replenishment::proposal_graphql::ReplenishmentProposal(m),
                     )
                 })
         }

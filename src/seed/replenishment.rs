@@ -2,7 +2,9 @@
 //! - the Gold tier's policy: 4 weeks of supply, 10 days' lead time, reviewed on Mondays and
 //!   Thursdays;
 //! - DIST-001's own policy for HP-100: cartons of 6, at least 12;
-//! - DIST-001's proposal to aim for 5 weeks of every product, waiting for the brand.
+//! - DIST-001's proposal to aim for 5 weeks of every product, waiting for the brand;
+//! - DIST-001 enrolled for replenishment proposals, with today's stock count (a few of each
+//!   product, none of HP-100) and a proposal from it waiting in its portal.
 //!
 //! DIST-001's demand forecasts come from the monthly sell-through the trade demo reports.
 
@@ -84,6 +86,50 @@ pub async fn demo(
                 ..Default::default()
             },
             note: Some("The spring season starts early in the north".into()),
+        },
+    )
+    .await?;
+    proposals(db, dist).await
+}
+
+/// DIST-001 counts its stock today and is enrolled for proposals: one waits in its portal.
+async fn proposals(db: &impl ConnectionTrait, dist: Uuid) -> Result<()> {
+    use crate::replenishment::proposals::{self, Asked};
+    use crate::reports::service::{InventoryLine, NewInventoryReport, submit_inventory};
+    use entity::enums::{ReplenishmentMode, ReplenishmentTrigger};
+    let system = Principal::System;
+    let catalog = product::Entity::find().all(db).await?;
+    let lines = catalog
+        .iter()
+        .enumerate()
+        .map(|(i, p)| InventoryLine {
+            sku: p.sku.clone(),
+            on_hand: if p.sku == "HP-100" {
+                Decimal::ZERO
+            } else {
+                Decimal::from(2 + (i as i64 * 7) % 11)
+            },
+            on_order: None,
+        })
+        .collect();
+    submit_inventory(
+        db,
+        &system,
+        NewInventoryReport {
+            organization_id: Some(dist),
+            as_of: crate::store::now().date_naive(),
+            lines,
+        },
+    )
+    .await?;
+    proposals::enrol(db, &system, Some(dist), ReplenishmentMode::Proposals, None).await?;
+    proposals::propose(
+        db,
+        &system,
+        dist,
+        Asked {
+            trigger: ReplenishmentTrigger::Requested,
+            only_if_needed: false,
         },
     )
     .await?;

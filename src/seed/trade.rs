@@ -405,6 +405,7 @@ async fn place(
         notes: None,
         special_price: None,
         end_customer_id: None,
+        brand_initiated: false,
         lines,
     };
     let placed = submit::submit(db, &system, new, limits).await?;

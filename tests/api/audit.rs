@@ -949,6 +949,58 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         w.run(a, decision, "proposal { id }", input, actions).await;
     }
 
+    // Replenishment proposals: today's stock and last week's sales, the distributor
+    // enrolled; one proposal accepted into an order, the next rejected.
+    let today = chrono::Utc::now().date_naive();
+    let monday = today
+        - chrono::Days::new(u64::from(
+            chrono::Datelike::weekday(&today).num_days_from_monday(),
+        ));
+    let last_week = monday - chrono::Days::new(7);
+    w.run(
+        erp,
+        "inventoryReportSubmit",
+        "report { id }",
+        json!({ "asOf": today.to_string(), "lines": [{ "sku": "MOTOR-W", "onHand": "1" }] }),
+        &["inventory_report.submit"],
+    )
+    .await;
+    w.run(erp, "sellThroughReportSubmit", "report { id }", json!({ "periodStart": last_week.to_string(), "periodEnd": (last_week + chrono::Days::new(6)).to_string(), "lines": [{ "sku": "MOTOR-W", "quantity": "6" }] }), &["sell_through_report.submit"]).await;
+    w.run(
+        a,
+        "replenishmentEnrol",
+        "enrolment { mode }",
+        json!({ "distributorId": dist, "mode": "PROPOSALS" }),
+        &["replenishment.enrol"],
+    )
+    .await;
+    for (decision, extra, actions) in [
+        (
+            "replenishmentProposalAccept",
+            json!({ "lines": [{ "lineNumber": 1, "quantity": "1" }] }),
+            &["replenishment.accept", "order.submit"][..],
+        ),
+        (
+            "replenishmentProposalReject",
+            json!({ "reason": "Enough on the shelf" }),
+            &["replenishment.reject"][..],
+        ),
+    ] {
+        let proposed = w
+            .run(
+                p,
+                "replenishmentPropose",
+                "proposal { id version lines { quantity } }",
+                json!({}),
+                &["replenishment.propose"],
+            )
+            .await;
+        let mut input = extra;
+        input["id"] = proposed["proposal"]["id"].clone();
+        input["version"] = proposed["proposal"]["version"].clone();
+        w.run(p, decision, "proposal { id }", input, actions).await;
+    }
+
     // Relationship work.
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
     let visit = id_in(

@@ -532,6 +532,42 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap_or_else(|| panic!("{policy_proposal}"))
         .to_owned();
+    // A counts its stock today and reported last week's sales; the brand enrols it for
+    // replenishment and proposes what it should order.
+    let monday = today
+        - chrono::Days::new(u64::from(
+            chrono::Datelike::weekday(&today).num_days_from_monday(),
+        ));
+    let last_week = monday - chrono::Days::new(7);
+    for (mutation, input) in [
+        (
+            "inventoryReportSubmit",
+            json!({ "organizationId": a.0, "asOf": today.to_string(), "lines": [{ "sku": "MOTOR-1", "onHand": "1" }] }),
+        ),
+        (
+            "sellThroughReportSubmit",
+            json!({ "organizationId": a.0, "periodStart": last_week.to_string(),
+            "periodEnd": (last_week + chrono::Days::new(6)).to_string(), "lines": [{ "sku": "MOTOR-1", "quantity": "9" }] }),
+        ),
+        (
+            "replenishmentEnrol",
+            json!({ "distributorId": a.0, "mode": "PROPOSALS" }),
+        ),
+    ] {
+        let body = app.mutate(mutation, "userErrors { message }", input).await;
+        assert_eq!(body["userErrors"], json!([]), "{mutation}: {body}");
+    }
+    let replenishment = app
+        .mutate(
+            "replenishmentPropose",
+            "proposal { id number }",
+            json!({ "distributorId": a.0 }),
+        )
+        .await;
+    let replenishment = replenishment["proposal"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{replenishment}"))
+        .to_owned();
     let rebate = app
         .mutate(
             "rebateProgramSettle",
@@ -734,6 +770,7 @@ pub async fn world(app: &TestApp) -> World {
             ("RebateSettlement", rebate),
             ("ReplenishmentPolicy", policy),
             ("ReplenishmentPolicyProposal", policy_proposal),
+            ("ReplenishmentProposal", replenishment),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -760,6 +797,7 @@ pub async fn world(app: &TestApp) -> World {
             "PP-000001",
             "FR-000001",
             "RB-000001",
+            "RP-000001",
             "A-SECRET",
         ],
         b_user: app.token_for("member@b.test", "member password").await,
@@ -1043,6 +1081,10 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                 "ReplenishmentPolicyProposal" => (
                     "replenishmentPolicyProposalAccept",
                     "ReplenishmentPolicyProposalAcceptInput",
+                ),
+                "ReplenishmentProposal" => (
+                    "replenishmentProposalAccept",
+                    "ReplenishmentProposalAcceptInput",
                 ),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (

@@ -85,6 +85,12 @@ const CLASSES: &[(&str, Class)] = &[
         ),
     ),
     (
+        "ReplenishmentEnrolment",
+        Class::Root(
+            "query($a: ID!) { replenishmentEnrolment(distributorId: $a) { __typename distributor { code } mode } }",
+        ),
+    ),
+    (
         "EffectiveReplenishmentPolicy",
         Class::Root(
             "query($a: ID!) { effectiveReplenishmentPolicy(distributorId: $a, sku: \"MOTOR-1\") { __typename distributor { code } product { sku } targetWeeks sources { __typename field level policy { id partner { code } } } } }",
@@ -117,6 +123,10 @@ const CLASSES: &[(&str, Class)] = &[
     ("DirectoryMatch", Class::Inside(&["PartnerApplication"])),
     ("CaseNote", Class::Inside(&["Case"])),
     ("DemandWeek", Class::Inside(&["DemandForecast"])),
+    (
+        "ReplenishmentProposalLine",
+        Class::Inside(&["ReplenishmentProposal"]),
+    ),
     (
         "ReplenishmentSource",
         Class::Inside(&["EffectiveReplenishmentPolicy"]),

@@ -645,7 +645,9 @@ async fn the_demo_shows_policies_a_proposal_and_forecasts() {
             &portal,
             "{ effectiveReplenishmentPolicy(sku: \"HP-100\") { targetWeeks orderMultiple minQuantity leadTimeDays reviewDays }
                replenishmentPolicyProposals { nodes { status targetWeeks note } }
-               demandForecast(sku: \"HP-100\", weeks: 4) { status method history { quantity } weeks { quantity } } }",
+               demandForecast(sku: \"HP-100\", weeks: 4) { status method history { quantity } weeks { quantity } }
+               replenishmentEnrolment { mode }
+               replenishmentProposals { nodes { status lines { product { sku } quantity onHand orderMultiple explanation } } } }",
             json!({}),
         )
         .await;
@@ -670,4 +672,29 @@ async fn the_demo_shows_policies_a_proposal_and_forecasts() {
         "six months of reports: {body}"
     );
     assert_eq!(forecast["weeks"].as_array().unwrap().len(), 4, "{body}");
+    // Enrolled for proposals: one waits, from today's count; heat pumps are out of stock
+    // and come in cartons of 6.
+    assert_eq!(
+        data["replenishmentEnrolment"]["mode"], "PROPOSALS",
+        "{body}"
+    );
+    let proposal = &data["replenishmentProposals"]["nodes"][0];
+    assert_eq!(proposal["status"], "PENDING", "{body}");
+    let heat_pumps = proposal["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["product"]["sku"] == "HP-100")
+        .unwrap();
+    assert_eq!(
+        (&heat_pumps["onHand"], &heat_pumps["orderMultiple"]),
+        (&json!("0"), &json!("6")),
+        "{body}"
+    );
+    let quantity: rust_decimal::Decimal = heat_pumps["quantity"].as_str().unwrap().parse().unwrap();
+    assert!(
+        quantity >= rust_decimal::Decimal::from(12)
+            && quantity % rust_decimal::Decimal::from(6) == rust_decimal::Decimal::ZERO,
+        "{body}"
+    );
 }

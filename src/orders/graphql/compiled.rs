@@ -92,6 +92,11 @@ pub fn register(catalog: &mut Catalog) {
             )
             .value("poNumber", Col::of("buyer_po_number"), values::text)
             .value(
+                "brandInitiated",
+                Col::of("brand_initiated"),
+                values::boolean,
+            )
+            .value(
                 "status",
                 Col::of("status"),
                 enumeration::<enums::OrderStatus, OrderStatus>,

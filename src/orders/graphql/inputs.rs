@@ -192,6 +192,7 @@ impl OrderSubmitInput {
                 self.end_customer_id.as_ref(),
                 NodeType::Organization,
             )?,
+            brand_initiated: false,
             lines,
         })
     }

@@ -185,6 +185,11 @@ impl Order {
             None => Ok(None),
         }
     }
+    /// Placed by the brand for the buyer: a brand-managed replenishment proposal whose
+    /// window passed.
+    async fn brand_initiated(&self) -> bool {
+        self.0.brand_initiated
+    }
     /// Where it stands.
     async fn status(&self) -> OrderStatus {
         self.0.status.into()

@@ -1,0 +1,733 @@
+//! Replenishment proposals (vendor-managed inventory), on 26 weeks of reports from three
+//! distributors of four products, against quantities worked out by hand: a trend, a
+//! stock-out, pack-size rounding, the least and the most, and a distributor that stopped
+//! reporting. Accepting one orders it as the portal would; a brand-managed one is ordered by
+//! the brand once when its window passes, and the distributor gets an 855.
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::orders::{Trade, mutate_as, trade};
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// This week's Monday, less `weeks` weeks.
+fn monday(weeks: u64) -> NaiveDate {
+    let today = today();
+    today - Days::new(u64::from(today.weekday().num_days_from_monday())) - Days::new(7 * weeks)
+}
+
+fn uuid_of(id: &str) -> uuid::Uuid {
+    channelgraph::ids::GlobalId::parse(id).unwrap().id
+}
+
+struct Fixture {
+    t: Trade,
+    dist2: String,
+    dist3: String,
+}
+
+async fn policy(app: &TestApp, input: Value) {
+    let body = app
+        .mutate(
+            "replenishmentPolicyCreate",
+            "replenishmentPolicy { id }",
+            input,
+        )
+        .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+}
+
+async fn sold(app: &TestApp, org: &str, weeks_ago: u64, lines: Value) {
+    let start = monday(weeks_ago);
+    let body = app
+        .mutate(
+            "sellThroughReportSubmit",
+            "report { id }",
+            json!({ "organizationId": org, "periodStart": start.to_string(),
+                    "periodEnd": (start + Days::new(6)).to_string(), "lines": lines }),
+        )
+        .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+}
+
+async fn stock(app: &TestApp, org: &str, as_of: NaiveDate, lines: Value) {
+    let body = app
+        .mutate(
+            "inventoryReportSubmit",
+            "report { id }",
+            json!({ "organizationId": org, "asOf": as_of.to_string(), "lines": lines }),
+        )
+        .await;
+    assert_eq!(body["userErrors"], json!([]), "{body}");
+}
+
+/// Three GOLD distributors and four products, with 26 weeks of weekly sell-through up to
+/// last Sunday (DIST-3's stopped five weeks ago), today's stock, and an open order of 30
+/// widgets from DIST-1. Gold aims for 2 weeks beyond the cover, with 7 days' lead time and a
+/// Monday review: a cover of 14 days, whatever the weekday the test runs.
+async fn fixture(app: &TestApp) -> Fixture {
+    let t = trade(app).await;
+    app.create_product("PACK-3", "Packs", "6").await;
+    app.create_product("SLOW-4", "Slow", "4").await;
+    let ids = app
+        .graphql(
+            "{ products(first: 10) { nodes { id sku } } priceLists { nodes { id version code } } partnerTiers { nodes { id code } } }",
+            json!({}),
+        )
+        .await;
+    let product = |sku: &str| {
+        ids["data"]["products"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["sku"] == sku)
+            .unwrap()["id"]
+            .clone()
+    };
+    let list = ids["data"]["priceLists"]["nodes"][0].clone();
+    let prices = app
+        .mutate(
+            "priceListUpdate",
+            "priceList { id }",
+            json!({ "id": list["id"], "version": list["version"], "entries": [
+                { "productId": product("WIDGET-1"), "minQuantity": "1", "unitPrice": "10.00" },
+                { "productId": product("GADGET-1"), "minQuantity": "1", "unitPrice": "80" },
+                { "productId": product("PACK-3"), "minQuantity": "1", "unitPrice": "5" },
+                { "productId": product("SLOW-4"), "minQuantity": "1", "unitPrice": "3" },
+            ] }),
+        )
+        .await;
+    assert_eq!(prices["userErrors"], json!([]), "{prices}");
+    let gold = ids["data"]["partnerTiers"]["nodes"][0]["id"].clone();
+    let dist2 = app.create_org("DISTRIBUTOR", "Süd Handel", "DIST-2").await;
+    let dist3 = app
+        .create_org("DISTRIBUTOR", "West Vertrieb", "DIST-3")
+        .await;
+    for d in [&dist2, &dist3] {
+        app.link(&t.brand, d, "DISTRIBUTES_TO").await;
+        app.assign_tier(d, gold.as_str().unwrap()).await;
+    }
+    policy(
+        app,
+        json!({ "tierId": gold, "targetWeeks": "2", "leadTimeDays": 7, "reviewDays": ["MONDAY"] }),
+    )
+    .await;
+    policy(
+        app,
+        json!({ "partnerId": t.distributor, "productId": product("PACK-3"), "orderMultiple": "12" }),
+    )
+    .await;
+    policy(
+        app,
+        json!({ "partnerId": dist2, "productId": product("WIDGET-1"), "maxQuantity": "60" }),
+    )
+    .await;
+    policy(
+        app,
+        json!({ "partnerId": dist2, "productId": product("GADGET-1"), "minQuantity": "24" }),
+    )
+    .await;
+    for k in (1..=26u64).rev() {
+        let t_ = 26 - k;
+        sold(
+            app,
+            &t.distributor,
+            k,
+            json!([
+                { "sku": "WIDGET-1", "quantity": (10 + 2 * t_).to_string() },
+                { "sku": "GADGET-1", "quantity": "20" },
+                { "sku": "PACK-3", "quantity": "7" },
+                { "sku": "SLOW-4", "quantity": "1" },
+            ]),
+        )
+        .await;
+        sold(
+            app,
+            &dist2,
+            k,
+            json!([
+                { "sku": "WIDGET-1", "quantity": "50" },
+                { "sku": "GADGET-1", "quantity": "3" },
+                { "sku": "SLOW-4", "quantity": (30 - t_).to_string() },
+            ]),
+        )
+        .await;
+        if k >= 6 {
+            sold(
+                app,
+                &dist3,
+                k,
+                json!([{ "sku": "WIDGET-1", "quantity": "10" }]),
+            )
+            .await;
+        }
+    }
+    // Last week's count is not the latest: today's is.
+    stock(
+        app,
+        &t.distributor,
+        today() - Days::new(7),
+        json!([{ "sku": "WIDGET-1", "onHand": "999" }]),
+    )
+    .await;
+    stock(
+        app,
+        &t.distributor,
+        today(),
+        json!([
+            { "sku": "WIDGET-1", "onHand": "100" },
+            { "sku": "GADGET-1", "onHand": "0" },
+            { "sku": "PACK-3", "onHand": "5" },
+            { "sku": "SLOW-4", "onHand": "50" },
+        ]),
+    )
+    .await;
+    stock(
+        app,
+        &dist2,
+        today(),
+        json!([
+            { "sku": "WIDGET-1", "onHand": "10" },
+            { "sku": "GADGET-1", "onHand": "0" },
+            { "sku": "PACK-3", "onHand": "0" },
+            { "sku": "SLOW-4", "onHand": "2" },
+        ]),
+    )
+    .await;
+    let ordered = mutate_as(
+        app,
+        &t.portal,
+        "orderSubmit",
+        "OrderSubmitInput",
+        "order { id status }",
+        json!({ "poNumber": "NL-OPEN-1", "lines": [{ "sku": "WIDGET-1", "quantity": "30" }] }),
+    )
+    .await;
+    assert_eq!(ordered["userErrors"], json!([]), "{ordered}");
+    // DIST-2's order of 10 widgets and 20 gadgets has shipped: the gadgets were due
+    // yesterday (arrived, though never marked received), the widgets are due tomorrow.
+    let placed = app
+        .mutate(
+            "orderSubmit",
+            "order { id version status }",
+            json!({ "buyerId": dist2, "poNumber": "SUED-1", "lines": [
+                { "sku": "WIDGET-1", "quantity": "10" }, { "sku": "GADGET-1", "quantity": "20" }] }),
+        )
+        .await;
+    assert_eq!(placed["order"]["status"], "SUBMITTED", "{placed}");
+    let acked = app
+        .mutate(
+            "orderAcknowledge",
+            "order { id version }",
+            json!({ "id": placed["order"]["id"], "version": placed["order"]["version"], "lines": [
+                { "lineNumber": 1, "decision": "ACCEPT" }, { "lineNumber": 2, "decision": "ACCEPT" }] }),
+        )
+        .await;
+    let mut version = acked["order"]["version"].clone();
+    for (line, quantity, expected) in [
+        (2, "20", today() - Days::new(1)),
+        (1, "10", today() + Days::new(1)),
+    ] {
+        let shipped = app
+            .mutate(
+                "shipmentCreate",
+                "shipment { order { version } }",
+                json!({ "orderId": placed["order"]["id"], "version": version, "carrier": "DHL",
+                        "expectedAt": expected.to_string(), "lines": [{ "lineNumber": line, "quantity": quantity }] }),
+            )
+            .await;
+        assert_eq!(shipped["userErrors"], json!([]), "{shipped}");
+        version = shipped["shipment"]["order"]["version"].clone();
+    }
+    Fixture { t, dist2, dist3 }
+}
+
+const LINE: &str = "lineNumber product { sku } quantity demand weeklyDemand coverWeeks leadTimeDays reviewPeriodDays targetWeeks safetyStock onHand inTransit need orderMultiple minQuantity maxQuantity forecastMethod wape explanation";
+
+fn fields() -> String {
+    format!(
+        "id number version status trigger brandManaged acceptAfter asOf stockAsOf reportedThrough distributor {{ code }} order {{ poNumber brandInitiated }} lines {{ {LINE} }}"
+    )
+}
+
+fn proposal_fields() -> String {
+    format!("proposal {{ {} }}", fields())
+}
+
+async fn propose(app: &TestApp, token: &str, distributor: Option<&str>) -> Value {
+    mutate_as(
+        app,
+        token,
+        "replenishmentPropose",
+        "ReplenishmentProposeInput",
+        &format!("{} userErrors {{ field code message }}", proposal_fields()),
+        json!({ "distributorId": distributor }),
+    )
+    .await
+}
+
+/// `sku: quantity (demand + safety − on hand − in transit = need)` per line.
+fn worked(proposal: &Value) -> Vec<String> {
+    proposal["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{}: {} ({} + {} − {} − {} = {})",
+                l["product"]["sku"].as_str().unwrap(),
+                l["quantity"].as_str().unwrap(),
+                l["demand"].as_str().unwrap(),
+                l["safetyStock"].as_str().unwrap(),
+                l["onHand"].as_str().unwrap(),
+                l["inTransit"].as_str().unwrap(),
+                l["need"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn proposals_equal_the_quantities_worked_out_by_hand() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+
+    // DIST-1, 14 days of cover (2 weeks) and 2 weeks beyond:
+    // - widgets rise 10, 12, … 60 a week: 62 + 64 = 126 over the cover, 63 a week, so 126
+    //   safety; 100 on hand and 30 on the open order: 122;
+    // - gadgets sell 20 a week and are out of stock: 40 + 40;
+    // - packs sell 7 a week, 5 on hand: 14 + 14 − 5 = 23, in cartons of 12: 24;
+    // - one slow part a week with 50 on hand: nothing.
+    let one = propose(&app, &app.token, Some(&f.t.distributor)).await;
+    assert_eq!(one["userErrors"], json!([]), "{one}");
+    let p = &one["proposal"];
+    assert_eq!(
+        worked(p),
+        [
+            "WIDGET-1: 122 (126 + 126 − 100 − 30 = 122)",
+            "GADGET-1: 80 (40 + 40 − 0 − 0 = 80)",
+            "PACK-3: 24 (14 + 14 − 5 − 0 = 23)",
+            "SLOW-4: 0 (2 + 2 − 50 − 0 = -46)",
+        ]
+    );
+    let widget = &p["lines"][0];
+    assert_eq!(
+        widget,
+        &json!({ "lineNumber": 1, "product": { "sku": "WIDGET-1" }, "quantity": "122", "demand": "126",
+                 "weeklyDemand": "63", "coverWeeks": "2", "leadTimeDays": 7, "reviewPeriodDays": 7,
+                 "targetWeeks": "2", "safetyStock": "126", "onHand": "100", "inTransit": "30", "need": "122",
+                 "orderMultiple": "1", "minQuantity": "0", "maxQuantity": null, "forecastMethod": "HOLT", "wape": "0",
+                 "explanation": "126 forecast over 2 weeks (7 days' lead time + 7 days to the next review) + 126 safety stock (2 weeks × 63 a week) − 100 on hand − 30 in transit = 122; order 122 (packs of 1, at least 0)" })
+    );
+    assert_eq!(
+        (
+            &p["status"],
+            &p["trigger"],
+            &p["brandManaged"],
+            &p["acceptAfter"],
+            &p["stockAsOf"],
+            &p["reportedThrough"],
+            &p["distributor"]
+        ),
+        (
+            &json!("PENDING"),
+            &json!("REQUESTED"),
+            &json!(false),
+            &Value::Null,
+            &json!(today().to_string()),
+            &json!((monday(0) - Days::new(1)).to_string()),
+            &json!({ "code": "DIST-1" })
+        )
+    );
+    assert_eq!(p["number"], "RP-000001");
+
+    // DIST-2:
+    // - widgets sell 50 a week, 10 on hand and 10 on the way: 180, but at most 60;
+    // - gadgets sell 3 a week: 12, but at least 24;
+    // - slow parts fall 30, 29, … 5 a week: 4 + 3 = 7 over the cover, 3.5 a week, 2 on hand;
+    // - packs it stocks and never sold: nothing.
+    let two = propose(&app, &app.token, Some(&f.dist2)).await;
+    assert_eq!(two["userErrors"], json!([]), "{two}");
+    assert_eq!(
+        worked(&two["proposal"]),
+        [
+            "WIDGET-1: 60 (100 + 100 − 10 − 10 = 180)",
+            "GADGET-1: 24 (6 + 6 − 0 − 0 = 12)",
+            "PACK-3: 0 (0 + 0 − 0 − 0 = 0)",
+            "SLOW-4: 12 (7 + 7 − 2 − 0 = 12)",
+        ]
+    );
+    assert_eq!(two["proposal"]["lines"][3]["weeklyDemand"], "3.5");
+
+    // DIST-3 sends no stock; then it does, but its sell-through stopped five weeks ago:
+    // nothing is proposed from stale data, and the refusal says why.
+    let none = propose(&app, &app.token, Some(&f.dist3)).await;
+    assert_eq!(none["proposal"], Value::Null);
+    assert_eq!(
+        none["userErrors"][0]["field"],
+        json!(["input", "distributorId"])
+    );
+    assert!(
+        none["userErrors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("DIST-3 has sent no stock report"),
+        "{none}"
+    );
+    stock(
+        &app,
+        &f.dist3,
+        today(),
+        json!([{ "sku": "WIDGET-1", "onHand": "5" }]),
+    )
+    .await;
+    let stale = propose(&app, &app.token, Some(&f.dist3)).await;
+    let message = stale["userErrors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("DIST-3 stopped reporting sell-through")
+            && message.contains(&(monday(6) + Days::new(6)).to_string()),
+        "{stale}"
+    );
+
+    // Asked again, DIST-1's proposal takes the place of the one waiting.
+    let again = propose(&app, &f.t.portal, None).await;
+    assert_eq!(again["userErrors"], json!([]), "{again}");
+    let first = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on ReplenishmentProposal { status version } } }",
+            json!({ "id": p["id"] }),
+        )
+        .await;
+    assert_eq!(
+        first["data"]["node"],
+        json!({ "status": "SUPERSEDED", "version": 2 })
+    );
+}
+
+const ORDER: &str = "query($po: String!) { orders(filter: { poNumber: $po }) { nodes { id number status poNumber brandInitiated buyer { code } lines { lineNumber product { sku } quantity unitPrice { amount } } ediDocuments { transactionSet direction interchange { content } } } } }";
+
+async fn order(app: &TestApp, po: &str) -> Value {
+    let body = app.graphql(ORDER, json!({ "po": po })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["orders"].clone()
+}
+
+#[tokio::test]
+async fn a_distributor_accepts_a_proposal_as_an_order_or_rejects_it() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let made = propose(&app, &f.t.portal, None).await;
+    let p = made["proposal"].clone();
+    let theirs = propose(&app, &app.token, Some(&f.dist2)).await["proposal"].clone();
+
+    // The brand does not accept for the distributor; nor does one distributor for another.
+    let accept = |token: String, input: Value| {
+        let app = &app;
+        async move {
+            mutate_as(
+                app,
+                &token,
+                "replenishmentProposalAccept",
+                "ReplenishmentProposalAcceptInput",
+                &format!("{} userErrors {{ field code message }}", proposal_fields()),
+                input,
+            )
+            .await
+        }
+    };
+    let staff = app
+        .graphql(
+            "mutation($i: ReplenishmentProposalAcceptInput!) { replenishmentProposalAccept(input: $i) { proposal { id } } }",
+            json!({ "i": { "id": p["id"], "version": p["version"] } }),
+        )
+        .await;
+    assert_eq!(
+        staff["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{staff}"
+    );
+    let other = accept(
+        f.t.portal.clone(),
+        json!({ "id": theirs["id"], "version": theirs["version"] }),
+    )
+    .await;
+    assert_eq!(other["userErrors"][0]["code"], "NOT_FOUND", "{other}");
+    // A line the proposal lacks, and a negative quantity, are named.
+    for (lines, field) in [
+        (json!([{ "lineNumber": 9, "quantity": "1" }]), "lineNumber"),
+        (json!([{ "lineNumber": 3, "quantity": "-1" }]), "quantity"),
+    ] {
+        let refused = accept(
+            f.t.portal.clone(),
+            json!({ "id": p["id"], "version": p["version"], "lines": lines }),
+        )
+        .await;
+        assert_eq!(
+            refused["userErrors"][0]["field"],
+            json!(["input", "lines", "0", field]),
+            "{refused}"
+        );
+    }
+
+    // Three cartons of packs instead of two: the order is what orderSubmit makes of it, at
+    // the price list's prices, under the proposal's number.
+    let accepted = accept(
+        f.t.portal.clone(),
+        json!({ "id": p["id"], "version": p["version"], "lines": [{ "lineNumber": 3, "quantity": "36" }] }),
+    )
+    .await;
+    assert_eq!(accepted["userErrors"], json!([]), "{accepted}");
+    let number = p["number"].as_str().unwrap();
+    assert_eq!(
+        (
+            &accepted["proposal"]["status"],
+            &accepted["proposal"]["order"]
+        ),
+        (
+            &json!("ACCEPTED"),
+            &json!({ "poNumber": number, "brandInitiated": false })
+        )
+    );
+    let placed = order(&app, number).await;
+    assert_eq!(
+        placed["nodes"][0]["lines"],
+        json!([
+            { "lineNumber": 1, "product": { "sku": "WIDGET-1" }, "quantity": "122", "unitPrice": { "amount": "10.00" } },
+            { "lineNumber": 2, "product": { "sku": "GADGET-1" }, "quantity": "80", "unitPrice": { "amount": "80.00" } },
+            { "lineNumber": 3, "product": { "sku": "PACK-3" }, "quantity": "36", "unitPrice": { "amount": "5.00" } },
+        ])
+    );
+    assert_eq!(placed["nodes"][0]["buyer"]["code"], "DIST-1");
+    // Accepted once.
+    let twice = accept(
+        f.t.portal.clone(),
+        json!({ "id": p["id"], "version": accepted["proposal"]["version"] }),
+    )
+    .await;
+    assert_eq!(twice["userErrors"][0]["code"], "CONFLICT", "{twice}");
+    assert_eq!(
+        order(&app, number).await["nodes"].as_array().unwrap().len(),
+        1
+    );
+
+    // What is now on order is in transit: widgets need nothing more. The next proposal is
+    // rejected, with the reason.
+    let next = propose(&app, &f.t.portal, None).await["proposal"].clone();
+    assert_eq!(next["lines"][0]["inTransit"], "152", "{next}");
+    assert_eq!(next["lines"][0]["quantity"], "0", "{next}");
+    let reject = |reason: &'static str| {
+        let (app, portal, next) = (&app, f.t.portal.clone(), next.clone());
+        async move {
+            mutate_as(
+                app,
+                &portal,
+                "replenishmentProposalReject",
+                "ReplenishmentProposalRejectInput",
+                "proposal { status reason } userErrors { field code }",
+                json!({ "id": next["id"], "version": next["version"], "reason": reason }),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        reject(" ").await["userErrors"][0]["field"],
+        json!(["input", "reason"])
+    );
+    assert_eq!(
+        reject("We run a promotion next month").await["proposal"],
+        json!({ "status": "REJECTED", "reason": "We run a promotion next month" })
+    );
+
+    // The distributor lists its own proposals only; another's is not there by id either.
+    let own = app
+        .graphql_as(
+            &f.t.portal,
+            "query($id: ID!) { replenishmentProposals { totalCount nodes { number status } } node(id: $id) { id } }",
+            json!({ "id": theirs["id"] }),
+        )
+        .await;
+    assert_eq!(
+        own["data"],
+        json!({ "replenishmentProposals": { "totalCount": 2, "nodes": [
+            { "number": next["number"], "status": "REJECTED" }, { "number": number, "status": "ACCEPTED" }
+        ] }, "node": null }),
+        "{own}"
+    );
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let events: Vec<(String, Vec<uuid::Uuid>)> = entity::event::Entity::find()
+        .filter(entity::event::Column::EventType.starts_with("REPLENISHMENT_"))
+        .order_by_asc(entity::event::Column::OccurredAt)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.event_type, vec![e.subject_id]))
+        .collect();
+    let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "REPLENISHMENT_PROPOSED",
+            "REPLENISHMENT_PROPOSED",
+            "REPLENISHMENT_ACCEPTED",
+            "REPLENISHMENT_PROPOSED",
+            "REPLENISHMENT_REJECTED"
+        ]
+    );
+    assert_eq!(events[2].1, vec![uuid_of(p["id"].as_str().unwrap())]);
+}
+
+#[tokio::test]
+async fn a_brand_managed_proposal_is_ordered_once_when_its_window_passes_with_an_855() {
+    use channelgraph::replenishment::proposals::sweep;
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    crate::edi_partners::retail_partner(&app, &f.t).await;
+    app.create_user(
+        "admin@dist-1.test",
+        "admin password 1",
+        crate::helpers::PARTNER_ADMIN,
+        Some(uuid_of(&f.t.distributor)),
+    )
+    .await;
+    let admin = app.token_for("admin@dist-1.test", "admin password 1").await;
+    let enrol = |token: String, input: Value| {
+        let app = &app;
+        async move {
+            mutate_as(
+                app,
+                &token,
+                "replenishmentEnrol",
+                "ReplenishmentEnrolInput",
+                "enrolment { distributor { code } mode acceptanceWindowHours } userErrors { field code message }",
+                input,
+            )
+            .await
+        }
+    };
+    // The brand enrols; brand-managed is the distributor's own choice, by its admins.
+    let staff = enrol(
+        app.token.clone(),
+        json!({ "distributorId": f.t.distributor, "mode": "BRAND_MANAGED" }),
+    )
+    .await;
+    assert_eq!(
+        staff["userErrors"][0]["field"],
+        json!(["input", "mode"]),
+        "{staff}"
+    );
+    let member = app
+        .graphql_as(
+            &f.t.portal,
+            "mutation { replenishmentEnrol(input: { mode: BRAND_MANAGED }) { enrolment { mode } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        member["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{member}"
+    );
+    let chose = enrol(
+        admin.clone(),
+        json!({ "mode": "BRAND_MANAGED", "acceptanceWindowHours": 6 }),
+    )
+    .await;
+    assert_eq!(
+        chose["enrolment"],
+        json!({ "distributor": { "code": "DIST-1" }, "mode": "BRAND_MANAGED", "acceptanceWindowHours": 6 }),
+        "{chose}"
+    );
+    let long = enrol(
+        admin.clone(),
+        json!({ "mode": "BRAND_MANAGED", "acceptanceWindowHours": 721 }),
+    )
+    .await;
+    assert_eq!(
+        long["userErrors"][0]["field"],
+        json!(["input", "acceptanceWindowHours"])
+    );
+
+    // A stock report arrives: the next pass proposes (once, also when passed again).
+    stock(
+        &app,
+        &f.t.distributor,
+        today(),
+        json!([
+            { "sku": "WIDGET-1", "onHand": "100" },
+            { "sku": "GADGET-1", "onHand": "0" },
+            { "sku": "PACK-3", "onHand": "5" },
+            { "sku": "SLOW-4", "onHand": "50" },
+        ]),
+    )
+    .await;
+    let limits = channelgraph::settings::TradeSettings::default();
+    assert_eq!(sweep(&app.db, &limits).await.unwrap(), 1);
+    assert_eq!(sweep(&app.db, &limits).await.unwrap(), 0);
+    let listed = app
+        .graphql_as(
+            &f.t.portal,
+            &format!(
+                "{{ replenishmentProposals {{ nodes {{ {} }} }} }}",
+                fields()
+            ),
+            json!({}),
+        )
+        .await;
+    let p = listed["data"]["replenishmentProposals"]["nodes"][0].clone();
+    assert_eq!(
+        (&p["trigger"], &p["brandManaged"], &p["status"]),
+        (&json!("REPORT"), &json!(true), &json!("PENDING")),
+        "{listed}"
+    );
+    assert!(p["acceptAfter"].is_string());
+
+    // Its window passes; two nodes pass at the same moment: one order, brand-initiated,
+    // acknowledged by the brand in full.
+    {
+        use entity::replenishment_proposal as rp;
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        rp::Entity::update_many()
+            .col_expr(
+                rp::Column::AcceptAfter,
+                Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+            )
+            .filter(rp::Column::Id.eq(uuid_of(p["id"].as_str().unwrap())))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let (a, b) = tokio::join!(sweep(&app.db, &limits), sweep(&app.db, &limits));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let number = p["number"].as_str().unwrap();
+    let placed = order(&app, number).await;
+    assert_eq!(placed["nodes"].as_array().unwrap().len(), 1, "{placed}");
+    let o = &placed["nodes"][0];
+    assert_eq!(
+        (&o["status"], &o["brandInitiated"], &o["buyer"]["code"]),
+        (&json!("ACKNOWLEDGED"), &json!(true), &json!("DIST-1"))
+    );
+    // The distributor hears of it by an 855 in its own profile, which reads back.
+    let content = crate::edi::outbound(&o["ediDocuments"], "855")["interchange"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (x, doc) = crate::edi::sent_set(&content);
+    assert_eq!(x.groups[0].version, "004010VICS");
+    let read = channelgraph::edi::sets::read_855(&doc).expect("the 855 reads back");
+    assert_eq!(read.po_number, number);
+    assert_eq!(read.lines.len(), 3);
+    let after = app
+        .graphql_as(
+            &f.t.portal,
+            "query($id: ID!) { node(id: $id) { ... on ReplenishmentProposal { status acceptAfter order { number brandInitiated } } } }",
+            json!({ "id": p["id"] }),
+        )
+        .await;
+    assert_eq!(after["data"]["node"]["status"], "ACCEPTED", "{after}");
+    assert_eq!(after["data"]["node"]["order"]["brandInitiated"], true);
+    assert_eq!(sweep(&app.db, &limits).await.unwrap(), 0);
+}
