@@ -80,6 +80,7 @@ pub mod shipment;
 pub mod shipment_line;
 pub mod special_price;
 pub mod special_price_line;
+pub mod supplier_commitment;
 pub mod survey_response;
 pub mod task;
 pub mod terms_acceptance;

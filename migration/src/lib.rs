@@ -46,6 +46,7 @@ mod m20261221_000001_rebate_basis;
 mod m20261222_000001_replenishment_policies;
 mod m20261223_000001_replenishment_policy_proposals;
 mod m20261224_000001_replenishment_proposals;
+mod m20261225_000001_supplier_commitments;
 
 pub struct Migrator;
 
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261222_000001_replenishment_policies::Migration),
             Box::new(m20261223_000001_replenishment_policy_proposals::Migration),
             Box::new(m20261224_000001_replenishment_proposals::Migration),
+            Box::new(m20261225_000001_supplier_commitments::Migration),
         ]
     }
 }

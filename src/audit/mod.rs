@@ -152,6 +152,8 @@ actions! {
     ReplenishmentPropose => "replenishment.propose" on "ReplenishmentProposal",
     ReplenishmentAccept => "replenishment.accept" on "ReplenishmentProposal",
     ReplenishmentReject => "replenishment.reject" on "ReplenishmentProposal",
+    SupplierCommit => "supplier.commit" on "Organization",
+    SupplierForecastSend => "supplier.forecast_send" on "Organization",
     SessionLogin => "session.login" on "User",
     SessionRefresh => "session.refresh" on "User",
     SessionLogout => "session.logout" on "User",

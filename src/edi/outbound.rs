@@ -570,6 +570,101 @@ pub async fn price_authorized(
     Ok(())
 }
 
+/// The 830 that tells a supplier trading by X12 what the brand will need of the products it
+/// makes, week by week (see [`crate::replenishment::supply`]):
+/// - BFR: an original (`00`), the schedule's number, delivery based (`DL`), actual
+///   quantities (`A`), the horizon's first and last day and the day it was made;
+/// - the brand and the supplier: N1 `BY` and `SU`, with the directory's codes under `91`;
+/// - per product: LIN with the SKU (`VP`), UIT with its unit, and one FST per week with the
+///   net requirement, as a planning quantity (`D`), in a weekly bucket (`W`), on the week's
+///   Monday;
+/// - CTT: the number of LIN segments and the sum of the FST quantities.
+///
+/// Answers the interchange sent; none to a supplier that does not trade by X12.
+pub async fn planning_schedule(
+    db: &impl ConnectionTrait,
+    supplier: Uuid,
+    reference: &str,
+    plans: &[(
+        product::Model,
+        Vec<crate::replenishment::supply::SupplyWeek>,
+    )],
+) -> Result<Option<edi_interchange::Model>> {
+    let Some(x) = X12Partner::of(db, supplier, None).await? else {
+        return Ok(None);
+    };
+    let first = plans
+        .iter()
+        .flat_map(|(_, weeks)| weeks.first().map(|w| w.week))
+        .min()
+        .unwrap_or_else(|| now().date_naive());
+    let last = plans
+        .iter()
+        .flat_map(|(_, weeks)| weeks.last().map(|w| w.week + chrono::Days::new(6)))
+        .max()
+        .unwrap_or(first);
+    let mut body = vec![
+        (
+            "BFR",
+            vec![
+                "00".into(),
+                reference.to_owned(),
+                String::new(),
+                "DL".into(),
+                "A".into(),
+                ymd(first),
+                ymd(last),
+                ymd(now().date_naive()),
+            ],
+        ),
+        party("BY", &x.brand),
+        party("SU", &x.partner),
+    ];
+    let mut total = Decimal::ZERO;
+    for (product, weeks) in plans {
+        body.push(("LIN", vec![String::new(), "VP".into(), product.sku.clone()]));
+        body.push(("UIT", vec![unit(product.unit)]));
+        for w in weeks {
+            total += w.net_requirement;
+            body.push((
+                "FST",
+                vec![
+                    number(w.net_requirement),
+                    "D".into(),
+                    "W".into(),
+                    ymd(w.week),
+                ],
+            ));
+        }
+    }
+    body.push(("CTT", vec![plans.len().to_string(), number(total)]));
+    let group = OutGroup {
+        functional_id: "PS",
+        version: x.them.group_version.clone(),
+        sets: vec![OutSet {
+            id: "830",
+            body,
+            links: Links {
+                reference: Some(reference.to_owned()),
+                ..Links::default()
+            },
+            ship_notice_late: false,
+        }],
+    };
+    let sent = send(
+        db,
+        &x.partner,
+        Route::between(&x.us, &x.them),
+        EdiUsage::Production,
+        None,
+        None,
+        vec![group],
+        None,
+    )
+    .await?;
+    Ok(Some(sent))
+}
+
 /// The 849 that answers a distributor trading by X12 when the brand decides its claim, in
 /// the decision's transaction: BRC answers the distributor's debit number (`IV`), CON names
 /// the special price (`CT`), and each line is a PAD loop with its result, AAA `Y` where

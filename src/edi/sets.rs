@@ -26,7 +26,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use x12_types::util::Parser;
-use x12_types::v005010::{_810, _846, _850, _852, _855, _856, _860, _865};
+use x12_types::v005010::{_810, _830, _846, _850, _852, _855, _856, _860, _865};
 
 use super::envelope::{Delimiters, Problem, TransactionSet};
 use super::writer::segment;
@@ -268,6 +268,82 @@ fn id_with(pairs: &[(Option<String>, Option<String>)], codes: &[&str]) -> Option
 
 fn date_of(value: Option<&String>) -> Option<NaiveDate> {
     value.and_then(|v| date(v))
+}
+
+/// A planning schedule as an 830 carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanningSchedule {
+    /// BFR01: `00` original, `05` replace, …
+    pub purpose: String,
+    /// BFR02: the schedule's reference.
+    pub reference: Option<String>,
+    /// BFR04 and BFR05: the schedule's type (`DL` delivery based, `SH` shipment based) and
+    /// its quantities (`A` actual, `C` cumulative).
+    pub schedule_type: Option<String>,
+    pub quantities: Option<String>,
+    /// BFR06 and BFR07: the horizon.
+    pub starts: Option<NaiveDate>,
+    pub ends: Option<NaiveDate>,
+    pub items: Vec<PlannedItem>,
+}
+
+/// One LIN of an 830 with its forecasts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedItem {
+    pub sku: Option<String>,
+    /// UIT01.
+    pub unit: Option<String>,
+    pub forecasts: Vec<Forecast>,
+}
+
+/// One FST.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forecast {
+    pub quantity: Option<Decimal>,
+    /// FST02: `C` firm, `D` planning, …
+    pub kind: Option<String>,
+    /// FST03: `W` weekly, `M` monthly, `D` discrete, …
+    pub timing: Option<String>,
+    /// FST04.
+    pub date: Option<NaiveDate>,
+}
+
+/// Reads an 830.
+pub fn read_830(set: &TransactionSet) -> Result<PlanningSchedule, Problem> {
+    let doc: _830 = typed(set)?;
+    let items = doc
+        .loop_lin
+        .iter()
+        .map(|l| {
+            let ids = [
+                (Some(l.lin._02.to_string()), Some(l.lin._03.clone())),
+                (l.lin._04.as_ref().map(|q| q.to_string()), l.lin._05.clone()),
+            ];
+            PlannedItem {
+                sku: id_with(&ids, &["VP", "VN", "BP"]),
+                unit: l.uit.as_ref().map(|u| u._01.clone()),
+                forecasts: l
+                    .loop_fst
+                    .iter()
+                    .map(|f| Forecast {
+                        quantity: decimal(&f.fst._01),
+                        kind: text(&f.fst._02),
+                        timing: text(&f.fst._03),
+                        date: date_of(f.fst._04.as_ref()),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(PlanningSchedule {
+        purpose: doc.bfr._01.clone(),
+        reference: text(&doc.bfr._02),
+        schedule_type: text(&doc.bfr._04),
+        quantities: text(&doc.bfr._05),
+        starts: date_of(doc.bfr._06.as_ref()),
+        ends: date_of(doc.bfr._07.as_ref()),
+        items,
+    })
 }
 
 /// A purchase order acknowledgement as an 855 carries it.

@@ -342,10 +342,26 @@ pub async fn reported(
     products: &[Uuid],
     since: NaiveDate,
 ) -> Result<HashMap<Uuid, Vec<Reported>>> {
+    Ok(reported_by(db, Some(distributor), products, since)
+        .await?
+        .into_iter()
+        .map(|((_, product), list)| (product, list))
+        .collect())
+}
+
+/// [`reported`] for one distributor, or for every distributor that reports: by distributor
+/// and product.
+pub async fn reported_by(
+    db: &impl ConnectionTrait,
+    distributor: Option<Uuid>,
+    products: &[Uuid],
+    since: NaiveDate,
+) -> Result<HashMap<(Uuid, Uuid), Vec<Reported>>> {
     let mut q = crate::analytics::sql::Sql::new(db.get_database_backend());
     q.push(
-        "SELECT r.id AS report, r.period_start AS start, r.period_end AS finish, \
-         l.product_id AS product, SUM(l.quantity_sold) AS units FROM sell_through_reports r \
+        "SELECT r.organization_id AS org, r.id AS report, r.period_start AS start, \
+         r.period_end AS finish, l.product_id AS product, SUM(l.quantity_sold) AS units \
+         FROM sell_through_reports r JOIN organizations o ON o.id = r.organization_id \
          LEFT JOIN sell_through_report_lines l ON l.report_id = r.id AND l.product_id IN (",
     );
     if products.is_empty() {
@@ -357,20 +373,22 @@ pub async fn reported(
         }
         q.bind(*p);
     }
-    q.push(") WHERE r.replaced_at IS NULL AND r.organization_id = ")
-        .bind(distributor)
-        .push(" AND r.period_end >= ")
-        .bind(since)
-        .push(
-            " GROUP BY r.id, r.period_start, r.period_end, l.product_id \
-             ORDER BY r.period_start, r.id",
-        );
-    let mut periods: Vec<(Uuid, NaiveDate, NaiveDate)> = Vec::new();
+    q.push(") WHERE r.replaced_at IS NULL AND o.kind = 'DISTRIBUTOR' AND r.period_end >= ")
+        .bind(since);
+    if let Some(distributor) = distributor {
+        q.push(" AND r.organization_id = ").bind(distributor);
+    }
+    q.push(
+        " GROUP BY r.organization_id, r.id, r.period_start, r.period_end, l.product_id \
+         ORDER BY r.organization_id, r.period_start, r.id",
+    );
+    let mut periods: Vec<(Uuid, Uuid, NaiveDate, NaiveDate)> = Vec::new();
     let mut units: HashMap<(Uuid, Uuid), Decimal> = HashMap::new();
     for row in db.query_all_raw(q.build()).await? {
         let report: Uuid = row.try_get("", "report")?;
-        if periods.last().is_none_or(|(id, _, _)| *id != report) {
+        if periods.last().is_none_or(|(_, id, _, _)| *id != report) {
             periods.push((
+                row.try_get("", "org")?,
                 report,
                 row.try_get("", "start")?,
                 row.try_get("", "finish")?,
@@ -383,20 +401,22 @@ pub async fn reported(
             );
         }
     }
-    Ok(products
-        .iter()
-        .map(|product| {
-            let list = periods
-                .iter()
-                .map(|(report, start, end)| Reported {
-                    start: *start,
-                    end: *end,
-                    units: units.get(&(*report, *product)).copied().unwrap_or_default(),
-                })
-                .collect();
-            (*product, list)
-        })
-        .collect())
+    let mut out: HashMap<(Uuid, Uuid), Vec<Reported>> = HashMap::new();
+    for (org, report, start, end) in &periods {
+        for product in products {
+            out.entry((*org, *product)).or_default().push(Reported {
+                start: *start,
+                end: *end,
+                units: units.get(&(*report, *product)).copied().unwrap_or_default(),
+            });
+        }
+    }
+    if let Some(distributor) = distributor {
+        for product in products {
+            out.entry((distributor, *product)).or_default();
+        }
+    }
+    Ok(out)
 }
 
 /// A distributor's forecast for a product.

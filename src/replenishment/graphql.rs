@@ -985,6 +985,273 @@ fn weeks(list: &[(chrono::NaiveDate, f64)]) -> Vec<DemandWeek> {
         .collect()
 }
 
+/// A week of the brand's demand for a product from its suppliers.
+#[derive(SimpleObject)]
+pub struct SupplyWeek {
+    /// The Monday the week starts on.
+    pub week_start: crate::graphql::scalars::Date,
+    /// What the channel is forecast to sell: every distributor's forecast added up.
+    pub channel_demand: Decimal,
+    /// What the brand's stock position no longer covers that week.
+    pub net_requirement: Decimal,
+    /// What the supplier committed to deliver that week; null where it has not.
+    pub committed: Option<Decimal>,
+}
+
+/// The brand's demand for a product from its suppliers, week by week: the channel's
+/// forecasts added up, less the brand's stock on hand and what is coming on its purchase
+/// orders, netted week by week.
+pub struct SupplierForecast(pub super::supply::SupplierForecast);
+
+/// What the brand will need of a product from its suppliers.
+#[Object]
+impl SupplierForecast {
+    /// The supplier, if you may see it in the directory.
+    async fn supplier(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        organization_by_id(ctx, self.0.supplier).await
+    }
+    /// The product, if you may see it.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        Ok(load_one(ctx, ProductId(self.0.product)).await?.map(Product))
+    }
+    /// From this week on.
+    async fn weeks(&self) -> Vec<SupplyWeek> {
+        self.0
+            .weeks
+            .iter()
+            .map(|w| SupplyWeek {
+                week_start: crate::graphql::scalars::Date(w.week),
+                channel_demand: Decimal(w.channel_demand),
+                net_requirement: Decimal(w.net_requirement),
+                committed: w.committed.map(Decimal),
+            })
+            .collect()
+    }
+    /// Distributors whose forecast counts.
+    async fn distributors(&self) -> i32 {
+        self.0.distributors as i32
+    }
+    /// Distributors whose sell-through is more than 14 days old: they add nothing.
+    async fn stale_distributors(&self) -> i32 {
+        self.0.stale_distributors as i32
+    }
+    /// On hand in the brand's latest stock report.
+    async fn brand_on_hand(&self) -> Decimal {
+        Decimal(self.0.brand_on_hand.normalize())
+    }
+    /// The day of that report; null where the brand never counted its stock.
+    async fn brand_stock_as_of(&self) -> Option<crate::graphql::scalars::Date> {
+        self.0.brand_stock_as_of.map(crate::graphql::scalars::Date)
+    }
+    /// Coming on the brand's purchase orders: still to ship, or shipped and not arrived.
+    async fn inbound(&self) -> Decimal {
+        Decimal(self.0.inbound.normalize())
+    }
+}
+
+/// The brand's forecast to send a supplier.
+#[derive(InputObject)]
+pub struct SupplierForecastSendInput {
+    /// The supplier: it must trade by X12.
+    pub supplier_id: ID,
+    /// Weeks from this week on: 1 to 52 (default 13).
+    pub weeks: Option<i32>,
+}
+
+/// What sending a supplier its forecast did.
+#[derive(SimpleObject)]
+pub struct SupplierForecastSendPayload {
+    /// The schedule's number (`PS-000001`), BFR02 of the 830; null when refused.
+    pub number: Option<String>,
+    /// The interchange that carried the 830; null when refused.
+    pub interchange: Option<crate::edi::graphql::EdiInterchange>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// What a supplier committed to deliver of a product in a week.
+pub struct SupplierCommitment(pub entity::supplier_commitment::Model);
+
+/// A week's capacity commitment, current or replaced.
+#[Object]
+impl SupplierCommitment {
+    /// The Monday of the week.
+    async fn week_start(&self) -> crate::graphql::scalars::Date {
+        crate::graphql::scalars::Date(self.0.week_start)
+    }
+    /// What it commits to deliver.
+    async fn quantity(&self) -> Decimal {
+        Decimal(stored(self.0.quantity).normalize())
+    }
+    /// Why, or what it depends on.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// When it was committed.
+    async fn committed_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// When a later commitment for the week replaced it; null while it is current.
+    async fn replaced_at(&self) -> Option<DateTime> {
+        self.0.replaced_at.map(DateTime)
+    }
+}
+
+/// A week a supplier commits to.
+#[derive(InputObject)]
+pub struct SupplierCommitmentWeekInput {
+    /// The Monday of the week: from this week to 52 weeks ahead.
+    pub week_start: crate::graphql::scalars::Date,
+    /// What it commits to deliver: 0 or more.
+    pub quantity: Decimal,
+}
+
+/// A supplier's commitment for a product, week by week.
+#[derive(InputObject)]
+pub struct SupplierCommitInput {
+    /// The supplier: staff name it; a supplier leaves it out.
+    pub supplier_id: Option<ID>,
+    /// The product.
+    pub product_id: ID,
+    /// The weeks, each replacing the week's current commitment (1 to 52).
+    pub weeks: Vec<SupplierCommitmentWeekInput>,
+    /// Why, or what it depends on (at most 2000 characters).
+    pub note: Option<String>,
+}
+
+/// What a commitment did.
+#[derive(SimpleObject)]
+pub struct SupplierCommitPayload {
+    /// The commitments written, one per week; empty when refused.
+    pub commitments: Vec<SupplierCommitment>,
+    /// Why it was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+impl SupplierCommitInput {
+    fn parse(&self, limits: &TradeSettings) -> Result<super::supply::NewCommitment> {
+        let supplier = match &self.supplier_id {
+            Some(id) => Some(input_id("supplierId", id, NodeType::Organization)?),
+            None => None,
+        };
+        let product = input_id("productId", &self.product_id, NodeType::Product)?;
+        if self.weeks.is_empty() || self.weeks.len() > super::supply::COMMIT_WEEKS_MAX as usize {
+            return Err(Error::user(
+                &["input", "weeks"],
+                ErrorCode::OutOfRange,
+                format!("1 to {} weeks", super::supply::COMMIT_WEEKS_MAX),
+            ));
+        }
+        let mut weeks = Vec::with_capacity(self.weeks.len());
+        for (i, w) in self.weeks.iter().enumerate() {
+            let quantity = w.quantity.0;
+            if quantity < rust_decimal::Decimal::ZERO
+                || quantity > limits.max_quantity
+                || quantity.scale() > 4
+            {
+                let index = i.to_string();
+                return Err(Error::user(
+                    &["input", "weeks", &index, "quantity"],
+                    ErrorCode::OutOfRange,
+                    format!(
+                        "a quantity is 0 to {} with at most 4 decimals",
+                        limits.max_quantity
+                    ),
+                ));
+            }
+            weeks.push(super::supply::WeekCommitment {
+                week: w.week_start.0,
+                quantity,
+            });
+        }
+        let note =
+            crate::domain::optional_note(&["input", "note"], self.note.as_deref(), NOTE_MAX)?;
+        Ok(super::supply::NewCommitment {
+            supplier,
+            product,
+            weeks,
+            note,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct SupplyMutation;
+
+#[Object]
+impl SupplyMutation {
+    /// A supplier confirms or adjusts what it commits to deliver of a product, week by
+    /// week: its members who may trade, for itself; the brand's admins and managers for a
+    /// supplier they name. Each week's commitment replaces the current one, which is kept.
+    async fn supplier_commit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product and the weeks.")] input: SupplierCommitInput,
+    ) -> async_graphql::Result<SupplierCommitPayload> {
+        let limits = ctx.data::<TradeSettings>()?;
+        let result = match input.parse(limits) {
+            Ok(new) => in_transaction!(ctx, |txn, principal| super::supply::commit(
+                &txn, principal, new
+            )),
+            Err(e) => Err(e),
+        };
+        let (written, user_errors) = outcome(result)?;
+        Ok(SupplierCommitPayload {
+            commitments: written
+                .unwrap_or_default()
+                .into_iter()
+                .map(SupplierCommitment)
+                .collect(),
+            user_errors,
+        })
+    }
+
+    /// Sends a supplier that trades by X12 the brand's forecast for every product it makes,
+    /// week by week, as an 830 planning schedule: the brand's admins and managers.
+    async fn supplier_forecast_send(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The supplier and the weeks.")] input: SupplierForecastSendInput,
+    ) -> async_graphql::Result<SupplierForecastSendPayload> {
+        let horizon = input.weeks.unwrap_or(13);
+        let parsed = input_id("supplierId", &input.supplier_id, NodeType::Organization).and_then(
+            |supplier| {
+                if (1..=forecast::HORIZON_MAX as i32).contains(&horizon) {
+                    Ok(supplier)
+                } else {
+                    Err(Error::user(
+                        &["input", "weeks"],
+                        ErrorCode::OutOfRange,
+                        format!("from 1 to {} weeks", forecast::HORIZON_MAX),
+                    ))
+                }
+            },
+        );
+        let result = match parsed {
+            Ok(supplier) => in_transaction!(ctx, |txn, principal| super::supply::send(
+                &txn,
+                principal,
+                supplier,
+                horizon as usize
+            )),
+            Err(e) => Err(e),
+        };
+        let (sent, user_errors) = outcome(result)?;
+        let (number, interchange) = match sent {
+            Some((number, interchange)) => (
+                Some(number),
+                Some(crate::edi::graphql::EdiInterchange(interchange)),
+            ),
+            None => (None, None),
+        };
+        Ok(SupplierForecastSendPayload {
+            number,
+            interchange,
+            user_errors,
+        })
+    }
+}
+
 #[derive(Default)]
 pub struct ForecastQuery;
 
@@ -1025,6 +1292,66 @@ impl ForecastQuery {
                 .await
                 .gql()?
                 .map(DemandForecast),
+        )
+    }
+
+    /// A supplier's capacity commitments for a product: the current ones, and with
+    /// `replaced` the ones they replaced too, by week and newest first. Staff name the
+    /// supplier; a supplier reads its own. Null for anyone else.
+    async fn supplier_commitments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The supplier; yours when left out.")] supplier_id: Option<ID>,
+        #[graphql(desc = "The product; or")] product_id: Option<ID>,
+        #[graphql(desc = "its SKU (case does not matter).")] sku: Option<String>,
+        #[graphql(desc = "Also the commitments later ones replaced (default false).")]
+        replaced: Option<bool>,
+    ) -> async_graphql::Result<Option<Vec<SupplierCommitment>>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let supplier = id_arg("supplierId", supplier_id.as_ref(), NodeType::Organization)?;
+        let Some(product) = product_named(db, principal, product_id, sku).await? else {
+            return Ok(None);
+        };
+        Ok(
+            super::supply::commitments(db, principal, supplier, product, replaced.unwrap_or(false))
+                .await
+                .gql()?
+                .map(|rows| rows.into_iter().map(SupplierCommitment).collect()),
+        )
+    }
+
+    /// What the brand will need of a product from a supplier, week by week from this week
+    /// on: staff name the supplier; a supplier reads its own products' (leave `supplierId`
+    /// out). Null for anyone else, and for a product the supplier does not make.
+    async fn supplier_forecast(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The supplier; yours when left out.")] supplier_id: Option<ID>,
+        #[graphql(desc = "The product; or")] product_id: Option<ID>,
+        #[graphql(desc = "its SKU (case does not matter).")] sku: Option<String>,
+        #[graphql(desc = "Weeks: 1 to 52 (default 13).")] weeks: Option<i32>,
+    ) -> async_graphql::Result<Option<SupplierForecast>> {
+        let principal = Principal::of(ctx).gql()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let horizon = weeks.unwrap_or(13);
+        if !(1..=forecast::HORIZON_MAX as i32).contains(&horizon) {
+            return Err(Error::user(
+                &["weeks"],
+                ErrorCode::OutOfRange,
+                format!("from 1 to {} weeks", forecast::HORIZON_MAX),
+            ))
+            .gql();
+        }
+        let supplier = id_arg("supplierId", supplier_id.as_ref(), NodeType::Organization)?;
+        let Some(product) = product_named(db, principal, product_id, sku).await? else {
+            return Ok(None);
+        };
+        Ok(
+            super::supply::supplier_forecast(db, principal, supplier, product, horizon as usize)
+                .await
+                .gql()?
+                .map(SupplierForecast),
         )
     }
 }

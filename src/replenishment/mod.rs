@@ -10,7 +10,9 @@
 //! - `plan`: how much to order of a product, and the numbers that say why;
 //! - `proposals`: replenishment proposals (vendor-managed inventory): made when reports
 //!   arrive and on review days, accepted or rejected by the distributor, or ordered by the
-//!   brand after a window where the distributor chose brand-managed replenishment.
+//!   brand after a window where the distributor chose brand-managed replenishment;
+//! - `supply`: what the brand will need of a product from its suppliers, week by week: the
+//!   channel's forecasts less the brand's stock position.
 
 pub mod forecast;
 pub mod graphql;
@@ -19,6 +21,7 @@ pub mod policies;
 pub mod policy_proposals;
 pub mod proposal_graphql;
 pub mod proposals;
+pub mod supply;
 
 /// What a client reads of replenishment.
 #[derive(async_graphql::MergedObject, Default)]
@@ -35,4 +38,5 @@ pub struct ReplenishmentMutation(
     graphql::PolicyMutation,
     graphql::PolicyProposalMutation,
     proposal_graphql::ReplenishmentProposalMutation,
+    graphql::SupplyMutation,
 );

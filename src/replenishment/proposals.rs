@@ -220,16 +220,18 @@ fn stale(field: &[&str], message: String) -> Error {
     Error::user(field, ErrorCode::Invalid, message)
 }
 
-/// What each product of a distributor has in transit from the brand on `as_of` (the day of
-/// its stock count), from its sales orders of the last year, in one statement:
+/// What each product has in transit to `buyer` on `as_of` (the day of its stock count), from
+/// its orders of `kind` of the last year (a distributor's sales orders to the brand, or the
+/// brand's purchase orders), in one statement:
 /// - what is still to ship on orders still open (submitted, on credit hold, acknowledged or
 ///   partly shipped): accepted (or as ordered) less shipped;
 /// - what shipped and had not arrived by the end of that day. A shipment arrives when it is
 ///   received; one never marked received, on its expected day, or else its lead time after
 ///   it left.
-async fn in_transit(
+pub(crate) async fn in_transit(
     db: &impl ConnectionTrait,
-    distributor: Uuid,
+    kind: entity::enums::OrderKind,
+    buyer: Uuid,
     products: &[Uuid],
     as_of: NaiveDate,
     lead_times: &HashMap<Uuid, i32>,
@@ -249,10 +251,15 @@ async fn in_transit(
          FROM order_lines l JOIN orders o ON o.id = l.order_id \
          LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id \
          LEFT JOIN shipments s ON s.id = sl.shipment_id \
-         WHERE o.kind = 'SALES' AND o.status <> 'CANCELLED' \
-         AND l.status NOT IN ('CANCELLED', 'REJECTED') AND o.buyer_id = ",
+         WHERE o.status <> 'CANCELLED' \
+         AND l.status NOT IN ('CANCELLED', 'REJECTED') AND o.kind = ",
     )
-    .bind(distributor)
+    .bind(match kind {
+        entity::enums::OrderKind::Sales => "SALES",
+        entity::enums::OrderKind::Purchase => "PURCHASE",
+    })
+    .push(" AND o.buyer_id = ")
+    .bind(buyer)
     .push(" AND o.submitted_at >= ")
     .bind(since)
     .push(" AND l.product_id IN (");
@@ -430,7 +437,15 @@ pub async fn propose(
         .iter()
         .map(|(product, policy)| (*product, policy.lead_time_days.value))
         .collect();
-    let transit = in_transit(db, distributor, &products, stock.as_of, &lead_times).await?;
+    let transit = in_transit(
+        db,
+        entity::enums::OrderKind::Sales,
+        distributor,
+        &products,
+        stock.as_of,
+        &lead_times,
+    )
+    .await?;
     let mut planned = Vec::with_capacity(products.len());
     for product in &products {
         let Some(policy) = effective.get(product) else {

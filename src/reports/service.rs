@@ -152,11 +152,12 @@ fn line_error(i: usize, name: &str, code: ErrorCode, message: impl Into<String>)
 }
 
 /// The organization a report is for: the partner's own, or the one staff name. Distributors
-/// and dealers report.
+/// and dealers report; the brand counts its own `stock` too.
 async fn reporter(
     db: &impl ConnectionTrait,
     principal: &Principal,
     named: Option<Uuid>,
+    stock: bool,
 ) -> Result<organization::Model> {
     principal.ensure_can_report_inventory()?;
     let id = match (named, principal.partner_organization()) {
@@ -188,14 +189,21 @@ async fn reporter(
                 "no organization has this organizationId",
             )
         })?;
-    if !matches!(
-        org.kind,
-        OrganizationKind::Distributor | OrganizationKind::IntermediateCustomer
-    ) {
+    // The brand counts its own stock, for supplier planning; it reports no sales.
+    let reports = match org.kind {
+        OrganizationKind::Distributor | OrganizationKind::IntermediateCustomer => true,
+        OrganizationKind::Brand => stock,
+        _ => false,
+    };
+    if !reports {
         return Err(Error::user(
             &["input", "organizationId"],
             ErrorCode::NotAllowed,
-            format!("{} is not a distributor or dealer", org.code),
+            format!(
+                "{} is not a distributor or dealer{}",
+                org.code,
+                if stock { " or the brand" } else { "" }
+            ),
         ));
     }
     if org.status == entity::enums::OrganizationStatus::Pending {
@@ -263,7 +271,7 @@ pub async fn submit_inventory(
     principal: &Principal,
     new: NewInventoryReport,
 ) -> Result<(inventory_report::Model, Option<inventory_report::Model>)> {
-    let org = reporter(db, principal, new.organization_id).await?;
+    let org = reporter(db, principal, new.organization_id, true).await?;
     not_in_future("asOf", new.as_of)?;
     let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
     for (i, sku) in skus.iter().enumerate() {
@@ -426,7 +434,7 @@ pub async fn submit_sell_through(
     sell_through_report::Model,
     Option<sell_through_report::Model>,
 )> {
-    let org = reporter(db, principal, new.organization_id).await?;
+    let org = reporter(db, principal, new.organization_id, false).await?;
     if new.period_end < new.period_start {
         return Err(Error::user(
             &["input", "periodEnd"],

@@ -1001,6 +1001,32 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
         w.run(p, decision, "proposal { id }", input, actions).await;
     }
 
+    // Supplier planning: the supplier commits a week; the brand sends it its forecast.
+    w.run(
+        a,
+        "supplierCommit",
+        "commitments { quantity }",
+        json!({ "supplierId": supplier, "productId": product, "weeks": [{ "weekStart": monday.to_string(), "quantity": "5" }] }),
+        &["supplier.commit"],
+    )
+    .await;
+    w.run(
+        a,
+        "ediPartnerConfigure",
+        "ediPartner { ediId }",
+        json!({ "organizationId": supplier, "ediId": "SUP-W-EDI" }),
+        &["edi_partner.configure"],
+    )
+    .await;
+    w.run(
+        a,
+        "supplierForecastSend",
+        "number",
+        json!({ "supplierId": supplier, "weeks": 2 }),
+        &["supplier.forecast_send"],
+    )
+    .await;
+
     // Relationship work.
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
     let visit = id_in(

@@ -85,6 +85,18 @@ const CLASSES: &[(&str, Class)] = &[
         ),
     ),
     (
+        "SupplierForecast",
+        Class::Root(
+            "query($s: ID!) { supplierForecast(supplierId: $s, sku: \"MOTOR-1\") { __typename supplier { code } weeks { __typename channelDemand } } }",
+        ),
+    ),
+    (
+        "SupplierCommitment",
+        Class::Root(
+            "query($s: ID!) { supplierCommitments(supplierId: $s, sku: \"MOTOR-1\") { __typename quantity } }",
+        ),
+    ),
+    (
         "ReplenishmentEnrolment",
         Class::Root(
             "query($a: ID!) { replenishmentEnrolment(distributorId: $a) { __typename distributor { code } mode } }",
@@ -123,6 +135,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("DirectoryMatch", Class::Inside(&["PartnerApplication"])),
     ("CaseNote", Class::Inside(&["Case"])),
     ("DemandWeek", Class::Inside(&["DemandForecast"])),
+    ("SupplyWeek", Class::Inside(&["SupplierForecast"])),
     (
         "ReplenishmentProposalLine",
         Class::Inside(&["ReplenishmentProposal"]),
@@ -358,6 +371,28 @@ async fn every_type_a_partner_can_reach_is_in_the_matrix() {
         let body = app.mutate(mutation, "totalCount", input).await;
         assert_eq!(body["totalCount"], 1, "{body}");
     }
+    // A's supplier commits this week's motors, for staff to see and B not to.
+    let suppliers = app
+        .graphql(
+            "{ organizations(filter: { code: \"SUP-1\" }) { nodes { id } } product(sku: \"MOTOR-1\") { id } }",
+            json!({}),
+        )
+        .await;
+    let a_supplier = suppliers["data"]["organizations"]["nodes"][0]["id"].clone();
+    let today = chrono::Utc::now().date_naive();
+    let monday = today
+        - chrono::Days::new(u64::from(
+            chrono::Datelike::weekday(&today).num_days_from_monday(),
+        ));
+    let committed = app
+        .mutate(
+            "supplierCommit",
+            "commitments { quantity }",
+            json!({ "supplierId": a_supplier, "productId": suppliers["data"]["product"]["id"],
+                    "weeks": [{ "weekStart": monday.to_string(), "quantity": "4" }] }),
+        )
+        .await;
+    assert_eq!(committed["userErrors"], json!([]), "{committed}");
     for (ty, class) in &classified {
         let parents = schema.parents(ty, &reachable);
         let from_root = parents.contains("Query");
@@ -383,7 +418,11 @@ async fn every_type_a_partner_can_reach_is_in_the_matrix() {
             }
             Class::Root(query) => {
                 assert!(from_root, "{ty} is not reached from Query");
-                let variables = json!({ "a": a_dist });
+                let variables = if query.contains("$s") {
+                    json!({ "s": a_supplier })
+                } else {
+                    json!({ "a": a_dist })
+                };
                 let staff = app.graphql(query, variables.clone()).await;
                 assert!(staff.get("errors").is_none(), "{ty}: {staff}");
                 assert!(

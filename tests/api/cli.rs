@@ -102,6 +102,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261222_000001_replenishment_policies",
         "m20261223_000001_replenishment_policy_proposals",
         "m20261224_000001_replenishment_proposals",
+        "m20261225_000001_supplier_commitments",
     ];
     let listing = |pending_last: bool| {
         migrations
