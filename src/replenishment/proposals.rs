@@ -68,7 +68,22 @@ pub async fn enrol(
 ) -> Result<enrolment::Model> {
     let distributor = match (principal.is_restricted(), distributor) {
         (true, named) => {
-            principal.require_partner_role(&[UserRole::PartnerAdmin])?;
+            // A person: an admin of the distributor who also sees and places all of its
+            // orders. An API token never chooses for its company.
+            let person = matches!(principal, Principal::Partner { .. });
+            if !person
+                || principal
+                    .require_partner_role(&[UserRole::PartnerAdmin])
+                    .is_err()
+                || principal.reach(Records::Orders) != crate::access::Reach::All
+                || principal.ensure_can_trade().is_err()
+            {
+                return Err(Error::Forbidden(
+                    "a distributor's replenishment is chosen by its admins who also place and \
+                     see all of its orders, in person"
+                        .into(),
+                ));
+            }
             let own = principal.partner_organization().ok_or_else(|| {
                 Error::Forbidden("a distributor's admins choose its replenishment".into())
             })?;
@@ -88,6 +103,13 @@ pub async fn enrol(
                     &["input", "mode"],
                     ErrorCode::NotAllowed,
                     "a distributor opts into brand-managed replenishment itself, by its admins",
+                ));
+            }
+            if window_hours.is_some() {
+                return Err(Error::user(
+                    &["input", "acceptanceWindowHours"],
+                    ErrorCode::NotAllowed,
+                    "the distributor sets the window it takes to decide",
                 ));
             }
             named.ok_or_else(|| {
@@ -110,6 +132,22 @@ pub async fn enrol(
         ));
     }
     let at = now();
+    // Out of brand-managed replenishment, the proposal waiting is the distributor's to
+    // decide: the brand does not order it.
+    if mode != ReplenishmentMode::BrandManaged {
+        Entity::update_many()
+            .col_expr(Column::BrandManaged, Expr::value(false))
+            .col_expr(
+                Column::AcceptAfter,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .col_expr(Column::UpdatedAt, Expr::value(at))
+            .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+            .filter(Column::PendingFor.eq(distributor))
+            .filter(Column::BrandManaged.eq(true))
+            .exec(db)
+            .await?;
+    }
     let existing = enrolment::Entity::find()
         .filter(enrolment::Column::DistributorId.eq(distributor))
         .lock_exclusive()
@@ -393,10 +431,20 @@ pub async fn propose(
             ),
         ));
     }
-    let products: Vec<Uuid> = products_of(db, distributor, stock.id, since)
+    let listed: Vec<Uuid> = products_of(db, distributor, stock.id, since)
         .await?
         .into_iter()
         .collect();
+    // Only what the brand still sells is planned.
+    let products: Vec<Uuid> = entity::product::Entity::find()
+        .select_only()
+        .column(entity::product::Column::Id)
+        .filter(entity::product::Column::Id.is_in(listed))
+        .filter(entity::product::Column::Status.eq(entity::enums::ProductStatus::Active))
+        .order_by_asc(entity::product::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
     let reports = forecast::reported(db, distributor, &products, since).await?;
     let through = reports
         .values()
@@ -484,7 +532,20 @@ pub async fn propose(
         .filter(|e| e.mode == ReplenishmentMode::BrandManaged)
         .map(|e| e.acceptance_window_hours);
     let at = now();
-    // The one waiting gives way.
+    // The one waiting gives way; a brand-managed deadline stays where it was, so new reports
+    // do not put the brand's order off.
+    let deadline = match window {
+        Some(hours) => {
+            let fresh = at + chrono::Duration::hours(i64::from(hours));
+            let waiting = Entity::find()
+                .filter(Column::PendingFor.eq(distributor))
+                .one(db)
+                .await?
+                .and_then(|w| w.accept_after);
+            Some(waiting.map_or(fresh, |w| std::cmp::Ord::min(w, fresh)))
+        }
+        None => None,
+    };
     Entity::update_many()
         .col_expr(Column::Status, Expr::value(ReplenishmentStatus::Superseded))
         .col_expr(Column::PendingFor, Expr::value(Option::<Uuid>::None))
@@ -505,7 +566,7 @@ pub async fn propose(
         stock_as_of: Set(Some(stock.as_of)),
         reported_through: Set(through),
         brand_managed: Set(window.is_some()),
-        accept_after: Set(window.map(|h| at + chrono::Duration::hours(i64::from(h)))),
+        accept_after: Set(deadline),
         pending_for: Set(Some(distributor)),
         order_id: Set(None),
         decided_by: Set(None),
@@ -621,6 +682,11 @@ pub async fn request(
     distributor: Option<Uuid>,
 ) -> Result<Model> {
     principal.ensure_can_trade()?;
+    if principal.is_restricted() && principal.reach(Records::Orders) != crate::access::Reach::All {
+        return Err(Error::Forbidden(
+            "proposals are asked for by those who see all of the company's orders".into(),
+        ));
+    }
     let distributor = match (principal.is_restricted(), distributor) {
         (true, named) => match principal.partner_organization() {
             Some(own) if named.is_none_or(|n| n == own) => own,
@@ -841,7 +907,14 @@ pub async fn accept(
         return Err(decided_already(&current));
     }
     let new = order_of(db, &current, po_number, &edits, false).await?;
-    let order = crate::orders::submit::submit(db, principal, new, limits).await?;
+    let ordered: Vec<(i32, String)> = new
+        .lines
+        .iter()
+        .map(|l| (l.line_number, l.sku.clone()))
+        .collect();
+    let order = crate::orders::submit::submit(db, principal, new, limits)
+        .await
+        .map_err(|e| in_proposal_terms(e, &ordered, &edits))?;
     decide(
         db,
         principal,
@@ -851,6 +924,34 @@ pub async fn accept(
         None,
     )
     .await
+}
+
+/// An order's refusal in the proposal's terms: a field of the order's line `k` becomes the
+/// proposal line's quantity where the distributor changed it, or else the proposal itself,
+/// naming the line and its product.
+fn in_proposal_terms(err: Error, ordered: &[(i32, String)], edits: &[Edit]) -> Error {
+    let Error::User(mut u) = err else {
+        return err;
+    };
+    let line = match u.field.as_slice() {
+        [input, lines, k, ..] if input == "input" && lines == "lines" => {
+            k.parse::<usize>().ok().and_then(|k| ordered.get(k))
+        }
+        _ => None,
+    };
+    if let Some((number, sku)) = line {
+        u.field = match edits.iter().position(|e| e.line_number == *number) {
+            Some(i) => vec![
+                "input".into(),
+                "lines".into(),
+                i.to_string(),
+                "quantity".into(),
+            ],
+            None => vec!["input".into(), "id".into()],
+        };
+        u.message = format!("line {number} ({sku}): {}", u.message);
+    }
+    Error::User(u)
 }
 
 /// The distributor rejects a proposal, with the reason.
@@ -948,6 +1049,27 @@ pub async fn order_for_distributor(
     }
     let system = Principal::System;
     let placed = async {
+        let still = enrolment::Entity::find()
+            .filter(enrolment::Column::DistributorId.eq(current.distributor_id))
+            .one(&txn)
+            .await?
+            .is_some_and(|e| e.mode == ReplenishmentMode::BrandManaged);
+        if !still {
+            return Err(Error::user(
+                &["input", "id"],
+                ErrorCode::NotAllowed,
+                "the distributor left brand-managed replenishment; it decides this proposal itself",
+            ));
+        }
+        let unaccepted = crate::program::terms::unaccepted_by(current.distributor_id);
+        if let Some(row) = txn.query_one(&unaccepted).await? {
+            let number: i32 = row.try_get("", "number")?;
+            return Err(Error::user(
+                &["input", "id"],
+                ErrorCode::NotAllowed,
+                format!("the distributor has not accepted version {number} of the program's terms"),
+            ));
+        }
         let new = order_of(&txn, &current, None, &[], true).await?;
         let submitted = crate::orders::submit::submit_written(&txn, &system, new, limits).await?;
         let order = submitted.order;
@@ -1040,6 +1162,23 @@ async fn could_not_order(db: &DatabaseConnection, row: &Model, err: &Error) -> R
 /// proposals it made or ordered.
 pub async fn sweep(db: &DatabaseConnection, limits: &TradeSettings) -> Result<usize> {
     let mut changed = 0;
+    // Proposals whose window passed are ordered before new ones could take their place.
+    let due: Vec<Uuid> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Status.eq(ReplenishmentStatus::Pending))
+        .filter(Column::BrandManaged.eq(true))
+        .filter(Column::AcceptAfter.lte(now()))
+        .order_by_asc(Column::AcceptAfter)
+        .limit(100)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in due {
+        if order_for_distributor(db, &crate::reactions::Reactions, id, limits).await? {
+            changed += 1;
+        }
+    }
     let today = now().date_naive();
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::Mode.ne(ReplenishmentMode::Off))
@@ -1097,22 +1236,6 @@ pub async fn sweep(db: &DatabaseConnection, limits: &TradeSettings) -> Result<us
                 tracing::info!(distributor = %e.distributor_id, reason = %why.message, "no replenishment proposal");
             }
             Err(other) => return Err(other),
-        }
-    }
-    let due: Vec<Uuid> = Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .filter(Column::Status.eq(ReplenishmentStatus::Pending))
-        .filter(Column::BrandManaged.eq(true))
-        .filter(Column::AcceptAfter.lte(now()))
-        .order_by_asc(Column::AcceptAfter)
-        .limit(100)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for id in due {
-        if order_for_distributor(db, &crate::reactions::Reactions, id, limits).await? {
-            changed += 1;
         }
     }
     Ok(changed)

@@ -210,7 +210,12 @@ pub async fn send(
     supplier: Uuid,
     horizon: usize,
 ) -> Result<(String, entity::edi_interchange::Model)> {
-    super::policies::ensure_sets_policies(principal)?;
+    principal.ensure_runs_program().map_err(|e| match e {
+        Error::Forbidden(_) => {
+            Error::Forbidden("the brand's admins and managers send suppliers forecasts".into())
+        }
+        other => other,
+    })?;
     let field: &[&str] = &["input", "supplierId"];
     let org = entity::organization::Entity::find_by_id(supplier)
         .one(db)
@@ -374,7 +379,13 @@ pub async fn commit(
         }
         own
     } else {
-        super::policies::ensure_sets_policies(principal)?;
+        principal.ensure_runs_program().map_err(|e| match e {
+            Error::Forbidden(_) => Error::Forbidden(
+                "suppliers commit capacity; the brand's admins and managers record it for them"
+                    .into(),
+            ),
+            other => other,
+        })?;
         supplier.ok_or_else(|| {
             Error::user(
                 &["input", "supplierId"],
@@ -388,7 +399,15 @@ pub async fn commit(
         .await?
         .is_some_and(|o| o.kind == OrganizationKind::Supplier);
     if !is_supplier {
-        return Err(Error::Forbidden("suppliers commit capacity".into()));
+        return Err(if principal.is_restricted() {
+            Error::Forbidden("suppliers commit capacity".into())
+        } else {
+            Error::user(
+                &["input", "supplierId"],
+                ErrorCode::NotFound,
+                "no such supplier",
+            )
+        });
     }
     let makes = entity::product_supplier::Entity::find()
         .filter(entity::product_supplier::Column::SupplierId.eq(supplier))

@@ -4,7 +4,10 @@
 //! - DIST-001's own policy for HP-100: cartons of 6, at least 12;
 //! - DIST-001's proposal to aim for 5 weeks of every product, waiting for the brand;
 //! - DIST-001 enrolled for replenishment proposals, with today's stock count (a few of each
-//!   product, none of HP-100) and a proposal from it waiting in its portal.
+//!   product, none of HP-100) and a proposal from it waiting in its portal;
+//! - the brand's own stock count today (20 heat pumps, 40 of everything else), and the
+//!   heat pumps' supplier committing 15 a week for the next four weeks: its forecast shows
+//!   both.
 //!
 //! DIST-001's demand forecasts come from the monthly sell-through the trade demo reports.
 
@@ -89,7 +92,62 @@ pub async fn demo(
         },
     )
     .await?;
-    proposals(db, dist).await
+    proposals(db, dist).await?;
+    supply(db, heat_pump.id).await
+}
+
+/// The brand counts its stock; the heat pumps' supplier commits four weeks.
+async fn supply(db: &impl ConnectionTrait, heat_pump: Uuid) -> Result<()> {
+    use crate::replenishment::supply::{self, NewCommitment, WeekCommitment};
+    use crate::reports::service::{InventoryLine, NewInventoryReport, submit_inventory};
+    let system = Principal::System;
+    let brand = crate::orders::queries::brand_id(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the demo has no brand".into()))?;
+    let lines = product::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| InventoryLine {
+            on_hand: Decimal::from(if p.id == heat_pump { 20 } else { 40 }),
+            sku: p.sku,
+            on_order: None,
+        })
+        .collect();
+    let today = crate::store::now().date_naive();
+    submit_inventory(
+        db,
+        &system,
+        NewInventoryReport {
+            organization_id: Some(brand),
+            as_of: today,
+            lines,
+        },
+    )
+    .await?;
+    let maker = entity::product_supplier::Entity::find()
+        .filter(entity::product_supplier::Column::ProductId.eq(heat_pump))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Internal("the demo's HP-100 has no supplier".into()))?;
+    let monday = crate::replenishment::forecast::week_of(today);
+    supply::commit(
+        db,
+        &system,
+        NewCommitment {
+            supplier: Some(maker.supplier_id),
+            product: heat_pump,
+            weeks: (0..4)
+                .map(|k| WeekCommitment {
+                    week: monday + chrono::Days::new(7 * k),
+                    quantity: Decimal::from(15),
+                })
+                .collect(),
+            note: Some("Two shifts until the new year".into()),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// DIST-001 counts its stock today and is enrolled for proposals: one waits in its portal.

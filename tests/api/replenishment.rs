@@ -691,6 +691,27 @@ async fn the_demo_shows_policies_a_proposal_and_forecasts() {
         (&json!("0"), &json!("6")),
         "{body}"
     );
+    // The heat pumps' supplier sees the channel's demand less the brand's 20, and its own
+    // commitment of 15 a week.
+    let supply = app
+        .graphql(
+            "{ organizations(filter: { code: \"SUP-001\" }) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let forecast = app
+        .graphql(
+            "query($s: ID!) { supplierForecast(supplierId: $s, sku: \"HP-100\", weeks: 4) { brandOnHand distributors weeks { committed } } }",
+            json!({ "s": supply["data"]["organizations"]["nodes"][0]["id"] }),
+        )
+        .await;
+    let forecast = &forecast["data"]["supplierForecast"];
+    assert_eq!(forecast["brandOnHand"], "20", "{forecast}");
+    assert!(
+        forecast["distributors"].as_i64().unwrap() >= 1,
+        "{forecast}"
+    );
+    assert_eq!(forecast["weeks"][3]["committed"], "15", "{forecast}");
     let quantity: rust_decimal::Decimal = heat_pumps["quantity"].as_str().unwrap().parse().unwrap();
     assert!(
         quantity >= rust_decimal::Decimal::from(12)

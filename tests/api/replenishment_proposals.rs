@@ -393,6 +393,28 @@ async fn proposals_equal_the_quantities_worked_out_by_hand() {
         "{stale}"
     );
 
+    // A product the brand no longer sells is not proposed.
+    let slow = app
+        .graphql("{ product(sku: \"SLOW-4\") { id version } }", json!({}))
+        .await["data"]["product"]
+        .clone();
+    let retired = app
+        .mutate(
+            "productUpdate",
+            "product { status }",
+            json!({ "id": slow["id"], "version": slow["version"], "status": "INACTIVE" }),
+        )
+        .await;
+    assert_eq!(retired["userErrors"], json!([]), "{retired}");
+    let without = propose(&app, &app.token, Some(&f.dist2)).await;
+    let skus: Vec<&str> = without["proposal"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["product"]["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["WIDGET-1", "GADGET-1", "PACK-3"]);
+
     // Asked again, DIST-1's proposal takes the place of the one waiting.
     let again = propose(&app, &f.t.portal, None).await;
     assert_eq!(again["userErrors"], json!([]), "{again}");
@@ -640,6 +662,39 @@ async fn a_brand_managed_proposal_is_ordered_once_when_its_window_passes_with_an
         json!({ "distributor": { "code": "DIST-1" }, "mode": "BRAND_MANAGED", "acceptanceWindowHours": 6 }),
         "{chose}"
     );
+    // An API token never chooses for its company, whatever its scopes; staff do not set
+    // the distributor's window.
+    let token = app
+        .mutate(
+            "apiTokenCreate",
+            "secret",
+            json!({ "organizationId": f.t.distributor, "name": "ERP", "scopes": ["ORDERS_READ", "ORDERS_WRITE"] }),
+        )
+        .await["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_token = app
+        .graphql_as(
+            &token,
+            "mutation { replenishmentEnrol(input: { mode: BRAND_MANAGED }) { enrolment { mode } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        by_token["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{by_token}"
+    );
+    let window = enrol(
+        app.token.clone(),
+        json!({ "distributorId": f.t.distributor, "mode": "PROPOSALS", "acceptanceWindowHours": 720 }),
+    )
+    .await;
+    assert_eq!(
+        window["userErrors"][0]["field"],
+        json!(["input", "acceptanceWindowHours"]),
+        "{window}"
+    );
     let long = enrol(
         admin.clone(),
         json!({ "mode": "BRAND_MANAGED", "acceptanceWindowHours": 721 }),
@@ -730,6 +785,82 @@ async fn a_brand_managed_proposal_is_ordered_once_when_its_window_passes_with_an
     assert_eq!(after["data"]["node"]["status"], "ACCEPTED", "{after}");
     assert_eq!(after["data"]["node"]["order"]["brandInitiated"], true);
     assert_eq!(sweep(&app.db, &limits).await.unwrap(), 0);
+
+    // Asked again, the new proposal keeps the old one's deadline: new reports do not put
+    // the brand's order off.
+    let due = |p: &Value| {
+        let id = uuid_of(p["id"].as_str().unwrap());
+        let app = &app;
+        async move {
+            use entity::replenishment_proposal as rp;
+            use sea_orm::EntityTrait;
+            rp::Entity::find_by_id(id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .accept_after
+        }
+    };
+    let first = propose(&app, &admin, None).await["proposal"].clone();
+    let second = propose(&app, &admin, None).await["proposal"].clone();
+    assert!(first["acceptAfter"].is_string(), "{first}");
+    assert_eq!(due(&second).await, due(&first).await);
+    // A distributor that leaves brand-managed replenishment decides the one waiting itself.
+    enrol(admin.clone(), json!({ "mode": "PROPOSALS" })).await;
+    let left = app
+        .graphql_as(
+            &f.t.portal,
+            "query($id: ID!) { node(id: $id) { ... on ReplenishmentProposal { status brandManaged acceptAfter } } }",
+            json!({ "id": second["id"] }),
+        )
+        .await;
+    assert_eq!(
+        left["data"]["node"],
+        json!({ "status": "PENDING", "brandManaged": false, "acceptAfter": null }),
+        "{left}"
+    );
+    // Brand-managed again, with program terms it has not accepted: the pass does not order.
+    enrol(admin.clone(), json!({ "mode": "BRAND_MANAGED" })).await;
+    let third = propose(&app, &admin, None).await["proposal"].clone();
+    app.mutate(
+        "programTermsPublish",
+        "programTerms { id }",
+        json!({ "title": "Program terms", "body": "Trade fairly." }),
+    )
+    .await;
+    {
+        use entity::replenishment_proposal as rp;
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        rp::Entity::update_many()
+            .col_expr(
+                rp::Column::AcceptAfter,
+                Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+            )
+            .filter(rp::Column::Id.eq(uuid_of(third["id"].as_str().unwrap())))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(sweep(&app.db, &limits).await.unwrap(), 0);
+    let waiting = app
+        .graphql_as(
+            &f.t.portal,
+            "query($id: ID!) { node(id: $id) { ... on ReplenishmentProposal { status acceptAfter note } } }",
+            json!({ "id": third["id"] }),
+        )
+        .await;
+    let node = &waiting["data"]["node"];
+    assert_eq!(
+        (&node["status"], &node["acceptAfter"]),
+        (&json!("PENDING"), &Value::Null),
+        "{waiting}"
+    );
+    assert!(
+        node["note"].as_str().unwrap().contains("terms"),
+        "{waiting}"
+    );
 }
 
 #[tokio::test]

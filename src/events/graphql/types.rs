@@ -473,29 +473,6 @@ impl OrderUpdate {
                 .map(crate::channel_money::rebating::RebateSettlement),
         )
     }
-    /// The replenishment proposal, for the `REPLENISHMENT_` events.
-    async fn replenishment_proposal(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<crate::replenishment::proposal_graphql::ReplenishmentProposal>>
-    {
-        use EventType as E;
-        if !matches!(
-            self.header.r#type,
-            E::ReplenishmentProposed | E::ReplenishmentAccepted | E::ReplenishmentRejected
-        ) {
-            return Ok(None);
-        }
-        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        let principal = crate::access::Principal::of(ctx).gql()?;
-        Ok(
-            crate::replenishment::proposals::by_ids(db, principal, &[self.subject])
-                .await
-                .gql()?
-                .remove(&self.subject)
-                .map(crate::replenishment::proposal_graphql::ReplenishmentProposal),
-        )
-    }
     /// The price protection credit, for the `PRICE_PROTECTION_` events.
     async fn price_protection_credit(
         &self,
@@ -606,6 +583,29 @@ impl InventoryUpdate {
             return Ok(None);
         }
         load(ctx, SellThroughReportId(self.subject), SellThroughReport).await
+    }
+    /// The replenishment proposal, for the `REPLENISHMENT_` events.
+    async fn replenishment_proposal(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::replenishment::proposal_graphql::ReplenishmentProposal>>
+    {
+        use EventType as E;
+        if !matches!(
+            self.header.r#type,
+            E::ReplenishmentProposed | E::ReplenishmentAccepted | E::ReplenishmentRejected
+        ) {
+            return Ok(None);
+        }
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let principal = crate::access::Principal::of(ctx).gql()?;
+        Ok(
+            crate::replenishment::proposals::by_ids(db, principal, &[self.subject])
+                .await
+                .gql()?
+                .remove(&self.subject)
+                .map(crate::replenishment::proposal_graphql::ReplenishmentProposal),
+        )
     }
 }
 
