@@ -396,8 +396,8 @@ async fn the_demo_seed_is_deterministic_and_runs_once() {
     }
     assert_eq!(
         d["stockPositions"].as_array().unwrap().len(),
-        15,
-        "every distributor above Registered"
+        16,
+        "every distributor above Registered, and the brand's own count"
     );
     assert_eq!(d["dist"]["partnerTier"]["code"], "GOLD");
     assert_eq!(d["dist"]["creditLimit"]["amount"], "400000.00");
