@@ -548,20 +548,10 @@ pub(crate) async fn in_view(
     product: Uuid,
 ) -> Result<Option<Uuid>> {
     principal.ensure_can_read_orders()?;
-    let distributor = match (principal.is_restricted(), distributor) {
-        (true, named) => match (principal.partner_organization(), named) {
-            (Some(own), None) => own,
-            (Some(own), Some(named)) if own == named => own,
-            _ => return Ok(None),
-        },
-        (false, Some(named)) => named,
-        (false, None) => {
-            return Err(Error::user(
-                &["distributorId"],
-                ErrorCode::Required,
-                "name the distributor",
-            ));
-        }
+    let Some(distributor) =
+        own_or_named(principal, distributor, &["distributorId"], "distributor")?
+    else {
+        return Ok(None);
     };
     let is_distributor = entity::organization::Entity::find_by_id(distributor)
         .one(db)
@@ -573,6 +563,27 @@ pub(crate) async fn in_view(
         .await?
         .is_some();
     Ok((is_distributor && known).then_some(distributor))
+}
+
+/// The organization a principal asks about: a partner its own (`named` left out or its own;
+/// none for another's); staff the one they name, which they must (`field`, naming `what`).
+pub(crate) fn own_or_named(
+    principal: &Principal,
+    named: Option<Uuid>,
+    field: &[&str],
+    what: &str,
+) -> Result<Option<Uuid>> {
+    match (principal.is_restricted(), named) {
+        (true, named) => Ok(principal
+            .partner_organization()
+            .filter(|own| named.is_none_or(|n| n == *own))),
+        (false, Some(named)) => Ok(Some(named)),
+        (false, None) => Err(Error::user(
+            field,
+            ErrorCode::Required,
+            format!("name the {what}"),
+        )),
+    }
 }
 
 /// The policies a principal sees: staff all; a distributor its own and its current tier's.

@@ -220,19 +220,10 @@ pub async fn enrolment_of(
     distributor: Option<Uuid>,
 ) -> Result<Option<enrolment::Model>> {
     principal.ensure_can_read_orders()?;
-    let distributor = match (principal.is_restricted(), distributor) {
-        (true, named) => match principal.partner_organization() {
-            Some(own) if named.is_none_or(|n| n == own) => own,
-            _ => return Ok(None),
-        },
-        (false, Some(named)) => named,
-        (false, None) => {
-            return Err(Error::user(
-                &["distributorId"],
-                ErrorCode::Required,
-                "name the distributor",
-            ));
-        }
+    let Some(distributor) =
+        policies::own_or_named(principal, distributor, &["distributorId"], "distributor")?
+    else {
+        return Ok(None);
     };
     Ok(enrolment::Entity::find()
         .filter(enrolment::Column::DistributorId.eq(distributor))
@@ -687,26 +678,9 @@ pub async fn request(
             "proposals are asked for by those who see all of the company's orders".into(),
         ));
     }
-    let distributor = match (principal.is_restricted(), distributor) {
-        (true, named) => match principal.partner_organization() {
-            Some(own) if named.is_none_or(|n| n == own) => own,
-            _ => {
-                return Err(Error::user(
-                    &["input", "distributorId"],
-                    ErrorCode::NotFound,
-                    "no such distributor",
-                ));
-            }
-        },
-        (false, Some(named)) => named,
-        (false, None) => {
-            return Err(Error::user(
-                &["input", "distributorId"],
-                ErrorCode::Required,
-                "name the distributor",
-            ));
-        }
-    };
+    let field: &[&str] = &["input", "distributorId"];
+    let distributor = policies::own_or_named(principal, distributor, field, "distributor")?
+        .ok_or_else(|| Error::user(field, ErrorCode::NotFound, "no such distributor"))?;
     propose(
         db,
         principal,

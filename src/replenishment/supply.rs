@@ -75,19 +75,10 @@ async fn in_view(
     product: Uuid,
 ) -> Result<Option<Uuid>> {
     principal.ensure_can_read_orders()?;
-    let supplier = match (principal.is_restricted(), named) {
-        (true, named) => match principal.partner_organization() {
-            Some(own) if named.is_none_or(|n| n == own) => own,
-            _ => return Ok(None),
-        },
-        (false, Some(named)) => named,
-        (false, None) => {
-            return Err(Error::user(
-                &["supplierId"],
-                ErrorCode::Required,
-                "name the supplier",
-            ));
-        }
+    let Some(supplier) =
+        super::policies::own_or_named(principal, named, &["supplierId"], "supplier")?
+    else {
+        return Ok(None);
     };
     let is_supplier = entity::organization::Entity::find_by_id(supplier)
         .one(db)
