@@ -58,6 +58,7 @@ pub enum NodeType {
     ReplenishmentPolicy,
     ReplenishmentPolicyProposal,
     ReplenishmentProposal,
+    PurchaseProposal,
 }
 
 impl NodeType {
@@ -114,6 +115,7 @@ impl NodeType {
             NodeType::ReplenishmentPolicy => "ReplenishmentPolicy",
             NodeType::ReplenishmentPolicyProposal => "ReplenishmentPolicyProposal",
             NodeType::ReplenishmentProposal => "ReplenishmentProposal",
+            NodeType::PurchaseProposal => "PurchaseProposal",
         }
     }
 
@@ -171,6 +173,7 @@ impl NodeType {
             NodeType::ReplenishmentPolicy,
             NodeType::ReplenishmentPolicyProposal,
             NodeType::ReplenishmentProposal,
+            NodeType::PurchaseProposal,
         ]
         .into_iter()
         .find(|t| t.name() == name)
@@ -219,6 +222,11 @@ impl GlobalId {
         let (name, uuid) = text.split_once(':').ok_or(IdError::Malformed)?;
         let node_type = NodeType::parse(name).ok_or(IdError::Malformed)?;
         let id = Uuid::try_parse(uuid).map_err(|_| IdError::Malformed)?;
+        // One id per object: the UUID as `encode` writes it (lower case, hyphenated), not
+        // its braced, URN, simple or upper-case forms.
+        if id.hyphenated().to_string() != uuid {
+            return Err(IdError::Malformed);
+        }
         Ok(Self { node_type, id })
     }
 
@@ -270,6 +278,20 @@ mod tests {
         assert_eq!(GlobalId::parse(&unknown), Err(IdError::Malformed));
         let no_uuid = STANDARD.encode("Contact:42");
         assert_eq!(GlobalId::parse(&no_uuid), Err(IdError::Malformed));
+    }
+
+    #[test]
+    fn other_spellings_of_the_uuid_are_malformed() {
+        let id = Uuid::now_v7();
+        for spelled in [
+            id.simple().to_string(),
+            id.braced().to_string(),
+            id.urn().to_string(),
+            id.hyphenated().to_string().to_uppercase(),
+        ] {
+            let raw = STANDARD.encode(format!("Contact:{spelled}"));
+            assert_eq!(GlobalId::parse(&raw), Err(IdError::Malformed), "{spelled}");
+        }
     }
 
     #[test]

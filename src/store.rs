@@ -99,6 +99,7 @@ versioned!(
 versioned!(replenishment_proposal, "replenishment proposal", |_model| {
     false
 });
+versioned!(purchase_proposal, "purchase proposal", |_model| false);
 versioned!(special_price, "special price", |_model| false);
 versioned!(claim, "claim", |_model| false);
 versioned!(

@@ -63,6 +63,8 @@ pub mod product_spec;
 pub mod product_supplier;
 pub mod product_unit;
 pub mod program_terms;
+pub mod purchase_proposal;
+pub mod purchase_proposal_line;
 pub mod rebate_program;
 pub mod rebate_settlement;
 pub mod rebate_threshold;

@@ -47,6 +47,7 @@ mod m20261222_000001_replenishment_policies;
 mod m20261223_000001_replenishment_policy_proposals;
 mod m20261224_000001_replenishment_proposals;
 mod m20261225_000001_supplier_commitments;
+mod m20261226_000001_purchase_proposals;
 
 pub struct Migrator;
 
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261223_000001_replenishment_policy_proposals::Migration),
             Box::new(m20261224_000001_replenishment_proposals::Migration),
             Box::new(m20261225_000001_supplier_commitments::Migration),
+            Box::new(m20261226_000001_purchase_proposals::Migration),
         ]
     }
 }

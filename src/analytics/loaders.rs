@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::cache::RetentionCache;
 use super::channel::{self, DistributorScore, SupplierScore};
 use super::customers::{self, CustomerFigures as Figures};
+use super::replenishment::{self, DistributorReplenishment, SupplierCommitments};
 use crate::error::Result;
 use crate::graphql::loading::{LoadKey, LoadScope, Shared};
 use crate::settings::CrmSettings;
@@ -127,6 +128,60 @@ impl Loader<SupplierScoreOf> for AnalyticsLoader {
         )
         .await
     }
+}
+
+/// A distributor's replenishment figures, batched per request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReplenishmentOf(pub Uuid, pub NaiveDate);
+
+impl Loader<ReplenishmentOf> for AnalyticsLoader {
+    type Value = DistributorReplenishment;
+    type Error = Shared;
+
+    async fn load(
+        &self,
+        keys: &[ReplenishmentOf],
+    ) -> Result<HashMap<ReplenishmentOf, DistributorReplenishment>, Shared> {
+        by_day(
+            keys,
+            |k| (k.0, k.1),
+            ReplenishmentOf,
+            |day, ids| async move {
+                replenishment::distributor_figures(&self.scope.db, day, &ids).await
+            },
+        )
+        .await
+    }
+}
+
+/// A supplier's commitment figures, batched per request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CommitmentsOf(pub Uuid, pub NaiveDate);
+
+impl Loader<CommitmentsOf> for AnalyticsLoader {
+    type Value = SupplierCommitments;
+    type Error = Shared;
+
+    async fn load(
+        &self,
+        keys: &[CommitmentsOf],
+    ) -> Result<HashMap<CommitmentsOf, SupplierCommitments>, Shared> {
+        by_day(
+            keys,
+            |k| (k.0, k.1),
+            CommitmentsOf,
+            |day, ids| async move { replenishment::supplier_figures(&self.scope.db, day, &ids).await },
+        )
+        .await
+    }
+}
+
+impl LoadKey for ReplenishmentOf {
+    type Loader = AnalyticsLoader;
+}
+
+impl LoadKey for CommitmentsOf {
+    type Loader = AnalyticsLoader;
 }
 
 impl LoadKey for FiguresOf {

@@ -77,6 +77,31 @@ impl Sql {
         }
     }
 
+    /// The week of a date column as one number: whole weeks from Monday 5 January 1970, so
+    /// that a week starts on Monday and equal numbers are the same week.
+    pub fn week_of_day(&self, column: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!("(CAST({column} - DATE '1970-01-05' AS BIGINT) / 7)"),
+            _ => Self::sqlite_week(column),
+        }
+    }
+
+    /// The week of a timestamp column in UTC, numbered as [`Sql::week_of_day`] numbers them.
+    pub fn week_of_time(&self, column: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!(
+                "(CAST(CAST({column} AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-05' AS BIGINT) / 7)"
+            ),
+            _ => Self::sqlite_week(column),
+        }
+    }
+
+    fn sqlite_week(column: &str) -> String {
+        format!(
+            "CAST((julianday(substr({column}, 1, 10)) - julianday('1970-01-05')) / 7 AS INTEGER)"
+        )
+    }
+
     /// The whole seconds from timestamp column `from` to `to` (rounded), as an integer, so
     /// that sums of them are exact.
     pub fn seconds_between(&self, from: &str, to: &str) -> String {

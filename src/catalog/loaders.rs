@@ -93,6 +93,9 @@ pub struct ReplenishmentPolicyId(pub Uuid);
 /// A replenishment proposal's lines, by line number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ReplenishmentProposalLinesOf(pub Uuid);
+/// A purchase proposal's lines, by line number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PurchaseProposalLinesOf(pub Uuid);
 /// A rebate program's thresholds, in rising order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RebateThresholdsOf(pub Uuid);
@@ -206,6 +209,10 @@ by_id_loader!(
 by_id_loader!(
     CatalogLoader: ReplenishmentProposalLinesOf => Vec<entity::replenishment_proposal_line::Model>,
     crate::replenishment::proposals::lines_seen
+);
+by_id_loader!(
+    CatalogLoader: PurchaseProposalLinesOf => Vec<entity::purchase_proposal_line::Model>,
+    crate::replenishment::purchase::lines_seen
 );
 by_id_loader!(
     CatalogLoader: RebateThresholdsOf => Vec<entity::rebate_threshold::Model>,

@@ -1043,7 +1043,9 @@ impl SupplierForecast {
     async fn brand_stock_as_of(&self) -> Option<crate::graphql::scalars::Date> {
         self.0.brand_stock_as_of.map(crate::graphql::scalars::Date)
     }
-    /// Coming on the brand's purchase orders: still to ship, or shipped and not arrived.
+    /// Coming on the brand's purchase orders to this supplier: still to ship, or shipped and
+    /// not arrived. What the brand buys from other suppliers of the product is not shown,
+    /// nor counted against the net requirement.
     async fn inbound(&self) -> Decimal {
         Decimal(self.0.inbound.normalize())
     }

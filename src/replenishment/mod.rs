@@ -12,7 +12,9 @@
 //!   arrive and on review days, accepted or rejected by the distributor, or ordered by the
 //!   brand after a window where the distributor chose brand-managed replenishment;
 //! - `supply`: what the brand will need of a product from its suppliers, week by week: the
-//!   channel's forecasts less the brand's stock position.
+//!   channel's forecasts less the brand's stock position, and the suppliers' commitments;
+//! - `purchase`: purchase proposals to suppliers from that forecast and those commitments,
+//!   which the brand's planners accept into purchase orders or reject.
 
 pub mod forecast;
 pub mod graphql;
@@ -21,6 +23,8 @@ pub mod policies;
 pub mod policy_proposals;
 pub mod proposal_graphql;
 pub mod proposals;
+pub mod purchase;
+pub mod purchase_graphql;
 pub mod supply;
 
 /// What a client reads of replenishment.
@@ -30,6 +34,7 @@ pub struct ReplenishmentQuery(
     graphql::PolicyProposalQuery,
     graphql::ForecastQuery,
     proposal_graphql::ReplenishmentProposalQuery,
+    purchase_graphql::PurchaseProposalQuery,
 );
 
 /// What a client changes of replenishment.
@@ -39,4 +44,5 @@ pub struct ReplenishmentMutation(
     graphql::PolicyProposalMutation,
     proposal_graphql::ReplenishmentProposalMutation,
     graphql::SupplyMutation,
+    purchase_graphql::PurchaseProposalMutation,
 );

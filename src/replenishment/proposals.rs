@@ -261,6 +261,7 @@ pub(crate) async fn in_transit(
     db: &impl ConnectionTrait,
     kind: entity::enums::OrderKind,
     buyer: Uuid,
+    seller: Option<Uuid>,
     products: &[Uuid],
     as_of: NaiveDate,
     lead_times: &HashMap<Uuid, i32>,
@@ -288,10 +289,13 @@ pub(crate) async fn in_transit(
         entity::enums::OrderKind::Purchase => "PURCHASE",
     })
     .push(" AND o.buyer_id = ")
-    .bind(buyer)
-    .push(" AND o.submitted_at >= ")
-    .bind(since)
-    .push(" AND l.product_id IN (");
+    .bind(buyer);
+    if let Some(seller) = seller {
+        q.push(" AND o.seller_id = ").bind(seller);
+    }
+    q.push(" AND o.submitted_at >= ")
+        .bind(since)
+        .push(" AND l.product_id IN (");
     if products.is_empty() {
         q.push("NULL");
     }
@@ -480,6 +484,7 @@ pub async fn propose(
         db,
         entity::enums::OrderKind::Sales,
         distributor,
+        None,
         &products,
         stock.as_of,
         &lead_times,

@@ -5,7 +5,9 @@
 //!   added up per week from this week on. A distributor whose sell-through is stale adds
 //!   nothing, and is counted in `stale_distributors`.
 //! - **The brand's stock position.** What its own latest stock report holds, and what is
-//!   coming on its purchase orders (still to ship, or shipped and not arrived).
+//!   coming on its purchase orders (still to ship, or shipped and not arrived): to this
+//!   supplier in the supplier's forecast and 830, which never show what the brand buys from
+//!   another; from every supplier of the product in the brand's purchase proposals.
 //! - **Net requirement.** Week by week, the demand the position no longer covers:
 //!   `net = max(0, demand − available)`, then `available = max(0, available − demand)`.
 //!
@@ -51,6 +53,15 @@ pub struct SupplierForecast {
     pub brand_stock_as_of: Option<NaiveDate>,
     /// Coming on the brand's purchase orders.
     pub inbound: Decimal,
+}
+
+/// Whose purchase orders count as inbound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inbound {
+    /// The supplier's own: what it is shown.
+    FromSupplier,
+    /// Every supplier's: the brand's whole position, for its own planning.
+    All,
 }
 
 /// Nets `demand` week by week against `available`.
@@ -105,16 +116,22 @@ pub async fn supplier_forecast(
     let Some(supplier) = in_view(db, principal, supplier, product).await? else {
         return Ok(None);
     };
-    Ok(plans(db, supplier, &[product], horizon).await?.pop())
+    Ok(
+        plans(db, supplier, &[product], horizon, Inbound::FromSupplier)
+            .await?
+            .pop(),
+    )
 }
 
 /// The brand's demand for each of `products` from `supplier`, `horizon` weeks from this week
-/// on: the channel's sell-through read in one statement for all of them.
+/// on, net of the `inbound` purchase orders: the channel's sell-through read in one
+/// statement for all of them.
 pub async fn plans(
     db: &impl ConnectionTrait,
     supplier: Uuid,
     products: &[Uuid],
     horizon: usize,
+    inbound: Inbound,
 ) -> Result<Vec<SupplierForecast>> {
     let today = crate::store::now().date_naive();
     let since = today - Days::new(7 * HISTORY_WEEKS);
@@ -128,6 +145,7 @@ pub async fn plans(
                 db,
                 OrderKind::Purchase,
                 brand,
+                (inbound == Inbound::FromSupplier).then_some(supplier),
                 products,
                 today,
                 &HashMap::new(),
@@ -233,7 +251,7 @@ pub async fn send(
         ));
     }
     let ids: Vec<Uuid> = products.iter().map(|p| p.id).collect();
-    let mut forecasts = plans(db, supplier, &ids, horizon).await?;
+    let mut forecasts = plans(db, supplier, &ids, horizon, Inbound::FromSupplier).await?;
     let schedule: Vec<(entity::product::Model, Vec<SupplyWeek>)> = products
         .into_iter()
         .map(|p| {

@@ -105,6 +105,7 @@ pub enum Node {
     ReplenishmentPolicy(crate::replenishment::graphql::ReplenishmentPolicy),
     ReplenishmentPolicyProposal(crate::replenishment::graphql::ReplenishmentPolicyProposal),
     ReplenishmentProposal(crate::replenishment::proposal_graphql::ReplenishmentProposal),
+    PurchaseProposal(crate::replenishment::purchase_graphql::PurchaseProposal),
 }
 
 impl From<Organization> for Node {
@@ -378,6 +379,18 @@ async fn fetch(ctx: &Context<'_>, gid: GlobalId) -> async_graphql::Result<Option
                 .map(|m| {
                     Node::ReplenishmentProposal(
                         crate::replenishment::proposal_graphql::ReplenishmentProposal(m),
+                    )
+                })
+        }
+        NodeType::PurchaseProposal => {
+            let (db, principal) = (db(ctx)?, Principal::of(ctx).gql()?);
+            crate::replenishment::purchase::by_ids(db, principal, &[gid.id])
+                .await
+                .gql()?
+                .remove(&gid.id)
+                .map(|m| {
+                    Node::PurchaseProposal(
+                        crate::replenishment::purchase_graphql::PurchaseProposal(m),
                     )
                 })
         }

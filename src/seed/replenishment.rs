@@ -7,7 +7,8 @@
 //!   product, none of HP-100) and a proposal from it waiting in its portal;
 //! - the brand's own stock count today (20 heat pumps, 40 of everything else), and the
 //!   heat pumps' supplier committing 15 a week for the next four weeks: its forecast shows
-//!   both.
+//!   both, and a purchase proposal to that supplier for the next eight weeks waits for the
+//!   brand's planners.
 //!
 //! DIST-001's demand forecasts come from the monthly sell-through the trade demo reports.
 
@@ -145,6 +146,13 @@ async fn supply(db: &impl ConnectionTrait, heat_pump: Uuid) -> Result<()> {
                 .collect(),
             note: Some("Two shifts until the new year".into()),
         },
+    )
+    .await?;
+    crate::replenishment::purchase::propose(
+        db,
+        &system,
+        maker.supplier_id,
+        crate::replenishment::purchase::DEFAULT_HORIZON_WEEKS,
     )
     .await?;
     Ok(())

@@ -12,7 +12,7 @@ fn uuid_of(id: &str) -> uuid::Uuid {
     channelgraph::ids::GlobalId::parse(id).unwrap().id
 }
 
-fn at(ts: &str) -> SqlValue {
+pub fn at(ts: &str) -> SqlValue {
     chrono::DateTime::parse_from_rfc3339(ts)
         .unwrap()
         .with_timezone(&chrono::Utc)
@@ -937,7 +937,7 @@ async fn order_version(app: &TestApp, id: &str) -> i64 {
 }
 
 /// Acknowledges every line of an order as it is, as `token`.
-async fn accept_all(app: &TestApp, token: &str, order: &str, lines: &[i32]) -> i64 {
+pub async fn accept_all(app: &TestApp, token: &str, order: &str, lines: &[i32]) -> i64 {
     let acks: Vec<Value> = lines
         .iter()
         .map(|n| json!({ "lineNumber": n, "decision": "ACCEPT" }))
@@ -957,7 +957,7 @@ async fn accept_all(app: &TestApp, token: &str, order: &str, lines: &[i32]) -> i
 }
 
 /// Ships `(line, quantity)` of an order at 09:00 UTC on `on`, as `token`.
-async fn ship(app: &TestApp, token: &str, order: &str, lines: &[(i32, u32)], on: &str) {
+pub async fn ship(app: &TestApp, token: &str, order: &str, lines: &[(i32, u32)], on: &str) {
     let version = order_version(app, order).await;
     let lines: Vec<Value> = lines
         .iter()

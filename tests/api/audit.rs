@@ -1027,6 +1027,34 @@ async fn every_mutation_in_the_schema_leaves_exactly_its_audit_records() {
     )
     .await;
 
+    // The brand plans what it buys from the supplier: one proposal bought, one rejected.
+    for (decision, extra, actions) in [
+        (
+            "purchaseProposalAccept",
+            json!({ "currency": "EUR", "lines": [{ "lineNumber": 1, "quantity": "3", "unitPrice": "100" }] }),
+            &["purchase_proposal.accept", "order.submit"][..],
+        ),
+        (
+            "purchaseProposalReject",
+            json!({ "reason": "Buying next month" }),
+            &["purchase_proposal.reject"][..],
+        ),
+    ] {
+        let proposed = w
+            .run(
+                a,
+                "purchaseProposalPropose",
+                "proposal { id version }",
+                json!({ "supplierId": supplier, "horizonWeeks": 2 }),
+                &["purchase_proposal.propose"],
+            )
+            .await;
+        let mut input = extra;
+        input["id"] = proposed["proposal"]["id"].clone();
+        input["version"] = proposed["proposal"]["version"].clone();
+        w.run(a, decision, "proposal { id }", input, actions).await;
+    }
+
     // Relationship work.
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
     let visit = id_in(

@@ -568,6 +568,18 @@ pub async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap_or_else(|| panic!("{replenishment}"))
         .to_owned();
+    // The brand plans what it buys from SUP-1.
+    let purchase = app
+        .mutate(
+            "purchaseProposalPropose",
+            "proposal { id number }",
+            json!({ "supplierId": supplier, "horizonWeeks": 4 }),
+        )
+        .await;
+    let purchase = purchase["proposal"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{purchase}"))
+        .to_owned();
     let rebate = app
         .mutate(
             "rebateProgramSettle",
@@ -771,6 +783,7 @@ pub async fn world(app: &TestApp) -> World {
             ("ReplenishmentPolicy", policy),
             ("ReplenishmentPolicyProposal", policy_proposal),
             ("ReplenishmentProposal", replenishment),
+            ("PurchaseProposal", purchase),
             ("PartnerApplication", application),
             ("WebhookEndpoint", endpoint),
             ("WebhookDelivery", delivery),
@@ -1086,6 +1099,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     "replenishmentProposalAccept",
                     "ReplenishmentProposalAcceptInput",
                 ),
+                "PurchaseProposal" => ("purchaseProposalReject", "PurchaseProposalRejectInput"),
                 "Invitation" => ("invitationRevoke", "InvitationRevokeInput"),
                 "ContactCertification" => (
                     "contactCertificationRevoke",
@@ -1135,6 +1149,7 @@ async fn another_partner_learns_nothing_of_a_partners_objects_by_any_path() {
                     | "PriceProtectionCredit"
                     | "FundRequest"
                     | "RebateSettlement"
+                    | "PurchaseProposal"
             ) {
                 json!({ "id": id, "version": 1, "reason": "taken over" })
             } else if *ty == "Commitment" {

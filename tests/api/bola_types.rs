@@ -140,6 +140,7 @@ const CLASSES: &[(&str, Class)] = &[
         "ReplenishmentProposalLine",
         Class::Inside(&["ReplenishmentProposal"]),
     ),
+    ("PurchaseProposalLine", Class::Inside(&["PurchaseProposal"])),
     (
         "ReplenishmentSource",
         Class::Inside(&["EffectiveReplenishmentPolicy"]),
@@ -162,6 +163,11 @@ const CLASSES: &[(&str, Class)] = &[
     ("MeasuredCriterion", Class::Inside(&["TierEvaluation"])),
     ("TierCriterion", Class::Inside(&["PartnerTier"])),
     ("DistributorScorecard", Class::Inside(&["Distributor"])),
+    (
+        "ReplenishmentFigures",
+        Class::Inside(&["DistributorScorecard"]),
+    ),
+    ("CommitmentFigures", Class::Inside(&["SupplierScorecard"])),
     (
         "ChannelMoneyFigures",
         Class::Inside(&["DistributorScorecard", "Portfolio"]),
@@ -211,7 +217,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("PeriodCustomers", Class::Leaf),
     ("ProductPack", Class::Leaf),
     ("SatisfactionGroup", Class::Leaf),
-    ("SupplierScorecard", Class::Leaf),
+    ("SupplierScorecard", Class::Inside(&["Supplier"])),
     ("TierObligations", Class::Leaf),
     ("TradingParty", Class::Leaf),
     ("WebhookAttempt", Class::Leaf),

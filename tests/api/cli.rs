@@ -103,6 +103,7 @@ fn migrations_go_up_report_their_status_and_come_down() {
         "m20261223_000001_replenishment_policy_proposals",
         "m20261224_000001_replenishment_proposals",
         "m20261225_000001_supplier_commitments",
+        "m20261226_000001_purchase_proposals",
     ];
     let listing = |pending_last: bool| {
         migrations

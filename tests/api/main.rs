@@ -42,6 +42,7 @@ mod qualification;
 mod rebates;
 mod relationship;
 mod replenishment;
+mod replenishment_figures;
 mod replenishment_proposals;
 mod replica;
 mod reports;

@@ -712,6 +712,38 @@ async fn the_demo_shows_policies_a_proposal_and_forecasts() {
         "{forecast}"
     );
     assert_eq!(forecast["weeks"][3]["committed"], "15", "{forecast}");
+    // A purchase proposal to it waits for the brand's planners: eight weeks, the heat pumps'
+    // within its commitments.
+    let purchase = app
+        .graphql(
+            "{ purchaseProposals { nodes { number status horizonWeeks supplier { code }
+                lines { product { sku } quantity committed cappedWeeks } } } }",
+            json!({}),
+        )
+        .await;
+    let purchase = &purchase["data"]["purchaseProposals"]["nodes"][0];
+    assert_eq!(
+        (
+            &purchase["number"],
+            &purchase["status"],
+            &purchase["horizonWeeks"],
+            &purchase["supplier"]["code"]
+        ),
+        (
+            &json!("PR-000001"),
+            &json!("PENDING"),
+            &json!(8),
+            &json!("SUP-001")
+        ),
+        "{purchase}"
+    );
+    let pumps = purchase["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["product"]["sku"] == "HP-100")
+        .unwrap();
+    assert_eq!(pumps["committed"], "60", "{purchase}");
     let quantity: rust_decimal::Decimal = heat_pumps["quantity"].as_str().unwrap().parse().unwrap();
     assert!(
         quantity >= rust_decimal::Decimal::from(12)

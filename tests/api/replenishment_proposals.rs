@@ -1048,6 +1048,52 @@ async fn a_supplier_sees_what_the_channel_will_sell_less_the_brands_stock() {
         );
         assert_eq!(read(token, None, "WIDGET-1").await, Value::Null);
     }
+    // The brand also buys widgets from SUP-2: 25 on order. Neither supplier's forecast shows
+    // or counts what is coming from the other.
+    let sup2 = app
+        .graphql(
+            "{ organizations(filter: { code: \"SUP-2\" }) { nodes { id } } }",
+            json!({}),
+        )
+        .await["data"]["organizations"]["nodes"][0]["id"]
+        .clone();
+    let versioned = app
+        .graphql("{ product(sku: \"WIDGET-1\") { id version } }", json!({}))
+        .await["data"]["product"]
+        .clone();
+    let both = app
+        .mutate(
+            "productUpdate",
+            "product { version }",
+            json!({ "id": versioned["id"], "version": versioned["version"],
+                    "suppliers": [{ "supplierId": f.t.supplier }, { "supplierId": sup2 }] }),
+        )
+        .await;
+    assert_eq!(both["userErrors"], json!([]), "{both}");
+    let po = app
+        .mutate(
+            "purchaseOrderCreate",
+            "order { id }",
+            json!({ "supplierId": sup2, "currency": "EUR", "lines": [{ "sku": "WIDGET-1", "quantity": "25", "unitPrice": "5" }] }),
+        )
+        .await;
+    assert_eq!(po["userErrors"], json!([]), "{po}");
+    let own = read(supplier.clone(), None, "WIDGET-1").await;
+    assert_eq!(
+        (&own["inbound"], &own["weeks"][1]["netRequirement"]),
+        (&json!("40"), &json!("36"))
+    );
+    let theirs = read(
+        app.token.clone(),
+        Some(sup2.as_str().unwrap().to_owned()),
+        "WIDGET-1",
+    )
+    .await;
+    assert_eq!(
+        (&theirs["inbound"], &theirs["weeks"][1]["netRequirement"]),
+        (&json!("25"), &json!("51"))
+    );
+
     // Staff name the supplier.
     let unnamed = app
         .graphql(query, json!({ "s": null, "sku": "WIDGET-1" }))
@@ -1207,5 +1253,353 @@ async fn an_independent_parser_reads_the_830_of_a_supplier_forecast() {
     assert_eq!(
         crate::edi_partners::segment_of(&read, "CTT"),
         &json!(["CTT", "1", "226"])
+    );
+}
+
+const PURCHASE: &str = "id number status horizonWeeks asOf brandStockAsOf version reason supplier { code }
+    order { number poNumber kind status notes seller { code } total { amount currency }
+            lines { lineNumber product { sku } quantity unitPrice { amount } requestedDate } }
+    lines { lineNumber product { sku } quantity channelDemand brandOnHand inbound netRequirement
+            committed cappedWeeks uncommitted neededFrom distributors staleDistributors explanation }";
+
+async fn purchase_mutation(app: &TestApp, token: &str, name: &str, input: Value) -> Value {
+    let input_type = format!("{}Input", {
+        let mut c = name.chars();
+        c.next()
+            .unwrap()
+            .to_uppercase()
+            .chain(c)
+            .collect::<String>()
+    });
+    mutate_as(
+        app,
+        token,
+        name,
+        &input_type,
+        &format!("proposal {{ {PURCHASE} }} userErrors {{ field code message }}"),
+        input,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn purchase_proposals_buy_what_the_channel_needs_within_the_suppliers_commitments() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let staff = app.token.clone();
+    // The brand counts 150 widgets and has 40 on order from SUP-1, which also makes the
+    // gadgets now. SUP-1 commits 100 widgets this week and 30 the next.
+    stock(
+        &app,
+        &f.t.brand,
+        today(),
+        json!([{ "sku": "WIDGET-1", "onHand": "150" }]),
+    )
+    .await;
+    let po = app
+        .mutate(
+            "purchaseOrderCreate",
+            "order { id }",
+            json!({ "supplierId": f.t.supplier, "currency": "EUR", "lines": [{ "sku": "WIDGET-1", "quantity": "40", "unitPrice": "5" }] }),
+        )
+        .await;
+    assert_eq!(po["userErrors"], json!([]), "{po}");
+    let products = app
+        .graphql(
+            "{ w: product(sku: \"WIDGET-1\") { id } g: product(sku: \"GADGET-1\") { id version } }",
+            json!({}),
+        )
+        .await;
+    let (widget, gadget) = (
+        products["data"]["w"]["id"].clone(),
+        products["data"]["g"].clone(),
+    );
+    let made = app
+        .mutate(
+            "productUpdate",
+            "product { version }",
+            json!({ "id": gadget["id"], "version": gadget["version"], "suppliers": [{ "supplierId": f.t.supplier }] }),
+        )
+        .await;
+    assert_eq!(made["userErrors"], json!([]), "{made}");
+    let week = |k: u64| (monday(0) + Days::new(7 * k)).to_string();
+    let committed = app
+        .mutate(
+            "supplierCommit",
+            "commitments { quantity }",
+            json!({ "supplierId": f.t.supplier, "productId": widget,
+                    "weeks": [{ "weekStart": week(0), "quantity": "100" }, { "weekStart": week(1), "quantity": "30" }] }),
+        )
+        .await;
+    assert_eq!(committed["userErrors"], json!([]), "{committed}");
+
+    // Over three weeks, by hand (DIST-3 stopped reporting: it counts for nothing):
+    // - GADGET-1: DIST-1 sells 20 a week and DIST-2 3: 23 a week, 69 in all; the brand holds
+    //   none and has none coming, and SUP-1 committed none: buy 69 from the first week.
+    // - WIDGET-1: the channel sells 112, 114 and 116 (342). 150 on hand and 40 inbound cover
+    //   the first week and 78 of the second: 0, 36 and 116 are needed (152). The second
+    //   week's 36 is held to the 30 committed (6 uncommitted); the third has no commitment:
+    //   0 + 30 + 116 = 146, needed from next week.
+    let first = purchase_mutation(
+        &app,
+        &staff,
+        "purchaseProposalPropose",
+        json!({ "supplierId": f.t.supplier, "horizonWeeks": 3 }),
+    )
+    .await;
+    assert_eq!(first["userErrors"], json!([]), "{first}");
+    let first = &first["proposal"];
+    assert_eq!(first["number"], "PR-000001");
+    assert_eq!(first["status"], "PENDING");
+    assert_eq!(first["horizonWeeks"], 3);
+    assert_eq!(first["brandStockAsOf"], today().to_string());
+    let line = |sku: &str,
+                q: &str,
+                demand: &str,
+                on_hand: &str,
+                inbound: &str,
+                net: &str,
+                committed: Value,
+                capped: i64,
+                uncommitted: &str,
+                from: u64| {
+        json!({ "product": { "sku": sku }, "quantity": q, "channelDemand": demand,
+                "brandOnHand": on_hand, "inbound": inbound, "netRequirement": net,
+                "committed": committed, "cappedWeeks": capped, "uncommitted": uncommitted,
+                "neededFrom": week(from), "distributors": 2, "staleDistributors": 1 })
+    };
+    let shown: Vec<Value> = first["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            let o = l.as_object_mut().unwrap();
+            o.remove("lineNumber");
+            o.remove("explanation");
+            l
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            line(
+                "GADGET-1",
+                "69",
+                "69",
+                "0",
+                "0",
+                "69",
+                Value::Null,
+                0,
+                "0",
+                0
+            ),
+            line(
+                "WIDGET-1",
+                "146",
+                "342",
+                "150",
+                "40",
+                "152",
+                json!("130"),
+                1,
+                "6",
+                1
+            ),
+        ]
+    );
+    assert_eq!(
+        first["lines"][1]["explanation"],
+        "channel demand 342 less stock 150 and inbound 40 leaves 152 to buy; the supplier \
+         committed 130 in all, less than needed in 1 week(s), leaving 6 uncommitted; buy 146"
+    );
+
+    // Partners neither plan nor see the brand's purchasing.
+    app.create_user(
+        "planner@sup-1.test",
+        "planner password 1",
+        crate::helpers::PARTNER_MEMBER,
+        Some(uuid_of(&f.t.supplier)),
+    )
+    .await;
+    let supplier = app
+        .token_for("planner@sup-1.test", "planner password 1")
+        .await;
+    for token in [&supplier, &f.t.portal] {
+        let asked = app
+            .graphql_as(
+                token,
+                "mutation($i: PurchaseProposalProposeInput!) { purchaseProposalPropose(input: $i) { proposal { id } } }",
+                json!({ "i": { "supplierId": f.t.supplier } }),
+            )
+            .await;
+        assert_eq!(
+            asked["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{asked}"
+        );
+        let seen = app
+            .graphql_as(
+                token,
+                "query($id: ID!) { purchaseProposals { totalCount nodes { id } } node(id: $id) { id } }",
+                json!({ "id": first["id"] }),
+            )
+            .await;
+        assert_eq!(
+            seen["data"],
+            json!({ "purchaseProposals": { "totalCount": 0, "nodes": [] }, "node": null }),
+            "{seen}"
+        );
+        let rejected = app
+            .graphql_as(
+                token,
+                "mutation($i: PurchaseProposalRejectInput!) { purchaseProposalReject(input: $i) { proposal { id } } }",
+                json!({ "i": { "id": first["id"], "version": 1, "reason": "mine" } }),
+            )
+            .await;
+        assert_eq!(
+            rejected["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{rejected}"
+        );
+    }
+
+    // A new proposal takes the waiting one's place.
+    let second = purchase_mutation(
+        &app,
+        &staff,
+        "purchaseProposalPropose",
+        json!({ "supplierId": f.t.supplier, "horizonWeeks": 3 }),
+    )
+    .await;
+    let second = second["proposal"].clone();
+    assert_eq!(second["number"], "PR-000002");
+    let listed = app
+        .graphql(
+            "{ purchaseProposals { totalCount nodes { number status version } } waiting: purchaseProposals(filter: { status: PENDING }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"],
+        json!({ "purchaseProposals": { "totalCount": 2, "nodes": [
+            { "number": "PR-000002", "status": "PENDING", "version": 1 },
+            { "number": "PR-000001", "status": "SUPERSEDED", "version": 2 }] },
+            "waiting": { "totalCount": 1 } })
+    );
+
+    // Neither product has a standard cost: the line without a price is named, and nothing
+    // is bought.
+    let accept = |input: Value| purchase_mutation(&app, &staff, "purchaseProposalAccept", input);
+    let unpriced = accept(json!({ "id": second["id"], "version": 1 })).await;
+    assert_eq!(
+        unpriced["userErrors"],
+        json!([{ "field": ["input", "lines"], "code": "REQUIRED",
+                 "message": "line 1 (GADGET-1) has no standard cost: give its unitPrice" }])
+    );
+    let priced_once = accept(json!({ "id": second["id"], "version": 1,
+        "lines": [{ "lineNumber": 2, "unitPrice": "5.25" }, { "lineNumber": 2, "quantity": "1" }] }))
+    .await;
+    assert_eq!(
+        priced_once["userErrors"][0]["field"],
+        json!(["input", "lines", "1", "lineNumber"]),
+        "{priced_once}"
+    );
+    // Gadgets cost the brand 45.50; the widgets are priced at 5.25, and 70 gadgets bought.
+    let gadget_version = made["product"]["version"].clone();
+    let costed = app
+        .mutate(
+            "productUpdate",
+            "product { version }",
+            json!({ "id": gadget["id"], "version": gadget_version, "standardCost": "45.50" }),
+        )
+        .await;
+    assert_eq!(costed["userErrors"], json!([]), "{costed}");
+    let bought = accept(json!({ "id": second["id"], "version": 1, "lines": [
+        { "lineNumber": 2, "unitPrice": "5.25" }, { "lineNumber": 1, "quantity": "70" }] }))
+    .await;
+    assert_eq!(bought["userErrors"], json!([]), "{bought}");
+    let bought = &bought["proposal"];
+    assert_eq!(bought["status"], "ACCEPTED");
+    // 70 × 45.50 + 146 × 5.25 = 3185 + 766.50 = 3951.50 (the products carry no tax); each
+    // line asks for the week it is first needed.
+    let order = &bought["order"];
+    assert_eq!(
+        order["total"],
+        json!({ "amount": "3951.50", "currency": "EUR" })
+    );
+    assert_eq!(order["kind"], "PURCHASE");
+    assert_eq!(order["status"], "SUBMITTED");
+    assert_eq!(order["seller"]["code"], "SUP-1");
+    // The supplier reads the order; nothing in it speaks of the brand's planning.
+    assert_eq!(order["notes"], Value::Null);
+    assert_eq!(order["poNumber"], order["number"]);
+    assert_eq!(
+        order["lines"],
+        json!([
+            { "lineNumber": 1, "product": { "sku": "GADGET-1" }, "quantity": "70",
+              "unitPrice": { "amount": "45.50" }, "requestedDate": week(0) },
+            { "lineNumber": 2, "product": { "sku": "WIDGET-1" }, "quantity": "146",
+              "unitPrice": { "amount": "5.25" }, "requestedDate": week(1) },
+        ])
+    );
+    // The same purchase order raised by hand comes to the same total.
+    let by_hand = app
+        .mutate(
+            "purchaseOrderCreate",
+            "order { total { amount currency } status }",
+            json!({ "supplierId": f.t.supplier, "currency": "EUR", "lines": [
+                { "sku": "GADGET-1", "quantity": "70", "unitPrice": "45.50" },
+                { "sku": "WIDGET-1", "quantity": "146", "unitPrice": "5.25" }] }),
+        )
+        .await;
+    assert_eq!(by_hand["order"]["total"], order["total"]);
+    assert_eq!(by_hand["order"]["status"], order["status"]);
+    let again = accept(json!({ "id": second["id"], "version": bought["version"] })).await;
+    assert_eq!(
+        again["userErrors"][0]["message"],
+        "purchase proposal PR-000002 is accepted already"
+    );
+
+    // A rejection needs its reason; the inbound purchase orders now count against the need.
+    let third = purchase_mutation(
+        &app,
+        &staff,
+        "purchaseProposalPropose",
+        json!({ "supplierId": f.t.supplier, "horizonWeeks": 3 }),
+    )
+    .await;
+    let third = third["proposal"].clone();
+    assert_eq!(third["lines"][1]["inbound"], "332", "{third}");
+    let reject = |reason: &str| {
+        purchase_mutation(
+            &app,
+            &staff,
+            "purchaseProposalReject",
+            json!({ "id": third["id"], "version": 1, "reason": reason }),
+        )
+    };
+    let blank = reject("  ").await;
+    assert_eq!(
+        blank["userErrors"][0]["field"],
+        json!(["input", "reason"]),
+        "{blank}"
+    );
+    let rejected = reject("Buying from SUP-2 this quarter").await;
+    assert_eq!(rejected["proposal"]["status"], "REJECTED");
+    assert_eq!(
+        rejected["proposal"]["reason"],
+        "Buying from SUP-2 this quarter"
+    );
+    let horizon = purchase_mutation(
+        &app,
+        &staff,
+        "purchaseProposalPropose",
+        json!({ "supplierId": f.t.supplier, "horizonWeeks": 53 }),
+    )
+    .await;
+    assert_eq!(
+        horizon["userErrors"][0]["field"],
+        json!(["input", "horizonWeeks"]),
+        "{horizon}"
     );
 }

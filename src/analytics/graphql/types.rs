@@ -9,8 +9,11 @@ use uuid::Uuid;
 use crate::access::Principal;
 use crate::analytics::channel::{DistributorScore, SupplierScore};
 use crate::analytics::customers::{self, CustomerFigures as Figures};
-use crate::analytics::loaders::{DistributorScoreOf, FiguresOf, SupplierScoreOf};
+use crate::analytics::loaders::{
+    CommitmentsOf, DistributorScoreOf, FiguresOf, ReplenishmentOf, SupplierScoreOf,
+};
 use crate::analytics::portfolio::{self, Period, Scope};
+use crate::analytics::replenishment::{DistributorReplenishment, SupplierCommitments};
 use crate::analytics::service::{self, ComplaintDimension, Span, SurveyDimension};
 use crate::error::{Error, GqlResult, Result};
 use crate::graphql::loading::load_one;
@@ -65,6 +68,7 @@ pub async fn distributor_scorecard(
     let score = load_one(ctx, DistributorScoreOf(id, day)).await?;
     let currency = settings(ctx)?.reporting_currency.clone();
     Ok(score.map(|s| DistributorScorecard {
+        id,
         as_of: day,
         currency,
         score: s,
@@ -85,7 +89,7 @@ pub async fn supplier_scorecard(
     }
     let day = as_of_day(ctx, as_of)?;
     let score = load_one(ctx, SupplierScoreOf(id, day)).await?;
-    Ok(score.map(SupplierScorecard))
+    Ok(score.map(|s| SupplierScorecard(id, s)))
 }
 
 /// Where a customer is on the path from prospect to loyal buyer. The thresholds are in
@@ -877,6 +881,7 @@ pub struct ObligationCompliance {
 
 /// A distributor's scorecard over the trailing 12 months ending with `asOf`.
 pub struct DistributorScorecard {
+    id: Uuid,
     as_of: NaiveDate,
     currency: String,
     score: DistributorScore,
@@ -952,6 +957,18 @@ impl DistributorScorecard {
     async fn complaint_rate(&self) -> Option<Decimal> {
         self.score.complaint_rate().map(Decimal)
     }
+    /// How its stock of the brand's products was kept: fill rate, stock-outs, weeks of
+    /// supply against its replenishment targets, and how it decided replenishment
+    /// proposals.
+    async fn replenishment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<ReplenishmentFigures> {
+        let figures = load_one(ctx, ReplenishmentOf(self.id, self.as_of))
+            .await?
+            .unwrap_or_default();
+        Ok(ReplenishmentFigures(figures))
+    }
     /// What moved between the brand and it besides the invoice: credit memos by what they
     /// settle, claims decided, net revenue and cost-to-serve.
     async fn channel_money(&self) -> ChannelMoneyFigures {
@@ -971,6 +988,103 @@ impl DistributorScorecard {
                 met: o.met,
             })
             .collect()
+    }
+}
+
+/// How a distributor's stock was kept over a scorecard's trailing 12 months.
+pub struct ReplenishmentFigures(DistributorReplenishment);
+
+/// How a distributor's stock of the brand's products was kept, in the trailing 12 months
+/// ending with the scorecard's `asOf` (weeks of supply: the 13 weeks up to it).
+#[Object]
+impl ReplenishmentFigures {
+    /// Units it ordered from the brand on its counted orders placed in the window.
+    async fn units_ordered(&self) -> Decimal {
+        Decimal(self.0.units_ordered)
+    }
+    /// Units the brand shipped against them.
+    async fn units_shipped(&self) -> Decimal {
+        Decimal(self.0.units_shipped)
+    }
+    /// `unitsShipped` ÷ `unitsOrdered`, 4 places; null without orders.
+    async fn fill_rate(&self) -> Option<Decimal> {
+        self.0.fill_rate().map(Decimal)
+    }
+    /// Weeks, counted per product, in which it reported selling a product and a stock
+    /// report dated that week showed none of it (zero, or not listed).
+    async fn stock_out_weeks(&self) -> i64 {
+        self.0.stock_out_weeks
+    }
+    /// Products it reported selling in the 13 weeks up to `asOf`: those the weeks of
+    /// supply are over.
+    async fn products_planned(&self) -> i64 {
+        self.0.products
+    }
+    /// Of those, products whose stock lasts fewer weeks than their policy's target.
+    async fn products_below_target(&self) -> i64 {
+        self.0.products_below_target
+    }
+    /// Σ stock on hand (latest stock report up to `asOf`) ÷ Σ average weekly sales over the
+    /// 13 weeks, over those products; 1 place.
+    async fn weeks_of_supply(&self) -> Option<Decimal> {
+        self.0.weeks_of_supply().map(Decimal)
+    }
+    /// Their policies' target weeks of supply, weighted by weekly sales; 1 place.
+    async fn target_weeks_of_supply(&self) -> Option<Decimal> {
+        self.0.target_weeks().map(Decimal)
+    }
+    /// Replenishment proposals decided in the window and accepted: by it, or ordered by
+    /// the brand when a brand-managed window passed.
+    async fn proposals_accepted(&self) -> i64 {
+        self.0.proposals_accepted
+    }
+    /// Of those, the ones the brand ordered when the window passed.
+    async fn proposals_ordered_by_brand(&self) -> i64 {
+        self.0.proposals_ordered_by_brand
+    }
+    /// Proposals it rejected in the window.
+    async fn proposals_rejected(&self) -> i64 {
+        self.0.proposals_rejected
+    }
+    /// `proposalsAccepted` ÷ (`proposalsAccepted` + `proposalsRejected`), 4 places; null
+    /// without decided proposals.
+    async fn proposal_acceptance_rate(&self) -> Option<Decimal> {
+        self.0.acceptance_rate().map(Decimal)
+    }
+}
+
+/// How a supplier delivered what it committed.
+pub struct CommitmentFigures(SupplierCommitments);
+
+/// How a supplier delivered what it committed to the brand, in complete weeks of the
+/// trailing 12 months ending with the scorecard's `asOf`: per product and week with a
+/// current commitment above zero, the units shipped on the brand's purchase orders that
+/// week.
+#[Object]
+impl CommitmentFigures {
+    /// Product-weeks with a commitment.
+    async fn weeks_committed(&self) -> i64 {
+        self.0.weeks
+    }
+    /// Of those, weeks whose shipments reached the commitment.
+    async fn weeks_met(&self) -> i64 {
+        self.0.weeks_met
+    }
+    /// `weeksMet` ÷ `weeksCommitted`, 4 places; null without commitments.
+    async fn weeks_met_rate(&self) -> Option<Decimal> {
+        self.0.met_rate().map(Decimal)
+    }
+    /// Units committed over those weeks.
+    async fn units_committed(&self) -> Decimal {
+        Decimal(self.0.committed)
+    }
+    /// Units shipped in those weeks, of the committed products.
+    async fn units_delivered(&self) -> Decimal {
+        Decimal(self.0.delivered)
+    }
+    /// `unitsDelivered` ÷ `unitsCommitted`, 4 places.
+    async fn delivery_rate(&self) -> Option<Decimal> {
+        self.0.delivery_rate().map(Decimal)
     }
 }
 
@@ -1033,7 +1147,7 @@ impl ChannelMoneyFigures {
 
 /// A supplier's scorecard over the brand's purchase orders placed in the trailing 12 months
 /// ending with `asOf`.
-pub struct SupplierScorecard(SupplierScore);
+pub struct SupplierScorecard(Uuid, SupplierScore);
 
 /// A supplier's scorecard over the brand's purchase orders placed in the trailing 12 months
 /// ending with `asOf`.
@@ -1041,43 +1155,52 @@ pub struct SupplierScorecard(SupplierScore);
 impl SupplierScorecard {
     /// The day the scorecard is for.
     async fn as_of(&self) -> Date {
-        Date(self.0.as_of)
+        Date(self.1.as_of)
     }
     /// Shipments against purchase orders that asked for a day.
     async fn shipments(&self) -> i64 {
-        self.0.shipments
+        self.1.shipments
     }
     /// Of those, shipments sent by the day the order asked for.
     async fn shipments_on_time(&self) -> i64 {
-        self.0.shipments_on_time
+        self.1.shipments_on_time
     }
     /// `shipmentsOnTime` ÷ `shipments`, 4 places.
     async fn on_time_delivery_rate(&self) -> Option<Decimal> {
-        self.0.on_time_rate().map(Decimal)
+        self.1.on_time_rate().map(Decimal)
     }
     /// Units ordered on those purchase orders.
     async fn units_ordered(&self) -> Decimal {
-        Decimal(self.0.units_ordered)
+        Decimal(self.1.units_ordered)
     }
     /// Units shipped against them.
     async fn units_shipped(&self) -> Decimal {
-        Decimal(self.0.units_shipped)
+        Decimal(self.1.units_shipped)
     }
     /// `unitsShipped` ÷ `unitsOrdered`, 4 places.
     async fn fill_rate(&self) -> Option<Decimal> {
-        self.0.fill_rate().map(Decimal)
+        self.1.fill_rate().map(Decimal)
     }
     /// Complaints opened in the trailing 12 months about products it makes.
     async fn complaints(&self) -> i64 {
-        self.0.complaints_12
+        self.1.complaints_12
+    }
+    /// How it delivered what it committed, week by week: complete weeks of the trailing 12
+    /// months with a current commitment above zero, against the units shipped on the
+    /// brand's purchase orders in each.
+    async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<CommitmentFigures> {
+        let figures = load_one(ctx, CommitmentsOf(self.0, self.1.as_of))
+            .await?
+            .unwrap_or_default();
+        Ok(CommitmentFigures(figures))
     }
     /// The day its earliest supply link began.
     async fn supplier_since(&self) -> Option<Date> {
-        self.0.supplier_since.map(Date)
+        self.1.supplier_since.map(Date)
     }
     /// Days from `supplierSince` to `asOf`.
     async fn tenure_days(&self) -> Option<i64> {
-        self.0.tenure_days()
+        self.1.tenure_days()
     }
 }
 
