@@ -732,8 +732,9 @@ pub async fn lines_seen(
     lines_of(db, &seen).await
 }
 
-fn decided_already(row: &Model) -> Error {
-    let word = match row.status {
+/// The refusal to decide a proposal (`what` and its `number`) that stands at `status`.
+pub(super) fn decided_already(what: &str, number: &str, status: ReplenishmentStatus) -> Error {
+    let word = match status {
         ReplenishmentStatus::Pending => "waiting",
         ReplenishmentStatus::Accepted => "accepted",
         ReplenishmentStatus::Rejected => "rejected",
@@ -742,7 +743,7 @@ fn decided_already(row: &Model) -> Error {
     Error::user(
         &["input", "id"],
         ErrorCode::Conflict,
-        format!("proposal {} is {word} already", row.number),
+        format!("{what} {number} is {word} already"),
     )
 }
 
@@ -883,7 +884,7 @@ pub async fn accept(
     let current = store::for_update::<Entity>(db, id, version, visible(principal)).await?;
     ensure_own(principal, &current, "accept")?;
     if current.status != ReplenishmentStatus::Pending {
-        return Err(decided_already(&current));
+        return Err(decided_already("proposal", &current.number, current.status));
     }
     let new = order_of(db, &current, po_number, &edits, false).await?;
     let ordered: Vec<(i32, String)> = new
@@ -944,7 +945,7 @@ pub async fn reject(
     let current = store::for_update::<Entity>(db, id, version, visible(principal)).await?;
     ensure_own(principal, &current, "reject")?;
     if current.status != ReplenishmentStatus::Pending {
-        return Err(decided_already(&current));
+        return Err(decided_already("proposal", &current.number, current.status));
     }
     decide(
         db,

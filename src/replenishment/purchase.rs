@@ -248,20 +248,6 @@ pub async fn lines_seen(
     lines_of(db, &seen).await
 }
 
-fn decided_already(row: &Model) -> Error {
-    let word = match row.status {
-        ReplenishmentStatus::Pending => "waiting",
-        ReplenishmentStatus::Accepted => "accepted",
-        ReplenishmentStatus::Rejected => "rejected",
-        ReplenishmentStatus::Superseded => "replaced by a newer one",
-    };
-    Error::user(
-        &["input", "id"],
-        ErrorCode::Conflict,
-        format!("purchase proposal {} is {word} already", row.number),
-    )
-}
-
 /// A line changed by staff on accepting: its quantity, or its price.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
@@ -443,7 +429,11 @@ pub async fn accept(
     ensure_plans(principal)?;
     let current = store::for_update::<Entity>(db, id, version, visible(principal)).await?;
     if current.status != ReplenishmentStatus::Pending {
-        return Err(decided_already(&current));
+        return Err(super::proposals::decided_already(
+            "purchase proposal",
+            &current.number,
+            current.status,
+        ));
     }
     let new = order_of(db, &current, &edits, currency).await?;
     let ordered: Vec<(i32, String)> = new
@@ -503,7 +493,11 @@ pub async fn reject(
     ensure_plans(principal)?;
     let current = store::for_update::<Entity>(db, id, version, visible(principal)).await?;
     if current.status != ReplenishmentStatus::Pending {
-        return Err(decided_already(&current));
+        return Err(super::proposals::decided_already(
+            "purchase proposal",
+            &current.number,
+            current.status,
+        ));
     }
     decide(
         db,
